@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
+import type { Ctx } from "../context.ts";
+import { withTransaction } from "../context.ts";
+import type { User } from "../db/schema.ts";
+import { Forbidden, Unauthorized, Validation } from "../http/errors.ts";
+import { dbNow } from "../lib/time.ts";
+import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
+import { createSession } from "./session.ts";
+import type { LoginInput, RegisterInput } from "./schema.ts";
+import { isUniqueViolation } from "../db/errors.ts";
+
+function referralCode(): string {
+  const b = new Uint8Array(5);
+  crypto.getRandomValues(b);
+  return encodeBase32UpperCaseNoPadding(b);
+}
+
+/** Creates an account in the request's tenant (platform users and each site's customers are separate). */
+export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "user" | "admin" }): Promise<User> {
+  const siteId = ctx.tenant.siteId;
+  const clash = await ctx.db
+    .selectFrom("users")
+    .select(["email", "username"])
+    .where("site_id", "=", siteId)
+    .where((eb) => eb.or([eb("email", "=", input.email), eb("username", "=", input.username)]))
+    .execute();
+  const errors: Record<string, string[]> = {};
+  if (clash.some((u) => u.email === input.email)) errors.email = ["This e-mail is already registered"];
+  if (clash.some((u) => u.username.toLowerCase() === input.username.toLowerCase())) errors.username = ["This username is already taken"];
+  let referrer: User | undefined;
+  if (input.referral_code) {
+    referrer = await ctx.db.selectFrom("users").selectAll().where("site_id", "=", siteId).where("referral_code", "=", input.referral_code.toUpperCase()).executeTakeFirst();
+    if (!referrer) errors.referral_code = ["Unknown referral code"];
+  }
+  if (Object.keys(errors).length) throw new Validation(errors);
+
+  const passwordHash = await hashPassword(input.password);
+  const now = dbNow(ctx.clock);
+  try {
+    return await withTransaction(ctx, async (tx) => {
+      const uuid = randomUUID();
+      const res = await tx.db
+        .insertInto("users")
+        .values({
+          uuid,
+          site_id: siteId,
+          username: input.username,
+          email: input.email,
+          password_hash: passwordHash,
+          role: input.role ?? "user",
+          referral_code: referralCode(),
+          referred_by: referrer?.id ?? null,
+          language: input.language ?? (ctx.tenant.kind === "site" ? ctx.tenant.site.language : "fr"),
+          full_name: input.full_name ?? null,
+          created_at: now,
+          updated_at: now,
+        })
+        .executeTakeFirstOrThrow();
+      const id = Number(res.insertId);
+      if (referrer) {
+        // Up to three levels: the referrer, and the referrer's own level-1 and level-2 referrers.
+        const upline = await tx.db.selectFrom("referral_relationships").select(["referrer_id", "level"]).where("user_id", "=", referrer.id).where("level", "<", 3).execute();
+        const rows = [{ referrer_id: referrer.id, level: 1 }, ...upline.map((u) => ({ referrer_id: u.referrer_id, level: u.level + 1 }))];
+        await tx.db.insertInto("referral_relationships").values(rows.map((r) => ({ ...r, user_id: id, created_at: now, updated_at: now }))).execute();
+      }
+      return tx.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    });
+  } catch (err) {
+    // Two sign-ups raced past the check above: the unique index decides.
+    if (isUniqueViolation(err)) throw new Validation({ email: ["This e-mail or username is already registered"] });
+    throw err;
+  }
+}
+
+export async function loginUser(ctx: Ctx, input: LoginInput, meta: { ip?: string; userAgent?: string }) {
+  const login = input.login.trim();
+  const user = await ctx.db
+    .selectFrom("users")
+    .selectAll()
+    .where("site_id", "=", ctx.tenant.siteId)
+    .where("deleted_at", "is", null)
+    .where(login.includes("@") ? "email" : "username", "=", login.includes("@") ? login.toLowerCase() : login)
+    .executeTakeFirst();
+  const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), input.password);
+  if (!user || !ok) throw new Unauthorized("These credentials do not match our records", "invalid_credentials");
+  if (user.is_banned) throw new Forbidden("This account is suspended", "account_banned");
+  const now = dbNow(ctx.clock);
+  await ctx.db.updateTable("users").set({ last_login_at: now, last_login_ip: meta.ip ?? null, updated_at: now }).where("id", "=", user.id).execute();
+  const { token, session } = await createSession(ctx, user.id, meta);
+  return { token, session, user: { ...user, last_login_at: now, last_login_ip: meta.ip ?? null } };
+}

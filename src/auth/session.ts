@@ -1,0 +1,77 @@
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+import type { Ctx } from "../context.ts";
+import type { Session } from "../http/env.ts";
+import type { User } from "../db/schema.ts";
+import { DAY, dbNow, fromDbTime, toDbTime } from "../lib/time.ts";
+
+// Sessions as Lucia's guide builds them: a random token for the client, only its SHA-256 stored.
+export function generateSessionToken(): string {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+export function sessionIdOf(token: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export async function createSession(ctx: Ctx, userId: number, meta: { ip?: string; userAgent?: string } = {}): Promise<{ token: string; session: Session }> {
+  const token = generateSessionToken();
+  const csrf = new Uint8Array(20);
+  crypto.getRandomValues(csrf);
+  const session: Session = {
+    id: sessionIdOf(token),
+    user_id: userId,
+    site_id: ctx.tenant.siteId,
+    expires_at: dbNow(ctx.clock, ctx.config.SESSION_DAYS * DAY),
+    csrf_token: encodeBase32LowerCaseNoPadding(csrf),
+    ip: meta.ip ?? null,
+    user_agent: meta.userAgent?.slice(0, 255) ?? null,
+    created_at: dbNow(ctx.clock),
+  };
+  await ctx.db.insertInto("sessions").values(session).execute();
+  return { token, session };
+}
+
+/** Valid session and its user for this tenant, sliding the expiry forward in its second half. */
+export async function validateSessionToken(ctx: Ctx, token: string): Promise<{ session: Session; user: User } | null> {
+  if (!/^[a-z2-7]{32}$/.test(token)) return null;
+  const id = sessionIdOf(token);
+  const row = await ctx.db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .selectAll("users")
+    .select(["sessions.id as s_id", "sessions.expires_at as s_expires_at", "sessions.csrf_token as s_csrf", "sessions.site_id as s_site_id", "sessions.ip as s_ip", "sessions.user_agent as s_ua", "sessions.created_at as s_created_at"])
+    .where("sessions.id", "=", id)
+    .executeTakeFirst();
+  if (!row) return null;
+  const now = ctx.clock.now().getTime();
+  const expires = fromDbTime(row.s_expires_at).getTime();
+  // A session belongs to one tenant; it never authenticates on another.
+  if (row.s_site_id !== ctx.tenant.siteId || row.site_id !== ctx.tenant.siteId) return null;
+  if (now >= expires || row.is_banned || row.deleted_at) {
+    await ctx.db.deleteFrom("sessions").where("id", "=", id).execute();
+    return null;
+  }
+  const lifetime = ctx.config.SESSION_DAYS * DAY;
+  let expiresAt = row.s_expires_at;
+  if (now >= expires - lifetime / 2) {
+    expiresAt = toDbTime(new Date(now + lifetime));
+    await ctx.db.updateTable("sessions").set({ expires_at: expiresAt }).where("id", "=", id).execute();
+  }
+  const { s_id, s_expires_at, s_csrf, s_site_id, s_ip, s_ua, s_created_at, ...user } = row;
+  void s_expires_at;
+  return {
+    session: { id: s_id, user_id: user.id, site_id: s_site_id, expires_at: expiresAt, csrf_token: s_csrf, ip: s_ip, user_agent: s_ua, created_at: s_created_at },
+    user: user as User,
+  };
+}
+
+export async function invalidateSession(ctx: Ctx, sessionId: string): Promise<void> {
+  await ctx.db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+}
+
+export async function invalidateUserSessions(ctx: Ctx, userId: number): Promise<void> {
+  await ctx.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+}

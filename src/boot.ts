@@ -1,0 +1,35 @@
+import type { Config } from "./config/config.ts";
+import { createEvents, systemCtx, type AppServices } from "./context.ts";
+import { openDatabase, type DbHandle } from "./db/database.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import { createLogger, type Logger } from "./lib/logger.ts";
+import { systemClock, type Clock } from "./lib/time.ts";
+import { createStoreFactory } from "./http/rate-limit.ts";
+import { createApp, type AppHandle } from "./http/app.ts";
+import { seedAll } from "./seed/seeders.ts";
+
+export interface Platform extends AppHandle {
+  services: AppServices;
+  handle: DbHandle;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates and seeds it, and builds the HTTP app. */
+export async function bootPlatform(config: Config, opts: { clock?: Clock; logger?: Logger; migrate?: boolean; seed?: boolean } = {}): Promise<Platform> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const handle = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const services: AppServices = { config, db: handle.db, dialect: handle.dialect, clock: opts.clock ?? systemClock, logger, events: createEvents() };
+  if (opts.migrate !== false) await migrateToLatest(handle.db);
+  if (opts.seed !== false) await seedAll(systemCtx(services));
+  const stores = createStoreFactory(config.REDIS_URL);
+  const app = createApp(services, stores.make);
+  return {
+    ...app,
+    services,
+    handle,
+    async close() {
+      await stores.close();
+      await handle.close();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+/** Parsed once at start; the rest of the code never reads process.env. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  APP_NAME: z.string().min(1).default("IzyBoost"),
+  APP_URL: z.url({ message: "must be an absolute URL such as http://localhost:8000" }).default("http://localhost:8000"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().default("0.0.0.0"),
+  SITES_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, "must be a bare domain such as sites.izyboost.com")
+    .default("sites.localhost"),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^(mysql|mariadb):\/\//.test(v) || /^sqlite:/.test(v), "must start with mysql:// or sqlite:")
+    .optional(),
+  DATA_DIR: z.string().default("./data"),
+  REDIS_URL: z.string().refine((v) => /^rediss?:\/\//.test(v), "must start with redis://").optional(),
+  SMM_API_URL: z.url().optional(),
+  SMM_API_KEY: z.string().optional(),
+  SMM_PROVIDER_CURRENCY: z.string().length(3).default("USD"),
+  SIM_PROVIDER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  TRUSTED_PROXIES: z.string().default(""),
+  MAIL_HOST: z.string().optional(),
+  MAIL_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  MAIL_USERNAME: z.string().optional(),
+  MAIL_PASSWORD: z.string().optional(),
+  MAIL_ENCRYPTION: z.enum(["tls", "ssl", "none"]).default("tls"),
+  MAIL_FROM_ADDRESS: z.string().default("noreply@izyboost.com"),
+  MAIL_FROM_NAME: z.string().default("IzyBoost"),
+  SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  SCHEDULER: z.enum(["on", "off"]).default("on"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Config = Readonly<
+  Omit<z.infer<typeof envSchema>, "TRUSTED_PROXIES"> & {
+    TRUSTED_PROXIES: readonly string[];
+    /** Hostnames (no port) that serve the platform itself. */
+    platformHosts: readonly string[];
+  }
+>;
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.problems = problems;
+  }
+}
+
+/** Empty strings in .env files mean "unset". */
+function withoutBlanks(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== "") out[k] = v.trim();
+  return out;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(withoutBlanks(env));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const c = parsed.data;
+  const appHost = new URL(c.APP_URL).hostname.toLowerCase();
+  const platformHosts = [appHost];
+  if (c.NODE_ENV !== "production") platformHosts.push("localhost", "127.0.0.1", "[::1]");
+  return Object.freeze({
+    ...c,
+    APP_URL: c.APP_URL.replace(/\/+$/, ""),
+    SITES_DOMAIN: c.SITES_DOMAIN.toLowerCase(),
+    TRUSTED_PROXIES: c.TRUSTED_PROXIES.split(",").map((s) => s.trim()).filter(Boolean),
+    platformHosts: [...new Set(platformHosts)],
+  });
+}
+
+/** Loads `.env` from the working directory when present (Node's own loader), without overriding real env. */
+export function loadDotEnv(path = ".env"): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+}

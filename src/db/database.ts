@@ -1,0 +1,61 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Kysely, MysqlDialect, MysqlAdapter, type Dialect } from "kysely";
+import { createPool } from "mysql2";
+import { openSqlite } from "./sqlite-driver.ts";
+import type { Database } from "./schema.ts";
+
+export type DialectName = "sqlite" | "mysql";
+export type Db = Kysely<Database>;
+
+export interface DbHandle {
+  db: Db;
+  dialect: DialectName;
+  /** Human-readable target without credentials, for logs. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export function dialectOf(db: Kysely<any>): DialectName {
+  return db.getExecutor().adapter instanceof MysqlAdapter ? "mysql" : "sqlite";
+}
+
+function mysqlDialect(url: string): Dialect {
+  const u = new URL(url.replace(/^mariadb:/, "mysql:"));
+  const pool = createPool({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.replace(/^\//, ""),
+    connectionLimit: Number(u.searchParams.get("connectionLimit") ?? 20),
+    // Dates come back as the same 'YYYY-MM-DD HH:MM:SS.sss' strings SQLite stores.
+    dateStrings: true,
+    timezone: "Z",
+    decimalNumbers: true,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    charset: "utf8mb4",
+  });
+  pool.on("connection", (conn) => {
+    conn.query("SET time_zone = '+00:00'");
+  });
+  return new MysqlDialect({ pool });
+}
+
+/** Opens the database named by DATABASE_URL, or the embedded SQLite file under dataDir. */
+export function openDatabase(opts: { url?: string; dataDir: string }): DbHandle {
+  const url = opts.url;
+  if (url && /^(mysql|mariadb):/.test(url)) {
+    const u = new URL(url.replace(/^mariadb:/, "mysql:"));
+    const db = new Kysely<Database>({ dialect: mysqlDialect(url) });
+    return { db, dialect: "mysql", describe: `mysql://${u.hostname}:${u.port || 3306}${u.pathname}`, close: () => db.destroy() };
+  }
+  let path = url?.startsWith("sqlite:") ? url.slice("sqlite:".length) : resolve(opts.dataDir, "izyboost.db");
+  if (path !== ":memory:") {
+    path = resolve(path);
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  const db = new Kysely<Database>({ dialect: openSqlite(path) });
+  return { db, dialect: "sqlite", describe: `sqlite:${path}`, close: () => db.destroy() };
+}

@@ -1,0 +1,36 @@
+import type { Kysely } from "kysely";
+import { Migrator, type Migration, type MigrationResultSet } from "kysely/migration";
+import * as m0001 from "../../migrations/0001_users_auth.ts";
+import * as m0002 from "../../migrations/0002_catalog_orders.ts";
+import * as m0003 from "../../migrations/0003_finance.ts";
+import * as m0004 from "../../migrations/0004_white_label_support.ts";
+
+/** Static list: migrations are plain modules, imported here in order. */
+export const migrations: Record<string, Migration> = {
+  "0001_users_auth": m0001,
+  "0002_catalog_orders": m0002,
+  "0003_finance": m0003,
+  "0004_white_label_support": m0004,
+};
+
+function migrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+function check(result: MigrationResultSet): string[] {
+  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  return (result.results ?? []).filter((r) => r.status === "Success").map((r) => `${r.direction === "Up" ? "applied" : "reverted"} ${r.migrationName}`);
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  return check(await migrator(db).migrateToLatest());
+}
+
+/** Drops every table (including Kysely's bookkeeping) and migrates again. */
+export async function migrateFresh(db: Kysely<any>): Promise<string[]> {
+  const names = Object.keys(migrations).reverse();
+  for (const name of names) await migrations[name]!.down!(db);
+  await db.schema.dropTable("kysely_migration").ifExists().execute();
+  await db.schema.dropTable("kysely_migration_lock").ifExists().execute();
+  return migrateToLatest(db);
+}

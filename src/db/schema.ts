@@ -1,0 +1,514 @@
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** Hand-written row types for every table in migrations/. Money columns are integer micro-units. */
+type Id = Generated<number>;
+/** 'YYYY-MM-DD HH:MM:SS.sss' in UTC, in both dialects. */
+export type Timestamp = string;
+type Created = { created_at: Timestamp; updated_at: Timestamp };
+type Bool = number;
+
+export interface UsersTable extends Created {
+  id: Id;
+  uuid: string;
+  site_id: Generated<number>;
+  username: string;
+  email: string;
+  password_hash: string;
+  role: Generated<"user" | "admin">;
+  balance: Generated<number>;
+  referral_code: string;
+  referred_by: number | null;
+  is_banned: Generated<Bool>;
+  ban_reason: string | null;
+  language: Generated<string>;
+  full_name: string | null;
+  phone: string | null;
+  email_verified_at: Timestamp | null;
+  last_login_at: Timestamp | null;
+  last_login_ip: string | null;
+  deleted_at: Timestamp | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  site_id: number;
+  expires_at: Timestamp;
+  csrf_token: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+}
+
+export interface ReferralRelationshipsTable extends Created {
+  id: Id;
+  user_id: number;
+  referrer_id: number;
+  level: number;
+}
+
+export interface ReferralCommissionsTable extends Created {
+  id: Id;
+  referrer_id: number;
+  referred_user_id: number;
+  order_id: number;
+  level: number;
+  rate_bp: number;
+  amount: number;
+  status: Generated<"credited" | "reversed">;
+  transaction_id: number | null;
+  reversal_transaction_id: number | null;
+}
+
+export interface PlatformSettingsTable extends Created {
+  key: string;
+  value: string;
+  type: Generated<string>;
+  group: Generated<string>;
+  description: string | null;
+}
+
+export interface ApiKeysTable extends Created {
+  id: Id;
+  uuid: string;
+  site_id: Generated<number>;
+  user_id: number;
+  name: string;
+  key_hash: string;
+  prefix: string;
+  permissions: string;
+  rate_limit_per_minute: Generated<number>;
+  ip_whitelist: string | null;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  last_used_ip: string | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface ApiLogsTable {
+  id: Id;
+  api_key_id: number;
+  method: string;
+  path: string;
+  status: number;
+  ip: string | null;
+  duration_ms: Generated<number>;
+  created_at: Timestamp;
+}
+
+export interface AuditLogsTable {
+  id: Id;
+  actor_id: number | null;
+  site_id: Generated<number>;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  data: string | null;
+  ip: string | null;
+  created_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  id: Id;
+  scope: string;
+  key: string;
+  request_hash: string;
+  status: Generated<"in_flight" | "done">;
+  response_status: number | null;
+  response_body: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface JobLocksTable {
+  name: string;
+  owner: string;
+  locked_until: Timestamp;
+}
+
+export interface ApiProvidersTable extends Created {
+  id: Id;
+  name: string;
+  url: string;
+  api_key: string;
+  currency: Generated<string>;
+  exchange_rate: Generated<number>;
+  is_active: Generated<Bool>;
+  balance: number | null;
+  last_sync_at: Timestamp | null;
+}
+
+export interface CategoriesTable extends Created {
+  id: Id;
+  name: string;
+  slug: string;
+  platform: Generated<string>;
+  description: string | null;
+  icon: string | null;
+  sort_order: Generated<number>;
+  is_active: Generated<Bool>;
+}
+
+export interface ServicesTable extends Created {
+  id: Id;
+  provider_id: number;
+  provider_service_id: string;
+  category_id: number;
+  name: string;
+  description: string | null;
+  type: Generated<string>;
+  provider_rate: number;
+  base_rate: number;
+  rate: number;
+  margin_bp: number | null;
+  min: Generated<number>;
+  max: Generated<number>;
+  refill: Generated<Bool>;
+  refill_days: Generated<number>;
+  cancel: Generated<Bool>;
+  dripfeed: Generated<Bool>;
+  is_active: Generated<Bool>;
+  provider_removed_at: Timestamp | null;
+  sort_order: Generated<number>;
+}
+
+export interface ServicePricesOverrideTable extends Created {
+  id: Id;
+  user_id: number;
+  service_id: number;
+  rate: number;
+}
+
+export type OrderStatus = "pending" | "processing" | "in_progress" | "completed" | "partial" | "canceled" | "refunded" | "failed";
+export type DispatchState = "queued" | "sending" | "sent" | "failed" | "unknown";
+
+export interface OrdersTable extends Created {
+  id: Id;
+  uuid: string;
+  site_id: Generated<number>;
+  user_id: number;
+  service_id: number;
+  provider_id: number;
+  link: Generated<string>;
+  quantity: number;
+  params: string | null;
+  rate: number;
+  charge: number;
+  provider_cost: Generated<number>;
+  refunded: Generated<number>;
+  currency: string;
+  status: Generated<OrderStatus>;
+  start_count: number | null;
+  remains: number | null;
+  runs: number | null;
+  interval: number | null;
+  provider_order_id: string | null;
+  dispatch_state: Generated<DispatchState>;
+  dispatch_attempts: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  last_error: string | null;
+  source: Generated<string>;
+  api_key_id: number | null;
+  parent_order_id: number | null;
+  last_status_sync_at: Timestamp | null;
+  completed_at: Timestamp | null;
+}
+
+export interface RefillsTable extends Created {
+  id: Id;
+  uuid: string;
+  order_id: number;
+  provider_refill_id: string | null;
+  status: Generated<string>;
+}
+
+export interface ProviderLogsTable {
+  id: Id;
+  provider_id: number;
+  order_id: number | null;
+  action: string;
+  request: string;
+  response: string | null;
+  http_status: number | null;
+  duration_ms: Generated<number>;
+  error: string | null;
+  created_at: Timestamp;
+}
+
+export interface PaymentMethodsTable extends Created {
+  id: Id;
+  site_id: Generated<number>;
+  code: string;
+  name: string;
+  type: Generated<string>;
+  instructions_fr: string | null;
+  instructions_en: string | null;
+  account_name: string | null;
+  account_number: string | null;
+  currency: Generated<string>;
+  min_amount: Generated<number>;
+  max_amount: number | null;
+  is_active: Generated<Bool>;
+  sort_order: Generated<number>;
+  config: string | null;
+}
+
+export interface FeeStructuresTable extends Created {
+  id: Id;
+  payment_method_id: number | null;
+  name: string;
+  percent_bp: Generated<number>;
+  fixed_amount: Generated<number>;
+  min_amount: Generated<number>;
+  max_amount: number | null;
+  is_active: Generated<Bool>;
+}
+
+export type TransactionType =
+  | "deposit"
+  | "order"
+  | "refund"
+  | "referral_commission"
+  | "referral_reversal"
+  | "adjustment"
+  | "white_label_purchase"
+  | "subscription"
+  | "bonus";
+export type TransactionStatus = "pending" | "completed" | "failed" | "canceled";
+
+export interface TransactionsTable extends Created {
+  id: Id;
+  uuid: string;
+  site_id: Generated<number>;
+  user_id: number;
+  type: TransactionType;
+  amount: number;
+  fee: Generated<number>;
+  balance_after: number | null;
+  status: TransactionStatus;
+  description: string | null;
+  reference: string | null;
+  payment_method_id: number | null;
+  order_id: number | null;
+  meta: string | null;
+  verified_by: number | null;
+  verified_at: Timestamp | null;
+}
+
+export interface InvoicesTable extends Created {
+  id: Id;
+  uuid: string;
+  number: string;
+  user_id: number;
+  transaction_id: number | null;
+  subscription_id: number | null;
+  amount: number;
+  currency: string;
+  status: Generated<string>;
+  issued_at: Timestamp;
+  data: string | null;
+}
+
+export interface BonusesTable extends Created {
+  id: Id;
+  code: string;
+  name: string;
+  type: Generated<"percent" | "fixed">;
+  value: number;
+  min_deposit: Generated<number>;
+  max_uses: number | null;
+  uses: Generated<number>;
+  starts_at: Timestamp | null;
+  ends_at: Timestamp | null;
+  is_active: Generated<Bool>;
+}
+
+export interface UserBonusesTable extends Created {
+  id: Id;
+  user_id: number;
+  bonus_id: number;
+  transaction_id: number | null;
+  amount: number;
+}
+
+export interface UserStatisticsTable extends Created {
+  id: Id;
+  user_id: number;
+  date: string;
+  orders_count: Generated<number>;
+  spent: Generated<number>;
+  deposited: Generated<number>;
+}
+
+export interface PlatformStatisticsTable extends Created {
+  id: Id;
+  date: string;
+  new_users: Generated<number>;
+  orders_count: Generated<number>;
+  revenue: Generated<number>;
+  cost: Generated<number>;
+  profit: Generated<number>;
+  deposits: Generated<number>;
+  refunds: Generated<number>;
+}
+
+export interface WhiteLabelTemplatesTable extends Created {
+  id: Id;
+  slug: string;
+  name: string;
+  description: string | null;
+  preview_image: string | null;
+  is_active: Generated<Bool>;
+  sort_order: Generated<number>;
+}
+
+export interface WhiteLabelPlansTable extends Created {
+  id: Id;
+  slug: string;
+  name: string;
+  description: string | null;
+  price_monthly: number;
+  price_yearly: number;
+  max_customers: number | null;
+  allows_custom_domain: Generated<Bool>;
+  features: string | null;
+  is_active: Generated<Bool>;
+  sort_order: Generated<number>;
+}
+
+export type SiteStatus = "active" | "grace" | "suspended" | "disabled";
+
+export interface WhiteLabelSitesTable extends Created {
+  id: Id;
+  uuid: string;
+  owner_id: number;
+  plan_id: number;
+  template_id: number;
+  name: string;
+  slug: string;
+  custom_domain: string | null;
+  domain_token: string | null;
+  domain_verified_at: Timestamp | null;
+  branding: string | null;
+  logo_path: string | null;
+  default_margin_bp: Generated<number>;
+  language: Generated<string>;
+  currency: Generated<string>;
+  status: Generated<SiteStatus>;
+  expires_at: Timestamp | null;
+  content_version: Generated<number>;
+}
+
+export interface SitePriceRulesTable extends Created {
+  id: Id;
+  site_id: number;
+  scope: "category" | "service";
+  target_id: number;
+  margin_bp: number | null;
+  fixed_rate: number | null;
+  hidden: Generated<Bool>;
+}
+
+export interface SiteOrdersTable extends Created {
+  id: Id;
+  site_id: number;
+  customer_order_id: number;
+  platform_order_id: number;
+  site_price: number;
+  reseller_cost: number;
+  profit: number;
+}
+
+export interface SubscriptionsTable extends Created {
+  id: Id;
+  uuid: string;
+  user_id: number;
+  site_id: number;
+  plan_id: number;
+  billing_cycle: "monthly" | "yearly";
+  price: number;
+  status: "active" | "grace" | "suspended" | "canceled";
+  current_period_start: Timestamp;
+  current_period_end: Timestamp;
+  grace_until: Timestamp | null;
+  reminded_at: Timestamp | null;
+  canceled_at: Timestamp | null;
+}
+
+export interface TicketsTable extends Created {
+  id: Id;
+  uuid: string;
+  site_id: Generated<number>;
+  user_id: number;
+  subject: string;
+  category: Generated<string>;
+  priority: Generated<string>;
+  status: Generated<"open" | "answered" | "customer_reply" | "closed">;
+  order_id: number | null;
+  assigned_to: number | null;
+  last_reply_at: Timestamp | null;
+  closed_at: Timestamp | null;
+}
+
+export interface TicketMessagesTable extends Created {
+  id: Id;
+  ticket_id: number;
+  user_id: number;
+  is_staff: Generated<Bool>;
+  message: string;
+}
+
+export interface NotificationsTable extends Created {
+  id: Id;
+  user_id: number;
+  type: string;
+  title: string;
+  body: string | null;
+  data: string | null;
+  read_at: Timestamp | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  referral_relationships: ReferralRelationshipsTable;
+  referral_commissions: ReferralCommissionsTable;
+  platform_settings: PlatformSettingsTable;
+  api_keys: ApiKeysTable;
+  api_logs: ApiLogsTable;
+  audit_logs: AuditLogsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  job_locks: JobLocksTable;
+  api_providers: ApiProvidersTable;
+  categories: CategoriesTable;
+  services: ServicesTable;
+  service_prices_override: ServicePricesOverrideTable;
+  orders: OrdersTable;
+  refills: RefillsTable;
+  provider_logs: ProviderLogsTable;
+  payment_methods: PaymentMethodsTable;
+  fee_structures: FeeStructuresTable;
+  transactions: TransactionsTable;
+  invoices: InvoicesTable;
+  bonuses: BonusesTable;
+  user_bonuses: UserBonusesTable;
+  user_statistics: UserStatisticsTable;
+  platform_statistics: PlatformStatisticsTable;
+  white_label_templates: WhiteLabelTemplatesTable;
+  white_label_plans: WhiteLabelPlansTable;
+  white_label_sites: WhiteLabelSitesTable;
+  site_price_rules: SitePriceRulesTable;
+  site_orders: SiteOrdersTable;
+  subscriptions: SubscriptionsTable;
+  tickets: TicketsTable;
+  ticket_messages: TicketMessagesTable;
+  notifications: NotificationsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Order = Selectable<OrdersTable>;
+export type Service = Selectable<ServicesTable>;
+export type Site = Selectable<WhiteLabelSitesTable>;
+export type Transaction = Selectable<TransactionsTable>;

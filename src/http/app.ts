@@ -1,0 +1,116 @@
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import { HTTPException } from "hono/http-exception";
+import { randomUUID } from "node:crypto";
+import type { AppServices } from "../context.ts";
+import type { AppEnv } from "./env.ts";
+import { AppError, NotFound } from "./errors.ts";
+import { addressList } from "../lib/ip.ts";
+import { createTenantResolver, hostnameOf } from "../tenancy/resolve.ts";
+import { forwardedFor, peerAddress } from "./client.ts";
+import { notFoundPage, plainPage, serverErrorPage, unknownHostPage } from "./plain-pages.ts";
+import { loadSession } from "../auth/middleware.ts";
+import { limiter, type StoreFactory } from "./rate-limit.ts";
+import { mountFeatures } from "./features.ts";
+
+const JSON_LIMIT = 1024 * 1024;
+const UPLOAD_LIMIT = 6 * 1024 * 1024;
+
+function wantsJson(c: Context<AppEnv>): boolean {
+  return c.req.path.startsWith("/api/") || c.req.path === "/api" || (c.req.header("accept") ?? "").includes("application/json");
+}
+
+export function errorResponse(c: Context<AppEnv>, err: unknown): Response | Promise<Response> {
+  const requestId = c.var.requestId;
+  if (err instanceof AppError) {
+    if (!wantsJson(c) && err.status === 404) return c.html(notFoundPage(), 404);
+    const body: Record<string, unknown> = { code: err.code, message: err.message, request_id: requestId };
+    if (err.details !== undefined) body.details = err.details;
+    return c.json({ error: body }, err.status);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code = status === 413 ? "payload_too_large" : status === 400 ? "bad_request" : "http_error";
+    const message = status === 413 ? "The request body is too large" : err.message || "Request error";
+    return c.json({ error: { code, message, request_id: requestId } }, status);
+  }
+  c.var.services?.logger.error("unhandled error", { requestId, path: c.req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  if (!wantsJson(c)) return c.html(serverErrorPage(), 500);
+  return c.json({ error: { code: "internal_error", message: "Internal server error", request_id: requestId } }, 500);
+}
+
+export interface AppHandle {
+  app: Hono<AppEnv>;
+  invalidateTenants(): void;
+}
+
+export function createApp(services: AppServices, stores: StoreFactory): AppHandle {
+  const { config } = services;
+  const app = new Hono<AppEnv>();
+  const trusted = addressList(config.TRUSTED_PROXIES);
+  const tenants = createTenantResolver(services.db, config);
+  services.events.onSiteChanged(() => tenants.invalidate());
+
+  app.onError((err, c) => errorResponse(c, err));
+  app.notFound((c) => (wantsJson(c) ? errorResponse(c, new NotFound("Route not found")) : c.html(notFoundPage(), 404)));
+
+  app.use("*", async (c, next) => {
+    c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) || randomUUID());
+    c.set("services", services);
+    c.set("user", null);
+    c.set("session", null);
+    c.set("apiKey", null);
+    const peer = peerAddress(c);
+    const viaProxy = trusted.has(peer);
+    c.set("clientIp", (viaProxy && forwardedFor(c.req.header("x-forwarded-for"))) || peer);
+    const hostHeader = (viaProxy && c.req.header("x-forwarded-host")?.split(",")[0]) || c.req.header("host") || new URL(c.req.url).host;
+    const tenant = await tenants.resolve(hostnameOf(hostHeader));
+    if (tenant.kind === "unknown") return c.html(unknownHostPage(), 404);
+    c.set("tenant", tenant);
+    if (tenant.kind === "site" && (tenant.site.status === "suspended" || tenant.site.status === "disabled")) {
+      const brand = tenant.site.name;
+      return c.html(
+        plainPage({
+          status: 503,
+          brand,
+          titleFr: "Site momentanément indisponible",
+          titleEn: "Site temporarily unavailable",
+          textFr: "Ce site est suspendu. Revenez bientôt.",
+          textEn: "This site is suspended. Please come back soon.",
+        }),
+        503,
+      );
+    }
+    c.header("x-request-id", c.var.requestId);
+    await next();
+  });
+
+  app.use("*", secureHeaders({ crossOriginResourcePolicy: "same-site", contentSecurityPolicy: undefined }));
+  app.use("*", async (c, next) => {
+    const upload = c.req.method !== "GET" && /\/(branding|logo)$/.test(c.req.path);
+    return bodyLimit({
+      maxSize: upload ? UPLOAD_LIMIT : JSON_LIMIT,
+      onError: (c) => c.json({ error: { code: "payload_too_large", message: "The request body is too large", request_id: c.get("requestId") } }, 413),
+    })(c, next);
+  });
+
+  // The master, admin and developer APIs live on platform hosts only; /api/v2 is served by every tenant.
+  app.use("/api/*", async (c, next) => {
+    if (c.var.tenant.kind === "site" && !c.req.path.startsWith("/api/v2")) throw new NotFound("Route not found");
+    await next();
+  });
+  app.use("*", loadSession);
+  app.use(
+    "/api/*",
+    limiter({
+      store: stores("user"),
+      limit: config.RATE_LIMIT_PER_MINUTE,
+      key: (c) => (c.var.user ? `u:${c.var.user.id}` : `ip:${c.var.clientIp}`),
+      skip: (c) => c.req.path.startsWith("/api/v1") || c.req.path.startsWith("/api/v2"),
+    }),
+  );
+
+  mountFeatures(app, services, stores);
+  return { app, invalidateTenants: () => tenants.invalidate() };
+}

@@ -1,0 +1,39 @@
+import type { HttpBindings } from "@hono/node-server";
+import type { AppServices, Ctx, Tenant } from "../context.ts";
+import type { Selectable } from "kysely";
+import type { ApiKeysTable, SessionsTable, User } from "../db/schema.ts";
+
+export type ApiKey = Selectable<ApiKeysTable>;
+export type Session = Selectable<SessionsTable>;
+
+/** One typed Env for every sub-app: request-scoped variables flow through createMiddleware. */
+export type AppEnv = {
+  Bindings: Partial<HttpBindings> & { tenant?: Tenant; requestId?: string; clientIp?: string };
+  Variables: {
+    requestId: string;
+    services: AppServices;
+    tenant: Tenant;
+    clientIp: string;
+    user: User | null;
+    session: Session | null;
+    apiKey: ApiKey | null;
+  };
+};
+
+import type { Context } from "hono";
+
+/** Builds the domain context of a request. */
+export function ctxOf(c: Context<AppEnv>): Ctx {
+  const s = c.var.services;
+  return {
+    db: s.db,
+    dialect: s.dialect,
+    tenant: c.var.tenant,
+    user: c.var.user ?? null,
+    clock: s.clock,
+    logger: s.logger,
+    config: s.config,
+    events: s.events,
+    ip: c.var.clientIp,
+  };
+}

@@ -1,0 +1,46 @@
+import type { Context } from "hono";
+import { rateLimiter, MemoryStore, RedisStore, type Store } from "hono-rate-limiter";
+import { Redis } from "ioredis";
+import type { AppEnv } from "./env.ts";
+import { TooManyRequests } from "./errors.ts";
+
+export type StoreFactory = (prefix: string) => Store<AppEnv>;
+
+/** In-memory counters by default; Redis when REDIS_URL is set, so several instances share them. */
+export function createStoreFactory(redisUrl: string | undefined): { make: StoreFactory; close(): Promise<void> } {
+  if (!redisUrl) return { make: () => new MemoryStore<AppEnv>(), close: async () => {} };
+  const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const client = {
+    scriptLoad: (script: string) => redis.script("LOAD", script) as Promise<string>,
+    evalsha: <TArgs extends unknown[], TData = unknown>(sha: string, keys: string[], args: TArgs) =>
+      redis.evalsha(sha, keys.length, ...keys, ...(args as (string | number)[])) as Promise<TData>,
+    decr: (key: string) => redis.decr(key),
+    del: (key: string) => redis.del(key),
+  };
+  return {
+    make: (prefix) => new RedisStore<AppEnv>({ client, prefix: `izy:rl:${prefix}:` }),
+    close: async () => {
+      redis.disconnect();
+    },
+  };
+}
+
+export function limiter(opts: {
+  store: Store<AppEnv>;
+  windowMs?: number;
+  limit: number | ((c: Context<AppEnv>) => number);
+  key: (c: Context<AppEnv>) => string;
+  skip?: (c: Context<AppEnv>) => boolean;
+}) {
+  return rateLimiter<AppEnv>({
+    windowMs: opts.windowMs ?? 60_000,
+    limit: opts.limit as number,
+    standardHeaders: "draft-6",
+    keyGenerator: opts.key,
+    store: opts.store,
+    skip: opts.skip,
+    handler: () => {
+      throw new TooManyRequests();
+    },
+  });
+}

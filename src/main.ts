@@ -1,0 +1,46 @@
+import { serve } from "@hono/node-server";
+import { ConfigError, loadConfig, loadDotEnv } from "./config/config.ts";
+import { bootPlatform } from "./boot.ts";
+import { systemCtx } from "./context.ts";
+import { ensureDemoAdmin } from "./users/admin-account.ts";
+import { startBackground } from "./jobs/background.ts";
+
+/** `npm start`: migrate, seed, demo admin on first start, serve, run the schedule. */
+async function main() {
+  loadDotEnv();
+  const config = loadConfig();
+  const background = await startBackground.prepare(config);
+  const platform = await bootPlatform(background.config);
+  const ctx = systemCtx(platform.services);
+  const admin = await ensureDemoAdmin(ctx);
+  await background.afterBoot(platform);
+
+  const server = serve({ fetch: platform.app.fetch, port: background.config.PORT, hostname: background.config.HOST }, (info) => {
+    const url = `http://localhost:${info.port}`;
+    console.log(`IzyBoost is running on ${url} (database: ${platform.handle.describe})`);
+    if (admin) {
+      console.log("\nDemo admin created (shown once, change it after logging in):");
+      console.log(`  login:    ${admin.user.email}  (or username "${admin.user.username}")`);
+      console.log(`  password: ${admin.password}\n`);
+    }
+  });
+
+  const stop = async () => {
+    console.log("Shutting down…");
+    server.close();
+    await background.stop();
+    await platform.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import type { Ctx } from "../context.ts";
+import { dbNow } from "../lib/time.ts";
+
+/** Platform settings with their defaults; the seeder writes these, admins change them. */
+export const SETTING_DEFAULTS = {
+  site_name: { value: "IzyBoost", type: "string", group: "general", description: "Platform name" },
+  currency: { value: "XOF", type: "string", group: "general", description: "Platform currency" },
+  default_language: { value: "fr", type: "string", group: "general", description: "Default language" },
+  support_email: { value: "support@izyboost.com", type: "string", group: "general", description: "Support e-mail" },
+  platform_margin_bp: { value: "3000", type: "integer", group: "pricing", description: "Margin over provider cost, basis points (3000 = 30%)" },
+  referral_level_1_bp: { value: "1000", type: "integer", group: "referral", description: "Level 1 commission, basis points" },
+  referral_level_2_bp: { value: "500", type: "integer", group: "referral", description: "Level 2 commission, basis points" },
+  referral_level_3_bp: { value: "200", type: "integer", group: "referral", description: "Level 3 commission, basis points" },
+  min_deposit: { value: "500", type: "money", group: "finance", description: "Minimum deposit" },
+  max_deposit: { value: "5000000", type: "money", group: "finance", description: "Maximum deposit" },
+  grace_period_days: { value: "7", type: "integer", group: "white_label", description: "Days a site keeps running after a failed renewal" },
+  renewal_reminder_days: { value: "3", type: "integer", group: "white_label", description: "Days before expiry to remind the reseller" },
+  maintenance_mode: { value: "0", type: "boolean", group: "general", description: "Refuse new orders" },
+  registration_open: { value: "1", type: "boolean", group: "general", description: "Allow sign-ups" },
+} as const;
+
+export type SettingKey = keyof typeof SETTING_DEFAULTS;
+
+export async function getSettings(ctx: Ctx): Promise<Record<string, string>> {
+  const rows = await ctx.db.selectFrom("platform_settings").select(["key", "value"]).execute();
+  const out: Record<string, string> = {};
+  for (const [k, d] of Object.entries(SETTING_DEFAULTS)) out[k] = d.value;
+  for (const r of rows) out[r.key] = r.value;
+  return out;
+}
+
+export async function getSetting(ctx: Ctx, key: SettingKey): Promise<string> {
+  const row = await ctx.db.selectFrom("platform_settings").select("value").where("key", "=", key).executeTakeFirst();
+  return row?.value ?? SETTING_DEFAULTS[key].value;
+}
+
+export async function getIntSetting(ctx: Ctx, key: SettingKey): Promise<number> {
+  const n = Number(await getSetting(ctx, key));
+  return Number.isFinite(n) ? Math.trunc(n) : Number(SETTING_DEFAULTS[key].value);
+}
+
+export async function putSetting(ctx: Ctx, key: string, value: string): Promise<void> {
+  const now = dbNow(ctx.clock);
+  const d = (SETTING_DEFAULTS as Record<string, { type: string; group: string; description: string }>)[key];
+  const updated = await ctx.db.updateTable("platform_settings").set({ value, updated_at: now }).where("key", "=", key).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) {
+    await ctx.db
+      .insertInto("platform_settings")
+      .values({ key, value, type: d?.type ?? "string", group: d?.group ?? "general", description: d?.description ?? null, created_at: now, updated_at: now })
+      .execute();
+  }
+}

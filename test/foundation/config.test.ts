@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config/config.ts";
+
+describe("configuration", () => {
+  it("starts with nothing set: embedded defaults", () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(8000);
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.platformHosts).toContain("localhost");
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it("reports every bad variable on its own line", () => {
+    try {
+      loadConfig({ PORT: "eighty", APP_URL: "not a url", DATABASE_URL: "postgres://x", REDIS_URL: "http://r" });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const problems = (e as ConfigError).problems;
+      expect(problems.map((p) => p.split(":")[0])).toEqual(expect.arrayContaining(["PORT", "APP_URL", "DATABASE_URL", "REDIS_URL"]));
+      expect((e as ConfigError).message.split("\n").length).toBe(problems.length + 1);
+    }
+  });
+
+  it("treats blank values as unset and splits trusted proxies", () => {
+    const c = loadConfig({ PORT: "", TRUSTED_PROXIES: "10.0.0.0/8, 127.0.0.1" });
+    expect(c.PORT).toBe(8000);
+    expect(c.TRUSTED_PROXIES).toEqual(["10.0.0.0/8", "127.0.0.1"]);
+  });
+
+  it("production serves only the APP_URL host as the platform", () => {
+    const c = loadConfig({ NODE_ENV: "production", APP_URL: "https://izyboost.com/" });
+    expect(c.platformHosts).toEqual(["izyboost.com"]);
+    expect(c.APP_URL).toBe("https://izyboost.com");
+  });
+});
