@@ -5,7 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { randomUUID } from "node:crypto";
 import type { AppServices } from "../context.ts";
 import type { AppEnv } from "./env.ts";
-import { AppError, NotFound } from "./errors.ts";
+import { AppError, NotFound, envelopeOf } from "./errors.ts";
 import { addressList } from "../lib/ip.ts";
 import { createTenantResolver, hostnameOf } from "../tenancy/resolve.ts";
 import { forwardedFor, peerAddress } from "./client.ts";
@@ -25,9 +25,7 @@ export function errorResponse(c: Context<AppEnv>, err: unknown): Response | Prom
   const requestId = c.var.requestId;
   if (err instanceof AppError) {
     if (!wantsJson(c) && err.status === 404) return c.html(notFoundPage(), 404);
-    const body: Record<string, unknown> = { code: err.code, message: err.message, request_id: requestId };
-    if (err.details !== undefined) body.details = err.details;
-    return c.json({ error: body }, err.status);
+    return c.json(envelopeOf(err, requestId), err.status);
   }
   if (err instanceof HTTPException) {
     const status = err.status;

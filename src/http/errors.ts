@@ -63,3 +63,11 @@ export class Unavailable extends AppError {
 export function fieldError(field: string, message: string): Validation {
   return new Validation({ [field]: [message] });
 }
+
+/** The documented error envelope of a domain error. */
+export function envelopeOf(err: AppError, requestId?: string) {
+  const error: Record<string, unknown> = { code: err.code, message: err.message };
+  if (err.details !== undefined) error.details = err.details;
+  if (requestId) error.request_id = requestId;
+  return { error };
+}

@@ -1,16 +1,23 @@
 import type { Config } from "../config/config.ts";
 import type { Platform } from "../boot.ts";
+import { startScheduler } from "./scheduler.ts";
+import { JOBS } from "./registry.ts";
 
 /**
  * What `npm start` runs beside the HTTP server: the simulated provider when no SMM_API_URL
- * is configured, and the croner schedule. Features register their jobs here.
+ * is configured (added by the providers feature), and the croner schedule.
  */
 export const startBackground = {
   async prepare(config: Config) {
-    const stops: (() => Promise<void>)[] = [];
+    const stops: (() => Promise<void> | void)[] = [];
     return {
       config,
-      async afterBoot(_platform: Platform) {},
+      async afterBoot(platform: Platform) {
+        if (config.SCHEDULER === "on") {
+          const scheduler = startScheduler(platform.services, JOBS);
+          stops.push(() => scheduler.stop());
+        }
+      },
       async stop() {
         for (const s of stops.reverse()) await s();
       },

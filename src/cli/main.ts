@@ -1,0 +1,110 @@
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig, loadDotEnv } from "../config/config.ts";
+import { openDatabase } from "../db/database.ts";
+import { migrateFresh, migrateToLatest } from "../db/migrate.ts";
+import { createEvents, systemCtx, type AppServices } from "../context.ts";
+import { createLogger } from "../lib/logger.ts";
+import { systemClock } from "../lib/time.ts";
+import { SEEDERS, seedAll } from "../seed/seeders.ts";
+import { registerUser } from "../auth/service.ts";
+import { registerSchema } from "../auth/schema.ts";
+import { AppError } from "../http/errors.ts";
+import { JOBS } from "../jobs/registry.ts";
+import { runJobOnce } from "../jobs/scheduler.ts";
+import { terminalProgress } from "./progress.ts";
+import { prepareProviders } from "../providers/bootstrap.ts";
+
+const HELP = `izyboost <command> [options]
+
+  migrate                         apply pending migrations
+  migrate:fresh --force           drop every table and migrate again (destroys data)
+  db:seed [--class NameSeeder]    run the seeders (idempotent)
+  user:create --email E --password P [--username U] [--admin]
+${JOBS.map((j) => `  ${j.name.padEnd(32)}${j.description}`).join("\n")}
+`;
+
+class UsageError extends Error {}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    process.stdout.write(HELP);
+    return command ? 0 : 64;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      email: { type: "string" },
+      password: { type: "string" },
+      username: { type: "string" },
+      admin: { type: "boolean", default: false },
+      class: { type: "string" },
+      force: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+
+  loadDotEnv();
+  const config = loadConfig();
+  const handle = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const services: AppServices = { config, db: handle.db, dialect: handle.dialect, clock: systemClock, logger: createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL), events: createEvents() };
+  const ctx = systemCtx(services);
+  try {
+    switch (command) {
+      case "migrate": {
+        const applied = await migrateToLatest(handle.db);
+        console.log(applied.length ? applied.join("\n") : "Nothing to migrate.");
+        return 0;
+      }
+      case "migrate:fresh": {
+        if (!values.force && process.env.CI !== "true") throw new UsageError("migrate:fresh destroys every table; run it again with --force");
+        console.log((await migrateFresh(handle.db)).join("\n"));
+        return 0;
+      }
+      case "db:seed": {
+        await migrateToLatest(handle.db);
+        if (values.class) {
+          const fn = SEEDERS[values.class as keyof typeof SEEDERS];
+          if (!fn) throw new UsageError(`Unknown seeder ${values.class}; one of: ${Object.keys(SEEDERS).join(", ")}`);
+          console.log(`${values.class}: ${await fn(ctx)} row(s) added`);
+        } else {
+          for (const [name, n] of Object.entries(await seedAll(ctx))) console.log(`${name}: ${n} row(s) added`);
+        }
+        return 0;
+      }
+      case "user:create": {
+        await migrateToLatest(handle.db);
+        const input = registerSchema.safeParse({ email: values.email, password: values.password, username: values.username ?? values.email?.split("@")[0]?.replace(/[^A-Za-z0-9_.-]/g, "") });
+        if (!input.success) throw new UsageError(input.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
+        const user = await registerUser(ctx, { ...input.data, role: values.admin ? "admin" : "user" });
+        console.log(`Created ${user.role} ${user.username} <${user.email}> (id ${user.id})`);
+        return 0;
+      }
+      default: {
+        const job = JOBS.find((j) => j.name === command);
+        if (!job) throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
+        await migrateToLatest(handle.db);
+        await prepareProviders(services);
+        const r = await runJobOnce(services, job, terminalProgress());
+        if (!r) {
+          console.error(`${job.name} is already running elsewhere; try again later.`);
+          return 75;
+        }
+        return 0;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof UsageError || (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") console.error(err.message);
+    else if (err instanceof ConfigError) console.error(err.message);
+    else if (err instanceof AppError) console.error(`${err.message}${err.details ? "\n" + JSON.stringify(err.details) : ""}`);
+    else console.error(err);
+    process.exit(err instanceof UsageError || err instanceof AppError ? 64 : err instanceof ConfigError ? 78 : 1);
+  },
+);

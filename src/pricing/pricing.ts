@@ -1,0 +1,66 @@
+import { addMargin, chargeFor, convert, mulDiv } from "../money/money.ts";
+
+/**
+ * The one pricing module. All rates are micro-units per 1000 units; margins are basis points.
+ *
+ *   provider rate × exchange rate            → platform base rate
+ *   base rate × (1 + platform margin)        → platform rate (services.rate)
+ *   per-user override                        → that user's rate
+ *   reseller's rate × (1 + site margin) | fixed site price → site rate
+ */
+
+/** Provider rate (provider currency) → platform base rate (platform currency). */
+export function baseRate(providerRate: number, exchangeRateMicro: number): number {
+  return convert(providerRate, exchangeRateMicro);
+}
+
+/** Platform rate from the base rate and the margin (per-service margin wins over the platform one). */
+export function platformRate(base: number, platformMarginBp: number, serviceMarginBp?: number | null): number {
+  return addMargin(base, serviceMarginBp ?? platformMarginBp);
+}
+
+/** What a platform user pays per 1000: their custom price if an admin set one. */
+export function userRate(serviceRate: number, overrideRate?: number | null): number {
+  return overrideRate ?? serviceRate;
+}
+
+export interface SiteRule {
+  marginBp: number | null;
+  fixedRate: number | null;
+  hidden?: boolean;
+}
+
+/**
+ * A site's price per 1000 from the reseller's own cost: the service's rule, else its category's,
+ * else the site's default margin. A fixed price beats a margin at the same level.
+ */
+export function siteRate(resellerCost: number, defaultMarginBp: number, serviceRule?: SiteRule | null, categoryRule?: SiteRule | null): number {
+  for (const rule of [serviceRule, categoryRule]) {
+    if (!rule) continue;
+    if (rule.fixedRate != null) return rule.fixedRate;
+    if (rule.marginBp != null) return addMargin(resellerCost, rule.marginBp);
+  }
+  return addMargin(resellerCost, defaultMarginBp);
+}
+
+export function isHiddenOnSite(serviceRule?: SiteRule | null, categoryRule?: SiteRule | null): boolean {
+  return Boolean(serviceRule?.hidden || categoryRule?.hidden);
+}
+
+/** Units the provider delivers for an order: drip-feed sends `quantity` on each of `runs` runs. */
+export function totalQuantity(quantity: number, runs?: number | null): number {
+  return runs && runs > 1 ? quantity * runs : quantity;
+}
+
+/** Charge for an order: a package is its flat rate; otherwise rate × units / 1000, rounded half-up. */
+export function orderCharge(rate: number, quantity: number, opts: { type?: string; runs?: number | null } = {}): number {
+  if (opts.type === "Package") return rate;
+  return chargeFor(rate, totalQuantity(quantity, opts.runs));
+}
+
+/** Refund of a Partial: the pro-rata share of what was paid for the undelivered units, never more than the charge. */
+export function partialRefund(charge: number, remains: number, quantity: number): number {
+  if (quantity <= 0 || remains <= 0) return 0;
+  if (remains >= quantity) return charge;
+  return Math.min(charge, mulDiv(charge, remains, quantity));
+}
