@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { createTable, index } from "../src/db/migration-helpers.ts";
 
 // site_id = 0 is the platform itself; any other value is a white-label site (a separate population).
@@ -7,7 +7,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     t
       .addColumn("uuid", ty.str(36), (c) => c.notNull().unique())
       .addColumn("site_id", ty.ref, (c) => c.notNull().defaultTo(0))
-      .addColumn("username", ty.str(50), (c) => c.notNull())
+      // Usernames are unique regardless of case (MySQL's collation already is; SQLite needs NOCASE).
+      .addColumn("username", ty.str(50), (c) => (ty.mysql ? c.notNull() : c.notNull().modifyEnd(sql`collate nocase`)))
       .addColumn("email", ty.str(190), (c) => c.notNull())
       .addColumn("password_hash", ty.str(255), (c) => c.notNull())
       .addColumn("role", ty.str(20), (c) => c.notNull().defaultTo("user"))

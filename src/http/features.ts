@@ -5,20 +5,28 @@ import type { StoreFactory } from "./rate-limit.ts";
 import { limiter } from "./rate-limit.ts";
 import { authRoutes } from "../auth/routes.ts";
 import { requireAdmin, requireAuth } from "../auth/middleware.ts";
+import { apiKeyAuth } from "../developer-api/middleware.ts";
 
-/** Every feature's routes, mounted once; auth is applied per mount, not per handler. */
+/** Seed endpoints under guarded prefixes that anyone may call. */
+const PUBLIC_PATHS = new Set(["/api/white-label/plans", "/api/white-label/templates"]);
+
+/** Every feature's routes, mounted once; auth is applied per mount prefix, not per handler. */
 export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: StoreFactory): void {
   const { config } = services;
+
+  // Guards first: Hono runs middleware and handlers in registration order.
+  app.use("/api/admin/*", requireAdmin);
+  for (const prefix of ["/api/user/*", "/api/wallet/*", "/api/wallet", "/api/white-label/*", "/api/tickets/*", "/api/tickets", "/api/notifications/*", "/api/notifications", "/api/referrals/*"]) {
+    app.use(prefix, async (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireAuth(c, next)));
+  }
+  app.use("/api/v1/*", apiKeyAuth(stores));
+
   const loginLimiter = limiter({
     store: stores("login"),
     limit: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     key: (c) => `${c.var.tenant.siteId}:${c.var.clientIp}`,
   });
-  app.route("/api", authRoutes({ loginLimiter }));
 
-  // Every other protected seed endpoint answers 401/403 until its feature is mounted above.
-  app.use("/api/admin/*", requireAdmin);
-  for (const prefix of ["/api/user/*", "/api/wallet/*", "/api/wallet", "/api/white-label/*", "/api/tickets/*", "/api/tickets", "/api/notifications/*", "/api/notifications", "/api/referrals/*"]) {
-    app.use(prefix, requireAuth);
-  }
+  // Feature routes (below the guards).
+  app.route("/api", authRoutes({ loginLimiter }));
 }
