@@ -156,9 +156,8 @@ export function createSimState(options: SimStateOptions = {}) {
     balance: (): string => formatAmount(balance()),
 
     placeOrder(fields: Fields): number {
-      const id = Number(fields.service);
-      if (!/^\d+$/.test(fields.service ?? "") || !services.has(id)) throw new SimError("Incorrect service ID");
-      const s = service(id);
+      if (!/^\d+$/.test(fields.service ?? "")) throw new SimError("Incorrect service ID");
+      const s = service(Number(fields.service));
       const request = readOrderRequest(s, fields);
       if (request.charge > balance()) throw new SimError("Not enough funds on balance");
       const created: SimOrder = { ...request, id: nextOrderId++, service: { ...s }, createdAt: now() };

@@ -1,0 +1,92 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { SERVICE_TYPES, toWireService } from "./catalog.ts";
+import type { SimControl } from "./control.ts";
+import { SimError } from "./errors.ts";
+import { faultSpecSchema, SIM_ACTIONS } from "./faults.ts";
+import { ORDER_STATUSES } from "./progress.ts";
+import { REFILL_STATUSES } from "./state.ts";
+
+const rate = z.union([z.string(), z.number()]);
+const serviceFields = {
+  name: z.string().min(1),
+  type: z.enum(SERVICE_TYPES),
+  category: z.string().min(1),
+  rate,
+  min: z.number().int().min(1),
+  max: z.number().int().min(1),
+  refill: z.boolean(),
+  cancel: z.boolean(),
+  dripfeed: z.boolean(),
+};
+const newServiceSchema = z.object({ ...serviceFields, service: z.number().int().min(1) }).partial().required({ name: true, rate: true });
+const servicePatchSchema = z.object(serviceFields).partial();
+const outcomeSchema = z.object({ status: z.enum(ORDER_STATUSES), remains: z.number().int().min(0).optional() });
+
+async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
+  if (!parsed.success) throw new SimError(z.prettifyError(parsed.error));
+  return parsed.data;
+}
+
+function idParam(c: Context): number {
+  const id = Number(c.req.param("id"));
+  if (!Number.isInteger(id)) throw new SimError("Incorrect ID");
+  return id;
+}
+
+/** `/__sim/*`: drives a separately-run simulator (faults, clock, outcomes, catalogue) over HTTP. */
+export function createAdminApp(sim: SimControl): Hono {
+  const admin = new Hono();
+
+  admin.get("/faults", (c) => c.json(sim.listFaults()));
+  admin.post("/faults", async (c) => c.json({ id: sim.setFault(await body(c, faultSpecSchema)) }, 201));
+  admin.delete("/faults", (c) => {
+    const action = z.enum(SIM_ACTIONS).optional().safeParse(c.req.query("action") || undefined);
+    if (!action.success) throw new SimError("Unknown action");
+    return c.json({ cleared: sim.clearFaults(action.data) });
+  });
+
+  admin.post("/advance", async (c) => {
+    const { ms } = await body(c, z.object({ ms: z.number().min(0) }));
+    return c.json({ now: sim.advance(ms) });
+  });
+
+  admin.get("/orders/:id", (c) => {
+    const order = sim.getOrder(idParam(c));
+    return order ? c.json(order) : c.json({ error: "Incorrect order ID" }, 404);
+  });
+  admin.post("/orders/:id/outcome", async (c) => {
+    const id = idParam(c);
+    sim.setOrderOutcome(id, await body(c, outcomeSchema));
+    return c.json(sim.getOrder(id));
+  });
+  admin.post("/refills/:id/status", async (c) => {
+    const { status } = await body(c, z.object({ status: z.enum(REFILL_STATUSES) }));
+    sim.setRefillStatus(idParam(c), status);
+    return c.json({ status });
+  });
+  admin.post("/outcome-shares", async (c) => {
+    sim.setOutcomeShares(await body(c, z.object({ partial: z.number().min(0), canceled: z.number().min(0) })));
+    return c.json({ ok: true });
+  });
+
+  admin.post("/balance", async (c) => {
+    const { balance } = await body(c, z.object({ balance: rate }));
+    return c.json({ balance: sim.setBalance(balance), currency: "USD" });
+  });
+
+  admin.post("/services", async (c) => c.json(toWireService(sim.addService(await body(c, newServiceSchema))), 201));
+  admin.patch("/services/:id", async (c) => {
+    const id = idParam(c);
+    return c.json(toWireService(sim.updateService(id, await body(c, servicePatchSchema))));
+  });
+  admin.delete("/services/:id", (c) => c.json({ removed: sim.removeService(idParam(c)) }));
+
+  admin.onError((err, c) => {
+    if (err instanceof SimError) return c.json({ error: err.message }, 400);
+    console.error("provider-sim admin:", err);
+    return c.text("Internal Server Error", 500);
+  });
+  return admin;
+}

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { SimError } from "./errors.ts";
+
+export const SIM_ACTIONS = ["services", "add", "status", "refill", "refill_status", "cancel", "balance"] as const;
+export type SimAction = (typeof SIM_ACTIONS)[number];
+
+/**
+ * latency: answer normally after `ms`; http500: plain 500; hang: never answer (until the client gives up or the
+ * server stops); error: `{"error": message}` with HTTP 200; badjson: HTTP 200 with a truncated JSON body;
+ * acceptThenHang: do the action (an `add` creates its order) and never answer.
+ */
+export const FAULT_KINDS = ["latency", "http500", "hang", "error", "badjson", "acceptThenHang"] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const faultSpecSchema = z.object({
+  /** Omitted: every action. */
+  action: z.enum(SIM_ACTIONS).optional(),
+  kind: z.enum(FAULT_KINDS),
+  ms: z.number().int().min(0).max(600_000).optional(),
+  message: z.string().min(1).optional(),
+  /** Omitted: until cleared. */
+  times: z.number().int().min(1).optional(),
+});
+
+export type FaultSpec = z.input<typeof faultSpecSchema>;
+
+export interface ActiveFault extends FaultSpec {
+  id: number;
+  /** Calls left before the fault goes away; null = until cleared. */
+  remaining: number | null;
+}
+
+/** What to do to one call: wait `latencyMs`, then misbehave as `fault` says (if any). */
+export interface FaultPlan {
+  latencyMs: number;
+  fault?: ActiveFault;
+}
+
+export function createFaultBoard() {
+  let faults: ActiveFault[] = [];
+  let nextId = 1;
+
+  function use(fault: ActiveFault): void {
+    if (fault.remaining === null) return;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) faults = faults.filter((f) => f !== fault);
+  }
+
+  return {
+    setFault(spec: FaultSpec): number {
+      const parsed = faultSpecSchema.safeParse(spec);
+      if (!parsed.success) throw new SimError(`Incorrect fault: ${z.prettifyError(parsed.error)}`);
+      const fault: ActiveFault = { ...parsed.data, id: nextId++, remaining: parsed.data.times ?? null };
+      faults.push(fault);
+      return fault.id;
+    },
+
+    /** Clears every fault, or only those set for `action`. Returns how many went. */
+    clearFaults(action?: SimAction): number {
+      const before = faults.length;
+      faults = action ? faults.filter((f) => f.action !== action) : [];
+      return before - faults.length;
+    },
+
+    listFaults: (): ActiveFault[] => faults.map((f) => ({ ...f })),
+
+    /** Latencies add up; of the other faults, the one set first applies, so faults can be queued with `times`. */
+    planFor(action: string): FaultPlan {
+      const matching = faults.filter((f) => f.action === undefined || f.action === action);
+      let latencyMs = 0;
+      for (const f of matching.filter((f) => f.kind === "latency")) {
+        latencyMs += f.ms ?? 1_000;
+        use(f);
+      }
+      const fault = matching.find((f) => f.kind !== "latency");
+      if (fault) use(fault);
+      return { latencyMs, fault };
+    },
+  };
+}
+
+export type FaultBoard = ReturnType<typeof createFaultBoard>;
