@@ -7,6 +7,7 @@ import { systemClock, type Clock } from "./lib/time.ts";
 import { createStoreFactory } from "./http/rate-limit.ts";
 import { createApp, type AppHandle } from "./http/app.ts";
 import { seedAll } from "./seed/seeders.ts";
+import { createMailer } from "./mail/mailer.ts";
 
 export interface Platform extends AppHandle {
   services: AppServices;
@@ -18,7 +19,8 @@ export interface Platform extends AppHandle {
 export async function bootPlatform(config: Config, opts: { clock?: Clock; logger?: Logger; migrate?: boolean; seed?: boolean } = {}): Promise<Platform> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const handle = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  const services: AppServices = { config, db: handle.db, dialect: handle.dialect, clock: opts.clock ?? systemClock, logger, events: createEvents() };
+  const mailer = createMailer(config, logger);
+  const services: AppServices = { config, db: handle.db, dialect: handle.dialect, clock: opts.clock ?? systemClock, logger, mailer, events: createEvents() };
   if (opts.migrate !== false) await migrateToLatest(handle.db);
   if (opts.seed !== false) await seedAll(systemCtx(services));
   const stores = createStoreFactory(config.REDIS_URL);
@@ -28,6 +30,8 @@ export async function bootPlatform(config: Config, opts: { clock?: Clock; logger
     services,
     handle,
     async close() {
+      await mailer.flush();
+      mailer.close();
       await stores.close();
       await handle.close();
     },

@@ -3,6 +3,7 @@ import type { Db, DialectName } from "./db/database.ts";
 import type { Site, User } from "./db/schema.ts";
 import type { Clock } from "./lib/time.ts";
 import type { Logger } from "./lib/logger.ts";
+import type { Mailer } from "./mail/mailer.ts";
 
 /** The platform itself is tenant 0; a white-label site is another tenant. */
 export type Tenant = { kind: "platform"; siteId: 0 } | { kind: "site"; siteId: number; site: Site };
@@ -16,6 +17,7 @@ export interface AppServices {
   dialect: DialectName;
   clock: Clock;
   logger: Logger;
+  mailer: Mailer;
   /** Hooks other features register to react to changes (cache invalidation…). */
   events: AppEvents;
 }
@@ -48,11 +50,12 @@ export interface Ctx {
   logger: Logger;
   config: Config;
   events: AppEvents;
+  mailer: Mailer;
   ip?: string;
 }
 
 export function systemCtx(services: AppServices, tenant: Tenant = PLATFORM, user: User | null = null): Ctx {
-  return { db: services.db, dialect: services.dialect, tenant, user, clock: services.clock, logger: services.logger, config: services.config, events: services.events };
+  return { db: services.db, dialect: services.dialect, tenant, user, clock: services.clock, logger: services.logger, config: services.config, events: services.events, mailer: services.mailer };
 }
 
 /** Runs fn in one DB transaction, joining the outer one if ctx is already inside a transaction. */

@@ -9,6 +9,8 @@ import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import { createSession } from "./session.ts";
 import type { LoginInput, RegisterInput } from "./schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
+import { sendTenantMail } from "../mail/send.ts";
+import { welcomeEmail } from "../mail/templates.ts";
 
 function referralCode(): string {
   const b = new Uint8Array(5);
@@ -17,7 +19,7 @@ function referralCode(): string {
 }
 
 /** Creates an account in the request's tenant (platform users and each site's customers are separate). */
-export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "user" | "admin" }): Promise<User> {
+export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "user" | "admin"; welcome?: boolean }): Promise<User> {
   const siteId = ctx.tenant.siteId;
   const clash = await ctx.db
     .selectFrom("users")
@@ -37,8 +39,9 @@ export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "us
 
   const passwordHash = await hashPassword(input.password);
   const now = dbNow(ctx.clock);
+  let user: User;
   try {
-    return await withTransaction(ctx, async (tx) => {
+    user = await withTransaction(ctx, async (tx) => {
       const uuid = randomUUID();
       const res = await tx.db
         .insertInto("users")
@@ -71,6 +74,11 @@ export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "us
     if (isUniqueViolation(err)) throw new Validation({ email: ["This e-mail or username is already registered"] });
     throw err;
   }
+  if (input.welcome !== false) {
+    const u = user;
+    sendTenantMail(ctx, u, (p) => welcomeEmail({ ...p, username: u.username, loginUrl: `${p.baseUrl}/login` }));
+  }
+  return user;
 }
 
 export async function loginUser(ctx: Ctx, input: LoginInput, meta: { ip?: string; userAgent?: string }) {

@@ -12,6 +12,7 @@ import { AppError } from "../http/errors.ts";
 import { JOBS } from "../jobs/registry.ts";
 import { runJobOnce } from "../jobs/scheduler.ts";
 import { terminalProgress } from "./progress.ts";
+import { createMailer } from "../mail/mailer.ts";
 import { prepareProviders } from "../providers/bootstrap.ts";
 
 const HELP = `izyboost <command> [options]
@@ -47,7 +48,9 @@ async function run(argv: string[]): Promise<number> {
   loadDotEnv();
   const config = loadConfig();
   const handle = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  const services: AppServices = { config, db: handle.db, dialect: handle.dialect, clock: systemClock, logger: createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL), events: createEvents() };
+  const logger = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL);
+  const mailer = createMailer(config, logger);
+  const services: AppServices = { config, db: handle.db, dialect: handle.dialect, clock: systemClock, logger, mailer, events: createEvents() };
   const ctx = systemCtx(services);
   try {
     switch (command) {
@@ -94,6 +97,8 @@ async function run(argv: string[]): Promise<number> {
       }
     }
   } finally {
+    await mailer.flush();
+    mailer.close();
     await handle.close();
   }
 }

@@ -34,6 +34,7 @@ export function ctxOf(c: Context<AppEnv>): Ctx {
     logger: s.logger,
     config: s.config,
     events: s.events,
+    mailer: s.mailer,
     ip: c.var.clientIp,
   };
 }

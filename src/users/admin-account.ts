@@ -8,6 +8,6 @@ export async function ensureDemoAdmin(ctx: Ctx): Promise<{ user: User; password:
   const existing = await ctx.db.selectFrom("users").select("id").where("site_id", "=", 0).where("role", "=", "admin").executeTakeFirst();
   if (existing) return null;
   const password = randomBytes(12).toString("base64url");
-  const user = await registerUser(ctx, { username: "admin", email: "admin@izyboost.local", password, role: "admin" });
+  const user = await registerUser(ctx, { username: "admin", email: "admin@izyboost.local", password, role: "admin", welcome: false });
   return { user, password };
 }

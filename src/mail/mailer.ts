@@ -1,0 +1,53 @@
+import nodemailer from "nodemailer";
+import type { Config } from "../config/config.ts";
+import type { Logger } from "../lib/logger.ts";
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  /** Queues a message; failures are logged, never thrown into the request that caused the mail. */
+  send(msg: MailMessage): void;
+  /** Resolves when every queued message has been handed to the SMTP server (tests, shutdown). */
+  flush(): Promise<void>;
+  close(): void;
+}
+
+/** SMTP through nodemailer when MAIL_HOST is set; otherwise mails are logged (recipient and subject only). */
+export function createMailer(config: Config, logger: Logger): Mailer {
+  const pending = new Set<Promise<unknown>>();
+  const from = { name: config.MAIL_FROM_NAME, address: config.MAIL_FROM_ADDRESS };
+  const transport = config.MAIL_HOST
+    ? nodemailer.createTransport({
+        host: config.MAIL_HOST,
+        port: config.MAIL_PORT,
+        secure: config.MAIL_ENCRYPTION === "ssl",
+        requireTLS: config.MAIL_ENCRYPTION === "tls",
+        ignoreTLS: config.MAIL_ENCRYPTION === "none",
+        auth: config.MAIL_USERNAME ? { user: config.MAIL_USERNAME, pass: config.MAIL_PASSWORD ?? "" } : undefined,
+      })
+    : null;
+  return {
+    send(msg) {
+      if (!transport) {
+        logger.info("mail not sent: MAIL_HOST is not configured", { to: msg.to, subject: msg.subject });
+        return;
+      }
+      const p = transport
+        .sendMail({ from, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html })
+        .catch((err: unknown) => logger.error("mail delivery failed", { to: msg.to, subject: msg.subject, error: err instanceof Error ? err.message : String(err) }))
+        .finally(() => pending.delete(p));
+      pending.add(p);
+    },
+    async flush() {
+      while (pending.size) await Promise.all([...pending]);
+    },
+    close() {
+      transport?.close();
+    },
+  };
+}
