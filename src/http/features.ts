@@ -4,6 +4,7 @@ import type { AppEnv } from "./env.ts";
 import type { StoreFactory } from "./rate-limit.ts";
 import { limiter } from "./rate-limit.ts";
 import { authRoutes } from "../auth/routes.ts";
+import { adminRoutes } from "../admin/routes.ts";
 import { requireAdmin, requireAuth } from "../auth/middleware.ts";
 import { apiKeyAuth } from "../developer-api/middleware.ts";
 
@@ -29,4 +30,5 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
 
   // Feature routes (below the guards).
   app.route("/api", authRoutes({ loginLimiter }));
+  app.route("/api/admin", adminRoutes());
 }

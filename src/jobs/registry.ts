@@ -1,4 +1,17 @@
 import type { JobDef } from "./scheduler.ts";
+import { rollupStatistics } from "../statistics/rollup.ts";
 
 /** Every scheduled job; each is also a CLI command of the same name. Features add theirs here. */
-export const JOBS: JobDef[] = [];
+export const JOBS: JobDef[] = [
+  {
+    name: "statistics:rollup",
+    description: "roll up today's and yesterday's platform and user statistics",
+    schedule: "*/15 * * * *",
+    run: async (ctx, progress) => {
+      progress.start("statistics", 1);
+      const r = await rollupStatistics(ctx);
+      progress.done(`rolled up ${r.days.join(", ")}`);
+      return r;
+    },
+  },
+];

@@ -1,0 +1,23 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../http/env.ts";
+import { ctxOf } from "../http/env.ts";
+import { readBody, validQuery } from "../http/validate.ts";
+import { dashboard, listSettings, platformStats, revenueChart, updateSetting } from "./service.ts";
+
+/** Dashboard and settings (mounted under /api/admin, behind requireAdmin). */
+export function adminRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get("/dashboard", async (c) => c.json({ data: await dashboard(ctxOf(c)) }));
+  app.get("/dashboard/revenue-chart", async (c) => {
+    const { days } = validQuery(c, z.object({ days: z.coerce.number().int().refine((d) => [7, 30, 90].includes(d), "One of 7, 30 or 90").default(30) }));
+    return c.json({ data: await revenueChart(ctxOf(c), days) });
+  });
+  app.get("/settings", async (c) => c.json({ data: await listSettings(ctxOf(c)) }));
+  app.get("/settings/platform-stats", async (c) => c.json({ data: await platformStats(ctxOf(c)) }));
+  app.put("/settings/:key", async (c) => {
+    const body = await readBody(c);
+    return c.json({ data: await updateSetting(ctxOf(c), c.req.param("key"), body.value) });
+  });
+  return app;
+}

@@ -1,0 +1,121 @@
+import type { Ctx } from "../context.ts";
+import { Forbidden, NotFound, Validation } from "../http/errors.ts";
+import { DAY, dbNow, toDbTime } from "../lib/time.ts";
+import { formatMoney, parseMoney } from "../money/money.ts";
+import { SETTING_DEFAULTS, getSettings, putSetting } from "../settings/service.ts";
+import { dayTotals } from "../statistics/rollup.ts";
+import { writeAudit } from "../audit/audit.ts";
+
+const n = (v: unknown) => Number(v ?? 0);
+
+export async function dashboard(ctx: Ctx) {
+  const db = ctx.db;
+  const today = toDbTime(ctx.clock.now()).slice(0, 10);
+  const [users, banned, orders, inFlight, held, deposits, tickets, sites, todayTotals] = await Promise.all([
+    db.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).where("site_id", "=", 0).where("deleted_at", "is", null).executeTakeFirstOrThrow(),
+    db.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).where("site_id", "=", 0).where("is_banned", "=", 1).executeTakeFirstOrThrow(),
+    db.selectFrom("orders").select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("charge").as("charge"), e.fn.sum<number>("refunded").as("refunded"), e.fn.sum<number>("provider_cost").as("cost")]).where("site_id", "=", 0).where("status", "!=", "failed").executeTakeFirstOrThrow(),
+    db.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("site_id", "=", 0).where("status", "in", ["pending", "processing", "in_progress"]).executeTakeFirstOrThrow(),
+    db.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("dispatch_state", "=", "unknown").executeTakeFirstOrThrow(),
+    db.selectFrom("transactions").select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("amount").as("total")]).where("site_id", "=", 0).where("type", "=", "deposit").where("status", "=", "pending").executeTakeFirstOrThrow(),
+    db.selectFrom("tickets").select((e) => e.fn.countAll<number>().as("n")).where("site_id", "=", 0).where("status", "in", ["open", "customer_reply"]).executeTakeFirstOrThrow(),
+    db.selectFrom("white_label_sites").select(["status", (e) => e.fn.countAll<number>().as("n")]).groupBy("status").execute(),
+    dayTotals(ctx, today),
+  ]);
+  const revenue = n(orders.charge) - n(orders.refunded);
+  return {
+    users: { total: n(users.n), banned: n(banned.n), new_today: todayTotals.new_users },
+    orders: { total: n(orders.n), in_progress: n(inFlight.n), awaiting_reconciliation: n(held.n), today: todayTotals.orders_count },
+    revenue: { total: formatMoney(revenue), cost: formatMoney(n(orders.cost)), profit: formatMoney(revenue - n(orders.cost)), today: formatMoney(todayTotals.revenue), profit_today: formatMoney(todayTotals.profit) },
+    deposits: { pending_count: n(deposits.n), pending_total: formatMoney(n(deposits.total)), today: formatMoney(todayTotals.deposits) },
+    support: { open_tickets: n(tickets.n) },
+    white_label: Object.fromEntries(sites.map((s) => [s.status, n(s.n)])),
+  };
+}
+
+/** Daily revenue, cost and profit for the last `days` days: rolled-up days from platform_statistics, today live. */
+export async function revenueChart(ctx: Ctx, days: number) {
+  const now = ctx.clock.now().getTime();
+  const dates = Array.from({ length: days }, (_, i) => toDbTime(new Date(now - (days - 1 - i) * DAY)).slice(0, 10));
+  const stored = await ctx.db.selectFrom("platform_statistics").selectAll().where("date", ">=", dates[0]!).execute();
+  const byDate = new Map(stored.map((s) => [String(s.date).slice(0, 10), s]));
+  const today = dates[dates.length - 1]!;
+  const out = [];
+  for (const date of dates) {
+    const s = date === today || !byDate.has(date) ? await dayTotals(ctx, date) : byDate.get(date)!;
+    out.push({ date, orders: n(s.orders_count), revenue: formatMoney(n(s.revenue)), cost: formatMoney(n(s.cost)), profit: formatMoney(n(s.profit)), deposits: formatMoney(n(s.deposits)) });
+  }
+  return out;
+}
+
+type SettingDef = { type: string; group: string; description: string };
+
+export async function listSettings(ctx: Ctx) {
+  const values = await getSettings(ctx);
+  return Object.entries(values).map(([key, value]) => {
+    const d = (SETTING_DEFAULTS as Record<string, SettingDef>)[key];
+    return { key, value: d?.type === "money" ? formatMoney(parseMoney(value) ?? 0) : value, type: d?.type ?? "string", group: d?.group ?? "general", description: d?.description ?? null };
+  });
+}
+
+/** Validates a setting by its declared type before storing it; unknown keys are refused. */
+export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
+  const d = (SETTING_DEFAULTS as Record<string, SettingDef>)[key];
+  if (!d) throw new NotFound(`Unknown setting ${key}`);
+  if (ctx.user?.role !== "admin") throw new Forbidden();
+  const text = typeof raw === "number" || typeof raw === "boolean" ? String(raw) : typeof raw === "string" ? raw.trim() : null;
+  const bad = (m: string) => new Validation({ value: [m] });
+  if (text === null) throw bad("A value is required");
+  let value = text;
+  switch (d.type) {
+    case "integer":
+      if (!/^\d{1,9}$/.test(text)) throw bad("Must be a whole number ≥ 0");
+      if (key.endsWith("_bp") && Number(text) > 100_000) throw bad("At most 100000 basis points");
+      break;
+    case "boolean":
+      if (!["0", "1", "true", "false"].includes(text)) throw bad("Must be true or false");
+      value = text === "1" || text === "true" ? "1" : "0";
+      break;
+    case "money": {
+      const m = parseMoney(text);
+      if (m === null || m < 0) throw bad("Must be a positive amount with at most 6 decimals");
+      value = String(m / 1_000_000);
+      break;
+    }
+    default:
+      if (text.length < 1 || text.length > 500) throw bad("Between 1 and 500 characters");
+      if (key === "currency" && !/^[A-Z]{3}$/.test(text)) throw bad("A three-letter currency code");
+      if (key === "default_language" && !["fr", "en"].includes(text)) throw bad("fr or en");
+  }
+  const before = (await getSettings(ctx))[key];
+  await putSetting(ctx, key, value);
+  await writeAudit(ctx, { action: "settings.update", targetType: "setting", targetId: key, data: { before, after: value } });
+  if (key === "platform_margin_bp") ctx.events.catalogChanged();
+  return { key, value: d.type === "money" ? formatMoney(parseMoney(value)!) : value, type: d.type };
+}
+
+export async function platformStats(ctx: Ctx) {
+  const db = ctx.db;
+  const since = dbNow(ctx.clock, -30 * DAY);
+  const [services, categories, providers, topServices] = await Promise.all([
+    db.selectFrom("services").select(["is_active", (e) => e.fn.countAll<number>().as("n")]).groupBy("is_active").execute(),
+    db.selectFrom("categories").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    db.selectFrom("api_providers").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    db
+      .selectFrom("orders")
+      .innerJoin("services", "services.id", "orders.service_id")
+      .select(["services.id", "services.name", (e) => e.fn.countAll<number>().as("orders"), (e) => e.fn.sum<number>("orders.charge").as("revenue")])
+      .where("orders.created_at", ">=", since)
+      .where("orders.site_id", "=", 0)
+      .groupBy(["services.id", "services.name"])
+      .orderBy("orders", "desc")
+      .limit(10)
+      .execute(),
+  ]);
+  return {
+    services: { active: n(services.find((s) => n(s.is_active) === 1)?.n), inactive: n(services.find((s) => n(s.is_active) === 0)?.n) },
+    categories: n(categories.n),
+    providers: n(providers.n),
+    top_services_30d: topServices.map((s) => ({ id: s.id, name: s.name, orders: n(s.orders), revenue: formatMoney(n(s.revenue)) })),
+  };
+}

@@ -1,0 +1,87 @@
+import { sql } from "kysely";
+import type { Ctx } from "../context.ts";
+import { DAY, dbNow, toDbTime } from "../lib/time.ts";
+
+export interface DayTotals {
+  date: string;
+  new_users: number;
+  orders_count: number;
+  revenue: number;
+  cost: number;
+  profit: number;
+  deposits: number;
+  refunds: number;
+}
+
+const n = (v: unknown) => Number(v ?? 0);
+
+/** Platform totals of one UTC day, computed from orders and the ledger (platform tenant only). */
+export async function dayTotals(ctx: Ctx, date: string): Promise<DayTotals> {
+  const from = `${date} 00:00:00.000`;
+  const to = `${date} 23:59:59.999`;
+  const users = await ctx.db.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).where("site_id", "=", 0).where("created_at", ">=", from).where("created_at", "<=", to).executeTakeFirstOrThrow();
+  const orders = await ctx.db
+    .selectFrom("orders")
+    .select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("charge").as("charge"), e.fn.sum<number>("provider_cost").as("cost"), e.fn.sum<number>("refunded").as("refunded")])
+    .where("site_id", "=", 0)
+    .where("status", "!=", "failed")
+    .where("created_at", ">=", from)
+    .where("created_at", "<=", to)
+    .executeTakeFirstOrThrow();
+  const ledger = await ctx.db
+    .selectFrom("transactions")
+    .select(["type", (e) => e.fn.sum<number>("amount").as("total")])
+    .where("site_id", "=", 0)
+    .where("status", "=", "completed")
+    .where("type", "in", ["deposit", "refund"])
+    .where("created_at", ">=", from)
+    .where("created_at", "<=", to)
+    .groupBy("type")
+    .execute();
+  const revenue = n(orders.charge) - n(orders.refunded);
+  const cost = n(orders.cost);
+  return {
+    date,
+    new_users: n(users.n),
+    orders_count: n(orders.n),
+    revenue,
+    cost,
+    profit: revenue - cost,
+    deposits: n(ledger.find((r) => r.type === "deposit")?.total),
+    refunds: n(ledger.find((r) => r.type === "refund")?.total),
+  };
+}
+
+/** Rolls up yesterday and today into platform_statistics and user_statistics (idempotent upserts). */
+export async function rollupStatistics(ctx: Ctx): Promise<{ days: string[] }> {
+  const today = toDbTime(ctx.clock.now()).slice(0, 10);
+  const yesterday = toDbTime(new Date(ctx.clock.now().getTime() - DAY)).slice(0, 10);
+  const now = dbNow(ctx.clock);
+  for (const date of [yesterday, today]) {
+    const t = await dayTotals(ctx, date);
+    const { date: _d, ...values } = t;
+    void _d;
+    const updated = await ctx.db.updateTable("platform_statistics").set({ ...values, updated_at: now }).where("date", "=", date).executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) await ctx.db.insertInto("platform_statistics").values({ date, ...values, created_at: now, updated_at: now }).execute();
+
+    const perUser = await ctx.db
+      .selectFrom("transactions")
+      .select([
+        "user_id",
+        sql<number>`sum(case when type = 'order' then -amount else 0 end)`.as("spent"),
+        sql<number>`sum(case when type = 'deposit' then amount else 0 end)`.as("deposited"),
+        sql<number>`sum(case when type = 'order' then 1 else 0 end)`.as("orders_count"),
+      ])
+      .where("status", "=", "completed")
+      .where("created_at", ">=", `${date} 00:00:00.000`)
+      .where("created_at", "<=", `${date} 23:59:59.999`)
+      .groupBy("user_id")
+      .execute();
+    for (const u of perUser) {
+      const v = { spent: n(u.spent), deposited: n(u.deposited), orders_count: n(u.orders_count), updated_at: now };
+      const r = await ctx.db.updateTable("user_statistics").set(v).where("user_id", "=", u.user_id).where("date", "=", date).executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) await ctx.db.insertInto("user_statistics").values({ user_id: u.user_id, date, ...v, created_at: now }).execute();
+    }
+  }
+  return { days: [yesterday, today] };
+}
