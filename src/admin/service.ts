@@ -5,6 +5,7 @@ import { formatMoney, parseMoney } from "../money/money.ts";
 import { SETTING_DEFAULTS, getSettings, putSetting } from "../settings/service.ts";
 import { dayTotals } from "../statistics/rollup.ts";
 import { writeAudit } from "../audit/audit.ts";
+import { repriceAll } from "../catalog/reprice.ts";
 
 const n = (v: unknown) => Number(v ?? 0);
 
@@ -90,7 +91,8 @@ export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
   const before = (await getSettings(ctx))[key];
   await putSetting(ctx, key, value);
   await writeAudit(ctx, { action: "settings.update", targetType: "setting", targetId: key, data: { before, after: value } });
-  if (key === "platform_margin_bp") ctx.events.catalogChanged();
+  // Every platform price follows the margin (repriceAll announces the catalogue change).
+  if (key === "platform_margin_bp") await repriceAll(ctx);
   return { key, value: d.type === "money" ? formatMoney(parseMoney(value)!) : value, type: d.type };
 }
 

@@ -46,13 +46,16 @@ export async function listPricedServices(ctx: Ctx, opts: { serviceId?: number; c
   let q = ctx.db
     .selectFrom("services")
     .innerJoin("categories", "categories.id", "services.category_id")
+    // A switched-off provider cannot fulfil orders: its services leave the catalogue with it.
+    .leftJoin("api_providers", "api_providers.id", "services.provider_id")
     .select([
       "services.id", "services.category_id", "services.name", "services.description", "services.type", "services.min", "services.max",
       "services.refill", "services.cancel", "services.dripfeed", "services.rate",
       "categories.name as category_name", "categories.slug as category_slug", "categories.platform",
     ])
     .where("services.is_active", "=", 1)
-    .where("categories.is_active", "=", 1);
+    .where("categories.is_active", "=", 1)
+    .where((eb) => eb.or([eb("api_providers.is_active", "=", 1), eb("api_providers.id", "is", null)]));
   if (opts.serviceId) q = q.where("services.id", "=", opts.serviceId);
   if (opts.categoryId) q = q.where("services.category_id", "=", opts.categoryId);
   if (opts.search) q = q.where("services.name", "like", `%${opts.search.replace(/[%_\\]/g, (m) => "\\" + m)}%`);

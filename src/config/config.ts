@@ -21,6 +21,7 @@ const envSchema = z.object({
   SMM_API_KEY: z.string().optional(),
   SMM_PROVIDER_CURRENCY: z.string().length(3).default("USD"),
   SIM_PROVIDER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   TRUSTED_PROXIES: z.string().default(""),
   MAIL_HOST: z.string().optional(),
   MAIL_PORT: z.coerce.number().int().min(1).max(65535).default(587),

@@ -4,6 +4,8 @@ import * as m0001 from "../../migrations/0001_users_auth.ts";
 import * as m0002 from "../../migrations/0002_catalog_orders.ts";
 import * as m0003 from "../../migrations/0003_finance.ts";
 import * as m0004 from "../../migrations/0004_white_label_support.ts";
+import * as m0005 from "../../migrations/0005_providers.ts";
+import * as m0006 from "../../migrations/0006_wallet.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -11,6 +13,8 @@ export const migrations: Record<string, Migration> = {
   "0002_catalog_orders": m0002,
   "0003_finance": m0003,
   "0004_white_label_support": m0004,
+  "0005_providers": m0005,
+  "0006_wallet": m0006,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -55,9 +55,12 @@ export interface ReferralCommissionsTable extends Created {
   level: number;
   rate_bp: number;
   amount: number;
-  status: Generated<"credited" | "reversed">;
+  /** reversal_pending: a clawback the referrer's balance could not cover yet; retried by smm:sync-orders (0008). */
+  status: Generated<"credited" | "reversed" | "reversal_pending">;
   transaction_id: number | null;
   reversal_transaction_id: number | null;
+  /** How much of `amount` was already clawed back (0008). */
+  reversed_amount: Generated<number>;
 }
 
 export interface PlatformSettingsTable extends Created {
@@ -136,6 +139,9 @@ export interface ApiProvidersTable extends Created {
   is_active: Generated<Bool>;
   balance: number | null;
   last_sync_at: Timestamp | null;
+  /** "env" (SMM_API_URL) or "simulated" for the providers the platform manages itself; null for admin-made ones. */
+  code: string | null;
+  last_error: string | null;
 }
 
 export interface CategoriesTable extends Created {
@@ -170,6 +176,10 @@ export interface ServicesTable extends Created {
   is_active: Generated<Bool>;
   provider_removed_at: Timestamp | null;
   sort_order: Generated<number>;
+  /** The provider's own name and bounds, so an admin's edits of name/min/max survive a sync. */
+  provider_name: string | null;
+  provider_min: number | null;
+  provider_max: number | null;
 }
 
 export interface ServicePricesOverrideTable extends Created {
@@ -220,6 +230,9 @@ export interface RefillsTable extends Created {
   order_id: number;
   provider_refill_id: string | null;
   status: Generated<string>;
+  /** The order's id while the refill is open, null once it ended: unique, so one open refill per order (0008). */
+  open_order_id: number | null;
+  last_error: string | null;
 }
 
 export interface ProviderLogsTable {
@@ -293,6 +306,8 @@ export interface TransactionsTable extends Created {
   meta: string | null;
   verified_by: number | null;
   verified_at: Timestamp | null;
+  /** "<payment_method_id>:<REFERENCE>" while a deposit is pending or completed; unique (0006). */
+  deposit_claim: Generated<string | null>;
 }
 
 export interface InvoicesTable extends Created {
@@ -433,6 +448,8 @@ export interface SubscriptionsTable extends Created {
   grace_until: Timestamp | null;
   reminded_at: Timestamp | null;
   canceled_at: Timestamp | null;
+  /** Last renewal charge attempt (failed renewals retry daily). */
+  last_attempt_at: Timestamp | null;
 }
 
 export interface TicketsTable extends Created {

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { sql } from "kysely";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { HTTPException } from "hono/http-exception";
@@ -62,6 +63,11 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     const peer = peerAddress(c);
     const viaProxy = trusted.has(peer);
     c.set("clientIp", (viaProxy && forwardedFor(c.req.header("x-forwarded-for"))) || peer);
+    // Load balancers probe any host: answered before tenant resolution, with a database round trip.
+    if (c.req.path === "/healthz") {
+      await sql`select 1`.execute(services.db);
+      return c.json({ status: "ok" });
+    }
     const hostHeader = (viaProxy && c.req.header("x-forwarded-host")?.split(",")[0]) || c.req.header("host") || new URL(c.req.url).host;
     const tenant = await tenants.resolve(hostnameOf(hostHeader));
     if (tenant.kind === "unknown") return c.html(unknownHostPage(), 404);

@@ -4,12 +4,17 @@ import type { AppEnv } from "./env.ts";
 import type { StoreFactory } from "./rate-limit.ts";
 import { limiter } from "./rate-limit.ts";
 import { authRoutes } from "../auth/routes.ts";
+import { adminCatalogRoutes, publicCatalogRoutes } from "../catalog/routes.ts";
+import { adminProviderRoutes } from "../providers/routes.ts";
 import { adminRoutes } from "../admin/routes.ts";
 import { requireAdmin, requireAuth } from "../auth/middleware.ts";
 import { apiKeyAuth } from "../developer-api/middleware.ts";
+import { walletRoutes } from "../wallet/routes.ts";
+import { notificationRoutes } from "../notifications/routes.ts";
+import { adminFinanceRoutes } from "../admin/finance/routes.ts";
+import { adminUserRoutes } from "../admin/users/routes.ts";
 
 /** Seed endpoints under guarded prefixes that anyone may call. */
-const PUBLIC_PATHS = new Set(["/api/white-label/plans", "/api/white-label/templates"]);
 
 /** Every feature's routes, mounted once; auth is applied per mount prefix, not per handler. */
 export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: StoreFactory): void {
@@ -17,7 +22,6 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
 
   // Guards first: Hono runs middleware and handlers in registration order.
   app.use("/api/admin/*", requireAdmin);
-  for (const prefix of ["/api/user/*", "/api/wallet/*", "/api/wallet", "/api/white-label/*", "/api/tickets/*", "/api/tickets", "/api/notifications/*", "/api/notifications", "/api/referrals/*"]) {
     app.use(prefix, async (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireAuth(c, next)));
   }
   app.use("/api/v1/*", apiKeyAuth(stores));
@@ -30,5 +34,12 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
 
   // Feature routes (below the guards).
   app.route("/api", authRoutes({ loginLimiter }));
+  app.route("/api", publicCatalogRoutes());
+  app.route("/api/admin/services/providers", adminProviderRoutes());
+  app.route("/api/admin/services", adminCatalogRoutes());
   app.route("/api/admin", adminRoutes());
+  app.route("/api/wallet", walletRoutes());
+  app.route("/api/notifications", notificationRoutes());
+  app.route("/api/admin/finance", adminFinanceRoutes());
+  app.route("/api/admin/users", adminUserRoutes());
 }

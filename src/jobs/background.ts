@@ -2,10 +2,11 @@ import type { Config } from "../config/config.ts";
 import type { Platform } from "../boot.ts";
 import { startScheduler } from "./scheduler.ts";
 import { JOBS } from "./registry.ts";
+import { startProviders } from "../providers/bootstrap.ts";
 
 /**
  * What `npm start` runs beside the HTTP server: the simulated provider when no SMM_API_URL
- * is configured (added by the providers feature), and the croner schedule.
+ * is configured, and the croner schedule.
  */
 export const startBackground = {
   async prepare(config: Config) {
@@ -13,6 +14,8 @@ export const startBackground = {
     return {
       config,
       async afterBoot(platform: Platform) {
+        const providers = await startProviders(platform.services);
+        stops.push(() => providers.stop());
         if (config.SCHEDULER === "on") {
           const scheduler = startScheduler(platform.services, JOBS);
           stops.push(() => scheduler.stop());

@@ -14,7 +14,9 @@ export function parseMoney(text: string | number): Micro | null {
   const m = DECIMAL.exec(s);
   if (!m) return null;
   const units = Number(m[2]) * MICRO + Number((m[3] ?? "").padEnd(6, "0"));
-  return m[1] ? -units : units;
+  // Twelve integer digits overflow 2^53 micro-units: refuse rather than round silently.
+  if (!Number.isSafeInteger(units)) return null;
+  return m[1] && units !== 0 ? -units : units;
 }
 
 function numberToDecimal(n: number): string {
@@ -43,7 +45,8 @@ export function mulDiv(a: number, b: number, c: number): Micro {
   const d = den < 0n ? -den : den;
   const q = (n * 2n + d) / (2n * d);
   const r = Number(q);
-  return neg ? -r : r;
+  if (!Number.isSafeInteger(r)) throw new RangeError(`amount out of range: ${a} × ${b} / ${c}`);
+  return neg && r !== 0 ? -r : r;
 }
 
 /** Charge for `quantity` units at `ratePer1000` micro-units per 1000. */

@@ -64,3 +64,8 @@ export function partialRefund(charge: number, remains: number, quantity: number)
   if (remains >= quantity) return charge;
   return Math.min(charge, mulDiv(charge, remains, quantity));
 }
+
+/** The part of a refund still owed on an order: together, an order's refunds never exceed its charge. */
+export function refundable(charge: number, alreadyRefunded: number, wanted: number): number {
+  return Math.max(0, Math.min(wanted, charge - Math.max(0, alreadyRefunded)));
+}

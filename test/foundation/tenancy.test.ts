@@ -85,3 +85,19 @@ describeEachDialect("tenant resolution behind a trusted proxy", (dialect) => {
     expect(spoofed.status).toBe(401);
   });
 });
+
+describeEachDialect("health check", (dialect) => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await makePlatform(dialect);
+  });
+  afterAll(() => p.close());
+
+  it("answers on any host after a database round trip", async () => {
+    for (const host of ["izyboost.test", "unknown.example"]) {
+      const res = await p.request("/healthz", { host });
+      expect(res.status).toBe(200);
+      expect(await body(res)).toEqual({ status: "ok" });
+    }
+  });
+});

@@ -1,0 +1,132 @@
+// A benchmark target in its own process: `node bench/server.ts <hello|platform> <sqlite|mysql>`.
+// Prints one JSON line with what the load generator needs, then serves until SIGTERM.
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Hono } from "hono";
+import { serve } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import { createConnection } from "mysql2/promise";
+import { loadConfig } from "../src/config/config.ts";
+import { bootPlatform } from "../src/boot.ts";
+import { systemCtx } from "../src/context.ts";
+import { registerUser } from "../src/auth/service.ts";
+import { createSession } from "../src/auth/session.ts";
+import { credit } from "../src/wallet/ledger.ts";
+import { dbNow } from "../src/lib/time.ts";
+import { setPasswordCost } from "../src/auth/password.ts";
+import { startSimProvider } from "../src/provider-sim/server.ts";
+
+const [mode = "hello", dialect = "sqlite"] = process.argv.slice(2);
+
+function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<{ url: string; close(): void }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => resolve({ url: `http://127.0.0.1:${info.port}`, close: () => server.close() }));
+  });
+}
+
+async function main() {
+  if (mode === "hello") {
+    const app = new Hono();
+    app.get("/", (c) => c.text("Hello Hono!"));
+    const { url } = await listen(app.fetch);
+    console.log(JSON.stringify({ url }));
+    return;
+  }
+
+  let databaseUrl: string;
+  let cleanup: () => Promise<void>;
+  if (dialect === "mysql") {
+    const name = `izy_bench_${randomBytes(4).toString("hex")}`;
+    const server = process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
+    const c = await createConnection(server);
+    await c.query(`CREATE DATABASE \`${name}\``);
+    await c.end();
+    databaseUrl = `${server}/${name}`;
+    cleanup = async () => {
+      const d = await createConnection(server);
+      await d.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await d.end();
+    };
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), "izy-bench-"));
+    databaseUrl = `sqlite:${join(dir, "bench.db")}`;
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  }
+  setPasswordCost({ memory: 1024, passes: 1, parallelism: 1 });
+  const sim = await startSimProvider();
+  const config = loadConfig({
+    NODE_ENV: "production",
+    APP_URL: "http://izyboost.bench",
+    SITES_DOMAIN: "sites.bench",
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "error",
+    SCHEDULER: "off",
+    RATE_LIMIT_PER_MINUTE: "100000000",
+    SMM_API_URL: sim.url,
+    SMM_API_KEY: sim.apiKey,
+  });
+  const platform = await bootPlatform(config);
+  const ctx = systemCtx(platform.services);
+  const db = platform.services.db;
+  const now = dbNow();
+
+  // 500 services over 10 categories, priced like a synced catalogue; real sim service ids so dispatch works.
+  const simServices = sim.sim.listServices().filter((s) => s.type === "Default");
+  let provider = await db.selectFrom("api_providers").select("id").executeTakeFirst();
+  if (!provider) {
+    const r = await db.insertInto("api_providers").values({ name: "bench", url: sim.url, api_key: sim.apiKey, currency: "USD", exchange_rate: 600_000_000, created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+    provider = { id: Number(r.insertId) };
+  }
+  const categoryIds: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const r = await db.insertInto("categories").values({ name: `Bench category ${i}`, slug: `bench-${i}`, platform: "instagram", created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+    categoryIds.push(Number(r.insertId));
+  }
+  await db.deleteFrom("services").execute();
+  const rows = Array.from({ length: 500 }, (_, i) => ({
+    provider_id: provider.id,
+    provider_service_id: String(simServices[i % simServices.length]!.service) + (i >= simServices.length ? `-${i}` : ""),
+    category_id: categoryIds[i % 10]!,
+    name: `Bench service ${i} — followers`,
+    type: "Default",
+    provider_rate: 1_234_560,
+    base_rate: 740_736_000,
+    rate: 962_956_800,
+    min: 10,
+    max: 100_000,
+    created_at: now,
+    updated_at: now,
+  }));
+  for (let i = 0; i < rows.length; i += 100) await db.insertInto("services").values(rows.slice(i, i + 100)).execute();
+  const orderService = await db.selectFrom("services").select("id").where("provider_service_id", "=", String(simServices[0]!.service)).executeTakeFirstOrThrow();
+
+  const tokens: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    const u = await registerUser(ctx, { username: `bench${i}`, email: `bench${i}@example.com`, password: "bench-password", welcome: false });
+    await credit(ctx, { userId: u.id, amount: 1_000_000_000_000_000, type: "adjustment" });
+    tokens.push((await createSession(ctx, u.id)).token);
+  }
+  const owner = await registerUser(ctx, { username: "reseller", email: "reseller@example.com", password: "bench-password", welcome: false });
+  await db
+    .insertInto("white_label_sites")
+    .values({ uuid: randomUUID(), owner_id: owner.id, plan_id: 1, template_id: 1, name: "Bench Shop", slug: "shop", created_at: now, updated_at: now })
+    .execute();
+
+  const { url } = await listen(platform.app.fetch);
+  console.log(JSON.stringify({ url, tokens, serviceId: orderService.id, siteHost: "shop.sites.bench", platformHost: "izyboost.bench" }));
+  const stop = async () => {
+    await platform.close();
+    await sim.close();
+    await cleanup();
+    process.exit(0);
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

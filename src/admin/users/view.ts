@@ -1,0 +1,53 @@
+import type { User } from "../../db/schema.ts";
+import { formatMoney } from "../../money/money.ts";
+import { toIso } from "../../lib/time.ts";
+import type { UserStats } from "./service.ts";
+import type { Adjustment } from "./balance.ts";
+
+/** A user as an admin sees them (never the password hash). */
+export function adminUserView(u: User) {
+  return {
+    id: u.id,
+    uuid: u.uuid,
+    username: u.username,
+    email: u.email,
+    full_name: u.full_name,
+    phone: u.phone,
+    role: u.role,
+    balance: formatMoney(u.balance),
+    language: u.language,
+    referral_code: u.referral_code,
+    referred_by: u.referred_by,
+    is_banned: Boolean(u.is_banned),
+    ban_reason: u.ban_reason,
+    email_verified_at: toIso(u.email_verified_at),
+    last_login_at: toIso(u.last_login_at),
+    last_login_ip: u.last_login_ip,
+    created_at: toIso(u.created_at),
+    updated_at: toIso(u.updated_at),
+  };
+}
+
+export function adminUserDetailView(u: User, s: UserStats) {
+  return {
+    ...adminUserView(u),
+    stats: {
+      orders_count: s.ordersCount,
+      total_spent: formatMoney(s.spent),
+      total_deposited: formatMoney(s.deposited),
+      deposits_count: s.depositsCount,
+      pending_deposits: formatMoney(s.pendingDeposits),
+    },
+  };
+}
+
+export function adjustmentView(a: Adjustment) {
+  return {
+    user_id: a.userId,
+    transaction_id: a.transactionId,
+    transaction_uuid: a.uuid,
+    amount: formatMoney(a.amount),
+    balance_before: formatMoney(a.balanceBefore),
+    balance_after: formatMoney(a.balanceAfter),
+  };
+}

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { pageQuery } from "../http/pagination.ts";
+
+const flag = z.union([z.boolean(), z.literal(0), z.literal(1)], { error: "Must be true or false" }).transform(Boolean);
+const queryFlag = z.enum(["0", "1", "true", "false"], { error: "Must be 0, 1, true or false" }).transform((v) => v === "1" || v === "true");
+const id = z.coerce.number({ error: "Must be a whole number" }).int("Must be a whole number").positive("Must be positive").max(Number.MAX_SAFE_INTEGER);
+const count = z.number({ error: "Must be a whole number" }).int("Must be a whole number").min(1, "At least 1").max(1_000_000_000, "Too large");
+
+/** GET /api/services: the catalogue at the viewer's prices. */
+export const publicServicesQuery = z.object({
+  /** A category id or slug. */
+  category: z.string().trim().min(1).max(160).optional(),
+  search: z.string().trim().max(100, "At most 100 characters").optional(),
+  page: pageQuery.page,
+  per_page: z.coerce.number({ error: "Must be a whole number" }).int("Must be a whole number").min(1, "At least 1").max(500, "At most 500").default(100),
+});
+export type PublicServicesQuery = z.infer<typeof publicServicesQuery>;
+
+export const adminServicesQuery = z.object({
+  category_id: id.optional(),
+  provider_id: id.optional(),
+  search: z.string().trim().max(100, "At most 100 characters").optional(),
+  is_active: queryFlag.optional(),
+  /** Only services the provider dropped (1) or only those it still offers (0). */
+  removed: queryFlag.optional(),
+  ...pageQuery,
+});
+export type AdminServicesQuery = z.infer<typeof adminServicesQuery>;
+
+export const serviceUpdate = z
+  .strictObject({
+    name: z.string().trim().min(1, "Required").max(255, "At most 255 characters"),
+    description: z.string().trim().max(5000, "At most 5000 characters").nullable(),
+    /** Basis points over the base rate; null = the platform margin. Never below cost. */
+    margin_bp: z.number({ error: "Must be a whole number of basis points" }).int("Must be a whole number of basis points").min(0, "Cannot be negative: the price would fall below cost").max(100_000, "At most 100000 basis points").nullable(),
+    is_active: flag,
+    min: count,
+    max: count,
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, "Nothing to update");
+export type ServiceUpdate = z.infer<typeof serviceUpdate>;
+
+export const categoryUpdate = z
+  .strictObject({
+    name: z.string().trim().min(1, "Required").max(150, "At most 150 characters"),
+    description: z.string().trim().max(2000, "At most 2000 characters").nullable(),
+    sort_order: z.number({ error: "Must be a whole number" }).int("Must be a whole number").min(-1_000_000).max(1_000_000),
+    is_active: flag,
+    icon: z.string().trim().max(60, "At most 60 characters").regex(/^[A-Za-z0-9:_ .-]*$/, "Letters, digits and : _ - . only").nullable(),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, "Nothing to update");
+export type CategoryUpdate = z.infer<typeof categoryUpdate>;
+
+export const syncRequest = z.strictObject({ provider_id: z.number({ error: "Must be a provider id" }).int().positive().optional() });

@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+/** `page` / `per_page` query parameters shared by every list endpoint (per_page ≤ 100). */
+export const pageQuery = {
+  page: z.coerce.number({ error: "Must be a whole number" }).int("Must be a whole number").min(1, "At least 1").max(1_000_000).default(1),
+  per_page: z.coerce.number({ error: "Must be a whole number" }).int("Must be a whole number").min(1, "At least 1").max(100, "At most 100").default(20),
+};
+
+export interface PageInput {
+  page: number;
+  per_page: number;
+}
+
+export interface Page<T> {
+  rows: T[];
+  total: number;
+  page: number;
+  per_page: number;
+}
+
+export function offsetOf(p: PageInput): number {
+  return (p.page - 1) * p.per_page;
+}
+
+/** The list envelope: `{ data: [...], meta: { page, per_page, total } }`. */
+export function pageEnvelope<T, V>(p: Page<T>, view: (row: T) => V) {
+  return { data: p.rows.map(view), meta: { page: p.page, per_page: p.per_page, total: p.total } };
+}

@@ -1,0 +1,40 @@
+import type { Ctx } from "../context.ts";
+import type { JobDef, Progress } from "../jobs/scheduler.ts";
+import { DAY, dbNow } from "../lib/time.ts";
+import { purgeExpiredKeys } from "../idempotency/idempotency.ts";
+
+/** API and provider call logs are kept this long. */
+export const LOG_RETENTION_DAYS = 90;
+
+export interface CleanupResult {
+  sessions: number;
+  idempotencyKeys: number;
+  apiLogs: number;
+  providerLogs: number;
+}
+
+/** Deletes expired sessions and idempotency keys, and call logs past their retention. */
+export async function cleanup(ctx: Ctx, progress?: Progress): Promise<CleanupResult> {
+  progress?.start("clean-up", 4);
+  const now = dbNow(ctx.clock);
+  const cutoff = dbNow(ctx.clock, -LOG_RETENTION_DAYS * DAY);
+  const sessions = Number((await ctx.db.deleteFrom("sessions").where("expires_at", "<=", now).executeTakeFirst()).numDeletedRows);
+  progress?.tick();
+  const idempotencyKeys = await purgeExpiredKeys(ctx);
+  progress?.tick();
+  const apiLogs = Number((await ctx.db.deleteFrom("api_logs").where("created_at", "<", cutoff).executeTakeFirst()).numDeletedRows);
+  progress?.tick();
+  const providerLogs = Number((await ctx.db.deleteFrom("provider_logs").where("created_at", "<", cutoff).executeTakeFirst()).numDeletedRows);
+  progress?.tick();
+  const result = { sessions, idempotencyKeys, apiLogs, providerLogs };
+  progress?.done(`removed ${sessions} session(s), ${idempotencyKeys} idempotency key(s), ${apiLogs} API log(s), ${providerLogs} provider log(s)`);
+  ctx.logger.info("maintenance clean-up", { ...result });
+  return result;
+}
+
+export const cleanupJob: JobDef = {
+  name: "maintenance:cleanup",
+  description: `delete expired sessions and idempotency keys, API/provider logs older than ${LOG_RETENTION_DAYS} days`,
+  schedule: "0 17 3 * * *",
+  run: (ctx, progress) => cleanup(ctx, progress),
+};

@@ -1,0 +1,231 @@
+import { ofetch } from "ofetch";
+import { setTimeout as delay } from "node:timers/promises";
+import type { Ctx } from "../context.ts";
+import type { Micro } from "../money/money.ts";
+import { NotFound } from "../http/errors.ts";
+import { ProviderError, classifyFetchFailure } from "./errors.ts";
+import { logProviderCall, scrubKey } from "./log.ts";
+import {
+  isRecord, mapRefillStatus, parseProviderAmount, readOrderState, readProviderService,
+  type ProviderOrderState, type ProviderRefillStatus, type ProviderService,
+} from "./wire.ts";
+
+export { ProviderError, isProviderError, type ProviderErrorKind } from "./errors.ts";
+export type { ProviderOrderState, ProviderOrderStatus, ProviderRefillStatus, ProviderService } from "./wire.ts";
+
+/** Where and how to reach one provider (a row of api_providers). */
+export interface ProviderTarget {
+  id: number;
+  url: string;
+  apiKey: string;
+}
+
+export interface ClientOptions {
+  /** Per call; default config PROVIDER_TIMEOUT_MS (15 s). */
+  timeoutMs?: number;
+  /** Extra attempts of read-only calls after a transient failure; default 2. */
+  retries?: number;
+  /** First backoff delay, doubled each time; default 250 ms. */
+  retryDelayMs?: number;
+}
+
+/** Extra fields of an `add` beyond action and key: service, link, quantity, runs, interval, comments… */
+export type AddFields = Record<string, string | number>;
+
+export interface CallOptions {
+  /** Our order, for provider_logs. */
+  orderId?: number | null;
+}
+
+export type BatchStatus = ProviderOrderState | { error: string };
+export interface CancelResult {
+  order: string;
+  ok: boolean;
+  error?: string;
+}
+
+const MAX_BATCH = 100;
+
+/**
+ * The standard SMM API v2 client: form-encoded POSTs of `key`, `action` and fields; every call is
+ * logged in provider_logs with the key redacted; failures are typed ProviderErrors (errors.ts).
+ * Read-only actions retry transient failures with a short backoff; add, refill and cancel never
+ * retry here: only the caller knows whether repeating them is safe.
+ */
+export function providerClient(ctx: Ctx, provider: ProviderTarget, opts: ClientOptions = {}) {
+  const timeoutMs = opts.timeoutMs ?? ctx.config.PROVIDER_TIMEOUT_MS ?? 15_000;
+  const retries = opts.retries ?? 2;
+  const retryDelayMs = opts.retryDelayMs ?? 250;
+
+  async function once(action: string, fields: Record<string, string>, orderId: number | null): Promise<unknown> {
+    const sent = { key: provider.apiKey, action, ...fields };
+    const started = performance.now();
+    let httpStatus: number | null = null;
+    let text: string | null = null;
+    let result: unknown;
+    let failure: ProviderError | null = null;
+    try {
+      const res = await ofetch.raw<string, "text">(provider.url, {
+        method: "POST",
+        body: new URLSearchParams(sent).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        responseType: "text",
+        ignoreResponseError: true,
+        retry: 0,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      httpStatus = res.status;
+      text = typeof res._data === "string" ? res._data : "";
+      result = readAnswer(action, httpStatus, text);
+    } catch (err) {
+      failure = err instanceof ProviderError ? err : classifyFetchFailure(err, action, timeoutMs);
+    }
+    // Some panels echo the request in their errors: the key must not travel further with the message.
+    if (failure) failure.message = scrubKey(failure.message, provider.apiKey);
+    const error = failure ? `${failure.kind}: ${failure.message}` : null;
+    await logProviderCall(ctx, provider.apiKey, { providerId: provider.id, orderId, action, fields: sent, response: text, httpStatus, durationMs: performance.now() - started, error });
+    if (failure) throw failure;
+    return result;
+  }
+
+  async function call(action: string, fields: Record<string, string>, o: CallOptions & { readOnly: boolean }): Promise<unknown> {
+    const attempts = o.readOnly ? 1 + retries : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(action, fields, o.orderId ?? null);
+      } catch (err) {
+        if (!(err instanceof ProviderError) || err.kind !== "transient" || attempt >= attempts) throw err;
+        await delay(retryDelayMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  const unexpected = (action: string, what: string) => new ProviderError("unknown", action, `Unexpected answer: ${what}`);
+
+  return {
+    providerId: provider.id,
+
+    /** The provider's catalogue; entries without an id, a name or a positive rate are left out. */
+    async services(): Promise<ProviderService[]> {
+      const answer = await call("services", {}, { readOnly: true });
+      const list = Array.isArray(answer) ? answer : isRecord(answer) ? Object.values(answer) : null;
+      if (!list) throw unexpected("services", "not a list");
+      const out: ProviderService[] = [];
+      const seen = new Set<string>();
+      for (const item of list) {
+        const s = readProviderService(item);
+        if (!s || seen.has(s.service)) continue;
+        seen.add(s.service);
+        out.push(s);
+      }
+      return out;
+    },
+
+    /** Places an order; the answer's order id as text. Never retried here. */
+    async add(fields: AddFields, o: CallOptions = {}): Promise<{ order: string }> {
+      const form = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
+      const answer = await call("add", form, { ...o, readOnly: false });
+      const order = isRecord(answer) ? answer.order : undefined;
+      if ((typeof order !== "string" && typeof order !== "number") || String(order).trim() === "") throw unexpected("add", "no order id");
+      return { order: String(order).trim() };
+    },
+
+    async status(providerOrderId: string, o: CallOptions = {}): Promise<ProviderOrderState> {
+      const answer = await call("status", { order: providerOrderId }, { ...o, readOnly: true });
+      const state = readOrderState(answer);
+      if (!state) throw unexpected("status", "no recognised status");
+      return state;
+    },
+
+    /** Up to 100 orders in one call; each id maps to its state or to the provider's refusal for it. */
+    async statuses(providerOrderIds: string[]): Promise<Map<string, BatchStatus>> {
+      if (providerOrderIds.length > MAX_BATCH) throw new RangeError(`at most ${MAX_BATCH} orders per status call`);
+      const out = new Map<string, BatchStatus>();
+      if (providerOrderIds.length === 0) return out;
+      const answer = await call("status", { orders: providerOrderIds.join(",") }, { readOnly: true });
+      if (!isRecord(answer)) throw unexpected("status", "not an object");
+      for (const id of providerOrderIds) {
+        const item = answer[id];
+        if (isRecord(item) && item.error !== undefined && item.error !== null) out.set(id, { error: String(item.error) });
+        else out.set(id, readOrderState(item) ?? { error: item === undefined ? "Missing from the answer" : "Unrecognised status" });
+      }
+      return out;
+    },
+
+    async balance(): Promise<{ balance: Micro; currency: string | null }> {
+      const answer = await call("balance", {}, { readOnly: true });
+      const balance = isRecord(answer) ? parseProviderAmount(answer.balance) : null;
+      if (balance === null || !isRecord(answer)) throw unexpected("balance", "no balance");
+      return { balance, currency: typeof answer.currency === "string" ? answer.currency : null };
+    },
+
+    /** Asks for a refill; the provider's refill id. Never retried here. */
+    async refill(providerOrderId: string, o: CallOptions = {}): Promise<{ refill: string }> {
+      const answer = await call("refill", { order: providerOrderId }, { ...o, readOnly: false });
+      const refill = isRecord(answer) ? answer.refill : undefined;
+      if ((typeof refill !== "string" && typeof refill !== "number") || String(refill).trim() === "") throw unexpected("refill", "no refill id");
+      return { refill: String(refill).trim() };
+    },
+
+    async refillStatus(providerRefillId: string, o: CallOptions = {}): Promise<{ status: ProviderRefillStatus }> {
+      const answer = await call("refill_status", { refill: providerRefillId }, { ...o, readOnly: true });
+      const status = isRecord(answer) ? mapRefillStatus(answer.status) : null;
+      if (!status) throw unexpected("refill_status", "no recognised status");
+      return { status };
+    },
+
+    /** Asks to cancel orders; one result per id (accepted or refused). Never retried here. */
+    async cancel(providerOrderIds: string[], o: CallOptions = {}): Promise<CancelResult[]> {
+      if (providerOrderIds.length === 0) return [];
+      if (providerOrderIds.length > MAX_BATCH) throw new RangeError(`at most ${MAX_BATCH} orders per cancel call`);
+      const answer = await call("cancel", { orders: providerOrderIds.join(",") }, { ...o, readOnly: false });
+      const list = Array.isArray(answer) ? answer : isRecord(answer) ? [answer] : null;
+      if (!list) throw unexpected("cancel", "not a list");
+      const byId = new Map<string, CancelResult>();
+      for (const item of list) {
+        if (!isRecord(item) || item.order === undefined) continue;
+        const id = String(item.order);
+        const c = item.cancel;
+        const refused = isRecord(c) ? String(c.error ?? "Refused") : c === 0 || c === "0" || c === false ? "Refused" : null;
+        byId.set(id, refused ? { order: id, ok: false, error: refused } : { order: id, ok: true });
+      }
+      return providerOrderIds.map((id) => byId.get(id) ?? { order: id, ok: false, error: "Missing from the answer" });
+    },
+  };
+}
+
+export type ProviderClient = ReturnType<typeof providerClient>;
+
+/**
+ * Turns one HTTP answer into its JSON, or a typed failure: an `error` field is a refusal whatever
+ * the status; 5xx/429 without one is transient (504: the gateway may have passed it on, so
+ * unknown); a 2xx that is not JSON is unknown, since the provider may have acted.
+ */
+export function readAnswer(action: string, httpStatus: number, text: string): unknown {
+  let data: unknown;
+  let parsed = false;
+  try {
+    data = JSON.parse(text);
+    parsed = true;
+  } catch {
+    parsed = false;
+  }
+  if (parsed && isRecord(data) && data.error !== undefined && data.error !== null) {
+    const message = typeof data.error === "string" ? data.error : JSON.stringify(data.error);
+    throw new ProviderError("definite", action, message.slice(0, 300) || "Refused", { httpStatus });
+  }
+  if (httpStatus >= 200 && httpStatus < 300) {
+    if (!parsed) throw new ProviderError("unknown", action, "Malformed JSON answer", { httpStatus });
+    return data;
+  }
+  if (httpStatus === 504) throw new ProviderError("unknown", action, "HTTP 504 from a gateway", { httpStatus });
+  if (httpStatus >= 500 || httpStatus === 429 || httpStatus === 408) throw new ProviderError("transient", action, `HTTP ${httpStatus}`, { httpStatus });
+  throw new ProviderError("definite", action, `HTTP ${httpStatus}`, { httpStatus });
+}
+
+/** A client for a stored provider (active or not); 404 when it does not exist. */
+export async function clientForProvider(ctx: Ctx, providerId: number, opts: ClientOptions = {}): Promise<ProviderClient> {
+  const row = await ctx.db.selectFrom("api_providers").select(["id", "url", "api_key"]).where("id", "=", providerId).executeTakeFirst();
+  if (!row) throw new NotFound("Provider not found");
+  return providerClient(ctx, { id: row.id, url: row.url, apiKey: row.api_key }, opts);
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { parseMoney } from "../money/money.ts";
+
+const flag = z.union([z.boolean(), z.literal(0), z.literal(1)], { error: "Must be true or false" }).transform(Boolean);
+
+/** Platform-currency units per provider-currency unit, as a decimal ("600", "655.957"). */
+const exchangeRate = z.union([z.string(), z.number()], { error: "A decimal such as \"600\"" }).transform((v, ctx) => {
+  const micro = parseMoney(v);
+  if (micro === null || micro <= 0 || micro > 1_000_000 * 1_000_000) {
+    ctx.addIssue({ code: "custom", message: "A positive decimal with at most 6 places, such as \"600\"" });
+    return z.NEVER;
+  }
+  return micro;
+});
+
+const fields = {
+  name: z.string().trim().min(1, "Required").max(100, "At most 100 characters"),
+  url: z
+    .string()
+    .trim()
+    .max(255, "At most 255 characters")
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "An http(s) URL such as https://panel.example/api/v2"),
+  /** Write-only: never shown again. */
+  key: z.string().trim().min(1, "Required").max(255, "At most 255 characters"),
+  currency: z.string().trim().regex(/^[A-Za-z]{3}$/, "A three-letter currency code").transform((v) => v.toUpperCase()),
+  exchange_rate: exchangeRate,
+  is_active: flag,
+};
+
+export const providerUpdate = z
+  .strictObject(fields)
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, "Nothing to update");
+export type ProviderUpdate = z.infer<typeof providerUpdate>;
+
+export const providerCreate = z.strictObject({
+  ...fields,
+  currency: fields.currency.default("USD"),
+  exchange_rate: exchangeRate.optional(),
+  is_active: flag.default(true),
+});
+export type ProviderCreate = z.infer<typeof providerCreate>;

@@ -1,0 +1,73 @@
+import { sql } from "kysely";
+import type { Ctx } from "../context.ts";
+import { withTransaction } from "../context.ts";
+import { writeAudit } from "../audit/audit.ts";
+import { NotFound, Validation } from "../http/errors.ts";
+import { dbNow } from "../lib/time.ts";
+import { getSetting } from "../settings/service.ts";
+import { repriceServices } from "../catalog/reprice.ts";
+import { defaultExchangeRate } from "./bootstrap.ts";
+import type { ProviderCreate, ProviderUpdate } from "./schema.ts";
+
+export async function listAdminProviders(ctx: Ctx, providerId?: number) {
+  let q = ctx.db
+    .selectFrom("api_providers")
+    .selectAll("api_providers")
+    .select((eb) => [
+      eb.selectFrom("services").select(sql<number>`count(*)`.as("n")).whereRef("services.provider_id", "=", "api_providers.id").as("services_count"),
+      eb.selectFrom("services").select(sql<number>`count(*)`.as("n")).whereRef("services.provider_id", "=", "api_providers.id").where("services.is_active", "=", 1).as("active_services_count"),
+    ]);
+  if (providerId !== undefined) q = q.where("api_providers.id", "=", providerId);
+  const rows = await q.orderBy("api_providers.id").execute();
+  return rows.map((r) => ({ ...r, services_count: Number(r.services_count), active_services_count: Number(r.active_services_count) }));
+}
+
+export type AdminProvider = Awaited<ReturnType<typeof listAdminProviders>>[number];
+
+async function getAdminProvider(ctx: Ctx, id: number): Promise<AdminProvider> {
+  const [row] = await listAdminProviders(ctx, id);
+  if (!row) throw new NotFound("Provider not found");
+  return row;
+}
+
+/** Audit data for a provider change: the key only as "changed", never its value. */
+function auditData(before: AdminProvider | null, changes: Record<string, unknown>) {
+  const safe = (v: Record<string, unknown>) => ("api_key" in v ? { ...v, api_key: "[changed]" } : v);
+  const prior = before ? Object.fromEntries(Object.keys(changes).map((k) => [k, (before as Record<string, unknown>)[k]])) : null;
+  return { before: prior && safe(prior), after: safe(changes) };
+}
+
+/** An admin edits a provider; a new exchange rate re-prices its services. */
+export async function updateAdminProvider(ctx: Ctx, id: number, input: ProviderUpdate): Promise<AdminProvider> {
+  const current = await getAdminProvider(ctx, id);
+  if (current.code) {
+    const managed = (["url", "key", "currency"] as const).filter((k) => input[k] !== undefined);
+    if (managed.length) throw new Validation(Object.fromEntries(managed.map((k) => [k, [current.code === "env" ? "Set by SMM_API_URL / SMM_API_KEY / SMM_PROVIDER_CURRENCY: change the configuration" : "Set by the simulated provider at start"]])));
+  }
+  const wanted: Record<string, unknown> = { name: input.name, url: input.url, api_key: input.key, currency: input.currency, exchange_rate: input.exchange_rate };
+  if (input.is_active !== undefined) wanted.is_active = input.is_active ? 1 : 0;
+  const changes = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => v !== undefined && v !== (current as Record<string, unknown>)[k] && !(typeof v === "number" && Number((current as Record<string, unknown>)[k]) === v)));
+  if (Object.keys(changes).length > 0) {
+    await withTransaction(ctx, async (tx) => {
+      await tx.db.updateTable("api_providers").set({ ...changes, updated_at: dbNow(tx.clock) }).where("id", "=", id).execute();
+      await writeAudit(tx, { action: "providers.update", targetType: "provider", targetId: id, data: auditData(current, changes) });
+    });
+    if ("exchange_rate" in changes) await repriceServices(ctx, { providerId: id });
+    if ("is_active" in changes) ctx.events.catalogChanged();
+  }
+  return getAdminProvider(ctx, id);
+}
+
+/** An admin adds a provider; its catalogue arrives with the next sync. */
+export async function createAdminProvider(ctx: Ctx, input: ProviderCreate): Promise<AdminProvider> {
+  const now = dbNow(ctx.clock);
+  const exchange_rate = input.exchange_rate ?? defaultExchangeRate(await getSetting(ctx, "currency"), input.currency);
+  const values = { name: input.name, url: input.url, api_key: input.key, currency: input.currency, exchange_rate, is_active: input.is_active ? 1 : 0 };
+  const id = await withTransaction(ctx, async (tx) => {
+    const res = await tx.db.insertInto("api_providers").values({ ...values, code: null, created_at: now, updated_at: now }).executeTakeFirst();
+    const id = Number(res.insertId);
+    await writeAudit(tx, { action: "providers.create", targetType: "provider", targetId: id, data: auditData(null, values) });
+    return id;
+  });
+  return getAdminProvider(ctx, id);
+}

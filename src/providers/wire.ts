@@ -1,0 +1,152 @@
+import { parseMoney, type Micro } from "../money/money.ts";
+
+/** Reading the loose answers of the standard SMM API v2: panels differ in case, types and spelling. */
+
+export type ProviderOrderStatus = "pending" | "in_progress" | "processing" | "completed" | "partial" | "canceled";
+export type ProviderRefillStatus = "pending" | "in_progress" | "completed" | "rejected" | "canceled";
+
+const ORDER_STATUS: Record<string, ProviderOrderStatus> = {
+  pending: "pending",
+  "in progress": "in_progress",
+  inprogress: "in_progress",
+  processing: "processing",
+  completed: "completed",
+  complete: "completed",
+  partial: "partial",
+  canceled: "canceled",
+  cancelled: "canceled",
+  // A provider that refunded the order delivered nothing we keep: the same as canceled for us.
+  refunded: "canceled",
+};
+
+function words(value: unknown): string {
+  return String(value ?? "").trim().toLowerCase().replace(/[\s_-]+/g, " ");
+}
+
+/** "In progress", "IN_PROGRESS", "Cancelled"… → our status; null when unrecognised. */
+export function mapOrderStatus(value: unknown): ProviderOrderStatus | null {
+  return ORDER_STATUS[words(value)] ?? null;
+}
+
+export function mapRefillStatus(value: unknown): ProviderRefillStatus | null {
+  const s = words(value);
+  if (s === "pending") return "pending";
+  if (s === "in progress" || s === "processing") return "in_progress";
+  if (s === "completed" || s === "complete" || s === "success") return "completed";
+  if (s === "rejected" || s === "error" || s === "failed") return "rejected";
+  if (s === "canceled" || s === "cancelled") return "canceled";
+  return null;
+}
+
+/**
+ * Remains as panels send them: "120", 120, "0", "-15" or "+15" (the last two are over-delivery:
+ * nothing remains). Null when absent or unreadable.
+ */
+export function parseRemains(value: unknown): { remains: number; overDelivered: boolean } | null {
+  if (value === null || value === undefined || value === "") return null;
+  const s = String(value).trim();
+  if (!/^[+-]?\d+(\.\d+)?$/.test(s)) return null;
+  const n = Math.trunc(Number(s));
+  if (s.startsWith("+") || n < 0) return { remains: 0, overDelivered: n !== 0 };
+  return { remains: n, overDelivered: false };
+}
+
+/** A provider amount ("0.27819", 0.9, "1.23456789") → micro-units, rounded half-up past 6 decimals. */
+export function parseProviderAmount(value: unknown): Micro | null {
+  if (typeof value === "number") return Number.isFinite(value) ? parseMoney(value) : null;
+  if (typeof value !== "string") return null;
+  const s = value.trim().replace(/,/g, "");
+  if (/e/i.test(s)) return Number.isFinite(Number(s)) ? parseMoney(Number(s)) : null;
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(s);
+  if (!m) return null;
+  const frac = m[3] ?? "";
+  const amount = parseMoney(`${m[1]}${m[2]}${frac ? "." + frac.slice(0, 6) : ""}`);
+  if (amount === null) return null;
+  const up = frac.length > 6 && frac[6]! >= "5" ? 1 : 0;
+  return amount + (amount < 0 || m[1] ? -up : up);
+}
+
+export function parseCount(value: unknown): number | null {
+  if (value === null || value === undefined || value === "") return null;
+  const n = Number(String(value).trim());
+  return Number.isFinite(n) ? Math.trunc(n) : null;
+}
+
+export function parseFlag(value: unknown): boolean {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "number") return value !== 0;
+  return ["1", "true", "yes", "on"].includes(String(value ?? "").trim().toLowerCase());
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** One service of a provider's `services` answer. */
+export interface ProviderService {
+  service: string;
+  name: string;
+  type: string;
+  category: string;
+  /** Per 1000 (per package for Package), provider currency, micro-units. */
+  rate: Micro;
+  min: number;
+  max: number;
+  refill: boolean;
+  cancel: boolean;
+  dripfeed: boolean;
+  description: string | null;
+}
+
+/** Reads one catalogue entry; null when it lacks an id, a name or a positive rate. */
+export function readProviderService(item: unknown): ProviderService | null {
+  if (!isRecord(item)) return null;
+  const service = String(item.service ?? item.id ?? "").trim();
+  const name = String(item.name ?? "").trim();
+  const rate = parseProviderAmount(item.rate);
+  if (!service || service.length > 64 || !name || rate === null || rate <= 0) return null;
+  const min = Math.max(1, parseCount(item.min) ?? 1);
+  const max = Math.max(min, parseCount(item.max) ?? min);
+  const description = typeof item.desc === "string" ? item.desc : typeof item.description === "string" ? item.description : null;
+  return {
+    service,
+    name: name.slice(0, 255),
+    type: String(item.type ?? "Default").trim().slice(0, 40) || "Default",
+    category: String(item.category ?? "Other").trim().slice(0, 150) || "Other",
+    rate,
+    min,
+    max,
+    refill: parseFlag(item.refill),
+    cancel: parseFlag(item.cancel),
+    dripfeed: parseFlag(item.dripfeed),
+    description,
+  };
+}
+
+/** One order's state as `status` answers it. */
+export interface ProviderOrderState {
+  status: ProviderOrderStatus;
+  /** Units not delivered; 0 on over-delivery. */
+  remains: number | null;
+  overDelivered: boolean;
+  startCount: number | null;
+  /** What the provider charged, in its currency (micro-units), when it says. */
+  charge: Micro | null;
+  currency: string | null;
+}
+
+/** Reads one order status answer; null when its status is missing or unrecognised. */
+export function readOrderState(item: unknown): ProviderOrderState | null {
+  if (!isRecord(item)) return null;
+  const status = mapOrderStatus(item.status);
+  if (!status) return null;
+  const remains = parseRemains(item.remains);
+  return {
+    status,
+    remains: remains?.remains ?? null,
+    overDelivered: remains?.overDelivered ?? false,
+    startCount: parseCount(item.start_count),
+    charge: parseProviderAmount(item.charge),
+    currency: typeof item.currency === "string" ? item.currency : null,
+  };
+}

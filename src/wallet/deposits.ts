@@ -1,0 +1,159 @@
+import { randomUUID } from "node:crypto";
+import type { Ctx } from "../context.ts";
+import { requireUser, withTransaction } from "../context.ts";
+import type { Transaction } from "../db/schema.ts";
+import { isUniqueViolation } from "../db/errors.ts";
+import { Conflict, NotFound, fieldError } from "../http/errors.ts";
+import { dbNow } from "../lib/time.ts";
+import { formatMoney } from "../money/money.ts";
+import { getSetting } from "../settings/service.ts";
+import { writeAudit } from "../audit/audit.ts";
+import { langOf, notifyLocalized } from "../notifications/localized.ts";
+import { depositFee, feeRulesFor } from "./fees.ts";
+import { settlePending } from "./ledger.ts";
+import { depositLimits } from "./service.ts";
+import type { DepositInput } from "./schema.ts";
+import type { TransactionRow } from "./view.ts";
+
+/** A user may not pile up more unverified deposits than this. */
+export const MAX_PENDING_DEPOSITS = 10;
+
+/** References are compared without case or spaces: "mp 2311.AB" and "MP2311.ab" are the same payment. */
+export function depositClaim(paymentMethodId: number, reference: string): string {
+  return `${paymentMethodId}:${reference.replace(/\s+/g, "").toUpperCase()}`.slice(0, 190);
+}
+
+/**
+ * Records a deposit the user says they made: a pending ledger row (amount = what will be credited, fee
+ * recorded). The balance changes only when the deposit is verified. Tenant-generic: a site's customers
+ * deposit with the site's methods, platform users with the platform's.
+ */
+export async function createDeposit(ctx: Ctx, input: DepositInput): Promise<TransactionRow> {
+  const user = requireUser(ctx);
+  const method = await ctx.db
+    .selectFrom("payment_methods")
+    .selectAll()
+    .where("id", "=", input.payment_method_id)
+    .where("site_id", "=", ctx.tenant.siteId)
+    .where("is_active", "=", 1)
+    .executeTakeFirst();
+  if (!method) throw fieldError("payment_method_id", "Unknown or inactive payment method");
+
+  const limits = await depositLimits(ctx, method);
+  if (input.amount < limits.min) throw fieldError("amount", `The minimum deposit with ${method.name} is ${formatMoney(limits.min)}`);
+  if (limits.max !== null && input.amount > limits.max) throw fieldError("amount", `The maximum deposit with ${method.name} is ${formatMoney(limits.max)}`);
+  const fee = depositFee(input.amount, (await feeRulesFor(ctx, [method])).get(method.id)!);
+  const credited = input.amount - fee;
+  if (credited <= 0) throw fieldError("amount", "The amount does not cover the fees of this payment method");
+
+  const pending = await ctx.db
+    .selectFrom("transactions")
+    .select((e) => e.fn.countAll<number>().as("n"))
+    .where("user_id", "=", user.id)
+    .where("type", "=", "deposit")
+    .where("status", "=", "pending")
+    .executeTakeFirstOrThrow();
+  if (Number(pending.n) >= MAX_PENDING_DEPOSITS) throw fieldError("amount", `You already have ${MAX_PENDING_DEPOSITS} deposits awaiting verification`);
+
+  const now = dbNow(ctx.clock);
+  const lang = langOf(user.language);
+  try {
+    const res = await ctx.db
+      .insertInto("transactions")
+      .values({
+        uuid: randomUUID(),
+        site_id: ctx.tenant.siteId,
+        user_id: user.id,
+        type: "deposit",
+        amount: credited,
+        fee,
+        balance_after: null,
+        status: "pending",
+        description: (lang === "fr" ? `Dépôt via ${method.name}` : `Deposit via ${method.name}`).slice(0, 255),
+        reference: input.reference,
+        payment_method_id: method.id,
+        meta: JSON.stringify({ gross: input.amount, currency: method.currency, phone: input.phone ?? null }),
+        deposit_claim: depositClaim(method.id, input.reference),
+        created_at: now,
+        updated_at: now,
+      })
+      .executeTakeFirstOrThrow();
+    const row = await ctx.db.selectFrom("transactions").selectAll().where("id", "=", Number(res.insertId)).executeTakeFirstOrThrow();
+    return { ...row, payment_method_name: method.name };
+  } catch (err) {
+    if (isUniqueViolation(err)) throw fieldError("reference", "This payment reference has already been used for a deposit");
+    throw err;
+  }
+}
+
+export interface VerifyInput {
+  action: "approve" | "reject";
+  note?: string;
+}
+
+/**
+ * Approves (credits exactly once, through settlePending) or rejects a pending deposit of the tenant.
+ * A deposit that is no longer pending — even one verified a moment ago by a concurrent request — is a 409.
+ */
+export async function verifyDeposit(ctx: Ctx, transactionId: number, input: VerifyInput): Promise<Transaction> {
+  const verifier = requireUser(ctx);
+  const result = await withTransaction(ctx, async (tx) => {
+    const row = await tx.db
+      .selectFrom("transactions")
+      .selectAll()
+      .where("id", "=", transactionId)
+      .where("site_id", "=", tx.tenant.siteId)
+      .where("type", "=", "deposit")
+      .executeTakeFirst();
+    if (!row) throw new NotFound("Transaction not found");
+    if (row.status !== "pending") throw new Conflict(`This deposit is already ${row.status}`, "already_verified");
+    const now = dbNow(tx.clock);
+    const meta = { ...(row.meta ? (JSON.parse(row.meta) as object) : {}), ...(input.note ? { note: input.note } : {}) };
+
+    if (input.action === "approve") {
+      const posted = await settlePending(tx, row.id, verifier.id);
+      if (!posted) throw new Conflict("This deposit has already been verified", "already_verified");
+      await tx.db.updateTable("transactions").set({ meta: JSON.stringify(meta) }).where("id", "=", row.id).execute();
+    } else {
+      // Rejecting frees the reference, so that a corrected deposit may use it again.
+      const flipped = await tx.db
+        .updateTable("transactions")
+        .set({ status: "failed", deposit_claim: null, verified_by: verifier.id, verified_at: now, updated_at: now, meta: JSON.stringify(meta) })
+        .where("id", "=", row.id)
+        .where("status", "=", "pending")
+        .executeTakeFirst();
+      if (Number(flipped.numUpdatedRows) !== 1) throw new Conflict("This deposit has already been verified", "already_verified");
+    }
+    await writeAudit(tx, {
+      action: input.action === "approve" ? "deposit.approve" : "deposit.reject",
+      targetType: "transaction",
+      targetId: row.id,
+      data: { user_id: row.user_id, amount: formatMoney(row.amount), fee: formatMoney(row.fee), reference: row.reference, note: input.note ?? null },
+    });
+    await notifyDepositVerified(tx, row, input);
+    return tx.db.selectFrom("transactions").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
+  });
+  return result;
+}
+
+async function notifyDepositVerified(ctx: Ctx, row: Transaction, input: VerifyInput): Promise<void> {
+  const amount = `${formatMoney(row.amount)} ${await getSetting(ctx, "currency")}`;
+  const ref = row.reference ?? "";
+  const note = input.note ? { fr: ` Motif : ${input.note}`, en: ` Reason: ${input.note}` } : { fr: "", en: "" };
+  const data = { transaction_uuid: row.uuid, amount: formatMoney(row.amount) };
+  if (input.action === "approve") {
+    await notifyLocalized(ctx, row.user_id, {
+      type: "deposit_approved",
+      data,
+      fr: { title: "Dépôt validé", body: `Votre dépôt de ${amount} (réf. ${ref}) a été validé et crédité sur votre solde.` },
+      en: { title: "Deposit approved", body: `Your deposit of ${amount} (ref. ${ref}) was approved and credited to your balance.` },
+    });
+  } else {
+    await notifyLocalized(ctx, row.user_id, {
+      type: "deposit_rejected",
+      data,
+      fr: { title: "Dépôt refusé", body: `Votre dépôt de ${amount} (réf. ${ref}) a été refusé.${note.fr}` },
+      en: { title: "Deposit rejected", body: `Your deposit of ${amount} (ref. ${ref}) was rejected.${note.en}` },
+    });
+  }
+}

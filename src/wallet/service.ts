@@ -1,0 +1,97 @@
+import type { Ctx } from "../context.ts";
+import { requireUser } from "../context.ts";
+import { offsetOf, type Page } from "../http/pagination.ts";
+import { parseMoney, type Micro } from "../money/money.ts";
+import { getSetting } from "../settings/service.ts";
+import { feeRulesFor } from "./fees.ts";
+import type { TransactionsQuery } from "./schema.ts";
+import type { PaymentMethod, TransactionRow } from "./view.ts";
+
+// Money that left the wallet to buy something, net of refunds.
+const SPENDING_TYPES = ["order", "refund", "white_label_purchase", "subscription"] as const;
+
+export interface WalletSummary {
+  balance: Micro;
+  currency: string;
+  pendingDeposits: Micro;
+  pendingCount: number;
+  totalDeposited: Micro;
+  totalSpent: Micro;
+}
+
+export async function walletSummary(ctx: Ctx): Promise<WalletSummary> {
+  const user = requireUser(ctx);
+  const account = await ctx.db.selectFrom("users").select("balance").where("id", "=", user.id).executeTakeFirstOrThrow();
+  const sums = await ctx.db
+    .selectFrom("transactions")
+    .select(["type", "status", (e) => e.fn.sum<number>("amount").as("total"), (e) => e.fn.countAll<number>().as("n")])
+    .where("user_id", "=", user.id)
+    .where("site_id", "=", ctx.tenant.siteId)
+    .where("status", "in", ["pending", "completed"])
+    .groupBy(["type", "status"])
+    .execute();
+  const total = (pred: (r: (typeof sums)[number]) => boolean) => sums.filter(pred).reduce((s, r) => s + Number(r.total ?? 0), 0);
+  return {
+    balance: Number(account.balance),
+    currency: await getSetting(ctx, "currency"),
+    pendingDeposits: total((r) => r.type === "deposit" && r.status === "pending"),
+    pendingCount: sums.filter((r) => r.type === "deposit" && r.status === "pending").reduce((s, r) => s + Number(r.n), 0),
+    totalDeposited: total((r) => r.type === "deposit" && r.status === "completed"),
+    totalSpent: -total((r) => r.status === "completed" && (SPENDING_TYPES as readonly string[]).includes(r.type)),
+  };
+}
+
+/** The caller's own ledger rows, newest first. */
+export async function listTransactions(ctx: Ctx, q: TransactionsQuery): Promise<Page<TransactionRow>> {
+  const user = requireUser(ctx);
+  let base = ctx.db.selectFrom("transactions").where("transactions.user_id", "=", user.id).where("transactions.site_id", "=", ctx.tenant.siteId);
+  if (q.type) base = base.where("transactions.type", "=", q.type);
+  if (q.status) base = base.where("transactions.status", "=", q.status);
+  const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const rows = await base
+    .leftJoin("payment_methods", "payment_methods.id", "transactions.payment_method_id")
+    .leftJoin("orders", "orders.id", "transactions.order_id")
+    .selectAll("transactions")
+    .select(["payment_methods.name as payment_method_name", "orders.uuid as order_uuid"])
+    .orderBy("transactions.created_at", "desc")
+    .orderBy("transactions.id", "desc")
+    .limit(q.per_page)
+    .offset(offsetOf(q))
+    .execute();
+  return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
+}
+
+export interface DepositLimits {
+  min: Micro;
+  max: Micro | null;
+}
+
+/**
+ * The amounts a method accepts: its own bounds, narrowed on the platform by the min_deposit/max_deposit
+ * settings (a reseller's methods carry the reseller's own bounds).
+ */
+export async function depositLimits(ctx: Ctx, method: PaymentMethod): Promise<DepositLimits> {
+  let min = Number(method.min_amount);
+  let max = method.max_amount === null ? null : Number(method.max_amount);
+  if (method.site_id === 0) {
+    const settingMin = parseMoney(await getSetting(ctx, "min_deposit"));
+    const settingMax = parseMoney(await getSetting(ctx, "max_deposit"));
+    if (settingMin !== null && settingMin > min) min = settingMin;
+    if (settingMax !== null && settingMax > 0 && (max === null || settingMax < max)) max = settingMax;
+  }
+  return { min, max };
+}
+
+/** The tenant's active deposit methods with their fee rule and effective limits. */
+export async function listDepositMethods(ctx: Ctx) {
+  const methods = await ctx.db
+    .selectFrom("payment_methods")
+    .selectAll()
+    .where("site_id", "=", ctx.tenant.siteId)
+    .where("is_active", "=", 1)
+    .orderBy("sort_order")
+    .orderBy("id")
+    .execute();
+  const fees = await feeRulesFor(ctx, methods);
+  return Promise.all(methods.map(async (m) => ({ method: m, fee: fees.get(m.id)!, limits: await depositLimits(ctx, m) })));
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { seeded } from "./random.ts";
+import { addMargin, chargeFor, convert, formatMoney, mulDiv, parseMoney, percentOf } from "../../src/money/money.ts";
+
+/** Exact a×b/c rounded half away from zero, the slow way, as the reference. */
+function reference(a: number, b: number, c: number): number {
+  const num = BigInt(a) * BigInt(b);
+  const den = BigInt(c);
+  const neg = num < 0n !== den < 0n;
+  const n = num < 0n ? -num : num;
+  const d = den < 0n ? -den : den;
+  let q = n / d;
+  if ((n % d) * 2n >= d) q += 1n;
+  return Number(neg ? -q : q);
+}
+
+describe("money: parsing and formatting", () => {
+  it("parses decimals with up to six places into micro-units", () => {
+    expect(parseMoney("12.5")).toBe(12_500_000);
+    expect(parseMoney(" 0.000001 ")).toBe(1);
+    expect(parseMoney("-3.25")).toBe(-3_250_000);
+    expect(parseMoney(100)).toBe(100_000_000);
+    expect(parseMoney(0.1 + 0.2)).toBe(300_000);
+  });
+
+  it("refuses what is not a plain decimal", () => {
+    for (const bad of ["", "abc", "1,5", "1e5", "0.0000001", "+5", ".5", "5.", "--1", "1.2.3"]) expect(parseMoney(bad), bad).toBeNull();
+    expect(parseMoney(Number.NaN)).toBeNull();
+    expect(parseMoney(Infinity)).toBeNull();
+  });
+
+  it("refuses amounts too large to hold exactly instead of rounding them", () => {
+    expect(parseMoney("999999999999")).toBeNull();
+    expect(parseMoney("9000000000")).toBe(9_000_000_000_000_000);
+  });
+
+  it("never produces a negative zero", () => {
+    expect(Object.is(parseMoney("-0"), 0)).toBe(true);
+    expect(Object.is(parseMoney("-0.000000"), 0)).toBe(true);
+    expect(Object.is(mulDiv(-1, 1, 10), 0)).toBe(true);
+  });
+
+  it("formats with at least two decimals and without trailing zeros", () => {
+    expect(formatMoney(12_500_000)).toBe("12.50");
+    expect(formatMoney(1)).toBe("0.000001");
+    expect(formatMoney(-3_250_000)).toBe("-3.25");
+    expect(formatMoney(5_000_000, 0)).toBe("5");
+  });
+
+  it("format then parse gives back the same amount (2000 random amounts)", () => {
+    const r = seeded(1);
+    for (let i = 0; i < 2000; i++) {
+      const amount = r.int(-1e15, 1e15);
+      const text = formatMoney(amount);
+      expect(text).toMatch(/^-?\d+\.\d{2,6}$/);
+      expect(parseMoney(text)).toBe(amount);
+    }
+  });
+});
+
+describe("money: arithmetic", () => {
+  it("mulDiv rounds half away from zero, exactly (5000 random cases)", () => {
+    const r = seeded(2);
+    for (let i = 0; i < 5000; i++) {
+      const a = r.int(-1e9, 1e9);
+      const b = r.int(-1e6, 1e6);
+      const c = r.int(1, 1e6) * (r.next() < 0.1 ? -1 : 1);
+      expect(mulDiv(a, b, c), `${a}*${b}/${c}`).toBe(reference(a, b, c));
+    }
+    expect(mulDiv(1, 1, 2)).toBe(1);
+    expect(mulDiv(-1, 1, 2)).toBe(-1);
+    expect(() => mulDiv(1, 1, 0)).toThrow(RangeError);
+  });
+
+  it("refuses results beyond exact integers instead of returning a wrong amount", () => {
+    expect(() => mulDiv(Number.MAX_SAFE_INTEGER, 10, 1)).toThrow(RangeError);
+  });
+
+  it("charge is an integer, grows with quantity and is the rate for 1000 units", () => {
+    const r = seeded(3);
+    for (let i = 0; i < 500; i++) {
+      const rate = r.int(1, 50_000_000_000);
+      let previous = 0;
+      for (const q of [1, 2, 9, 10, 99, 100, 999, 1000, 1001, 12_345, 1_000_000]) {
+        const charge = chargeFor(rate, q);
+        expect(Number.isSafeInteger(charge)).toBe(true);
+        expect(charge).toBeGreaterThanOrEqual(previous);
+        previous = charge;
+      }
+      expect(chargeFor(rate, 1000)).toBe(rate);
+      expect(chargeFor(rate, 0)).toBe(0);
+    }
+  });
+
+  it("a non-negative margin or percentage never lowers an amount below what it started from", () => {
+    const r = seeded(4);
+    for (let i = 0; i < 2000; i++) {
+      const amount = r.int(0, 1e12);
+      const bp = r.int(0, 100_000);
+      expect(addMargin(amount, bp)).toBeGreaterThanOrEqual(amount);
+      expect(percentOf(amount, bp)).toBeGreaterThanOrEqual(0);
+      expect(percentOf(amount, 10_000)).toBe(amount);
+    }
+  });
+
+  it("converts with a rate scaled by one million", () => {
+    expect(convert(1_000_000, 600_000_000)).toBe(600_000_000);
+    expect(convert(4_000, 655_957_000)).toBe(2_623_828);
+  });
+});

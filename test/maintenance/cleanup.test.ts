@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeEachDialect, makePlatform, signUp, type TestPlatform } from "../support/platform.ts";
+import { manualClock } from "../support/clock.ts";
+import { DAY, dbNow } from "../../src/lib/time.ts";
+import { JOBS } from "../../src/jobs/registry.ts";
+import { runJobOnce } from "../../src/jobs/scheduler.ts";
+
+describeEachDialect("daily maintenance clean-up", (dialect) => {
+  let p: TestPlatform;
+  const clock = manualClock(new Date("2026-11-24T03:00:00Z"));
+  beforeAll(async () => {
+    p = await makePlatform(dialect, {}, { clock });
+  });
+  afterAll(() => p.close());
+
+  it("is a registered daily job and deletes only expired sessions and keys and logs past 90 days", async () => {
+    const job = JOBS.find((j) => j.name === "maintenance:cleanup");
+    expect(job).toBeDefined();
+    const db = p.services.db;
+    const fresh = await signUp(p);
+    const stale = await signUp(p);
+    await db.updateTable("sessions").set({ expires_at: dbNow(clock, -1000) }).where("user_id", "=", stale.user.id).execute();
+    await db.insertInto("idempotency_keys").values([
+      { scope: "u:1", key: "old", request_hash: "x", status: "done", created_at: dbNow(clock, -2 * DAY), expires_at: dbNow(clock, -DAY) },
+      { scope: "u:1", key: "new", request_hash: "x", status: "done", created_at: dbNow(clock), expires_at: dbNow(clock, DAY) },
+    ]).execute();
+    const logAt = (days: number) => dbNow(clock, -days * DAY);
+    await db.insertInto("api_logs").values([
+      { api_key_id: 1, method: "GET", path: "/old", status: 200, created_at: logAt(91) },
+      { api_key_id: 1, method: "GET", path: "/recent", status: 200, created_at: logAt(89) },
+    ]).execute();
+    await db.insertInto("provider_logs").values([
+      { provider_id: 1, action: "status", request: "{}", created_at: logAt(120) },
+      { provider_id: 1, action: "status", request: "{}", created_at: logAt(10) },
+    ]).execute();
+
+    const r = await runJobOnce(p.services, job!);
+    expect(r?.result).toMatchObject({ sessions: 1, idempotencyKeys: 1, apiLogs: 1, providerLogs: 1 });
+    expect((await p.request("/api/me", { token: fresh.token })).status).toBe(200);
+    expect((await db.selectFrom("idempotency_keys").select("key").execute()).map((k) => k.key)).toEqual(["new"]);
+    expect((await db.selectFrom("api_logs").select("path").execute()).map((k) => k.path)).toEqual(["/recent"]);
+    expect(await db.selectFrom("provider_logs").select("id").execute()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { readAnswer } from "../../src/providers/client.ts";
+import { ProviderError } from "../../src/providers/errors.ts";
+import { mapOrderStatus, mapRefillStatus, parseProviderAmount, parseRemains, readOrderState, readProviderService } from "../../src/providers/wire.ts";
+
+function kindOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof ProviderError) return err.kind;
+    throw err;
+  }
+  return "ok";
+}
+
+describe("reading provider answers", () => {
+  it("reads order statuses case-insensitively, in both spellings of canceled", () => {
+    const cases: [string, string][] = [
+      ["Pending", "pending"], ["In progress", "in_progress"], ["IN_PROGRESS", "in_progress"], ["processing", "processing"],
+      ["Completed", "completed"], ["PARTIAL", "partial"], ["Canceled", "canceled"], ["Cancelled", "canceled"], [" cancelled ", "canceled"], ["Refunded", "canceled"],
+    ];
+    for (const [wire, ours] of cases) expect(mapOrderStatus(wire), wire).toBe(ours);
+    expect(mapOrderStatus("Exploded")).toBeNull();
+    expect(mapRefillStatus("In Progress")).toBe("in_progress");
+    expect(mapRefillStatus("Rejected")).toBe("rejected");
+  });
+
+  it("treats negative and +N remains as over-delivery: nothing remains, nothing to refund", () => {
+    expect(parseRemains("120")).toEqual({ remains: 120, overDelivered: false });
+    expect(parseRemains(0)).toEqual({ remains: 0, overDelivered: false });
+    expect(parseRemains("-15")).toEqual({ remains: 0, overDelivered: true });
+    expect(parseRemains("+15")).toEqual({ remains: 0, overDelivered: true });
+    expect(parseRemains("lots")).toBeNull();
+    expect(readOrderState({ status: "Partial", remains: "+3", start_count: "100", charge: "0.27819", currency: "USD" })).toEqual({
+      status: "partial", remains: 0, overDelivered: true, startCount: 100, charge: 278_190, currency: "USD",
+    });
+  });
+
+  it("reads amounts with more than six decimals, rounded half-up", () => {
+    expect(parseProviderAmount("0.27819")).toBe(278_190);
+    expect(parseProviderAmount("1.2345675")).toBe(1_234_568);
+    expect(parseProviderAmount(0.9)).toBe(900_000);
+    expect(parseProviderAmount("1e-5")).toBe(10);
+    expect(parseProviderAmount("free")).toBeNull();
+  });
+
+  it("skips catalogue entries without an id, a name or a positive rate", () => {
+    expect(readProviderService({ service: 1, name: "Likes", rate: "0.5", min: "10", max: "100", category: "Instagram Likes", type: "Default", refill: true, cancel: "0", dripfeed: 1 }))
+      .toMatchObject({ service: "1", rate: 500_000, min: 10, max: 100, refill: true, cancel: false, dripfeed: true });
+    expect(readProviderService({ name: "No id", rate: "1" })).toBeNull();
+    expect(readProviderService({ service: 2, name: "Free", rate: "0" })).toBeNull();
+    expect(readProviderService({ service: 3, name: "Bounds", rate: "1", min: "50", max: "10" })).toMatchObject({ min: 50, max: 50 });
+  });
+
+  it("classifies HTTP answers: an error field is definite whatever the status", () => {
+    expect(kindOf(() => readAnswer("add", 200, '{"error":"Not enough funds"}'))).toBe("definite");
+    expect(kindOf(() => readAnswer("add", 500, '{"error":"Incorrect service ID"}'))).toBe("definite");
+    expect(kindOf(() => readAnswer("add", 500, "<html>oops</html>"))).toBe("transient");
+    expect(kindOf(() => readAnswer("add", 503, '{"status":"down"}'))).toBe("transient");
+    expect(kindOf(() => readAnswer("add", 429, ""))).toBe("transient");
+    expect(kindOf(() => readAnswer("add", 504, ""))).toBe("unknown");
+    expect(kindOf(() => readAnswer("add", 404, "Not Found"))).toBe("definite");
+    expect(kindOf(() => readAnswer("add", 200, "<html>"))).toBe("unknown");
+    expect(kindOf(() => readAnswer("add", 200, ""))).toBe("unknown");
+    expect(readAnswer("add", 200, '{"order": 1001}')).toEqual({ order: 1001 });
+  });
+});
