@@ -15,6 +15,7 @@ import { adminFinanceRoutes } from "../admin/finance/routes.ts";
 import { adminUserRoutes } from "../admin/users/routes.ts";
 
 /** Seed endpoints under guarded prefixes that anyone may call. */
+const PUBLIC_PATHS = new Set(["/api/white-label/plans", "/api/white-label/templates"]);
 
 /** Every feature's routes, mounted once; auth is applied per mount prefix, not per handler. */
 export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: StoreFactory): void {
@@ -22,6 +23,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
 
   // Guards first: Hono runs middleware and handlers in registration order.
   app.use("/api/admin/*", requireAdmin);
+  for (const prefix of ["/api/user/*", "/api/wallet/*", "/api/wallet", "/api/white-label/*", "/api/tickets/*", "/api/tickets", "/api/notifications/*", "/api/notifications", "/api/referrals/*"]) {
     app.use(prefix, async (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireAuth(c, next)));
   }
   app.use("/api/v1/*", apiKeyAuth(stores));
