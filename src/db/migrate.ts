@@ -6,6 +6,7 @@ import * as m0003 from "../../migrations/0003_finance.ts";
 import * as m0004 from "../../migrations/0004_white_label_support.ts";
 import * as m0005 from "../../migrations/0005_providers.ts";
 import * as m0006 from "../../migrations/0006_wallet.ts";
+import * as m0007 from "../../migrations/0007_white_label.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   "0004_white_label_support": m0004,
   "0005_providers": m0005,
   "0006_wallet": m0006,
+  "0007_white_label": m0007,
 };
 
 function migrator(db: Kysely<any>): Migrator {

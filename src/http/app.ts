@@ -14,6 +14,7 @@ import { notFoundPage, plainPage, serverErrorPage, unknownHostPage } from "./pla
 import { loadSession } from "../auth/middleware.ts";
 import { limiter, type StoreFactory } from "./rate-limit.ts";
 import { mountFeatures } from "./features.ts";
+import { TLS_ASK_PATH, answerTlsAsk } from "../white-label/tls-ask.ts";
 
 const JSON_LIMIT = 1024 * 1024;
 const UPLOAD_LIMIT = 6 * 1024 * 1024;
@@ -68,6 +69,8 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
       await sql`select 1`.execute(services.db);
       return c.json({ status: "ok" });
     }
+    // The TLS proxy asks on loopback with whatever Host it uses: answered before tenant resolution.
+    if (c.req.method === "GET" && c.req.path === TLS_ASK_PATH) return answerTlsAsk(c);
     const hostHeader = (viaProxy && c.req.header("x-forwarded-host")?.split(",")[0]) || c.req.header("host") || new URL(c.req.url).host;
     const tenant = await tenants.resolve(hostnameOf(hostHeader));
     if (tenant.kind === "unknown") return c.html(unknownHostPage(), 404);

@@ -13,6 +13,9 @@ import { walletRoutes } from "../wallet/routes.ts";
 import { notificationRoutes } from "../notifications/routes.ts";
 import { adminFinanceRoutes } from "../admin/finance/routes.ts";
 import { adminUserRoutes } from "../admin/users/routes.ts";
+import { whiteLabelRoutes } from "../white-label/routes.ts";
+import { whiteLabelAdminRoutes } from "../white-label/admin-routes.ts";
+import { storefrontRoutes } from "../storefront/routes.ts";
 
 /** Seed endpoints under guarded prefixes that anyone may call. */
 const PUBLIC_PATHS = new Set(["/api/white-label/plans", "/api/white-label/templates"]);
@@ -44,4 +47,9 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   app.route("/api/notifications", notificationRoutes());
   app.route("/api/admin/finance", adminFinanceRoutes());
   app.route("/api/admin/users", adminUserRoutes());
+  app.route("/api/white-label", whiteLabelRoutes());
+  app.route("/api/admin/white-label", whiteLabelAdminRoutes());
+
+  // Keep last: the storefront (themed pages of every tenant) is mounted at "/" after every API.
+  app.route("/", storefrontRoutes({ services, loginLimiter }));
 }

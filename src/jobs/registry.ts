@@ -2,11 +2,13 @@ import type { JobDef } from "./scheduler.ts";
 import { cleanupJob } from "../maintenance/cleanup.ts";
 import { syncServicesJob } from "../catalog/sync.ts";
 import { rollupStatistics } from "../statistics/rollup.ts";
+import { renewalsJob } from "../white-label/jobs.ts";
 
 /** Every scheduled job; each is also a CLI command of the same name. Features add theirs here. */
 export const JOBS: JobDef[] = [
   cleanupJob,
   syncServicesJob,
+  renewalsJob,
   {
     name: "statistics:rollup",
     description: "roll up today's and yesterday's platform and user statistics",

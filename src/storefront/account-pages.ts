@@ -1,0 +1,208 @@
+import { Hono, type Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { Ctx } from "../context.ts";
+import type { OrderStatus } from "../db/schema.ts";
+import type { AppEnv } from "../http/env.ts";
+import { ctxOf } from "../http/env.ts";
+import { AppError, NotFound, Unavailable } from "../http/errors.ts";
+import {
+  TICKET_CATEGORIES, accountPageData, apiAccessData, depositRow, orderDetail, orderRow, paymentMethodView, ticketRow, type Fmt,
+} from "./account-view.ts";
+import { serviceCard, tenantServices } from "./catalog-view.ts";
+import { requireCsrf } from "./csrf.ts";
+import { displayDate, displayMoney } from "./format.ts";
+import { pageRequest, render, type PageRequest, type Storefront } from "./respond.ts";
+import {
+  FORM_ACTIONS,
+  type FormState, type FundsData, type OrderNewData, type OrdersData, type PageId, type PaginationView, type Paged, type TicketData, type TicketNewData, type TicketsData,
+} from "./view-models.ts";
+import { withQuery } from "./view.ts";
+
+/**
+ * Form actions of the account pages, passed by the features that own them. Each runs with the
+ * request's Ctx (tenant and user set) and the posted fields; it throws the usual domain errors
+ * (Validation, InsufficientBalance…), which re-render the form with translated messages.
+ */
+export interface AccountActions {
+  placeOrder?(ctx: Ctx, form: Record<string, string>): Promise<{ uuid: string }>;
+  deposit?(ctx: Ctx, form: Record<string, string>): Promise<{ uuid: string }>;
+  openTicket?(ctx: Ctx, form: Record<string, string>): Promise<{ uuid: string }>;
+  replyTicket?(ctx: Ctx, uuid: string, form: Record<string, string>): Promise<void>;
+  createApiKey?(ctx: Ctx): Promise<{ key: string }>;
+}
+
+const ORDER_FILTERS: OrderStatus[] = ["pending", "in_progress", "completed", "partial", "canceled"];
+const UUID = "[0-9a-fA-F-]{36}";
+
+/** Account pages need a signed-in visitor of this tenant; others are sent to the login page. */
+const signedIn = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.var.user) {
+    const url = new URL(c.req.url);
+    return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+  }
+  await next();
+});
+
+function pagination<T>(p: Paged<T>, path: string, query: URLSearchParams): PaginationView | null {
+  const pages = Math.max(1, Math.ceil(p.total / Math.max(1, p.perPage)));
+  if (pages <= 1) return null;
+  return {
+    page: p.page, pages,
+    prevHref: p.page > 1 ? withQuery(path, query, { page: p.page > 2 ? String(p.page - 1) : null }) : null,
+    nextHref: p.page < pages ? withQuery(path, query, { page: String(p.page + 1) }) : null,
+  };
+}
+
+function pageNumber(c: Context<AppEnv>): number {
+  const n = Number(c.req.query("page"));
+  return Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
+}
+
+async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === "string" && k !== "_csrf") out[k] = v.slice(0, 5000);
+  return out;
+}
+
+/** A domain error of a form action → translated form errors; anything else is rethrown. */
+function actionErrors(err: unknown, req: PageRequest): FormState["errors"] {
+  if (!(err instanceof AppError) || ![403, 409, 422].includes(err.status)) throw err;
+  const { t } = req;
+  if (err.code === "insufficient_balance") return { _: [t("form.error.insufficient_balance")] };
+  const details = err.code === "validation_failed" && err.details && typeof err.details === "object" ? Object.keys(err.details) : [];
+  const out: FormState["errors"] = { _: [t("form.error.check_fields")] };
+  for (const field of details) if (field !== "_") out[field] = [t("form.error.field_invalid")];
+  return out;
+}
+
+export function accountPages(sf: Storefront, actions: AccountActions = {}) {
+  const app = new Hono<AppEnv>();
+  for (const path of ["/account", "/orders", "/orders/*", "/funds", "/tickets", "/tickets/*", "/api-access"]) app.use(path, signedIn);
+
+  const fmt = (req: PageRequest): Fmt => ({ lang: req.visit.lang, currency: req.look.currency, t: req.t });
+  const page = async <D>(c: Context<AppEnv>, id: PageId, build: (req: PageRequest, f: Fmt) => Promise<D>, opts: { status?: number; title?: string } = {}) => {
+    const req = await pageRequest(c, sf);
+    return render(c, req, { id, status: opts.status, title: opts.title }, await build(req, fmt(req)));
+  };
+
+  app.get("/account", (c) => page(c, "account", async (_req, f) => accountPageData(await sf.data.summary(ctxOf(c)), pageBalance(c, f), f)));
+
+  const orderForm = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
+    page<OrderNewData>(c, "order-new", async (_req, f) => {
+      const services = await tenantServices(ctxOf(c), sf.cache);
+      const wanted = Number(state.values?.service ?? c.req.query("service"));
+      const groups: OrderNewData["groups"] = [];
+      for (const s of services) {
+        let g = groups.at(-1);
+        if (!g || g.category !== s.category_name) groups.push((g = { category: s.category_name, services: [] }));
+        const card = serviceCard(s, f.currency, f.lang);
+        g.services.push({ id: s.id, label: `${s.id} · ${s.name} — ${card.price}`, rateDecimal: card.rateDecimal, price: card.price, min: s.min, max: s.max, type: s.type, dripfeed: s.dripfeed, selected: s.id === wanted });
+      }
+      const selected = services.find((s) => s.id === wanted);
+      return { values: state.values ?? {}, errors: state.errors ?? {}, action: FORM_ACTIONS.newOrder, groups, selected: selected ? serviceCard(selected, f.currency, f.lang) : null, balance: pageBalance(c, f), currency: f.currency };
+    }, { status });
+
+  app.get("/orders/new", (c) => orderForm(c, {}));
+
+  app.get("/orders", (c) =>
+    page<OrdersData>(c, "orders", async (req, f) => {
+      const wanted = c.req.query("status") as OrderStatus | undefined;
+      const status = wanted && ORDER_FILTERS.includes(wanted) ? wanted : undefined;
+      const result = await sf.data.orders(ctxOf(c), { page: pageNumber(c), status });
+      const filters = [
+        { href: "/orders", label: f.t("orders.filter_all"), active: !status },
+        ...ORDER_FILTERS.map((s) => ({ href: `/orders?status=${s}`, label: f.t(`status.order.${s}`), active: s === status })),
+      ];
+      return { orders: result.items.map((o) => orderRow(o, f)), filters, pagination: pagination(result, req.visit.path, req.visit.query) };
+    }),
+  );
+
+  app.get(`/orders/:uuid{${UUID}}`, async (c) => {
+    const order = await sf.data.order(ctxOf(c), c.req.param("uuid"));
+    if (!order) throw new NotFound("Order not found");
+    return page(c, "order", async (_req, f) => ({ order: orderDetail(order, f) }), { title: `#${order.uuid.slice(0, 8)}` });
+  });
+
+  const fundsPage = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
+    page<FundsData>(c, "funds", async (_req, f) => {
+      const src = await sf.data.funds(ctxOf(c));
+      const wanted = state.values?.method ?? c.req.query("method") ?? src.methods[0]?.code;
+      return {
+        values: state.values ?? {}, errors: state.errors ?? {}, action: FORM_ACTIONS.deposit, balance: pageBalance(c, f), currency: f.currency,
+        methods: src.methods.map((m) => paymentMethodView(m, m.code === wanted, f)), deposits: src.deposits.map((d) => depositRow(d, f)),
+      };
+    }, { status });
+  app.get("/funds", (c) => fundsPage(c, {}));
+
+  app.get("/tickets", (c) =>
+    page<TicketsData>(c, "tickets", async (req, f) => {
+      const result = await sf.data.tickets(ctxOf(c), { page: pageNumber(c) });
+      return { tickets: result.items.map((tk) => ticketRow(tk, f)), pagination: pagination(result, req.visit.path, req.visit.query) };
+    }),
+  );
+
+  const ticketForm = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
+    page<TicketNewData>(c, "ticket-new", async (_req, f) => {
+      const chosen = state.values?.category ?? "general";
+      return { values: state.values ?? {}, errors: state.errors ?? {}, action: FORM_ACTIONS.newTicket, categories: TICKET_CATEGORIES.map((v) => ({ value: v, label: f.t(`ticket.category.${v}`), selected: v === chosen })) };
+    }, { status });
+  app.get("/tickets/new", (c) => ticketForm(c, {}));
+
+  const ticketPage = async (c: Context<AppEnv>, uuid: string, state: Partial<FormState>, status = 200) => {
+    const ticket = await sf.data.ticket(ctxOf(c), uuid);
+    if (!ticket) throw new NotFound("Ticket not found");
+    return page<TicketData>(c, "ticket", async (_req, f) => ({
+      values: state.values ?? {}, errors: state.errors ?? {}, ticket: ticketRow(ticket, f), replyAction: FORM_ACTIONS.ticketReply(ticket.uuid), closed: ticket.status === "closed",
+      messages: ticket.messages.map((m) => ({ fromStaff: m.fromStaff, author: m.author, message: m.message, createdAt: f.t("ticket.message_time", { time: displayDate(m.createdAt, f.lang) }) })),
+    }), { status, title: ticket.subject });
+  };
+  app.get(`/tickets/:uuid{${UUID}}`, (c) => ticketPage(c, c.req.param("uuid"), {}));
+
+  const apiPage = (c: Context<AppEnv>, newKey: string | null) =>
+    page(c, "api-access", async (req, f) => {
+      const src = await sf.data.apiAccess(ctxOf(c));
+      return apiAccessData(req.look.baseUrl + "/api/v2", { ...src, newKey: newKey ?? src.newKey }, f);
+    });
+  app.get("/api-access", (c) => apiPage(c, null));
+
+  // Form posts: CSRF first, then the owning feature's action (503 until one is wired in).
+  const post = async (c: Context<AppEnv>, run: (ctx: Ctx, form: Record<string, string>) => Promise<Response>, again: (form: Record<string, string>, errors: FormState["errors"]) => Promise<Response>) => {
+    const form = await formFields(c);
+    try {
+      return await run(ctxOf(c), form);
+    } catch (err) {
+      return again(form, actionErrors(err, await pageRequest(c, sf)));
+    }
+  };
+  const missing = () => {
+    throw new Unavailable("This action is not available yet");
+  };
+
+  app.post("/orders", requireCsrf, (c) =>
+    actions.placeOrder
+      ? post(c, async (ctx, form) => c.redirect(`/orders/${(await actions.placeOrder!(ctx, form)).uuid}`, 303), (values, errors) => orderForm(c, { values, errors }, 422))
+      : missing(),
+  );
+  app.post("/funds", requireCsrf, (c) =>
+    actions.deposit ? post(c, async (ctx, form) => (await actions.deposit!(ctx, form), c.redirect("/funds", 303)), (values, errors) => fundsPage(c, { values, errors }, 422)) : missing(),
+  );
+  app.post("/tickets", requireCsrf, (c) =>
+    actions.openTicket
+      ? post(c, async (ctx, form) => c.redirect(`/tickets/${(await actions.openTicket!(ctx, form)).uuid}`, 303), (values, errors) => ticketForm(c, { values, errors }, 422))
+      : missing(),
+  );
+  app.post(`/tickets/:uuid{${UUID}}/reply`, requireCsrf, (c) => {
+    const uuid = c.req.param("uuid");
+    return actions.replyTicket
+      ? post(c, async (ctx, form) => (await actions.replyTicket!(ctx, uuid, form), c.redirect(`/tickets/${uuid}`, 303)), (values, errors) => ticketPage(c, uuid, { values, errors }, 422))
+      : missing();
+  });
+  app.post("/api-access", requireCsrf, async (c) => (actions.createApiKey ? apiPage(c, (await actions.createApiKey(ctxOf(c))).key) : missing()));
+
+  return app;
+}
+
+function pageBalance(c: Context<AppEnv>, f: Fmt): string {
+  return c.var.user ? displayMoney(c.var.user.balance, f.currency, f.lang) : "";
+}

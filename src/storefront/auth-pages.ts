@@ -1,0 +1,132 @@
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { deleteCookie, setCookie } from "hono/cookie";
+import type { z } from "zod";
+import type { Ctx } from "../context.ts";
+import type { AppEnv, Session } from "../http/env.ts";
+import { ctxOf } from "../http/env.ts";
+import { AppError, Validation } from "../http/errors.ts";
+import { fieldErrors } from "../http/validate.ts";
+import { isHttps, sessionCookieName } from "../auth/middleware.ts";
+import { loginSchema, registerSchema } from "../auth/schema.ts";
+import { loginUser, registerUser } from "../auth/service.ts";
+import { createSession, invalidateSession } from "../auth/session.ts";
+import { fromDbTime } from "../lib/time.ts";
+import { getSetting } from "../settings/service.ts";
+import { csrfToken, requireCsrf } from "./csrf.ts";
+import { pageRequest, render, type Storefront } from "./respond.ts";
+import { loginFormSchema, registerFormSchema } from "./schema.ts";
+import type { LoginData, PageView, RegisterData } from "./view-models.ts";
+
+/** A local path to return to after signing in; anything else (other hosts, "//x", "\x") is dropped. */
+export function safeNext(next: string | undefined, fallback = "/account"): string {
+  return next && next.length <= 300 && /^\/(?![/\\])[^\s\\]*$/.test(next) && !next.startsWith("/logout") ? next : fallback;
+}
+
+/** Field errors (English messages from the auth module) → translated messages of the page. */
+function translateErrors(errors: Record<string, string[]>, t: PageView["t"], form: "login" | "register"): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [field, messages] of Object.entries(errors)) {
+    const text = messages.join(" ").toLowerCase();
+    let key = "form.error.invalid";
+    if (field === "username") key = text.includes("taken") || text.includes("already") ? "form.error.username_taken" : "form.error.username_format";
+    else if (field === "email") key = text.includes("already") ? "form.error.email_taken" : "form.error.email_invalid";
+    else if (field === "password") key = form === "login" ? "form.error.password_required" : "form.error.password_length";
+    else if (field === "password_confirmation") key = "form.error.password_mismatch";
+    else if (field === "referral_code") key = "form.error.referral_unknown";
+    else if (field === "login") key = "form.error.login_required";
+    (out[field] ??= []).push(t(key));
+  }
+  return out;
+}
+
+function setSessionCookie(c: Context<AppEnv>, token: string, session: Session): void {
+  // Host-only: no Domain attribute, so one site's session never reaches another host.
+  setCookie(c, sessionCookieName(c), token, { path: "/", httpOnly: true, sameSite: "Lax", secure: isHttps(c), expires: fromDbTime(session.expires_at) });
+}
+
+/** A site's plan may cap its customers; the storefront is where they sign up. */
+async function siteIsFull(ctx: Ctx): Promise<boolean> {
+  if (ctx.tenant.kind !== "site") return false;
+  const plan = await ctx.db.selectFrom("white_label_plans").select("max_customers").where("id", "=", ctx.tenant.site.plan_id).executeTakeFirst();
+  if (plan?.max_customers == null) return false;
+  const row = await ctx.db.selectFrom("users").select((eb) => eb.fn.countAll().as("n")).where("site_id", "=", ctx.tenant.siteId).executeTakeFirst();
+  return Number(row?.n ?? 0) >= plan.max_customers;
+}
+
+async function registrationClosed(ctx: Ctx): Promise<boolean> {
+  return (await getSetting(ctx, "registration_open")) !== "1" || (await siteIsFull(ctx));
+}
+
+async function formOf<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.infer<S>> {
+  const body = await c.req.parseBody();
+  const plain: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === "string") plain[k] = v;
+  return schema.parse(plain);
+}
+
+export function authPages(sf: Storefront, loginLimiter: MiddlewareHandler<AppEnv>) {
+  const app = new Hono<AppEnv>();
+
+  const loginPage = async (c: Context<AppEnv>, state: Partial<LoginData>, status = 200) => {
+    const req = await pageRequest(c, sf, { csrf: csrfToken(c) });
+    const data: LoginData = { values: state.values ?? {}, errors: state.errors ?? {}, next: safeNext(state.next ?? c.req.query("next"), "") };
+    return render(c, req, { id: "login", status }, data);
+  };
+
+  const registerPage = async (c: Context<AppEnv>, state: Partial<RegisterData>, status = 200) => {
+    const req = await pageRequest(c, sf, { csrf: csrfToken(c) });
+    const closed = await registrationClosed(ctxOf(c));
+    const values = state.values ?? { referral_code: (c.req.query("ref") ?? "").slice(0, 20) };
+    const data: RegisterData = { values, errors: state.errors ?? {}, next: safeNext(state.next ?? c.req.query("next"), ""), closed };
+    return render(c, req, { id: "register", status }, data);
+  };
+
+  app.get("/login", (c) => (c.var.user ? c.redirect(safeNext(c.req.query("next")), 303) : loginPage(c, {})));
+  app.get("/register", (c) => (c.var.user ? c.redirect("/account", 303) : registerPage(c, {})));
+
+  app.post("/login", loginLimiter, requireCsrf, async (c) => {
+    const form = await formOf(c, loginFormSchema);
+    const { t } = await pageRequest(c, sf);
+    const values = { login: form.login };
+    const parsed = loginSchema.safeParse({ login: form.login, password: form.password });
+    if (!parsed.success) return loginPage(c, { values, errors: translateErrors(fieldErrors(parsed.error), t, "login"), next: form.next }, 422);
+    try {
+      const ctx = ctxOf(c);
+      const { token, session } = await loginUser(ctx, parsed.data, { ip: c.var.clientIp, userAgent: c.req.header("user-agent") });
+      setSessionCookie(c, token, session);
+      return c.redirect(safeNext(form.next), 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || (err.status !== 401 && err.status !== 403)) throw err;
+      const key = err.code === "account_banned" ? "form.error.account_banned" : "form.error.invalid_credentials";
+      return loginPage(c, { values, errors: { _: [t(key)] }, next: form.next }, 422);
+    }
+  });
+
+  app.post("/register", loginLimiter, requireCsrf, async (c) => {
+    const form = await formOf(c, registerFormSchema);
+    const { t, visit } = await pageRequest(c, sf);
+    const ctx = ctxOf(c);
+    const values = { username: form.username, email: form.email, referral_code: form.referral_code };
+    if (await registrationClosed(ctx)) return registerPage(c, { values, errors: { _: [t("form.error.registration_closed")] }, next: form.next }, 403);
+    const parsed = registerSchema.safeParse({ ...values, password: form.password, password_confirmation: form.password_confirmation, language: visit.lang });
+    if (!parsed.success) return registerPage(c, { values, errors: translateErrors(fieldErrors(parsed.error), t, "register"), next: form.next }, 422);
+    try {
+      const user = await registerUser(ctx, parsed.data);
+      const { token, session } = await createSession(ctx, user.id, { ip: c.var.clientIp, userAgent: c.req.header("user-agent") });
+      setSessionCookie(c, token, session);
+      const next = safeNext(form.next, "");
+      return c.redirect(next || "/account?flash=registered", 303);
+    } catch (err) {
+      if (!(err instanceof Validation)) throw err;
+      return registerPage(c, { values, errors: translateErrors(err.details as Record<string, string[]>, t, "register"), next: form.next }, 422);
+    }
+  });
+
+  app.post("/logout", requireCsrf, async (c) => {
+    if (c.var.session) await invalidateSession(ctxOf(c), c.var.session.id);
+    deleteCookie(c, sessionCookieName(c), { path: "/", secure: isHttps(c) });
+    return c.redirect("/?flash=logged_out", 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,140 @@
+import type { Ctx } from "../context.ts";
+import { listPricedServices, type PricedService } from "../catalog/prices.ts";
+import { orderCharge } from "../pricing/pricing.ts";
+import { formatMoney } from "../money/money.ts";
+import { dbNow, DAY } from "../lib/time.ts";
+import type { StorefrontCache } from "./cache.ts";
+import { displayMoney, displayNumber } from "./format.ts";
+import type { Lang } from "./themes.ts";
+import type { CatalogueData, CategoryView, HomeData, PaginationView, ServiceCardView, ServiceData, Translate } from "./view-models.ts";
+import { withQuery } from "./view.ts";
+
+export const CATALOGUE_PER_PAGE = 60;
+
+/** The tenant's visible services at its prices (the same list for every anonymous visitor). */
+export async function tenantServices(ctx: Ctx, cache: StorefrontCache): Promise<PricedService[]> {
+  // A signed-in platform user may have custom prices: never share their list.
+  if (ctx.tenant.kind === "platform" && ctx.user) return listPricedServices(ctx);
+  return cache.memo(`services:${cache.stamp(ctx.tenant)}`, () => listPricedServices({ ...ctx, user: null }));
+}
+
+export function serviceCard(s: PricedService, currency: string, lang: Lang): ServiceCardView {
+  const perPackage = s.type === "Package";
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description ?? "",
+    categoryName: s.category_name,
+    categorySlug: s.category_slug,
+    platform: s.platform,
+    type: s.type,
+    price: displayMoney(s.rate, currency, lang),
+    rateDecimal: formatMoney(s.rate, 0),
+    perPackage,
+    min: s.min,
+    max: s.max,
+    minLabel: displayNumber(s.min, lang),
+    maxLabel: displayNumber(s.max, lang),
+    refill: s.refill,
+    cancel: s.cancel,
+    dripfeed: s.dripfeed,
+    href: `/services/${s.id}`,
+    orderHref: `/orders/new?service=${s.id}`,
+  };
+}
+
+function categoriesOf(services: PricedService[], active: string | null): CategoryView[] {
+  const byId = new Map<number, CategoryView>();
+  for (const s of services) {
+    const c = byId.get(s.category_id);
+    if (c) c.count++;
+    else byId.set(s.category_id, { slug: s.category_slug, name: s.category_name, platform: s.platform, count: 1, href: `/services?category=${encodeURIComponent(s.category_slug)}`, active: s.category_slug === active });
+  }
+  return [...byId.values()];
+}
+
+/** Services ordered most on the platform over the last 30 days (cached), else the catalogue's first. */
+async function popularIds(ctx: Ctx, cache: StorefrontCache): Promise<number[]> {
+  return cache.memo(`popular:${cache.stamp({ kind: "platform", siteId: 0 })}`, async () => {
+    const rows = await ctx.db
+      .selectFrom("orders")
+      .select((eb) => ["service_id", eb.fn.countAll().as("n")])
+      .where("created_at", ">=", dbNow(ctx.clock, -30 * DAY))
+      .groupBy("service_id")
+      .orderBy("n", "desc")
+      .limit(50)
+      .execute();
+    return rows.map((r) => Number(r.service_id));
+  });
+}
+
+export async function homeData(ctx: Ctx, cache: StorefrontCache, currency: string, lang: Lang, t: Translate): Promise<HomeData> {
+  const services = await tenantServices(ctx, cache);
+  const rank = new Map((await popularIds(ctx, cache)).map((id, i) => [id, i]));
+  const popular = [...services]
+    .sort((a, b) => (rank.get(a.id) ?? 1e6) - (rank.get(b.id) ?? 1e6))
+    .slice(0, 6)
+    .map((s) => serviceCard(s, currency, lang));
+  const categories = categoriesOf(services, null);
+  return {
+    categories,
+    popular,
+    stats: {
+      services: displayNumber(services.length, lang),
+      categories: displayNumber(categories.length, lang),
+      platforms: displayNumber(new Set(services.map((s) => s.platform)).size, lang),
+    },
+  };
+}
+
+function fold(s: string): string {
+  return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+}
+
+export async function catalogueData(
+  ctx: Ctx, cache: StorefrontCache, currency: string, lang: Lang, t: Translate,
+  query: { q?: string; category?: string; page?: number }, path: string, params: URLSearchParams,
+): Promise<CatalogueData> {
+  const all = await tenantServices(ctx, cache);
+  const q = (query.q ?? "").trim();
+  // An unknown (or now empty) category shows no results rather than everything.
+  const category = query.category ?? null;
+  const needle = fold(q);
+  const matching = all.filter((s) => (!category || s.category_slug === category) && (!needle || fold(`${s.name} ${s.category_name}`).includes(needle)));
+  const pages = Math.max(1, Math.ceil(matching.length / CATALOGUE_PER_PAGE));
+  const page = Math.min(query.page ?? 1, pages);
+  const slice = matching.slice((page - 1) * CATALOGUE_PER_PAGE, page * CATALOGUE_PER_PAGE);
+  const groups: CatalogueData["groups"] = [];
+  for (const s of slice) {
+    let g = groups.at(-1);
+    if (!g || g.category.slug !== s.category_slug) {
+      g = { category: { slug: s.category_slug, name: s.category_name, platform: s.platform, count: 0, href: `/services?category=${encodeURIComponent(s.category_slug)}`, active: false }, services: [] };
+      groups.push(g);
+    }
+    g.category.count++;
+    g.services.push(serviceCard(s, currency, lang));
+  }
+  const pagination: PaginationView | null =
+    pages > 1
+      ? {
+          page, pages,
+          prevHref: page > 1 ? withQuery(path, params, { page: page > 2 ? String(page - 1) : null }) : null,
+          nextHref: page < pages ? withQuery(path, params, { page: String(page + 1) }) : null,
+        }
+      : null;
+  return {
+    q, category, categories: categoriesOf(all, category), groups, total: matching.length,
+    totalLabel: t(matching.length === 1 ? "catalogue.count_one" : "catalogue.count", { count: displayNumber(matching.length, lang) }),
+    pagination,
+  };
+}
+
+export async function serviceData(ctx: Ctx, cache: StorefrontCache, id: number, currency: string, lang: Lang, t: Translate): Promise<ServiceData | null> {
+  const s = (await tenantServices(ctx, cache)).find((x) => x.id === id);
+  if (!s) return null;
+  const quantities = s.type === "Package" ? [1] : [...new Set([s.min, 1000, 5000, 10000].filter((n) => n >= s.min && n <= s.max))].slice(0, 4);
+  return {
+    service: serviceCard(s, currency, lang),
+    examples: quantities.map((n) => ({ quantity: displayNumber(n, lang), price: displayMoney(orderCharge(s.rate, n, { type: s.type }), currency, lang) })),
+  };
+}

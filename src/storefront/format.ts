@@ -1,0 +1,49 @@
+import { formatMoney, type Micro } from "../money/money.ts";
+import type { Lang } from "./themes.ts";
+import type { StatusBadgeView, Translate } from "./view-models.ts";
+
+/** Currencies without a minor unit in daily use: no ".00", but per-1000 rates keep their decimals. */
+const ZERO_DECIMAL = new Set(["XOF", "XAF", "GNF", "RWF", "UGX", "KMF", "JPY", "KRW", "VND", "CLP", "ISK", "PYG"]);
+
+const grouping: Record<Lang, Intl.NumberFormat> = {
+  fr: new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 }),
+  en: new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 }),
+};
+
+/** The decimal text formatMoney() gives, grouped for reading: "1 250,5 XOF" (fr), "1,250.5 XOF" (en). */
+export function displayMoney(micro: Micro, currency: string, lang: Lang): string {
+  const text = formatMoney(micro, ZERO_DECIMAL.has(currency) ? 0 : 2);
+  const neg = text.startsWith("-");
+  const [whole, frac] = (neg ? text.slice(1) : text).split(".");
+  const grouped = grouping[lang].format(BigInt(whole));
+  return `${neg ? "-" : ""}${grouped}${frac ? (lang === "fr" ? "," : ".") + frac : ""} ${currency}`;
+}
+
+export function displayNumber(n: number, lang: Lang): string {
+  return grouping[lang].format(n);
+}
+
+const dateFormats: Record<Lang, Intl.DateTimeFormat> = {
+  fr: new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }),
+  en: new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }),
+};
+
+/** ISO-8601 or stored 'YYYY-MM-DD HH:MM:SS' → "12 mars 2026, 14:05" (UTC, the region's time). */
+export function displayDate(iso: string | null | undefined, lang: Lang): string {
+  if (!iso) return "—";
+  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : iso.replace(" ", "T") + "Z");
+  return Number.isNaN(d.getTime()) ? "—" : dateFormats[lang].format(d);
+}
+
+const TONES: Record<string, string> = {
+  pending: "pending", processing: "progress", in_progress: "progress", completed: "success", partial: "warning",
+  canceled: "muted", refunded: "muted", failed: "danger",
+  open: "progress", answered: "success", customer_reply: "pending", closed: "muted",
+};
+
+/** A status as a badge: a fixed CSS tone and a translated label (unknown statuses show as "muted"). */
+export function statusBadge(kind: "order" | "ticket" | "deposit", status: string, t: Translate): StatusBadgeView {
+  const known = /^[a-z_]{1,30}$/.test(status) ? status : "unknown";
+  const tone = kind === "deposit" && known === "completed" ? "success" : (TONES[known] ?? "muted");
+  return { tone, label: t(`status.${kind}.${known}`) };
+}

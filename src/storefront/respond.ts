@@ -1,0 +1,133 @@
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import type { AppServices } from "../context.ts";
+import type { AppEnv } from "../http/env.ts";
+import { ctxOf } from "../http/env.ts";
+import { AppError } from "../http/errors.ts";
+import { isHttps } from "../auth/middleware.ts";
+import { serverErrorPage } from "../http/plain-pages.ts";
+import type { StorefrontCache } from "./cache.ts";
+import { renderPage, styleHash } from "./render.ts";
+import type { Lang } from "./themes.ts";
+import type { AccountData, ErrorData, FlashView, PageId, PageView } from "./view-models.ts";
+import { isLang, pageView, tenantLook, translatorFor, type Look, type Visit } from "./view.ts";
+
+/** What every storefront handler shares: the app's services, the page cache and the account loaders. */
+export interface Storefront {
+  services: AppServices;
+  cache: StorefrontCache;
+  data: AccountData;
+}
+
+export const LANG_COOKIE = "izy_lang";
+
+/** ?lang= (remembered in a cookie) > the cookie > the signed-in user's language > the site's default. */
+export function pageLang(c: Context<AppEnv>, look: Look): Lang {
+  const asked = c.req.query("lang");
+  if (isLang(asked)) {
+    setCookie(c, LANG_COOKIE, asked, { path: "/", httpOnly: true, sameSite: "Lax", secure: isHttps(c), maxAge: 365 * 86400 });
+    return asked;
+  }
+  const kept = getCookie(c, LANG_COOKIE);
+  if (isLang(kept)) return kept;
+  if (isLang(c.var.user?.language)) return c.var.user.language as Lang;
+  return look.defaultLanguage;
+}
+
+const QUERY_PARAMS = new Set(["q", "category", "page", "service", "status", "method", "next", "ref", "flash"]);
+const FLASHES: Record<string, FlashView["kind"]> = { registered: "success", logged_in: "success", logged_out: "info" };
+
+export interface PageRequest {
+  look: Look;
+  visit: Visit;
+  t: PageView["t"];
+}
+
+/** Look, language and visitor of this request, without rendering anything yet. */
+export async function pageRequest(c: Context<AppEnv>, sf: Storefront, opts: { csrf?: string | null } = {}): Promise<PageRequest> {
+  const look = await tenantLook(ctxOf(c), sf.cache);
+  const lang = pageLang(c, look);
+  const url = new URL(c.req.url);
+  // Only parameters pages read survive (into links and cache keys); anything else is dropped.
+  const query = new URLSearchParams([...url.searchParams].filter(([k]) => QUERY_PARAMS.has(k)));
+  const t = translatorFor(look.theme, lang);
+  const flashKey = query.get("flash");
+  query.delete("flash");
+  const flash = flashKey && FLASHES[flashKey] ? { kind: FLASHES[flashKey], message: t(`flash.${flashKey}`) } : null;
+  return { look, t, visit: { lang, path: url.pathname, query, user: c.var.user, csrf: opts.csrf ?? (c.var.session ? c.var.session.csrf_token : null), flash } };
+}
+
+const CSP = (brand: string) =>
+  [
+    "default-src 'self'", "script-src 'self'", `style-src 'self' ${styleHash(brand)}`, "img-src 'self' data:", "font-src 'self'",
+    "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  ].join("; ");
+
+/** Whether the storefront already rendered this response: its pages, and only they, carry a CSP. */
+export function isStorefrontResponse(res: Response): boolean {
+  return res.headers.has("content-security-policy");
+}
+
+/** An HTML response with the page's CSP (no inline script; the brand style block by hash). */
+export function htmlResponse(c: Context<AppEnv>, html: string, brand: string, status: number, cacheable: boolean): Response {
+  return c.html(html, status as 200, {
+    "content-security-policy": CSP(brand),
+    "cache-control": cacheable ? "no-cache" : "private, no-store",
+    vary: "Cookie",
+    "referrer-policy": "strict-origin-when-cross-origin",
+  });
+}
+
+export function render<D>(c: Context<AppEnv>, req: PageRequest, page: { id: PageId; title?: string; heading?: string; status?: number }, data: D): Response {
+  const view = pageView(req.look, req.visit, page, data);
+  return htmlResponse(c, renderPage(view), req.look.brandCss, page.status ?? 200, !req.visit.user && !req.visit.csrf);
+}
+
+/**
+ * A public page: anonymous visitors share one rendering per (tenant version, page, language,
+ * query); signed-in visitors always get a fresh one (their name and balance are on it).
+ */
+export async function publicPage<D>(
+  c: Context<AppEnv>, sf: Storefront, page: { id: PageId; status?: number },
+  build: (req: PageRequest) => Promise<{ data: D; title?: string; heading?: string } | null>,
+): Promise<Response> {
+  const req = await pageRequest(c, sf);
+  const anonymous = !c.var.user;
+  // Free-text searches are cheap to render from the cached catalogue and too varied to keep.
+  const cacheable = anonymous && !req.visit.query.has("q");
+  const key = `page:${sf.cache.stamp(c.var.tenant)}:${page.id}:${req.visit.lang}:${req.visit.path}?${[...req.visit.query].sort().toString()}`;
+  if (cacheable) {
+    const hit = sf.cache.get<{ html: string; status: number }>(key);
+    if (hit) return htmlResponse(c, hit.html, req.look.brandCss, hit.status, true);
+  }
+  const built = await build(req);
+  if (!built) return notFoundResponse(c, req);
+  const view = pageView(req.look, req.visit, { ...page, title: built.title, heading: built.heading }, built.data);
+  const html = renderPage(view);
+  const status = page.status ?? 200;
+  if (cacheable) sf.cache.set(key, { html, status });
+  return htmlResponse(c, html, req.look.brandCss, status, anonymous);
+}
+
+export function notFoundResponse(c: Context<AppEnv>, req: PageRequest): Response {
+  const data: ErrorData = { status: 404, title: req.t("error.404_title"), message: req.t("error.404_text") };
+  return render(c, req, { id: "not-found", status: 404 }, data);
+}
+
+const ERROR_KEYS: Record<number, string> = { 400: "400", 403: "403", 404: "404", 409: "409", 413: "413", 422: "400", 429: "429", 503: "503" };
+
+/** The storefront's onError: domain errors as themed pages in the page language, never JSON. */
+export async function errorPage(c: Context<AppEnv>, sf: Storefront, err: unknown): Promise<Response> {
+  const status = err instanceof AppError ? err.status : 500;
+  if (status === 500) c.var.services.logger.error("storefront error", { requestId: c.var.requestId, path: c.req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  try {
+    const req = await pageRequest(c, sf);
+    if (status === 404) return notFoundResponse(c, req);
+    const k = ERROR_KEYS[status] ?? "500";
+    const data: ErrorData = { status, title: req.t(`error.${k}_title`), message: req.t(`error.${k}_text`) };
+    return render(c, req, { id: status === 503 ? "unavailable" : "error", status, heading: data.title }, data);
+  } catch (renderErr) {
+    c.var.services.logger.error("storefront error page failed", { error: String(renderErr) });
+    return c.html(serverErrorPage(), 500);
+  }
+}

@@ -1,0 +1,89 @@
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import type { AppServices } from "../context.ts";
+import type { AppEnv } from "../http/env.ts";
+import { ctxOf } from "../http/env.ts";
+import { parseInput } from "../http/validate.ts";
+import { EMPTY_ACCOUNT_DATA } from "./account-view.ts";
+import { accountPages, type AccountActions } from "./account-pages.ts";
+import { authPages } from "./auth-pages.ts";
+import { StorefrontCache } from "./cache.ts";
+import { catalogueData, homeData, serviceData } from "./catalog-view.ts";
+import { errorPage, isStorefrontResponse, notFoundResponse, pageRequest, publicPage, render, type Storefront } from "./respond.ts";
+import { catalogueQuerySchema } from "./schema.ts";
+import { staticRoutes } from "./static.ts";
+import { themes } from "./themes.ts";
+import type { AccountData, CatalogueData, ErrorData, HomeData, ServiceData } from "./view-models.ts";
+
+const storefronts = new WeakMap<AppServices, Storefront>();
+
+/**
+ * The 503 page of a suspended or disabled site in its own theme, branding and language, for the
+ * tenant middleware to answer with instead of the plain page (falls back to it on any problem).
+ */
+export async function suspendedSitePage(c: Context<AppEnv>): Promise<Response> {
+  const sf = storefronts.get(c.var.services);
+  if (!sf) throw new Error("the storefront is not mounted");
+  const req = await pageRequest(c, sf);
+  const data: ErrorData = { status: 503, title: req.t("error.suspended_title"), message: req.t("error.suspended_text") };
+  return render(c, req, { id: "unavailable", status: 503, heading: data.title }, data);
+}
+
+export interface StorefrontOptions {
+  services: AppServices;
+  loginLimiter: MiddlewareHandler<AppEnv>;
+  /** Loaders of the account pages, from the features that own orders, funds, tickets and keys. */
+  accountData?: Partial<AccountData>;
+  /** What the account pages' forms do (place an order, deposit, open a ticket…), from the same features. */
+  actions?: AccountActions;
+}
+
+/**
+ * The storefront of every tenant (a white-label site on its host, the platform on its own),
+ * mounted at "/" after the APIs. Pages are rendered from the tenant's theme; public pages are
+ * cached for anonymous visitors and invalidated by site and catalogue events.
+ */
+export function storefrontRoutes(opts: StorefrontOptions) {
+  themes(); // Load and validate every theme now: a broken theme stops the start, not a page view.
+  const sf: Storefront = {
+    services: opts.services,
+    cache: new StorefrontCache(opts.services.events),
+    data: { ...EMPTY_ACCOUNT_DATA, ...opts.accountData },
+  };
+  storefronts.set(opts.services, sf);
+  const app = new Hono<AppEnv>();
+  app.onError((err, c) => errorPage(c, sf, err));
+
+  // Unmatched page paths (any feature's plain 404 page) become the theme's 404 in the page language.
+  app.use("*", async (c, next) => {
+    await next();
+    const page = (c.req.method === "GET" || c.req.method === "HEAD") && !/^\/api(\/|$)/.test(c.req.path);
+    if (page && c.res.status === 404 && !isStorefrontResponse(c.res) && (c.res.headers.get("content-type") ?? "").includes("text/html")) {
+      c.res = notFoundResponse(c, await pageRequest(c, sf));
+    }
+  });
+
+  app.route("/", staticRoutes(sf));
+
+  app.get("/", (c) =>
+    publicPage<HomeData>(c, sf, { id: "home" }, async ({ look, visit, t }) => ({ data: await homeData(ctxOf(c), sf.cache, look.currency, visit.lang, t) })),
+  );
+
+  app.get("/services", (c) => {
+    const query = parseInput(catalogueQuerySchema, c.req.query());
+    return publicPage<CatalogueData>(c, sf, { id: "catalogue" }, async ({ look, visit, t }) => {
+      const data = await catalogueData(ctxOf(c), sf.cache, look.currency, visit.lang, t, query, visit.path, visit.query);
+      return { data, title: data.category ? `${data.categories.find((x) => x.active)?.name ?? ""} · ${t("title.catalogue")}` : undefined };
+    });
+  });
+
+  app.get("/services/:id{[0-9]{1,12}}", (c) =>
+    publicPage<ServiceData>(c, sf, { id: "service" }, async ({ look, visit, t }) => {
+      const data = await serviceData(ctxOf(c), sf.cache, Number(c.req.param("id")), look.currency, visit.lang, t);
+      return data && { data, title: data.service.name, heading: data.service.name };
+    }),
+  );
+
+  app.route("/", authPages(sf, opts.loginLimiter));
+  app.route("/", accountPages(sf, opts.actions));
+  return app;
+}

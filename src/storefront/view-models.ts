@@ -1,0 +1,434 @@
+/**
+ * What storefront templates receive. Two layers:
+ *
+ * - `*Source` types are what other features hand to the storefront (through the
+ *   `AccountData` loaders passed to `storefrontRoutes`): plain values, money in micro-units,
+ *   timestamps as ISO-8601 strings, statuses as stored. They never carry HTML.
+ * - `*View` types are what templates read: strings already formatted for the page language
+ *   and the site currency. Templates never get a database handle and never format money.
+ */
+import type { Ctx } from "../context.ts";
+import type { OrderStatus } from "../db/schema.ts";
+import type { BrandingSettings, Lang } from "./themes.ts";
+
+export type { Lang };
+export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+export type PageId =
+  | "home" | "catalogue" | "service" | "login" | "register" | "account" | "order-new" | "orders" | "order"
+  | "funds" | "tickets" | "ticket-new" | "ticket" | "api-access" | "not-found" | "unavailable" | "error";
+
+export const PAGE_IDS: readonly PageId[] = [
+  "home", "catalogue", "service", "login", "register", "account", "order-new", "orders", "order",
+  "funds", "tickets", "ticket-new", "ticket", "api-access", "not-found", "unavailable", "error",
+];
+
+// ---- Layout-level view ------------------------------------------------------------------------
+
+export interface SiteView {
+  kind: "platform" | "site";
+  name: string;
+  tagline: string;
+  /** Same-origin URL of the uploaded logo, or null (the name is shown instead). */
+  logoUrl: string | null;
+  faviconUrl: string;
+  /** Public base URL from the stored domain (never the request Host). */
+  baseUrl: string;
+  /** The tenant's standard SMM API endpoint: `${baseUrl}/api/v2`. */
+  apiUrl: string;
+  defaultLanguage: Lang;
+  currency: string;
+  theme: string;
+  /** The theme settings after validation (colours are #rrggbb, URLs http(s), lengths bounded). */
+  settings: BrandingSettings;
+  heroTitle: string;
+  heroSubtitle: string;
+  announcement: string;
+  footerText: string;
+  contact: { whatsapp: string | null; telegram: string | null; email: string | null; any: boolean };
+  social: { id: string; label: string; url: string }[];
+}
+
+export interface UserView {
+  username: string;
+  email: string;
+  /** Formatted with the site currency, e.g. "12 500 XOF". */
+  balance: string;
+  initial: string;
+}
+
+export interface LinkView {
+  href: string;
+  label: string;
+  active: boolean;
+}
+
+export interface LangOption {
+  code: Lang;
+  label: string;
+  href: string;
+  active: boolean;
+}
+
+export interface FlashView {
+  kind: "success" | "error" | "info";
+  message: string;
+}
+
+export interface PageView<D = unknown> {
+  site: SiteView;
+  lang: Lang;
+  t: Translate;
+  page: { id: PageId; title: string; heading: string; path: string; canonical: string; noindex: boolean; status: number };
+  nav: LinkView[];
+  accountNav: LinkView[];
+  user: UserView | null;
+  /** The CSRF token every POST form carries as `_csrf`; null on pages without forms. */
+  csrf: string | null;
+  langs: LangOption[];
+  /** Same-origin asset URLs with a content hash: stylesheets, the site script, page scripts. */
+  assets: { styles: string[]; site: string; scripts: string[] };
+  /** The generated `:root{--…}` block from validated colours only. */
+  brandCss: string;
+  bodyClass: string;
+  flash: FlashView | null;
+  year: number;
+  data: D;
+}
+
+// ---- Catalogue ------------------------------------------------------------------------------
+
+export interface CategoryView {
+  slug: string;
+  name: string;
+  platform: string;
+  count: number;
+  href: string;
+  active: boolean;
+}
+
+export interface ServiceCardView {
+  id: number;
+  name: string;
+  description: string;
+  categoryName: string;
+  categorySlug: string;
+  platform: string;
+  type: string;
+  /** "1 250 XOF" per 1000 (or per package). */
+  price: string;
+  /** formatMoney() decimal for the live-price script, e.g. "1250.5". */
+  rateDecimal: string;
+  perPackage: boolean;
+  min: number;
+  max: number;
+  minLabel: string;
+  maxLabel: string;
+  refill: boolean;
+  cancel: boolean;
+  dripfeed: boolean;
+  href: string;
+  orderHref: string;
+}
+
+export interface PaginationView {
+  page: number;
+  pages: number;
+  prevHref: string | null;
+  nextHref: string | null;
+}
+
+export interface HomeData {
+  categories: CategoryView[];
+  popular: ServiceCardView[];
+  stats: { services: string; categories: string; platforms: string };
+}
+
+export interface CatalogueData {
+  q: string;
+  category: string | null;
+  categories: CategoryView[];
+  groups: { category: CategoryView; services: ServiceCardView[] }[];
+  total: number;
+  totalLabel: string;
+  pagination: PaginationView | null;
+}
+
+export interface ServiceData {
+  service: ServiceCardView;
+  examples: { quantity: string; price: string }[];
+}
+
+// ---- Forms ----------------------------------------------------------------------------------
+
+export interface FormState {
+  values: Record<string, string>;
+  /** Field → translated messages; "_" for the form as a whole. */
+  errors: Record<string, string[]>;
+}
+
+export interface LoginData extends FormState {
+  next: string;
+}
+
+export interface RegisterData extends FormState {
+  next: string;
+  closed: boolean;
+}
+
+// ---- Account pages: sources other features provide ------------------------------------------
+
+export interface OrderSource {
+  uuid: string;
+  serviceName: string;
+  link: string;
+  quantity: number;
+  /** Micro-units in the site currency. */
+  charge: number;
+  status: OrderStatus;
+  startCount: number | null;
+  remains: number | null;
+  createdAt: string;
+}
+
+export interface OrderDetailSource extends OrderSource {
+  serviceId: number;
+  refunded: number;
+  runs: number | null;
+  interval: number | null;
+  completedAt: string | null;
+  canRefill: boolean;
+  canCancel: boolean;
+}
+
+export interface AccountSummarySource {
+  ordersCount: number;
+  activeOrders: number;
+  /** Micro-units. */
+  spent: number;
+  openTickets: number;
+  recentOrders: OrderSource[];
+}
+
+export interface PaymentMethodSource {
+  code: string;
+  name: string;
+  type: string;
+  instructions: { fr: string | null; en: string | null };
+  accountName: string | null;
+  accountNumber: string | null;
+  minAmount: number;
+  maxAmount: number | null;
+  /** Fee in basis points and fixed micro-units, for display only. */
+  feeBp: number;
+  feeFixed: number;
+}
+
+export interface DepositSource {
+  uuid: string;
+  method: string;
+  amount: number;
+  fee: number;
+  reference: string | null;
+  status: "pending" | "completed" | "failed" | "canceled";
+  createdAt: string;
+}
+
+export interface FundsSource {
+  methods: PaymentMethodSource[];
+  deposits: DepositSource[];
+}
+
+export type TicketStatus = "open" | "answered" | "customer_reply" | "closed";
+
+export interface TicketSource {
+  uuid: string;
+  subject: string;
+  category: string;
+  status: TicketStatus;
+  lastReplyAt: string | null;
+  createdAt: string;
+}
+
+export interface TicketDetailSource extends TicketSource {
+  messages: { fromStaff: boolean; author: string; message: string; createdAt: string }[];
+}
+
+export interface ApiAccessSource {
+  /** The customer's key as stored (its visible prefix only); the full key is shown once at creation. */
+  key: { name: string; prefix: string; createdAt: string; lastUsedAt: string | null } | null;
+  /** Set on the response that created the key, never afterwards. */
+  newKey: string | null;
+}
+
+export interface Paged<T> {
+  items: T[];
+  page: number;
+  perPage: number;
+  total: number;
+}
+
+/**
+ * Loaders the account pages call with the request's Ctx (tenant and user set). Every one is
+ * scoped by `ctx.tenant.siteId` and `ctx.user`; a resource of someone else answers null (→ 404).
+ * Features pass their implementations to `storefrontRoutes({ accountData })`; the defaults render
+ * empty pages (and the tenant's payment methods for /funds).
+ */
+export interface AccountData {
+  summary(ctx: Ctx): Promise<AccountSummarySource>;
+  orders(ctx: Ctx, query: { page: number; status?: OrderStatus }): Promise<Paged<OrderSource>>;
+  order(ctx: Ctx, uuid: string): Promise<OrderDetailSource | null>;
+  funds(ctx: Ctx): Promise<FundsSource>;
+  tickets(ctx: Ctx, query: { page: number }): Promise<Paged<TicketSource>>;
+  ticket(ctx: Ctx, uuid: string): Promise<TicketDetailSource | null>;
+  apiAccess(ctx: Ctx): Promise<ApiAccessSource>;
+}
+
+/** Where the account pages' forms post; the features that own the actions mount these routes. */
+export const FORM_ACTIONS = {
+  newOrder: "/orders",
+  deposit: "/funds",
+  newTicket: "/tickets",
+  ticketReply: (uuid: string) => `/tickets/${encodeURIComponent(uuid)}/reply`,
+  apiKey: "/api-access",
+} as const;
+
+// ---- Account pages: what templates read ----------------------------------------------------
+
+export interface StatusBadgeView {
+  /** A fixed token for the CSS class: badge--pending, badge--completed… */
+  tone: string;
+  label: string;
+}
+
+export interface OrderRowView {
+  uuid: string;
+  href: string;
+  serviceName: string;
+  link: string;
+  quantity: string;
+  charge: string;
+  status: StatusBadgeView;
+  startCount: string;
+  remains: string;
+  createdAt: string;
+}
+
+export interface OrderDetailView extends OrderRowView {
+  refunded: string | null;
+  runs: string | null;
+  interval: string | null;
+  completedAt: string | null;
+  canRefill: boolean;
+  canCancel: boolean;
+}
+
+export interface AccountPageData {
+  balance: string;
+  ordersCount: string;
+  activeOrders: string;
+  spent: string;
+  openTickets: string;
+  recentOrders: OrderRowView[];
+}
+
+export interface OrderServiceOption {
+  id: number;
+  label: string;
+  rateDecimal: string;
+  price: string;
+  min: number;
+  max: number;
+  type: string;
+  dripfeed: boolean;
+  selected: boolean;
+}
+
+export interface OrderNewData extends FormState {
+  action: string;
+  groups: { category: string; services: OrderServiceOption[] }[];
+  selected: ServiceCardView | null;
+  balance: string;
+  currency: string;
+}
+
+export interface OrdersData {
+  orders: OrderRowView[];
+  filters: LinkView[];
+  pagination: PaginationView | null;
+}
+
+export interface OrderData {
+  order: OrderDetailView;
+}
+
+export interface PaymentMethodView {
+  code: string;
+  name: string;
+  type: string;
+  instructions: string;
+  accountName: string | null;
+  accountNumber: string | null;
+  limits: string;
+  fee: string | null;
+  selected: boolean;
+}
+
+export interface DepositRowView {
+  uuid: string;
+  method: string;
+  amount: string;
+  fee: string;
+  reference: string;
+  status: StatusBadgeView;
+  createdAt: string;
+}
+
+export interface FundsData extends FormState {
+  action: string;
+  balance: string;
+  currency: string;
+  methods: PaymentMethodView[];
+  deposits: DepositRowView[];
+}
+
+export interface TicketRowView {
+  uuid: string;
+  href: string;
+  subject: string;
+  category: string;
+  status: StatusBadgeView;
+  lastActivity: string;
+}
+
+export interface TicketsData {
+  tickets: TicketRowView[];
+  pagination: PaginationView | null;
+}
+
+export interface TicketNewData extends FormState {
+  action: string;
+  categories: { value: string; label: string; selected: boolean }[];
+}
+
+export interface TicketData extends FormState {
+  ticket: TicketRowView;
+  messages: { fromStaff: boolean; author: string; message: string; createdAt: string }[];
+  replyAction: string;
+  closed: boolean;
+}
+
+export interface ApiAccessData {
+  apiUrl: string;
+  key: { name: string; prefix: string; createdAt: string; lastUsedAt: string } | null;
+  newKey: string | null;
+  action: string;
+  actions: { name: string; params: string; description: string }[];
+  example: string;
+}
+
+export interface ErrorData {
+  status: number;
+  title: string;
+  message: string;
+}

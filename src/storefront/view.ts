@@ -1,0 +1,189 @@
+import type { Ctx } from "../context.ts";
+import type { User } from "../db/schema.ts";
+import { getSettings } from "../settings/service.ts";
+import { tenantBaseUrl } from "../tenancy/urls.ts";
+import { assetUrl } from "./assets.ts";
+import type { StorefrontCache } from "./cache.ts";
+import { displayMoney } from "./format.ts";
+import { brandCss, createTranslator } from "./render.ts";
+import {
+  DEFAULT_SITE_THEME, LANGS, PLATFORM_THEME, cleanSettings, getTheme, parseStoredBranding,
+  type BrandingSettings, type Lang, type Theme,
+} from "./themes.ts";
+import type { FlashView, LinkView, PageId, PageView, SiteView } from "./view-models.ts";
+
+/** What a tenant looks like, independent of the visitor: theme, validated settings, names, URLs. */
+export interface Look {
+  theme: Theme;
+  settings: BrandingSettings;
+  name: string;
+  logoUrl: string | null;
+  faviconUrl: string;
+  baseUrl: string;
+  defaultLanguage: Lang;
+  currency: string;
+  brandCss: string;
+}
+
+export function isLang(v: unknown): v is Lang {
+  return typeof v === "string" && (LANGS as readonly string[]).includes(v);
+}
+
+async function themeSlugOf(ctx: Ctx, cache: StorefrontCache, templateId: number): Promise<string> {
+  const slug = await cache.memo(`template:${templateId}`, async () => {
+    const row = await ctx.db.selectFrom("white_label_templates").select("slug").where("id", "=", templateId).executeTakeFirst();
+    return row?.slug ?? DEFAULT_SITE_THEME;
+  });
+  const theme = getTheme(slug);
+  return theme && !theme.manifest.platform_only ? slug : DEFAULT_SITE_THEME;
+}
+
+/** The tenant's look, cached until its site row, a site event or the TTL says otherwise. */
+export async function tenantLook(ctx: Ctx, cache: StorefrontCache): Promise<Look> {
+  return cache.memo(`look:${cache.stamp(ctx.tenant)}`, async () => {
+    const tenant = ctx.tenant;
+    const baseUrl = tenantBaseUrl(ctx.config, tenant);
+    if (tenant.kind === "platform") {
+      const s = await getSettings(ctx);
+      const theme = getTheme(PLATFORM_THEME)!;
+      const settings = cleanSettings(theme, {});
+      return {
+        theme, settings, name: s.site_name || ctx.config.APP_NAME, logoUrl: null, faviconUrl: "/favicon.ico", baseUrl,
+        defaultLanguage: isLang(s.default_language) ? s.default_language : "fr", currency: s.currency || "XOF",
+        brandCss: brandCss(settings, colorIds(theme)),
+      };
+    }
+    const site = tenant.site;
+    const theme = getTheme(await themeSlugOf(ctx, cache, site.template_id))!;
+    const settings = cleanSettings(theme, parseStoredBranding(site.branding));
+    const logo = site.logo_path?.split(/[\\/]/).pop() ?? "";
+    return {
+      theme, settings, name: site.name, baseUrl,
+      logoUrl: /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(png|jpe?g|webp)$/.test(logo) ? `/uploads/sites/${encodeURIComponent(site.uuid)}/${logo}?v=${site.content_version}` : null,
+      faviconUrl: `/favicon.ico?v=${site.content_version}`,
+      defaultLanguage: isLang(site.language) ? site.language : "fr",
+      currency: /^[A-Z]{3}$/.test(site.currency) ? site.currency : "XOF",
+      brandCss: brandCss(settings, colorIds(theme)),
+    };
+  });
+}
+
+function colorIds(theme: Theme): string[] {
+  return theme.settings.filter((s) => s.type === "color").map((s) => s.id);
+}
+
+/** Every translation key a page asked for and did not find (tests assert it stays empty). */
+const missing = new Set<string>();
+export function missingTranslations(): ReadonlySet<string> {
+  return missing;
+}
+
+/** t() of a theme in one language; a missing key falls back to the other language and is recorded. */
+export function translatorFor(theme: Theme, lang: Lang): PageView["t"] {
+  const other = lang === "fr" ? "en" : "fr";
+  return createTranslator(theme.messages[lang], theme.messages[other], (key) => missing.add(`${theme.slug}:${lang}:${key}`));
+}
+
+export interface Visit {
+  lang: Lang;
+  path: string;
+  query: URLSearchParams;
+  user: User | null;
+  csrf: string | null;
+  flash?: FlashView | null;
+}
+
+const SOCIAL = ["instagram_url", "facebook_url", "tiktok_url", "youtube_url", "x_url"];
+
+function str(v: unknown): string {
+  return typeof v === "string" ? v : "";
+}
+
+function siteView(look: Look, t: PageView["t"]): SiteView {
+  const s = look.settings;
+  const digits = str(s.contact_whatsapp).replace(/\D/g, "");
+  const telegram = str(s.contact_telegram).replace(/^@/, "");
+  const email = str(s.contact_email);
+  const contact = {
+    whatsapp: digits.length >= 6 ? `https://wa.me/${digits}` : null,
+    telegram: /^[A-Za-z0-9_]{5,32}$/.test(telegram) ? `https://t.me/${telegram}` : null,
+    email: email.includes("@") ? `mailto:${email}` : null,
+  };
+  return {
+    kind: look.theme.manifest.platform_only ? "platform" : "site",
+    name: look.name,
+    tagline: str(s.tagline) || t("site.default_tagline"),
+    logoUrl: look.logoUrl,
+    faviconUrl: look.faviconUrl,
+    baseUrl: look.baseUrl,
+    apiUrl: `${look.baseUrl}/api/v2`,
+    defaultLanguage: look.defaultLanguage,
+    currency: look.currency,
+    theme: look.theme.slug,
+    settings: s,
+    heroTitle: str(s.hero_title) || t("home.hero_title", { name: look.name }),
+    heroSubtitle: str(s.hero_subtitle) || t("home.hero_subtitle"),
+    announcement: str(s.announcement),
+    footerText: str(s.footer_text),
+    contact: { ...contact, any: Boolean(contact.whatsapp || contact.telegram || contact.email) },
+    social: SOCIAL.filter((id) => str(s[id]).startsWith("http")).map((id) => ({ id: id.replace(/_url$/, ""), label: t(`social.${id.replace(/_url$/, "")}`), url: str(s[id]) })),
+  };
+}
+
+function withQuery(path: string, query: URLSearchParams, changes: Record<string, string | null>): string {
+  const q = new URLSearchParams(query);
+  for (const [k, v] of Object.entries(changes)) (v === null ? q.delete(k) : q.set(k, v));
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+const SCRIPTS: Partial<Record<PageId, string[]>> = { "order-new": ["order-form.js"], "api-access": ["copy.js"] };
+const ANONYMOUS_NOINDEX: PageId[] = ["login", "register", "not-found", "unavailable", "error"];
+
+/** The full view model of one page: templates get this and nothing else. */
+export function pageView<D>(look: Look, visit: Visit, page: { id: PageId; title?: string; heading?: string; status?: number }, data: D): PageView<D> {
+  const theme = look.theme;
+  const t = translatorFor(theme, visit.lang);
+  const site = siteView(look, t);
+  const heading = page.heading ?? t(`title.${page.id}`);
+  const title = page.id === "home" ? `${site.name} · ${site.tagline}` : `${page.title ?? heading} · ${site.name}`;
+  const link = (href: string, key: string): LinkView => ({ href, label: t(key), active: href === "/" ? visit.path === "/" : visit.path === href || visit.path.startsWith(href + "/") });
+  const nav = visit.user
+    ? [link("/services", "nav.services"), link("/orders/new", "nav.new_order"), link("/orders", "nav.orders"), link("/funds", "nav.funds"), link("/tickets", "nav.tickets")]
+    : [link("/", "nav.home"), link("/services", "nav.services")];
+  const accountNav = [
+    link("/account", "nav.account"), link("/orders/new", "nav.new_order"), link("/orders", "nav.orders"),
+    link("/funds", "nav.funds"), link("/tickets", "nav.tickets"), link("/api-access", "nav.api"),
+  ];
+  // "/orders" must not light up on "/orders/new".
+  for (const l of [...nav, ...accountNav]) if (l.href === "/orders" && visit.path === "/orders/new") l.active = false;
+  const selects = theme.settings.filter((s) => s.type === "select").map((s) => `${s.id.replace(/_/g, "-")}-${str(look.settings[s.id])}`);
+  return {
+    site,
+    lang: visit.lang,
+    t,
+    page: {
+      id: page.id, title, heading, path: visit.path, canonical: `${look.baseUrl}${visit.path}`,
+      noindex: ANONYMOUS_NOINDEX.includes(page.id) || Boolean(visit.user), status: page.status ?? 200,
+    },
+    nav,
+    accountNav,
+    user: visit.user
+      ? { username: visit.user.username, email: visit.user.email, balance: displayMoney(visit.user.balance, look.currency, visit.lang), initial: visit.user.username.slice(0, 1).toUpperCase() }
+      : null,
+    csrf: visit.csrf,
+    langs: LANGS.map((code) => ({ code, label: t(`lang.${code}`), href: withQuery(visit.path, visit.query, { lang: code }), active: code === visit.lang })),
+    assets: {
+      styles: [assetUrl(theme.slug, "base.css"), assetUrl(theme.slug, "theme.css")],
+      site: assetUrl(theme.slug, "site.js"),
+      scripts: (SCRIPTS[page.id] ?? []).map((name) => assetUrl(theme.slug, name)),
+    },
+    brandCss: look.brandCss,
+    bodyClass: [`theme-${theme.slug}`, `page-${page.id}`, ...selects].join(" "),
+    flash: visit.flash ?? null,
+    year: new Date().getUTCFullYear(),
+    data,
+  };
+}
+
+export { withQuery };

@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "vitest";
+import type { DialectName } from "../../src/db/database.ts";
+import type { Clock } from "../../src/lib/time.ts";
+import { dbNow } from "../../src/lib/time.ts";
+import { parseMoney } from "../../src/money/money.ts";
+import { credit, ledgerViolations } from "../../src/wallet/ledger.ts";
+import { body, makePlatform, signUp, uniqueName, type TestPlatform } from "../support/platform.ts";
+
+export const SITES = "sites.izyboost.test";
+
+/** A platform whose uploads go to a temporary DATA_DIR, removed on close. */
+export async function whiteLabelPlatform(dialect: DialectName, opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestPlatform & { dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), "izy-wl-"));
+  const p = await makePlatform(dialect, { DATA_DIR: dataDir, ...opts.env }, { clock: opts.clock });
+  const close = p.close;
+  return {
+    ...p,
+    dataDir,
+    async close() {
+      await close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function fund(p: TestPlatform, userId: number, amount: string): Promise<void> {
+  await credit(p.ctx(), { userId, amount: parseMoney(amount)!, type: "adjustment", description: "test funds" });
+}
+
+/** A signed-up platform user with `funds` in their wallet. */
+export async function reseller(p: TestPlatform, funds = "0") {
+  const u = await signUp(p);
+  if (funds !== "0") await fund(p, u.user.id, funds);
+  return u;
+}
+
+export async function balanceOf(p: TestPlatform, userId: number): Promise<number> {
+  const r = await p.services.db.selectFrom("users").select("balance").where("id", "=", userId).executeTakeFirstOrThrow();
+  return Number(r.balance);
+}
+
+export async function planBySlug(p: TestPlatform, slug: "starter" | "business" | "enterprise") {
+  return p.services.db.selectFrom("white_label_plans").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
+}
+
+export async function firstTemplateId(p: TestPlatform): Promise<number> {
+  return (await p.services.db.selectFrom("white_label_templates").select("id").orderBy("id").executeTakeFirstOrThrow()).id;
+}
+
+/** Buys a site through the API; returns the response and its parsed body. */
+export async function purchase(p: TestPlatform, token: string, input: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  const plan = await planBySlug(p, "business");
+  const json = { plan_id: plan.id, template_id: await firstTemplateId(p), billing_cycle: "monthly", site_name: "Boutique Test", slug: uniqueName("s").toLowerCase(), ...input };
+  const res = await p.request("/api/white-label/purchase", { method: "POST", token, json, headers });
+  return { res, json, body: await body(res) };
+}
+
+/** A reseller with a freshly bought business site. */
+export async function resellerWithSite(p: TestPlatform, funds = "100000") {
+  const owner = await reseller(p, funds);
+  const bought = await purchase(p, owner.token);
+  if (bought.res.status !== 201) throw new Error(`purchase failed: ${bought.res.status} ${JSON.stringify(bought.body)}`);
+  return { ...owner, site: bought.body.data as { uuid: string; slug: string; [k: string]: any } };
+}
+
+export async function makeAdmin(p: TestPlatform) {
+  const u = await signUp(p);
+  await p.services.db.updateTable("users").set({ role: "admin" }).where("id", "=", u.user.id).execute();
+  return u;
+}
+
+let providerId: number | null = null;
+
+/** A catalogue service at a platform rate per 1000 (decimal string), in an existing category. */
+export async function insertService(p: TestPlatform, opts: { rate: string; categorySlug?: string; name?: string }) {
+  const db = p.services.db;
+  const now = dbNow();
+  const provider = await db.selectFrom("api_providers").select("id").executeTakeFirst();
+  providerId = provider?.id ?? null;
+  if (!providerId) {
+    const r = await db.insertInto("api_providers").values({ name: "Test provider", url: "http://127.0.0.1:9/api/v2", api_key: "k", created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+    providerId = Number(r.insertId);
+  }
+  const category = await db.selectFrom("categories").select("id").where("slug", "=", opts.categorySlug ?? "instagram").executeTakeFirstOrThrow();
+  const rate = parseMoney(opts.rate)!;
+  const res = await db
+    .insertInto("services")
+    .values({
+      provider_id: providerId, provider_service_id: uniqueName("ps"), category_id: category.id, name: opts.name ?? `Followers ${uniqueName()}`,
+      provider_rate: rate, base_rate: rate, rate, min: 10, max: 100000, created_at: now, updated_at: now,
+    })
+    .executeTakeFirstOrThrow();
+  return { id: Number(res.insertId), categoryId: category.id };
+}
+
+export async function expectLedgerClean(p: TestPlatform): Promise<void> {
+  expect(await ledgerViolations(p.ctx())).toEqual([]);
+}
+
+export async function siteRow(p: TestPlatform, uuid: string) {
+  return p.services.db.selectFrom("white_label_sites").selectAll().where("uuid", "=", uuid).executeTakeFirstOrThrow();
+}

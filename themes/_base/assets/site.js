@@ -1,0 +1,22 @@
+// Collapsible main menu on small screens; without this script the menu simply stays open.
+(function () {
+  "use strict";
+  var toggle = document.querySelector(".menu-toggle");
+  var panel = document.getElementById("site-menu");
+  if (!toggle || !panel) return;
+  document.documentElement.classList.add("js-menu");
+  toggle.hidden = false;
+  function setOpen(open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    panel.classList.toggle("is-open", open);
+  }
+  toggle.addEventListener("click", function () {
+    setOpen(toggle.getAttribute("aria-expanded") !== "true");
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+      setOpen(false);
+      toggle.focus();
+    }
+  });
+})();
