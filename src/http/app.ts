@@ -10,10 +10,11 @@ import { AppError, NotFound, envelopeOf } from "./errors.ts";
 import { addressList } from "../lib/ip.ts";
 import { createTenantResolver, hostnameOf } from "../tenancy/resolve.ts";
 import { forwardedFor, peerAddress } from "./client.ts";
-import { notFoundPage, plainPage, serverErrorPage, unknownHostPage } from "./plain-pages.ts";
+import { notFoundPage, serverErrorPage, unknownHostPage } from "./plain-pages.ts";
 import { loadSession } from "../auth/middleware.ts";
 import { limiter, type StoreFactory } from "./rate-limit.ts";
 import { mountFeatures } from "./features.ts";
+import { suspendedSitePage } from "../storefront/routes.ts";
 import { TLS_ASK_PATH, answerTlsAsk } from "../white-label/tls-ask.ts";
 
 const JSON_LIMIT = 1024 * 1024;
@@ -75,20 +76,8 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     const tenant = await tenants.resolve(hostnameOf(hostHeader));
     if (tenant.kind === "unknown") return c.html(unknownHostPage(), 404);
     c.set("tenant", tenant);
-    if (tenant.kind === "site" && (tenant.site.status === "suspended" || tenant.site.status === "disabled")) {
-      const brand = tenant.site.name;
-      return c.html(
-        plainPage({
-          status: 503,
-          brand,
-          titleFr: "Site momentanément indisponible",
-          titleEn: "Site temporarily unavailable",
-          textFr: "Ce site est suspendu. Revenez bientôt.",
-          textEn: "This site is suspended. Please come back soon.",
-        }),
-        503,
-      );
-    }
+    // A suspended or disabled site answers 503 in its own theme and branding.
+    if (tenant.kind === "site" && (tenant.site.status === "suspended" || tenant.site.status === "disabled")) return suspendedSitePage(c);
     c.header("x-request-id", c.var.requestId);
     await next();
   });
