@@ -1,0 +1,36 @@
+import { existsSync, mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { chromium, type Browser } from "playwright-core";
+import type { TestPlatform } from "../support/platform.ts";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const hasChromium = existsSync(CHROMIUM);
+export const ARTIFACTS = new URL("../../test-artifacts/", import.meta.url).pathname;
+
+/** The app on a real loopback socket, so that a real browser can talk to it. */
+export async function serveOnLoopback(p: TestPlatform): Promise<{ port: number; close(): Promise<void> }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: p.app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
+      resolve({ port: info.port, close: () => new Promise<void>((r) => server.close(() => r())) }),
+    );
+  });
+}
+
+/** Debian's Chromium, headless, with every test host resolved to loopback (no DNS, no internet). */
+export async function launchBrowser(): Promise<Browser> {
+  mkdirSync(ARTIFACTS + "screenshots", { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--host-resolver-rules=MAP *.izyboost.test 127.0.0.1, MAP izyboost.test 127.0.0.1",
+    ],
+  });
+}
