@@ -72,7 +72,7 @@ describeEachDialect("every theme in a real browser", (dialect) => {
         await expect.poll(() => page.locator("body").innerText()).toContain("followers");
         await page.screenshot({ path: `${ARTIFACTS}screenshots/${theme}-catalogue-${viewport.tag}.png`, fullPage: true });
         // Nothing overflows sideways on a phone.
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        const overflow = Number(await page.evaluate("document.documentElement.scrollWidth - window.innerWidth"));
         expect(overflow).toBeLessThanOrEqual(1);
         expect(problems).toEqual([]);
         await page.close();
