@@ -17,8 +17,8 @@ interface Target {
   platformHost?: string;
 }
 
-async function startTarget(mode: string, dialect: string): Promise<{ target: Target; child: ChildProcess }> {
-  const child = spawn(process.execPath, [`${here}server.ts`, mode, dialect], { stdio: ["ignore", "pipe", "inherit"] });
+async function startTarget(mode: string, dialect: string, env: Record<string, string> = {}): Promise<{ target: Target; child: ChildProcess }> {
+  const child = spawn(process.execPath, [`${here}server.ts`, mode, dialect], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once("line", resolve);
@@ -43,7 +43,10 @@ interface Row {
   non2xx: number;
 }
 
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, "i") : null;
+
 async function load(scenario: string, dialect: string, opts: autocannon.Options): Promise<Row> {
+  if (ONLY && !ONLY.test(scenario) && !scenario.startsWith("hello")) return { scenario, dialect, rps: 0, p50: 0, p99: 0, errors: 0, non2xx: 0 };
   process.stderr.write(`  ${scenario} [${dialect}] for ${DURATION}s…\n`);
   const r = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts });
   return { scenario, dialect, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
@@ -61,13 +64,23 @@ async function mysqlAvailable(): Promise<boolean> {
 
 async function main() {
   const rows: Row[] = [];
+  const mysqlOk = await mysqlAvailable();
   const hello = await startTarget("hello", "none");
   rows.push(await load("hello world (bare Hono)", "-", { url: hello.target.url }));
   await stopTarget(hello.child);
 
-  const dialects = ["sqlite", ...((await mysqlAvailable()) ? ["mysql"] : [])];
+  const dialects = (process.env.BENCH_DIALECTS ?? "sqlite,mysql").split(",").filter((d) => d !== "mysql" || mysqlOk);
+  // The simulated upstream provider in its own process, like a real remote panel.
+  const provider = spawn(process.execPath, [`${here}../src/provider-sim/main.ts`], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, PORT: "0" } });
+  const providerUrl = await new Promise<string>((resolve) => {
+    const rl = createInterface({ input: provider.stdout! });
+    rl.on("line", (l) => {
+      const m = /API URL: (\S+)/.exec(l);
+      if (m) resolve(m[1]!);
+    });
+  });
   for (const dialect of dialects) {
-    const { target, child } = await startTarget("platform", dialect);
+    const { target, child } = await startTarget("platform", dialect, { BENCH_PROVIDER_URL: providerUrl });
     const host = target.platformHost!;
     rows.push(await load("GET /api/services (500 services)", dialect, { url: `${target.url}/api/services?per_page=100`, headers: { host } }));
     rows.push(await load("storefront catalogue page (500 services)", dialect, { url: `${target.url}/services`, headers: { host: target.siteHost! } }));
@@ -88,6 +101,7 @@ async function main() {
     await stopTarget(child);
   }
 
+  await stopTarget(provider);
   const helloRps = rows[0]!.rps;
   console.log("\n| scenario | db | req/s | p50 ms | p99 ms | % of hello | errors | non-2xx |");
   console.log("|---|---|---:|---:|---:|---:|---:|---:|");

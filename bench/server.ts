@@ -55,7 +55,11 @@ async function main() {
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
   setPasswordCost({ memory: 1024, passes: 1, parallelism: 1 });
-  const sim = await startSimProvider();
+  // The upstream provider runs in its own process (BENCH_PROVIDER_URL), as a real one would; else in this one.
+  const external = process.env.BENCH_PROVIDER_URL;
+  const sim = external ? null : await startSimProvider();
+  const providerUrl = external ?? sim!.url;
+  const providerKey = external ? "sim-key" : sim!.apiKey;
   const config = loadConfig({
     NODE_ENV: "production",
     APP_URL: "http://izyboost.bench",
@@ -64,8 +68,8 @@ async function main() {
     LOG_LEVEL: "error",
     SCHEDULER: "off",
     RATE_LIMIT_PER_MINUTE: "100000000",
-    SMM_API_URL: sim.url,
-    SMM_API_KEY: sim.apiKey,
+    SMM_API_URL: providerUrl,
+    SMM_API_KEY: providerKey,
   });
   const platform = await bootPlatform(config);
   const ctx = systemCtx(platform.services);
@@ -73,10 +77,11 @@ async function main() {
   const now = dbNow();
 
   // 500 services over 10 categories, priced like a synced catalogue; real sim service ids so dispatch works.
-  const simServices = sim.sim.listServices().filter((s) => s.type === "Default");
+  const listed = (await (await fetch(providerUrl, { method: "POST", body: new URLSearchParams({ key: providerKey, action: "services" }) })).json()) as { service: number; type: string }[];
+  const simServices = listed.filter((s) => s.type === "Default");
   let provider = await db.selectFrom("api_providers").select("id").executeTakeFirst();
   if (!provider) {
-    const r = await db.insertInto("api_providers").values({ name: "bench", url: sim.url, api_key: sim.apiKey, currency: "USD", exchange_rate: 600_000_000, created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+    const r = await db.insertInto("api_providers").values({ name: "bench", url: providerUrl, api_key: providerKey, currency: "USD", exchange_rate: 600_000_000, created_at: now, updated_at: now }).executeTakeFirstOrThrow();
     provider = { id: Number(r.insertId) };
   }
   const categoryIds: number[] = [];
@@ -118,7 +123,7 @@ async function main() {
   console.log(JSON.stringify({ url, tokens, serviceId: orderService.id, siteHost: "shop.sites.bench", platformHost: "izyboost.bench" }));
   const stop = async () => {
     await platform.close();
-    await sim.close();
+    await sim?.close();
     await cleanup();
     process.exit(0);
   };

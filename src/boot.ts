@@ -8,6 +8,7 @@ import { createStoreFactory } from "./http/rate-limit.ts";
 import { createApp, type AppHandle } from "./http/app.ts";
 import { seedAll } from "./seed/seeders.ts";
 import { createMailer } from "./mail/mailer.ts";
+import { settleDispatchKicks } from "./orders/dispatch.ts";
 
 export interface Platform extends AppHandle {
   services: AppServices;
@@ -30,6 +31,8 @@ export async function bootPlatform(config: Config, opts: { clock?: Clock; logger
     services,
     handle,
     async close() {
+      // Orders being sent right now finish before the database goes away.
+      await settleDispatchKicks();
       await mailer.flush();
       mailer.close();
       await stores.close();

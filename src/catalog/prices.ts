@@ -37,12 +37,9 @@ async function overrides(ctx: Ctx, userId: number | null, serviceId?: number): P
   return new Map((await q.execute()).map((r) => [r.service_id, r.rate]));
 }
 
-/**
- * Active services at the prices of the request's tenant: the platform price (or the user's
- * custom price) on the platform; on a site, the reseller's own cost with the site's rules applied.
- * The same function serves both tenants, so a pricing rule is written once.
- */
-export async function listPricedServices(ctx: Ctx, opts: { serviceId?: number; categoryId?: number; search?: string } = {}): Promise<PricedService[]> {
+type CatalogRow = Awaited<ReturnType<typeof loadRows>>[number];
+
+function loadRows(ctx: Ctx, serviceId?: number) {
   let q = ctx.db
     .selectFrom("services")
     .innerJoin("categories", "categories.id", "services.category_id")
@@ -56,16 +53,54 @@ export async function listPricedServices(ctx: Ctx, opts: { serviceId?: number; c
     .where("services.is_active", "=", 1)
     .where("categories.is_active", "=", 1)
     .where((eb) => eb.or([eb("api_providers.is_active", "=", 1), eb("api_providers.id", "is", null)]));
-  if (opts.serviceId) q = q.where("services.id", "=", opts.serviceId);
-  if (opts.categoryId) q = q.where("services.category_id", "=", opts.categoryId);
-  if (opts.search) q = q.where("services.name", "like", `%${opts.search.replace(/[%_\\]/g, (m) => "\\" + m)}%`);
-  const rows = await q.orderBy("categories.sort_order").orderBy("categories.name").orderBy("services.sort_order").orderBy("services.id").execute();
+  if (serviceId) q = q.where("services.id", "=", serviceId);
+  return q.orderBy("categories.sort_order").orderBy("categories.name").orderBy("services.sort_order").orderBy("services.id").execute();
+}
 
+// Listings read the catalogue from memory: dropped when this process changes the catalogue or a
+// site, and after a short time so that changes made by another instance or the CLI show up too.
+const LISTING_TTL_MS = 15_000;
+interface ListingCache {
+  rows?: { at: number; value: Promise<CatalogRow[]> };
+  rules: Map<number, { at: number; value: Promise<Rules> }>;
+}
+const caches = new WeakMap<Ctx["events"], ListingCache>();
+
+function cacheOf(ctx: Ctx): ListingCache {
+  let c = caches.get(ctx.events);
+  if (!c) {
+    const fresh: ListingCache = { rules: new Map() };
+    ctx.events.onCatalogChanged(() => (fresh.rows = undefined));
+    ctx.events.onSiteChanged((id) => fresh.rules.delete(id));
+    caches.set(ctx.events, (c = fresh));
+  }
+  return c;
+}
+
+function cachedRows(ctx: Ctx): Promise<CatalogRow[]> {
+  const c = cacheOf(ctx);
+  const now = Date.now();
+  if (!c.rows || now - c.rows.at > LISTING_TTL_MS) {
+    const value = loadRows(ctx);
+    value.catch(() => (c.rows = undefined));
+    c.rows = { at: now, value };
+  }
+  return c.rows.value;
+}
+
+function cachedRules(ctx: Ctx, siteId: number): Promise<Rules> {
+  const c = cacheOf(ctx);
+  const now = Date.now();
+  const hit = c.rules.get(siteId);
+  if (hit && now - hit.at <= LISTING_TTL_MS) return hit.value;
+  const value = siteRules(ctx, siteId);
+  value.catch(() => c.rules.delete(siteId));
+  c.rules.set(siteId, { at: now, value });
+  return value;
+}
+
+function price(ctx: Ctx, rows: CatalogRow[], custom: Map<number, number>, rules: Rules | null): PricedService[] {
   const tenant = ctx.tenant;
-  const payer = tenant.kind === "site" ? tenant.site.owner_id : (ctx.user?.id ?? null);
-  const custom = await overrides(ctx, payer, opts.serviceId);
-  const rules = tenant.kind === "site" ? await siteRules(ctx, tenant.siteId) : null;
-
   const out: PricedService[] = [];
   for (const r of rows) {
     const cost = userRate(r.rate, custom.get(r.id));
@@ -76,13 +111,58 @@ export async function listPricedServices(ctx: Ctx, opts: { serviceId?: number; c
       if (isHiddenOnSite(sr, cr)) continue;
       rate = siteRate(cost, tenant.site.default_margin_bp, sr, cr);
     }
-    const { rate: _platformRate, ...rest } = r;
-    void _platformRate;
-    out.push({ ...rest, refill: Boolean(r.refill), cancel: Boolean(r.cancel), dripfeed: Boolean(r.dripfeed), rate, cost });
+    out.push({
+      id: r.id, category_id: r.category_id, category_name: r.category_name, category_slug: r.category_slug, platform: r.platform,
+      name: r.name, description: r.description, type: r.type, min: r.min, max: r.max,
+      refill: Boolean(r.refill), cancel: Boolean(r.cancel), dripfeed: Boolean(r.dripfeed), rate, cost,
+    });
   }
   return out;
 }
 
+// Priced lists without per-user prices, reused while the rows and the site's rules are the same objects.
+const pricedMemo = new WeakMap<CatalogRow[], Map<string, { rules: Rules | null; margin: number; value: PricedService[] }>>();
+
+function pricedForTenant(ctx: Ctx, rows: CatalogRow[], rules: Rules | null): PricedService[] {
+  let byTenant = pricedMemo.get(rows);
+  if (!byTenant) pricedMemo.set(rows, (byTenant = new Map()));
+  const key = String(ctx.tenant.siteId);
+  const margin = ctx.tenant.kind === "site" ? ctx.tenant.site.default_margin_bp : 0;
+  const hit = byTenant.get(key);
+  if (hit && hit.rules === rules && hit.margin === margin) return hit.value;
+  // Shared between requests: frozen so that no caller can change another's prices.
+  const value = price(ctx, rows, new Map(), rules).map((s) => Object.freeze(s));
+  byTenant.set(key, { rules, margin, value });
+  return value;
+}
+
+function payerOf(ctx: Ctx): number | null {
+  return ctx.tenant.kind === "site" ? ctx.tenant.site.owner_id : (ctx.user?.id ?? null);
+}
+
+/**
+ * Active services at the prices of the request's tenant: the platform price (or the user's
+ * custom price) on the platform; on a site, the reseller's own cost with the site's rules applied.
+ * The same function serves both tenants, so a pricing rule is written once. For display.
+ */
+export async function listPricedServices(ctx: Ctx, opts: { categoryId?: number; search?: string } = {}): Promise<PricedService[]> {
+  const rows = await cachedRows(ctx);
+  const custom = await overrides(ctx, payerOf(ctx));
+  const rules = ctx.tenant.kind === "site" ? await cachedRules(ctx, ctx.tenant.siteId) : null;
+  let priced = custom.size ? price(ctx, rows, custom, rules) : pricedForTenant(ctx, rows, rules);
+  if (opts.categoryId) priced = priced.filter((r) => r.category_id === opts.categoryId);
+  if (opts.search) {
+    const needle = opts.search.toLowerCase();
+    priced = priced.filter((r) => r.name.toLowerCase().includes(needle));
+  }
+  return priced;
+}
+
+/** One service at the tenant's price, read fresh from the database: what orders are charged. */
 export async function pricedService(ctx: Ctx, serviceId: number): Promise<PricedService | null> {
-  return (await listPricedServices(ctx, { serviceId }))[0] ?? null;
+  const rows = await loadRows(ctx, serviceId);
+  if (!rows.length) return null;
+  const custom = await overrides(ctx, payerOf(ctx), serviceId);
+  const rules = ctx.tenant.kind === "site" ? await siteRules(ctx, ctx.tenant.siteId) : null;
+  return price(ctx, rows, custom, rules)[0] ?? null;
 }

@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
+import type { AppEvents } from "../context.ts";
+import { StorefrontCache } from "../storefront/cache.ts";
 import { NotFound } from "../http/errors.ts";
 import { pageEnvelope } from "../http/pagination.ts";
 import { validBody, validQuery } from "../http/validate.ts";
@@ -17,10 +19,25 @@ function idOf(raw: string, what: string): number {
   return r.data;
 }
 
+const responseCaches = new WeakMap<AppEvents, StorefrontCache>();
+function responseCacheOf(events: AppEvents): StorefrontCache {
+  let cache = responseCaches.get(events);
+  if (!cache) responseCaches.set(events, (cache = new StorefrontCache(events, { ttlMs: 15_000, max: 500 })));
+  return cache;
+}
+
 /** GET /api/services (mounted under /api): public; a Bearer token shows that user's own prices. */
 export function publicCatalogRoutes() {
   const app = new Hono<AppEnv>();
-  app.get("/services", async (c) => c.json(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), validQuery(c, publicServicesQuery)))));
+  app.get("/services", async (c) => {
+    const query = validQuery(c, publicServicesQuery);
+    if (c.var.user) return c.json(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), query)));
+    // Anonymous visitors all see the same list: its JSON is kept until the catalogue or the site changes.
+    const cache = responseCacheOf(c.var.services.events);
+    const key = `${cache.stamp(c.var.tenant)}|${JSON.stringify(query)}`;
+    const body = cache.get<string>(key) ?? cache.set(key, JSON.stringify(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), query))));
+    return c.body(body, 200, { "content-type": "application/json; charset=UTF-8" });
+  });
   return app;
 }
 

@@ -7,6 +7,7 @@ import * as m0004 from "../../migrations/0004_white_label_support.ts";
 import * as m0005 from "../../migrations/0005_providers.ts";
 import * as m0006 from "../../migrations/0006_wallet.ts";
 import * as m0007 from "../../migrations/0007_white_label.ts";
+import * as m0008 from "../../migrations/0008_orders.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   "0005_providers": m0005,
   "0006_wallet": m0006,
   "0007_white_label": m0007,
+  "0008_orders": m0008,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -190,7 +190,8 @@ export interface ServicePricesOverrideTable extends Created {
 }
 
 export type OrderStatus = "pending" | "processing" | "in_progress" | "completed" | "partial" | "canceled" | "refunded" | "failed";
-export type DispatchState = "queued" | "sending" | "sent" | "failed" | "unknown";
+/** delegated: a storefront customer's order, never sent itself; its platform order (parent_order_id) is. */
+export type DispatchState = "queued" | "sending" | "sent" | "failed" | "unknown" | "delegated";
 
 export interface OrdersTable extends Created {
   id: Id;

@@ -12,7 +12,7 @@ function toSqlite(value: unknown): SQLInputValue {
 /** The subset of better-sqlite3's API that Kysely's SqliteDialect drives, over DatabaseSync. */
 class NodeSqliteDatabase implements SqliteDatabase {
   readonly #db: DatabaseSync;
-  readonly #cache = new Map<string, ReturnType<DatabaseSync["prepare"]>>();
+  readonly #cache = new Map<string, { stmt: ReturnType<DatabaseSync["prepare"]>; reader: boolean }>();
 
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -24,14 +24,14 @@ class NodeSqliteDatabase implements SqliteDatabase {
   }
 
   prepare(sql: string): SqliteStatement {
-    let stmt = this.#cache.get(sql);
-    if (!stmt) {
-      stmt = this.#db.prepare(sql);
+    let hit = this.#cache.get(sql);
+    if (!hit) {
+      const stmt = this.#db.prepare(sql);
+      hit = { stmt, reader: stmt.columns().length > 0 };
       if (this.#cache.size > 500) this.#cache.clear();
-      this.#cache.set(sql, stmt);
+      this.#cache.set(sql, hit);
     }
-    const s = stmt;
-    const reader = s.columns().length > 0;
+    const { stmt: s, reader } = hit;
     return {
       reader,
       all: (params) => s.all(...params.map(toSqlite)),

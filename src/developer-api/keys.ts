@@ -10,6 +10,9 @@ import { dbNow } from "../lib/time.ts";
 export const PERMISSIONS = ["services.read", "orders.create", "orders.read", "balance.read"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** What the raw key looks like: `sk_` and base32 (24 random bytes → 39 characters). */
+const RAW_KEY = /^sk_[a-z2-7]{20,64}$/;
+
 export function hashApiKey(raw: string): string {
   return createHash("sha256").update(raw).digest("hex");
 }
@@ -22,11 +25,17 @@ export function generateApiKey(): { raw: string; hash: string; prefix: string } 
   return { raw, hash: hashApiKey(raw), prefix: raw.slice(0, 10) };
 }
 
-export async function createApiKey(
-  ctx: Ctx,
-  userId: number,
-  input: { name: string; permissions: Permission[]; rate_limit_per_minute?: number; ip_whitelist?: string[]; expires_at?: string | null },
-): Promise<{ raw: string; id: number; uuid: string }> {
+export interface NewApiKey {
+  name: string;
+  permissions: Permission[];
+  rate_limit_per_minute?: number;
+  ip_whitelist?: string[] | null;
+  /** A stored timestamp ('YYYY-MM-DD HH:MM:SS.sss' UTC) or null for a key that never expires. */
+  expires_at?: string | null;
+}
+
+/** Inserts a key for a user of the context's tenant; the raw key exists only in this return value. */
+export async function createApiKey(ctx: Ctx, userId: number, input: NewApiKey): Promise<{ raw: string; id: number; uuid: string }> {
   const key = generateApiKey();
   const now = dbNow(ctx.clock);
   const uuid = randomUUID();
@@ -50,7 +59,7 @@ export async function createApiKey(
   return { raw: key.raw, id: Number(res.insertId), uuid };
 }
 
-export function keyPermissions(key: ApiKey): Permission[] {
+export function keyPermissions(key: Pick<ApiKey, "permissions">): Permission[] {
   try {
     const p = JSON.parse(key.permissions);
     return Array.isArray(p) ? p.filter((x): x is Permission => (PERMISSIONS as readonly string[]).includes(x)) : [];
@@ -59,21 +68,53 @@ export function keyPermissions(key: ApiKey): Permission[] {
   }
 }
 
-/** The key and its owner for this tenant, or a 401/403 that says why in general terms. */
-export async function authenticateApiKey(ctx: Ctx, raw: string | undefined, ip: string): Promise<{ key: ApiKey; user: User }> {
-  if (!raw || !/^sk_[a-z2-7]{20,64}$/.test(raw)) throw new Unauthorized("A valid API key is required", "invalid_api_key");
+export function keyWhitelist(key: Pick<ApiKey, "ip_whitelist">): string[] {
+  if (!key.ip_whitelist) return [];
+  try {
+    const list = JSON.parse(key.ip_whitelist);
+    return Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The stored key a raw key names on this tenant, or null; compared by hash in constant time. */
+export async function findApiKey(ctx: Ctx, raw: string | undefined | null): Promise<ApiKey | null> {
+  if (!raw || !RAW_KEY.test(raw)) return null;
   const hash = hashApiKey(raw);
   const key = await ctx.db.selectFrom("api_keys").selectAll().where("key_hash", "=", hash).where("site_id", "=", ctx.tenant.siteId).executeTakeFirst();
-  if (!key || !timingSafeEqual(Buffer.from(key.key_hash, "hex"), Buffer.from(hash, "hex"))) throw new Unauthorized("A valid API key is required", "invalid_api_key");
+  if (!key || !timingSafeEqual(Buffer.from(key.key_hash, "hex"), Buffer.from(hash, "hex"))) return null;
+  return key;
+}
+
+/**
+ * Whether a known key may be used now from `ip`: revoked or expired → 401, banned owner → 403,
+ * address outside the whitelist → 403. Records the key's last use when it may.
+ */
+export async function admitApiKey(ctx: Ctx, key: ApiKey, ip: string): Promise<User> {
   const now = dbNow(ctx.clock);
   if (key.revoked_at || (key.expires_at && key.expires_at <= now)) throw new Unauthorized("This API key is revoked or expired", "invalid_api_key");
   const user = await ctx.db.selectFrom("users").selectAll().where("id", "=", key.user_id).where("site_id", "=", ctx.tenant.siteId).executeTakeFirst();
   if (!user || user.deleted_at) throw new Unauthorized("A valid API key is required", "invalid_api_key");
   if (user.is_banned) throw new Forbidden("This account is suspended", "account_banned");
-  if (key.ip_whitelist) {
-    const allowed = addressList(JSON.parse(key.ip_whitelist) as string[]);
-    if (!allowed.has(ip)) throw new Forbidden("This address may not use this API key", "ip_not_allowed");
-  }
-  await ctx.db.updateTable("api_keys").set({ last_used_at: now, last_used_ip: ip }).where("id", "=", key.id).execute();
-  return { key, user };
+  const whitelist = keyWhitelist(key);
+  if (whitelist.length && !addressList(whitelist).has(ip)) throw new Forbidden("This address may not use this API key", "ip_not_allowed");
+  await ctx.db.updateTable("api_keys").set({ last_used_at: now, last_used_ip: ip.slice(0, 45) }).where("id", "=", key.id).execute();
+  return user;
+}
+
+/** The key and its owner for this tenant, or a 401/403 that says why in general terms. */
+export async function authenticateApiKey(ctx: Ctx, raw: string | undefined, ip: string): Promise<{ key: ApiKey; user: User }> {
+  const key = await findApiKey(ctx, raw);
+  if (!key) throw new Unauthorized("A valid API key is required", "invalid_api_key");
+  return { key, user: await admitApiKey(ctx, key, ip) };
+}
+
+/** One api_logs row per call made with a known key; a failed write never fails the call. */
+export async function logApiCall(ctx: Ctx, entry: { keyId: number; method: string; path: string; status: number; ip: string; durationMs: number }): Promise<void> {
+  await ctx.db
+    .insertInto("api_logs")
+    .values({ api_key_id: entry.keyId, method: entry.method.slice(0, 10), path: entry.path.slice(0, 255), status: entry.status, ip: entry.ip.slice(0, 45), duration_ms: Math.max(0, Math.round(entry.durationMs)), created_at: dbNow(ctx.clock) })
+    .execute()
+    .catch((err) => ctx.logger.warn("api log write failed", { error: String(err) }));
 }

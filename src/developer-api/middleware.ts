@@ -1,39 +1,68 @@
 import { createMiddleware } from "hono/factory";
+import type { Context, Next } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { Forbidden } from "../http/errors.ts";
+import { AppError, Forbidden, Unauthorized } from "../http/errors.ts";
 import { limiter, type StoreFactory } from "../http/rate-limit.ts";
-import { dbNow } from "../lib/time.ts";
-import { authenticateApiKey, keyPermissions, type Permission } from "./keys.ts";
+import { admitApiKey, findApiKey, keyPermissions, logApiCall, type Permission } from "./keys.ts";
 
-/** X-API-Key authentication, an api_logs row per call, and the key's own rate limit. */
+type KeyLimiter = (c: Context<AppEnv>, next: Next) => Promise<Response | void>;
+const limiters = new WeakMap<StoreFactory, KeyLimiter>();
+
+/**
+ * The per-key rate limit (the key's own rate_limit_per_minute), one counter per key shared by
+ * /api/v1 and /api/v2. Expects c.var.apiKey to be set.
+ */
+export function keyRateLimiter(stores: StoreFactory): KeyLimiter {
+  let perKey = limiters.get(stores);
+  if (!perKey) {
+    perKey = limiter({
+      store: stores("apikey"),
+      limit: (c) => c.var.apiKey?.rate_limit_per_minute ?? 60,
+      key: (c) => `k:${c.var.apiKey?.id}`,
+    }) as KeyLimiter;
+    limiters.set(stores, perKey);
+  }
+  return perKey;
+}
+
+/** The HTTP status a thrown error ends up as (onError maps AppErrors to their own status). */
+export function statusOfError(err: unknown): number {
+  return err instanceof AppError ? err.status : 500;
+}
+
+/** X-API-Key authentication, an api_logs row per call made with a known key, and the key's own rate limit. */
 export function apiKeyAuth(stores: StoreFactory) {
-  const perKey = limiter({
-    store: stores("apikey"),
-    limit: (c) => c.var.apiKey?.rate_limit_per_minute ?? 60,
-    key: (c) => `k:${c.var.apiKey?.id}`,
-  });
+  const perKey = keyRateLimiter(stores);
   return createMiddleware<AppEnv>(async (c, next) => {
     const ctx = ctxOf(c);
-    const { key, user } = await authenticateApiKey(ctx, c.req.header("x-api-key"), c.var.clientIp);
-    c.set("apiKey", key);
-    c.set("user", user);
     const started = performance.now();
+    const key = await findApiKey(ctx, c.req.header("x-api-key"));
+    if (!key) throw new Unauthorized("A valid API key is required", "invalid_api_key");
+    let status = 500;
     try {
+      const user = await admitApiKey(ctx, key, c.var.clientIp);
+      c.set("apiKey", key);
+      c.set("user", user);
       await perKey(c, next);
+      status = c.res.status;
+    } catch (err) {
+      // Errors thrown here (refusals, the rate limit) become responses only after this middleware.
+      status = statusOfError(err);
+      throw err;
     } finally {
-      await ctx.db
-        .insertInto("api_logs")
-        .values({ api_key_id: key.id, method: c.req.method, path: c.req.path.slice(0, 255), status: c.res.status, ip: c.var.clientIp, duration_ms: Math.round(performance.now() - started), created_at: dbNow(ctx.clock) })
-        .execute()
-        .catch((err) => ctx.logger.warn("api log write failed", { error: String(err) }));
+      await logApiCall(ctx, { keyId: key.id, method: c.req.method, path: c.req.path, status, ip: c.var.clientIp, durationMs: performance.now() - started });
     }
   });
 }
 
+export function hasPermission(key: AppEnv["Variables"]["apiKey"], permission: Permission): boolean {
+  return Boolean(key && keyPermissions(key).includes(permission));
+}
+
 export function requirePermission(permission: Permission) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (!c.var.apiKey || !keyPermissions(c.var.apiKey).includes(permission)) throw new Forbidden(`This API key lacks the ${permission} permission`, "missing_permission");
+    if (!hasPermission(c.var.apiKey, permission)) throw new Forbidden(`This API key lacks the ${permission} permission`, "missing_permission");
     await next();
   });
 }

@@ -15,7 +15,18 @@ import { adminFinanceRoutes } from "../admin/finance/routes.ts";
 import { adminUserRoutes } from "../admin/users/routes.ts";
 import { whiteLabelRoutes } from "../white-label/routes.ts";
 import { whiteLabelAdminRoutes } from "../white-label/admin-routes.ts";
+import { resellerRoutes } from "../reseller/routes.ts";
+import { whiteLabelPages } from "../reseller/pages.ts";
+import { orderRoutes } from "../orders/routes.ts";
+import { adminOrderRoutes } from "../orders/admin-routes.ts";
+import { apiKeyRoutes } from "../developer-api/routes.ts";
+import { v1Routes } from "../developer-api/v1-routes.ts";
+import { providerApiHandler } from "../developer-api/v2/routes.ts";
+import { referralRoutes } from "../referrals/routes.ts";
+import { adminTicketRoutes, ticketRoutes } from "../support/routes.ts";
 import { storefrontRoutes } from "../storefront/routes.ts";
+import { storefrontAccountData } from "../storefront-orders/account-data.ts";
+import { storefrontAccountActions } from "../storefront-orders/forms.ts";
 
 /** Seed endpoints under guarded prefixes that anyone may call. */
 const PUBLIC_PATHS = new Set(["/api/white-label/plans", "/api/white-label/templates"]);
@@ -48,8 +59,18 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   app.route("/api/admin/finance", adminFinanceRoutes());
   app.route("/api/admin/users", adminUserRoutes());
   app.route("/api/white-label", whiteLabelRoutes());
+  app.route("/api/white-label/sites/:uuid", resellerRoutes());
   app.route("/api/admin/white-label", whiteLabelAdminRoutes());
+  app.route("/api/user/orders", orderRoutes());
+  app.route("/api/admin/orders", adminOrderRoutes());
+  app.route("/api/user/api-keys", apiKeyRoutes());
+  app.route("/api/v1", v1Routes());
+  // The standard provider API, served by every tenant (the platform and each site on its own host).
+  app.on(["GET", "POST"], ["/api/v2", "/api/v2/"], providerApiHandler(stores));
+  app.route("/api/referrals", referralRoutes());
+  app.route("/api/tickets", ticketRoutes());
+  app.route("/api/admin/support/tickets", adminTicketRoutes());
 
   // Keep last: the storefront (themed pages of every tenant) is mounted at "/" after every API.
-  app.route("/", storefrontRoutes({ services, loginLimiter }));
+  app.route("/", storefrontRoutes({ services, loginLimiter, accountData: storefrontAccountData, actions: storefrontAccountActions, pages: [whiteLabelPages] }));
 }

@@ -3,12 +3,15 @@ import { cleanupJob } from "../maintenance/cleanup.ts";
 import { syncServicesJob } from "../catalog/sync.ts";
 import { rollupStatistics } from "../statistics/rollup.ts";
 import { renewalsJob } from "../white-label/jobs.ts";
+import { dispatchOrdersJob, syncOrdersJob } from "../orders/jobs.ts";
 
 /** Every scheduled job; each is also a CLI command of the same name. Features add theirs here. */
 export const JOBS: JobDef[] = [
   cleanupJob,
   syncServicesJob,
   renewalsJob,
+  dispatchOrdersJob,
+  syncOrdersJob,
   {
     name: "statistics:rollup",
     description: "roll up today's and yesterday's platform and user statistics",

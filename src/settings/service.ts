@@ -21,7 +21,12 @@ export const SETTING_DEFAULTS = {
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
 
-export async function getSettings(ctx: Ctx): Promise<Record<string, string>> {
+// Settings are read on hot paths (every order): kept in memory per app, dropped when this process
+// writes one, and re-read after a few seconds so that another instance's change shows up.
+const SETTINGS_TTL_MS = 5_000;
+const cache = new WeakMap<Ctx["events"], { at: number; value: Promise<Record<string, string>> }>();
+
+async function loadSettings(ctx: Ctx): Promise<Record<string, string>> {
   const rows = await ctx.db.selectFrom("platform_settings").select(["key", "value"]).execute();
   const out: Record<string, string> = {};
   for (const [k, d] of Object.entries(SETTING_DEFAULTS)) out[k] = d.value;
@@ -29,9 +34,20 @@ export async function getSettings(ctx: Ctx): Promise<Record<string, string>> {
   return out;
 }
 
+export async function getSettings(ctx: Ctx): Promise<Record<string, string>> {
+  const hit = cache.get(ctx.events);
+  const now = Date.now();
+  if (hit && now - hit.at <= SETTINGS_TTL_MS && !ctx.db.isTransaction) return { ...(await hit.value) };
+  const value = loadSettings(ctx);
+  if (!ctx.db.isTransaction) {
+    value.catch(() => cache.delete(ctx.events));
+    cache.set(ctx.events, { at: now, value });
+  }
+  return { ...(await value) };
+}
+
 export async function getSetting(ctx: Ctx, key: SettingKey): Promise<string> {
-  const row = await ctx.db.selectFrom("platform_settings").select("value").where("key", "=", key).executeTakeFirst();
-  return row?.value ?? SETTING_DEFAULTS[key].value;
+  return (await getSettings(ctx))[key] ?? SETTING_DEFAULTS[key].value;
 }
 
 export async function getIntSetting(ctx: Ctx, key: SettingKey): Promise<number> {
@@ -40,6 +56,7 @@ export async function getIntSetting(ctx: Ctx, key: SettingKey): Promise<number> 
 }
 
 export async function putSetting(ctx: Ctx, key: string, value: string): Promise<void> {
+  cache.delete(ctx.events);
   const now = dbNow(ctx.clock);
   const d = (SETTING_DEFAULTS as Record<string, { type: string; group: string; description: string }>)[key];
   const updated = await ctx.db.updateTable("platform_settings").set({ value, updated_at: now }).where("key", "=", key).executeTakeFirst();

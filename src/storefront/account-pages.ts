@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Ctx } from "../context.ts";
@@ -24,12 +25,20 @@ import { withQuery } from "./view.ts";
  * (Validation, InsufficientBalance…), which re-render the form with translated messages.
  */
 export interface AccountActions {
-  placeOrder?(ctx: Ctx, form: Record<string, string>): Promise<{ uuid: string }>;
+  /** `idempotencyKey`: the Idempotency-Key header, else the form's hidden `idempotency_key`. */
+  placeOrder?(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }): Promise<{ uuid: string }>;
   deposit?(ctx: Ctx, form: Record<string, string>): Promise<{ uuid: string }>;
   openTicket?(ctx: Ctx, form: Record<string, string>): Promise<{ uuid: string }>;
   replyTicket?(ctx: Ctx, uuid: string, form: Record<string, string>): Promise<void>;
+  closeTicket?(ctx: Ctx, uuid: string): Promise<void>;
   createApiKey?(ctx: Ctx): Promise<{ key: string }>;
+  revokeApiKey?(ctx: Ctx): Promise<void>;
+  cancelOrder?(ctx: Ctx, uuid: string): Promise<{ awaitingProvider: boolean }>;
+  refillOrder?(ctx: Ctx, uuid: string): Promise<void>;
 }
+
+/** Refusals of a form action that have their own translated message (form.error.<code>). */
+const CODE_MESSAGES = new Set(["insufficient_balance", "service_unavailable", "maintenance", "idempotency_in_flight", "idempotency_key_reused"]);
 
 const ORDER_FILTERS: OrderStatus[] = ["pending", "in_progress", "completed", "partial", "canceled"];
 const UUID = "[0-9a-fA-F-]{36}";
@@ -67,9 +76,9 @@ async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
 
 /** A domain error of a form action → translated form errors; anything else is rethrown. */
 function actionErrors(err: unknown, req: PageRequest): FormState["errors"] {
-  if (!(err instanceof AppError) || ![403, 409, 422].includes(err.status)) throw err;
+  if (!(err instanceof AppError) || ![403, 409, 422, 503].includes(err.status)) throw err;
   const { t } = req;
-  if (err.code === "insufficient_balance") return { _: [t("form.error.insufficient_balance")] };
+  if (CODE_MESSAGES.has(err.code)) return { _: [t(`form.error.${err.code}`)] };
   const details = err.code === "validation_failed" && err.details && typeof err.details === "object" ? Object.keys(err.details) : [];
   const out: FormState["errors"] = { _: [t("form.error.check_fields")] };
   for (const field of details) if (field !== "_") out[field] = [t("form.error.field_invalid")];
@@ -78,7 +87,7 @@ function actionErrors(err: unknown, req: PageRequest): FormState["errors"] {
 
 export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   const app = new Hono<AppEnv>();
-  for (const path of ["/account", "/orders", "/orders/*", "/funds", "/tickets", "/tickets/*", "/api-access"]) app.use(path, signedIn);
+  for (const path of ["/account", "/orders", "/orders/*", "/funds", "/tickets", "/tickets/*", "/api-access", "/api-access/*"]) app.use(path, signedIn);
 
   const fmt = (req: PageRequest): Fmt => ({ lang: req.visit.lang, currency: req.look.currency, t: req.t });
   const page = async <D>(c: Context<AppEnv>, id: PageId, build: (req: PageRequest, f: Fmt) => Promise<D>, opts: { status?: number; title?: string } = {}) => {
@@ -100,7 +109,12 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
         g.services.push({ id: s.id, label: `${s.id} · ${s.name} — ${card.price}`, rateDecimal: card.rateDecimal, price: card.price, min: s.min, max: s.max, type: s.type, dripfeed: s.dripfeed, selected: s.id === wanted });
       }
       const selected = services.find((s) => s.id === wanted);
-      return { values: state.values ?? {}, errors: state.errors ?? {}, action: FORM_ACTIONS.newOrder, groups, selected: selected ? serviceCard(selected, f.currency, f.lang) : null, balance: pageBalance(c, f), currency: f.currency };
+      const values = { ...state.values };
+      delete values.idempotency_key;
+      return {
+        values, errors: state.errors ?? {}, action: FORM_ACTIONS.newOrder, groups, selected: selected ? serviceCard(selected, f.currency, f.lang) : null, balance: pageBalance(c, f), currency: f.currency,
+        idempotencyKey: randomUUID(),
+      };
     }, { status });
 
   app.get("/orders/new", (c) => orderForm(c, {}));
@@ -154,6 +168,7 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
     if (!ticket) throw new NotFound("Ticket not found");
     return page<TicketData>(c, "ticket", async (_req, f) => ({
       values: state.values ?? {}, errors: state.errors ?? {}, ticket: ticketRow(ticket, f), replyAction: FORM_ACTIONS.ticketReply(ticket.uuid), closed: ticket.status === "closed",
+      closeAction: actions.closeTicket ? FORM_ACTIONS.ticketClose(ticket.uuid) : undefined,
       messages: ticket.messages.map((m) => ({ fromStaff: m.fromStaff, author: m.author, message: m.message, createdAt: f.t("ticket.message_time", { time: displayDate(m.createdAt, f.lang) }) })),
     }), { status, title: ticket.subject });
   };
@@ -181,11 +196,15 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
 
   app.post("/orders", requireCsrf, (c) =>
     actions.placeOrder
-      ? post(c, async (ctx, form) => c.redirect(`/orders/${(await actions.placeOrder!(ctx, form)).uuid}`, 303), (values, errors) => orderForm(c, { values, errors }, 422))
+      ? post(
+          c,
+          async (ctx, form) => c.redirect(`/orders/${(await actions.placeOrder!(ctx, form, { idempotencyKey: c.req.header("idempotency-key") ?? form.idempotency_key })).uuid}`, 303),
+          (values, errors) => orderForm(c, { values, errors }, 422),
+        )
       : missing(),
   );
   app.post("/funds", requireCsrf, (c) =>
-    actions.deposit ? post(c, async (ctx, form) => (await actions.deposit!(ctx, form), c.redirect("/funds", 303)), (values, errors) => fundsPage(c, { values, errors }, 422)) : missing(),
+    actions.deposit ? post(c, async (ctx, form) => (await actions.deposit!(ctx, form), c.redirect("/funds?flash=deposit_created", 303)), (values, errors) => fundsPage(c, { values, errors }, 422)) : missing(),
   );
   app.post("/tickets", requireCsrf, (c) =>
     actions.openTicket
@@ -199,6 +218,36 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
       : missing();
   });
   app.post("/api-access", requireCsrf, async (c) => (actions.createApiKey ? apiPage(c, (await actions.createApiKey(ctxOf(c))).key) : missing()));
+
+  // One-button actions: redirect back with a flash; a refusal (409/422/503) is a flash too, a stranger's resource a 404.
+  const button = async (c: Context<AppEnv>, back: string, run: (() => Promise<string>) | undefined) => {
+    if (!run) return missing();
+    try {
+      return c.redirect(`${back}?flash=${await run()}`, 303);
+    } catch (err) {
+      if (err instanceof AppError && [409, 422, 503].includes(err.status)) return c.redirect(`${back}?flash=order_action_refused`, 303);
+      throw err;
+    }
+  };
+  app.post(`/orders/:uuid{${UUID}}/cancel`, requireCsrf, (c) => {
+    const uuid = c.req.param("uuid");
+    const cancel = actions.cancelOrder;
+    return button(c, `/orders/${uuid}`, cancel && (async () => ((await cancel(ctxOf(c), uuid)).awaitingProvider ? "order_cancel_requested" : "order_canceled")));
+  });
+  app.post(`/orders/:uuid{${UUID}}/refill`, requireCsrf, (c) => {
+    const uuid = c.req.param("uuid");
+    const refill = actions.refillOrder;
+    return button(c, `/orders/${uuid}`, refill && (async () => (await refill(ctxOf(c), uuid), "order_refill_requested")));
+  });
+  app.post(`/tickets/:uuid{${UUID}}/close`, requireCsrf, (c) => {
+    const uuid = c.req.param("uuid");
+    const close = actions.closeTicket;
+    return button(c, `/tickets/${uuid}`, close && (async () => (await close(ctxOf(c), uuid), "ticket_closed")));
+  });
+  app.post("/api-access/revoke", requireCsrf, (c) => {
+    const revoke = actions.revokeApiKey;
+    return button(c, "/api-access", revoke && (async () => (await revoke(ctxOf(c)), "api_key_revoked")));
+  });
 
   return app;
 }

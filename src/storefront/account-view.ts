@@ -76,6 +76,8 @@ export function orderDetail(o: OrderDetailSource, f: Fmt): OrderDetailView {
     completedAt: o.completedAt ? displayDate(o.completedAt, f.lang) : null,
     canRefill: o.canRefill,
     canCancel: o.canCancel,
+    refillAction: FORM_ACTIONS.orderRefill(o.uuid),
+    cancelAction: FORM_ACTIONS.orderCancel(o.uuid),
   };
 }
 
@@ -144,6 +146,7 @@ export function apiAccessData(apiUrl: string, src: ApiAccessSource, f: Fmt): Api
     key: src.key ? { name: src.key.name, prefix: src.key.prefix, createdAt: displayDate(src.key.createdAt, f.lang), lastUsedAt: displayDate(src.key.lastUsedAt, f.lang) } : null,
     newKey: src.newKey,
     action: FORM_ACTIONS.apiKey,
+    revokeAction: FORM_ACTIONS.apiKeyRevoke,
     actions: V2_ACTIONS.map((a) => ({ name: a.name, params: a.params, description: f.t(`api.action.${a.name}`) })),
     example: `curl -X POST ${apiUrl} \\\n  -d key=YOUR_API_KEY \\\n  -d action=add \\\n  -d service=1 \\\n  -d link=https://instagram.com/yourpage \\\n  -d quantity=1000`,
   };

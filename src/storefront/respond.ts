@@ -9,7 +9,7 @@ import { serverErrorPage } from "../http/plain-pages.ts";
 import type { StorefrontCache } from "./cache.ts";
 import { renderPage, styleHash } from "./render.ts";
 import type { Lang } from "./themes.ts";
-import type { AccountData, ErrorData, FlashView, PageId, PageView } from "./view-models.ts";
+import type { AccountData, AnyPageId, ErrorData, FlashView, PageId, PageView } from "./view-models.ts";
 import { isLang, pageView, tenantLook, translatorFor, type Look, type Visit } from "./view.ts";
 
 /** What every storefront handler shares: the app's services, the page cache and the account loaders. */
@@ -35,7 +35,12 @@ export function pageLang(c: Context<AppEnv>, look: Look): Lang {
 }
 
 const QUERY_PARAMS = new Set(["q", "category", "page", "service", "status", "method", "next", "ref", "flash"]);
-const FLASHES: Record<string, FlashView["kind"]> = { registered: "success", logged_in: "success", logged_out: "info" };
+const FLASHES: Record<string, FlashView["kind"]> = {
+  registered: "success", logged_in: "success", logged_out: "info",
+  // Account actions (src/storefront-orders): the outcome of a POST shown after its redirect.
+  deposit_created: "success", order_canceled: "success", order_cancel_requested: "info", order_refill_requested: "success",
+  order_action_refused: "error", ticket_closed: "info", api_key_revoked: "info",
+};
 
 export interface PageRequest {
   look: Look;
@@ -78,7 +83,7 @@ export function htmlResponse(c: Context<AppEnv>, html: string, brand: string, st
   });
 }
 
-export function render<D>(c: Context<AppEnv>, req: PageRequest, page: { id: PageId; title?: string; heading?: string; status?: number }, data: D): Response {
+export function render<D>(c: Context<AppEnv>, req: PageRequest, page: { id: AnyPageId; title?: string; heading?: string; status?: number }, data: D): Response {
   const view = pageView(req.look, req.visit, page, data);
   return htmlResponse(c, renderPage(view), req.look.brandCss, page.status ?? 200, !req.visit.user && !req.visit.csrf);
 }

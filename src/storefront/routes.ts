@@ -35,6 +35,8 @@ export interface StorefrontOptions {
   accountData?: Partial<AccountData>;
   /** What the account pages' forms do (place an order, deposit, open a ticket…), from the same features. */
   actions?: AccountActions;
+  /** Page routes of other features rendered by this engine (the platform's white-label pages…), mounted before the account pages. */
+  pages?: ((sf: Storefront) => Hono<AppEnv>)[];
 }
 
 /**
@@ -84,6 +86,7 @@ export function storefrontRoutes(opts: StorefrontOptions) {
   );
 
   app.route("/", authPages(sf, opts.loginLimiter));
+  for (const pages of opts.pages ?? []) app.route("/", pages(sf));
   app.route("/", accountPages(sf, opts.actions));
   return app;
 }

@@ -18,6 +18,13 @@ export type PageId =
   | "home" | "catalogue" | "service" | "login" | "register" | "account" | "order-new" | "orders" | "order"
   | "funds" | "tickets" | "ticket-new" | "ticket" | "api-access" | "not-found" | "unavailable" | "error";
 
+/**
+ * Pages only the platform renders (templates in themes/platform, routes passed by their feature through
+ * `storefrontRoutes({ pages })`): not in PAGE_IDS, the pages every theme must render.
+ */
+export type PlatformPageId = "white-label" | "white-label-sites" | "white-label-site";
+export type AnyPageId = PageId | PlatformPageId;
+
 export const PAGE_IDS: readonly PageId[] = [
   "home", "catalogue", "service", "login", "register", "account", "order-new", "orders", "order",
   "funds", "tickets", "ticket-new", "ticket", "api-access", "not-found", "unavailable", "error",
@@ -79,7 +86,7 @@ export interface PageView<D = unknown> {
   site: SiteView;
   lang: Lang;
   t: Translate;
-  page: { id: PageId; title: string; heading: string; path: string; canonical: string; noindex: boolean; status: number };
+  page: { id: AnyPageId; title: string; heading: string; path: string; canonical: string; noindex: boolean; status: number };
   nav: LinkView[];
   accountNav: LinkView[];
   user: UserView | null;
@@ -290,7 +297,11 @@ export const FORM_ACTIONS = {
   deposit: "/funds",
   newTicket: "/tickets",
   ticketReply: (uuid: string) => `/tickets/${encodeURIComponent(uuid)}/reply`,
+  ticketClose: (uuid: string) => `/tickets/${encodeURIComponent(uuid)}/close`,
+  orderCancel: (uuid: string) => `/orders/${encodeURIComponent(uuid)}/cancel`,
+  orderRefill: (uuid: string) => `/orders/${encodeURIComponent(uuid)}/refill`,
   apiKey: "/api-access",
+  apiKeyRevoke: "/api-access/revoke",
 } as const;
 
 // ---- Account pages: what templates read ----------------------------------------------------
@@ -321,6 +332,9 @@ export interface OrderDetailView extends OrderRowView {
   completedAt: string | null;
   canRefill: boolean;
   canCancel: boolean;
+  /** Where the refill and cancel buttons post. */
+  refillAction?: string;
+  cancelAction?: string;
 }
 
 export interface AccountPageData {
@@ -350,6 +364,8 @@ export interface OrderNewData extends FormState {
   selected: ServiceCardView | null;
   balance: string;
   currency: string;
+  /** A fresh key per rendering, posted back as `idempotency_key`: a double submit places one order. */
+  idempotencyKey?: string;
 }
 
 export interface OrdersData {
@@ -416,6 +432,7 @@ export interface TicketData extends FormState {
   messages: { fromStaff: boolean; author: string; message: string; createdAt: string }[];
   replyAction: string;
   closed: boolean;
+  closeAction?: string;
 }
 
 export interface ApiAccessData {
@@ -423,6 +440,7 @@ export interface ApiAccessData {
   key: { name: string; prefix: string; createdAt: string; lastUsedAt: string } | null;
   newKey: string | null;
   action: string;
+  revokeAction?: string;
   actions: { name: string; params: string; description: string }[];
   example: string;
 }

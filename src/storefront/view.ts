@@ -10,7 +10,7 @@ import {
   DEFAULT_SITE_THEME, LANGS, PLATFORM_THEME, cleanSettings, getTheme, parseStoredBranding,
   type BrandingSettings, type Lang, type Theme,
 } from "./themes.ts";
-import type { FlashView, LinkView, PageId, PageView, SiteView } from "./view-models.ts";
+import type { AnyPageId, FlashView, LinkView, PageView, SiteView } from "./view-models.ts";
 
 /** What a tenant looks like, independent of the visitor: theme, validated settings, names, URLs. */
 export interface Look {
@@ -137,11 +137,11 @@ function withQuery(path: string, query: URLSearchParams, changes: Record<string,
   return s ? `${path}?${s}` : path;
 }
 
-const SCRIPTS: Partial<Record<PageId, string[]>> = { "order-new": ["order-form.js"], "api-access": ["copy.js"] };
-const ANONYMOUS_NOINDEX: PageId[] = ["login", "register", "not-found", "unavailable", "error"];
+const SCRIPTS: Partial<Record<AnyPageId, string[]>> = { "order-new": ["order-form.js"], "api-access": ["copy.js"] };
+const ANONYMOUS_NOINDEX: AnyPageId[] = ["login", "register", "not-found", "unavailable", "error"];
 
 /** The full view model of one page: templates get this and nothing else. */
-export function pageView<D>(look: Look, visit: Visit, page: { id: PageId; title?: string; heading?: string; status?: number }, data: D): PageView<D> {
+export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; title?: string; heading?: string; status?: number }, data: D): PageView<D> {
   const theme = look.theme;
   const t = translatorFor(theme, visit.lang);
   const site = siteView(look, t);

@@ -8,6 +8,7 @@ import { toDbTime, toIso } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { getSetting } from "../settings/service.ts";
 import { debit } from "../wallet/ledger.ts";
+import { seedSitePaymentMethods } from "../reseller/payment-methods.ts";
 import { domainErrors, newDomainToken, releaseUnverifiedClaims } from "./domains.ts";
 import { noticeToOwner } from "./notices.ts";
 import { periodEnd, type BillingCycle } from "./periods.ts";
@@ -64,6 +65,8 @@ export async function purchaseSite(ctx: Ctx, input: PurchaseInput): Promise<Site
       // A concurrent purchase took the slug or the domain between the check and the insert.
       throw new Validation(input.custom_domain ? { slug: ["This address or domain is already taken"] } : { slug: ["This address is already taken"] });
     }
+    // The site's deposit methods start as the region's, without accounts and inactive until the reseller fills them in.
+    await seedSitePaymentMethods(tx, id);
     const posted = await debit(tx, {
       userId: user.id,
       amount: price,

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { pageQuery } from "../http/pagination.ts";
+import { addressList } from "../lib/ip.ts";
+import { PERMISSIONS } from "./keys.ts";
+
+export const MAX_WHITELIST = 50;
+
+/** A future instant as an ISO-8601 date ("2026-01-31") or date-time with an offset ("…T12:00:00Z"). */
+const isoInstant = z
+  .string({ error: "Must be an ISO-8601 date or date-time" })
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/, "Must be an ISO-8601 date or date-time (with Z or an offset)")
+  .transform((s, ctx) => {
+    const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s.replace(" ", "T"));
+    if (Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: "custom", message: "Not a real date" });
+      return z.NEVER;
+    }
+    return d;
+  });
+
+export const createKeyBody = z.object({
+  name: z.string({ error: "A name is required" }).trim().min(1, "A name is required").max(100, "At most 100 characters"),
+  permissions: z
+    .array(z.enum(PERMISSIONS, { error: `One of: ${PERMISSIONS.join(", ")}` }), { error: `A list of permissions among: ${PERMISSIONS.join(", ")}` })
+    .min(1, "Choose at least one permission")
+    .transform((list) => [...new Set(list)]),
+  rate_limit_per_minute: z.coerce
+    .number({ error: "Must be a whole number" })
+    .int("Must be a whole number")
+    .min(1, "At least 1")
+    .max(600, "At most 600")
+    .default(60),
+  ip_whitelist: z
+    .array(z.string({ error: "Must be an IP address or a CIDR range" }).trim().max(49, "Not an IP address or CIDR range"), { error: "A list of IP addresses or CIDR ranges" })
+    .max(MAX_WHITELIST, `At most ${MAX_WHITELIST} entries`)
+    .nullish()
+    .superRefine((list, ctx) => {
+      const bad = list ? addressList(list).invalid : [];
+      for (const entry of bad) ctx.addIssue({ code: "custom", message: `Not an IP address or CIDR range: ${entry}` });
+    })
+    .transform((list) => (list?.length ? [...new Set(list)] : null)),
+  expires_at: isoInstant.nullish(),
+});
+export type CreateKeyInput = z.infer<typeof createKeyBody>;
+
+export const keysQuery = z.object({ ...pageQuery });
+export const logsQuery = z.object({ ...pageQuery });

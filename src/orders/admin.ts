@@ -1,0 +1,147 @@
+import type { Ctx } from "../context.ts";
+import { withTransaction } from "../context.ts";
+import { writeAudit } from "../audit/audit.ts";
+import { AppError, Conflict, Validation } from "../http/errors.ts";
+import { offsetOf, type Page } from "../http/pagination.ts";
+import { dbNow, DAY, fromDbTime, toDbTime } from "../lib/time.ts";
+import { formatMoney } from "../money/money.ts";
+import { REDACTED } from "../providers/log.ts";
+import { kickDispatch } from "./dispatch.ts";
+import { notifyOrder } from "./notices.ts";
+import { onPlatformOrderChanged } from "../storefront-orders/mirror.ts";
+import { refundExactly } from "./refunds.ts";
+import type { AdminOrdersQuery, AdminRefundInput, AdminStatusInput, ReconcileInput } from "./schema.ts";
+import { escapeLike, ordersWithService, tenantOrder, UUID } from "./service.ts";
+import { CLOSED_STATUSES, changeOrderStatus, unitsOf } from "./transitions.ts";
+import type { AdminOrderRow } from "./view.ts";
+
+/** The tenant's orders for admins, with filters; newest first. */
+export async function listAdminOrders(ctx: Ctx, q: AdminOrdersQuery): Promise<Page<AdminOrderRow>> {
+  let base = ctx.db.selectFrom("orders").where("orders.site_id", "=", ctx.tenant.siteId);
+  if (q.status) base = base.where("orders.status", "=", q.status);
+  if (q.dispatch_state) base = base.where("orders.dispatch_state", "=", q.dispatch_state);
+  if (q.user_id) base = base.where("orders.user_id", "=", q.user_id);
+  if (q.service_id) base = base.where("orders.service_id", "=", q.service_id);
+  if (q.provider_id) base = base.where("orders.provider_id", "=", q.provider_id);
+  if (q.from) base = base.where("orders.created_at", ">=", `${q.from} 00:00:00.000`);
+  if (q.to) base = base.where("orders.created_at", "<", toDbTime(new Date(fromDbTime(`${q.to} 00:00:00.000`).getTime() + DAY)));
+  if (q.search) base = UUID.test(q.search) ? base.where("orders.uuid", "=", q.search.toLowerCase()) : base.where("orders.link", "like", `%${escapeLike(q.search)}%`);
+  const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const ids = (await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute()).map((r) => r.id);
+  const rows = ids.length ? await withPeople(ctx).where("orders.id", "in", ids).orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").execute() : [];
+  return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
+}
+
+function withPeople(ctx: Ctx) {
+  return ordersWithService(ctx)
+    .leftJoin("users", "users.id", "orders.user_id")
+    .leftJoin("api_providers", "api_providers.id", "orders.provider_id")
+    .select(["users.username", "users.email", "api_providers.name as provider_name"]);
+}
+
+export async function adminOrder(ctx: Ctx, id: number): Promise<AdminOrderRow> {
+  await tenantOrder(ctx, id);
+  return withPeople(ctx).where("orders.id", "=", id).executeTakeFirstOrThrow();
+}
+
+/** One order with its provider calls (keys redacted), ledger rows, refills and referral commissions. */
+export async function adminOrderDetail(ctx: Ctx, id: number) {
+  const order = await adminOrder(ctx, id);
+  const key = (await ctx.db.selectFrom("api_providers").select("api_key").where("id", "=", order.provider_id).executeTakeFirst())?.api_key ?? "";
+  // The client stores logs redacted already; scrubbing again costs nothing and survives a careless writer.
+  const scrub = (s: string | null) => (s === null || key.length < 4 ? s : s.split(key).join(REDACTED));
+  const logs = await ctx.db.selectFrom("provider_logs").selectAll().where("order_id", "=", id).orderBy("id").execute();
+  const transactions = await ctx.db.selectFrom("transactions").select(["id", "uuid", "user_id", "type", "amount", "status", "description", "created_at"]).where("order_id", "=", id).orderBy("id").execute();
+  const refills = await ctx.db.selectFrom("refills").selectAll().where("order_id", "=", id).orderBy("id").execute();
+  const commissions = await ctx.db.selectFrom("referral_commissions").selectAll().where("order_id", "=", id).orderBy("level").execute();
+  return {
+    order,
+    logs: logs.map((l) => ({ ...l, request: scrub(l.request), response: scrub(l.response), error: scrub(l.error) })),
+    transactions,
+    refills,
+    commissions,
+  };
+}
+
+/**
+ * Sets an order's status by hand. Canceled/refunded refund what is left, partial refunds pro rata of
+ * `remains`, completed pays commissions — each once. Closed orders (canceled, refunded, failed) stay
+ * closed; an order that was never sent can only be canceled (it is then never sent).
+ */
+export async function setOrderStatusByAdmin(ctx: Ctx, id: number, input: AdminStatusInput) {
+  const order = await tenantOrder(ctx, id);
+  if (CLOSED_STATUSES.includes(order.status)) throw new Conflict(`The order is ${order.status}; it cannot change any more`, "order_closed");
+  if (order.status === input.status) return adminOrder(ctx, id);
+  if (input.status === "partial" && input.remains! > unitsOf(order)) throw new Validation({ remains: [`At most ${unitsOf(order)}`] });
+  const ending = input.status === "canceled" || input.status === "refunded";
+  let guard;
+  if (order.dispatch_state === "sent") guard = { from: [order.status], dispatchFrom: ["sent" as const] };
+  else if (order.dispatch_state === "queued" && ending) guard = { from: [order.status], dispatchFrom: ["queued" as const], set: { dispatch_state: "failed" as const, next_attempt_at: null } };
+  else throw new Conflict(order.dispatch_state === "unknown" ? "The order's dispatch is unknown: reconcile it first" : "The order has not been sent; only canceling it is possible", "order_not_sent");
+
+  await withTransaction(ctx, async (tx) => {
+    const r = await changeOrderStatus(tx, id, { status: input.status, remains: input.status === "partial" ? input.remains! : undefined, error: input.note ? `Admin: ${input.note}` : undefined }, guard);
+    if (!r.changed) throw new Conflict("The order changed meanwhile; reload and try again", "order_changed");
+    await writeAudit(tx, { action: "order.status", targetType: "order", targetId: id, data: { from: order.status, to: input.status, remains: input.remains ?? null, refunded: formatMoney(r.refunded), note: input.note ?? null } });
+  });
+  return adminOrder(ctx, id);
+}
+
+/**
+ * Refunds part or all of what is left of an order's charge (never more than charge − refunded).
+ * A full refund closes the order as refunded (a queued order is then never sent); a partial one
+ * leaves its status alone. Commissions are clawed back in proportion either way.
+ */
+export async function refundOrderByAdmin(ctx: Ctx, id: number, input: AdminRefundInput) {
+  const order = await tenantOrder(ctx, id);
+  const rest = Number(order.charge) - Number(order.refunded);
+  if (rest <= 0) throw new AppError(422, "nothing_to_refund", "This order has nothing left to refund", { amount: ["Nothing left to refund"] });
+  const amount = input.amount ?? rest;
+  if (amount > rest) throw new Validation({ amount: [`At most ${formatMoney(rest)}`] });
+  const full = amount === rest && !CLOSED_STATUSES.includes(order.status);
+  if (full && (order.dispatch_state === "sending" || order.dispatch_state === "unknown")) throw new Conflict("The order's dispatch is in doubt: reconcile it first", "order_not_sent");
+
+  await withTransaction(ctx, async (tx) => {
+    let refunded: number;
+    if (full) {
+      const set = order.dispatch_state === "queued" ? { dispatch_state: "failed" as const, next_attempt_at: null } : {};
+      const r = await changeOrderStatus(tx, id, { status: "refunded", error: `Refunded by an admin: ${input.reason}` }, { from: [order.status], dispatchFrom: [order.dispatch_state], set });
+      if (!r.changed || r.refunded !== amount) throw new Conflict("The order changed meanwhile; reload and try again", "order_changed");
+      refunded = r.refunded;
+    } else {
+      refunded = await refundExactly(tx, id, amount, `Refund of order ${order.uuid.slice(0, 8)}: ${input.reason}`);
+      await notifyOrder(tx, order, "refunded", refunded);
+    }
+    await writeAudit(tx, { action: "order.refund", targetType: "order", targetId: id, data: { amount: formatMoney(refunded), full, reason: input.reason } });
+  });
+  return adminOrder(ctx, id);
+}
+
+/**
+ * Settles an order whose dispatch outcome is unknown, after an admin checked with the provider:
+ * resend it (the provider does not have it), mark it sent with the provider's order id (it does), or
+ * refund and fail it.
+ */
+export async function reconcileOrder(ctx: Ctx, id: number, input: ReconcileInput) {
+  const order = await tenantOrder(ctx, id);
+  if (order.dispatch_state !== "unknown") throw new Conflict(`Only orders whose dispatch is unknown can be reconciled (this one is ${order.dispatch_state})`, "not_reconcilable");
+  const stale = () => new Conflict("The order changed meanwhile; reload and try again", "order_changed");
+  await withTransaction(ctx, async (tx) => {
+    const now = dbNow(tx.clock);
+    if (input.action === "resend" || input.action === "mark_sent") {
+      const set =
+        input.action === "resend"
+          ? { dispatch_state: "queued" as const, dispatch_attempts: 0, next_attempt_at: now, last_error: "Resent after reconciliation" }
+          : { dispatch_state: "sent" as const, status: "processing" as const, provider_order_id: input.provider_order_id!, last_error: null, next_attempt_at: null };
+      const res = await tx.db.updateTable("orders").set({ ...set, updated_at: now }).where("id", "=", id).where("dispatch_state", "=", "unknown").where("status", "=", "pending").executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) throw stale();
+      await onPlatformOrderChanged(tx, id);
+    } else {
+      const r = await changeOrderStatus(tx, id, { status: "failed", error: "Refunded after reconciliation" }, { from: ["pending"], dispatchFrom: ["unknown"], set: { dispatch_state: "failed", next_attempt_at: null } });
+      if (!r.changed) throw stale();
+    }
+    await writeAudit(tx, { action: `order.reconcile.${input.action}`, targetType: "order", targetId: id, data: { provider_order_id: input.provider_order_id ?? null, note: input.note ?? null } });
+  });
+  if (input.action === "resend") kickDispatch(ctx, [id]);
+  return adminOrder(ctx, id);
+}

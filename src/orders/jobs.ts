@@ -1,0 +1,37 @@
+import type { JobDef } from "../jobs/scheduler.ts";
+import { dispatchOrders } from "./dispatch.ts";
+import { retryPendingReversals } from "./referrals.ts";
+import { syncOrderStatuses, syncRefills } from "./sync.ts";
+
+/** `smm:dispatch-orders`: every 10 s; sends queued orders that are due (placement also kicks it at once). */
+export const dispatchOrdersJob: JobDef = {
+  name: "smm:dispatch-orders",
+  description: "send queued orders to their providers (retries with backoff; unknown outcomes are held)",
+  schedule: "*/10 * * * * *",
+  lockTtlMs: 10 * 60_000,
+  run: async (ctx, progress) => {
+    progress.start("dispatch", 1);
+    const r = await dispatchOrders(ctx);
+    progress.done(`sent ${r.sent}, retry later ${r.retry}, failed ${r.failed}, unknown ${r.unknown}, skipped ${r.skipped}, interrupted ${r.interrupted}`);
+    return r;
+  },
+};
+
+/** `smm:sync-orders`: every minute; provider statuses (batched), refills, and clawbacks still owed. */
+export const syncOrdersJob: JobDef = {
+  name: "smm:sync-orders",
+  description: "update orders in flight from their providers (status batches of 100), refills and owed clawbacks",
+  schedule: "* * * * *",
+  lockTtlMs: 10 * 60_000,
+  run: async (ctx, progress) => {
+    progress.start("order statuses", 3);
+    const statuses = await syncOrderStatuses(ctx);
+    progress.tick();
+    const refills = await syncRefills(ctx);
+    progress.tick();
+    const reversals = await retryPendingReversals(ctx);
+    progress.tick();
+    progress.done(`checked ${statuses.checked} orders in ${statuses.calls} calls, ${statuses.changed} changed, ${statuses.errors.length} provider errors; ${refills.checked} refills; ${reversals.reversed} clawbacks recovered`);
+    return { statuses, refills, reversals };
+  },
+};

@@ -1,0 +1,153 @@
+import { randomUUID } from "node:crypto";
+import type { Ctx } from "../context.ts";
+import { requireUser, withTransaction } from "../context.ts";
+import type { Order } from "../db/schema.ts";
+import { AppError, Unavailable, Validation, envelopeOf } from "../http/errors.ts";
+import { parseInput } from "../http/validate.ts";
+import { dbNow } from "../lib/time.ts";
+import { convert } from "../money/money.ts";
+import { orderCharge } from "../pricing/pricing.ts";
+import { pricedService } from "../catalog/prices.ts";
+import { getSetting } from "../settings/service.ts";
+import { debit } from "../wallet/ledger.ts";
+import { kickDispatch } from "./dispatch.ts";
+import { orderFieldsSchema, type OrderFields } from "./fields.ts";
+import { placeOrderBase } from "./schema.ts";
+
+/** Where an order came from: the web app, a mass order, the developer APIs, a storefront… */
+export type OrderSource = "web" | "mass" | "api" | "api_v2" | "storefront";
+
+export interface PlaceOptions {
+  source: OrderSource;
+  apiKeyId?: number | null;
+}
+
+/** What an order will cost, computed by the server from the tenant's price; the client's fields only. */
+export interface OrderQuote {
+  service: { id: number; name: string; type: string; provider_id: number };
+  fields: OrderFields;
+  /** Per 1000 (per package for Package), what the payer pays. */
+  rate: number;
+  charge: number;
+  /** What the provider will charge us, in the platform currency. */
+  providerCost: number;
+  currency: string;
+}
+
+export async function refuseDuringMaintenance(ctx: Ctx): Promise<void> {
+  const mode = (await getSetting(ctx, "maintenance_mode")).trim().toLowerCase();
+  if (mode === "1" || mode === "true") throw new Unavailable("New orders are paused for maintenance; please try again later", "maintenance");
+}
+
+/**
+ * Prices an order at the tenant's price for the caller (custom price included) and checks its
+ * fields against the service: 422 with per-field details when anything is off.
+ */
+export async function quoteOrder(ctx: Ctx, input: Record<string, unknown>): Promise<OrderQuote> {
+  const { service_id } = parseInput(placeOrderBase, input);
+  const priced = await pricedService(ctx, service_id);
+  const row = priced && (await ctx.db.selectFrom("services").innerJoin("api_providers", "api_providers.id", "services.provider_id").select(["services.provider_id", "services.provider_rate", "api_providers.exchange_rate"]).where("services.id", "=", service_id).executeTakeFirst());
+  if (!priced || !row) throw new Validation({ service_id: ["This service does not exist or is not available"] });
+  const fields = parseInput(orderFieldsSchema(priced), input);
+  const charge = orderCharge(priced.rate, fields.quantity, { type: priced.type, runs: fields.runs });
+  if (charge <= 0) throw new Validation({ quantity: ["The order is too small to be priced"] });
+  const providerCost = convert(orderCharge(Number(row.provider_rate), fields.quantity, { type: priced.type, runs: fields.runs }), Number(row.exchange_rate));
+  return {
+    service: { id: priced.id, name: priced.name, type: priced.type, provider_id: row.provider_id },
+    fields,
+    rate: priced.rate,
+    charge,
+    providerCost,
+    currency: await getSetting(ctx, "currency"),
+  };
+}
+
+export interface ChargedOrderInput {
+  /** Who pays: a platform user, or the reseller behind a storefront order. */
+  userId: number;
+  siteId: number;
+  quote: OrderQuote;
+  /** What the payer is charged (the quote's charge, or a reseller's cost). */
+  charge: number;
+  rate: number;
+  source: OrderSource;
+  apiKeyId?: number | null;
+  parentOrderId?: number | null;
+  /** "delegated" for a storefront customer's order: fulfilled by its platform order, never dispatched itself. */
+  dispatchState?: "queued" | "delegated";
+}
+
+/**
+ * The order row and its charge, in the caller's transaction: the row (pending, queued for dispatch)
+ * then a conditional debit tied to it. InsufficientBalance rolls both back. Nothing is sent here:
+ * dispatch runs after commit.
+ */
+export async function createChargedOrder(ctx: Ctx, input: ChargedOrderInput): Promise<Order> {
+  return withTransaction(ctx, async (tx) => {
+    const now = dbNow(tx.clock);
+    const uuid = randomUUID();
+    const { fields, service } = input.quote;
+    const res = await tx.db
+      .insertInto("orders")
+      .values({
+        uuid, site_id: input.siteId, user_id: input.userId, service_id: service.id, provider_id: service.provider_id,
+        link: fields.link, quantity: fields.quantity, runs: fields.runs, interval: fields.interval,
+        params: Object.keys(fields.params).length ? JSON.stringify(fields.params) : null,
+        rate: input.rate, charge: input.charge, provider_cost: input.quote.providerCost, refunded: 0, currency: input.quote.currency,
+        status: "pending", dispatch_state: input.dispatchState ?? "queued", dispatch_attempts: 0, next_attempt_at: input.dispatchState === "delegated" ? null : now,
+        source: input.source, api_key_id: input.apiKeyId ?? null, parent_order_id: input.parentOrderId ?? null,
+        created_at: now, updated_at: now,
+      })
+      .executeTakeFirstOrThrow();
+    const id = Number(res.insertId);
+    await debit(tx, { userId: input.userId, amount: input.charge, type: "order", orderId: id, description: `Order ${uuid.slice(0, 8)}: ${service.name}`.slice(0, 255) });
+    return tx.db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  });
+}
+
+/**
+ * Places an order for the calling platform user, at the server's price: quote, then in one
+ * transaction the order and its debit; then a dispatch kick (after commit). Used by the web API,
+ * mass orders and the developer APIs (source, apiKeyId).
+ */
+export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts: PlaceOptions): Promise<Order> {
+  const user = requireUser(ctx);
+  // A site's customer order is charged twice (customer and reseller): that chain wraps createChargedOrder.
+  if (ctx.tenant.kind !== "platform") throw new Error("placeOrder serves platform users; storefront orders go through the storefront chain");
+  await refuseDuringMaintenance(ctx);
+  const quote = await quoteOrder(ctx, input);
+  const order = await createChargedOrder(ctx, { userId: user.id, siteId: ctx.tenant.siteId, quote, charge: quote.charge, rate: quote.rate, source: opts.source, apiKeyId: opts.apiKeyId });
+  if (!ctx.db.isTransaction) kickDispatch(ctx, [order.id]);
+  return order;
+}
+
+export type MassLineResult = { line: number; ok: true; order: Order } | { line: number; ok: false; error: { code: string; message: string; details?: unknown } };
+
+/** One `service_id|link|quantity` per line; each line is placed on its own and answers for itself. */
+export async function placeMassOrders(ctx: Ctx, text: string, opts: PlaceOptions): Promise<MassLineResult[]> {
+  requireUser(ctx);
+  await refuseDuringMaintenance(ctx);
+  const results: MassLineResult[] = [];
+  const lines = text.split(/\r?\n/);
+  for (const [index, raw] of lines.entries()) {
+    if (raw.trim() === "") continue;
+    const line = index + 1;
+    const parts = raw.split("|").map((s) => s.trim());
+    if (parts.length !== 3) {
+      results.push({ line, ok: false, error: { code: "validation_failed", message: "Expected service_id|link|quantity", details: { line: ["Expected service_id|link|quantity"] } } });
+      continue;
+    }
+    const [service_id, link, quantity] = parts;
+    try {
+      results.push({ line, ok: true, order: await placeOrder(ctx, { service_id, link, quantity }, opts) });
+    } catch (err) {
+      if (err instanceof AppError) {
+        results.push({ line, ok: false, error: envelopeOf(err).error as { code: string; message: string; details?: unknown } });
+        continue;
+      }
+      ctx.logger.error("mass order line failed", { line, error: String(err) });
+      results.push({ line, ok: false, error: { code: "internal_error", message: "This line could not be placed" } });
+    }
+  }
+  return results;
+}

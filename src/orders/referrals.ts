@@ -1,0 +1,111 @@
+import type { Ctx } from "../context.ts";
+import { withTransaction } from "../context.ts";
+import { isUniqueViolation } from "../db/errors.ts";
+import { AppError } from "../http/errors.ts";
+import { dbNow } from "../lib/time.ts";
+import { percentOf } from "../money/money.ts";
+import { getIntSetting, type SettingKey } from "../settings/service.ts";
+import { credit, debit } from "../wallet/ledger.ts";
+
+export const REFERRAL_LEVELS = [1, 2, 3] as const;
+
+/**
+ * Credits the referrers (3 levels) of the order's owner their share of what the order earned: the
+ * charge less what was refunded. Once per order and level: the unique index on (order_id, level)
+ * decides, inside the caller's transaction. Returns the number of commissions credited.
+ */
+export async function creditCommissions(ctx: Ctx, orderId: number): Promise<number> {
+  return withTransaction(ctx, async (tx) => {
+    const order = await tx.db.selectFrom("orders").select(["id", "uuid", "user_id", "charge", "refunded"]).where("id", "=", orderId).executeTakeFirstOrThrow();
+    const net = Number(order.charge) - Number(order.refunded);
+    if (net <= 0) return 0;
+    const upline = await tx.db
+      .selectFrom("referral_relationships")
+      .innerJoin("users", "users.id", "referral_relationships.referrer_id")
+      .select(["referral_relationships.referrer_id", "referral_relationships.level"])
+      .where("referral_relationships.user_id", "=", order.user_id)
+      .where("referral_relationships.level", "in", [...REFERRAL_LEVELS])
+      .where("users.deleted_at", "is", null)
+      .execute();
+    let credited = 0;
+    for (const r of upline) {
+      const bp = Math.max(0, await getIntSetting(tx, `referral_level_${r.level}_bp` as SettingKey));
+      const amount = percentOf(net, bp);
+      if (amount <= 0) continue;
+      const now = dbNow(tx.clock);
+      let commissionId: number;
+      try {
+        const res = await tx.db
+          .insertInto("referral_commissions")
+          .values({ referrer_id: r.referrer_id, referred_user_id: order.user_id, order_id: order.id, level: r.level, rate_bp: bp, amount, status: "credited", reversed_amount: 0, created_at: now, updated_at: now })
+          .executeTakeFirstOrThrow();
+        commissionId = Number(res.insertId);
+      } catch (err) {
+        if (isUniqueViolation(err)) continue;
+        throw err;
+      }
+      const posted = await credit(tx, { userId: r.referrer_id, amount, type: "referral_commission", orderId: order.id, description: `Referral commission (level ${r.level}) for order ${order.uuid.slice(0, 8)}` });
+      await tx.db.updateTable("referral_commissions").set({ transaction_id: posted.transactionId }).where("id", "=", commissionId).execute();
+      credited++;
+    }
+    return credited;
+  });
+}
+
+/**
+ * After a refund: each commission of the order is brought down to its share of what the order still
+ * earns. The difference is debited from the referrer with a conditional debit; when their balance
+ * cannot cover it, nothing is taken and the commission is marked reversal_pending (owed), to be
+ * retried by smm:sync-orders. Money is neither lost nor created, and no balance goes negative.
+ */
+export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ reversed: number; pending: number }> {
+  return withTransaction(ctx, async (tx) => {
+    const order = await tx.db.selectFrom("orders").select(["uuid", "charge", "refunded"]).where("id", "=", orderId).executeTakeFirstOrThrow();
+    const net = Math.max(0, Number(order.charge) - Number(order.refunded));
+    const rows = await tx.db.selectFrom("referral_commissions").selectAll().where("order_id", "=", orderId).where("status", "in", ["credited", "reversal_pending"]).execute();
+    const out = { reversed: 0, pending: 0 };
+    for (const c of rows) {
+      const kept = Number(c.amount) - Number(c.reversed_amount);
+      const due = Math.min(kept, percentOf(net, c.rate_bp));
+      const owed = kept - due;
+      const now = dbNow(tx.clock);
+      if (owed <= 0) {
+        if (c.status === "reversal_pending") await tx.db.updateTable("referral_commissions").set({ status: "credited", updated_at: now }).where("id", "=", c.id).execute();
+        continue;
+      }
+      try {
+        const posted = await debit(tx, { userId: c.referrer_id, amount: owed, type: "referral_reversal", orderId, description: `Referral commission reversed (level ${c.level}) for refunded order ${order.uuid.slice(0, 8)}` });
+        const res = await tx.db
+          .updateTable("referral_commissions")
+          .set({ reversed_amount: Number(c.reversed_amount) + owed, status: due === 0 ? "reversed" : "credited", reversal_transaction_id: posted.transactionId, updated_at: now })
+          .where("id", "=", c.id)
+          .where("reversed_amount", "=", c.reversed_amount)
+          .executeTakeFirst();
+        // Someone else reversed it meanwhile: roll the whole transaction back rather than take it twice.
+        if (Number(res.numUpdatedRows) !== 1) throw new Error(`commission ${c.id} changed during its clawback`);
+        out.reversed++;
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === "insufficient_balance")) throw err;
+        await tx.db.updateTable("referral_commissions").set({ status: "reversal_pending", updated_at: now }).where("id", "=", c.id).execute();
+        out.pending++;
+      }
+    }
+    return out;
+  });
+}
+
+/** Retries clawbacks the referrers could not cover before (part of smm:sync-orders). */
+export async function retryPendingReversals(ctx: Ctx, limit = 200): Promise<{ reversed: number; pending: number }> {
+  const orders = await ctx.db.selectFrom("referral_commissions").select("order_id").distinct().where("status", "=", "reversal_pending").orderBy("order_id").limit(limit).execute();
+  const total = { reversed: 0, pending: 0 };
+  for (const { order_id } of orders) {
+    try {
+      const r = await clawBackCommissions(ctx, order_id);
+      total.reversed += r.reversed;
+      total.pending += r.pending;
+    } catch (err) {
+      ctx.logger.warn("referral clawback retry failed", { order_id, error: String(err) });
+    }
+  }
+  return total;
+}

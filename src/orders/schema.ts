@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { pageQuery } from "../http/pagination.ts";
+import { moneyInput } from "../wallet/schema.ts";
+
+export const ORDER_STATUSES = ["pending", "processing", "in_progress", "completed", "partial", "canceled", "refunded", "failed"] as const;
+export const DISPATCH_STATES = ["queued", "sending", "sent", "failed", "unknown"] as const;
+
+/** The part of an order body every type shares; the type's own fields are read by fields.ts once the service is known. */
+export const placeOrderBase = z.object({
+  service_id: z.coerce.number({ error: "The service is required" }).int("Unknown service").positive("Unknown service").max(Number.MAX_SAFE_INTEGER, "Unknown service"),
+});
+
+export const MASS_MAX_LINES = 100;
+
+export const massOrderBody = z.object({
+  orders: z
+    .string({ error: "The orders are required: one service_id|link|quantity per line" })
+    .max(200_000, "Too long")
+    .refine((v) => v.split(/\r?\n/).some((l) => l.trim() !== ""), "At least one line: service_id|link|quantity")
+    .refine((v) => v.split(/\r?\n/).filter((l) => l.trim() !== "").length <= MASS_MAX_LINES, `At most ${MASS_MAX_LINES} lines`),
+});
+
+const search = z.string().trim().max(200, "At most 200 characters").optional();
+
+export const userOrdersQuery = z.object({
+  ...pageQuery,
+  status: z.enum(ORDER_STATUSES, { error: `One of: ${ORDER_STATUSES.join(", ")}` }).optional(),
+  search,
+});
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "A date as YYYY-MM-DD")
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "Not a valid date")
+  .optional();
+const id = z.coerce.number({ error: "Must be a whole number" }).int("Must be a whole number").positive("Must be positive").max(Number.MAX_SAFE_INTEGER).optional();
+
+export const adminOrdersQuery = z.object({
+  ...pageQuery,
+  status: z.enum(ORDER_STATUSES, { error: `One of: ${ORDER_STATUSES.join(", ")}` }).optional(),
+  dispatch_state: z.enum(DISPATCH_STATES, { error: `One of: ${DISPATCH_STATES.join(", ")}` }).optional(),
+  user_id: id,
+  service_id: id,
+  provider_id: id,
+  from: day,
+  to: day,
+  search,
+});
+
+export const ADMIN_SETTABLE = ["pending", "processing", "in_progress", "completed", "partial", "canceled", "refunded"] as const;
+
+export const adminStatusBody = z
+  .object({
+    status: z.enum(ADMIN_SETTABLE, { error: `One of: ${ADMIN_SETTABLE.join(", ")}` }),
+    remains: z.coerce.number({ error: "Must be a whole number" }).int("Must be a whole number").min(0, "At least 0").max(Number.MAX_SAFE_INTEGER).optional(),
+    note: z.string().trim().max(500, "At most 500 characters").optional(),
+  })
+  .refine((v) => v.status !== "partial" || v.remains !== undefined, { path: ["remains"], message: "Required for a partial order: the units not delivered" });
+
+export const adminRefundBody = z.object({
+  /** Omitted: everything not yet refunded. */
+  amount: moneyInput().refine((m) => m > 0, "The amount must be greater than zero").optional(),
+  reason: z.string({ error: "A reason is required" }).trim().min(3, "A reason is required (at least 3 characters)").max(255, "At most 255 characters"),
+});
+
+export const reconcileBody = z
+  .object({
+    action: z.enum(["resend", "mark_sent", "refund"], { error: "One of: resend, mark_sent, refund" }),
+    provider_order_id: z.coerce.string().trim().min(1, "Required").max(64, "At most 64 characters").optional(),
+    note: z.string().trim().max(500, "At most 500 characters").optional(),
+  })
+  .refine((v) => v.action !== "mark_sent" || v.provider_order_id !== undefined, { path: ["provider_order_id"], message: "The provider's order id is required to mark the order sent" });
+
+export type UserOrdersQuery = z.infer<typeof userOrdersQuery>;
+export type AdminOrdersQuery = z.infer<typeof adminOrdersQuery>;
+export type AdminStatusInput = z.infer<typeof adminStatusBody>;
+export type AdminRefundInput = z.infer<typeof adminRefundBody>;
+export type ReconcileInput = z.infer<typeof reconcileBody>;

@@ -1,0 +1,67 @@
+import type { Ctx } from "../context.ts";
+import { requireUser } from "../context.ts";
+import type { Order } from "../db/schema.ts";
+import { NotFound } from "../http/errors.ts";
+import { offsetOf, type Page } from "../http/pagination.ts";
+import type { UserOrdersQuery } from "./schema.ts";
+
+/** An order with what its views need from its service. */
+export type OrderRow = Order & {
+  service_name: string | null;
+  service_type: string | null;
+  service_refill: number | null;
+  service_cancel: number | null;
+  refill_days: number | null;
+};
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function escapeLike(s: string): string {
+  return s.replace(/[%_\\]/g, (m) => "\\" + m);
+}
+
+/** Orders joined with their service; callers add the tenant and owner filters. */
+export function ordersWithService(ctx: Ctx) {
+  return ctx.db
+    .selectFrom("orders")
+    .leftJoin("services", "services.id", "orders.service_id")
+    .selectAll("orders")
+    .select(["services.name as service_name", "services.type as service_type", "services.refill as service_refill", "services.cancel as service_cancel", "services.refill_days"]);
+}
+
+/** The caller's orders in the caller's tenant, newest first; search by link or uuid. */
+export async function listUserOrders(ctx: Ctx, q: UserOrdersQuery): Promise<Page<OrderRow>> {
+  const user = requireUser(ctx);
+  let base = ctx.db.selectFrom("orders").where("orders.site_id", "=", ctx.tenant.siteId).where("orders.user_id", "=", user.id);
+  if (q.status) base = base.where("orders.status", "=", q.status);
+  if (q.search) {
+    const s = q.search;
+    base = UUID.test(s) ? base.where("orders.uuid", "=", s.toLowerCase()) : base.where("orders.link", "like", `%${escapeLike(s)}%`);
+  }
+  const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const ids = await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
+  const rows = ids.length
+    ? await ordersWithService(ctx).where("orders.id", "in", ids.map((r) => r.id)).orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").execute()
+    : [];
+  return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
+}
+
+/** One of the caller's orders by uuid; another user's or another tenant's is a 404. */
+export async function userOrder(ctx: Ctx, uuid: string): Promise<OrderRow> {
+  const user = requireUser(ctx);
+  if (!UUID.test(uuid)) throw new NotFound("Order not found");
+  const row = await ordersWithService(ctx).where("orders.uuid", "=", uuid.toLowerCase()).where("orders.site_id", "=", ctx.tenant.siteId).where("orders.user_id", "=", user.id).executeTakeFirst();
+  if (!row) throw new NotFound("Order not found");
+  return row;
+}
+
+/** An order by id in the caller's tenant (admin views), 404 otherwise. */
+export async function tenantOrder(ctx: Ctx, id: number): Promise<OrderRow> {
+  const row = await ordersWithService(ctx).where("orders.id", "=", id).where("orders.site_id", "=", ctx.tenant.siteId).executeTakeFirst();
+  if (!row) throw new NotFound("Order not found");
+  return row;
+}
+
+export async function orderRowById(ctx: Ctx, id: number): Promise<OrderRow> {
+  return ordersWithService(ctx).where("orders.id", "=", id).executeTakeFirstOrThrow();
+}

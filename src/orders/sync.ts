@@ -1,0 +1,145 @@
+import type { Ctx } from "../context.ts";
+import type { OrderStatus } from "../db/schema.ts";
+import { dbNow } from "../lib/time.ts";
+import { clientForProvider, ProviderError, type BatchStatus, type ProviderOrderState } from "../providers/client.ts";
+import { ACTIVE_STATUSES, changeOrderStatus } from "./transitions.ts";
+
+/** The provider accepts at most this many ids per `status` call. */
+export const STATUS_BATCH = 100;
+
+export interface SyncSummary {
+  checked: number;
+  changed: number;
+  refunded: number;
+  calls: number;
+  errors: { provider_id: number; message: string }[];
+}
+
+/**
+ * Applies one provider answer to an order still in flight: its status, start count and remains;
+ * a final status refunds (partial pro rata, canceled in full) and pays commissions, exactly once
+ * (the status compare-and-set in changeOrderStatus decides).
+ */
+export async function applyProviderState(ctx: Ctx, orderId: number, state: ProviderOrderState): Promise<{ changed: boolean; refunded: number }> {
+  const status: OrderStatus = state.status;
+  const r = await changeOrderStatus(
+    ctx,
+    orderId,
+    // Over-delivery ("-15", "+15") arrives as remains 0 (wire.ts): nothing to refund.
+    { status, remains: state.remains, startCount: state.startCount },
+    { from: ACTIVE_STATUSES, dispatchFrom: ["sent"], set: { last_status_sync_at: dbNow(ctx.clock) } },
+  );
+  return { changed: r.changed, refunded: r.refunded };
+}
+
+/**
+ * `smm:sync-orders`, first part: asks each provider for the status of its orders in flight, at most
+ * STATUS_BATCH ids per call, least recently checked first. A provider that fails is left for the
+ * next run; the others go on.
+ */
+export async function syncOrderStatuses(ctx: Ctx, opts: { limitPerProvider?: number } = {}): Promise<SyncSummary> {
+  const summary: SyncSummary = { checked: 0, changed: 0, refunded: 0, calls: 0, errors: [] };
+  const providers = await ctx.db
+    .selectFrom("orders")
+    .select("provider_id")
+    .distinct()
+    .where("dispatch_state", "=", "sent")
+    .where("status", "in", ACTIVE_STATUSES)
+    .execute();
+  for (const { provider_id } of providers) {
+    try {
+      await syncProvider(ctx, provider_id, opts.limitPerProvider ?? 5000, summary);
+    } catch (err) {
+      summary.errors.push({ provider_id, message: err instanceof Error ? err.message : String(err) });
+      ctx.logger.error("order status sync failed", { provider_id, error: String(err) });
+    }
+  }
+  return summary;
+}
+
+async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summary: SyncSummary): Promise<void> {
+  const orders = await ctx.db
+    .selectFrom("orders")
+    .select(["id", "provider_order_id"])
+    .where("provider_id", "=", provider_id)
+    .where("dispatch_state", "=", "sent")
+    .where("status", "in", ACTIVE_STATUSES)
+    .where("provider_order_id", "is not", null)
+    .orderBy("last_status_sync_at")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+  const client = await clientForProvider(ctx, provider_id);
+  for (let i = 0; i < orders.length; i += STATUS_BATCH) {
+    const batch = orders.slice(i, i + STATUS_BATCH);
+    let answers: Map<string, BatchStatus>;
+    try {
+      summary.calls++;
+      answers = await client.statuses([...new Set(batch.map((o) => o.provider_order_id!))]);
+    } catch (err) {
+      if (!(err instanceof ProviderError)) throw err;
+      // The provider is in trouble: leave the rest of its orders for the next run.
+      summary.errors.push({ provider_id, message: `${err.kind}: ${err.message}` });
+      return;
+    }
+    const now = dbNow(ctx.clock);
+    for (const o of batch) {
+      summary.checked++;
+      const answer = answers.get(o.provider_order_id!);
+      if (!answer || "error" in answer) {
+        const message = `Status check: ${answer ? answer.error : "missing from the answer"}`.slice(0, 500);
+        await ctx.db.updateTable("orders").set({ last_error: message, last_status_sync_at: now }).where("id", "=", o.id).execute();
+        continue;
+      }
+      try {
+        const r = await applyProviderState(ctx, o.id, answer);
+        if (r.changed) summary.changed++;
+        summary.refunded += r.refunded;
+      } catch (err) {
+        ctx.logger.error("order status not applied", { order_id: o.id, error: String(err) });
+      }
+    }
+  }
+}
+
+/** Second part: open refills with a provider id are checked; an ended refill frees its order for another. */
+export async function syncRefills(ctx: Ctx, limit = 200): Promise<{ checked: number; ended: number }> {
+  const open = await ctx.db
+    .selectFrom("refills")
+    .innerJoin("orders", "orders.id", "refills.order_id")
+    .select(["refills.id", "refills.provider_refill_id", "orders.provider_id", "orders.id as order_id"])
+    .where("refills.open_order_id", "is not", null)
+    .where("refills.provider_refill_id", "is not", null)
+    .orderBy("refills.updated_at")
+    .limit(limit)
+    .execute();
+  const out = { checked: 0, ended: 0 };
+  // A request that died between its claim and the provider's answer must not block refills for ever.
+  await ctx.db
+    .updateTable("refills")
+    .set({ status: "error", open_order_id: null, last_error: "Interrupted before the provider answered", updated_at: dbNow(ctx.clock) })
+    .where("open_order_id", "is not", null)
+    .where("provider_refill_id", "is", null)
+    .where("updated_at", "<", dbNow(ctx.clock, -(ctx.config.PROVIDER_TIMEOUT_MS + 2 * 60_000)))
+    .execute();
+  const clients = new Map<number, Awaited<ReturnType<typeof clientForProvider>>>();
+  for (const r of open) {
+    let client = clients.get(r.provider_id);
+    if (!client) clients.set(r.provider_id, (client = await clientForProvider(ctx, r.provider_id)));
+    try {
+      const { status } = await client.refillStatus(r.provider_refill_id!, { orderId: r.order_id });
+      out.checked++;
+      const ended = status === "completed" || status === "rejected" || status === "canceled";
+      await ctx.db
+        .updateTable("refills")
+        .set({ status, updated_at: dbNow(ctx.clock), ...(ended ? { open_order_id: null } : {}) })
+        .where("id", "=", r.id)
+        .execute();
+      if (ended) out.ended++;
+    } catch (err) {
+      if (!(err instanceof ProviderError)) throw err;
+      await ctx.db.updateTable("refills").set({ last_error: err.message.slice(0, 500), updated_at: dbNow(ctx.clock) }).where("id", "=", r.id).execute();
+    }
+  }
+  return out;
+}

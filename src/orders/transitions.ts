@@ -1,0 +1,93 @@
+import type { Ctx } from "../context.ts";
+import { withTransaction } from "../context.ts";
+import type { DispatchState, Order, OrderStatus, OrdersTable } from "../db/schema.ts";
+import type { Updateable } from "kysely";
+import { dbNow } from "../lib/time.ts";
+import { partialRefund, totalQuantity } from "../pricing/pricing.ts";
+import { notifyOrder, type OrderNotice } from "./notices.ts";
+import { creditCommissions } from "./referrals.ts";
+import { refundUpTo } from "./refunds.ts";
+import { onPlatformOrderChanged } from "../storefront-orders/mirror.ts";
+
+/** Statuses of an order the provider is still working on; everything else is final. */
+export const ACTIVE_STATUSES: readonly OrderStatus[] = ["pending", "processing", "in_progress"];
+/** Final statuses after which nothing more is owed to the user. */
+export const CLOSED_STATUSES: readonly OrderStatus[] = ["canceled", "refunded", "failed"];
+
+/** Units the provider delivers for the order (all drip-feed runs). */
+export function unitsOf(order: Pick<Order, "quantity" | "runs">): number {
+  return totalQuantity(order.quantity, order.runs);
+}
+
+export interface StatusChange {
+  status: OrderStatus;
+  remains?: number | null;
+  startCount?: number | null;
+  /** Stored as last_error when given (e.g. why the order failed). */
+  error?: string | null;
+}
+
+export interface StatusGuard {
+  /** Only an order in one of these statuses moves. */
+  from: readonly OrderStatus[];
+  /** …and, when given, in one of these dispatch states. */
+  dispatchFrom?: readonly DispatchState[];
+  /** Other columns to set with the status (e.g. dispatch_state). */
+  set?: Updateable<OrdersTable>;
+}
+
+export interface ChangeResult {
+  changed: boolean;
+  /** Credited back to the user by this change. */
+  refunded: number;
+  from: OrderStatus | null;
+}
+
+/** What the order's owner gets back overall once it reaches `status`; null when nothing is owed. */
+function refundTarget(order: Order, status: OrderStatus, remains: number | null): number | null {
+  if (status === "canceled" || status === "refunded" || status === "failed") return Number(order.charge);
+  if (status === "partial" && remains !== null) return partialRefund(Number(order.charge), remains, unitsOf(order));
+  return null;
+}
+
+/**
+ * Moves an order to a status, in one transaction: a compare-and-set on the status (so a change
+ * applies once, whoever else tries), then what the new status owes — the refund (full for
+ * canceled/refunded/failed, pro rata of the remains for partial), the referral commissions
+ * (completed, and partial on the part delivered) — and the owner's notification.
+ * Only an order that passes the guard moves.
+ */
+export async function changeOrderStatus(ctx: Ctx, orderId: number, change: StatusChange, guard: StatusGuard): Promise<ChangeResult> {
+  return withTransaction(ctx, async (tx) => {
+    const order = await tx.db.selectFrom("orders").selectAll().where("id", "=", orderId).executeTakeFirstOrThrow();
+    const unchanged = { changed: false, refunded: 0, from: order.status };
+    if (!guard.from.includes(order.status)) return unchanged;
+    if (guard.dispatchFrom && !guard.dispatchFrom.includes(order.dispatch_state)) return unchanged;
+    const now = dbNow(tx.clock);
+    const remains = change.remains === undefined ? order.remains : change.remains;
+    const patch: Updateable<OrdersTable> = { ...guard.set, status: change.status, remains, updated_at: now };
+    if (change.startCount !== undefined && change.startCount !== null) patch.start_count = change.startCount;
+    if (change.error !== undefined) patch.last_error = change.error?.slice(0, 500) ?? null;
+    const finishing = change.status === "completed" || change.status === "partial";
+    if (finishing && !order.completed_at) patch.completed_at = now;
+    if (change.status === "partial" && remains === null) patch.last_error = "Partial without remains: check and refund by hand";
+    const moved = await tx.db
+      .updateTable("orders")
+      .set(patch)
+      .where("id", "=", orderId)
+      .where("status", "=", order.status)
+      .where("dispatch_state", "=", order.dispatch_state)
+      .executeTakeFirst();
+    if (Number(moved.numUpdatedRows) !== 1) return unchanged;
+    // Same status, new remains or start count: a storefront customer's order behind it follows.
+    if (change.status === order.status) return (await onPlatformOrderChanged(tx, orderId), unchanged);
+
+    const target = refundTarget(order, change.status, remains);
+    const refunded = target === null ? 0 : await refundUpTo(tx, orderId, target, `Refund of order ${order.uuid.slice(0, 8)} (${change.status})`);
+    if (finishing) await creditCommissions(tx, orderId);
+    const notice: OrderNotice | null = change.status === "completed" || change.status === "partial" || change.status === "canceled" || change.status === "refunded" || change.status === "failed" ? change.status : null;
+    if (notice) await notifyOrder(tx, { ...order, remains }, notice, refunded);
+    await onPlatformOrderChanged(tx, orderId);
+    return { changed: true, refunded, from: order.status };
+  });
+}

@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { pageQuery } from "../http/pagination.ts";
+
+const level = z.coerce.number({ error: "One of 1, 2 or 3" }).int("One of 1, 2 or 3").min(1, "One of 1, 2 or 3").max(3, "One of 1, 2 or 3");
+
+export const referralsQuery = z.object({ ...pageQuery, level: level.optional() });
+export type ReferralsQuery = z.infer<typeof referralsQuery>;
+
+export const COMMISSION_STATUSES = ["credited", "reversed", "reversal_pending"] as const;
+export const commissionsQuery = z.object({
+  ...pageQuery,
+  level: level.optional(),
+  status: z.enum(COMMISSION_STATUSES, { error: `One of: ${COMMISSION_STATUSES.join(", ")}` }).optional(),
+});
+export type CommissionsQuery = z.infer<typeof commissionsQuery>;

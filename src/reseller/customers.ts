@@ -1,0 +1,39 @@
+import { sql } from "kysely";
+import type { Ctx } from "../context.ts";
+import type { User } from "../db/schema.ts";
+import { offsetOf, type Page } from "../http/pagination.ts";
+import type { CustomersQuery } from "./schema.ts";
+
+export type CustomerRow = User & { orders_count: number };
+
+/**
+ * The site's customers (live accounts of the ctx's site), newest first, with their order count.
+ * Balances, bans and adjustments reuse the tenant-generic user verbs of src/admin/users with the site as tenant.
+ */
+export async function listCustomers(ctx: Ctx, q: CustomersQuery): Promise<Page<CustomerRow>> {
+  let base = ctx.db.selectFrom("users").where("users.site_id", "=", ctx.tenant.siteId).where("users.deleted_at", "is", null);
+  if (q.banned !== undefined) base = base.where("users.is_banned", "=", q.banned ? 1 : 0);
+  if (q.search) {
+    // "!" escapes LIKE wildcards the same way in both dialects (SQLite has no default escape character).
+    const like = `%${q.search.replace(/[!%_]/g, (ch) => "!" + ch)}%`;
+    const matches = (col: "users.username" | "users.email") => sql<boolean>`${sql.ref(col)} like ${like} escape '!'`;
+    base = base.where((eb) => eb.or([matches("users.username"), matches("users.email")]));
+  }
+  const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const rows = await base
+    .selectAll("users")
+    .select((eb) =>
+      eb
+        .selectFrom("orders")
+        .select((e) => e.fn.countAll<number>().as("n"))
+        .whereRef("orders.user_id", "=", "users.id")
+        .where("orders.site_id", "=", ctx.tenant.siteId)
+        .as("orders_count"),
+    )
+    .orderBy("users.created_at", "desc")
+    .orderBy("users.id", "desc")
+    .limit(q.per_page)
+    .offset(offsetOf(q))
+    .execute();
+  return { rows: rows.map((r) => ({ ...r, orders_count: Number(r.orders_count ?? 0) })), total: Number(count.n), page: q.page, per_page: q.per_page };
+}

@@ -1,0 +1,53 @@
+import type { Ctx } from "../context.ts";
+import type { Order } from "../db/schema.ts";
+import { NotFound } from "../http/errors.ts";
+import { offsetOf, type Page } from "../http/pagination.ts";
+import type { SiteOrdersQuery } from "./schema.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A customer order of the site with its link to the platform order that fulfils it. */
+export type SiteOrderRow = Order & {
+  service_name: string | null;
+  username: string | null;
+  site_price: number | null;
+  reseller_cost: number | null;
+  profit: number | null;
+  platform_order_uuid: string | null;
+  reseller_refunded: number | null;
+};
+
+/** The site's customer orders (orders.site_id = the site) with site_orders economics; callers add filters. */
+function siteOrders(ctx: Ctx) {
+  return ctx.db
+    .selectFrom("orders")
+    .leftJoin("site_orders", (j) => j.onRef("site_orders.customer_order_id", "=", "orders.id").onRef("site_orders.site_id", "=", "orders.site_id"))
+    .leftJoin("orders as po", "po.id", "site_orders.platform_order_id")
+    .leftJoin("services", "services.id", "orders.service_id")
+    .leftJoin("users", "users.id", "orders.user_id")
+    .selectAll("orders")
+    .select([
+      "services.name as service_name", "users.username", "site_orders.site_price", "site_orders.reseller_cost", "site_orders.profit",
+      "po.uuid as platform_order_uuid", "po.refunded as reseller_refunded",
+    ])
+    .where("orders.site_id", "=", ctx.tenant.siteId)
+    .$castTo<SiteOrderRow>();
+}
+
+export async function listSiteOrders(ctx: Ctx, q: SiteOrdersQuery & { user_id?: number }): Promise<Page<SiteOrderRow>> {
+  let base = ctx.db.selectFrom("orders").where("orders.site_id", "=", ctx.tenant.siteId);
+  if (q.status) base = base.where("orders.status", "=", q.status);
+  if (q.user_id) base = base.where("orders.user_id", "=", q.user_id);
+  const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const ids = (await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute()).map((r) => r.id);
+  const rows = ids.length ? await siteOrders(ctx).where("orders.id", "in", ids).orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").execute() : [];
+  return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
+}
+
+/** One customer order of the site by uuid; any other order (the platform's, another site's) is a 404. */
+export async function siteOrder(ctx: Ctx, uuid: string): Promise<SiteOrderRow> {
+  if (!UUID.test(uuid)) throw new NotFound("Order not found");
+  const row = await siteOrders(ctx).where("orders.uuid", "=", uuid.toLowerCase()).executeTakeFirst();
+  if (!row) throw new NotFound("Order not found");
+  return row;
+}

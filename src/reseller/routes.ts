@@ -1,0 +1,141 @@
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { ctxOf } from "../http/env.ts";
+import { pageEnvelope } from "../http/pagination.ts";
+import { parseInput, readBody, validBody, validQuery } from "../http/validate.ts";
+import { idempotent } from "../idempotency/idempotency.ts";
+import { adjustBalance } from "../admin/users/balance.ts";
+import { adjustBody, banBody } from "../admin/users/schema.ts";
+import { toggleBan, userOfTenant, userStats } from "../admin/users/service.ts";
+import { adjustmentView } from "../admin/users/view.ts";
+import { verifyBody } from "../admin/finance/schema.ts";
+import { listLedger } from "../admin/finance/service.ts";
+import { adminTransactionView } from "../admin/finance/view.ts";
+import { verifyDeposit } from "../wallet/deposits.ts";
+import { transactionView } from "../wallet/view.ts";
+import { replyBody, staffTicketsQuery } from "../support/schema.ts";
+import { closeAsStaff, listStaffTickets, replyAsStaff, staffTicket } from "../support/staff.ts";
+import { staffTicketDetailView, staffTicketView } from "../support/view.ts";
+import { listCustomers } from "./customers.ts";
+import { listSiteOrders, siteOrder } from "./orders.ts";
+import { createSiteMethod, listSiteMethods, removeSiteMethod, updateSiteMethod } from "./payment-methods.ts";
+import { customersQuery, depositsQuery, paymentMethodCreate, paymentMethodUpdate, siteOrdersQuery } from "./schema.ts";
+import { pathId, resellerScope } from "./scope.ts";
+import { siteStats } from "./stats.ts";
+import { customerDetailView, customerView, siteMethodView, siteOrderView, siteStatsView } from "./view.ts";
+
+/** The caller's site from the mount's :uuid and the site-tenant ctx every handler works with. */
+const scope = (c: Context<AppEnv>) => resellerScope(ctxOf(c), c.req.param("uuid") ?? "");
+
+/**
+ * /api/white-label/sites/{uuid}/… — a reseller manages its own site's customers, deposits, orders,
+ * tickets and payment methods (requireAuth is applied at the /api/white-label mount). Every handler
+ * first resolves the caller's own site (404 for anyone else) and then calls the tenant-generic verbs
+ * with the site as tenant, so every read and write is scoped by that site's id and audited with it.
+ */
+export function resellerRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/stats", async (c) => {
+    const { ctx, site } = await scope(c);
+    return c.json({ data: siteStatsView(await siteStats(ctx, site.currency)) });
+  });
+
+  // ---- Customers ----
+  app.get("/customers", async (c) => {
+    const { ctx } = await scope(c);
+    return c.json(pageEnvelope(await listCustomers(ctx, validQuery(c, customersQuery)), customerView));
+  });
+
+  app.get("/customers/:id", async (c) => {
+    const { ctx } = await scope(c);
+    const user = await userOfTenant(ctx, pathId(c.req.param("id"), "Customer"));
+    return c.json({ data: customerDetailView(user, await userStats(ctx, user.id)) });
+  });
+
+  app.post("/customers/:id/adjust-balance", async (c) => {
+    const { ctx } = await scope(c);
+    const id = pathId(c.req.param("id"), "Customer");
+    const raw = await readBody(c);
+    return idempotent(c, ctx, `u:${ctx.user!.id}`, raw, async () => ({ status: 200, body: { data: adjustmentView(await adjustBalance(ctx, id, parseInput(adjustBody, raw))) } }));
+  });
+
+  app.post("/customers/:id/toggle-ban", async (c) => {
+    const { ctx } = await scope(c);
+    const id = pathId(c.req.param("id"), "Customer");
+    const input = await validBody(c, banBody);
+    const user = await toggleBan(ctx, id, input.reason || undefined);
+    return c.json({ data: customerDetailView(user, await userStats(ctx, user.id)) });
+  });
+
+  // ---- Deposits ----
+  app.get("/deposits", async (c) => {
+    const { ctx } = await scope(c);
+    const q = validQuery(c, depositsQuery);
+    return c.json(pageEnvelope(await listLedger(ctx, { ...q, type: "deposit" }), adminTransactionView));
+  });
+
+  app.post("/deposits/:id/verify", async (c) => {
+    const { ctx } = await scope(c);
+    const id = pathId(c.req.param("id"), "Deposit");
+    const row = await verifyDeposit(ctx, id, await validBody(c, verifyBody));
+    return c.json({ data: transactionView(row) });
+  });
+
+  // ---- Orders ----
+  app.get("/orders", async (c) => {
+    const { ctx } = await scope(c);
+    return c.json(pageEnvelope(await listSiteOrders(ctx, validQuery(c, siteOrdersQuery)), siteOrderView));
+  });
+
+  app.get("/orders/:orderUuid", async (c) => {
+    const { ctx } = await scope(c);
+    return c.json({ data: siteOrderView(await siteOrder(ctx, c.req.param("orderUuid"))) });
+  });
+
+  // ---- Tickets: the reseller is the staff of its site ----
+  app.get("/tickets", async (c) => {
+    const { ctx } = await scope(c);
+    return c.json(pageEnvelope(await listStaffTickets(ctx, validQuery(c, staffTicketsQuery)), staffTicketView));
+  });
+
+  app.get("/tickets/:ticketUuid", async (c) => {
+    const { ctx } = await scope(c);
+    return c.json({ data: staffTicketDetailView(await staffTicket(ctx, c.req.param("ticketUuid"))) });
+  });
+
+  app.post("/tickets/:ticketUuid/reply", async (c) => {
+    const { ctx } = await scope(c);
+    const { message } = await validBody(c, replyBody);
+    return c.json({ data: staffTicketDetailView(await replyAsStaff(ctx, c.req.param("ticketUuid"), message)) });
+  });
+
+  app.post("/tickets/:ticketUuid/close", async (c) => {
+    const { ctx } = await scope(c);
+    return c.json({ data: staffTicketDetailView(await closeAsStaff(ctx, c.req.param("ticketUuid"))) });
+  });
+
+  // ---- Payment methods of the site (payment_methods.site_id = the site) ----
+  app.get("/payment-methods", async (c) => {
+    const { ctx } = await scope(c);
+    return c.json({ data: (await listSiteMethods(ctx)).map(siteMethodView) });
+  });
+
+  app.post("/payment-methods", async (c) => {
+    const { ctx } = await scope(c);
+    return c.json({ data: siteMethodView(await createSiteMethod(ctx, await validBody(c, paymentMethodCreate))) }, 201);
+  });
+
+  app.put("/payment-methods/:id", async (c) => {
+    const { ctx } = await scope(c);
+    const id = pathId(c.req.param("id"), "Payment method");
+    return c.json({ data: siteMethodView(await updateSiteMethod(ctx, id, await validBody(c, paymentMethodUpdate))) });
+  });
+
+  app.delete("/payment-methods/:id", async (c) => {
+    const { ctx } = await scope(c);
+    return c.json({ data: await removeSiteMethod(ctx, pathId(c.req.param("id"), "Payment method")) });
+  });
+
+  return app;
+}

@@ -1,0 +1,71 @@
+import { sql } from "kysely";
+import type { Ctx } from "../context.ts";
+import { toDbTime } from "../lib/time.ts";
+
+export interface SiteOrderFigures {
+  count: number;
+  /** What customers paid, net of their refunds. */
+  revenue: number;
+  /** What the reseller paid the platform, net of the platform's refunds. */
+  cost: number;
+  profit: number;
+}
+
+export interface SiteStats {
+  currency: string;
+  customers: { total: number; banned: number };
+  orders: { all_time: SiteOrderFigures; this_month: SiteOrderFigures; active: number };
+  pendingDeposits: { count: number; amount: number };
+  openTickets: number;
+}
+
+async function orderFigures(ctx: Ctx, since: string | null): Promise<SiteOrderFigures> {
+  let q = ctx.db
+    .selectFrom("orders")
+    .leftJoin("site_orders", (j) => j.onRef("site_orders.customer_order_id", "=", "orders.id").onRef("site_orders.site_id", "=", "orders.site_id"))
+    .leftJoin("orders as po", "po.id", "site_orders.platform_order_id")
+    .where("orders.site_id", "=", ctx.tenant.siteId)
+    .select([
+      (e) => e.fn.countAll<number>().as("n"),
+      sql<number>`sum(orders.charge - orders.refunded)`.as("revenue"),
+      sql<number>`sum(coalesce(site_orders.reseller_cost, 0) - coalesce(po.refunded, 0))`.as("cost"),
+    ]);
+  if (since) q = q.where("orders.created_at", ">=", since);
+  const r = await q.executeTakeFirstOrThrow();
+  const revenue = Number(r.revenue ?? 0);
+  const cost = Number(r.cost ?? 0);
+  return { count: Number(r.n), revenue, cost, profit: revenue - cost };
+}
+
+/** The site at a glance: customers, order economics, deposits waiting for the reseller, open tickets. */
+export async function siteStats(ctx: Ctx, currency: string): Promise<SiteStats> {
+  const siteId = ctx.tenant.siteId;
+  const now = ctx.clock.now();
+  const month = toDbTime(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)));
+  const [customers, all, thisMonth, active, deposits, tickets] = await Promise.all([
+    ctx.db
+      .selectFrom("users")
+      .select([(e) => e.fn.countAll<number>().as("n"), sql<number>`sum(case when is_banned = 1 then 1 else 0 end)`.as("banned")])
+      .where("site_id", "=", siteId)
+      .where("deleted_at", "is", null)
+      .executeTakeFirstOrThrow(),
+    orderFigures(ctx, null),
+    orderFigures(ctx, month),
+    ctx.db.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("site_id", "=", siteId).where("status", "in", ["pending", "processing", "in_progress"]).executeTakeFirstOrThrow(),
+    ctx.db
+      .selectFrom("transactions")
+      .select([(e) => e.fn.countAll<number>().as("n"), (e) => e.fn.sum<number>("amount").as("amount")])
+      .where("site_id", "=", siteId)
+      .where("type", "=", "deposit")
+      .where("status", "=", "pending")
+      .executeTakeFirstOrThrow(),
+    ctx.db.selectFrom("tickets").select((e) => e.fn.countAll<number>().as("n")).where("site_id", "=", siteId).where("status", "!=", "closed").executeTakeFirstOrThrow(),
+  ]);
+  return {
+    currency,
+    customers: { total: Number(customers.n), banned: Number(customers.banned ?? 0) },
+    orders: { all_time: all, this_month: thisMonth, active: Number(active.n) },
+    pendingDeposits: { count: Number(deposits.n), amount: Number(deposits.amount ?? 0) },
+    openTickets: Number(tickets.n),
+  };
+}

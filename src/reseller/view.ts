@@ -1,0 +1,108 @@
+import type { User } from "../db/schema.ts";
+import { toIso } from "../lib/time.ts";
+import { formatMoney } from "../money/money.ts";
+import type { PaymentMethod } from "../wallet/view.ts";
+import type { UserStats } from "../admin/users/service.ts";
+import type { SiteOrderRow } from "./orders.ts";
+import type { SiteStats } from "./stats.ts";
+
+/** A customer of the site as its reseller sees them (never the password hash). */
+export function customerView(u: User & { orders_count?: number | string | null }) {
+  return {
+    id: u.id,
+    uuid: u.uuid,
+    username: u.username,
+    email: u.email,
+    full_name: u.full_name,
+    balance: formatMoney(Number(u.balance)),
+    language: u.language,
+    orders_count: Number(u.orders_count ?? 0),
+    is_banned: Boolean(u.is_banned),
+    ban_reason: u.ban_reason,
+    last_login_at: toIso(u.last_login_at),
+    joined_at: toIso(u.created_at),
+  };
+}
+
+export function customerDetailView(u: User, s: UserStats) {
+  return {
+    ...customerView({ ...u, orders_count: s.ordersCount }),
+    stats: {
+      orders_count: s.ordersCount,
+      total_spent: formatMoney(s.spent),
+      total_deposited: formatMoney(s.deposited),
+      deposits_count: s.depositsCount,
+      pending_deposits: formatMoney(s.pendingDeposits),
+    },
+  };
+}
+
+/**
+ * A customer order with its economics: what the customer paid (site price), what the reseller paid
+ * the platform (reseller cost), the profit recorded at placement, and the net after refunds on both sides.
+ */
+export function siteOrderView(o: SiteOrderRow) {
+  const sitePrice = Number(o.site_price ?? o.charge);
+  const resellerCost = o.reseller_cost == null ? null : Number(o.reseller_cost);
+  const refunded = Number(o.refunded);
+  const resellerRefunded = Number(o.reseller_refunded ?? 0);
+  return {
+    uuid: o.uuid,
+    customer: { id: o.user_id, username: o.username ?? null },
+    service: { id: o.service_id, name: o.service_name ?? null },
+    link: o.link,
+    quantity: o.quantity,
+    runs: o.runs,
+    status: o.status,
+    start_count: o.start_count,
+    remains: o.remains,
+    site_price: formatMoney(sitePrice),
+    refunded: formatMoney(refunded),
+    reseller_cost: resellerCost === null ? null : formatMoney(resellerCost),
+    reseller_refunded: formatMoney(resellerRefunded),
+    profit: o.profit == null ? null : formatMoney(Number(o.profit)),
+    net_profit: resellerCost === null ? null : formatMoney(sitePrice - refunded - (resellerCost - resellerRefunded)),
+    platform_order_uuid: o.platform_order_uuid ?? null,
+    created_at: toIso(o.created_at),
+    completed_at: toIso(o.completed_at),
+  };
+}
+
+export function siteMethodView(m: PaymentMethod) {
+  return {
+    id: m.id,
+    code: m.code,
+    name: m.name,
+    type: m.type,
+    instructions_fr: m.instructions_fr,
+    instructions_en: m.instructions_en,
+    account_name: m.account_name,
+    account_number: m.account_number,
+    currency: m.currency,
+    min_amount: formatMoney(Number(m.min_amount)),
+    max_amount: m.max_amount === null ? null : formatMoney(Number(m.max_amount)),
+    is_active: Boolean(m.is_active),
+    sort_order: m.sort_order,
+    created_at: toIso(m.created_at),
+    updated_at: toIso(m.updated_at),
+  };
+}
+
+/** What the audit log keeps of a method. */
+export function methodAudit(m: PaymentMethod) {
+  const v = siteMethodView(m);
+  return { code: v.code, name: v.name, type: v.type, account_name: v.account_name, account_number: v.account_number, min_amount: v.min_amount, max_amount: v.max_amount, is_active: v.is_active };
+}
+
+export function siteStatsView(s: SiteStats) {
+  const fig = (f: SiteStats["orders"]["all_time"]) => ({ count: f.count, revenue: formatMoney(f.revenue), cost: formatMoney(f.cost), profit: formatMoney(f.profit) });
+  return {
+    currency: s.currency,
+    customers: s.customers,
+    orders: { all_time: fig(s.orders.all_time), this_month: fig(s.orders.this_month), active: s.orders.active },
+    revenue: formatMoney(s.orders.all_time.revenue),
+    profit: formatMoney(s.orders.all_time.profit),
+    pending_deposits: { count: s.pendingDeposits.count, amount: formatMoney(s.pendingDeposits.amount) },
+    open_tickets: s.openTickets,
+  };
+}

@@ -1,0 +1,38 @@
+import type { Ctx } from "../context.ts";
+import type { Site } from "../db/schema.ts";
+import { dbNow, HOUR } from "../lib/time.ts";
+import { formatMoney } from "../money/money.ts";
+import { notifyLocalized } from "../notifications/localized.ts";
+
+export const RESELLER_SHORT_NOTICE = "site_order_refused";
+
+/**
+ * Tells a reseller, in their language, that a customer of their site could not order because the
+ * reseller's own wallet cannot pay the platform. At most once an hour per site: a busy site whose
+ * owner ran dry would otherwise bury them in identical notices.
+ */
+export async function notifyResellerShort(ctx: Ctx, site: Site, what: { serviceName: string; cost: number; currency: string }): Promise<void> {
+  const marker = `"site_uuid":"${site.uuid}"`;
+  const recent = await ctx.db
+    .selectFrom("notifications")
+    .select("id")
+    .where("user_id", "=", site.owner_id)
+    .where("type", "=", RESELLER_SHORT_NOTICE)
+    .where("created_at", ">", dbNow(ctx.clock, -HOUR))
+    .where("data", "like", `%${marker}%`)
+    .executeTakeFirst();
+  if (recent) return;
+  const cost = `${formatMoney(what.cost)} ${what.currency}`;
+  await notifyLocalized(ctx, site.owner_id, {
+    type: RESELLER_SHORT_NOTICE,
+    data: { site_uuid: site.uuid, cost: formatMoney(what.cost) },
+    fr: {
+      title: `Commande refusée sur ${site.name} : solde insuffisant`,
+      body: `Un client de votre site « ${site.name} » n'a pas pu commander « ${what.serviceName} » : votre solde ne couvre pas son coût (${cost}). Le client a seulement vu que le service était momentanément indisponible. Rechargez votre portefeuille pour que vos clients puissent commander.`,
+    },
+    en: {
+      title: `Order refused on ${site.name}: insufficient balance`,
+      body: `A customer of your site "${site.name}" could not order "${what.serviceName}": your balance does not cover its cost (${cost}). The customer was only told the service is temporarily unavailable. Top up your wallet so that your customers can order.`,
+    },
+  });
+}
