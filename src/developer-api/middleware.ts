@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { Context, Next } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { AppError, Forbidden, Unauthorized } from "../http/errors.ts";
+import { AppError, Forbidden, TooManyRequests, Unauthorized } from "../http/errors.ts";
 import { limiter, type StoreFactory } from "../http/rate-limit.ts";
 import { admitApiKey, findApiKey, keyPermissions, logApiCall, type Permission } from "./keys.ts";
 
@@ -26,6 +26,26 @@ export function keyRateLimiter(stores: StoreFactory): KeyLimiter {
   return perKey;
 }
 
+/** Unknown keys tried from one address in a minute before it is refused without a database lookup. */
+export const FAILED_KEYS_PER_MINUTE = 30;
+type FailedKeyGuard = { blocked(ip: string): Promise<boolean>; failed(ip: string): Promise<void> };
+const guards = new WeakMap<StoreFactory, FailedKeyGuard>();
+
+/** Counts unknown API keys per client address (v1 and v2 share it), so guessing keys is not free load. */
+export function failedKeyGuard(stores: StoreFactory): FailedKeyGuard {
+  let guard = guards.get(stores);
+  if (!guard) {
+    const store = stores("badkey");
+    store.init?.({ windowMs: 60_000 } as Parameters<NonNullable<typeof store.init>>[0]);
+    guard = {
+      blocked: async (ip) => ((await store.get?.(ip))?.totalHits ?? 0) >= FAILED_KEYS_PER_MINUTE,
+      failed: async (ip) => void (await store.increment(ip)),
+    };
+    guards.set(stores, guard);
+  }
+  return guard;
+}
+
 /** The HTTP status a thrown error ends up as (onError maps AppErrors to their own status). */
 export function statusOfError(err: unknown): number {
   return err instanceof AppError ? err.status : 500;
@@ -34,11 +54,16 @@ export function statusOfError(err: unknown): number {
 /** X-API-Key authentication, an api_logs row per call made with a known key, and the key's own rate limit. */
 export function apiKeyAuth(stores: StoreFactory) {
   const perKey = keyRateLimiter(stores);
+  const guard = failedKeyGuard(stores);
   return createMiddleware<AppEnv>(async (c, next) => {
     const ctx = ctxOf(c);
     const started = performance.now();
+    if (await guard.blocked(c.var.clientIp)) throw new TooManyRequests("Too many invalid API keys from this address; try again in a minute");
     const key = await findApiKey(ctx, c.req.header("x-api-key"));
-    if (!key) throw new Unauthorized("A valid API key is required", "invalid_api_key");
+    if (!key) {
+      await guard.failed(c.var.clientIp);
+      throw new Unauthorized("A valid API key is required", "invalid_api_key");
+    }
     let status = 500;
     try {
       const user = await admitApiKey(ctx, key, c.var.clientIp);

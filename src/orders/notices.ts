@@ -1,4 +1,7 @@
 import type { Ctx } from "../context.ts";
+import type { Order } from "../db/schema.ts";
+import { sendTenantMail } from "../mail/send.ts";
+import { orderConfirmationEmail } from "../mail/templates.ts";
 import { formatMoney } from "../money/money.ts";
 import { notifyLocalized } from "../notifications/localized.ts";
 
@@ -40,4 +43,13 @@ export async function notifyOrder(ctx: Ctx, order: NoticeOrder, kind: OrderNotic
     },
   };
   await notifyLocalized(ctx, order.user_id, { type: `order_${kind}`, data: { order_uuid: order.uuid, refunded: formatMoney(refunded) }, ...texts[kind] });
+}
+
+/** The seed's order confirmation e-mail, in the buyer's language and the tenant's branding (web orders only). */
+export function mailOrderConfirmation(ctx: Ctx, order: Order, serviceName: string): void {
+  const buyer = ctx.user;
+  if (!buyer) return;
+  sendTenantMail(ctx, buyer, (p) =>
+    orderConfirmationEmail({ ...p, username: buyer.username, orderId: order.uuid, service: serviceName, quantity: order.quantity, charge: formatMoney(order.charge), currency: order.currency, url: `${p.baseUrl}/orders/${order.uuid}` }),
+  );
 }

@@ -11,6 +11,7 @@ import { pricedService } from "../catalog/prices.ts";
 import { getSetting } from "../settings/service.ts";
 import { debit } from "../wallet/ledger.ts";
 import { kickDispatch } from "./dispatch.ts";
+import { mailOrderConfirmation } from "./notices.ts";
 import { orderFieldsSchema, type OrderFields } from "./fields.ts";
 import { placeOrderBase } from "./schema.ts";
 
@@ -117,7 +118,10 @@ export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts:
   await refuseDuringMaintenance(ctx);
   const quote = await quoteOrder(ctx, input);
   const order = await createChargedOrder(ctx, { userId: user.id, siteId: ctx.tenant.siteId, quote, charge: quote.charge, rate: quote.rate, source: opts.source, apiKeyId: opts.apiKeyId });
-  if (!ctx.db.isTransaction) kickDispatch(ctx, [order.id]);
+  if (!ctx.db.isTransaction) {
+    kickDispatch(ctx, [order.id]);
+    if (opts.source === "web" || opts.source === "storefront") mailOrderConfirmation(ctx, order, quote.service.name);
+  }
   return order;
 }
 

@@ -6,6 +6,7 @@ import { dbNow } from "../lib/time.ts";
 import { pricedService } from "../catalog/prices.ts";
 import { orderCharge } from "../pricing/pricing.ts";
 import { kickDispatch } from "../orders/dispatch.ts";
+import { mailOrderConfirmation } from "../orders/notices.ts";
 import { createChargedOrder, placeOrder, quoteOrder, refuseDuringMaintenance, type OrderSource } from "../orders/place.ts";
 import { notifyResellerShort } from "./notices.ts";
 import { once } from "./once.ts";
@@ -93,7 +94,10 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
     throw new Unavailable(NEUTRAL_REFUSAL, "service_unavailable");
   }
   // The platform order is the platform's to send: dispatch runs as the platform tenant.
-  if (!ctx.db.isTransaction) kickDispatch({ ...ctx, tenant: PLATFORM }, [chained.platformOrder.id]);
+  if (!ctx.db.isTransaction) {
+    kickDispatch({ ...ctx, tenant: PLATFORM }, [chained.platformOrder.id]);
+    if (opts.source === "web" || opts.source === "storefront") mailOrderConfirmation(ctx, chained.customerOrder, quote.service.name);
+  }
   return chained;
 }
 

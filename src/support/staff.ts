@@ -1,3 +1,5 @@
+import { sendTenantMail } from "../mail/send.ts";
+import { ticketReplyEmail } from "../mail/templates.ts";
 import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";
 import { NotFound, fieldError } from "../http/errors.ts";
@@ -76,6 +78,10 @@ export async function replyAsStaff(ctx: Ctx, uuid: string, message: string): Pro
   if (ticket.assigned_to === null) await ctx.db.updateTable("tickets").set({ assigned_to: me.id }).where("id", "=", ticket.id).where("assigned_to", "is", null).execute();
   await writeAudit(ctx, { action: "ticket.reply", targetType: "ticket", targetId: ticket.uuid, data: { length: message.length } });
   await ticketNotice(ctx, ticket.user_id, "staff_replied", { subject: ticket.subject, uuid: ticket.uuid });
+  const customer = await ctx.db.selectFrom("users").select(["email", "language", "username"]).where("id", "=", ticket.user_id).executeTakeFirst();
+  if (customer) {
+    sendTenantMail(ctx, customer, (p) => ticketReplyEmail({ ...p, username: customer.username, subject: ticket.subject, reply: message, url: `${p.baseUrl}/tickets/${ticket.uuid}` }));
+  }
   return staffTicket(ctx, uuid);
 }
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SMTPServer } from "smtp-server";
 import type { AddressInfo } from "node:net";
-import { describeEachDialect, makePlatform, uniqueName, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, uniqueName, type TestPlatform } from "../support/platform.ts";
+import { addService, adminToken, closeWorld, fundedUser, orderWorld, place } from "../orders/support.ts";
 
 interface Received {
   to: string[];
@@ -66,5 +67,43 @@ describeEachDialect("welcome e-mail over real SMTP", (dialect) => {
     const text = decode(smtp.inbox.find((m) => m.to.includes(`${username}@example.com`))!.raw);
     expect(text).toMatch(/Subject: Welcome to IzyBoost/);
     expect(text.indexOf("Welcome to")).toBeLessThan(text.indexOf("Bienvenue"));
+  });
+});
+
+describeEachDialect("order confirmation and ticket reply e-mails over real SMTP", (dialect) => {
+  let w: Awaited<ReturnType<typeof orderWorld>>;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    w = await orderWorld(dialect, { MAIL_HOST: "127.0.0.1", MAIL_PORT: String(smtp.port), MAIL_ENCRYPTION: "none" });
+  });
+  afterAll(async () => {
+    await closeWorld(w);
+    await smtp.close();
+  });
+
+  it("a web order is confirmed by e-mail with its amount and link; an API order is not", async () => {
+    const service = await addService(w, { rate: "1000" });
+    const u = await fundedUser(w, "10000");
+    const placed = await place(w, u.token, { service_id: service.id, link: "https://instagram.com/x", quantity: 1000 });
+    expect(placed.status).toBe(201);
+    await w.p.services.mailer.flush();
+    const mails = smtp.inbox.filter((m) => m.to.includes(u.user.email));
+    const confirmation = mails.map((m) => decode(m.raw)).find((t) => t.includes("Commande"));
+    expect(confirmation).toContain("1000.00 XOF");
+    expect(confirmation).toContain(`http://izyboost.test/orders/${placed.order.uuid}`);
+    expect(confirmation).toContain("received");
+  });
+
+  it("a support reply reaches the customer by e-mail with the reply text", async () => {
+    const u = await fundedUser(w, "0");
+    const admin = await adminToken(w);
+    const t = await body(await w.p.request("/api/tickets", { method: "POST", token: u.token, json: { subject: "Où est ma commande ?", message: "Bonjour", category: "order", priority: "normal" } }));
+    const reply = await w.p.request(`/api/admin/support/tickets/${t.data.uuid}/reply`, { method: "POST", token: admin, json: { message: "Elle arrive demain." } });
+    expect(reply.status).toBe(200);
+    await w.p.services.mailer.flush();
+    const text = smtp.inbox.filter((m) => m.to.includes(u.user.email)).map((m) => decode(m.raw)).find((x) => x.includes("Elle arrive demain."));
+    expect(text).toBeDefined();
+    expect(text).toContain(`/tickets/${t.data.uuid}`);
   });
 });

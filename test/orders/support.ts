@@ -19,9 +19,9 @@ export const EXCHANGE = 600_000_000;
 export type World = Awaited<ReturnType<typeof orderWorld>>;
 
 /** A platform on a hand-moved clock, a simulated provider on loopback and its api_providers row. */
-export async function orderWorld(dialect: DialectName) {
+export async function orderWorld(dialect: DialectName, env: Record<string, string> = {}) {
   const clock = manualClock(new Date(SIM_START));
-  const p = await makePlatform(dialect, { PROVIDER_TIMEOUT_MS: "800", SESSION_DAYS: "365" }, { clock });
+  const p = await makePlatform(dialect, { PROVIDER_TIMEOUT_MS: "800", SESSION_DAYS: "365", ...env }, { clock });
   const w = {
     p,
     clock,

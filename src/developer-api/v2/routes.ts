@@ -4,7 +4,7 @@ import { ctxOf } from "../../http/env.ts";
 import { AppError } from "../../http/errors.ts";
 import type { StoreFactory } from "../../http/rate-limit.ts";
 import { admitApiKey, findApiKey, logApiCall } from "../keys.ts";
-import { keyRateLimiter, statusOfError } from "../middleware.ts";
+import { failedKeyGuard, keyRateLimiter, statusOfError } from "../middleware.ts";
 import { V2Refusal, answerV2, isKnownAction, refusalMessage } from "./actions.ts";
 import { readV2Fields, UnreadableRequest, type V2Fields } from "./params.ts";
 
@@ -24,6 +24,7 @@ function admissionMessage(err: AppError): string {
  */
 export function providerApiHandler(stores: StoreFactory) {
   const perKey = keyRateLimiter(stores);
+  const guard = failedKeyGuard(stores);
   return async (c: Context<AppEnv>): Promise<Response> => {
     const started = performance.now();
     let fields: V2Fields;
@@ -34,8 +35,12 @@ export function providerApiHandler(stores: StoreFactory) {
       throw err;
     }
     const ctx = ctxOf(c);
+    if (await guard.blocked(c.var.clientIp)) return c.json({ error: "Too many invalid API keys from this address; try again in a minute" }, 429);
     const key = await findApiKey(ctx, fields.key?.trim());
-    if (!key) return c.json({ error: "Invalid API key" });
+    if (!key) {
+      await guard.failed(c.var.clientIp);
+      return c.json({ error: "Invalid API key" });
+    }
 
     let logged = 200;
     try {
