@@ -32,12 +32,12 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.var.user) throw new Unauthorized();
+  if (!c.get("user")) throw new Unauthorized();
   await next();
 });
 
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.var.user) throw new Unauthorized();
-  if (c.var.user.role !== "admin" || c.var.tenant.kind !== "platform") throw new Forbidden("Administrator access required");
+  if (!c.get("user")) throw new Unauthorized();
+  if (c.get("user")!.role !== "admin" || c.get("tenant").kind !== "platform") throw new Forbidden("Administrator access required");
   await next();
 });

@@ -19,7 +19,7 @@ export function authRoutes(opts: { loginLimiter: ReturnType<typeof import("../ht
     const input = await validBody(c, registerSchema);
     if ((await getSetting(ctx, "registration_open")) !== "1") throw new Forbidden("Registration is closed", "registration_closed");
     const user = await registerUser(ctx, input);
-    const { token, session } = await createSession(ctx, user.id, { ip: c.var.clientIp, userAgent: c.req.header("user-agent") });
+    const { token, session } = await createSession(ctx, user.id, { ip: c.get("clientIp"), userAgent: c.req.header("user-agent") });
     const currency = await getSetting(ctx, "currency");
     return c.json({ data: { user: accountView(user, currency), token, token_type: "Bearer", expires_at: toIso(session.expires_at) } }, 201);
   });
@@ -27,19 +27,19 @@ export function authRoutes(opts: { loginLimiter: ReturnType<typeof import("../ht
   app.post("/login", opts.loginLimiter, async (c) => {
     const ctx = ctxOf(c);
     const input = await validBody(c, loginSchema);
-    const { token, session, user } = await loginUser(ctx, input, { ip: c.var.clientIp, userAgent: c.req.header("user-agent") });
+    const { token, session, user } = await loginUser(ctx, input, { ip: c.get("clientIp"), userAgent: c.req.header("user-agent") });
     const currency = await getSetting(ctx, "currency");
     return c.json({ data: { user: accountView(user, currency), token, token_type: "Bearer", expires_at: toIso(session.expires_at) } });
   });
 
   app.post("/logout", requireAuth, async (c) => {
-    await invalidateSession(ctxOf(c), c.var.session!.id);
+    await invalidateSession(ctxOf(c), c.get("session")!.id);
     return c.json({ data: { message: "Logged out" } });
   });
 
   app.get("/me", requireAuth, async (c) => {
     const currency = await getSetting(ctxOf(c), "currency");
-    return c.json({ data: accountView(c.var.user!, currency) });
+    return c.json({ data: accountView(c.get("user")!, currency) });
   });
 
   return app;

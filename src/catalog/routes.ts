@@ -31,11 +31,11 @@ export function publicCatalogRoutes() {
   const app = new Hono<AppEnv>();
   app.get("/services", async (c) => {
     const query = validQuery(c, publicServicesQuery);
-    if (c.var.user) return c.json(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), query)));
+    if (c.get("user")) return c.json(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), query)));
     // Anonymous visitors all see the same list: its JSON is kept until the catalogue or the site changes.
-    const cache = responseCacheOf(c.var.services.events);
-    const key = `${cache.stamp(c.var.tenant)}|${JSON.stringify(query)}`;
-    const body = cache.get<string>(key) ?? cache.set(key, JSON.stringify(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), query))));
+    const cache = responseCacheOf(c.get("services").events);
+    const key = `${cache.stamp(c.get("tenant"))}|${JSON.stringify(query)}`;
+    const body = cache.get<Uint8Array<ArrayBuffer>>(key) ?? cache.set(key, new TextEncoder().encode(JSON.stringify(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), query)))));
     return c.body(body, 200, { "content-type": "application/json; charset=UTF-8" });
   });
   return app;

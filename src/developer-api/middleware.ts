@@ -11,15 +11,15 @@ const limiters = new WeakMap<StoreFactory, KeyLimiter>();
 
 /**
  * The per-key rate limit (the key's own rate_limit_per_minute), one counter per key shared by
- * /api/v1 and /api/v2. Expects c.var.apiKey to be set.
+ * /api/v1 and /api/v2. Expects c.get("apiKey") to be set.
  */
 export function keyRateLimiter(stores: StoreFactory): KeyLimiter {
   let perKey = limiters.get(stores);
   if (!perKey) {
     perKey = limiter({
       store: stores("apikey"),
-      limit: (c) => c.var.apiKey?.rate_limit_per_minute ?? 60,
-      key: (c) => `k:${c.var.apiKey?.id}`,
+      limit: (c) => c.get("apiKey")?.rate_limit_per_minute ?? 60,
+      key: (c) => `k:${c.get("apiKey")?.id}`,
     }) as KeyLimiter;
     limiters.set(stores, perKey);
   }
@@ -58,15 +58,15 @@ export function apiKeyAuth(stores: StoreFactory) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const ctx = ctxOf(c);
     const started = performance.now();
-    if (await guard.blocked(c.var.clientIp)) throw new TooManyRequests("Too many invalid API keys from this address; try again in a minute");
+    if (await guard.blocked(c.get("clientIp"))) throw new TooManyRequests("Too many invalid API keys from this address; try again in a minute");
     const key = await findApiKey(ctx, c.req.header("x-api-key"));
     if (!key) {
-      await guard.failed(c.var.clientIp);
+      await guard.failed(c.get("clientIp"));
       throw new Unauthorized("A valid API key is required", "invalid_api_key");
     }
     let status = 500;
     try {
-      const user = await admitApiKey(ctx, key, c.var.clientIp);
+      const user = await admitApiKey(ctx, key, c.get("clientIp"));
       c.set("apiKey", key);
       c.set("user", user);
       await perKey(c, next);
@@ -76,7 +76,7 @@ export function apiKeyAuth(stores: StoreFactory) {
       status = statusOfError(err);
       throw err;
     } finally {
-      await logApiCall(ctx, { keyId: key.id, method: c.req.method, path: c.req.path, status, ip: c.var.clientIp, durationMs: performance.now() - started });
+      await logApiCall(ctx, { keyId: key.id, method: c.req.method, path: c.req.path, status, ip: c.get("clientIp"), durationMs: performance.now() - started });
     }
   });
 }
@@ -87,7 +87,7 @@ export function hasPermission(key: AppEnv["Variables"]["apiKey"], permission: Pe
 
 export function requirePermission(permission: Permission) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (!hasPermission(c.var.apiKey, permission)) throw new Forbidden(`This API key lacks the ${permission} permission`, "missing_permission");
+    if (!hasPermission(c.get("apiKey"), permission)) throw new Forbidden(`This API key lacks the ${permission} permission`, "missing_permission");
     await next();
   });
 }

@@ -16,7 +16,7 @@ import { requirePermission } from "./middleware.ts";
 import { placeApiOrder } from "./orders.ts";
 
 /**
- * /api/v1 — the developer API (apiKeyAuth is applied at the mount: c.var.user is the key's owner).
+ * /api/v1 — the developer API (apiKeyAuth is applied at the mount: c.get("user") is the key's owner).
  * Same validation, prices and charging as the web API; each route needs one key permission.
  */
 export function v1Routes() {
@@ -27,7 +27,7 @@ export function v1Routes() {
 
   app.post("/orders", requirePermission("orders.create"), async (c) => {
     const ctx = ctxOf(c);
-    const key = c.var.apiKey!;
+    const key = c.get("apiKey")!;
     const raw = await readBody(c);
     return idempotent(c, ctx, `k:${key.id}`, raw, async () => {
       const order = await placeApiOrder(ctx, raw, { source: "api", apiKeyId: key.id });

@@ -25,7 +25,7 @@ function wantsJson(c: Context<AppEnv>): boolean {
 }
 
 export function errorResponse(c: Context<AppEnv>, err: unknown): Response | Promise<Response> {
-  const requestId = c.var.requestId;
+  const requestId = c.get("requestId");
   if (err instanceof AppError) {
     if (!wantsJson(c) && err.status === 404) return c.html(notFoundPage(), 404);
     return c.json(envelopeOf(err, requestId), err.status);
@@ -36,7 +36,7 @@ export function errorResponse(c: Context<AppEnv>, err: unknown): Response | Prom
     const message = status === 413 ? "The request body is too large" : err.message || "Request error";
     return c.json({ error: { code, message, request_id: requestId } }, status);
   }
-  c.var.services?.logger.error("unhandled error", { requestId, path: c.req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  c.get("services")?.logger.error("unhandled error", { requestId, path: c.req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   if (!wantsJson(c)) return c.html(serverErrorPage(), 500);
   return c.json({ error: { code: "internal_error", message: "Internal server error", request_id: requestId } }, 500);
 }
@@ -78,7 +78,7 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     c.set("tenant", tenant);
     // A suspended or disabled site answers 503 in its own theme and branding.
     if (tenant.kind === "site" && (tenant.site.status === "suspended" || tenant.site.status === "disabled")) return suspendedSitePage(c);
-    c.header("x-request-id", c.var.requestId);
+    c.header("x-request-id", c.get("requestId"));
     await next();
   });
 
@@ -93,7 +93,7 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
 
   // The master, admin and developer APIs live on platform hosts only; /api/v2 is served by every tenant.
   app.use("/api/*", async (c, next) => {
-    if (c.var.tenant.kind === "site" && !c.req.path.startsWith("/api/v2")) throw new NotFound("Route not found");
+    if (c.get("tenant").kind === "site" && !c.req.path.startsWith("/api/v2")) throw new NotFound("Route not found");
     await next();
   });
   app.use("*", loadSession);
@@ -102,7 +102,7 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     limiter({
       store: stores("user"),
       limit: config.RATE_LIMIT_PER_MINUTE,
-      key: (c) => (c.var.user ? `u:${c.var.user.id}` : `ip:${c.var.clientIp}`),
+      key: (c) => (c.get("user") ? `u:${c.get("user")!.id}` : `ip:${c.get("clientIp")}`),
       skip: (c) => c.req.path.startsWith("/api/v1") || c.req.path.startsWith("/api/v2"),
     }),
   );

@@ -24,17 +24,17 @@ import type { Context } from "hono";
 
 /** Builds the domain context of a request. */
 export function ctxOf(c: Context<AppEnv>): Ctx {
-  const s = c.var.services;
+  const s = c.get("services");
   return {
     db: s.db,
     dialect: s.dialect,
-    tenant: c.var.tenant,
-    user: c.var.user ?? null,
+    tenant: c.get("tenant"),
+    user: c.get("user") ?? null,
     clock: s.clock,
     logger: s.logger,
     config: s.config,
     events: s.events,
     mailer: s.mailer,
-    ip: c.var.clientIp,
+    ip: c.get("clientIp"),
   };
 }

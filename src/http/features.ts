@@ -45,7 +45,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   const loginLimiter = limiter({
     store: stores("login"),
     limit: config.LOGIN_RATE_LIMIT_PER_MINUTE,
-    key: (c) => `${c.var.tenant.siteId}:${c.var.clientIp}`,
+    key: (c) => `${c.get("tenant").siteId}:${c.get("clientIp")}`,
   });
 
   // Feature routes (below the guards).

@@ -64,7 +64,7 @@ export async function idempotent(c: Context<AppEnv>, ctx: Ctx, scope: string, bo
       await db.deleteFrom("idempotency_keys").where("scope", "=", scope).where("key", "=", key).execute();
       throw err;
     }
-    out = { status: err.status as ContentfulStatusCode, body: envelopeOf(err, c.var.requestId) };
+    out = { status: err.status as ContentfulStatusCode, body: envelopeOf(err, c.get("requestId")) };
   }
   await db
     .updateTable("idempotency_keys")

@@ -24,12 +24,12 @@ const UUID = "[0-9a-fA-F-]{36}";
 
 /** The platform's own pages: a site host has none of them (its theme's 404). */
 const platformOnly = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.var.tenant.kind !== "platform") throw new NotFound("Page not found");
+  if (c.get("tenant").kind !== "platform") throw new NotFound("Page not found");
   await next();
 });
 
 const signedIn = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.var.user) {
+  if (!c.get("user")) {
     const url = new URL(c.req.url);
     return c.redirect(`/login?next=${encodeURIComponent(c.req.method === "GET" ? url.pathname + url.search : "/white-label")}`, 303);
   }
@@ -73,7 +73,7 @@ export function whiteLabelPages(sf: Storefront) {
   // ---- Plans, templates and the purchase form ----
   const purchasePage = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
     page(c, "white-label", async (_req, f) => {
-      const balance = c.var.user ? displayMoney(c.var.user.balance, f.currency, f.lang) : null;
+      const balance = c.get("user") ? displayMoney(c.get("user")!.balance, f.currency, f.lang) : null;
       return { data: await purchaseData(ctxOf(c), f, state, balance), heading: f.t("platform.wl.title") };
     }, status);
 

@@ -45,7 +45,7 @@ const UUID = "[0-9a-fA-F-]{36}";
 
 /** Account pages need a signed-in visitor of this tenant; others are sent to the login page. */
 const signedIn = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.var.user) {
+  if (!c.get("user")) {
     const url = new URL(c.req.url);
     return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
   }
@@ -253,5 +253,5 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
 }
 
 function pageBalance(c: Context<AppEnv>, f: Fmt): string {
-  return c.var.user ? displayMoney(c.var.user.balance, f.currency, f.lang) : "";
+  return c.get("user") ? displayMoney(c.get("user")!.balance, f.currency, f.lang) : "";
 }

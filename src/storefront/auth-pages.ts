@@ -81,8 +81,8 @@ export function authPages(sf: Storefront, loginLimiter: MiddlewareHandler<AppEnv
     return render(c, req, { id: "register", status }, data);
   };
 
-  app.get("/login", (c) => (c.var.user ? c.redirect(safeNext(c.req.query("next")), 303) : loginPage(c, {})));
-  app.get("/register", (c) => (c.var.user ? c.redirect("/account", 303) : registerPage(c, {})));
+  app.get("/login", (c) => (c.get("user") ? c.redirect(safeNext(c.req.query("next")), 303) : loginPage(c, {})));
+  app.get("/register", (c) => (c.get("user") ? c.redirect("/account", 303) : registerPage(c, {})));
 
   app.post("/login", loginLimiter, requireCsrf, async (c) => {
     const form = await formOf(c, loginFormSchema);
@@ -92,7 +92,7 @@ export function authPages(sf: Storefront, loginLimiter: MiddlewareHandler<AppEnv
     if (!parsed.success) return loginPage(c, { values, errors: translateErrors(fieldErrors(parsed.error), t, "login"), next: form.next }, 422);
     try {
       const ctx = ctxOf(c);
-      const { token, session } = await loginUser(ctx, parsed.data, { ip: c.var.clientIp, userAgent: c.req.header("user-agent") });
+      const { token, session } = await loginUser(ctx, parsed.data, { ip: c.get("clientIp"), userAgent: c.req.header("user-agent") });
       setSessionCookie(c, token, session);
       return c.redirect(safeNext(form.next), 303);
     } catch (err) {
@@ -112,7 +112,7 @@ export function authPages(sf: Storefront, loginLimiter: MiddlewareHandler<AppEnv
     if (!parsed.success) return registerPage(c, { values, errors: translateErrors(fieldErrors(parsed.error), t, "register"), next: form.next }, 422);
     try {
       const user = await registerUser(ctx, parsed.data);
-      const { token, session } = await createSession(ctx, user.id, { ip: c.var.clientIp, userAgent: c.req.header("user-agent") });
+      const { token, session } = await createSession(ctx, user.id, { ip: c.get("clientIp"), userAgent: c.req.header("user-agent") });
       setSessionCookie(c, token, session);
       const next = safeNext(form.next, "");
       return c.redirect(next || "/account?flash=registered", 303);
@@ -123,7 +123,7 @@ export function authPages(sf: Storefront, loginLimiter: MiddlewareHandler<AppEnv
   });
 
   app.post("/logout", requireCsrf, async (c) => {
-    if (c.var.session) await invalidateSession(ctxOf(c), c.var.session.id);
+    if (c.get("session")) await invalidateSession(ctxOf(c), c.get("session")!.id);
     deleteCookie(c, sessionCookieName(c), { path: "/", secure: isHttps(c) });
     return c.redirect("/?flash=logged_out", 303);
   });

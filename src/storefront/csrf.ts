@@ -64,7 +64,7 @@ export function csrfCookieName(c: Context<AppEnv>): string {
 }
 
 function secretOf(c: Context<AppEnv>): Buffer {
-  return storefrontSecret(c.var.services.config, c.var.services.logger);
+  return storefrontSecret(c.get("services").config, c.get("services").logger);
 }
 
 /** Valid signed anonymous token for this tenant and not expired: its expiry (seconds), else 0. */
@@ -72,8 +72,8 @@ function anonymousExpiry(c: Context<AppEnv>, token: string | undefined): number 
   const m = token && /^([A-Za-z0-9_-]{22})\.(\d{10})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return 0;
   const exp = Number(m[2]);
-  if (exp * 1000 <= c.var.services.clock.now().getTime()) return 0;
-  return safeEqual(m[3], sign(secretOf(c), c.var.tenant.siteId, m[1], exp)) ? exp : 0;
+  if (exp * 1000 <= c.get("services").clock.now().getTime()) return 0;
+  return safeEqual(m[3], sign(secretOf(c), c.get("tenant").siteId, m[1], exp)) ? exp : 0;
 }
 
 /**
@@ -81,14 +81,14 @@ function anonymousExpiry(c: Context<AppEnv>, token: string | undefined): number 
  * signed double-submit token, bound to the tenant, also set as a host-only HttpOnly cookie.
  */
 export function csrfToken(c: Context<AppEnv>): string {
-  if (c.var.session) return c.var.session.csrf_token;
+  if (c.get("session")) return c.get("session")!.csrf_token;
   const existing = getCookie(c, csrfCookieName(c));
-  const nowS = Math.floor(c.var.services.clock.now().getTime() / 1000);
+  const nowS = Math.floor(c.get("services").clock.now().getTime() / 1000);
   const exp = anonymousExpiry(c, existing);
   if (existing && exp - nowS > REISSUE_BELOW_S) return existing;
   const nonce = randomBytes(16).toString("base64url");
   const newExp = nowS + TOKEN_TTL_S;
-  const token = `${nonce}.${newExp}.${sign(secretOf(c), c.var.tenant.siteId, nonce, newExp)}`;
+  const token = `${nonce}.${newExp}.${sign(secretOf(c), c.get("tenant").siteId, nonce, newExp)}`;
   setCookie(c, csrfCookieName(c), token, { path: "/", httpOnly: true, sameSite: "Lax", secure: isHttps(c), maxAge: TOKEN_TTL_S });
   return token;
 }
@@ -96,7 +96,7 @@ export function csrfToken(c: Context<AppEnv>): string {
 /** Checks `_csrf` of a form POST against the session's token or the signed anonymous cookie. */
 export function csrfValid(c: Context<AppEnv>, submitted: unknown): boolean {
   if (typeof submitted !== "string" || submitted.length === 0 || submitted.length > 200) return false;
-  if (c.var.session && safeEqual(submitted, c.var.session.csrf_token)) return true;
+  if (c.get("session") && safeEqual(submitted, c.get("session")!.csrf_token)) return true;
   const cookie = getCookie(c, csrfCookieName(c));
   return Boolean(cookie) && safeEqual(submitted, cookie!) && anonymousExpiry(c, cookie) > 0;
 }

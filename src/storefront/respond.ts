@@ -30,7 +30,7 @@ export function pageLang(c: Context<AppEnv>, look: Look): Lang {
   }
   const kept = getCookie(c, LANG_COOKIE);
   if (isLang(kept)) return kept;
-  if (isLang(c.var.user?.language)) return c.var.user.language as Lang;
+  if (isLang(c.get("user")?.language)) return c.get("user")!.language as Lang;
   return look.defaultLanguage;
 }
 
@@ -59,14 +59,23 @@ export async function pageRequest(c: Context<AppEnv>, sf: Storefront, opts: { cs
   const flashKey = query.get("flash");
   query.delete("flash");
   const flash = flashKey && FLASHES[flashKey] ? { kind: FLASHES[flashKey], message: t(`flash.${flashKey}`) } : null;
-  return { look, t, visit: { lang, path: url.pathname, query, user: c.var.user, csrf: opts.csrf ?? (c.var.session ? c.var.session.csrf_token : null), flash } };
+  return { look, t, visit: { lang, path: url.pathname, query, user: c.get("user"), csrf: opts.csrf ?? (c.get("session") ? c.get("session")!.csrf_token : null), flash } };
 }
 
-const CSP = (brand: string) =>
-  [
-    "default-src 'self'", "script-src 'self'", `style-src 'self' ${styleHash(brand)}`, "img-src 'self' data:", "font-src 'self'",
-    "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
-  ].join("; ");
+const cspByBrand = new Map<string, string>();
+/** The page CSP for a brand style block; one hash per distinct block, not one per request. */
+function CSP(brand: string): string {
+  let csp = cspByBrand.get(brand);
+  if (!csp) {
+    csp = [
+      "default-src 'self'", "script-src 'self'", `style-src 'self' ${styleHash(brand)}`, "img-src 'self' data:", "font-src 'self'",
+      "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+    ].join("; ");
+    if (cspByBrand.size > 10_000) cspByBrand.clear();
+    cspByBrand.set(brand, csp);
+  }
+  return csp;
+}
 
 /** Whether the storefront already rendered this response: its pages, and only they, carry a CSP. */
 export function isStorefrontResponse(res: Response): boolean {
@@ -74,8 +83,10 @@ export function isStorefrontResponse(res: Response): boolean {
 }
 
 /** An HTML response with the page's CSP (no inline script; the brand style block by hash). */
-export function htmlResponse(c: Context<AppEnv>, html: string, brand: string, status: number, cacheable: boolean): Response {
-  return c.html(html, status as 200, {
+export function htmlResponse(c: Context<AppEnv>, html: string | Uint8Array<ArrayBuffer>, brand: string, status: number, cacheable: boolean): Response {
+  // Cached pages are kept encoded: writing bytes skips re-encoding the same text on every hit.
+  return c.body(html, status as 200, {
+    "content-type": "text/html; charset=UTF-8",
     "content-security-policy": CSP(brand),
     "cache-control": cacheable ? "no-cache" : "private, no-store",
     vary: "Cookie",
@@ -97,20 +108,20 @@ export async function publicPage<D>(
   build: (req: PageRequest) => Promise<{ data: D; title?: string; heading?: string } | null>,
 ): Promise<Response> {
   const req = await pageRequest(c, sf);
-  const anonymous = !c.var.user;
+  const anonymous = !c.get("user");
   // Free-text searches are cheap to render from the cached catalogue and too varied to keep.
   const cacheable = anonymous && !req.visit.query.has("q");
-  const key = `page:${sf.cache.stamp(c.var.tenant)}:${page.id}:${req.visit.lang}:${req.visit.path}?${[...req.visit.query].sort().toString()}`;
+  const key = `page:${sf.cache.stamp(c.get("tenant"))}:${page.id}:${req.visit.lang}:${req.visit.path}?${[...req.visit.query].sort().toString()}`;
   if (cacheable) {
-    const hit = sf.cache.get<{ html: string; status: number }>(key);
-    if (hit) return htmlResponse(c, hit.html, req.look.brandCss, hit.status, true);
+    const hit = sf.cache.get<{ bytes: Uint8Array<ArrayBuffer>; status: number }>(key);
+    if (hit) return htmlResponse(c, hit.bytes, req.look.brandCss, hit.status, true);
   }
   const built = await build(req);
   if (!built) return notFoundResponse(c, req);
   const view = pageView(req.look, req.visit, { ...page, title: built.title, heading: built.heading }, built.data);
   const html = renderPage(view);
   const status = page.status ?? 200;
-  if (cacheable) sf.cache.set(key, { html, status });
+  if (cacheable) sf.cache.set(key, { bytes: new TextEncoder().encode(html), status });
   return htmlResponse(c, html, req.look.brandCss, status, anonymous);
 }
 
@@ -124,7 +135,7 @@ const ERROR_KEYS: Record<number, string> = { 400: "400", 403: "403", 404: "404",
 /** The storefront's onError: domain errors as themed pages in the page language, never JSON. */
 export async function errorPage(c: Context<AppEnv>, sf: Storefront, err: unknown): Promise<Response> {
   const status = err instanceof AppError ? err.status : 500;
-  if (status === 500) c.var.services.logger.error("storefront error", { requestId: c.var.requestId, path: c.req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  if (status === 500) c.get("services").logger.error("storefront error", { requestId: c.get("requestId"), path: c.req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   try {
     const req = await pageRequest(c, sf);
     if (status === 404) return notFoundResponse(c, req);
@@ -132,7 +143,7 @@ export async function errorPage(c: Context<AppEnv>, sf: Storefront, err: unknown
     const data: ErrorData = { status, title: req.t(`error.${k}_title`), message: req.t(`error.${k}_text`) };
     return render(c, req, { id: status === 503 ? "unavailable" : "error", status, heading: data.title }, data);
   } catch (renderErr) {
-    c.var.services.logger.error("storefront error page failed", { error: String(renderErr) });
+    c.get("services").logger.error("storefront error page failed", { error: String(renderErr) });
     return c.html(serverErrorPage(), 500);
   }
 }

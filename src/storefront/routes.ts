@@ -21,7 +21,7 @@ const storefronts = new WeakMap<AppServices, Storefront>();
  * tenant middleware to answer with instead of the plain page (falls back to it on any problem).
  */
 export async function suspendedSitePage(c: Context<AppEnv>): Promise<Response> {
-  const sf = storefronts.get(c.var.services);
+  const sf = storefronts.get(c.get("services"));
   if (!sf) throw new Error("the storefront is not mounted");
   const req = await pageRequest(c, sf);
   const data: ErrorData = { status: 503, title: req.t("error.suspended_title"), message: req.t("error.suspended_text") };

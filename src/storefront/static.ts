@@ -30,7 +30,7 @@ export function staticRoutes(sf: Storefront) {
   });
 
   app.get("/favicon.ico", (c) => {
-    const tenant = c.var.tenant;
+    const tenant = c.get("tenant");
     const file = tenant.kind === "site" ? siteFaviconFile(uploadsDir(), tenant.site.uuid) : null;
     if (file) return c.body(new Uint8Array(readFileSync(file)), 200, { "content-type": "image/png", "cache-control": "public, max-age=86400" });
     const fallback = defaultFavicon();
@@ -40,7 +40,7 @@ export function staticRoutes(sf: Storefront) {
 
   // Logos and favicons a reseller uploaded: served only on that site's own host, raster images only.
   app.get("/uploads/sites/:uuid/:file", (c) => {
-    const tenant = c.var.tenant;
+    const tenant = c.get("tenant");
     const uuid = c.req.param("uuid");
     const name = c.req.param("file");
     if (tenant.kind !== "site" || tenant.site.uuid !== uuid || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(png|jpe?g|webp)$/.test(name)) throw new NotFound("File not found");
@@ -50,8 +50,8 @@ export function staticRoutes(sf: Storefront) {
   });
 
   app.get("/robots.txt", (c) => {
-    const base = tenantBaseUrl(sf.services.config, c.var.tenant);
-    const lines = ["User-agent: *", "Allow: /", ...PRIVATE_PATHS.map((p) => `Disallow: ${p}`), ...(c.var.tenant.kind === "platform" ? ["Disallow: /api/"] : []), "", `Sitemap: ${base}/sitemap.xml`, ""];
+    const base = tenantBaseUrl(sf.services.config, c.get("tenant"));
+    const lines = ["User-agent: *", "Allow: /", ...PRIVATE_PATHS.map((p) => `Disallow: ${p}`), ...(c.get("tenant").kind === "platform" ? ["Disallow: /api/"] : []), "", `Sitemap: ${base}/sitemap.xml`, ""];
     return c.text(lines.join("\n"), 200, { "cache-control": "public, max-age=3600" });
   });
 

@@ -64,7 +64,7 @@ export function whiteLabelRoutes() {
   app.post("/purchase", async (c) => {
     const ctx = ctxOf(c);
     const input = await validBody(c, purchaseSchema);
-    return idempotent(c, ctx, `u:${c.var.user!.id}`, input, async () => {
+    return idempotent(c, ctx, `u:${c.get("user")!.id}`, input, async () => {
       const site = await purchaseSite(ctx, input);
       return { status: 201, body: { data: await siteDetails(ctx, site) } };
     });
@@ -111,7 +111,7 @@ export function whiteLabelRoutes() {
   app.post("/sites/:uuid/renew", async (c) => {
     const ctx = ctxOf(c);
     const site = await ownedSite(ctx, c.req.param("uuid"));
-    return idempotent(c, ctx, `u:${c.var.user!.id}`, { renew: site.uuid }, async () => ({ status: 200, body: { data: await siteDetails(ctx, await renewNow(ctx, site)) } }));
+    return idempotent(c, ctx, `u:${c.get("user")!.id}`, { renew: site.uuid }, async () => ({ status: 200, body: { data: await siteDetails(ctx, await renewNow(ctx, site)) } }));
   });
 
   return app;

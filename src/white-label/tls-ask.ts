@@ -16,7 +16,7 @@ const loopback = addressList(["127.0.0.0/8", "::1"]);
  * 127.0.0.1, which is not a platform host in production), from one indexed lookup, no DNS.
  */
 export async function answerTlsAsk(c: Context<AppEnv>): Promise<Response> {
-  if (!loopback.has(c.var.clientIp)) return c.text("forbidden", 403);
+  if (!loopback.has(c.get("clientIp"))) return c.text("forbidden", 403);
   const q = tlsAskQuery.safeParse(c.req.query());
   if (!q.success || !q.data.domain) return c.text("unknown domain", 404);
   return (await tlsCertificateAllowed({ ...ctxOf(c), tenant: PLATFORM }, q.data.domain)) ? c.text("ok", 200) : c.text("unknown domain", 404);

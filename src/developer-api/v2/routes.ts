@@ -35,16 +35,16 @@ export function providerApiHandler(stores: StoreFactory) {
       throw err;
     }
     const ctx = ctxOf(c);
-    if (await guard.blocked(c.var.clientIp)) return c.json({ error: "Too many invalid API keys from this address; try again in a minute" }, 429);
+    if (await guard.blocked(c.get("clientIp"))) return c.json({ error: "Too many invalid API keys from this address; try again in a minute" }, 429);
     const key = await findApiKey(ctx, fields.key?.trim());
     if (!key) {
-      await guard.failed(c.var.clientIp);
+      await guard.failed(c.get("clientIp"));
       return c.json({ error: "Invalid API key" });
     }
 
     let logged = 200;
     try {
-      const user = await admitApiKey(ctx, key, c.var.clientIp);
+      const user = await admitApiKey(ctx, key, c.get("clientIp"));
       c.set("apiKey", key);
       c.set("user", user);
       let answer: unknown;
@@ -60,7 +60,7 @@ export function providerApiHandler(stores: StoreFactory) {
       throw err;
     } finally {
       const action = isKnownAction(fields.action) ? fields.action : "unknown";
-      await logApiCall(ctx, { keyId: key.id, method: c.req.method, path: `/api/v2?action=${action}`, status: logged, ip: c.var.clientIp, durationMs: performance.now() - started });
+      await logApiCall(ctx, { keyId: key.id, method: c.req.method, path: `/api/v2?action=${action}`, status: logged, ip: c.get("clientIp"), durationMs: performance.now() - started });
     }
   };
 }
