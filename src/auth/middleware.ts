@@ -11,7 +11,7 @@ export function sessionCookieName(c: Context<AppEnv>): string {
 }
 
 export function isHttps(c: Context<AppEnv>): boolean {
-  return new URL(c.req.url).protocol === "https:";
+  return c.get("secure") ?? new URL(c.req.url).protocol === "https:";
 }
 
 /** Reads the Bearer token (JSON API) or the session cookie (pages) and sets user/session when valid. */

@@ -65,6 +65,9 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     const peer = peerAddress(c);
     const viaProxy = trusted.has(peer);
     c.set("clientIp", (viaProxy && forwardedFor(c.req.header("x-forwarded-for"))) || peer);
+    // Behind a TLS-terminating proxy the request URL says http: the proxy's X-Forwarded-Proto decides.
+    const proto = viaProxy ? c.req.header("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() : undefined;
+    c.set("secure", proto ? proto === "https" : new URL(c.req.url).protocol === "https:");
     // Load balancers probe any host: answered before tenant resolution, with a database round trip.
     if (c.req.path === "/healthz") {
       await sql`select 1`.execute(services.db);

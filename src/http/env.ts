@@ -14,6 +14,8 @@ export type AppEnv = {
     services: AppServices;
     tenant: Tenant;
     clientIp: string;
+    /** The client reached us over HTTPS (directly, or through a trusted proxy). */
+    secure: boolean;
     user: User | null;
     session: Session | null;
     apiKey: ApiKey | null;

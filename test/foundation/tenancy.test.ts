@@ -101,3 +101,25 @@ describeEachDialect("health check", (dialect) => {
     }
   });
 });
+
+describeEachDialect("HTTPS behind a trusted TLS proxy", (dialect) => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await makePlatform(dialect, { TRUSTED_PROXIES: "10.0.0.0/8" });
+  });
+  afterAll(() => p.close());
+
+  async function sessionCookie(ip: string, proto: string) {
+    const page = await p.request("/register", { ip, headers: { "x-forwarded-proto": proto } });
+    return page.headers.get("set-cookie") ?? "";
+  }
+
+  it("cookies get the __Host- prefix and Secure when the proxy says https, and not when a stranger says so", async () => {
+    const viaProxy = await sessionCookie("10.0.0.5", "https");
+    expect(viaProxy).toMatch(/__Host-izy_csrf=[^;]+;.*Secure/i);
+    expect(viaProxy).not.toMatch(/Domain=/i);
+    const spoofed = await sessionCookie("203.0.113.10", "https");
+    expect(spoofed).toMatch(/(^|, )izy_csrf=/);
+    expect(spoofed).not.toMatch(/Secure/i);
+  });
+});
