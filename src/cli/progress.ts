@@ -12,8 +12,9 @@ export function terminalProgress(out: NodeJS.WriteStream = process.stdout): Prog
       const width = 30;
       const filled = Math.round((pct / 100) * width);
       out.write(`\r${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} ${pct}%${final ? "\n" : ""}`);
-    } else if (final || pct >= lastLine + 25) {
-      lastLine = pct - (pct % 25);
+    } else if ((final && lastLine < 100) || pct >= lastLine + 25) {
+      // Pipes and CI logs get a line per quarter, and the 100% line once.
+      lastLine = final ? 100 : pct - (pct % 25);
       out.write(`${label}: ${done}/${total} (${pct}%)\n`);
     }
   };
