@@ -61,7 +61,8 @@ export async function listSettings(ctx: Ctx) {
 
 /** Validates a setting by its declared type before storing it; unknown keys are refused. */
 export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
-  const d = (SETTING_DEFAULTS as Record<string, SettingDef>)[key];
+  // Own keys only: "__proto__" or "constructor" must not pass for a setting through the prototype.
+  const d = Object.hasOwn(SETTING_DEFAULTS, key) ? (SETTING_DEFAULTS as Record<string, SettingDef>)[key] : undefined;
   if (!d) throw new NotFound(`Unknown setting ${key}`);
   if (ctx.user?.role !== "admin") throw new Forbidden();
   const text = typeof raw === "number" || typeof raw === "boolean" ? String(raw) : typeof raw === "string" ? raw.trim() : null;
@@ -80,7 +81,8 @@ export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
     case "money": {
       const m = parseMoney(text);
       if (m === null || m < 0) throw bad("Must be a positive amount with at most 6 decimals");
-      value = String(m / 1_000_000);
+      // Exact decimal text: a float division would round amounts past 15 significant digits.
+      value = formatMoney(m, 0);
       break;
     }
     default:

@@ -1,28 +1,19 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import type { AppEvents } from "../context.ts";
-import { StorefrontCache } from "../storefront/cache.ts";
-import { NotFound } from "../http/errors.ts";
+import { VersionedCache } from "../lib/versioned-cache.ts";
+import { idParam } from "../http/params.ts";
 import { pageEnvelope } from "../http/pagination.ts";
 import { validBody, validQuery } from "../http/validate.ts";
 import { adminServicesQuery, categoryUpdate, publicServicesQuery, serviceUpdate, syncRequest } from "./schema.ts";
 import { listAdminCategories, listAdminServices, listPublicServices, syncNow, updateAdminCategory, updateAdminService } from "./service.ts";
 import { adminCategoryView, adminServiceView, publicCatalogueEnvelope } from "./view.ts";
 
-const numericId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-
-function idOf(raw: string, what: string): number {
-  const r = numericId.safeParse(raw);
-  if (!r.success) throw new NotFound(`${what} not found`);
-  return r.data;
-}
-
-const responseCaches = new WeakMap<AppEvents, StorefrontCache>();
-function responseCacheOf(events: AppEvents): StorefrontCache {
+const responseCaches = new WeakMap<AppEvents, VersionedCache>();
+function responseCacheOf(events: AppEvents): VersionedCache {
   let cache = responseCaches.get(events);
-  if (!cache) responseCaches.set(events, (cache = new StorefrontCache(events, { ttlMs: 15_000, max: 500 })));
+  if (!cache) responseCaches.set(events, (cache = new VersionedCache(events, { ttlMs: 15_000, max: 500 })));
   return cache;
 }
 
@@ -50,7 +41,7 @@ export function adminCatalogRoutes() {
   app.get("/categories", async (c) => c.json({ data: (await listAdminCategories(ctxOf(c))).map(adminCategoryView) }));
 
   app.put("/categories/:id", async (c) => {
-    const id = idOf(c.req.param("id"), "Category");
+    const id = idParam(c.req.param("id"), "Category");
     return c.json({ data: adminCategoryView(await updateAdminCategory(ctxOf(c), id, await validBody(c, categoryUpdate))) });
   });
 
@@ -60,7 +51,7 @@ export function adminCatalogRoutes() {
   });
 
   app.put("/:id{[0-9]+}", async (c) => {
-    const id = idOf(c.req.param("id"), "Service");
+    const id = idParam(c.req.param("id"), "Service");
     return c.json({ data: adminServiceView(await updateAdminService(ctxOf(c), id, await validBody(c, serviceUpdate))) });
   });
 

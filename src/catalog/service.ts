@@ -1,11 +1,12 @@
 import { sql } from "kysely";
+import { likeContaining } from "../lib/sql-like.ts";
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { Conflict, NotFound, Validation } from "../http/errors.ts";
 import { withJobLock } from "../jobs/locks.ts";
 import { summaryLine, syncServices, syncServicesJob, type SyncSummary } from "./sync.ts";
-import { offsetOf, type Page } from "../http/pagination.ts";
+import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
 import { dbNow } from "../lib/time.ts";
 import { getSetting } from "../settings/service.ts";
 import { listPricedServices, type PricedService } from "./prices.ts";
@@ -66,15 +67,15 @@ export async function listAdminServices(ctx: Ctx, q: AdminServicesQuery): Promis
   if (q.is_active !== undefined) base = base.where("services.is_active", "=", q.is_active ? 1 : 0);
   if (q.removed !== undefined) base = base.where("services.provider_removed_at", q.removed ? "is not" : "is", null);
   if (q.search) {
-    const like = `%${q.search.replace(/[%_\\]/g, (m) => "\\" + m)}%`;
-    base = base.where((eb) => eb.or([eb("services.name", "like", like), eb("services.provider_service_id", "=", q.search!)]));
+    const nameContains = likeContaining(q.search);
+    base = base.where((eb) => eb.or([nameContains("services.name"), eb("services.provider_service_id", "=", q.search!)]));
   }
   const [total, rows, margin] = await Promise.all([
     base.select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow(),
     base.select(ADMIN_SERVICE_COLUMNS).orderBy("categories.sort_order").orderBy("services.category_id").orderBy("services.sort_order").orderBy("services.id").limit(q.per_page).offset(offsetOf(q)).execute(),
     platformMarginBp(ctx),
   ]);
-  return { rows: rows.map((r) => ({ ...r, platform_margin_bp: margin })), total: Number(total.n), page: q.page, per_page: q.per_page };
+  return pageOf(rows.map((r) => ({ ...r, platform_margin_bp: margin })), total.n, q);
 }
 
 /** An admin edits a service; a new margin re-prices it. Bounds stay inside the provider's. */

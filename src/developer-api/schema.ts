@@ -2,6 +2,7 @@ import { z } from "zod";
 import { pageQuery } from "../http/pagination.ts";
 import { addressList } from "../lib/ip.ts";
 import { PERMISSIONS } from "./keys.ts";
+import { wholeNumber } from "../http/validate.ts";
 
 export const MAX_WHITELIST = 50;
 
@@ -12,7 +13,9 @@ const isoInstant = z
   .regex(/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/, "Must be an ISO-8601 date or date-time (with Z or an offset)")
   .transform((s, ctx) => {
     const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s.replace(" ", "T"));
-    if (Number.isNaN(d.getTime())) {
+    // Date rolls 2099-02-30 over to March 2: the calendar day must exist as written.
+    const day = new Date(`${s.slice(0, 10)}T00:00:00Z`);
+    if (Number.isNaN(d.getTime()) || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== s.slice(0, 10)) {
       ctx.addIssue({ code: "custom", message: "Not a real date" });
       return z.NEVER;
     }
@@ -25,12 +28,7 @@ export const createKeyBody = z.object({
     .array(z.enum(PERMISSIONS, { error: `One of: ${PERMISSIONS.join(", ")}` }), { error: `A list of permissions among: ${PERMISSIONS.join(", ")}` })
     .min(1, "Choose at least one permission")
     .transform((list) => [...new Set(list)]),
-  rate_limit_per_minute: z.coerce
-    .number({ error: "Must be a whole number" })
-    .int("Must be a whole number")
-    .min(1, "At least 1")
-    .max(600, "At most 600")
-    .default(60),
+  rate_limit_per_minute: wholeNumber("A whole number from 1 to 600", { min: 1, max: 600 }).default(60),
   ip_whitelist: z
     .array(z.string({ error: "Must be an IP address or a CIDR range" }).trim().max(49, "Not an IP address or CIDR range"), { error: "A list of IP addresses or CIDR ranges" })
     .max(MAX_WHITELIST, `At most ${MAX_WHITELIST} entries`)

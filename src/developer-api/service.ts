@@ -4,17 +4,16 @@ import { requireUser } from "../context.ts";
 import type { ApiLogsTable } from "../db/schema.ts";
 import type { ApiKey } from "../http/env.ts";
 import { Conflict, NotFound, fieldError } from "../http/errors.ts";
-import { offsetOf, type Page, type PageInput } from "../http/pagination.ts";
+import { offsetOf, pageOf, type Page, type PageInput } from "../http/pagination.ts";
 import { dbNow, toDbTime } from "../lib/time.ts";
 import { createApiKey } from "./keys.ts";
 import type { CreateKeyInput } from "./schema.ts";
+import { UUID } from "../lib/uuid.ts";
 
 export type ApiLog = Selectable<ApiLogsTable>;
 
 /** Keys a user may hold at once (revoked ones do not count). */
 export const MAX_ACTIVE_KEYS = 25;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Creates a key for the caller; the raw key is returned here and never again. */
 export async function createKey(ctx: Ctx, input: CreateKeyInput): Promise<{ key: ApiKey; raw: string }> {
@@ -44,7 +43,7 @@ export async function listKeys(ctx: Ctx, q: PageInput): Promise<Page<ApiKey>> {
   const base = ctx.db.selectFrom("api_keys").where("user_id", "=", user.id).where("site_id", "=", ctx.tenant.siteId);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const rows = await base.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
-  return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
+  return pageOf(rows, count.n, q);
 }
 
 /** One of the caller's keys by its public id; anybody else's (or another tenant's) is not found. */
@@ -77,5 +76,5 @@ export async function listKeyLogs(ctx: Ctx, publicId: string, q: PageInput): Pro
   const base = ctx.db.selectFrom("api_logs").where("api_key_id", "=", key.id);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const rows = await base.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
-  return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
+  return pageOf(rows, count.n, q);
 }

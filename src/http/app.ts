@@ -24,8 +24,16 @@ function wantsJson(c: Context<AppEnv>): boolean {
   return c.req.path.startsWith("/api/") || c.req.path === "/api" || (c.req.header("accept") ?? "").includes("application/json");
 }
 
+/** The standard provider protocol answers every refusal as `{"error": "..."}` (HTTP 200, as panels expect), never the envelope. */
+function isProviderApi(c: Context<AppEnv>): boolean {
+  return c.req.path === "/api/v2" || c.req.path === "/api/v2/";
+}
+
 export function errorResponse(c: Context<AppEnv>, err: unknown): Response | Promise<Response> {
   const requestId = c.get("requestId");
+  if (isProviderApi(c) && (err instanceof AppError || err instanceof HTTPException) && err.status !== 429 && err.status < 500) {
+    return c.json({ error: err.status === 413 ? "The request body is too large" : err instanceof AppError ? err.message : "Incorrect request" });
+  }
   if (err instanceof AppError) {
     if (!wantsJson(c) && err.status === 404) return c.html(notFoundPage(), 404);
     return c.json(envelopeOf(err, requestId), err.status);
@@ -37,6 +45,7 @@ export function errorResponse(c: Context<AppEnv>, err: unknown): Response | Prom
     return c.json({ error: { code, message, request_id: requestId } }, status);
   }
   c.get("services")?.logger.error("unhandled error", { requestId, path: c.req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  if (isProviderApi(c)) return c.json({ error: "Internal server error" }, 500);
   if (!wantsJson(c)) return c.html(serverErrorPage(), 500);
   return c.json({ error: { code: "internal_error", message: "Internal server error", request_id: requestId } }, 500);
 }
@@ -80,7 +89,9 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     if (tenant.kind === "unknown") return c.html(unknownHostPage(), 404);
     c.set("tenant", tenant);
     // A suspended or disabled site answers 503 in its own theme and branding.
-    if (tenant.kind === "site" && (tenant.site.status === "suspended" || tenant.site.status === "disabled")) return suspendedSitePage(c);
+    if (tenant.kind === "site" && (tenant.site.status === "suspended" || tenant.site.status === "disabled")) {
+      return isProviderApi(c) ? c.json({ error: "This panel is temporarily unavailable" }, 503) : suspendedSitePage(c);
+    }
     c.header("x-request-id", c.get("requestId"));
     await next();
   });
@@ -90,7 +101,7 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     const upload = c.req.method !== "GET" && /\/(branding|logo)$/.test(c.req.path);
     return bodyLimit({
       maxSize: upload ? UPLOAD_LIMIT : JSON_LIMIT,
-      onError: (c) => c.json({ error: { code: "payload_too_large", message: "The request body is too large", request_id: c.get("requestId") } }, 413),
+      onError: (c) => (isProviderApi(c) ? c.json({ error: "The request body is too large" }) : c.json({ error: { code: "payload_too_large", message: "The request body is too large", request_id: c.get("requestId") } }, 413)),
     })(c, next);
   });
 

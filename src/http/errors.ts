@@ -68,6 +68,8 @@ export function fieldError(field: string, message: string): Validation {
 export function envelopeOf(err: AppError, requestId?: string) {
   const error: Record<string, unknown> = { code: err.code, message: err.message };
   if (err.details !== undefined) error.details = err.details;
+  // Every 422 carries field details; a refusal about the request as a whole is filed under "_".
+  else if (err.status === 422) error.details = { _: [err.message] };
   if (requestId) error.request_id = requestId;
   return { error };
 }

@@ -18,6 +18,11 @@ export interface Page<T> {
   per_page: number;
 }
 
+/** One page of `rows` out of `total` (a count query's value: a string on MySQL). */
+export function pageOf<T>(rows: T[], total: number | string | bigint, p: PageInput): Page<T> {
+  return { rows, total: Number(total), page: p.page, per_page: p.per_page };
+}
+
 export function offsetOf(p: PageInput): number {
   return (p.page - 1) * p.per_page;
 }

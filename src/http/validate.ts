@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { z } from "zod";
+import { z } from "zod";
 import { BadRequest, Validation, type FieldErrors } from "./errors.ts";
 
 /** zod issues → { field: [messages] }; "_" for the body as a whole. */
@@ -48,3 +48,18 @@ export async function validBody<S extends z.ZodType>(c: Context, schema: S): Pro
 export function validQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
   return parseInput(schema, c.req.query());
 }
+
+/**
+ * A whole number sent as a JSON integer or as a string of digits (a form or a query string). Unlike
+ * z.coerce.number(), never reads true as 1, [7] as 7, "" as 0, "1e3" as 1000 or "0x10" as 16.
+ */
+export function wholeNumber(message = "Must be a whole number", range: { min?: number; max?: number } = {}) {
+  const min = range.min ?? -Number.MAX_SAFE_INTEGER;
+  const max = range.max ?? Number.MAX_SAFE_INTEGER;
+  return z
+    .union([z.number(), z.string().trim().regex(/^-?\d{1,16}$/).transform(Number)], { error: message })
+    .pipe(z.number().refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, message));
+}
+
+/** A positive whole id (of a service, a method, a plan…): a JSON integer or digits, nothing coerced. */
+export const positiveId = (message = "Must be a positive id") => wholeNumber(message, { min: 1 });

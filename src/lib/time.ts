@@ -22,6 +22,16 @@ export function dbNow(clock: Clock = systemClock, offsetMs = 0): string {
   return toDbTime(new Date(clock.now().getTime() + offsetMs));
 }
 
+/** UTC midnight of `now`'s day, in the stored timestamp format. */
+export function startOfUtcDay(now: Date): string {
+  return toDbTime(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())));
+}
+
+/** UTC midnight on the 1st of `now`'s month, in the stored timestamp format. */
+export function startOfUtcMonth(now: Date): string {
+  return toDbTime(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)));
+}
+
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;

@@ -1,7 +1,7 @@
 import type { Ctx } from "../context.ts";
 import type { JobDef, Progress } from "../jobs/scheduler.ts";
 import { DAY, dbNow } from "../lib/time.ts";
-import { purgeExpiredKeys } from "../idempotency/idempotency.ts";
+import { purgeExpiredKeys } from "../idempotency/keys.ts";
 
 /** API and provider call logs are kept this long. */
 export const LOG_RETENTION_DAYS = 90;

@@ -22,6 +22,8 @@ export function parseMoney(text: string | number): Micro | null {
 function numberToDecimal(n: number): string {
   // Up to 6 decimals, no exponent: JSON clients often send plain numbers.
   const s = n.toFixed(6).replace(/\.?0+$/, "");
+  // Float noise (0.1 + 0.2) rounds away; a seventh decimal (12.3456789) is refused like its text, not rounded.
+  if (Math.abs(Number(s) - n) > 4 * Number.EPSILON * Math.max(1, Math.abs(n))) return "";
   return s === "-0" ? "0" : s;
 }
 

@@ -6,6 +6,4 @@ export const notificationsQuery = z.object({
   unread: z.enum(["0", "1", "true", "false"], { error: "Use unread=1 to list unread notifications only" }).optional().transform((v) => v === "1" || v === "true"),
 });
 
-export const notificationId = z.coerce.number({ error: "Not found" }).int().positive();
-
 export type NotificationsQuery = z.infer<typeof notificationsQuery>;

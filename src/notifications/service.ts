@@ -1,7 +1,7 @@
 import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";
 import { NotFound } from "../http/errors.ts";
-import { offsetOf, type Page } from "../http/pagination.ts";
+import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
 import { dbNow } from "../lib/time.ts";
 import type { NotificationsQuery } from "./schema.ts";
 import type { Notification } from "./view.ts";
@@ -14,7 +14,7 @@ export async function listNotifications(ctx: Ctx, q: NotificationsQuery): Promis
   if (q.unread) base = base.where("read_at", "is", null);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const rows = await base.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
-  return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
+  return pageOf(rows, count.n, q);
 }
 
 export async function unreadCount(ctx: Ctx): Promise<number> {

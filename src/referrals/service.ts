@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";
-import { offsetOf, type Page } from "../http/pagination.ts";
-import { toDbTime } from "../lib/time.ts";
+import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
+import { startOfUtcMonth } from "../lib/time.ts";
 import type { Micro } from "../money/money.ts";
 import { getIntSetting, getSetting } from "../settings/service.ts";
 import type { CommissionsQuery, ReferralsQuery } from "./schema.ts";
@@ -25,10 +25,6 @@ export interface ReferralStats {
   totalEarned: Micro;
   thisMonthEarned: Micro;
   reversed: Micro;
-}
-
-function startOfMonth(now: Date): string {
-  return toDbTime(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)));
 }
 
 /** The caller's referral network per level and what its commissions earned, net of clawbacks. */
@@ -55,7 +51,7 @@ export async function referralStats(ctx: Ctx): Promise<ReferralStats> {
     .selectFrom("referral_commissions")
     .select(kept.as("kept"))
     .where("referrer_id", "=", user.id)
-    .where("created_at", ">=", startOfMonth(ctx.clock.now()))
+    .where("created_at", ">=", startOfUtcMonth(ctx.clock.now()))
     .executeTakeFirst();
 
   const levels: LevelStats[] = [];
@@ -102,7 +98,7 @@ export async function listReferrals(ctx: Ctx, q: ReferralsQuery): Promise<Page<R
     .limit(q.per_page)
     .offset(offsetOf(q))
     .execute();
-  return { rows: rows.map((r) => ({ ...r, level: Number(r.level) })), total: Number(count.n), page: q.page, per_page: q.per_page };
+  return pageOf(rows.map((r) => ({ ...r, level: Number(r.level) })), count.n, q);
 }
 
 export interface Commission {
@@ -134,7 +130,7 @@ export async function listCommissions(ctx: Ctx, q: CommissionsQuery): Promise<Pa
     .limit(q.per_page)
     .offset(offsetOf(q))
     .execute();
-  return { rows: rows.map((r) => ({ ...r, level: Number(r.level), amount: Number(r.amount), reversed_amount: Number(r.reversed_amount) })), total: Number(count.n), page: q.page, per_page: q.per_page };
+  return pageOf(rows.map((r) => ({ ...r, level: Number(r.level), amount: Number(r.amount), reversed_amount: Number(r.reversed_amount) })), count.n, q);
 }
 
 /** The caller's code and the registration link to share (built from APP_URL, never the request's Host). */

@@ -1,7 +1,7 @@
-import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
 import type { User } from "../db/schema.ts";
-import { offsetOf, type Page } from "../http/pagination.ts";
+import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
+import { likeContaining } from "../lib/sql-like.ts";
 import type { CustomersQuery } from "./schema.ts";
 
 export type CustomerRow = User & { orders_count: number };
@@ -14,9 +14,7 @@ export async function listCustomers(ctx: Ctx, q: CustomersQuery): Promise<Page<C
   let base = ctx.db.selectFrom("users").where("users.site_id", "=", ctx.tenant.siteId).where("users.deleted_at", "is", null);
   if (q.banned !== undefined) base = base.where("users.is_banned", "=", q.banned ? 1 : 0);
   if (q.search) {
-    // "!" escapes LIKE wildcards the same way in both dialects (SQLite has no default escape character).
-    const like = `%${q.search.replace(/[!%_]/g, (ch) => "!" + ch)}%`;
-    const matches = (col: "users.username" | "users.email") => sql<boolean>`${sql.ref(col)} like ${like} escape '!'`;
+    const matches = likeContaining(q.search);
     base = base.where((eb) => eb.or([matches("users.username"), matches("users.email")]));
   }
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
@@ -35,5 +33,5 @@ export async function listCustomers(ctx: Ctx, q: CustomersQuery): Promise<Page<C
     .limit(q.per_page)
     .offset(offsetOf(q))
     .execute();
-  return { rows: rows.map((r) => ({ ...r, orders_count: Number(r.orders_count ?? 0) })), total: Number(count.n), page: q.page, per_page: q.per_page };
+  return pageOf(rows.map((r) => ({ ...r, orders_count: Number(r.orders_count ?? 0) })), count.n, q);
 }

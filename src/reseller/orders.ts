@@ -1,10 +1,9 @@
 import type { Ctx } from "../context.ts";
 import type { Order } from "../db/schema.ts";
 import { NotFound } from "../http/errors.ts";
-import { offsetOf, type Page } from "../http/pagination.ts";
+import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
 import type { SiteOrdersQuery } from "./schema.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from "../lib/uuid.ts";
 
 /** A customer order of the site with its link to the platform order that fulfils it. */
 export type SiteOrderRow = Order & {
@@ -41,7 +40,7 @@ export async function listSiteOrders(ctx: Ctx, q: SiteOrdersQuery & { user_id?: 
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const ids = (await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute()).map((r) => r.id);
   const rows = ids.length ? await siteOrders(ctx).where("orders.id", "in", ids).orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").execute() : [];
-  return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
+  return pageOf(rows, count.n, q);
 }
 
 /** One customer order of the site by uuid; any other order (the platform's, another site's) is a 404. */

@@ -19,8 +19,7 @@ import { ownedSite } from "../white-label/sites.ts";
 import { brandingErrors, depositErrors, domainErrors, marginErrors, purchaseErrors, type Errors } from "./page-errors.ts";
 import { purchaseData, sitePageData, sitesData, type Fmt } from "./pages-view.ts";
 import { pathId, siteTenantCtx } from "./scope.ts";
-
-const UUID = "[0-9a-fA-F-]{36}";
+import { UUID_SEGMENT } from "../lib/uuid.ts";
 
 /** The platform's own pages: a site host has none of them (its theme's 404). */
 const platformOnly = createMiddleware<AppEnv>(async (c, next) => {
@@ -104,11 +103,11 @@ export function whiteLabelPages(sf: Storefront) {
   const sitePage = (c: Context<AppEnv>, site: Site, state: Partial<FormState>, status = 200) =>
     page(c, "white-label-site", async (_req, f) => ({ data: await sitePageData(ctxOf(c), site, f, state, c.req.query("done")), heading: site.name }), status);
 
-  app.get(`/white-label/sites/:uuid{${UUID}}`, async (c) => sitePage(c, await ownedSite(ctxOf(c), c.req.param("uuid")), {}));
+  app.get(`/white-label/sites/:uuid{${UUID_SEGMENT}}`, async (c) => sitePage(c, await ownedSite(ctxOf(c), c.req.param("uuid")), {}));
 
   /** A site form: the caller's own site (404 otherwise), CSRF, the verb, then back to the page with a notice or the errors. */
   const siteForm = (path: string, run: (ctx: ReturnType<typeof ctxOf>, site: Site, form: Awaited<ReturnType<typeof postedForm>>, c: Context<AppEnv>) => Promise<string>, errors: Errors) =>
-    app.post(`/white-label/sites/:uuid{${UUID}}${path}`, requireCsrf, async (c) => {
+    app.post(`/white-label/sites/:uuid{${UUID_SEGMENT}}${path}`, requireCsrf, async (c) => {
       const ctx = ctxOf(c);
       const site = await ownedSite(ctx, c.req.param("uuid"));
       const form = await postedForm(c);

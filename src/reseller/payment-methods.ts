@@ -1,11 +1,12 @@
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { NotFound, Validation, type FieldErrors } from "../http/errors.ts";
+import { Validation, type FieldErrors } from "../http/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { parseMoney } from "../money/money.ts";
 import { PAYMENT_METHOD_SEED } from "../seed/seeders.ts";
 import { writeAudit } from "../audit/audit.ts";
+import { tenantPaymentMethod } from "../wallet/service.ts";
 import type { PaymentMethod } from "../wallet/view.ts";
 import type { PaymentMethodCreate, PaymentMethodUpdate } from "./schema.ts";
 import { methodAudit } from "./view.ts";
@@ -27,17 +28,6 @@ export async function seedSitePaymentMethods(ctx: Ctx, siteId: number): Promise<
   }));
   if (rows.length) await ctx.db.insertInto("payment_methods").values(rows).execute();
   return rows.length;
-}
-
-/** Every deposit method of the ctx's site, active or not. */
-export async function listSiteMethods(ctx: Ctx): Promise<PaymentMethod[]> {
-  return ctx.db.selectFrom("payment_methods").selectAll().where("site_id", "=", ctx.tenant.siteId).orderBy("sort_order").orderBy("id").execute();
-}
-
-async function siteMethod(ctx: Ctx, id: number): Promise<PaymentMethod> {
-  const m = await ctx.db.selectFrom("payment_methods").selectAll().where("id", "=", id).where("site_id", "=", ctx.tenant.siteId).executeTakeFirst();
-  if (!m) throw new NotFound("Payment method not found");
-  return m;
 }
 
 type MethodState = Pick<PaymentMethod, "type" | "account_number" | "instructions_fr" | "instructions_en" | "min_amount" | "max_amount" | "is_active">;
@@ -80,7 +70,7 @@ export async function createSiteMethod(ctx: Ctx, input: PaymentMethodCreate): Pr
     } catch (err) {
       codeTaken(err);
     }
-    const after = await siteMethod(tx, id);
+    const after = await tenantPaymentMethod(tx, id);
     await writeAudit(tx, { action: "site.payment_method.create", targetType: "payment_method", targetId: id, data: methodAudit(after) });
     return after;
   });
@@ -88,7 +78,7 @@ export async function createSiteMethod(ctx: Ctx, input: PaymentMethodCreate): Pr
 
 export async function updateSiteMethod(ctx: Ctx, id: number, input: PaymentMethodUpdate): Promise<PaymentMethod> {
   return withTransaction(ctx, async (tx) => {
-    const before = await siteMethod(tx, id);
+    const before = await tenantPaymentMethod(tx, id);
     const changes = {
       code: input.code, name: input.name, type: input.type, instructions_fr: input.instructions_fr, instructions_en: input.instructions_en,
       account_name: input.account_name, account_number: input.account_number, min_amount: input.min_amount, max_amount: input.max_amount,
@@ -102,7 +92,7 @@ export async function updateSiteMethod(ctx: Ctx, id: number, input: PaymentMetho
     } catch (err) {
       codeTaken(err);
     }
-    const after = await siteMethod(tx, id);
+    const after = await tenantPaymentMethod(tx, id);
     await writeAudit(tx, { action: "site.payment_method.update", targetType: "payment_method", targetId: id, data: { before: methodAudit(before), after: methodAudit(after) } });
     return after;
   });
@@ -114,7 +104,7 @@ export async function updateSiteMethod(ctx: Ctx, id: number, input: PaymentMetho
  */
 export async function removeSiteMethod(ctx: Ctx, id: number): Promise<{ id: number; deleted: boolean; deactivated: boolean }> {
   return withTransaction(ctx, async (tx) => {
-    const method = await siteMethod(tx, id);
+    const method = await tenantPaymentMethod(tx, id);
     const used = await tx.db.selectFrom("transactions").select("id").where("payment_method_id", "=", id).executeTakeFirst();
     const now = dbNow(tx.clock);
     if (used) {

@@ -12,13 +12,14 @@ import { verifyBody } from "../admin/finance/schema.ts";
 import { listLedger } from "../admin/finance/service.ts";
 import { adminTransactionView } from "../admin/finance/view.ts";
 import { verifyDeposit } from "../wallet/deposits.ts";
+import { tenantPaymentMethods } from "../wallet/service.ts";
 import { transactionView } from "../wallet/view.ts";
 import { replyBody, staffTicketsQuery } from "../support/schema.ts";
 import { closeAsStaff, listStaffTickets, replyAsStaff, staffTicket } from "../support/staff.ts";
 import { staffTicketDetailView, staffTicketView } from "../support/view.ts";
 import { listCustomers } from "./customers.ts";
 import { listSiteOrders, siteOrder } from "./orders.ts";
-import { createSiteMethod, listSiteMethods, removeSiteMethod, updateSiteMethod } from "./payment-methods.ts";
+import { createSiteMethod, removeSiteMethod, updateSiteMethod } from "./payment-methods.ts";
 import { customersQuery, depositsQuery, paymentMethodCreate, paymentMethodUpdate, siteOrdersQuery } from "./schema.ts";
 import { pathId, resellerScope } from "./scope.ts";
 import { siteStats } from "./stats.ts";
@@ -118,7 +119,7 @@ export function resellerRoutes() {
   // ---- Payment methods of the site (payment_methods.site_id = the site) ----
   app.get("/payment-methods", async (c) => {
     const { ctx } = await scope(c);
-    return c.json({ data: (await listSiteMethods(ctx)).map(siteMethodView) });
+    return c.json({ data: (await tenantPaymentMethods(ctx)).map(siteMethodView) });
   });
 
   app.post("/payment-methods", async (c) => {

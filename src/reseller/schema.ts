@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { pageQuery } from "../http/pagination.ts";
-import { moneyInput } from "../wallet/schema.ts";
+import { nonNegativeMoney } from "../wallet/schema.ts";
 
 export const ORDER_STATUSES = ["pending", "processing", "in_progress", "completed", "partial", "canceled", "refunded", "failed"] as const;
 export const DEPOSIT_STATUSES = ["pending", "completed", "failed", "canceled"] as const;
@@ -30,7 +30,6 @@ export type SiteOrdersQuery = z.infer<typeof siteOrdersQuery>;
 
 const text = (max: number) => z.string({ error: "Must be text" }).trim().max(max, `At most ${max} characters`);
 const nullableText = (max: number) => text(max).nullish().transform((v) => (v === "" || v == null ? null : v));
-const nonNegativeMoney = (what: string) => moneyInput(what).refine((m) => m >= 0, `${what} cannot be negative`);
 
 const methodFields = {
   code: text(50).regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, "Lowercase letters, digits, - and _ (e.g. orange_money)"),

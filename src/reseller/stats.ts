@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
-import { toDbTime } from "../lib/time.ts";
+import { startOfUtcMonth } from "../lib/time.ts";
 
 export interface SiteOrderFigures {
   count: number;
@@ -40,8 +40,7 @@ async function orderFigures(ctx: Ctx, since: string | null): Promise<SiteOrderFi
 /** The site at a glance: customers, order economics, deposits waiting for the reseller, open tickets. */
 export async function siteStats(ctx: Ctx, currency: string): Promise<SiteStats> {
   const siteId = ctx.tenant.siteId;
-  const now = ctx.clock.now();
-  const month = toDbTime(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)));
+  const month = startOfUtcMonth(ctx.clock.now());
   const [customers, all, thisMonth, active, deposits, tickets] = await Promise.all([
     ctx.db
       .selectFrom("users")

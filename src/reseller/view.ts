@@ -3,6 +3,8 @@ import { toIso } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import type { PaymentMethod } from "../wallet/view.ts";
 import type { UserStats } from "../admin/users/service.ts";
+import { userStatsView } from "../admin/users/view.ts";
+import { orderFiguresView } from "../admin/finance/view.ts";
 import type { SiteOrderRow } from "./orders.ts";
 import type { SiteStats } from "./stats.ts";
 
@@ -25,16 +27,7 @@ export function customerView(u: User & { orders_count?: number | string | null }
 }
 
 export function customerDetailView(u: User, s: UserStats) {
-  return {
-    ...customerView({ ...u, orders_count: s.ordersCount }),
-    stats: {
-      orders_count: s.ordersCount,
-      total_spent: formatMoney(s.spent),
-      total_deposited: formatMoney(s.deposited),
-      deposits_count: s.depositsCount,
-      pending_deposits: formatMoney(s.pendingDeposits),
-    },
-  };
+  return { ...customerView({ ...u, orders_count: s.ordersCount }), stats: userStatsView(s) };
 }
 
 /**
@@ -95,11 +88,10 @@ export function methodAudit(m: PaymentMethod) {
 }
 
 export function siteStatsView(s: SiteStats) {
-  const fig = (f: SiteStats["orders"]["all_time"]) => ({ count: f.count, revenue: formatMoney(f.revenue), cost: formatMoney(f.cost), profit: formatMoney(f.profit) });
   return {
     currency: s.currency,
     customers: s.customers,
-    orders: { all_time: fig(s.orders.all_time), this_month: fig(s.orders.this_month), active: s.orders.active },
+    orders: { all_time: orderFiguresView(s.orders.all_time), this_month: orderFiguresView(s.orders.this_month), active: s.orders.active },
     revenue: formatMoney(s.orders.all_time.revenue),
     profit: formatMoney(s.orders.all_time.profit),
     pending_deposits: { count: s.pendingDeposits.count, amount: formatMoney(s.pendingDeposits.amount) },

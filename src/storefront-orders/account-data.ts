@@ -8,7 +8,7 @@ import { customerTicket, listTickets } from "../support/service.ts";
 import { listDepositMethods } from "../wallet/service.ts";
 import type {
   AccountData, AccountSummarySource, ApiAccessSource, DepositSource, FundsSource, OrderDetailSource, OrderSource, Paged, TicketDetailSource, TicketSource,
-} from "../storefront/view-models.ts";
+} from "../storefront/account-sources.ts";
 import { orderActionsOpen } from "./actions.ts";
 import { currentStorefrontKey } from "./api-access.ts";
 

@@ -1,10 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Ctx } from "../context.ts";
-import { isUniqueViolation } from "../db/errors.ts";
-import { AppError, Conflict, Validation, envelopeOf } from "../http/errors.ts";
-import { DAY, dbNow } from "../lib/time.ts";
-
-const KEY = /^[\x21-\x7e]{1,255}$/;
+import { AppError, envelopeOf } from "../http/errors.ts";
+import { checkKey, claimKey, keyInFlight, keyReused, recordOutcome, releaseKey } from "../idempotency/keys.ts";
 
 export interface Once<T> {
   value: T;
@@ -20,36 +17,25 @@ export interface Once<T> {
  */
 export async function once<T>(ctx: Ctx, scope: string, key: string | undefined, request: unknown, run: () => Promise<T>): Promise<Once<T>> {
   if (key === undefined || key === "") return { value: await run(), replayed: false };
-  if (!KEY.test(key)) throw new Validation({ "Idempotency-Key": ["Must be 1 to 255 visible ASCII characters"] });
+  checkKey(key);
   const hash = createHash("sha256").update(`storefront-order\n${JSON.stringify(request ?? null)}`).digest("hex");
-  const db = ctx.db;
-  try {
-    await db.insertInto("idempotency_keys").values({ scope, key, request_hash: hash, status: "in_flight", created_at: dbNow(ctx.clock), expires_at: dbNow(ctx.clock, DAY) }).execute();
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    const prior = await db.selectFrom("idempotency_keys").selectAll().where("scope", "=", scope).where("key", "=", key).executeTakeFirst();
-    if (prior && prior.expires_at < dbNow(ctx.clock)) {
-      await db.deleteFrom("idempotency_keys").where("id", "=", prior.id).where("expires_at", "<", dbNow(ctx.clock)).execute();
-      return once(ctx, scope, key, request, run);
-    }
-    if (!prior || prior.status !== "done") throw new Conflict("A request with this Idempotency-Key is in progress", "idempotency_in_flight");
-    if (prior.request_hash !== hash) {
-      throw new AppError(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request", { "Idempotency-Key": ["Already used with a different request"] });
-    }
+  const claim = await claimKey(ctx, scope, key, hash);
+  if (!claim.claimed) {
+    const prior = claim.prior;
+    if (!prior || prior.status !== "done") throw keyInFlight();
+    if (prior.request_hash !== hash) throw keyReused();
     const recorded = JSON.parse(prior.response_body ?? "null") as { value?: T; error?: { code: string; message: string; details?: unknown } };
     if (recorded.error) throw new AppError(prior.response_status as AppError["status"], recorded.error.code, recorded.error.message, recorded.error.details);
     return { value: recorded.value as T, replayed: true };
   }
 
-  const record = (status: number, body: unknown) =>
-    db.updateTable("idempotency_keys").set({ status: "done", response_status: status, response_body: JSON.stringify(body) }).where("scope", "=", scope).where("key", "=", key).execute();
   try {
     const value = await run();
-    await record(201, { value });
+    await recordOutcome(ctx, scope, key, 201, { value });
     return { value, replayed: false };
   } catch (err) {
-    if (err instanceof AppError && err.status !== 503) await record(err.status, envelopeOf(err));
-    else await db.deleteFrom("idempotency_keys").where("scope", "=", scope).where("key", "=", key).execute();
+    if (err instanceof AppError && err.status !== 503) await recordOutcome(ctx, scope, key, err.status, envelopeOf(err));
+    else await releaseKey(ctx, scope, key);
     throw err;
   }
 }

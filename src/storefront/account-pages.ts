@@ -13,11 +13,12 @@ import { serviceCard, tenantServices } from "./catalog-view.ts";
 import { requireCsrf } from "./csrf.ts";
 import { displayDate, displayMoney } from "./format.ts";
 import { pageRequest, render, type PageRequest, type Storefront } from "./respond.ts";
-import {
-  FORM_ACTIONS,
-  type FormState, type FundsData, type OrderNewData, type OrdersData, type PageId, type PaginationView, type Paged, type TicketData, type TicketNewData, type TicketsData,
+import { FORM_ACTIONS, type Paged } from "./account-sources.ts";
+import type {
+  FormState, FundsData, OrderNewData, OrdersData, PageId, PaginationView, TicketData, TicketNewData, TicketsData,
 } from "./view-models.ts";
-import { withQuery } from "./view.ts";
+import { paginationView } from "./view.ts";
+import { UUID_SEGMENT } from "../lib/uuid.ts";
 
 /**
  * Form actions of the account pages, passed by the features that own them. Each runs with the
@@ -41,8 +42,6 @@ export interface AccountActions {
 const CODE_MESSAGES = new Set(["insufficient_balance", "service_unavailable", "maintenance", "idempotency_in_flight", "idempotency_key_reused"]);
 
 const ORDER_FILTERS: OrderStatus[] = ["pending", "in_progress", "completed", "partial", "canceled"];
-const UUID = "[0-9a-fA-F-]{36}";
-
 /** Account pages need a signed-in visitor of this tenant; others are sent to the login page. */
 const signedIn = createMiddleware<AppEnv>(async (c, next) => {
   if (!c.get("user")) {
@@ -53,13 +52,7 @@ const signedIn = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 function pagination<T>(p: Paged<T>, path: string, query: URLSearchParams): PaginationView | null {
-  const pages = Math.max(1, Math.ceil(p.total / Math.max(1, p.perPage)));
-  if (pages <= 1) return null;
-  return {
-    page: p.page, pages,
-    prevHref: p.page > 1 ? withQuery(path, query, { page: p.page > 2 ? String(p.page - 1) : null }) : null,
-    nextHref: p.page < pages ? withQuery(path, query, { page: String(p.page + 1) }) : null,
-  };
+  return paginationView(p.page, Math.max(1, Math.ceil(p.total / Math.max(1, p.perPage))), path, query);
 }
 
 function pageNumber(c: Context<AppEnv>): number {
@@ -132,7 +125,7 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
     }),
   );
 
-  app.get(`/orders/:uuid{${UUID}}`, async (c) => {
+  app.get(`/orders/:uuid{${UUID_SEGMENT}}`, async (c) => {
     const order = await sf.data.order(ctxOf(c), c.req.param("uuid"));
     if (!order) throw new NotFound("Order not found");
     return page(c, "order", async (_req, f) => ({ order: orderDetail(order, f) }), { title: `#${order.uuid.slice(0, 8)}` });
@@ -172,7 +165,7 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
       messages: ticket.messages.map((m) => ({ fromStaff: m.fromStaff, author: m.author, message: m.message, createdAt: f.t("ticket.message_time", { time: displayDate(m.createdAt, f.lang) }) })),
     }), { status, title: ticket.subject });
   };
-  app.get(`/tickets/:uuid{${UUID}}`, (c) => ticketPage(c, c.req.param("uuid"), {}));
+  app.get(`/tickets/:uuid{${UUID_SEGMENT}}`, (c) => ticketPage(c, c.req.param("uuid"), {}));
 
   const apiPage = (c: Context<AppEnv>, newKey: string | null) =>
     page(c, "api-access", async (req, f) => {
@@ -211,7 +204,7 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
       ? post(c, async (ctx, form) => c.redirect(`/tickets/${(await actions.openTicket!(ctx, form)).uuid}`, 303), (values, errors) => ticketForm(c, { values, errors }, 422))
       : missing(),
   );
-  app.post(`/tickets/:uuid{${UUID}}/reply`, requireCsrf, (c) => {
+  app.post(`/tickets/:uuid{${UUID_SEGMENT}}/reply`, requireCsrf, (c) => {
     const uuid = c.req.param("uuid");
     return actions.replyTicket
       ? post(c, async (ctx, form) => (await actions.replyTicket!(ctx, uuid, form), c.redirect(`/tickets/${uuid}`, 303)), (values, errors) => ticketPage(c, uuid, { values, errors }, 422))
@@ -229,17 +222,17 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
       throw err;
     }
   };
-  app.post(`/orders/:uuid{${UUID}}/cancel`, requireCsrf, (c) => {
+  app.post(`/orders/:uuid{${UUID_SEGMENT}}/cancel`, requireCsrf, (c) => {
     const uuid = c.req.param("uuid");
     const cancel = actions.cancelOrder;
     return button(c, `/orders/${uuid}`, cancel && (async () => ((await cancel(ctxOf(c), uuid)).awaitingProvider ? "order_cancel_requested" : "order_canceled")));
   });
-  app.post(`/orders/:uuid{${UUID}}/refill`, requireCsrf, (c) => {
+  app.post(`/orders/:uuid{${UUID_SEGMENT}}/refill`, requireCsrf, (c) => {
     const uuid = c.req.param("uuid");
     const refill = actions.refillOrder;
     return button(c, `/orders/${uuid}`, refill && (async () => (await refill(ctxOf(c), uuid), "order_refill_requested")));
   });
-  app.post(`/tickets/:uuid{${UUID}}/close`, requireCsrf, (c) => {
+  app.post(`/tickets/:uuid{${UUID_SEGMENT}}/close`, requireCsrf, (c) => {
     const uuid = c.req.param("uuid");
     const close = actions.closeTicket;
     return button(c, `/tickets/${uuid}`, close && (async () => (await close(ctxOf(c), uuid), "ticket_closed")));

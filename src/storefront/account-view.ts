@@ -3,9 +3,11 @@ import { displayDate, displayMoney, displayNumber, statusBadge } from "./format.
 import type { Lang } from "./themes.ts";
 import {
   FORM_ACTIONS,
-  type AccountData, type AccountPageData, type AccountSummarySource, type ApiAccessData, type ApiAccessSource, type DepositRowView,
-  type DepositSource, type FundsSource, type OrderDetailSource, type OrderDetailView, type OrderRowView, type OrderSource,
-  type PaymentMethodSource, type PaymentMethodView, type TicketRowView, type TicketSource, type Translate,
+  type AccountData, type AccountSummarySource, type ApiAccessSource, type DepositSource, type FundsSource, type OrderDetailSource, type OrderSource,
+  type PaymentMethodSource, type TicketSource,
+} from "./account-sources.ts";
+import type {
+  AccountPageData, ApiAccessData, DepositRowView, OrderDetailView, OrderRowView, PaymentMethodView, TicketRowView, Translate,
 } from "./view-models.ts";
 
 /** Tenant payment methods for /funds until the wallet feature passes its own loader. */

@@ -57,11 +57,13 @@ async function registrationClosed(ctx: Ctx): Promise<boolean> {
   return (await getSetting(ctx, "registration_open")) !== "1" || (await siteIsFull(ctx));
 }
 
-async function formOf<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.infer<S>> {
+/** The posted form; a field out of shape (too long) is a field error for the page to show, never a 500. */
+async function formOf<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<{ form: z.infer<S>; errors: Record<string, string[]> | null }> {
   const body = await c.req.parseBody();
   const plain: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === "string") plain[k] = v;
-  return schema.parse(plain);
+  const parsed = schema.safeParse(plain);
+  return parsed.success ? { form: parsed.data, errors: null } : { form: schema.parse({}), errors: fieldErrors(parsed.error) };
 }
 
 export function authPages(sf: Storefront, loginLimiter: MiddlewareHandler<AppEnv>) {
@@ -85,8 +87,9 @@ export function authPages(sf: Storefront, loginLimiter: MiddlewareHandler<AppEnv
   app.get("/register", (c) => (c.get("user") ? c.redirect("/account", 303) : registerPage(c, {})));
 
   app.post("/login", loginLimiter, requireCsrf, async (c) => {
-    const form = await formOf(c, loginFormSchema);
+    const { form, errors } = await formOf(c, loginFormSchema);
     const { t } = await pageRequest(c, sf);
+    if (errors) return loginPage(c, { values: {}, errors: translateErrors(errors, t, "login") }, 422);
     const values = { login: form.login };
     const parsed = loginSchema.safeParse({ login: form.login, password: form.password });
     if (!parsed.success) return loginPage(c, { values, errors: translateErrors(fieldErrors(parsed.error), t, "login"), next: form.next }, 422);
@@ -103,8 +106,9 @@ export function authPages(sf: Storefront, loginLimiter: MiddlewareHandler<AppEnv
   });
 
   app.post("/register", loginLimiter, requireCsrf, async (c) => {
-    const form = await formOf(c, registerFormSchema);
+    const { form, errors } = await formOf(c, registerFormSchema);
     const { t, visit } = await pageRequest(c, sf);
+    if (errors) return registerPage(c, { values: {}, errors: translateErrors(errors, t, "register") }, 422);
     const ctx = ctxOf(c);
     const values = { username: form.username, email: form.email, referral_code: form.referral_code };
     if (await registrationClosed(ctx)) return registerPage(c, { values, errors: { _: [t("form.error.registration_closed")] }, next: form.next }, 403);

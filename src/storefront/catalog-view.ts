@@ -3,16 +3,16 @@ import { listPricedServices, type PricedService } from "../catalog/prices.ts";
 import { orderCharge } from "../pricing/pricing.ts";
 import { formatMoney } from "../money/money.ts";
 import { dbNow, DAY } from "../lib/time.ts";
-import type { StorefrontCache } from "./cache.ts";
+import type { VersionedCache } from "../lib/versioned-cache.ts";
 import { displayMoney, displayNumber } from "./format.ts";
 import type { Lang } from "./themes.ts";
-import type { CatalogueData, CategoryView, HomeData, PaginationView, ServiceCardView, ServiceData, Translate } from "./view-models.ts";
-import { withQuery } from "./view.ts";
+import type { CatalogueData, CategoryView, HomeData, ServiceCardView, ServiceData, Translate } from "./view-models.ts";
+import { paginationView } from "./view.ts";
 
 export const CATALOGUE_PER_PAGE = 60;
 
 /** The tenant's visible services at its prices (the same list for every anonymous visitor). */
-export async function tenantServices(ctx: Ctx, cache: StorefrontCache): Promise<PricedService[]> {
+export async function tenantServices(ctx: Ctx, cache: VersionedCache): Promise<PricedService[]> {
   // A signed-in platform user may have custom prices: never share their list.
   if (ctx.tenant.kind === "platform" && ctx.user) return listPricedServices(ctx);
   return cache.memo(`services:${cache.stamp(ctx.tenant)}`, () => listPricedServices({ ...ctx, user: null }));
@@ -54,7 +54,7 @@ function categoriesOf(services: PricedService[], active: string | null): Categor
 }
 
 /** Services ordered most on the platform over the last 30 days (cached), else the catalogue's first. */
-async function popularIds(ctx: Ctx, cache: StorefrontCache): Promise<number[]> {
+async function popularIds(ctx: Ctx, cache: VersionedCache): Promise<number[]> {
   return cache.memo(`popular:${cache.stamp({ kind: "platform", siteId: 0 })}`, async () => {
     const rows = await ctx.db
       .selectFrom("orders")
@@ -68,7 +68,7 @@ async function popularIds(ctx: Ctx, cache: StorefrontCache): Promise<number[]> {
   });
 }
 
-export async function homeData(ctx: Ctx, cache: StorefrontCache, currency: string, lang: Lang, t: Translate): Promise<HomeData> {
+export async function homeData(ctx: Ctx, cache: VersionedCache, currency: string, lang: Lang, t: Translate): Promise<HomeData> {
   const services = await tenantServices(ctx, cache);
   const rank = new Map((await popularIds(ctx, cache)).map((id, i) => [id, i]));
   const popular = [...services]
@@ -92,7 +92,7 @@ function fold(s: string): string {
 }
 
 export async function catalogueData(
-  ctx: Ctx, cache: StorefrontCache, currency: string, lang: Lang, t: Translate,
+  ctx: Ctx, cache: VersionedCache, currency: string, lang: Lang, t: Translate,
   query: { q?: string; category?: string; page?: number }, path: string, params: URLSearchParams,
 ): Promise<CatalogueData> {
   const all = await tenantServices(ctx, cache);
@@ -114,22 +114,14 @@ export async function catalogueData(
     g.category.count++;
     g.services.push(serviceCard(s, currency, lang));
   }
-  const pagination: PaginationView | null =
-    pages > 1
-      ? {
-          page, pages,
-          prevHref: page > 1 ? withQuery(path, params, { page: page > 2 ? String(page - 1) : null }) : null,
-          nextHref: page < pages ? withQuery(path, params, { page: String(page + 1) }) : null,
-        }
-      : null;
   return {
     q, category, categories: categoriesOf(all, category), groups, total: matching.length,
     totalLabel: t(matching.length === 1 ? "catalogue.count_one" : "catalogue.count", { count: displayNumber(matching.length, lang) }),
-    pagination,
+    pagination: paginationView(page, pages, path, params),
   };
 }
 
-export async function serviceData(ctx: Ctx, cache: StorefrontCache, id: number, currency: string, lang: Lang, t: Translate): Promise<ServiceData | null> {
+export async function serviceData(ctx: Ctx, cache: VersionedCache, id: number, currency: string, lang: Lang, t: Translate): Promise<ServiceData | null> {
   const s = (await tenantServices(ctx, cache)).find((x) => x.id === id);
   if (!s) return null;
   const quantities = s.type === "Package" ? [1] : [...new Set([s.min, 1000, 5000, 10000].filter((n) => n >= s.min && n <= s.max))].slice(0, 4);

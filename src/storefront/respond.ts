@@ -6,16 +6,17 @@ import { ctxOf } from "../http/env.ts";
 import { AppError } from "../http/errors.ts";
 import { isHttps } from "../auth/middleware.ts";
 import { serverErrorPage } from "../http/plain-pages.ts";
-import type { StorefrontCache } from "./cache.ts";
+import type { VersionedCache } from "../lib/versioned-cache.ts";
 import { renderPage, styleHash } from "./render.ts";
 import type { Lang } from "./themes.ts";
-import type { AccountData, AnyPageId, ErrorData, FlashView, PageId, PageView } from "./view-models.ts";
+import type { AccountData } from "./account-sources.ts";
+import type { AnyPageId, ErrorData, FlashView, PageId, PageView } from "./view-models.ts";
 import { isLang, pageView, tenantLook, translatorFor, type Look, type Visit } from "./view.ts";
 
 /** What every storefront handler shares: the app's services, the page cache and the account loaders. */
 export interface Storefront {
   services: AppServices;
-  cache: StorefrontCache;
+  cache: VersionedCache;
   data: AccountData;
 }
 

@@ -6,13 +6,14 @@ import { parseInput } from "../http/validate.ts";
 import { EMPTY_ACCOUNT_DATA } from "./account-view.ts";
 import { accountPages, type AccountActions } from "./account-pages.ts";
 import { authPages } from "./auth-pages.ts";
-import { StorefrontCache } from "./cache.ts";
+import { VersionedCache } from "../lib/versioned-cache.ts";
 import { catalogueData, homeData, serviceData } from "./catalog-view.ts";
 import { errorPage, isStorefrontResponse, notFoundResponse, pageRequest, publicPage, render, type Storefront } from "./respond.ts";
 import { catalogueQuerySchema } from "./schema.ts";
 import { staticRoutes } from "./static.ts";
 import { themes } from "./themes.ts";
-import type { AccountData, CatalogueData, ErrorData, HomeData, ServiceData } from "./view-models.ts";
+import type { AccountData } from "./account-sources.ts";
+import type { CatalogueData, ErrorData, HomeData, ServiceData } from "./view-models.ts";
 
 const storefronts = new WeakMap<AppServices, Storefront>();
 
@@ -48,7 +49,7 @@ export function storefrontRoutes(opts: StorefrontOptions) {
   themes(); // Load and validate every theme now: a broken theme stops the start, not a page view.
   const sf: Storefront = {
     services: opts.services,
-    cache: new StorefrontCache(opts.services.events),
+    cache: new VersionedCache(opts.services.events),
     data: { ...EMPTY_ACCOUNT_DATA, ...opts.accountData },
   };
   storefronts.set(opts.services, sf);

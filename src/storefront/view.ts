@@ -3,14 +3,14 @@ import type { User } from "../db/schema.ts";
 import { getSettings } from "../settings/service.ts";
 import { tenantBaseUrl } from "../tenancy/urls.ts";
 import { assetUrl } from "./assets.ts";
-import type { StorefrontCache } from "./cache.ts";
+import type { VersionedCache } from "../lib/versioned-cache.ts";
 import { displayMoney } from "./format.ts";
 import { brandCss, createTranslator } from "./render.ts";
 import {
   DEFAULT_SITE_THEME, LANGS, PLATFORM_THEME, cleanSettings, getTheme, parseStoredBranding,
   type BrandingSettings, type Lang, type Theme,
 } from "./themes.ts";
-import type { AnyPageId, FlashView, LinkView, PageView, SiteView } from "./view-models.ts";
+import type { AnyPageId, FlashView, LinkView, PageView, PaginationView, SiteView } from "./view-models.ts";
 
 /** What a tenant looks like, independent of the visitor: theme, validated settings, names, URLs. */
 export interface Look {
@@ -29,7 +29,7 @@ export function isLang(v: unknown): v is Lang {
   return typeof v === "string" && (LANGS as readonly string[]).includes(v);
 }
 
-async function themeSlugOf(ctx: Ctx, cache: StorefrontCache, templateId: number): Promise<string> {
+async function themeSlugOf(ctx: Ctx, cache: VersionedCache, templateId: number): Promise<string> {
   const slug = await cache.memo(`template:${templateId}`, async () => {
     const row = await ctx.db.selectFrom("white_label_templates").select("slug").where("id", "=", templateId).executeTakeFirst();
     return row?.slug ?? DEFAULT_SITE_THEME;
@@ -39,7 +39,7 @@ async function themeSlugOf(ctx: Ctx, cache: StorefrontCache, templateId: number)
 }
 
 /** The tenant's look, cached until its site row, a site event or the TTL says otherwise. */
-export async function tenantLook(ctx: Ctx, cache: StorefrontCache): Promise<Look> {
+export async function tenantLook(ctx: Ctx, cache: VersionedCache): Promise<Look> {
   return cache.memo(`look:${cache.stamp(ctx.tenant)}`, async () => {
     const tenant = ctx.tenant;
     const baseUrl = tenantBaseUrl(ctx.config, tenant);
@@ -137,6 +137,16 @@ function withQuery(path: string, query: URLSearchParams, changes: Record<string,
   return s ? `${path}?${s}` : path;
 }
 
+/** Previous/next links of a paged list, keeping the rest of the query (page 1 has no `page`); none for a single page. */
+export function paginationView(page: number, pages: number, path: string, query: URLSearchParams): PaginationView | null {
+  if (pages <= 1) return null;
+  return {
+    page, pages,
+    prevHref: page > 1 ? withQuery(path, query, { page: page > 2 ? String(page - 1) : null }) : null,
+    nextHref: page < pages ? withQuery(path, query, { page: String(page + 1) }) : null,
+  };
+}
+
 const SCRIPTS: Partial<Record<AnyPageId, string[]>> = { "order-new": ["order-form.js"], "api-access": ["copy.js"] };
 const ANONYMOUS_NOINDEX: AnyPageId[] = ["login", "register", "not-found", "unavailable", "error"];
 
@@ -185,5 +195,3 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
     data,
   };
 }
-
-export { withQuery };

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { pageQuery } from "../http/pagination.ts";
+import { UUID } from "../lib/uuid.ts";
+import { positiveId } from "../http/validate.ts";
 
 export const TICKET_CATEGORIES = ["general", "order", "payment", "technical", "api", "white_label", "other"] as const;
 export const TICKET_PRIORITIES = ["low", "normal", "high", "urgent"] as const;
@@ -16,7 +18,7 @@ const message = z
   .max(MESSAGE_MAX, `At most ${MESSAGE_MAX} characters`)
   .refine((s) => !s.includes("\u0000"), "Contains a forbidden character");
 
-const uuid = z.string().trim().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "Not an order id");
+const uuid = z.string().trim().regex(UUID, "Not an order id");
 
 export const openTicketBody = z.object({
   subject: z.string({ error: "A subject is required" }).trim().min(3, "At least 3 characters").max(200, "At most 200 characters"),
@@ -48,5 +50,5 @@ export type StaffTicketsQuery = z.infer<typeof staffTicketsQuery>;
 
 export const assignBody = z.object({
   /** The staff member to assign; null unassigns. */
-  admin_id: z.coerce.number({ error: "An admin id (or null to unassign)" }).int("An admin id").positive("An admin id").nullable(),
+  admin_id: positiveId("An admin id (or null to unassign)").nullable(),
 });

@@ -2,13 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { Ctx } from "../context.ts";
 import { requireUser, withTransaction } from "../context.ts";
 import { NotFound, fieldError } from "../http/errors.ts";
-import { offsetOf, type Page } from "../http/pagination.ts";
+import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
 import { dbNow } from "../lib/time.ts";
 import { ticketNotice } from "./notices.ts";
 import type { OpenTicketInput, TicketStatus, TicketsQuery } from "./schema.ts";
 import { loadMessages, ticketRows, type TicketDetail, type TicketRow } from "./repo.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from "../lib/uuid.ts";
 
 /** Opens a ticket for the caller with its first message; an order it names must be the caller's own. */
 export async function openTicket(ctx: Ctx, input: OpenTicketInput): Promise<TicketDetail> {
@@ -44,7 +43,7 @@ export async function listTickets(ctx: Ctx, q: TicketsQuery): Promise<Page<Ticke
   if (q.status) base = base.where("tickets.status", "=", q.status);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const rows = await ticketRows(base).orderBy("tickets.updated_at", "desc").orderBy("tickets.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
-  return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
+  return pageOf(rows, count.n, q);
 }
 
 async function ownTicket(ctx: Ctx, uuid: string): Promise<TicketRow> {

@@ -3,25 +3,21 @@ import { ticketReplyEmail } from "../mail/templates.ts";
 import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";
 import { NotFound, fieldError } from "../http/errors.ts";
-import { offsetOf, type Page } from "../http/pagination.ts";
+import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
 import { dbNow } from "../lib/time.ts";
 import { writeAudit } from "../audit/audit.ts";
+import { likeContaining } from "../lib/sql-like.ts";
 import { ticketNotice } from "./notices.ts";
 import { addMessage, markClosed } from "./service.ts";
 import type { StaffTicketsQuery } from "./schema.ts";
 import { loadMessages, ticketRows, type TicketDetail, type TicketRow } from "./repo.ts";
+import { UUID } from "../lib/uuid.ts";
 
 /**
  * The staff side of support, for any tenant: the platform's admins answer platform tickets
  * (site 0); a reseller answers the tickets of their own site's customers with a site ctx.
  * Every action is scoped by ctx.tenant.siteId and recorded in audit_logs.
  */
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function escapeLike(s: string): string {
-  return s.replace(/[%_\\]/g, (m) => "\\" + m);
-}
 
 export async function listStaffTickets(ctx: Ctx, q: StaffTicketsQuery): Promise<Page<TicketRow>> {
   const me = requireUser(ctx);
@@ -32,10 +28,10 @@ export async function listStaffTickets(ctx: Ctx, q: StaffTicketsQuery): Promise<
   if (q.user_id) base = base.where("tickets.user_id", "=", q.user_id);
   if (q.assigned_to === "none") base = base.where("tickets.assigned_to", "is", null);
   else if (q.assigned_to !== undefined) base = base.where("tickets.assigned_to", "=", q.assigned_to === "me" ? me.id : q.assigned_to);
-  if (q.search) base = base.where("tickets.subject", "like", `%${escapeLike(q.search)}%`);
+  if (q.search) base = base.where(likeContaining(q.search)("tickets.subject"));
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const rows = await ticketRows(base).orderBy("tickets.updated_at", "desc").orderBy("tickets.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
-  return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
+  return pageOf(rows, count.n, q);
 }
 
 async function tenantTicket(ctx: Ctx, uuid: string): Promise<TicketRow> {

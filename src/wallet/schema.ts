@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { pageQuery } from "../http/pagination.ts";
 import { parseMoney } from "../money/money.ts";
+import { positiveId } from "../http/validate.ts";
 
 export const TRANSACTION_TYPES = ["deposit", "order", "refund", "referral_commission", "referral_reversal", "adjustment", "white_label_purchase", "subscription", "bonus"] as const;
 export const TRANSACTION_STATUSES = ["pending", "completed", "failed", "canceled"] as const;
@@ -22,8 +23,11 @@ export const moneyInput = (what = "The amount") =>
     return micro;
   });
 
+/** A money amount (limits, fixed fees) that may be zero but never negative. */
+export const nonNegativeMoney = (what: string) => moneyInput(what).refine((m) => m >= 0, `${what} cannot be negative`);
+
 export const depositBody = z.object({
-  payment_method_id: z.coerce.number({ error: "The payment method is required" }).int("Unknown payment method").positive("Unknown payment method"),
+  payment_method_id: positiveId("Unknown payment method"),
   amount: moneyInput().refine((m) => m > 0, "The amount must be greater than zero"),
   reference: z
     .string({ error: "The payment reference is required" })

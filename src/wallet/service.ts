@@ -1,6 +1,9 @@
+import type { SelectQueryBuilder } from "kysely";
 import type { Ctx } from "../context.ts";
+import type { Database } from "../db/schema.ts";
 import { requireUser } from "../context.ts";
-import { offsetOf, type Page } from "../http/pagination.ts";
+import { NotFound } from "../http/errors.ts";
+import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
 import { parseMoney, type Micro } from "../money/money.ts";
 import { getSetting } from "../settings/service.ts";
 import { feeRulesFor } from "./fees.ts";
@@ -48,17 +51,19 @@ export async function listTransactions(ctx: Ctx, q: TransactionsQuery): Promise<
   if (q.type) base = base.where("transactions.type", "=", q.type);
   if (q.status) base = base.where("transactions.status", "=", q.status);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const rows = await base
+  const rows = await ledgerRows(base).limit(q.per_page).offset(offsetOf(q)).execute();
+  return pageOf(rows, count.n, q);
+}
+
+/** Selects ledger rows newest first, with their payment method's name and their order's public id. */
+export function ledgerRows(base: SelectQueryBuilder<Database, "transactions", object>) {
+  return base
     .leftJoin("payment_methods", "payment_methods.id", "transactions.payment_method_id")
     .leftJoin("orders", "orders.id", "transactions.order_id")
     .selectAll("transactions")
     .select(["payment_methods.name as payment_method_name", "orders.uuid as order_uuid"])
     .orderBy("transactions.created_at", "desc")
-    .orderBy("transactions.id", "desc")
-    .limit(q.per_page)
-    .offset(offsetOf(q))
-    .execute();
-  return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
+    .orderBy("transactions.id", "desc");
 }
 
 export interface DepositLimits {
@@ -80,6 +85,18 @@ export async function depositLimits(ctx: Ctx, method: PaymentMethod): Promise<De
     if (settingMax !== null && settingMax > 0 && (max === null || settingMax < max)) max = settingMax;
   }
   return { min, max };
+}
+
+/** Every payment method of the tenant, active or not, in display order. */
+export async function tenantPaymentMethods(ctx: Ctx): Promise<PaymentMethod[]> {
+  return ctx.db.selectFrom("payment_methods").selectAll().where("site_id", "=", ctx.tenant.siteId).orderBy("sort_order").orderBy("id").execute();
+}
+
+/** One payment method of the tenant; another tenant's is not found. */
+export async function tenantPaymentMethod(ctx: Ctx, id: number): Promise<PaymentMethod> {
+  const m = await ctx.db.selectFrom("payment_methods").selectAll().where("id", "=", id).where("site_id", "=", ctx.tenant.siteId).executeTakeFirst();
+  if (!m) throw new NotFound("Payment method not found");
+  return m;
 }
 
 /** The tenant's active deposit methods with their fee rule and effective limits. */

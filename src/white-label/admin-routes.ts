@@ -1,18 +1,11 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { NotFound } from "../http/errors.ts";
+import { idParam } from "../http/params.ts";
 import { pageEnvelope } from "../http/pagination.ts";
 import { validBody, validQuery } from "../http/validate.ts";
 import { listPlansForAdmin, listSitesForAdmin, listSubscriptionsForAdmin, listTemplatesForAdmin, siteDetailsForAdmin, siteForAdmin, toggleSiteStatus, updatePlan } from "./admin.ts";
 import { adminSitesQuery, adminSubscriptionsQuery, planUpdateSchema } from "./schema.ts";
-
-const planId = (raw: string) => {
-  const r = z.coerce.number().int().positive().safeParse(raw);
-  if (!r.success) throw new NotFound("Plan not found");
-  return r.data;
-};
 
 /** Admin view of the white-label estate; requireAdmin is applied to /api/admin/* where it is mounted. */
 export function whiteLabelAdminRoutes() {
@@ -35,7 +28,7 @@ export function whiteLabelAdminRoutes() {
 
   app.put("/plans/:id", async (c) => {
     const ctx = ctxOf(c);
-    const id = planId(c.req.param("id"));
+    const id = idParam(c.req.param("id"), "Plan");
     return c.json({ data: await updatePlan(ctx, id, await validBody(c, planUpdateSchema)) });
   });
 

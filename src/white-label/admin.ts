@@ -4,7 +4,8 @@ import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import type { Site, SiteStatus } from "../db/schema.ts";
 import { NotFound } from "../http/errors.ts";
-import { offsetOf, type Page } from "../http/pagination.ts";
+import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
+import { likeContaining } from "../lib/sql-like.ts";
 import { dbNow, toIso } from "../lib/time.ts";
 import { getSetting } from "../settings/service.ts";
 import { writeAudit } from "../audit/audit.ts";
@@ -24,16 +25,14 @@ export async function listSitesForAdmin(ctx: Ctx, q: z.infer<typeof adminSitesQu
   if (q.owner_id) base = base.where("owner_id", "=", q.owner_id);
   if (q.plan_id) base = base.where("plan_id", "=", q.plan_id);
   if (q.search) {
-    // "!" escapes LIKE wildcards the same way on SQLite (no default escape) and MySQL.
-    const like = `%${q.search.toLowerCase().replace(/[%_!]/g, (m) => "!" + m)}%`;
-    const match = (col: "slug" | "name" | "custom_domain") => sql<boolean>`${sql.ref(col)} like ${like} escape '!'`;
+    const match = likeContaining(q.search.toLowerCase());
     base = base.where((eb) => eb.or([match("slug"), match("name"), match("custom_domain")]));
   }
   const total = await base.select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
   const rows = await base.selectAll().orderBy("id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
   const owners = await ownersOf(ctx, rows.map((r) => r.owner_id));
   const summaries = await summarize(ctx, rows);
-  return { rows: summaries.map((s, i) => ({ id: rows[i]!.id, ...s, owner: owners.get(rows[i]!.owner_id) ?? null })), total: Number(total.n), page: q.page, per_page: q.per_page };
+  return pageOf(summaries.map((s, i) => ({ id: rows[i]!.id, ...s, owner: owners.get(rows[i]!.owner_id) ?? null })), total.n, q);
 }
 
 /** A site by numeric id (the seed's {id}) or by uuid. */
@@ -117,10 +116,5 @@ export async function listSubscriptionsForAdmin(ctx: Ctx, q: z.infer<typeof admi
   const sites = rows.length ? await ctx.db.selectFrom("white_label_sites").select(["id", "uuid", "slug", "name", "status"]).where("id", "in", [...new Set(rows.map((r) => r.site_id))]).execute() : [];
   const siteMap = new Map(sites.map((s) => [s.id, s]));
   const owners = await ownersOf(ctx, rows.map((r) => r.user_id));
-  return {
-    rows: rows.map((s) => ({ id: s.id, ...subscriptionView(s, currency), site: siteMap.get(s.site_id) ?? null, user: owners.get(s.user_id) ?? null, updated_at: toIso(s.updated_at) })),
-    total: Number(total.n),
-    page: q.page,
-    per_page: q.per_page,
-  };
+  return pageOf(rows.map((s) => ({ id: s.id, ...subscriptionView(s, currency), site: siteMap.get(s.site_id) ?? null, user: owners.get(s.user_id) ?? null, updated_at: toIso(s.updated_at) })), total.n, q);
 }

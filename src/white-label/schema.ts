@@ -2,8 +2,9 @@ import { z } from "zod";
 import { parseMoney } from "../money/money.ts";
 import { pageQuery } from "../http/pagination.ts";
 import { normalizeHost, slugProblem } from "./hostnames.ts";
+import { positiveId } from "../http/validate.ts";
 
-const id = z.coerce.number({ error: "Must be a whole number" }).int("Must be a whole number").positive("Must be a positive id");
+const id = positiveId("Must be a positive id");
 
 /** Plain text a reseller types: trimmed, no control characters; it is escaped when rendered, never stored as HTML. */
 export function plainText(max: number, opts: { min?: number; multiline?: boolean } = {}) {

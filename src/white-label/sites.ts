@@ -3,13 +3,12 @@ import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";
 import type { Site } from "../db/schema.ts";
 import { NotFound } from "../http/errors.ts";
-import { offsetOf, type Page, type PageInput } from "../http/pagination.ts";
+import { offsetOf, pageOf, type Page, type PageInput } from "../http/pagination.ts";
 import { formatMoney } from "../money/money.ts";
 import { getSetting } from "../settings/service.ts";
 import { effectiveBranding } from "./theme-settings.ts";
 import { brandingView, domainView, percentText, siteSummaryView, subscriptionView } from "./view.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from "../lib/uuid.ts";
 
 /** The caller's own site; another user's site (or no site) is a 404, never a 403. */
 export async function ownedSite(ctx: Ctx, uuid: string): Promise<Site> {
@@ -43,7 +42,7 @@ export async function listMySites(ctx: Ctx, page: PageInput): Promise<Page<Retur
   const base = ctx.db.selectFrom("white_label_sites").where("owner_id", "=", user.id);
   const total = await base.select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
   const rows = await base.selectAll().orderBy("id", "desc").limit(page.per_page).offset(offsetOf(page)).execute();
-  return { rows: await summarize(ctx, rows), total: Number(total.n), page: page.page, per_page: page.per_page };
+  return pageOf(await summarize(ctx, rows), total.n, page);
 }
 
 export async function pricingSummary(ctx: Ctx, site: Site) {

@@ -39,6 +39,8 @@ function flatten(input: BrandingInput): { set: Record<string, unknown>; clear: S
   const clear = new Set<string>();
   const field = new Map<string, string>();
   const put = (id: string, value: unknown, name: string) => {
+    // One setting named twice (primary_color and settings.primary_color) is refused, not silently half-read.
+    if (field.has(id)) throw new Validation({ [name]: [`Also given as ${field.get(id)}: send it once`] });
     field.set(id, name);
     if (value === null || value === "") clear.add(id);
     else set[id] = value;

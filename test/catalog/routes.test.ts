@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, signUp, signUpAdmin, type TestPlatform } from "../support/platform.ts";
 import { syncServices } from "../../src/catalog/sync.ts";
 import { withJobLock } from "../../src/jobs/locks.ts";
 import { dbNow } from "../../src/lib/time.ts";
-import { SECRET_KEY, signUpAdmin, simWithRow, type SimProvider } from "../providers/support.ts";
+import { SECRET_KEY, simWithRow, type SimProvider } from "../providers/support.ts";
 
 describeEachDialect("catalogue API", (dialect) => {
   let p: TestPlatform;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
-import { uniqueName } from "../support/platform.ts";
+import { SITES, uniqueName } from "../support/platform.ts";
 import { csrfFrom, get, Jar, post, registerThroughForm } from "../storefront/helpers.ts";
 import { fundedUser, money, type World } from "../orders/support.ts";
 import type { Tenant } from "../../src/context.ts";
@@ -8,8 +8,6 @@ import type { User } from "../../src/db/schema.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { credit } from "../../src/wallet/ledger.ts";
-
-export const SITES = "sites.izyboost.test";
 
 export interface SiteWorld {
   tenant: Extract<Tenant, { kind: "site" }>;

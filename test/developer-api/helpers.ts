@@ -1,8 +1,7 @@
-import { expect } from "vitest";
 import { body, signUp, type TestPlatform } from "../support/platform.ts";
-import { credit, ledgerViolations } from "../../src/wallet/ledger.ts";
-import { parseMoney } from "../../src/money/money.ts";
 import type { Permission } from "../../src/developer-api/keys.ts";
+
+export { balanceOf, expectLedgerHolds, fund } from "../support/money.ts";
 
 export const ALL_PERMISSIONS: Permission[] = ["services.read", "orders.create", "orders.read", "balance.read"];
 
@@ -30,19 +29,6 @@ export async function v2(p: TestPlatform, fields: Record<string, string | number
   const form = new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)]));
   const res = await p.request("/api/v2", { method: "POST", host: opts.host, ip: opts.ip, headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() });
   return { status: res.status, json: await body(res) };
-}
-
-export async function fund(p: TestPlatform, userId: number, amount: string, ctx = p.ctx()): Promise<void> {
-  await credit(ctx, { userId, amount: parseMoney(amount)!, type: "adjustment", description: "test funds" });
-}
-
-export async function balanceOf(p: TestPlatform, userId: number): Promise<number> {
-  const r = await p.services.db.selectFrom("users").select("balance").where("id", "=", userId).executeTakeFirstOrThrow();
-  return Number(r.balance);
-}
-
-export async function expectLedgerHolds(p: TestPlatform): Promise<void> {
-  expect(await ledgerViolations(p.ctx())).toEqual([]);
 }
 
 export async function apiLogsOf(p: TestPlatform, keyUuid: string) {

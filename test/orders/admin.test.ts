@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { auditRows } from "../support/audit.ts";
 import { body, describeEachDialect } from "../support/platform.ts";
 import { addCalls, addService, adminToken, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, fundedUser, ledgerOf, money, orderRow, orderWorld, place, PROVIDER_KEY, runDispatch, runSync, stopProvider, type World } from "./support.ts";
 
@@ -15,7 +16,6 @@ describeEachDialect("admin order management", (dialect) => {
   const put = (id: number, json: unknown) => w.p.request(`/api/admin/orders/${id}/status`, { method: "PUT", token: admin, json });
   const refund = (id: number, json: unknown, headers: Record<string, string> = {}) => w.p.request(`/api/admin/orders/${id}/refund`, { method: "POST", token: admin, json, headers });
   const refunds = async (userId: number) => (await ledgerOf(w, userId)).filter((t) => t.type === "refund").map((t) => Number(t.amount));
-  const audits = async (action: string, id: number) => w.p.services.db.selectFrom("audit_logs").selectAll().where("action", "=", action).where("target_id", "=", String(id)).execute();
 
   it("lists orders with filters, and shows charge, provider cost and profit", async () => {
     const svc = await addService(w, { rate: "1000", providerRate: "1" });
@@ -76,7 +76,7 @@ describeEachDialect("admin order management", (dialect) => {
     await runSync(w);
     expect(await refunds(u.user.id)).toEqual([money("100")]);
     expect(await balanceOf(w, u.user.id)).toBe(money("1000"));
-    expect((await audits("order.status", id)).length).toBe(2);
+    expect((await auditRows(w.p, "order.status", id)).length).toBe(2);
   });
 
   it("a partial set by hand refunds pro rata of the remains given", async () => {
@@ -131,7 +131,7 @@ describeEachDialect("admin order management", (dialect) => {
     expect((await body(nothing)).error.code).toBe("nothing_to_refund");
     expect(await refunds(u.user.id)).toEqual([money("120.5"), money("379.5")]);
     expect(await balanceOf(w, u.user.id)).toBe(money("1000"));
-    expect((await audits("order.refund", id)).map((a) => JSON.parse(a.data!).amount)).toEqual(["120.50", "379.50"]);
+    expect((await auditRows(w.p, "order.refund", id)).map((a) => JSON.parse(a.data!).amount)).toEqual(["120.50", "379.50"]);
     const notes = await w.p.services.db.selectFrom("notifications").select("type").where("user_id", "=", u.user.id).orderBy("id").execute();
     expect(notes.map((n) => n.type)).toEqual(["order_completed", "order_refunded", "order_refunded"]);
   });

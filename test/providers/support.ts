@@ -29,14 +29,6 @@ export async function deadUrl(): Promise<string> {
 
 export type { SimProvider };
 
-/** A platform admin with a session token (signed up, then promoted). */
-export async function signUpAdmin(p: TestPlatform) {
-  const { signUp } = await import("../support/platform.ts");
-  const u = await signUp(p);
-  await p.services.db.updateTable("users").set({ role: "admin" }).where("id", "=", u.user.id).execute();
-  return u;
-}
-
 /** Records what a job reports, as the CLI's progress bar would see it. */
 export function recordingProgress() {
   const events: { start: [string, number][]; ticks: number; done: (string | undefined)[] } = { start: [], ticks: 0, done: [] };

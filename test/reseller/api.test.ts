@@ -3,7 +3,7 @@ import { body, describeEachDialect, type TestPlatform } from "../support/platfor
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import {
-  activeMethod, api, auditRows, balanceOf, customerOf, customerOrder, customerTicket, expectLedgerClean, insertService, pendingDeposit, resellerSite, whiteLabelPlatform,
+  activeMethod, api, auditRows, balanceOf, customerOf, customerOrder, customerTicket, expectLedgerHolds, insertService, pendingDeposit, resellerSite, whiteLabelPlatform,
   type Reseller,
 } from "./helpers.ts";
 
@@ -77,7 +77,7 @@ describeEachDialect("reseller management API", (dialect) => {
     const audits = await auditRows(p, "user.adjust_balance", c.id);
     expect(audits).toHaveLength(2);
     expect(audits.every((a) => a.site_id === r.tenant.siteId && a.actor_id === r.user.id)).toBe(true);
-    await expectLedgerClean(p);
+    await expectLedgerHolds(p);
   });
 
   it("an adjustment replays with the same Idempotency-Key instead of crediting twice", async () => {
@@ -133,7 +133,7 @@ describeEachDialect("reseller management API", (dialect) => {
     expect(notes).toEqual([{ type: "deposit_approved", title: "Deposit approved" }, { type: "deposit_rejected", title: "Deposit rejected" }]);
     const audits = await auditRows(p, "deposit.approve", dep.id);
     expect(audits.map((a) => [a.site_id, a.actor_id])).toEqual([[r.tenant.siteId, r.user.id]]);
-    await expectLedgerClean(p);
+    await expectLedgerHolds(p);
   });
 
   it("lists the site's customer orders with site price, reseller cost and profit, filters by status and shows one", async () => {
@@ -158,7 +158,7 @@ describeEachDialect("reseller management API", (dialect) => {
     // The reseller's own platform order is not a customer order of the site.
     expect((await get(r, `/orders/${fulfil.uuid}`)).status).toBe(404);
     expect((await get(r, "/orders?status=bogus")).status).toBe(422);
-    await expectLedgerClean(p);
+    await expectLedgerHolds(p);
   });
 
   it("answers and closes the site's tickets as its staff, telling the customer", async () => {

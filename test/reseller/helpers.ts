@@ -7,10 +7,11 @@ import { placeSiteOrder } from "../../src/storefront-orders/chain.ts";
 import { openTicket } from "../../src/support/service.ts";
 import { createDeposit } from "../../src/wallet/deposits.ts";
 import { credit } from "../../src/wallet/ledger.ts";
-import { body, uniqueName, type TestPlatform } from "../support/platform.ts";
+import { body, SITES, uniqueName, type TestPlatform } from "../support/platform.ts";
 import { resellerWithSite } from "../white-label/helpers.ts";
 
-export { expectLedgerClean, insertService, whiteLabelPlatform, fund, balanceOf, makeAdmin, reseller, SITES } from "../white-label/helpers.ts";
+export { expectLedgerHolds, insertService, whiteLabelPlatform, fund, balanceOf, signUpAdmin, reseller, SITES } from "../white-label/helpers.ts";
+export { auditRows } from "../support/audit.ts";
 
 export type Reseller = Awaited<ReturnType<typeof resellerWithSite>> & { tenant: Tenant; host: string };
 
@@ -18,7 +19,7 @@ export type Reseller = Awaited<ReturnType<typeof resellerWithSite>> & { tenant: 
 export async function resellerSite(p: TestPlatform, funds = "100000"): Promise<Reseller> {
   const r = await resellerWithSite(p, funds);
   const row = await p.services.db.selectFrom("white_label_sites").selectAll().where("uuid", "=", r.site.uuid).executeTakeFirstOrThrow();
-  return { ...r, tenant: { kind: "site", siteId: row.id, site: row }, host: `${row.slug}.sites.izyboost.test` };
+  return { ...r, tenant: { kind: "site", siteId: row.id, site: row }, host: `${row.slug}.${SITES}` };
 }
 
 /** A customer account on a site (registered with the site as tenant), optionally with money on it. */
@@ -61,10 +62,6 @@ export async function customerOrder(p: TestPlatform, r: Pick<Reseller, "tenant">
 
 export async function customerTicket(p: TestPlatform, r: Pick<Reseller, "tenant">, customer: User, subject = "Ma commande") {
   return openTicket({ ...p.ctx(r.tenant), user: customer }, { subject, message: "Bonjour, où en est ma commande ?", category: "order", priority: "normal", order_uuid: null });
-}
-
-export async function auditRows(p: TestPlatform, action: string, targetId: string | number) {
-  return p.services.db.selectFrom("audit_logs").selectAll().where("action", "=", action).where("target_id", "=", String(targetId)).execute();
 }
 
 export const newUuid = () => randomUUID();

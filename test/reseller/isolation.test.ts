@@ -4,7 +4,7 @@ import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import { registerThroughForm, get as getPage } from "../storefront/helpers.ts";
 import {
-  activeMethod, api, balanceOf, customerOf, customerOrder, customerTicket, expectLedgerClean, insertService, makeAdmin, pendingDeposit, resellerSite, whiteLabelPlatform,
+  activeMethod, api, balanceOf, customerOf, customerOrder, customerTicket, expectLedgerHolds, insertService, signUpAdmin, pendingDeposit, resellerSite, whiteLabelPlatform,
   type Reseller,
 } from "./helpers.ts";
 
@@ -47,7 +47,7 @@ describeEachDialect("reseller management isolation", (dialect) => {
   it("another reseller, a plain user and a platform admin get 404 on every management endpoint of site A, and nothing changes", async () => {
     const { a, method, customer, deposit, order, ticket } = await siteWithData();
     const b = await resellerSite(p);
-    const admin = await makeAdmin(p);
+    const admin = await signUpAdmin(p);
     const nobody = await signUp(p);
     const all = endpoints(a, { customer: customer.id, deposit: deposit.id, order: order.uuid, ticket: ticket.uuid, method: method.id });
     expect(all).toHaveLength(17);
@@ -103,7 +103,7 @@ describeEachDialect("reseller management isolation", (dialect) => {
     expect(await balanceOf(p, c.id)).toBe(parseMoney("2500"));
     const credits = await p.services.db.selectFrom("transactions").select(["status", "amount"]).where("user_id", "=", c.id).execute();
     expect(credits).toEqual([{ status: "completed", amount: parseMoney("2500") }]);
-    await expectLedgerClean(p);
+    await expectLedgerHolds(p);
   });
 
   it("site A's payment methods never show on site B's /funds or in the platform's deposit methods", async () => {

@@ -9,7 +9,7 @@ import { missingTranslations } from "../../src/storefront/view.ts";
 import { THEMES_DIR } from "../../src/storefront/themes.ts";
 import { setTxtResolver } from "../../src/white-label/domains.ts";
 import { csrfFrom, get, Jar, post, registerThroughForm } from "../storefront/helpers.ts";
-import { activeMethod, balanceOf, customerOf, customerOrder, customerTicket, expectLedgerClean, fund, insertService, pendingDeposit, resellerSite, whiteLabelPlatform } from "./helpers.ts";
+import { activeMethod, balanceOf, customerOf, customerOrder, customerTicket, expectLedgerHolds, fund, insertService, pendingDeposit, resellerSite, whiteLabelPlatform } from "./helpers.ts";
 
 const HOST = "izyboost.test";
 /** Text as the escaped HTML shows it. */
@@ -83,7 +83,7 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     expect(location).toBe(`/white-label/sites/${site.uuid}?done=purchased`);
     expect(site).toMatchObject({ owner_id: user.id, name: "Boost Abidjan", status: "active" });
     expect(await balanceOf(p, user.id)).toBe(parseMoney("5000"));
-    await expectLedgerClean(p);
+    await expectLedgerHolds(p);
 
     for (const [lang, notice, deposits] of [["fr", "Votre site est en ligne !", "Recharges à valider"], ["en", "Your site is live!", "Top-ups to approve"]]) {
       const page = await get(p, HOST, `${location}&lang=${lang}`, jar);
@@ -199,7 +199,7 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     expect(again.res.status).toBe(409);
     expect(again.html).toContain("Cette recharge a déjà été traitée.");
     expect(await balanceOf(p, customer.id)).toBe(parseMoney("3000"));
-    await expectLedgerClean(p);
+    await expectLedgerHolds(p);
     expect([...missingTranslations()]).toEqual([]);
   });
 

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { dbNow } from "../../src/lib/time.ts";
 import { parseMoney } from "../../src/money/money.ts";
-import { signUp, uniqueName, type TestPlatform } from "../support/platform.ts";
+import { SITES, signUp, uniqueName, type TestPlatform } from "../support/platform.ts";
 
-export const SITES = "sites.izyboost.test";
+export { SITES };
 
 /** A white-label site row written directly (as the purchase API would), on the given theme. */
 export async function insertSite(p: TestPlatform, opts: { slug?: string; theme?: string; extra?: Record<string, unknown> } = {}) {

@@ -16,6 +16,9 @@ export function testDialects(): DialectName[] {
   return raw.map((d) => (d === "mariadb" ? "mysql" : d)) as DialectName[];
 }
 
+/** The SITES_DOMAIN of test platforms: a site's host is `<slug>.${SITES}`. */
+export const SITES = "sites.izyboost.test";
+
 export const mysqlServerUrl = () => process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
 
 /** Runs a suite once per configured dialect, each test file with its own fresh database. */
@@ -54,7 +57,7 @@ export async function makePlatform(dialect: DialectName, env: Record<string, str
   const config = loadConfig({
     NODE_ENV: "test",
     APP_URL: "http://izyboost.test",
-    SITES_DOMAIN: "sites.izyboost.test",
+    SITES_DOMAIN: SITES,
     LOG_LEVEL: "silent",
     RATE_LIMIT_PER_MINUTE: "100000",
     LOGIN_RATE_LIMIT_PER_MINUTE: "100000",
@@ -98,6 +101,13 @@ export async function signUp(p: TestPlatform, opts: { host?: string; referral_co
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { data: { token: string; user: { id: number; username: string; email: string; referral_code: string } } };
   return { token: body.data.token, user: body.data.user, password: "correct-horse-9" };
+}
+
+/** A platform user promoted to admin directly in the database (there is no public way to become one). */
+export async function signUpAdmin(p: TestPlatform) {
+  const u = await signUp(p);
+  await p.services.db.updateTable("users").set({ role: "admin" }).where("id", "=", u.user.id).execute();
+  return u;
 }
 
 /** The parsed JSON body of a response, untyped for assertions. */

@@ -1,15 +1,9 @@
-import { expect } from "vitest";
-import { body, signUp, type TestPlatform } from "../support/platform.ts";
-import { ledgerViolations } from "../../src/wallet/ledger.ts";
+import { body, type TestPlatform } from "../support/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { parseMoney } from "../../src/money/money.ts";
 
-/** A platform user promoted to admin directly in the database (there is no public way to become one). */
-export async function signUpAdmin(p: TestPlatform) {
-  const u = await signUp(p);
-  await p.services.db.updateTable("users").set({ role: "admin" }).where("id", "=", u.user.id).execute();
-  return u;
-}
+export { signUpAdmin } from "../support/platform.ts";
+export { balanceOf, expectLedgerHolds } from "../support/money.ts";
 
 /** A seeded platform payment method by code. */
 export async function methodByCode(p: TestPlatform, code: string, siteId = 0) {
@@ -70,15 +64,6 @@ export async function deposit(p: TestPlatform, token: string, json: Record<strin
 export async function verify(p: TestPlatform, adminToken: string, transactionId: number, action: "approve" | "reject", note?: string) {
   const res = await p.request(`/api/admin/finance/transactions/${transactionId}/verify`, { method: "POST", token: adminToken, json: { action, note } });
   return { status: res.status, json: await body(res) };
-}
-
-export async function balanceOf(p: TestPlatform, userId: number): Promise<number> {
-  const u = await p.services.db.selectFrom("users").select("balance").where("id", "=", userId).executeTakeFirstOrThrow();
-  return Number(u.balance);
-}
-
-export async function expectLedgerHolds(p: TestPlatform) {
-  expect(await ledgerViolations(p.ctx())).toEqual([]);
 }
 
 export async function countRows(p: TestPlatform, table: "transactions" | "audit_logs" | "notifications", userId?: number) {

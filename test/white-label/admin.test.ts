@@ -1,18 +1,16 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { auditRows } from "../support/audit.ts";
 import { body, describeEachDialect, type TestPlatform } from "../support/platform.ts";
-import { SITES, makeAdmin, planBySlug, purchase, reseller, resellerWithSite, siteRow, whiteLabelPlatform } from "./helpers.ts";
+import { SITES, signUpAdmin, planBySlug, purchase, reseller, resellerWithSite, siteRow, whiteLabelPlatform } from "./helpers.ts";
 
 describeEachDialect("white-label administration", (dialect) => {
   let p: TestPlatform;
-  let admin: Awaited<ReturnType<typeof makeAdmin>>;
+  let admin: Awaited<ReturnType<typeof signUpAdmin>>;
   beforeAll(async () => {
     p = await whiteLabelPlatform(dialect);
-    admin = await makeAdmin(p);
+    admin = await signUpAdmin(p);
   });
   afterAll(() => p.close());
-
-  const auditRows = (action: string, targetId: string) =>
-    p.services.db.selectFrom("audit_logs").selectAll().where("action", "=", action).where("target_id", "=", targetId).execute();
 
   it("is for administrators only", async () => {
     const user = await reseller(p);
@@ -48,7 +46,7 @@ describeEachDialect("white-label administration", (dialect) => {
     const on = await p.request(`/api/admin/white-label/sites/${id}/toggle-status`, { method: "POST", token: admin.token });
     expect((await body(on)).data.status).toBe("active");
     expect((await p.request("/", { host })).status).not.toBe(503);
-    const logs = await auditRows("white_label.site.toggle_status", String(id));
+    const logs = await auditRows(p, "white_label.site.toggle_status", String(id));
     expect(logs.map((l) => JSON.parse(l.data!))).toEqual([{ from: "active", to: "disabled" }, { from: "disabled", to: "active" }]);
     expect(logs[0]!.actor_id).toBe(admin.user.id);
   });
@@ -70,7 +68,7 @@ describeEachDialect("white-label administration", (dialect) => {
     });
     expect(res.status).toBe(200);
     expect((await body(res)).data).toMatchObject({ price_monthly: "45000.50", price_yearly: "450000.00", max_customers: 100000, features: ["custom domain", "priority support", "API"] });
-    const logs = await auditRows("white_label.plan.update", String(plan.id));
+    const logs = await auditRows(p, "white_label.plan.update", String(plan.id));
     expect(JSON.parse(logs[0]!.data!).before.price_monthly).toBe("40000.00");
 
     const before = await planBySlug(p, "enterprise");

@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect } from "vitest";
 import type { DialectName } from "../../src/db/database.ts";
 import type { Clock } from "../../src/lib/time.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { parseMoney } from "../../src/money/money.ts";
-import { credit, ledgerViolations } from "../../src/wallet/ledger.ts";
+import { fund } from "../support/money.ts";
 import { body, makePlatform, signUp, uniqueName, type TestPlatform } from "../support/platform.ts";
 
-export const SITES = "sites.izyboost.test";
+export { SITES, signUpAdmin } from "../support/platform.ts";
+export { balanceOf, expectLedgerHolds, fund } from "../support/money.ts";
 
 /** A platform whose uploads go to a temporary DATA_DIR, removed on close. */
 export async function whiteLabelPlatform(dialect: DialectName, opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestPlatform & { dataDir: string }> {
@@ -26,20 +26,11 @@ export async function whiteLabelPlatform(dialect: DialectName, opts: { clock?: C
   };
 }
 
-export async function fund(p: TestPlatform, userId: number, amount: string): Promise<void> {
-  await credit(p.ctx(), { userId, amount: parseMoney(amount)!, type: "adjustment", description: "test funds" });
-}
-
 /** A signed-up platform user with `funds` in their wallet. */
 export async function reseller(p: TestPlatform, funds = "0") {
   const u = await signUp(p);
   if (funds !== "0") await fund(p, u.user.id, funds);
   return u;
-}
-
-export async function balanceOf(p: TestPlatform, userId: number): Promise<number> {
-  const r = await p.services.db.selectFrom("users").select("balance").where("id", "=", userId).executeTakeFirstOrThrow();
-  return Number(r.balance);
 }
 
 export async function planBySlug(p: TestPlatform, slug: "starter" | "business" | "enterprise") {
@@ -66,12 +57,6 @@ export async function resellerWithSite(p: TestPlatform, funds = "100000") {
   return { ...owner, site: bought.body.data as { uuid: string; slug: string; [k: string]: any } };
 }
 
-export async function makeAdmin(p: TestPlatform) {
-  const u = await signUp(p);
-  await p.services.db.updateTable("users").set({ role: "admin" }).where("id", "=", u.user.id).execute();
-  return u;
-}
-
 let providerId: number | null = null;
 
 /** A catalogue service at a platform rate per 1000 (decimal string), in an existing category. */
@@ -94,10 +79,6 @@ export async function insertService(p: TestPlatform, opts: { rate: string; categ
     })
     .executeTakeFirstOrThrow();
   return { id: Number(res.insertId), categoryId: category.id };
-}
-
-export async function expectLedgerClean(p: TestPlatform): Promise<void> {
-  expect(await ledgerViolations(p.ctx())).toEqual([]);
 }
 
 export async function siteRow(p: TestPlatform, uuid: string) {

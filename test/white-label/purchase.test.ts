@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { sql } from "kysely";
 import { body, describeEachDialect, uniqueName, type TestPlatform } from "../support/platform.ts";
 import { parseMoney } from "../../src/money/money.ts";
-import { SITES, balanceOf, expectLedgerClean, planBySlug, purchase, reseller, siteRow, whiteLabelPlatform } from "./helpers.ts";
+import { SITES, balanceOf, expectLedgerHolds, planBySlug, purchase, reseller, siteRow, whiteLabelPlatform } from "./helpers.ts";
 
 async function count(p: TestPlatform, table: "white_label_sites" | "subscriptions" | "invoices" | "transactions", userId: number) {
   const col = table === "white_label_sites" ? "owner_id" : "user_id";
@@ -46,7 +46,7 @@ describeEachDialect("white-label purchase", (dialect) => {
     const invoice = await p.services.db.selectFrom("invoices").selectAll().where("user_id", "=", buyer.user.id).executeTakeFirstOrThrow();
     expect(Number(invoice.amount)).toBe(plan.price_monthly);
     expect(invoice.transaction_id).toBe(tx[0]!.id);
-    await expectLedgerClean(p);
+    await expectLedgerHolds(p);
   });
 
   it("charges the yearly price for a yearly cycle and ends the period a year later", async () => {
@@ -57,7 +57,7 @@ describeEachDialect("white-label purchase", (dialect) => {
     const start = new Date(b.data.subscription.current_period_start);
     const end = new Date(b.data.subscription.current_period_end);
     expect(end.getUTCFullYear() - start.getUTCFullYear()).toBe(1);
-    await expectLedgerClean(p);
+    await expectLedgerHolds(p);
   });
 
   it("refuses with 422 when the wallet cannot pay, and creates nothing", async () => {
@@ -70,7 +70,7 @@ describeEachDialect("white-label purchase", (dialect) => {
     expect(await count(p, "transactions", buyer.user.id)).toBe(1);
     const slugFree = await p.services.db.selectFrom("white_label_sites").select("id").where("slug", "=", json.slug).executeTakeFirst();
     expect(slugFree).toBeUndefined();
-    await expectLedgerClean(p);
+    await expectLedgerHolds(p);
   });
 
   it("replays an idempotent purchase instead of charging twice", async () => {
@@ -87,7 +87,7 @@ describeEachDialect("white-label purchase", (dialect) => {
     const other = await purchase(p, buyer.token, { slug: uniqueName("x").toLowerCase() }, { "Idempotency-Key": "buy-1" });
     expect(other.res.status).toBe(422);
     expect(other.body.error.code).toBe("idempotency_key_reused");
-    await expectLedgerClean(p);
+    await expectLedgerHolds(p);
   });
 
   it("refuses a taken, reserved or malformed slug with 422 and charges nothing", async () => {
@@ -100,7 +100,7 @@ describeEachDialect("white-label purchase", (dialect) => {
       expect(bd.error.details.slug, slug).toBeDefined();
     }
     expect(await balanceOf(p, b.user.id)).toBe(parseMoney("20000")!);
-    await expectLedgerClean(p);
+    await expectLedgerHolds(p);
   });
 
   it("accepts a custom domain only on a plan that allows it and outside the platform's names", async () => {
@@ -118,7 +118,7 @@ describeEachDialect("white-label purchase", (dialect) => {
     expect(ok.body.data.domain).toMatchObject({ custom_domain: "shop.example.com", status: "pending" });
     expect(ok.body.data.domain.txt_record.name).toBe("_izyboost.shop.example.com");
     expect(await balanceOf(p, buyer.user.id)).toBe(parseMoney("85000")!);
-    await expectLedgerClean(p);
+    await expectLedgerHolds(p);
   });
 
   it("serves the new site at once on its slug host", async () => {

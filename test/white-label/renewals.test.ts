@@ -7,7 +7,7 @@ import { parseMoney } from "../../src/money/money.ts";
 import { runJobOnce } from "../../src/jobs/scheduler.ts";
 import { JOBS } from "../../src/jobs/registry.ts";
 import { chargeRenewal, runRenewals } from "../../src/white-label/renewals.ts";
-import { SITES, balanceOf, expectLedgerClean, fund, resellerWithSite, siteRow, whiteLabelPlatform } from "./helpers.ts";
+import { SITES, balanceOf, expectLedgerHolds, fund, resellerWithSite, siteRow, whiteLabelPlatform } from "./helpers.ts";
 
 const PRICE = parseMoney("15000")!;
 
@@ -54,7 +54,7 @@ describeEachDialect("white-label subscription renewals", (dialect: DialectName) 
     expect(await notices(pl, a.user.id, "white_label.renewed")).toHaveLength(1);
     const invoices = await pl.services.db.selectFrom("invoices").select("number").where("user_id", "=", a.user.id).execute();
     expect(invoices).toHaveLength(2);
-    await expectLedgerClean(pl);
+    await expectLedgerHolds(pl);
   });
 
   it("two runs holding the same stale snapshot of a due subscription charge it once", async () => {
@@ -68,7 +68,7 @@ describeEachDialect("white-label subscription renewals", (dialect: DialectName) 
     expect(await chargeRenewal(pl.ctx(), stale, site, clock.now())).toBe(false);
     expect(await renewals(pl, a.user.id)).toHaveLength(1);
     expect(await balanceOf(pl, a.user.id)).toBe(parseMoney("40000")! - 2 * PRICE);
-    await expectLedgerClean(pl);
+    await expectLedgerHolds(pl);
   });
 
   it("without funds: grace (still serving), then suspended (503); a top-up and renew bring it back", async () => {
@@ -115,7 +115,7 @@ describeEachDialect("white-label subscription renewals", (dialect: DialectName) 
     const again = await pl.request(`/api/white-label/sites/${a.site.uuid}/renew`, { method: "POST", token: a.token });
     expect(again.status).toBe(409);
     expect(await renewals(pl, a.user.id)).toHaveLength(1);
-    await expectLedgerClean(pl);
+    await expectLedgerHolds(pl);
   });
 
   it("retries a grace site daily and reactivates it, continuing from the old period end", async () => {
@@ -136,7 +136,7 @@ describeEachDialect("white-label subscription renewals", (dialect: DialectName) 
     expect(sub.current_period_end.startsWith("2027-01-24 10:00:00")).toBe(true);
     expect((await siteRow(pl, a.site.uuid)).status).toBe("active");
     expect(await balanceOf(pl, a.user.id)).toBe(parseMoney("5000")!);
-    await expectLedgerClean(pl);
+    await expectLedgerHolds(pl);
   });
 
   it("reminds the owner once per period, in their language", async () => {

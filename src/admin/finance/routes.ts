@@ -1,8 +1,7 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../http/env.ts";
 import { ctxOf } from "../../http/env.ts";
-import { NotFound } from "../../http/errors.ts";
+import { idParam } from "../../http/params.ts";
 import { validBody, validQuery } from "../../http/validate.ts";
 import { pageEnvelope } from "../../http/pagination.ts";
 import { verifyDeposit } from "../../wallet/deposits.ts";
@@ -11,14 +10,6 @@ import { adminTransactionsQuery, paymentMethodUpdate, verifyBody } from "./schem
 import { listLedger, listPaymentMethods, updatePaymentMethod } from "./service.ts";
 import { financeStats } from "./stats.ts";
 import { transactionView } from "../../wallet/view.ts";
-
-const numericId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-
-function idOf(raw: string, what: string): number {
-  const r = numericId.safeParse(raw);
-  if (!r.success) throw new NotFound(`${what} not found`);
-  return r.data;
-}
 
 /** /api/admin/finance — deposits to verify, the ledger, payment methods (requireAdmin is applied at the mount). */
 export function adminFinanceRoutes() {
@@ -29,7 +20,7 @@ export function adminFinanceRoutes() {
   app.get("/transactions", async (c) => c.json(pageEnvelope(await listLedger(ctxOf(c), validQuery(c, adminTransactionsQuery)), adminTransactionView)));
 
   app.post("/transactions/:id/verify", async (c) => {
-    const id = idOf(c.req.param("id"), "Transaction");
+    const id = idParam(c.req.param("id"), "Transaction");
     const row = await verifyDeposit(ctxOf(c), id, await validBody(c, verifyBody));
     return c.json({ data: transactionView(row) });
   });
@@ -37,7 +28,7 @@ export function adminFinanceRoutes() {
   app.get("/payment-methods", async (c) => c.json({ data: (await listPaymentMethods(ctxOf(c))).map(adminPaymentMethodView) }));
 
   app.put("/payment-methods/:id", async (c) => {
-    const id = idOf(c.req.param("id"), "Payment method");
+    const id = idParam(c.req.param("id"), "Payment method");
     return c.json({ data: adminPaymentMethodView(await updatePaymentMethod(ctxOf(c), id, await validBody(c, paymentMethodUpdate))) });
   });
 

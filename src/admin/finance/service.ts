@@ -1,11 +1,12 @@
 import type { Ctx } from "../../context.ts";
 import { withTransaction } from "../../context.ts";
-import { NotFound, Validation, type FieldErrors } from "../../http/errors.ts";
-import { offsetOf, type Page } from "../../http/pagination.ts";
+import { Validation, type FieldErrors } from "../../http/errors.ts";
+import { offsetOf, pageOf, type Page } from "../../http/pagination.ts";
 import { dbNow } from "../../lib/time.ts";
 import { formatMoney } from "../../money/money.ts";
 import { writeAudit } from "../../audit/audit.ts";
 import { feeRulesFor, type FeeRule } from "../../wallet/fees.ts";
+import { ledgerRows, tenantPaymentMethod, tenantPaymentMethods } from "../../wallet/service.ts";
 import type { PaymentMethod, TransactionRow } from "../../wallet/view.ts";
 import type { AdminTransactionsQuery, PaymentMethodUpdate } from "./schema.ts";
 
@@ -21,18 +22,13 @@ export async function listLedger(ctx: Ctx, q: AdminTransactionsQuery): Promise<P
   if (q.from) base = base.where("transactions.created_at", ">=", `${q.from} 00:00:00.000`);
   if (q.to) base = base.where("transactions.created_at", "<=", `${q.to} 23:59:59.999`);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const rows = await base
+  const rows = await ledgerRows(base)
     .leftJoin("users", "users.id", "transactions.user_id")
-    .leftJoin("payment_methods", "payment_methods.id", "transactions.payment_method_id")
-    .leftJoin("orders", "orders.id", "transactions.order_id")
-    .selectAll("transactions")
-    .select(["users.username", "users.email", "payment_methods.name as payment_method_name", "orders.uuid as order_uuid"])
-    .orderBy("transactions.created_at", "desc")
-    .orderBy("transactions.id", "desc")
+    .select(["users.username", "users.email"])
     .limit(q.per_page)
     .offset(offsetOf(q))
     .execute();
-  return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
+  return pageOf(rows, count.n, q);
 }
 
 export interface MethodWithFee {
@@ -42,21 +38,15 @@ export interface MethodWithFee {
 
 /** All the tenant's payment methods, active or not. */
 export async function listPaymentMethods(ctx: Ctx): Promise<MethodWithFee[]> {
-  const methods = await ctx.db.selectFrom("payment_methods").selectAll().where("site_id", "=", ctx.tenant.siteId).orderBy("sort_order").orderBy("id").execute();
+  const methods = await tenantPaymentMethods(ctx);
   const fees = await feeRulesFor(ctx, methods);
   return methods.map((m) => ({ method: m, fee: fees.get(m.id)! }));
-}
-
-async function methodOfTenant(ctx: Ctx, id: number): Promise<PaymentMethod> {
-  const m = await ctx.db.selectFrom("payment_methods").selectAll().where("id", "=", id).where("site_id", "=", ctx.tenant.siteId).executeTakeFirst();
-  if (!m) throw new NotFound("Payment method not found");
-  return m;
 }
 
 /** Changes a method's texts, account, limits, state and its own fee structure; audit-logged. */
 export async function updatePaymentMethod(ctx: Ctx, id: number, input: PaymentMethodUpdate): Promise<MethodWithFee> {
   return withTransaction(ctx, async (tx) => {
-    const before = await methodOfTenant(tx, id);
+    const before = await tenantPaymentMethod(tx, id);
     const feeBefore = (await feeRulesFor(tx, [before])).get(before.id)!;
     const min = input.min_amount ?? Number(before.min_amount);
     const max = input.max_amount === undefined ? before.max_amount : input.max_amount;
@@ -89,7 +79,7 @@ export async function updatePaymentMethod(ctx: Ctx, id: number, input: PaymentMe
       else await tx.db.insertInto("fee_structures").values({ ...fee, payment_method_id: id, name: `${input.name ?? before.name} fees`.slice(0, 100), created_at: now }).execute();
     }
 
-    const after = await methodOfTenant(tx, id);
+    const after = await tenantPaymentMethod(tx, id);
     const feeAfter = (await feeRulesFor(tx, [after])).get(after.id)!;
     await writeAudit(tx, {
       action: "payment_method.update",

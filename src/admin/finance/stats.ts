@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Ctx } from "../../context.ts";
-import { toDbTime } from "../../lib/time.ts";
+import { startOfUtcDay, startOfUtcMonth } from "../../lib/time.ts";
 import { getSetting } from "../../settings/service.ts";
 
 export interface OrderFigures {
@@ -19,14 +19,6 @@ export interface FinanceStats {
     this_month: { count: number; amount: number };
   };
   orders: { all_time: OrderFigures; today: OrderFigures; this_month: OrderFigures };
-}
-
-/** UTC midnight today and on the 1st of this month, in the stored timestamp format. */
-function periodStarts(now: Date): { today: string; month: string } {
-  return {
-    today: toDbTime(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))),
-    month: toDbTime(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))),
-  };
 }
 
 async function orderFigures(ctx: Ctx, since: string | null): Promise<OrderFigures> {
@@ -60,7 +52,9 @@ async function depositFigures(ctx: Ctx, status: "pending" | "completed", since?:
 
 /** Deposits and order economics of the tenant (credited amounts; fees apart). */
 export async function financeStats(ctx: Ctx): Promise<FinanceStats> {
-  const { today, month } = periodStarts(ctx.clock.now());
+  const now = ctx.clock.now();
+  const today = startOfUtcDay(now);
+  const month = startOfUtcMonth(now);
   const [pending, completed, depToday, depMonth, all, ordToday, ordMonth, currency] = await Promise.all([
     depositFigures(ctx, "pending"),
     depositFigures(ctx, "completed"),

@@ -32,7 +32,10 @@ export function adminPaymentMethodView({ method: m, fee }: MethodWithFee) {
   };
 }
 
-const figures = (f: OrderFigures) => ({ count: f.count, revenue: formatMoney(f.revenue), cost: formatMoney(f.cost), profit: formatMoney(f.profit) });
+/** Order economics over a period: count, revenue, cost and profit as money strings. */
+export function orderFiguresView(f: OrderFigures) {
+  return { count: f.count, revenue: formatMoney(f.revenue), cost: formatMoney(f.cost), profit: formatMoney(f.profit) };
+}
 
 export function financeStatsView(s: FinanceStats) {
   const d = s.deposits;
@@ -44,6 +47,6 @@ export function financeStatsView(s: FinanceStats) {
       today: { count: d.today.count, amount: formatMoney(d.today.amount) },
       this_month: { count: d.this_month.count, amount: formatMoney(d.this_month.amount) },
     },
-    orders: { all_time: figures(s.orders.all_time), today: figures(s.orders.today), this_month: figures(s.orders.this_month) },
+    orders: { all_time: orderFiguresView(s.orders.all_time), today: orderFiguresView(s.orders.today), this_month: orderFiguresView(s.orders.this_month) },
   };
 }

@@ -1,8 +1,7 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../http/env.ts";
 import { ctxOf } from "../../http/env.ts";
-import { NotFound } from "../../http/errors.ts";
+import { idParam } from "../../http/params.ts";
 import { parseInput, readBody, validBody, validQuery } from "../../http/validate.ts";
 import { pageEnvelope } from "../../http/pagination.ts";
 import { idempotent } from "../../idempotency/idempotency.ts";
@@ -10,14 +9,6 @@ import { adjustBody, banBody, userUpdate, usersQuery } from "./schema.ts";
 import { deleteUser, listUsers, toggleBan, updateUser, userOfTenant, userStats } from "./service.ts";
 import { adjustBalance } from "./balance.ts";
 import { adjustmentView, adminUserDetailView, adminUserView } from "./view.ts";
-
-const numericId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-
-function userIdOf(raw: string): number {
-  const r = numericId.safeParse(raw);
-  if (!r.success) throw new NotFound("User not found");
-  return r.data;
-}
 
 /** /api/admin/users — the tenant's accounts (requireAdmin is applied at the mount). */
 export function adminUserRoutes() {
@@ -27,24 +18,24 @@ export function adminUserRoutes() {
 
   app.get("/:id", async (c) => {
     const ctx = ctxOf(c);
-    const user = await userOfTenant(ctx, userIdOf(c.req.param("id")));
+    const user = await userOfTenant(ctx, idParam(c.req.param("id"), "User"));
     return c.json({ data: adminUserDetailView(user, await userStats(ctx, user.id)) });
   });
 
   app.put("/:id", async (c) => {
-    const id = userIdOf(c.req.param("id"));
+    const id = idParam(c.req.param("id"), "User");
     return c.json({ data: adminUserView(await updateUser(ctxOf(c), id, await validBody(c, userUpdate))) });
   });
 
   app.post("/:id/toggle-ban", async (c) => {
-    const id = userIdOf(c.req.param("id"));
+    const id = idParam(c.req.param("id"), "User");
     const input = await validBody(c, banBody);
     return c.json({ data: adminUserView(await toggleBan(ctxOf(c), id, input.reason || undefined)) });
   });
 
   app.post("/:id/adjust-balance", async (c) => {
     const ctx = ctxOf(c);
-    const id = userIdOf(c.req.param("id"));
+    const id = idParam(c.req.param("id"), "User");
     const raw = await readBody(c);
     return idempotent(c, ctx, `u:${ctx.user!.id}`, raw, async () => {
       const adjustment = await adjustBalance(ctx, id, parseInput(adjustBody, raw));
@@ -53,7 +44,7 @@ export function adminUserRoutes() {
   });
 
   app.delete("/:id", async (c) => {
-    await deleteUser(ctxOf(c), userIdOf(c.req.param("id")));
+    await deleteUser(ctxOf(c), idParam(c.req.param("id"), "User"));
     return c.json({ data: { deleted: true } });
   });
 

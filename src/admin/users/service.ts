@@ -1,10 +1,10 @@
-import { sql } from "kysely";
 import type { Ctx } from "../../context.ts";
 import { requireUser, withTransaction } from "../../context.ts";
 import type { User } from "../../db/schema.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { Conflict, NotFound, Validation, type FieldErrors } from "../../http/errors.ts";
-import { offsetOf, type Page } from "../../http/pagination.ts";
+import { offsetOf, pageOf, type Page } from "../../http/pagination.ts";
+import { likeContaining } from "../../lib/sql-like.ts";
 import { dbNow } from "../../lib/time.ts";
 import { writeAudit } from "../../audit/audit.ts";
 import { invalidateUserSessions } from "../../auth/session.ts";
@@ -22,14 +22,12 @@ export async function listUsers(ctx: Ctx, q: UsersQuery): Promise<Page<User>> {
   if (q.role) base = base.where("role", "=", q.role);
   if (q.banned !== undefined) base = base.where("is_banned", "=", q.banned ? 1 : 0);
   if (q.search) {
-    // "!" escapes LIKE wildcards the same way in both dialects (SQLite has no default escape character).
-    const like = `%${q.search.replace(/[!%_]/g, (ch) => "!" + ch)}%`;
-    const matches = (col: "username" | "email" | "full_name") => sql<boolean>`${sql.ref(col)} like ${like} escape '!'`;
+    const matches = likeContaining(q.search);
     base = base.where((eb) => eb.or([matches("username"), matches("email"), matches("full_name")]));
   }
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const rows = await base.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
-  return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
+  return pageOf(rows, count.n, q);
 }
 
 export interface UserStats {

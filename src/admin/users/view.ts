@@ -28,17 +28,19 @@ export function adminUserView(u: User) {
   };
 }
 
-export function adminUserDetailView(u: User, s: UserStats) {
+/** A user's orders and deposits, as an admin (or a reseller, for its customers) sees them. */
+export function userStatsView(s: UserStats) {
   return {
-    ...adminUserView(u),
-    stats: {
-      orders_count: s.ordersCount,
-      total_spent: formatMoney(s.spent),
-      total_deposited: formatMoney(s.deposited),
-      deposits_count: s.depositsCount,
-      pending_deposits: formatMoney(s.pendingDeposits),
-    },
+    orders_count: s.ordersCount,
+    total_spent: formatMoney(s.spent),
+    total_deposited: formatMoney(s.deposited),
+    deposits_count: s.depositsCount,
+    pending_deposits: formatMoney(s.pendingDeposits),
   };
+}
+
+export function adminUserDetailView(u: User, s: UserStats) {
+  return { ...adminUserView(u), stats: userStatsView(s) };
 }
 
 export function adjustmentView(a: Adjustment) {

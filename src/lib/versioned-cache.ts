@@ -6,12 +6,12 @@ interface Entry<T> {
 }
 
 /**
- * Per-process cache of what anonymous visitors see (rendered public pages, a tenant's priced
- * catalogue, its look). Keys carry version counters that `siteChanged`/`catalogChanged` bump,
- * so a change is visible on the next request; a short TTL covers changes made by another
- * process (the CLI's service sync). Bounded: the oldest entries go first.
+ * Per-process cache of what anonymous visitors see (the storefront's rendered pages, a tenant's
+ * priced catalogue and look, the public catalogue's JSON). Keys carry version counters that
+ * `siteChanged`/`catalogChanged` bump, so a change is visible on the next request; a short TTL
+ * covers changes made by another process (the CLI's service sync). Bounded: the oldest entries go first.
  */
-export class StorefrontCache {
+export class VersionedCache {
   private catalogVersion = 1;
   private readonly siteVersions = new Map<number, number>();
   private readonly entries = new Map<string, Entry<unknown>>();

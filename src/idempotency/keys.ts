@@ -1,0 +1,57 @@
+import type { Selectable } from "kysely";
+import type { Ctx } from "../context.ts";
+import type { IdempotencyKeysTable } from "../db/schema.ts";
+import { isUniqueViolation } from "../db/errors.ts";
+import { AppError, Conflict, Validation } from "../http/errors.ts";
+import { DAY, dbNow } from "../lib/time.ts";
+
+// The idempotency_keys table, shared by the JSON API (`idempotent`) and the storefront's order form (`once`).
+
+export type IdempotencyKey = Selectable<IdempotencyKeysTable>;
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+export function checkKey(key: string): void {
+  if (!KEY.test(key)) throw new Validation({ "Idempotency-Key": ["Must be 1 to 255 visible ASCII characters"] });
+}
+
+export const keyInFlight = () => new Conflict("A request with this Idempotency-Key is in progress", "idempotency_in_flight");
+
+export const keyReused = () =>
+  new AppError(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request", { "Idempotency-Key": ["Already used with a different request"] });
+
+/**
+ * Claims (scope, key) for a request through the unique index, not a read-then-insert; an expired
+ * claim is dropped and claimed again. Otherwise answers the row that holds the key (none if it
+ * vanished meanwhile). Keys live 24 hours.
+ */
+export async function claimKey(ctx: Ctx, scope: string, key: string, requestHash: string): Promise<{ claimed: true } | { claimed: false; prior: IdempotencyKey | undefined }> {
+  try {
+    await ctx.db.insertInto("idempotency_keys").values({ scope, key, request_hash: requestHash, status: "in_flight", created_at: dbNow(ctx.clock), expires_at: dbNow(ctx.clock, DAY) }).execute();
+    return { claimed: true };
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+  }
+  const prior = await ctx.db.selectFrom("idempotency_keys").selectAll().where("scope", "=", scope).where("key", "=", key).executeTakeFirst();
+  if (prior && prior.expires_at < dbNow(ctx.clock)) {
+    await ctx.db.deleteFrom("idempotency_keys").where("id", "=", prior.id).where("expires_at", "<", dbNow(ctx.clock)).execute();
+    return claimKey(ctx, scope, key, requestHash);
+  }
+  return { claimed: false, prior };
+}
+
+/** Stores the outcome a retry with the same key gets back. */
+export async function recordOutcome(ctx: Ctx, scope: string, key: string, status: number, body: unknown): Promise<void> {
+  await ctx.db.updateTable("idempotency_keys").set({ status: "done", response_status: status, response_body: JSON.stringify(body) }).where("scope", "=", scope).where("key", "=", key).execute();
+}
+
+/** Lets the key go, so that a retry really runs again. */
+export async function releaseKey(ctx: Ctx, scope: string, key: string): Promise<void> {
+  await ctx.db.deleteFrom("idempotency_keys").where("scope", "=", scope).where("key", "=", key).execute();
+}
+
+/** Drops expired keys (scheduled clean-up). */
+export async function purgeExpiredKeys(ctx: Ctx): Promise<number> {
+  const r = await ctx.db.deleteFrom("idempotency_keys").where("expires_at", "<", dbNow(ctx.clock)).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

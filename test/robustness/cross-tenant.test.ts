@@ -1,0 +1,349 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { body, describeEachDialect } from "../support/platform.ts";
+import { get, Jar, sessionCookie } from "../storefront/helpers.ts";
+import { notify } from "../../src/notifications/notify.ts";
+import { PERMISSIONS } from "../../src/developer-api/keys.ts";
+import { ledgerViolations } from "../../src/wallet/ledger.ts";
+import { changedTables, snapshotter, type Snapshotter } from "./battery.ts";
+import { tenants, type Tenants } from "./world.ts";
+
+const PLATFORM = "izyboost.test";
+
+/** Who calls: a Bearer session, a storefront cookie jar on its host, or an API key. */
+type Caller = { token: string } | { jar: Jar } | { apiKey: string };
+
+interface Case {
+  method: string;
+  path: string;
+  json?: unknown;
+}
+
+// Two platform users, two white-label sites (owner, customer, chained order, deposit, ticket, key, methods, logo)
+// and an admin: for every resource, its owner reaches it and every other party gets a 404 (v2: the protocol's error).
+describeEachDialect("tenants never see each other", (dialect) => {
+  let t: Tenants;
+  let snap: Snapshotter;
+  const notes = { p2: 0, a: 0, b: 0 };
+  const keys = { aOwner: "" };
+
+  async function call(who: Caller, c: Case, host = PLATFORM): Promise<{ status: number; text: string }> {
+    const headers: Record<string, string> = {};
+    if ("token" in who) headers.authorization = `Bearer ${who.token}`;
+    if ("jar" in who) headers.cookie = who.jar.header();
+    if ("apiKey" in who) headers["x-api-key"] = who.apiKey;
+    const res = await t.w.p.request(c.path, { method: c.method, host, headers, json: c.json });
+    return { status: res.status, text: await res.text() };
+  }
+
+  /** Routes with a path id that the matrix has tried on another party's resource. */
+  const covered = new Set<string>();
+  function routeOf(method: string, path: string): string | undefined {
+    const bare = path.split("?")[0]!;
+    const route = t.w.p.app.routes.find((r) => {
+      if (r.method !== method || !r.path.includes(":")) return false;
+      const pattern = r.path.replace(/:[A-Za-z]+(\{([^}]*)\})?/g, (_m, _b, re: string | undefined) => `(${re ?? "[^/]+"})`);
+      return new RegExp(`^${pattern}$`).test(bare);
+    });
+    return route && `${route.method} ${route.path}`;
+  }
+
+  /** Every call answers 404 to `who`, shows none of `secrets`, and (when refused) changes no table. */
+  async function expectAll404(who: Caller, cases: Case[], secrets: string[], host = PLATFORM) {
+    const before = await snap.digest(["api_logs"]);
+    const wrong: string[] = [];
+    for (const c of cases) {
+      const route = routeOf(c.method, c.path);
+      if (route) covered.add(route);
+      const r = await call(who, c, host);
+      if (r.status !== 404) wrong.push(`${c.method} ${c.path} → ${r.status} ${r.text.slice(0, 160)}`);
+      for (const s of secrets) if (r.text.includes(s)) wrong.push(`${c.method} ${c.path} shows ${s}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(changedTables(before, await snap.digest(["api_logs"]))).toEqual([]);
+  }
+
+  async function expectAllOk(who: Caller, cases: Case[], host = PLATFORM) {
+    const wrong: string[] = [];
+    for (const c of cases) {
+      const r = await call(who, c, host);
+      if (r.status !== 200) wrong.push(`${c.method} ${c.path} → ${r.status} ${r.text.slice(0, 160)}`);
+    }
+    expect(wrong).toEqual([]);
+  }
+
+  async function v2(fields: Record<string, string>, host = PLATFORM) {
+    const res = await t.w.p.request("/api/v2", { method: "POST", host, headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() });
+    return { status: res.status, json: await body(res) };
+  }
+
+  beforeAll(async () => {
+    t = await tenants(dialect);
+    const p = t.w.p;
+    const latest = async (userId: number) => (await p.services.db.selectFrom("notifications").select("id").where("user_id", "=", userId).orderBy("id", "desc").executeTakeFirstOrThrow()).id;
+    notes.p2 = t.p2.notification;
+    await notify(p.ctx(), t.A.customer.user.id, { type: "test", title: "Note A" });
+    notes.a = await latest(t.A.customer.user.id);
+    await notify(p.ctx(), t.B.customer.user.id, { type: "test", title: "Note B" });
+    notes.b = await latest(t.B.customer.user.id);
+    const made = await p.request("/api/user/api-keys", { method: "POST", token: t.A.owner.token, json: { name: "reseller bot", permissions: [...PERMISSIONS] } });
+    keys.aOwner = (await body(made)).data.key;
+    snap = await snapshotter(p.services.db);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** A platform user's resources through the platform's JSON API. */
+  function platformResources(of: Tenants["p1"]): Case[] {
+    return [
+      { method: "GET", path: `/api/user/orders/${of.order.uuid}` },
+      { method: "POST", path: `/api/user/orders/${of.order.uuid}/refill` },
+      { method: "POST", path: `/api/user/orders/${of.order.uuid}/cancel` },
+      { method: "GET", path: `/api/tickets/${of.ticket}` },
+      { method: "POST", path: `/api/tickets/${of.ticket}/reply`, json: { message: "Intrusion" } },
+      { method: "POST", path: `/api/tickets/${of.ticket}/close` },
+      { method: "POST", path: `/api/notifications/${of.notification}/read` },
+      { method: "DELETE", path: `/api/notifications/${of.notification}` },
+      { method: "GET", path: `/api/user/api-keys/${of.key.id}` },
+      { method: "GET", path: `/api/user/api-keys/${of.key.id}/logs` },
+      { method: "DELETE", path: `/api/user/api-keys/${of.key.id}` },
+    ];
+  }
+
+  it("a platform user gets 404 for every order, ticket, notification and key of another platform user, who reaches them", async () => {
+    const cases = platformResources(t.p2);
+    await expectAll404({ token: t.p1.token }, cases, [t.p2.key.raw.slice(0, 12)]);
+    await expectAllOk({ token: t.p2.token }, cases.filter((c) => c.method === "GET"));
+    // And through the developer API, with p1's own key.
+    await expectAll404({ apiKey: t.p1.key.raw }, [{ method: "GET", path: `/api/v1/orders/${t.p2.order.uuid}` }], []);
+    await expectAllOk({ apiKey: t.p2.key.raw }, [{ method: "GET", path: `/api/v1/orders/${t.p2.order.uuid}` }]);
+  });
+
+  it("a site's orders, tickets and notifications are not reachable through the platform API by any platform user", async () => {
+    const siteThings: Case[] = [
+      { method: "GET", path: `/api/user/orders/${t.A.order.uuid}` },
+      { method: "POST", path: `/api/user/orders/${t.A.order.uuid}/cancel` },
+      { method: "GET", path: `/api/tickets/${t.A.ticket}` },
+      { method: "POST", path: `/api/tickets/${t.A.ticket}/reply`, json: { message: "Intrusion" } },
+      { method: "POST", path: `/api/notifications/${notes.a}/read` },
+      { method: "DELETE", path: `/api/notifications/${notes.a}` },
+    ];
+    // Not even by the site's owner: a customer's order is the customer's, not the reseller's platform order.
+    for (const token of [t.p1.token, t.A.owner.token, t.B.owner.token]) await expectAll404({ token }, siteThings, [t.A.customer.user.email]);
+    await expectAll404({ apiKey: t.p1.key.raw }, [{ method: "GET", path: `/api/v1/orders/${t.A.order.uuid}` }], []);
+    await expectAll404({ apiKey: keys.aOwner }, [{ method: "GET", path: `/api/v1/orders/${t.A.order.uuid}` }], []);
+    // The owner's own platform order that fulfils it is his, and only his.
+    await expectAllOk({ token: t.A.owner.token }, [{ method: "GET", path: `/api/user/orders/${t.A.fulfil.uuid}` }]);
+    await expectAll404({ token: t.B.owner.token }, [{ method: "GET", path: `/api/user/orders/${t.A.fulfil.uuid}` }], []);
+  });
+
+  /** Every management endpoint of a site, with the ids of `of`'s resources. */
+  function resellerEndpoints(siteUuid: string, of: Tenants["A"]): Case[] {
+    const base = `/api/white-label/sites/${siteUuid}`;
+    return [
+      { method: "GET", path: base },
+      { method: "PUT", path: `${base}/branding`, json: { tagline: "Volé" } },
+      { method: "PUT", path: `${base}/pricing`, json: { default_margin: "1" } },
+      { method: "PUT", path: `${base}/domain`, json: { custom_domain: "stolen.example.com" } },
+      { method: "POST", path: `${base}/domain/verify` },
+      { method: "POST", path: `${base}/renew` },
+      { method: "GET", path: `${base}/stats` },
+      { method: "GET", path: `${base}/customers` },
+      { method: "GET", path: `${base}/customers/${of.customer.user.id}` },
+      { method: "POST", path: `${base}/customers/${of.customer.user.id}/adjust-balance`, json: { amount: "100", reason: "Cadeau" } },
+      { method: "POST", path: `${base}/customers/${of.customer.user.id}/toggle-ban`, json: {} },
+      { method: "GET", path: `${base}/deposits` },
+      { method: "POST", path: `${base}/deposits/${of.deposit.id}/verify`, json: { action: "approve" } },
+      { method: "GET", path: `${base}/orders` },
+      { method: "GET", path: `${base}/orders/${of.order.uuid}` },
+      { method: "GET", path: `${base}/tickets` },
+      { method: "GET", path: `${base}/tickets/${of.ticket}` },
+      { method: "POST", path: `${base}/tickets/${of.ticket}/reply`, json: { message: "Intrusion" } },
+      { method: "POST", path: `${base}/tickets/${of.ticket}/close` },
+      { method: "GET", path: `${base}/payment-methods` },
+      { method: "POST", path: `${base}/payment-methods`, json: { code: "stolen", name: "Stolen" } },
+      { method: "PUT", path: `${base}/payment-methods/${of.method}`, json: { name: "Stolen" } },
+      { method: "DELETE", path: `${base}/payment-methods/${of.method}` },
+    ];
+  }
+
+  it("another reseller, a platform user and a platform admin get 404 on every management endpoint of site A, whose owner reaches them", async () => {
+    const all = resellerEndpoints(t.A.uuid, t.A);
+    for (const token of [t.B.owner.token, t.p1.token, t.admin.token]) await expectAll404({ token }, all, [t.A.customer.user.email, t.A.owner.user.email]);
+    await expectAllOk({ token: t.A.owner.token }, all.filter((c) => c.method === "GET"));
+  });
+
+  it("a reseller gets 404 for site A's (and the platform's) customers, deposits, orders, tickets and methods through its own site's path", async () => {
+    const viaB = resellerEndpoints(t.B.uuid, t.A).filter((c) => /\/(customers|deposits|orders|tickets|payment-methods)\/[^/]+/.test(c.path));
+    expect(viaB).toHaveLength(10);
+    await expectAll404({ token: t.B.owner.token }, viaB, [t.A.customer.user.email]);
+    const base = `/api/white-label/sites/${t.B.uuid}`;
+    await expectAll404({ token: t.B.owner.token }, [
+      { method: "GET", path: `${base}/customers/${t.p1.user.id}` },
+      { method: "POST", path: `${base}/customers/${t.p1.user.id}/adjust-balance`, json: { amount: "-1", reason: "Vol" } },
+      { method: "POST", path: `${base}/deposits/${t.p1.deposit.id}/verify`, json: { action: "approve" } },
+      { method: "GET", path: `${base}/orders/${t.p1.order.uuid}` },
+      { method: "GET", path: `${base}/orders/${t.A.fulfil.uuid}` },
+      { method: "GET", path: `${base}/tickets/${t.p1.ticket}` },
+      { method: "PUT", path: `${base}/payment-methods/${t.platformMethodId}`, json: { name: "Stolen" } },
+    ], [t.p1.user.email]);
+    // B's lists hold nothing of A's or the platform's.
+    for (const list of ["/customers", "/deposits", "/orders", "/tickets", "/payment-methods"]) {
+      const text = (await call({ token: t.B.owner.token }, { method: "GET", path: `${base}${list}` })).text;
+      for (const secret of [t.A.customer.user.email, t.A.order.uuid, t.A.ticket, t.A.deposit.uuid, t.p1.order.uuid, t.p1.ticket, t.p1.deposit.uuid]) expect(text, `${list} shows ${secret}`).not.toContain(secret);
+    }
+  });
+
+  it("the platform's admin API does not reach a site's customers, orders, deposits, tickets or payment methods", async () => {
+    const a = t.A;
+    await expectAll404({ token: t.admin.token }, [
+      { method: "GET", path: `/api/admin/users/${a.customer.user.id}` },
+      { method: "PUT", path: `/api/admin/users/${a.customer.user.id}`, json: { full_name: "Stolen" } },
+      { method: "POST", path: `/api/admin/users/${a.customer.user.id}/toggle-ban`, json: {} },
+      { method: "POST", path: `/api/admin/users/${a.customer.user.id}/adjust-balance`, json: { amount: "-1", reason: "Vol" } },
+      { method: "DELETE", path: `/api/admin/users/${a.customer.user.id}` },
+      { method: "GET", path: `/api/admin/orders/${a.order.id}` },
+      { method: "PUT", path: `/api/admin/orders/${a.order.id}/status`, json: { status: "completed" } },
+      { method: "POST", path: `/api/admin/orders/${a.order.id}/refund`, json: { reason: "Vol de données" } },
+      { method: "POST", path: `/api/admin/orders/${a.order.id}/reconcile`, json: { action: "refund" } },
+      { method: "POST", path: `/api/admin/finance/transactions/${a.deposit.id}/verify`, json: { action: "approve" } },
+      { method: "PUT", path: `/api/admin/finance/payment-methods/${a.method}`, json: { name: "Stolen" } },
+      { method: "GET", path: `/api/admin/support/tickets/${a.ticket}` },
+      { method: "POST", path: `/api/admin/support/tickets/${a.ticket}/reply`, json: { message: "Intrusion" } },
+      { method: "POST", path: `/api/admin/support/tickets/${a.ticket}/assign`, json: { admin_id: t.admin.user.id } },
+      { method: "POST", path: `/api/admin/support/tickets/${a.ticket}/close` },
+    ], [a.customer.user.email]);
+    // The same calls reach the platform's own user, order, deposit and ticket: the 404s above are about the tenant.
+    await expectAllOk({ token: t.admin.token }, [
+      { method: "GET", path: `/api/admin/users/${t.p1.user.id}` },
+      { method: "GET", path: `/api/admin/orders/${t.p1.order.id}` },
+      { method: "GET", path: `/api/admin/support/tickets/${t.p1.ticket}` },
+    ]);
+    for (const list of ["/api/admin/users?per_page=100", "/api/admin/orders?per_page=100", "/api/admin/finance/transactions?per_page=100", "/api/admin/support/tickets?per_page=100", "/api/admin/finance/payment-methods"]) {
+      const text = (await call({ token: t.admin.token }, { method: "GET", path: list })).text;
+      for (const secret of [a.customer.user.email, a.order.uuid, a.deposit.uuid, a.ticket, t.B.customer.user.email]) expect(text, `${list} shows ${secret}`).not.toContain(secret);
+    }
+  });
+
+  it("list filters naming another tenant's user, order or customer find nothing; the same filters find the tenant's own", async () => {
+    const total = async (token: string, path: string) => {
+      const r = await call({ token }, { method: "GET", path });
+      expect(r.status, path).toBe(200);
+      return JSON.parse(r.text).meta.total as number;
+    };
+    const a = t.A.customer.user;
+    const adminFilters = (u: { id: number; username: string }, order: string) => [
+      `/api/admin/users?search=${u.username}`, `/api/admin/orders?user_id=${u.id}`, `/api/admin/orders?search=${order}`,
+      `/api/admin/finance/transactions?user_id=${u.id}`, `/api/admin/support/tickets?user_id=${u.id}`,
+    ];
+    for (const path of adminFilters(a, t.A.order.uuid)) expect(await total(t.admin.token, path), path).toBe(0);
+    for (const path of adminFilters(t.p1.user, t.p1.order.uuid)) expect(await total(t.admin.token, path), path).toBeGreaterThan(0);
+    const resellerFilters = (site: string, u: { id: number; username: string }) => [
+      `/api/white-label/sites/${site}/customers?search=${u.username}`, `/api/white-label/sites/${site}/tickets?user_id=${u.id}`,
+    ];
+    for (const u of [a, t.p1.user]) for (const path of resellerFilters(t.B.uuid, u)) expect(await total(t.B.owner.token, path), path).toBe(0);
+    for (const path of resellerFilters(t.A.uuid, a)) expect(await total(t.A.owner.token, path), path).toBeGreaterThan(0);
+  });
+
+  it("a ticket cannot be tied to another user's or another tenant's order", async () => {
+    for (const order of [t.p2.order.uuid, t.A.order.uuid, t.A.fulfil.uuid]) {
+      const res = await t.w.p.request("/api/tickets", { method: "POST", token: t.p1.token, json: { subject: "Commande", message: "Bonjour", order_uuid: order } });
+      expect(res.status).toBe(422);
+      expect((await body(res)).error.details.order_uuid).toBeDefined();
+    }
+    const mine = await t.w.p.request("/api/tickets", { method: "POST", token: t.p1.token, json: { subject: "Commande", message: "Bonjour", order_uuid: t.p1.order.uuid } });
+    expect(mine.status).toBe(201);
+  });
+
+  it("lists show a platform user only their own orders, tickets, deposits, notifications and keys", async () => {
+    const secrets = [t.p2.order.uuid, t.p2.ticket, t.p2.deposit.uuid, t.p2.key.id, t.A.order.uuid, t.A.ticket, t.A.deposit.uuid, t.A.fulfil.uuid, "Note A"];
+    for (const path of ["/api/user/orders?per_page=100", "/api/tickets?per_page=100", "/api/wallet/transactions?per_page=100", "/api/notifications?per_page=100", "/api/user/api-keys?per_page=100", "/api/white-label/sites", "/api/referrals/list", "/api/referrals/commissions"]) {
+      const r = await call({ token: t.p1.token }, { method: "GET", path });
+      expect(r.status, path).toBe(200);
+      for (const s of secrets) expect(r.text, `${path} shows ${s}`).not.toContain(s);
+    }
+    const own = (await call({ token: t.p1.token }, { method: "GET", path: "/api/user/orders" })).text;
+    expect(own).toContain(t.p1.order.uuid);
+    const v1 = (await call({ apiKey: t.p1.key.raw }, { method: "GET", path: "/api/v1/orders?per_page=100" })).text;
+    expect(v1).toContain(t.p1.order.uuid);
+    for (const s of secrets) expect(v1).not.toContain(s);
+  });
+
+  it("storefront pages: a customer of site A gets 404 for site B's and the platform's orders and tickets; a platform user for another's", async () => {
+    const a = t.A.customer;
+    const pages = (of: { order: string; ticket: string }) => [`/orders/${of.order}`, `/tickets/${of.ticket}`];
+    for (const path of [...pages({ order: t.B.order.uuid, ticket: t.B.ticket }), ...pages({ order: t.p1.order.uuid, ticket: t.p1.ticket }), `/orders/${t.A.fulfil.uuid}`]) {
+      const res = await get(t.w.p, t.A.host, path, a.jar);
+      expect(res.res.status, path).toBe(404);
+    }
+    for (const path of pages({ order: t.A.order.uuid, ticket: t.A.ticket })) expect((await get(t.w.p, t.A.host, path, a.jar)).res.status, path).toBe(200);
+    // On B's host, A's cookie is nobody: the private pages send to the login form.
+    const onB = await get(t.w.p, t.B.host, `/orders/${t.B.order.uuid}`, a.jar);
+    expect(onB.res.status).toBe(303);
+    expect(onB.res.headers.get("location")).toMatch(/^\/login/);
+    // Platform pages, with a session token.
+    for (const path of [...pages({ order: t.p2.order.uuid, ticket: t.p2.ticket }), ...pages({ order: t.A.order.uuid, ticket: t.A.ticket })]) {
+      expect((await t.w.p.request(path, { token: t.p1.token })).status, path).toBe(404);
+    }
+    for (const path of pages({ order: t.p1.order.uuid, ticket: t.p1.ticket })) expect((await t.w.p.request(path, { token: t.p1.token })).status, path).toBe(200);
+  });
+
+  it("a session belongs to its tenant: a site customer's cookie is nobody on the platform or on another site, a platform token nobody on a site", async () => {
+    const cookie = sessionCookie(t.A.customer.jar)!;
+    expect((await t.w.p.request("/api/me", { token: cookie })).status).toBe(401);
+    expect((await t.w.p.request("/api/me", { token: cookie, host: t.B.host })).status).toBe(404);
+    const res = await t.w.p.request("/account", { token: t.p1.token, host: t.A.host });
+    expect(res.status).toBe(303);
+    // The token works where it was issued: the checks above can fail.
+    expect((await t.w.p.request("/account", { token: cookie, host: t.A.host })).status).toBe(200);
+  });
+
+  it("/api/v2 answers Incorrect order ID for another tenant's or another user's order id, on every host, and keys only work on their tenant", async () => {
+    const status = (key: string, order: number, host = PLATFORM) => v2({ key, action: "status", order: String(order) }, host);
+    // The platform: p1's key.
+    expect((await status(t.p1.key.raw, t.p1.order.id)).json.status).toBeTypeOf("string");
+    for (const other of [t.p2.order.id, t.A.order.id, t.B.order.id, t.A.fulfil.id]) expect((await status(t.p1.key.raw, other)).json, `order ${other}`).toEqual({ error: "Incorrect order ID" });
+    // The reseller's platform key sees its platform (fulfilling) order, never its customer's order.
+    expect((await status(keys.aOwner, t.A.fulfil.id)).json.status).toBeTypeOf("string");
+    expect((await status(keys.aOwner, t.A.order.id)).json).toEqual({ error: "Incorrect order ID" });
+    // Site A: its customer's key.
+    expect((await status(t.A.key, t.A.order.id, t.A.host)).json.status).toBeTypeOf("string");
+    for (const other of [t.B.order.id, t.p1.order.id, t.A.fulfil.id]) expect((await status(t.A.key, other, t.A.host)).json, `order ${other} on A`).toEqual({ error: "Incorrect order ID" });
+    const batch = await v2({ key: t.A.key, action: "status", orders: `${t.A.order.id},${t.B.order.id},${t.p1.order.id}` }, t.A.host);
+    expect(batch.json[String(t.B.order.id)]).toEqual({ error: "Incorrect order ID" });
+    expect(batch.json[String(t.p1.order.id)]).toEqual({ error: "Incorrect order ID" });
+    expect(batch.json[String(t.A.order.id)].status).toBeTypeOf("string");
+    for (const action of [{ action: "refill", order: String(t.B.order.id) }, { action: "cancel", orders: String(t.B.order.id) }] as Record<string, string>[]) {
+      expect(JSON.stringify((await v2({ key: t.A.key, ...action }, t.A.host)).json), action.action).toContain("Incorrect order ID");
+    }
+    // A key is only known on its own tenant.
+    expect((await v2({ key: t.A.key, action: "balance" }, t.B.host)).json).toEqual({ error: "Invalid API key" });
+    expect((await v2({ key: t.A.key, action: "balance" })).json).toEqual({ error: "Invalid API key" });
+    expect((await v2({ key: t.p1.key.raw, action: "balance" }, t.A.host)).json).toEqual({ error: "Invalid API key" });
+    expect((await v2({ key: t.A.key, action: "balance" }, t.A.host)).json.balance).toBeTypeOf("string");
+  });
+
+  it("a site's uploaded logo is served on its own host only", async () => {
+    for (const file of ["logo.png", "favicon-32.png"]) {
+      const path = `/uploads/sites/${t.A.uuid}/${file}`;
+      expect((await t.w.p.request(path, { host: t.A.host })).status, `${file} on A`).toBe(200);
+      expect((await t.w.p.request(path, { host: t.B.host })).status, `${file} on B`).toBe(404);
+      expect((await t.w.p.request(path)).status, `${file} on the platform`).toBe(404);
+    }
+    for (const path of [`/uploads/sites/${t.A.uuid}/../${t.B.uuid}/logo.png`, `/uploads/sites/${t.B.uuid}/logo.png`, `/uploads/sites/${t.A.uuid}/%2e%2e%2f%2e%2e%2ftest.db`]) {
+      expect((await t.w.p.request(path, { host: t.A.host })).status, path).toBe(404);
+    }
+  });
+
+  it("the matrix tried every route that names a tenant's resource by id on another party's resource", () => {
+    // Platform-wide catalogue and estate settings are not any tenant's data: the admin manages them for everyone.
+    const global = /^(PUT|POST|GET|DELETE) \/api\/admin\/(services|settings|white-label)\//;
+    const resourceRoutes = [...new Set(t.w.p.app.routes.filter((r) => r.method !== "ALL" && /^\/api\//.test(r.path) && r.path.includes(":")).map((r) => `${r.method} ${r.path}`))].filter((k) => !global.test(k));
+    expect(resourceRoutes.length).toBeGreaterThan(40);
+    expect(resourceRoutes.filter((k) => !covered.has(k))).toEqual([]);
+  });
+
+  it("after all of it, the ledger holds", async () => {
+    expect(await ledgerViolations(t.w.p.ctx())).toEqual([]);
+  });
+});
