@@ -1,8 +1,9 @@
-import { sha256 } from "@oslojs/crypto/sha2";
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+import { createHash } from "node:crypto";
+import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import type { Ctx } from "../context.ts";
 import type { Session } from "../http/env.ts";
 import type { User } from "../db/schema.ts";
+import { prepared } from "../db/prepared.ts";
 import { DAY, dbNow, fromDbTime, toDbTime } from "../lib/time.ts";
 
 // Sessions as Lucia's guide builds them: a random token for the client, only its SHA-256 stored.
@@ -13,7 +14,8 @@ export function generateSessionToken(): string {
 }
 
 export function sessionIdOf(token: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+  // Every authenticated request hashes its token: node's native SHA-256 (same hex digest as Lucia's guide).
+  return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
 export async function createSession(ctx: Ctx, userId: number, meta: { ip?: string; userAgent?: string } = {}): Promise<{ token: string; session: Session }> {
@@ -34,17 +36,21 @@ export async function createSession(ctx: Ctx, userId: number, meta: { ip?: strin
   return { token, session };
 }
 
-/** Valid session and its user for this tenant, sliding the expiry forward in its second half. */
-export async function validateSessionToken(ctx: Ctx, token: string): Promise<{ session: Session; user: User } | null> {
-  if (!/^[a-z2-7]{32}$/.test(token)) return null;
-  const id = sessionIdOf(token);
-  const row = await ctx.db
+// Every authenticated request runs it: built once (prepared.ts).
+const sessionWithUser = prepared((db, id: string) =>
+  db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
     .selectAll("users")
     .select(["sessions.id as s_id", "sessions.expires_at as s_expires_at", "sessions.csrf_token as s_csrf", "sessions.site_id as s_site_id", "sessions.ip as s_ip", "sessions.user_agent as s_ua", "sessions.created_at as s_created_at"])
-    .where("sessions.id", "=", id)
-    .executeTakeFirst();
+    .where("sessions.id", "=", id),
+);
+
+/** Valid session and its user for this tenant, sliding the expiry forward in its second half. */
+export async function validateSessionToken(ctx: Ctx, token: string): Promise<{ session: Session; user: User } | null> {
+  if (!/^[a-z2-7]{32}$/.test(token)) return null;
+  const id = sessionIdOf(token);
+  const row = await sessionWithUser.first(ctx.db, id);
   if (!row) return null;
   const now = ctx.clock.now().getTime();
   const expires = fromDbTime(row.s_expires_at).getTime();

@@ -1,4 +1,5 @@
 import type { Ctx } from "../context.ts";
+import { prepared } from "../db/prepared.ts";
 import { isHiddenOnSite, siteRate, userRate, type SiteRule } from "../pricing/pricing.ts";
 
 export interface PricedService {
@@ -156,6 +157,48 @@ export async function listPricedServices(ctx: Ctx, opts: { categoryId?: number; 
     priced = priced.filter((r) => r.name.toLowerCase().includes(needle));
   }
   return priced;
+}
+
+// Every order reads it: built once (prepared.ts). The payer's custom price comes with it (unique per user and service).
+const orderServiceQuery = prepared((db, serviceId: number, payerId: number) =>
+  db
+    .selectFrom("services")
+    .innerJoin("categories", "categories.id", "services.category_id")
+    .innerJoin("api_providers", "api_providers.id", "services.provider_id")
+    .leftJoin("service_prices_override as custom", (j) => j.onRef("custom.service_id", "=", "services.id").on("custom.user_id", "=", payerId))
+    .select([
+      "services.id", "services.category_id", "services.name", "services.description", "services.type", "services.min", "services.max",
+      "services.refill", "services.cancel", "services.dripfeed", "services.rate",
+      "categories.name as category_name", "categories.slug as category_slug", "categories.platform",
+      "services.provider_id", "services.provider_rate", "api_providers.exchange_rate", "custom.rate as custom_rate",
+    ])
+    .where("services.id", "=", serviceId)
+    .where("services.is_active", "=", 1)
+    .where("categories.is_active", "=", 1)
+    .where("api_providers.is_active", "=", 1),
+);
+
+export interface OrderService {
+  service: PricedService;
+  providerId: number;
+  /** The provider's rate per 1000, in its currency (micro-units), and what one unit of it is worth here. */
+  providerRate: number;
+  exchangeRate: number;
+}
+
+/**
+ * One service as an order needs it, read fresh in one query: at the tenant's price for the payer
+ * (as pricedService prices it), with its provider's rate; null when it cannot be ordered (inactive,
+ * its provider missing or switched off, hidden on the site).
+ */
+export async function orderService(ctx: Ctx, serviceId: number): Promise<OrderService | null> {
+  const row = await orderServiceQuery.first(ctx.db, serviceId, payerOf(ctx) ?? 0);
+  if (!row) return null;
+  const { provider_id, provider_rate, exchange_rate, custom_rate, ...catalogRow } = row;
+  const custom = new Map<number, number>(custom_rate === null ? [] : [[row.id, custom_rate]]);
+  const rules = ctx.tenant.kind === "site" ? await siteRules(ctx, ctx.tenant.siteId) : null;
+  const service = price(ctx, [catalogRow], custom, rules)[0];
+  return service ? { service, providerId: provider_id, providerRate: Number(provider_rate), exchangeRate: Number(exchange_rate) } : null;
 }
 
 /** One service at the tenant's price, read fresh from the database: what orders are charged. */

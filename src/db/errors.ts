@@ -5,3 +5,20 @@ export function isUniqueViolation(err: unknown): boolean {
   if (e?.errcode === 2067 || e?.errcode === 1555) return true;
   return typeof e?.message === "string" && /UNIQUE constraint failed|PRIMARY KEY constraint failed/.test(e.message);
 }
+
+/** True when MySQL rolled the transaction back to break a deadlock (ER_LOCK_DEADLOCK): running it again is the remedy. */
+export function isDeadlock(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number };
+  return e?.code === "ER_LOCK_DEADLOCK" || e?.errno === 1213;
+}
+
+/** Runs fn again (at most `attempts` times in all) while MySQL picks it as a deadlock's victim; fn must be a whole transaction. */
+export async function retryDeadlocks<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isDeadlock(err) || attempt >= attempts) throw err;
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { Worker } from "node:worker_threads";
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteStatement } from "kysely";
 
 /** node:sqlite accepts no booleans, Dates or undefined: map them to what the other dialect stores. */
@@ -13,12 +14,15 @@ function toSqlite(value: unknown): SQLInputValue {
 class NodeSqliteDatabase implements SqliteDatabase {
   readonly #db: DatabaseSync;
   readonly #cache = new Map<string, { stmt: ReturnType<DatabaseSync["prepare"]>; reader: boolean }>();
+  readonly #checkpointer: Worker | null;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, checkpointer: Worker | null) {
     this.#db = db;
+    this.#checkpointer = checkpointer;
   }
 
   close(): void {
+    void this.#checkpointer?.terminate();
     this.#cache.clear();
     if (this.#db.isOpen) this.#db.close();
   }
@@ -59,11 +63,27 @@ class NodeSqliteDialect extends SqliteDialect {
   }
 }
 
+/** How often the checkpointer thread copies the WAL into the database file. */
+const CHECKPOINT_EVERY_MS = 50;
+/**
+ * The writer's own automatic checkpoint, in pages (SQLite's default is 1000): with the checkpointer
+ * thread it finds little left to copy, and it is what lets the WAL start over under constant writes.
+ */
+const WRITER_CHECKPOINT_PAGES = 4000;
+
 export function openSqlite(path: string): SqliteDialect {
   const raw = new DatabaseSync(path, { timeout: 10_000 });
   raw.exec("PRAGMA journal_mode = WAL");
   raw.exec("PRAGMA synchronous = NORMAL");
   raw.exec("PRAGMA foreign_keys = ON");
   raw.exec("PRAGMA busy_timeout = 10000");
-  return new NodeSqliteDialect(new NodeSqliteDatabase(raw));
+  let checkpointer: Worker | null = null;
+  if (path !== ":memory:" && path !== "") {
+    raw.exec(`PRAGMA wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+    checkpointer = new Worker(new URL("./checkpointer.ts", import.meta.url), { workerData: { path, everyMs: CHECKPOINT_EVERY_MS } });
+    // Should it fail, the writer's automatic checkpoints still keep the WAL bounded.
+    checkpointer.on("error", () => undefined);
+    checkpointer.unref();
+  }
+  return new NodeSqliteDialect(new NodeSqliteDatabase(raw, checkpointer));
 }

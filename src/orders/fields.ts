@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { wholeNumber } from "../http/validate.ts";
 import type { Order } from "../db/schema.ts";
 
 /**
@@ -47,8 +48,9 @@ const link = z
   .max(LINK_MAX, `At most ${LINK_MAX} characters`)
   .refine(isHttpUrl, "Must be a valid http(s) URL");
 
+// A JSON integer or digits: "1e3", true or [100] are not quantities.
 const whole = (what: string, min: number, max: number, hint = `Must be between ${min} and ${max}`) =>
-  z.coerce.number({ error: `${what} must be a whole number` }).int(`${what} must be a whole number`).min(min, hint).max(max, hint);
+  wholeNumber(`${what} must be a whole number`).pipe(z.number().min(min, hint).max(max, hint));
 
 const oneLine = (what: string, max = 200) =>
   z.string({ error: `${what} is required` }).trim().min(1, `${what} is required`).max(max, `At most ${max} characters`).regex(/^[^\r\n]*$/, "One line only");
@@ -154,8 +156,7 @@ function subscription(s: ServiceShape): z.ZodType<OrderFields> {
       min: whole("The minimum", s.min, s.max),
       max: whole("The maximum", s.min, s.max),
       posts: whole("The number of posts", 1, 10_000),
-      delay: z.coerce
-        .number({ error: "The delay must be a whole number of minutes" })
+      delay: wholeNumber("The delay must be a whole number of minutes")
         .refine((d) => SUBSCRIPTION_DELAYS.includes(d), `One of ${SUBSCRIPTION_DELAYS.join(", ")} minutes`)
         .default(0),
       expiry: z

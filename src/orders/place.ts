@@ -1,19 +1,20 @@
 import { randomUUID } from "node:crypto";
 import type { Ctx } from "../context.ts";
 import { requireUser, withTransaction } from "../context.ts";
-import type { Order } from "../db/schema.ts";
+import { preparedInsert } from "../db/prepared.ts";
 import { AppError, Unavailable, Validation, envelopeOf } from "../http/errors.ts";
 import { parseInput } from "../http/validate.ts";
 import { dbNow } from "../lib/time.ts";
 import { convert } from "../money/money.ts";
 import { orderCharge } from "../pricing/pricing.ts";
-import { pricedService } from "../catalog/prices.ts";
+import { orderService } from "../catalog/prices.ts";
 import { getSetting } from "../settings/service.ts";
 import { debit } from "../wallet/ledger.ts";
 import { kickDispatch } from "./dispatch.ts";
 import { mailOrderConfirmation } from "./notices.ts";
 import { orderFieldsSchema, type OrderFields } from "./fields.ts";
 import { placeOrderBase } from "./schema.ts";
+import { orderRowById, type OrderRow } from "./service.ts";
 
 /** Where an order came from: the web app, a mass order, the developer APIs, a storefront… */
 export type OrderSource = "web" | "mass" | "api" | "api_v2" | "storefront";
@@ -46,15 +47,15 @@ export async function refuseDuringMaintenance(ctx: Ctx): Promise<void> {
  */
 export async function quoteOrder(ctx: Ctx, input: Record<string, unknown>): Promise<OrderQuote> {
   const { service_id } = parseInput(placeOrderBase, input);
-  const priced = await pricedService(ctx, service_id);
-  const row = priced && (await ctx.db.selectFrom("services").innerJoin("api_providers", "api_providers.id", "services.provider_id").select(["services.provider_id", "services.provider_rate", "api_providers.exchange_rate"]).where("services.id", "=", service_id).executeTakeFirst());
-  if (!priced || !row) throw new Validation({ service_id: ["This service does not exist or is not available"] });
+  const found = await orderService(ctx, service_id);
+  if (!found) throw new Validation({ service_id: ["This service does not exist or is not available"] });
+  const priced = found.service;
   const fields = parseInput(orderFieldsSchema(priced), input);
   const charge = orderCharge(priced.rate, fields.quantity, { type: priced.type, runs: fields.runs });
   if (charge <= 0) throw new Validation({ quantity: ["The order is too small to be priced"] });
-  const providerCost = convert(orderCharge(Number(row.provider_rate), fields.quantity, { type: priced.type, runs: fields.runs }), Number(row.exchange_rate));
+  const providerCost = convert(orderCharge(found.providerRate, fields.quantity, { type: priced.type, runs: fields.runs }), found.exchangeRate);
   return {
-    service: { id: priced.id, name: priced.name, type: priced.type, provider_id: row.provider_id },
+    service: { id: priced.id, name: priced.name, type: priced.type, provider_id: found.providerId },
     fields,
     rate: priced.rate,
     charge,
@@ -83,35 +84,39 @@ export interface ChargedOrderInput {
  * then a conditional debit tied to it. InsufficientBalance rolls both back. Nothing is sent here:
  * dispatch runs after commit.
  */
-export async function createChargedOrder(ctx: Ctx, input: ChargedOrderInput): Promise<Order> {
+export async function createChargedOrder(ctx: Ctx, input: ChargedOrderInput): Promise<OrderRow> {
   return withTransaction(ctx, async (tx) => {
     const now = dbNow(tx.clock);
     const uuid = randomUUID();
     const { fields, service } = input.quote;
-    const res = await tx.db
-      .insertInto("orders")
-      .values({
-        uuid, site_id: input.siteId, user_id: input.userId, service_id: service.id, provider_id: service.provider_id,
-        link: fields.link, quantity: fields.quantity, runs: fields.runs, interval: fields.interval,
-        params: Object.keys(fields.params).length ? JSON.stringify(fields.params) : null,
-        rate: input.rate, charge: input.charge, provider_cost: input.quote.providerCost, refunded: 0, currency: input.quote.currency,
-        status: "pending", dispatch_state: input.dispatchState ?? "queued", dispatch_attempts: 0, next_attempt_at: input.dispatchState === "delegated" ? null : now,
-        source: input.source, api_key_id: input.apiKeyId ?? null, parent_order_id: input.parentOrderId ?? null,
-        created_at: now, updated_at: now,
-      })
-      .executeTakeFirstOrThrow();
+    const res = await insertOrder.run(tx.db, {
+      uuid, site_id: input.siteId, user_id: input.userId, service_id: service.id, provider_id: service.provider_id,
+      link: fields.link, quantity: fields.quantity, runs: fields.runs, interval: fields.interval,
+      params: Object.keys(fields.params).length ? JSON.stringify(fields.params) : null,
+      rate: input.rate, charge: input.charge, provider_cost: input.quote.providerCost, refunded: 0, currency: input.quote.currency,
+      status: "pending", dispatch_state: input.dispatchState ?? "queued", dispatch_attempts: 0, next_attempt_at: input.dispatchState === "delegated" ? null : now,
+      source: input.source, api_key_id: input.apiKeyId ?? null, parent_order_id: input.parentOrderId ?? null,
+      created_at: now, updated_at: now,
+    });
     const id = Number(res.insertId);
     await debit(tx, { userId: input.userId, amount: input.charge, type: "order", orderId: id, description: `Order ${uuid.slice(0, 8)}: ${service.name}`.slice(0, 255) });
-    return tx.db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    // Read back with what its views need of the service: the caller answers with it, no second read.
+    return orderRowById(tx, id);
   });
 }
+
+// Run for every order: built once (prepared.ts).
+const insertOrder = preparedInsert("orders", [
+  "uuid", "site_id", "user_id", "service_id", "provider_id", "link", "quantity", "runs", "interval", "params", "rate", "charge", "provider_cost", "refunded",
+  "currency", "status", "dispatch_state", "dispatch_attempts", "next_attempt_at", "source", "api_key_id", "parent_order_id", "created_at", "updated_at",
+]);
 
 /**
  * Places an order for the calling platform user, at the server's price: quote, then in one
  * transaction the order and its debit; then a dispatch kick (after commit). Used by the web API,
  * mass orders and the developer APIs (source, apiKeyId).
  */
-export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts: PlaceOptions): Promise<Order> {
+export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts: PlaceOptions): Promise<OrderRow> {
   const user = requireUser(ctx);
   // A site's customer order is charged twice (customer and reseller): that chain wraps createChargedOrder.
   if (ctx.tenant.kind !== "platform") throw new Error("placeOrder serves platform users; storefront orders go through the storefront chain");
@@ -125,7 +130,7 @@ export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts:
   return order;
 }
 
-export type MassLineResult = { line: number; ok: true; order: Order } | { line: number; ok: false; error: { code: string; message: string; details?: unknown } };
+export type MassLineResult = { line: number; ok: true; order: OrderRow } | { line: number; ok: false; error: { code: string; message: string; details?: unknown } };
 
 /** One `service_id|link|quantity` per line; each line is placed on its own and answers for itself. */
 export async function placeMassOrders(ctx: Ctx, text: string, opts: PlaceOptions): Promise<MassLineResult[]> {

@@ -8,7 +8,7 @@ import { toIso } from "../lib/time.ts";
 import { cancelOrder, requestRefill, type Refill } from "./actions.ts";
 import { placeMassOrders, placeOrder } from "./place.ts";
 import { massOrderBody, userOrdersQuery } from "./schema.ts";
-import { listUserOrders, orderRowById, userOrder } from "./service.ts";
+import { listUserOrders, userOrder } from "./service.ts";
 import { userOrderView } from "./view.ts";
 
 function refillView(r: Refill) {
@@ -24,7 +24,7 @@ export function orderRoutes() {
     const raw = await readBody(c);
     return idempotent(c, ctx, `u:${ctx.user!.id}`, raw, async () => {
       const order = await placeOrder(ctx, raw, { source: "web" });
-      return { status: 201, body: { data: userOrderView(await orderRowById(ctx, order.id), ctx.clock.now()) } };
+      return { status: 201, body: { data: userOrderView(order, ctx.clock.now()) } };
     });
   });
 
@@ -34,7 +34,7 @@ export function orderRoutes() {
     return idempotent(c, ctx, `u:${ctx.user!.id}`, raw, async () => {
       const results = await placeMassOrders(ctx, parseInput(massOrderBody, raw).orders, { source: "mass" });
       const now = ctx.clock.now();
-      const data = await Promise.all(results.map(async (r) => (r.ok ? { line: r.line, ok: true, order: userOrderView(await orderRowById(ctx, r.order.id), now) } : r)));
+      const data = results.map((r) => (r.ok ? { line: r.line, ok: true, order: userOrderView(r.order, now) } : r));
       const placed = results.filter((r) => r.ok).length;
       return { status: 200, body: { data, meta: { lines: results.length, placed, failed: results.length - placed } } };
     });

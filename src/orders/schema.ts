@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { positiveId, wholeNumber } from "../http/validate.ts";
 import { pageQuery } from "../http/pagination.ts";
 import { moneyInput } from "../wallet/schema.ts";
 
@@ -7,7 +8,7 @@ export const DISPATCH_STATES = ["queued", "sending", "sent", "failed", "unknown"
 
 /** The part of an order body every type shares; the type's own fields are read by fields.ts once the service is known. */
 export const placeOrderBase = z.object({
-  service_id: z.coerce.number({ error: "The service is required" }).int("Unknown service").positive("Unknown service").max(Number.MAX_SAFE_INTEGER, "Unknown service"),
+  service_id: positiveId("Unknown service"),
 });
 
 export const MASS_MAX_LINES = 100;
@@ -52,7 +53,7 @@ export const ADMIN_SETTABLE = ["pending", "processing", "in_progress", "complete
 export const adminStatusBody = z
   .object({
     status: z.enum(ADMIN_SETTABLE, { error: `One of: ${ADMIN_SETTABLE.join(", ")}` }),
-    remains: z.coerce.number({ error: "Must be a whole number" }).int("Must be a whole number").min(0, "At least 0").max(Number.MAX_SAFE_INTEGER).optional(),
+    remains: wholeNumber("A whole number of units, at least 0", { min: 0 }).optional(),
     note: z.string().trim().max(500, "At most 500 characters").optional(),
   })
   .refine((v) => v.status !== "partial" || v.remains !== undefined, { path: ["remains"], message: "Required for a partial order: the units not delivered" });
@@ -66,7 +67,11 @@ export const adminRefundBody = z.object({
 export const reconcileBody = z
   .object({
     action: z.enum(["resend", "mark_sent", "refund"], { error: "One of: resend, mark_sent, refund" }),
-    provider_order_id: z.coerce.string().trim().min(1, "Required").max(64, "At most 64 characters").optional(),
+    provider_order_id: z
+      .union([z.string(), z.number().int().nonnegative()], { error: "The provider's order id, as text or a number" })
+      .transform(String)
+      .pipe(z.string().trim().min(1, "Required").max(64, "At most 64 characters"))
+      .optional(),
     note: z.string().trim().max(500, "At most 500 characters").optional(),
   })
   .refine((v) => v.action !== "mark_sent" || v.provider_order_id !== undefined, { path: ["provider_order_id"], message: "The provider's order id is required to mark the order sent" });

@@ -1,5 +1,7 @@
 import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";
+import type { Db } from "../db/database.ts";
+import { prepared } from "../db/prepared.ts";
 import type { Order } from "../db/schema.ts";
 import { NotFound } from "../http/errors.ts";
 import { offsetOf, type Page } from "../http/pagination.ts";
@@ -22,7 +24,11 @@ export function escapeLike(s: string): string {
 
 /** Orders joined with their service; callers add the tenant and owner filters. */
 export function ordersWithService(ctx: Ctx) {
-  return ctx.db
+  return ordersWithServiceIn(ctx.db);
+}
+
+function ordersWithServiceIn(db: Db) {
+  return db
     .selectFrom("orders")
     .leftJoin("services", "services.id", "orders.service_id")
     .selectAll("orders")
@@ -62,6 +68,11 @@ export async function tenantOrder(ctx: Ctx, id: number): Promise<OrderRow> {
   return row;
 }
 
+// Read after every placement: built once (prepared.ts).
+const orderRowQuery = prepared((db, id: number) => ordersWithServiceIn(db).where("orders.id", "=", id));
+
 export async function orderRowById(ctx: Ctx, id: number): Promise<OrderRow> {
-  return ordersWithService(ctx).where("orders.id", "=", id).executeTakeFirstOrThrow();
+  const row = await orderRowQuery.first(ctx.db, id);
+  if (!row) throw new Error(`order ${id} not found`);
+  return row;
 }

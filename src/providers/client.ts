@@ -1,10 +1,10 @@
-import { ofetch } from "ofetch";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Ctx } from "../context.ts";
 import type { Micro } from "../money/money.ts";
 import { NotFound } from "../http/errors.ts";
-import { ProviderError, classifyFetchFailure } from "./errors.ts";
-import { logProviderCall, scrubKey } from "./log.ts";
+import { ProviderError, classifyExchangeFailure } from "./errors.ts";
+import { postForm } from "./http.ts";
+import { logProviderCall, providerLogRow, scrubKey, type ProviderLogRow } from "./log.ts";
 import {
   isRecord, mapRefillStatus, parseProviderAmount, readOrderState, readProviderService,
   type ProviderOrderState, type ProviderRefillStatus, type ProviderService,
@@ -27,6 +27,8 @@ export interface ClientOptions {
   retries?: number;
   /** First backoff delay, doubled each time; default 250 ms. */
   retryDelayMs?: number;
+  /** Collects each call's provider_logs row here instead of writing it at once: the caller writes them (writeProviderLogs). */
+  logTo?: ProviderLogRow[];
 }
 
 /** Extra fields of an `add` beyond action and key: service, link, quantity, runs, interval, comments… */
@@ -65,25 +67,19 @@ export function providerClient(ctx: Ctx, provider: ProviderTarget, opts: ClientO
     let result: unknown;
     let failure: ProviderError | null = null;
     try {
-      const res = await ofetch.raw<string, "text">(provider.url, {
-        method: "POST",
-        body: new URLSearchParams(sent).toString(),
-        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-        responseType: "text",
-        ignoreResponseError: true,
-        retry: 0,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      httpStatus = res.status;
-      text = typeof res._data === "string" ? res._data : "";
+      const answer = await postForm(provider.url, new URLSearchParams(sent).toString(), timeoutMs);
+      httpStatus = answer.status;
+      text = answer.text;
       result = readAnswer(action, httpStatus, text);
     } catch (err) {
-      failure = err instanceof ProviderError ? err : classifyFetchFailure(err, action, timeoutMs);
+      failure = err instanceof ProviderError ? err : classifyExchangeFailure(err, action, timeoutMs);
     }
     // Some panels echo the request in their errors: the key must not travel further with the message.
     if (failure) failure.message = scrubKey(failure.message, provider.apiKey);
     const error = failure ? `${failure.kind}: ${failure.message}` : null;
-    await logProviderCall(ctx, provider.apiKey, { providerId: provider.id, orderId, action, fields: sent, response: text, httpStatus, durationMs: performance.now() - started, error });
+    const call = { providerId: provider.id, orderId, action, fields: sent, response: text, httpStatus, durationMs: performance.now() - started, error };
+    if (opts.logTo) opts.logTo.push(providerLogRow(ctx, provider.apiKey, call));
+    else await logProviderCall(ctx, provider.apiKey, call);
     if (failure) throw failure;
     return result;
   }

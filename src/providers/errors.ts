@@ -1,3 +1,5 @@
+import { ExchangeError } from "./http.ts";
+
 /**
  * How a provider call failed, which decides what the caller may do next:
  * - definite:  the provider answered and refused (`{"error": …}`, or a 4xx): it did not act; refund/fail.
@@ -25,30 +27,18 @@ export function isProviderError(err: unknown, kind?: ProviderErrorKind): err is 
   return err instanceof ProviderError && (kind === undefined || err.kind === kind);
 }
 
-/** Error codes of a connection that failed before any byte of the request left: nothing was sent. */
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL", "UND_ERR_CONNECT_TIMEOUT", "ERR_INVALID_URL"]);
-
-function causes(err: unknown): { name?: string; code?: string; message?: string }[] {
-  const chain: { name?: string; code?: string; message?: string }[] = [];
-  let e: unknown = err;
-  for (let i = 0; i < 6 && e && typeof e === "object"; i++) {
-    chain.push(e as { name?: string; code?: string; message?: string });
-    e = (e as { cause?: unknown }).cause;
+/**
+ * Classifies a failure of the HTTP exchange itself (no whole answer was read, http.ts): a request
+ * no connection carried is transient; once it may have reached the provider, the outcome is unknown.
+ */
+export function classifyExchangeFailure(err: unknown, action: string, timeoutMs: number): ProviderError {
+  if (!(err instanceof ExchangeError)) return new ProviderError("unknown", action, "Connection lost", { cause: err });
+  const code = err.code;
+  if (!err.mayHaveArrived) {
+    if (code === "ERR_INVALID_URL") return new ProviderError("transient", action, "Invalid provider URL", { cause: err });
+    return new ProviderError("transient", action, err.timedOut ? `Could not connect within ${timeoutMs} ms` : `Could not connect${code ? ` (${code})` : ""}`, { cause: err });
   }
-  return chain;
-}
-
-/** Classifies a failure of the HTTP exchange itself (no answer was read). */
-export function classifyFetchFailure(err: unknown, action: string, timeoutMs: number): ProviderError {
-  const chain = causes(err);
-  if (chain.some((c) => c.name === "TimeoutError" || c.name === "AbortError")) {
-    return new ProviderError("unknown", action, `No answer within ${timeoutMs} ms`, { cause: err });
-  }
-  const code = chain.map((c) => c.code).find((c) => typeof c === "string");
-  if (code && NOT_SENT.has(code)) return new ProviderError("transient", action, `Could not connect (${code})`, { cause: err });
-  if (chain.some((c) => c.name === "TypeError" && /invalid url|failed to parse url/i.test(c.message ?? ""))) {
-    return new ProviderError("transient", action, "Invalid provider URL", { cause: err });
-  }
-  // A reset or closed socket after connecting: the request may have been read and acted on.
+  if (err.timedOut) return new ProviderError("unknown", action, `No answer within ${timeoutMs} ms`, { cause: err });
+  // A reset or closed connection after the request could leave: it may have been read and acted on.
   return new ProviderError("unknown", action, `Connection lost${code ? ` (${code})` : ""}`, { cause: err });
 }

@@ -1,4 +1,6 @@
+import type { Insertable } from "kysely";
 import type { Ctx } from "../context.ts";
+import type { ProviderLogsTable } from "../db/schema.ts";
 import { dbNow } from "../lib/time.ts";
 
 export const REDACTED = "[redacted]";
@@ -25,26 +27,36 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…[${text.length - max} more chars]`;
 }
 
-/** One provider_logs row per call; a failure to log never fails the call itself. */
-export async function logProviderCall(ctx: Ctx, apiKey: string, call: ProviderCallRecord): Promise<void> {
+export type ProviderLogRow = Insertable<ProviderLogsTable>;
+
+/** The provider_logs row of one call, the key redacted from what was sent, answered and failed. */
+export function providerLogRow(ctx: Ctx, apiKey: string, call: ProviderCallRecord): ProviderLogRow {
   const request: Record<string, string> = {};
   for (const [name, value] of Object.entries(call.fields)) request[name] = name === "key" ? REDACTED : scrubKey(value, apiKey);
+  return {
+    provider_id: call.providerId,
+    order_id: call.orderId ?? null,
+    action: call.action.slice(0, 30),
+    request: JSON.stringify(request),
+    response: call.response === null ? null : truncate(scrubKey(call.response, apiKey), MAX_RESPONSE_CHARS),
+    http_status: call.httpStatus,
+    duration_ms: Math.max(0, Math.round(call.durationMs)),
+    error: call.error === null ? null : truncate(scrubKey(call.error, apiKey), 480),
+    created_at: dbNow(ctx.clock),
+  };
+}
+
+/** Writes call rows in one INSERT (a dispatch run logs its calls together); a failure to log never fails the calls. */
+export async function writeProviderLogs(ctx: Ctx, rows: ProviderLogRow[]): Promise<void> {
+  if (rows.length === 0) return;
   try {
-    await ctx.db
-      .insertInto("provider_logs")
-      .values({
-        provider_id: call.providerId,
-        order_id: call.orderId ?? null,
-        action: call.action.slice(0, 30),
-        request: JSON.stringify(request),
-        response: call.response === null ? null : truncate(scrubKey(call.response, apiKey), MAX_RESPONSE_CHARS),
-        http_status: call.httpStatus,
-        duration_ms: Math.max(0, Math.round(call.durationMs)),
-        error: call.error === null ? null : truncate(scrubKey(call.error, apiKey), 480),
-        created_at: dbNow(ctx.clock),
-      })
-      .execute();
+    await ctx.db.insertInto("provider_logs").values(rows).execute();
   } catch (err) {
-    ctx.logger.warn("could not write provider log", { provider_id: call.providerId, action: call.action, error: String(err) });
+    ctx.logger.warn("could not write provider logs", { provider_id: rows[0]!.provider_id, calls: rows.length, error: String(err) });
   }
+}
+
+/** One provider_logs row per call; a failure to log never fails the call itself. */
+export async function logProviderCall(ctx: Ctx, apiKey: string, call: ProviderCallRecord): Promise<void> {
+  await writeProviderLogs(ctx, [providerLogRow(ctx, apiKey, call)]);
 }

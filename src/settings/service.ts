@@ -34,20 +34,25 @@ async function loadSettings(ctx: Ctx): Promise<Record<string, string>> {
   return out;
 }
 
-export async function getSettings(ctx: Ctx): Promise<Record<string, string>> {
+/** The shared record: never handed out as it is (getSettings copies it). */
+function settingsOf(ctx: Ctx): Promise<Record<string, string>> {
   const hit = cache.get(ctx.events);
   const now = Date.now();
-  if (hit && now - hit.at <= SETTINGS_TTL_MS && !ctx.db.isTransaction) return { ...(await hit.value) };
+  if (hit && now - hit.at <= SETTINGS_TTL_MS && !ctx.db.isTransaction) return hit.value;
   const value = loadSettings(ctx);
   if (!ctx.db.isTransaction) {
     value.catch(() => cache.delete(ctx.events));
     cache.set(ctx.events, { at: now, value });
   }
-  return { ...(await value) };
+  return value;
+}
+
+export async function getSettings(ctx: Ctx): Promise<Record<string, string>> {
+  return { ...(await settingsOf(ctx)) };
 }
 
 export async function getSetting(ctx: Ctx, key: SettingKey): Promise<string> {
-  return (await getSettings(ctx))[key] ?? SETTING_DEFAULTS[key].value;
+  return (await settingsOf(ctx))[key] ?? SETTING_DEFAULTS[key].value;
 }
 
 export async function getIntSetting(ctx: Ctx, key: SettingKey): Promise<number> {

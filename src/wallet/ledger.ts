@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import type { TransactionStatus, TransactionType } from "../db/schema.ts";
+import { prepared, preparedInsert } from "../db/prepared.ts";
 import { InsufficientBalance } from "../http/errors.ts";
 import { assertSafe } from "../money/money.ts";
 import { dbNow } from "../lib/time.ts";
@@ -27,32 +28,40 @@ export interface Posted {
   balanceAfter: number;
 }
 
+// Every order and refund runs these: built once (src/db/prepared.ts).
+const balanceOf = prepared((db, userId: number) => db.selectFrom("users").select(["balance", "site_id"]).where("id", "=", userId));
+const takeBalance = prepared((db, amount: number, now: string, userId: number) =>
+  db.updateTable("users").set({ balance: sql`balance - ${amount}`, updated_at: now }).where("id", "=", userId).where("balance", ">=", amount),
+);
+const insertEntry = preparedInsert("transactions", [
+  "uuid", "site_id", "user_id", "type", "amount", "fee", "balance_after", "status", "description", "reference", "payment_method_id", "order_id", "meta",
+  "verified_by", "verified_at", "created_at", "updated_at",
+]);
+
 async function post(ctx: Ctx, e: LedgerEntry, signed: number, status: TransactionStatus = "completed"): Promise<Posted> {
-  const balance = await ctx.db.selectFrom("users").select(["balance", "site_id"]).where("id", "=", e.userId).executeTakeFirstOrThrow();
+  const balance = await balanceOf.first(ctx.db, e.userId);
+  if (!balance) throw new Error(`ledger entry for missing user ${e.userId}`);
   const uuid = randomUUID();
   const now = dbNow(ctx.clock);
-  const res = await ctx.db
-    .insertInto("transactions")
-    .values({
-      uuid,
-      site_id: balance.site_id,
-      user_id: e.userId,
-      type: e.type,
-      amount: signed,
-      fee: e.fee ?? 0,
-      balance_after: balance.balance,
-      status,
-      description: e.description?.slice(0, 255) ?? null,
-      reference: e.reference ?? null,
-      payment_method_id: e.paymentMethodId ?? null,
-      order_id: e.orderId ?? null,
-      meta: e.meta === undefined ? null : JSON.stringify(e.meta),
-      verified_by: e.verifiedBy ?? null,
-      verified_at: e.verifiedBy ? now : null,
-      created_at: now,
-      updated_at: now,
-    })
-    .executeTakeFirstOrThrow();
+  const res = await insertEntry.run(ctx.db, {
+    uuid,
+    site_id: balance.site_id,
+    user_id: e.userId,
+    type: e.type,
+    amount: signed,
+    fee: e.fee ?? 0,
+    balance_after: balance.balance,
+    status,
+    description: e.description?.slice(0, 255) ?? null,
+    reference: e.reference ?? null,
+    payment_method_id: e.paymentMethodId ?? null,
+    order_id: e.orderId ?? null,
+    meta: e.meta === undefined ? null : JSON.stringify(e.meta),
+    verified_by: e.verifiedBy ?? null,
+    verified_at: e.verifiedBy ? now : null,
+    created_at: now,
+    updated_at: now,
+  });
   return { transactionId: Number(res.insertId), uuid, balanceAfter: balance.balance };
 }
 
@@ -64,13 +73,8 @@ export async function debit(ctx: Ctx, e: LedgerEntry): Promise<Posted> {
   const amount = assertSafe(e.amount);
   if (amount <= 0) throw new RangeError("debit amount must be positive");
   return withTransaction(ctx, async (tx) => {
-    const res = await tx.db
-      .updateTable("users")
-      .set({ balance: sql`balance - ${amount}`, updated_at: dbNow(tx.clock) })
-      .where("id", "=", e.userId)
-      .where("balance", ">=", amount)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new InsufficientBalance();
+    const res = await takeBalance.run(tx.db, amount, dbNow(tx.clock), e.userId);
+    if (Number(res.numAffectedRows) !== 1) throw new InsufficientBalance();
     return post(tx, e, -amount);
   });
 }

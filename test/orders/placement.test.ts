@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect } from "../support/platform.ts";
+import { dbNow } from "../../src/lib/time.ts";
 import { putSetting } from "../../src/settings/service.ts";
 import { addService, balanceOf, closeWorld, expectLedgerHolds, fundedUser, ledgerOf, money, orderRow, orderWorld, place, simOrderOf, type World } from "./support.ts";
 
@@ -135,6 +136,40 @@ describeEachDialect("placing orders", (dialect) => {
     expect(r.status).toBe(422);
     expect(r.body.error.details.service_id).toBeDefined();
     expect(await countOrders(u.user.id)).toBe(0);
+  });
+
+  it("a service whose category or provider is switched off is refused with 422", async () => {
+    const u = await fundedUser(w, "1000");
+    const inOffCategory = await addService(w);
+    const cat = await w.p.services.db.insertInto("categories").values({ name: "Off", slug: `off-${inOffCategory.id}`, is_active: 0, created_at: dbNow(w.clock), updated_at: dbNow(w.clock) }).executeTakeFirstOrThrow();
+    await w.p.services.db.updateTable("services").set({ category_id: Number(cat.insertId) }).where("id", "=", inOffCategory.id).execute();
+    const r1 = await place(w, u.token, { service_id: inOffCategory.id, link: "https://x.test/a", quantity: 100 });
+    expect(r1.status).toBe(422);
+    expect(r1.body.error.details.service_id).toBeDefined();
+    const svc = await addService(w);
+    await w.p.services.db.updateTable("api_providers").set({ is_active: 0 }).where("id", "=", w.providerId).execute();
+    try {
+      const r2 = await place(w, u.token, { service_id: svc.id, link: "https://x.test/a", quantity: 100 });
+      expect(r2.status).toBe(422);
+      expect(r2.body.error.details.service_id).toBeDefined();
+    } finally {
+      await w.p.services.db.updateTable("api_providers").set({ is_active: 1 }).where("id", "=", w.providerId).execute();
+    }
+    expect(await countOrders(u.user.id)).toBe(0);
+    expect(await balanceOf(w, u.user.id)).toBe(money("1000"));
+  });
+
+  it("a user's custom price is what their orders are charged; others pay the platform price", async () => {
+    const svc = await addService(w, { rate: "1000" });
+    const vip = await fundedUser(w, "1000");
+    const plain = await fundedUser(w, "1000");
+    await w.p.services.db.insertInto("service_prices_override").values({ user_id: vip.user.id, service_id: svc.id, rate: money("600"), created_at: dbNow(w.clock), updated_at: dbNow(w.clock) }).execute();
+    const a = await place(w, vip.token, { service_id: svc.id, link: "https://x.test/vip", quantity: 500 });
+    const b = await place(w, plain.token, { service_id: svc.id, link: "https://x.test/plain", quantity: 500 });
+    expect(a.order).toMatchObject({ rate: "600.00", charge: "300.00" });
+    expect(b.order).toMatchObject({ rate: "1000.00", charge: "500.00" });
+    expect(await balanceOf(w, vip.user.id)).toBe(money("700"));
+    expect(await balanceOf(w, plain.user.id)).toBe(money("500"));
   });
 
   it("maintenance mode refuses new orders with 503 and charges nothing", async () => {
