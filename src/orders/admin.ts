@@ -11,7 +11,9 @@ import { notifyOrder } from "./notices.ts";
 import { onPlatformOrderChanged } from "../storefront-orders/mirror.ts";
 import { refundExactly } from "./refunds.ts";
 import type { AdminOrdersQuery, AdminRefundInput, AdminStatusInput, ReconcileInput } from "./schema.ts";
-import { escapeLike, ordersWithService, tenantOrder, UUID } from "./service.ts";
+import { ordersWithService, tenantOrder } from "./service.ts";
+import { likeContaining } from "../lib/sql-like.ts";
+import { UUID } from "../lib/uuid.ts";
 import { CLOSED_STATUSES, changeOrderStatus, unitsOf } from "./transitions.ts";
 import type { AdminOrderRow } from "./view.ts";
 
@@ -25,7 +27,7 @@ export async function listAdminOrders(ctx: Ctx, q: AdminOrdersQuery): Promise<Pa
   if (q.provider_id) base = base.where("orders.provider_id", "=", q.provider_id);
   if (q.from) base = base.where("orders.created_at", ">=", `${q.from} 00:00:00.000`);
   if (q.to) base = base.where("orders.created_at", "<", toDbTime(new Date(fromDbTime(`${q.to} 00:00:00.000`).getTime() + DAY)));
-  if (q.search) base = UUID.test(q.search) ? base.where("orders.uuid", "=", q.search.toLowerCase()) : base.where("orders.link", "like", `%${escapeLike(q.search)}%`);
+  if (q.search) base = UUID.test(q.search) ? base.where("orders.uuid", "=", q.search.toLowerCase()) : base.where(likeContaining(q.search)("orders.link"));
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const ids = (await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute()).map((r) => r.id);
   const rows = ids.length ? await withPeople(ctx).where("orders.id", "in", ids).orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").execute() : [];

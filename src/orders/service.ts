@@ -6,6 +6,8 @@ import type { Order } from "../db/schema.ts";
 import { NotFound } from "../http/errors.ts";
 import { offsetOf, type Page } from "../http/pagination.ts";
 import type { UserOrdersQuery } from "./schema.ts";
+import { likeContaining } from "../lib/sql-like.ts";
+import { UUID } from "../lib/uuid.ts";
 
 /** An order with what its views need from its service. */
 export type OrderRow = Order & {
@@ -15,12 +17,6 @@ export type OrderRow = Order & {
   service_cancel: number | null;
   refill_days: number | null;
 };
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function escapeLike(s: string): string {
-  return s.replace(/[%_\\]/g, (m) => "\\" + m);
-}
 
 /** Orders joined with their service; callers add the tenant and owner filters. */
 export function ordersWithService(ctx: Ctx) {
@@ -42,7 +38,7 @@ export async function listUserOrders(ctx: Ctx, q: UserOrdersQuery): Promise<Page
   if (q.status) base = base.where("orders.status", "=", q.status);
   if (q.search) {
     const s = q.search;
-    base = UUID.test(s) ? base.where("orders.uuid", "=", s.toLowerCase()) : base.where("orders.link", "like", `%${escapeLike(s)}%`);
+    base = UUID.test(s) ? base.where("orders.uuid", "=", s.toLowerCase()) : base.where(likeContaining(s)("orders.link"));
   }
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const ids = await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();

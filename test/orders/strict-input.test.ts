@@ -34,3 +34,22 @@ describeEachDialect("order fields are taken as they are", (dialect) => {
     expect(await ledgerViolations(w.p.ctx())).toEqual([]);
   });
 });
+
+describeEachDialect("order search takes % and _ literally", (dialect) => {
+  let w: World;
+  beforeAll(async () => {
+    w = await orderWorld(dialect);
+  });
+  afterAll(() => closeWorld(w));
+
+  it("finds the order whose link contains the typed text, not every order", async () => {
+    const service = await addService(w, { rate: "1000", min: 10, max: 10_000 });
+    const u = await fundedUser(w, "10000");
+    for (const link of ["https://x.test/100%_off", "https://x.test/1000-off"]) {
+      expect((await place(w, u.token, { service_id: service.id, link, quantity: 100 })).status).toBe(201);
+    }
+    const res = await w.p.request(`/api/user/orders?search=${encodeURIComponent("100%_")}`, { token: u.token });
+    const found = (await res.json()) as { data: { link: string }[] };
+    expect(found.data.map((o) => o.link)).toEqual(["https://x.test/100%_off"]);
+  });
+});
