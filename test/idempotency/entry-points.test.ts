@@ -43,7 +43,7 @@ interface EntryPoint {
 
 // The storefront's re-rendered form says why in the page's language (French by default).
 const PAGE_REFUSALS: [string, string][] = [
-  ["Cette commande est déjà en cours", "idempotency_in_flight"],
+  ["Ce formulaire est déjà en cours", "idempotency_in_flight"],
   ["Ce formulaire a déjà été envoyé", "idempotency_key_reused"],
   ["suspendues pour maintenance", "maintenance"],
   ["Ce service est momentanément indisponible", "service_unavailable"],
@@ -145,6 +145,29 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
           cost: money("150"),
           breakIt: maintenance,
           brokenRefusal: "maintenance",
+        };
+      },
+    },
+    {
+      name: "the storefront's add-funds form",
+      async caller() {
+        const s = await siteWith(w, { resellerFunds: "0" });
+        const siteMethod = await makeMethod(w.p, { siteId: s.siteId });
+        const c = await customerOn(w, s);
+        const csrf = csrfFrom((await get(w.p, s.host, "/funds", c.jar)).html);
+        const reference = newRef();
+        return {
+          async send(key, variant = "same") {
+            const res = await post(w.p, s.host, "/funds", c.jar, { _csrf: csrf, idempotency_key: key, method: siteMethod.code, amount: variant === "same" ? "4000" : "4001", reference });
+            const ok = res.res.status === 303 && res.res.headers.get("location") === "/funds?flash=deposit_created";
+            const refusal = ok ? null : (PAGE_REFUSALS.find(([text]) => res.html.includes(text))?.[1] ?? `page ${res.res.status}`);
+            return { status: res.res.status, ok, id: null, replayed: null, refusal };
+          },
+          created: async () => (await w.p.services.db.selectFrom("transactions").select("id").where("user_id", "=", c.user.id).where("type", "=", "deposit").where("status", "=", "pending").execute()).length,
+          balance: () => balanceOf(w, c.user.id),
+          cost: 0,
+          breakIt: () => refuseInserts(w.p, "transactions", c.user.id),
+          brokenRefusal: "page 500",
         };
       },
     },
