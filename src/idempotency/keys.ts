@@ -5,7 +5,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { AppError, Conflict, Validation } from "../http/errors.ts";
 import { DAY, dbNow } from "../lib/time.ts";
 
-// The idempotency_keys table, shared by the JSON API (`idempotent`) and the storefront's order form (`once`).
+// The idempotency_keys table, behind the one primitive `runOnce` (idempotency.ts).
 
 export type IdempotencyKey = Selectable<IdempotencyKeysTable>;
 
@@ -22,10 +22,10 @@ export const keyReused = () =>
 
 /**
  * Claims (scope, key) for a request through the unique index, not a read-then-insert; an expired
- * claim is dropped and claimed again. Otherwise answers the row that holds the key (none if it
- * vanished meanwhile). Keys live 24 hours.
+ * claim, or one released meanwhile, is claimed again. Otherwise answers the row that holds the key
+ * (none if it kept vanishing under us). Keys live 24 hours.
  */
-export async function claimKey(ctx: Ctx, scope: string, key: string, requestHash: string): Promise<{ claimed: true } | { claimed: false; prior: IdempotencyKey | undefined }> {
+export async function claimKey(ctx: Ctx, scope: string, key: string, requestHash: string, attempts = 3): Promise<{ claimed: true } | { claimed: false; prior: IdempotencyKey | undefined }> {
   try {
     await ctx.db.insertInto("idempotency_keys").values({ scope, key, request_hash: requestHash, status: "in_flight", created_at: dbNow(ctx.clock), expires_at: dbNow(ctx.clock, DAY) }).execute();
     return { claimed: true };
@@ -33,11 +33,9 @@ export async function claimKey(ctx: Ctx, scope: string, key: string, requestHash
     if (!isUniqueViolation(err)) throw err;
   }
   const prior = await ctx.db.selectFrom("idempotency_keys").selectAll().where("scope", "=", scope).where("key", "=", key).executeTakeFirst();
-  if (prior && prior.expires_at < dbNow(ctx.clock)) {
-    await ctx.db.deleteFrom("idempotency_keys").where("id", "=", prior.id).where("expires_at", "<", dbNow(ctx.clock)).execute();
-    return claimKey(ctx, scope, key, requestHash);
-  }
-  return { claimed: false, prior };
+  if (attempts <= 1 || (prior && prior.expires_at >= dbNow(ctx.clock))) return { claimed: false, prior };
+  if (prior) await ctx.db.deleteFrom("idempotency_keys").where("id", "=", prior.id).where("expires_at", "<", dbNow(ctx.clock)).execute();
+  return claimKey(ctx, scope, key, requestHash, attempts - 1);
 }
 
 /** Stores the outcome a retry with the same key gets back. */

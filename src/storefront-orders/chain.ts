@@ -8,8 +8,8 @@ import { orderCharge } from "../pricing/pricing.ts";
 import { kickDispatch } from "../orders/dispatch.ts";
 import { mailOrderConfirmation } from "../orders/notices.ts";
 import { createChargedOrder, placeOrder, quoteOrder, refuseDuringMaintenance, type OrderSource } from "../orders/place.ts";
+import { runOnceForValue } from "../idempotency/idempotency.ts";
 import { notifyResellerShort } from "./notices.ts";
-import { once } from "./once.ts";
 
 /** What a site customer is told when the reseller cannot pay: nothing about the reseller's money. */
 export const NEUTRAL_REFUSAL = "This service is temporarily unavailable, please try again later";
@@ -110,7 +110,7 @@ export async function placeTenantOrder(ctx: Ctx, input: Record<string, unknown>,
   const user = requireUser(ctx);
   const run = async (): Promise<number> =>
     ctx.tenant.kind === "site" ? (await placeSiteOrder(ctx, input, opts)).customerOrder.id : (await placeOrder(ctx, input, { source: opts.source, apiKeyId: opts.apiKeyId })).id;
-  const done = await once(ctx, `u:${user.id}`, opts.idempotencyKey, input, run);
+  const done = await runOnceForValue(ctx, { scope: `u:${user.id}`, key: opts.idempotencyKey, operation: "storefront-order", body: input }, run);
   const order = await ctx.db.selectFrom("orders").selectAll().where("id", "=", done.value).where("site_id", "=", ctx.tenant.siteId).where("user_id", "=", user.id).executeTakeFirstOrThrow();
   return { order, replayed: done.replayed };
 }

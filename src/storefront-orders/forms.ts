@@ -1,4 +1,6 @@
 import type { Ctx } from "../context.ts";
+import { requireUser } from "../context.ts";
+import { runOnceForValue } from "../idempotency/idempotency.ts";
 import { AppError, Validation, fieldError, type FieldErrors } from "../http/errors.ts";
 import { parseInput } from "../http/validate.ts";
 import { closeAsCustomer, openTicket, replyAsCustomer } from "../support/service.ts";
@@ -37,14 +39,20 @@ async function placeOrderFromForm(ctx: Ctx, form: Record<string, string>, meta: 
   });
 }
 
-async function depositFromForm(ctx: Ctx, form: Record<string, string>) {
+async function depositFromForm(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }) {
+  const { idempotency_key: _key, ...fields } = form;
+  void _key;
+  const keyed = { scope: `u:${requireUser(ctx).id}`, key: meta.idempotencyKey || undefined, operation: "storefront-deposit", body: fields };
   return asForm({ payment_method_id: "method" }, async () => {
-    const method = form.method
-      ? await ctx.db.selectFrom("payment_methods").select("id").where("site_id", "=", ctx.tenant.siteId).where("code", "=", form.method.slice(0, 50)).where("is_active", "=", 1).executeTakeFirst()
-      : undefined;
-    if (!method) throw fieldError("payment_method_id", "Choose one of the payment methods");
-    const input = parseInput(depositBody, { payment_method_id: method.id, amount: form.amount, reference: form.reference, phone: form.phone });
-    return { uuid: (await createDeposit(ctx, input)).uuid };
+    const done = await runOnceForValue(ctx, keyed, async () => {
+      const method = fields.method
+        ? await ctx.db.selectFrom("payment_methods").select("id").where("site_id", "=", ctx.tenant.siteId).where("code", "=", fields.method.slice(0, 50)).where("is_active", "=", 1).executeTakeFirst()
+        : undefined;
+      if (!method) throw fieldError("payment_method_id", "Choose one of the payment methods");
+      const input = parseInput(depositBody, { payment_method_id: method.id, amount: fields.amount, reference: fields.reference, phone: fields.phone });
+      return (await createDeposit(ctx, input)).uuid;
+    });
+    return { uuid: done.value };
   });
 }
 

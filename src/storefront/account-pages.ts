@@ -26,9 +26,9 @@ import { UUID_SEGMENT } from "../lib/uuid.ts";
  * (Validation, InsufficientBalance…), which re-render the form with translated messages.
  */
 export interface AccountActions {
-  /** `idempotencyKey`: the Idempotency-Key header, else the form's hidden `idempotency_key`. */
+  /** `idempotencyKey` (orders, deposits): the Idempotency-Key header, else the form's hidden `idempotency_key`. */
   placeOrder?(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }): Promise<{ uuid: string }>;
-  deposit?(ctx: Ctx, form: Record<string, string>): Promise<{ uuid: string }>;
+  deposit?(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }): Promise<{ uuid: string }>;
   openTicket?(ctx: Ctx, form: Record<string, string>): Promise<{ uuid: string }>;
   replyTicket?(ctx: Ctx, uuid: string, form: Record<string, string>): Promise<void>;
   closeTicket?(ctx: Ctx, uuid: string): Promise<void>;
@@ -135,9 +135,12 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
     page<FundsData>(c, "funds", async (_req, f) => {
       const src = await sf.data.funds(ctxOf(c));
       const wanted = state.values?.method ?? c.req.query("method") ?? src.methods[0]?.code;
+      const values = { ...state.values };
+      delete values.idempotency_key;
       return {
-        values: state.values ?? {}, errors: state.errors ?? {}, action: FORM_ACTIONS.deposit, balance: pageBalance(c, f), currency: f.currency,
+        values, errors: state.errors ?? {}, action: FORM_ACTIONS.deposit, balance: pageBalance(c, f), currency: f.currency,
         methods: src.methods.map((m) => paymentMethodView(m, m.code === wanted, f)), deposits: src.deposits.map((d) => depositRow(d, f)),
+        idempotencyKey: randomUUID(),
       };
     }, { status });
   app.get("/funds", (c) => fundsPage(c, {}));
@@ -183,6 +186,7 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
       return again(form, actionErrors(err, await pageRequest(c, sf)));
     }
   };
+  const keyOf = (c: Context<AppEnv>, form: Record<string, string>) => c.req.header("idempotency-key") ?? form.idempotency_key;
   const missing = () => {
     throw new Unavailable("This action is not available yet");
   };
@@ -191,13 +195,19 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
     actions.placeOrder
       ? post(
           c,
-          async (ctx, form) => c.redirect(`/orders/${(await actions.placeOrder!(ctx, form, { idempotencyKey: c.req.header("idempotency-key") ?? form.idempotency_key })).uuid}`, 303),
+          async (ctx, form) => c.redirect(`/orders/${(await actions.placeOrder!(ctx, form, { idempotencyKey: keyOf(c, form) })).uuid}`, 303),
           (values, errors) => orderForm(c, { values, errors }, 422),
         )
       : missing(),
   );
   app.post("/funds", requireCsrf, (c) =>
-    actions.deposit ? post(c, async (ctx, form) => (await actions.deposit!(ctx, form), c.redirect("/funds?flash=deposit_created", 303)), (values, errors) => fundsPage(c, { values, errors }, 422)) : missing(),
+    actions.deposit
+      ? post(
+          c,
+          async (ctx, form) => (await actions.deposit!(ctx, form, { idempotencyKey: keyOf(c, form) }), c.redirect("/funds?flash=deposit_created", 303)),
+          (values, errors) => fundsPage(c, { values, errors }, 422),
+        )
+      : missing(),
   );
   app.post("/tickets", requireCsrf, (c) =>
     actions.openTicket

@@ -279,6 +279,8 @@ export interface FundsData extends FormState {
   currency: string;
   methods: PaymentMethodView[];
   deposits: DepositRowView[];
+  /** A fresh key per rendering, posted back as `idempotency_key`: a double submit records one deposit. */
+  idempotencyKey?: string;
 }
 
 export interface TicketRowView {
