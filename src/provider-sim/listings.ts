@@ -32,7 +32,7 @@ function messyOverride(variant: MessyVariant, s: SimService): ListingOverride {
     case "zero_rate":
       return { rate: "0.00" };
     case "html_entities":
-      return { name: s.name.replace(" | ", " &amp; "), category: s.category.replace(" ", " &amp; ") };
+      return { name: s.name.replace(" | ", " &amp; "), category: `${s.category} &amp; More` };
     case "lowercase_type":
       return { type: s.type.toLowerCase() };
     case "comment_replies":
