@@ -1,6 +1,8 @@
 import type { Ctx } from "../context.ts";
 import { prepared } from "../db/prepared.ts";
 import { isHiddenOnSite, siteRate, userRate, type SiteRule } from "../pricing/pricing.ts";
+import { ORDERABLE_TYPES } from "../orders/service-types.ts";
+import { providerSells } from "../providers/selling.ts";
 
 export interface PricedService {
   id: number;
@@ -44,7 +46,7 @@ function loadRows(ctx: Ctx, serviceId?: number) {
   let q = ctx.db
     .selectFrom("services")
     .innerJoin("categories", "categories.id", "services.category_id")
-    // A switched-off provider cannot fulfil orders: its services leave the catalogue with it.
+    // A provider that is switched off, unpriced or in doubt about its currency: its services leave the catalogue with it.
     .leftJoin("api_providers", "api_providers.id", "services.provider_id")
     .select([
       "services.id", "services.category_id", "services.name", "services.description", "services.type", "services.min", "services.max",
@@ -53,7 +55,8 @@ function loadRows(ctx: Ctx, serviceId?: number) {
     ])
     .where("services.is_active", "=", 1)
     .where("categories.is_active", "=", 1)
-    .where((eb) => eb.or([eb("api_providers.is_active", "=", 1), eb("api_providers.id", "is", null)]));
+    .where("services.type", "in", ORDERABLE_TYPES)
+    .where((eb) => eb.or([providerSells, eb("api_providers.id", "is", null)]));
   if (serviceId) q = q.where("services.id", "=", serviceId);
   return q.orderBy("categories.sort_order").orderBy("categories.name").orderBy("services.sort_order").orderBy("services.id").execute();
 }
@@ -175,7 +178,8 @@ const orderServiceQuery = prepared((db, serviceId: number, payerId: number) =>
     .where("services.id", "=", serviceId)
     .where("services.is_active", "=", 1)
     .where("categories.is_active", "=", 1)
-    .where("api_providers.is_active", "=", 1),
+    .where("services.type", "in", ORDERABLE_TYPES)
+    .where(providerSells),
 );
 
 export interface OrderService {
@@ -189,7 +193,7 @@ export interface OrderService {
 /**
  * One service as an order needs it, read fresh in one query: at the tenant's price for the payer
  * (as pricedService prices it), with its provider's rate; null when it cannot be ordered (inactive,
- * its provider missing or switched off, hidden on the site).
+ * of a type we cannot order, its provider missing or not selling, hidden on the site).
  */
 export async function orderService(ctx: Ctx, serviceId: number): Promise<OrderService | null> {
   const row = await orderServiceQuery.first(ctx.db, serviceId, payerOf(ctx) ?? 0);

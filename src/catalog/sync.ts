@@ -7,6 +7,9 @@ import type { JobDef, Progress } from "../jobs/scheduler.ts";
 import { silentProgress } from "../jobs/scheduler.ts";
 import { dbNow } from "../lib/time.ts";
 import { providerClient, ProviderError, type ClientOptions, type ProviderService } from "../providers/client.ts";
+import { readProviderBalance } from "../providers/balances.ts";
+import { notSellingMessage } from "../providers/selling.ts";
+import { isOrderableType } from "../orders/service-types.ts";
 import { categorySortOrder, platformOf, slugify } from "./platforms.ts";
 import { platformMarginBp, servicePrices } from "./reprice.ts";
 
@@ -20,8 +23,25 @@ export interface SyncCounts {
   unchanged: number;
 }
 
+/** A listed service we did not import: no price ("0.00") or one we cannot read. */
+export interface SkippedService {
+  service: string;
+  name: string;
+  reason: "no_price" | "unreadable_price";
+}
+
+export interface ProviderSync extends SyncCounts {
+  provider_id: number;
+  name: string;
+  skipped: SkippedService[];
+  /** Imported but hidden: types we cannot order, with how many services of each. */
+  hidden_types: Record<string, number>;
+  /** Why none of its services is sold (no exchange rate, currency mismatch), in one line; null when they are. */
+  not_selling: string | null;
+}
+
 export interface SyncSummary extends SyncCounts {
-  providers: ({ provider_id: number; name: string } & SyncCounts)[];
+  providers: ProviderSync[];
   errors: { provider_id: number; name: string; kind: string; message: string }[];
 }
 
@@ -46,7 +66,7 @@ export async function syncServices(ctx: Ctx, opts: { providerId?: number; client
   for (const provider of providers) {
     try {
       const counts = await syncProvider(ctx, provider, opts.client ?? {}, progress);
-      summary.providers.push({ provider_id: provider.id, name: provider.name, ...counts });
+      summary.providers.push(counts);
       for (const k of Object.keys(zero()) as (keyof SyncCounts)[]) summary[k] += counts[k];
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -63,9 +83,13 @@ export async function syncServices(ctx: Ctx, opts: { providerId?: number; client
   return summary;
 }
 
-async function syncProvider(ctx: Ctx, provider: Provider, clientOpts: ClientOptions, progress: Progress): Promise<SyncCounts> {
+async function syncProvider(ctx: Ctx, provider: Provider, clientOpts: ClientOptions, progress: Progress): Promise<ProviderSync> {
   const client = providerClient(ctx, { id: provider.id, url: provider.url, apiKey: provider.api_key }, clientOpts);
-  const offered = await client.services();
+  const listed = await client.services();
+  const offered = listed.filter((o): o is ProviderService & { rate: number } => o.rate !== null && o.rate > 0);
+  const skipped: SkippedService[] = listed.filter((o) => o.rate === null || o.rate <= 0).map((o) => ({ service: o.service, name: o.name, reason: o.rate === null ? "unreadable_price" : "no_price" }));
+  const hidden_types: Record<string, number> = {};
+  for (const o of offered) if (!isOrderableType(o.type)) hidden_types[o.type] = (hidden_types[o.type] ?? 0) + 1;
   const existing = await ctx.db.selectFrom("services").selectAll().where("provider_id", "=", provider.id).execute();
   if (offered.length === 0 && existing.some((s) => s.provider_removed_at === null)) {
     // A glitching panel must not take the whole catalogue down with it.
@@ -132,14 +156,22 @@ async function syncProvider(ctx: Ctx, provider: Provider, clientOpts: ClientOpti
     await tx.db.updateTable("api_providers").set({ last_sync_at: now, last_error: null, updated_at: now }).where("id", "=", provider.id).execute();
   });
 
-  await refreshBalance(ctx, client, provider.id);
+  await readProviderBalance(ctx, provider, client);
   if (counts.added + counts.updated + counts.deactivated + counts.reactivated > 0) ctx.events.catalogChanged();
-  progress.done(`${provider.name}: ${summaryLine(counts)}`);
-  return counts;
+  const after = await ctx.db.selectFrom("api_providers").selectAll().where("id", "=", provider.id).executeTakeFirstOrThrow();
+  const not_selling = notSellingMessage(after);
+  if (not_selling) ctx.logger.warn(not_selling, { provider_id: provider.id });
+  const notes = [
+    skipped.length ? `skipped ${skipped.length} without a price (${skipped.slice(0, 5).map((k) => `${k.service} "${k.name}"`).join(", ")}${skipped.length > 5 ? ", …" : ""})` : "",
+    Object.keys(hidden_types).length ? `hidden, cannot be ordered: ${Object.entries(hidden_types).map(([t, n]) => `${t} ×${n}`).join(", ")}` : "",
+    not_selling ?? "",
+  ].filter(Boolean);
+  progress.done(`${provider.name}: ${summaryLine(counts)}${notes.length ? `; ${notes.join("; ")}` : ""}`);
+  return { provider_id: provider.id, name: provider.name, ...counts, skipped, hidden_types, not_selling };
 }
 
 /** What changed in a known service; the admin's own name and narrower bounds are kept. */
-function servicePatch(current: Service, offer: ProviderService, categoryId: number, prices: { base_rate: number; rate: number }, position: number) {
+function servicePatch(current: Service, offer: ProviderService & { rate: number }, categoryId: number, prices: { base_rate: number; rate: number }, position: number) {
   const patch: Partial<Record<keyof Service, unknown>> = {};
   const set = <K extends keyof Service>(key: K, value: Service[K]) => {
     if (current[key] !== value && !(typeof value === "number" && Number(current[key]) === value)) patch[key] = value;
@@ -170,15 +202,6 @@ export function boundsWithin(current: Pick<Service, "min" | "max" | "provider_mi
   const min = current.provider_min === null || current.min === current.provider_min ? offer.min : clamp(current.min);
   const max = current.provider_max === null || current.max === current.provider_max ? offer.max : clamp(current.max);
   return min <= max ? { min, max } : { min: offer.min, max: offer.max };
-}
-
-async function refreshBalance(ctx: Ctx, client: ReturnType<typeof providerClient>, providerId: number): Promise<void> {
-  try {
-    const { balance } = await client.balance();
-    await ctx.db.updateTable("api_providers").set({ balance }).where("id", "=", providerId).execute();
-  } catch (err) {
-    ctx.logger.debug("provider balance not refreshed", { provider_id: providerId, error: String(err) });
-  }
 }
 
 /** `smm:sync-services`: hourly, and from the CLI with a progress bar and a summary line. */

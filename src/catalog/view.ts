@@ -1,6 +1,7 @@
 import { formatMoney } from "../money/money.ts";
 import { toIso } from "../lib/time.ts";
 import type { PricedService } from "./prices.ts";
+import { isOrderableType } from "../orders/service-types.ts";
 import type { AdminCategory, AdminService, PublicCatalogue } from "./service.ts";
 
 /** A service as a customer sees it: the rate is per 1000 (per package for Package) at their price. */
@@ -35,6 +36,8 @@ export function adminServiceView(s: AdminService) {
     provider_name: s.provider_name,
     description: s.description,
     type: s.type,
+    /** False for a type we cannot order (e.g. "Comment Replies"): imported but never listed. */
+    orderable: isOrderableType(s.type),
     category: { id: s.category_id, name: s.category_name, slug: s.category_slug },
     provider: { id: s.provider_id, name: s.provider_label, service_id: s.provider_service_id, currency: s.provider_currency },
     provider_rate: formatMoney(Number(s.provider_rate)),

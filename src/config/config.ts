@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isIsoCurrency } from "../money/money.ts";
 
 /** Parsed once at start; the rest of the code never reads process.env. */
 const envSchema = z.object({
@@ -19,7 +20,11 @@ const envSchema = z.object({
   REDIS_URL: z.string().refine((v) => /^rediss?:\/\//.test(v), "must start with redis://").optional(),
   SMM_API_URL: z.url().optional(),
   SMM_API_KEY: z.string().optional(),
-  SMM_PROVIDER_CURRENCY: z.string().length(3).default("USD"),
+  SMM_PROVIDER_CURRENCY: z
+    .string()
+    .refine(isIsoCurrency, "must be an ISO 4217 currency code such as USD or INR")
+    .transform((v) => v.toUpperCase())
+    .default("USD"),
   SIM_PROVIDER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   TRUSTED_PROXIES: z.string().default(""),

@@ -142,6 +142,13 @@ export interface ApiProvidersTable extends Created {
   /** "env" (SMM_API_URL) or "simulated" for the providers the platform manages itself; null for admin-made ones. */
   code: string | null;
   last_error: string | null;
+  /** The currency of the last `balance` answer (upper case), when the panel said; another than `currency` stops selling. */
+  balance_currency: string | null;
+  balance_checked_at: Timestamp | null;
+  /** Provider currency, micro-units; null = the platform-wide setting. */
+  low_balance_threshold: number | null;
+  /** Below the threshold at the last read: admins were told once for this crossing. */
+  balance_low: Generated<Bool>;
 }
 
 export interface CategoriesTable extends Created {

@@ -4,6 +4,7 @@ import { syncServicesJob } from "../catalog/sync.ts";
 import { rollupStatistics } from "../statistics/rollup.ts";
 import { renewalsJob } from "../white-label/jobs.ts";
 import { dispatchOrdersJob, syncOrdersJob } from "../orders/jobs.ts";
+import { providerBalancesJob } from "../providers/balances.ts";
 
 /** Every scheduled job; each is also a CLI command of the same name. Features add theirs here. */
 export const JOBS: JobDef[] = [
@@ -12,6 +13,7 @@ export const JOBS: JobDef[] = [
   renewalsJob,
   dispatchOrdersJob,
   syncOrdersJob,
+  providerBalancesJob,
   {
     name: "statistics:rollup",
     description: "roll up today's and yesterday's platform and user statistics",

@@ -63,3 +63,8 @@ export function ticketReplyEmail(p: { brand: string; lang: Lang; username: strin
     p.url,
   );
 }
+
+/** A notice to the platform's admins about something they must act on (a provider's balance or currency…). */
+export function adminNoticeEmail(p: { brand: string; lang: Lang; fr: { title: string; body: string }; en: { title: string; body: string }; url: string }): Rendered {
+  return bilingual(p.brand, p.lang, { title: p.fr.title, paragraphs: [p.fr.body], action: "Ouvrir la console" }, { title: p.en.title, paragraphs: [p.en.body], action: "Open the console" }, p.url);
+}

@@ -27,6 +27,67 @@ function numberToDecimal(n: number): string {
   return s === "-0" ? "0" : s;
 }
 
+/** ISO 4217 codes this runtime knows (Intl's list): a currency an exchange rate may be set for. */
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+
+export function isIsoCurrency(code: string): boolean {
+  return ISO_CURRENCIES.has(code.toUpperCase());
+}
+
+const GROUP_CHAR = /[\s\u00a0\u202f'’]/;
+
+/**
+ * An amount as provider panels print it → micro-units, or null when it cannot be read for sure:
+ * "0,90", "$0.90", "0.90 USD", "€1,20", "1,234.50", "1 234,50", "1.234,50", 0.8432104 (a JSON
+ * number). Past 6 decimals it rounds up in size: a provider cost read a micro-unit high never sells below cost.
+ */
+export function parseLooseAmount(value: unknown): Micro | null {
+  if (typeof value === "number") {
+    // Float noise (0.1 + 0.2) reads as the decimal it stands for; a real seventh decimal rounds up below.
+    const exact = parseMoney(value);
+    if (exact !== null) return exact;
+    const text = Number.isFinite(value) ? numberText(value) : "e";
+    return /e/i.test(text) ? null : parseLooseAmount(text);
+  }
+  if (typeof value !== "string") return null;
+  let s = value.trim().replace(/\p{Sc}/gu, "").trim().replace(/^[A-Za-z]{3}\s*|\s*[A-Za-z]{3}$/g, "").trim();
+  if (/^[+-]?\d+(\.\d+)?e[+-]?\d+$/i.test(s)) return parseLooseAmount(Number(s));
+  const sign = s.startsWith("-") ? "-" : "";
+  if (/^[+-]/.test(s)) s = s.slice(1).trim();
+  if (!/^\d[\d.,\s\u00a0\u202f'’]*$/.test(s) || /[.,]\D|[.,]$/.test(s)) return null;
+
+  const spaced = GROUP_CHAR.test(s);
+  const dot = s.lastIndexOf(".");
+  const comma = s.lastIndexOf(",");
+  let decimal: "." | "," | null = null;
+  if (dot >= 0 && comma >= 0) decimal = dot > comma ? "." : ",";
+  else if (dot >= 0) decimal = s.indexOf(".") === dot ? "." : null;
+  else if (comma >= 0) {
+    // "1,234" alone is ambiguous: read as 1234, the larger amount, so that a cost is never read 1000× too low.
+    const thousands = !spaced && /^[1-9]\d{0,2},\d{3}$/.test(s);
+    decimal = s.indexOf(",") === comma && !thousands ? "," : null;
+  }
+  const at = decimal ? s.lastIndexOf(decimal) : s.length;
+  const whole = s.slice(0, at);
+  const frac = s.slice(at + 1);
+  const groups = whole.split(/[.,\s\u00a0\u202f'’]/);
+  if (groups.length > 1 && (!/^\d{1,3}$/.test(groups[0]!) || groups.slice(1).some((g) => !/^\d{3}$/.test(g)))) return null;
+  if (!/^\d*$/.test(frac)) return null;
+  const digits = groups.join("").replace(/^0+(?=\d)/, "");
+  const amount = parseMoney(`${digits}${frac ? "." + frac.slice(0, 6) : ""}`);
+  if (amount === null) return null;
+  const beyond = /[1-9]/.test(frac.slice(6)) ? 1 : 0;
+  const size = amount + beyond;
+  return sign && size !== 0 ? -size : size;
+}
+
+/** A JSON number as the shortest decimal text that reads back to it (no exponent). */
+function numberText(n: number): string {
+  const s = String(n);
+  if (!/e/i.test(s)) return s;
+  return Math.abs(n) < 1 ? n.toFixed(20).replace(/0+$/, "") : s;
+}
+
 /** 12_500_000 → "12.5" (trailing zeros trimmed, at least `minDecimals`). */
 export function formatMoney(micro: Micro, minDecimals = 2): string {
   const neg = micro < 0;

@@ -1,4 +1,4 @@
-import { formatAmount, toWireService } from "./catalog.ts";
+import { formatAmount } from "./catalog.ts";
 import type { SimControl } from "./control.ts";
 import { SimError } from "./errors.ts";
 import type { Fields } from "./order-request.ts";
@@ -6,13 +6,13 @@ import type { OrderView } from "./progress.ts";
 
 const MAX_BATCH = 100;
 
-function statusAnswer(view: OrderView) {
+function statusAnswer(view: OrderView, currency: string) {
   return {
     charge: formatAmount(view.charge),
     start_count: String(view.startCount),
     status: view.status,
     remains: String(view.remains),
-    currency: "USD",
+    currency,
   };
 }
 
@@ -45,19 +45,19 @@ function orError<T>(run: () => T): T | { error: string } {
 export function answerAction(sim: SimControl, f: Fields): unknown {
   switch (f.action) {
     case "services":
-      return sim.listServices().map(toWireService);
+      return sim.listings();
     case "balance":
-      return { balance: sim.balance(), currency: "USD" };
+      return { balance: sim.balance(), currency: sim.currency() };
     case "add":
       return { order: sim.placeOrder(f) };
     case "status": {
       if (f.orders !== undefined) {
         const answer: Record<string, unknown> = {};
-        for (const id of idList(f.orders)) answer[id] = orError(() => statusAnswer(sim.orderStatus(id)));
+        for (const id of idList(f.orders)) answer[id] = orError(() => statusAnswer(sim.orderStatus(id), sim.currency()));
         return answer;
       }
       if (!f.order) throw new SimError("Incorrect order ID");
-      return statusAnswer(sim.orderStatus(f.order));
+      return statusAnswer(sim.orderStatus(f.order), sim.currency());
     }
     case "refill": {
       if (f.orders !== undefined) {

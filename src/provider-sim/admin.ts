@@ -4,6 +4,7 @@ import { SERVICE_TYPES, toWireService } from "./catalog.ts";
 import type { SimControl } from "./control.ts";
 import { SimError } from "./errors.ts";
 import { faultSpecSchema, SIM_ACTIONS } from "./faults.ts";
+import { CATALOGUE_STYLES } from "./listings.ts";
 import { ORDER_STATUSES } from "./progress.ts";
 import { REFILL_STATUSES } from "./state.ts";
 
@@ -73,7 +74,22 @@ export function createAdminApp(sim: SimControl): Hono {
 
   admin.post("/balance", async (c) => {
     const { balance } = await body(c, z.object({ balance: rate }));
-    return c.json({ balance: sim.setBalance(balance), currency: "USD" });
+    return c.json({ balance: sim.setBalance(balance), currency: sim.currency() });
+  });
+  admin.post("/currency", async (c) => {
+    const { currency } = await body(c, z.object({ currency: z.string().regex(/^[A-Z]{3}$/) }));
+    sim.setCurrency(currency);
+    return c.json({ currency });
+  });
+  admin.post("/catalogue-style", async (c) => {
+    const { style } = await body(c, z.object({ style: z.enum(CATALOGUE_STYLES) }));
+    sim.setCatalogueStyle(style);
+    return c.json({ style });
+  });
+  admin.put("/services/:id/listing", async (c) => {
+    const id = idParam(c);
+    sim.setListing(id, await body(c, z.record(z.string(), z.unknown()).nullable()));
+    return c.json({ listing: sim.listings().find((l) => (l as { service: number }).service === id) });
   });
 
   admin.post("/services", async (c) => c.json(toWireService(sim.addService(await body(c, newServiceSchema))), 201));

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { createSimApp } from "./app.ts";
 import { createSimControl, type SimControl } from "./control.ts";
 import type { OrderTiming } from "./progress.ts";
+import type { CatalogueStyle } from "./listings.ts";
 
 export type { SimControl } from "./control.ts";
 export type { FaultKind, FaultSpec } from "./faults.ts";
@@ -18,8 +19,12 @@ export interface SimProviderOptions {
   apiKey?: string;
   /** Milliseconds since the epoch; `sim.advance(ms)` moves it further. Default Date.now. */
   clock?: () => number;
-  /** Starting balance in USD. Default "1000". */
+  /** Starting balance in the panel's currency. Default "1000". */
   balance?: string;
+  /** Default "USD". */
+  currency?: string;
+  /** "messy": the catalogue as untidy panels send it (listings.ts). Default "clean". */
+  catalogue?: CatalogueStyle;
   timing?: Partial<OrderTiming>;
 }
 
@@ -35,7 +40,7 @@ export interface SimProvider {
 export async function startSimProvider(opts: SimProviderOptions = {}): Promise<SimProvider> {
   const host = opts.host ?? "127.0.0.1";
   const apiKey = opts.apiKey ?? "sim-key";
-  const sim = createSimControl({ clock: opts.clock, balance: opts.balance, timing: opts.timing });
+  const sim = createSimControl({ clock: opts.clock, balance: opts.balance, currency: opts.currency, catalogue: opts.catalogue, timing: opts.timing });
   const shutdown = new AbortController();
   const app = createSimApp({ sim, apiKey, shutdown: shutdown.signal });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;

@@ -1,6 +1,7 @@
 import { parseMoney, type Micro } from "../money/money.ts";
 import { buildCatalog, formatAmount, isServiceType, parseRate, type ServiceType, type SimService } from "./catalog.ts";
 import { SimError } from "./errors.ts";
+import { listingsOf, type CatalogueStyle, type ListingOverride } from "./listings.ts";
 import { readOrderRequest, type Fields } from "./order-request.ts";
 import {
   clampRemains,
@@ -16,8 +17,12 @@ import {
 export interface SimStateOptions {
   /** Milliseconds since the epoch; `advance()` adds to it. Default Date.now. */
   clock?: () => number;
-  /** Starting balance in USD, e.g. "100.84292". Default "1000". */
+  /** Starting balance in the panel's currency, e.g. "100.84292". Default "1000". */
   balance?: string;
+  /** The panel's currency, in `balance` and `status` answers. Default "USD". */
+  currency?: string;
+  /** "messy": rates with commas and symbols, "0.00", escaped names, unknown types (listings.ts). Default "clean". */
+  catalogue?: CatalogueStyle;
   timing?: Partial<OrderTiming>;
 }
 
@@ -92,6 +97,9 @@ export function createSimState(options: SimStateOptions = {}) {
   let nextRefillId = 1;
   let shares: OutcomeShares = { partial: 10, canceled: 5 };
   let startBalance = money(options.balance ?? "1000");
+  let currency = options.currency ?? "USD";
+  let catalogueStyle: CatalogueStyle = options.catalogue ?? "clean";
+  const listingOverrides = new Map<number, ListingOverride>();
   // No order ever costs more than it was charged when placed (give or take a rounding to 5 decimals).
   let chargedAtMost = 0;
 
@@ -158,6 +166,11 @@ export function createSimState(options: SimStateOptions = {}) {
     listServices: (): SimService[] => [...services.values()].sort((a, b) => a.service - b.service),
 
     balance: (): string => formatAmount(balance()),
+
+    currency: (): string => currency,
+
+    /** The `services` answer as it goes on the wire, variations included. */
+    listings: (): unknown[] => listingsOf([...services.values()].sort((a, b) => a.service - b.service), catalogueStyle, listingOverrides),
 
     placeOrder(fields: Fields): number {
       if (!/^\d+$/.test(fields.service ?? "")) throw new SimError("Incorrect service ID");
@@ -243,6 +256,23 @@ export function createSimState(options: SimStateOptions = {}) {
     },
 
     removeService: (id: number): boolean => services.delete(id),
+
+    /** Replaces fields of one service's `services` entry as sent (`rate: "0,90"`, `type: "Comment Replies"`…); null clears them. */
+    setListing(id: number, override: ListingOverride | null): void {
+      service(id);
+      if (override === null) listingOverrides.delete(id);
+      else listingOverrides.set(id, { ...override });
+    },
+
+    setCatalogueStyle(style: CatalogueStyle): void {
+      catalogueStyle = style;
+    },
+
+    /** What the panel says its money is in (a panel that changed currency, or a misconfigured provider). */
+    setCurrency(code: string): void {
+      if (!/^[A-Z]{3}$/.test(code)) throw new SimError(`Incorrect currency: ${code}`);
+      currency = code;
+    },
 
     /** Decides how an order ends; shown once it finishes (at once if it already has). */
     setOrderOutcome(orderId: number, outcome: OrderOutcome): void {

@@ -10,6 +10,7 @@ import { withJobLock } from "../jobs/locks.ts";
 import { startSimProvider, type SimProvider } from "../provider-sim/server.ts";
 import { summaryLine, syncServices, syncServicesJob } from "../catalog/sync.ts";
 import { repriceServices } from "../catalog/reprice.ts";
+import { notSellingMessage } from "./selling.ts";
 
 type Provider = Selectable<ApiProvidersTable>;
 
@@ -18,12 +19,21 @@ export const ENV_PROVIDER = "env";
 export const SIM_PROVIDER = "simulated";
 
 /** Platform-currency units per provider-currency unit (× 1,000,000) until an admin sets the real rate. */
-const XOF_PER: Record<string, number> = { USD: 600_000_000, EUR: 655_957_000, XOF: 1_000_000 };
+const XOF_PER: Record<string, number> = { USD: 600_000_000, EUR: 655_957_000, XOF: 1_000_000, XAF: 1_000_000 };
 
+/** The starting rate; 0 = none known, and nothing of that provider is sold until an admin sets one. */
 export function defaultExchangeRate(platformCurrency: string, providerCurrency: string): number {
   if (platformCurrency.toUpperCase() === providerCurrency.toUpperCase()) return 1_000_000;
-  if (platformCurrency.toUpperCase() === "XOF") return XOF_PER[providerCurrency.toUpperCase()] ?? 1_000_000;
-  return 1_000_000;
+  if (platformCurrency.toUpperCase() === "XOF") return XOF_PER[providerCurrency.toUpperCase()] ?? 0;
+  return 0;
+}
+
+/** One warning line per provider whose services are not sold (no exchange rate, currency mismatch). */
+export async function warnNotSelling(ctx: Ctx): Promise<string[]> {
+  const rows = await ctx.db.selectFrom("api_providers").selectAll().where("is_active", "=", 1).orderBy("id").execute();
+  const lines = rows.map((p) => notSellingMessage(p)).filter((l): l is string => l !== null);
+  for (const line of lines) ctx.logger.warn(line);
+  return lines;
 }
 
 export interface ManagedProvider {
@@ -126,7 +136,10 @@ export async function prepareProviders(services: AppServices): Promise<Providers
  */
 export async function startProviders(services: AppServices): Promise<ProvidersHandle> {
   const ctx = systemCtx(services);
-  if (await configured(ctx)) return { sim: null, stop: async () => {} };
+  if (await configured(ctx)) {
+    await warnNotSelling(ctx);
+    return { sim: null, stop: async () => {} };
+  }
   const sim = await startSim(ctx, services.config.SIM_PROVIDER_PORT);
   services.logger.info("simulated provider started", { url: sim.url });
   const row = await ctx.db.selectFrom("api_providers").select(["id", "last_sync_at", "is_active"]).where("code", "=", SIM_PROVIDER).executeTakeFirstOrThrow();
@@ -138,5 +151,6 @@ export async function startProviders(services: AppServices): Promise<ProvidersHa
       services.logger.warn("first catalogue import failed", { error: String(err) });
     }
   }
+  await warnNotSelling(ctx);
   return { sim, stop: () => sim.close() };
 }

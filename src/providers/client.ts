@@ -101,7 +101,7 @@ export function providerClient(ctx: Ctx, provider: ProviderTarget, opts: ClientO
   return {
     providerId: provider.id,
 
-    /** The provider's catalogue; entries without an id, a name or a positive rate are left out. */
+    /** The provider's catalogue; entries without an id or a name are left out, those without a price are for the sync to report. */
     async services(): Promise<ProviderService[]> {
       const answer = await call("services", {}, { readOnly: true });
       const list = Array.isArray(answer) ? answer : isRecord(answer) ? Object.values(answer) : null;

@@ -7,6 +7,7 @@ import { dbNow } from "../lib/time.ts";
 import { getSetting } from "../settings/service.ts";
 import { repriceServices } from "../catalog/reprice.ts";
 import { defaultExchangeRate } from "./bootstrap.ts";
+import { lowBalanceThreshold } from "./balances.ts";
 import type { ProviderCreate, ProviderUpdate } from "./schema.ts";
 
 export async function listAdminProviders(ctx: Ctx, providerId?: number) {
@@ -19,7 +20,11 @@ export async function listAdminProviders(ctx: Ctx, providerId?: number) {
     ]);
   if (providerId !== undefined) q = q.where("api_providers.id", "=", providerId);
   const rows = await q.orderBy("api_providers.id").execute();
-  return rows.map((r) => ({ ...r, services_count: Number(r.services_count), active_services_count: Number(r.active_services_count) }));
+  const out = [];
+  for (const r of rows) {
+    out.push({ ...r, services_count: Number(r.services_count), active_services_count: Number(r.active_services_count), effective_low_balance_threshold: await lowBalanceThreshold(ctx, r) });
+  }
+  return out;
 }
 
 export type AdminProvider = Awaited<ReturnType<typeof listAdminProviders>>[number];
@@ -44,16 +49,21 @@ export async function updateAdminProvider(ctx: Ctx, id: number, input: ProviderU
     const managed = (["url", "key", "currency"] as const).filter((k) => input[k] !== undefined);
     if (managed.length) throw new Validation(Object.fromEntries(managed.map((k) => [k, [current.code === "env" ? "Set by SMM_API_URL / SMM_API_KEY / SMM_PROVIDER_CURRENCY: change the configuration" : "Set by the simulated provider at start"]])));
   }
-  const wanted: Record<string, unknown> = { name: input.name, url: input.url, api_key: input.key, currency: input.currency, exchange_rate: input.exchange_rate };
+  // A new currency without a rate starts from that currency's default (none for most: not sold until set).
+  const newCurrency = input.currency !== undefined && input.currency !== current.currency;
+  const exchange_rate = input.exchange_rate ?? (newCurrency ? defaultExchangeRate(await getSetting(ctx, "currency"), input.currency!) : undefined);
+  const wanted: Record<string, unknown> = { name: input.name, url: input.url, api_key: input.key, currency: input.currency, exchange_rate, low_balance_threshold: input.low_balance_threshold };
   if (input.is_active !== undefined) wanted.is_active = input.is_active ? 1 : 0;
-  const changes = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => v !== undefined && v !== (current as Record<string, unknown>)[k] && !(typeof v === "number" && Number((current as Record<string, unknown>)[k]) === v)));
+  const changes = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => v !== undefined && v !== (current as Record<string, unknown>)[k] && !(typeof v === "number" && (current as Record<string, unknown>)[k] !== null && Number((current as Record<string, unknown>)[k]) === v)));
   if (Object.keys(changes).length > 0) {
     await withTransaction(ctx, async (tx) => {
-      await tx.db.updateTable("api_providers").set({ ...changes, updated_at: dbNow(tx.clock) }).where("id", "=", id).execute();
+      // A new threshold starts a new watch: the next read below it tells the admins again.
+      const rewatch = "low_balance_threshold" in changes ? { balance_low: 0 } : {};
+      await tx.db.updateTable("api_providers").set({ ...changes, ...rewatch, updated_at: dbNow(tx.clock) }).where("id", "=", id).execute();
       await writeAudit(tx, { action: "providers.update", targetType: "provider", targetId: id, data: auditData(current, changes) });
     });
     if ("exchange_rate" in changes) await repriceServices(ctx, { providerId: id });
-    if ("is_active" in changes) ctx.events.catalogChanged();
+    if ("is_active" in changes || "currency" in changes) ctx.events.catalogChanged();
   }
   return getAdminProvider(ctx, id);
 }
@@ -62,7 +72,7 @@ export async function updateAdminProvider(ctx: Ctx, id: number, input: ProviderU
 export async function createAdminProvider(ctx: Ctx, input: ProviderCreate): Promise<AdminProvider> {
   const now = dbNow(ctx.clock);
   const exchange_rate = input.exchange_rate ?? defaultExchangeRate(await getSetting(ctx, "currency"), input.currency);
-  const values = { name: input.name, url: input.url, api_key: input.key, currency: input.currency, exchange_rate, is_active: input.is_active ? 1 : 0 };
+  const values = { name: input.name, url: input.url, api_key: input.key, currency: input.currency, exchange_rate, low_balance_threshold: input.low_balance_threshold ?? null, is_active: input.is_active ? 1 : 0 };
   const id = await withTransaction(ctx, async (tx) => {
     const res = await tx.db.insertInto("api_providers").values({ ...values, code: null, created_at: now, updated_at: now }).executeTakeFirst();
     const id = Number(res.insertId);

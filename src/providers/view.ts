@@ -1,6 +1,7 @@
 import { formatMoney } from "../money/money.ts";
 import { toIso } from "../lib/time.ts";
 import type { AdminProvider } from "./service.ts";
+import { notSelling, notSellingMessage } from "./selling.ts";
 
 /** At most the last four characters of a long key, so an admin can tell keys apart; never the key. */
 export function keyHint(key: string): string | null {
@@ -15,11 +16,24 @@ export function adminProviderView(p: AdminProvider) {
     key_set: p.api_key.length > 0,
     key_hint: keyHint(p.api_key),
     currency: p.currency,
-    exchange_rate: formatMoney(Number(p.exchange_rate)),
+    /** null until an admin sets one: nothing of this provider is sold without it. */
+    exchange_rate: Number(p.exchange_rate) > 0 ? formatMoney(Number(p.exchange_rate)) : null,
     is_active: Boolean(p.is_active),
+    /** Whether its services are listed and can be ordered; if not, why (inactive, no_exchange_rate, currency_mismatch). */
+    selling: notSelling(p) === null,
+    not_selling_reason: notSelling(p),
+    not_selling_message: notSellingMessage(p),
     /** "env" (SMM_API_URL) or "simulated": URL, key and currency come from the configuration. */
     managed_by: p.code,
     balance: p.balance === null ? null : formatMoney(Number(p.balance)),
+    /** The currency of the last balance answer, when the provider said. */
+    balance_currency: p.balance_currency,
+    balance_checked_at: toIso(p.balance_checked_at),
+    balance_low: Boolean(p.balance_low),
+    /** The provider's own threshold (its currency), null when it follows the platform-wide setting. */
+    low_balance_threshold: p.low_balance_threshold === null ? null : formatMoney(Number(p.low_balance_threshold)),
+    /** The threshold in force, in the provider's currency; null when it needs an exchange rate the provider lacks. */
+    effective_low_balance_threshold: p.effective_low_balance_threshold === null ? null : formatMoney(p.effective_low_balance_threshold),
     last_sync_at: toIso(p.last_sync_at),
     last_error: p.last_error,
     services_count: p.services_count,

@@ -1,4 +1,5 @@
-import { parseMoney, type Micro } from "../money/money.ts";
+import { parseLooseAmount, type Micro } from "../money/money.ts";
+import { canonicalServiceType } from "../orders/service-types.ts";
 
 /** Reading the loose answers of the standard SMM API v2: panels differ in case, types and spelling. */
 
@@ -51,19 +52,20 @@ export function parseRemains(value: unknown): { remains: number; overDelivered: 
   return { remains: n, overDelivered: false };
 }
 
-/** A provider amount ("0.27819", 0.9, "1.23456789") → micro-units, rounded half-up past 6 decimals. */
+/** A provider amount ("0.27819", "0,90", "$1.20", 0.8432104) → micro-units; the money module reads it. */
 export function parseProviderAmount(value: unknown): Micro | null {
-  if (typeof value === "number") return Number.isFinite(value) ? parseMoney(value) : null;
-  if (typeof value !== "string") return null;
-  const s = value.trim().replace(/,/g, "");
-  if (/e/i.test(s)) return Number.isFinite(Number(s)) ? parseMoney(Number(s)) : null;
-  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(s);
-  if (!m) return null;
-  const frac = m[3] ?? "";
-  const amount = parseMoney(`${m[1]}${m[2]}${frac ? "." + frac.slice(0, 6) : ""}`);
-  if (amount === null) return null;
-  const up = frac.length > 6 && frac[6]! >= "5" ? 1 : 0;
-  return amount + (amount < 0 || m[1] ? -up : up);
+  return parseLooseAmount(value);
+}
+
+const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
+
+/** "Likes &amp; Views" → "Likes & Views": panels HTML-escape their names; decoded once, never twice. */
+export function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi, (whole, ref: string) => {
+    if (ref[0] !== "#") return NAMED_ENTITIES[ref.toLowerCase()] ?? whole;
+    const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
 }
 
 export function parseCount(value: unknown): number | null {
@@ -88,8 +90,8 @@ export interface ProviderService {
   name: string;
   type: string;
   category: string;
-  /** Per 1000 (per package for Package), provider currency, micro-units. */
-  rate: Micro;
+  /** Per 1000 (per package for Package), provider currency, micro-units; null when unreadable, 0 when the panel sent "0.00". */
+  rate: Micro | null;
   min: number;
   max: number;
   refill: boolean;
@@ -98,22 +100,22 @@ export interface ProviderService {
   description: string | null;
 }
 
-/** Reads one catalogue entry; null when it lacks an id, a name or a positive rate. */
+/** Reads one catalogue entry; null when it lacks an id or a name. A missing price is for the sync to report. */
 export function readProviderService(item: unknown): ProviderService | null {
   if (!isRecord(item)) return null;
   const service = String(item.service ?? item.id ?? "").trim();
-  const name = String(item.name ?? "").trim();
+  const name = decodeEntities(String(item.name ?? "")).trim();
   const rate = parseProviderAmount(item.rate);
-  if (!service || service.length > 64 || !name || rate === null || rate <= 0) return null;
+  if (!service || service.length > 64 || !name) return null;
   const min = Math.max(1, parseCount(item.min) ?? 1);
   const max = Math.max(min, parseCount(item.max) ?? min);
   const description = typeof item.desc === "string" ? item.desc : typeof item.description === "string" ? item.description : null;
   return {
     service,
     name: name.slice(0, 255),
-    type: String(item.type ?? "Default").trim().slice(0, 40) || "Default",
-    category: String(item.category ?? "Other").trim().slice(0, 150) || "Other",
-    rate,
+    type: canonicalServiceType(String(item.type ?? "Default")).slice(0, 40) || "Default",
+    category: decodeEntities(String(item.category ?? "Other")).trim().slice(0, 150) || "Other",
+    rate: rate !== null && rate < 0 ? null : rate,
     min,
     max,
     refill: parseFlag(item.refill),

@@ -11,6 +11,7 @@ export const SETTING_DEFAULTS = {
   referral_level_1_bp: { value: "1000", type: "integer", group: "referral", description: "Level 1 commission, basis points" },
   referral_level_2_bp: { value: "500", type: "integer", group: "referral", description: "Level 2 commission, basis points" },
   referral_level_3_bp: { value: "200", type: "integer", group: "referral", description: "Level 3 commission, basis points" },
+  provider_low_balance_threshold: { value: "50000", type: "money", group: "pricing", description: "Admins are told when a provider's balance falls below this (platform currency), unless the provider has its own threshold" },
   min_deposit: { value: "500", type: "money", group: "finance", description: "Minimum deposit" },
   max_deposit: { value: "5000000", type: "money", group: "finance", description: "Maximum deposit" },
   grace_period_days: { value: "7", type: "integer", group: "white_label", description: "Days a site keeps running after a failed renewal" },

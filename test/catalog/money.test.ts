@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seeded } from "./random.ts";
-import { addMargin, chargeFor, convert, formatMoney, mulDiv, parseMoney, percentOf } from "../../src/money/money.ts";
+import { addMargin, chargeFor, convert, formatMoney, isIsoCurrency, mulDiv, parseLooseAmount, parseMoney, percentOf } from "../../src/money/money.ts";
 
 /** Exact a×b/c rounded half away from zero, the slow way, as the reference. */
 function reference(a: number, b: number, c: number): number {
@@ -13,6 +13,42 @@ function reference(a: number, b: number, c: number): number {
   if ((n % d) * 2n >= d) q += 1n;
   return Number(neg ? -q : q);
 }
+
+describe("money: provider amounts as panels print them", () => {
+  it("reads decimal commas, symbols, codes and thousands separators", () => {
+    const cases: [string, number][] = [
+      ["0,90", 900_000], ["1,234.50", 1_234_500_000], ["$0.90", 900_000], ["0.90 USD", 900_000], ["€1,20", 1_200_000],
+      ["1 234,50", 1_234_500_000], ["1.234,50", 1_234_500_000], ["1\u00a0234,5", 1_234_500_000], ["1'234.50", 1_234_500_000],
+      ["USD 3", 3_000_000], ["1,234,567", 1_234_567_000_000], ["1.234.567,5", 1_234_567_500_000], ["0.27819", 278_190], [" 12 ", 12_000_000],
+    ];
+    for (const [text, micro] of cases) expect(parseLooseAmount(text), text).toBe(micro);
+  });
+
+  it("reads an ambiguous \"1,234\" as the larger amount, so a cost is never read 1000× too low", () => {
+    expect(parseLooseAmount("1,234")).toBe(1_234_000_000);
+    expect(parseLooseAmount("0,234")).toBe(234_000);
+    expect(parseLooseAmount("1.234")).toBe(1_234_000);
+  });
+
+  it("rounds past six decimals up, never down, and reads float noise as its decimal", () => {
+    expect(parseLooseAmount(0.9000004)).toBe(900_001);
+    expect(parseLooseAmount("0.8432104")).toBe(843_211);
+    expect(parseLooseAmount("1.2345670000")).toBe(1_234_567);
+    expect(parseLooseAmount(1e-7)).toBe(1);
+    expect(parseLooseAmount(0.1 + 0.2)).toBe(300_000);
+    expect(parseLooseAmount("0.00")).toBe(0);
+  });
+
+  it("refuses what it cannot read for sure", () => {
+    for (const bad of ["", "free", "1,2,3", "12,34,567", "1.2.3,4,5", "5.", ".5", "1 2", "--1", "0x10", "1e400"]) expect(parseLooseAmount(bad), bad).toBeNull();
+    for (const bad of [Number.NaN, Infinity, 1e21, null, undefined, true, {}]) expect(parseLooseAmount(bad)).toBeNull();
+  });
+
+  it("knows the ISO 4217 currencies", () => {
+    for (const code of ["USD", "EUR", "XOF", "INR", "NGN", "inr"]) expect(isIsoCurrency(code), code).toBe(true);
+    for (const code of ["XYZ", "US", "ABCD", ""]) expect(isIsoCurrency(code), code).toBe(false);
+  });
+});
 
 describe("money: parsing and formatting", () => {
   it("parses decimals with up to six places into micro-units", () => {

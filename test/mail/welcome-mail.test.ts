@@ -1,37 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { SMTPServer } from "smtp-server";
-import type { AddressInfo } from "node:net";
+import { decode, startSmtp } from "../support/smtp.ts";
 import { body, describeEachDialect, makePlatform, uniqueName, type TestPlatform } from "../support/platform.ts";
 import { addService, adminToken, closeWorld, fundedUser, orderWorld, place } from "../orders/support.ts";
-
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-async function startSmtp(): Promise<{ port: number; inbox: Received[]; close(): Promise<void> }> {
-  const inbox: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, session, cb) {
-      let raw = "";
-      stream.on("data", (d: Buffer) => (raw += d.toString("utf8")));
-      stream.on("end", () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, inbox, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-/** Quoted-printable soft breaks and escapes undone, so assertions read the text. */
-function decode(raw: string): string {
-  return raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
-}
 
 describeEachDialect("welcome e-mail over real SMTP", (dialect) => {
   let p: TestPlatform;

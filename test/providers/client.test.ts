@@ -39,7 +39,7 @@ describeEachDialect("provider client against the simulated provider", (dialect) 
     expect(services.length).toBeGreaterThan(100);
     const first = services[0]!;
     expect(first.service).toMatch(/^\d+$/);
-    expect(Number.isInteger(first.rate) && first.rate > 0).toBe(true);
+    expect(Number.isInteger(first.rate) && first.rate! > 0).toBe(true);
     expect(first.min).toBeGreaterThanOrEqual(1);
     expect(first.max).toBeGreaterThanOrEqual(first.min);
   });

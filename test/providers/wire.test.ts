@@ -44,12 +44,21 @@ describe("reading provider answers", () => {
     expect(parseProviderAmount("free")).toBeNull();
   });
 
-  it("skips catalogue entries without an id, a name or a positive rate", () => {
+  it("skips catalogue entries without an id or a name, and keeps a missing price for the sync to report", () => {
     expect(readProviderService({ service: 1, name: "Likes", rate: "0.5", min: "10", max: "100", category: "Instagram Likes", type: "Default", refill: true, cancel: "0", dripfeed: 1 }))
       .toMatchObject({ service: "1", rate: 500_000, min: 10, max: 100, refill: true, cancel: false, dripfeed: true });
     expect(readProviderService({ name: "No id", rate: "1" })).toBeNull();
-    expect(readProviderService({ service: 2, name: "Free", rate: "0" })).toBeNull();
+    expect(readProviderService({ service: 2, name: "Free", rate: "0.00" })).toMatchObject({ service: "2", rate: 0 });
+    expect(readProviderService({ service: 4, name: "Unreadable", rate: "ask us" })).toMatchObject({ service: "4", rate: null });
     expect(readProviderService({ service: 3, name: "Bounds", rate: "1", min: "50", max: "10" })).toMatchObject({ min: 50, max: 50 });
+  });
+
+  it("decodes HTML entities in names once and normalises known types case-insensitively", () => {
+    const s = readProviderService({ service: 5, name: "Likes &amp; Views &#8211; &amp;amp; HQ", category: "Instagram &amp; Co", rate: "1", type: "mentions WITH hashtags" });
+    expect(s).toMatchObject({ name: "Likes & Views – &amp; HQ", category: "Instagram & Co", type: "Mentions with Hashtags" });
+    expect(readProviderService({ service: 6, name: "x", rate: "1", type: "default" })?.type).toBe("Default");
+    expect(readProviderService({ service: 7, name: "x", rate: "1", type: "custom_comments" })?.type).toBe("Custom Comments");
+    expect(readProviderService({ service: 8, name: "x", rate: "1", type: "Comment Replies" })?.type).toBe("Comment Replies");
   });
 
   it("classifies HTTP answers: an error field is definite whatever the status", () => {

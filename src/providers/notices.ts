@@ -1,0 +1,23 @@
+import type { Ctx } from "../context.ts";
+import { sendTenantMail } from "../mail/send.ts";
+import { adminNoticeEmail } from "../mail/templates.ts";
+import { notifyLocalized } from "../notifications/localized.ts";
+
+type Texts = { fr: { title: string; body: string }; en: { title: string; body: string } };
+
+/** Tells every platform admin, in their language: an in-app notice and an e-mail. */
+export async function notifyAdmins(ctx: Ctx, n: { type: string; data?: unknown } & Texts): Promise<number> {
+  const admins = await ctx.db
+    .selectFrom("users")
+    .select(["id", "email", "language"])
+    .where("site_id", "=", 0)
+    .where("role", "=", "admin")
+    .where("is_banned", "=", 0)
+    .where("deleted_at", "is", null)
+    .execute();
+  for (const admin of admins) {
+    await notifyLocalized(ctx, admin.id, n);
+    sendTenantMail(ctx, admin, (p) => adminNoticeEmail({ ...p, fr: n.fr, en: n.en, url: `${p.baseUrl}/admin` }));
+  }
+  return admins.length;
+}
