@@ -27,6 +27,8 @@ const envSchema = z.object({
     .default("USD"),
   SIM_PROVIDER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  // Unset: allowed only in the embedded default (no SMM_API_URL), whose simulated provider listens on loopback.
+  PROVIDER_ALLOW_PRIVATE_URLS: z.enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" }).optional(),
   TRUSTED_PROXIES: z.string().default(""),
   MAIL_HOST: z.string().optional(),
   MAIL_PORT: z.coerce.number().int().min(1).max(65535).default(587),
@@ -43,8 +45,10 @@ const envSchema = z.object({
 });
 
 export type Config = Readonly<
-  Omit<z.infer<typeof envSchema>, "TRUSTED_PROXIES"> & {
+  Omit<z.infer<typeof envSchema>, "TRUSTED_PROXIES" | "PROVIDER_ALLOW_PRIVATE_URLS"> & {
     TRUSTED_PROXIES: readonly string[];
+    /** Whether provider URLs may point at loopback or private addresses. */
+    PROVIDER_ALLOW_PRIVATE_URLS: boolean;
     /** Hostnames (no port) that serve the platform itself. */
     platformHosts: readonly string[];
   }
@@ -79,6 +83,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     APP_URL: c.APP_URL.replace(/\/+$/, ""),
     SITES_DOMAIN: c.SITES_DOMAIN.toLowerCase(),
     TRUSTED_PROXIES: c.TRUSTED_PROXIES.split(",").map((s) => s.trim()).filter(Boolean),
+    PROVIDER_ALLOW_PRIVATE_URLS: c.PROVIDER_ALLOW_PRIVATE_URLS === undefined ? !c.SMM_API_URL : ["true", "1", "yes"].includes(c.PROVIDER_ALLOW_PRIVATE_URLS),
     platformHosts: [...new Set(platformHosts)],
   });
 }

@@ -230,6 +230,8 @@ export interface OrdersTable extends Created {
   parent_order_id: number | null;
   last_status_sync_at: Timestamp | null;
   completed_at: Timestamp | null;
+  /** Since when the order waits for its provider to accept orders again (funds, key, limits, maintenance); refunded past provider_hold_hours (0009). */
+  held_since: Timestamp | null;
 }
 
 export interface RefillsTable extends Created {
@@ -241,6 +243,21 @@ export interface RefillsTable extends Created {
   /** The order's id while the refill is open, null once it ended: unique, so one open refill per order (0008). */
   open_order_id: number | null;
   last_error: string | null;
+}
+
+/** A provider refusing every order for a reason about itself; one open per provider (0009). */
+export interface ProviderIncidentsTable extends Created {
+  id: Id;
+  provider_id: number;
+  /** The provider's id while open, NULL once closed: unique, so one open incident per provider. */
+  open_provider_id: number | null;
+  cause: string;
+  message: string;
+  /** The provider's balance read when the incident opened (its currency, micro-units), if it answered. */
+  provider_balance: number | null;
+  provider_currency: string | null;
+  opened_at: Timestamp;
+  closed_at: Timestamp | null;
 }
 
 export interface ProviderLogsTable {
@@ -511,6 +528,7 @@ export interface Database {
   orders: OrdersTable;
   refills: RefillsTable;
   provider_logs: ProviderLogsTable;
+  provider_incidents: ProviderIncidentsTable;
   payment_methods: PaymentMethodsTable;
   fee_structures: FeeStructuresTable;
   transactions: TransactionsTable;

@@ -15,9 +15,14 @@ export type Refill = Selectable<RefillsTable>;
 
 const refused = (message: string, code: string) => new AppError(422, code, message);
 
-function providerTrouble(err: ProviderError, what: string): AppError {
-  if (err.kind === "definite") return refused(`The provider refused the ${what}: ${err.message}`, `${what}_refused`);
-  return new Unavailable(`The provider could not be reached for the ${what}; please try again later`, "provider_unavailable");
+/**
+ * A provider failure as the customer sees it: never the panel's own text, which may name the panel
+ * behind a reseller's brand (admins read it in provider_logs and refills.last_error).
+ */
+function providerTrouble(err: ProviderError, what: "refill" | "cancel"): AppError {
+  const noun = what === "refill" ? "refill" : "cancellation";
+  if (err.kind === "definite") return refused(`The ${noun} was refused for this order`, `${what}_refused`);
+  return new Unavailable(`The ${noun} cannot be requested right now; please try again later`, "provider_unavailable");
 }
 
 /**
@@ -91,7 +96,11 @@ export async function cancelOrder(ctx: Ctx, uuid: string): Promise<CancelResult>
     throw err;
   }
   const mine = results[0];
-  if (!mine?.ok) throw refused(`The provider refused the cancellation: ${mine?.error ?? "no answer"}`, "cancel_refused");
+  if (!mine?.ok) {
+    ctx.logger.warn("cancellation refused by the provider", { order_id: order.id, error: mine?.error ?? "no answer" });
+    await ctx.db.updateTable("orders").set({ last_error: `Cancellation refused by the provider: ${mine?.error ?? "no answer"}`.slice(0, 500) }).where("id", "=", order.id).execute();
+    throw refused("The cancellation was refused for this order", "cancel_refused");
+  }
   try {
     await applyProviderState(ctx, order.id, await client.status(order.provider_order_id!, { orderId: order.id }));
   } catch (err) {

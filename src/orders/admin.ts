@@ -133,7 +133,7 @@ export async function reconcileOrder(ctx: Ctx, id: number, input: ReconcileInput
     if (input.action === "resend" || input.action === "mark_sent") {
       const set =
         input.action === "resend"
-          ? { dispatch_state: "queued" as const, dispatch_attempts: 0, next_attempt_at: now, last_error: "Resent after reconciliation" }
+          ? { dispatch_state: "queued" as const, dispatch_attempts: 0, next_attempt_at: now, held_since: null, last_error: "Resent after reconciliation" }
           : { dispatch_state: "sent" as const, status: "processing" as const, provider_order_id: input.provider_order_id!, last_error: null, next_attempt_at: null };
       const res = await tx.db.updateTable("orders").set({ ...set, updated_at: now }).where("id", "=", id).where("dispatch_state", "=", "unknown").where("status", "=", "pending").executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw stale();

@@ -2,10 +2,11 @@ import { PLATFORM, withTransaction, type Ctx } from "../context.ts";
 import { retryDeadlocks } from "../db/errors.ts";
 import { prepared } from "../db/prepared.ts";
 import { dbNow } from "../lib/time.ts";
-import { providerClient, ProviderError } from "../providers/client.ts";
+import { providerClient, ProviderError, type BlockCause } from "../providers/client.ts";
 import { writeProviderLogs, type ProviderLogRow } from "../providers/log.ts";
 import { addFieldsOf } from "./fields.ts";
 import { changeOrderStatus } from "./transitions.ts";
+import { closeIncident, HOLD_RETRY_MS, holdLimitMs, holdProviderOrders, openIncident, refundExpiredHolds } from "./holds.ts";
 import { onPlatformOrderChanged } from "../storefront-orders/mirror.ts";
 
 /** Attempts before a provider that keeps failing transiently makes us give up (refund + failed). */
@@ -29,16 +30,20 @@ export function backoffMs(attempts: number): number {
   return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
 }
 
-export type DispatchOutcome = "sent" | "retry" | "failed" | "unknown" | "skipped";
+export type DispatchOutcome = "sent" | "retry" | "held" | "failed" | "unknown" | "skipped";
 
 export interface DispatchSummary {
   sent: number;
   retry: number;
+  /** Refused for a reason about the provider (funds, key, limits, maintenance): back in the queue, not refunded. */
+  held: number;
   failed: number;
   unknown: number;
   skipped: number;
   /** Orders found stuck in `sending` (the process died mid-call) and held for reconciliation. */
   interrupted: number;
+  /** Held orders refunded because their provider did not come back within provider_hold_hours. */
+  expired: number;
 }
 
 type Claimed = Awaited<ReturnType<typeof readClaimed>>[number];
@@ -47,6 +52,7 @@ type Claimed = Awaited<ReturnType<typeof readClaimed>>[number];
 type CallResult =
   | { order: Claimed; kind: "sent"; providerOrderId: string }
   | { order: Claimed; kind: "transient" | "definite" | "unknown"; message: string }
+  | { order: Claimed; kind: "blocked"; cause: BlockCause; message: string }
   /** Never sent (the provider's breaker tripped meanwhile): given back to the queue as it was. */
   | { order: Claimed; kind: "released" };
 
@@ -108,7 +114,7 @@ function readClaimed(ctx: Ctx, ids: number[]) {
     .selectFrom("orders")
     .innerJoin("services", "services.id", "orders.service_id")
     .innerJoin("api_providers", "api_providers.id", "orders.provider_id")
-    .select(["orders.id", "orders.provider_id", "orders.link", "orders.quantity", "orders.runs", "orders.interval", "orders.params", "orders.dispatch_attempts", "orders.parent_order_id"])
+    .select(["orders.id", "orders.provider_id", "orders.link", "orders.quantity", "orders.runs", "orders.interval", "orders.params", "orders.dispatch_attempts", "orders.parent_order_id", "orders.held_since"])
     .select(["services.type", "services.provider_service_id", "api_providers.url", "api_providers.api_key", "api_providers.is_active"])
     .where("orders.id", "in", ids)
     .orderBy("orders.id")
@@ -143,7 +149,10 @@ async function send(ctx: Ctx, order: Claimed): Promise<{ result: CallResult; log
     const client = providerClient(ctx, { id: order.provider_id, url: order.url, apiKey: order.api_key }, { logTo: logs });
     return { result: { order, kind: "sent", providerOrderId: (await client.add(addFieldsOf(order, order), { orderId: order.id })).order }, logs };
   } catch (err) {
-    return { result: { order, kind: err instanceof ProviderError ? err.kind : "unknown", message: err instanceof Error ? err.message : String(err) }, logs };
+    const message = err instanceof Error ? err.message : String(err);
+    if (!(err instanceof ProviderError)) return { result: { order, kind: "unknown", message }, logs };
+    if (err.kind === "blocked") return { result: { order, kind: "blocked", cause: err.blockCause ?? "setup", message }, logs };
+    return { result: { order, kind: err.kind, message }, logs };
   }
 }
 
@@ -151,17 +160,41 @@ async function send(ctx: Ctx, order: Claimed): Promise<{ result: CallResult; log
 const markSent = prepared((db, providerOrderId: string, now: string, orderId: number) =>
   db
     .updateTable("orders")
-    .set({ provider_order_id: providerOrderId, dispatch_state: "sent", status: "processing", last_error: null, next_attempt_at: null, updated_at: now })
+    .set({ provider_order_id: providerOrderId, dispatch_state: "sent", status: "processing", last_error: null, next_attempt_at: null, held_since: null, updated_at: now })
     .where("id", "=", orderId)
     .where("dispatch_state", "=", "sending"),
 );
 
+/** Whether a provider refusal finds the order held past the deadline: then it is refunded instead of held again. */
+function holdExpired(tx: Ctx, order: Claimed, holdMs: number): boolean {
+  return order.held_since !== null && order.held_since <= dbNow(tx.clock, -holdMs);
+}
+
+/** Puts an order the provider refused for a reason about itself back in the queue, held: the attempt does not count. */
+async function holdSending(tx: Ctx, order: Claimed, cause: BlockCause, message: string): Promise<void> {
+  const now = dbNow(tx.clock);
+  await tx.db
+    .updateTable("orders")
+    .set((eb) => ({
+      dispatch_state: "queued",
+      dispatch_attempts: eb("dispatch_attempts", "-", 1),
+      held_since: order.held_since ?? now,
+      next_attempt_at: dbNow(tx.clock, HOLD_RETRY_MS),
+      last_error: `Held, the provider refuses orders (${cause}): ${message}`.slice(0, 500),
+      updated_at: now,
+    }))
+    .where("id", "=", order.id)
+    .where("dispatch_state", "=", "sending")
+    .execute();
+}
+
 /**
  * Applies one call's result to an order we hold in `sending`. Success → sent/processing; a definite
- * refusal → refund + failed; a transient fault → queued again with backoff (refund + failed after
+ * refusal → refund + failed; a refusal about the provider → queued again, held (refund + failed once
+ * held longer than `holdMs`); a transient fault → queued again with backoff (refund + failed after
  * MAX_DISPATCH_ATTEMPTS); an unknown outcome → held as `unknown` for an admin, never re-sent.
  */
-async function apply(tx: Ctx, r: CallResult): Promise<DispatchOutcome> {
+async function apply(tx: Ctx, r: CallResult, holdMs: number): Promise<DispatchOutcome> {
   const { order } = r;
   switch (r.kind) {
     case "sent":
@@ -175,6 +208,13 @@ async function apply(tx: Ctx, r: CallResult): Promise<DispatchOutcome> {
     case "definite":
       await failSending(tx, order.id, `Refused by the provider: ${r.message}`);
       return "failed";
+    case "blocked":
+      if (holdExpired(tx, order, holdMs)) {
+        await failSending(tx, order.id, `Refunded: the provider refused orders for more than ${holdMs / 3_600_000} h (${r.cause}): ${r.message}`);
+        return "failed";
+      }
+      await holdSending(tx, order, r.cause, r.message);
+      return "held";
     case "transient":
       if (order.dispatch_attempts >= MAX_DISPATCH_ATTEMPTS) {
         await failSending(tx, order.id, `Gave up after ${order.dispatch_attempts} attempts: ${r.message}`);
@@ -195,15 +235,16 @@ async function apply(tx: Ctx, r: CallResult): Promise<DispatchOutcome> {
  * if it still fails, each result is applied on its own; one that fails even then leaves its order in
  * `sending`, held as unknown later (never re-sent).
  */
-async function settleBatch(ctx: Ctx, results: CallResult[], logs: ProviderLogRow[], summary: DispatchSummary): Promise<void> {
+async function settleBatch(ctx: Ctx, results: CallResult[], logs: ProviderLogRow[], summary: DispatchSummary, holdMs: number): Promise<void> {
   await writeProviderLogs(ctx, logs);
-  const refunds = (r: CallResult) => r.kind === "definite" || (r.kind === "transient" && r.order.dispatch_attempts >= MAX_DISPATCH_ATTEMPTS);
+  const refunds = (r: CallResult) =>
+    r.kind === "definite" || (r.kind === "transient" && r.order.dispatch_attempts >= MAX_DISPATCH_ATTEMPTS) || (r.kind === "blocked" && holdExpired(ctx, r.order, holdMs));
   results.sort((a, b) => Number(refunds(a)) - Number(refunds(b)) || a.order.id - b.order.id);
   try {
     const outcomes = await retryDeadlocks(() =>
       withTransaction(ctx, async (tx) => {
         const out: DispatchOutcome[] = [];
-        for (const r of results) out.push(await apply(tx, r));
+        for (const r of results) out.push(await apply(tx, r, holdMs));
         return out;
       }),
     );
@@ -216,11 +257,42 @@ async function settleBatch(ctx: Ctx, results: CallResult[], logs: ProviderLogRow
   if (results.length === 1) return void summary.skipped++;
   for (const r of results) {
     try {
-      summary[await retryDeadlocks(() => withTransaction(ctx, (tx) => apply(tx, r)))]++;
+      summary[await retryDeadlocks(() => withTransaction(ctx, (tx) => apply(tx, r, holdMs)))]++;
     } catch (err) {
       ctx.logger.error("dispatch failed", { order_id: r.order.id, error: String(err) });
       summary.skipped++;
     }
+  }
+}
+
+/** What one dispatch run learns about providers as it goes. */
+interface DispatchRun {
+  /** Consecutive transient/unknown failures per provider (the breaker). */
+  strikes: Map<number, number>;
+  /** provider_hold_hours, in ms. */
+  holdMs: number;
+  /** Providers that refused an order for a reason about themselves in this run. */
+  blocked: Map<number, { cause: BlockCause; message: string }>;
+  /** Providers that accepted an order in this run. */
+  accepted: Set<number>;
+}
+
+/**
+ * After a run: a provider that refused for a reason about itself holds its other waiting orders too
+ * and opens its incident (the admins are told once); one that accepted an order closes its incident.
+ */
+async function updateIncidents(ctx: Ctx, run: DispatchRun): Promise<void> {
+  for (const [providerId, { cause, message }] of run.blocked) {
+    try {
+      await retryDeadlocks(() => holdProviderOrders(ctx, providerId));
+      await openIncident(ctx, providerId, cause, message);
+    } catch (err) {
+      ctx.logger.error("provider hold failed", { provider_id: providerId, error: String(err) });
+    }
+  }
+  for (const providerId of run.accepted) {
+    if (run.blocked.has(providerId)) continue;
+    await closeIncident(ctx, providerId).catch((err) => ctx.logger.error("provider incident close failed", { provider_id: providerId, error: String(err) }));
   }
 }
 
@@ -230,7 +302,8 @@ async function settleBatch(ctx: Ctx, results: CallResult[], logs: ProviderLogRow
  * BREAKER_THRESHOLD consecutive transient/unknown failures (its orders are released unsent).
  * Results are settled as they come, in small batches, while the other calls are in flight.
  */
-async function sendAll(ctx: Ctx, claimed: Claimed[], strikes: Map<number, number>, summary: DispatchSummary): Promise<void> {
+async function sendAll(ctx: Ctx, claimed: Claimed[], run: DispatchRun, summary: DispatchSummary): Promise<void> {
+  const { strikes } = run;
   const queue = [...claimed];
   const inFlight = new Map<number, number>();
   const warm = new Set<number>();
@@ -247,7 +320,7 @@ async function sendAll(ctx: Ctx, claimed: Claimed[], strikes: Map<number, number
         const batchLogs = logs;
         results = [];
         logs = [];
-        await settleBatch(ctx, batch, batchLogs, summary);
+        await settleBatch(ctx, batch, batchLogs, summary, run.holdMs);
       }
     })()
       .catch((err) => ctx.logger.error("dispatch settle failed", { error: String(err) }))
@@ -283,7 +356,13 @@ async function sendAll(ctx: Ctx, claimed: Claimed[], strikes: Map<number, number
         if (r.kind === "sent") {
           strikes.set(p, 0);
           warm.add(p);
+          run.accepted.add(p);
         } else if (r.kind === "transient" || r.kind === "unknown") strikes.set(p, (strikes.get(p) ?? 0) + 1);
+        else if (r.kind === "blocked") {
+          // It would refuse the next order the same way: no more calls to it in this run.
+          strikes.set(p, BREAKER_THRESHOLD);
+          run.blocked.set(p, { cause: r.cause, message: r.message });
+        }
         running.delete(call);
         done(r, callLogs);
       });
@@ -318,14 +397,18 @@ async function holdInterrupted(ctx: Ctx): Promise<number> {
 export async function dispatchOrders(ctx: Ctx, opts: { ids?: number[]; limit?: number } = {}): Promise<DispatchSummary> {
   // Provider calls are never made while a transaction is open.
   if (ctx.db.isTransaction) throw new Error("dispatchOrders runs outside transactions: it calls providers");
-  const summary: DispatchSummary = { sent: 0, retry: 0, failed: 0, unknown: 0, skipped: 0, interrupted: 0 };
-  if (!opts.ids) summary.interrupted = await retryDeadlocks(() => holdInterrupted(ctx));
+  const summary: DispatchSummary = { sent: 0, retry: 0, held: 0, failed: 0, unknown: 0, skipped: 0, interrupted: 0, expired: 0 };
+  if (!opts.ids) {
+    summary.interrupted = await retryDeadlocks(() => holdInterrupted(ctx));
+    summary.expired = await refundExpiredHolds(ctx);
+  }
   // A kick names its orders (the claim checks that they are still due); the job looks for due ones.
   const due: { id: number; provider_id: number | null }[] = opts.ids
     ? [...new Set(opts.ids)].sort((a, b) => a - b).map((id) => ({ id, provider_id: null }))
     : await dueOrders(ctx, dbNow(ctx.clock)).select(["id", "provider_id"]).orderBy("id").limit(opts.limit ?? 500).execute();
 
-  const strikes = new Map<number, number>();
+  const run: DispatchRun = { strikes: new Map(), holdMs: await holdLimitMs(ctx), blocked: new Map(), accepted: new Set() };
+  const { strikes } = run;
   for (let start = 0; start < due.length; start += CLAIM_BATCH) {
     const chunk = due.slice(start, start + CLAIM_BATCH);
     // Orders of a provider whose breaker tripped in an earlier chunk are left queued, unclaimed.
@@ -358,8 +441,9 @@ export async function dispatchOrders(ctx: Ctx, opts: { ids?: number[]; limit?: n
       await settle(ctx, id, { dispatch_state: "unknown", last_error: "The order's service or provider is missing" }).catch((e) => ctx.logger.error("dispatch failed", { order_id: id, error: String(e) }));
       summary.unknown++;
     }
-    await sendAll(ctx, claimed, strikes, summary);
+    await sendAll(ctx, claimed, run, summary);
   }
+  await updateIncidents(ctx, run);
   return summary;
 }
 

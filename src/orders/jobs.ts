@@ -12,7 +12,7 @@ export const dispatchOrdersJob: JobDef = {
   run: async (ctx, progress) => {
     progress.start("dispatch", 1);
     const r = await dispatchOrders(ctx);
-    progress.done(`sent ${r.sent}, retry later ${r.retry}, failed ${r.failed}, unknown ${r.unknown}, skipped ${r.skipped}, interrupted ${r.interrupted}`);
+    progress.done(`sent ${r.sent}, retry later ${r.retry}, held for the provider ${r.held}, failed ${r.failed}, unknown ${r.unknown}, skipped ${r.skipped}, interrupted ${r.interrupted}, refunded after a hold ${r.expired}`);
     return r;
   },
 };

@@ -1,9 +1,12 @@
+import type { HttpBindings } from "@hono/node-server";
 import { Hono } from "hono";
 import { setTimeout as delay } from "node:timers/promises";
 import { answerAction } from "./actions.ts";
 import { createAdminApp } from "./admin.ts";
 import type { SimControl } from "./control.ts";
 import { SimError } from "./errors.ts";
+import { ACTING_FAULTS } from "./faults.ts";
+import { misbehave } from "./misbehave.ts";
 import type { Fields } from "./order-request.ts";
 
 export interface SimAppDeps {
@@ -52,8 +55,8 @@ function answer(sim: SimControl, apiKey: string, fields: Fields): unknown {
   }
 }
 
-export function createSimApp({ sim, apiKey, shutdown }: SimAppDeps): Hono {
-  const app = new Hono();
+export function createSimApp({ sim, apiKey, shutdown }: SimAppDeps): Hono<{ Bindings: HttpBindings }> {
+  const app = new Hono<{ Bindings: HttpBindings }>();
   app.route("/__sim", createAdminApp(sim));
 
   app.on(["GET", "POST"], ["/api/v2", "/api/v2/"], async (c) => {
@@ -63,22 +66,19 @@ export function createSimApp({ sim, apiKey, shutdown }: SimAppDeps): Hono {
     if (plan.latencyMs > 0) await delay(plan.latencyMs, undefined, { signal: gone }).catch(() => undefined);
     if (gone.aborted) return c.body(null, 503);
 
-    switch (plan.fault?.kind) {
-      case "http500":
-        return c.text("Internal Server Error", 500);
+    const fault = plan.fault;
+    if (!fault) return c.json(answer(sim, apiKey, fields));
+    // The panel does the action, then the answer goes wrong.
+    if (ACTING_FAULTS.has(fault.kind)) answer(sim, apiKey, fields);
+    switch (fault.kind) {
       case "error":
-        return c.json({ error: plan.fault.message ?? "Service temporarily unavailable" });
-      case "badjson":
-        return c.body('{"error": "Service tempor', 200, { "content-type": "application/json" });
+        return c.json({ error: fault.message ?? "Service temporarily unavailable" });
       case "hang":
-        await untilAborted(gone);
-        return c.body(null, 503);
       case "acceptThenHang":
-        answer(sim, apiKey, fields);
         await untilAborted(gone);
         return c.body(null, 503);
     }
-    return c.json(answer(sim, apiKey, fields));
+    return misbehave(c, fault) ?? c.json(answer(sim, apiKey, fields));
   });
 
   app.onError((err, c) => {

@@ -2,7 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Ctx } from "../context.ts";
 import type { Micro } from "../money/money.ts";
 import { NotFound } from "../http/errors.ts";
-import { ProviderError, classifyExchangeFailure } from "./errors.ts";
+import { ProviderError, classifyExchangeFailure, classifyHttpFailure, refusal } from "./errors.ts";
 import { postForm } from "./http.ts";
 import { logProviderCall, providerLogRow, scrubKey, type ProviderLogRow } from "./log.ts";
 import {
@@ -10,7 +10,7 @@ import {
   type ProviderOrderState, type ProviderRefillStatus, type ProviderService,
 } from "./wire.ts";
 
-export { ProviderError, isProviderError, type ProviderErrorKind } from "./errors.ts";
+export { ProviderError, isProviderError, type BlockCause, type ProviderErrorKind } from "./errors.ts";
 export type { ProviderOrderState, ProviderOrderStatus, ProviderRefillStatus, ProviderService } from "./wire.ts";
 
 /** Where and how to reach one provider (a row of api_providers). */
@@ -47,6 +47,9 @@ export interface CancelResult {
 }
 
 const MAX_BATCH = 100;
+/** Answer size caps: a whole catalogue may be large; nothing else a panel says needs a megabyte. */
+const CATALOGUE_CAP = 16 * 1024 * 1024;
+const ANSWER_CAP = 1024 * 1024;
 
 /**
  * The standard SMM API v2 client: form-encoded POSTs of `key`, `action` and fields; every call is
@@ -67,7 +70,8 @@ export function providerClient(ctx: Ctx, provider: ProviderTarget, opts: ClientO
     let result: unknown;
     let failure: ProviderError | null = null;
     try {
-      const answer = await postForm(provider.url, new URLSearchParams(sent).toString(), timeoutMs);
+      const maxBytes = action === "services" ? CATALOGUE_CAP : ANSWER_CAP;
+      const answer = await postForm(provider.url, new URLSearchParams(sent).toString(), { timeoutMs, maxBytes, allowPrivate: ctx.config.PROVIDER_ALLOW_PRIVATE_URLS });
       httpStatus = answer.status;
       text = answer.text;
       result = readAnswer(action, httpStatus, text);
@@ -84,13 +88,16 @@ export function providerClient(ctx: Ctx, provider: ProviderTarget, opts: ClientO
     return result;
   }
 
+  // A read-only call is safe to repeat after a 5xx too; add, refill and cancel never are.
+  const retryable = (err: ProviderError) => err.kind === "transient" || (err.kind === "unknown" && err.httpStatus !== null && err.httpStatus >= 500);
+
   async function call(action: string, fields: Record<string, string>, o: CallOptions & { readOnly: boolean }): Promise<unknown> {
     const attempts = o.readOnly ? 1 + retries : 1;
     for (let attempt = 1; ; attempt++) {
       try {
         return await once(action, fields, o.orderId ?? null);
       } catch (err) {
-        if (!(err instanceof ProviderError) || err.kind !== "transient" || attempt >= attempts) throw err;
+        if (!(err instanceof ProviderError) || !retryable(err) || attempt >= attempts) throw err;
         await delay(retryDelayMs * 2 ** (attempt - 1));
       }
     }
@@ -117,13 +124,14 @@ export function providerClient(ctx: Ctx, provider: ProviderTarget, opts: ClientO
       return out;
     },
 
-    /** Places an order; the answer's order id as text. Never retried here. */
+    /** Places an order; the answer's order id as text. Never retried here; an answer without a real id (`{"order":0}`) is unknown. */
     async add(fields: AddFields, o: CallOptions = {}): Promise<{ order: string }> {
       const form = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
       const answer = await call("add", form, { ...o, readOnly: false });
       const order = isRecord(answer) ? answer.order : undefined;
-      if ((typeof order !== "string" && typeof order !== "number") || String(order).trim() === "") throw unexpected("add", "no order id");
-      return { order: String(order).trim() };
+      const id = typeof order === "string" || typeof order === "number" ? String(order).trim() : "";
+      if (id === "" || /^[-+]?0*$/.test(id) || id.startsWith("-")) throw unexpected("add", `no order id (${JSON.stringify(order ?? null)})`);
+      return { order: id };
     },
 
     async status(providerOrderId: string, o: CallOptions = {}): Promise<ProviderOrderState> {
@@ -194,8 +202,9 @@ export type ProviderClient = ReturnType<typeof providerClient>;
 
 /**
  * Turns one HTTP answer into its JSON, or a typed failure: an `error` field is a refusal whatever
- * the status; 5xx/429 without one is transient (504: the gateway may have passed it on, so
- * unknown); a 2xx that is not JSON is unknown, since the provider may have acted.
+ * the status (about the order, or about the provider: errors.ts refusal); a 2xx that is not JSON is
+ * unknown, since the provider may have acted; any other status is classified by whether the panel
+ * may have acted (errors.ts classifyHttpFailure).
  */
 export function readAnswer(action: string, httpStatus: number, text: string): unknown {
   let data: unknown;
@@ -207,16 +216,14 @@ export function readAnswer(action: string, httpStatus: number, text: string): un
     parsed = false;
   }
   if (parsed && isRecord(data) && data.error !== undefined && data.error !== null) {
-    const message = typeof data.error === "string" ? data.error : JSON.stringify(data.error);
-    throw new ProviderError("definite", action, message.slice(0, 300) || "Refused", { httpStatus });
+    throw refusal(action, typeof data.error === "string" ? data.error : JSON.stringify(data.error), httpStatus);
   }
   if (httpStatus >= 200 && httpStatus < 300) {
-    if (!parsed) throw new ProviderError("unknown", action, "Malformed JSON answer", { httpStatus });
+    if (!parsed) throw new ProviderError("unknown", action, text.trim() === "" ? "Empty answer" : "Malformed JSON answer", { httpStatus });
     return data;
   }
-  if (httpStatus === 504) throw new ProviderError("unknown", action, "HTTP 504 from a gateway", { httpStatus });
-  if (httpStatus >= 500 || httpStatus === 429 || httpStatus === 408) throw new ProviderError("transient", action, `HTTP ${httpStatus}`, { httpStatus });
-  throw new ProviderError("definite", action, `HTTP ${httpStatus}`, { httpStatus });
+  // Only Cloudflare's own page names it: behind Cloudflare every answer, the origin's too, has `Server: cloudflare`.
+  throw classifyHttpFailure(action, httpStatus, /cloudflare/i.test(text.slice(0, 20_000)));
 }
 
 /** A client for a stored provider (active or not); 404 when it does not exist. */

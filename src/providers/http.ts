@@ -1,5 +1,8 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http from "node:http";
 import https from "node:https";
+import { isIP } from "node:net";
+import { addressList } from "../lib/ip.ts";
 
 /**
  * The provider API's transport: a form POST over kept-alive connections, answered as text. A
@@ -10,8 +13,39 @@ import https from "node:https";
 // Idle connections are closed after 4 s (or just before the server's keep-alive hint), so that a
 // request is rarely written to a connection the provider is closing.
 const agentOptions = { keepAlive: true, maxSockets: 64, timeout: 4_000 };
-const agents: Record<string, http.Agent> = { "http:": new http.Agent(agentOptions), "https:": new https.Agent(agentOptions) };
+// Separate pools, so that a connection opened to a private address where allowed is never lent to a call that forbids it.
+const pools = (): Record<string, http.Agent> => ({ "http:": new http.Agent(agentOptions), "https:": new https.Agent(agentOptions) });
+const agents = { public: pools(), private: pools() };
 const MAX_REDIRECTS = 3;
+
+/** Loopback, private, link-local, CGNAT and unspecified ranges: never a provider unless allowed. */
+const PRIVATE_RANGES = addressList([
+  "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16",
+  "::/128", "::1/128", "fc00::/7", "fe80::/10",
+]);
+
+export interface ExchangeOptions {
+  timeoutMs: number;
+  /** The answer's size cap: reading stops beyond it. */
+  maxBytes: number;
+  /** Loopback and private addresses are refused unless this is set (PROVIDER_ALLOW_PRIVATE_URLS). */
+  allowPrivate: boolean;
+}
+
+function privateAddressError(address: string): Error {
+  return Object.assign(new Error(`The provider's address ${address} is private or loopback; set PROVIDER_ALLOW_PRIVATE_URLS=true to allow it`), { code: "ERR_PRIVATE_ADDRESS" });
+}
+
+/** dns.lookup that refuses private answers, so a name cannot point the key at an internal host. */
+const publicLookup: typeof dnsLookup = ((hostname: string, options: object, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+  dnsLookup(hostname, options as never, (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => {
+    if (err) return callback(err, address, family);
+    const all = Array.isArray(address) ? address.map((a) => a.address) : [address];
+    const bad = all.find((a) => PRIVATE_RANGES.has(a));
+    if (bad) return callback(privateAddressError(bad), address, family);
+    callback(null, address, family);
+  });
+}) as typeof dnsLookup;
 
 /** One exchange that did not end with a whole answer. */
 export class ExchangeError extends Error {
@@ -36,18 +70,25 @@ export interface Answer {
   text: string;
 }
 
-/** POSTs a urlencoded form; the whole answer, whatever its status. 307/308 are followed with the same body. */
-export async function postForm(url: string, form: string, timeoutMs: number): Promise<Answer> {
-  const deadline = performance.now() + timeoutMs;
+/**
+ * POSTs a urlencoded form; the whole answer, whatever its status. A 307/308 to the same origin is
+ * followed with the same body (it says the request was not processed); any other redirect is
+ * handed back as it is, never followed: the form carries the key.
+ */
+export async function postForm(url: string, form: string, opts: ExchangeOptions): Promise<Answer> {
+  const deadline = performance.now() + opts.timeoutMs;
   let target = url;
   for (let hop = 0; ; hop++) {
-    const answer = await exchange(target, form, Math.max(1, deadline - performance.now()));
+    const answer = await exchange(target, form, { ...opts, timeoutMs: Math.max(1, deadline - performance.now()) });
     if ((answer.status !== 307 && answer.status !== 308) || !answer.location || hop >= MAX_REDIRECTS) return answer;
-    target = new URL(answer.location, target).href;
+    const next = new URL(answer.location, target);
+    if (next.origin !== new URL(target).origin) return answer;
+    target = next.href;
   }
 }
 
-function exchange(target: string, form: string, timeoutMs: number): Promise<Answer & { location?: string }> {
+function exchange(target: string, form: string, opts: ExchangeOptions): Promise<Answer & { location?: string }> {
+  const { timeoutMs, maxBytes } = opts;
   return new Promise((resolve, reject) => {
     let url: URL;
     try {
@@ -55,8 +96,13 @@ function exchange(target: string, form: string, timeoutMs: number): Promise<Answ
     } catch (err) {
       return reject(new ExchangeError("Invalid provider URL", { code: "ERR_INVALID_URL", mayHaveArrived: false, cause: err }));
     }
-    const agent = agents[url.protocol];
+    const agent = agents[opts.allowPrivate ? "private" : "public"][url.protocol];
     if (!agent) return reject(new ExchangeError("Invalid provider URL", { code: "ERR_INVALID_URL", mayHaveArrived: false }));
+    // An address in the URL itself is never looked up: checked here.
+    const literal = url.hostname.replace(/^\[|\]$/g, "");
+    if (!opts.allowPrivate && isIP(literal) && PRIVATE_RANGES.has(literal)) {
+      return reject(new ExchangeError(privateAddressError(literal).message, { code: "ERR_PRIVATE_ADDRESS", mayHaveArrived: false }));
+    }
 
     let arrived = false;
     let settled = false;
@@ -74,11 +120,19 @@ function exchange(target: string, form: string, timeoutMs: number): Promise<Answ
       {
         method: "POST",
         agent,
+        ...(opts.allowPrivate ? {} : { lookup: publicLookup }),
         headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", "user-agent": "node", "content-length": Buffer.byteLength(form) },
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        const tooLarge = () => fail(Object.assign(new Error(`The answer is larger than ${maxBytes} bytes; reading stopped`), { code: "ERR_ANSWER_TOO_LARGE" }));
+        if (Number(res.headers["content-length"] ?? 0) > maxBytes) return tooLarge();
+        res.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) return tooLarge();
+          chunks.push(chunk);
+        });
         res.on("error", (err) => fail(err));
         res.on("end", () => {
           if (settled) return;

@@ -16,6 +16,7 @@ export const SETTING_DEFAULTS = {
   max_deposit: { value: "5000000", type: "money", group: "finance", description: "Maximum deposit" },
   grace_period_days: { value: "7", type: "integer", group: "white_label", description: "Days a site keeps running after a failed renewal" },
   renewal_reminder_days: { value: "3", type: "integer", group: "white_label", description: "Days before expiry to remind the reseller" },
+  provider_hold_hours: { value: "24", type: "integer", group: "orders", description: "Hours an order waits for its provider to accept orders again (funds, key, rate limit, maintenance) before it is refunded" },
   maintenance_mode: { value: "0", type: "boolean", group: "general", description: "Refuse new orders" },
   registration_open: { value: "1", type: "boolean", group: "general", description: "Allow sign-ups" },
 } as const;

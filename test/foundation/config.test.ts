@@ -28,6 +28,14 @@ describe("configuration", () => {
     expect(c.TRUSTED_PROXIES).toEqual(["10.0.0.0/8", "127.0.0.1"]);
   });
 
+  it("allows private provider URLs only for the embedded simulator, unless set", () => {
+    expect(loadConfig({}).PROVIDER_ALLOW_PRIVATE_URLS).toBe(true);
+    expect(loadConfig({ SMM_API_URL: "https://panel.example/api/v2" }).PROVIDER_ALLOW_PRIVATE_URLS).toBe(false);
+    expect(loadConfig({ SMM_API_URL: "http://10.0.0.5/api/v2", PROVIDER_ALLOW_PRIVATE_URLS: "true" }).PROVIDER_ALLOW_PRIVATE_URLS).toBe(true);
+    expect(loadConfig({ PROVIDER_ALLOW_PRIVATE_URLS: "false" }).PROVIDER_ALLOW_PRIVATE_URLS).toBe(false);
+    expect(() => loadConfig({ PROVIDER_ALLOW_PRIVATE_URLS: "maybe" })).toThrow(/PROVIDER_ALLOW_PRIVATE_URLS/);
+  });
+
   it("production serves only the APP_URL host as the platform", () => {
     const c = loadConfig({ NODE_ENV: "production", APP_URL: "https://izyboost.com/" });
     expect(c.platformHosts).toEqual(["izyboost.com"]);

@@ -50,12 +50,12 @@ describeEachDialect("dispatching orders to a faulty provider", (dialect) => {
     expect(await balanceOf(w, u.user.id)).toBe(money("900"));
   });
 
-  it("an HTTP 500 is transient: the order goes out on a later run, once", async () => {
+  it("a Cloudflare 521 is transient (the panel was not reached): the order goes out on a later run, once", async () => {
     const u = await fundedUser(w, "1000");
-    w.sim.sim.setFault({ action: "add", kind: "http500", times: 1 });
-    const link = "https://x.test/http500";
+    w.sim.sim.setFault({ action: "add", kind: "cf521", times: 1 });
+    const link = "https://x.test/cf521";
     const r = await place(w, u.token, { service_id: svc.id, link, quantity: 100 });
-    expect(await orderRow(w, r.order.uuid)).toMatchObject({ dispatch_state: "queued", last_error: "HTTP 500" });
+    expect(await orderRow(w, r.order.uuid)).toMatchObject({ dispatch_state: "queued", last_error: "HTTP 521 from Cloudflare: the panel was not reached" });
     w.clock.advance(backoffMs(1));
     await runJobOnce(w.p.services, dispatchOrdersJob);
     expect((await orderRow(w, r.order.uuid)).dispatch_state).toBe("sent");
@@ -147,7 +147,7 @@ describeEachDialect("dispatching orders to a faulty provider", (dialect) => {
 
   it(`gives up after ${MAX_DISPATCH_ATTEMPTS} transient failures: refunded once and failed`, async () => {
     const u = await fundedUser(w, "1000");
-    w.sim.sim.setFault({ action: "add", kind: "http500" });
+    w.sim.sim.setFault({ action: "add", kind: "cf522" });
     const r = await place(w, u.token, { service_id: svc.id, link: "https://x.test/giveup", quantity: 100 });
     for (let attempt = 1; attempt < MAX_DISPATCH_ATTEMPTS; attempt++) {
       expect(await orderRow(w, r.order.uuid)).toMatchObject({ dispatch_state: "queued", dispatch_attempts: attempt });

@@ -140,4 +140,31 @@ describeEachDialect("refills and cancellations", (dialect) => {
     expect(await refunds(u.user.id)).toEqual([]);
     expect(await balanceOf(w, u.user.id)).toBe(money("800"));
   });
+
+  it("the panel's own refusal texts never reach the customer; the admin reads them", async () => {
+    const leak = "Refused by SuperPanel-XYZ.example";
+    const svc = await addService(w, { rate: "1000", cancel: true, refill: true });
+    const u = await fundedUser(w, "1000");
+    const { order } = await place(w, u.token, { service_id: svc.id, link: "https://x.test/cxl-leak", quantity: 100 });
+    w.sim.sim.setFault({ action: "cancel", kind: "error", message: leak, times: 1 });
+    const res = await cancel(u.token, order.uuid);
+    expect(res.status).toBe(422);
+    const answer = await body(res);
+    expect(answer.error).toMatchObject({ code: "cancel_refused", message: "The cancellation was refused for this order" });
+    expect(JSON.stringify(answer)).not.toContain("XYZ");
+    w.sim.sim.setFault({ action: "cancel", kind: "error", message: `${leak}: not enough funds`, times: 1 });
+    const held = await cancel(u.token, order.uuid);
+    expect(held.status).toBe(503);
+    expect(JSON.stringify(await body(held))).not.toContain("XYZ");
+
+    finishAtProvider(w);
+    await runSync(w);
+    w.sim.sim.setFault({ action: "refill", kind: "error", message: leak, times: 1 });
+    const r = await refill(u.token, order.uuid);
+    expect(r.status).toBe(422);
+    expect(JSON.stringify(await body(r))).not.toContain("XYZ");
+    const stored = await w.p.services.db.selectFrom("refills").select("last_error").where("order_id", "=", (await orderRow(w, order.uuid)).id).execute();
+    expect(stored.map((x) => x.last_error)).toEqual([leak]);
+    expect(await refunds(u.user.id)).toEqual([]);
+  });
 });

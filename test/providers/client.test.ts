@@ -44,23 +44,26 @@ describeEachDialect("provider client against the simulated provider", (dialect) 
     expect(first.max).toBeGreaterThanOrEqual(first.min);
   });
 
-  it("an HTTP 500 without an answer is transient", async () => {
+  it("an HTTP 500 without an answer is unknown: the panel may have acted", async () => {
     sim.sim.setFault({ action: "balance", kind: "http500" });
     const err = await failure(client().balance());
-    expect(err.kind).toBe("transient");
+    expect(err.kind).toBe("unknown");
     expect(err.httpStatus).toBe(500);
   });
 
-  it("an error answer is definite, whatever the HTTP status", async () => {
-    sim.sim.setFault({ action: "balance", kind: "error", message: "API is under maintenance" });
+  it("an error answer about the request is definite; one about the provider blocks it", async () => {
+    sim.sim.setFault({ action: "balance", kind: "error", message: "Incorrect request", times: 1 });
     const err = await failure(client().balance());
     expect(err.kind).toBe("definite");
-    expect(err.message).toBe("API is under maintenance");
+    expect(err.message).toBe("Incorrect request");
+    sim.sim.setFault({ action: "balance", kind: "error", message: "API is under maintenance", times: 1 });
+    expect(await failure(client().balance())).toMatchObject({ kind: "blocked", blockCause: "maintenance", message: "API is under maintenance" });
   });
 
-  it("a wrong key is a definite refusal", async () => {
+  it("a wrong key blocks the provider: no order can go through it", async () => {
     const err = await failure(providerClient(p.ctx(), { ...target, apiKey: "wrong-key-0000" }).balance());
-    expect(err.kind).toBe("definite");
+    expect(err.kind).toBe("blocked");
+    expect(err.blockCause).toBe("key");
     expect(err.message).toMatch(/key/i);
   });
 
@@ -104,7 +107,7 @@ describeEachDialect("provider client against the simulated provider", (dialect) 
     const service = sim.sim.addService({ name: "Once only", rate: "1", min: 10, max: 1000 });
     const before = (await logsOf("add")).length;
     const orders = sim.sim.orderIds().length;
-    sim.sim.setFault({ action: "add", kind: "http500", times: 1 });
+    sim.sim.setFault({ action: "add", kind: "cf521", times: 1 });
     const err = await failure(client({ retries: 3 }).add({ service: service.service, link: "https://x.test/b", quantity: 100 }));
     expect(err.kind).toBe("transient");
     expect((await logsOf("add")).length).toBe(before + 1);

@@ -61,16 +61,35 @@ describe("reading provider answers", () => {
     expect(readProviderService({ service: 8, name: "x", rate: "1", type: "Comment Replies" })?.type).toBe("Comment Replies");
   });
 
-  it("classifies HTTP answers: an error field is definite whatever the status", () => {
-    expect(kindOf(() => readAnswer("add", 200, '{"error":"Not enough funds"}'))).toBe("definite");
-    expect(kindOf(() => readAnswer("add", 500, '{"error":"Incorrect service ID"}'))).toBe("definite");
-    expect(kindOf(() => readAnswer("add", 500, "<html>oops</html>"))).toBe("transient");
-    expect(kindOf(() => readAnswer("add", 503, '{"status":"down"}'))).toBe("transient");
-    expect(kindOf(() => readAnswer("add", 429, ""))).toBe("transient");
-    expect(kindOf(() => readAnswer("add", 504, ""))).toBe("unknown");
-    expect(kindOf(() => readAnswer("add", 404, "Not Found"))).toBe("definite");
-    expect(kindOf(() => readAnswer("add", 200, "<html>"))).toBe("unknown");
-    expect(kindOf(() => readAnswer("add", 200, ""))).toBe("unknown");
+  it("classifies HTTP answers by one question: may the panel have acted?", () => {
+    const cf = (status: number) => `<html><title>Error ${status} | Cloudflare</title></html>`;
+    const table: [number, string, string][] = [
+      [200, '{"error":"Incorrect service ID"}', "definite"],
+      [500, '{"error":"Incorrect link"}', "definite"],
+      [200, '{"error":"Some text nobody classified"}', "definite"],
+      [200, '{"error":"Not enough funds on balance"}', "blocked"],
+      [200, '{"error":"Invalid API key"}', "blocked"],
+      [200, '{"error":"Too many requests"}', "blocked"],
+      [200, '{"error":"API is under maintenance"}', "blocked"],
+      [500, "<html>oops</html>", "unknown"],
+      [503, '{"status":"down"}', "unknown"],
+      [504, "", "unknown"],
+      [520, cf(520), "unknown"],
+      [524, cf(524), "unknown"],
+      [502, "<center>nginx</center>", "unknown"],
+      [502, cf(502), "transient"],
+      [521, cf(521), "transient"],
+      [522, cf(522), "transient"],
+      [523, cf(523), "transient"],
+      [429, "", "transient"],
+      [404, "Not Found", "definite"],
+      [401, "", "blocked"],
+      [302, "", "blocked"],
+      [303, "", "unknown"],
+      [200, "<html>", "unknown"],
+      [200, "", "unknown"],
+    ];
+    for (const [status, text, kind] of table) expect([status, text, kindOf(() => readAnswer("add", status, text))]).toEqual([status, text, kind]);
     expect(readAnswer("add", 200, '{"order": 1001}')).toEqual({ order: 1001 });
   });
 });
