@@ -3,7 +3,7 @@ import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import type { User } from "../db/schema.ts";
-import { Forbidden, Unauthorized, Validation } from "../http/errors.ts";
+import { Forbidden, Unauthorized, Validation } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import { createSession } from "./session.ts";

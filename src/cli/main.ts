@@ -8,7 +8,7 @@ import { systemClock } from "../lib/time.ts";
 import { SEEDERS, seedAll } from "../seed/seeders.ts";
 import { registerUser } from "../auth/service.ts";
 import { registerSchema } from "../auth/schema.ts";
-import { AppError } from "../http/errors.ts";
+import { AppError } from "../core/errors.ts";
 import { JOBS } from "../jobs/registry.ts";
 import { runJobOnce } from "../jobs/scheduler.ts";
 import { terminalProgress } from "./progress.ts";

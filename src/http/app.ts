@@ -6,7 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { randomUUID } from "node:crypto";
 import type { AppServices } from "../context.ts";
 import type { AppEnv } from "./env.ts";
-import { AppError, NotFound, envelopeOf } from "./errors.ts";
+import { AppError, NotFound, envelopeOf } from "../core/errors.ts";
 import { addressList } from "../lib/ip.ts";
 import { createTenantResolver, hostnameOf } from "../tenancy/resolve.ts";
 import { forwardedFor, peerAddress } from "./client.ts";

@@ -11,22 +11,22 @@ import { requireAdmin, requireAuth } from "../auth/middleware.ts";
 import { apiKeyAuth } from "../developer-api/middleware.ts";
 import { walletRoutes } from "../wallet/routes.ts";
 import { notificationRoutes } from "../notifications/routes.ts";
-import { adminFinanceRoutes } from "../admin/finance/routes.ts";
-import { adminUserRoutes } from "../admin/users/routes.ts";
+import { adminFinanceRoutes } from "../staff/finance/routes.ts";
+import { adminUserRoutes } from "../staff/users/routes.ts";
 import { whiteLabelRoutes } from "../white-label/routes.ts";
 import { whiteLabelAdminRoutes } from "../white-label/admin-routes.ts";
 import { resellerRoutes } from "../reseller/routes.ts";
-import { whiteLabelPages } from "../reseller/pages.ts";
+import { whiteLabelPages } from "../white-label/pages.ts";
 import { orderRoutes } from "../orders/routes.ts";
 import { adminOrderRoutes } from "../orders/admin-routes.ts";
 import { apiKeyRoutes } from "../developer-api/routes.ts";
 import { v1Routes } from "../developer-api/v1-routes.ts";
 import { providerApiHandler } from "../developer-api/v2/routes.ts";
 import { referralRoutes } from "../referrals/routes.ts";
-import { adminTicketRoutes, ticketRoutes } from "../support/routes.ts";
+import { adminTicketRoutes, ticketRoutes } from "../tickets/routes.ts";
 import { storefrontRoutes } from "../storefront/routes.ts";
-import { storefrontAccountData } from "../storefront-orders/account-data.ts";
-import { storefrontAccountActions } from "../storefront-orders/forms.ts";
+import { storefrontAccountData } from "../storefront-account/account-data.ts";
+import { storefrontAccountActions } from "../storefront-account/forms.ts";
 
 /** Seed endpoints under guarded prefixes that anyone may call. */
 const PUBLIC_PATHS = new Set(["/api/white-label/plans", "/api/white-label/templates"]);

@@ -1,14 +1,14 @@
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import { writeAudit } from "../audit/audit.ts";
-import { AppError, Conflict, Validation } from "../http/errors.ts";
-import { offsetOf, type Page } from "../http/pagination.ts";
+import { AppError, Conflict, Validation } from "../core/errors.ts";
+import { offsetOf, type Page } from "../core/pagination.ts";
 import { dbNow, DAY, fromDbTime, toDbTime } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { REDACTED } from "../providers/log.ts";
 import { kickDispatch } from "./dispatch.ts";
 import { notifyOrder } from "./notices.ts";
-import { onPlatformOrderChanged } from "../storefront-orders/mirror.ts";
+import { onPlatformOrderChanged } from "../order-chain/mirror.ts";
 import { refundExactly } from "./refunds.ts";
 import type { AdminOrdersQuery, AdminRefundInput, AdminStatusInput, ReconcileInput } from "./schema.ts";
 import { ordersWithService, tenantOrder } from "./service.ts";

@@ -6,7 +6,7 @@ import { providerClient, ProviderError } from "../providers/client.ts";
 import { writeProviderLogs, type ProviderLogRow } from "../providers/log.ts";
 import { addFieldsOf } from "./fields.ts";
 import { changeOrderStatus } from "./transitions.ts";
-import { onPlatformOrderChanged } from "../storefront-orders/mirror.ts";
+import { onPlatformOrderChanged } from "../order-chain/mirror.ts";
 
 /** Attempts before a provider that keeps failing transiently makes us give up (refund + failed). */
 export const MAX_DISPATCH_ATTEMPTS = 8;

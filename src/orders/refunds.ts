@@ -3,7 +3,7 @@ import { withTransaction } from "../context.ts";
 import { dbNow } from "../lib/time.ts";
 import { credit } from "../wallet/ledger.ts";
 import { clawBackCommissions } from "./referrals.ts";
-import { onPlatformOrderChanged } from "../storefront-orders/mirror.ts";
+import { onPlatformOrderChanged } from "../order-chain/mirror.ts";
 
 /**
  * Every refund of an order goes through here: the order's `refunded` column moves with a

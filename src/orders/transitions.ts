@@ -7,7 +7,7 @@ import { partialRefund, totalQuantity } from "../pricing/pricing.ts";
 import { notifyOrder, type OrderNotice } from "./notices.ts";
 import { creditCommissions } from "./referrals.ts";
 import { refundUpTo } from "./refunds.ts";
-import { onPlatformOrderChanged } from "../storefront-orders/mirror.ts";
+import { onPlatformOrderChanged } from "../order-chain/mirror.ts";
 
 /** Statuses of an order the provider is still working on; everything else is final. */
 export const ACTIVE_STATUSES: readonly OrderStatus[] = ["pending", "processing", "in_progress"];

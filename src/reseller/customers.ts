@@ -1,6 +1,6 @@
 import type { Ctx } from "../context.ts";
 import type { User } from "../db/schema.ts";
-import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
+import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
 import { likeContaining } from "../lib/sql-like.ts";
 import type { CustomersQuery } from "./schema.ts";
 

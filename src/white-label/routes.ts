@@ -1,9 +1,9 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { fieldError } from "../http/errors.ts";
-import { pageEnvelope } from "../http/pagination.ts";
-import { parseInput, readBody, validBody, validQuery } from "../http/validate.ts";
+import { fieldError } from "../core/errors.ts";
+import { pageEnvelope } from "../core/pagination.ts";
+import { parseInput, readBody, validBody, validQuery } from "../core/validate.ts";
 import { idempotent } from "../idempotency/idempotency.ts";
 import { updateBranding } from "./branding.ts";
 import { listActivePlans, listActiveTemplates } from "./catalog.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SMTPServer } from "smtp-server";
 import type { AddressInfo } from "node:net";
-import { body, describeEachDialect, makePlatform, uniqueName, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, uniqueName, type TestPlatform } from "../harness/platform.ts";
 import { addService, adminToken, closeWorld, fundedUser, orderWorld, place } from "../orders/support.ts";
 
 interface Received {

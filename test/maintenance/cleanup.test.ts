@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect, makePlatform, signUp, type TestPlatform } from "../support/platform.ts";
-import { manualClock } from "../support/clock.ts";
+import { describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
+import { manualClock } from "../harness/clock.ts";
 import { DAY, dbNow } from "../../src/lib/time.ts";
 import { JOBS } from "../../src/jobs/registry.ts";
 import { runJobOnce } from "../../src/jobs/scheduler.ts";

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { describeEachDialect, type TestPlatform } from "../support/platform.ts";
+import { describeEachDialect, type TestPlatform } from "../harness/platform.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import { displayMoney } from "../../src/storefront/format.ts";
 import { missingTranslations } from "../../src/storefront/view.ts";

@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from "vitest";
-import { body, describeEachDialect, type TestPlatform } from "../support/platform.ts";
-import { manualClock } from "../support/clock.ts";
+import { body, describeEachDialect, type TestPlatform } from "../harness/platform.ts";
+import { manualClock } from "../harness/clock.ts";
 import type { DialectName } from "../../src/db/database.ts";
 import { DAY, HOUR } from "../../src/lib/time.ts";
 import { parseMoney } from "../../src/money/money.ts";

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { pageQuery } from "../http/pagination.ts";
+import { pageQuery } from "../core/pagination.ts";
 import { UUID } from "../lib/uuid.ts";
-import { positiveId } from "../http/validate.ts";
+import { positiveId } from "../core/validate.ts";
 
 export const TICKET_CATEGORIES = ["general", "order", "payment", "technical", "api", "white_label", "other"] as const;
 export const TICKET_PRIORITIES = ["low", "normal", "high", "urgent"] as const;

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../http/env.ts";
 import { ctxOf } from "../../http/env.ts";
-import { idParam } from "../../http/params.ts";
-import { parseInput, readBody, validBody, validQuery } from "../../http/validate.ts";
-import { pageEnvelope } from "../../http/pagination.ts";
+import { idParam } from "../../core/params.ts";
+import { parseInput, readBody, validBody, validQuery } from "../../core/validate.ts";
+import { pageEnvelope } from "../../core/pagination.ts";
 import { idempotent } from "../../idempotency/idempotency.ts";
 import { adjustBody, banBody, userUpdate, usersQuery } from "./schema.ts";
 import { deleteUser, listUsers, toggleBan, updateUser, userOfTenant, userStats } from "./service.ts";

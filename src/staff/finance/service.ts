@@ -1,7 +1,7 @@
 import type { Ctx } from "../../context.ts";
 import { withTransaction } from "../../context.ts";
-import { Validation, type FieldErrors } from "../../http/errors.ts";
-import { offsetOf, pageOf, type Page } from "../../http/pagination.ts";
+import { Validation, type FieldErrors } from "../../core/errors.ts";
+import { offsetOf, pageOf, type Page } from "../../core/pagination.ts";
 import { dbNow } from "../../lib/time.ts";
 import { formatMoney } from "../../money/money.ts";
 import { writeAudit } from "../../audit/audit.ts";

@@ -4,14 +4,14 @@ import { parseMoney } from "../money/money.ts";
 import { getTheme } from "../storefront/themes.ts";
 import { displayDate, displayMoney, displayNumber, statusBadge } from "../storefront/format.ts";
 import type { FormState, Lang, PaginationView, StatusBadgeView, Translate } from "../storefront/view-models.ts";
-import { listLedger } from "../admin/finance/service.ts";
-import { ticketRows } from "../support/repo.ts";
-import { listActivePlans, listActiveTemplates } from "../white-label/catalog.ts";
-import { listMySites, siteDetails } from "../white-label/sites.ts";
-import { effectiveBranding } from "../white-label/theme-settings.ts";
-import { listSiteOrders } from "./orders.ts";
-import { siteTenantCtx } from "./scope.ts";
-import { siteStats } from "./stats.ts";
+import { listLedger } from "../staff/finance/service.ts";
+import { ticketRows } from "../tickets/repo.ts";
+import { listActivePlans, listActiveTemplates } from "./catalog.ts";
+import { listMySites, siteDetails } from "./sites.ts";
+import { effectiveBranding } from "./theme-settings.ts";
+import { listSiteOrders } from "../reseller/orders.ts";
+import { siteTenantCtx } from "../reseller/scope.ts";
+import { siteStats } from "../reseller/stats.ts";
 
 /** What the platform's white-label templates read: strings already formatted for the page language. */
 export interface Fmt {

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Ctx } from "../context.ts";
 import { requireUser, withTransaction } from "../context.ts";
-import { NotFound, fieldError } from "../http/errors.ts";
-import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
+import { NotFound, fieldError } from "../core/errors.ts";
+import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
 import { dbNow } from "../lib/time.ts";
 import { ticketNotice } from "./notices.ts";
 import type { OpenTicketInput, TicketStatus, TicketsQuery } from "./schema.ts";

@@ -1,6 +1,6 @@
 import type { Ctx } from "../context.ts";
 import { PLATFORM, requireUser } from "../context.ts";
-import { NotFound } from "../http/errors.ts";
+import { NotFound } from "../core/errors.ts";
 import { cancelOrder, requestRefill, type CancelResult, type Refill } from "../orders/actions.ts";
 import { ordersWithService, userOrder, type OrderRow } from "../orders/service.ts";
 import { cancelOpen, refillOpen } from "../orders/view.ts";

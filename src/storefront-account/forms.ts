@@ -1,14 +1,14 @@
 import type { Ctx } from "../context.ts";
-import { AppError, Validation, fieldError, type FieldErrors } from "../http/errors.ts";
-import { parseInput } from "../http/validate.ts";
-import { closeAsCustomer, openTicket, replyAsCustomer } from "../support/service.ts";
-import { openTicketBody, replyBody } from "../support/schema.ts";
+import { AppError, Validation, fieldError, type FieldErrors } from "../core/errors.ts";
+import { parseInput } from "../core/validate.ts";
+import { closeAsCustomer, openTicket, replyAsCustomer } from "../tickets/service.ts";
+import { openTicketBody, replyBody } from "../tickets/schema.ts";
 import { createDeposit } from "../wallet/deposits.ts";
 import { depositBody } from "../wallet/schema.ts";
 import type { AccountActions } from "../storefront/account-pages.ts";
-import { cancelTenantOrder, refillTenantOrder } from "./actions.ts";
+import { cancelTenantOrder, refillTenantOrder } from "../order-chain/actions.ts";
 import { regenerateStorefrontKey, revokeStorefrontKey } from "./api-access.ts";
-import { placeTenantOrder } from "./chain.ts";
+import { placeTenantOrder } from "../order-chain/chain.ts";
 
 /**
  * What the account pages' forms do, for every tenant, through the owning features' verbs. Form

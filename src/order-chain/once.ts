@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Ctx } from "../context.ts";
-import { AppError, envelopeOf } from "../http/errors.ts";
+import { AppError, envelopeOf } from "../core/errors.ts";
 import { checkKey, claimKey, keyInFlight, keyReused, recordOutcome, releaseKey } from "../idempotency/keys.ts";
 
 export interface Once<T> {

@@ -1,4 +1,4 @@
-import { AppError, NotFound } from "../http/errors.ts";
+import { AppError, NotFound } from "../core/errors.ts";
 import type { Translate } from "../storefront/view-models.ts";
 
 /** Field → translated messages; "_<form>" keys hold a whole form's message. */

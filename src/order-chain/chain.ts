@@ -1,7 +1,7 @@
 import type { Ctx } from "../context.ts";
 import { PLATFORM, requireUser, withTransaction } from "../context.ts";
 import type { Order } from "../db/schema.ts";
-import { AppError, Unavailable } from "../http/errors.ts";
+import { AppError, Unavailable } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { pricedService } from "../catalog/prices.ts";
 import { orderCharge } from "../pricing/pricing.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageQuery } from "../../http/pagination.ts";
+import { pageQuery } from "../../core/pagination.ts";
 import { parseMoney } from "../../money/money.ts";
 import { TRANSACTION_STATUSES, TRANSACTION_TYPES, nonNegativeMoney } from "../../wallet/schema.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageQuery } from "../../http/pagination.ts";
+import { pageQuery } from "../../core/pagination.ts";
 import { registerSchema } from "../../auth/schema.ts";
 import { moneyInput } from "../../wallet/schema.ts";
 

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../http/env.ts";
 import { ctxOf } from "../../http/env.ts";
-import { idParam } from "../../http/params.ts";
-import { validBody, validQuery } from "../../http/validate.ts";
-import { pageEnvelope } from "../../http/pagination.ts";
+import { idParam } from "../../core/params.ts";
+import { validBody, validQuery } from "../../core/validate.ts";
+import { pageEnvelope } from "../../core/pagination.ts";
 import { verifyDeposit } from "../../wallet/deposits.ts";
 import { adminTransactionView, adminPaymentMethodView, financeStatsView } from "./view.ts";
 import { adminTransactionsQuery, paymentMethodUpdate, verifyBody } from "./schema.ts";

@@ -1,15 +1,15 @@
 import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";
-import { NotFound } from "../http/errors.ts";
+import { NotFound } from "../core/errors.ts";
 import { toIso } from "../lib/time.ts";
 import { listUserOrders, userOrder, type OrderRow } from "../orders/service.ts";
 import { ACTIVE_STATUSES } from "../orders/transitions.ts";
-import { customerTicket, listTickets } from "../support/service.ts";
+import { customerTicket, listTickets } from "../tickets/service.ts";
 import { listDepositMethods } from "../wallet/service.ts";
 import type {
   AccountData, AccountSummarySource, ApiAccessSource, DepositSource, FundsSource, OrderDetailSource, OrderSource, Paged, TicketDetailSource, TicketSource,
 } from "../storefront/account-sources.ts";
-import { orderActionsOpen } from "./actions.ts";
+import { orderActionsOpen } from "../order-chain/actions.ts";
 import { currentStorefrontKey } from "./api-access.ts";
 
 /**
