@@ -9,7 +9,7 @@ import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import { createSession } from "./session.ts";
 import type { LoginInput, RegisterInput } from "./schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { sendTenantMail } from "../mail/send.ts";
+import { sendTenantMail } from "../notifications/mail.ts";
 import { welcomeEmail } from "../mail/templates.ts";
 
 function referralCode(): string {

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import type { AppEvents } from "../context.ts";
-import { VersionedCache } from "../lib/versioned-cache.ts";
+import { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { idParam } from "../core/params.ts";
 import { pageEnvelope } from "../core/pagination.ts";
 import { validBody, validQuery } from "../core/validate.ts";

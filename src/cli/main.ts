@@ -9,7 +9,7 @@ import { SEEDERS, seedAll } from "../seed/seeders.ts";
 import { registerUser } from "../auth/service.ts";
 import { registerSchema } from "../auth/schema.ts";
 import { AppError } from "../core/errors.ts";
-import { JOBS } from "../jobs/registry.ts";
+import { JOBS } from "../app/jobs.ts";
 import { runJobOnce } from "../jobs/scheduler.ts";
 import { terminalProgress } from "./progress.ts";
 import { createMailer } from "../mail/mailer.ts";

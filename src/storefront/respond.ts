@@ -6,7 +6,7 @@ import { ctxOf } from "../http/env.ts";
 import { AppError } from "../core/errors.ts";
 import { isHttps } from "../auth/middleware.ts";
 import { serverErrorPage } from "../http/plain-pages.ts";
-import type { VersionedCache } from "../lib/versioned-cache.ts";
+import type { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { renderPage, styleHash } from "./render.ts";
 import type { Lang } from "./themes.ts";
 import type { AccountData } from "./account-sources.ts";

@@ -6,7 +6,7 @@ import { parseInput } from "../core/validate.ts";
 import { EMPTY_ACCOUNT_DATA } from "./account-view.ts";
 import { accountPages, type AccountActions } from "./account-pages.ts";
 import { authPages } from "./auth-pages.ts";
-import { VersionedCache } from "../lib/versioned-cache.ts";
+import { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { catalogueData, homeData, serviceData } from "./catalog-view.ts";
 import { errorPage, isStorefrontResponse, notFoundResponse, pageRequest, publicPage, render, type Storefront } from "./respond.ts";
 import { catalogueQuerySchema } from "./schema.ts";

@@ -1,4 +1,4 @@
-import { sendTenantMail } from "../mail/send.ts";
+import { sendTenantMail } from "../notifications/mail.ts";
 import { ticketReplyEmail } from "../mail/templates.ts";
 import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";

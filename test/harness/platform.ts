@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe } from "vitest";
 import { createConnection } from "mysql2/promise";
 import { loadConfig } from "../../src/config/config.ts";
-import { bootPlatform, type Platform } from "../../src/boot.ts";
+import { bootPlatform, type Platform } from "../../src/app/boot.ts";
 import { systemCtx, type Ctx, type Tenant } from "../../src/context.ts";
 import type { DialectName } from "../../src/db/database.ts";
 import type { Clock } from "../../src/lib/time.ts";

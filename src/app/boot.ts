@@ -1,14 +1,14 @@
-import type { Config } from "./config/config.ts";
-import { createEvents, systemCtx, type AppServices } from "./context.ts";
-import { openDatabase, type DbHandle } from "./db/database.ts";
-import { migrateToLatest } from "./db/migrate.ts";
-import { createLogger, type Logger } from "./lib/logger.ts";
-import { systemClock, type Clock } from "./lib/time.ts";
-import { createStoreFactory } from "./http/rate-limit.ts";
-import { createApp, type AppHandle } from "./http/app.ts";
-import { seedAll } from "./seed/seeders.ts";
-import { createMailer } from "./mail/mailer.ts";
-import { settleDispatchKicks } from "./orders/dispatch.ts";
+import type { Config } from "../config/config.ts";
+import { createEvents, systemCtx, type AppServices } from "../context.ts";
+import { openDatabase, type DbHandle } from "../db/database.ts";
+import { migrateToLatest } from "../db/migrate.ts";
+import { createLogger, type Logger } from "../lib/logger.ts";
+import { systemClock, type Clock } from "../lib/time.ts";
+import { createStoreFactory } from "../http/rate-limit.ts";
+import { createApp, type AppHandle } from "./app.ts";
+import { seedAll } from "../seed/seeders.ts";
+import { createMailer } from "../mail/mailer.ts";
+import { settleDispatchKicks } from "../orders/dispatch.ts";
 
 export interface Platform extends AppHandle {
   services: AppServices;

@@ -1,8 +1,8 @@
 import type { Hono } from "hono";
 import type { AppServices } from "../context.ts";
-import type { AppEnv } from "./env.ts";
-import type { StoreFactory } from "./rate-limit.ts";
-import { limiter } from "./rate-limit.ts";
+import type { AppEnv } from "../http/env.ts";
+import type { StoreFactory } from "../http/rate-limit.ts";
+import { limiter } from "../http/rate-limit.ts";
 import { authRoutes } from "../auth/routes.ts";
 import { adminCatalogRoutes, publicCatalogRoutes } from "../catalog/routes.ts";
 import { adminProviderRoutes } from "../providers/routes.ts";

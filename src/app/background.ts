@@ -1,7 +1,7 @@
 import type { Config } from "../config/config.ts";
-import type { Platform } from "../boot.ts";
-import { startScheduler } from "./scheduler.ts";
-import { JOBS } from "./registry.ts";
+import type { Platform } from "./boot.ts";
+import { startScheduler } from "../jobs/scheduler.ts";
+import { JOBS } from "./jobs.ts";
 import { startProviders } from "../providers/bootstrap.ts";
 
 /**

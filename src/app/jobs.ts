@@ -1,4 +1,4 @@
-import type { JobDef } from "./scheduler.ts";
+import type { JobDef } from "../jobs/scheduler.ts";
 import { cleanupJob } from "../maintenance/cleanup.ts";
 import { syncServicesJob } from "../catalog/sync.ts";
 import { rollupStatistics } from "../statistics/rollup.ts";

@@ -1,6 +1,6 @@
 import type { Ctx } from "../context.ts";
 import { tenantBaseUrl } from "../tenancy/urls.ts";
-import type { Lang, Rendered } from "./templates.ts";
+import type { Lang, Rendered } from "../mail/templates.ts";
 
 /** Sends a bilingual e-mail in the recipient's language, branded for the tenant; links come from the stored domain. */
 export function sendTenantMail(ctx: Ctx, to: { email: string; language: string }, build: (p: { brand: string; lang: Lang; baseUrl: string }) => Rendered): void {
