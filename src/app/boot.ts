@@ -1,5 +1,6 @@
 import type { Config } from "../config/config.ts";
-import { createEvents, systemCtx, type AppServices } from "../context.ts";
+import { systemCtx, type AppServices } from "../context.ts";
+import { createAppEvents } from "./events.ts";
 import { openDatabase, type DbHandle } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
@@ -21,7 +22,7 @@ export async function bootPlatform(config: Config, opts: { clock?: Clock; logger
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const handle = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const mailer = createMailer(config, logger);
-  const services: AppServices = { config, db: handle.db, dialect: handle.dialect, clock: opts.clock ?? systemClock, logger, mailer, events: createEvents() };
+  const services: AppServices = { config, db: handle.db, dialect: handle.dialect, clock: opts.clock ?? systemClock, logger, mailer, events: createAppEvents() };
   if (opts.migrate !== false) await migrateToLatest(handle.db);
   if (opts.seed !== false) await seedAll(systemCtx(services));
   const stores = createStoreFactory(config.REDIS_URL);

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { validBody } from "../core/validate.ts";
+import { validBody } from "../http/body.ts";
 import { Forbidden } from "../core/errors.ts";
 import { requireAuth } from "./middleware.ts";
 import { loginSchema, registerSchema } from "./schema.ts";

@@ -5,7 +5,7 @@ import type { AppEvents } from "../context.ts";
 import { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { idParam } from "../core/params.ts";
 import { pageEnvelope } from "../core/pagination.ts";
-import { validBody, validQuery } from "../core/validate.ts";
+import { validBody, validQuery } from "../http/body.ts";
 import { adminServicesQuery, categoryUpdate, publicServicesQuery, serviceUpdate, syncRequest } from "./schema.ts";
 import { listAdminCategories, listAdminServices, listPublicServices, syncNow, updateAdminCategory, updateAdminService } from "./service.ts";
 import { adminCategoryView, adminServiceView, publicCatalogueEnvelope } from "./view.ts";

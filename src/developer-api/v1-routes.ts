@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { pageEnvelope } from "../core/pagination.ts";
-import { readBody, validQuery } from "../core/validate.ts";
+import { readBody, validQuery } from "../http/body.ts";
 import { idempotent } from "../idempotency/idempotency.ts";
 import { formatMoney } from "../money/money.ts";
 import { publicServicesQuery } from "../catalog/schema.ts";

@@ -31,11 +31,11 @@ export function customerRefundTarget(customer: Pick<Order, "charge" | "quantity"
 }
 
 /**
- * The one hook of the storefront chain in the orders code: called, in the caller's transaction,
- * whenever a platform order's status, remains, start count or refunds may have changed. When the
- * order fulfils a site customer's order, that order is brought to the same state: status, remains,
- * start count, completion time, and its refund (each refund exactly once: refundUpTo moves
- * `refunded` with a compare-and-set). It mirrors state rather than replaying events, so calling it
+ * The storefront chain's subscriber to `ctx.events.orderChanged` (registered in src/app/events.ts):
+ * called, in the caller's transaction, whenever a platform order's status, remains, start count or
+ * refunds may have changed. When the order fulfils a site customer's order, that order is brought
+ * to the same state: status, remains, start count, completion time, and its refund (each refund
+ * exactly once: refundUpTo moves `refunded` with a compare-and-set). It mirrors state rather than replaying events, so calling it
  * twice, or late, is harmless. Any other order is left alone after one indexed look-up.
  */
 export async function onPlatformOrderChanged(ctx: Ctx, platformOrderId: number): Promise<void> {

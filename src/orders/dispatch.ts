@@ -6,7 +6,6 @@ import { providerClient, ProviderError } from "../providers/client.ts";
 import { writeProviderLogs, type ProviderLogRow } from "../providers/log.ts";
 import { addFieldsOf } from "./fields.ts";
 import { changeOrderStatus } from "./transitions.ts";
-import { onPlatformOrderChanged } from "../order-chain/mirror.ts";
 
 /** Attempts before a provider that keeps failing transiently makes us give up (refund + failed). */
 export const MAX_DISPATCH_ATTEMPTS = 8;
@@ -167,7 +166,7 @@ async function apply(tx: Ctx, r: CallResult): Promise<DispatchOutcome> {
     case "sent":
       await markSent.run(tx.db, r.providerOrderId, dbNow(tx.clock), order.id);
       // Only a storefront chain's platform order (it has a parent) has a customer order to bring along.
-      if (order.parent_order_id !== null) await onPlatformOrderChanged(tx, order.id);
+      if (order.parent_order_id !== null) await tx.events.orderChanged(tx, order.id);
       return "sent";
     case "released":
       await releaseUnsent(tx, [order.id]);

@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { parseInput, readBody, validQuery } from "../core/validate.ts";
+import { parseInput } from "../core/validate.ts";
+import { readBody, validQuery } from "../http/body.ts";
 import { pageEnvelope } from "../core/pagination.ts";
 import { idempotent } from "../idempotency/idempotency.ts";
 import { toIso } from "../lib/time.ts";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { NotFound } from "../core/errors.ts";
-import { validBody } from "../core/validate.ts";
+import { validBody } from "../http/body.ts";
 import { providerCreate, providerUpdate } from "./schema.ts";
 import { createAdminProvider, listAdminProviders, updateAdminProvider } from "./service.ts";
 import { adminProviderView } from "./view.ts";

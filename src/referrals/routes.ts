@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { pageEnvelope } from "../core/pagination.ts";
-import { validQuery } from "../core/validate.ts";
+import { validQuery } from "../http/body.ts";
 import { commissionsQuery, referralsQuery } from "./schema.ts";
 import { listCommissions, listReferrals, referralLink, referralStats } from "./service.ts";
 import { commissionView, referralStatsView, referralView } from "./view.ts";

@@ -2,7 +2,8 @@ import { Hono, type Context } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { pageEnvelope } from "../core/pagination.ts";
-import { parseInput, readBody, validBody, validQuery } from "../core/validate.ts";
+import { parseInput } from "../core/validate.ts";
+import { readBody, validBody, validQuery } from "../http/body.ts";
 import { idempotent } from "../idempotency/idempotency.ts";
 import { adjustBalance } from "../staff/users/balance.ts";
 import { adjustBody, banBody } from "../staff/users/schema.ts";
@@ -10,7 +11,7 @@ import { toggleBan, userOfTenant, userStats } from "../staff/users/service.ts";
 import { adjustmentView } from "../staff/users/view.ts";
 import { verifyBody } from "../staff/finance/schema.ts";
 import { listLedger } from "../staff/finance/service.ts";
-import { adminTransactionView } from "../staff/finance/view.ts";
+import { staffTransactionView } from "../staff/finance/view.ts";
 import { verifyDeposit } from "../wallet/deposits.ts";
 import { tenantPaymentMethods } from "../wallet/service.ts";
 import { transactionView } from "../wallet/view.ts";
@@ -73,7 +74,7 @@ export function resellerRoutes() {
   app.get("/deposits", async (c) => {
     const { ctx } = await scope(c);
     const q = validQuery(c, depositsQuery);
-    return c.json(pageEnvelope(await listLedger(ctx, { ...q, type: "deposit" }), adminTransactionView));
+    return c.json(pageEnvelope(await listLedger(ctx, { ...q, type: "deposit" }), staffTransactionView));
   });
 
   app.post("/deposits/:id/verify", async (c) => {

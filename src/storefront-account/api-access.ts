@@ -1,6 +1,6 @@
 import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";
-import type { ApiKey } from "../http/env.ts";
+import type { ApiKey } from "../db/schema.ts";
 import { dbNow } from "../lib/time.ts";
 import { PERMISSIONS } from "../developer-api/keys.ts";
 import { createKey, revokeKey } from "../developer-api/service.ts";

@@ -38,7 +38,7 @@ export function pageLang(c: Context<AppEnv>, look: Look): Lang {
 const QUERY_PARAMS = new Set(["q", "category", "page", "service", "status", "method", "next", "ref", "flash"]);
 const FLASHES: Record<string, FlashView["kind"]> = {
   registered: "success", logged_in: "success", logged_out: "info",
-  // Account actions (src/storefront-orders): the outcome of a POST shown after its redirect.
+  // Account actions (src/storefront-account): the outcome of a POST shown after its redirect.
   deposit_created: "success", order_canceled: "success", order_cancel_requested: "info", order_refill_requested: "success",
   order_action_refused: "error", ticket_closed: "info", api_key_revoked: "info",
 };

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { pageEnvelope } from "../core/pagination.ts";
-import { validBody, validQuery } from "../core/validate.ts";
+import { validBody, validQuery } from "../http/body.ts";
 import { assignBody, openTicketBody, replyBody, staffTicketsQuery, ticketsQuery } from "./schema.ts";
 import { closeAsCustomer, customerTicket, listTickets, openTicket, replyAsCustomer } from "./service.ts";
 import { assignTicket, closeAsStaff, listStaffTickets, replyAsStaff, staffTicket } from "./staff.ts";

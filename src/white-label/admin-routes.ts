@@ -3,7 +3,7 @@ import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { idParam } from "../core/params.ts";
 import { pageEnvelope } from "../core/pagination.ts";
-import { validBody, validQuery } from "../core/validate.ts";
+import { validBody, validQuery } from "../http/body.ts";
 import { listPlansForAdmin, listSitesForAdmin, listSubscriptionsForAdmin, listTemplatesForAdmin, siteDetailsForAdmin, siteForAdmin, toggleSiteStatus, updatePlan } from "./admin.ts";
 import { adminSitesQuery, adminSubscriptionsQuery, planUpdateSchema } from "./schema.ts";
 

@@ -50,7 +50,7 @@ export async function pendingDeposit(p: TestPlatform, r: Pick<Reseller, "tenant"
 }
 
 /**
- * A storefront order through the storefront chain (src/storefront-orders): the customer charged the site
+ * A storefront order through the storefront chain (src/order-chain): the customer charged the site
  * price, the reseller charged its cost for the platform order that fulfils it, the site_orders link.
  * Run inside a transaction so that nothing is sent to a provider.
  */

@@ -2,11 +2,11 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../http/env.ts";
 import { ctxOf } from "../../http/env.ts";
 import { idParam } from "../../core/params.ts";
-import { validBody, validQuery } from "../../core/validate.ts";
+import { validBody, validQuery } from "../../http/body.ts";
 import { pageEnvelope } from "../../core/pagination.ts";
 import { verifyDeposit } from "../../wallet/deposits.ts";
-import { adminTransactionView, adminPaymentMethodView, financeStatsView } from "./view.ts";
-import { adminTransactionsQuery, paymentMethodUpdate, verifyBody } from "./schema.ts";
+import { staffTransactionView, adminPaymentMethodView, financeStatsView } from "./view.ts";
+import { staffTransactionsQuery, paymentMethodUpdate, verifyBody } from "./schema.ts";
 import { listLedger, listPaymentMethods, updatePaymentMethod } from "./service.ts";
 import { financeStats } from "./stats.ts";
 import { transactionView } from "../../wallet/view.ts";
@@ -17,7 +17,7 @@ export function adminFinanceRoutes() {
 
   app.get("/stats", async (c) => c.json({ data: financeStatsView(await financeStats(ctxOf(c))) }));
 
-  app.get("/transactions", async (c) => c.json(pageEnvelope(await listLedger(ctxOf(c), validQuery(c, adminTransactionsQuery)), adminTransactionView)));
+  app.get("/transactions", async (c) => c.json(pageEnvelope(await listLedger(ctxOf(c), validQuery(c, staffTransactionsQuery)), staffTransactionView)));
 
   app.post("/transactions/:id/verify", async (c) => {
     const id = idParam(c.req.param("id"), "Transaction");

@@ -5,7 +5,7 @@ import { TRANSACTION_STATUSES, TRANSACTION_TYPES, nonNegativeMoney } from "../..
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "A date as YYYY-MM-DD").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "Not a valid date");
 
-export const adminTransactionsQuery = z.object({
+export const staffTransactionsQuery = z.object({
   ...pageQuery,
   type: z.enum(TRANSACTION_TYPES, { error: `One of: ${TRANSACTION_TYPES.join(", ")}` }).optional(),
   status: z.enum(TRANSACTION_STATUSES, { error: `One of: ${TRANSACTION_STATUSES.join(", ")}` }).optional(),
@@ -50,6 +50,6 @@ export const paymentMethodUpdate = z
   })
   .refine((d) => Object.values(d).some((v) => v !== undefined), { path: ["_"], message: "Nothing to update" });
 
-export type AdminTransactionsQuery = z.infer<typeof adminTransactionsQuery>;
+export type StaffTransactionsQuery = z.infer<typeof staffTransactionsQuery>;
 export type VerifyBody = z.infer<typeof verifyBody>;
 export type PaymentMethodUpdate = z.infer<typeof paymentMethodUpdate>;

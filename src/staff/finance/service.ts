@@ -8,12 +8,17 @@ import { writeAudit } from "../../audit/audit.ts";
 import { feeRulesFor, type FeeRule } from "../../wallet/fees.ts";
 import { ledgerRows, tenantPaymentMethod, tenantPaymentMethods } from "../../wallet/service.ts";
 import type { PaymentMethod, TransactionRow } from "../../wallet/view.ts";
-import type { AdminTransactionsQuery, PaymentMethodUpdate } from "./schema.ts";
+import type { StaffTransactionsQuery, PaymentMethodUpdate } from "./schema.ts";
 
-export type AdminTransactionRow = TransactionRow & { username: string | null; email: string | null };
+/**
+ * Tenant-generic staff verbs: the platform's admins call them with the platform as tenant, a reseller
+ * with its own site as tenant (src/reseller/scope.ts); every read and write is scoped by ctx.tenant.
+ */
+
+export type StaffTransactionRow = TransactionRow & { username: string | null; email: string | null };
 
 /** Every ledger row of the tenant's users, newest first, with the filters of the finance screen. */
-export async function listLedger(ctx: Ctx, q: AdminTransactionsQuery): Promise<Page<AdminTransactionRow>> {
+export async function listLedger(ctx: Ctx, q: StaffTransactionsQuery): Promise<Page<StaffTransactionRow>> {
   let base = ctx.db.selectFrom("transactions").where("transactions.site_id", "=", ctx.tenant.siteId);
   if (q.type) base = base.where("transactions.type", "=", q.type);
   if (q.status) base = base.where("transactions.status", "=", q.status);

@@ -1,10 +1,10 @@
 import { formatMoney } from "../../money/money.ts";
 import { toIso } from "../../lib/time.ts";
 import { feeRuleView, transactionView } from "../../wallet/view.ts";
-import type { AdminTransactionRow, MethodWithFee } from "./service.ts";
+import type { StaffTransactionRow, MethodWithFee } from "./service.ts";
 import type { FinanceStats, OrderFigures } from "./stats.ts";
 
-export function adminTransactionView(t: AdminTransactionRow) {
+export function staffTransactionView(t: StaffTransactionRow) {
   return {
     ...transactionView(t),
     user: { id: t.user_id, username: t.username, email: t.email },

@@ -19,10 +19,10 @@ export interface Adjustment extends Posted {
  * that never takes the balance below zero), the audit row with before/after, and a notice to the user.
  */
 export async function adjustBalance(ctx: Ctx, userId: number, input: AdjustInput): Promise<Adjustment> {
-  const admin = requireUser(ctx);
+  const staff = requireUser(ctx);
   return withTransaction(ctx, async (tx) => {
     const user = await userOfTenant(tx, userId);
-    const entry = { userId: user.id, amount: Math.abs(input.amount), type: "adjustment" as const, description: input.reason, verifiedBy: admin.id, meta: { reason: input.reason, admin_id: admin.id } };
+    const entry = { userId: user.id, amount: Math.abs(input.amount), type: "adjustment" as const, description: input.reason, verifiedBy: staff.id, meta: { reason: input.reason, admin_id: staff.id } };
     const posted = input.amount > 0 ? await credit(tx, entry) : await debit(tx, entry);
     const balanceBefore = posted.balanceAfter - input.amount;
     await writeAudit(tx, {

@@ -10,6 +10,11 @@ import { writeAudit } from "../../audit/audit.ts";
 import { invalidateUserSessions } from "../../auth/session.ts";
 import type { UserUpdateInput, UsersQuery } from "./schema.ts";
 
+/**
+ * Tenant-generic staff verbs: the platform's admins call them with the platform as tenant, a reseller
+ * with its own site as tenant (src/reseller/scope.ts); every read and write is scoped by ctx.tenant.
+ */
+
 /** A live (not deleted) user of the tenant, or 404. */
 export async function userOfTenant(ctx: Ctx, id: number): Promise<User> {
   const user = await ctx.db.selectFrom("users").selectAll().where("id", "=", id).where("site_id", "=", ctx.tenant.siteId).where("deleted_at", "is", null).executeTakeFirst();
@@ -106,12 +111,12 @@ export async function updateUser(ctx: Ctx, id: number, input: UserUpdateInput): 
   }
 }
 
-/** Bans (ending every session; keys stop working) or lifts the ban. An admin cannot ban themselves. */
+/** Bans (ending every session; keys stop working) or lifts the ban. Staff cannot ban themselves. */
 export async function toggleBan(ctx: Ctx, id: number, reason?: string): Promise<User> {
-  const admin = requireUser(ctx);
+  const staff = requireUser(ctx);
   return withTransaction(ctx, async (tx) => {
     const user = await userOfTenant(tx, id);
-    if (user.id === admin.id) throw new Conflict("You cannot ban yourself", "cannot_ban_self");
+    if (user.id === staff.id) throw new Conflict("You cannot ban yourself", "cannot_ban_self");
     const ban = !user.is_banned;
     const now = dbNow(tx.clock);
     const res = await tx.db
