@@ -9,7 +9,7 @@ import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { createConnection } from "mysql2/promise";
 import { loadConfig } from "../src/config/config.ts";
-import { bootPlatform } from "../src/boot.ts";
+import { bootPlatform } from "../src/app/boot.ts";
 import { systemCtx } from "../src/context.ts";
 import { registerUser } from "../src/auth/service.ts";
 import { createSession } from "../src/auth/session.ts";

@@ -27,16 +27,24 @@ export interface AppEvents {
   catalogChanged(): void;
   onSiteChanged(fn: (siteId: number) => void): void;
   onCatalogChanged(fn: () => void): void;
+  /** A platform order's status, remains, start count or refunds may have changed: awaited in the caller's transaction. */
+  orderChanged(ctx: Ctx, orderId: number): Promise<void>;
+  onOrderChanged(fn: (ctx: Ctx, orderId: number) => Promise<void>): void;
 }
 
 export function createEvents(): AppEvents {
   const site: ((id: number) => void)[] = [];
   const catalog: (() => void)[] = [];
+  const order: ((ctx: Ctx, orderId: number) => Promise<void>)[] = [];
   return {
     siteChanged: (id) => site.forEach((f) => f(id)),
     catalogChanged: () => catalog.forEach((f) => f()),
     onSiteChanged: (f) => void site.push(f),
     onCatalogChanged: (f) => void catalog.push(f),
+    orderChanged: async (ctx, orderId) => {
+      for (const f of order) await f(ctx, orderId);
+    },
+    onOrderChanged: (f) => void order.push(f),
   };
 }
 

@@ -1,9 +1,9 @@
 import { serve } from "@hono/node-server";
 import { ConfigError, loadConfig, loadDotEnv } from "./config/config.ts";
-import { bootPlatform } from "./boot.ts";
+import { bootPlatform } from "./app/boot.ts";
 import { systemCtx } from "./context.ts";
 import { ensureDemoAdmin } from "./users/admin-account.ts";
-import { startBackground } from "./jobs/background.ts";
+import { startBackground } from "./app/background.ts";
 
 /** `npm start`: migrate, seed, demo admin on first start, serve, run the schedule. */
 async function main() {

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { readBody, validQuery } from "../http/validate.ts";
+import { readBody, validQuery } from "../http/body.ts";
 import { dashboard, listSettings, platformStats, revenueChart, updateSetting } from "./service.ts";
 
 /** Dashboard and settings (mounted under /api/admin, behind requireAdmin). */

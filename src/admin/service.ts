@@ -1,5 +1,5 @@
 import type { Ctx } from "../context.ts";
-import { Forbidden, NotFound, Validation } from "../http/errors.ts";
+import { Forbidden, NotFound, Validation } from "../core/errors.ts";
 import { DAY, dbNow, toDbTime } from "../lib/time.ts";
 import { formatMoney, parseMoney } from "../money/money.ts";
 import { SETTING_DEFAULTS, getSettings, putSetting } from "../settings/service.ts";

@@ -3,7 +3,7 @@ import { getCookie } from "hono/cookie";
 import type { Context } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { Forbidden, Unauthorized } from "../http/errors.ts";
+import { Forbidden, Unauthorized } from "../core/errors.ts";
 import { validateSessionToken } from "./session.ts";
 
 export function sessionCookieName(c: Context<AppEnv>): string {

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { validBody } from "../http/validate.ts";
-import { Forbidden } from "../http/errors.ts";
+import { validBody } from "../http/body.ts";
+import { Forbidden } from "../core/errors.ts";
 import { requireAuth } from "./middleware.ts";
 import { loginSchema, registerSchema } from "./schema.ts";
 import { loginUser, registerUser } from "./service.ts";

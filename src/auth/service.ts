@@ -3,13 +3,13 @@ import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import type { User } from "../db/schema.ts";
-import { Forbidden, Unauthorized, Validation } from "../http/errors.ts";
+import { Forbidden, Unauthorized, Validation } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import { createSession } from "./session.ts";
 import type { LoginInput, RegisterInput } from "./schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { sendTenantMail } from "../mail/send.ts";
+import { sendTenantMail } from "../notifications/mail.ts";
 import { welcomeEmail } from "../mail/templates.ts";
 
 function referralCode(): string {

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import type { Ctx } from "../context.ts";
-import type { Session } from "../http/env.ts";
-import type { User } from "../db/schema.ts";
+import type { Session, User } from "../db/schema.ts";
 import { prepared } from "../db/prepared.ts";
 import { DAY, dbNow, fromDbTime, toDbTime } from "../lib/time.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageQuery } from "../http/pagination.ts";
+import { pageQuery } from "../core/pagination.ts";
 
 const flag = z.union([z.boolean(), z.literal(0), z.literal(1)], { error: "Must be true or false" }).transform(Boolean);
 const queryFlag = z.enum(["0", "1", "true", "false"], { error: "Must be 0, 1, true or false" }).transform((v) => v === "1" || v === "true");

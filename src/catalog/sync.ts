@@ -2,7 +2,7 @@ import type { Selectable } from "kysely";
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import type { ApiProvidersTable, Service } from "../db/schema.ts";
-import { AppError, NotFound } from "../http/errors.ts";
+import { AppError, NotFound } from "../core/errors.ts";
 import type { JobDef, Progress } from "../jobs/scheduler.ts";
 import { silentProgress } from "../jobs/scheduler.ts";
 import { dbNow } from "../lib/time.ts";

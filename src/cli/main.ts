@@ -2,14 +2,15 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, loadDotEnv } from "../config/config.ts";
 import { openDatabase } from "../db/database.ts";
 import { migrateFresh, migrateToLatest } from "../db/migrate.ts";
-import { createEvents, systemCtx, type AppServices } from "../context.ts";
+import { systemCtx, type AppServices } from "../context.ts";
+import { createAppEvents } from "../app/events.ts";
 import { createLogger } from "../lib/logger.ts";
 import { systemClock } from "../lib/time.ts";
 import { SEEDERS, seedAll } from "../seed/seeders.ts";
 import { registerUser } from "../auth/service.ts";
 import { registerSchema } from "../auth/schema.ts";
-import { AppError } from "../http/errors.ts";
-import { JOBS } from "../jobs/registry.ts";
+import { AppError } from "../core/errors.ts";
+import { JOBS } from "../app/jobs.ts";
 import { runJobOnce } from "../jobs/scheduler.ts";
 import { terminalProgress } from "./progress.ts";
 import { createMailer } from "../mail/mailer.ts";
@@ -50,7 +51,7 @@ async function run(argv: string[]): Promise<number> {
   const handle = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const logger = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL);
   const mailer = createMailer(config, logger);
-  const services: AppServices = { config, db: handle.db, dialect: handle.dialect, clock: systemClock, logger, mailer, events: createEvents() };
+  const services: AppServices = { config, db: handle.db, dialect: handle.dialect, clock: systemClock, logger, mailer, events: createAppEvents() };
   const ctx = systemCtx(services);
   try {
     switch (command) {

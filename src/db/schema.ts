@@ -554,4 +554,6 @@ export type UserUpdate = Updateable<UsersTable>;
 export type Order = Selectable<OrdersTable>;
 export type Service = Selectable<ServicesTable>;
 export type Site = Selectable<WhiteLabelSitesTable>;
+export type Session = Selectable<SessionsTable>;
+export type ApiKey = Selectable<ApiKeysTable>;
 export type Transaction = Selectable<TransactionsTable>;

@@ -1,9 +1,8 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import type { Ctx } from "../context.ts";
-import type { ApiKey } from "../http/env.ts";
-import type { User } from "../db/schema.ts";
-import { Forbidden, Unauthorized } from "../http/errors.ts";
+import type { ApiKey, User } from "../db/schema.ts";
+import { Forbidden, Unauthorized } from "../core/errors.ts";
 import { addressList } from "../lib/ip.ts";
 import { dbNow } from "../lib/time.ts";
 

@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { Context, Next } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { AppError, Forbidden, TooManyRequests, Unauthorized } from "../http/errors.ts";
+import { AppError, Forbidden, TooManyRequests, Unauthorized } from "../core/errors.ts";
 import { limiter, type StoreFactory } from "../http/rate-limit.ts";
 import { admitApiKey, findApiKey, keyPermissions, logApiCall, type Permission } from "./keys.ts";
 

@@ -3,8 +3,8 @@ import { requireUser } from "../context.ts";
 import type { Order } from "../db/schema.ts";
 import { placeOrder, type OrderSource } from "../orders/place.ts";
 import type { Refill } from "../orders/actions.ts";
-import { cancelTenantOrder, ownRefills, refillTenantOrder } from "../storefront-orders/actions.ts";
-import { placeSiteOrder } from "../storefront-orders/chain.ts";
+import { cancelTenantOrder, ownRefills, refillTenantOrder } from "../order-chain/actions.ts";
+import { placeSiteOrder } from "../order-chain/chain.ts";
 import { ordersWithService, type OrderRow } from "../orders/service.ts";
 
 /**

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { pageEnvelope } from "../http/pagination.ts";
-import { validBody, validQuery } from "../http/validate.ts";
+import { pageEnvelope } from "../core/pagination.ts";
+import { validBody, validQuery } from "../http/body.ts";
 import { createKeyBody, keysQuery, logsQuery } from "./schema.ts";
 import { createKey, listKeyLogs, listKeys, ownKey, revokeKey } from "./service.ts";
 import { apiKeyView, apiLogView, createdKeyView } from "./view.ts";

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { pageQuery } from "../http/pagination.ts";
+import { pageQuery } from "../core/pagination.ts";
 import { addressList } from "../lib/ip.ts";
 import { PERMISSIONS } from "./keys.ts";
-import { wholeNumber } from "../http/validate.ts";
+import { wholeNumber } from "../core/validate.ts";
 
 export const MAX_WHITELIST = 50;
 

@@ -1,10 +1,9 @@
 import type { Selectable } from "kysely";
 import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";
-import type { ApiLogsTable } from "../db/schema.ts";
-import type { ApiKey } from "../http/env.ts";
-import { Conflict, NotFound, fieldError } from "../http/errors.ts";
-import { offsetOf, pageOf, type Page, type PageInput } from "../http/pagination.ts";
+import type { ApiKey, ApiLogsTable } from "../db/schema.ts";
+import { Conflict, NotFound, fieldError } from "../core/errors.ts";
+import { offsetOf, pageOf, type Page, type PageInput } from "../core/pagination.ts";
 import { dbNow, toDbTime } from "../lib/time.ts";
 import { createApiKey } from "./keys.ts";
 import type { CreateKeyInput } from "./schema.ts";

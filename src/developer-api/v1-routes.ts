@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { pageEnvelope } from "../http/pagination.ts";
-import { readBody, validQuery } from "../http/validate.ts";
+import { pageEnvelope } from "../core/pagination.ts";
+import { readBody, validQuery } from "../http/body.ts";
 import { idempotent } from "../idempotency/idempotency.ts";
 import { formatMoney } from "../money/money.ts";
 import { publicServicesQuery } from "../catalog/schema.ts";

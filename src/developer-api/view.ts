@@ -1,4 +1,4 @@
-import type { ApiKey } from "../http/env.ts";
+import type { ApiKey } from "../db/schema.ts";
 import { toIso } from "../lib/time.ts";
 import { keyPermissions, keyWhitelist } from "./keys.ts";
 import type { ApiLog } from "./service.ts";

@@ -1,10 +1,6 @@
 import type { HttpBindings } from "@hono/node-server";
 import type { AppServices, Ctx, Tenant } from "../context.ts";
-import type { Selectable } from "kysely";
-import type { ApiKeysTable, SessionsTable, User } from "../db/schema.ts";
-
-export type ApiKey = Selectable<ApiKeysTable>;
-export type Session = Selectable<SessionsTable>;
+import type { ApiKey, Session, User } from "../db/schema.ts";
 
 /** One typed Env for every sub-app: request-scoped variables flow through createMiddleware. */
 export type AppEnv = {

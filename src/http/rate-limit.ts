@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { rateLimiter, MemoryStore, RedisStore, type Store } from "hono-rate-limiter";
 import { Redis } from "ioredis";
 import type { AppEnv } from "./env.ts";
-import { TooManyRequests } from "./errors.ts";
+import { TooManyRequests } from "../core/errors.ts";
 
 export type StoreFactory = (prefix: string) => Store<AppEnv>;
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../http/env.ts";
-import { AppError, envelopeOf } from "../http/errors.ts";
+import { AppError, envelopeOf } from "../core/errors.ts";
 import type { Ctx } from "../context.ts";
 import { checkKey, claimKey, keyInFlight, keyReused, recordOutcome, releaseKey } from "./keys.ts";
 

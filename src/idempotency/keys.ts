@@ -2,7 +2,7 @@ import type { Selectable } from "kysely";
 import type { Ctx } from "../context.ts";
 import type { IdempotencyKeysTable } from "../db/schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { AppError, Conflict, Validation } from "../http/errors.ts";
+import { AppError, Conflict, Validation } from "../core/errors.ts";
 import { DAY, dbNow } from "../lib/time.ts";
 
 // The idempotency_keys table, behind the one primitive `runOnce` (idempotency.ts).

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { idParam } from "../http/params.ts";
-import { validQuery } from "../http/validate.ts";
-import { pageEnvelope } from "../http/pagination.ts";
+import { idParam } from "../core/params.ts";
+import { validQuery } from "../http/body.ts";
+import { pageEnvelope } from "../core/pagination.ts";
 import { notificationsQuery } from "./schema.ts";
 import { deleteNotification, listNotifications, markAllRead, markRead, unreadCount } from "./service.ts";
 import { notificationView } from "./view.ts";

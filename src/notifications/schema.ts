@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageQuery } from "../http/pagination.ts";
+import { pageQuery } from "../core/pagination.ts";
 
 export const notificationsQuery = z.object({
   ...pageQuery,

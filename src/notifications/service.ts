@@ -1,7 +1,7 @@
 import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";
-import { NotFound } from "../http/errors.ts";
-import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
+import { NotFound } from "../core/errors.ts";
+import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
 import { dbNow } from "../lib/time.ts";
 import type { NotificationsQuery } from "./schema.ts";
 import type { Notification } from "./view.ts";

@@ -3,7 +3,7 @@ import type { Selectable } from "kysely";
 import type { Ctx } from "../context.ts";
 import type { RefillsTable } from "../db/schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { AppError, Conflict, Unavailable } from "../http/errors.ts";
+import { AppError, Conflict, Unavailable } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { clientForProvider, ProviderError } from "../providers/client.ts";
 import { userOrder, type OrderRow } from "./service.ts";

@@ -1,14 +1,13 @@
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import { writeAudit } from "../audit/audit.ts";
-import { AppError, Conflict, Validation } from "../http/errors.ts";
-import { offsetOf, type Page } from "../http/pagination.ts";
+import { AppError, Conflict, Validation } from "../core/errors.ts";
+import { offsetOf, type Page } from "../core/pagination.ts";
 import { dbNow, DAY, fromDbTime, toDbTime } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { REDACTED } from "../providers/log.ts";
 import { kickDispatch } from "./dispatch.ts";
 import { notifyOrder } from "./notices.ts";
-import { onPlatformOrderChanged } from "../storefront-orders/mirror.ts";
 import { refundExactly } from "./refunds.ts";
 import type { AdminOrdersQuery, AdminRefundInput, AdminStatusInput, ReconcileInput } from "./schema.ts";
 import { ordersWithService, tenantOrder } from "./service.ts";
@@ -137,7 +136,7 @@ export async function reconcileOrder(ctx: Ctx, id: number, input: ReconcileInput
           : { dispatch_state: "sent" as const, status: "processing" as const, provider_order_id: input.provider_order_id!, last_error: null, next_attempt_at: null };
       const res = await tx.db.updateTable("orders").set({ ...set, updated_at: now }).where("id", "=", id).where("dispatch_state", "=", "unknown").where("status", "=", "pending").executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw stale();
-      await onPlatformOrderChanged(tx, id);
+      await tx.events.orderChanged(tx, id);
     } else {
       const r = await changeOrderStatus(tx, id, { status: "failed", error: "Refunded after reconciliation" }, { from: ["pending"], dispatchFrom: ["unknown"], set: { dispatch_state: "failed", next_attempt_at: null } });
       if (!r.changed) throw stale();

@@ -7,7 +7,6 @@ import { writeProviderLogs, type ProviderLogRow } from "../providers/log.ts";
 import { addFieldsOf } from "./fields.ts";
 import { changeOrderStatus } from "./transitions.ts";
 import { closeIncident, HOLD_RETRY_MS, holdLimitMs, holdProviderOrders, openIncident, refundExpiredHolds } from "./holds.ts";
-import { onPlatformOrderChanged } from "../storefront-orders/mirror.ts";
 
 /** Attempts before a provider that keeps failing transiently makes us give up (refund + failed). */
 export const MAX_DISPATCH_ATTEMPTS = 8;
@@ -200,7 +199,7 @@ async function apply(tx: Ctx, r: CallResult, holdMs: number): Promise<DispatchOu
     case "sent":
       await markSent.run(tx.db, r.providerOrderId, dbNow(tx.clock), order.id);
       // Only a storefront chain's platform order (it has a parent) has a customer order to bring along.
-      if (order.parent_order_id !== null) await onPlatformOrderChanged(tx, order.id);
+      if (order.parent_order_id !== null) await tx.events.orderChanged(tx, order.id);
       return "sent";
     case "released":
       await releaseUnsent(tx, [order.id]);

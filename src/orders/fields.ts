@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { wholeNumber } from "../http/validate.ts";
+import { wholeNumber } from "../core/validate.ts";
 import type { Order } from "../db/schema.ts";
 
 /**

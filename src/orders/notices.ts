@@ -1,6 +1,6 @@
 import type { Ctx } from "../context.ts";
 import type { Order } from "../db/schema.ts";
-import { sendTenantMail } from "../mail/send.ts";
+import { sendTenantMail } from "../notifications/mail.ts";
 import { orderConfirmationEmail } from "../mail/templates.ts";
 import { formatMoney } from "../money/money.ts";
 import { notifyLocalized } from "../notifications/localized.ts";

@@ -1,7 +1,7 @@
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { AppError } from "../http/errors.ts";
+import { AppError } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { percentOf } from "../money/money.ts";
 import { getIntSetting, type SettingKey } from "../settings/service.ts";

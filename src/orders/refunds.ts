@@ -3,7 +3,6 @@ import { withTransaction } from "../context.ts";
 import { dbNow } from "../lib/time.ts";
 import { credit } from "../wallet/ledger.ts";
 import { clawBackCommissions } from "./referrals.ts";
-import { onPlatformOrderChanged } from "../storefront-orders/mirror.ts";
 
 /**
  * Every refund of an order goes through here: the order's `refunded` column moves with a
@@ -28,8 +27,8 @@ async function refund(ctx: Ctx, orderId: number, amountOf: (charge: number, refu
     if (Number(moved.numUpdatedRows) !== 1) throw new Error(`order ${orderId} was refunded concurrently`);
     await credit(tx, { userId: order.user_id, amount, type: "refund", orderId, description });
     await clawBackCommissions(tx, orderId);
-    // A storefront customer's order fulfilled by this one is refunded in the same proportion, in this transaction.
-    await onPlatformOrderChanged(tx, orderId);
+    // Subscribers (the storefront chain) refund a site customer's order fulfilled by this one in the same proportion, in this transaction.
+    await tx.events.orderChanged(tx, orderId);
     return amount;
   });
 }

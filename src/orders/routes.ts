@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { parseInput, readBody, validQuery } from "../http/validate.ts";
-import { pageEnvelope } from "../http/pagination.ts";
+import { parseInput } from "../core/validate.ts";
+import { readBody, validQuery } from "../http/body.ts";
+import { pageEnvelope } from "../core/pagination.ts";
 import { idempotent } from "../idempotency/idempotency.ts";
 import { toIso } from "../lib/time.ts";
 import { cancelOrder, requestRefill, type Refill } from "./actions.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { positiveId, wholeNumber } from "../http/validate.ts";
-import { pageQuery } from "../http/pagination.ts";
+import { positiveId, wholeNumber } from "../core/validate.ts";
+import { pageQuery } from "../core/pagination.ts";
 import { moneyInput } from "../wallet/schema.ts";
 
 export const ORDER_STATUSES = ["pending", "processing", "in_progress", "completed", "partial", "canceled", "refunded", "failed"] as const;

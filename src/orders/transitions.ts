@@ -7,7 +7,6 @@ import { partialRefund, totalQuantity } from "../pricing/pricing.ts";
 import { notifyOrder, type OrderNotice } from "./notices.ts";
 import { creditCommissions } from "./referrals.ts";
 import { refundUpTo } from "./refunds.ts";
-import { onPlatformOrderChanged } from "../storefront-orders/mirror.ts";
 
 /** Statuses of an order the provider is still working on; everything else is final. */
 export const ACTIVE_STATUSES: readonly OrderStatus[] = ["pending", "processing", "in_progress"];
@@ -80,14 +79,14 @@ export async function changeOrderStatus(ctx: Ctx, orderId: number, change: Statu
       .executeTakeFirst();
     if (Number(moved.numUpdatedRows) !== 1) return unchanged;
     // Same status, new remains or start count: a storefront customer's order behind it follows.
-    if (change.status === order.status) return (await onPlatformOrderChanged(tx, orderId), unchanged);
+    if (change.status === order.status) return (await tx.events.orderChanged(tx, orderId), unchanged);
 
     const target = refundTarget(order, change.status, remains);
     const refunded = target === null ? 0 : await refundUpTo(tx, orderId, target, `Refund of order ${order.uuid.slice(0, 8)} (${change.status})`);
     if (finishing) await creditCommissions(tx, orderId);
     const notice: OrderNotice | null = change.status === "completed" || change.status === "partial" || change.status === "canceled" || change.status === "refunded" || change.status === "failed" ? change.status : null;
     if (notice) await notifyOrder(tx, { ...order, remains }, notice, refunded);
-    await onPlatformOrderChanged(tx, orderId);
+    await tx.events.orderChanged(tx, orderId);
     return { changed: true, refunded, from: order.status };
   });
 }

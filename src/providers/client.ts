@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Ctx } from "../context.ts";
 import type { Micro } from "../money/money.ts";
-import { NotFound } from "../http/errors.ts";
+import { NotFound } from "../core/errors.ts";
 import { ProviderError, classifyExchangeFailure, classifyHttpFailure, refusal } from "./errors.ts";
 import { postForm } from "./http.ts";
 import { logProviderCall, providerLogRow, scrubKey, type ProviderLogRow } from "./log.ts";

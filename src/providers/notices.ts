@@ -1,5 +1,5 @@
 import type { Ctx } from "../context.ts";
-import { sendTenantMail } from "../mail/send.ts";
+import { sendTenantMail } from "../notifications/mail.ts";
 import { adminNoticeEmail } from "../mail/templates.ts";
 import { notifyLocalized } from "../notifications/localized.ts";
 

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import { writeAudit } from "../audit/audit.ts";
-import { NotFound, Validation } from "../http/errors.ts";
+import { NotFound, Validation } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { getSetting } from "../settings/service.ts";
 import { repriceServices } from "../catalog/reprice.ts";

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { pageEnvelope } from "../http/pagination.ts";
-import { validQuery } from "../http/validate.ts";
+import { pageEnvelope } from "../core/pagination.ts";
+import { validQuery } from "../http/body.ts";
 import { commissionsQuery, referralsQuery } from "./schema.ts";
 import { listCommissions, listReferrals, referralLink, referralStats } from "./service.ts";
 import { commissionView, referralStatsView, referralView } from "./view.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageQuery } from "../http/pagination.ts";
+import { pageQuery } from "../core/pagination.ts";
 
 const level = z.coerce.number({ error: "One of 1, 2 or 3" }).int("One of 1, 2 or 3").min(1, "One of 1, 2 or 3").max(3, "One of 1, 2 or 3");
 

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";
-import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
+import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
 import { startOfUtcMonth } from "../lib/time.ts";
 import type { Micro } from "../money/money.ts";
 import { getIntSetting, getSetting } from "../settings/service.ts";

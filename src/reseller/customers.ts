@@ -1,6 +1,6 @@
 import type { Ctx } from "../context.ts";
 import type { User } from "../db/schema.ts";
-import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
+import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
 import { likeContaining } from "../lib/sql-like.ts";
 import type { CustomersQuery } from "./schema.ts";
 
@@ -8,7 +8,7 @@ export type CustomerRow = User & { orders_count: number };
 
 /**
  * The site's customers (live accounts of the ctx's site), newest first, with their order count.
- * Balances, bans and adjustments reuse the tenant-generic user verbs of src/admin/users with the site as tenant.
+ * Balances, bans and adjustments reuse the tenant-generic user verbs of src/staff/users with the site as tenant.
  */
 export async function listCustomers(ctx: Ctx, q: CustomersQuery): Promise<Page<CustomerRow>> {
   let base = ctx.db.selectFrom("users").where("users.site_id", "=", ctx.tenant.siteId).where("users.deleted_at", "is", null);

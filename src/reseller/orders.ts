@@ -1,7 +1,7 @@
 import type { Ctx } from "../context.ts";
 import type { Order } from "../db/schema.ts";
-import { NotFound } from "../http/errors.ts";
-import { offsetOf, pageOf, type Page } from "../http/pagination.ts";
+import { NotFound } from "../core/errors.ts";
+import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
 import type { SiteOrdersQuery } from "./schema.ts";
 import { UUID } from "../lib/uuid.ts";
 

@@ -1,7 +1,7 @@
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { Validation, type FieldErrors } from "../http/errors.ts";
+import { Validation, type FieldErrors } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { parseMoney } from "../money/money.ts";
 import { PAYMENT_METHOD_SEED } from "../seed/seeders.ts";

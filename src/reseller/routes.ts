@@ -1,22 +1,23 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { pageEnvelope } from "../http/pagination.ts";
-import { parseInput, readBody, validBody, validQuery } from "../http/validate.ts";
+import { pageEnvelope } from "../core/pagination.ts";
+import { parseInput } from "../core/validate.ts";
+import { readBody, validBody, validQuery } from "../http/body.ts";
 import { idempotent } from "../idempotency/idempotency.ts";
-import { adjustBalance } from "../admin/users/balance.ts";
-import { adjustBody, banBody } from "../admin/users/schema.ts";
-import { toggleBan, userOfTenant, userStats } from "../admin/users/service.ts";
-import { adjustmentView } from "../admin/users/view.ts";
-import { verifyBody } from "../admin/finance/schema.ts";
-import { listLedger } from "../admin/finance/service.ts";
-import { adminTransactionView } from "../admin/finance/view.ts";
+import { adjustBalance } from "../staff/users/balance.ts";
+import { adjustBody, banBody } from "../staff/users/schema.ts";
+import { toggleBan, userOfTenant, userStats } from "../staff/users/service.ts";
+import { adjustmentView } from "../staff/users/view.ts";
+import { verifyBody } from "../staff/finance/schema.ts";
+import { listLedger } from "../staff/finance/service.ts";
+import { staffTransactionView } from "../staff/finance/view.ts";
 import { verifyDeposit } from "../wallet/deposits.ts";
 import { tenantPaymentMethods } from "../wallet/service.ts";
 import { transactionView } from "../wallet/view.ts";
-import { replyBody, staffTicketsQuery } from "../support/schema.ts";
-import { closeAsStaff, listStaffTickets, replyAsStaff, staffTicket } from "../support/staff.ts";
-import { staffTicketDetailView, staffTicketView } from "../support/view.ts";
+import { replyBody, staffTicketsQuery } from "../tickets/schema.ts";
+import { closeAsStaff, listStaffTickets, replyAsStaff, staffTicket } from "../tickets/staff.ts";
+import { staffTicketDetailView, staffTicketView } from "../tickets/view.ts";
 import { listCustomers } from "./customers.ts";
 import { listSiteOrders, siteOrder } from "./orders.ts";
 import { createSiteMethod, removeSiteMethod, updateSiteMethod } from "./payment-methods.ts";
@@ -73,7 +74,7 @@ export function resellerRoutes() {
   app.get("/deposits", async (c) => {
     const { ctx } = await scope(c);
     const q = validQuery(c, depositsQuery);
-    return c.json(pageEnvelope(await listLedger(ctx, { ...q, type: "deposit" }), adminTransactionView));
+    return c.json(pageEnvelope(await listLedger(ctx, { ...q, type: "deposit" }), staffTransactionView));
   });
 
   app.post("/deposits/:id/verify", async (c) => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageQuery } from "../http/pagination.ts";
+import { pageQuery } from "../core/pagination.ts";
 import { nonNegativeMoney } from "../wallet/schema.ts";
 
 export const ORDER_STATUSES = ["pending", "processing", "in_progress", "completed", "partial", "canceled", "refunded", "failed"] as const;

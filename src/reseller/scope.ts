@@ -1,6 +1,6 @@
 import type { Ctx } from "../context.ts";
 import type { Site } from "../db/schema.ts";
-import { NotFound } from "../http/errors.ts";
+import { NotFound } from "../core/errors.ts";
 import { ownedSite } from "../white-label/sites.ts";
 
 /**

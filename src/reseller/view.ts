@@ -2,9 +2,9 @@ import type { User } from "../db/schema.ts";
 import { toIso } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import type { PaymentMethod } from "../wallet/view.ts";
-import type { UserStats } from "../admin/users/service.ts";
-import { userStatsView } from "../admin/users/view.ts";
-import { orderFiguresView } from "../admin/finance/view.ts";
+import type { UserStats } from "../staff/users/service.ts";
+import { userStatsView } from "../staff/users/view.ts";
+import { orderFiguresView } from "../staff/finance/view.ts";
 import type { SiteOrderRow } from "./orders.ts";
 import type { SiteStats } from "./stats.ts";
 

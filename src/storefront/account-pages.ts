@@ -5,7 +5,7 @@ import type { Ctx } from "../context.ts";
 import type { OrderStatus } from "../db/schema.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { AppError, NotFound, Unavailable } from "../http/errors.ts";
+import { AppError, NotFound, Unavailable } from "../core/errors.ts";
 import {
   TICKET_CATEGORIES, accountPageData, apiAccessData, depositRow, orderDetail, orderRow, paymentMethodView, ticketRow, type Fmt,
 } from "./account-view.ts";

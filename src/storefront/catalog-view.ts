@@ -3,7 +3,7 @@ import { listPricedServices, type PricedService } from "../catalog/prices.ts";
 import { orderCharge } from "../pricing/pricing.ts";
 import { formatMoney } from "../money/money.ts";
 import { dbNow, DAY } from "../lib/time.ts";
-import type { VersionedCache } from "../lib/versioned-cache.ts";
+import type { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { displayMoney, displayNumber } from "./format.ts";
 import type { Lang } from "./themes.ts";
 import type { CatalogueData, CategoryView, HomeData, ServiceCardView, ServiceData, Translate } from "./view-models.ts";

@@ -7,7 +7,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { AppEnv } from "../http/env.ts";
-import { Forbidden } from "../http/errors.ts";
+import { Forbidden } from "../core/errors.ts";
 import { isHttps } from "../auth/middleware.ts";
 
 const TOKEN_TTL_S = 4 * 3600;

@@ -3,10 +3,10 @@ import { getCookie, setCookie } from "hono/cookie";
 import type { AppServices } from "../context.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { AppError } from "../http/errors.ts";
+import { AppError } from "../core/errors.ts";
 import { isHttps } from "../auth/middleware.ts";
 import { serverErrorPage } from "../http/plain-pages.ts";
-import type { VersionedCache } from "../lib/versioned-cache.ts";
+import type { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { renderPage, styleHash } from "./render.ts";
 import type { Lang } from "./themes.ts";
 import type { AccountData } from "./account-sources.ts";
@@ -38,7 +38,7 @@ export function pageLang(c: Context<AppEnv>, look: Look): Lang {
 const QUERY_PARAMS = new Set(["q", "category", "page", "service", "status", "method", "next", "ref", "flash"]);
 const FLASHES: Record<string, FlashView["kind"]> = {
   registered: "success", logged_in: "success", logged_out: "info",
-  // Account actions (src/storefront-orders): the outcome of a POST shown after its redirect.
+  // Account actions (src/storefront-account): the outcome of a POST shown after its redirect.
   deposit_created: "success", order_canceled: "success", order_cancel_requested: "info", order_refill_requested: "success",
   order_action_refused: "error", ticket_closed: "info", api_key_revoked: "info",
 };

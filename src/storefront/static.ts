@@ -3,7 +3,7 @@ import { extname, join, resolve } from "node:path";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { NotFound } from "../http/errors.ts";
+import { NotFound } from "../core/errors.ts";
 import { tenantBaseUrl } from "../tenancy/urls.ts";
 import { CONTENT_TYPES, defaultFavicon, siteFaviconFile, themeAsset } from "./assets.ts";
 import { tenantServices } from "./catalog-view.ts";

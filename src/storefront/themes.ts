@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { FieldErrors } from "../http/errors.ts";
-import { Validation } from "../http/errors.ts";
+import type { FieldErrors } from "../core/errors.ts";
+import { Validation } from "../core/errors.ts";
 import { localeSchema, REQUIRED_SETTINGS, themeManifestSchema, type ThemeManifest, type ThemeSetting } from "./schema.ts";
 
 export const THEMES_DIR = fileURLToPath(new URL("../../themes/", import.meta.url));

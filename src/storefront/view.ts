@@ -3,7 +3,7 @@ import type { User } from "../db/schema.ts";
 import { getSettings } from "../settings/service.ts";
 import { tenantBaseUrl } from "../tenancy/urls.ts";
 import { assetUrl } from "./assets.ts";
-import type { VersionedCache } from "../lib/versioned-cache.ts";
+import type { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { displayMoney } from "./format.ts";
 import { brandCss, createTranslator } from "./render.ts";
 import {

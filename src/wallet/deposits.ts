@@ -3,7 +3,7 @@ import type { Ctx } from "../context.ts";
 import { requireUser, withTransaction } from "../context.ts";
 import type { Transaction } from "../db/schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { Conflict, NotFound, fieldError } from "../http/errors.ts";
+import { Conflict, NotFound, fieldError } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { getSetting } from "../settings/service.ts";

@@ -4,7 +4,7 @@ import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import type { TransactionStatus, TransactionType } from "../db/schema.ts";
 import { prepared, preparedInsert } from "../db/prepared.ts";
-import { InsufficientBalance } from "../http/errors.ts";
+import { InsufficientBalance } from "../core/errors.ts";
 import { assertSafe } from "../money/money.ts";
 import { dbNow } from "../lib/time.ts";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { pageQuery } from "../http/pagination.ts";
+import { pageQuery } from "../core/pagination.ts";
 import { parseMoney } from "../money/money.ts";
-import { positiveId } from "../http/validate.ts";
+import { positiveId } from "../core/validate.ts";
 
 export const TRANSACTION_TYPES = ["deposit", "order", "refund", "referral_commission", "referral_reversal", "adjustment", "white_label_purchase", "subscription", "bonus"] as const;
 export const TRANSACTION_STATUSES = ["pending", "completed", "failed", "canceled"] as const;

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { idParam } from "../http/params.ts";
-import { pageEnvelope } from "../http/pagination.ts";
-import { validBody, validQuery } from "../http/validate.ts";
+import { idParam } from "../core/params.ts";
+import { pageEnvelope } from "../core/pagination.ts";
+import { validBody, validQuery } from "../http/body.ts";
 import { listPlansForAdmin, listSitesForAdmin, listSubscriptionsForAdmin, listTemplatesForAdmin, siteDetailsForAdmin, siteForAdmin, toggleSiteStatus, updatePlan } from "./admin.ts";
 import { adminSitesQuery, adminSubscriptionsQuery, planUpdateSchema } from "./schema.ts";
 

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
 import type { Site } from "../db/schema.ts";
-import { AppError, Validation, type FieldErrors } from "../http/errors.ts";
+import { AppError, Validation, type FieldErrors } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { deleteLogo, logoPath, prepareLogo, writeLogo, type PreparedLogo } from "./logo.ts";
 import type { BrandingInput } from "./schema.ts";

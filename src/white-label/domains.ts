@@ -4,7 +4,7 @@ import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import type { Site } from "../db/schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { AppError, Validation, fieldError } from "../http/errors.ts";
+import { AppError, Validation, fieldError } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { customDomainProblem } from "./hostnames.ts";
 import type { Plan } from "./view.ts";

@@ -2,7 +2,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import sharp, { type Metadata } from "sharp";
 import type { Config } from "../config/config.ts";
-import { fieldError } from "../http/errors.ts";
+import { fieldError } from "../core/errors.ts";
 
 export const LOGO_MAX_BYTES = 5 * 1024 * 1024;
 const MIN_SIDE = 16;

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import type { Site } from "../db/schema.ts";
-import { Validation, type FieldErrors } from "../http/errors.ts";
+import { Validation, type FieldErrors } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { listPricedServices } from "../catalog/prices.ts";

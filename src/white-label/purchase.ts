@@ -3,7 +3,7 @@ import type { Ctx } from "../context.ts";
 import { requireUser, withTransaction } from "../context.ts";
 import type { Site } from "../db/schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { Validation, type FieldErrors } from "../http/errors.ts";
+import { Validation, type FieldErrors } from "../core/errors.ts";
 import { toDbTime, toIso } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { getSetting } from "../settings/service.ts";

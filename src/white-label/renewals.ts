@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import type { Site } from "../db/schema.ts";
-import { Conflict, InsufficientBalance } from "../http/errors.ts";
+import { Conflict, InsufficientBalance } from "../core/errors.ts";
 import { DAY, dbNow, fromDbTime, toDbTime } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { getIntSetting, getSetting } from "../settings/service.ts";

@@ -1,9 +1,10 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { fieldError } from "../http/errors.ts";
-import { pageEnvelope } from "../http/pagination.ts";
-import { parseInput, readBody, validBody, validQuery } from "../http/validate.ts";
+import { fieldError } from "../core/errors.ts";
+import { pageEnvelope } from "../core/pagination.ts";
+import { parseInput } from "../core/validate.ts";
+import { readBody, validBody, validQuery } from "../http/body.ts";
 import { idempotent } from "../idempotency/idempotency.ts";
 import { updateBranding } from "./branding.ts";
 import { listActivePlans, listActiveTemplates } from "./catalog.ts";

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { parseMoney } from "../money/money.ts";
-import { pageQuery } from "../http/pagination.ts";
+import { pageQuery } from "../core/pagination.ts";
 import { normalizeHost, slugProblem } from "./hostnames.ts";
-import { positiveId } from "../http/validate.ts";
+import { positiveId } from "../core/validate.ts";
 
 const id = positiveId("Must be a positive id");
 

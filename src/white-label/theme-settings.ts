@@ -1,4 +1,4 @@
-import { Validation, type FieldErrors } from "../http/errors.ts";
+import { Validation, type FieldErrors } from "../core/errors.ts";
 import { checkSetting, cleanSettings, getTheme, parseStoredBranding, validateBranding, type SettingValue, type Theme } from "../storefront/themes.ts";
 import type { BrandingInput } from "./schema.ts";
 

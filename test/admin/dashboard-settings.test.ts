@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { registerUser } from "../../src/auth/service.ts";
 import { rollupStatistics } from "../../src/statistics/rollup.ts";
 import { credit } from "../../src/wallet/ledger.ts";

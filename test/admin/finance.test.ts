@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { deposit, expectLedgerHolds, makeMethod, methodByCode, newRef, signUpAdmin, verify } from "../wallet/helpers.ts";
-import { manualClock } from "../support/clock.ts";
+import { manualClock } from "../harness/clock.ts";
 import { DAY, dbNow } from "../../src/lib/time.ts";
 import { parseMoney } from "../../src/money/money.ts";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, signUp, uniqueName, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, signUp, uniqueName, type TestPlatform } from "../harness/platform.ts";
 import { balanceOf, countRows, deposit, expectLedgerHolds, makeMethod, newRef, signUpAdmin, verify } from "../wallet/helpers.ts";
 import { createApiKey } from "../../src/developer-api/keys.ts";
 import { parseMoney } from "../../src/money/money.ts";

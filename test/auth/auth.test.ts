@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, signUp, uniqueName, type TestPlatform } from "../support/platform.ts";
-import { manualClock } from "../support/clock.ts";
+import { body, describeEachDialect, makePlatform, signUp, uniqueName, type TestPlatform } from "../harness/platform.ts";
+import { manualClock } from "../harness/clock.ts";
 import { DAY } from "../../src/lib/time.ts";
 
 describeEachDialect("register, login, logout, me", (dialect) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect, makePlatform, signUp, type TestPlatform } from "../support/platform.ts";
+import { describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 
 // The seed's endpoints; public ones are listed here, every other one needs a session (or a key for /api/v1).
 const PUBLIC = new Set(["POST /api/register", "POST /api/login", "GET /api/services", "GET /api/white-label/plans", "GET /api/white-label/templates"]);

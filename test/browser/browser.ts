@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { chromium, type Browser } from "playwright-core";
-import type { TestPlatform } from "../support/platform.ts";
+import type { TestPlatform } from "../harness/platform.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { body, describeEachDialect, uniqueName } from "../support/platform.ts";
+import { body, describeEachDialect, uniqueName } from "../harness/platform.ts";
 import { addService, closeWorld, orderWorld, runDispatch, runSync, type World } from "../orders/support.ts";
 import { siteWith, type SiteWorld } from "../chain/support.ts";
 import { ledgerViolations } from "../../src/wallet/ledger.ts";

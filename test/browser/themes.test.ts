@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { describeEachDialect, makePlatform, signUp, type TestPlatform } from "../support/platform.ts";
+import { describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { ARTIFACTS, hasChromium, launchBrowser, serveOnLoopback } from "./browser.ts";
 

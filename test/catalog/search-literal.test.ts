@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, signUp, signUpAdmin, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, signUp, signUpAdmin, type TestPlatform } from "../harness/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
 
 // Searches take % and _ literally in both dialects (SQLite has no default LIKE escape character).

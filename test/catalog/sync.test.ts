@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { body, describeEachDialect, makePlatform, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, type TestPlatform } from "../harness/platform.ts";
 import { syncServices } from "../../src/catalog/sync.ts";
 import { repriceAll } from "../../src/catalog/reprice.ts";
 import { putSetting } from "../../src/settings/service.ts";
-import { AppError } from "../../src/http/errors.ts";
+import { AppError } from "../../src/core/errors.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { deadUrl, recordingProgress, simWithRow, type SimProvider } from "../providers/support.ts";
 

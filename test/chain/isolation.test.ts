@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect } from "../support/platform.ts";
+import { describeEachDialect } from "../harness/platform.ts";
 import { csrfFrom, get, Jar, post } from "../storefront/helpers.ts";
 import { addService, balanceOf, closeWorld, expectLedgerHolds, money, orderWorld, type World } from "../orders/support.ts";
 import { dbNow } from "../../src/lib/time.ts";

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect } from "../support/platform.ts";
+import { body, describeEachDialect } from "../harness/platform.ts";
 import { addCalls, addService, adminToken, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, money, orderWorld, runSync, type World } from "../orders/support.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { createApiKey } from "../../src/developer-api/keys.ts";
-import { NEUTRAL_REFUSAL } from "../../src/storefront-orders/chain.ts";
+import { NEUTRAL_REFUSAL } from "../../src/order-chain/chain.ts";
 import { ALL_PERMISSIONS, v2 } from "../developer-api/helpers.ts";
 import { csrfFrom, get } from "../storefront/helpers.ts";
 import { chainOf, customerOn, notificationsOf, orderViaForm, refundsOf, siteWith } from "./support.ts";

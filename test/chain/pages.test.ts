@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { describeEachDialect } from "../support/platform.ts";
+import { describeEachDialect } from "../harness/platform.ts";
 import { csrfFrom, get, post } from "../storefront/helpers.ts";
 import { addService, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, money, orderWorld, runSync, type World } from "../orders/support.ts";
 import type { Ctx } from "../../src/context.ts";
 import { PLATFORM } from "../../src/context.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { verifyDeposit } from "../../src/wallet/deposits.ts";
-import { listStaffTickets, replyAsStaff } from "../../src/support/staff.ts";
+import { listStaffTickets, replyAsStaff } from "../../src/tickets/staff.ts";
 import { chainOf, customerOn, orderViaForm, PLATFORM_HOST, pressButton, refundsOf, siteWith, type SiteWorld } from "./support.ts";
 
 // The account pages of every tenant, with real data: a site's customers through the chain, the platform's users directly.

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
-import { SITES, uniqueName } from "../support/platform.ts";
+import { SITES, uniqueName } from "../harness/platform.ts";
 import { csrfFrom, get, Jar, post, registerThroughForm } from "../storefront/helpers.ts";
 import { fundedUser, money, type World } from "../orders/support.ts";
 import type { Tenant } from "../../src/context.ts";

@@ -2,13 +2,13 @@ import { createAdaptorServer } from "@hono/node-server";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { describeEachDialect } from "../support/platform.ts";
+import { describeEachDialect } from "../harness/platform.ts";
 import { csrfFrom, get, post } from "../storefront/helpers.ts";
 import { addService, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, money, orderWorld, runSync, type World } from "../orders/support.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { providerClient, ProviderError, type ProviderClient } from "../../src/providers/client.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
-import { NEUTRAL_REFUSAL } from "../../src/storefront-orders/chain.ts";
+import { NEUTRAL_REFUSAL } from "../../src/order-chain/chain.ts";
 import { chainOf, customerOn, refundsOf, siteWith, type Customer, type SiteWorld } from "./support.ts";
 
 // A site's own /api/v2, used by the project's real provider client over a socket, orders through the chain.

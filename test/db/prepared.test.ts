@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect, makePlatform, type TestPlatform } from "../support/platform.ts";
+import { describeEachDialect, makePlatform, type TestPlatform } from "../harness/platform.ts";
 import { withTransaction } from "../../src/context.ts";
 import { prepared, preparedInsert } from "../../src/db/prepared.ts";
 

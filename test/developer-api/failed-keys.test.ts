@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, type TestPlatform } from "../harness/platform.ts";
 import { FAILED_KEYS_PER_MINUTE } from "../../src/developer-api/middleware.ts";
 
 describeEachDialect("guessing API keys", (dialect) => {

@@ -1,7 +1,7 @@
-import { body, signUp, type TestPlatform } from "../support/platform.ts";
+import { body, signUp, type TestPlatform } from "../harness/platform.ts";
 import type { Permission } from "../../src/developer-api/keys.ts";
 
-export { balanceOf, expectLedgerHolds, fund } from "../support/money.ts";
+export { balanceOf, expectLedgerHolds, fund } from "../harness/money.ts";
 
 export const ALL_PERMISSIONS: Permission[] = ["services.read", "orders.create", "orders.read", "balance.read"];
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../support/platform.ts";
-import { manualClock } from "../support/clock.ts";
+import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
+import { manualClock } from "../harness/clock.ts";
 import { hashApiKey } from "../../src/developer-api/keys.ts";
 import { HOUR } from "../../src/lib/time.ts";
 import { ALL_PERMISSIONS, apiLogsOf, createKeyVia, userWithKey, v1 } from "./helpers.ts";

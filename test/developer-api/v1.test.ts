@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, signUp } from "../support/platform.ts";
+import { body, describeEachDialect, signUp } from "../harness/platform.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { addService, balanceOf, closeWorld, expectLedgerHolds, fundedUser, money, orderWorld, type World } from "../orders/support.ts";

@@ -2,7 +2,7 @@ import { createAdaptorServer } from "@hono/node-server";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect } from "../support/platform.ts";
+import { describeEachDialect } from "../harness/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { providerClient, ProviderError, type ProviderTarget } from "../../src/providers/client.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, uniqueName } from "../support/platform.ts";
+import { body, describeEachDialect, uniqueName } from "../harness/platform.ts";
 import type { Tenant } from "../../src/context.ts";
 import { registerUser } from "../../src/auth/service.ts";
 import { createApiKey } from "../../src/developer-api/keys.ts";

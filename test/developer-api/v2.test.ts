@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect } from "../support/platform.ts";
+import { describeEachDialect } from "../harness/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { addService, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, fundedUser, money, orderWorld, runSync, type World } from "../orders/support.ts";

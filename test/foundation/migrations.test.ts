@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sql } from "kysely";
-import { describeEachDialect, makePlatform, type TestPlatform } from "../support/platform.ts";
+import { describeEachDialect, makePlatform, type TestPlatform } from "../harness/platform.ts";
 import { migrateFresh, migrateToLatest } from "../../src/db/migrate.ts";
 import { seedAll } from "../../src/seed/seeders.ts";
 

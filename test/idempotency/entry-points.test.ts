@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect } from "../support/platform.ts";
-import { refuseInserts } from "../support/faults.ts";
+import { body, describeEachDialect } from "../harness/platform.ts";
+import { refuseInserts } from "../harness/faults.ts";
 import { addService, balanceOf, closeWorld, expectLedgerHolds, fundedUser, money, orderWorld, type World } from "../orders/support.ts";
 import { createKeyVia, ALL_PERMISSIONS, v1 } from "../developer-api/helpers.ts";
 import { makeMethod, newRef } from "../wallet/helpers.ts";

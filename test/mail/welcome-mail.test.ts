@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { decode, startSmtp } from "../support/smtp.ts";
-import { body, describeEachDialect, makePlatform, uniqueName, type TestPlatform } from "../support/platform.ts";
+import { decode, startSmtp } from "../harness/smtp.ts";
+import { body, describeEachDialect, makePlatform, uniqueName, type TestPlatform } from "../harness/platform.ts";
 import { addService, adminToken, closeWorld, fundedUser, orderWorld, place } from "../orders/support.ts";
 
 describeEachDialect("welcome e-mail over real SMTP", (dialect) => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect, makePlatform, signUp, type TestPlatform } from "../support/platform.ts";
-import { manualClock } from "../support/clock.ts";
+import { describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
+import { manualClock } from "../harness/clock.ts";
 import { DAY, dbNow } from "../../src/lib/time.ts";
-import { JOBS } from "../../src/jobs/registry.ts";
+import { JOBS } from "../../src/app/jobs.ts";
 import { runJobOnce } from "../../src/jobs/scheduler.ts";
 
 describeEachDialect("daily maintenance clean-up", (dialect) => {

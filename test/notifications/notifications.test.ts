@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { notify } from "../../src/notifications/notify.ts";
-import { manualClock } from "../support/clock.ts";
+import { manualClock } from "../harness/clock.ts";
 import { MINUTE } from "../../src/lib/time.ts";
 
 describeEachDialect("in-app notifications", (dialect) => {

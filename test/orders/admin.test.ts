@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { auditRows } from "../support/audit.ts";
-import { body, describeEachDialect } from "../support/platform.ts";
+import { auditRows } from "../harness/audit.ts";
+import { body, describeEachDialect } from "../harness/platform.ts";
 import { addCalls, addService, adminToken, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, fundedUser, ledgerOf, money, orderRow, orderWorld, place, PROVIDER_KEY, runDispatch, runSync, stopProvider, type World } from "./support.ts";
 
 describeEachDialect("admin order management", (dialect) => {

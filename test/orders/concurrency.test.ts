@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect } from "../support/platform.ts";
+import { describeEachDialect } from "../harness/platform.ts";
 import { addService, balanceOf, closeWorld, expectLedgerHolds, fundedUser, money, orderWorld, type World } from "./support.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 

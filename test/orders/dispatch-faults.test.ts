@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect } from "../support/platform.ts";
+import { body, describeEachDialect } from "../harness/platform.ts";
 import { dbNow, HOUR } from "../../src/lib/time.ts";
 import { formatMoney } from "../../src/money/money.ts";
 import { backoffMs } from "../../src/orders/dispatch.ts";

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect } from "../support/platform.ts";
+import { body, describeEachDialect } from "../harness/platform.ts";
 import { runJobOnce } from "../../src/jobs/scheduler.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { dispatchOrdersJob } from "../../src/orders/jobs.ts";

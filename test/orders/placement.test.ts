@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect } from "../support/platform.ts";
+import { body, describeEachDialect } from "../harness/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { putSetting } from "../../src/settings/service.ts";
 import { addService, balanceOf, closeWorld, expectLedgerHolds, fundedUser, ledgerOf, money, orderRow, orderWorld, place, simOrderOf, type World } from "./support.ts";

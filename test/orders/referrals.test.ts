@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect } from "../support/platform.ts";
+import { body, describeEachDialect } from "../harness/platform.ts";
 import { credit, debit } from "../../src/wallet/ledger.ts";
 import { runJobOnce } from "../../src/jobs/scheduler.ts";
 import { syncOrdersJob } from "../../src/orders/jobs.ts";

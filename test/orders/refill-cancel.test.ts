@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect } from "../support/platform.ts";
+import { body, describeEachDialect } from "../harness/platform.ts";
 import { DAY } from "../../src/lib/time.ts";
 import { syncRefills } from "../../src/orders/sync.ts";
 import { addCalls, addService, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, fundedUser, ledgerOf, money, orderRow, orderWorld, place, runDispatch, runSync, stopProvider, type World } from "./support.ts";

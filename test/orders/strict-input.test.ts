@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect } from "../support/platform.ts";
+import { describeEachDialect } from "../harness/platform.ts";
 import { addService, balanceOf, closeWorld, fundedUser, orderWorld, place, type World } from "./support.ts";
 import { ledgerViolations } from "../../src/wallet/ledger.ts";
 

@@ -1,7 +1,7 @@
 import { expect } from "vitest";
-import { balanceOf as platformBalanceOf, expectLedgerHolds as platformLedgerHolds } from "../support/money.ts";
-import { body, makePlatform, signUp, signUpAdmin, type TestPlatform } from "../support/platform.ts";
-import { manualClock } from "../support/clock.ts";
+import { balanceOf as platformBalanceOf, expectLedgerHolds as platformLedgerHolds } from "../harness/money.ts";
+import { body, makePlatform, signUp, signUpAdmin, type TestPlatform } from "../harness/platform.ts";
+import { manualClock } from "../harness/clock.ts";
 import { startSimProvider, type SimProvider } from "../../src/provider-sim/server.ts";
 import type { ServiceType } from "../../src/provider-sim/catalog.ts";
 import type { NewService } from "../../src/provider-sim/state.ts";

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { describeEachDialect } from "../support/platform.ts";
+import { describeEachDialect } from "../harness/platform.ts";
 import { readOrderState } from "../../src/providers/wire.ts";
 import { applyProviderState } from "../../src/orders/sync.ts";
 import { placeOrder } from "../../src/orders/place.ts";

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, signUp, signUpAdmin, type TestPlatform } from "../support/platform.ts";
-import { balanceOf, expectLedgerHolds, fund } from "../support/money.ts";
-import { decode, startSmtp } from "../support/smtp.ts";
+import { body, describeEachDialect, makePlatform, signUp, signUpAdmin, type TestPlatform } from "../harness/platform.ts";
+import { balanceOf, expectLedgerHolds, fund } from "../harness/money.ts";
+import { decode, startSmtp } from "../harness/smtp.ts";
 import { ALL_PERMISSIONS, createKeyVia, v2 } from "../developer-api/helpers.ts";
 import { runJobOnce } from "../../src/jobs/scheduler.ts";
-import { JOBS } from "../../src/jobs/registry.ts";
+import { JOBS } from "../../src/app/jobs.ts";
 import { providerBalancesJob } from "../../src/providers/balances.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { simWithRow, type SimProvider } from "./support.ts";

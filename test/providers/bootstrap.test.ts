@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect, makePlatform, type TestPlatform } from "../support/platform.ts";
+import { describeEachDialect, makePlatform, type TestPlatform } from "../harness/platform.ts";
 import type { AppServices } from "../../src/context.ts";
 import { prepareProviders, startProviders, type ProvidersHandle } from "../../src/providers/bootstrap.ts";
 import { runJobOnce } from "../../src/jobs/scheduler.ts";

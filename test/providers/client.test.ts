@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { describeEachDialect, makePlatform, type TestPlatform } from "../support/platform.ts";
+import { describeEachDialect, makePlatform, type TestPlatform } from "../harness/platform.ts";
 import { providerClient, ProviderError, type ProviderTarget } from "../../src/providers/client.ts";
 import { deadUrl, SECRET_KEY, simWithRow, type SimProvider } from "./support.ts";
 

@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { startSimProvider, type SimProvider } from "../../src/provider-sim/server.ts";
-import type { TestPlatform } from "../support/platform.ts";
+import type { TestPlatform } from "../harness/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
 
 /** A key long and distinctive enough that finding it anywhere is a real leak. */

@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect, makePlatform, type TestPlatform } from "../support/platform.ts";
+import { describeEachDialect, makePlatform, type TestPlatform } from "../harness/platform.ts";
 import { providerClient, ProviderError } from "../../src/providers/client.ts";
 import { SECRET_KEY } from "./support.ts";
 

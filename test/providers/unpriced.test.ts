@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, signUp, signUpAdmin, type TestPlatform } from "../support/platform.ts";
-import { expectLedgerHolds, fund, balanceOf } from "../support/money.ts";
+import { body, describeEachDialect, makePlatform, signUp, signUpAdmin, type TestPlatform } from "../harness/platform.ts";
+import { expectLedgerHolds, fund, balanceOf } from "../harness/money.ts";
 import { ALL_PERMISSIONS, createKeyVia, v1, v2 } from "../developer-api/helpers.ts";
 import { startSimProvider, type SimProvider } from "../../src/provider-sim/server.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";

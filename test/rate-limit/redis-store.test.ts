@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createConnection } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, type TestPlatform } from "../harness/platform.ts";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 

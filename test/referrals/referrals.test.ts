@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, signUp } from "../support/platform.ts";
+import { body, describeEachDialect, signUp } from "../harness/platform.ts";
 import { dbNow, DAY } from "../../src/lib/time.ts";
 import { addService, closeWorld, expectLedgerHolds, finishAtProvider, fundedUser, money, orderWorld, place, runSync, type World } from "../orders/support.ts";
 

@@ -3,15 +3,15 @@ import { withTransaction, type Tenant } from "../../src/context.ts";
 import type { User } from "../../src/db/schema.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import { registerUser } from "../../src/auth/service.ts";
-import { placeSiteOrder } from "../../src/storefront-orders/chain.ts";
-import { openTicket } from "../../src/support/service.ts";
+import { placeSiteOrder } from "../../src/order-chain/chain.ts";
+import { openTicket } from "../../src/tickets/service.ts";
 import { createDeposit } from "../../src/wallet/deposits.ts";
 import { credit } from "../../src/wallet/ledger.ts";
-import { body, SITES, uniqueName, type TestPlatform } from "../support/platform.ts";
+import { body, SITES, uniqueName, type TestPlatform } from "../harness/platform.ts";
 import { resellerWithSite } from "../white-label/helpers.ts";
 
 export { expectLedgerHolds, insertService, whiteLabelPlatform, fund, balanceOf, signUpAdmin, reseller, SITES } from "../white-label/helpers.ts";
-export { auditRows } from "../support/audit.ts";
+export { auditRows } from "../harness/audit.ts";
 
 export type Reseller = Awaited<ReturnType<typeof resellerWithSite>> & { tenant: Tenant; host: string };
 
@@ -50,7 +50,7 @@ export async function pendingDeposit(p: TestPlatform, r: Pick<Reseller, "tenant"
 }
 
 /**
- * A storefront order through the storefront chain (src/storefront-orders): the customer charged the site
+ * A storefront order through the storefront chain (src/order-chain): the customer charged the site
  * price, the reseller charged its cost for the platform order that fulfils it, the site_orders link.
  * Run inside a transaction so that nothing is sent to a provider.
  */

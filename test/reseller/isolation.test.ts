@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, signUp, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, signUp, type TestPlatform } from "../harness/platform.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import { registerThroughForm, get as getPage } from "../storefront/helpers.ts";

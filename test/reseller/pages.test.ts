@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { describeEachDialect, type TestPlatform } from "../support/platform.ts";
+import { describeEachDialect, type TestPlatform } from "../harness/platform.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import { displayMoney } from "../../src/storefront/format.ts";
 import { missingTranslations } from "../../src/storefront/view.ts";
@@ -227,7 +227,7 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
 describe("white-label page translations", () => {
   it("every platform.wl key the code or the templates name exists in French and English", () => {
     const sources = [
-      ...readdirSync("src/reseller").map((f) => join("src/reseller", f)),
+      ...readdirSync("src/white-label").map((f) => join("src/white-label", f)),
       ...readdirSync(join(THEMES_DIR, "platform/pages")).map((f) => join(THEMES_DIR, "platform/pages", f)),
     ];
     const keys = new Set<string>();

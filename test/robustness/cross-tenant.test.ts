@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect } from "../support/platform.ts";
+import { body, describeEachDialect } from "../harness/platform.ts";
 import { get, Jar, sessionCookie } from "../storefront/helpers.ts";
 import { notify } from "../../src/notifications/notify.ts";
 import { PERMISSIONS } from "../../src/developer-api/keys.ts";

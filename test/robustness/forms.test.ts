@@ -1,6 +1,6 @@
 import { crc32 } from "node:zlib";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect } from "../support/platform.ts";
+import { describeEachDialect } from "../harness/platform.ts";
 import { csrfFrom, get, Jar, post } from "../storefront/helpers.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { setTxtResolver } from "../../src/white-label/domains.ts";

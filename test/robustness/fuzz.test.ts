@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, signUp } from "../support/platform.ts";
+import { body, describeEachDialect, signUp } from "../harness/platform.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { PERMISSIONS } from "../../src/developer-api/keys.ts";
 import { notify } from "../../src/notifications/notify.ts";
@@ -8,7 +8,7 @@ import { ledgerViolations } from "../../src/wallet/ledger.ts";
 import { activeMethod, customerOf, resellerSite } from "../reseller/helpers.ts";
 import { addService } from "../orders/support.ts";
 import { dbNow } from "../../src/lib/time.ts";
-import { fund } from "../support/money.ts";
+import { fund } from "../harness/money.ts";
 import { HOSTILE_PARAMS, HOSTILE_QUERY, HOSTILE_VALUES, changedTables, countChanges, hostileBodies, responseProblem, snapshotter, type Snapshotter, type Violation } from "./battery.ts";
 import { SPECS, type Role, type RouteSpec, type Victims } from "./specs.ts";
 import { tenants, type Tenants } from "./world.ts";

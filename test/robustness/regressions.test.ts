@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, signUp, signUpAdmin } from "../support/platform.ts";
-import { AppError, envelopeOf } from "../../src/http/errors.ts";
+import { body, describeEachDialect, signUp, signUpAdmin } from "../harness/platform.ts";
+import { AppError, envelopeOf } from "../../src/core/errors.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { ledgerViolations } from "../../src/wallet/ledger.ts";
 import { resellerWithSite, whiteLabelPlatform } from "../white-label/helpers.ts";
-import type { TestPlatform } from "../support/platform.ts";
+import type { TestPlatform } from "../harness/platform.ts";
 import { csrfFrom, get, Jar, post } from "../storefront/helpers.ts";
 
 // One test per defect the robustness suites found, each through the real app.

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, signUp, signUpAdmin, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, signUp, signUpAdmin, type TestPlatform } from "../harness/platform.ts";
 
 /** "GET /api/user/orders/{uuid}" → method and a path pattern comparable with Hono's ("/api/user/orders/:uuid{…}"). */
 const shape = (path: string) => path.replace(/:[A-Za-z]+(\{[^}]*\})?/g, ":").replace(/\{[^}/]+\}/g, ":");

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect, makePlatform, uniqueName, type TestPlatform } from "../support/platform.ts";
+import { describeEachDialect, makePlatform, uniqueName, type TestPlatform } from "../harness/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { csrfFrom, get, insertCatalog, insertSite, Jar, post, registerThroughForm, sessionCookie } from "./helpers.ts";
 

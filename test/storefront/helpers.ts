@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { dbNow } from "../../src/lib/time.ts";
 import { parseMoney } from "../../src/money/money.ts";
-import { SITES, signUp, uniqueName, type TestPlatform } from "../support/platform.ts";
+import { SITES, signUp, uniqueName, type TestPlatform } from "../harness/platform.ts";
 
 export { SITES };
 

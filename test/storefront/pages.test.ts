@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect, makePlatform, type TestPlatform } from "../support/platform.ts";
+import { describeEachDialect, makePlatform, type TestPlatform } from "../harness/platform.ts";
 import { siteRate } from "../../src/pricing/pricing.ts";
 import { displayMoney } from "../../src/storefront/format.ts";
 import { missingTranslations } from "../../src/storefront/view.ts";

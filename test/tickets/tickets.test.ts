@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { randomUUID } from "node:crypto";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { balanceOf, countRows, deposit, expectLedgerHolds, makeMethod, methodByCode, newRef, signUpAdmin, verify } from "./helpers.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { registerUser } from "../../src/auth/service.ts";

@@ -1,9 +1,9 @@
-import { body, type TestPlatform } from "../support/platform.ts";
+import { body, type TestPlatform } from "../harness/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { parseMoney } from "../../src/money/money.ts";
 
-export { signUpAdmin } from "../support/platform.ts";
-export { balanceOf, expectLedgerHolds } from "../support/money.ts";
+export { signUpAdmin } from "../harness/platform.ts";
+export { balanceOf, expectLedgerHolds } from "../harness/money.ts";
 
 /** A seeded platform payment method by code. */
 export async function methodByCode(p: TestPlatform, code: string, siteId = 0) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect, makePlatform, signUp, type TestPlatform } from "../support/platform.ts";
+import { describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { countRows, deposit, expectLedgerHolds, makeMethod, newRef } from "./helpers.ts";
 
 describeEachDialect("deposits with an Idempotency-Key", (dialect) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { deposit, expectLedgerHolds, makeMethod, newRef, signUpAdmin, verify } from "./helpers.ts";
 import { credit, debit } from "../../src/wallet/ledger.ts";
 import { parseMoney } from "../../src/money/money.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { auditRows } from "../support/audit.ts";
-import { body, describeEachDialect, type TestPlatform } from "../support/platform.ts";
+import { auditRows } from "../harness/audit.ts";
+import { body, describeEachDialect, type TestPlatform } from "../harness/platform.ts";
 import { SITES, signUpAdmin, planBySlug, purchase, reseller, resellerWithSite, siteRow, whiteLabelPlatform } from "./helpers.ts";
 
 describeEachDialect("white-label administration", (dialect) => {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, type TestPlatform } from "../harness/platform.ts";
 import { resellerWithSite, siteRow, whiteLabelPlatform } from "./helpers.ts";
 
 const image = (width: number, height: number, format: "png" | "jpeg" | "webp") =>

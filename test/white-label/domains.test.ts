@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, uniqueName, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, makePlatform, uniqueName, type TestPlatform } from "../harness/platform.ts";
 import { setTxtResolver } from "../../src/white-label/domains.ts";
 import { SITES, planBySlug, purchase, reseller, resellerWithSite, siteRow, whiteLabelPlatform } from "./helpers.ts";
 

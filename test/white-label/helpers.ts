@@ -5,11 +5,11 @@ import type { DialectName } from "../../src/db/database.ts";
 import type { Clock } from "../../src/lib/time.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { parseMoney } from "../../src/money/money.ts";
-import { fund } from "../support/money.ts";
-import { body, makePlatform, signUp, uniqueName, type TestPlatform } from "../support/platform.ts";
+import { fund } from "../harness/money.ts";
+import { body, makePlatform, signUp, uniqueName, type TestPlatform } from "../harness/platform.ts";
 
-export { SITES, signUpAdmin } from "../support/platform.ts";
-export { balanceOf, expectLedgerHolds, fund } from "../support/money.ts";
+export { SITES, signUpAdmin } from "../harness/platform.ts";
+export { balanceOf, expectLedgerHolds, fund } from "../harness/money.ts";
 
 /** A platform whose uploads go to a temporary DATA_DIR, removed on close. */
 export async function whiteLabelPlatform(dialect: DialectName, opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestPlatform & { dataDir: string }> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, type TestPlatform } from "../harness/platform.ts";
 import { balanceOf, reseller, resellerWithSite, siteRow, whiteLabelPlatform } from "./helpers.ts";
 
 describeEachDialect("a reseller only ever touches its own sites", (dialect) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { body, describeEachDialect, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, type TestPlatform } from "../harness/platform.ts";
 import { listPricedServices } from "../../src/catalog/prices.ts";
 import { formatMoney } from "../../src/money/money.ts";
 import { insertService, resellerWithSite, siteRow } from "./helpers.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sql } from "kysely";
-import { body, describeEachDialect, uniqueName, type TestPlatform } from "../support/platform.ts";
+import { body, describeEachDialect, uniqueName, type TestPlatform } from "../harness/platform.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import { SITES, balanceOf, expectLedgerHolds, planBySlug, purchase, reseller, siteRow, whiteLabelPlatform } from "./helpers.ts";
 

@@ -1,11 +1,11 @@
 import { afterEach, expect, it } from "vitest";
-import { body, describeEachDialect, type TestPlatform } from "../support/platform.ts";
-import { manualClock } from "../support/clock.ts";
+import { body, describeEachDialect, type TestPlatform } from "../harness/platform.ts";
+import { manualClock } from "../harness/clock.ts";
 import type { DialectName } from "../../src/db/database.ts";
 import { DAY, HOUR } from "../../src/lib/time.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import { runJobOnce } from "../../src/jobs/scheduler.ts";
-import { JOBS } from "../../src/jobs/registry.ts";
+import { JOBS } from "../../src/app/jobs.ts";
 import { chargeRenewal, runRenewals } from "../../src/white-label/renewals.ts";
 import { SITES, balanceOf, expectLedgerHolds, fund, resellerWithSite, siteRow, whiteLabelPlatform } from "./helpers.ts";
 

@@ -1,6 +1,6 @@
 import type { Ctx } from "../../context.ts";
-import type { ApiKey } from "../../http/env.ts";
-import { AppError } from "../../http/errors.ts";
+import type { ApiKey } from "../../db/schema.ts";
+import { AppError } from "../../core/errors.ts";
 import { listPricedServices } from "../../catalog/prices.ts";
 import { formatMoney } from "../../money/money.ts";
 import { keyOwnerBalance, tenantCurrency } from "../account.ts";

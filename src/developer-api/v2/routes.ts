@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../http/env.ts";
 import { ctxOf } from "../../http/env.ts";
-import { AppError } from "../../http/errors.ts";
+import { AppError } from "../../core/errors.ts";
 import type { StoreFactory } from "../../http/rate-limit.ts";
 import { admitApiKey, findApiKey, logApiCall } from "../keys.ts";
 import { failedKeyGuard, keyRateLimiter, statusOfError } from "../middleware.ts";

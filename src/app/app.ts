@@ -1,0 +1,126 @@
+import { Hono, type Context } from "hono";
+import { sql } from "kysely";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import { HTTPException } from "hono/http-exception";
+import { randomUUID } from "node:crypto";
+import type { AppServices } from "../context.ts";
+import type { AppEnv } from "../http/env.ts";
+import { AppError, NotFound, envelopeOf } from "../core/errors.ts";
+import { addressList } from "../lib/ip.ts";
+import { createTenantResolver, hostnameOf } from "../tenancy/resolve.ts";
+import { forwardedFor, peerAddress } from "../http/client.ts";
+import { notFoundPage, serverErrorPage, unknownHostPage } from "../http/plain-pages.ts";
+import { loadSession } from "../auth/middleware.ts";
+import { limiter, type StoreFactory } from "../http/rate-limit.ts";
+import { mountFeatures } from "./features.ts";
+import { suspendedSitePage } from "../storefront/routes.ts";
+import { TLS_ASK_PATH, answerTlsAsk } from "../white-label/tls-ask.ts";
+
+const JSON_LIMIT = 1024 * 1024;
+const UPLOAD_LIMIT = 6 * 1024 * 1024;
+
+function wantsJson(c: Context<AppEnv>): boolean {
+  return c.req.path.startsWith("/api/") || c.req.path === "/api" || (c.req.header("accept") ?? "").includes("application/json");
+}
+
+/** The standard provider protocol answers every refusal as `{"error": "..."}` (HTTP 200, as panels expect), never the envelope. */
+function isProviderApi(c: Context<AppEnv>): boolean {
+  return c.req.path === "/api/v2" || c.req.path === "/api/v2/";
+}
+
+export function errorResponse(c: Context<AppEnv>, err: unknown): Response | Promise<Response> {
+  const requestId = c.get("requestId");
+  if (isProviderApi(c) && (err instanceof AppError || err instanceof HTTPException) && err.status !== 429 && err.status < 500) {
+    return c.json({ error: err.status === 413 ? "The request body is too large" : err instanceof AppError ? err.message : "Incorrect request" });
+  }
+  if (err instanceof AppError) {
+    if (!wantsJson(c) && err.status === 404) return c.html(notFoundPage(), 404);
+    return c.json(envelopeOf(err, requestId), err.status);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code = status === 413 ? "payload_too_large" : status === 400 ? "bad_request" : "http_error";
+    const message = status === 413 ? "The request body is too large" : err.message || "Request error";
+    return c.json({ error: { code, message, request_id: requestId } }, status);
+  }
+  c.get("services")?.logger.error("unhandled error", { requestId, path: c.req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  if (isProviderApi(c)) return c.json({ error: "Internal server error" }, 500);
+  if (!wantsJson(c)) return c.html(serverErrorPage(), 500);
+  return c.json({ error: { code: "internal_error", message: "Internal server error", request_id: requestId } }, 500);
+}
+
+export interface AppHandle {
+  app: Hono<AppEnv>;
+  invalidateTenants(): void;
+}
+
+export function createApp(services: AppServices, stores: StoreFactory): AppHandle {
+  const { config } = services;
+  const app = new Hono<AppEnv>();
+  const trusted = addressList(config.TRUSTED_PROXIES);
+  const tenants = createTenantResolver(services.db, config);
+  services.events.onSiteChanged(() => tenants.invalidate());
+
+  app.onError((err, c) => errorResponse(c, err));
+  app.notFound((c) => (wantsJson(c) ? errorResponse(c, new NotFound("Route not found")) : c.html(notFoundPage(), 404)));
+
+  app.use("*", async (c, next) => {
+    c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) || randomUUID());
+    c.set("services", services);
+    c.set("user", null);
+    c.set("session", null);
+    c.set("apiKey", null);
+    const peer = peerAddress(c);
+    const viaProxy = trusted.has(peer);
+    c.set("clientIp", (viaProxy && forwardedFor(c.req.header("x-forwarded-for"))) || peer);
+    // Behind a TLS-terminating proxy the request URL says http: the proxy's X-Forwarded-Proto decides.
+    const proto = viaProxy ? c.req.header("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() : undefined;
+    c.set("secure", proto ? proto === "https" : new URL(c.req.url).protocol === "https:");
+    // Load balancers probe any host: answered before tenant resolution, with a database round trip.
+    if (c.req.path === "/healthz") {
+      await sql`select 1`.execute(services.db);
+      return c.json({ status: "ok" });
+    }
+    // The TLS proxy asks on loopback with whatever Host it uses: answered before tenant resolution.
+    if (c.req.method === "GET" && c.req.path === TLS_ASK_PATH) return answerTlsAsk(c);
+    const hostHeader = (viaProxy && c.req.header("x-forwarded-host")?.split(",")[0]) || c.req.header("host") || new URL(c.req.url).host;
+    const tenant = await tenants.resolve(hostnameOf(hostHeader));
+    if (tenant.kind === "unknown") return c.html(unknownHostPage(), 404);
+    c.set("tenant", tenant);
+    // A suspended or disabled site answers 503 in its own theme and branding.
+    if (tenant.kind === "site" && (tenant.site.status === "suspended" || tenant.site.status === "disabled")) {
+      return isProviderApi(c) ? c.json({ error: "This panel is temporarily unavailable" }, 503) : suspendedSitePage(c);
+    }
+    c.header("x-request-id", c.get("requestId"));
+    await next();
+  });
+
+  app.use("*", secureHeaders({ crossOriginResourcePolicy: "same-site", contentSecurityPolicy: undefined }));
+  app.use("*", async (c, next) => {
+    const upload = c.req.method !== "GET" && /\/(branding|logo)$/.test(c.req.path);
+    return bodyLimit({
+      maxSize: upload ? UPLOAD_LIMIT : JSON_LIMIT,
+      onError: (c) => (isProviderApi(c) ? c.json({ error: "The request body is too large" }) : c.json({ error: { code: "payload_too_large", message: "The request body is too large", request_id: c.get("requestId") } }, 413)),
+    })(c, next);
+  });
+
+  // The master, admin and developer APIs live on platform hosts only; /api/v2 is served by every tenant.
+  app.use("/api/*", async (c, next) => {
+    if (c.get("tenant").kind === "site" && !c.req.path.startsWith("/api/v2")) throw new NotFound("Route not found");
+    await next();
+  });
+  app.use("*", loadSession);
+  app.use(
+    "/api/*",
+    limiter({
+      store: stores("user"),
+      limit: config.RATE_LIMIT_PER_MINUTE,
+      key: (c) => (c.get("user") ? `u:${c.get("user")!.id}` : `ip:${c.get("clientIp")}`),
+      skip: (c) => c.req.path.startsWith("/api/v1") || c.req.path.startsWith("/api/v2"),
+    }),
+  );
+
+  mountFeatures(app, services, stores);
+  return { app, invalidateTenants: () => tenants.invalidate() };
+}

@@ -1,0 +1,43 @@
+import type { Config } from "../config/config.ts";
+import { systemCtx, type AppServices } from "../context.ts";
+import { createAppEvents } from "./events.ts";
+import { openDatabase, type DbHandle } from "../db/database.ts";
+import { migrateToLatest } from "../db/migrate.ts";
+import { createLogger, type Logger } from "../lib/logger.ts";
+import { systemClock, type Clock } from "../lib/time.ts";
+import { createStoreFactory } from "../http/rate-limit.ts";
+import { createApp, type AppHandle } from "./app.ts";
+import { seedAll } from "../seed/seeders.ts";
+import { createMailer } from "../mail/mailer.ts";
+import { settleDispatchKicks } from "../orders/dispatch.ts";
+
+export interface Platform extends AppHandle {
+  services: AppServices;
+  handle: DbHandle;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates and seeds it, and builds the HTTP app. */
+export async function bootPlatform(config: Config, opts: { clock?: Clock; logger?: Logger; migrate?: boolean; seed?: boolean } = {}): Promise<Platform> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const handle = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const mailer = createMailer(config, logger);
+  const services: AppServices = { config, db: handle.db, dialect: handle.dialect, clock: opts.clock ?? systemClock, logger, mailer, events: createAppEvents() };
+  if (opts.migrate !== false) await migrateToLatest(handle.db);
+  if (opts.seed !== false) await seedAll(systemCtx(services));
+  const stores = createStoreFactory(config.REDIS_URL);
+  const app = createApp(services, stores.make);
+  return {
+    ...app,
+    services,
+    handle,
+    async close() {
+      // Orders being sent right now finish before the database goes away.
+      await settleDispatchKicks();
+      await mailer.flush();
+      mailer.close();
+      await stores.close();
+      await handle.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { Validation, type FieldErrors } from "./errors.ts";
+
+/** zod issues → { field: [messages] }; "_" for the body as a whole. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "_";
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
+  const r = schema.safeParse(data);
+  if (!r.success) throw new Validation(fieldErrors(r.error));
+  return r.data;
+}
+
+/**
+ * A whole number sent as a JSON integer or as a string of digits (a form or a query string). Unlike
+ * z.coerce.number(), never reads true as 1, [7] as 7, "" as 0, "1e3" as 1000 or "0x10" as 16.
+ */
+export function wholeNumber(message = "Must be a whole number", range: { min?: number; max?: number } = {}) {
+  const min = range.min ?? -Number.MAX_SAFE_INTEGER;
+  const max = range.max ?? Number.MAX_SAFE_INTEGER;
+  return z
+    .union([z.number(), z.string().trim().regex(/^-?\d{1,16}$/).transform(Number)], { error: message })
+    .pipe(z.number().refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, message));
+}
+
+/** A positive whole id (of a service, a method, a plan…): a JSON integer or digits, nothing coerced. */
+export const positiveId = (message = "Must be a positive id") => wholeNumber(message, { min: 1 });

@@ -1,0 +1,116 @@
+import type { Ctx } from "../context.ts";
+import { PLATFORM, requireUser, withTransaction } from "../context.ts";
+import type { Order } from "../db/schema.ts";
+import { AppError, Unavailable } from "../core/errors.ts";
+import { dbNow } from "../lib/time.ts";
+import { pricedService } from "../catalog/prices.ts";
+import { orderCharge } from "../pricing/pricing.ts";
+import { kickDispatch } from "../orders/dispatch.ts";
+import { mailOrderConfirmation } from "../orders/notices.ts";
+import { createChargedOrder, placeOrder, quoteOrder, refuseDuringMaintenance, type OrderSource } from "../orders/place.ts";
+import { runOnceForValue } from "../idempotency/idempotency.ts";
+import { notifyResellerShort } from "./notices.ts";
+
+/** What a site customer is told when the reseller cannot pay: nothing about the reseller's money. */
+export const NEUTRAL_REFUSAL = "This service is temporarily unavailable, please try again later";
+
+export interface TenantOrderOptions {
+  source: OrderSource;
+  apiKeyId?: number | null;
+  /** From a form's hidden field or an Idempotency-Key header; scoped to the customer (`u:<id>`). */
+  idempotencyKey?: string;
+}
+
+export interface ChainedOrder {
+  customerOrder: Order;
+  platformOrder: Order;
+  sitePrice: number;
+  resellerCost: number;
+}
+
+/** The reseller's debit failed: the whole chain rolls back, then the customer is refused neutrally. */
+class ResellerCannotPay extends Error {
+  readonly cost: number;
+  readonly serviceName: string;
+  constructor(cost: number, serviceName: string) {
+    super("the reseller cannot pay the platform order");
+    this.cost = cost;
+    this.serviceName = serviceName;
+  }
+}
+
+/**
+ * A site customer's order, DESIGN §3: quoted at the site's price; then in ONE transaction the
+ * customer's order (charged the site price from their balance on the site, `delegated`: never sent
+ * itself), the reseller's platform order that fulfils it (charged the reseller's cost for the same
+ * quantity from the reseller's wallet, queued for dispatch, `parent_order_id` = the customer's
+ * order) and the `site_orders` row with the profit. The customer short of funds gets a 422; the
+ * reseller short of funds rolls everything back, the customer gets a neutral 503 and the reseller a
+ * notification (after the rollback). The platform order is kicked for dispatch after commit.
+ */
+export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, opts: Omit<TenantOrderOptions, "idempotencyKey">): Promise<ChainedOrder> {
+  const customer = requireUser(ctx);
+  const tenant = ctx.tenant;
+  if (tenant.kind !== "site" || customer.site_id !== tenant.siteId) throw new Error("placeSiteOrder serves a site's own customers on that site");
+  await refuseDuringMaintenance(ctx);
+  const quote = await quoteOrder(ctx, input);
+  const priced = await pricedService(ctx, quote.service.id);
+  if (!priced) throw new Unavailable(NEUTRAL_REFUSAL, "service_unavailable");
+  const resellerCost = orderCharge(priced.cost, quote.fields.quantity, { type: quote.service.type, runs: quote.fields.runs });
+  const site = tenant.site;
+
+  let chained: ChainedOrder;
+  try {
+    chained = await withTransaction(ctx, async (tx) => {
+      // Refunds flowing down lock the reseller's row before the customer's: take them in that order too (no MySQL deadlock).
+      if (tx.dialect === "mysql") await tx.db.selectFrom("users").select("id").where("id", "=", site.owner_id).forUpdate().execute();
+      // The customer's "provider" is the platform at the reseller's cost: that is what the site pays for it.
+      const customerOrder = await createChargedOrder(tx, {
+        userId: customer.id, siteId: site.id, quote: { ...quote, providerCost: resellerCost }, charge: quote.charge, rate: quote.rate,
+        source: opts.source, apiKeyId: opts.apiKeyId, dispatchState: "delegated",
+      });
+      let platformOrder: Order;
+      try {
+        platformOrder = await createChargedOrder(tx, { userId: site.owner_id, siteId: 0, quote, charge: resellerCost, rate: priced.cost, source: "storefront", parentOrderId: customerOrder.id });
+      } catch (err) {
+        if (err instanceof AppError && err.code === "insufficient_balance") throw new ResellerCannotPay(resellerCost, quote.service.name);
+        throw err;
+      }
+      const now = dbNow(tx.clock);
+      await tx.db
+        .insertInto("site_orders")
+        .values({ site_id: site.id, customer_order_id: customerOrder.id, platform_order_id: platformOrder.id, site_price: quote.charge, reseller_cost: resellerCost, profit: quote.charge - resellerCost, created_at: now, updated_at: now })
+        .execute();
+      return { customerOrder, platformOrder, sitePrice: quote.charge, resellerCost };
+    });
+  } catch (err) {
+    if (!(err instanceof ResellerCannotPay)) throw err;
+    try {
+      await notifyResellerShort(ctx, site, { serviceName: err.serviceName, cost: err.cost, currency: quote.currency });
+    } catch (notifyErr) {
+      ctx.logger.error("reseller notification failed", { site_id: site.id, error: String(notifyErr) });
+    }
+    ctx.logger.warn("storefront order refused: the reseller cannot pay", { site_id: site.id, service_id: quote.service.id });
+    throw new Unavailable(NEUTRAL_REFUSAL, "service_unavailable");
+  }
+  // The platform order is the platform's to send: dispatch runs as the platform tenant.
+  if (!ctx.db.isTransaction) {
+    kickDispatch({ ...ctx, tenant: PLATFORM }, [chained.platformOrder.id]);
+    if (opts.source === "web" || opts.source === "storefront") mailOrderConfirmation(ctx, chained.customerOrder, quote.service.name);
+  }
+  return chained;
+}
+
+/**
+ * The order flow of any tenant, as the storefront and the site's /api/v2 use it: a platform user's
+ * order is a plain `placeOrder`; a site customer's goes through the chain. Idempotent per customer
+ * when a key is given (a retry gets the same order back).
+ */
+export async function placeTenantOrder(ctx: Ctx, input: Record<string, unknown>, opts: TenantOrderOptions): Promise<{ order: Order; replayed: boolean }> {
+  const user = requireUser(ctx);
+  const run = async (): Promise<number> =>
+    ctx.tenant.kind === "site" ? (await placeSiteOrder(ctx, input, opts)).customerOrder.id : (await placeOrder(ctx, input, { source: opts.source, apiKeyId: opts.apiKeyId })).id;
+  const done = await runOnceForValue(ctx, { scope: `u:${user.id}`, key: opts.idempotencyKey, operation: "storefront-order", body: input }, run);
+  const order = await ctx.db.selectFrom("orders").selectAll().where("id", "=", done.value).where("site_id", "=", ctx.tenant.siteId).where("user_id", "=", user.id).executeTakeFirstOrThrow();
+  return { order, replayed: done.replayed };
+}

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { pageQuery } from "../../core/pagination.ts";
+import { parseMoney } from "../../money/money.ts";
+import { TRANSACTION_STATUSES, TRANSACTION_TYPES, nonNegativeMoney } from "../../wallet/schema.ts";
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "A date as YYYY-MM-DD").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "Not a valid date");
+
+export const staffTransactionsQuery = z.object({
+  ...pageQuery,
+  type: z.enum(TRANSACTION_TYPES, { error: `One of: ${TRANSACTION_TYPES.join(", ")}` }).optional(),
+  status: z.enum(TRANSACTION_STATUSES, { error: `One of: ${TRANSACTION_STATUSES.join(", ")}` }).optional(),
+  user_id: z.coerce.number({ error: "A user id" }).int("A user id").positive("A user id").optional(),
+  reference: z.string().trim().min(1).max(100).optional(),
+  from: day.optional(),
+  to: day.optional(),
+});
+
+export const verifyBody = z.object({
+  action: z.enum(["approve", "reject"], { error: 'The action must be "approve" or "reject"' }),
+  note: z.string().trim().max(500, "At most 500 characters").optional(),
+});
+
+const nullableText = (max: number) => z.string().trim().max(max, `At most ${max} characters`).nullable().optional().transform((v) => (v === "" ? null : v));
+const flag = z.union([z.boolean(), z.literal(0), z.literal(1), z.enum(["0", "1", "true", "false"])], { error: "true or false" }).transform((v) => v === true || v === 1 || v === "1" || v === "true");
+
+/** A percentage with at most two decimals ("1.5" = 1.5%) → basis points. */
+const percentBp = z.union([z.string(), z.number()], { error: "A percentage" }).transform((v, ctx) => {
+  const micro = parseMoney(v);
+  if (micro === null || micro < 0 || micro > 100_000_000 || micro % 10_000 !== 0) {
+    ctx.addIssue({ code: "custom", message: "A percentage between 0 and 100 with at most 2 decimals" });
+    return z.NEVER;
+  }
+  return micro / 10_000;
+});
+
+export const paymentMethodUpdate = z
+  .object({
+    name: z.string().trim().min(1, "The name is required").max(100, "At most 100 characters").optional(),
+    instructions_fr: nullableText(5000),
+    instructions_en: nullableText(5000),
+    account_name: nullableText(150),
+    account_number: nullableText(100),
+    min_amount: nonNegativeMoney("The minimum").optional(),
+    max_amount: nonNegativeMoney("The maximum").nullable().optional(),
+    is_active: flag.optional(),
+    fee_percent: percentBp.optional(),
+    fee_fixed: nonNegativeMoney("The fixed fee").optional(),
+    fee_min: nonNegativeMoney("The minimum fee").optional(),
+    fee_max: nonNegativeMoney("The maximum fee").nullable().optional(),
+  })
+  .refine((d) => Object.values(d).some((v) => v !== undefined), { path: ["_"], message: "Nothing to update" });
+
+export type StaffTransactionsQuery = z.infer<typeof staffTransactionsQuery>;
+export type VerifyBody = z.infer<typeof verifyBody>;
+export type PaymentMethodUpdate = z.infer<typeof paymentMethodUpdate>;

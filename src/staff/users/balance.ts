@@ -1,0 +1,43 @@
+import type { Ctx } from "../../context.ts";
+import { requireUser, withTransaction } from "../../context.ts";
+import { formatMoney } from "../../money/money.ts";
+import { writeAudit } from "../../audit/audit.ts";
+import { notifyLocalized } from "../../notifications/localized.ts";
+import { getSetting } from "../../settings/service.ts";
+import { credit, debit, type Posted } from "../../wallet/ledger.ts";
+import { userOfTenant } from "./service.ts";
+import type { AdjustInput } from "./schema.ts";
+
+export interface Adjustment extends Posted {
+  userId: number;
+  amount: number;
+  balanceBefore: number;
+}
+
+/**
+ * A manual correction of a user's balance: a ledger row of type adjustment (credit, or a conditional debit
+ * that never takes the balance below zero), the audit row with before/after, and a notice to the user.
+ */
+export async function adjustBalance(ctx: Ctx, userId: number, input: AdjustInput): Promise<Adjustment> {
+  const staff = requireUser(ctx);
+  return withTransaction(ctx, async (tx) => {
+    const user = await userOfTenant(tx, userId);
+    const entry = { userId: user.id, amount: Math.abs(input.amount), type: "adjustment" as const, description: input.reason, verifiedBy: staff.id, meta: { reason: input.reason, admin_id: staff.id } };
+    const posted = input.amount > 0 ? await credit(tx, entry) : await debit(tx, entry);
+    const balanceBefore = posted.balanceAfter - input.amount;
+    await writeAudit(tx, {
+      action: "user.adjust_balance",
+      targetType: "user",
+      targetId: user.id,
+      data: { amount: formatMoney(input.amount), reason: input.reason, before: formatMoney(balanceBefore), after: formatMoney(posted.balanceAfter), transaction_uuid: posted.uuid },
+    });
+    const amount = `${formatMoney(Math.abs(input.amount))} ${await getSetting(tx, "currency")}`;
+    await notifyLocalized(tx, user.id, {
+      type: "balance_adjusted",
+      data: { transaction_uuid: posted.uuid, amount: formatMoney(input.amount) },
+      fr: { title: "Solde ajusté", body: `${input.amount > 0 ? "Crédit" : "Débit"} de ${amount} sur votre solde. Motif : ${input.reason}` },
+      en: { title: "Balance adjusted", body: `${input.amount > 0 ? "Credit" : "Debit"} of ${amount} to your balance. Reason: ${input.reason}` },
+    });
+    return { ...posted, userId: user.id, amount: input.amount, balanceBefore };
+  });
+}

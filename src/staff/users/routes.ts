@@ -1,0 +1,53 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../http/env.ts";
+import { ctxOf } from "../../http/env.ts";
+import { idParam } from "../../core/params.ts";
+import { parseInput } from "../../core/validate.ts";
+import { readBody, validBody, validQuery } from "../../http/body.ts";
+import { pageEnvelope } from "../../core/pagination.ts";
+import { idempotent } from "../../idempotency/idempotency.ts";
+import { adjustBody, banBody, userUpdate, usersQuery } from "./schema.ts";
+import { deleteUser, listUsers, toggleBan, updateUser, userOfTenant, userStats } from "./service.ts";
+import { adjustBalance } from "./balance.ts";
+import { adjustmentView, adminUserDetailView, adminUserView } from "./view.ts";
+
+/** /api/admin/users — the tenant's accounts (requireAdmin is applied at the mount). */
+export function adminUserRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get("/", async (c) => c.json(pageEnvelope(await listUsers(ctxOf(c), validQuery(c, usersQuery)), adminUserView)));
+
+  app.get("/:id", async (c) => {
+    const ctx = ctxOf(c);
+    const user = await userOfTenant(ctx, idParam(c.req.param("id"), "User"));
+    return c.json({ data: adminUserDetailView(user, await userStats(ctx, user.id)) });
+  });
+
+  app.put("/:id", async (c) => {
+    const id = idParam(c.req.param("id"), "User");
+    return c.json({ data: adminUserView(await updateUser(ctxOf(c), id, await validBody(c, userUpdate))) });
+  });
+
+  app.post("/:id/toggle-ban", async (c) => {
+    const id = idParam(c.req.param("id"), "User");
+    const input = await validBody(c, banBody);
+    return c.json({ data: adminUserView(await toggleBan(ctxOf(c), id, input.reason || undefined)) });
+  });
+
+  app.post("/:id/adjust-balance", async (c) => {
+    const ctx = ctxOf(c);
+    const id = idParam(c.req.param("id"), "User");
+    const raw = await readBody(c);
+    return idempotent(c, ctx, `u:${ctx.user!.id}`, raw, async () => {
+      const adjustment = await adjustBalance(ctx, id, parseInput(adjustBody, raw));
+      return { status: 200, body: { data: adjustmentView(adjustment) } };
+    });
+  });
+
+  app.delete("/:id", async (c) => {
+    await deleteUser(ctxOf(c), idParam(c.req.param("id"), "User"));
+    return c.json({ data: { deleted: true } });
+  });
+
+  return app;
+}

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { pageQuery } from "../../core/pagination.ts";
+import { registerSchema } from "../../auth/schema.ts";
+import { moneyInput } from "../../wallet/schema.ts";
+
+export const usersQuery = z.object({
+  ...pageQuery,
+  search: z.string().trim().max(100, "At most 100 characters").optional(),
+  role: z.enum(["user", "admin"], { error: 'One of: "user", "admin"' }).optional(),
+  banned: z.enum(["0", "1", "true", "false"], { error: "0 or 1" }).optional().transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
+});
+
+const register = registerSchema.shape;
+
+export const userUpdate = z
+  .object({
+    username: register.username.optional(),
+    email: register.email.optional(),
+    role: z.enum(["user", "admin"], { error: 'One of: "user", "admin"' }).optional(),
+    full_name: z.string().trim().max(120, "At most 120 characters").nullable().optional().transform((v) => (v === "" ? null : v)),
+    language: z.enum(["fr", "en"], { error: 'One of: "fr", "en"' }).optional(),
+  })
+  .refine((d) => Object.values(d).some((v) => v !== undefined), { path: ["_"], message: "Nothing to update" });
+
+export const banBody = z.object({
+  reason: z.string().trim().max(255, "At most 255 characters").optional(),
+});
+
+export const adjustBody = z.object({
+  amount: moneyInput().refine((m) => m !== 0, "The amount cannot be zero"),
+  reason: z.string({ error: "The reason is required" }).trim().min(3, "The reason is required (at least 3 characters)").max(255, "At most 255 characters"),
+});
+
+export type UsersQuery = z.infer<typeof usersQuery>;
+export type UserUpdateInput = z.infer<typeof userUpdate>;
+export type AdjustInput = z.infer<typeof adjustBody>;

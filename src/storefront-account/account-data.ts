@@ -1,0 +1,130 @@
+import type { Ctx } from "../context.ts";
+import { requireUser } from "../context.ts";
+import { NotFound } from "../core/errors.ts";
+import { toIso } from "../lib/time.ts";
+import { listUserOrders, userOrder, type OrderRow } from "../orders/service.ts";
+import { ACTIVE_STATUSES } from "../orders/transitions.ts";
+import { customerTicket, listTickets } from "../tickets/service.ts";
+import { listDepositMethods } from "../wallet/service.ts";
+import type {
+  AccountData, AccountSummarySource, ApiAccessSource, DepositSource, FundsSource, OrderDetailSource, OrderSource, Paged, TicketDetailSource, TicketSource,
+} from "../storefront/account-sources.ts";
+import { orderActionsOpen } from "../order-chain/actions.ts";
+import { currentStorefrontKey } from "./api-access.ts";
+
+/**
+ * The account pages' loaders, for every tenant: the same verbs the JSON API uses (orders, wallet,
+ * support, keys), each scoped by ctx.tenant and ctx.user, handed to the storefront as plain
+ * sources (micro-units, ISO dates). On a site, a customer's orders are their own customer orders
+ * (the platform orders behind them belong to the reseller).
+ */
+
+const PER_PAGE = 20;
+const iso = (s: string | null | undefined) => toIso(s) ?? "";
+
+function orderSource(o: OrderRow): OrderSource {
+  return {
+    uuid: o.uuid, serviceName: o.service_name ?? `#${o.service_id}`, link: o.link, quantity: o.quantity, charge: Number(o.charge),
+    status: o.status, startCount: o.start_count, remains: o.remains, createdAt: iso(o.created_at),
+  };
+}
+
+/** null for anything that is not the caller's (the page answers 404). */
+async function orNull<T>(load: () => Promise<T>): Promise<T | null> {
+  try {
+    return await load();
+  } catch (err) {
+    if (err instanceof NotFound) return null;
+    throw err;
+  }
+}
+
+async function summary(ctx: Ctx): Promise<AccountSummarySource> {
+  const user = requireUser(ctx);
+  const mine = ctx.db.selectFrom("orders").where("site_id", "=", ctx.tenant.siteId).where("user_id", "=", user.id);
+  const totals = await mine
+    .select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("charge").as("charged"), e.fn.sum<number>("refunded").as("refunded")])
+    .executeTakeFirstOrThrow();
+  const active = await mine.select((e) => e.fn.countAll<number>().as("n")).where("status", "in", ACTIVE_STATUSES).executeTakeFirstOrThrow();
+  const tickets = await ctx.db
+    .selectFrom("tickets")
+    .select((e) => e.fn.countAll<number>().as("n"))
+    .where("site_id", "=", ctx.tenant.siteId)
+    .where("user_id", "=", user.id)
+    .where("status", "!=", "closed")
+    .executeTakeFirstOrThrow();
+  const recent = await listUserOrders(ctx, { page: 1, per_page: 5 });
+  return {
+    ordersCount: Number(totals.n),
+    activeOrders: Number(active.n),
+    spent: Number(totals.charged ?? 0) - Number(totals.refunded ?? 0),
+    openTickets: Number(tickets.n),
+    recentOrders: recent.rows.map(orderSource),
+  };
+}
+
+async function orders(ctx: Ctx, q: { page: number; status?: OrderSource["status"] }): Promise<Paged<OrderSource>> {
+  const page = await listUserOrders(ctx, { page: q.page, per_page: PER_PAGE, status: q.status });
+  return { items: page.rows.map(orderSource), page: page.page, perPage: page.per_page, total: page.total };
+}
+
+async function order(ctx: Ctx, uuid: string): Promise<OrderDetailSource | null> {
+  const row = await orNull(() => userOrder(ctx, uuid));
+  if (!row) return null;
+  const open = await orderActionsOpen(ctx, row);
+  return {
+    ...orderSource(row), serviceId: row.service_id, refunded: Number(row.refunded), runs: row.runs, interval: row.interval,
+    completedAt: toIso(row.completed_at), ...open,
+  };
+}
+
+async function funds(ctx: Ctx): Promise<FundsSource> {
+  const user = requireUser(ctx);
+  const methods = await listDepositMethods(ctx);
+  const rows = await ctx.db
+    .selectFrom("transactions")
+    .leftJoin("payment_methods", "payment_methods.id", "transactions.payment_method_id")
+    .select(["transactions.uuid", "transactions.amount", "transactions.fee", "transactions.reference", "transactions.status", "transactions.created_at", "payment_methods.name as method"])
+    .where("transactions.user_id", "=", user.id)
+    .where("transactions.site_id", "=", ctx.tenant.siteId)
+    .where("transactions.type", "=", "deposit")
+    .orderBy("transactions.created_at", "desc")
+    .orderBy("transactions.id", "desc")
+    .limit(PER_PAGE)
+    .execute();
+  return {
+    methods: methods.map(({ method: m, fee, limits }) => ({
+      code: m.code, name: m.name, type: m.type, instructions: { fr: m.instructions_fr, en: m.instructions_en }, accountName: m.account_name, accountNumber: m.account_number,
+      minAmount: limits.min, maxAmount: limits.max, feeBp: fee.percentBp, feeFixed: fee.fixed,
+    })),
+    // What the customer declared sending (credited amount + fee), as they typed it in the form.
+    deposits: rows.map((d): DepositSource => ({
+      uuid: d.uuid, method: d.method ?? "—", amount: Number(d.amount) + Number(d.fee), fee: Number(d.fee), reference: d.reference, status: d.status, createdAt: iso(d.created_at),
+    })),
+  };
+}
+
+function ticketSource(t: { uuid: string; subject: string; category: string; status: TicketSource["status"]; last_reply_at: string | null; created_at: string }): TicketSource {
+  return { uuid: t.uuid, subject: t.subject, category: t.category, status: t.status, lastReplyAt: toIso(t.last_reply_at), createdAt: iso(t.created_at) };
+}
+
+async function tickets(ctx: Ctx, q: { page: number }): Promise<Paged<TicketSource>> {
+  const page = await listTickets(ctx, { page: q.page, per_page: PER_PAGE });
+  return { items: page.rows.map(ticketSource), page: page.page, perPage: page.per_page, total: page.total };
+}
+
+async function ticket(ctx: Ctx, uuid: string): Promise<TicketDetailSource | null> {
+  const t = await orNull(() => customerTicket(ctx, uuid));
+  if (!t) return null;
+  return {
+    ...ticketSource(t),
+    messages: t.messages.map((m) => ({ fromStaff: Boolean(m.is_staff), author: m.username ?? "", message: m.message, createdAt: iso(m.created_at) })),
+  };
+}
+
+async function apiAccess(ctx: Ctx): Promise<ApiAccessSource> {
+  const key = await currentStorefrontKey(ctx);
+  return { key: key && { name: key.name, prefix: key.prefix, createdAt: iso(key.created_at), lastUsedAt: toIso(key.last_used_at) }, newKey: null };
+}
+
+export const storefrontAccountData: AccountData = { summary, orders, order, funds, tickets, ticket, apiAccess };

@@ -1,0 +1,88 @@
+import type { Ctx } from "../context.ts";
+import { requireUser } from "../context.ts";
+import { runOnceForValue } from "../idempotency/idempotency.ts";
+import { AppError, Validation, fieldError, type FieldErrors } from "../core/errors.ts";
+import { parseInput } from "../core/validate.ts";
+import { closeAsCustomer, openTicket, replyAsCustomer } from "../tickets/service.ts";
+import { openTicketBody, replyBody } from "../tickets/schema.ts";
+import { createDeposit } from "../wallet/deposits.ts";
+import { depositBody } from "../wallet/schema.ts";
+import type { AccountActions } from "../storefront/account-pages.ts";
+import { cancelTenantOrder, refillTenantOrder } from "../order-chain/actions.ts";
+import { regenerateStorefrontKey, revokeStorefrontKey } from "./api-access.ts";
+import { placeTenantOrder } from "../order-chain/chain.ts";
+
+/**
+ * What the account pages' forms do, for every tenant, through the owning features' verbs. Form
+ * field names differ from the API's (`service`, `method`, `order`): errors are renamed back to the
+ * form's fields so that the re-rendered form marks the right input.
+ */
+
+/** Runs `fn`, renaming the fields of a validation error (API name → form name). */
+async function asForm<T>(names: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== "validation_failed" || !err.details || typeof err.details !== "object") throw err;
+    const renamed: FieldErrors = {};
+    for (const [field, messages] of Object.entries(err.details as FieldErrors)) (renamed[names[field] ?? field] ??= []).push(...messages);
+    throw new Validation(renamed, err.message);
+  }
+}
+
+async function placeOrderFromForm(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }) {
+  const { service, idempotency_key: _key, ...fields } = form;
+  void _key;
+  return asForm({ service_id: "service" }, async () => {
+    const { order } = await placeTenantOrder(ctx, { ...fields, service_id: service }, { source: "storefront", idempotencyKey: meta.idempotencyKey || undefined });
+    return { uuid: order.uuid };
+  });
+}
+
+async function depositFromForm(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }) {
+  const { idempotency_key: _key, ...fields } = form;
+  void _key;
+  const keyed = { scope: `u:${requireUser(ctx).id}`, key: meta.idempotencyKey || undefined, operation: "storefront-deposit", body: fields };
+  return asForm({ payment_method_id: "method" }, async () => {
+    const done = await runOnceForValue(ctx, keyed, async () => {
+      const method = fields.method
+        ? await ctx.db.selectFrom("payment_methods").select("id").where("site_id", "=", ctx.tenant.siteId).where("code", "=", fields.method.slice(0, 50)).where("is_active", "=", 1).executeTakeFirst()
+        : undefined;
+      if (!method) throw fieldError("payment_method_id", "Choose one of the payment methods");
+      const input = parseInput(depositBody, { payment_method_id: method.id, amount: fields.amount, reference: fields.reference, phone: fields.phone });
+      return (await createDeposit(ctx, input)).uuid;
+    });
+    return { uuid: done.value };
+  });
+}
+
+async function openTicketFromForm(ctx: Ctx, form: Record<string, string>) {
+  return asForm({ order_uuid: "order" }, async () => {
+    const input = parseInput(openTicketBody, { subject: form.subject, message: form.message, category: form.category || undefined, order_uuid: form.order ?? "" });
+    return { uuid: (await openTicket(ctx, input)).uuid };
+  });
+}
+
+export const storefrontAccountActions: AccountActions = {
+  placeOrder: placeOrderFromForm,
+  deposit: depositFromForm,
+  openTicket: openTicketFromForm,
+  async replyTicket(ctx, uuid, form) {
+    await replyAsCustomer(ctx, uuid, parseInput(replyBody, { message: form.message }).message);
+  },
+  async closeTicket(ctx, uuid) {
+    await closeAsCustomer(ctx, uuid);
+  },
+  async createApiKey(ctx) {
+    return { key: await regenerateStorefrontKey(ctx) };
+  },
+  async revokeApiKey(ctx) {
+    await revokeStorefrontKey(ctx);
+  },
+  async cancelOrder(ctx, uuid) {
+    return { awaitingProvider: (await cancelTenantOrder(ctx, uuid)).awaitingProvider };
+  },
+  async refillOrder(ctx, uuid) {
+    await refillTenantOrder(ctx, uuid);
+  },
+};

@@ -1,0 +1,159 @@
+import { Hono, type Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { Site } from "../db/schema.ts";
+import type { AppEnv } from "../http/env.ts";
+import { ctxOf } from "../http/env.ts";
+import { AppError, NotFound, Validation } from "../core/errors.ts";
+import { parseInput } from "../core/validate.ts";
+import { requireCsrf } from "../storefront/csrf.ts";
+import { displayMoney } from "../storefront/format.ts";
+import { pageRequest, render, type PageRequest, type Storefront } from "../storefront/respond.ts";
+import type { FormState, PlatformPageId } from "../storefront/view-models.ts";
+import { verifyDeposit } from "../wallet/deposits.ts";
+import { updateBranding } from "./branding.ts";
+import { setCustomDomain, verifyCustomDomain } from "./domains.ts";
+import { updatePricing } from "./pricing.ts";
+import { purchaseSite } from "./purchase.ts";
+import { brandingSchema, domainSchema, pricingSchema, purchaseSchema } from "./schema.ts";
+import { ownedSite } from "./sites.ts";
+import { brandingErrors, depositErrors, domainErrors, marginErrors, purchaseErrors, type Errors } from "./page-errors.ts";
+import { purchaseData, sitePageData, sitesData, type Fmt } from "./pages-view.ts";
+import { pathId, siteTenantCtx } from "../reseller/scope.ts";
+import { UUID_SEGMENT } from "../lib/uuid.ts";
+
+/** The platform's own pages: a site host has none of them (its theme's 404). */
+const platformOnly = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.get("tenant").kind !== "platform") throw new NotFound("Page not found");
+  await next();
+});
+
+const signedIn = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.get("user")) {
+    const url = new URL(c.req.url);
+    return c.redirect(`/login?next=${encodeURIComponent(c.req.method === "GET" ? url.pathname + url.search : "/white-label")}`, 303);
+  }
+  await next();
+});
+
+/** The posted text fields (the CSRF check already parsed the body; Hono keeps it), files apart. */
+async function postedForm(c: Context<AppEnv>): Promise<{ fields: Record<string, string>; files: Record<string, File> }> {
+  const body = await c.req.parseBody();
+  const fields: Record<string, string> = {};
+  const files: Record<string, File> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (k === "_csrf") continue;
+    if (typeof v === "string") fields[k] = v.slice(0, 5000);
+    else if (v instanceof File) files[k] = v;
+  }
+  return { fields, files };
+}
+
+/**
+ * The platform's white-label pages, rendered by the storefront engine with the platform theme:
+ * `/white-label` (plans, templates, purchase form), `/white-label/sites` (the caller's sites) and
+ * `/white-label/sites/:uuid` (domain, branding, margin, deposits to verify, orders, tickets). Every
+ * form posts with CSRF to a route that calls the same domain verb as the JSON API, then redirects;
+ * an error re-renders the page with translated messages (422).
+ */
+export function whiteLabelPages(sf: Storefront) {
+  const app = new Hono<AppEnv>();
+  app.use("/white-label", platformOnly);
+  app.use("/white-label/*", platformOnly);
+  app.use("/white-label/sites", signedIn);
+  app.use("/white-label/sites/*", signedIn);
+
+  const fmt = (req: PageRequest): Fmt => ({ lang: req.visit.lang, currency: req.look.currency, t: req.t });
+  const page = async <D>(c: Context<AppEnv>, id: PlatformPageId, build: (req: PageRequest, f: Fmt) => Promise<{ data: D; heading: string }>, status = 200) => {
+    const req = await pageRequest(c, sf);
+    const built = await build(req, fmt(req));
+    return render(c, req, { id, status, heading: built.heading, title: built.heading }, built.data);
+  };
+
+  // ---- Plans, templates and the purchase form ----
+  const purchasePage = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
+    page(c, "white-label", async (_req, f) => {
+      const balance = c.get("user") ? displayMoney(c.get("user")!.balance, f.currency, f.lang) : null;
+      return { data: await purchaseData(ctxOf(c), f, state, balance), heading: f.t("platform.wl.title") };
+    }, status);
+
+  app.get("/white-label", (c) => purchasePage(c, {}));
+
+  app.post("/white-label", signedIn, requireCsrf, async (c) => {
+    const { fields } = await postedForm(c);
+    const ctx = ctxOf(c);
+    try {
+      const site = await purchaseSite(ctx, parseInput(purchaseSchema, fields));
+      return c.redirect(`/white-label/sites/${site.uuid}?done=purchased`, 303);
+    } catch (err) {
+      const { t } = await pageRequest(c, sf);
+      return purchasePage(c, { values: fields, errors: purchaseErrors(err, t) }, 422);
+    }
+  });
+
+  // ---- The caller's sites ----
+  app.get("/white-label/sites", (c) =>
+    page(c, "white-label-sites", async (_req, f) => {
+      const n = Number(c.req.query("page"));
+      const { data } = await sitesData(ctxOf(c), f, Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1);
+      return { data, heading: f.t("platform.wl.sites_title") };
+    }),
+  );
+
+  // ---- One site's management page and its forms ----
+  const sitePage = (c: Context<AppEnv>, site: Site, state: Partial<FormState>, status = 200) =>
+    page(c, "white-label-site", async (_req, f) => ({ data: await sitePageData(ctxOf(c), site, f, state, c.req.query("done")), heading: site.name }), status);
+
+  app.get(`/white-label/sites/:uuid{${UUID_SEGMENT}}`, async (c) => sitePage(c, await ownedSite(ctxOf(c), c.req.param("uuid")), {}));
+
+  /** A site form: the caller's own site (404 otherwise), CSRF, the verb, then back to the page with a notice or the errors. */
+  const siteForm = (path: string, run: (ctx: ReturnType<typeof ctxOf>, site: Site, form: Awaited<ReturnType<typeof postedForm>>, c: Context<AppEnv>) => Promise<string>, errors: Errors) =>
+    app.post(`/white-label/sites/:uuid{${UUID_SEGMENT}}${path}`, requireCsrf, async (c) => {
+      const ctx = ctxOf(c);
+      const site = await ownedSite(ctx, c.req.param("uuid"));
+      const form = await postedForm(c);
+      try {
+        const done = await run(ctx, site, form, c);
+        return c.redirect(`/white-label/sites/${site.uuid}?done=${done}`, 303);
+      } catch (err) {
+        const { t } = await pageRequest(c, sf);
+        const fresh = await ownedSite(ctx, site.uuid);
+        return sitePage(c, fresh, { values: form.fields, errors: errors(err, t) }, err instanceof AppError && err.status === 409 ? 409 : 422);
+      }
+    });
+
+  siteForm("/domain", async (ctx, site, { fields }) => {
+    await setCustomDomain(ctx, site, parseInput(domainSchema, { custom_domain: fields.custom_domain?.trim() || null }).custom_domain);
+    return "domain";
+  }, domainErrors);
+
+  siteForm("/domain/verify", async (ctx, site) => {
+    await verifyCustomDomain(ctx, site);
+    return "domain_verified";
+  }, domainErrors);
+
+  siteForm("/branding", async (ctx, site, { fields, files }) => {
+    const input = parseInput(brandingSchema, {
+      name: fields.name, tagline: fields.tagline?.trim() ? fields.tagline : null, language: fields.language,
+      ...(fields.primary_color && { primary_color: fields.primary_color }), ...(fields.accent_color && { accent_color: fields.accent_color }),
+      ...(fields.remove_logo === "1" && { remove_logo: true }),
+    });
+    // A browser form with no file chosen sends an empty, nameless part: no new logo.
+    const logo = files.logo && files.logo.size > 0 ? files.logo : undefined;
+    await updateBranding(ctx, site, input, logo);
+    return "branding";
+  }, brandingErrors);
+
+  siteForm("/pricing", async (ctx, site, { fields }) => {
+    await updatePricing(ctx, site, parseInput(pricingSchema, { default_margin: fields.default_margin ?? "" }));
+    return "margin";
+  }, marginErrors);
+
+  siteForm("/deposits/:id", async (ctx, site, { fields }, c) => {
+    const action = fields.action === "approve" || fields.action === "reject" ? fields.action : null;
+    if (!action) throw new Validation({ action: ["Approve or reject"] });
+    await verifyDeposit(siteTenantCtx(ctx, site), pathId(c.req.param("id"), "Deposit"), { action });
+    return action === "approve" ? "approved" : "rejected";
+  }, depositErrors);
+
+  return app;
+}

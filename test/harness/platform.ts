@@ -1,0 +1,116 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe } from "vitest";
+import { createConnection } from "mysql2/promise";
+import { loadConfig } from "../../src/config/config.ts";
+import { bootPlatform, type Platform } from "../../src/app/boot.ts";
+import { systemCtx, type Ctx, type Tenant } from "../../src/context.ts";
+import type { DialectName } from "../../src/db/database.ts";
+import type { Clock } from "../../src/lib/time.ts";
+
+/** Dialects this run covers: TEST_DIALECTS=sqlite (default), mysql, or both. */
+export function testDialects(): DialectName[] {
+  const raw = (process.env.TEST_DIALECTS ?? "sqlite").split(",").map((s) => s.trim()).filter(Boolean);
+  return raw.map((d) => (d === "mariadb" ? "mysql" : d)) as DialectName[];
+}
+
+/** The SITES_DOMAIN of test platforms: a site's host is `<slug>.${SITES}`. */
+export const SITES = "sites.izyboost.test";
+
+export const mysqlServerUrl = () => process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
+
+/** Runs a suite once per configured dialect, each test file with its own fresh database. */
+export function describeEachDialect(name: string, fn: (dialect: DialectName) => void): void {
+  for (const dialect of testDialects()) describe(`${name} [${dialect}]`, () => fn(dialect));
+}
+
+export interface TestPlatform extends Platform {
+  dialect: DialectName;
+  ctx(tenant?: Tenant): Ctx;
+  /** Request against the app with a Host of our choosing. */
+  request(path: string, init?: RequestInit & { host?: string; token?: string; json?: unknown; ip?: string }): Promise<Response>;
+}
+
+/** A fresh database (SQLite file or MariaDB schema) with migrations and seeds, and the app over it. */
+export async function makePlatform(dialect: DialectName, env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestPlatform> {
+  let databaseUrl: string;
+  let cleanup: () => Promise<void>;
+  if (dialect === "mysql") {
+    const name = `izy_test_${randomBytes(6).toString("hex")}`;
+    const server = mysqlServerUrl();
+    const conn = await createConnection(server);
+    await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await conn.end();
+    databaseUrl = `${server.replace(/\/+$/, "")}/${name}`;
+    cleanup = async () => {
+      const c = await createConnection(server);
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    };
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), "izy-test-"));
+    databaseUrl = `sqlite:${join(dir, "test.db")}`;
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  }
+  const config = loadConfig({
+    NODE_ENV: "test",
+    APP_URL: "http://izyboost.test",
+    SITES_DOMAIN: SITES,
+    LOG_LEVEL: "silent",
+    RATE_LIMIT_PER_MINUTE: "100000",
+    LOGIN_RATE_LIMIT_PER_MINUTE: "100000",
+    DATABASE_URL: databaseUrl,
+    ...env,
+  });
+  const platform = await bootPlatform(config, { clock: opts.clock });
+  const close = platform.close;
+  return {
+    ...platform,
+    dialect,
+    ctx: (tenant) => systemCtx(platform.services, tenant),
+    async request(path, init = {}) {
+      const { host = "izyboost.test", token, json, ip, headers, ...rest } = init;
+      const h = new Headers(headers);
+      h.set("host", host);
+      if (token) h.set("authorization", `Bearer ${token}`);
+      let body = rest.body;
+      if (json !== undefined) {
+        h.set("content-type", "application/json");
+        body = JSON.stringify(json);
+      }
+      return platform.app.request(`http://${host}${path}`, { ...rest, headers: h, body }, ip ? { clientIp: ip } : {});
+    },
+    async close() {
+      await close();
+      await cleanup();
+    },
+  };
+}
+
+let seq = 0;
+export function uniqueName(prefix = "u"): string {
+  return `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}${randomBytes(2).toString("hex")}`;
+}
+
+/** Registers a platform (or site) user through the API and returns its token. */
+export async function signUp(p: TestPlatform, opts: { host?: string; referral_code?: string } = {}) {
+  const username = uniqueName();
+  const res = await p.request("/api/register", { method: "POST", host: opts.host, json: { username, email: `${username}@example.com`, password: "correct-horse-9", referral_code: opts.referral_code } });
+  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { data: { token: string; user: { id: number; username: string; email: string; referral_code: string } } };
+  return { token: body.data.token, user: body.data.user, password: "correct-horse-9" };
+}
+
+/** A platform user promoted to admin directly in the database (there is no public way to become one). */
+export async function signUpAdmin(p: TestPlatform) {
+  const u = await signUp(p);
+  await p.services.db.updateTable("users").set({ role: "admin" }).where("id", "=", u.user.id).execute();
+  return u;
+}
+
+/** The parsed JSON body of a response, untyped for assertions. */
+export async function body(res: Response): Promise<any> {
+  return res.json();
+}
