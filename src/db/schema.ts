@@ -142,6 +142,9 @@ export interface ApiProvidersTable extends Created {
   /** "env" (SMM_API_URL) or "simulated" for the providers the platform manages itself; null for admin-made ones. */
   code: string | null;
   last_error: string | null;
+  last_error_at: Timestamp | null;
+  /** Set while the panel is known not to answer batched `status` (`orders=`): one call per order. */
+  status_single_since: Timestamp | null;
 }
 
 export interface CategoriesTable extends Created {

@@ -21,7 +21,12 @@ export function adminProviderView(p: AdminProvider) {
     managed_by: p.code,
     balance: p.balance === null ? null : formatMoney(Number(p.balance)),
     last_sync_at: toIso(p.last_sync_at),
+    /** What is broken with the provider now ("sync: …" catalogue, "status: …" order status sync) and since when. */
     last_error: p.last_error,
+    last_error_at: toIso(p.last_error_at),
+    /** "single" while the panel does not answer batched status (`orders=`): one status call per order. */
+    status_mode: p.status_single_since === null ? "batch" : "single",
+    status_single_since: toIso(p.status_single_since),
     services_count: p.services_count,
     active_services_count: p.active_services_count,
     created_at: toIso(p.created_at),
