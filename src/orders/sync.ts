@@ -35,6 +35,8 @@ export async function applyProviderState(ctx: Ctx, orderId: number, state: Provi
 
 /** A panel found not to answer `orders=` is asked one order at a time; its batch is tried again after this long. */
 export const BATCH_RETRY_MS = 7 * DAY;
+/** Orders a run checks with single calls, per provider. */
+export const SINGLE_PER_RUN = 300;
 /** Single status calls that fail in a row before the provider is left for the next run. */
 const SINGLE_FAILURES_MAX = 3;
 
@@ -70,6 +72,10 @@ interface SyncTarget {
 }
 
 async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summary: SyncSummary): Promise<void> {
+  const row = await ctx.db.selectFrom("api_providers").select(["id", "name", "status_single_since"]).where("id", "=", provider_id).executeTakeFirst();
+  if (!row) throw new Error(`provider ${provider_id} not found`);
+  const provider = { id: row.id, name: row.name };
+  let single = row.status_single_since !== null && ctx.clock.now().getTime() - fromDbTime(row.status_single_since).getTime() < BATCH_RETRY_MS;
   const orders = await ctx.db
     .selectFrom("orders")
     .select(["id", "provider_order_id"])
@@ -79,18 +85,15 @@ async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summar
     .where("provider_order_id", "is not", null)
     .orderBy("last_status_sync_at")
     .orderBy("id")
-    .limit(limit)
+    // One call per order: the least recently checked share each run, not thousands of calls a minute.
+    .limit(single ? Math.min(limit, SINGLE_PER_RUN) : limit)
     .execute();
   if (orders.length === 0) return;
-  const row = await ctx.db.selectFrom("api_providers").select(["id", "name", "status_single_since"]).where("id", "=", provider_id).executeTakeFirst();
-  if (!row) throw new Error(`provider ${provider_id} not found`);
-  const provider = { id: row.id, name: row.name };
   const client = await clientForProvider(ctx, provider_id);
   const failed = async (err: ProviderError, call: string) => {
     summary.errors.push({ provider_id, message: `${err.kind}: ${err.message}` });
     await recordProviderFailure(ctx, provider, "status", `${err.kind}: ${err.message}`, { call });
   };
-  let single = row.status_single_since !== null && ctx.clock.now().getTime() - fromDbTime(row.status_single_since).getTime() < BATCH_RETRY_MS;
   let singleFailures = 0;
 
   for (let i = 0; i < orders.length; i += STATUS_BATCH) {
