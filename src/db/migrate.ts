@@ -10,6 +10,7 @@ import * as m0007 from "../../migrations/0007_white_label.ts";
 import * as m0008 from "../../migrations/0008_orders.ts";
 import * as m0009 from "../../migrations/0009_provider_holds.ts";
 import * as m0010 from "../../migrations/0010_provider_balances.ts";
+import * as m0011 from "../../migrations/0011_provider_status_sync.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   "0008_orders": m0008,
   "0009_provider_holds": m0009,
   "0010_provider_balances": m0010,
+  "0011_provider_status_sync": m0011,
 };
 
 function migrator(db: Kysely<any>): Migrator {

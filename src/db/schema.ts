@@ -149,6 +149,9 @@ export interface ApiProvidersTable extends Created {
   low_balance_threshold: number | null;
   /** Below the threshold at the last read: admins were told once for this crossing. */
   balance_low: Generated<Bool>;
+  last_error_at: Timestamp | null;
+  /** Set while the panel is known not to answer batched `status` (`orders=`): one call per order. */
+  status_single_since: Timestamp | null;
 }
 
 export interface CategoriesTable extends Created {

@@ -31,6 +31,24 @@ const LINE_MAX = 500;
 /** Delays (minutes) the convention allows between subscription posts. */
 export const SUBSCRIPTION_DELAYS = [0, 5, 10, 15, 20, 30, 40, 50, 60, 90, 120, 150, 180, 210, 240, 270, 300, 360, 420, 480, 540, 600];
 
+/** Posts reserved (and sent upstream) for a subscription ordered with `posts=0` or none: "unlimited" new posts. */
+export const UNLIMITED_POSTS = 30;
+
+/** A host and what follows, typed without a scheme: "instagram.com/name", "www.x.com", "m.youtube.com:443/…". */
+const BARE_HOST = /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}{2,}(?::\d{1,5})?(?:[/?#]|$)/u;
+
+/** A link as clients type it: "instagram.com/name", "www.…" or "//host/…" gets https://; anything else stays as typed (and is checked after). */
+export function withScheme(value: string): string {
+  if (value.startsWith("//")) return `https:${value}`;
+  return BARE_HOST.test(value) ? `https://${value}` : value;
+}
+
+/** A username as clients type it: "@name" or "name" → name; a profile link ("instagram.com/name") gets its scheme. */
+export function bareUsername(value: string): string {
+  if (value.startsWith("@")) return value.slice(1).trim();
+  return value.includes("/") ? withScheme(value) : value;
+}
+
 function isHttpUrl(value: string): boolean {
   if (/\s/.test(value)) return false;
   try {
@@ -46,6 +64,7 @@ const link = z
   .trim()
   .min(1, "The link is required")
   .max(LINK_MAX, `At most ${LINK_MAX} characters`)
+  .transform(withScheme)
   .refine(isHttpUrl, "Must be a valid http(s) URL");
 
 // A JSON integer or digits: "1e3", true or [100] are not quantities.
@@ -54,6 +73,9 @@ const whole = (what: string, min: number, max: number, hint = `Must be between $
 
 const oneLine = (what: string, max = 200) =>
   z.string({ error: `${what} is required` }).trim().min(1, `${what} is required`).max(max, `At most ${max} characters`).regex(/^[^\r\n]*$/, "One line only");
+
+/** A username field (Subscriptions, Comment Likes, Mentions User Followers): "@name", "name" or a profile link. */
+const username = (what: string) => oneLine(what).transform(bareUsername).pipe(z.string().min(1, `${what} is required`));
 
 const text = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, `${what} is required`).max(TEXT_MAX, `At most ${TEXT_MAX} characters`);
 
@@ -64,7 +86,8 @@ const lines = (what: string, s: ServiceShape) =>
     .refine((l) => l.every((x) => x.length <= LINE_MAX), `Each line has at most ${LINE_MAX} characters`)
     .refine((l) => l.length >= s.min && l.length <= s.max, `Between ${s.min} and ${s.max} lines (one per line)`);
 
-const optional = (v: unknown) => v !== undefined && v !== null && v !== "";
+// Stock clients send `runs=0&interval=0` (or empty fields) when they want no drip-feed.
+const dripFeedAsked = (v: unknown) => v !== undefined && v !== null && !(typeof v === "string" && /^\s*0*\s*$/.test(v)) && v !== 0;
 
 // zod compiles each schema on first use: one per service shape, kept, instead of one per request.
 const schemas = new Map<string, z.ZodType<OrderFields>>();
@@ -107,9 +130,9 @@ function buildOrderFieldsSchema(s: ServiceShape): z.ZodType<OrderFields> {
       return counted({ hashtag: oneLine("The hashtag") });
     case "Mentions User Followers":
     case "Comment Likes":
-      return counted({ username: oneLine("The username") });
+      return counted({ username: username("The username") });
     case "Mentions Media Likers":
-      return counted({ media: oneLine("The media link", LINK_MAX).refine(isHttpUrl, "Must be a valid http(s) URL") });
+      return counted({ media: oneLine("The media link", LINK_MAX).transform(withScheme).refine(isHttpUrl, "Must be a valid http(s) URL") });
     case "Poll":
       return counted({ answer_number: whole("The answer number", 1, 100) });
     case "Subscriptions":
@@ -130,7 +153,7 @@ function defaultOrder(s: ServiceShape): z.ZodType<OrderFields> {
   return z
     .object({ link, quantity: whole("The quantity", s.min, s.max), runs: z.unknown().optional(), interval: z.unknown().optional() })
     .transform((v, ctx) => {
-      if (!optional(v.runs) && !optional(v.interval)) return { link: v.link, quantity: v.quantity, runs: null, interval: null, params: {} };
+      if (!dripFeedAsked(v.runs) && !dripFeedAsked(v.interval)) return { link: v.link, quantity: v.quantity, runs: null, interval: null, params: {} };
       if (!s.dripfeed) {
         ctx.addIssue({ code: "custom", path: ["runs"], message: "Drip-feed is not available for this service" });
         return z.NEVER;
@@ -149,13 +172,24 @@ function defaultOrder(s: ServiceShape): z.ZodType<OrderFields> {
     });
 }
 
+const blankAsMissing = (v: unknown) => (v === "" || v === null ? undefined : v);
+
+/** Clients that send the subscription's profile as `link` rather than `username` (it is the order's link for us too). */
+function usernameFromLink(input: unknown): unknown {
+  if (!input || typeof input !== "object" || Array.isArray(input)) return input;
+  const v = input as Record<string, unknown>;
+  return (v.username === undefined || v.username === "") && v.link !== undefined ? { ...v, username: v.link } : v;
+}
+
 function subscription(s: ServiceShape): z.ZodType<OrderFields> {
-  return z
+  const object = z
     .object({
-      username: oneLine("The username"),
+      username: username("The username"),
       min: whole("The minimum", s.min, s.max),
       max: whole("The maximum", s.min, s.max),
-      posts: whole("The number of posts", 1, 10_000),
+      // 0 or none: unlimited new posts, which we cap at UNLIMITED_POSTS (charged up front, unused part refunded at the end).
+      posts: z.preprocess(blankAsMissing, whole("The number of posts", 0, 10_000).optional()).transform((p) => (p ? p : UNLIMITED_POSTS)),
+      old_posts: z.preprocess(blankAsMissing, whole("The number of old posts", 0, 1_000).optional()).transform((p) => p ?? 0),
       delay: wholeNumber("The delay must be a whole number of minutes")
         .refine((d) => SUBSCRIPTION_DELAYS.includes(d), `One of ${SUBSCRIPTION_DELAYS.join(", ")} minutes`)
         .default(0),
@@ -169,10 +203,12 @@ function subscription(s: ServiceShape): z.ZodType<OrderFields> {
     .refine((v) => v.min <= v.max, { path: ["max"], message: "Must not be less than the minimum" })
     .transform((v) => {
       const params: Record<string, string> = { username: v.username, min: String(v.min), max: String(v.max), posts: String(v.posts), delay: String(v.delay) };
+      if (v.old_posts > 0) params.old_posts = String(v.old_posts);
       if (v.expiry) params.expiry = v.expiry;
-      // Charged up front for the largest delivery over every post.
-      return { link: v.username, quantity: v.max * v.posts, runs: null, interval: null, params };
+      // Charged up front for the largest delivery over every post, new and old.
+      return { link: v.username, quantity: v.max * (v.posts + v.old_posts), runs: null, interval: null, params };
     });
+  return z.preprocess(usernameFromLink, object) as z.ZodType<OrderFields>;
 }
 
 /** The `add` fields of an order for its provider service: the stored fields, as the convention names them. */

@@ -1,7 +1,8 @@
 import type { Ctx } from "../context.ts";
 import type { OrderStatus } from "../db/schema.ts";
-import { dbNow } from "../lib/time.ts";
+import { DAY, dbNow, fromDbTime } from "../lib/time.ts";
 import { clientForProvider, ProviderError, type BatchStatus, type ProviderOrderState } from "../providers/client.ts";
+import { clearProviderFailure, recordProviderFailure } from "../providers/health.ts";
 import { ACTIVE_STATUSES, changeOrderStatus } from "./transitions.ts";
 
 /** The provider accepts at most this many ids per `status` call. */
@@ -32,10 +33,18 @@ export async function applyProviderState(ctx: Ctx, orderId: number, state: Provi
   return { changed: r.changed, refunded: r.refunded };
 }
 
+/** A panel found not to answer `orders=` is asked one order at a time; its batch is tried again after this long. */
+export const BATCH_RETRY_MS = 7 * DAY;
+/** Orders a run checks with single calls, per provider. */
+export const SINGLE_PER_RUN = 300;
+/** Single status calls that fail in a row before the provider is left for the next run. */
+const SINGLE_FAILURES_MAX = 3;
+
 /**
  * `smm:sync-orders`, first part: asks each provider for the status of its orders in flight, at most
- * STATUS_BATCH ids per call, least recently checked first. A provider that fails is left for the
- * next run; the others go on.
+ * STATUS_BATCH ids per call, least recently checked first; a panel that does not answer `orders=`
+ * is asked one order at a time (and remembered as such). A provider that fails is logged, keeps the
+ * reason as its last_error and is left for the next run; the others go on.
  */
 export async function syncOrderStatuses(ctx: Ctx, opts: { limitPerProvider?: number } = {}): Promise<SyncSummary> {
   const summary: SyncSummary = { checked: 0, changed: 0, refunded: 0, calls: 0, errors: [] };
@@ -57,7 +66,16 @@ export async function syncOrderStatuses(ctx: Ctx, opts: { limitPerProvider?: num
   return summary;
 }
 
+interface SyncTarget {
+  order: { id: number; provider_order_id: string | null };
+  providerOrderId: string;
+}
+
 async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summary: SyncSummary): Promise<void> {
+  const row = await ctx.db.selectFrom("api_providers").select(["id", "name", "status_single_since"]).where("id", "=", provider_id).executeTakeFirst();
+  if (!row) throw new Error(`provider ${provider_id} not found`);
+  const provider = { id: row.id, name: row.name };
+  let single = row.status_single_since !== null && ctx.clock.now().getTime() - fromDbTime(row.status_single_since).getTime() < BATCH_RETRY_MS;
   const orders = await ctx.db
     .selectFrom("orders")
     .select(["id", "provider_order_id"])
@@ -67,37 +85,94 @@ async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summar
     .where("provider_order_id", "is not", null)
     .orderBy("last_status_sync_at")
     .orderBy("id")
-    .limit(limit)
+    // One call per order: the least recently checked share each run, not thousands of calls a minute.
+    .limit(single ? Math.min(limit, SINGLE_PER_RUN) : limit)
     .execute();
+  if (orders.length === 0) return;
   const client = await clientForProvider(ctx, provider_id);
+  const failed = async (err: ProviderError, call: string) => {
+    summary.errors.push({ provider_id, message: `${err.kind}: ${err.message}` });
+    await recordProviderFailure(ctx, provider, "status", `${err.kind}: ${err.message}`, { call });
+  };
+  let singleFailures = 0;
+
   for (let i = 0; i < orders.length; i += STATUS_BATCH) {
-    const batch = orders.slice(i, i + STATUS_BATCH);
-    let answers: Map<string, BatchStatus>;
-    try {
-      summary.calls++;
-      answers = await client.statuses([...new Set(batch.map((o) => o.provider_order_id!))]);
-    } catch (err) {
-      if (!(err instanceof ProviderError)) throw err;
-      // The provider is in trouble: leave the rest of its orders for the next run.
-      summary.errors.push({ provider_id, message: `${err.kind}: ${err.message}` });
-      return;
-    }
-    const now = dbNow(ctx.clock);
-    for (const o of batch) {
-      summary.checked++;
-      const answer = answers.get(o.provider_order_id!);
-      if (!answer || "error" in answer) {
-        const message = `Status check: ${answer ? answer.error : "missing from the answer"}`.slice(0, 500);
-        await ctx.db.updateTable("orders").set({ last_error: message, last_status_sync_at: now }).where("id", "=", o.id).execute();
-        continue;
-      }
+    const batch = orders.slice(i, i + STATUS_BATCH).map((order): SyncTarget => ({ order, providerOrderId: order.provider_order_id!.trim() }));
+    const answers = new Map<string, BatchStatus>();
+    let batchUnanswered = false;
+    if (!single) {
       try {
-        const r = await applyProviderState(ctx, o.id, answer);
-        if (r.changed) summary.changed++;
-        summary.refunded += r.refunded;
+        summary.calls++;
+        for (const [id, answer] of await client.statuses([...new Set(batch.map((t) => t.providerOrderId))])) answers.set(id, answer);
+        batchUnanswered = answers.size === 0;
       } catch (err) {
-        ctx.logger.error("order status not applied", { order_id: o.id, error: String(err) });
+        if (!(err instanceof ProviderError)) throw err;
+        // Nothing usable came back (timeout, 5xx, unreadable): the panel is in trouble, not its batch support.
+        if (err.kind !== "definite") return failed(err, "status orders=");
+        // An error answer to `orders=`: the panel may only know `order=`; the single calls below tell.
+        ctx.logger.warn("provider status call failed", { provider_id, provider: provider.name, call: "status orders=", reason: err.message });
+        batchUnanswered = true;
       }
+    }
+
+    let singleAnswered = 0;
+    let stop: ProviderError | null = null;
+    for (const t of batch) {
+      if (answers.has(t.providerOrderId)) continue;
+      try {
+        summary.calls++;
+        answers.set(t.providerOrderId, await client.status(t.providerOrderId, { orderId: t.order.id }));
+        singleAnswered++;
+        singleFailures = 0;
+      } catch (err) {
+        if (!(err instanceof ProviderError)) throw err;
+        // Nothing reached the panel: the remaining orders wait for the next run, untouched.
+        if (err.kind === "transient") {
+          stop = err;
+          break;
+        }
+        ctx.logger.warn("provider status call failed", { provider_id, provider: provider.name, call: "status order=", order_id: t.order.id, reason: `${err.kind}: ${err.message}` });
+        // Marked and moved to the back of the queue, so that one bad order never blocks the others.
+        answers.set(t.providerOrderId, { error: err.message });
+        if (++singleFailures >= SINGLE_FAILURES_MAX) {
+          stop = err;
+          break;
+        }
+      }
+    }
+    if (!single && batchUnanswered && singleAnswered > 0) {
+      single = true;
+      await rememberBatchSupport(ctx, provider_id, false);
+      ctx.logger.info("provider does not answer batched status: asking one order at a time", { provider_id, provider: provider.name });
+    } else if (!single && !batchUnanswered && row.status_single_since !== null) {
+      await rememberBatchSupport(ctx, provider_id, true);
+    }
+    await applyAnswers(ctx, stop ? batch.filter((t) => answers.has(t.providerOrderId)) : batch, answers, summary);
+    if (stop) return failed(stop, "status order=");
+  }
+  await clearProviderFailure(ctx, provider_id, "status");
+}
+
+async function rememberBatchSupport(ctx: Ctx, providerId: number, batched: boolean): Promise<void> {
+  await ctx.db.updateTable("api_providers").set({ status_single_since: batched ? null : dbNow(ctx.clock) }).where("id", "=", providerId).execute();
+}
+
+async function applyAnswers(ctx: Ctx, batch: SyncTarget[], answers: Map<string, BatchStatus>, summary: SyncSummary): Promise<void> {
+  const now = dbNow(ctx.clock);
+  for (const { order, providerOrderId } of batch) {
+    summary.checked++;
+    const answer = answers.get(providerOrderId);
+    if (!answer || "error" in answer) {
+      const message = `Status check: ${answer ? answer.error : "missing from the answer"}`.slice(0, 500);
+      await ctx.db.updateTable("orders").set({ last_error: message, last_status_sync_at: now }).where("id", "=", order.id).execute();
+      continue;
+    }
+    try {
+      const r = await applyProviderState(ctx, order.id, answer);
+      if (r.changed) summary.changed++;
+      summary.refunded += r.refunded;
+    } catch (err) {
+      ctx.logger.error("order status not applied", { order_id: order.id, error: String(err) });
     }
   }
 }

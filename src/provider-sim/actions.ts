@@ -52,8 +52,13 @@ export function answerAction(sim: SimControl, f: Fields): unknown {
       return { order: sim.placeOrder(f) };
     case "status": {
       if (f.orders !== undefined) {
+        const mode = sim.batchStatusMode();
+        if (mode === "unsupported") throw new SimError("Incorrect order ID");
+        if (mode === "empty") return [];
+        const ids = idList(f.orders);
+        if (mode === "list") return ids.map((id) => ({ order: idValue(id), ...orError(() => statusAnswer(sim.orderStatus(id), sim.currency())) }));
         const answer: Record<string, unknown> = {};
-        for (const id of idList(f.orders)) answer[id] = orError(() => statusAnswer(sim.orderStatus(id), sim.currency()));
+        for (const id of ids) answer[id] = orError(() => statusAnswer(sim.orderStatus(id), sim.currency()));
         return answer;
       }
       if (!f.order) throw new SimError("Incorrect order ID");

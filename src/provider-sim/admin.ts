@@ -5,8 +5,8 @@ import type { SimControl } from "./control.ts";
 import { SimError } from "./errors.ts";
 import { faultSpecSchema, SIM_ACTIONS } from "./faults.ts";
 import { CATALOGUE_STYLES } from "./listings.ts";
-import { ORDER_STATUSES } from "./progress.ts";
-import { REFILL_STATUSES } from "./state.ts";
+import { OUTCOME_STATUSES } from "./progress.ts";
+import { BATCH_STATUS_MODES, REFILL_STATUSES } from "./state.ts";
 
 const rate = z.union([z.string(), z.number()]);
 const serviceFields = {
@@ -22,7 +22,7 @@ const serviceFields = {
 };
 const newServiceSchema = z.object({ ...serviceFields, service: z.number().int().min(1) }).partial().required({ name: true, rate: true });
 const servicePatchSchema = z.object(serviceFields).partial();
-const outcomeSchema = z.object({ status: z.enum(ORDER_STATUSES), remains: z.number().int().min(0).optional() });
+const outcomeSchema = z.object({ status: z.enum(OUTCOME_STATUSES), remains: z.number().int().min(0).optional() });
 
 async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
   const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
@@ -66,6 +66,11 @@ export function createAdminApp(sim: SimControl): Hono {
     const { status } = await body(c, z.object({ status: z.enum(REFILL_STATUSES) }));
     sim.setRefillStatus(idParam(c), status);
     return c.json({ status });
+  });
+  admin.post("/status-batch", async (c) => {
+    const { mode } = await body(c, z.object({ mode: z.enum(BATCH_STATUS_MODES) }));
+    sim.setBatchStatusMode(mode);
+    return c.json({ mode });
   });
   admin.post("/outcome-shares", async (c) => {
     sim.setOutcomeShares(await body(c, z.object({ partial: z.number().min(0), canceled: z.number().min(0) })));

@@ -3,12 +3,17 @@ import { roundTo5, type SimService } from "./catalog.ts";
 import type { OrderRequest } from "./order-request.ts";
 
 export const ORDER_STATUSES = ["Pending", "In progress", "Processing", "Completed", "Partial", "Canceled"] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/** What a Subscriptions order reports instead: Active while it runs, Paused when held, Expired when time ran out before its posts. */
+export const SUBSCRIPTION_STATUSES = ["Active", "Paused", "Expired", "Cancelled"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number] | (typeof SUBSCRIPTION_STATUSES)[number];
+/** The outcomes a test or operator can force. */
+export const OUTCOME_STATUSES = [...ORDER_STATUSES, "Active", "Paused", "Expired"] as const;
+export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
 
-/** How an order ends; Pending, In progress and Processing pin the order there. */
+/** How an order ends; Pending, In progress, Processing, Active and Paused pin the order there; Expired ends like Partial. */
 export interface OrderOutcome {
-  status: OrderStatus;
-  /** For Partial: units not delivered (default half). */
+  status: OutcomeStatus;
+  /** For Partial and Expired: units not delivered (default half). */
   remains?: number;
 }
 
@@ -62,8 +67,23 @@ export function clampRemains(quantity: number, remains: number | undefined): num
   return Math.min(quantity - 1, Math.max(1, Math.floor(wanted)));
 }
 
-/** The order as the provider reports it at `now`, given how it is to end. */
+/** The order as the provider reports it at `now`, given how it is to end; subscriptions in their own words. */
 export function viewOrder(order: SimOrder, outcome: OrderOutcome, now: number, timing: OrderTiming): OrderView {
+  const s = outcome.status;
+  const delivery = s === "Active" || s === "Paused" ? { status: "In progress" as const } : s === "Expired" ? { status: "Partial" as const, remains: outcome.remains } : { status: s, remains: outcome.remains };
+  const view = deliveryView(order, delivery, now, timing);
+  if (s === "Paused" && view.status === "In progress") view.status = "Paused";
+  return order.service.type === "Subscriptions" ? { ...view, status: subscriptionStatus(view.status) } : view;
+}
+
+function subscriptionStatus(status: OrderStatus): OrderStatus {
+  if (status === "In progress" || status === "Processing") return "Active";
+  if (status === "Partial") return "Expired";
+  // Panels differ in spelling; the simulated one uses both, so clients must read both.
+  return status === "Canceled" ? "Cancelled" : status;
+}
+
+function deliveryView(order: SimOrder, outcome: { status: (typeof ORDER_STATUSES)[number]; remains?: number }, now: number, timing: OrderTiming): OrderView {
   const q = order.quantity;
   const startCount = 100 + (hashText(order.link) % 20_000);
   if (order.canceledAt !== undefined && now >= order.canceledAt) {

@@ -45,6 +45,14 @@ export interface NewService {
   dripfeed?: boolean;
 }
 
+/**
+ * How the panel answers `status` with `orders=`: map (keyed by id, the usual), list (entries carrying
+ * their `order`), unsupported (`{"error": "Incorrect order ID"}`, as panels that only read `order=`),
+ * empty (`[]`: an answer that is not a map by id).
+ */
+export const BATCH_STATUS_MODES = ["map", "list", "unsupported", "empty"] as const;
+export type BatchStatusMode = (typeof BATCH_STATUS_MODES)[number];
+
 export const REFILL_STATUSES = ["Pending", "In progress", "Completed", "Rejected"] as const;
 export type RefillStatus = (typeof REFILL_STATUSES)[number];
 
@@ -96,6 +104,7 @@ export function createSimState(options: SimStateOptions = {}) {
   let nextOrderId = FIRST_ORDER_ID;
   let nextRefillId = 1;
   let shares: OutcomeShares = { partial: 10, canceled: 5 };
+  let batchStatus: BatchStatusMode = "map";
   let startBalance = money(options.balance ?? "1000");
   let currency = options.currency ?? "USD";
   let catalogueStyle: CatalogueStyle = options.catalogue ?? "clean";
@@ -284,6 +293,13 @@ export function createSimState(options: SimStateOptions = {}) {
       const refill = refills.get(refillId);
       if (!refill) throw new SimError("Refill not found");
       refill.forced = status;
+    },
+
+    batchStatusMode: (): BatchStatusMode => batchStatus,
+
+    setBatchStatusMode(mode: BatchStatusMode): void {
+      if (!BATCH_STATUS_MODES.includes(mode)) throw new SimError(`Unknown batch status mode: ${mode}`);
+      batchStatus = mode;
     },
 
     setOutcomeShares(next: OutcomeShares): void {

@@ -141,17 +141,22 @@ export function providerClient(ctx: Ctx, provider: ProviderTarget, opts: ClientO
       return state;
     },
 
-    /** Up to 100 orders in one call; each id maps to its state or to the provider's refusal for it. */
+    /**
+     * Up to 100 orders in one call (`orders=`); each id the answer names maps to its state or to the
+     * provider's refusal for it. Ids it does not name are absent: a panel that does not answer
+     * `orders=` (an answer not keyed by id) leaves them all absent, to be asked one by one.
+     */
     async statuses(providerOrderIds: string[]): Promise<Map<string, BatchStatus>> {
       if (providerOrderIds.length > MAX_BATCH) throw new RangeError(`at most ${MAX_BATCH} orders per status call`);
       const out = new Map<string, BatchStatus>();
       if (providerOrderIds.length === 0) return out;
       const answer = await call("status", { orders: providerOrderIds.join(",") }, { readOnly: true });
-      if (!isRecord(answer)) throw unexpected("status", "not an object");
+      const byId = statusesById(answer);
       for (const id of providerOrderIds) {
-        const item = answer[id];
+        const item = byId.get(id);
+        if (item === undefined) continue;
         if (isRecord(item) && item.error !== undefined && item.error !== null) out.set(id, { error: String(item.error) });
-        else out.set(id, readOrderState(item) ?? { error: item === undefined ? "Missing from the answer" : "Unrecognised status" });
+        else out.set(id, readOrderState(item) ?? { error: "Unrecognised status" });
       }
       return out;
     },
@@ -199,6 +204,16 @@ export function providerClient(ctx: Ctx, provider: ProviderTarget, opts: ClientO
 }
 
 export type ProviderClient = ReturnType<typeof providerClient>;
+
+/** A batched status answer by id: the usual object keyed by id, or a list of entries that carry their `order`. */
+function statusesById(answer: unknown): Map<string, unknown> {
+  if (Array.isArray(answer)) {
+    const byId = new Map<string, unknown>();
+    for (const item of answer) if (isRecord(item) && (typeof item.order === "string" || typeof item.order === "number")) byId.set(String(item.order).trim(), item);
+    return byId;
+  }
+  return isRecord(answer) ? new Map(Object.entries(answer).map(([id, item]) => [id.trim(), item])) : new Map();
+}
 
 /**
  * Turns one HTTP answer into its JSON, or a typed failure: an `error` field is a refusal whatever

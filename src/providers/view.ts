@@ -35,7 +35,12 @@ export function adminProviderView(p: AdminProvider) {
     /** The threshold in force, in the provider's currency; null when it needs an exchange rate the provider lacks. */
     effective_low_balance_threshold: p.effective_low_balance_threshold === null ? null : formatMoney(p.effective_low_balance_threshold),
     last_sync_at: toIso(p.last_sync_at),
+    /** What is broken with the provider now ("sync: …" catalogue, "status: …" order status sync) and since when. */
     last_error: p.last_error,
+    last_error_at: toIso(p.last_error_at),
+    /** "single" while the panel does not answer batched status (`orders=`): one status call per order. */
+    status_mode: p.status_single_since === null ? "batch" : "single",
+    status_single_since: toIso(p.status_single_since),
     services_count: p.services_count,
     active_services_count: p.active_services_count,
     created_at: toIso(p.created_at),

@@ -18,6 +18,9 @@ const ORDER_STATUS: Record<string, ProviderOrderStatus> = {
   cancelled: "canceled",
   // A provider that refunded the order delivered nothing we keep: the same as canceled for us.
   refunded: "canceled",
+  // Subscriptions (docs/orders.md): running or held by the panel, still open, nothing owed yet.
+  active: "in_progress",
+  paused: "in_progress",
 };
 
 function words(value: unknown): string {
@@ -137,12 +140,20 @@ export interface ProviderOrderState {
   currency: string | null;
 }
 
+/**
+ * A subscription that expired before all its posts were delivered: what remains is refunded pro
+ * rata, like a Partial; nothing remaining is a completion; no remains is a Partial to check by hand.
+ */
+function expiredStatus(remains: number | null): ProviderOrderStatus {
+  return remains === 0 ? "completed" : "partial";
+}
+
 /** Reads one order status answer; null when its status is missing or unrecognised. */
 export function readOrderState(item: unknown): ProviderOrderState | null {
   if (!isRecord(item)) return null;
-  const status = mapOrderStatus(item.status);
-  if (!status) return null;
   const remains = parseRemains(item.remains);
+  const status = words(item.status) === "expired" ? expiredStatus(remains?.remains ?? null) : mapOrderStatus(item.status);
+  if (!status) return null;
   return {
     status,
     remains: remains?.remains ?? null,

@@ -25,6 +25,16 @@ describe("reading provider answers", () => {
     expect(mapRefillStatus("Rejected")).toBe("rejected");
   });
 
+  it("reads subscription states: Active and Paused stay open, Expired ends by what remains", () => {
+    expect(readOrderState({ status: "Active", remains: "600" })?.status).toBe("in_progress");
+    expect(readOrderState({ status: "paused" })?.status).toBe("in_progress");
+    expect(readOrderState({ status: "Expired", remains: "400" })).toMatchObject({ status: "partial", remains: 400 });
+    expect(readOrderState({ status: "Expired", remains: "0" })).toMatchObject({ status: "completed", remains: 0 });
+    // Without remains nothing can be refunded safely: a Partial without remains, checked by hand.
+    expect(readOrderState({ status: "EXPIRED" })).toMatchObject({ status: "partial", remains: null });
+    expect(readOrderState({ status: "Cancelled", remains: "1000" })?.status).toBe("canceled");
+  });
+
   it("treats negative and +N remains as over-delivery: nothing remains, nothing to refund", () => {
     expect(parseRemains("120")).toEqual({ remains: 120, overDelivered: false });
     expect(parseRemains(0)).toEqual({ remains: 0, overDelivered: false });

@@ -38,12 +38,12 @@ export function wireService(s: PricedService) {
 
 export type WireOrder = Pick<Order, "id" | "charge" | "refunded" | "start_count" | "remains" | "status" | "quantity" | "runs">;
 
-/** A `status` answer: what the customer was charged and where the delivery stands. */
+/** A `status` answer: what the customer finally paid (charge less refunds, as panels report it) and where the delivery stands. */
 export function wireOrderStatus(o: WireOrder, currency: string) {
   const units = o.quantity * (o.runs && o.runs > 1 ? o.runs : 1);
   const remains = o.remains ?? (o.status === "completed" ? 0 : units);
   return {
-    charge: formatMoney(o.charge),
+    charge: formatMoney(Number(o.charge) - Number(o.refunded)),
     start_count: String(o.start_count ?? 0),
     status: wireStatus(o.status),
     remains: String(remains),
