@@ -9,6 +9,7 @@ import type { AccountActions } from "../storefront/account-pages.ts";
 import { cancelTenantOrder, refillTenantOrder } from "./actions.ts";
 import { regenerateStorefrontKey, revokeStorefrontKey } from "./api-access.ts";
 import { placeTenantOrder } from "./chain.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 /**
  * What the account pages' forms do, for every tenant, through the owning features' verbs. Form
@@ -40,7 +41,7 @@ async function placeOrderFromForm(ctx: Ctx, form: Record<string, string>, meta: 
 async function depositFromForm(ctx: Ctx, form: Record<string, string>) {
   return asForm({ payment_method_id: "method" }, async () => {
     const method = form.method
-      ? await ctx.db.selectFrom("payment_methods").select("id").where("site_id", "=", ctx.tenant.siteId).where("code", "=", form.method.slice(0, 50)).where("is_active", "=", 1).executeTakeFirst()
+      ? await inTenant(ctx).selectFrom("payment_methods").select("id").where("code", "=", form.method.slice(0, 50)).where("is_active", "=", 1).executeTakeFirst()
       : undefined;
     if (!method) throw fieldError("payment_method_id", "Choose one of the payment methods");
     const input = parseInput(depositBody, { payment_method_id: method.id, amount: form.amount, reference: form.reference, phone: form.phone });
