@@ -4,11 +4,12 @@ import type { Site, User } from "./db/schema.ts";
 import type { Clock } from "./lib/time.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { Mailer } from "./mail/mailer.ts";
+import { PLATFORM_TENANT_ID } from "./tenancy/scoped.ts";
 
 /** The platform itself is tenant 0; a white-label site is another tenant. */
-export type Tenant = { kind: "platform"; siteId: 0 } | { kind: "site"; siteId: number; site: Site };
+export type Tenant = { kind: "platform"; siteId: typeof PLATFORM_TENANT_ID } | { kind: "site"; siteId: number; site: Site };
 
-export const PLATFORM: Tenant = Object.freeze({ kind: "platform", siteId: 0 });
+export const PLATFORM: Tenant = Object.freeze({ kind: "platform", siteId: PLATFORM_TENANT_ID });
 
 /** Long-lived parts of the running app, built once at start. */
 export interface AppServices {

@@ -6,20 +6,23 @@ import { SETTING_DEFAULTS, getSettings, putSetting } from "../settings/service.t
 import { dayTotals } from "../statistics/rollup.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { repriceAll } from "../catalog/reprice.ts";
+import { onPlatform } from "../tenancy/scoped.ts";
 
 const n = (v: unknown) => Number(v ?? 0);
 
 export async function dashboard(ctx: Ctx) {
   const db = ctx.db;
+  // The console's figures are the platform's own users, orders and tickets, not the sites' customers.
+  const platform = onPlatform(db);
   const today = toDbTime(ctx.clock.now()).slice(0, 10);
   const [users, banned, orders, inFlight, held, deposits, tickets, sites, todayTotals] = await Promise.all([
-    db.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).where("site_id", "=", 0).where("deleted_at", "is", null).executeTakeFirstOrThrow(),
-    db.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).where("site_id", "=", 0).where("is_banned", "=", 1).executeTakeFirstOrThrow(),
-    db.selectFrom("orders").select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("charge").as("charge"), e.fn.sum<number>("refunded").as("refunded"), e.fn.sum<number>("provider_cost").as("cost")]).where("site_id", "=", 0).where("status", "!=", "failed").executeTakeFirstOrThrow(),
-    db.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("site_id", "=", 0).where("status", "in", ["pending", "processing", "in_progress"]).executeTakeFirstOrThrow(),
+    platform.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).where("deleted_at", "is", null).executeTakeFirstOrThrow(),
+    platform.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).where("is_banned", "=", 1).executeTakeFirstOrThrow(),
+    platform.selectFrom("orders").select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("charge").as("charge"), e.fn.sum<number>("refunded").as("refunded"), e.fn.sum<number>("provider_cost").as("cost")]).where("status", "!=", "failed").executeTakeFirstOrThrow(),
+    platform.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("status", "in", ["pending", "processing", "in_progress"]).executeTakeFirstOrThrow(),
     db.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("dispatch_state", "=", "unknown").executeTakeFirstOrThrow(),
-    db.selectFrom("transactions").select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("amount").as("total")]).where("site_id", "=", 0).where("type", "=", "deposit").where("status", "=", "pending").executeTakeFirstOrThrow(),
-    db.selectFrom("tickets").select((e) => e.fn.countAll<number>().as("n")).where("site_id", "=", 0).where("status", "in", ["open", "customer_reply"]).executeTakeFirstOrThrow(),
+    platform.selectFrom("transactions").select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("amount").as("total")]).where("type", "=", "deposit").where("status", "=", "pending").executeTakeFirstOrThrow(),
+    platform.selectFrom("tickets").select((e) => e.fn.countAll<number>().as("n")).where("status", "in", ["open", "customer_reply"]).executeTakeFirstOrThrow(),
     db.selectFrom("white_label_sites").select(["status", (e) => e.fn.countAll<number>().as("n")]).groupBy("status").execute(),
     dayTotals(ctx, today),
   ]);
@@ -105,12 +108,12 @@ export async function platformStats(ctx: Ctx) {
     db.selectFrom("services").select(["is_active", (e) => e.fn.countAll<number>().as("n")]).groupBy("is_active").execute(),
     db.selectFrom("categories").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
     db.selectFrom("api_providers").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-    db
+    // Top services by the platform's own orders (a site's customer orders would count twice with their reseller's).
+    onPlatform(db)
       .selectFrom("orders")
       .innerJoin("services", "services.id", "orders.service_id")
       .select(["services.id", "services.name", (e) => e.fn.countAll<number>().as("orders"), (e) => e.fn.sum<number>("orders.charge").as("revenue")])
       .where("orders.created_at", ">=", since)
-      .where("orders.site_id", "=", 0)
       .groupBy(["services.id", "services.name"])
       .orderBy("orders", "desc")
       .limit(10)

@@ -11,6 +11,7 @@ import type { LoginInput, RegisterInput } from "./schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { sendTenantMail } from "../notifications/mail.ts";
 import { welcomeEmail } from "../mail/templates.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 function referralCode(): string {
   const b = new Uint8Array(5);
@@ -20,11 +21,9 @@ function referralCode(): string {
 
 /** Creates an account in the request's tenant (platform users and each site's customers are separate). */
 export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "user" | "admin"; welcome?: boolean }): Promise<User> {
-  const siteId = ctx.tenant.siteId;
-  const clash = await ctx.db
+  const clash = await inTenant(ctx)
     .selectFrom("users")
     .select(["email", "username"])
-    .where("site_id", "=", siteId)
     .where((eb) => eb.or([eb("email", "=", input.email), eb("username", "=", input.username)]))
     .execute();
   const errors: Record<string, string[]> = {};
@@ -32,7 +31,7 @@ export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "us
   if (clash.some((u) => u.username.toLowerCase() === input.username.toLowerCase())) errors.username = ["This username is already taken"];
   let referrer: User | undefined;
   if (input.referral_code) {
-    referrer = await ctx.db.selectFrom("users").selectAll().where("site_id", "=", siteId).where("referral_code", "=", input.referral_code.toUpperCase()).executeTakeFirst();
+    referrer = await inTenant(ctx).selectFrom("users").selectAll().where("referral_code", "=", input.referral_code.toUpperCase()).executeTakeFirst();
     if (!referrer) errors.referral_code = ["Unknown referral code"];
   }
   if (Object.keys(errors).length) throw new Validation(errors);
@@ -43,11 +42,9 @@ export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "us
   try {
     user = await withTransaction(ctx, async (tx) => {
       const uuid = randomUUID();
-      const res = await tx.db
-        .insertInto("users")
-        .values({
+      const res = await inTenant(tx)
+        .insertInto("users", {
           uuid,
-          site_id: siteId,
           username: input.username,
           email: input.email,
           password_hash: passwordHash,
@@ -83,10 +80,9 @@ export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "us
 
 export async function loginUser(ctx: Ctx, input: LoginInput, meta: { ip?: string; userAgent?: string }) {
   const login = input.login.trim();
-  const user = await ctx.db
+  const user = await inTenant(ctx)
     .selectFrom("users")
     .selectAll()
-    .where("site_id", "=", ctx.tenant.siteId)
     .where("deleted_at", "is", null)
     .where(login.includes("@") ? "email" : "username", "=", login.includes("@") ? login.toLowerCase() : login)
     .executeTakeFirst();

@@ -3,6 +3,7 @@ import { prepared } from "../db/prepared.ts";
 import { isHiddenOnSite, siteRate, userRate, type SiteRule } from "../pricing/pricing.ts";
 import { ORDERABLE_TYPES } from "../orders/service-types.ts";
 import { providerSells } from "../providers/selling.ts";
+import { forTenant } from "../tenancy/scoped.ts";
 
 export interface PricedService {
   id: number;
@@ -27,7 +28,7 @@ export interface PricedService {
 type Rules = { service: Map<number, SiteRule>; category: Map<number, SiteRule> };
 
 async function siteRules(ctx: Ctx, siteId: number): Promise<Rules> {
-  const rows = await ctx.db.selectFrom("site_price_rules").selectAll().where("site_id", "=", siteId).execute();
+  const rows = await forTenant(ctx.db, siteId).selectFrom("site_price_rules").selectAll().execute();
   const rules: Rules = { service: new Map(), category: new Map() };
   for (const r of rows) (r.scope === "service" ? rules.service : rules.category).set(r.target_id, { marginBp: r.margin_bp, fixedRate: r.fixed_rate, hidden: Boolean(r.hidden) });
   return rules;

@@ -5,6 +5,7 @@ import type { ApiKey, User } from "../db/schema.ts";
 import { Forbidden, Unauthorized } from "../core/errors.ts";
 import { addressList } from "../lib/ip.ts";
 import { dbNow } from "../lib/time.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 export const PERMISSIONS = ["services.read", "orders.create", "orders.read", "balance.read"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -38,11 +39,9 @@ export async function createApiKey(ctx: Ctx, userId: number, input: NewApiKey): 
   const key = generateApiKey();
   const now = dbNow(ctx.clock);
   const uuid = randomUUID();
-  const res = await ctx.db
-    .insertInto("api_keys")
-    .values({
+  const res = await inTenant(ctx)
+    .insertInto("api_keys", {
       uuid,
-      site_id: ctx.tenant.siteId,
       user_id: userId,
       name: input.name,
       key_hash: key.hash,
@@ -81,7 +80,7 @@ export function keyWhitelist(key: Pick<ApiKey, "ip_whitelist">): string[] {
 export async function findApiKey(ctx: Ctx, raw: string | undefined | null): Promise<ApiKey | null> {
   if (!raw || !RAW_KEY.test(raw)) return null;
   const hash = hashApiKey(raw);
-  const key = await ctx.db.selectFrom("api_keys").selectAll().where("key_hash", "=", hash).where("site_id", "=", ctx.tenant.siteId).executeTakeFirst();
+  const key = await inTenant(ctx).selectFrom("api_keys").selectAll().where("key_hash", "=", hash).executeTakeFirst();
   if (!key || !timingSafeEqual(Buffer.from(key.key_hash, "hex"), Buffer.from(hash, "hex"))) return null;
   return key;
 }
@@ -93,7 +92,7 @@ export async function findApiKey(ctx: Ctx, raw: string | undefined | null): Prom
 export async function admitApiKey(ctx: Ctx, key: ApiKey, ip: string): Promise<User> {
   const now = dbNow(ctx.clock);
   if (key.revoked_at || (key.expires_at && key.expires_at <= now)) throw new Unauthorized("This API key is revoked or expired", "invalid_api_key");
-  const user = await ctx.db.selectFrom("users").selectAll().where("id", "=", key.user_id).where("site_id", "=", ctx.tenant.siteId).executeTakeFirst();
+  const user = await inTenant(ctx).selectFrom("users").selectAll().where("id", "=", key.user_id).executeTakeFirst();
   if (!user || user.deleted_at) throw new Unauthorized("A valid API key is required", "invalid_api_key");
   if (user.is_banned) throw new Forbidden("This account is suspended", "account_banned");
   const whitelist = keyWhitelist(key);

@@ -8,6 +8,7 @@ import { dbNow, toDbTime } from "../lib/time.ts";
 import { createApiKey } from "./keys.ts";
 import type { CreateKeyInput } from "./schema.ts";
 import { UUID } from "../lib/uuid.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 export type ApiLog = Selectable<ApiLogsTable>;
 
@@ -18,11 +19,10 @@ export const MAX_ACTIVE_KEYS = 25;
 export async function createKey(ctx: Ctx, input: CreateKeyInput): Promise<{ key: ApiKey; raw: string }> {
   const user = requireUser(ctx);
   if (input.expires_at && input.expires_at.getTime() <= ctx.clock.now().getTime()) throw fieldError("expires_at", "Must be in the future");
-  const active = await ctx.db
+  const active = await inTenant(ctx)
     .selectFrom("api_keys")
     .select((e) => e.fn.countAll<number>().as("n"))
     .where("user_id", "=", user.id)
-    .where("site_id", "=", ctx.tenant.siteId)
     .where("revoked_at", "is", null)
     .executeTakeFirstOrThrow();
   if (Number(active.n) >= MAX_ACTIVE_KEYS) throw new Conflict(`You already have ${MAX_ACTIVE_KEYS} active API keys; revoke one first`, "too_many_keys");
@@ -39,7 +39,7 @@ export async function createKey(ctx: Ctx, input: CreateKeyInput): Promise<{ key:
 /** The caller's keys on this tenant, newest first (revoked ones included, flagged). */
 export async function listKeys(ctx: Ctx, q: PageInput): Promise<Page<ApiKey>> {
   const user = requireUser(ctx);
-  const base = ctx.db.selectFrom("api_keys").where("user_id", "=", user.id).where("site_id", "=", ctx.tenant.siteId);
+  const base = inTenant(ctx).selectFrom("api_keys").where("user_id", "=", user.id);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const rows = await base.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
   return pageOf(rows, count.n, q);
@@ -49,12 +49,11 @@ export async function listKeys(ctx: Ctx, q: PageInput): Promise<Page<ApiKey>> {
 export async function ownKey(ctx: Ctx, publicId: string): Promise<ApiKey> {
   const user = requireUser(ctx);
   if (!UUID.test(publicId)) throw new NotFound("API key not found");
-  const key = await ctx.db
+  const key = await inTenant(ctx)
     .selectFrom("api_keys")
     .selectAll()
     .where("uuid", "=", publicId.toLowerCase())
     .where("user_id", "=", user.id)
-    .where("site_id", "=", ctx.tenant.siteId)
     .executeTakeFirst();
   if (!key) throw new NotFound("API key not found");
   return key;

@@ -4,6 +4,7 @@ import { NotFound } from "../core/errors.ts";
 import { cancelOrder, requestRefill, type CancelResult, type Refill } from "../orders/actions.ts";
 import { ordersWithService, userOrder, type OrderRow } from "../orders/service.ts";
 import { cancelOpen, refillOpen } from "../orders/view.ts";
+import { inTenant, onPlatform } from "../tenancy/scoped.ts";
 
 /**
  * Refill and cancel for any tenant. A platform user's order is theirs to act on directly. A site
@@ -22,9 +23,10 @@ interface Chain {
 async function chainOf(ctx: Ctx, uuid: string): Promise<Chain> {
   const customer = await userOrder(ctx, uuid);
   if (ctx.tenant.kind !== "site") throw new Error("chainOf is for site orders");
-  const link = await ctx.db.selectFrom("site_orders").select("platform_order_id").where("customer_order_id", "=", customer.id).where("site_id", "=", ctx.tenant.siteId).executeTakeFirst();
+  const link = await inTenant(ctx).selectFrom("site_orders").select("platform_order_id").where("customer_order_id", "=", customer.id).executeTakeFirst();
   if (!link) throw new NotFound("Order not found");
-  const platform = await ordersWithService(ctx).where("orders.id", "=", link.platform_order_id).executeTakeFirstOrThrow();
+  // The fulfilling order is the reseller's, on the platform.
+  const platform = await ordersWithService(ctx, onPlatform(ctx.db)).where("orders.id", "=", link.platform_order_id).executeTakeFirstOrThrow();
   const reseller = await ctx.db.selectFrom("users").selectAll().where("id", "=", platform.user_id).executeTakeFirstOrThrow();
   return { customer, platform, resellerCtx: { ...ctx, tenant: PLATFORM, user: reseller } };
 }
@@ -33,8 +35,8 @@ async function chainOf(ctx: Ctx, uuid: string): Promise<Chain> {
 export async function orderActionsOpen(ctx: Ctx, order: OrderRow): Promise<{ canRefill: boolean; canCancel: boolean }> {
   const now = ctx.clock.now();
   if (ctx.tenant.kind !== "site") return { canRefill: refillOpen(order, now), canCancel: cancelOpen(order) };
-  const link = await ctx.db.selectFrom("site_orders").select("platform_order_id").where("customer_order_id", "=", order.id).where("site_id", "=", ctx.tenant.siteId).executeTakeFirst();
-  const platform = link && (await ordersWithService(ctx).where("orders.id", "=", link.platform_order_id).executeTakeFirst());
+  const link = await inTenant(ctx).selectFrom("site_orders").select("platform_order_id").where("customer_order_id", "=", order.id).executeTakeFirst();
+  const platform = link && (await ordersWithService(ctx, onPlatform(ctx.db)).where("orders.id", "=", link.platform_order_id).executeTakeFirst());
   return platform ? { canRefill: refillOpen(platform, now), canCancel: cancelOpen(platform) } : { canRefill: false, canCancel: false };
 }
 
@@ -62,23 +64,21 @@ export async function ownRefills(ctx: Ctx, ids: number[]): Promise<Map<number, {
   if (ids.length === 0) return new Map();
   const rows =
     ctx.tenant.kind === "site"
-      ? await ctx.db
-          .selectFrom("refills")
-          .innerJoin("site_orders", "site_orders.platform_order_id", "refills.order_id")
+      ? await inTenant(ctx)
+          .selectFrom("site_orders")
+          .innerJoin("refills", "refills.order_id", "site_orders.platform_order_id")
           .innerJoin("orders", "orders.id", "site_orders.customer_order_id")
           .select(["refills.id", "refills.status"])
           .where("refills.id", "in", ids)
-          .where("site_orders.site_id", "=", ctx.tenant.siteId)
           .where("orders.user_id", "=", user.id)
-          .where("orders.site_id", "=", ctx.tenant.siteId)
+          .whereRef("orders.site_id", "=", "site_orders.site_id")
           .execute()
-      : await ctx.db
-          .selectFrom("refills")
-          .innerJoin("orders", "orders.id", "refills.order_id")
+      : await inTenant(ctx)
+          .selectFrom("orders")
+          .innerJoin("refills", "refills.order_id", "orders.id")
           .select(["refills.id", "refills.status"])
           .where("refills.id", "in", ids)
           .where("orders.user_id", "=", user.id)
-          .where("orders.site_id", "=", 0)
           .execute();
   return new Map(rows.map((r) => [r.id, r]));
 }

@@ -10,6 +10,7 @@ import { mailOrderConfirmation } from "../orders/notices.ts";
 import { createChargedOrder, placeOrder, quoteOrder, refuseDuringMaintenance, type OrderSource } from "../orders/place.ts";
 import { runOnceForValue } from "../idempotency/idempotency.ts";
 import { notifyResellerShort } from "./notices.ts";
+import { PLATFORM_TENANT_ID, inTenant } from "../tenancy/scoped.ts";
 
 /** What a site customer is told when the reseller cannot pay: nothing about the reseller's money. */
 export const NEUTRAL_REFUSAL = "This service is temporarily unavailable, please try again later";
@@ -71,15 +72,14 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
       });
       let platformOrder: Order;
       try {
-        platformOrder = await createChargedOrder(tx, { userId: site.owner_id, siteId: 0, quote, charge: resellerCost, rate: priced.cost, source: "storefront", parentOrderId: customerOrder.id });
+        platformOrder = await createChargedOrder(tx, { userId: site.owner_id, siteId: PLATFORM_TENANT_ID, quote, charge: resellerCost, rate: priced.cost, source: "storefront", parentOrderId: customerOrder.id });
       } catch (err) {
         if (err instanceof AppError && err.code === "insufficient_balance") throw new ResellerCannotPay(resellerCost, quote.service.name);
         throw err;
       }
       const now = dbNow(tx.clock);
-      await tx.db
-        .insertInto("site_orders")
-        .values({ site_id: site.id, customer_order_id: customerOrder.id, platform_order_id: platformOrder.id, site_price: quote.charge, reseller_cost: resellerCost, profit: quote.charge - resellerCost, created_at: now, updated_at: now })
+      await inTenant(tx)
+        .insertInto("site_orders", { customer_order_id: customerOrder.id, platform_order_id: platformOrder.id, site_price: quote.charge, reseller_cost: resellerCost, profit: quote.charge - resellerCost, created_at: now, updated_at: now })
         .execute();
       return { customerOrder, platformOrder, sitePrice: quote.charge, resellerCost };
     });
@@ -111,6 +111,6 @@ export async function placeTenantOrder(ctx: Ctx, input: Record<string, unknown>,
   const run = async (): Promise<number> =>
     ctx.tenant.kind === "site" ? (await placeSiteOrder(ctx, input, opts)).customerOrder.id : (await placeOrder(ctx, input, { source: opts.source, apiKeyId: opts.apiKeyId })).id;
   const done = await runOnceForValue(ctx, { scope: `u:${user.id}`, key: opts.idempotencyKey, operation: "storefront-order", body: input }, run);
-  const order = await ctx.db.selectFrom("orders").selectAll().where("id", "=", done.value).where("site_id", "=", ctx.tenant.siteId).where("user_id", "=", user.id).executeTakeFirstOrThrow();
+  const order = await inTenant(ctx).selectFrom("orders").selectAll().where("id", "=", done.value).where("user_id", "=", user.id).executeTakeFirstOrThrow();
   return { order, replayed: done.replayed };
 }

@@ -15,10 +15,11 @@ import { likeContaining } from "../lib/sql-like.ts";
 import { UUID } from "../lib/uuid.ts";
 import { CLOSED_STATUSES, changeOrderStatus, unitsOf } from "./transitions.ts";
 import type { AdminOrderRow } from "./view.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 /** The tenant's orders for admins, with filters; newest first. */
 export async function listAdminOrders(ctx: Ctx, q: AdminOrdersQuery): Promise<Page<AdminOrderRow>> {
-  let base = ctx.db.selectFrom("orders").where("orders.site_id", "=", ctx.tenant.siteId);
+  let base = inTenant(ctx).selectFrom("orders");
   if (q.status) base = base.where("orders.status", "=", q.status);
   if (q.dispatch_state) base = base.where("orders.dispatch_state", "=", q.dispatch_state);
   if (q.user_id) base = base.where("orders.user_id", "=", q.user_id);

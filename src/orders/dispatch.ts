@@ -7,6 +7,7 @@ import { writeProviderLogs, type ProviderLogRow } from "../providers/log.ts";
 import { addFieldsOf } from "./fields.ts";
 import { changeOrderStatus } from "./transitions.ts";
 import { closeIncident, HOLD_RETRY_MS, holdLimitMs, holdProviderOrders, openIncident, refundExpiredHolds } from "./holds.ts";
+import { onPlatform } from "../tenancy/scoped.ts";
 
 /** Attempts before a provider that keeps failing transiently makes us give up (refund + failed). */
 export const MAX_DISPATCH_ATTEMPTS = 8;
@@ -57,9 +58,8 @@ type CallResult =
 
 /** Orders this run may send: platform orders (a storefront customer's order is fulfilled by its platform order), queued and due. */
 function dueOrders(ctx: Ctx, now: string) {
-  return ctx.db
+  return onPlatform(ctx.db)
     .selectFrom("orders")
-    .where("site_id", "=", 0)
     .where("dispatch_state", "=", "queued")
     .where("status", "=", "pending")
     .where((eb) => eb.or([eb("next_attempt_at", "is", null), eb("next_attempt_at", "<=", now)]));
@@ -97,11 +97,10 @@ async function claimBatch(ctx: Ctx, ids: number[]): Promise<number[]> {
 
 /** The claim of one order (MySQL): the conditions of dueOrders. */
 const claimOne = prepared((db, now: string, id: number) =>
-  db
+  onPlatform(db)
     .updateTable("orders")
     .set((eb) => ({ dispatch_state: "sending", dispatch_attempts: eb("dispatch_attempts", "+", 1), updated_at: now }))
     .where("id", "=", id)
-    .where("site_id", "=", 0)
     .where("dispatch_state", "=", "queued")
     .where("status", "=", "pending")
     .where((eb) => eb.or([eb("next_attempt_at", "is", null), eb("next_attempt_at", "<=", now)])),

@@ -6,6 +6,7 @@ import { notifyLocalized } from "../notifications/localized.ts";
 import { providerClient, type BlockCause } from "../providers/client.ts";
 import { getIntSetting } from "../settings/service.ts";
 import { changeOrderStatus } from "./transitions.ts";
+import { onPlatform } from "../tenancy/scoped.ts";
 
 /**
  * Orders held because their provider refuses every order for a reason about itself (out of funds,
@@ -35,11 +36,10 @@ export function causeText(cause: BlockCause, lang: "fr" | "en"): string {
 
 /** Marks the provider's other waiting orders as held too, so that the deadline counts for them as well. */
 export async function holdProviderOrders(ctx: Ctx, providerId: number): Promise<void> {
-  await ctx.db
+  await onPlatform(ctx.db)
     .updateTable("orders")
     .set({ held_since: dbNow(ctx.clock) })
     .where("provider_id", "=", providerId)
-    .where("site_id", "=", 0)
     .where("dispatch_state", "=", "queued")
     .where("status", "=", "pending")
     .where("held_since", "is", null)
@@ -47,7 +47,7 @@ export async function holdProviderOrders(ctx: Ctx, providerId: number): Promise<
 }
 
 async function platformAdmins(ctx: Ctx): Promise<number[]> {
-  const rows = await ctx.db.selectFrom("users").select("id").where("site_id", "=", 0).where("role", "=", "admin").where("deleted_at", "is", null).execute();
+  const rows = await onPlatform(ctx.db).selectFrom("users").select("id").where("role", "=", "admin").where("deleted_at", "is", null).execute();
   return rows.map((r) => r.id);
 }
 
@@ -112,11 +112,10 @@ export async function closeIncident(ctx: Ctx, providerId: number): Promise<boole
   const now = dbNow(ctx.clock);
   const res = await ctx.db.updateTable("provider_incidents").set({ open_provider_id: null, closed_at: now, updated_at: now }).where("open_provider_id", "=", providerId).executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) return false;
-  await ctx.db
+  await onPlatform(ctx.db)
     .updateTable("orders")
     .set({ next_attempt_at: now, updated_at: now })
     .where("provider_id", "=", providerId)
-    .where("site_id", "=", 0)
     .where("dispatch_state", "=", "queued")
     .where("held_since", "is not", null)
     .execute();
@@ -136,12 +135,11 @@ export async function closeIncident(ctx: Ctx, providerId: number): Promise<boole
 /** Refunds and fails the held orders whose provider did not come back within provider_hold_hours. */
 export async function refundExpiredHolds(ctx: Ctx): Promise<number> {
   const limitMs = await holdLimitMs(ctx);
-  const expired = await ctx.db
+  const expired = await onPlatform(ctx.db)
     .selectFrom("orders")
     .select(["id"])
     .where("dispatch_state", "=", "queued")
     .where("held_since", "<=", dbNow(ctx.clock, -limitMs))
-    .where("site_id", "=", 0)
     .where("status", "=", "pending")
     .orderBy("id")
     .limit(500)

@@ -15,6 +15,7 @@ import { mailOrderConfirmation } from "./notices.ts";
 import { orderFieldsSchema, type OrderFields } from "./fields.ts";
 import { placeOrderBase } from "./schema.ts";
 import { orderRowById, type OrderRow } from "./service.ts";
+import { tenantId } from "../tenancy/scoped.ts";
 
 /** Where an order came from: the web app, a mass order, the developer APIs, a storefront… */
 export type OrderSource = "web" | "mass" | "api" | "api_v2" | "storefront";
@@ -122,7 +123,7 @@ export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts:
   if (ctx.tenant.kind !== "platform") throw new Error("placeOrder serves platform users; storefront orders go through the storefront chain");
   await refuseDuringMaintenance(ctx);
   const quote = await quoteOrder(ctx, input);
-  const order = await createChargedOrder(ctx, { userId: user.id, siteId: ctx.tenant.siteId, quote, charge: quote.charge, rate: quote.rate, source: opts.source, apiKeyId: opts.apiKeyId });
+  const order = await createChargedOrder(ctx, { userId: user.id, siteId: tenantId(ctx), quote, charge: quote.charge, rate: quote.rate, source: opts.source, apiKeyId: opts.apiKeyId });
   if (!ctx.db.isTransaction) {
     kickDispatch(ctx, [order.id]);
     if (opts.source === "web" || opts.source === "storefront") mailOrderConfirmation(ctx, order, quote.service.name);

@@ -1,13 +1,14 @@
 import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";
-import type { Db } from "../db/database.ts";
 import { prepared } from "../db/prepared.ts";
-import type { Order } from "../db/schema.ts";
+import type { Database, Order } from "../db/schema.ts";
 import { NotFound } from "../core/errors.ts";
 import { offsetOf, type Page } from "../core/pagination.ts";
 import type { UserOrdersQuery } from "./schema.ts";
 import { likeContaining } from "../lib/sql-like.ts";
 import { UUID } from "../lib/uuid.ts";
+import { inTenant, type TenantScope } from "../tenancy/scoped.ts";
+import type { SelectQueryBuilder } from "kysely";
 
 /** An order with what its views need from its service. */
 export type OrderRow = Order & {
@@ -18,14 +19,13 @@ export type OrderRow = Order & {
   refill_days: number | null;
 };
 
-/** Orders joined with their service; callers add the tenant and owner filters. */
-export function ordersWithService(ctx: Ctx) {
-  return ordersWithServiceIn(ctx.db);
+/** The tenant's orders (the ctx's unless the caller names another scope) joined with their service; callers add the owner filters. */
+export function ordersWithService(ctx: Ctx, scope: TenantScope = inTenant(ctx)) {
+  return ordersWithServiceIn(scope.selectFrom("orders"));
 }
 
-function ordersWithServiceIn(db: Db) {
-  return db
-    .selectFrom("orders")
+function ordersWithServiceIn(orders: SelectQueryBuilder<Database, "orders", {}>) {
+  return orders
     .leftJoin("services", "services.id", "orders.service_id")
     .selectAll("orders")
     .select(["services.name as service_name", "services.type as service_type", "services.refill as service_refill", "services.cancel as service_cancel", "services.refill_days"]);
@@ -34,7 +34,7 @@ function ordersWithServiceIn(db: Db) {
 /** The caller's orders in the caller's tenant, newest first; search by link or uuid. */
 export async function listUserOrders(ctx: Ctx, q: UserOrdersQuery): Promise<Page<OrderRow>> {
   const user = requireUser(ctx);
-  let base = ctx.db.selectFrom("orders").where("orders.site_id", "=", ctx.tenant.siteId).where("orders.user_id", "=", user.id);
+  let base = inTenant(ctx).selectFrom("orders").where("orders.user_id", "=", user.id);
   if (q.status) base = base.where("orders.status", "=", q.status);
   if (q.search) {
     const s = q.search;
@@ -52,20 +52,20 @@ export async function listUserOrders(ctx: Ctx, q: UserOrdersQuery): Promise<Page
 export async function userOrder(ctx: Ctx, uuid: string): Promise<OrderRow> {
   const user = requireUser(ctx);
   if (!UUID.test(uuid)) throw new NotFound("Order not found");
-  const row = await ordersWithService(ctx).where("orders.uuid", "=", uuid.toLowerCase()).where("orders.site_id", "=", ctx.tenant.siteId).where("orders.user_id", "=", user.id).executeTakeFirst();
+  const row = await ordersWithService(ctx).where("orders.uuid", "=", uuid.toLowerCase()).where("orders.user_id", "=", user.id).executeTakeFirst();
   if (!row) throw new NotFound("Order not found");
   return row;
 }
 
 /** An order by id in the caller's tenant (admin views), 404 otherwise. */
 export async function tenantOrder(ctx: Ctx, id: number): Promise<OrderRow> {
-  const row = await ordersWithService(ctx).where("orders.id", "=", id).where("orders.site_id", "=", ctx.tenant.siteId).executeTakeFirst();
+  const row = await ordersWithService(ctx).where("orders.id", "=", id).executeTakeFirst();
   if (!row) throw new NotFound("Order not found");
   return row;
 }
 
 // Read after every placement: built once (prepared.ts).
-const orderRowQuery = prepared((db, id: number) => ordersWithServiceIn(db).where("orders.id", "=", id));
+const orderRowQuery = prepared((db, id: number) => ordersWithServiceIn(db.selectFrom("orders")).where("orders.id", "=", id));
 
 export async function orderRowById(ctx: Ctx, id: number): Promise<OrderRow> {
   const row = await orderRowQuery.first(ctx.db, id);

@@ -6,6 +6,7 @@ import { startOfUtcMonth } from "../lib/time.ts";
 import type { Micro } from "../money/money.ts";
 import { getIntSetting, getSetting } from "../settings/service.ts";
 import type { CommissionsQuery, ReferralsQuery } from "./schema.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 export const LEVELS = [1, 2, 3] as const;
 const RATE_SETTING = { 1: "referral_level_1_bp", 2: "referral_level_2_bp", 3: "referral_level_3_bp" } as const;
@@ -30,12 +31,11 @@ export interface ReferralStats {
 /** The caller's referral network per level and what its commissions earned, net of clawbacks. */
 export async function referralStats(ctx: Ctx): Promise<ReferralStats> {
   const user = requireUser(ctx);
-  const counts = await ctx.db
-    .selectFrom("referral_relationships")
-    .innerJoin("users", "users.id", "referral_relationships.user_id")
+  const counts = await inTenant(ctx)
+    .selectFrom("users")
+    .innerJoin("referral_relationships", "referral_relationships.user_id", "users.id")
     .select(["referral_relationships.level", (e) => e.fn.countAll<number>().as("n")])
     .where("referral_relationships.referrer_id", "=", user.id)
-    .where("users.site_id", "=", ctx.tenant.siteId)
     .where("users.deleted_at", "is", null)
     .groupBy("referral_relationships.level")
     .execute();
@@ -83,11 +83,10 @@ export interface Referral {
 /** The users the caller brought in, per level: usernames and join dates only. */
 export async function listReferrals(ctx: Ctx, q: ReferralsQuery): Promise<Page<Referral>> {
   const user = requireUser(ctx);
-  let base = ctx.db
-    .selectFrom("referral_relationships")
-    .innerJoin("users", "users.id", "referral_relationships.user_id")
+  let base = inTenant(ctx)
+    .selectFrom("users")
+    .innerJoin("referral_relationships", "referral_relationships.user_id", "users.id")
     .where("referral_relationships.referrer_id", "=", user.id)
-    .where("users.site_id", "=", ctx.tenant.siteId)
     .where("users.deleted_at", "is", null);
   if (q.level) base = base.where("referral_relationships.level", "=", q.level);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();

@@ -3,6 +3,7 @@ import type { User } from "../db/schema.ts";
 import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
 import { likeContaining } from "../lib/sql-like.ts";
 import type { CustomersQuery } from "./schema.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 export type CustomerRow = User & { orders_count: number };
 
@@ -11,7 +12,7 @@ export type CustomerRow = User & { orders_count: number };
  * Balances, bans and adjustments reuse the tenant-generic user verbs of src/staff/users with the site as tenant.
  */
 export async function listCustomers(ctx: Ctx, q: CustomersQuery): Promise<Page<CustomerRow>> {
-  let base = ctx.db.selectFrom("users").where("users.site_id", "=", ctx.tenant.siteId).where("users.deleted_at", "is", null);
+  let base = inTenant(ctx).selectFrom("users").where("users.deleted_at", "is", null);
   if (q.banned !== undefined) base = base.where("users.is_banned", "=", q.banned ? 1 : 0);
   if (q.search) {
     const matches = likeContaining(q.search);
@@ -25,7 +26,7 @@ export async function listCustomers(ctx: Ctx, q: CustomersQuery): Promise<Page<C
         .selectFrom("orders")
         .select((e) => e.fn.countAll<number>().as("n"))
         .whereRef("orders.user_id", "=", "users.id")
-        .where("orders.site_id", "=", ctx.tenant.siteId)
+        .whereRef("orders.site_id", "=", "users.site_id")
         .as("orders_count"),
     )
     .orderBy("users.created_at", "desc")

@@ -4,6 +4,7 @@ import { NotFound } from "../core/errors.ts";
 import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
 import type { SiteOrdersQuery } from "./schema.ts";
 import { UUID } from "../lib/uuid.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 /** A customer order of the site with its link to the platform order that fulfils it. */
 export type SiteOrderRow = Order & {
@@ -18,7 +19,7 @@ export type SiteOrderRow = Order & {
 
 /** The site's customer orders (orders.site_id = the site) with site_orders economics; callers add filters. */
 function siteOrders(ctx: Ctx) {
-  return ctx.db
+  return inTenant(ctx)
     .selectFrom("orders")
     .leftJoin("site_orders", (j) => j.onRef("site_orders.customer_order_id", "=", "orders.id").onRef("site_orders.site_id", "=", "orders.site_id"))
     .leftJoin("orders as po", "po.id", "site_orders.platform_order_id")
@@ -29,12 +30,11 @@ function siteOrders(ctx: Ctx) {
       "services.name as service_name", "users.username", "site_orders.site_price", "site_orders.reseller_cost", "site_orders.profit",
       "po.uuid as platform_order_uuid", "po.refunded as reseller_refunded",
     ])
-    .where("orders.site_id", "=", ctx.tenant.siteId)
     .$castTo<SiteOrderRow>();
 }
 
 export async function listSiteOrders(ctx: Ctx, q: SiteOrdersQuery & { user_id?: number }): Promise<Page<SiteOrderRow>> {
-  let base = ctx.db.selectFrom("orders").where("orders.site_id", "=", ctx.tenant.siteId);
+  let base = inTenant(ctx).selectFrom("orders");
   if (q.status) base = base.where("orders.status", "=", q.status);
   if (q.user_id) base = base.where("orders.user_id", "=", q.user_id);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();

@@ -10,6 +10,7 @@ import { tenantPaymentMethod } from "../wallet/service.ts";
 import type { PaymentMethod } from "../wallet/view.ts";
 import type { PaymentMethodCreate, PaymentMethodUpdate } from "./schema.ts";
 import { methodAudit } from "./view.ts";
+import { forTenant, inTenant } from "../tenancy/scoped.ts";
 
 const DEFAULT_MIN = parseMoney("500")!;
 const DEFAULT_MAX = parseMoney("5000000")!;
@@ -20,13 +21,15 @@ const DEFAULT_MAX = parseMoney("5000000")!;
  * where its customers should pay. Idempotent per (site, code).
  */
 export async function seedSitePaymentMethods(ctx: Ctx, siteId: number): Promise<number> {
-  const existing = new Set((await ctx.db.selectFrom("payment_methods").select("code").where("site_id", "=", siteId).execute()).map((r) => r.code));
+  // Called while the platform buys the site: the new site is named, not the ctx's tenant.
+  const site = forTenant(ctx.db, siteId);
+  const existing = new Set((await site.selectFrom("payment_methods").select("code").execute()).map((r) => r.code));
   const now = dbNow(ctx.clock);
   const rows = PAYMENT_METHOD_SEED.filter((m) => !existing.has(m.code)).map((m, i) => ({
-    site_id: siteId, code: m.code, name: m.name, type: m.type, instructions_fr: m.fr, instructions_en: m.en, account_name: null, account_number: null,
+    code: m.code, name: m.name, type: m.type, instructions_fr: m.fr, instructions_en: m.en, account_name: null, account_number: null,
     currency: "XOF", min_amount: DEFAULT_MIN, max_amount: DEFAULT_MAX, is_active: 0, sort_order: i, config: null, created_at: now, updated_at: now,
   }));
-  if (rows.length) await ctx.db.insertInto("payment_methods").values(rows).execute();
+  if (rows.length) await site.insertInto("payment_methods", rows).execute();
   return rows.length;
 }
 
@@ -55,13 +58,12 @@ export async function createSiteMethod(ctx: Ctx, input: PaymentMethodCreate): Pr
   if (Object.keys(errors).length) throw new Validation(errors);
   return withTransaction(ctx, async (tx) => {
     const now = dbNow(tx.clock);
-    const last = await tx.db.selectFrom("payment_methods").select((e) => e.fn.max("sort_order").as("n")).where("site_id", "=", tx.tenant.siteId).executeTakeFirst();
+    const last = await inTenant(tx).selectFrom("payment_methods").select((e) => e.fn.max("sort_order").as("n")).executeTakeFirst();
     let id: number;
     try {
-      const res = await tx.db
-        .insertInto("payment_methods")
-        .values({
-          site_id: tx.tenant.siteId, code: input.code, name: input.name, type: input.type, instructions_fr: input.instructions_fr, instructions_en: input.instructions_en,
+      const res = await inTenant(tx)
+        .insertInto("payment_methods", {
+          code: input.code, name: input.name, type: input.type, instructions_fr: input.instructions_fr, instructions_en: input.instructions_en,
           account_name: input.account_name, account_number: input.account_number, currency: "XOF", min_amount: input.min_amount, max_amount: input.max_amount,
           is_active: state.is_active, sort_order: Number(last?.n ?? -1) + 1, config: null, created_at: now, updated_at: now,
         })
@@ -88,7 +90,7 @@ export async function updateSiteMethod(ctx: Ctx, id: number, input: PaymentMetho
     const errors = methodErrors(next);
     if (Object.keys(errors).length) throw new Validation(errors);
     try {
-      await tx.db.updateTable("payment_methods").set({ ...changes, updated_at: dbNow(tx.clock) }).where("id", "=", id).where("site_id", "=", tx.tenant.siteId).execute();
+      await inTenant(tx).updateTable("payment_methods").set({ ...changes, updated_at: dbNow(tx.clock) }).where("id", "=", id).execute();
     } catch (err) {
       codeTaken(err);
     }
@@ -108,10 +110,10 @@ export async function removeSiteMethod(ctx: Ctx, id: number): Promise<{ id: numb
     const used = await tx.db.selectFrom("transactions").select("id").where("payment_method_id", "=", id).executeTakeFirst();
     const now = dbNow(tx.clock);
     if (used) {
-      await tx.db.updateTable("payment_methods").set({ is_active: 0, updated_at: now }).where("id", "=", id).where("site_id", "=", tx.tenant.siteId).execute();
+      await inTenant(tx).updateTable("payment_methods").set({ is_active: 0, updated_at: now }).where("id", "=", id).execute();
     } else {
       await tx.db.deleteFrom("fee_structures").where("payment_method_id", "=", id).execute();
-      await tx.db.deleteFrom("payment_methods").where("id", "=", id).where("site_id", "=", tx.tenant.siteId).execute();
+      await inTenant(tx).deleteFrom("payment_methods").where("id", "=", id).execute();
     }
     await writeAudit(tx, { action: used ? "site.payment_method.deactivate" : "site.payment_method.delete", targetType: "payment_method", targetId: id, data: methodAudit(method) });
     return { id, deleted: !used, deactivated: Boolean(used) };

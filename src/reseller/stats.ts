@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
 import { startOfUtcMonth } from "../lib/time.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 export interface SiteOrderFigures {
   count: number;
@@ -20,11 +21,10 @@ export interface SiteStats {
 }
 
 async function orderFigures(ctx: Ctx, since: string | null): Promise<SiteOrderFigures> {
-  let q = ctx.db
+  let q = inTenant(ctx)
     .selectFrom("orders")
     .leftJoin("site_orders", (j) => j.onRef("site_orders.customer_order_id", "=", "orders.id").onRef("site_orders.site_id", "=", "orders.site_id"))
     .leftJoin("orders as po", "po.id", "site_orders.platform_order_id")
-    .where("orders.site_id", "=", ctx.tenant.siteId)
     .select([
       (e) => e.fn.countAll<number>().as("n"),
       sql<number>`sum(orders.charge - orders.refunded)`.as("revenue"),
@@ -39,26 +39,24 @@ async function orderFigures(ctx: Ctx, since: string | null): Promise<SiteOrderFi
 
 /** The site at a glance: customers, order economics, deposits waiting for the reseller, open tickets. */
 export async function siteStats(ctx: Ctx, currency: string): Promise<SiteStats> {
-  const siteId = ctx.tenant.siteId;
+  const site = inTenant(ctx);
   const month = startOfUtcMonth(ctx.clock.now());
   const [customers, all, thisMonth, active, deposits, tickets] = await Promise.all([
-    ctx.db
+    site
       .selectFrom("users")
       .select([(e) => e.fn.countAll<number>().as("n"), sql<number>`sum(case when is_banned = 1 then 1 else 0 end)`.as("banned")])
-      .where("site_id", "=", siteId)
       .where("deleted_at", "is", null)
       .executeTakeFirstOrThrow(),
     orderFigures(ctx, null),
     orderFigures(ctx, month),
-    ctx.db.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("site_id", "=", siteId).where("status", "in", ["pending", "processing", "in_progress"]).executeTakeFirstOrThrow(),
-    ctx.db
+    site.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("status", "in", ["pending", "processing", "in_progress"]).executeTakeFirstOrThrow(),
+    site
       .selectFrom("transactions")
       .select([(e) => e.fn.countAll<number>().as("n"), (e) => e.fn.sum<number>("amount").as("amount")])
-      .where("site_id", "=", siteId)
       .where("type", "=", "deposit")
       .where("status", "=", "pending")
       .executeTakeFirstOrThrow(),
-    ctx.db.selectFrom("tickets").select((e) => e.fn.countAll<number>().as("n")).where("site_id", "=", siteId).where("status", "!=", "closed").executeTakeFirstOrThrow(),
+    site.selectFrom("tickets").select((e) => e.fn.countAll<number>().as("n")).where("status", "!=", "closed").executeTakeFirstOrThrow(),
   ]);
   return {
     currency,

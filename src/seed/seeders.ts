@@ -2,6 +2,7 @@ import type { Ctx } from "../context.ts";
 import { dbNow } from "../lib/time.ts";
 import { parseMoney } from "../money/money.ts";
 import { SETTING_DEFAULTS } from "../settings/service.ts";
+import { PLATFORM_TENANT_ID, onPlatform } from "../tenancy/scoped.ts";
 
 const m = (s: string) => parseMoney(s)!;
 
@@ -59,13 +60,13 @@ export async function seedCategories(ctx: Ctx): Promise<number> {
 export async function seedPaymentMethods(ctx: Ctx): Promise<number> {
   let n = 0;
   for (const [i, p] of PAYMENT_METHOD_SEED.entries()) {
-    const created = await ensure(ctx, "payment_methods", { site_id: 0, code: p.code }, {
+    const created = await ensure(ctx, "payment_methods", { site_id: PLATFORM_TENANT_ID, code: p.code }, {
       name: p.name, type: p.type, instructions_fr: p.fr, instructions_en: p.en, account_name: "IzyBoost", account_number: p.account,
       currency: "XOF", min_amount: m("500"), max_amount: m("5000000"), sort_order: i,
     });
     if (created) {
       n++;
-      const method = await ctx.db.selectFrom("payment_methods").select("id").where("site_id", "=", 0).where("code", "=", p.code).executeTakeFirstOrThrow();
+      const method = await onPlatform(ctx.db).selectFrom("payment_methods").select("id").where("code", "=", p.code).executeTakeFirstOrThrow();
       const now = dbNow(ctx.clock);
       await ctx.db.insertInto("fee_structures").values({ payment_method_id: method.id, name: `${p.name} fees`, percent_bp: p.fee, fixed_amount: 0, min_amount: 0, created_at: now, updated_at: now }).execute();
     }

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
 import { DAY, dbNow, toDbTime } from "../lib/time.ts";
+import { onPlatform } from "../tenancy/scoped.ts";
 
 export interface DayTotals {
   date: string;
@@ -19,19 +20,19 @@ const n = (v: unknown) => Number(v ?? 0);
 export async function dayTotals(ctx: Ctx, date: string): Promise<DayTotals> {
   const from = `${date} 00:00:00.000`;
   const to = `${date} 23:59:59.999`;
-  const users = await ctx.db.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).where("site_id", "=", 0).where("created_at", ">=", from).where("created_at", "<=", to).executeTakeFirstOrThrow();
-  const orders = await ctx.db
+  // The platform's own figures: a site's customer orders are already counted as their reseller's platform orders.
+  const platform = onPlatform(ctx.db);
+  const users = await platform.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).where("created_at", ">=", from).where("created_at", "<=", to).executeTakeFirstOrThrow();
+  const orders = await platform
     .selectFrom("orders")
     .select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("charge").as("charge"), e.fn.sum<number>("provider_cost").as("cost"), e.fn.sum<number>("refunded").as("refunded")])
-    .where("site_id", "=", 0)
     .where("status", "!=", "failed")
     .where("created_at", ">=", from)
     .where("created_at", "<=", to)
     .executeTakeFirstOrThrow();
-  const ledger = await ctx.db
+  const ledger = await platform
     .selectFrom("transactions")
     .select(["type", (e) => e.fn.sum<number>("amount").as("total")])
-    .where("site_id", "=", 0)
     .where("status", "=", "completed")
     .where("type", "in", ["deposit", "refund"])
     .where("created_at", ">=", from)

@@ -11,6 +11,7 @@ import type {
 } from "../storefront/account-sources.ts";
 import { orderActionsOpen } from "../order-chain/actions.ts";
 import { currentStorefrontKey } from "./api-access.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 /**
  * The account pages' loaders, for every tenant: the same verbs the JSON API uses (orders, wallet,
@@ -41,15 +42,14 @@ async function orNull<T>(load: () => Promise<T>): Promise<T | null> {
 
 async function summary(ctx: Ctx): Promise<AccountSummarySource> {
   const user = requireUser(ctx);
-  const mine = ctx.db.selectFrom("orders").where("site_id", "=", ctx.tenant.siteId).where("user_id", "=", user.id);
+  const mine = inTenant(ctx).selectFrom("orders").where("user_id", "=", user.id);
   const totals = await mine
     .select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("charge").as("charged"), e.fn.sum<number>("refunded").as("refunded")])
     .executeTakeFirstOrThrow();
   const active = await mine.select((e) => e.fn.countAll<number>().as("n")).where("status", "in", ACTIVE_STATUSES).executeTakeFirstOrThrow();
-  const tickets = await ctx.db
+  const tickets = await inTenant(ctx)
     .selectFrom("tickets")
     .select((e) => e.fn.countAll<number>().as("n"))
-    .where("site_id", "=", ctx.tenant.siteId)
     .where("user_id", "=", user.id)
     .where("status", "!=", "closed")
     .executeTakeFirstOrThrow();
@@ -81,12 +81,11 @@ async function order(ctx: Ctx, uuid: string): Promise<OrderDetailSource | null> 
 async function funds(ctx: Ctx): Promise<FundsSource> {
   const user = requireUser(ctx);
   const methods = await listDepositMethods(ctx);
-  const rows = await ctx.db
+  const rows = await inTenant(ctx)
     .selectFrom("transactions")
     .leftJoin("payment_methods", "payment_methods.id", "transactions.payment_method_id")
     .select(["transactions.uuid", "transactions.amount", "transactions.fee", "transactions.reference", "transactions.status", "transactions.created_at", "payment_methods.name as method"])
     .where("transactions.user_id", "=", user.id)
-    .where("transactions.site_id", "=", ctx.tenant.siteId)
     .where("transactions.type", "=", "deposit")
     .orderBy("transactions.created_at", "desc")
     .orderBy("transactions.id", "desc")

@@ -4,6 +4,7 @@ import type { ApiKey } from "../db/schema.ts";
 import { dbNow } from "../lib/time.ts";
 import { PERMISSIONS } from "../developer-api/keys.ts";
 import { createKey, revokeKey } from "../developer-api/service.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 /** The name of the key the account page makes (the JSON API lets platform users make and name others). */
 export const STOREFRONT_KEY_NAME = "storefront";
@@ -12,11 +13,10 @@ export const STOREFRONT_KEY_NAME = "storefront";
 export async function currentStorefrontKey(ctx: Ctx): Promise<ApiKey | null> {
   const user = requireUser(ctx);
   const now = dbNow(ctx.clock);
-  const key = await ctx.db
+  const key = await inTenant(ctx)
     .selectFrom("api_keys")
     .selectAll()
     .where("user_id", "=", user.id)
-    .where("site_id", "=", ctx.tenant.siteId)
     .where("revoked_at", "is", null)
     .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
     .orderBy("id", "desc")

@@ -11,6 +11,7 @@ import type { AccountActions } from "../storefront/account-pages.ts";
 import { cancelTenantOrder, refillTenantOrder } from "../order-chain/actions.ts";
 import { regenerateStorefrontKey, revokeStorefrontKey } from "./api-access.ts";
 import { placeTenantOrder } from "../order-chain/chain.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 /**
  * What the account pages' forms do, for every tenant, through the owning features' verbs. Form
@@ -46,7 +47,7 @@ async function depositFromForm(ctx: Ctx, form: Record<string, string>, meta: { i
   return asForm({ payment_method_id: "method" }, async () => {
     const done = await runOnceForValue(ctx, keyed, async () => {
       const method = fields.method
-        ? await ctx.db.selectFrom("payment_methods").select("id").where("site_id", "=", ctx.tenant.siteId).where("code", "=", fields.method.slice(0, 50)).where("is_active", "=", 1).executeTakeFirst()
+        ? await inTenant(ctx).selectFrom("payment_methods").select("id").where("code", "=", fields.method.slice(0, 50)).where("is_active", "=", 1).executeTakeFirst()
         : undefined;
       if (!method) throw fieldError("payment_method_id", "Choose one of the payment methods");
       const input = parseInput(depositBody, { payment_method_id: method.id, amount: fields.amount, reference: fields.reference, phone: fields.phone });

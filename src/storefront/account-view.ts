@@ -9,10 +9,11 @@ import {
 import type {
   AccountPageData, ApiAccessData, DepositRowView, OrderDetailView, OrderRowView, PaymentMethodView, TicketRowView, Translate,
 } from "./view-models.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 /** Tenant payment methods for /funds until the wallet feature passes its own loader. */
 async function tenantPaymentMethods(ctx: Ctx): Promise<PaymentMethodSource[]> {
-  const rows = await ctx.db
+  const rows = await inTenant(ctx)
     .selectFrom("payment_methods")
     .leftJoin("fee_structures", (j) => j.onRef("fee_structures.payment_method_id", "=", "payment_methods.id").on("fee_structures.is_active", "=", 1))
     .select([
@@ -20,7 +21,6 @@ async function tenantPaymentMethods(ctx: Ctx): Promise<PaymentMethodSource[]> {
       "payment_methods.account_name", "payment_methods.account_number", "payment_methods.min_amount", "payment_methods.max_amount",
       "fee_structures.percent_bp", "fee_structures.fixed_amount",
     ])
-    .where("payment_methods.site_id", "=", ctx.tenant.siteId)
     .where("payment_methods.is_active", "=", 1)
     .orderBy("payment_methods.sort_order")
     .orderBy("payment_methods.id")

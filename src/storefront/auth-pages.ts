@@ -17,6 +17,7 @@ import { csrfToken, requireCsrf } from "./csrf.ts";
 import { pageRequest, render, type Storefront } from "./respond.ts";
 import { loginFormSchema, registerFormSchema } from "./schema.ts";
 import type { LoginData, PageView, RegisterData } from "./view-models.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 /** A local path to return to after signing in; anything else (other hosts, "//x", "\x") is dropped. */
 export function safeNext(next: string | undefined, fallback = "/account"): string {
@@ -50,7 +51,7 @@ async function siteIsFull(ctx: Ctx): Promise<boolean> {
   if (ctx.tenant.kind !== "site") return false;
   const plan = await ctx.db.selectFrom("white_label_plans").select("max_customers").where("id", "=", ctx.tenant.site.plan_id).executeTakeFirst();
   if (plan?.max_customers == null) return false;
-  const row = await ctx.db.selectFrom("users").select((eb) => eb.fn.countAll().as("n")).where("site_id", "=", ctx.tenant.siteId).executeTakeFirst();
+  const row = await inTenant(ctx).selectFrom("users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
   return Number(row?.n ?? 0) >= plan.max_customers;
 }
 

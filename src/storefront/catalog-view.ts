@@ -8,6 +8,8 @@ import { displayMoney, displayNumber } from "./format.ts";
 import type { Lang } from "./themes.ts";
 import type { CatalogueData, CategoryView, HomeData, ServiceCardView, ServiceData, Translate } from "./view-models.ts";
 import { paginationView } from "./view.ts";
+import { PLATFORM } from "../context.ts";
+import { onPlatform } from "../tenancy/scoped.ts";
 
 export const CATALOGUE_PER_PAGE = 60;
 
@@ -55,8 +57,9 @@ function categoriesOf(services: PricedService[], active: string | null): Categor
 
 /** Services ordered most on the platform over the last 30 days (cached), else the catalogue's first. */
 async function popularIds(ctx: Ctx, cache: VersionedCache): Promise<number[]> {
-  return cache.memo(`popular:${cache.stamp({ kind: "platform", siteId: 0 })}`, async () => {
-    const rows = await ctx.db
+  return cache.memo(`popular:${cache.stamp(PLATFORM)}`, async () => {
+    // Every site's orders are fulfilled by a platform order: counting the platform's alone counts each once.
+    const rows = await onPlatform(ctx.db)
       .selectFrom("orders")
       .select((eb) => ["service_id", eb.fn.countAll().as("n")])
       .where("created_at", ">=", dbNow(ctx.clock, -30 * DAY))

@@ -8,18 +8,18 @@ import { ticketNotice } from "./notices.ts";
 import type { OpenTicketInput, TicketStatus, TicketsQuery } from "./schema.ts";
 import { loadMessages, ticketRows, type TicketDetail, type TicketRow } from "./repo.ts";
 import { UUID } from "../lib/uuid.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 /** Opens a ticket for the caller with its first message; an order it names must be the caller's own. */
 export async function openTicket(ctx: Ctx, input: OpenTicketInput): Promise<TicketDetail> {
   const user = requireUser(ctx);
   let orderId: number | null = null;
   if (input.order_uuid) {
-    const order = await ctx.db
+    const order = await inTenant(ctx)
       .selectFrom("orders")
       .select("id")
       .where("uuid", "=", input.order_uuid.toLowerCase())
       .where("user_id", "=", user.id)
-      .where("site_id", "=", ctx.tenant.siteId)
       .executeTakeFirst();
     if (!order) throw fieldError("order_uuid", "No such order of yours");
     orderId = order.id;
@@ -27,9 +27,8 @@ export async function openTicket(ctx: Ctx, input: OpenTicketInput): Promise<Tick
   const uuid = randomUUID();
   await withTransaction(ctx, async (tx) => {
     const now = dbNow(tx.clock);
-    const res = await tx.db
-      .insertInto("tickets")
-      .values({ uuid, site_id: tx.tenant.siteId, user_id: user.id, subject: input.subject, category: input.category, priority: input.priority, status: "open", order_id: orderId, last_reply_at: now, created_at: now, updated_at: now })
+    const res = await inTenant(tx)
+      .insertInto("tickets", { uuid, user_id: user.id, subject: input.subject, category: input.category, priority: input.priority, status: "open", order_id: orderId, last_reply_at: now, created_at: now, updated_at: now })
       .executeTakeFirstOrThrow();
     await tx.db.insertInto("ticket_messages").values({ ticket_id: Number(res.insertId), user_id: user.id, is_staff: 0, message: input.message, created_at: now, updated_at: now }).execute();
   });
@@ -39,7 +38,7 @@ export async function openTicket(ctx: Ctx, input: OpenTicketInput): Promise<Tick
 /** The caller's tickets on this tenant, most recent activity first. */
 export async function listTickets(ctx: Ctx, q: TicketsQuery): Promise<Page<TicketRow>> {
   const user = requireUser(ctx);
-  let base = ctx.db.selectFrom("tickets").where("tickets.site_id", "=", ctx.tenant.siteId).where("tickets.user_id", "=", user.id);
+  let base = inTenant(ctx).selectFrom("tickets").where("tickets.user_id", "=", user.id);
   if (q.status) base = base.where("tickets.status", "=", q.status);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const rows = await ticketRows(base).orderBy("tickets.updated_at", "desc").orderBy("tickets.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
@@ -49,7 +48,7 @@ export async function listTickets(ctx: Ctx, q: TicketsQuery): Promise<Page<Ticke
 async function ownTicket(ctx: Ctx, uuid: string): Promise<TicketRow> {
   const user = requireUser(ctx);
   if (!UUID.test(uuid)) throw new NotFound("Ticket not found");
-  const base = ctx.db.selectFrom("tickets").where("tickets.uuid", "=", uuid.toLowerCase()).where("tickets.site_id", "=", ctx.tenant.siteId).where("tickets.user_id", "=", user.id);
+  const base = inTenant(ctx).selectFrom("tickets").where("tickets.uuid", "=", uuid.toLowerCase()).where("tickets.user_id", "=", user.id);
   const row = await ticketRows(base).executeTakeFirst();
   if (!row) throw new NotFound("Ticket not found");
   return row;

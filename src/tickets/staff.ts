@@ -12,6 +12,7 @@ import { addMessage, markClosed } from "./service.ts";
 import type { StaffTicketsQuery } from "./schema.ts";
 import { loadMessages, ticketRows, type TicketDetail, type TicketRow } from "./repo.ts";
 import { UUID } from "../lib/uuid.ts";
+import { inTenant, onPlatform } from "../tenancy/scoped.ts";
 
 /**
  * The staff side of support, for any tenant: the platform's admins answer platform tickets
@@ -21,7 +22,7 @@ import { UUID } from "../lib/uuid.ts";
 
 export async function listStaffTickets(ctx: Ctx, q: StaffTicketsQuery): Promise<Page<TicketRow>> {
   const me = requireUser(ctx);
-  let base = ctx.db.selectFrom("tickets").where("tickets.site_id", "=", ctx.tenant.siteId);
+  let base = inTenant(ctx).selectFrom("tickets");
   if (q.status) base = base.where("tickets.status", "=", q.status);
   if (q.priority) base = base.where("tickets.priority", "=", q.priority);
   if (q.category) base = base.where("tickets.category", "=", q.category);
@@ -36,7 +37,7 @@ export async function listStaffTickets(ctx: Ctx, q: StaffTicketsQuery): Promise<
 
 async function tenantTicket(ctx: Ctx, uuid: string): Promise<TicketRow> {
   if (!UUID.test(uuid)) throw new NotFound("Ticket not found");
-  const row = await ticketRows(ctx.db.selectFrom("tickets").where("tickets.uuid", "=", uuid.toLowerCase()).where("tickets.site_id", "=", ctx.tenant.siteId)).executeTakeFirst();
+  const row = await ticketRows(inTenant(ctx).selectFrom("tickets").where("tickets.uuid", "=", uuid.toLowerCase())).executeTakeFirst();
   if (!row) throw new NotFound("Ticket not found");
   return row;
 }
@@ -49,7 +50,7 @@ export async function staffTicket(ctx: Ctx, uuid: string): Promise<TicketDetail>
 /** Whether a user may answer this tenant's tickets: a platform admin, or the site's owner. */
 async function isStaffOfTenant(ctx: Ctx, userId: number): Promise<boolean> {
   if (ctx.tenant.kind === "site") return ctx.tenant.site.owner_id === userId;
-  const u = await ctx.db.selectFrom("users").select("id").where("id", "=", userId).where("site_id", "=", 0).where("role", "=", "admin").where("deleted_at", "is", null).executeTakeFirst();
+  const u = await onPlatform(ctx.db).selectFrom("users").select("id").where("id", "=", userId).where("role", "=", "admin").where("deleted_at", "is", null).executeTakeFirst();
   return Boolean(u);
 }
 

@@ -14,6 +14,7 @@ import { settlePending } from "./ledger.ts";
 import { depositLimits } from "./service.ts";
 import type { DepositInput } from "./schema.ts";
 import type { TransactionRow } from "./view.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 /** A user may not pile up more unverified deposits than this. */
 export const MAX_PENDING_DEPOSITS = 10;
@@ -30,11 +31,10 @@ export function depositClaim(paymentMethodId: number, reference: string): string
  */
 export async function createDeposit(ctx: Ctx, input: DepositInput): Promise<TransactionRow> {
   const user = requireUser(ctx);
-  const method = await ctx.db
+  const method = await inTenant(ctx)
     .selectFrom("payment_methods")
     .selectAll()
     .where("id", "=", input.payment_method_id)
-    .where("site_id", "=", ctx.tenant.siteId)
     .where("is_active", "=", 1)
     .executeTakeFirst();
   if (!method) throw fieldError("payment_method_id", "Unknown or inactive payment method");
@@ -58,11 +58,9 @@ export async function createDeposit(ctx: Ctx, input: DepositInput): Promise<Tran
   const now = dbNow(ctx.clock);
   const lang = langOf(user.language);
   try {
-    const res = await ctx.db
-      .insertInto("transactions")
-      .values({
+    const res = await inTenant(ctx)
+      .insertInto("transactions", {
         uuid: randomUUID(),
-        site_id: ctx.tenant.siteId,
         user_id: user.id,
         type: "deposit",
         amount: credited,
@@ -98,11 +96,10 @@ export interface VerifyInput {
 export async function verifyDeposit(ctx: Ctx, transactionId: number, input: VerifyInput): Promise<Transaction> {
   const verifier = requireUser(ctx);
   const result = await withTransaction(ctx, async (tx) => {
-    const row = await tx.db
+    const row = await inTenant(tx)
       .selectFrom("transactions")
       .selectAll()
       .where("id", "=", transactionId)
-      .where("site_id", "=", tx.tenant.siteId)
       .where("type", "=", "deposit")
       .executeTakeFirst();
     if (!row) throw new NotFound("Transaction not found");

@@ -1,5 +1,6 @@
 import type { Ctx } from "../context.ts";
 import { percentOf, type Micro } from "../money/money.ts";
+import { PLATFORM_TENANT_ID } from "../tenancy/scoped.ts";
 
 /** A deposit fee rule from `fee_structures`: percentage + fixed part, then bounded by min/max (all micro-units). */
 export interface FeeRule {
@@ -38,7 +39,7 @@ export async function feeRulesFor(ctx: Ctx, methods: { id: number; site_id: numb
   const fallback = rows.find((r) => r.payment_method_id === null);
   for (const m of methods) {
     const own = rows.find((r) => r.payment_method_id === m.id);
-    out.set(m.id, own ? toRule(own) : fallback && m.site_id === 0 ? toRule(fallback) : NO_FEE);
+    out.set(m.id, own ? toRule(own) : fallback && m.site_id === PLATFORM_TENANT_ID ? toRule(fallback) : NO_FEE);
   }
   return out;
 }

@@ -9,6 +9,7 @@ import { getSetting } from "../settings/service.ts";
 import { feeRulesFor } from "./fees.ts";
 import type { TransactionsQuery } from "./schema.ts";
 import type { PaymentMethod, TransactionRow } from "./view.ts";
+import { PLATFORM_TENANT_ID, inTenant } from "../tenancy/scoped.ts";
 
 // Money that left the wallet to buy something, net of refunds.
 const SPENDING_TYPES = ["order", "refund", "white_label_purchase", "subscription"] as const;
@@ -25,11 +26,10 @@ export interface WalletSummary {
 export async function walletSummary(ctx: Ctx): Promise<WalletSummary> {
   const user = requireUser(ctx);
   const account = await ctx.db.selectFrom("users").select("balance").where("id", "=", user.id).executeTakeFirstOrThrow();
-  const sums = await ctx.db
+  const sums = await inTenant(ctx)
     .selectFrom("transactions")
     .select(["type", "status", (e) => e.fn.sum<number>("amount").as("total"), (e) => e.fn.countAll<number>().as("n")])
     .where("user_id", "=", user.id)
-    .where("site_id", "=", ctx.tenant.siteId)
     .where("status", "in", ["pending", "completed"])
     .groupBy(["type", "status"])
     .execute();
@@ -47,7 +47,7 @@ export async function walletSummary(ctx: Ctx): Promise<WalletSummary> {
 /** The caller's own ledger rows, newest first. */
 export async function listTransactions(ctx: Ctx, q: TransactionsQuery): Promise<Page<TransactionRow>> {
   const user = requireUser(ctx);
-  let base = ctx.db.selectFrom("transactions").where("transactions.user_id", "=", user.id).where("transactions.site_id", "=", ctx.tenant.siteId);
+  let base = inTenant(ctx).selectFrom("transactions").where("transactions.user_id", "=", user.id);
   if (q.type) base = base.where("transactions.type", "=", q.type);
   if (q.status) base = base.where("transactions.status", "=", q.status);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
@@ -78,7 +78,7 @@ export interface DepositLimits {
 export async function depositLimits(ctx: Ctx, method: PaymentMethod): Promise<DepositLimits> {
   let min = Number(method.min_amount);
   let max = method.max_amount === null ? null : Number(method.max_amount);
-  if (method.site_id === 0) {
+  if (method.site_id === PLATFORM_TENANT_ID) {
     const settingMin = parseMoney(await getSetting(ctx, "min_deposit"));
     const settingMax = parseMoney(await getSetting(ctx, "max_deposit"));
     if (settingMin !== null && settingMin > min) min = settingMin;
@@ -89,22 +89,21 @@ export async function depositLimits(ctx: Ctx, method: PaymentMethod): Promise<De
 
 /** Every payment method of the tenant, active or not, in display order. */
 export async function tenantPaymentMethods(ctx: Ctx): Promise<PaymentMethod[]> {
-  return ctx.db.selectFrom("payment_methods").selectAll().where("site_id", "=", ctx.tenant.siteId).orderBy("sort_order").orderBy("id").execute();
+  return inTenant(ctx).selectFrom("payment_methods").selectAll().orderBy("sort_order").orderBy("id").execute();
 }
 
 /** One payment method of the tenant; another tenant's is not found. */
 export async function tenantPaymentMethod(ctx: Ctx, id: number): Promise<PaymentMethod> {
-  const m = await ctx.db.selectFrom("payment_methods").selectAll().where("id", "=", id).where("site_id", "=", ctx.tenant.siteId).executeTakeFirst();
+  const m = await inTenant(ctx).selectFrom("payment_methods").selectAll().where("id", "=", id).executeTakeFirst();
   if (!m) throw new NotFound("Payment method not found");
   return m;
 }
 
 /** The tenant's active deposit methods with their fee rule and effective limits. */
 export async function listDepositMethods(ctx: Ctx) {
-  const methods = await ctx.db
+  const methods = await inTenant(ctx)
     .selectFrom("payment_methods")
     .selectAll()
-    .where("site_id", "=", ctx.tenant.siteId)
     .where("is_active", "=", 1)
     .orderBy("sort_order")
     .orderBy("id")

@@ -12,6 +12,7 @@ import { writeAudit } from "../audit/audit.ts";
 import type { adminSitesQuery, adminSubscriptionsQuery, PlanUpdate } from "./schema.ts";
 import { siteDetails, summarize } from "./sites.ts";
 import { planView, subscriptionView, templateView } from "./view.ts";
+import { forTenant } from "../tenancy/scoped.ts";
 
 async function ownersOf(ctx: Ctx, ids: number[]) {
   if (!ids.length) return new Map<number, { id: number; uuid: string; username: string; email: string }>();
@@ -47,7 +48,7 @@ export async function siteForAdmin(ctx: Ctx, idOrUuid: string): Promise<Site> {
 export async function siteDetailsForAdmin(ctx: Ctx, site: Site) {
   const owners = await ownersOf(ctx, [site.owner_id]);
   const currency = await getSetting(ctx, "currency");
-  const subs = await ctx.db.selectFrom("subscriptions").selectAll().where("site_id", "=", site.id).orderBy("id", "desc").execute();
+  const subs = await forTenant(ctx.db, site.id).selectFrom("subscriptions").selectAll().orderBy("id", "desc").execute();
   return { id: site.id, ...(await siteDetails(ctx, site)), owner: owners.get(site.owner_id) ?? null, subscriptions: subs.map((s) => subscriptionView(s, currency)) };
 }
 
@@ -59,7 +60,7 @@ export async function toggleSiteStatus(ctx: Ctx, site: Site): Promise<Site> {
   const updated = await withTransaction(ctx, async (tx) => {
     let next: SiteStatus = "disabled";
     if (site.status === "disabled") {
-      const sub = await tx.db.selectFrom("subscriptions").select("status").where("site_id", "=", site.id).orderBy("id", "desc").executeTakeFirst();
+      const sub = await forTenant(tx.db, site.id).selectFrom("subscriptions").select("status").orderBy("id", "desc").executeTakeFirst();
       next = sub?.status === "grace" ? "grace" : sub?.status === "suspended" || sub?.status === "canceled" ? "suspended" : "active";
     }
     await tx.db.updateTable("white_label_sites").set({ status: next, updated_at: dbNow(tx.clock) }).where("id", "=", site.id).where("status", "=", site.status).execute();

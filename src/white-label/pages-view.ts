@@ -12,6 +12,7 @@ import { effectiveBranding } from "./theme-settings.ts";
 import { listSiteOrders } from "../reseller/orders.ts";
 import { siteTenantCtx } from "../reseller/scope.ts";
 import { siteStats } from "../reseller/stats.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 
 /** What the platform's white-label templates read: strings already formatted for the page language. */
 export interface Fmt {
@@ -112,7 +113,7 @@ export async function sitesData(ctx: Ctx, f: Fmt, page: number): Promise<{ data:
 }
 
 async function openTickets(ctx: Ctx) {
-  const base = ctx.db.selectFrom("tickets").where("tickets.site_id", "=", ctx.tenant.siteId).where("tickets.status", "!=", "closed");
+  const base = inTenant(ctx).selectFrom("tickets").where("tickets.status", "!=", "closed");
   return ticketRows(base).orderBy("tickets.updated_at", "desc").orderBy("tickets.id", "desc").limit(10).execute();
 }
 

@@ -8,6 +8,7 @@ import { formatMoney } from "../money/money.ts";
 import { listPricedServices } from "../catalog/prices.ts";
 import type { PricingInput } from "./schema.ts";
 import { siteById } from "./sites.ts";
+import { forTenant } from "../tenancy/scoped.ts";
 
 const SAMPLE_SIZE = 10;
 
@@ -56,23 +57,23 @@ export async function updatePricing(ctx: Ctx, site: Site, input: PricingInput): 
       .set({ default_margin_bp: input.default_margin ?? site.default_margin_bp, content_version: sql`content_version + 1`, updated_at: now })
       .where("id", "=", site.id)
       .execute();
-    if (input.reset) await tx.db.deleteFrom("site_price_rules").where("site_id", "=", site.id).execute();
+    const rules = forTenant(tx.db, site.id);
+    if (input.reset) await rules.deleteFrom("site_price_rules").execute();
     for (const { scope, targetId, rule } of scoped) {
-      const target = tx.db.deleteFrom("site_price_rules").where("site_id", "=", site.id).where("scope", "=", scope).where("target_id", "=", targetId);
+      const target = rules.deleteFrom("site_price_rules").where("scope", "=", scope).where("target_id", "=", targetId);
       const values = { margin_bp: rule.margin ?? null, fixed_rate: rule.fixed_rate ?? null, hidden: rule.hidden ? 1 : 0 };
       if (values.margin_bp == null && values.fixed_rate == null && !values.hidden) {
         await target.execute();
         continue;
       }
-      const updated = await tx.db
+      const updated = await rules
         .updateTable("site_price_rules")
         .set({ ...values, updated_at: now })
-        .where("site_id", "=", site.id)
         .where("scope", "=", scope)
         .where("target_id", "=", targetId)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) {
-        await tx.db.insertInto("site_price_rules").values({ site_id: site.id, scope, target_id: targetId, ...values, created_at: now, updated_at: now }).execute();
+        await rules.insertInto("site_price_rules", { scope, target_id: targetId, ...values, created_at: now, updated_at: now }).execute();
       }
     }
   });

@@ -13,6 +13,7 @@ import { nextPeriod } from "./periods.ts";
 import { invoiceNumber } from "./purchase.ts";
 import { siteById } from "./sites.ts";
 import type { Subscription } from "./view.ts";
+import { forTenant } from "../tenancy/scoped.ts";
 
 export interface RenewalReport {
   reminded: number;
@@ -188,7 +189,7 @@ export async function runRenewals(ctx: Ctx, progress: Progress = silentProgress)
 /** The reseller pays now: a due, grace or suspended subscription is renewed from the wallet at once. */
 export async function renewNow(ctx: Ctx, site: Site): Promise<Site> {
   if (site.status === "disabled") throw new Conflict("This site was disabled by an administrator; contact support", "site_disabled");
-  const sub = await ctx.db.selectFrom("subscriptions").selectAll().where("site_id", "=", site.id).where("status", "!=", "canceled").orderBy("id", "desc").executeTakeFirst();
+  const sub = await forTenant(ctx.db, site.id).selectFrom("subscriptions").selectAll().where("status", "!=", "canceled").orderBy("id", "desc").executeTakeFirst();
   if (!sub) throw new Conflict("This site has no subscription to renew", "no_subscription");
   const now = ctx.clock.now();
   if (sub.status === "active" && fromDbTime(sub.current_period_end) > now) {

@@ -9,6 +9,7 @@ import { getSetting } from "../settings/service.ts";
 import { effectiveBranding } from "./theme-settings.ts";
 import { brandingView, domainView, percentText, siteSummaryView, subscriptionView } from "./view.ts";
 import { UUID } from "../lib/uuid.ts";
+import { forTenant } from "../tenancy/scoped.ts";
 
 /** The caller's own site; another user's site (or no site) is a 404, never a 403. */
 export async function ownedSite(ctx: Ctx, uuid: string): Promise<Site> {
@@ -46,7 +47,7 @@ export async function listMySites(ctx: Ctx, page: PageInput): Promise<Page<Retur
 }
 
 export async function pricingSummary(ctx: Ctx, site: Site) {
-  const rules = await ctx.db.selectFrom("site_price_rules").selectAll().where("site_id", "=", site.id).orderBy("scope").orderBy("target_id").execute();
+  const rules = await forTenant(ctx.db, site.id).selectFrom("site_price_rules").selectAll().orderBy("scope").orderBy("target_id").execute();
   const view = (r: (typeof rules)[number]) => ({
     margin: r.margin_bp == null ? null : percentText(r.margin_bp),
     fixed_rate: r.fixed_rate == null ? null : formatMoney(r.fixed_rate),
@@ -60,7 +61,7 @@ export async function pricingSummary(ctx: Ctx, site: Site) {
 }
 
 async function countWhere(ctx: Ctx, table: "users" | "orders", siteId: number): Promise<number> {
-  const r = await ctx.db.selectFrom(table).select(sql<number>`count(*)`.as("n")).where("site_id", "=", siteId).executeTakeFirstOrThrow();
+  const r = await forTenant(ctx.db, siteId).selectFrom(table).select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -68,7 +69,7 @@ async function countWhere(ctx: Ctx, table: "users" | "orders", siteId: number): 
 export async function siteDetails(ctx: Ctx, site: Site) {
   const plan = await ctx.db.selectFrom("white_label_plans").selectAll().where("id", "=", site.plan_id).executeTakeFirst();
   const template = await ctx.db.selectFrom("white_label_templates").selectAll().where("id", "=", site.template_id).executeTakeFirst();
-  const sub = await ctx.db.selectFrom("subscriptions").selectAll().where("site_id", "=", site.id).orderBy("id", "desc").executeTakeFirst();
+  const sub = await forTenant(ctx.db, site.id).selectFrom("subscriptions").selectAll().orderBy("id", "desc").executeTakeFirst();
   const currency = await getSetting(ctx, "currency");
   const summary = siteSummaryView(ctx.config, site, plan, template);
   return {

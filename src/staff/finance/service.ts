@@ -9,6 +9,7 @@ import { feeRulesFor, type FeeRule } from "../../wallet/fees.ts";
 import { ledgerRows, tenantPaymentMethod, tenantPaymentMethods } from "../../wallet/service.ts";
 import type { PaymentMethod, TransactionRow } from "../../wallet/view.ts";
 import type { StaffTransactionsQuery, PaymentMethodUpdate } from "./schema.ts";
+import { inTenant } from "../../tenancy/scoped.ts";
 
 /**
  * Tenant-generic staff verbs: the platform's admins call them with the platform as tenant, a reseller
@@ -19,7 +20,7 @@ export type StaffTransactionRow = TransactionRow & { username: string | null; em
 
 /** Every ledger row of the tenant's users, newest first, with the filters of the finance screen. */
 export async function listLedger(ctx: Ctx, q: StaffTransactionsQuery): Promise<Page<StaffTransactionRow>> {
-  let base = ctx.db.selectFrom("transactions").where("transactions.site_id", "=", ctx.tenant.siteId);
+  let base = inTenant(ctx).selectFrom("transactions");
   if (q.type) base = base.where("transactions.type", "=", q.type);
   if (q.status) base = base.where("transactions.status", "=", q.status);
   if (q.user_id) base = base.where("transactions.user_id", "=", q.user_id);
@@ -74,7 +75,7 @@ export async function updatePaymentMethod(ctx: Ctx, id: number, input: PaymentMe
       max_amount: input.max_amount,
       is_active: input.is_active === undefined ? undefined : input.is_active ? 1 : 0,
     };
-    await tx.db.updateTable("payment_methods").set({ ...changes, updated_at: now }).where("id", "=", id).where("site_id", "=", tx.tenant.siteId).execute();
+    await inTenant(tx).updateTable("payment_methods").set({ ...changes, updated_at: now }).where("id", "=", id).execute();
 
     const feeTouched = [input.fee_percent, input.fee_fixed, input.fee_min, input.fee_max].some((v) => v !== undefined);
     if (feeTouched) {

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Ctx } from "../../context.ts";
 import { startOfUtcDay, startOfUtcMonth } from "../../lib/time.ts";
 import { getSetting } from "../../settings/service.ts";
+import { inTenant } from "../../tenancy/scoped.ts";
 
 export interface OrderFigures {
   count: number;
@@ -22,9 +23,8 @@ export interface FinanceStats {
 }
 
 async function orderFigures(ctx: Ctx, since: string | null): Promise<OrderFigures> {
-  let q = ctx.db
+  let q = inTenant(ctx)
     .selectFrom("orders")
-    .where("site_id", "=", ctx.tenant.siteId)
     .select([
       (e) => e.fn.countAll<number>().as("n"),
       sql<number>`sum(charge - refunded)`.as("revenue"),
@@ -39,10 +39,9 @@ async function orderFigures(ctx: Ctx, since: string | null): Promise<OrderFigure
 }
 
 async function depositFigures(ctx: Ctx, status: "pending" | "completed", since?: string) {
-  let q = ctx.db
+  let q = inTenant(ctx)
     .selectFrom("transactions")
     .select([(e) => e.fn.countAll<number>().as("n"), (e) => e.fn.sum<number>("amount").as("amount"), (e) => e.fn.sum<number>("fee").as("fees")])
-    .where("site_id", "=", ctx.tenant.siteId)
     .where("type", "=", "deposit")
     .where("status", "=", status);
   if (since) q = q.where("verified_at", ">=", since);

@@ -9,6 +9,7 @@ import { dbNow } from "../../lib/time.ts";
 import { writeAudit } from "../../audit/audit.ts";
 import { invalidateUserSessions } from "../../auth/session.ts";
 import type { UserUpdateInput, UsersQuery } from "./schema.ts";
+import { inTenant } from "../../tenancy/scoped.ts";
 
 /**
  * Tenant-generic staff verbs: the platform's admins call them with the platform as tenant, a reseller
@@ -17,13 +18,13 @@ import type { UserUpdateInput, UsersQuery } from "./schema.ts";
 
 /** A live (not deleted) user of the tenant, or 404. */
 export async function userOfTenant(ctx: Ctx, id: number): Promise<User> {
-  const user = await ctx.db.selectFrom("users").selectAll().where("id", "=", id).where("site_id", "=", ctx.tenant.siteId).where("deleted_at", "is", null).executeTakeFirst();
+  const user = await inTenant(ctx).selectFrom("users").selectAll().where("id", "=", id).where("deleted_at", "is", null).executeTakeFirst();
   if (!user) throw new NotFound("User not found");
   return user;
 }
 
 export async function listUsers(ctx: Ctx, q: UsersQuery): Promise<Page<User>> {
-  let base = ctx.db.selectFrom("users").where("site_id", "=", ctx.tenant.siteId).where("deleted_at", "is", null);
+  let base = inTenant(ctx).selectFrom("users").where("deleted_at", "is", null);
   if (q.role) base = base.where("role", "=", q.role);
   if (q.banned !== undefined) base = base.where("is_banned", "=", q.banned ? 1 : 0);
   if (q.search) {
@@ -74,10 +75,9 @@ export async function updateUser(ctx: Ctx, id: number, input: UserUpdateInput): 
   if (input.role && input.role !== before.role && before.id === admin.id) errors.role = ["You cannot change your own role"];
   const identities = [input.email && ["email", input.email], input.username && ["username", input.username]].filter((x): x is [string, string] => Boolean(x));
   const clash = identities.length
-    ? await ctx.db
+    ? await inTenant(ctx)
         .selectFrom("users")
         .select(["id", "email", "username"])
-        .where("site_id", "=", ctx.tenant.siteId)
         .where("id", "!=", id)
         .where((eb) => eb.or(identities.map(([col, v]) => eb(col as "email" | "username", "=", v))))
         .execute()
@@ -88,11 +88,10 @@ export async function updateUser(ctx: Ctx, id: number, input: UserUpdateInput): 
 
   try {
     return await withTransaction(ctx, async (tx) => {
-      await tx.db
+      await inTenant(tx)
         .updateTable("users")
         .set({ username: input.username, email: input.email, role: input.role, full_name: input.full_name, language: input.language, updated_at: dbNow(tx.clock) })
         .where("id", "=", id)
-        .where("site_id", "=", tx.tenant.siteId)
         .execute();
       const after = await userOfTenant(tx, id);
       const changed = AUDITED.filter((k) => input[k] !== undefined && before[k] !== after[k]);
