@@ -107,7 +107,7 @@ async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summar
         batchUnanswered = answers.size === 0;
       } catch (err) {
         if (!(err instanceof ProviderError)) throw err;
-        // Nothing usable came back (timeout, 5xx, unreadable): the panel is in trouble, not its batch support.
+        // Nothing usable came back (timeout, 5xx, unreadable) or the panel refused us (key, funds, limits): not a question of batch support.
         if (err.kind !== "definite") return failed(err, "status orders=");
         // An error answer to `orders=`: the panel may only know `order=`; the single calls below tell.
         ctx.logger.warn("provider status call failed", { provider_id, provider: provider.name, call: "status orders=", reason: err.message });

@@ -144,12 +144,12 @@ describeEachDialect("status sync with every kind of panel", (dialect) => {
     const failed = await syncJob();
     expect(failed.statuses.errors).toHaveLength(1);
     expect(await statuses(uuids)).toEqual(["processing", "processing"]);
-    expect(failed.lines).toContainEqual(expect.objectContaining({ level: "warn", msg: "provider status call failed", data: expect.objectContaining({ provider_id: w.providerId, provider: "Sim", reason: "transient: HTTP 500" }) }));
+    expect(failed.lines).toContainEqual(expect.objectContaining({ level: "warn", msg: "provider status call failed", data: expect.objectContaining({ provider_id: w.providerId, provider: "Sim", reason: "unknown: HTTP 500" }) }));
     const row = await providerRow();
-    expect(row).toMatchObject({ last_error: "status: transient: HTTP 500", last_error_at: dbNow(w.clock) });
+    expect(row).toMatchObject({ last_error: "status: unknown: HTTP 500", last_error_at: dbNow(w.clock) });
     // A failing batch is not a panel without batches: it stays on batches.
     expect(row.status_single_since).toBeNull();
-    expect(await adminProviderView()).toMatchObject({ last_error: "status: transient: HTTP 500", last_error_at: w.clock.now().toISOString(), status_mode: "batch" });
+    expect(await adminProviderView()).toMatchObject({ last_error: "status: unknown: HTTP 500", last_error_at: w.clock.now().toISOString(), status_mode: "batch" });
 
     w.sim.sim.clearFaults();
     const ok = await syncJob();
@@ -158,24 +158,38 @@ describeEachDialect("status sync with every kind of panel", (dialect) => {
     expect(await adminProviderView()).toMatchObject({ last_error: null, last_error_at: null });
   });
 
-  it("a refusal of every status call (a bad key) stops after a few calls without switching the panel to single calls", async () => {
-    const { uuids } = await placeOrders(4, "bad-key");
+  it("a refusal of every single status call stops after a few calls without switching the panel to single calls", async () => {
+    const { uuids } = await placeOrders(4, "refused");
     finishAtProvider(w);
-    w.sim.sim.setFault({ action: "status", kind: "error", message: "Invalid API key" });
+    w.sim.sim.setFault({ action: "status", kind: "error", message: "Incorrect order ID" });
     const before = await statusCalls();
     const r = await syncJob();
     expect(r.statuses.errors).toHaveLength(1);
     // One batch, then three single calls: the third failure in a row stops the run.
     expect(await statusCalls()).toEqual({ batched: before.batched + 1, single: before.single + 3 });
-    expect(await providerRow()).toMatchObject({ last_error: "status: definite: Invalid API key", status_single_since: null });
+    expect(await providerRow()).toMatchObject({ last_error: "status: definite: Incorrect order ID", status_single_since: null });
     const rows = await Promise.all(uuids.map((id) => orderRow(w, id)));
-    expect(rows.filter((o) => o.last_error === "Status check: Invalid API key")).toHaveLength(3);
+    expect(rows.filter((o) => o.last_error === "Status check: Incorrect order ID")).toHaveLength(3);
     expect(rows.map((o) => o.status)).toEqual(["processing", "processing", "processing", "processing"]);
 
     w.sim.sim.clearFaults();
     await syncJob();
     expect(await statuses(uuids)).toEqual(["completed", "completed", "completed", "completed"]);
     expect((await providerRow()).last_error).toBeNull();
+  });
+
+  it("a refusal about the provider (a bad key) stops the run at the batched call, with no single calls", async () => {
+    const { uuids } = await placeOrders(2, "bad-key");
+    finishAtProvider(w);
+    w.sim.sim.setFault({ action: "status", kind: "error", message: "Invalid API key" });
+    const before = await statusCalls();
+    const r = await syncJob();
+    expect(r.statuses.errors).toHaveLength(1);
+    expect(await statusCalls()).toEqual({ batched: before.batched + 1, single: before.single });
+    expect(await providerRow()).toMatchObject({ last_error: "status: blocked: Invalid API key", status_single_since: null });
+    w.sim.sim.clearFaults();
+    await syncJob();
+    expect(await statuses(uuids)).toEqual(["completed", "completed"]);
   });
 });
 
