@@ -54,6 +54,9 @@ export interface Ctx {
   ip?: string;
 }
 
+/** The context of a verb acting for a signed-in user (a guarded route's ctxOf, or a job's chosen user). */
+export type AuthedCtx = Ctx & { user: User };
+
 export function systemCtx(services: AppServices, tenant: Tenant = PLATFORM, user: User | null = null): Ctx {
   return { db: services.db, dialect: services.dialect, tenant, user, clock: services.clock, logger: services.logger, config: services.config, events: services.events, mailer: services.mailer };
 }

@@ -11,7 +11,7 @@ export interface Outcome {
   body: unknown;
 }
 
-function hashRequest(c: Context<AppEnv>, body: unknown): string {
+function hashRequest(c: Context, body: unknown): string {
   return createHash("sha256").update(`${c.req.method} ${c.req.path}\n${JSON.stringify(body ?? null)}`).digest("hex");
 }
 
@@ -21,7 +21,7 @@ function hashRequest(c: Context<AppEnv>, body: unknown): string {
  * (422); a key whose first request is still running answers 409. Keys live 24 hours.
  * `scope` identifies the caller (e.g. "u:12" or "k:5"), so keys never collide between callers.
  */
-export async function idempotent(c: Context<AppEnv>, ctx: Ctx, scope: string, body: unknown, run: () => Promise<Outcome>): Promise<Response> {
+export async function idempotent<E extends AppEnv>(c: Context<E>, ctx: Ctx, scope: string, body: unknown, run: () => Promise<Outcome>): Promise<Response> {
   const key = c.req.header("idempotency-key");
   if (key === undefined) {
     const out = await run();
