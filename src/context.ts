@@ -54,7 +54,7 @@ export interface Ctx {
   ip?: string;
 }
 
-/** The context of a verb acting for a signed-in user (a guarded route's ctxOf, or a job's chosen user). */
+/** The context of a verb acting for a signed-in user: what ctxOf gives behind a user guard. */
 export type AuthedCtx = Ctx & { user: User };
 
 export function systemCtx(services: AppServices, tenant: Tenant = PLATFORM, user: User | null = null): Ctx {
