@@ -4,7 +4,7 @@ import type { Site, User } from "./db/schema.ts";
 import type { Clock } from "./lib/time.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { Mailer } from "./mail/mailer.ts";
-import { PLATFORM_TENANT_ID } from "./tenancy/scoped.ts";
+import { PLATFORM_TENANT_ID } from "./core/tenant-id.ts";
 
 /** The platform itself is tenant 0; a white-label site is another tenant. */
 export type Tenant = { kind: "platform"; siteId: typeof PLATFORM_TENANT_ID } | { kind: "site"; siteId: number; site: Site };
@@ -62,6 +62,9 @@ export interface Ctx {
   mailer: Mailer;
   ip?: string;
 }
+
+/** The context of a verb acting for a signed-in user: what ctxOf gives behind a user guard. */
+export type AuthedCtx = Ctx & { user: User };
 
 export function systemCtx(services: AppServices, tenant: Tenant = PLATFORM, user: User | null = null): Ctx {
   return { db: services.db, dialect: services.dialect, tenant, user, clock: services.clock, logger: services.logger, config: services.config, events: services.events, mailer: services.mailer };

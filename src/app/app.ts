@@ -116,7 +116,10 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     limiter({
       store: stores("user"),
       limit: config.RATE_LIMIT_PER_MINUTE,
-      key: (c) => (c.get("user") ? `u:${c.get("user")!.id}` : `ip:${c.get("clientIp")}`),
+      key: (c) => {
+        const user = c.get("user");
+        return user ? `u:${user.id}` : `ip:${c.get("clientIp")}`;
+      },
       skip: (c) => c.req.path.startsWith("/api/v1") || c.req.path.startsWith("/api/v2"),
     }),
   );

@@ -1,9 +1,10 @@
-import type { Hono } from "hono";
+import { Hono } from "hono";
 import type { AppServices } from "../context.ts";
-import type { AppEnv } from "../http/env.ts";
+import type { AdminEnv, AppEnv, AuthedEnv } from "../http/env.ts";
+import { guarded } from "../http/guard.ts";
 import type { StoreFactory } from "../http/rate-limit.ts";
 import { limiter } from "../http/rate-limit.ts";
-import { authRoutes } from "../auth/routes.ts";
+import { authRoutes, sessionRoutes } from "../auth/routes.ts";
 import { adminCatalogRoutes, publicCatalogRoutes } from "../catalog/routes.ts";
 import { adminProviderRoutes } from "../providers/routes.ts";
 import { adminRoutes } from "../admin/routes.ts";
@@ -13,7 +14,7 @@ import { walletRoutes } from "../wallet/routes.ts";
 import { notificationRoutes } from "../notifications/routes.ts";
 import { adminFinanceRoutes } from "../staff/finance/routes.ts";
 import { adminUserRoutes } from "../staff/users/routes.ts";
-import { whiteLabelRoutes } from "../white-label/routes.ts";
+import { whiteLabelPublicRoutes, whiteLabelRoutes } from "../white-label/routes.ts";
 import { whiteLabelAdminRoutes } from "../white-label/admin-routes.ts";
 import { resellerRoutes } from "../reseller/routes.ts";
 import { whiteLabelPages } from "../white-label/pages.ts";
@@ -28,19 +29,13 @@ import { storefrontRoutes } from "../storefront/routes.ts";
 import { storefrontAccountData } from "../storefront-account/account-data.ts";
 import { storefrontAccountActions } from "../storefront-account/forms.ts";
 
-/** Seed endpoints under guarded prefixes that anyone may call. */
-const PUBLIC_PATHS = new Set(["/api/white-label/plans", "/api/white-label/templates"]);
-
-/** Every feature's routes, mounted once; auth is applied per mount prefix, not per handler. */
+/**
+ * Every feature's routes, mounted once. Auth is applied where a sub-app is mounted: a feature
+ * that needs a caller is mounted through `guarded(guard, app)`, and its Env says so (AuthedEnv,
+ * AdminEnv, ApiKeyEnv). Anything not mounted behind a guard is public.
+ */
 export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: StoreFactory): void {
   const { config } = services;
-
-  // Guards first: Hono runs middleware and handlers in registration order.
-  app.use("/api/admin/*", requireAdmin);
-  for (const prefix of ["/api/user/*", "/api/wallet/*", "/api/wallet", "/api/white-label/*", "/api/tickets/*", "/api/tickets", "/api/notifications/*", "/api/notifications", "/api/referrals/*"]) {
-    app.use(prefix, async (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireAuth(c, next)));
-  }
-  app.use("/api/v1/*", apiKeyAuth(stores));
 
   const loginLimiter = limiter({
     store: stores("login"),
@@ -48,28 +43,40 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     key: (c) => `${c.get("tenant").siteId}:${c.get("clientIp")}`,
   });
 
-  // Feature routes (below the guards).
+  // Public: register, login, the catalogue, the white-label plans and templates.
   app.route("/api", authRoutes({ loginLimiter }));
   app.route("/api", publicCatalogRoutes());
-  app.route("/api/admin/services/providers", adminProviderRoutes());
-  app.route("/api/admin/services", adminCatalogRoutes());
-  app.route("/api/admin", adminRoutes());
-  app.route("/api/wallet", walletRoutes());
-  app.route("/api/notifications", notificationRoutes());
-  app.route("/api/admin/finance", adminFinanceRoutes());
-  app.route("/api/admin/users", adminUserRoutes());
-  app.route("/api/white-label", whiteLabelRoutes());
-  app.route("/api/white-label/sites/:uuid", resellerRoutes());
-  app.route("/api/admin/white-label", whiteLabelAdminRoutes());
-  app.route("/api/user/orders", orderRoutes());
-  app.route("/api/admin/orders", adminOrderRoutes());
-  app.route("/api/user/api-keys", apiKeyRoutes());
-  app.route("/api/v1", v1Routes());
-  // The standard provider API, served by every tenant (the platform and each site on its own host).
+  app.route("/api/white-label", whiteLabelPublicRoutes());
+
+  // The admin API: 401 without a session, 403 for anyone but a platform admin.
+  const admin = new Hono<AdminEnv>()
+    .route("/services/providers", adminProviderRoutes())
+    .route("/services", adminCatalogRoutes())
+    .route("/", adminRoutes())
+    .route("/finance", adminFinanceRoutes())
+    .route("/users", adminUserRoutes())
+    .route("/white-label", whiteLabelAdminRoutes())
+    .route("/orders", adminOrderRoutes())
+    .route("/support/tickets", adminTicketRoutes());
+  app.route("/api/admin", guarded(requireAdmin, admin));
+
+  // A signed-in user's API (Bearer token or the session cookie): 401 envelope otherwise.
+  const user = new Hono<AuthedEnv>()
+    .route("/", sessionRoutes())
+    .route("/wallet", walletRoutes())
+    .route("/notifications", notificationRoutes())
+    .route("/white-label", whiteLabelRoutes())
+    .route("/white-label/sites/:uuid", resellerRoutes())
+    .route("/user/orders", orderRoutes())
+    .route("/user/api-keys", apiKeyRoutes())
+    .route("/referrals", referralRoutes())
+    .route("/tickets", ticketRoutes());
+  app.route("/api", guarded(requireAuth, user));
+
+  // The developer API: an X-API-Key with the route's permission.
+  app.route("/api/v1", guarded(apiKeyAuth(stores), v1Routes()));
+  // The standard provider API, served by every tenant (the platform and each site on its own host); its key is in the form.
   app.on(["GET", "POST"], ["/api/v2", "/api/v2/"], providerApiHandler(stores));
-  app.route("/api/referrals", referralRoutes());
-  app.route("/api/tickets", ticketRoutes());
-  app.route("/api/admin/support/tickets", adminTicketRoutes());
 
   // Keep last: the storefront (themed pages of every tenant) is mounted at "/" after every API.
   app.route("/", storefrontRoutes({ services, loginLimiter, accountData: storefrontAccountData, actions: storefrontAccountActions, pages: [whiteLabelPages] }));

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { getCookie } from "hono/cookie";
 import type { Context } from "hono";
-import type { AppEnv } from "../http/env.ts";
+import type { AdminEnv, AppEnv, AuthedEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { Forbidden, Unauthorized } from "../core/errors.ts";
 import { validateSessionToken } from "./session.ts";
@@ -31,13 +31,29 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.get("user")) throw new Unauthorized();
+/** The JSON API's guard: a session's user, else the 401 envelope. */
+export const requireAuth = createMiddleware<AuthedEnv>(async (c, next) => {
+  if (!c.get("user") || !c.get("session")) throw new Unauthorized();
   await next();
 });
 
-export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.get("user")) throw new Unauthorized();
-  if (c.get("user")!.role !== "admin" || c.get("tenant").kind !== "platform") throw new Forbidden("Administrator access required");
+/** The admin API's guard: 401 without a session, 403 for anyone but a platform admin. */
+export const requireAdmin = createMiddleware<AdminEnv>(async (c, next) => {
+  const user = c.get("user");
+  if (!user || !c.get("session")) throw new Unauthorized();
+  if (user.role !== "admin" || c.get("tenant").kind !== "platform") throw new Forbidden("Administrator access required");
+  await next();
+});
+
+/**
+ * The pages' guard: a visitor without a session goes to the login page, which brings them back
+ * (a page they asked for; after a form post, the section the form belongs to).
+ */
+export const signedIn = createMiddleware<AuthedEnv>(async (c, next) => {
+  if (!c.get("user") || !c.get("session")) {
+    const url = new URL(c.req.url);
+    const back = c.req.method === "GET" || c.req.method === "HEAD" ? url.pathname + url.search : `/${url.pathname.split("/")[1] ?? ""}`;
+    return c.redirect(`/login?next=${encodeURIComponent(back)}`, 303);
+  }
   await next();
 });

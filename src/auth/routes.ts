@@ -1,9 +1,8 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../http/env.ts";
+import type { AppEnv, AuthedEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { validBody } from "../http/body.ts";
 import { Forbidden } from "../core/errors.ts";
-import { requireAuth } from "./middleware.ts";
 import { loginSchema, registerSchema } from "./schema.ts";
 import { loginUser, registerUser } from "./service.ts";
 import { invalidateSession, createSession } from "./session.ts";
@@ -32,14 +31,21 @@ export function authRoutes(opts: { loginLimiter: ReturnType<typeof import("../ht
     return c.json({ data: { user: accountView(user, currency), token, token_type: "Bearer", expires_at: toIso(session.expires_at) } });
   });
 
-  app.post("/logout", requireAuth, async (c) => {
-    await invalidateSession(ctxOf(c), c.get("session")!.id);
+  return app;
+}
+
+/** /api/logout and /api/me: the caller's own session (requireAuth is applied at the mount). */
+export function sessionRoutes() {
+  const app = new Hono<AuthedEnv>();
+
+  app.post("/logout", async (c) => {
+    await invalidateSession(ctxOf(c), c.get("session").id);
     return c.json({ data: { message: "Logged out" } });
   });
 
-  app.get("/me", requireAuth, async (c) => {
+  app.get("/me", async (c) => {
     const currency = await getSetting(ctxOf(c), "currency");
-    return c.json({ data: accountView(c.get("user")!, currency) });
+    return c.json({ data: accountView(c.get("user"), currency) });
   });
 
   return app;

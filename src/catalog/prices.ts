@@ -1,7 +1,7 @@
 import type { Ctx } from "../context.ts";
 import { prepared } from "../db/prepared.ts";
 import { isHiddenOnSite, siteRate, userRate, type SiteRule } from "../pricing/pricing.ts";
-import { ORDERABLE_TYPES } from "../orders/service-types.ts";
+import { ORDERABLE_TYPES } from "../providers/service-types.ts";
 import { providerSells } from "../providers/selling.ts";
 import { forTenant } from "../tenancy/scoped.ts";
 

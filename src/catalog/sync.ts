@@ -9,7 +9,7 @@ import { dbNow } from "../lib/time.ts";
 import { providerClient, ProviderError, type ClientOptions, type ProviderService } from "../providers/client.ts";
 import { readProviderBalance } from "../providers/balances.ts";
 import { notSellingMessage } from "../providers/selling.ts";
-import { isOrderableType } from "../orders/service-types.ts";
+import { isOrderableType } from "../providers/service-types.ts";
 import { categorySortOrder, platformOf, slugify } from "./platforms.ts";
 import { platformMarginBp, servicePrices } from "./reprice.ts";
 

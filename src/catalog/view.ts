@@ -1,7 +1,7 @@
 import { formatMoney } from "../money/money.ts";
 import { toIso } from "../lib/time.ts";
 import type { PricedService } from "./prices.ts";
-import { isOrderableType } from "../orders/service-types.ts";
+import { isOrderableType } from "../providers/service-types.ts";
 import type { AdminCategory, AdminService, PublicCatalogue } from "./service.ts";
 
 /** A service as a customer sees it: the rate is per 1000 (per package for Package) at their price. */

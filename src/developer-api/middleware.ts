@@ -1,12 +1,13 @@
 import { createMiddleware } from "hono/factory";
 import type { Context, Next } from "hono";
-import type { AppEnv } from "../http/env.ts";
+import type { ApiKeyEnv, AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
+import type { Ctx } from "../context.ts";
 import { AppError, Forbidden, TooManyRequests, Unauthorized } from "../core/errors.ts";
 import { limiter, type StoreFactory } from "../http/rate-limit.ts";
 import { admitApiKey, findApiKey, keyPermissions, logApiCall, type Permission } from "./keys.ts";
 
-type KeyLimiter = (c: Context<AppEnv>, next: Next) => Promise<Response | void>;
+type KeyLimiter = (c: Context, next: Next) => Promise<Response | void>;
 const limiters = new WeakMap<StoreFactory, KeyLimiter>();
 
 /**
@@ -55,8 +56,8 @@ export function statusOfError(err: unknown): number {
 export function apiKeyAuth(stores: StoreFactory) {
   const perKey = keyRateLimiter(stores);
   const guard = failedKeyGuard(stores);
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const ctx = ctxOf(c);
+  return createMiddleware<ApiKeyEnv>(async (c, next) => {
+    const ctx: Ctx = { ...ctxOf(c), user: null }; // nobody is known until the key is admitted
     const started = performance.now();
     if (await guard.blocked(c.get("clientIp"))) throw new TooManyRequests("Too many invalid API keys from this address; try again in a minute");
     const key = await findApiKey(ctx, c.req.header("x-api-key"));

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../http/env.ts";
+import type { ApiKeyEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { pageEnvelope } from "../core/pagination.ts";
 import { readBody, validQuery } from "../http/body.ts";
@@ -20,14 +20,14 @@ import { placeApiOrder } from "./orders.ts";
  * Same validation, prices and charging as the web API; each route needs one key permission.
  */
 export function v1Routes() {
-  const app = new Hono<AppEnv>();
-  const now = (c: { var: AppEnv["Variables"] }) => c.var.services.clock.now();
+  const app = new Hono<ApiKeyEnv>();
+  const now = (c: { var: ApiKeyEnv["Variables"] }) => c.var.services.clock.now();
 
   app.get("/services", requirePermission("services.read"), async (c) => c.json(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), validQuery(c, publicServicesQuery)))));
 
   app.post("/orders", requirePermission("orders.create"), async (c) => {
     const ctx = ctxOf(c);
-    const key = c.get("apiKey")!;
+    const key = c.get("apiKey");
     const raw = await readBody(c);
     return idempotent(c, ctx, `k:${key.id}`, raw, async () => {
       const order = await placeApiOrder(ctx, raw, { source: "api", apiKeyId: key.id });

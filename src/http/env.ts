@@ -1,28 +1,52 @@
 import type { HttpBindings } from "@hono/node-server";
-import type { AppServices, Ctx, Tenant } from "../context.ts";
+import type { AppServices, AuthedCtx, Ctx, Tenant } from "../context.ts";
 import type { ApiKey, Session, User } from "../db/schema.ts";
+
+type Bindings = Partial<HttpBindings> & { tenant?: Tenant; requestId?: string; clientIp?: string };
+
+/** Request-scoped variables every request has, whoever calls. */
+type RequestVariables = {
+  requestId: string;
+  services: AppServices;
+  tenant: Tenant;
+  clientIp: string;
+  /** The client reached us over HTTPS (directly, or through a trusted proxy). */
+  secure: boolean;
+};
 
 /** One typed Env for every sub-app: request-scoped variables flow through createMiddleware. */
 export type AppEnv = {
-  Bindings: Partial<HttpBindings> & { tenant?: Tenant; requestId?: string; clientIp?: string };
-  Variables: {
-    requestId: string;
-    services: AppServices;
-    tenant: Tenant;
-    clientIp: string;
-    /** The client reached us over HTTPS (directly, or through a trusted proxy). */
-    secure: boolean;
+  Bindings: Bindings;
+  Variables: RequestVariables & {
     user: User | null;
     session: Session | null;
     apiKey: ApiKey | null;
   };
 };
 
+/** Behind requireAuth or signedIn (a session's user): the user is present. */
+export type AuthedEnv = {
+  Bindings: Bindings;
+  Variables: RequestVariables & { user: User; session: Session; apiKey: null };
+};
+
+/** Behind requireAdmin: a platform admin's session. */
+export type AdminEnv = AuthedEnv;
+
+/** Behind apiKeyAuth (/api/v1): the key and its owner are present. */
+export type ApiKeyEnv = {
+  Bindings: Bindings;
+  Variables: RequestVariables & { user: User; session: null; apiKey: ApiKey };
+};
+
+/** A domain context whose user is typed as the guard of the request's Env promises. */
+export type CtxOf<E extends AppEnv> = E["Variables"]["user"] extends User ? AuthedCtx : Ctx;
+
 import type { Context } from "hono";
 
-/** Builds the domain context of a request. */
-export function ctxOf(c: Context<AppEnv>): Ctx {
-  const s = c.get("services");
+/** Builds the domain context of a request (an AuthedCtx behind a user guard). */
+export function ctxOf<E extends AppEnv>(c: Context<E>): CtxOf<E> {
+  const s: AppServices = c.get("services");
   return {
     db: s.db,
     dialect: s.dialect,
@@ -34,5 +58,5 @@ export function ctxOf(c: Context<AppEnv>): Ctx {
     events: s.events,
     mailer: s.mailer,
     ip: c.get("clientIp"),
-  };
+  } as CtxOf<E>;
 }

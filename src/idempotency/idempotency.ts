@@ -80,7 +80,7 @@ async function letGo(ctx: Ctx, req: KeyedRequest): Promise<void> {
 }
 
 /** `runOnce` for an HTTP route: the key is the Idempotency-Key header; a replay says so in `Idempotent-Replayed`. */
-export async function idempotent(c: Context<AppEnv>, ctx: Ctx, scope: string, body: unknown, run: () => Promise<Outcome>): Promise<Response> {
+export async function idempotent<E extends AppEnv>(c: Context<E>, ctx: Ctx, scope: string, body: unknown, run: () => Promise<Outcome>): Promise<Response> {
   const keyed = { scope, key: c.req.header("idempotency-key"), operation: `${c.req.method} ${c.req.path}`, body, requestId: c.get("requestId") };
   const { outcome, replayed } = await runOnce(ctx, keyed, run);
   if (replayed) c.header("Idempotent-Replayed", "true");

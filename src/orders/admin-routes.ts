@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../http/env.ts";
+import type { AdminEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { NotFound } from "../core/errors.ts";
 import { parseInput } from "../core/validate.ts";
@@ -23,7 +23,7 @@ function orderIdOf(raw: string): number {
 
 /** /api/admin/orders — every order of the tenant, dispatch reconciliation and refunds (requireAdmin at the mount). */
 export function adminOrderRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AdminEnv>();
 
   app.get("/", async (c) => {
     const ctx = ctxOf(c);
@@ -55,7 +55,7 @@ export function adminOrderRoutes() {
     const ctx = ctxOf(c);
     const id = orderIdOf(c.req.param("id"));
     const raw = await readBody(c);
-    return idempotent(c, ctx, `u:${ctx.user!.id}`, raw, async () => {
+    return idempotent(c, ctx, `u:${ctx.user.id}`, raw, async () => {
       const order = await refundOrderByAdmin(ctx, id, parseInput(adminRefundBody, raw));
       return { status: 200, body: { data: adminOrderView(order, ctx.clock.now()) } };
     });

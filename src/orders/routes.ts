@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../http/env.ts";
+import type { AuthedEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { parseInput } from "../core/validate.ts";
 import { readBody, validQuery } from "../http/body.ts";
@@ -18,12 +18,12 @@ function refillView(r: Refill) {
 
 /** /api/user/orders — the caller's orders (requireAuth is applied at the mount). */
 export function orderRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AuthedEnv>();
 
   app.post("/", async (c) => {
     const ctx = ctxOf(c);
     const raw = await readBody(c);
-    return idempotent(c, ctx, `u:${ctx.user!.id}`, raw, async () => {
+    return idempotent(c, ctx, `u:${ctx.user.id}`, raw, async () => {
       const order = await placeOrder(ctx, raw, { source: "web" });
       return { status: 201, body: { data: userOrderView(order, ctx.clock.now()) } };
     });
@@ -32,7 +32,7 @@ export function orderRoutes() {
   app.post("/mass", async (c) => {
     const ctx = ctxOf(c);
     const raw = await readBody(c);
-    return idempotent(c, ctx, `u:${ctx.user!.id}`, raw, async () => {
+    return idempotent(c, ctx, `u:${ctx.user.id}`, raw, async () => {
       const results = await placeMassOrders(ctx, parseInput(massOrderBody, raw).orders, { source: "mass" });
       const now = ctx.clock.now();
       const data = results.map((r) => (r.ok ? { line: r.line, ok: true, order: userOrderView(r.order, now) } : r));

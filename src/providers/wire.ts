@@ -1,5 +1,5 @@
 import { parseLooseAmount, type Micro } from "../money/money.ts";
-import { canonicalServiceType } from "../orders/service-types.ts";
+import { canonicalServiceType } from "./service-types.ts";
 
 /** Reading the loose answers of the standard SMM API v2: panels differ in case, types and spelling. */
 

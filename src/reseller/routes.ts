@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import type { AppEnv } from "../http/env.ts";
+import type { AuthedEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { pageEnvelope } from "../core/pagination.ts";
 import { parseInput } from "../core/validate.ts";
@@ -27,7 +27,7 @@ import { siteStats } from "./stats.ts";
 import { customerDetailView, customerView, siteMethodView, siteOrderView, siteStatsView } from "./view.ts";
 
 /** The caller's site from the mount's :uuid and the site-tenant ctx every handler works with. */
-const scope = (c: Context<AppEnv>) => resellerScope(ctxOf(c), c.req.param("uuid") ?? "");
+const scope = (c: Context<AuthedEnv>) => resellerScope(ctxOf(c), c.req.param("uuid") ?? "");
 
 /**
  * /api/white-label/sites/{uuid}/… — a reseller manages its own site's customers, deposits, orders,
@@ -36,7 +36,7 @@ const scope = (c: Context<AppEnv>) => resellerScope(ctxOf(c), c.req.param("uuid"
  * with the site as tenant, so every read and write is scoped by that site's id and audited with it.
  */
 export function resellerRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AuthedEnv>();
 
   app.get("/stats", async (c) => {
     const { ctx, site } = await scope(c);
@@ -59,7 +59,7 @@ export function resellerRoutes() {
     const { ctx } = await scope(c);
     const id = pathId(c.req.param("id"), "Customer");
     const raw = await readBody(c);
-    return idempotent(c, ctx, `u:${ctx.user!.id}`, raw, async () => ({ status: 200, body: { data: adjustmentView(await adjustBalance(ctx, id, parseInput(adjustBody, raw))) } }));
+    return idempotent(c, ctx, `u:${c.get("user").id}`, raw, async () => ({ status: 200, body: { data: adjustmentView(await adjustBalance(ctx, id, parseInput(adjustBody, raw))) } }));
   });
 
   app.post("/customers/:id/toggle-ban", async (c) => {

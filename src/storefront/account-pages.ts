@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { Hono, type Context } from "hono";
-import { createMiddleware } from "hono/factory";
 import type { Ctx } from "../context.ts";
 import type { OrderStatus } from "../db/schema.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -42,15 +41,6 @@ export interface AccountActions {
 const CODE_MESSAGES = new Set(["insufficient_balance", "service_unavailable", "maintenance", "idempotency_in_flight", "idempotency_key_reused"]);
 
 const ORDER_FILTERS: OrderStatus[] = ["pending", "in_progress", "completed", "partial", "canceled"];
-/** Account pages need a signed-in visitor of this tenant; others are sent to the login page. */
-const signedIn = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.get("user")) {
-    const url = new URL(c.req.url);
-    return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
-  }
-  await next();
-});
-
 function pagination<T>(p: Paged<T>, path: string, query: URLSearchParams): PaginationView | null {
   return paginationView(p.page, Math.max(1, Math.ceil(p.total / Math.max(1, p.perPage))), path, query);
 }
@@ -78,9 +68,9 @@ function actionErrors(err: unknown, req: PageRequest): FormState["errors"] {
   return out;
 }
 
+/** The signed-in visitor's pages of this tenant (signedIn is applied where the storefront mounts them). */
 export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   const app = new Hono<AppEnv>();
-  for (const path of ["/account", "/orders", "/orders/*", "/funds", "/tickets", "/tickets/*", "/api-access", "/api-access/*"]) app.use(path, signedIn);
 
   const fmt = (req: PageRequest): Fmt => ({ lang: req.visit.lang, currency: req.look.currency, t: req.t });
   const page = async <D>(c: Context<AppEnv>, id: PageId, build: (req: PageRequest, f: Fmt) => Promise<D>, opts: { status?: number; title?: string } = {}) => {
@@ -256,5 +246,6 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
 }
 
 function pageBalance(c: Context<AppEnv>, f: Fmt): string {
-  return c.get("user") ? displayMoney(c.get("user")!.balance, f.currency, f.lang) : "";
+  const user = c.get("user");
+  return user ? displayMoney(user.balance, f.currency, f.lang) : "";
 }

@@ -129,7 +129,8 @@ export function authPages(sf: Storefront, loginLimiter: MiddlewareHandler<AppEnv
   });
 
   app.post("/logout", requireCsrf, async (c) => {
-    if (c.get("session")) await invalidateSession(ctxOf(c), c.get("session")!.id);
+    const session = c.get("session");
+    if (session) await invalidateSession(ctxOf(c), session.id);
     deleteCookie(c, sessionCookieName(c), { path: "/", secure: isHttps(c) });
     return c.redirect("/?flash=logged_out", 303);
   });

@@ -81,7 +81,8 @@ function anonymousExpiry(c: Context<AppEnv>, token: string | undefined): number 
  * signed double-submit token, bound to the tenant, also set as a host-only HttpOnly cookie.
  */
 export function csrfToken(c: Context<AppEnv>): string {
-  if (c.get("session")) return c.get("session")!.csrf_token;
+  const session = c.get("session");
+  if (session) return session.csrf_token;
   const existing = getCookie(c, csrfCookieName(c));
   const nowS = Math.floor(c.get("services").clock.now().getTime() / 1000);
   const exp = anonymousExpiry(c, existing);
@@ -96,7 +97,8 @@ export function csrfToken(c: Context<AppEnv>): string {
 /** Checks `_csrf` of a form POST against the session's token or the signed anonymous cookie. */
 export function csrfValid(c: Context<AppEnv>, submitted: unknown): boolean {
   if (typeof submitted !== "string" || submitted.length === 0 || submitted.length > 200) return false;
-  if (c.get("session") && safeEqual(submitted, c.get("session")!.csrf_token)) return true;
+  const session = c.get("session");
+  if (session && safeEqual(submitted, session.csrf_token)) return true;
   const cookie = getCookie(c, csrfCookieName(c));
   return Boolean(cookie) && safeEqual(submitted, cookie!) && anonymousExpiry(c, cookie) > 0;
 }

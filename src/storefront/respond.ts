@@ -31,7 +31,8 @@ export function pageLang(c: Context<AppEnv>, look: Look): Lang {
   }
   const kept = getCookie(c, LANG_COOKIE);
   if (isLang(kept)) return kept;
-  if (isLang(c.get("user")?.language)) return c.get("user")!.language as Lang;
+  const language = c.get("user")?.language;
+  if (isLang(language)) return language;
   return look.defaultLanguage;
 }
 
@@ -60,7 +61,7 @@ export async function pageRequest(c: Context<AppEnv>, sf: Storefront, opts: { cs
   const flashKey = query.get("flash");
   query.delete("flash");
   const flash = flashKey && FLASHES[flashKey] ? { kind: FLASHES[flashKey], message: t(`flash.${flashKey}`) } : null;
-  return { look, t, visit: { lang, path: url.pathname, query, user: c.get("user"), csrf: opts.csrf ?? (c.get("session") ? c.get("session")!.csrf_token : null), flash } };
+  return { look, t, visit: { lang, path: url.pathname, query, user: c.get("user"), csrf: opts.csrf ?? c.get("session")?.csrf_token ?? null, flash } };
 }
 
 const cspByBrand = new Map<string, string>();

@@ -3,6 +3,8 @@ import type { AppServices } from "../context.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { parseInput } from "../core/validate.ts";
+import { guarded } from "../http/guard.ts";
+import { signedIn } from "../auth/middleware.ts";
 import { EMPTY_ACCOUNT_DATA } from "./account-view.ts";
 import { accountPages, type AccountActions } from "./account-pages.ts";
 import { authPages } from "./auth-pages.ts";
@@ -88,6 +90,6 @@ export function storefrontRoutes(opts: StorefrontOptions) {
 
   app.route("/", authPages(sf, opts.loginLimiter));
   for (const pages of opts.pages ?? []) app.route("/", pages(sf));
-  app.route("/", accountPages(sf, opts.actions));
+  app.route("/", guarded(signedIn, accountPages(sf, opts.actions)));
   return app;
 }

@@ -1,9 +1,9 @@
 import type { DeleteQueryBuilder, DeleteResult, InsertQueryBuilder, InsertResult, Insertable, Kysely, SelectQueryBuilder, UpdateQueryBuilder, UpdateResult } from "kysely";
 import type { Ctx } from "../context.ts";
 import type { Database } from "../db/schema.ts";
+import { PLATFORM_TENANT_ID } from "../core/tenant-id.ts";
 
-/** The platform itself is tenant 0: its users, orders, ledger rows and tickets carry site_id 0. */
-export const PLATFORM_TENANT_ID = 0;
+export { PLATFORM_TENANT_ID };
 
 /** The tables whose rows belong to one tenant: those that carry a site_id. */
 export type TenantTable = { [T in keyof Database]: "site_id" extends keyof Database[T] ? T : never }[keyof Database] & string;

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../http/env.ts";
+import type { AuthedEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { parseInput } from "../core/validate.ts";
 import { readBody, validQuery } from "../http/body.ts";
@@ -13,7 +13,7 @@ import { depositMethodView, transactionView } from "./view.ts";
 
 /** /api/wallet — the caller's balance, ledger and deposits (requireAuth is applied at the mount). */
 export function walletRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AuthedEnv>();
 
   app.get("/", async (c) => {
     const w = await walletSummary(ctxOf(c));
@@ -42,7 +42,7 @@ export function walletRoutes() {
   app.post("/deposit", async (c) => {
     const ctx = ctxOf(c);
     const raw = await readBody(c);
-    return idempotent(c, ctx, `u:${ctx.user!.id}`, raw, async () => {
+    return idempotent(c, ctx, `u:${ctx.user.id}`, raw, async () => {
       const deposit = await createDeposit(ctx, parseInput(depositBody, raw));
       return { status: 201, body: { data: transactionView(deposit) } };
     });

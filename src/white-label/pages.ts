@@ -1,5 +1,7 @@
 import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { signedIn } from "../auth/middleware.ts";
+import { guarded } from "../http/guard.ts";
 import type { Site } from "../db/schema.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
@@ -27,14 +29,6 @@ const platformOnly = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const signedIn = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.get("user")) {
-    const url = new URL(c.req.url);
-    return c.redirect(`/login?next=${encodeURIComponent(c.req.method === "GET" ? url.pathname + url.search : "/white-label")}`, 303);
-  }
-  await next();
-});
-
 /** The posted text fields (the CSRF check already parsed the body; Hono keeps it), files apart. */
 async function postedForm(c: Context<AppEnv>): Promise<{ fields: Record<string, string>; files: Record<string, File> }> {
   const body = await c.req.parseBody();
@@ -59,8 +53,8 @@ export function whiteLabelPages(sf: Storefront) {
   const app = new Hono<AppEnv>();
   app.use("/white-label", platformOnly);
   app.use("/white-label/*", platformOnly);
-  app.use("/white-label/sites", signedIn);
-  app.use("/white-label/sites/*", signedIn);
+  // The purchase and the caller's sites: signedIn is applied where this part is mounted, below.
+  const mine = new Hono<AppEnv>();
 
   const fmt = (req: PageRequest): Fmt => ({ lang: req.visit.lang, currency: req.look.currency, t: req.t });
   const page = async <D>(c: Context<AppEnv>, id: PlatformPageId, build: (req: PageRequest, f: Fmt) => Promise<{ data: D; heading: string }>, status = 200) => {
@@ -72,13 +66,14 @@ export function whiteLabelPages(sf: Storefront) {
   // ---- Plans, templates and the purchase form ----
   const purchasePage = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
     page(c, "white-label", async (_req, f) => {
-      const balance = c.get("user") ? displayMoney(c.get("user")!.balance, f.currency, f.lang) : null;
+      const user = c.get("user");
+      const balance = user ? displayMoney(user.balance, f.currency, f.lang) : null;
       return { data: await purchaseData(ctxOf(c), f, state, balance), heading: f.t("platform.wl.title") };
     }, status);
 
   app.get("/white-label", (c) => purchasePage(c, {}));
 
-  app.post("/white-label", signedIn, requireCsrf, async (c) => {
+  mine.post("/white-label", requireCsrf, async (c) => {
     const { fields } = await postedForm(c);
     const ctx = ctxOf(c);
     try {
@@ -91,7 +86,7 @@ export function whiteLabelPages(sf: Storefront) {
   });
 
   // ---- The caller's sites ----
-  app.get("/white-label/sites", (c) =>
+  mine.get("/white-label/sites", (c) =>
     page(c, "white-label-sites", async (_req, f) => {
       const n = Number(c.req.query("page"));
       const { data } = await sitesData(ctxOf(c), f, Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1);
@@ -103,11 +98,11 @@ export function whiteLabelPages(sf: Storefront) {
   const sitePage = (c: Context<AppEnv>, site: Site, state: Partial<FormState>, status = 200) =>
     page(c, "white-label-site", async (_req, f) => ({ data: await sitePageData(ctxOf(c), site, f, state, c.req.query("done")), heading: site.name }), status);
 
-  app.get(`/white-label/sites/:uuid{${UUID_SEGMENT}}`, async (c) => sitePage(c, await ownedSite(ctxOf(c), c.req.param("uuid")), {}));
+  mine.get(`/white-label/sites/:uuid{${UUID_SEGMENT}}`, async (c) => sitePage(c, await ownedSite(ctxOf(c), c.req.param("uuid")), {}));
 
   /** A site form: the caller's own site (404 otherwise), CSRF, the verb, then back to the page with a notice or the errors. */
   const siteForm = (path: string, run: (ctx: ReturnType<typeof ctxOf>, site: Site, form: Awaited<ReturnType<typeof postedForm>>, c: Context<AppEnv>) => Promise<string>, errors: Errors) =>
-    app.post(`/white-label/sites/:uuid{${UUID_SEGMENT}}${path}`, requireCsrf, async (c) => {
+    mine.post(`/white-label/sites/:uuid{${UUID_SEGMENT}}${path}`, requireCsrf, async (c) => {
       const ctx = ctxOf(c);
       const site = await ownedSite(ctx, c.req.param("uuid"));
       const form = await postedForm(c);
@@ -155,5 +150,5 @@ export function whiteLabelPages(sf: Storefront) {
     return action === "approve" ? "approved" : "rejected";
   }, depositErrors);
 
-  return app;
+  return app.route("/", guarded(signedIn, mine));
 }

@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import type { AppEnv } from "../http/env.ts";
+import type { AppEnv, AuthedEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { fieldError } from "../core/errors.ts";
 import { pageEnvelope } from "../core/pagination.ts";
@@ -47,7 +47,7 @@ function brandingFromForm(form: Record<string, unknown>): { fields: Record<strin
   return { fields, logo: none ? undefined : logo };
 }
 
-async function brandingInput(c: Context<AppEnv>) {
+async function brandingInput(c: Context<AuthedEnv>) {
   const multipart = (c.req.header("content-type") ?? "").toLowerCase().includes("multipart/form-data");
   const body = await readBody(c);
   if (!multipart) return { input: parseInput(brandingSchema, body), logo: undefined };
@@ -55,17 +55,24 @@ async function brandingInput(c: Context<AppEnv>) {
   return { input: parseInput(brandingSchema, fields), logo };
 }
 
-/** The reseller's API: buy a site and manage the sites they own (another user's site is a 404). */
-export function whiteLabelRoutes() {
+/** What anyone may read before buying: the plans and the templates. */
+export function whiteLabelPublicRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get("/plans", async (c) => c.json({ data: await listActivePlans(ctxOf(c)) }));
   app.get("/templates", async (c) => c.json({ data: await listActiveTemplates(ctxOf(c)) }));
 
+  return app;
+}
+
+/** The reseller's API: buy a site and manage the sites they own (another user's site is a 404; requireAuth at the mount). */
+export function whiteLabelRoutes() {
+  const app = new Hono<AuthedEnv>();
+
   app.post("/purchase", async (c) => {
     const ctx = ctxOf(c);
     const input = await validBody(c, purchaseSchema);
-    return idempotent(c, ctx, `u:${c.get("user")!.id}`, input, async () => {
+    return idempotent(c, ctx, `u:${ctx.user.id}`, input, async () => {
       const site = await purchaseSite(ctx, input);
       return { status: 201, body: { data: await siteDetails(ctx, site) } };
     });
@@ -112,7 +119,7 @@ export function whiteLabelRoutes() {
   app.post("/sites/:uuid/renew", async (c) => {
     const ctx = ctxOf(c);
     const site = await ownedSite(ctx, c.req.param("uuid"));
-    return idempotent(c, ctx, `u:${c.get("user")!.id}`, { renew: site.uuid }, async () => ({ status: 200, body: { data: await siteDetails(ctx, await renewNow(ctx, site)) } }));
+    return idempotent(c, ctx, `u:${ctx.user.id}`, { renew: site.uuid }, async () => ({ status: 200, body: { data: await siteDetails(ctx, await renewNow(ctx, site)) } }));
   });
 
   return app;

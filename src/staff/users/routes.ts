@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../../http/env.ts";
+import type { AdminEnv } from "../../http/env.ts";
 import { ctxOf } from "../../http/env.ts";
 import { idParam } from "../../core/params.ts";
 import { parseInput } from "../../core/validate.ts";
@@ -13,7 +13,7 @@ import { adjustmentView, adminUserDetailView, adminUserView } from "./view.ts";
 
 /** /api/admin/users — the tenant's accounts (requireAdmin is applied at the mount). */
 export function adminUserRoutes() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AdminEnv>();
 
   app.get("/", async (c) => c.json(pageEnvelope(await listUsers(ctxOf(c), validQuery(c, usersQuery)), adminUserView)));
 
@@ -38,7 +38,7 @@ export function adminUserRoutes() {
     const ctx = ctxOf(c);
     const id = idParam(c.req.param("id"), "User");
     const raw = await readBody(c);
-    return idempotent(c, ctx, `u:${ctx.user!.id}`, raw, async () => {
+    return idempotent(c, ctx, `u:${ctx.user.id}`, raw, async () => {
       const adjustment = await adjustBalance(ctx, id, parseInput(adjustBody, raw));
       return { status: 200, body: { data: adjustmentView(adjustment) } };
     });
