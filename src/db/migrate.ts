@@ -8,6 +8,7 @@ import * as m0005 from "../../migrations/0005_providers.ts";
 import * as m0006 from "../../migrations/0006_wallet.ts";
 import * as m0007 from "../../migrations/0007_white_label.ts";
 import * as m0008 from "../../migrations/0008_orders.ts";
+import * as m0013 from "../../migrations/0013_foreign_keys.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   "0006_wallet": m0006,
   "0007_white_label": m0007,
   "0008_orders": m0008,
+  "0013_foreign_keys": m0013,
 };
 
 function migrator(db: Kysely<any>): Migrator {
