@@ -76,7 +76,9 @@ const byTable = (fks: ForeignKey[]) => {
 export async function addForeignKeys(db: Kysely<any>, fks: ForeignKey[]): Promise<void> {
   if (dialectOf(db) === "mysql") {
     await settleOrphans(db, fks);
-    for (const [table, list] of byTable(fks)) {
+    // DDL commits as it goes: after a failure half-way, running again adds only what is missing.
+    const existing = new Set((await declaredForeignKeys(db)).map((d) => d.name));
+    for (const [table, list] of byTable(fks.filter((fk) => !existing.has(foreignKeyName(fk))))) {
       await sql.raw(`alter table \`${table}\` ${list.map((fk) => "add " + clause(fk, (s) => `\`${s}\``)).join(", ")}`).execute(db);
     }
     return;
