@@ -11,6 +11,7 @@ import * as m0008 from "../../migrations/0008_orders.ts";
 import * as m0009 from "../../migrations/0009_provider_holds.ts";
 import * as m0010 from "../../migrations/0010_provider_balances.ts";
 import * as m0011 from "../../migrations/0011_provider_status_sync.ts";
+import * as m0013 from "../../migrations/0013_foreign_keys.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   "0009_provider_holds": m0009,
   "0010_provider_balances": m0010,
   "0011_provider_status_sync": m0011,
+  "0013_foreign_keys": m0013,
 };
 
 function migrator(db: Kysely<any>): Migrator {

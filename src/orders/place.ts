@@ -9,7 +9,7 @@ import { convert } from "../money/money.ts";
 import { orderCharge } from "../pricing/pricing.ts";
 import { orderService } from "../catalog/prices.ts";
 import { getSetting } from "../settings/service.ts";
-import { debit } from "../wallet/ledger.ts";
+import { debit, lockBalance } from "../wallet/ledger.ts";
 import { kickDispatch } from "./dispatch.ts";
 import { mailOrderConfirmation } from "./notices.ts";
 import { orderFieldsSchema, type OrderFields } from "./fields.ts";
@@ -90,6 +90,7 @@ export async function createChargedOrder(ctx: Ctx, input: ChargedOrderInput): Pr
     const now = dbNow(tx.clock);
     const uuid = randomUUID();
     const { fields, service } = input.quote;
+    await lockBalance(tx, input.userId);
     const res = await insertOrder.run(tx.db, {
       uuid, site_id: input.siteId, user_id: input.userId, service_id: service.id, provider_id: service.provider_id,
       link: fields.link, quantity: fields.quantity, runs: fields.runs, interval: fields.interval,

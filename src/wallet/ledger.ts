@@ -65,6 +65,18 @@ async function post(ctx: Ctx, e: LedgerEntry, signed: number, status: Transactio
   return { transactionId: Number(res.insertId), uuid, balanceAfter: balance.balance };
 }
 
+const lockUser = prepared((db, userId: number) => db.selectFrom("users").select("id").where("id", "=", userId).forUpdate());
+
+/**
+ * Takes the user's row lock first, for a transaction that writes rows pointing to the user (an
+ * order) before it changes the balance: InnoDB's foreign key check holds a shared lock on that row,
+ * which two concurrent transactions cannot both upgrade for the debit (a deadlock). SQLite already
+ * runs one writer at a time.
+ */
+export async function lockBalance(ctx: Ctx, userId: number): Promise<void> {
+  if (ctx.dialect === "mysql") await lockUser.all(ctx.db, userId);
+}
+
 /**
  * Takes money from a user's balance: one conditional UPDATE (never read-modify-write)
  * and the ledger row, in the same transaction. Throws InsufficientBalance and changes nothing otherwise.

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { deposit, expectLedgerHolds, makeMethod, methodByCode, newRef, signUpAdmin, verify } from "../wallet/helpers.ts";
 import { manualClock } from "../harness/clock.ts";
+import { insertOrderRow } from "../harness/rows.ts";
 import { DAY, dbNow } from "../../src/lib/time.ts";
 import { parseMoney } from "../../src/money/money.ts";
 
@@ -158,25 +159,6 @@ describeEachDialect("admin finance", (dialect) => {
 });
 
 async function insertOrder(p: TestPlatform, userId: number, o: { charge: string; cost: string; refunded: string }) {
-  const provider = await p.services.db.selectFrom("api_providers").select("id").executeTakeFirst();
-  const service = await p.services.db.selectFrom("services").select(["id", "provider_id"]).executeTakeFirst();
-  const now = dbNow(p.services.clock);
-  await p.services.db
-    .insertInto("orders")
-    .values({
-      uuid: randomUUID(),
-      user_id: userId,
-      service_id: service?.id ?? 1,
-      provider_id: service?.provider_id ?? provider?.id ?? 1,
-      quantity: 1000,
-      rate: parseMoney(o.charge)!,
-      charge: parseMoney(o.charge)!,
-      provider_cost: parseMoney(o.cost)!,
-      refunded: parseMoney(o.refunded)!,
-      currency: "XOF",
-      status: "completed",
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  const charge = parseMoney(o.charge)!;
+  await insertOrderRow(p, userId, { quantity: 1000, rate: charge, charge, provider_cost: parseMoney(o.cost)!, refunded: parseMoney(o.refunded)!, status: "completed" });
 }

@@ -3,9 +3,21 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { chromium, type Browser } from "playwright-core";
 import type { TestPlatform } from "../harness/platform.ts";
+import type { DialectName } from "../../src/db/database.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);
+
+/**
+ * Why the browser suites cannot run here, or null when they can; it names the skipped suite, so a
+ * run without Chromium reports them as skipped, with the reason, never as passed.
+ */
+export function browserSkipReason(dialect: DialectName): string | null {
+  if (!hasChromium) return `skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  // Rendering does not depend on the database: one dialect drives the browser.
+  if (dialect !== "sqlite") return "skipped on this dialect: SQLite's run drives the browser";
+  return null;
+}
 export const ARTIFACTS = new URL("../../test-artifacts/", import.meta.url).pathname;
 
 /** The app on a real loopback socket, so that a real browser can talk to it. */

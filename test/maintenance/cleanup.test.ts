@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { manualClock } from "../harness/clock.ts";
+import { offlineService } from "../harness/rows.ts";
 import { DAY, dbNow } from "../../src/lib/time.ts";
 import { JOBS } from "../../src/app/jobs.ts";
 import { runJobOnce } from "../../src/jobs/scheduler.ts";
@@ -25,13 +26,17 @@ describeEachDialect("daily maintenance clean-up", (dialect) => {
       { scope: "u:1", key: "new", request_hash: "x", status: "done", created_at: dbNow(clock), expires_at: dbNow(clock, DAY) },
     ]).execute();
     const logAt = (days: number) => dbNow(clock, -days * DAY);
+    const key = await p.request("/api/user/api-keys", { method: "POST", token: fresh.token, json: { name: "logs", permissions: ["balance.read"] } });
+    expect(key.status).toBe(201);
+    const keyId = (await db.selectFrom("api_keys").select("id").where("user_id", "=", fresh.user.id).executeTakeFirstOrThrow()).id;
     await db.insertInto("api_logs").values([
-      { api_key_id: 1, method: "GET", path: "/old", status: 200, created_at: logAt(91) },
-      { api_key_id: 1, method: "GET", path: "/recent", status: 200, created_at: logAt(89) },
+      { api_key_id: keyId, method: "GET", path: "/old", status: 200, created_at: logAt(91) },
+      { api_key_id: keyId, method: "GET", path: "/recent", status: 200, created_at: logAt(89) },
     ]).execute();
+    const { providerId } = await offlineService(p);
     await db.insertInto("provider_logs").values([
-      { provider_id: 1, action: "status", request: "{}", created_at: logAt(120) },
-      { provider_id: 1, action: "status", request: "{}", created_at: logAt(10) },
+      { provider_id: providerId, action: "status", request: "{}", created_at: logAt(120) },
+      { provider_id: providerId, action: "status", request: "{}", created_at: logAt(10) },
     ]).execute();
 
     const r = await runJobOnce(p.services, job!);

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { describeEachDialect, makePlatform, type TestPlatform } from "../harness/platform.ts";
+import { describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
+import { insertOrderRow } from "../harness/rows.ts";
 import { providerClient, ProviderError, type ProviderTarget } from "../../src/providers/client.ts";
 import { deadUrl, SECRET_KEY, simWithRow, type SimProvider } from "./support.ts";
 
@@ -117,7 +118,8 @@ describeEachDialect("provider client against the simulated provider", (dialect) 
   it("places orders and reads their statuses one by one and in batches", async () => {
     const service = sim.sim.addService({ name: "Status checks", rate: "2", min: 10, max: 10_000, refill: true, cancel: true });
     const c = client();
-    const { order: done } = await c.add({ service: service.service, link: "https://x.test/c", quantity: 1000 }, { orderId: 42 });
+    const ours = await insertOrderRow(p, (await signUp(p)).user.id);
+    const { order: done } = await c.add({ service: service.service, link: "https://x.test/c", quantity: 1000 }, { orderId: ours.id });
     const { order: cut } = await c.add({ service: service.service, link: "https://x.test/partial", quantity: 1000 });
     const { order: waiting } = await c.add({ service: service.service, link: "https://x.test/d", quantity: 500 });
     expect((await c.status(done)).status).toBe("pending");
@@ -134,7 +136,7 @@ describeEachDialect("provider client against the simulated provider", (dialect) 
     const { refill } = await c.refill(done);
     expect((await c.refillStatus(refill)).status).toBe("pending");
     const logged = await logsOf("add");
-    expect(logged.some((r) => r.order_id === 42)).toBe(true);
+    expect(logged.some((r) => r.order_id === ours.id)).toBe(true);
   });
 
   it("refuses batches over 100 orders without calling the provider", async () => {

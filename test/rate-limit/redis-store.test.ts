@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createConnection } from "node:net";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { body, describeEachDialect, makePlatform, type TestPlatform } from "../harness/platform.ts";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -20,29 +20,27 @@ const available = await redisUp();
 
 // Several instances behind a load balancer must share their counters: with REDIS_URL they do.
 describeEachDialect("rate limits shared through Redis", (dialect) => {
-  let a: TestPlatform;
-  let b: TestPlatform;
-  beforeAll(async () => {
-    if (!available) return;
-    a = await makePlatform(dialect, { REDIS_URL, LOGIN_RATE_LIMIT_PER_MINUTE: "3" });
-    b = await makePlatform(dialect, { REDIS_URL, LOGIN_RATE_LIMIT_PER_MINUTE: "3" });
-  });
-  afterAll(async () => {
-    if (!available) return;
-    await a.close();
-    await b.close();
-  });
+  describe.skipIf(!available)(available ? "two instances" : `skipped: no Redis at ${REDIS_URL} (start one, or set TEST_REDIS_URL)`, () => {
+    let a: TestPlatform;
+    let b: TestPlatform;
+    beforeAll(async () => {
+      a = await makePlatform(dialect, { REDIS_URL, LOGIN_RATE_LIMIT_PER_MINUTE: "3" });
+      b = await makePlatform(dialect, { REDIS_URL, LOGIN_RATE_LIMIT_PER_MINUTE: "3" });
+    });
+    afterAll(async () => {
+      await a.close();
+      await b.close();
+    });
 
-  it.runIf(available)("login attempts on two instances count against one limit", async () => {
-    // A fresh address per run: counters live in the shared Redis for a minute.
-    const ip = `10.${randomBytes(1)[0]}.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
-    const attempt = (p: TestPlatform) => p.request("/api/login", { method: "POST", ip, json: { login: "nobody@example.com", password: "wrong-password" } });
-    const statuses = [(await attempt(a)).status, (await attempt(b)).status, (await attempt(a)).status];
-    expect(statuses).toEqual([401, 401, 401]);
-    const fourth = await attempt(b);
-    expect(fourth.status).toBe(429);
-    expect((await body(fourth)).error.code).toBe("rate_limited");
+    it("login attempts on two instances count against one limit", async () => {
+      // A fresh address per run: counters live in the shared Redis for a minute.
+      const ip = `10.${randomBytes(1)[0]}.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
+      const attempt = (p: TestPlatform) => p.request("/api/login", { method: "POST", ip, json: { login: "nobody@example.com", password: "wrong-password" } });
+      const statuses = [(await attempt(a)).status, (await attempt(b)).status, (await attempt(a)).status];
+      expect(statuses).toEqual([401, 401, 401]);
+      const fourth = await attempt(b);
+      expect(fourth.status).toBe(429);
+      expect((await body(fourth)).error.code).toBe("rate_limited");
+    });
   });
-
-  it.runIf(!available)("is skipped: no Redis at TEST_REDIS_URL", () => {});
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect, signUp } from "../harness/platform.ts";
+import { insertOrderRow } from "../harness/rows.ts";
 import { dbNow, DAY } from "../../src/lib/time.ts";
 import { addService, closeWorld, expectLedgerHolds, finishAtProvider, fundedUser, money, orderWorld, place, runSync, type World } from "../orders/support.ts";
 
@@ -79,10 +80,13 @@ describeEachDialect("referrals", (dialect) => {
     const db = w.p.services.db;
     const old = dbNow(w.clock, -45 * DAY);
     const now = dbNow(w.clock);
+    const { id: o1 } = await insertOrderRow(w.p, b.user.id);
+    const { id: o2 } = await insertOrderRow(w.p, b.user.id);
+    const { id: o3 } = await insertOrderRow(w.p, b.user.id);
     await db.insertInto("referral_commissions").values([
-      { referrer_id: a.user.id, referred_user_id: b.user.id, order_id: 900001, level: 1, rate_bp: 1000, amount: money("50"), reversed_amount: 0, status: "credited", created_at: old, updated_at: old },
-      { referrer_id: a.user.id, referred_user_id: b.user.id, order_id: 900002, level: 1, rate_bp: 1000, amount: money("30"), reversed_amount: money("30"), status: "reversed", created_at: now, updated_at: now },
-      { referrer_id: a.user.id, referred_user_id: b.user.id, order_id: 900003, level: 1, rate_bp: 1000, amount: money("20"), reversed_amount: money("5"), status: "credited", created_at: now, updated_at: now },
+      { referrer_id: a.user.id, referred_user_id: b.user.id, order_id: o1, level: 1, rate_bp: 1000, amount: money("50"), reversed_amount: 0, status: "credited", created_at: old, updated_at: old },
+      { referrer_id: a.user.id, referred_user_id: b.user.id, order_id: o2, level: 1, rate_bp: 1000, amount: money("30"), reversed_amount: money("30"), status: "reversed", created_at: now, updated_at: now },
+      { referrer_id: a.user.id, referred_user_id: b.user.id, order_id: o3, level: 1, rate_bp: 1000, amount: money("20"), reversed_amount: money("5"), status: "credited", created_at: now, updated_at: now },
     ]).execute();
     const stats = (await get(a.token, "/stats")).json.data;
     expect(stats).toMatchObject({ total_earned: "65.00", this_month_earned: "15.00", reversed_total: "35.00" });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
+import { insertOrderRow } from "../harness/rows.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { randomUUID } from "node:crypto";
 
@@ -22,15 +23,8 @@ describeEachDialect("support tickets", (dialect) => {
   const open = (token: string, json: Record<string, unknown>) => call("/api/tickets", token, { json });
   const notificationsOf = (userId: number) => p.services.db.selectFrom("notifications").selectAll().where("user_id", "=", userId).orderBy("id").execute();
 
-  async function orderOf(userId: number) {
-    const now = dbNow();
-    const uuid = randomUUID();
-    await p.services.db
-      .insertInto("orders")
-      .values({ uuid, user_id: userId, service_id: 1, provider_id: 1, link: "https://x.com/a", quantity: 100, rate: 1, charge: 1, currency: "XOF", created_at: now, updated_at: now })
-      .execute();
-    return uuid;
-  }
+  const orderOf = async (userId: number) => (await insertOrderRow(p, userId, { link: "https://x.com/a" })).uuid;
+
 
   it("opens a ticket with its first message, stored as written, and lists the caller's own", async () => {
     const u = await signUp(p);
