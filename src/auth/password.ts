@@ -43,5 +43,6 @@ export async function verifyPassword(phc: string, password: string): Promise<boo
 /** A hash to verify against when the user does not exist, so timing does not reveal accounts. */
 let dummy: Promise<string> | null = null;
 export function dummyHash(): Promise<string> {
-  return (dummy ??= hashPassword("not-a-real-password"));
+  dummy ??= hashPassword("not-a-real-password");
+  return dummy;
 }

@@ -25,7 +25,7 @@ export function createLogger(level: LogLevel = "info"): Logger {
   const write = (lvl: LogLevel, msg: string, data?: Record<string, unknown>) => {
     if (order[lvl] < min) return;
     const line = { t: new Date().toISOString(), level: lvl, msg, ...(data ? (redact(data) as object) : {}) };
-    process.stderr.write(JSON.stringify(line) + "\n");
+    process.stderr.write(`${JSON.stringify(line)}\n`);
   };
   return {
     debug: (m, d) => write("debug", m, d),

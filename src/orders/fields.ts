@@ -98,7 +98,8 @@ export function orderFieldsSchema(s: ServiceShape): z.ZodType<OrderFields> {
   let schema = schemas.get(key);
   if (!schema) {
     if (schemas.size > 5_000) schemas.clear();
-    schemas.set(key, (schema = buildOrderFieldsSchema(s)));
+    schema = buildOrderFieldsSchema(s);
+    schemas.set(key, schema);
   }
   return schema;
 }

@@ -200,7 +200,10 @@ export async function syncRefills(ctx: Ctx, limit = 200): Promise<{ checked: num
   const clients = new Map<number, Awaited<ReturnType<typeof clientForProvider>>>();
   for (const r of open) {
     let client = clients.get(r.provider_id);
-    if (!client) clients.set(r.provider_id, (client = await clientForProvider(ctx, r.provider_id)));
+    if (!client) {
+      client = await clientForProvider(ctx, r.provider_id);
+      clients.set(r.provider_id, client);
+    }
     try {
       const { status } = await client.refillStatus(r.provider_refill_id!, { orderId: r.order_id });
       out.checked++;

@@ -61,8 +61,8 @@ const REFILL_TERMS = [
 const SPEEDS = ["1K/Day", "5K/Day", "20K/Day", "100K/Day", "Instant Start"] as const;
 const PACKAGE_TIERS = ["Starter", "Growth", "Pro"] as const;
 
-function pick<T>(items: readonly T[], random: () => number): T {
-  return items[Math.floor(random() * items.length)];
+function pick<L extends readonly [unknown, ...unknown[]]>(items: L, random: () => number): L[number] {
+  return items[Math.floor(random() * items.length)] ?? items[0];
 }
 
 /** The default catalogue: same services, ids and rates for the same seed. */

@@ -75,8 +75,8 @@ export function siteFaviconFile(uploadsDir: string, siteUuid: string): string | 
   const dir = join(uploadsDir, "sites", siteUuid);
   if (!/^[0-9a-f-]{36}$/i.test(siteUuid) || !existsSync(dir)) return null;
   const files = readdirSync(dir).filter((f) => /^favicon-[A-Za-z0-9_-]{1,64}\.png$/.test(f));
-  if (!files.length) return null;
   const size = (f: string) => Math.abs((Number(/^favicon-(\d+)\.png$/.exec(f)?.[1]) || 10_000) - 32);
   files.sort((a, b) => size(a) - size(b) || statSync(join(dir, b)).mtimeMs - statSync(join(dir, a)).mtimeMs);
-  return join(dir, files[0]);
+  const closest = files[0];
+  return closest === undefined ? null : join(dir, closest);
 }

@@ -36,7 +36,7 @@ function translateErrors(errors: Record<string, string[]>, t: PageView["t"], for
     else if (field === "password_confirmation") key = "form.error.password_mismatch";
     else if (field === "referral_code") key = "form.error.referral_unknown";
     else if (field === "login") key = "form.error.login_required";
-    (out[field] ??= []).push(t(key));
+    out[field] = [...(out[field] ?? []), t(key)];
   }
   return out;
 }

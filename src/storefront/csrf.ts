@@ -69,11 +69,11 @@ function secretOf(c: Context<AppEnv>): Buffer {
 
 /** Valid signed anonymous token for this tenant and not expired: its expiry (seconds), else 0. */
 function anonymousExpiry(c: Context<AppEnv>, token: string | undefined): number {
-  const m = token && /^([A-Za-z0-9_-]{22})\.(\d{10})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!m) return 0;
-  const exp = Number(m[2]);
+  const [, nonce, expiry, mac] = (token && /^([A-Za-z0-9_-]{22})\.(\d{10})\.([A-Za-z0-9_-]{43})$/.exec(token)) || [];
+  if (!nonce || !expiry || !mac) return 0;
+  const exp = Number(expiry);
   if (exp * 1000 <= c.get("services").clock.now().getTime()) return 0;
-  return safeEqual(m[3], sign(secretOf(c), c.get("tenant").siteId, m[1], exp)) ? exp : 0;
+  return safeEqual(mac, sign(secretOf(c), c.get("tenant").siteId, nonce, exp)) ? exp : 0;
 }
 
 /**

@@ -68,7 +68,7 @@ function rgbOf(hex: string): Rgb {
 }
 
 function hexOf(rgb: Rgb): string {
-  return "#" + rgb.map((v) => Math.round(Math.max(0, Math.min(255, v))).toString(16).padStart(2, "0")).join("");
+  return `#${rgb.map((v) => Math.round(Math.max(0, Math.min(255, v))).toString(16).padStart(2, "0")).join("")}`;
 }
 
 function luminance([r, g, b]: Rgb): number {
@@ -86,7 +86,7 @@ export function contrastRatio(a: string, b: string): number {
 }
 
 function mix(a: Rgb, b: Rgb, w: number): Rgb {
-  return [0, 1, 2].map((i) => a[i] * (1 - w) + b[i] * w) as Rgb;
+  return a.map((v, i) => v * (1 - w) + (b[i] ?? v) * w) as Rgb;
 }
 
 /** The colour moved towards black or white until it reads on `background` (WCAG AA, 4.5:1). */

@@ -97,6 +97,7 @@ export function listThemes(): { slug: string; name: string; description: { fr: s
 
 // ---- Branding values -------------------------------------------------------------------------
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters in branding values is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029]/;
 
 /** One value checked against its setting: the cleaned value, or an error message. */
@@ -110,9 +111,9 @@ export function checkSetting(s: ThemeSetting, raw: unknown): { value: SettingVal
   if (typeof raw !== "string") return { error: "Must be a string" };
   const v = s.type === "textarea" ? raw.replace(/\r\n?/g, "\n").trim() : raw.trim();
   if (s.type === "color") {
-    const m = /^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.exec(v);
-    if (!m) return { error: "Must be a colour such as #1a2b3c" };
-    const hex = m[1].length === 3 ? [...m[1]].map((ch) => ch + ch).join("") : m[1];
+    const digits = /^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.exec(v)?.[1];
+    if (!digits) return { error: "Must be a colour such as #1a2b3c" };
+    const hex = digits.length === 3 ? [...digits].map((ch) => ch + ch).join("") : digits;
     return { value: `#${hex.toLowerCase()}` };
   }
   if (s.type === "select") return s.options.some((o) => o.value === v) ? { value: v } : { error: `Must be one of: ${s.options.map((o) => o.value).join(", ")}` };

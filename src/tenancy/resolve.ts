@@ -24,7 +24,7 @@ const SITE_CACHE_MS = 5_000;
 export function createTenantResolver(db: Db, config: Config) {
   const cache = new Map<string, { at: number; site: Site | null }>();
   const platformHosts = new Set(config.platformHosts);
-  const suffix = "." + config.SITES_DOMAIN;
+  const suffix = `.${config.SITES_DOMAIN}`;
 
   async function lookup(host: string): Promise<Site | null> {
     if (host.endsWith(suffix)) {

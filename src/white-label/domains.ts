@@ -125,7 +125,7 @@ export async function verifyCustomDomain(ctx: Ctx, site: Site): Promise<Site> {
  * (active or grace) site's verified custom domain or its `<slug>.<SITES_DOMAIN>`. One indexed lookup, no DNS.
  */
 export async function tlsCertificateAllowed(ctx: Ctx, host: string): Promise<boolean> {
-  const suffix = "." + ctx.config.SITES_DOMAIN;
+  const suffix = `.${ctx.config.SITES_DOMAIN}`;
   let q = ctx.db.selectFrom("white_label_sites").select("id").where("status", "in", ["active", "grace"]);
   if (host.endsWith(suffix)) {
     const slug = host.slice(0, -suffix.length);

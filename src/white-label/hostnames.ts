@@ -38,7 +38,7 @@ export function customDomainProblem(host: string, config: Config): string | null
   if (["localhost", "local", "internal", "test", "invalid", "example"].includes(tld)) return "This top-level domain cannot be reached from the internet";
   const own = [config.SITES_DOMAIN, new URL(config.APP_URL).hostname.toLowerCase()];
   for (const d of own) {
-    if (host === d || host.endsWith("." + d)) return "This name belongs to the platform";
+    if (host === d || host.endsWith(`.${d}`)) return "This name belongs to the platform";
   }
   return null;
 }

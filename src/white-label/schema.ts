@@ -8,6 +8,7 @@ const id = positiveId("Must be a positive id");
 
 /** Plain text a reseller types: trimmed, no control characters; it is escaped when rendered, never stored as HTML. */
 export function plainText(max: number, opts: { min?: number; multiline?: boolean } = {}) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters in what a reseller types is the point
   const control = opts.multiline ? /[\u0000-\u0009\u000b-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/;
   return z
     .string({ error: "Must be text" })

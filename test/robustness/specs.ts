@@ -205,11 +205,11 @@ export const SPECS: Record<string, RouteSpec> = {
   "GET /api/v1/balance": { owner: "user", api: "v1" },
 
   // ---- the standard protocol: the platform's, and site B's on its own host ----
-  "POST /api/v2": { extra: (t) => [
+  "POST /api/v2": { extra: () => [
     { action: "add", service: "99999999999999999999" }, { action: "add", quantity: "1e308" }, { action: "add", link: "" }, { action: "add", runs: "-1", interval: "x" },
     { action: "status", orders: "1,,,2,a,99999999999999999999,%00" }, { action: "status", orders: Array.from({ length: 101 }, (_, i) => i + 1).join(",") },
     { action: "status", order: "-1" }, { action: "refill", order: "0" }, { action: "refill", orders: "a,b" }, { action: "refill_status", refills: "1,x" }, { action: "cancel", orders: "\u0000" },
-    { action: "__proto__" }, { action: "constructor" }, { action: "services", key: "sk_" + "x".repeat(5000) },
+    { action: "__proto__" }, { action: "constructor" }, { action: "services", key: `sk_${"x".repeat(5000)}` },
   ], owner: "user", api: "v2", body: (t) => ({ key: "", action: "status", service: String(t.serviceId), link: "https://x.test", quantity: "100", order: String(t.p1.order.id), orders: `${t.p1.order.id},${t.p2.order.id}`, refill: "1", refills: "1", runs: "2", interval: "5" }) },
   "GET /api/v2": { owner: "user", api: "v2", query: ["action", "order", "orders", "service", "quantity", "refill", "refills"] },
   "POST /api/v2/": { extra: () => [{ action: "add", service: "99999999999999999999" }, { action: "status", orders: "1,,a,99999999999999999999" }, { action: "cancel", orders: "-1" }, { action: "toString" }], owner: "user", api: "v2", host: (t) => t.B.host, body: (t) => ({ key: "", action: "add", service: String(t.serviceId), link: "https://x.test", quantity: "100", order: String(t.B.order.id), orders: `${t.B.order.id},${t.A.order.id}` }) },
