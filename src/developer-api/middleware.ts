@@ -1,12 +1,12 @@
 import { createMiddleware } from "hono/factory";
-import type { Context, Next } from "hono";
+import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { AppError, Forbidden, TooManyRequests, Unauthorized } from "../core/errors.ts";
 import { limiter, type StoreFactory } from "../http/rate-limit.ts";
 import { admitApiKey, findApiKey, keyPermissions, logApiCall, type Permission } from "./keys.ts";
 
-type KeyLimiter = (c: Context<AppEnv>, next: Next) => Promise<Response | void>;
+type KeyLimiter = MiddlewareHandler<AppEnv>;
 const limiters = new WeakMap<StoreFactory, KeyLimiter>();
 
 /**

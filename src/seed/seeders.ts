@@ -1,4 +1,6 @@
+import type { Insertable, Kysely } from "kysely";
 import type { Ctx } from "../context.ts";
+import type { Database } from "../db/schema.ts";
 import { dbNow } from "../lib/time.ts";
 import { parseMoney } from "../money/money.ts";
 import { SETTING_DEFAULTS } from "../settings/service.ts";
@@ -32,12 +34,15 @@ export const TEMPLATE_SEED = [
 ] as const;
 
 /** Inserts a row unless one with the same key exists: seeders can run any number of times. */
-async function ensure<T extends keyof import("../db/schema.ts").Database>(ctx: Ctx, table: T, where: Record<string, unknown>, values: Record<string, unknown>): Promise<boolean> {
-  let q = ctx.db.selectFrom(table as any).select("created_at" as any);
-  for (const [k, v] of Object.entries(where)) q = q.where(k as any, "=", v as any);
+async function ensure<T extends keyof Database>(ctx: Ctx, table: T, where: Partial<Insertable<Database[T]>>, values: Partial<Insertable<Database[T]>>): Promise<boolean> {
+  // The table is chosen at run time: Kysely cannot type a generic table's columns, the caller's row is typed above.
+  const db = ctx.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+  const name: string = table;
+  let q = db.selectFrom(name).select("created_at");
+  for (const [k, v] of Object.entries(where)) q = q.where(k, "=", v);
   if (await q.executeTakeFirst()) return false;
   const now = dbNow(ctx.clock);
-  await ctx.db.insertInto(table as any).values({ ...where, ...values, created_at: now, updated_at: now } as any).execute();
+  await db.insertInto(name).values({ ...where, ...values, created_at: now, updated_at: now }).execute();
   return true;
 }
 

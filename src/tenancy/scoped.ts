@@ -17,7 +17,7 @@ export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "si
  */
 export interface TenantScope {
   readonly siteId: number;
-  selectFrom<T extends TenantTable>(table: T): SelectQueryBuilder<Database, T, {}>;
+  selectFrom<T extends TenantTable>(table: T): SelectQueryBuilder<Database, T, Record<never, never>>;
   updateTable<T extends TenantTable>(table: T): UpdateQueryBuilder<Database, T, T, UpdateResult>;
   deleteFrom<T extends TenantTable>(table: T): DeleteQueryBuilder<Database, T, DeleteResult>;
   /** An insert whose row(s) get this tenant's site_id. */

@@ -60,6 +60,7 @@ describeEachDialect("a site customer's journey in a real browser", (dialect) => 
     await page.fill("input[name=reference]", "WAVE-TX-0001");
     await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
     await page.screenshot({ path: `${ARTIFACTS}screenshots/journey-funds-pending.png`, fullPage: true });
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text a visitor sees, which is what is checked
     expect(await page.locator("body").innerText()).toContain("WAVE-TX-0001");
 
     const deposits = await body(await w.p.request(`/api/white-label/sites/${site.tenant.site.uuid}/deposits?status=pending`, { token: site.owner.token }));
@@ -73,6 +74,7 @@ describeEachDialect("a site customer's journey in a real browser", (dialect) => 
     await page.fill("input[name=link]", "https://instagram.com/my-shop");
     await page.fill("input[name=quantity]", "1000");
     // The live price: 1000 XOF per 1000 at the platform, +50% on this site.
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text a visitor sees, which is what is checked
     await expect.poll(() => page.locator(".order-total").innerText()).toMatch(/1[\s\u202f\u00a0]?500/);
     await Promise.all([page.waitForNavigation(), page.click("#order-form button[type=submit]")]);
     expect(page.url()).toMatch(/\/orders\/[0-9a-f-]{36}/);
@@ -82,6 +84,7 @@ describeEachDialect("a site customer's journey in a real browser", (dialect) => 
     w.sim.sim.advance(60 * 60_000);
     await runSync(w);
     await page.reload();
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text a visitor sees, which is what is checked
     const text = await page.locator("body").innerText();
     expect(text).toMatch(/Terminée|Completed/);
     await page.screenshot({ path: `${ARTIFACTS}screenshots/journey-order-completed.png`, fullPage: true });

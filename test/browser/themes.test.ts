@@ -69,6 +69,7 @@ describeEachDialect("every theme in a real browser", (dialect) => {
         await page.screenshot({ path: `${ARTIFACTS}screenshots/${theme}-home-${viewport.tag}.png`, fullPage: true });
         const cat = await page.goto(`${base}/services`);
         expect(cat?.status()).toBe(200);
+        // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text a visitor sees, which is what is checked
         await expect.poll(() => page.locator("body").innerText()).toContain("followers");
         await page.screenshot({ path: `${ARTIFACTS}screenshots/${theme}-catalogue-${viewport.tag}.png`, fullPage: true });
         // Nothing overflows sideways on a phone.
