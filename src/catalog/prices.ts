@@ -1,7 +1,7 @@
 import type { Ctx } from "../context.ts";
 import { prepared } from "../db/prepared.ts";
 import { isHiddenOnSite, siteRate, userRate, type SiteRule } from "../pricing/pricing.ts";
-import { ORDERABLE_TYPES } from "../orders/service-types.ts";
+import { ORDERABLE_TYPES } from "./service-types.ts";
 import { providerSells } from "../providers/selling.ts";
 import { forTenant } from "../tenancy/scoped.ts";
 
@@ -189,7 +189,7 @@ const orderServiceQuery = prepared((db, serviceId: number, payerId: number) =>
     .where(providerSells),
 );
 
-export interface OrderService {
+interface OrderService {
   service: PricedService;
   providerId: number;
   /** The provider's rate per 1000, in its currency (micro-units), and what one unit of it is worth here. */

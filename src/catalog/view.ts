@@ -1,11 +1,11 @@
 import { formatMoney } from "../money/money.ts";
 import { toIso } from "../lib/time.ts";
 import type { PricedService } from "./prices.ts";
-import { isOrderableType } from "../orders/service-types.ts";
+import { isOrderableType } from "./service-types.ts";
 import type { AdminCategory, AdminService, PublicCatalogue } from "./service.ts";
 
 /** A service as a customer sees it: the rate is per 1000 (per package for Package) at their price. */
-export function publicServiceView(s: PricedService) {
+function publicServiceView(s: PricedService) {
   return {
     id: s.id,
     name: s.name,

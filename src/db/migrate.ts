@@ -13,7 +13,7 @@ import * as m0010 from "../../migrations/0010_provider_balances.ts";
 import * as m0011 from "../../migrations/0011_provider_status_sync.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
-export const migrations: Record<string, Migration> = {
+const migrations: Record<string, Migration> = {
   "0001_users_auth": m0001,
   "0002_catalog_orders": m0002,
   "0003_finance": m0003,

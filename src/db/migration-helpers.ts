@@ -26,7 +26,7 @@ export function columnTypes<DB>(db: Kysely<DB>) {
   };
 }
 
-export function tableOptions<DB, T extends string>(db: Kysely<DB>, t: CreateTableBuilder<T, string>) {
+function tableOptions<DB, T extends string>(db: Kysely<DB>, t: CreateTableBuilder<T, string>) {
   return dialectOf(db) === "mysql" ? t.modifyEnd(sql`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`) : t;
 }
 

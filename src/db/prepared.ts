@@ -16,7 +16,7 @@ interface Template {
   slots: number[];
 }
 
-export interface Prepared<Args extends unknown[], Row> {
+interface Prepared<Args extends unknown[], Row> {
   /** The rows (a select, or an insert/update with RETURNING). */
   all(db: Db, ...args: Args): Promise<Row[]>;
   first(db: Db, ...args: Args): Promise<Row | undefined>;

@@ -41,7 +41,7 @@ function withPeople(ctx: Ctx) {
     .select(["users.username", "users.email", "api_providers.name as provider_name"]);
 }
 
-export async function adminOrder(ctx: Ctx, id: number): Promise<AdminOrderRow> {
+async function adminOrder(ctx: Ctx, id: number): Promise<AdminOrderRow> {
   await tenantOrder(ctx, id);
   return withPeople(ctx).where("orders.id", "=", id).executeTakeFirstOrThrow();
 }

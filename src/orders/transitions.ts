@@ -18,7 +18,7 @@ export function unitsOf(order: Pick<Order, "quantity" | "runs">): number {
   return totalQuantity(order.quantity, order.runs);
 }
 
-export interface StatusChange {
+interface StatusChange {
   status: OrderStatus;
   remains?: number | null;
   startCount?: number | null;
@@ -35,7 +35,7 @@ export interface StatusGuard {
   set?: Updateable<OrdersTable>;
 }
 
-export interface ChangeResult {
+interface ChangeResult {
   changed: boolean;
   /** Credited back to the user by this change. */
   refunded: number;

@@ -19,7 +19,7 @@ export interface SimService {
 }
 
 /** A service as the `services` action answers it. */
-export interface WireService {
+interface WireService {
   service: number;
   name: string;
   type: ServiceType;
@@ -32,10 +32,10 @@ export interface WireService {
   dripfeed: boolean;
 }
 
-export const CATALOG_SEED = 20_240_917;
+const CATALOG_SEED = 20_240_917;
 
 /** mulberry32: small, fast and the same on every machine. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

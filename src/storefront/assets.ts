@@ -4,7 +4,7 @@ import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BASE_THEME, THEMES_DIR } from "./themes.ts";
 
-export const PUBLIC_DIR = fileURLToPath(new URL("../../public/", import.meta.url));
+const PUBLIC_DIR = fileURLToPath(new URL("../../public/", import.meta.url));
 
 export const CONTENT_TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",
@@ -19,7 +19,7 @@ export const CONTENT_TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-export interface Asset {
+interface Asset {
   body: Buffer;
   type: string;
   /** Short content hash: the `?v=` of asset URLs, so they can be cached for a year. */

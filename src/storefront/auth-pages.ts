@@ -20,7 +20,7 @@ import type { LoginData, PageView, RegisterData } from "./view-models.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 
 /** A local path to return to after signing in; anything else (other hosts, "//x", "\x") is dropped. */
-export function safeNext(next: string | undefined, fallback = "/account"): string {
+function safeNext(next: string | undefined, fallback = "/account"): string {
   return next && next.length <= 300 && /^\/(?![/\\])[^\s\\]*$/.test(next) && !next.startsWith("/logout") ? next : fallback;
 }
 

@@ -11,7 +11,7 @@ import { paginationView } from "./view.ts";
 import { PLATFORM } from "../context.ts";
 import { onPlatform } from "../tenancy/scoped.ts";
 
-export const CATALOGUE_PER_PAGE = 60;
+const CATALOGUE_PER_PAGE = 60;
 
 /** The tenant's visible services at its prices (the same list for every anonymous visitor). */
 export async function tenantServices(ctx: Ctx, cache: VersionedCache): Promise<PricedService[]> {

@@ -19,7 +19,7 @@ const secrets = new Map<string, Buffer>();
  * The key that signs anonymous CSRF tokens: random, created once under DATA_DIR (shared by the
  * instances that share uploads), never in the database where admin settings could show it.
  */
-export function storefrontSecret(config: Config, logger?: Logger): Buffer {
+function storefrontSecret(config: Config, logger?: Logger): Buffer {
   const dir = join(config.DATA_DIR, "keys");
   const hit = secrets.get(dir);
   if (hit) return hit;
@@ -59,7 +59,7 @@ function safeEqual(a: string, b: string): boolean {
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
 
-export function csrfCookieName(c: Context<AppEnv>): string {
+function csrfCookieName(c: Context<AppEnv>): string {
   return isHttps(c) ? "__Host-izy_csrf" : "izy_csrf";
 }
 
@@ -94,7 +94,7 @@ export function csrfToken(c: Context<AppEnv>): string {
 }
 
 /** Checks `_csrf` of a form POST against the session's token or the signed anonymous cookie. */
-export function csrfValid(c: Context<AppEnv>, submitted: unknown): boolean {
+function csrfValid(c: Context<AppEnv>, submitted: unknown): boolean {
   if (typeof submitted !== "string" || submitted.length === 0 || submitted.length > 200) return false;
   if (c.get("session") && safeEqual(submitted, c.get("session")!.csrf_token)) return true;
   const cookie = getCookie(c, csrfCookieName(c));

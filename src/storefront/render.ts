@@ -13,7 +13,7 @@ const engines = new Map<string, Eta>();
  * One Eta engine per theme: autoEscape on, templates cached, and names resolved in the theme
  * folder first, then in themes/_base (a theme overrides only what it changes).
  */
-export function engineFor(theme: Theme): Eta {
+function engineFor(theme: Theme): Eta {
   let eta = engines.get(theme.slug);
   if (eta) return eta;
   eta = new Eta({ views: theme.dir, autoEscape: true, autoTrim: [false, "nl"], cache: true, defaultExtension: ".eta" });

@@ -29,7 +29,7 @@ export async function suspendedSitePage(c: Context<AppEnv>): Promise<Response> {
   return render(c, req, { id: "unavailable", status: 503, heading: data.title }, data);
 }
 
-export interface StorefrontOptions {
+interface StorefrontOptions {
   services: AppServices;
   loginLimiter: MiddlewareHandler<AppEnv>;
   /** Loaders of the account pages, from the features that own orders, funds, tickets and keys. */

@@ -4,7 +4,7 @@ import type { Config } from "../config/config.ts";
 import type { Tenant } from "../context.ts";
 import { PLATFORM } from "../context.ts";
 
-export type Resolution = Tenant | { kind: "unknown" };
+type Resolution = Tenant | { kind: "unknown" };
 
 /** Lower-cased hostname without port or trailing dot; null when the header is not a hostname. */
 export function hostnameOf(hostHeader: string | undefined): string | null {

@@ -1,5 +1,4 @@
 import type { DeleteQueryBuilder, DeleteResult, InsertQueryBuilder, InsertResult, Insertable, Kysely, SelectQueryBuilder, UpdateQueryBuilder, UpdateResult } from "kysely";
-import type { Ctx } from "../context.ts";
 import type { Database } from "../db/schema.ts";
 
 /** The platform itself is tenant 0: its users, orders, ledger rows and tickets carry site_id 0. */
@@ -9,7 +8,7 @@ export const PLATFORM_TENANT_ID = 0;
 export type TenantTable = { [T in keyof Database]: "site_id" extends keyof Database[T] ? T : never }[keyof Database] & string;
 
 /** A row to insert into a tenant table; the scope sets its site_id. */
-export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "site_id">;
+type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "site_id">;
 
 /**
  * Every tenant-scoped query starts here (after Vendure's channel-aware repository): the builder
@@ -24,13 +23,16 @@ export interface TenantScope {
   insertInto<T extends TenantTable>(table: T, rows: TenantRow<T> | readonly TenantRow<T>[]): InsertQueryBuilder<Database, T, InsertResult>;
 }
 
+/** What scoping reads of a Ctx, named by shape: src/context.ts imports this module, so importing it back would be a cycle. */
+type TenantCtx = { db: Kysely<Database>; tenant: { siteId: number } };
+
 /** The tenant the request resolved: the only site id a domain verb may scope by. */
-export function tenantId(ctx: Pick<Ctx, "tenant">): number {
+export function tenantId(ctx: Pick<TenantCtx, "tenant">): number {
   return ctx.tenant.siteId;
 }
 
 /** Queries scoped by the ctx's own tenant (a transaction's ctx keeps its transaction). */
-export function inTenant(ctx: Pick<Ctx, "db" | "tenant">): TenantScope {
+export function inTenant(ctx: TenantCtx): TenantScope {
   return forTenant(ctx.db, ctx.tenant.siteId);
 }
 

@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import type { Config } from "../config/config.ts";
 
 /** Labels a reseller may not take under SITES_DOMAIN: infrastructure, the brand, and look-alikes of the platform. */
-export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
+const RESERVED_SLUGS: ReadonlySet<string> = new Set([
   "www", "api", "admin", "administrator", "mail", "email", "smtp", "imap", "pop", "pop3", "webmail", "mx", "ns", "ns1", "ns2", "dns",
   "ftp", "sftp", "ssh", "vpn", "app", "apps", "dashboard", "panel", "cpanel", "static", "assets", "cdn", "media", "img", "images",
   "files", "uploads", "download", "downloads", "status", "support", "help", "docs", "doc", "blog", "billing", "pay", "payment",
