@@ -38,8 +38,12 @@ export function createEvents(): AppEvents {
   const catalog: (() => void)[] = [];
   const order: ((ctx: Ctx, orderId: number) => Promise<void>)[] = [];
   return {
-    siteChanged: (id) => site.forEach((f) => f(id)),
-    catalogChanged: () => catalog.forEach((f) => f()),
+    siteChanged: (id) => {
+      for (const f of site) f(id);
+    },
+    catalogChanged: () => {
+      for (const f of catalog) f();
+    },
     onSiteChanged: (f) => void site.push(f),
     onCatalogChanged: (f) => void catalog.push(f),
     orderChanged: async (ctx, orderId) => {

@@ -29,7 +29,7 @@ function isProviderApi(c: Context<AppEnv>): boolean {
   return c.req.path === "/api/v2" || c.req.path === "/api/v2/";
 }
 
-export function errorResponse(c: Context<AppEnv>, err: unknown): Response | Promise<Response> {
+function errorResponse(c: Context<AppEnv>, err: unknown): Response | Promise<Response> {
   const requestId = c.get("requestId");
   if (isProviderApi(c) && (err instanceof AppError || err instanceof HTTPException) && err.status !== 429 && err.status < 500) {
     return c.json({ error: err.status === 413 ? "The request body is too large" : err instanceof AppError ? err.message : "Incorrect request" });

@@ -4,12 +4,12 @@ import { promisify } from "node:util";
 const argon2Async = promisify(argon2);
 
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. Tests may lower the memory cost. */
-export interface Argon2Cost {
+interface Argon2Cost {
   memory: number;
   passes: number;
   parallelism: number;
 }
-export const DEFAULT_COST: Argon2Cost = { memory: 19_456, passes: 2, parallelism: 1 };
+const DEFAULT_COST: Argon2Cost = { memory: 19_456, passes: 2, parallelism: 1 };
 let cost = DEFAULT_COST;
 
 export function setPasswordCost(c: Argon2Cost): void {
@@ -43,5 +43,6 @@ export async function verifyPassword(phc: string, password: string): Promise<boo
 /** A hash to verify against when the user does not exist, so timing does not reveal accounts. */
 let dummy: Promise<string> | null = null;
 export function dummyHash(): Promise<string> {
-  return (dummy ??= hashPassword("not-a-real-password"));
+  dummy ??= hashPassword("not-a-real-password");
+  return dummy;
 }

@@ -6,13 +6,13 @@ import { prepared } from "../db/prepared.ts";
 import { DAY, dbNow, fromDbTime, toDbTime } from "../lib/time.ts";
 
 // Sessions as Lucia's guide builds them: a random token for the client, only its SHA-256 stored.
-export function generateSessionToken(): string {
+function generateSessionToken(): string {
   const bytes = new Uint8Array(20);
   crypto.getRandomValues(bytes);
   return encodeBase32LowerCaseNoPadding(bytes);
 }
 
-export function sessionIdOf(token: string): string {
+function sessionIdOf(token: string): string {
   // Every authenticated request hashes its token: node's native SHA-256 (same hex digest as Lucia's guide).
   return createHash("sha256").update(token, "utf8").digest("hex");
 }

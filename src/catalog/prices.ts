@@ -75,9 +75,12 @@ function cacheOf(ctx: Ctx): ListingCache {
   let c = caches.get(ctx.events);
   if (!c) {
     const fresh: ListingCache = { rules: new Map() };
-    ctx.events.onCatalogChanged(() => (fresh.rows = undefined));
+    ctx.events.onCatalogChanged(() => {
+      fresh.rows = undefined;
+    });
     ctx.events.onSiteChanged((id) => fresh.rules.delete(id));
-    caches.set(ctx.events, (c = fresh));
+    caches.set(ctx.events, fresh);
+    c = fresh;
   }
   return c;
 }
@@ -130,7 +133,10 @@ const pricedMemo = new WeakMap<CatalogRow[], Map<string, { rules: Rules | null; 
 
 function pricedForTenant(ctx: Ctx, rows: CatalogRow[], rules: Rules | null): PricedService[] {
   let byTenant = pricedMemo.get(rows);
-  if (!byTenant) pricedMemo.set(rows, (byTenant = new Map()));
+  if (!byTenant) {
+    byTenant = new Map();
+    pricedMemo.set(rows, byTenant);
+  }
   const key = String(ctx.tenant.siteId);
   const margin = ctx.tenant.kind === "site" ? ctx.tenant.site.default_margin_bp : 0;
   const hit = byTenant.get(key);
@@ -183,7 +189,7 @@ const orderServiceQuery = prepared((db, serviceId: number, payerId: number) =>
     .where(providerSells),
 );
 
-export interface OrderService {
+interface OrderService {
   service: PricedService;
   providerId: number;
   /** The provider's rate per 1000, in its currency (micro-units), and what one unit of it is worth here. */

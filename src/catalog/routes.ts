@@ -13,7 +13,10 @@ import { adminCategoryView, adminServiceView, publicCatalogueEnvelope } from "./
 const responseCaches = new WeakMap<AppEvents, VersionedCache>();
 function responseCacheOf(events: AppEvents): VersionedCache {
   let cache = responseCaches.get(events);
-  if (!cache) responseCaches.set(events, (cache = new VersionedCache(events, { ttlMs: 15_000, max: 500 })));
+  if (!cache) {
+    cache = new VersionedCache(events, { ttlMs: 15_000, max: 500 });
+    responseCaches.set(events, cache);
+  }
   return cache;
 }
 

@@ -15,7 +15,7 @@ import { platformMarginBp, servicePrices } from "./reprice.ts";
 
 type Provider = Selectable<ApiProvidersTable>;
 
-export interface SyncCounts {
+interface SyncCounts {
   added: number;
   updated: number;
   deactivated: number;
@@ -24,13 +24,13 @@ export interface SyncCounts {
 }
 
 /** A listed service we did not import: no price ("0.00") or one we cannot read. */
-export interface SkippedService {
+interface SkippedService {
   service: string;
   name: string;
   reason: "no_price" | "unreadable_price";
 }
 
-export interface ProviderSync extends SyncCounts {
+interface ProviderSync extends SyncCounts {
   provider_id: number;
   name: string;
   skipped: SkippedService[];
@@ -197,7 +197,7 @@ function servicePatch(current: Service, offer: ProviderService & { rate: number 
 }
 
 /** Keeps bounds an admin narrowed (inside the provider's new ones); follows the provider otherwise. */
-export function boundsWithin(current: Pick<Service, "min" | "max" | "provider_min" | "provider_max">, offer: { min: number; max: number }) {
+function boundsWithin(current: Pick<Service, "min" | "max" | "provider_min" | "provider_max">, offer: { min: number; max: number }) {
   const clamp = (n: number) => Math.min(offer.max, Math.max(offer.min, n));
   const min = current.provider_min === null || current.min === current.provider_min ? offer.min : clamp(current.min);
   const max = current.provider_max === null || current.max === current.provider_max ? offer.max : clamp(current.max);

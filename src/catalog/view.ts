@@ -5,7 +5,7 @@ import { isOrderableType } from "../providers/service-types.ts";
 import type { AdminCategory, AdminService, PublicCatalogue } from "./service.ts";
 
 /** A service as a customer sees it: the rate is per 1000 (per package for Package) at their price. */
-export function publicServiceView(s: PricedService) {
+function publicServiceView(s: PricedService) {
   return {
     id: s.id,
     name: s.name,

@@ -109,7 +109,7 @@ run(process.argv.slice(2)).then(
   (err) => {
     if (err instanceof UsageError || (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") console.error(err.message);
     else if (err instanceof ConfigError) console.error(err.message);
-    else if (err instanceof AppError) console.error(`${err.message}${err.details ? "\n" + JSON.stringify(err.details) : ""}`);
+    else if (err instanceof AppError) console.error(`${err.message}${err.details ? `\n${JSON.stringify(err.details)}` : ""}`);
     else console.error(err);
     process.exit(err instanceof UsageError || err instanceof AppError ? 64 : err instanceof ConfigError ? 78 : 1);
   },

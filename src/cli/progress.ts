@@ -33,7 +33,7 @@ export function terminalProgress(out: NodeJS.WriteStream = process.stdout): Prog
     done(summary) {
       done = total;
       draw(true);
-      if (summary) out.write(summary + "\n");
+      if (summary) out.write(`${summary}\n`);
     },
   };
 }

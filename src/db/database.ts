@@ -16,7 +16,7 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export function dialectOf(db: Kysely<any>): DialectName {
+export function dialectOf<DB>(db: Kysely<DB>): DialectName {
   return db.getExecutor().adapter instanceof MysqlAdapter ? "mysql" : "sqlite";
 }
 

@@ -7,7 +7,7 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /** True when MySQL rolled the transaction back to break a deadlock (ER_LOCK_DEADLOCK): running it again is the remedy. */
-export function isDeadlock(err: unknown): boolean {
+function isDeadlock(err: unknown): boolean {
   const e = err as { code?: string; errno?: number };
   return e?.code === "ER_LOCK_DEADLOCK" || e?.errno === 1213;
 }

@@ -30,12 +30,12 @@ export class OrphanRows extends Error {
   }
 }
 
-const orphansOf = (db: Kysely<any>, fk: ForeignKey) =>
+const orphansOf = (fk: ForeignKey) =>
   sql`from ${sql.table(fk.table)} where ${sql.ref(`${fk.table}.${fk.column}`)} is not null
       and not exists (select 1 from ${sql.table(fk.references)} parent where parent.id = ${sql.ref(`${fk.table}.${fk.column}`)})`;
 
 async function countOrphans(db: Kysely<any>, fk: ForeignKey): Promise<number> {
-  const r = await sql<{ n: number | string }>`select count(*) as n ${orphansOf(db, fk)}`.execute(db);
+  const r = await sql<{ n: number | string }>`select count(*) as n ${orphansOf(fk)}`.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }
 
@@ -51,9 +51,9 @@ async function settleOrphans(db: Kysely<any>, fks: ForeignKey[]): Promise<void> 
   for (const fk of fks) {
     const col = sql.ref(fk.column);
     if (fk.onDelete === "cascade") {
-      await sql`delete from ${sql.table(fk.table)} where id in (select id from (select ${sql.ref(`${fk.table}.id`)} as id ${orphansOf(db, fk)}) o)`.execute(db);
+      await sql`delete from ${sql.table(fk.table)} where id in (select id from (select ${sql.ref(`${fk.table}.id`)} as id ${orphansOf(fk)}) o)`.execute(db);
     } else if (fk.onDelete === "set null") {
-      await sql`update ${sql.table(fk.table)} set ${col} = null where id in (select id from (select ${sql.ref(`${fk.table}.id`)} as id ${orphansOf(db, fk)}) o)`.execute(db);
+      await sql`update ${sql.table(fk.table)} set ${col} = null where id in (select id from (select ${sql.ref(`${fk.table}.id`)} as id ${orphansOf(fk)}) o)`.execute(db);
     }
   }
 }

@@ -29,7 +29,7 @@ export const migrations: Record<string, Migration> = {
   "0013_foreign_keys": m0013,
 };
 
-function migrator(db: Kysely<any>): Migrator {
+function migrator<DB>(db: Kysely<DB>): Migrator {
   return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
 
@@ -38,12 +38,12 @@ function check(result: MigrationResultSet): string[] {
   return (result.results ?? []).filter((r) => r.status === "Success").map((r) => `${r.direction === "Up" ? "applied" : "reverted"} ${r.migrationName}`);
 }
 
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   return check(await migrator(db).migrateToLatest());
 }
 
 /** Drops every table (including Kysely's bookkeeping) and migrates again. */
-export async function migrateFresh(db: Kysely<any>): Promise<string[]> {
+export async function migrateFresh<DB>(db: Kysely<DB>): Promise<string[]> {
   const names = Object.keys(migrations).reverse();
   for (const name of names) await migrations[name]!.down!(db);
   await db.schema.dropTable("kysely_migration").ifExists().execute();

@@ -2,12 +2,12 @@ import { sql, type CreateTableBuilder, type Kysely } from "kysely";
 import { dialectOf } from "./database.ts";
 
 /** Small dialect branches used by migrations: one tree of migrations for SQLite and MySQL/MariaDB. */
-export function columnTypes(db: Kysely<any>) {
+export function columnTypes<DB>(db: Kysely<DB>) {
   const mysql = dialectOf(db) === "mysql";
   return {
     mysql,
     /** Auto-increment primary key; MySQL hands back insertId, never RETURNING. */
-    id: <T extends string>(t: CreateTableBuilder<T, any>) =>
+    id: <T extends string>(t: CreateTableBuilder<T, string>) =>
       mysql
         ? t.addColumn("id", "bigint", (c) => c.primaryKey().autoIncrement())
         : t.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement()),
@@ -26,16 +26,16 @@ export function columnTypes(db: Kysely<any>) {
   };
 }
 
-export function tableOptions<T extends string>(db: Kysely<any>, t: CreateTableBuilder<T, any>) {
+function tableOptions<DB, T extends string>(db: Kysely<DB>, t: CreateTableBuilder<T, string>) {
   return dialectOf(db) === "mysql" ? t.modifyEnd(sql`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`) : t;
 }
 
-type Builder = CreateTableBuilder<string, any>;
+type Builder = CreateTableBuilder<string, string>;
 type Types = ReturnType<typeof columnTypes>;
 
 /** Creates a table with an id column, created_at/updated_at, and the engine options of the dialect. */
-export async function createTable(
-  db: Kysely<any>,
+export async function createTable<DB>(
+  db: Kysely<DB>,
   name: string,
   build: (t: Builder, ty: Types) => Builder,
   opts: { id?: boolean; timestamps?: boolean } = {},
@@ -50,7 +50,7 @@ export async function createTable(
   await tableOptions(db, t).execute();
 }
 
-export async function index(db: Kysely<any>, table: string, columns: string[], opts: { unique?: boolean } = {}): Promise<void> {
+export async function index<DB>(db: Kysely<DB>, table: string, columns: string[], opts: { unique?: boolean } = {}): Promise<void> {
   let b = db.schema.createIndex(`${table}_${columns.join("_")}_${opts.unique ? "uq" : "idx"}`).ifNotExists().on(table).columns(columns);
   if (opts.unique) b = b.unique();
   await b.execute();

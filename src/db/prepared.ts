@@ -16,7 +16,7 @@ interface Template {
   slots: number[];
 }
 
-export interface Prepared<Args extends unknown[], Row> {
+interface Prepared<Args extends unknown[], Row> {
   /** The rows (a select, or an insert/update with RETURNING). */
   all(db: Db, ...args: Args): Promise<Row[]>;
   first(db: Db, ...args: Args): Promise<Row | undefined>;
@@ -56,7 +56,8 @@ function compiledOnce<Row>(argCount: number, build: (db: Db, placeholders: unkno
     if (!t) {
       const compiled = build(db, Array.from({ length: argCount }, (_, i) => new Slot(i))).compile();
       const slots = compiled.parameters.map((p) => (p instanceof Slot ? p.index : -1));
-      templates.set(dialect, (t = { compiled, slots }));
+      t = { compiled, slots };
+      templates.set(dialect, t);
     }
     return t;
   };

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { Generated, Selectable } from "kysely";
 
 /** Hand-written row types for every table in migrations/. Money columns are integer micro-units. */
 type Id = Generated<number>;
@@ -552,8 +552,6 @@ export interface Database {
 }
 
 export type User = Selectable<UsersTable>;
-export type NewUser = Insertable<UsersTable>;
-export type UserUpdate = Updateable<UsersTable>;
 export type Order = Selectable<OrdersTable>;
 export type Service = Selectable<ServicesTable>;
 export type Site = Selectable<WhiteLabelSitesTable>;

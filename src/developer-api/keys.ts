@@ -18,14 +18,14 @@ export function hashApiKey(raw: string): string {
 }
 
 /** A new secret key: shown once to its owner, stored as SHA-256 with a short prefix for display. */
-export function generateApiKey(): { raw: string; hash: string; prefix: string } {
+function generateApiKey(): { raw: string; hash: string; prefix: string } {
   const bytes = new Uint8Array(24);
   crypto.getRandomValues(bytes);
   const raw = `sk_${encodeBase32LowerCaseNoPadding(bytes)}`;
   return { raw, hash: hashApiKey(raw), prefix: raw.slice(0, 10) };
 }
 
-export interface NewApiKey {
+interface NewApiKey {
   name: string;
   permissions: Permission[];
   rate_limit_per_minute?: number;
@@ -99,13 +99,6 @@ export async function admitApiKey(ctx: Ctx, key: ApiKey, ip: string): Promise<Us
   if (whitelist.length && !addressList(whitelist).has(ip)) throw new Forbidden("This address may not use this API key", "ip_not_allowed");
   await ctx.db.updateTable("api_keys").set({ last_used_at: now, last_used_ip: ip.slice(0, 45) }).where("id", "=", key.id).execute();
   return user;
-}
-
-/** The key and its owner for this tenant, or a 401/403 that says why in general terms. */
-export async function authenticateApiKey(ctx: Ctx, raw: string | undefined, ip: string): Promise<{ key: ApiKey; user: User }> {
-  const key = await findApiKey(ctx, raw);
-  if (!key) throw new Unauthorized("A valid API key is required", "invalid_api_key");
-  return { key, user: await admitApiKey(ctx, key, ip) };
 }
 
 /** One api_logs row per call made with a known key; a failed write never fails the call. */

@@ -52,7 +52,7 @@ export async function cancelByNumber(ctx: Ctx, number: string): Promise<OrderRow
   return order ? (await cancelTenantOrder(ctx, order.uuid)).order : null;
 }
 
-export interface OwnRefill {
+interface OwnRefill {
   id: number;
   status: string;
 }

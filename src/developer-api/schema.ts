@@ -4,7 +4,7 @@ import { addressList } from "../lib/ip.ts";
 import { PERMISSIONS } from "./keys.ts";
 import { wholeNumber } from "../core/validate.ts";
 
-export const MAX_WHITELIST = 50;
+const MAX_WHITELIST = 50;
 
 /** A future instant as an ISO-8601 date ("2026-01-31") or date-time with an offset ("…T12:00:00Z"). */
 const isoInstant = z

@@ -13,7 +13,7 @@ import { inTenant } from "../tenancy/scoped.ts";
 export type ApiLog = Selectable<ApiLogsTable>;
 
 /** Keys a user may hold at once (revoked ones do not count). */
-export const MAX_ACTIVE_KEYS = 25;
+const MAX_ACTIVE_KEYS = 25;
 
 /** Creates a key for the caller; the raw key is returned here and never again. */
 export async function createKey(ctx: Ctx, input: CreateKeyInput): Promise<{ key: ApiKey; raw: string }> {

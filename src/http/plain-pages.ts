@@ -1,7 +1,7 @@
 import { html } from "hono/html";
 
 /** Minimal bilingual pages for hosts that have no storefront to render them (unknown host, errors). */
-export function plainPage(opts: { status: number; titleFr: string; titleEn: string; textFr: string; textEn: string; brand?: string; color?: string }) {
+function plainPage(opts: { status: number; titleFr: string; titleEn: string; textFr: string; textEn: string; brand?: string; color?: string }) {
   const color = opts.color && /^#[0-9a-f]{3,8}$/i.test(opts.color) ? opts.color : "#4f46e5";
   return html`<!doctype html>
 <html lang="fr">

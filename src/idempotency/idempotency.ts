@@ -7,7 +7,7 @@ import type { Ctx } from "../context.ts";
 import { checkKey, claimKey, keyInFlight, keyReused, recordOutcome, releaseKey } from "./keys.ts";
 
 /** What a keyed request answered: a status and its JSON body, as a retry gets it back. */
-export interface Outcome {
+interface Outcome {
   status: ContentfulStatusCode;
   body: unknown;
 }
@@ -16,7 +16,7 @@ export interface Outcome {
  * A caller's request under an Idempotency-Key. `scope` names the caller ("u:12", "k:5"), so keys never
  * collide between callers; `operation` and `body` are what a retry with the same key must repeat.
  */
-export interface KeyedRequest {
+interface KeyedRequest {
   scope: string;
   key: string | undefined;
   operation: string;
@@ -42,7 +42,7 @@ function requestHash(req: KeyedRequest): string {
  *   key, so that the retry with the same key really runs again.
  * Without a key, `run` simply runs. A refusal is thrown as usual; only a replayed one comes back as an outcome.
  */
-export async function runOnce(ctx: Ctx, req: KeyedRequest, run: () => Promise<Outcome>): Promise<{ outcome: Outcome; replayed: boolean }> {
+async function runOnce(ctx: Ctx, req: KeyedRequest, run: () => Promise<Outcome>): Promise<{ outcome: Outcome; replayed: boolean }> {
   const { scope, key } = req;
   if (key === undefined) return { outcome: await run(), replayed: false };
   checkKey(key);

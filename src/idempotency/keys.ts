@@ -7,7 +7,7 @@ import { DAY, dbNow } from "../lib/time.ts";
 
 // The idempotency_keys table, behind the one primitive `runOnce` (idempotency.ts).
 
-export type IdempotencyKey = Selectable<IdempotencyKeysTable>;
+type IdempotencyKey = Selectable<IdempotencyKeysTable>;
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 

@@ -11,13 +11,14 @@ const owner = randomUUID();
  */
 export async function withJobLock<T>(ctx: Ctx, name: string, ttlMs: number, fn: () => Promise<T>): Promise<{ ran: true; result: T } | null> {
   if (ctx.dialect === "mysql") {
+    const lockName = `izy:${name}`;
     return ctx.db.connection().execute(async (conn) => {
-      const got = await sql<{ l: number | null }>`SELECT GET_LOCK(${"izy:" + name}, 0) AS l`.execute(conn);
+      const got = await sql<{ l: number | null }>`SELECT GET_LOCK(${lockName}, 0) AS l`.execute(conn);
       if (Number(got.rows[0]?.l) !== 1) return null;
       try {
         return { ran: true as const, result: await fn() };
       } finally {
-        await sql`SELECT RELEASE_LOCK(${"izy:" + name})`.execute(conn);
+        await sql`SELECT RELEASE_LOCK(${lockName})`.execute(conn);
       }
     });
   }

@@ -1,4 +1,4 @@
-export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export interface Logger {
@@ -11,7 +11,7 @@ export interface Logger {
 const SECRET_KEYS = /pass(word)?|secret|token|api_?key|authorization|cookie|^key$/i;
 
 /** Replaces values of secret-looking fields so that logs never carry credentials. */
-export function redact(data: unknown, depth = 0): unknown {
+function redact(data: unknown, depth = 0): unknown {
   if (depth > 4 || data === null || typeof data !== "object") return data;
   if (Array.isArray(data)) return data.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
@@ -25,7 +25,7 @@ export function createLogger(level: LogLevel = "info"): Logger {
   const write = (lvl: LogLevel, msg: string, data?: Record<string, unknown>) => {
     if (order[lvl] < min) return;
     const line = { t: new Date().toISOString(), level: lvl, msg, ...(data ? (redact(data) as object) : {}) };
-    process.stderr.write(JSON.stringify(line) + "\n");
+    process.stderr.write(`${JSON.stringify(line)}\n`);
   };
   return {
     debug: (m, d) => write("debug", m, d),

@@ -5,6 +5,6 @@ import { sql, type RawBuilder } from "kysely";
  * way in both dialects (SQLite has no default escape character).
  */
 export function likeContaining(search: string): (column: string) => RawBuilder<boolean> {
-  const pattern = `%${search.replace(/[!%_]/g, (ch) => "!" + ch)}%`;
+  const pattern = `%${search.replace(/[!%_]/g, (ch) => `!${ch}`)}%`;
   return (column) => sql<boolean>`${sql.ref(column)} like ${pattern} escape '!'`;
 }

@@ -2,7 +2,7 @@ import nodemailer from "nodemailer";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../lib/logger.ts";
 
-export interface MailMessage {
+interface MailMessage {
   to: string;
   subject: string;
   text: string;

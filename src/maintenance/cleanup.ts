@@ -4,9 +4,9 @@ import { DAY, dbNow } from "../lib/time.ts";
 import { purgeExpiredKeys } from "../idempotency/keys.ts";
 
 /** API and provider call logs are kept this long. */
-export const LOG_RETENTION_DAYS = 90;
+const LOG_RETENTION_DAYS = 90;
 
-export interface CleanupResult {
+interface CleanupResult {
   sessions: number;
   idempotencyKeys: number;
   apiLogs: number;
@@ -14,7 +14,7 @@ export interface CleanupResult {
 }
 
 /** Deletes expired sessions and idempotency keys, and call logs past their retention. */
-export async function cleanup(ctx: Ctx, progress?: Progress): Promise<CleanupResult> {
+async function cleanup(ctx: Ctx, progress?: Progress): Promise<CleanupResult> {
   progress?.start("clean-up", 4);
   const now = dbNow(ctx.clock);
   const cutoff = dbNow(ctx.clock, -LOG_RETENTION_DAYS * DAY);

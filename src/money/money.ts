@@ -74,7 +74,7 @@ export function parseLooseAmount(value: unknown): Micro | null {
   if (groups.length > 1 && (!/^\d{1,3}$/.test(groups[0]!) || groups.slice(1).some((g) => !/^\d{3}$/.test(g)))) return null;
   if (!/^\d*$/.test(frac)) return null;
   const digits = groups.join("").replace(/^0+(?=\d)/, "");
-  const amount = parseMoney(`${digits}${frac ? "." + frac.slice(0, 6) : ""}`);
+  const amount = parseMoney(`${digits}${frac ? `.${frac.slice(0, 6)}` : ""}`);
   if (amount === null) return null;
   const beyond = /[1-9]/.test(frac.slice(6)) ? 1 : 0;
   const size = amount + beyond;
@@ -95,7 +95,7 @@ export function formatMoney(micro: Micro, minDecimals = 2): string {
   const whole = Math.floor(abs / MICRO);
   let frac = String(abs % MICRO).padStart(6, "0").replace(/0+$/, "");
   if (frac.length < minDecimals) frac = frac.padEnd(minDecimals, "0");
-  return `${neg ? "-" : ""}${whole}${frac ? "." + frac : ""}`;
+  return `${neg ? "-" : ""}${whole}${frac ? `.${frac}` : ""}`;
 }
 
 /** a × b / c rounded half away from zero, exact through BigInt. */

@@ -15,14 +15,14 @@ import { PLATFORM_TENANT_ID, inTenant } from "../tenancy/scoped.ts";
 /** What a site customer is told when the reseller cannot pay: nothing about the reseller's money. */
 export const NEUTRAL_REFUSAL = "This service is temporarily unavailable, please try again later";
 
-export interface TenantOrderOptions {
+interface TenantOrderOptions {
   source: OrderSource;
   apiKeyId?: number | null;
   /** From a form's hidden field or an Idempotency-Key header; scoped to the customer (`u:<id>`). */
   idempotencyKey?: string;
 }
 
-export interface ChainedOrder {
+interface ChainedOrder {
   customerOrder: Order;
   platformOrder: Order;
   sitePrice: number;

@@ -23,7 +23,7 @@ function statusRefund(order: Pick<Order, "charge" | "quantity" | "runs">, status
  * order's status gives the reseller; when the reseller was refunded beyond that (an admin's partial
  * refund), the same share of the customer's charge as the reseller got of its cost.
  */
-export function customerRefundTarget(customer: Pick<Order, "charge" | "quantity" | "runs">, platform: Pick<Order, "charge" | "refunded" | "quantity" | "runs" | "status" | "remains">): number {
+function customerRefundTarget(customer: Pick<Order, "charge" | "quantity" | "runs">, platform: Pick<Order, "charge" | "refunded" | "quantity" | "runs" | "status" | "remains">): number {
   const target = statusRefund(customer, platform.status, platform.remains);
   const platformCharge = Number(platform.charge);
   if (platformCharge <= 0 || Number(platform.refunded) <= statusRefund(platform, platform.status, platform.remains)) return target;

@@ -4,7 +4,7 @@ import { dbNow, HOUR } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { notifyLocalized } from "../notifications/localized.ts";
 
-export const RESELLER_SHORT_NOTICE = "site_order_refused";
+const RESELLER_SHORT_NOTICE = "site_order_refused";
 
 /**
  * Tells a reseller, in their language, that a customer of their site could not order because the

@@ -88,7 +88,7 @@ export async function cancelOrder(ctx: Ctx, uuid: string): Promise<CancelResult>
   }
 
   const client = await clientForProvider(ctx, order.provider_id);
-  let results;
+  let results: Awaited<ReturnType<typeof client.cancel>>;
   try {
     results = await client.cancel([order.provider_order_id!], { orderId: order.id });
   } catch (err) {

@@ -13,7 +13,7 @@ import type { AdminOrdersQuery, AdminRefundInput, AdminStatusInput, ReconcileInp
 import { ordersWithService, tenantOrder } from "./service.ts";
 import { likeContaining } from "../lib/sql-like.ts";
 import { UUID } from "../lib/uuid.ts";
-import { CLOSED_STATUSES, changeOrderStatus, unitsOf } from "./transitions.ts";
+import { CLOSED_STATUSES, changeOrderStatus, unitsOf, type StatusGuard } from "./transitions.ts";
 import type { AdminOrderRow } from "./view.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 
@@ -41,7 +41,7 @@ function withPeople(ctx: Ctx) {
     .select(["users.username", "users.email", "api_providers.name as provider_name"]);
 }
 
-export async function adminOrder(ctx: Ctx, id: number): Promise<AdminOrderRow> {
+async function adminOrder(ctx: Ctx, id: number): Promise<AdminOrderRow> {
   await tenantOrder(ctx, id);
   return withPeople(ctx).where("orders.id", "=", id).executeTakeFirstOrThrow();
 }
@@ -76,7 +76,7 @@ export async function setOrderStatusByAdmin(ctx: Ctx, id: number, input: AdminSt
   if (order.status === input.status) return adminOrder(ctx, id);
   if (input.status === "partial" && input.remains! > unitsOf(order)) throw new Validation({ remains: [`At most ${unitsOf(order)}`] });
   const ending = input.status === "canceled" || input.status === "refunded";
-  let guard;
+  let guard: StatusGuard;
   if (order.dispatch_state === "sent") guard = { from: [order.status], dispatchFrom: ["sent" as const] };
   else if (order.dispatch_state === "queued" && ending) guard = { from: [order.status], dispatchFrom: ["queued" as const], set: { dispatch_state: "failed" as const, next_attempt_at: null } };
   else throw new Conflict(order.dispatch_state === "unknown" ? "The order's dispatch is unknown: reconcile it first" : "The order has not been sent; only canceling it is possible", "order_not_sent");

@@ -30,9 +30,9 @@ export function backoffMs(attempts: number): number {
   return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
 }
 
-export type DispatchOutcome = "sent" | "retry" | "held" | "failed" | "unknown" | "skipped";
+type DispatchOutcome = "sent" | "retry" | "held" | "failed" | "unknown" | "skipped";
 
-export interface DispatchSummary {
+interface DispatchSummary {
   sent: number;
   retry: number;
   /** Refused for a reason about the provider (funds, key, limits, maintenance): back in the queue, not refunded. */

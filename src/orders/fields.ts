@@ -18,18 +18,18 @@ export interface OrderFields {
   params: Record<string, string>;
 }
 
-export interface ServiceShape {
+interface ServiceShape {
   type: string;
   min: number;
   max: number;
   dripfeed: boolean;
 }
 
-export const LINK_MAX = 1000;
+const LINK_MAX = 1000;
 const TEXT_MAX = 20_000;
 const LINE_MAX = 500;
 /** Delays (minutes) the convention allows between subscription posts. */
-export const SUBSCRIPTION_DELAYS = [0, 5, 10, 15, 20, 30, 40, 50, 60, 90, 120, 150, 180, 210, 240, 270, 300, 360, 420, 480, 540, 600];
+const SUBSCRIPTION_DELAYS = [0, 5, 10, 15, 20, 30, 40, 50, 60, 90, 120, 150, 180, 210, 240, 270, 300, 360, 420, 480, 540, 600];
 
 /** Posts reserved (and sent upstream) for a subscription ordered with `posts=0` or none: "unlimited" new posts. */
 export const UNLIMITED_POSTS = 30;
@@ -38,13 +38,13 @@ export const UNLIMITED_POSTS = 30;
 const BARE_HOST = /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}{2,}(?::\d{1,5})?(?:[/?#]|$)/u;
 
 /** A link as clients type it: "instagram.com/name", "www.…" or "//host/…" gets https://; anything else stays as typed (and is checked after). */
-export function withScheme(value: string): string {
+function withScheme(value: string): string {
   if (value.startsWith("//")) return `https:${value}`;
   return BARE_HOST.test(value) ? `https://${value}` : value;
 }
 
 /** A username as clients type it: "@name" or "name" → name; a profile link ("instagram.com/name") gets its scheme. */
-export function bareUsername(value: string): string {
+function bareUsername(value: string): string {
   if (value.startsWith("@")) return value.slice(1).trim();
   return value.includes("/") ? withScheme(value) : value;
 }
@@ -98,7 +98,8 @@ export function orderFieldsSchema(s: ServiceShape): z.ZodType<OrderFields> {
   let schema = schemas.get(key);
   if (!schema) {
     if (schemas.size > 5_000) schemas.clear();
-    schemas.set(key, (schema = buildOrderFieldsSchema(s)));
+    schema = buildOrderFieldsSchema(s);
+    schemas.set(key, schema);
   }
   return schema;
 }

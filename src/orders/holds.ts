@@ -30,7 +30,7 @@ const CAUSES: Record<BlockCause, { fr: string; en: string }> = {
   setup: { fr: "adresse du fournisseur à corriger", en: "the provider's URL needs fixing" },
 };
 
-export function causeText(cause: BlockCause, lang: "fr" | "en"): string {
+function causeText(cause: BlockCause, lang: "fr" | "en"): string {
   return CAUSES[cause][lang];
 }
 

@@ -20,13 +20,13 @@ import { tenantId } from "../tenancy/scoped.ts";
 /** Where an order came from: the web app, a mass order, the developer APIs, a storefront… */
 export type OrderSource = "web" | "mass" | "api" | "api_v2" | "storefront";
 
-export interface PlaceOptions {
+interface PlaceOptions {
   source: OrderSource;
   apiKeyId?: number | null;
 }
 
 /** What an order will cost, computed by the server from the tenant's price; the client's fields only. */
-export interface OrderQuote {
+interface OrderQuote {
   service: { id: number; name: string; type: string; provider_id: number };
   fields: OrderFields;
   /** Per 1000 (per package for Package), what the payer pays. */
@@ -65,7 +65,7 @@ export async function quoteOrder(ctx: Ctx, input: Record<string, unknown>): Prom
   };
 }
 
-export interface ChargedOrderInput {
+interface ChargedOrderInput {
   /** Who pays: a platform user, or the reseller behind a storefront order. */
   userId: number;
   siteId: number;
@@ -132,7 +132,7 @@ export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts:
   return order;
 }
 
-export type MassLineResult = { line: number; ok: true; order: OrderRow } | { line: number; ok: false; error: { code: string; message: string; details?: unknown } };
+type MassLineResult = { line: number; ok: true; order: OrderRow } | { line: number; ok: false; error: { code: string; message: string; details?: unknown } };
 
 /** One `service_id|link|quantity` per line; each line is placed on its own and answers for itself. */
 export async function placeMassOrders(ctx: Ctx, text: string, opts: PlaceOptions): Promise<MassLineResult[]> {

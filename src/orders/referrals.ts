@@ -7,7 +7,7 @@ import { percentOf } from "../money/money.ts";
 import { getIntSetting, type SettingKey } from "../settings/service.ts";
 import { credit, debit } from "../wallet/ledger.ts";
 
-export const REFERRAL_LEVELS = [1, 2, 3] as const;
+const REFERRAL_LEVELS = [1, 2, 3] as const;
 
 /**
  * Credits the referrers (3 levels) of the order's owner their share of what the order earned: the

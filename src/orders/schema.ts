@@ -11,7 +11,7 @@ export const placeOrderBase = z.object({
   service_id: positiveId("Unknown service"),
 });
 
-export const MASS_MAX_LINES = 100;
+const MASS_MAX_LINES = 100;
 
 export const massOrderBody = z.object({
   orders: z
@@ -48,7 +48,7 @@ export const adminOrdersQuery = z.object({
   search,
 });
 
-export const ADMIN_SETTABLE = ["pending", "processing", "in_progress", "completed", "partial", "canceled", "refunded"] as const;
+const ADMIN_SETTABLE = ["pending", "processing", "in_progress", "completed", "partial", "canceled", "refunded"] as const;
 
 export const adminStatusBody = z
   .object({

@@ -24,7 +24,7 @@ export function ordersWithService(ctx: Ctx, scope: TenantScope = inTenant(ctx)) 
   return ordersWithServiceIn(scope.selectFrom("orders"));
 }
 
-function ordersWithServiceIn(orders: SelectQueryBuilder<Database, "orders", {}>) {
+function ordersWithServiceIn(orders: SelectQueryBuilder<Database, "orders", Record<never, never>>) {
   return orders
     .leftJoin("services", "services.id", "orders.service_id")
     .selectAll("orders")

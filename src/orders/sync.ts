@@ -6,9 +6,9 @@ import { clearProviderFailure, recordProviderFailure } from "../providers/health
 import { ACTIVE_STATUSES, changeOrderStatus } from "./transitions.ts";
 
 /** The provider accepts at most this many ids per `status` call. */
-export const STATUS_BATCH = 100;
+const STATUS_BATCH = 100;
 
-export interface SyncSummary {
+interface SyncSummary {
   checked: number;
   changed: number;
   refunded: number;
@@ -36,7 +36,7 @@ export async function applyProviderState(ctx: Ctx, orderId: number, state: Provi
 /** A panel found not to answer `orders=` is asked one order at a time; its batch is tried again after this long. */
 export const BATCH_RETRY_MS = 7 * DAY;
 /** Orders a run checks with single calls, per provider. */
-export const SINGLE_PER_RUN = 300;
+const SINGLE_PER_RUN = 300;
 /** Single status calls that fail in a row before the provider is left for the next run. */
 const SINGLE_FAILURES_MAX = 3;
 
@@ -200,7 +200,10 @@ export async function syncRefills(ctx: Ctx, limit = 200): Promise<{ checked: num
   const clients = new Map<number, Awaited<ReturnType<typeof clientForProvider>>>();
   for (const r of open) {
     let client = clients.get(r.provider_id);
-    if (!client) clients.set(r.provider_id, (client = await clientForProvider(ctx, r.provider_id)));
+    if (!client) {
+      client = await clientForProvider(ctx, r.provider_id);
+      clients.set(r.provider_id, client);
+    }
     try {
       const { status } = await client.refillStatus(r.provider_refill_id!, { orderId: r.order_id });
       out.checked++;

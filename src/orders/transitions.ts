@@ -18,7 +18,7 @@ export function unitsOf(order: Pick<Order, "quantity" | "runs">): number {
   return totalQuantity(order.quantity, order.runs);
 }
 
-export interface StatusChange {
+interface StatusChange {
   status: OrderStatus;
   remains?: number | null;
   startCount?: number | null;
@@ -35,7 +35,7 @@ export interface StatusGuard {
   set?: Updateable<OrdersTable>;
 }
 
-export interface ChangeResult {
+interface ChangeResult {
   changed: boolean;
   /** Credited back to the user by this change. */
   refunded: number;
@@ -79,7 +79,10 @@ export async function changeOrderStatus(ctx: Ctx, orderId: number, change: Statu
       .executeTakeFirst();
     if (Number(moved.numUpdatedRows) !== 1) return unchanged;
     // Same status, new remains or start count: a storefront customer's order behind it follows.
-    if (change.status === order.status) return (await tx.events.orderChanged(tx, orderId), unchanged);
+    if (change.status === order.status) {
+      await tx.events.orderChanged(tx, orderId);
+      return unchanged;
+    }
 
     const target = refundTarget(order, change.status, remains);
     const refunded = target === null ? 0 : await refundUpTo(tx, orderId, target, `Refund of order ${order.uuid.slice(0, 8)} (${change.status})`);

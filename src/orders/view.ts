@@ -45,7 +45,7 @@ export function userOrderView(o: OrderRow, now: Date) {
 }
 
 /** What the provider finally costs us: nothing if it never got or kept the order, pro rata for a partial. */
-export function effectiveProviderCost(o: OrderRow): number {
+function effectiveProviderCost(o: OrderRow): number {
   const cost = Number(o.provider_cost);
   if (o.dispatch_state === "queued" || o.dispatch_state === "failed" || o.status === "canceled" || o.status === "failed") return 0;
   if (o.status === "partial" && o.remains !== null) return cost - partialRefund(cost, o.remains, unitsOf(o));

@@ -81,7 +81,10 @@ export function answerAction(sim: SimControl, f: Fields): unknown {
     case "cancel":
       return idList(f.orders ?? f.order).map((id) => ({
         order: idValue(id),
-        cancel: orError(() => (sim.cancelOrder(id), 1)),
+        cancel: orError(() => {
+          sim.cancelOrder(id);
+          return 1;
+        }),
       }));
     default:
       throw new SimError("Incorrect request");

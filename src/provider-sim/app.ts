@@ -9,7 +9,7 @@ import { ACTING_FAULTS } from "./faults.ts";
 import { misbehave } from "./misbehave.ts";
 import type { Fields } from "./order-request.ts";
 
-export interface SimAppDeps {
+interface SimAppDeps {
   sim: SimControl;
   apiKey: string;
   /** Aborted when the server stops, to end hanging requests. */

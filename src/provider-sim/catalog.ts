@@ -19,7 +19,7 @@ export interface SimService {
 }
 
 /** A service as the `services` action answers it. */
-export interface WireService {
+interface WireService {
   service: number;
   name: string;
   type: ServiceType;
@@ -32,10 +32,10 @@ export interface WireService {
   dripfeed: boolean;
 }
 
-export const CATALOG_SEED = 20_240_917;
+const CATALOG_SEED = 20_240_917;
 
 /** mulberry32: small, fast and the same on every machine. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -61,8 +61,8 @@ const REFILL_TERMS = [
 const SPEEDS = ["1K/Day", "5K/Day", "20K/Day", "100K/Day", "Instant Start"] as const;
 const PACKAGE_TIERS = ["Starter", "Growth", "Pro"] as const;
 
-function pick<T>(items: readonly T[], random: () => number): T {
-  return items[Math.floor(random() * items.length)];
+function pick<L extends readonly [unknown, ...unknown[]]>(items: L, random: () => number): L[number] {
+  return items[Math.floor(random() * items.length)] ?? items[0];
 }
 
 /** The default catalogue: same services, ids and rates for the same seed. */

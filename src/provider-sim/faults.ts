@@ -2,7 +2,7 @@ import { z } from "zod";
 import { SimError } from "./errors.ts";
 
 export const SIM_ACTIONS = ["services", "add", "status", "refill", "refill_status", "cancel", "balance"] as const;
-export type SimAction = (typeof SIM_ACTIONS)[number];
+type SimAction = (typeof SIM_ACTIONS)[number];
 
 /**
  * What a real panel (or the Cloudflare edge in front of it) does wrong, one kind per behaviour.
@@ -21,7 +21,7 @@ export type SimAction = (typeof SIM_ACTIONS)[number];
  * `{"order":0}`; truncated: the connection ends mid-answer; resetAfterRequest: the connection is
  * reset once the request was read; hugeBody: a JSON answer of `bytes` (default 20 MB).
  */
-export const FAULT_KINDS = [
+const FAULT_KINDS = [
   "latency", "http500", "hang", "error", "badjson", "acceptThenHang",
   "http503", "http504", "http429", "cf502", "cf520", "cf521", "cf522", "cf523", "cf524", "origin502",
   "emptyBody", "nonJson", "orderZero", "truncated", "resetAfterRequest", "hugeBody",
@@ -57,7 +57,7 @@ export interface ActiveFault extends FaultSpec {
 }
 
 /** What to do to one call: wait `latencyMs`, then misbehave as `fault` says (if any). */
-export interface FaultPlan {
+interface FaultPlan {
   latencyMs: number;
   fault?: ActiveFault;
 }

@@ -127,9 +127,10 @@ function subscription(service: SimService, f: Fields, priced: (r: Omit<OrderRequ
   const oldPosts = present(f, "old_posts") ? integer(f, "old_posts") : 0;
   const extra: Fields = { username, min: String(least), max: String(most), posts: String(posts), delay: String(delay) };
   if (oldPosts > 0) extra.old_posts = String(oldPosts);
-  if (present(f, "expiry")) {
-    if (!/^\d{2}\/\d{2}\/\d{4}$/.test(f.expiry.trim())) throw new SimError("Incorrect expiry");
-    extra.expiry = f.expiry.trim();
+  const expiry = (f.expiry ?? "").trim();
+  if (expiry !== "") {
+    if (!/^\d{2}\/\d{2}\/\d{4}$/.test(expiry)) throw new SimError("Incorrect expiry");
+    extra.expiry = expiry;
   }
   // Reserved up front for the largest delivery over all posts, new and old.
   return priced({ link: username, quantity: most * (posts + oldPosts), extra });

@@ -8,7 +8,7 @@ export const SUBSCRIPTION_STATUSES = ["Active", "Paused", "Expired", "Cancelled"
 export type OrderStatus = (typeof ORDER_STATUSES)[number] | (typeof SUBSCRIPTION_STATUSES)[number];
 /** The outcomes a test or operator can force. */
 export const OUTCOME_STATUSES = [...ORDER_STATUSES, "Active", "Paused", "Expired"] as const;
-export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
+type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
 
 /** How an order ends; Pending, In progress, Processing, Active and Paused pin the order there; Expired ends like Partial. */
 export interface OrderOutcome {
@@ -43,12 +43,12 @@ export interface OrderView {
   charge: Micro;
 }
 
-export function runTime(order: SimOrder, timing: OrderTiming): number {
+function runTime(order: SimOrder, timing: OrderTiming): number {
   return order.runs && order.interval ? order.runs * order.interval * 60_000 : timing.runMs;
 }
 
 /** FNV-1a: a stable number from a text, for start counts that depend only on the link. */
-export function hashText(text: string): number {
+function hashText(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;

@@ -27,7 +27,7 @@ export interface SimStateOptions {
 }
 
 /** Shares of orders (in percent, picked by order id) that end Partial or Canceled without being told to. */
-export interface OutcomeShares {
+interface OutcomeShares {
   partial: number;
   canceled: number;
 }
@@ -51,12 +51,12 @@ export interface NewService {
  * empty (`[]`: an answer that is not a map by id).
  */
 export const BATCH_STATUS_MODES = ["map", "list", "unsupported", "empty"] as const;
-export type BatchStatusMode = (typeof BATCH_STATUS_MODES)[number];
+type BatchStatusMode = (typeof BATCH_STATUS_MODES)[number];
 
 export const REFILL_STATUSES = ["Pending", "In progress", "Completed", "Rejected"] as const;
-export type RefillStatus = (typeof REFILL_STATUSES)[number];
+type RefillStatus = (typeof REFILL_STATUSES)[number];
 
-export interface OrderSnapshot extends Omit<OrderView, "charge"> {
+interface OrderSnapshot extends Omit<OrderView, "charge"> {
   id: number;
   service: number;
   link: string;

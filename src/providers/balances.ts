@@ -11,7 +11,7 @@ import { notifyAdmins } from "./notices.ts";
 
 type Provider = Selectable<ApiProvidersTable>;
 
-export interface BalanceReading {
+interface BalanceReading {
   provider_id: number;
   name: string;
   balance: Micro;
@@ -35,7 +35,7 @@ const mismatched = (currency: string | null, configured: string) => currency !==
  * Stores a provider's `balance` answer. Admins are told once per crossing: when it falls below the
  * threshold, and when its currency stops matching the configured one (its services stop selling).
  */
-export async function recordBalance(ctx: Ctx, p: Provider, answer: { balance: Micro; currency: string | null }): Promise<BalanceReading> {
+async function recordBalance(ctx: Ctx, p: Provider, answer: { balance: Micro; currency: string | null }): Promise<BalanceReading> {
   const now = dbNow(ctx.clock);
   const text = answer.currency?.trim().toUpperCase() ?? "";
   const currency = /^[A-Z]{3}$/.test(text) ? text : null;
@@ -85,13 +85,13 @@ export async function readProviderBalance(ctx: Ctx, p: Provider, client: Provide
   return recordBalance(ctx, p, answer);
 }
 
-export interface BalancesSummary {
+interface BalancesSummary {
   read: BalanceReading[];
   failed: { provider_id: number; name: string }[];
 }
 
 /** Reads the balance of every active provider. */
-export async function readProviderBalances(ctx: Ctx, progress: Progress = silentProgress): Promise<BalancesSummary> {
+async function readProviderBalances(ctx: Ctx, progress: Progress = silentProgress): Promise<BalancesSummary> {
   const providers = await ctx.db.selectFrom("api_providers").selectAll().where("is_active", "=", 1).orderBy("id").execute();
   const summary: BalancesSummary = { read: [], failed: [] };
   progress.start("provider balances", providers.length);

@@ -15,8 +15,8 @@ import { notSellingMessage } from "./selling.ts";
 type Provider = Selectable<ApiProvidersTable>;
 
 /** Codes of the provider rows the platform manages itself. */
-export const ENV_PROVIDER = "env";
-export const SIM_PROVIDER = "simulated";
+const ENV_PROVIDER = "env";
+const SIM_PROVIDER = "simulated";
 
 /** Platform-currency units per provider-currency unit (× 1,000,000) until an admin sets the real rate. */
 const XOF_PER: Record<string, number> = { USD: 600_000_000, EUR: 655_957_000, XOF: 1_000_000, XAF: 1_000_000 };
@@ -36,7 +36,7 @@ export async function warnNotSelling(ctx: Ctx): Promise<string[]> {
   return lines;
 }
 
-export interface ManagedProvider {
+interface ManagedProvider {
   code: string;
   name: string;
   url: string;
@@ -51,7 +51,7 @@ export interface ManagedProvider {
  * currency come from configuration every time; the name, exchange rate and on/off switch stay as
  * the admin set them (the rate is reset only when the currency changes).
  */
-export async function upsertManagedProvider(ctx: Ctx, p: ManagedProvider): Promise<Provider> {
+async function upsertManagedProvider(ctx: Ctx, p: ManagedProvider): Promise<Provider> {
   const now = dbNow(ctx.clock);
   const currency = p.currency.toUpperCase();
   const rate = defaultExchangeRate(await getSetting(ctx, "currency"), currency);

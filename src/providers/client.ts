@@ -32,15 +32,15 @@ export interface ClientOptions {
 }
 
 /** Extra fields of an `add` beyond action and key: service, link, quantity, runs, interval, comments… */
-export type AddFields = Record<string, string | number>;
+type AddFields = Record<string, string | number>;
 
-export interface CallOptions {
+interface CallOptions {
   /** Our order, for provider_logs. */
   orderId?: number | null;
 }
 
 export type BatchStatus = ProviderOrderState | { error: string };
-export interface CancelResult {
+interface CancelResult {
   order: string;
   ok: boolean;
   error?: string;

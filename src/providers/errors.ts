@@ -47,7 +47,7 @@ const BLOCK_PATTERNS: [BlockCause, RegExp][] = [
 ];
 
 /** What a panel's `{"error": text}` is about: one of the provider's block causes, or null (about the order). */
-export function blockCauseOf(text: string): BlockCause | null {
+function blockCauseOf(text: string): BlockCause | null {
   for (const [cause, pattern] of BLOCK_PATTERNS) if (pattern.test(text)) return cause;
   return null;
 }

@@ -5,9 +5,9 @@ import { dbNow } from "../lib/time.ts";
  * A provider's `last_error` tells admins what is broken with it now, prefixed by the work that
  * failed ("sync: …" for the catalogue, "status: …" for order status sync), with its time.
  */
-export type ProviderWork = "status";
+type ProviderWork = "status";
 
-export interface ProviderRef {
+interface ProviderRef {
   id: number;
   name: string;
 }

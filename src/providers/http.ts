@@ -24,7 +24,7 @@ const PRIVATE_RANGES = addressList([
   "::/128", "::1/128", "fc00::/7", "fe80::/10",
 ]);
 
-export interface ExchangeOptions {
+interface ExchangeOptions {
   timeoutMs: number;
   /** The answer's size cap: reading stops beyond it. */
   maxBytes: number;
@@ -65,7 +65,7 @@ export class ExchangeError extends Error {
   }
 }
 
-export interface Answer {
+interface Answer {
   status: number;
   text: string;
 }

@@ -6,7 +6,7 @@ import { dbNow } from "../lib/time.ts";
 export const REDACTED = "[redacted]";
 const MAX_RESPONSE_CHARS = 4000;
 
-export interface ProviderCallRecord {
+interface ProviderCallRecord {
   providerId: number;
   orderId?: number | null;
   action: string;

@@ -1,9 +1,9 @@
 import { sql, type Expression, type SqlBool } from "kysely";
 
 /** Why a provider's services are not sold; null when they are. One rule, in SQL for listings and orders and in JS for admins. */
-export type NotSelling = "inactive" | "no_exchange_rate" | "currency_mismatch";
+type NotSelling = "inactive" | "no_exchange_rate" | "currency_mismatch";
 
-export interface SellingFacts {
+interface SellingFacts {
   is_active: number | boolean;
   exchange_rate: number | string;
   currency: string;

@@ -1,6 +1,6 @@
 /**
  * The service types we can order (the standard SMM API v2 convention; their fields are in
- * fields.ts). A service of any other type is imported hidden: nothing is listed that cannot be ordered.
+ * src/orders/fields.ts). A service of any other type is imported hidden: nothing is listed that cannot be ordered.
  */
 export const ORDERABLE_TYPES = [
   "Default",
@@ -16,7 +16,7 @@ export const ORDERABLE_TYPES = [
   "Subscriptions",
 ] as const;
 
-export type OrderableType = (typeof ORDERABLE_TYPES)[number];
+type OrderableType = (typeof ORDERABLE_TYPES)[number];
 
 const key = (type: string) => type.trim().toLowerCase().replace(/[\s_-]+/g, " ");
 const BY_KEY = new Map<string, OrderableType>(ORDERABLE_TYPES.map((t) => [key(t), t]));

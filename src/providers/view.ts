@@ -4,7 +4,7 @@ import type { AdminProvider } from "./service.ts";
 import { notSelling, notSellingMessage } from "./selling.ts";
 
 /** At most the last four characters of a long key, so an admin can tell keys apart; never the key. */
-export function keyHint(key: string): string | null {
+function keyHint(key: string): string | null {
   return key.length >= 16 ? `••••${key.slice(-4)}` : null;
 }
 

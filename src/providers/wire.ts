@@ -63,7 +63,7 @@ export function parseProviderAmount(value: unknown): Micro | null {
 const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
 
 /** "Likes &amp; Views" → "Likes & Views": panels HTML-escape their names; decoded once, never twice. */
-export function decodeEntities(text: string): string {
+function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi, (whole, ref: string) => {
     if (ref[0] !== "#") return NAMED_ENTITIES[ref.toLowerCase()] ?? whole;
     const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
@@ -71,13 +71,13 @@ export function decodeEntities(text: string): string {
   });
 }
 
-export function parseCount(value: unknown): number | null {
+function parseCount(value: unknown): number | null {
   if (value === null || value === undefined || value === "") return null;
   const n = Number(String(value).trim());
   return Number.isFinite(n) ? Math.trunc(n) : null;
 }
 
-export function parseFlag(value: unknown): boolean {
+function parseFlag(value: unknown): boolean {
   if (typeof value === "boolean") return value;
   if (typeof value === "number") return value !== 0;
   return ["1", "true", "yes", "on"].includes(String(value ?? "").trim().toLowerCase());

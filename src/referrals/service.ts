@@ -8,10 +8,10 @@ import { getIntSetting, getSetting } from "../settings/service.ts";
 import type { CommissionsQuery, ReferralsQuery } from "./schema.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 
-export const LEVELS = [1, 2, 3] as const;
+const LEVELS = [1, 2, 3] as const;
 const RATE_SETTING = { 1: "referral_level_1_bp", 2: "referral_level_2_bp", 3: "referral_level_3_bp" } as const;
 
-export interface LevelStats {
+interface LevelStats {
   level: number;
   rateBp: number;
   referrals: number;

@@ -5,7 +5,7 @@ import { likeContaining } from "../lib/sql-like.ts";
 import type { CustomersQuery } from "./schema.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 
-export type CustomerRow = User & { orders_count: number };
+type CustomerRow = User & { orders_count: number };
 
 /**
  * The site's customers (live accounts of the ctx's site), newest first, with their order count.

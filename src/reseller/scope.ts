@@ -11,7 +11,7 @@ export function siteTenantCtx(ctx: Ctx, site: Site): Ctx {
   return { ...ctx, tenant: { kind: "site", siteId: site.id, site } };
 }
 
-export interface SiteScope {
+interface SiteScope {
   site: Site;
   /** The caller (the site's owner) with the site as tenant: every read and write is scoped by site.id. */
   ctx: Ctx;

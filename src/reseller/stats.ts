@@ -3,7 +3,7 @@ import type { Ctx } from "../context.ts";
 import { startOfUtcMonth } from "../lib/time.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 
-export interface SiteOrderFigures {
+interface SiteOrderFigures {
   count: number;
   /** What customers paid, net of their refunds. */
   revenue: number;

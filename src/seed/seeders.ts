@@ -1,4 +1,6 @@
+import type { Insertable, Kysely } from "kysely";
 import type { Ctx } from "../context.ts";
+import type { Database } from "../db/schema.ts";
 import { dbNow } from "../lib/time.ts";
 import { parseMoney } from "../money/money.ts";
 import { SETTING_DEFAULTS } from "../settings/service.ts";
@@ -6,7 +8,7 @@ import { PLATFORM_TENANT_ID, onPlatform } from "../tenancy/scoped.ts";
 
 const m = (s: string) => parseMoney(s)!;
 
-export const CATEGORY_SEED = [
+const CATEGORY_SEED = [
   ["Instagram", "instagram"], ["TikTok", "tiktok"], ["YouTube", "youtube"], ["Facebook", "facebook"],
   ["Telegram", "telegram"], ["X (Twitter)", "twitter"], ["Spotify", "spotify"], ["Twitch", "twitch"],
 ] as const;
@@ -19,7 +21,7 @@ export const PAYMENT_METHOD_SEED = [
   { code: "bank_transfer", name: "Virement bancaire", type: "bank", fr: "Effectuez un virement sur le compte indiqué avec votre nom d'utilisateur en libellé, puis saisissez la référence du virement.", en: "Make a transfer to the account shown with your username as the label, then enter the transfer reference.", account: "CI000 01234 000000000000 00", fee: 0 },
 ] as const;
 
-export const PLAN_SEED = [
+const PLAN_SEED = [
   { slug: "starter", name: "Starter", price_monthly: "5000", price_yearly: "50000", max_customers: 500, custom_domain: 0, features: ["subdomain", "3 themes", "up to 500 customers"] },
   { slug: "business", name: "Business", price_monthly: "15000", price_yearly: "150000", max_customers: 5000, custom_domain: 1, features: ["custom domain", "3 themes", "up to 5,000 customers", "API for customers"] },
   { slug: "enterprise", name: "Enterprise", price_monthly: "40000", price_yearly: "400000", max_customers: null, custom_domain: 1, features: ["custom domain", "unlimited customers", "priority support"] },
@@ -32,16 +34,19 @@ export const TEMPLATE_SEED = [
 ] as const;
 
 /** Inserts a row unless one with the same key exists: seeders can run any number of times. */
-async function ensure<T extends keyof import("../db/schema.ts").Database>(ctx: Ctx, table: T, where: Record<string, unknown>, values: Record<string, unknown>): Promise<boolean> {
-  let q = ctx.db.selectFrom(table as any).select("created_at" as any);
-  for (const [k, v] of Object.entries(where)) q = q.where(k as any, "=", v as any);
+async function ensure<T extends keyof Database>(ctx: Ctx, table: T, where: Partial<Insertable<Database[T]>>, values: Partial<Insertable<Database[T]>>): Promise<boolean> {
+  // The table is chosen at run time: Kysely cannot type a generic table's columns, the caller's row is typed above.
+  const db = ctx.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+  const name: string = table;
+  let q = db.selectFrom(name).select("created_at");
+  for (const [k, v] of Object.entries(where)) q = q.where(k, "=", v);
   if (await q.executeTakeFirst()) return false;
   const now = dbNow(ctx.clock);
-  await ctx.db.insertInto(table as any).values({ ...where, ...values, created_at: now, updated_at: now } as any).execute();
+  await db.insertInto(name).values({ ...where, ...values, created_at: now, updated_at: now }).execute();
   return true;
 }
 
-export async function seedPlatformSettings(ctx: Ctx): Promise<number> {
+async function seedPlatformSettings(ctx: Ctx): Promise<number> {
   let n = 0;
   for (const [key, d] of Object.entries(SETTING_DEFAULTS)) {
     if (await ensure(ctx, "platform_settings", { key }, { value: d.value, type: d.type, group: d.group, description: d.description })) n++;
@@ -49,7 +54,7 @@ export async function seedPlatformSettings(ctx: Ctx): Promise<number> {
   return n;
 }
 
-export async function seedCategories(ctx: Ctx): Promise<number> {
+async function seedCategories(ctx: Ctx): Promise<number> {
   let n = 0;
   for (const [i, [name, slug]] of CATEGORY_SEED.entries()) {
     if (await ensure(ctx, "categories", { slug }, { name, platform: slug, sort_order: i * 100 })) n++;
@@ -57,7 +62,7 @@ export async function seedCategories(ctx: Ctx): Promise<number> {
   return n;
 }
 
-export async function seedPaymentMethods(ctx: Ctx): Promise<number> {
+async function seedPaymentMethods(ctx: Ctx): Promise<number> {
   let n = 0;
   for (const [i, p] of PAYMENT_METHOD_SEED.entries()) {
     const created = await ensure(ctx, "payment_methods", { site_id: PLATFORM_TENANT_ID, code: p.code }, {
@@ -74,7 +79,7 @@ export async function seedPaymentMethods(ctx: Ctx): Promise<number> {
   return n;
 }
 
-export async function seedWhiteLabelPlans(ctx: Ctx): Promise<number> {
+async function seedWhiteLabelPlans(ctx: Ctx): Promise<number> {
   let n = 0;
   for (const [i, p] of PLAN_SEED.entries()) {
     if (await ensure(ctx, "white_label_plans", { slug: p.slug }, {
@@ -85,7 +90,7 @@ export async function seedWhiteLabelPlans(ctx: Ctx): Promise<number> {
   return n;
 }
 
-export async function seedWhiteLabelTemplates(ctx: Ctx): Promise<number> {
+async function seedWhiteLabelTemplates(ctx: Ctx): Promise<number> {
   let n = 0;
   for (const [i, t] of TEMPLATE_SEED.entries()) {
     if (await ensure(ctx, "white_label_templates", { slug: t.slug }, { name: t.name, description: t.description, sort_order: i })) n++;

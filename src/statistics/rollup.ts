@@ -3,7 +3,7 @@ import type { Ctx } from "../context.ts";
 import { DAY, dbNow, toDbTime } from "../lib/time.ts";
 import { onPlatform } from "../tenancy/scoped.ts";
 
-export interface DayTotals {
+interface DayTotals {
   date: string;
   new_users: number;
   orders_count: number;

@@ -7,7 +7,7 @@ import { createKey, revokeKey } from "../developer-api/service.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 
 /** The name of the key the account page makes (the JSON API lets platform users make and name others). */
-export const STOREFRONT_KEY_NAME = "storefront";
+const STOREFRONT_KEY_NAME = "storefront";
 
 /** The key the account page shows: the caller's newest live key on this tenant, or null. */
 export async function currentStorefrontKey(ctx: Ctx): Promise<ApiKey | null> {

@@ -26,7 +26,10 @@ async function asForm<T>(names: Record<string, string>, fn: () => Promise<T>): P
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== "validation_failed" || !err.details || typeof err.details !== "object") throw err;
     const renamed: FieldErrors = {};
-    for (const [field, messages] of Object.entries(err.details as FieldErrors)) (renamed[names[field] ?? field] ??= []).push(...messages);
+    for (const [field, messages] of Object.entries(err.details as FieldErrors)) {
+      const name = names[field] ?? field;
+      renamed[name] = [...(renamed[name] ?? []), ...messages];
+    }
     throw new Validation(renamed, err.message);
   }
 }

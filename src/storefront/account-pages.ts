@@ -87,7 +87,10 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
       const groups: OrderNewData["groups"] = [];
       for (const s of services) {
         let g = groups.at(-1);
-        if (!g || g.category !== s.category_name) groups.push((g = { category: s.category_name, services: [] }));
+        if (!g || g.category !== s.category_name) {
+          g = { category: s.category_name, services: [] };
+          groups.push(g);
+        }
         const card = serviceCard(s, f.currency, f.lang);
         g.services.push({ id: s.id, label: `${s.id} · ${s.name} — ${card.price}`, rateDecimal: card.rateDecimal, price: card.price, min: s.min, max: s.max, type: s.type, dripfeed: s.dripfeed, selected: s.id === wanted });
       }
@@ -163,7 +166,7 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   const apiPage = (c: Context<AppEnv>, newKey: string | null) =>
     page(c, "api-access", async (req, f) => {
       const src = await sf.data.apiAccess(ctxOf(c));
-      return apiAccessData(req.look.baseUrl + "/api/v2", { ...src, newKey: newKey ?? src.newKey }, f);
+      return apiAccessData(`${req.look.baseUrl}/api/v2`, { ...src, newKey: newKey ?? src.newKey }, f);
     });
   app.get("/api-access", (c) => apiPage(c, null));
 
@@ -194,7 +197,10 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
     actions.deposit
       ? post(
           c,
-          async (ctx, form) => (await actions.deposit!(ctx, form, { idempotencyKey: keyOf(c, form) }), c.redirect("/funds?flash=deposit_created", 303)),
+          async (ctx, form) => {
+            await actions.deposit!(ctx, form, { idempotencyKey: keyOf(c, form) });
+            return c.redirect("/funds?flash=deposit_created", 303);
+          },
           (values, errors) => fundsPage(c, { values, errors }, 422),
         )
       : missing(),
@@ -207,7 +213,14 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   app.post(`/tickets/:uuid{${UUID_SEGMENT}}/reply`, requireCsrf, (c) => {
     const uuid = c.req.param("uuid");
     return actions.replyTicket
-      ? post(c, async (ctx, form) => (await actions.replyTicket!(ctx, uuid, form), c.redirect(`/tickets/${uuid}`, 303)), (values, errors) => ticketPage(c, uuid, { values, errors }, 422))
+      ? post(
+          c,
+          async (ctx, form) => {
+            await actions.replyTicket!(ctx, uuid, form);
+            return c.redirect(`/tickets/${uuid}`, 303);
+          },
+          (values, errors) => ticketPage(c, uuid, { values, errors }, 422),
+        )
       : missing();
   });
   app.post("/api-access", requireCsrf, async (c) => (actions.createApiKey ? apiPage(c, (await actions.createApiKey(ctxOf(c))).key) : missing()));
@@ -230,16 +243,25 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   app.post(`/orders/:uuid{${UUID_SEGMENT}}/refill`, requireCsrf, (c) => {
     const uuid = c.req.param("uuid");
     const refill = actions.refillOrder;
-    return button(c, `/orders/${uuid}`, refill && (async () => (await refill(ctxOf(c), uuid), "order_refill_requested")));
+    return button(c, `/orders/${uuid}`, refill && (async () => {
+      await refill(ctxOf(c), uuid);
+      return "order_refill_requested";
+    }));
   });
   app.post(`/tickets/:uuid{${UUID_SEGMENT}}/close`, requireCsrf, (c) => {
     const uuid = c.req.param("uuid");
     const close = actions.closeTicket;
-    return button(c, `/tickets/${uuid}`, close && (async () => (await close(ctxOf(c), uuid), "ticket_closed")));
+    return button(c, `/tickets/${uuid}`, close && (async () => {
+      await close(ctxOf(c), uuid);
+      return "ticket_closed";
+    }));
   });
   app.post("/api-access/revoke", requireCsrf, (c) => {
     const revoke = actions.revokeApiKey;
-    return button(c, "/api-access", revoke && (async () => (await revoke(ctxOf(c)), "api_key_revoked")));
+    return button(c, "/api-access", revoke && (async () => {
+      await revoke(ctxOf(c));
+      return "api_key_revoked";
+    }));
   });
 
   return app;

@@ -4,7 +4,7 @@ import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BASE_THEME, THEMES_DIR } from "./themes.ts";
 
-export const PUBLIC_DIR = fileURLToPath(new URL("../../public/", import.meta.url));
+const PUBLIC_DIR = fileURLToPath(new URL("../../public/", import.meta.url));
 
 export const CONTENT_TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",
@@ -19,7 +19,7 @@ export const CONTENT_TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-export interface Asset {
+interface Asset {
   body: Buffer;
   type: string;
   /** Short content hash: the `?v=` of asset URLs, so they can be cached for a year. */
@@ -75,8 +75,8 @@ export function siteFaviconFile(uploadsDir: string, siteUuid: string): string | 
   const dir = join(uploadsDir, "sites", siteUuid);
   if (!/^[0-9a-f-]{36}$/i.test(siteUuid) || !existsSync(dir)) return null;
   const files = readdirSync(dir).filter((f) => /^favicon-[A-Za-z0-9_-]{1,64}\.png$/.test(f));
-  if (!files.length) return null;
   const size = (f: string) => Math.abs((Number(/^favicon-(\d+)\.png$/.exec(f)?.[1]) || 10_000) - 32);
   files.sort((a, b) => size(a) - size(b) || statSync(join(dir, b)).mtimeMs - statSync(join(dir, a)).mtimeMs);
-  return join(dir, files[0]);
+  const closest = files[0];
+  return closest === undefined ? null : join(dir, closest);
 }

@@ -20,7 +20,7 @@ import type { LoginData, PageView, RegisterData } from "./view-models.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 
 /** A local path to return to after signing in; anything else (other hosts, "//x", "\x") is dropped. */
-export function safeNext(next: string | undefined, fallback = "/account"): string {
+function safeNext(next: string | undefined, fallback = "/account"): string {
   return next && next.length <= 300 && /^\/(?![/\\])[^\s\\]*$/.test(next) && !next.startsWith("/logout") ? next : fallback;
 }
 
@@ -36,7 +36,7 @@ function translateErrors(errors: Record<string, string[]>, t: PageView["t"], for
     else if (field === "password_confirmation") key = "form.error.password_mismatch";
     else if (field === "referral_code") key = "form.error.referral_unknown";
     else if (field === "login") key = "form.error.login_required";
-    (out[field] ??= []).push(t(key));
+    out[field] = [...(out[field] ?? []), t(key)];
   }
   return out;
 }

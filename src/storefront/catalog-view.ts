@@ -11,7 +11,7 @@ import { paginationView } from "./view.ts";
 import { PLATFORM } from "../context.ts";
 import { onPlatform } from "../tenancy/scoped.ts";
 
-export const CATALOGUE_PER_PAGE = 60;
+const CATALOGUE_PER_PAGE = 60;
 
 /** The tenant's visible services at its prices (the same list for every anonymous visitor). */
 export async function tenantServices(ctx: Ctx, cache: VersionedCache): Promise<PricedService[]> {
@@ -71,7 +71,7 @@ async function popularIds(ctx: Ctx, cache: VersionedCache): Promise<number[]> {
   });
 }
 
-export async function homeData(ctx: Ctx, cache: VersionedCache, currency: string, lang: Lang, t: Translate): Promise<HomeData> {
+export async function homeData(ctx: Ctx, cache: VersionedCache, currency: string, lang: Lang): Promise<HomeData> {
   const services = await tenantServices(ctx, cache);
   const rank = new Map((await popularIds(ctx, cache)).map((id, i) => [id, i]));
   const popular = [...services]
@@ -124,7 +124,7 @@ export async function catalogueData(
   };
 }
 
-export async function serviceData(ctx: Ctx, cache: VersionedCache, id: number, currency: string, lang: Lang, t: Translate): Promise<ServiceData | null> {
+export async function serviceData(ctx: Ctx, cache: VersionedCache, id: number, currency: string, lang: Lang): Promise<ServiceData | null> {
   const s = (await tenantServices(ctx, cache)).find((x) => x.id === id);
   if (!s) return null;
   const quantities = s.type === "Package" ? [1] : [...new Set([s.min, 1000, 5000, 10000].filter((n) => n >= s.min && n <= s.max))].slice(0, 4);

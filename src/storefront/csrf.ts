@@ -19,7 +19,7 @@ const secrets = new Map<string, Buffer>();
  * The key that signs anonymous CSRF tokens: random, created once under DATA_DIR (shared by the
  * instances that share uploads), never in the database where admin settings could show it.
  */
-export function storefrontSecret(config: Config, logger?: Logger): Buffer {
+function storefrontSecret(config: Config, logger?: Logger): Buffer {
   const dir = join(config.DATA_DIR, "keys");
   const hit = secrets.get(dir);
   if (hit) return hit;
@@ -59,7 +59,7 @@ function safeEqual(a: string, b: string): boolean {
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
 
-export function csrfCookieName(c: Context<AppEnv>): string {
+function csrfCookieName(c: Context<AppEnv>): string {
   return isHttps(c) ? "__Host-izy_csrf" : "izy_csrf";
 }
 
@@ -69,11 +69,11 @@ function secretOf(c: Context<AppEnv>): Buffer {
 
 /** Valid signed anonymous token for this tenant and not expired: its expiry (seconds), else 0. */
 function anonymousExpiry(c: Context<AppEnv>, token: string | undefined): number {
-  const m = token && /^([A-Za-z0-9_-]{22})\.(\d{10})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!m) return 0;
-  const exp = Number(m[2]);
+  const [, nonce, expiry, mac] = (token && /^([A-Za-z0-9_-]{22})\.(\d{10})\.([A-Za-z0-9_-]{43})$/.exec(token)) || [];
+  if (!nonce || !expiry || !mac) return 0;
+  const exp = Number(expiry);
   if (exp * 1000 <= c.get("services").clock.now().getTime()) return 0;
-  return safeEqual(m[3], sign(secretOf(c), c.get("tenant").siteId, m[1], exp)) ? exp : 0;
+  return safeEqual(mac, sign(secretOf(c), c.get("tenant").siteId, nonce, exp)) ? exp : 0;
 }
 
 /**
@@ -95,7 +95,7 @@ export function csrfToken(c: Context<AppEnv>): string {
 }
 
 /** Checks `_csrf` of a form POST against the session's token or the signed anonymous cookie. */
-export function csrfValid(c: Context<AppEnv>, submitted: unknown): boolean {
+function csrfValid(c: Context<AppEnv>, submitted: unknown): boolean {
   if (typeof submitted !== "string" || submitted.length === 0 || submitted.length > 200) return false;
   const session = c.get("session");
   if (session && safeEqual(submitted, session.csrf_token)) return true;

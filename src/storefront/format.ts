@@ -14,7 +14,7 @@ const grouping: Record<Lang, Intl.NumberFormat> = {
 export function displayMoney(micro: Micro, currency: string, lang: Lang): string {
   const text = formatMoney(micro, ZERO_DECIMAL.has(currency) ? 0 : 2);
   const neg = text.startsWith("-");
-  const [whole, frac] = (neg ? text.slice(1) : text).split(".");
+  const [whole = "0", frac] = (neg ? text.slice(1) : text).split(".");
   const grouped = grouping[lang].format(BigInt(whole));
   return `${neg ? "-" : ""}${grouped}${frac ? (lang === "fr" ? "," : ".") + frac : ""} ${currency}`;
 }
@@ -31,7 +31,7 @@ const dateFormats: Record<Lang, Intl.DateTimeFormat> = {
 /** ISO-8601 or stored 'YYYY-MM-DD HH:MM:SS' → "12 mars 2026, 14:05" (UTC, the region's time). */
 export function displayDate(iso: string | null | undefined, lang: Lang): string {
   if (!iso) return "—";
-  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : iso.replace(" ", "T") + "Z");
+  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso.replace(" ", "T")}Z`);
   return Number.isNaN(d.getTime()) ? "—" : dateFormats[lang].format(d);
 }
 

@@ -13,7 +13,7 @@ const engines = new Map<string, Eta>();
  * One Eta engine per theme: autoEscape on, templates cached, and names resolved in the theme
  * folder first, then in themes/_base (a theme overrides only what it changes).
  */
-export function engineFor(theme: Theme): Eta {
+function engineFor(theme: Theme): Eta {
   let eta = engines.get(theme.slug);
   if (eta) return eta;
   eta = new Eta({ views: theme.dir, autoEscape: true, autoTrim: [false, "nl"], cache: true, defaultExtension: ".eta" });
@@ -68,7 +68,7 @@ function rgbOf(hex: string): Rgb {
 }
 
 function hexOf(rgb: Rgb): string {
-  return "#" + rgb.map((v) => Math.round(Math.max(0, Math.min(255, v))).toString(16).padStart(2, "0")).join("");
+  return `#${rgb.map((v) => Math.round(Math.max(0, Math.min(255, v))).toString(16).padStart(2, "0")).join("")}`;
 }
 
 function luminance([r, g, b]: Rgb): number {
@@ -86,7 +86,7 @@ export function contrastRatio(a: string, b: string): number {
 }
 
 function mix(a: Rgb, b: Rgb, w: number): Rgb {
-  return [0, 1, 2].map((i) => a[i] * (1 - w) + b[i] * w) as Rgb;
+  return a.map((v, i) => v * (1 - w) + (b[i] ?? v) * w) as Rgb;
 }
 
 /** The colour moved towards black or white until it reads on `background` (WCAG AA, 4.5:1). */

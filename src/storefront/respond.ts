@@ -85,7 +85,7 @@ export function isStorefrontResponse(res: Response): boolean {
 }
 
 /** An HTML response with the page's CSP (no inline script; the brand style block by hash). */
-export function htmlResponse(c: Context<AppEnv>, html: string | Uint8Array<ArrayBuffer>, brand: string, status: number, cacheable: boolean): Response {
+function htmlResponse(c: Context<AppEnv>, html: string | Uint8Array<ArrayBuffer>, brand: string, status: number, cacheable: boolean): Response {
   // Cached pages are kept encoded: writing bytes skips re-encoding the same text on every hit.
   return c.body(html, status as 200, {
     "content-type": "text/html; charset=UTF-8",

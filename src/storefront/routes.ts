@@ -31,7 +31,7 @@ export async function suspendedSitePage(c: Context<AppEnv>): Promise<Response> {
   return render(c, req, { id: "unavailable", status: 503, heading: data.title }, data);
 }
 
-export interface StorefrontOptions {
+interface StorefrontOptions {
   services: AppServices;
   loginLimiter: MiddlewareHandler<AppEnv>;
   /** Loaders of the account pages, from the features that own orders, funds, tickets and keys. */
@@ -70,7 +70,7 @@ export function storefrontRoutes(opts: StorefrontOptions) {
   app.route("/", staticRoutes(sf));
 
   app.get("/", (c) =>
-    publicPage<HomeData>(c, sf, { id: "home" }, async ({ look, visit, t }) => ({ data: await homeData(ctxOf(c), sf.cache, look.currency, visit.lang, t) })),
+    publicPage<HomeData>(c, sf, { id: "home" }, async ({ look, visit }) => ({ data: await homeData(ctxOf(c), sf.cache, look.currency, visit.lang) })),
   );
 
   app.get("/services", (c) => {
@@ -82,8 +82,8 @@ export function storefrontRoutes(opts: StorefrontOptions) {
   });
 
   app.get("/services/:id{[0-9]{1,12}}", (c) =>
-    publicPage<ServiceData>(c, sf, { id: "service" }, async ({ look, visit, t }) => {
-      const data = await serviceData(ctxOf(c), sf.cache, Number(c.req.param("id")), look.currency, visit.lang, t);
+    publicPage<ServiceData>(c, sf, { id: "service" }, async ({ look, visit }) => {
+      const data = await serviceData(ctxOf(c), sf.cache, Number(c.req.param("id")), look.currency, visit.lang);
       return data && { data, title: data.service.name, heading: data.service.name };
     }),
   );

@@ -11,7 +11,7 @@ const base = { id: settingId, label, group: z.string().max(40).optional() };
  * One typed setting of a theme, like an entry of Shopify's settings_schema.json.
  * Every value a reseller stores is checked against its setting before it is saved and again when read.
  */
-export const settingSchema = z.discriminatedUnion("type", [
+const settingSchema = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("color"), default: z.string().regex(/^#[0-9a-fA-F]{6}$/, "colour defaults are #rrggbb") }),
   z.object({ ...base, type: z.literal("text"), default: z.string(), max: z.number().int().min(1).max(500).default(120), pattern: z.string().max(200).optional() }),
   z.object({ ...base, type: z.literal("textarea"), default: z.string(), max: z.number().int().min(1).max(5000).default(500) }),

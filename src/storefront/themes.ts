@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FieldErrors } from "../core/errors.ts";
-import { Validation } from "../core/errors.ts";
 import { localeSchema, REQUIRED_SETTINGS, themeManifestSchema, type ThemeManifest, type ThemeSetting } from "./schema.ts";
 
 export const THEMES_DIR = fileURLToPath(new URL("../../themes/", import.meta.url));
@@ -27,7 +26,7 @@ export interface Theme {
   defaults: BrandingSettings;
 }
 
-export class ThemeError extends Error {}
+class ThemeError extends Error {}
 
 function readJson(path: string): unknown {
   try {
@@ -46,7 +45,7 @@ function readLocale(dir: string, lang: Lang): Messages {
 }
 
 /** Reads and validates one theme folder; throws ThemeError with the file and the problem. */
-export function loadTheme(slug: string, root = THEMES_DIR): Theme {
+function loadTheme(slug: string, root = THEMES_DIR): Theme {
   const dir = join(root, slug);
   const parsed = themeManifestSchema.safeParse(readJson(join(dir, "theme.json")));
   if (!parsed.success) throw new ThemeError(`${slug}/theme.json: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
@@ -97,6 +96,7 @@ export function listThemes(): { slug: string; name: string; description: { fr: s
 
 // ---- Branding values -------------------------------------------------------------------------
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters in branding values is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029]/;
 
 /** One value checked against its setting: the cleaned value, or an error message. */
@@ -110,9 +110,9 @@ export function checkSetting(s: ThemeSetting, raw: unknown): { value: SettingVal
   if (typeof raw !== "string") return { error: "Must be a string" };
   const v = s.type === "textarea" ? raw.replace(/\r\n?/g, "\n").trim() : raw.trim();
   if (s.type === "color") {
-    const m = /^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.exec(v);
-    if (!m) return { error: "Must be a colour such as #1a2b3c" };
-    const hex = m[1].length === 3 ? [...m[1]].map((ch) => ch + ch).join("") : m[1];
+    const digits = /^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.exec(v)?.[1];
+    if (!digits) return { error: "Must be a colour such as #1a2b3c" };
+    const hex = digits.length === 3 ? [...digits].map((ch) => ch + ch).join("") : digits;
     return { value: `#${hex.toLowerCase()}` };
   }
   if (s.type === "select") return s.options.some((o) => o.value === v) ? { value: v } : { error: `Must be one of: ${s.options.map((o) => o.value).join(", ")}` };
@@ -135,7 +135,7 @@ export function checkSetting(s: ThemeSetting, raw: unknown): { value: SettingVal
   return { value: v };
 }
 
-export type BrandingResult = { ok: true; settings: BrandingSettings } | { ok: false; errors: FieldErrors };
+type BrandingResult = { ok: true; settings: BrandingSettings } | { ok: false; errors: FieldErrors };
 
 /**
  * Checks a reseller's branding input against the theme's settings: the cleaned full settings
@@ -154,13 +154,6 @@ export function validateBranding(theme: Theme, input: Record<string, unknown>, c
     else settings[key] = r.value;
   }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, settings };
-}
-
-/** validateBranding that throws a 422 Validation error. */
-export function assertBranding(theme: Theme, input: Record<string, unknown>, current: Record<string, unknown> = {}): BrandingSettings {
-  const r = validateBranding(theme, input, current);
-  if (!r.ok) throw new Validation(r.errors);
-  return r.settings;
 }
 
 /** Stored branding as the theme sees it: each valid value kept, anything else back to its default. */

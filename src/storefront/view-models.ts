@@ -50,7 +50,7 @@ export interface SiteView {
   social: { id: string; label: string; url: string }[];
 }
 
-export interface UserView {
+interface UserView {
   username: string;
   email: string;
   /** Formatted with the site currency, e.g. "12 500 XOF". */
@@ -219,7 +219,7 @@ export interface AccountPageData {
   recentOrders: OrderRowView[];
 }
 
-export interface OrderServiceOption {
+interface OrderServiceOption {
   id: number;
   label: string;
   rateDecimal: string;
@@ -245,10 +245,6 @@ export interface OrdersData {
   orders: OrderRowView[];
   filters: LinkView[];
   pagination: PaginationView | null;
-}
-
-export interface OrderData {
-  order: OrderDetailView;
 }
 
 export interface PaymentMethodView {

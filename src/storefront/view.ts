@@ -157,7 +157,7 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
   const site = siteView(look, t);
   const heading = page.heading ?? t(`title.${page.id}`);
   const title = page.id === "home" ? `${site.name} · ${site.tagline}` : `${page.title ?? heading} · ${site.name}`;
-  const link = (href: string, key: string): LinkView => ({ href, label: t(key), active: href === "/" ? visit.path === "/" : visit.path === href || visit.path.startsWith(href + "/") });
+  const link = (href: string, key: string): LinkView => ({ href, label: t(key), active: href === "/" ? visit.path === "/" : visit.path === href || visit.path.startsWith(`${href}/`) });
   const nav = visit.user
     ? [link("/services", "nav.services"), link("/orders/new", "nav.new_order"), link("/orders", "nav.orders"), link("/funds", "nav.funds"), link("/tickets", "nav.tickets")]
     : [link("/", "nav.home"), link("/services", "nav.services")];

@@ -4,7 +4,7 @@ import type { Config } from "../config/config.ts";
 import type { Tenant } from "../context.ts";
 import { PLATFORM } from "../context.ts";
 
-export type Resolution = Tenant | { kind: "unknown" };
+type Resolution = Tenant | { kind: "unknown" };
 
 /** Lower-cased hostname without port or trailing dot; null when the header is not a hostname. */
 export function hostnameOf(hostHeader: string | undefined): string | null {
@@ -24,7 +24,7 @@ const SITE_CACHE_MS = 5_000;
 export function createTenantResolver(db: Db, config: Config) {
   const cache = new Map<string, { at: number; site: Site | null }>();
   const platformHosts = new Set(config.platformHosts);
-  const suffix = "." + config.SITES_DOMAIN;
+  const suffix = `.${config.SITES_DOMAIN}`;
 
   async function lookup(host: string): Promise<Site | null> {
     if (host.endsWith(suffix)) {

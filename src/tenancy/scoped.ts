@@ -1,5 +1,4 @@
 import type { DeleteQueryBuilder, DeleteResult, InsertQueryBuilder, InsertResult, Insertable, Kysely, SelectQueryBuilder, UpdateQueryBuilder, UpdateResult } from "kysely";
-import type { Ctx } from "../context.ts";
 import type { Database } from "../db/schema.ts";
 import { PLATFORM_TENANT_ID } from "../core/tenant-id.ts";
 
@@ -9,7 +8,7 @@ export { PLATFORM_TENANT_ID };
 export type TenantTable = { [T in keyof Database]: "site_id" extends keyof Database[T] ? T : never }[keyof Database] & string;
 
 /** A row to insert into a tenant table; the scope sets its site_id. */
-export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "site_id">;
+type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "site_id">;
 
 /**
  * Every tenant-scoped query starts here (after Vendure's channel-aware repository): the builder
@@ -17,20 +16,23 @@ export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "si
  */
 export interface TenantScope {
   readonly siteId: number;
-  selectFrom<T extends TenantTable>(table: T): SelectQueryBuilder<Database, T, {}>;
+  selectFrom<T extends TenantTable>(table: T): SelectQueryBuilder<Database, T, Record<never, never>>;
   updateTable<T extends TenantTable>(table: T): UpdateQueryBuilder<Database, T, T, UpdateResult>;
   deleteFrom<T extends TenantTable>(table: T): DeleteQueryBuilder<Database, T, DeleteResult>;
   /** An insert whose row(s) get this tenant's site_id. */
   insertInto<T extends TenantTable>(table: T, rows: TenantRow<T> | readonly TenantRow<T>[]): InsertQueryBuilder<Database, T, InsertResult>;
 }
 
+/** What scoping reads of a Ctx, named by shape: src/context.ts imports this module, so importing it back would be a cycle. */
+type TenantCtx = { db: Kysely<Database>; tenant: { siteId: number } };
+
 /** The tenant the request resolved: the only site id a domain verb may scope by. */
-export function tenantId(ctx: Pick<Ctx, "tenant">): number {
+export function tenantId(ctx: Pick<TenantCtx, "tenant">): number {
   return ctx.tenant.siteId;
 }
 
 /** Queries scoped by the ctx's own tenant (a transaction's ctx keeps its transaction). */
-export function inTenant(ctx: Pick<Ctx, "db" | "tenant">): TenantScope {
+export function inTenant(ctx: TenantCtx): TenantScope {
   return forTenant(ctx.db, ctx.tenant.siteId);
 }
 

@@ -23,7 +23,7 @@ const NOTICES = {
   }),
 } as const;
 
-export type TicketNoticeKind = keyof typeof NOTICES;
+type TicketNoticeKind = keyof typeof NOTICES;
 
 /** Notifies one user about a ticket, in their own language; the text is plain, never HTML. */
 export async function ticketNotice(ctx: Ctx, userId: number, kind: TicketNoticeKind, vars: Vars): Promise<void> {

@@ -17,10 +17,10 @@ import type { TransactionRow } from "./view.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 
 /** A user may not pile up more unverified deposits than this. */
-export const MAX_PENDING_DEPOSITS = 10;
+const MAX_PENDING_DEPOSITS = 10;
 
 /** References are compared without case or spaces: "mp 2311.AB" and "MP2311.ab" are the same payment. */
-export function depositClaim(paymentMethodId: number, reference: string): string {
+function depositClaim(paymentMethodId: number, reference: string): string {
   return `${paymentMethodId}:${reference.replace(/\s+/g, "").toUpperCase()}`.slice(0, 190);
 }
 
@@ -84,7 +84,7 @@ export async function createDeposit(ctx: Ctx, input: DepositInput): Promise<Tran
   }
 }
 
-export interface VerifyInput {
+interface VerifyInput {
   action: "approve" | "reject";
   note?: string;
 }

@@ -11,7 +11,7 @@ export interface FeeRule {
   max: Micro | null;
 }
 
-export const NO_FEE: FeeRule = Object.freeze({ id: null, percentBp: 0, fixed: 0, min: 0, max: null });
+const NO_FEE: FeeRule = Object.freeze({ id: null, percentBp: 0, fixed: 0, min: 0, max: null });
 
 /** fee = clamp(amount × percent + fixed, min, max); rounded half-up to the micro-unit by the money module. */
 export function depositFee(amount: Micro, rule: FeeRule): Micro {

@@ -8,7 +8,7 @@ import { InsufficientBalance } from "../core/errors.ts";
 import { assertSafe } from "../money/money.ts";
 import { dbNow } from "../lib/time.ts";
 
-export interface LedgerEntry {
+interface LedgerEntry {
   userId: number;
   /** Positive micro-units; the direction comes from the verb. */
   amount: number;

@@ -14,7 +14,7 @@ import { PLATFORM_TENANT_ID, inTenant } from "../tenancy/scoped.ts";
 // Money that left the wallet to buy something, net of refunds.
 const SPENDING_TYPES = ["order", "refund", "white_label_purchase", "subscription"] as const;
 
-export interface WalletSummary {
+interface WalletSummary {
   balance: Micro;
   currency: string;
   pendingDeposits: Micro;
@@ -66,7 +66,7 @@ export function ledgerRows(base: SelectQueryBuilder<Database, "transactions", ob
     .orderBy("transactions.id", "desc");
 }
 
-export interface DepositLimits {
+interface DepositLimits {
   min: Micro;
   max: Micro | null;
 }

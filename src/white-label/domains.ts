@@ -11,7 +11,7 @@ import type { Plan } from "./view.ts";
 import { siteById } from "./sites.ts";
 
 /** TXT lookup: node:dns by default; tests inject their own so that they need no network. */
-export type TxtResolver = (name: string) => Promise<string[][]>;
+type TxtResolver = (name: string) => Promise<string[][]>;
 
 const dnsResolver: TxtResolver = (name) => new Resolver({ timeout: 3000, tries: 2 }).resolveTxt(name);
 let txtResolver: TxtResolver = dnsResolver;
@@ -49,8 +49,8 @@ export async function releaseUnverifiedClaims(ctx: Ctx, domain: string, exceptSi
   await q.execute();
 }
 
-export const txtRecordName = (domain: string) => `_izyboost.${domain}`;
-export const txtRecordValue = (token: string) => `izyboost-verify=${token}`;
+const txtRecordName = (domain: string) => `_izyboost.${domain}`;
+const txtRecordValue = (token: string) => `izyboost-verify=${token}`;
 
 /**
  * Sets or clears a site's custom domain. A new domain starts unverified with a new token and
@@ -125,7 +125,7 @@ export async function verifyCustomDomain(ctx: Ctx, site: Site): Promise<Site> {
  * (active or grace) site's verified custom domain or its `<slug>.<SITES_DOMAIN>`. One indexed lookup, no DNS.
  */
 export async function tlsCertificateAllowed(ctx: Ctx, host: string): Promise<boolean> {
-  const suffix = "." + ctx.config.SITES_DOMAIN;
+  const suffix = `.${ctx.config.SITES_DOMAIN}`;
   let q = ctx.db.selectFrom("white_label_sites").select("id").where("status", "in", ["active", "grace"]);
   if (host.endsWith(suffix)) {
     const slug = host.slice(0, -suffix.length);

@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import type { Config } from "../config/config.ts";
 
 /** Labels a reseller may not take under SITES_DOMAIN: infrastructure, the brand, and look-alikes of the platform. */
-export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
+const RESERVED_SLUGS: ReadonlySet<string> = new Set([
   "www", "api", "admin", "administrator", "mail", "email", "smtp", "imap", "pop", "pop3", "webmail", "mx", "ns", "ns1", "ns2", "dns",
   "ftp", "sftp", "ssh", "vpn", "app", "apps", "dashboard", "panel", "cpanel", "static", "assets", "cdn", "media", "img", "images",
   "files", "uploads", "download", "downloads", "status", "support", "help", "docs", "doc", "blog", "billing", "pay", "payment",
@@ -38,7 +38,7 @@ export function customDomainProblem(host: string, config: Config): string | null
   if (["localhost", "local", "internal", "test", "invalid", "example"].includes(tld)) return "This top-level domain cannot be reached from the internet";
   const own = [config.SITES_DOMAIN, new URL(config.APP_URL).hostname.toLowerCase()];
   for (const d of own) {
-    if (host === d || host.endsWith("." + d)) return "This name belongs to the platform";
+    if (host === d || host.endsWith(`.${d}`)) return "This name belongs to the platform";
   }
   return null;
 }

@@ -4,11 +4,11 @@ import sharp, { type Metadata } from "sharp";
 import type { Config } from "../config/config.ts";
 import { fieldError } from "../core/errors.ts";
 
-export const LOGO_MAX_BYTES = 5 * 1024 * 1024;
+const LOGO_MAX_BYTES = 5 * 1024 * 1024;
 const MIN_SIDE = 16;
 const MAX_SIDE = 4096;
 const LOGO_WIDTH = 512;
-export const LOGO_FILES = ["logo.png", "favicon-32.png", "favicon-180.png"] as const;
+const LOGO_FILES = ["logo.png", "favicon-32.png", "favicon-180.png"] as const;
 
 export interface PreparedLogo {
   "logo.png": Buffer;
@@ -65,7 +65,7 @@ export async function prepareLogo(file: unknown): Promise<PreparedLogo> {
 }
 
 /** DATA_DIR/uploads/sites/<site uuid>/ */
-export function siteUploadDir(config: Config, siteUuid: string): string {
+function siteUploadDir(config: Config, siteUuid: string): string {
   return resolve(config.DATA_DIR, "uploads", "sites", siteUuid);
 }
 

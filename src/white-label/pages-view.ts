@@ -23,7 +23,7 @@ export interface Fmt {
 
 type Choice = { value: string; label: string; selected: boolean };
 
-export interface PurchaseData extends FormState {
+interface PurchaseData extends FormState {
   action: string;
   signedIn: boolean;
   loginHref: string;
@@ -36,12 +36,12 @@ export interface PurchaseData extends FormState {
   cycles: Choice[];
 }
 
-export interface SitesData {
+interface SitesData {
   sites: { name: string; href: string; url: string; status: StatusBadgeView; plan: string; expires: string; domain: string }[];
   pagination: PaginationView | null;
 }
 
-export interface SitePageData extends FormState {
+interface SitePageData extends FormState {
   uuid: string;
   name: string;
   status: StatusBadgeView;
@@ -64,7 +64,7 @@ export interface SitePageData extends FormState {
 
 const SITE_TONES: Record<string, string> = { active: "success", grace: "warning", suspended: "danger", disabled: "muted" };
 
-export function siteStatusBadge(status: string, t: Translate): StatusBadgeView {
+function siteStatusBadge(status: string, t: Translate): StatusBadgeView {
   const known = status in SITE_TONES ? status : "disabled";
   return { tone: SITE_TONES[known]!, label: t(`platform.wl.status.${known}`) };
 }

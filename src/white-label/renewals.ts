@@ -15,7 +15,7 @@ import { siteById } from "./sites.ts";
 import type { Subscription } from "./view.ts";
 import { forTenant } from "../tenancy/scoped.ts";
 
-export interface RenewalReport {
+interface RenewalReport {
   reminded: number;
   renewed: number;
   grace: number;

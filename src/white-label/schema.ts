@@ -7,7 +7,8 @@ import { positiveId } from "../core/validate.ts";
 const id = positiveId("Must be a positive id");
 
 /** Plain text a reseller types: trimmed, no control characters; it is escaped when rendered, never stored as HTML. */
-export function plainText(max: number, opts: { min?: number; multiline?: boolean } = {}) {
+function plainText(max: number, opts: { min?: number; multiline?: boolean } = {}) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters in what a reseller types is the point
   const control = opts.multiline ? /[\u0000-\u0009\u000b-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/;
   return z
     .string({ error: "Must be text" })
@@ -18,7 +19,7 @@ export function plainText(max: number, opts: { min?: number; multiline?: boolean
 }
 
 /** A price as a decimal string ("15000", "12.5"), strictly positive, in micro-units. */
-export const moneyInput = z.union([z.string(), z.number()], { error: "Must be a decimal amount such as \"1500\" or \"12.5\"" }).transform((v, ctx) => {
+const moneyInput = z.union([z.string(), z.number()], { error: "Must be a decimal amount such as \"1500\" or \"12.5\"" }).transform((v, ctx) => {
   const micro = parseMoney(v);
   if (micro === null || micro <= 0) {
     ctx.addIssue({ code: "custom", message: "Must be a positive decimal amount with at most 6 decimals" });
@@ -28,7 +29,7 @@ export const moneyInput = z.union([z.string(), z.number()], { error: "Must be a 
 });
 
 /** A percentage as a decimal string ("30", "12.5") → basis points, 0 to 1000 %. */
-export const percentInput = z.union([z.string(), z.number()], { error: "Must be a percentage such as \"30\" or \"12.5\"" }).transform((v, ctx) => {
+const percentInput = z.union([z.string(), z.number()], { error: "Must be a percentage such as \"30\" or \"12.5\"" }).transform((v, ctx) => {
   const s = typeof v === "number" ? String(v) : v.trim();
   const m = /^(\d{1,4})(?:\.(\d{1,2}))?$/.exec(s);
   const bp = m ? Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0")) : NaN;
@@ -39,7 +40,7 @@ export const percentInput = z.union([z.string(), z.number()], { error: "Must be 
   return bp;
 });
 
-export const slugInput = z
+const slugInput = z
   .string({ error: "Must be text" })
   .transform((s) => s.trim().toLowerCase())
   .superRefine((s, ctx) => {
@@ -48,7 +49,7 @@ export const slugInput = z
   });
 
 /** Shape only; whether the platform lets this domain be used is decided with the config, in the service. */
-export const domainInput = z
+const domainInput = z
   .string({ error: "Must be a hostname" })
   .max(253, "At most 253 characters")
   .transform(normalizeHost);
@@ -87,7 +88,7 @@ const phone = z
   .regex(/^\+?[0-9][0-9 ().-]{5,24}$/, "Must be a phone number such as +225 07 00 00 00 00");
 
 /** Contact links; each maps to a theme setting (contact_whatsapp, instagram_url…). */
-export const contactSchema = z
+const contactSchema = z
   .strictObject({
     whatsapp: phone.nullable(),
     telegram: z.string({ error: "Must be a Telegram username or t.me link" }).trim().max(100).nullable(),

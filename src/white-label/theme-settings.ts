@@ -18,11 +18,11 @@ export const CONTACT_SETTINGS = {
   youtube: "youtube_url",
   x: "x_url",
 } as const;
-export type ContactKey = keyof typeof CONTACT_SETTINGS;
+type ContactKey = keyof typeof CONTACT_SETTINGS;
 
 export type StoredSettings = Record<string, SettingValue>;
 
-export function themeOf(slug: string): Theme {
+function themeOf(slug: string): Theme {
   const theme = getTheme(slug);
   if (!theme) throw new Validation({ template_id: ["This template's theme is not installed"] });
   return theme;

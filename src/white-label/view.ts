@@ -7,7 +7,7 @@ import { tenantBaseUrl } from "../tenancy/urls.ts";
 import { CONTACT_SETTINGS, type StoredSettings } from "./theme-settings.ts";
 
 export type Plan = Selectable<WhiteLabelPlansTable>;
-export type Template = Selectable<WhiteLabelTemplatesTable>;
+type Template = Selectable<WhiteLabelTemplatesTable>;
 export type Subscription = Selectable<SubscriptionsTable>;
 
 function features(plan: Plan): string[] {
@@ -66,12 +66,12 @@ export function subscriptionView(s: Subscription, currency: string) {
   };
 }
 
-export function subdomainUrl(config: Config, site: Site): string {
+function subdomainUrl(config: Config, site: Site): string {
   return tenantBaseUrl(config, { kind: "site", siteId: site.id, site: { ...site, custom_domain: null } });
 }
 
 /** Public path of a site's uploaded files (logo, favicons); the storefront serves DATA_DIR/uploads. */
-export function uploadUrl(site: Site, file: string): string | null {
+function uploadUrl(site: Site, file: string): string | null {
   if (!site.logo_path) return null;
   return `/uploads/sites/${site.uuid}/${file}?v=${site.content_version}`;
 }

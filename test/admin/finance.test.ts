@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { randomUUID } from "node:crypto";
 import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { deposit, expectLedgerHolds, makeMethod, methodByCode, newRef, signUpAdmin, verify } from "../wallet/helpers.ts";
 import { manualClock } from "../harness/clock.ts";

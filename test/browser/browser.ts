@@ -31,7 +31,7 @@ export async function serveOnLoopback(p: TestPlatform): Promise<{ port: number; 
 
 /** Debian's Chromium, headless, with every test host resolved to loopback (no DNS, no internet). */
 export async function launchBrowser(): Promise<Browser> {
-  mkdirSync(ARTIFACTS + "screenshots", { recursive: true });
+  mkdirSync(`${ARTIFACTS}screenshots`, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [

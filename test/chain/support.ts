@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import { SITES, uniqueName } from "../harness/platform.ts";
-import { csrfFrom, get, Jar, post, registerThroughForm } from "../storefront/helpers.ts";
+import { csrfFrom, get, type Jar, post, registerThroughForm } from "../storefront/helpers.ts";
 import { fundedUser, money, type World } from "../orders/support.ts";
 import type { Tenant } from "../../src/context.ts";
 import type { User } from "../../src/db/schema.ts";

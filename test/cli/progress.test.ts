@@ -3,7 +3,11 @@ import { terminalProgress } from "../../src/cli/progress.ts";
 
 function sink(isTTY: boolean) {
   const chunks: string[] = [];
-  return { chunks, stream: { isTTY, write: (s: string) => (chunks.push(s), true) } as unknown as NodeJS.WriteStream };
+  const write = (s: string) => {
+    chunks.push(s);
+    return true;
+  };
+  return { chunks, stream: { isTTY, write } as unknown as NodeJS.WriteStream };
 }
 
 describe("CLI progress", () => {

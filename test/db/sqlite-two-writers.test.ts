@@ -22,7 +22,7 @@ describe("SQLite with two writing processes", () => {
     writeFileSync(
       script,
       `import { openDatabase } from ${JSON.stringify(join(root, "src/db/database.ts"))};
-const h = openDatabase({ url: ${JSON.stringify("sqlite:" + file)}, dataDir: ${JSON.stringify(dir)} });
+const h = openDatabase({ url: ${JSON.stringify(`sqlite:${file}`)}, dataDir: ${JSON.stringify(dir)} });
 for (let i = 0; i < 150; i++) {
   await h.db.transaction().execute(async (tx) => {
     await tx.insertInto("platform_settings").values({ key: "child-" + i, value: "x", created_at: "2026-01-01 00:00:00.000", updated_at: "2026-01-01 00:00:00.000" }).execute();

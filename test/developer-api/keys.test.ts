@@ -154,7 +154,7 @@ describeEachDialect("API keys", (dialect) => {
 
   it("an unknown or malformed key answers 401 and logs nothing", async () => {
     const before = await p.services.db.selectFrom("api_logs").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-    expect((await v1(p, "/balance", "sk_" + "a".repeat(39))).status).toBe(401);
+    expect((await v1(p, "/balance", `sk_${"a".repeat(39)}`)).status).toBe(401);
     expect((await p.request("/api/v1/balance")).status).toBe(401);
     const after = await p.services.db.selectFrom("api_logs").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));

@@ -88,7 +88,7 @@ describeEachDialect("IzyBoost as a provider for a real v2 client", (dialect) => 
     const err = await client.add({ service: service.id, link: "https://x.com/a", quantity: 1000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ kind: "blocked", blockCause: "funds", message: expect.stringContaining("Not enough funds on balance") });
-    const stranger = providerClient(w.p.ctx(), { id: selfProviderId, url, apiKey: "sk_" + "c".repeat(39) }, { retries: 0 });
+    const stranger = providerClient(w.p.ctx(), { id: selfProviderId, url, apiKey: `sk_${"c".repeat(39)}` }, { retries: 0 });
     await expect(stranger.balance()).rejects.toMatchObject({ kind: "blocked", blockCause: "key", message: expect.stringContaining("Invalid API key") });
     const logs = await w.p.services.db.selectFrom("provider_logs").selectAll().where("provider_id", "=", selfProviderId).execute();
     expect(logs.length).toBeGreaterThan(0);

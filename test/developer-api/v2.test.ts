@@ -164,7 +164,7 @@ describeEachDialect("standard SMM API v2 served by the platform", (dialect) => {
       expect(r.status).toBe(200);
       expect(r.json).toEqual({ error });
     };
-    await expectError({ key: "sk_" + "b".repeat(39), action: "balance" }, "Invalid API key");
+    await expectError({ key: `sk_${"b".repeat(39)}`, action: "balance" }, "Invalid API key");
     await expectError({ key: "nonsense", action: "services" }, "Invalid API key");
     await expectError({ action: "services" }, "Invalid API key");
     await expectError({ key: u.key, action: "launch" }, "Incorrect request");

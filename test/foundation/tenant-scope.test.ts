@@ -56,6 +56,7 @@ describe("tenant scoping has one entry point", () => {
     const sample = [
       `ctx.db.selectFrom("orders").where("orders.site_id", "=", ctx.tenant.siteId)`,
       `ctx.db.selectFrom("users")\n  .where(\n    "site_id",\n    "=",\n    siteId,\n  )`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the sample is source text with a template in it
       "sql`select 1 from tickets where site_id = ${id}`",
       `createChargedOrder(tx, { siteId: 0 })`,
       `.whereRef("orders.site_id", "=", "users.site_id")`,

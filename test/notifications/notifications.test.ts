@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, assert, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { notify } from "../../src/notifications/notify.ts";
 import { manualClock } from "../harness/clock.ts";
@@ -61,7 +61,8 @@ describeEachDialect("in-app notifications", (dialect) => {
   it("another user's notification is a 404 for reading and deleting, and read-all leaves it alone", async () => {
     const owner = await withNotes(1);
     const stranger = await withNotes(1);
-    const id = owner.ids[0];
+    const [id] = owner.ids;
+    assert(id !== undefined);
     expect((await p.request(`/api/notifications/${id}/read`, { method: "POST", token: stranger.token })).status).toBe(404);
     expect((await p.request(`/api/notifications/${id}`, { method: "DELETE", token: stranger.token })).status).toBe(404);
     await p.request("/api/notifications/read-all", { method: "POST", token: stranger.token });

@@ -1,8 +1,8 @@
 import { expect } from "vitest";
 import { balanceOf as platformBalanceOf, expectLedgerHolds as platformLedgerHolds } from "../harness/money.ts";
-import { body, makePlatform, signUp, signUpAdmin, type TestPlatform } from "../harness/platform.ts";
+import { body, makePlatform, signUp, signUpAdmin } from "../harness/platform.ts";
 import { manualClock } from "../harness/clock.ts";
-import { startSimProvider, type SimProvider } from "../../src/provider-sim/server.ts";
+import { startSimProvider } from "../../src/provider-sim/server.ts";
 import type { ServiceType } from "../../src/provider-sim/catalog.ts";
 import type { NewService } from "../../src/provider-sim/state.ts";
 import type { DialectName } from "../../src/db/database.ts";

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { assert, describe, expect, it } from "vitest";
 import { PLATFORMS, SERVICE_TYPES } from "../../src/provider-sim/catalog.ts";
 import { startSimProvider } from "../../src/provider-sim/server.ts";
 import { post, useSimProvider } from "./harness.ts";
@@ -67,6 +67,7 @@ describe("services action", () => {
   it("reflects services removed, repriced and added at runtime", async () => {
     const { sim } = provider();
     const [first, second] = sim.listServices();
+    assert(first && second);
     sim.removeService(first.service);
     sim.setRate(second.service, "2.34567");
     const added = sim.addService({ name: "Test Followers", category: "Test", rate: "0.5", min: 5, max: 50, refill: true });
@@ -89,7 +90,9 @@ describe("services action", () => {
 
   it("refuses a rate with more than 5 decimals", () => {
     const { sim } = provider();
-    expect(() => sim.setRate(sim.listServices()[0].service, "0.123456")).toThrow(/Incorrect rate/);
+    const [first] = sim.listServices();
+    assert(first);
+    expect(() => sim.setRate(first.service, "0.123456")).toThrow(/Incorrect rate/);
   });
 
   it("answers the catalogue without a trailing-slash difference and to GET with a query string", async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { assert, describe, expect, it } from "vitest";
 import { startSimProvider } from "../../src/provider-sim/server.ts";
 import { post, postRaw, useSimProvider } from "./harness.ts";
 
@@ -57,7 +57,7 @@ describe("injected faults", () => {
     const fields = { key: apiKey, action: "add", service, link: "https://x.test/lost", quantity: 500 };
     await expect(post(url, fields, AbortSignal.timeout(200))).rejects.toSatisfy(timedOut);
     const [order] = sim.orderIds();
-    expect(order).toBeDefined();
+    assert(order !== undefined, "the hung order was recorded");
     expect(await provider().call("status", { order })).toMatchObject({ status: "Pending", remains: "500" });
     expect((await provider().call("balance")).balance).toBe("999.50000");
   });

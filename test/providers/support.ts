@@ -35,7 +35,9 @@ export function recordingProgress() {
   return {
     events,
     start: (label: string, total: number) => void events.start.push([label, total]),
-    tick: (n = 1) => void (events.ticks += n),
+    tick: (n = 1) => {
+      events.ticks += n;
+    },
     done: (summary?: string) => void events.done.push(summary),
   };
 }

@@ -36,7 +36,11 @@ async function panel(answer: (req: IncomingMessage, body: string, res: ServerRes
     });
   });
   const port = await listen(server);
-  return { seen, url: `http://127.0.0.1:${port}/api/v2`, close: () => (server.closeAllConnections(), close(server)) };
+  const stop = () => {
+    server.closeAllConnections();
+    return close(server);
+  };
+  return { seen, url: `http://127.0.0.1:${port}/api/v2`, close: stop };
 }
 
 describeEachDialect("the provider client's HTTP exchange", (dialect) => {

@@ -17,7 +17,6 @@ describeEachDialect("a provider whose currency has no exchange rate", (dialect) 
   let providerId: number;
 
   const adminCall = (path: string, method = "GET", json?: unknown) => p.request(`/api/admin/services${path}`, { method, token: admin, json });
-  const provider = async () => (await body(await adminCall("/providers"))).data.find((x: { id: number }) => x.id === providerId);
   const listedIds = async () => {
     const web = (await body(await p.request("/api/services?per_page=500"))).data.map((s: { id: number }) => s.id);
     const viaV1 = (await body(await v1(p, "/services?per_page=500", key))).data.map((s: { id: number }) => s.id);

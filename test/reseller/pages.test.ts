@@ -231,7 +231,7 @@ describe("white-label page translations", () => {
       ...readdirSync(join(THEMES_DIR, "platform/pages")).map((f) => join(THEMES_DIR, "platform/pages", f)),
     ];
     const keys = new Set<string>();
-    for (const f of sources) for (const m of readFileSync(f, "utf8").matchAll(/["'](platform\.wl\.[a-z0-9_.]+)["']/g)) keys.add(m[1]);
+    for (const f of sources) for (const [, key] of readFileSync(f, "utf8").matchAll(/["'](platform\.wl\.[a-z0-9_.]+)["']/g)) if (key) keys.add(key);
     // Keys built from a value: every value they can take.
     for (const v of ["monthly", "yearly"]) keys.add(`platform.wl.cycle.${v}`);
     for (const v of ["none", "pending", "verified"]) keys.add(`platform.wl.domain_state.${v}`);

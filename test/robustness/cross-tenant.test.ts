@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect } from "../harness/platform.ts";
-import { get, Jar, sessionCookie } from "../storefront/helpers.ts";
+import { get, type Jar, sessionCookie } from "../storefront/helpers.ts";
 import { notify } from "../../src/notifications/notify.ts";
 import { PERMISSIONS } from "../../src/developer-api/keys.ts";
 import { ledgerViolations } from "../../src/wallet/ledger.ts";

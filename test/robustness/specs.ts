@@ -169,7 +169,7 @@ export const SPECS: Record<string, RouteSpec> = {
 
   // ---- orders ----
   "POST /api/user/orders": { extra: (t) => [
-    { service_id: 99999999999 }, { service_id: "1 OR 1=1" }, { quantity: 9007199254740993 }, { quantity: 5 }, { quantity: 10_000_000 }, { link: "javascript:alert(1)" },
+    { service_id: 99999999999 }, { service_id: "1 OR 1=1" }, { quantity: Number.MAX_SAFE_INTEGER + 2 }, { quantity: 5 }, { quantity: 10_000_000 }, { link: "javascript:alert(1)" },
     { link: "x".repeat(5000) }, { runs: 1e308, interval: -1 }, { runs: 2, interval: 10 }, { comments: "a\n".repeat(50_000) }, { service_id: t.serviceId, quantity: "100", link: ["https://x.test"] },
   ], owner: "user", idempotent: true, body: (t) => ({ service_id: t.serviceId, link: "https://instagram.com/p/fuzz", quantity: 100 }) },
   "POST /api/user/orders/mass": { extra: (t) => [
@@ -183,7 +183,7 @@ export const SPECS: Record<string, RouteSpec> = {
   "POST /api/user/orders/:uuid/cancel": { owner: "user", params: (t) => ({ uuid: t.p1.order.uuid }), body: {} },
   "GET /api/admin/orders": { owner: "admin", query: ["status", "dispatch_state", "user_id", "service_id", "provider_id", "from", "to", "search", ...PAGE] },
   "GET /api/admin/orders/:id": { owner: "admin", params: (t) => ({ id: String(t.p1.order.id) }) },
-  "PUT /api/admin/orders/:id/status": { extra: () => [{ status: "failed" }, { status: "partial", remains: undefined }, { status: "partial", remains: 9007199254740993 }, { status: "partial", remains: 999999 }], owner: "admin", params: (t) => ({ id: String(t.p2.order.id) }), body: { status: "partial", remains: 10, note: "fuzz" } },
+  "PUT /api/admin/orders/:id/status": { extra: () => [{ status: "failed" }, { status: "partial", remains: undefined }, { status: "partial", remains: Number.MAX_SAFE_INTEGER + 2 }, { status: "partial", remains: 999999 }], owner: "admin", params: (t) => ({ id: String(t.p2.order.id) }), body: { status: "partial", remains: 10, note: "fuzz" } },
   "POST /api/admin/orders/:id/refund": { extra: () => [{ amount: "999999999" }, { amount: "0" }, { amount: "-1" }, { reason: "" }], owner: "admin", idempotent: true, params: (t) => ({ id: String(t.p2.order.id) }), body: { amount: "1", reason: "fuzz test" } },
   "POST /api/admin/orders/:id/reconcile": { baseRefused: "the dispatch is not unknown", extra: () => [{ action: "resend" }, { action: "refund" }, { action: "mark_sent", provider_order_id: {} }, { action: "mark_sent", provider_order_id: "" }], owner: "admin", params: (t) => ({ id: String(t.p2.order.id) }), body: { action: "mark_sent", provider_order_id: "123", note: "fuzz" } },
 
@@ -199,17 +199,17 @@ export const SPECS: Record<string, RouteSpec> = {
 
   // ---- developer API v1 (X-API-Key) ----
   "GET /api/v1/services": { owner: "user", api: "v1", query: ["category", "search", ...PAGE] },
-  "POST /api/v1/orders": { extra: () => [{ service_id: 99999999999 }, { quantity: 9007199254740993 }, { link: "" }, { runs: "1e308", interval: "NaN" }], owner: "user", api: "v1", idempotent: true, body: (t) => ({ service_id: t.serviceId, link: "https://instagram.com/p/v1", quantity: 100 }) },
+  "POST /api/v1/orders": { extra: () => [{ service_id: 99999999999 }, { quantity: Number.MAX_SAFE_INTEGER + 2 }, { link: "" }, { runs: "1e308", interval: "NaN" }], owner: "user", api: "v1", idempotent: true, body: (t) => ({ service_id: t.serviceId, link: "https://instagram.com/p/v1", quantity: 100 }) },
   "GET /api/v1/orders": { owner: "user", api: "v1", query: ["status", "search", ...PAGE] },
   "GET /api/v1/orders/:id": { owner: "user", api: "v1", params: (t) => ({ id: t.p1.order.uuid }) },
   "GET /api/v1/balance": { owner: "user", api: "v1" },
 
   // ---- the standard protocol: the platform's, and site B's on its own host ----
-  "POST /api/v2": { extra: (t) => [
+  "POST /api/v2": { extra: () => [
     { action: "add", service: "99999999999999999999" }, { action: "add", quantity: "1e308" }, { action: "add", link: "" }, { action: "add", runs: "-1", interval: "x" },
     { action: "status", orders: "1,,,2,a,99999999999999999999,%00" }, { action: "status", orders: Array.from({ length: 101 }, (_, i) => i + 1).join(",") },
     { action: "status", order: "-1" }, { action: "refill", order: "0" }, { action: "refill", orders: "a,b" }, { action: "refill_status", refills: "1,x" }, { action: "cancel", orders: "\u0000" },
-    { action: "__proto__" }, { action: "constructor" }, { action: "services", key: "sk_" + "x".repeat(5000) },
+    { action: "__proto__" }, { action: "constructor" }, { action: "services", key: `sk_${"x".repeat(5000)}` },
   ], owner: "user", api: "v2", body: (t) => ({ key: "", action: "status", service: String(t.serviceId), link: "https://x.test", quantity: "100", order: String(t.p1.order.id), orders: `${t.p1.order.id},${t.p2.order.id}`, refill: "1", refills: "1", runs: "2", interval: "5" }) },
   "GET /api/v2": { owner: "user", api: "v2", query: ["action", "order", "orders", "service", "quantity", "refill", "refills"] },
   "POST /api/v2/": { extra: () => [{ action: "add", service: "99999999999999999999" }, { action: "status", orders: "1,,a,99999999999999999999" }, { action: "cancel", orders: "-1" }, { action: "toString" }], owner: "user", api: "v2", host: (t) => t.B.host, body: (t) => ({ key: "", action: "add", service: String(t.serviceId), link: "https://x.test", quantity: "100", order: String(t.B.order.id), orders: `${t.B.order.id},${t.A.order.id}` }) },

@@ -53,7 +53,7 @@ export class Jar {
   take(res: Response): Response {
     for (const line of res.headers.getSetCookie()) {
       this.raw.push(line);
-      const [pair] = line.split(";");
+      const [pair = ""] = line.split(";");
       const eq = pair.indexOf("=");
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
@@ -68,9 +68,9 @@ export class Jar {
 }
 
 export function csrfFrom(html: string): string {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!m) throw new Error("no CSRF field in page");
-  return m[1];
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error("no CSRF field in page");
+  return token;
 }
 
 /** A browser-like visit: GET with the jar's cookies, keeping what the server sets. */

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, assert, beforeAll, expect, it } from "vitest";
 import { describeEachDialect, makePlatform, type TestPlatform } from "../harness/platform.ts";
 import { siteRate } from "../../src/pricing/pricing.ts";
 import { displayMoney } from "../../src/storefront/format.ts";
@@ -68,6 +68,7 @@ describeEachDialect("storefront pages", (dialect) => {
     const { host, site } = await insertSite(p, { extra: { default_margin_bp: 2500, currency: "XOF" } });
     const now = dbNow();
     const [alpha, beta, hidden, retired] = catalog.serviceIds;
+    assert(beta !== undefined && hidden !== undefined);
     await p.services.db.insertInto("site_price_rules").values([
       { site_id: site.id, scope: "service", target_id: hidden, hidden: 1, margin_bp: null, fixed_rate: null, created_at: now, updated_at: now },
       { site_id: site.id, scope: "service", target_id: beta, margin_bp: null, fixed_rate: parseMoney("400")!, hidden: 0, created_at: now, updated_at: now },
@@ -161,19 +162,22 @@ describeEachDialect("storefront pages", (dialect) => {
     p.services.events.siteChanged(site.id);
     expect(await (await p.request("/", { host })).text()).toContain("Renamed Shop");
 
-    const path = `/services/${catalog.serviceIds[0]}?lang=en`;
+    const [serviceId] = catalog.serviceIds;
+    assert(serviceId !== undefined);
+    const path = `/services/${serviceId}?lang=en`;
     expect(await (await p.request(path, { host })).text()).toContain("1,300 XOF");
-    await p.services.db.updateTable("services").set({ rate: parseMoney("2000")! }).where("id", "=", catalog.serviceIds[0]).execute();
+    await p.services.db.updateTable("services").set({ rate: parseMoney("2000")! }).where("id", "=", serviceId).execute();
     expect(await (await p.request(path, { host })).text()).toContain("1,300 XOF");
     p.services.events.catalogChanged();
     expect(await (await p.request(path, { host })).text()).toContain("2,600 XOF");
-    await p.services.db.updateTable("services").set({ rate: parseMoney("1000")! }).where("id", "=", catalog.serviceIds[0]).execute();
+    await p.services.db.updateTable("services").set({ rate: parseMoney("1000")! }).where("id", "=", serviceId).execute();
     p.services.events.catalogChanged();
   });
 
   it("theme assets are served with long cache headers; anything outside the theme folders is not", async () => {
     const html = await (await p.request("/")).text();
-    const href = /href="(\/assets\/platform\/base\.css\?v=[0-9a-f]+)"/.exec(html)![1];
+    const href = /href="(\/assets\/platform\/base\.css\?v=[0-9a-f]+)"/.exec(html)?.[1];
+    assert(href, "the page links its theme's stylesheet");
     const css = await p.request(href);
     expect(css.status).toBe(200);
     expect(css.headers.get("content-type")).toContain("text/css");

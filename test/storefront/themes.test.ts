@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { assert, describe, expect, it } from "vitest";
 import { renderPage, brandCss, contrastRatio, readableOn } from "../../src/storefront/render.ts";
 import { themeManifestSchema } from "../../src/storefront/schema.ts";
 import { BASE_THEME, LANGS, THEMES_DIR, getTheme, listThemes, loadThemes, validateBranding, cleanSettings } from "../../src/storefront/themes.ts";
@@ -50,7 +50,7 @@ describe("theme folders", () => {
   it("every key a template or the engine asks for exists in both languages of every theme", () => {
     const used = new Set<string>();
     const sources = [...files(THEMES_DIR).filter((f) => f.endsWith(".eta")), ...files(join(THEMES_DIR, "../src/storefront"))];
-    for (const f of sources) for (const m of readFileSync(f, "utf8").matchAll(/\bt\(\s*["']([a-z0-9_.-]+)["']/g)) used.add(m[1]);
+    for (const f of sources) for (const [, key] of readFileSync(f, "utf8").matchAll(/\bt\(\s*["']([a-z0-9_.-]+)["']/g)) if (key) used.add(key);
     expect(used.size).toBeGreaterThan(100);
     for (const slug of ALL_THEMES) {
       const theme = getTheme(slug)!;
@@ -64,8 +64,8 @@ describe("theme folders", () => {
 
   it("templates output raw HTML only for trusted parts: included templates, the page body and built-in icons", () => {
     for (const f of files(THEMES_DIR).filter((x) => x.endsWith(".eta"))) {
-      for (const m of readFileSync(f, "utf8").matchAll(/<%~\s*([^%]*?)\s*%>/g)) {
-        expect(/^include\("partials\/[a-z0-9-]+"/.test(m[1]) || m[1] === "it.body" || (f.endsWith("icon.eta") && m[1] === "d"), `${f}: <%~ ${m[1]} %>`).toBe(true);
+      for (const [, expr = ""] of readFileSync(f, "utf8").matchAll(/<%~\s*([^%]*?)\s*%>/g)) {
+        expect(/^include\("partials\/[a-z0-9-]+"/.test(expr) || expr === "it.body" || (f.endsWith("icon.eta") && expr === "d"), `${f}: <%~ ${expr} %>`).toBe(true);
       }
       expect(readFileSync(f, "utf8"), f).not.toMatch(/\sstyle="|<script(?![^>]*\ssrc=)|\son[a-z]+="/i);
     }
@@ -141,7 +141,8 @@ describe("branding validation", () => {
     const css = brandCss({ primary_color: "#ffee00", background_color: "#ffffff", text_color: "#111111", evil: "red}" } as never, ["primary_color", "background_color", "text_color", "evil"]);
     expect(css).toMatch(/^:root\{[^<>"'&]*\}$/);
     expect(css).not.toContain("red}");
-    const ink = /--primary-color-ink:(#[0-9a-f]{6})/.exec(css)![1];
+    const ink = /--primary-color-ink:(#[0-9a-f]{6})/.exec(css)?.[1];
+    assert(ink, "the style block carries the primary colour's ink");
     expect(contrastRatio(ink, "#ffffff")).toBeGreaterThanOrEqual(4.5);
     expect(readableOn("#000000", "#ffffff")).toBe("#000000");
   });

@@ -117,7 +117,7 @@ describeEachDialect("custom domains and the TLS ask endpoint", (dialect) => {
     const a = await resellerWithSite(p);
     const slugHost = `${a.site.slug}.${SITES}`;
     expect((await ask(slugHost)).status).toBe(200);
-    expect((await ask(slugHost.toUpperCase() + ".")).status).toBe(200);
+    expect((await ask(`${slugHost.toUpperCase()}.`)).status).toBe(200);
     expect((await ask(`nobody-${uniqueName()}.${SITES}`)).status).toBe(404);
     expect((await ask("unknown.example.com")).status).toBe(404);
     expect((await ask("")).status).toBe(404);

@@ -77,7 +77,7 @@ describeEachDialect("white-label subscription renewals", (dialect: DialectName) 
     const host = `${a.site.slug}.${SITES}`;
     clock.set(new Date("2026-12-24T11:00:00Z"));
     await runJob(pl);
-    let sub = await subOf(pl, a.site.uuid);
+    const sub = await subOf(pl, a.site.uuid);
     expect(sub.status).toBe("grace");
     expect(sub.grace_until!.startsWith("2026-12-31 10:00:00")).toBe(true);
     expect((await siteRow(pl, a.site.uuid)).status).toBe("grace");

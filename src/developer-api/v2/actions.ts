@@ -22,7 +22,7 @@ export class V2Refusal extends Error {
   }
 }
 
-export const MAX_IDS = 100;
+const MAX_IDS = 100;
 
 /** The permission each action needs; an action not listed here is an "Incorrect request". */
 const ACTIONS: Record<string, Permission> = {

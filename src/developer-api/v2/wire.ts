@@ -16,7 +16,7 @@ const WIRE_STATUS: Record<OrderStatus, string> = {
   failed: "Canceled",
 };
 
-export function wireStatus(status: OrderStatus): string {
+function wireStatus(status: OrderStatus): string {
   return WIRE_STATUS[status] ?? "Pending";
 }
 
@@ -36,7 +36,7 @@ export function wireService(s: PricedService) {
   };
 }
 
-export type WireOrder = Pick<Order, "id" | "charge" | "refunded" | "start_count" | "remains" | "status" | "quantity" | "runs">;
+type WireOrder = Pick<Order, "id" | "charge" | "refunded" | "start_count" | "remains" | "status" | "quantity" | "runs">;
 
 /** A `status` answer: what the customer finally paid (charge less refunds, as panels report it) and where the delivery stands. */
 export function wireOrderStatus(o: WireOrder, currency: string) {

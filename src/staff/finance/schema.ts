@@ -51,5 +51,4 @@ export const paymentMethodUpdate = z
   .refine((d) => Object.values(d).some((v) => v !== undefined), { path: ["_"], message: "Nothing to update" });
 
 export type StaffTransactionsQuery = z.infer<typeof staffTransactionsQuery>;
-export type VerifyBody = z.infer<typeof verifyBody>;
 export type PaymentMethodUpdate = z.infer<typeof paymentMethodUpdate>;
