@@ -8,7 +8,7 @@ import { adminCatalogRoutes, publicCatalogRoutes } from "../catalog/routes.ts";
 import { adminProviderRoutes } from "../providers/routes.ts";
 import { adminRoutes } from "../admin/routes.ts";
 import { requireAdmin, requireAuth } from "../auth/middleware.ts";
-import { apiKeyAuth } from "../developer-api/middleware.ts";
+import { apiKeyAuth, keyLimits } from "../developer-api/middleware.ts";
 import { walletRoutes } from "../wallet/routes.ts";
 import { notificationRoutes } from "../notifications/routes.ts";
 import { adminFinanceRoutes } from "../staff/finance/routes.ts";
@@ -40,7 +40,9 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   for (const prefix of ["/api/user/*", "/api/wallet/*", "/api/wallet", "/api/white-label/*", "/api/tickets/*", "/api/tickets", "/api/notifications/*", "/api/notifications", "/api/referrals/*"]) {
     app.use(prefix, async (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireAuth(c, next)));
   }
-  app.use("/api/v1/*", apiKeyAuth(stores));
+  // One per-key counter and one unknown-key guard, shared by /api/v1 and /api/v2.
+  const apiKeys = keyLimits(stores);
+  app.use("/api/v1/*", apiKeyAuth(apiKeys));
 
   const loginLimiter = limiter({
     store: stores("login"),
@@ -66,7 +68,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   app.route("/api/user/api-keys", apiKeyRoutes());
   app.route("/api/v1", v1Routes());
   // The standard provider API, served by every tenant (the platform and each site on its own host).
-  app.on(["GET", "POST"], ["/api/v2", "/api/v2/"], providerApiHandler(stores));
+  app.on(["GET", "POST"], ["/api/v2", "/api/v2/"], providerApiHandler(apiKeys));
   app.route("/api/referrals", referralRoutes());
   app.route("/api/tickets", ticketRoutes());
   app.route("/api/admin/support/tickets", adminTicketRoutes());

@@ -33,6 +33,9 @@ export function ctxOf(c: Context<AppEnv>): Ctx {
     config: s.config,
     events: s.events,
     mailer: s.mailer,
+    state: s.state,
+    dns: s.dns,
+    passwordCost: s.passwordCost,
     ip: c.get("clientIp"),
   };
 }
