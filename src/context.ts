@@ -66,7 +66,8 @@ export function createAppState(app: AppParts): AppState {
       if (values.has(slot)) return values.get(slot) as T;
       const value = slot.make(app);
       values.set(slot, value);
-      if (slot.close) closers.push(() => slot.close!(value));
+      const close = slot.close;
+      if (close) closers.push(() => close(value));
       return value;
     },
     async close() {

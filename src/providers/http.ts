@@ -43,7 +43,9 @@ export interface ProviderConnections {
 export const PROVIDER_CONNECTIONS = appSlot(
   "provider connections",
   ({ dns }): ProviderConnections => ({ agents: { public: pools(), private: pools() }, publicLookup: publicLookup(dns.lookup) }),
-  ({ agents }) => [...Object.values(agents.public), ...Object.values(agents.private)].forEach((a) => a.destroy()),
+  ({ agents }) => {
+    for (const agent of [...Object.values(agents.public), ...Object.values(agents.private)]) agent.destroy();
+  },
 );
 
 function privateAddressError(address: string): Error {
