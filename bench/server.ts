@@ -15,7 +15,6 @@ import { registerUser } from "../src/auth/service.ts";
 import { createSession } from "../src/auth/session.ts";
 import { credit } from "../src/wallet/ledger.ts";
 import { dbNow } from "../src/lib/time.ts";
-import { setPasswordCost } from "../src/auth/password.ts";
 import { startSimProvider } from "../src/provider-sim/server.ts";
 
 const [mode = "hello", dialect = "sqlite"] = process.argv.slice(2);
@@ -54,7 +53,6 @@ async function main() {
     databaseUrl = `sqlite:${join(dir, "bench.db")}`;
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
-  setPasswordCost({ memory: 1024, passes: 1, parallelism: 1 });
   // The upstream provider runs in its own process (BENCH_PROVIDER_URL), as a real one would; else in this one.
   const external = process.env.BENCH_PROVIDER_URL;
   const sim = external ? null : await startSimProvider();
@@ -71,7 +69,7 @@ async function main() {
     SMM_API_URL: providerUrl,
     SMM_API_KEY: providerKey,
   });
-  const platform = await bootPlatform(config);
+  const platform = await bootPlatform(config, { passwordCost: { memory: 1024, passes: 1, parallelism: 1 } });
   const ctx = systemCtx(platform.services);
   const db = platform.services.db;
   const now = dbNow();

@@ -2,6 +2,7 @@ import type { Config } from "./config/config.ts";
 import type { Db, DialectName } from "./db/database.ts";
 import type { Site, User } from "./db/schema.ts";
 import type { Clock } from "./lib/time.ts";
+import type { Dns } from "./lib/dns.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { Mailer } from "./mail/mailer.ts";
 import { PLATFORM_TENANT_ID } from "./core/tenant-id.ts";
@@ -21,6 +22,59 @@ export interface AppServices {
   mailer: Mailer;
   /** Hooks other features register to react to changes (cache invalidation…). */
   events: AppEvents;
+  /** Each feature's state that lasts as long as the app (caches, batches, connections): here, never in a module. */
+  state: AppState;
+  dns: Dns;
+  /** argon2id cost of new password hashes (tests lower it through the platform builder). */
+  passwordCost: Argon2Cost;
+}
+
+/** OWASP's argon2id baseline is 19 MiB, 2 passes, 1 lane (src/auth/password.ts). */
+export interface Argon2Cost {
+  memory: number;
+  passes: number;
+  parallelism: number;
+}
+
+/** What a slot's value is made from: the app's long-lived parts (never a request's transaction). */
+export type AppParts = Omit<AppServices, "state">;
+
+/** A named piece of per-app state, declared by the feature that owns it; its value is made on first use. */
+export interface AppSlot<T> {
+  readonly name: string;
+  readonly make: (app: AppParts) => T;
+  /** Run when the app closes (connections to end, work to finish). */
+  readonly close?: (value: T) => Promise<void> | void;
+}
+
+export function appSlot<T>(name: string, make: (app: AppParts) => T, close?: (value: T) => Promise<void> | void): AppSlot<T> {
+  return Object.freeze({ name, make, close });
+}
+
+export interface AppState {
+  get<T>(slot: AppSlot<T>): T;
+  /** Closes every slot made so far, in reverse order of making. */
+  close(): Promise<void>;
+}
+
+/** The slots' values of one app: two apps in one process (tests in one worker) share none of them. */
+export function createAppState(app: AppParts): AppState {
+  const values = new Map<object, unknown>();
+  const closers: (() => Promise<void> | void)[] = [];
+  return {
+    get<T>(slot: AppSlot<T>): T {
+      if (values.has(slot)) return values.get(slot) as T;
+      const value = slot.make(app);
+      values.set(slot, value);
+      const close = slot.close;
+      if (close) closers.push(() => close(value));
+      return value;
+    },
+    async close() {
+      for (const close of closers.splice(0).reverse()) await close();
+      values.clear();
+    },
+  };
 }
 
 export interface AppEvents {
@@ -64,6 +118,9 @@ export interface Ctx {
   config: Config;
   events: AppEvents;
   mailer: Mailer;
+  state: AppState;
+  dns: Dns;
+  passwordCost: Argon2Cost;
   ip?: string;
 }
 
@@ -71,7 +128,7 @@ export interface Ctx {
 export type AuthedCtx = Ctx & { user: User };
 
 export function systemCtx(services: AppServices, tenant: Tenant = PLATFORM, user: User | null = null): Ctx {
-  return { db: services.db, dialect: services.dialect, tenant, user, clock: services.clock, logger: services.logger, config: services.config, events: services.events, mailer: services.mailer };
+  return { db: services.db, dialect: services.dialect, tenant, user, clock: services.clock, logger: services.logger, config: services.config, events: services.events, mailer: services.mailer, state: services.state, dns: services.dns, passwordCost: services.passwordCost };
 }
 
 /** Runs fn in one DB transaction, joining the outer one if ctx is already inside a transaction. */

@@ -1,10 +1,9 @@
 import type { Config } from "../config/config.ts";
 import { systemCtx, type AppServices } from "../context.ts";
-import { createAppEvents } from "./events.ts";
+import { createServices, type ServiceOptions } from "./services.ts";
 import { openDatabase, type DbHandle } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
-import { systemClock, type Clock } from "../lib/time.ts";
 import { createStoreFactory } from "../http/rate-limit.ts";
 import { createApp, type AppHandle } from "./app.ts";
 import { seedAll } from "../seed/seeders.ts";
@@ -18,11 +17,11 @@ export interface Platform extends AppHandle {
 }
 
 /** Opens the database, migrates and seeds it, and builds the HTTP app. */
-export async function bootPlatform(config: Config, opts: { clock?: Clock; logger?: Logger; migrate?: boolean; seed?: boolean } = {}): Promise<Platform> {
+export async function bootPlatform(config: Config, opts: ServiceOptions & { logger?: Logger; migrate?: boolean; seed?: boolean } = {}): Promise<Platform> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const handle = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const mailer = createMailer(config, logger);
-  const services: AppServices = { config, db: handle.db, dialect: handle.dialect, clock: opts.clock ?? systemClock, logger, mailer, events: createAppEvents() };
+  const services = createServices(config, handle, logger, mailer, opts);
   if (opts.migrate !== false) await migrateToLatest(handle.db);
   if (opts.seed !== false) await seedAll(systemCtx(services));
   const stores = createStoreFactory(config.REDIS_URL);
@@ -33,7 +32,8 @@ export async function bootPlatform(config: Config, opts: { clock?: Clock; logger
     handle,
     async close() {
       // Orders being sent right now finish before the database goes away.
-      await settleDispatchKicks();
+      await settleDispatchKicks(services);
+      await services.state.close();
       await mailer.flush();
       mailer.close();
       await stores.close();

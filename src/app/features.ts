@@ -9,7 +9,7 @@ import { adminCatalogRoutes, publicCatalogRoutes } from "../catalog/routes.ts";
 import { adminProviderRoutes } from "../providers/routes.ts";
 import { adminRoutes } from "../admin/routes.ts";
 import { requireAdmin, requireAuth } from "../auth/middleware.ts";
-import { apiKeyAuth } from "../developer-api/middleware.ts";
+import { apiKeyAuth, keyLimits } from "../developer-api/middleware.ts";
 import { walletRoutes } from "../wallet/routes.ts";
 import { notificationRoutes } from "../notifications/routes.ts";
 import { adminFinanceRoutes } from "../staff/finance/routes.ts";
@@ -46,6 +46,8 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   // Public: register, login, the catalogue, the white-label plans and templates.
   app.route("/api", authRoutes({ loginLimiter }));
   app.route("/api", publicCatalogRoutes());
+  // One per-key counter and one unknown-key guard, shared by /api/v1 and /api/v2.
+  const apiKeys = keyLimits(stores);
   app.route("/api/white-label", whiteLabelPublicRoutes());
 
   // The admin API: 401 without a session, 403 for anyone but a platform admin.
@@ -74,9 +76,9 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   app.route("/api", guarded(requireAuth, user));
 
   // The developer API: an X-API-Key with the route's permission.
-  app.route("/api/v1", guarded(apiKeyAuth(stores), v1Routes()));
+  app.route("/api/v1", guarded(apiKeyAuth(apiKeys), v1Routes()));
   // The standard provider API, served by every tenant (the platform and each site on its own host); its key is in the form.
-  app.on(["GET", "POST"], ["/api/v2", "/api/v2/"], providerApiHandler(stores));
+  app.on(["GET", "POST"], ["/api/v2", "/api/v2/"], providerApiHandler(apiKeys));
 
   // Keep last: the storefront (themed pages of every tenant) is mounted at "/" after every API.
   app.route("/", storefrontRoutes({ services, loginLimiter, accountData: storefrontAccountData, actions: storefrontAccountActions, pages: [whiteLabelPages] }));

@@ -36,7 +36,7 @@ export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "us
   }
   if (Object.keys(errors).length) throw new Validation(errors);
 
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(ctx, input.password);
   const now = dbNow(ctx.clock);
   let user: User;
   try {
@@ -86,7 +86,7 @@ export async function loginUser(ctx: Ctx, input: LoginInput, meta: { ip?: string
     .where("deleted_at", "is", null)
     .where(login.includes("@") ? "email" : "username", "=", login.includes("@") ? login.toLowerCase() : login)
     .executeTakeFirst();
-  const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), input.password);
+  const ok = await verifyPassword(user?.password_hash ?? (await dummyHash(ctx)), input.password);
   if (!user || !ok) throw new Unauthorized("These credentials do not match our records", "invalid_credentials");
   if (user.is_banned) throw new Forbidden("This account is suspended", "account_banned");
   const now = dbNow(ctx.clock);

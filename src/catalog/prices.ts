@@ -1,4 +1,4 @@
-import type { Ctx } from "../context.ts";
+import { appSlot, type Ctx } from "../context.ts";
 import { prepared } from "../db/prepared.ts";
 import { isHiddenOnSite, siteRate, userRate, type SiteRule } from "../pricing/pricing.ts";
 import { ORDERABLE_TYPES } from "../providers/service-types.ts";
@@ -68,21 +68,18 @@ const LISTING_TTL_MS = 15_000;
 interface ListingCache {
   rows?: { at: number; value: Promise<CatalogRow[]> };
   rules: Map<number, { at: number; value: Promise<Rules> }>;
+  /** Priced lists without per-user prices, reused while the rows and the site's rules are the same objects. */
+  priced: WeakMap<CatalogRow[], Map<string, { rules: Rules | null; margin: number; value: PricedService[] }>>;
 }
-const caches = new WeakMap<Ctx["events"], ListingCache>();
+const LISTINGS = appSlot("catalogue listings", ({ events }): ListingCache => {
+  const fresh: ListingCache = { rules: new Map(), priced: new WeakMap() };
+  events.onCatalogChanged(() => (fresh.rows = undefined));
+  events.onSiteChanged((id) => fresh.rules.delete(id));
+  return fresh;
+});
 
 function cacheOf(ctx: Ctx): ListingCache {
-  let c = caches.get(ctx.events);
-  if (!c) {
-    const fresh: ListingCache = { rules: new Map() };
-    ctx.events.onCatalogChanged(() => {
-      fresh.rows = undefined;
-    });
-    ctx.events.onSiteChanged((id) => fresh.rules.delete(id));
-    caches.set(ctx.events, fresh);
-    c = fresh;
-  }
-  return c;
+  return ctx.state.get(LISTINGS);
 }
 
 function cachedRows(ctx: Ctx): Promise<CatalogRow[]> {
@@ -128,10 +125,8 @@ function price(ctx: Ctx, rows: CatalogRow[], custom: Map<number, number>, rules:
   return out;
 }
 
-// Priced lists without per-user prices, reused while the rows and the site's rules are the same objects.
-const pricedMemo = new WeakMap<CatalogRow[], Map<string, { rules: Rules | null; margin: number; value: PricedService[] }>>();
-
 function pricedForTenant(ctx: Ctx, rows: CatalogRow[], rules: Rules | null): PricedService[] {
+  const pricedMemo = cacheOf(ctx).priced;
   let byTenant = pricedMemo.get(rows);
   if (!byTenant) {
     byTenant = new Map();

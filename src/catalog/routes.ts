@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import type { AppEvents } from "../context.ts";
+import { appSlot, type AppState } from "../context.ts";
 import { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { idParam } from "../core/params.ts";
 import { pageEnvelope } from "../core/pagination.ts";
@@ -10,14 +10,9 @@ import { adminServicesQuery, categoryUpdate, publicServicesQuery, serviceUpdate,
 import { listAdminCategories, listAdminServices, listPublicServices, syncNow, updateAdminCategory, updateAdminService } from "./service.ts";
 import { adminCategoryView, adminServiceView, publicCatalogueEnvelope } from "./view.ts";
 
-const responseCaches = new WeakMap<AppEvents, VersionedCache>();
-function responseCacheOf(events: AppEvents): VersionedCache {
-  let cache = responseCaches.get(events);
-  if (!cache) {
-    cache = new VersionedCache(events, { ttlMs: 15_000, max: 500 });
-    responseCaches.set(events, cache);
-  }
-  return cache;
+const CATALOGUE_RESPONSES = appSlot("catalogue responses", ({ events }) => new VersionedCache(events, { ttlMs: 15_000, max: 500 }));
+function responseCacheOf(state: AppState): VersionedCache {
+  return state.get(CATALOGUE_RESPONSES);
 }
 
 /** GET /api/services (mounted under /api): public; a Bearer token shows that user's own prices. */
@@ -27,7 +22,7 @@ export function publicCatalogRoutes() {
     const query = validQuery(c, publicServicesQuery);
     if (c.get("user")) return c.json(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), query)));
     // Anonymous visitors all see the same list: its JSON is kept until the catalogue or the site changes.
-    const cache = responseCacheOf(c.get("services").events);
+    const cache = responseCacheOf(c.get("services").state);
     const key = `${cache.stamp(c.get("tenant"))}|${JSON.stringify(query)}`;
     const body = cache.get<Uint8Array<ArrayBuffer>>(key) ?? cache.set(key, new TextEncoder().encode(JSON.stringify(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), query)))));
     return c.body(body, 200, { "content-type": "application/json; charset=UTF-8" });

@@ -2,10 +2,9 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, loadDotEnv } from "../config/config.ts";
 import { openDatabase } from "../db/database.ts";
 import { migrateFresh, migrateToLatest } from "../db/migrate.ts";
-import { systemCtx, type AppServices } from "../context.ts";
-import { createAppEvents } from "../app/events.ts";
+import { systemCtx } from "../context.ts";
+import { createServices } from "../app/services.ts";
 import { createLogger } from "../lib/logger.ts";
-import { systemClock } from "../lib/time.ts";
 import { SEEDERS, seedAll } from "../seed/seeders.ts";
 import { registerUser } from "../auth/service.ts";
 import { registerSchema } from "../auth/schema.ts";
@@ -51,7 +50,7 @@ async function run(argv: string[]): Promise<number> {
   const handle = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const logger = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL);
   const mailer = createMailer(config, logger);
-  const services: AppServices = { config, db: handle.db, dialect: handle.dialect, clock: systemClock, logger, mailer, events: createAppEvents() };
+  const services = createServices(config, handle, logger, mailer);
   const ctx = systemCtx(services);
   try {
     switch (command) {
@@ -98,6 +97,7 @@ async function run(argv: string[]): Promise<number> {
       }
     }
   } finally {
+    await services.state.close();
     await mailer.flush();
     mailer.close();
     await handle.close();

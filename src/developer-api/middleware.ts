@@ -8,43 +8,32 @@ import { limiter, type StoreFactory } from "../http/rate-limit.ts";
 import { admitApiKey, findApiKey, keyPermissions, logApiCall, type Permission } from "./keys.ts";
 
 type KeyLimiter = (c: Context, next: Next) => Promise<Response | void>;
-const limiters = new WeakMap<StoreFactory, KeyLimiter>();
-
-/**
- * The per-key rate limit (the key's own rate_limit_per_minute), one counter per key shared by
- * /api/v1 and /api/v2. Expects c.get("apiKey") to be set.
- */
-export function keyRateLimiter(stores: StoreFactory): KeyLimiter {
-  let perKey = limiters.get(stores);
-  if (!perKey) {
-    perKey = limiter({
-      store: stores("apikey"),
-      limit: (c) => c.get("apiKey")?.rate_limit_per_minute ?? 60,
-      key: (c) => `k:${c.get("apiKey")?.id}`,
-    }) as KeyLimiter;
-    limiters.set(stores, perKey);
-  }
-  return perKey;
-}
 
 /** Unknown keys tried from one address in a minute before it is refused without a database lookup. */
 export const FAILED_KEYS_PER_MINUTE = 30;
 type FailedKeyGuard = { blocked(ip: string): Promise<boolean>; failed(ip: string): Promise<void> };
-const guards = new WeakMap<StoreFactory, FailedKeyGuard>();
 
-/** Counts unknown API keys per client address (v1 and v2 share it), so guessing keys is not free load. */
-export function failedKeyGuard(stores: StoreFactory): FailedKeyGuard {
-  let guard = guards.get(stores);
-  if (!guard) {
-    const store = stores("badkey");
-    store.init?.({ windowMs: 60_000 } as Parameters<NonNullable<typeof store.init>>[0]);
-    guard = {
-      blocked: async (ip) => ((await store.get?.(ip))?.totalHits ?? 0) >= FAILED_KEYS_PER_MINUTE,
-      failed: async (ip) => void (await store.increment(ip)),
-    };
-    guards.set(stores, guard);
-  }
-  return guard;
+/** One app's API-key limits, built once by the composition root and handed to both /api/v1 and /api/v2, so they share counters. */
+export interface KeyLimits {
+  /** The per-key rate limit (the key's own rate_limit_per_minute); expects c.get("apiKey") to be set. */
+  perKey: KeyLimiter;
+  /** Counts unknown API keys per client address, so guessing keys is not free load. */
+  guard: FailedKeyGuard;
+}
+
+export function keyLimits(stores: StoreFactory): KeyLimits {
+  const perKey = limiter({
+    store: stores("apikey"),
+    limit: (c) => c.get("apiKey")?.rate_limit_per_minute ?? 60,
+    key: (c) => `k:${c.get("apiKey")?.id}`,
+  }) as KeyLimiter;
+  const store = stores("badkey");
+  store.init?.({ windowMs: 60_000 } as Parameters<NonNullable<typeof store.init>>[0]);
+  const guard: FailedKeyGuard = {
+    blocked: async (ip) => ((await store.get?.(ip))?.totalHits ?? 0) >= FAILED_KEYS_PER_MINUTE,
+    failed: async (ip) => void (await store.increment(ip)),
+  };
+  return { perKey, guard };
 }
 
 /** The HTTP status a thrown error ends up as (onError maps AppErrors to their own status). */
@@ -53,9 +42,7 @@ export function statusOfError(err: unknown): number {
 }
 
 /** X-API-Key authentication, an api_logs row per call made with a known key, and the key's own rate limit. */
-export function apiKeyAuth(stores: StoreFactory) {
-  const perKey = keyRateLimiter(stores);
-  const guard = failedKeyGuard(stores);
+export function apiKeyAuth({ perKey, guard }: KeyLimits) {
   return createMiddleware<ApiKeyEnv>(async (c, next) => {
     const ctx: Ctx = { ...ctxOf(c), user: null }; // nobody is known until the key is admitted
     const started = performance.now();

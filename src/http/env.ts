@@ -57,6 +57,9 @@ export function ctxOf<E extends AppEnv>(c: Context<E>): CtxOf<E> {
     config: s.config,
     events: s.events,
     mailer: s.mailer,
+    state: s.state,
+    dns: s.dns,
+    passwordCost: s.passwordCost,
     ip: c.get("clientIp"),
   } as CtxOf<E>;
 }

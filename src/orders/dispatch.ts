@@ -1,4 +1,4 @@
-import { PLATFORM, withTransaction, type Ctx } from "../context.ts";
+import { PLATFORM, appSlot, withTransaction, type Ctx } from "../context.ts";
 import { retryDeadlocks } from "../db/errors.ts";
 import { prepared } from "../db/prepared.ts";
 import { dbNow } from "../lib/time.ts";
@@ -445,8 +445,8 @@ export async function dispatchOrders(ctx: Ctx, opts: { ids?: number[]; limit?: n
   return summary;
 }
 
-const kicks = new Set<Promise<unknown>>();
-const waiting = new Map<Ctx["events"], { ctx: Ctx; ids: number[] }>();
+/** One app's kicks: those in flight, and the batch still gathering orders (sent together when its window ends). */
+const KICKS = appSlot("dispatch kicks", () => ({ running: new Set<Promise<unknown>>(), waiting: null as { ctx: Ctx; ids: number[] } | null }));
 
 /**
  * Sends freshly placed orders at once, in the background (fire-and-forget); the scheduled job
@@ -454,25 +454,26 @@ const waiting = new Map<Ctx["events"], { ctx: Ctx; ids: number[] }>();
  * KICK_WINDOW_MS are sent together, so a burst of orders costs a few claims, not one each.
  */
 export function kickDispatch(ctx: Ctx, orderIds: number[]): void {
-  const batch = waiting.get(ctx.events);
-  if (batch) {
-    batch.ids.push(...orderIds);
+  const kicks = ctx.state.get(KICKS);
+  if (kicks.waiting) {
+    kicks.waiting.ids.push(...orderIds);
     return;
   }
   // Sending is platform work whichever tenant's request placed the order.
-  waiting.set(ctx.events, { ctx: { ...ctx, user: null, tenant: PLATFORM }, ids: [...orderIds] });
+  kicks.waiting = { ctx: { ...ctx, user: null, tenant: PLATFORM }, ids: [...orderIds] };
   const run = new Promise<void>((resolve) => setTimeout(resolve, KICK_WINDOW_MS))
     .then(() => {
-      const { ctx: batchCtx, ids } = waiting.get(ctx.events)!;
-      waiting.delete(ctx.events);
+      const { ctx: batchCtx, ids } = kicks.waiting!;
+      kicks.waiting = null;
       return dispatchOrders(batchCtx, { ids });
     })
     .catch((err) => ctx.logger.error("dispatch kick failed", { order_ids: orderIds, error: String(err) }))
-    .finally(() => kicks.delete(run));
-  kicks.add(run);
+    .finally(() => kicks.running.delete(run));
+  kicks.running.add(run);
 }
 
-/** Resolves once every background kick started so far has finished (tests, graceful shutdown). */
-export async function settleDispatchKicks(): Promise<void> {
-  while (kicks.size > 0) await Promise.allSettled([...kicks]);
+/** Resolves once every background kick this app started so far has finished (tests, graceful shutdown). */
+export async function settleDispatchKicks(app: Pick<Ctx, "state">): Promise<void> {
+  const { running } = app.state.get(KICKS);
+  while (running.size > 0) await Promise.allSettled([...running]);
 }

@@ -3,7 +3,7 @@ import type { Ctx } from "../context.ts";
 import type { Micro } from "../money/money.ts";
 import { NotFound } from "../core/errors.ts";
 import { ProviderError, classifyExchangeFailure, classifyHttpFailure, refusal } from "./errors.ts";
-import { postForm } from "./http.ts";
+import { PROVIDER_CONNECTIONS, postForm } from "./http.ts";
 import { logProviderCall, providerLogRow, scrubKey, type ProviderLogRow } from "./log.ts";
 import {
   isRecord, mapRefillStatus, parseProviderAmount, readOrderState, readProviderService,
@@ -71,7 +71,7 @@ export function providerClient(ctx: Ctx, provider: ProviderTarget, opts: ClientO
     let failure: ProviderError | null = null;
     try {
       const maxBytes = action === "services" ? CATALOGUE_CAP : ANSWER_CAP;
-      const answer = await postForm(provider.url, new URLSearchParams(sent).toString(), { timeoutMs, maxBytes, allowPrivate: ctx.config.PROVIDER_ALLOW_PRIVATE_URLS });
+      const answer = await postForm(provider.url, new URLSearchParams(sent).toString(), { timeoutMs, maxBytes, allowPrivate: ctx.config.PROVIDER_ALLOW_PRIVATE_URLS, connections: ctx.state.get(PROVIDER_CONNECTIONS) });
       httpStatus = answer.status;
       text = answer.text;
       result = readAnswer(action, httpStatus, text);

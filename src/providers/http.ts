@@ -1,7 +1,8 @@
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import type { LookupAddress } from "node:dns";
 import http from "node:http";
 import https from "node:https";
-import { isIP } from "node:net";
+import { isIP, type LookupFunction } from "node:net";
+import { appSlot } from "../context.ts";
 import { addressList } from "../lib/ip.ts";
 
 /**
@@ -15,7 +16,6 @@ import { addressList } from "../lib/ip.ts";
 const agentOptions = { keepAlive: true, maxSockets: 64, timeout: 4_000 };
 // Separate pools, so that a connection opened to a private address where allowed is never lent to a call that forbids it.
 const pools = (): Record<string, http.Agent> => ({ "http:": new http.Agent(agentOptions), "https:": new https.Agent(agentOptions) });
-const agents = { public: pools(), private: pools() };
 const MAX_REDIRECTS = 3;
 
 /** Loopback, private, link-local, CGNAT and unspecified ranges: never a provider unless allowed. */
@@ -30,22 +30,40 @@ interface ExchangeOptions {
   maxBytes: number;
   /** Loopback and private addresses are refused unless this is set (PROVIDER_ALLOW_PRIVATE_URLS). */
   allowPrivate: boolean;
+  connections: ProviderConnections;
 }
+
+/** One app's kept-alive connection pools and the lookup they resolve names with. */
+export interface ProviderConnections {
+  agents: { public: Record<string, http.Agent>; private: Record<string, http.Agent> };
+  publicLookup: LookupFunction;
+}
+
+/** Made on the app's first provider call; its idle connections end when the app closes. */
+export const PROVIDER_CONNECTIONS = appSlot(
+  "provider connections",
+  ({ dns }): ProviderConnections => ({ agents: { public: pools(), private: pools() }, publicLookup: publicLookup(dns.lookup) }),
+  ({ agents }) => {
+    for (const agent of [...Object.values(agents.public), ...Object.values(agents.private)]) agent.destroy();
+  },
+);
 
 function privateAddressError(address: string): Error {
   return Object.assign(new Error(`The provider's address ${address} is private or loopback; set PROVIDER_ALLOW_PRIVATE_URLS=true to allow it`), { code: "ERR_PRIVATE_ADDRESS" });
 }
 
-/** dns.lookup that refuses private answers, so a name cannot point the key at an internal host. */
-const publicLookup: typeof dnsLookup = ((hostname: string, options: object, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
-  dnsLookup(hostname, options as never, (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => {
-    if (err) return callback(err, address, family);
-    const all = Array.isArray(address) ? address.map((a) => a.address) : [address];
-    const bad = all.find((a) => PRIVATE_RANGES.has(a));
-    if (bad) return callback(privateAddressError(bad), address, family);
-    callback(null, address, family);
-  });
-}) as typeof dnsLookup;
+/** The app's dns lookup, refusing private answers, so a name cannot point the key at an internal host. */
+function publicLookup(lookup: LookupFunction): LookupFunction {
+  return (hostname, options, callback) => {
+    lookup(hostname, options, (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => {
+      if (err) return callback(err, address, family);
+      const all = Array.isArray(address) ? address.map((a) => a.address) : [address];
+      const bad = all.find((a) => PRIVATE_RANGES.has(a));
+      if (bad) return callback(privateAddressError(bad), address, family);
+      callback(null, address, family);
+    });
+  };
+}
 
 /** One exchange that did not end with a whole answer. */
 export class ExchangeError extends Error {
@@ -96,7 +114,7 @@ function exchange(target: string, form: string, opts: ExchangeOptions): Promise<
     } catch (err) {
       return reject(new ExchangeError("Invalid provider URL", { code: "ERR_INVALID_URL", mayHaveArrived: false, cause: err }));
     }
-    const agent = agents[opts.allowPrivate ? "private" : "public"][url.protocol];
+    const agent = opts.connections.agents[opts.allowPrivate ? "private" : "public"][url.protocol];
     if (!agent) return reject(new ExchangeError("Invalid provider URL", { code: "ERR_INVALID_URL", mayHaveArrived: false }));
     // An address in the URL itself is never looked up: checked here.
     const literal = url.hostname.replace(/^\[|\]$/g, "");
@@ -120,7 +138,7 @@ function exchange(target: string, form: string, opts: ExchangeOptions): Promise<
       {
         method: "POST",
         agent,
-        ...(opts.allowPrivate ? {} : { lookup: publicLookup }),
+        ...(opts.allowPrivate ? {} : { lookup: opts.connections.publicLookup }),
         headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", "user-agent": "node", "content-length": Buffer.byteLength(form) },
       },
       (res) => {

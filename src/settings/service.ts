@@ -1,4 +1,4 @@
-import type { Ctx } from "../context.ts";
+import { appSlot, type Ctx } from "../context.ts";
 import { dbNow } from "../lib/time.ts";
 
 /** Platform settings with their defaults; the seeder writes these, admins change them. */
@@ -26,7 +26,7 @@ export type SettingKey = keyof typeof SETTING_DEFAULTS;
 // Settings are read on hot paths (every order): kept in memory per app, dropped when this process
 // writes one, and re-read after a few seconds so that another instance's change shows up.
 const SETTINGS_TTL_MS = 5_000;
-const cache = new WeakMap<Ctx["events"], { at: number; value: Promise<Record<string, string>> }>();
+const CACHED = appSlot("platform settings", () => ({ current: null as { at: number; value: Promise<Record<string, string>> } | null }));
 
 async function loadSettings(ctx: Ctx): Promise<Record<string, string>> {
   const rows = await ctx.db.selectFrom("platform_settings").select(["key", "value"]).execute();
@@ -38,13 +38,17 @@ async function loadSettings(ctx: Ctx): Promise<Record<string, string>> {
 
 /** The shared record: never handed out as it is (getSettings copies it). */
 function settingsOf(ctx: Ctx): Promise<Record<string, string>> {
-  const hit = cache.get(ctx.events);
+  const cache = ctx.state.get(CACHED);
+  const hit = cache.current;
   const now = Date.now();
   if (hit && now - hit.at <= SETTINGS_TTL_MS && !ctx.db.isTransaction) return hit.value;
   const value = loadSettings(ctx);
   if (!ctx.db.isTransaction) {
-    value.catch(() => cache.delete(ctx.events));
-    cache.set(ctx.events, { at: now, value });
+    const entry = { at: now, value };
+    value.catch(() => {
+      if (cache.current === entry) cache.current = null;
+    });
+    cache.current = entry;
   }
   return value;
 }
@@ -63,7 +67,7 @@ export async function getIntSetting(ctx: Ctx, key: SettingKey): Promise<number> 
 }
 
 export async function putSetting(ctx: Ctx, key: string, value: string): Promise<void> {
-  cache.delete(ctx.events);
+  ctx.state.get(CACHED).current = null;
   const now = dbNow(ctx.clock);
   const d = (SETTING_DEFAULTS as Record<string, { type: string; group: string; description: string }>)[key];
   const updated = await ctx.db.updateTable("platform_settings").set({ value, updated_at: now }).where("key", "=", key).executeTakeFirst();

@@ -1,5 +1,5 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
-import type { AppServices } from "../context.ts";
+import { appSlot, type AppServices } from "../context.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { parseInput } from "../core/validate.ts";
@@ -17,14 +17,14 @@ import { themes } from "./themes.ts";
 import type { AccountData } from "./account-sources.ts";
 import type { CatalogueData, ErrorData, HomeData, ServiceData } from "./view-models.ts";
 
-const storefronts = new WeakMap<AppServices, Storefront>();
+const MOUNTED = appSlot("storefront", () => ({ storefront: null as Storefront | null }));
 
 /**
  * The 503 page of a suspended or disabled site in its own theme, branding and language, for the
  * tenant middleware to answer with instead of the plain page (falls back to it on any problem).
  */
 export async function suspendedSitePage(c: Context<AppEnv>): Promise<Response> {
-  const sf = storefronts.get(c.get("services"));
+  const sf = c.get("services").state.get(MOUNTED).storefront;
   if (!sf) throw new Error("the storefront is not mounted");
   const req = await pageRequest(c, sf);
   const data: ErrorData = { status: 503, title: req.t("error.suspended_title"), message: req.t("error.suspended_text") };
@@ -54,7 +54,7 @@ export function storefrontRoutes(opts: StorefrontOptions) {
     cache: new VersionedCache(opts.services.events),
     data: { ...EMPTY_ACCOUNT_DATA, ...opts.accountData },
   };
-  storefronts.set(opts.services, sf);
+  opts.services.state.get(MOUNTED).storefront = sf;
   const app = new Hono<AppEnv>();
   app.onError((err, c) => errorPage(c, sf, err));
 

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { Resolver } from "node:dns/promises";
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import type { Site } from "../db/schema.ts";
@@ -9,16 +8,6 @@ import { dbNow } from "../lib/time.ts";
 import { customDomainProblem } from "./hostnames.ts";
 import type { Plan } from "./view.ts";
 import { siteById } from "./sites.ts";
-
-/** TXT lookup: node:dns by default; tests inject their own so that they need no network. */
-type TxtResolver = (name: string) => Promise<string[][]>;
-
-const dnsResolver: TxtResolver = (name) => new Resolver({ timeout: 3000, tries: 2 }).resolveTxt(name);
-let txtResolver: TxtResolver = dnsResolver;
-
-export function setTxtResolver(fn: TxtResolver | null): void {
-  txtResolver = fn ?? dnsResolver;
-}
 
 /** A fresh secret for the `_izyboost.<domain>` TXT record. */
 export function newDomainToken(): string {
@@ -80,9 +69,9 @@ export async function setCustomDomain(ctx: Ctx, site: Site, domain: string | nul
   return siteById(ctx, site.id);
 }
 
-async function lookupTxt(name: string): Promise<string[]> {
+async function lookupTxt(ctx: Ctx, name: string): Promise<string[]> {
   try {
-    return (await txtResolver(name)).map((chunks) => chunks.join(""));
+    return (await ctx.dns.resolveTxt(name)).map((chunks) => chunks.join(""));
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === "ENODATA" || code === "ENOTFOUND") return [];
@@ -100,7 +89,7 @@ export async function verifyCustomDomain(ctx: Ctx, site: Site): Promise<Site> {
   if (site.domain_verified_at) return site;
   const name = txtRecordName(domain);
   const expected = txtRecordValue(site.domain_token);
-  const found = await lookupTxt(name);
+  const found = await lookupTxt(ctx, name);
   if (!found.some((v) => v.trim() === expected)) {
     throw new AppError(422, "domain_not_verified", `The TXT record ${name} does not contain ${expected} yet`, {
       custom_domain: [found.length ? `No TXT record at ${name} matches the expected value` : `No TXT record found at ${name}`],

@@ -45,7 +45,7 @@ describeEachDialect("catalogue sync from an untidy panel", (dialect) => {
     summary = await sync();
   });
   afterAll(async () => {
-    await settleDispatchKicks();
+    await settleDispatchKicks(p.services);
     await sim.close();
     await p.close();
   });
@@ -93,7 +93,7 @@ describeEachDialect("catalogue sync from an untidy panel", (dialect) => {
     const s = sim.sim.getService(id)!;
     const added = await v2(p, { key, action: "add", service: row!.id, link: "https://instagram.com/p/abc", quantity: s.min });
     expect(added.json.order).toEqual(expect.any(Number));
-    await settleDispatchKicks();
+    await settleDispatchKicks(p.services);
     await expectLedgerHolds(p);
   });
 

@@ -103,7 +103,7 @@ describeEachDialect("the storefront order chain: money on both sides", (dialect)
         body: new URLSearchParams({ _csrf: csrfFrom(page.html), ...fields }).toString(),
       });
     const [h1, h2] = [await send(), await send()];
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     expect(h1.status).toBe(303);
     expect(h2.headers.get("location")).toBe(h1.headers.get("location"));
     expect(await balanceOf(w, c.user.id)).toBe(money("200"));
@@ -181,7 +181,7 @@ describeEachDialect("the storefront order chain: money on both sides", (dialect)
     const after = await chainOf(w, placed.uuid!);
     expect(after.customer).toMatchObject({ status: "completed", refunded: money("60") });
     expect(await refundsOf(w, c.user.id)).toEqual([money("60")]);
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
   });
 
   it("concurrent orders never overdraw the customer or the reseller", async () => {
@@ -192,7 +192,7 @@ describeEachDialect("the storefront order chain: money on both sides", (dialect)
     const answers = await Promise.all(
       Array.from({ length: 6 }, (_, i) => v2(w.p, { key, action: "add", service: service.id, link: `https://x.test/rush/${i}`, quantity: 100 }, { host: s.host })),
     );
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     const placed = answers.filter((a) => "order" in a.json);
     expect(placed).toHaveLength(2);
     expect(answers.filter((a) => a.json.error === NEUTRAL_REFUSAL)).toHaveLength(4);

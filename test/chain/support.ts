@@ -58,7 +58,7 @@ export async function orderViaForm(w: World, c: Customer, fields: Record<string,
   const key = opts.reuseKeyFrom ?? /name="idempotency_key" value="([^"]+)"/.exec(page.html)?.[1];
   expect(key).toBeTruthy();
   const res = await post(w.p, c.host, "/orders", c.jar, { _csrf: csrfFrom(page.html), idempotency_key: key!, ...fields });
-  await settleDispatchKicks();
+  await settleDispatchKicks(w.p.services);
   const location = res.res.headers.get("location");
   const uuid = location ? /^\/orders\/([0-9a-f-]{36})$/.exec(location)?.[1] ?? null : null;
   return { status: res.res.status, html: res.html, uuid, key: key! };
@@ -68,7 +68,7 @@ export async function orderViaForm(w: World, c: Customer, fields: Record<string,
 export async function pressButton(w: World, c: Customer, pagePath: string, action: string) {
   const page = await get(w.p, c.host, pagePath, c.jar);
   const res = await post(w.p, c.host, action, c.jar, { _csrf: csrfFrom(page.html) });
-  await settleDispatchKicks();
+  await settleDispatchKicks(w.p.services);
   return { status: res.res.status, location: res.res.headers.get("location"), html: res.html };
 }
 

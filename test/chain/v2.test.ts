@@ -69,7 +69,7 @@ describeEachDialect("a site's /api/v2 through the storefront chain", (dialect) =
     expect(await client.balance()).toEqual({ balance: money("500"), currency: "XOF" });
 
     const { order } = await client.add({ service: plain.id, link: "https://instagram.com/p/v2", quantity: 100 });
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     const chain = await chainOf(w, (await w.p.services.db.selectFrom("orders").select("uuid").where("id", "=", Number(order)).executeTakeFirstOrThrow()).uuid);
     expect(chain.customer).toMatchObject({ site_id: s.siteId, user_id: c.user.id, source: "api_v2", charge: money("150") });
     expect(chain.platform).toMatchObject({ user_id: s.owner.user.id, charge: money("100"), dispatch_state: "sent" });
@@ -107,7 +107,7 @@ describeEachDialect("a site's /api/v2 through the storefront chain", (dialect) =
     const s = await siteWith(w, { resellerFunds: "1000", marginBp: 5000 });
     const { c, client } = await panelOf(s, "500");
     const { order } = await client.add({ service: cancelable.id, link: "https://x.test/c", quantity: 100 });
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     const [result] = await client.cancel([order]);
     expect(result).toEqual({ order, ok: true });
     expect((await client.status(order)).status).toBe("canceled");
@@ -119,7 +119,7 @@ describeEachDialect("a site's /api/v2 through the storefront chain", (dialect) =
     const s = await siteWith(w, { resellerFunds: "1000", marginBp: 5000 });
     const { client } = await panelOf(s, "500");
     const { order } = await client.add({ service: refillable.id, link: "https://x.test/r", quantity: 100 });
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     finishAtProvider(w);
     await runSync(w);
     const { refill } = await client.refill(order);

@@ -23,7 +23,7 @@ describeEachDialect("developer API v1", (dialect) => {
   async function post(key: string, json: Record<string, unknown>, headers: Record<string, string> = {}) {
     const res = await v1(w.p, "/orders", key, { method: "POST", json, headers });
     const b = await body(res);
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     return { status: res.status, body: b, headers: res.headers };
   }
 

@@ -57,7 +57,7 @@ describeEachDialect("IzyBoost as a provider for a real v2 client", (dialect) => 
     const { u, client } = await clientFor("5000");
     const { order } = await client.add({ service: service.id, link: "https://instagram.com/p/client", quantity: 2000 });
     expect(order).toMatch(/^\d+$/);
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     expect(await balanceOf(w, u.user.id)).toBe(money("3000"));
     const first = await client.status(order);
     expect(["pending", "processing"]).toContain(first.status);
@@ -74,7 +74,7 @@ describeEachDialect("IzyBoost as a provider for a real v2 client", (dialect) => 
   it("cancels a pending order through the client and the refund reaches the buyer", async () => {
     const { u, client } = await clientFor("1000");
     const { order } = await client.add({ service: cancelable.id, link: "https://x.com/c", quantity: 1000 });
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     expect(await balanceOf(w, u.user.id)).toBe(money("500"));
     const [result] = await client.cancel([order]);
     expect(result).toEqual({ order, ok: true });

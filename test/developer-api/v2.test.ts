@@ -28,7 +28,7 @@ describeEachDialect("standard SMM API v2 served by the platform", (dialect) => {
 
   async function call(fields: Record<string, string | number>, opts: { ip?: string } = {}) {
     const r = await v2(w.p, fields, opts);
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     return r;
   }
 

@@ -89,7 +89,7 @@ describeEachDialect("tenant-scoped queries through src/tenancy/scoped.ts", (dial
     await signUp(p);
   });
   afterAll(async () => {
-    await settleDispatchKicks();
+    await settleDispatchKicks(p.services);
     await p.close();
   });
 

@@ -6,7 +6,7 @@ import { describe } from "vitest";
 import { createConnection } from "mysql2/promise";
 import { loadConfig } from "../../src/config/config.ts";
 import { bootPlatform, type Platform } from "../../src/app/boot.ts";
-import { systemCtx, type Ctx, type Tenant } from "../../src/context.ts";
+import { systemCtx, type Argon2Cost, type Ctx, type Tenant } from "../../src/context.ts";
 import type { DialectName } from "../../src/db/database.ts";
 import type { Clock } from "../../src/lib/time.ts";
 
@@ -26,15 +26,24 @@ export function describeEachDialect(name: string, fn: (dialect: DialectName) => 
   for (const dialect of testDialects()) describe(`${name} [${dialect}]`, () => fn(dialect));
 }
 
+/** TXT answers of a test platform's DNS (no network): what a test says, none by default. */
+export type TxtAnswers = (name: string) => Promise<string[][]>;
+const NO_TXT: TxtAnswers = async () => [];
+
+/** Still argon2id, with a smaller memory cost so that suites that sign up hundreds of users stay quick. */
+export const TEST_PASSWORD_COST: Argon2Cost = Object.freeze({ memory: 1024, passes: 1, parallelism: 1 });
+
 export interface TestPlatform extends Platform {
   dialect: DialectName;
   ctx(tenant?: Tenant): Ctx;
   /** Request against the app with a Host of our choosing. */
   request(path: string, init?: RequestInit & { host?: string; token?: string; json?: unknown; ip?: string }): Promise<Response>;
+  /** What this platform's DNS answers for TXT records from now on (null: none). */
+  answerTxt(answers: TxtAnswers | null): void;
 }
 
 /** A fresh database (SQLite file or MariaDB schema) with migrations and seeds, and the app over it. */
-export async function makePlatform(dialect: DialectName, env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestPlatform> {
+export async function makePlatform(dialect: DialectName, env: Record<string, string> = {}, opts: { clock?: Clock; passwordCost?: Argon2Cost } = {}): Promise<TestPlatform> {
   let databaseUrl: string;
   let cleanup: () => Promise<void>;
   if (dialect === "mysql") {
@@ -64,7 +73,8 @@ export async function makePlatform(dialect: DialectName, env: Record<string, str
     DATABASE_URL: databaseUrl,
     ...env,
   });
-  const platform = await bootPlatform(config, { clock: opts.clock });
+  let txt = NO_TXT;
+  const platform = await bootPlatform(config, { clock: opts.clock, passwordCost: opts.passwordCost ?? TEST_PASSWORD_COST, dns: { resolveTxt: (name) => txt(name) } });
   const close = platform.close;
   return {
     ...platform,
@@ -81,6 +91,9 @@ export async function makePlatform(dialect: DialectName, env: Record<string, str
         body = JSON.stringify(json);
       }
       return platform.app.request(`http://${host}${path}`, { ...rest, headers: h, body }, ip ? { clientIp: ip } : {});
+    },
+    answerTxt(answers) {
+      txt = answers ?? NO_TXT;
     },
     async close() {
       await close();

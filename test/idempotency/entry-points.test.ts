@@ -74,7 +74,7 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
 
   async function jsonAttempt(res: Response): Promise<Attempt> {
     const b = await body(res);
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     const ok = res.status === 201;
     return { status: res.status, ok, id: ok ? String(b.data.uuid) : null, replayed: res.headers.get("idempotent-replayed") === "true", refusal: ok ? null : b.error.code };
   }
@@ -135,7 +135,7 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
           async send(key, variant = "same") {
             const f = orderFields(variant);
             const res = await post(w.p, s.host, "/orders", c.jar, { _csrf: csrf, idempotency_key: key, service: String(f.service_id), link: f.link, quantity: String(f.quantity) });
-            await settleDispatchKicks();
+            await settleDispatchKicks(w.p.services);
             const uuid = /^\/orders\/([0-9a-f-]{36})$/.exec(res.res.headers.get("location") ?? "")?.[1] ?? null;
             const refusal = uuid ? null : (PAGE_REFUSALS.find(([text]) => res.html.includes(text))?.[1] ?? `page ${res.res.status}`);
             return { status: res.res.status, ok: res.res.status === 303 && uuid !== null, id: uuid, replayed: null, refusal };
@@ -269,7 +269,7 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
     assert(key, "the order form carries an idempotency key");
     const send = async () => {
       const res = await post(w.p, s.host, "/orders", c.jar, { _csrf: csrfFrom(page.html), idempotency_key: key, service: String(service.id), link: "https://instagram.com/p/later", quantity: "100" });
-      await settleDispatchKicks();
+      await settleDispatchKicks(w.p.services);
       return res;
     };
     const refused = await send();

@@ -37,7 +37,7 @@ describeEachDialect("orders as real panels' clients send them", (dialect) => {
 
   async function v2Add(key: string, fields: Record<string, string | number>) {
     const r = await v2(w.p, { key, action: "add", ...fields });
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     return r.json as { order?: number; error?: string };
   }
 
@@ -53,7 +53,7 @@ describeEachDialect("orders as real panels' clients send them", (dialect) => {
     expect((await simOrderOf(w, json.order.uuid)).link).toBe("https://instagram.com/izy.json");
 
     const viaV1 = await v1(w.p, "/orders", u.key, { method: "POST", json: { service_id: plain.id, link: "www.tiktok.com/@izy/video/1", quantity: 100 } });
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     expect(viaV1.status).toBe(201);
     expect((await body(viaV1)).data.link).toBe("https://www.tiktok.com/@izy/video/1");
 
@@ -107,7 +107,7 @@ describeEachDialect("orders as real panels' clients send them", (dialect) => {
 
     // No posts at all is the stock "unlimited" too; the profile sent as `link`.
     const viaLink = await v1(w.p, "/orders", u.key, { method: "POST", json: { service_id: subs.id, link: "@creator3", min: 100, max: 100 } });
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     expect(viaLink.status, JSON.stringify(await body(viaLink.clone()))).toBe(201);
     const linkOrder = (await body(viaLink)).data;
     expect(linkOrder).toMatchObject({ link: "creator3", quantity: 100 * UNLIMITED_POSTS });

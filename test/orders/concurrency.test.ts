@@ -18,7 +18,7 @@ describeEachDialect("concurrent order placement", (dialect) => {
       Array.from({ length: 200 }, (_, i) => w.p.request("/api/user/orders", { method: "POST", token: u.token, json: { service_id: svc.id, link: `https://x.test/rush/${i}`, quantity: 100 } })),
     );
     const codes = await Promise.all(results.map(async (r) => (r.status === 201 ? "201" : `${r.status}:${((await r.json()) as { error: { code: string } }).error.code}`)));
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     expect(codes.filter((c) => c === "201").length).toBe(50);
     expect(codes.filter((c) => c === "422:insufficient_balance").length).toBe(150);
     expect(await balanceOf(w, u.user.id)).toBe(0);

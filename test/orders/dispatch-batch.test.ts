@@ -27,7 +27,7 @@ describeEachDialect("dispatching a burst of orders together", (dialect) => {
         return [link, ((await res.json()) as { data: { uuid: string } }).data.uuid] as const;
       }),
     );
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     return new Map(placed);
   }
 

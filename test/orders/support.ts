@@ -46,7 +46,7 @@ export async function orderWorld(dialect: DialectName, env: Record<string, strin
 
 export async function closeWorld(w: World | undefined) {
   if (!w) return;
-  await settleDispatchKicks();
+  await settleDispatchKicks(w.p.services);
   await w.sim.close();
   await w.p.close();
 }
@@ -112,7 +112,7 @@ export async function adminToken(w: World): Promise<string> {
 export async function place(w: World, token: string, json: Record<string, unknown>, headers: Record<string, string> = {}) {
   const res = await w.p.request("/api/user/orders", { method: "POST", token, json, headers });
   const b = await body(res);
-  await settleDispatchKicks();
+  await settleDispatchKicks(w.p.services);
   return { status: res.status, body: b, order: b.data as any };
 }
 
@@ -134,7 +134,7 @@ export async function addCalls(w: World): Promise<number> {
 }
 
 export async function runDispatch(w: World) {
-  await settleDispatchKicks();
+  await settleDispatchKicks(w.p.services);
   return dispatchOrders(w.p.ctx());
 }
 
@@ -156,7 +156,7 @@ export function finishAtProvider(w: World) {
 
 /** The ledger invariant, once the dispatch kicks still running have settled. */
 export async function expectLedgerHolds(w: World) {
-  await settleDispatchKicks();
+  await settleDispatchKicks(w.p.services);
   await platformLedgerHolds(w.p);
 }
 

@@ -118,7 +118,7 @@ describeEachDialect("status sync batches", (dialect) => {
     const u = await fundedUser(w, "100000");
     const ctx = { ...w.p.ctx(), user: (await w.p.services.db.selectFrom("users").selectAll().where("id", "=", u.user.id).executeTakeFirstOrThrow()) };
     for (let i = 0; i < 150; i++) await placeOrder(ctx, { service_id: svc.id, link: `https://x.test/batch/${i}`, quantity: 100 }, { source: "api" });
-    await settleDispatchKicks();
+    await settleDispatchKicks(w.p.services);
     const statusCalls = async () => {
       const logs = await w.p.services.db.selectFrom("provider_logs").select("request").where("action", "=", "status").where("provider_id", "=", w.providerId).execute();
       return logs.map((l) => (JSON.parse(l.request).orders as string).split(",").length);

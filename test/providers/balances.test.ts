@@ -41,7 +41,7 @@ describeEachDialect("provider balances on a schedule", (dialect) => {
     expect(synced.status).toBe(200);
   });
   afterAll(async () => {
-    await settleDispatchKicks();
+    await settleDispatchKicks(p.services);
     await sim.close();
     await p.close();
     await smtp.close();

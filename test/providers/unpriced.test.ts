@@ -34,7 +34,7 @@ describeEachDialect("a provider whose currency has no exchange rate", (dialect) 
     key = (await createKeyVia(p, buyer.token, { name: "panel", permissions: ALL_PERMISSIONS })).json.data.key;
   });
   afterAll(async () => {
-    await settleDispatchKicks();
+    await settleDispatchKicks(p.services);
     await sim.close();
     await p.close();
   });
@@ -95,7 +95,7 @@ describeEachDialect("a provider whose currency has no exchange rate", (dialect) 
     const before = await balanceOf(p, buyer.user.id);
     const placed = await p.request("/api/user/orders", { method: "POST", token: buyer.token, json: { service_id: row.id, link: "https://instagram.com/p/abc", quantity: 1000 } });
     expect(placed.status).toBe(201);
-    await settleDispatchKicks();
+    await settleDispatchKicks(p.services);
     expect(await balanceOf(p, buyer.user.id)).toBeLessThan(before);
     await expectLedgerHolds(p);
   });

@@ -15,7 +15,7 @@ describeEachDialect("reseller management API", (dialect) => {
     service = await insertService(p, { rate: "1000" });
   });
   afterAll(async () => {
-    await settleDispatchKicks();
+    await settleDispatchKicks(p.services);
     await p.close();
   });
 

@@ -16,7 +16,7 @@ describeEachDialect("reseller management isolation", (dialect) => {
     service = await insertService(p, { rate: "1000" });
   });
   afterAll(async () => {
-    await settleDispatchKicks();
+    await settleDispatchKicks(p.services);
     await p.close();
   });
 

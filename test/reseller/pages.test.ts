@@ -7,7 +7,6 @@ import { parseMoney } from "../../src/money/money.ts";
 import { displayMoney } from "../../src/storefront/format.ts";
 import { missingTranslations } from "../../src/storefront/view.ts";
 import { THEMES_DIR } from "../../src/storefront/themes.ts";
-import { setTxtResolver } from "../../src/white-label/domains.ts";
 import { csrfFrom, get, Jar, post, registerThroughForm } from "../storefront/helpers.ts";
 import { activeMethod, balanceOf, customerOf, customerOrder, customerTicket, expectLedgerHolds, fund, insertService, pendingDeposit, resellerSite, whiteLabelPlatform } from "./helpers.ts";
 
@@ -21,7 +20,7 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     p = await whiteLabelPlatform(dialect);
   });
   afterAll(() => p.close());
-  afterEach(() => setTxtResolver(null));
+  afterEach(() => p.answerTxt(null));
 
   /** A platform user signed in through the login form, with `funds` on their balance. */
   async function buyer(funds = "0") {
@@ -143,11 +142,11 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     const withTxt = (await get(p, HOST, base, jar)).html;
     expect(withTxt).toContain(`_izyboost.${slug}.example.com`);
     expect(withTxt).toContain(`izyboost-verify=${row.domain_token}`);
-    setTxtResolver(async () => []);
+    p.answerTxt(async () => []);
     const notYet = await post(p, HOST, `${base}/domain/verify`, jar, { _csrf: csrf });
     expect(notYet.res.status).toBe(422);
     expect(notYet.html).toContain(escaped("L'enregistrement TXT attendu est introuvable"));
-    setTxtResolver(async (name) => (name === `_izyboost.${slug}.example.com` ? [[`izyboost-verify=${row.domain_token}`]] : []));
+    p.answerTxt(async (name) => (name === `_izyboost.${slug}.example.com` ? [[`izyboost-verify=${row.domain_token}`]] : []));
     expect((await post(p, HOST, `${base}/domain/verify`, jar, { _csrf: csrf })).res.headers.get("location")).toBe(`${base}?done=domain_verified`);
     expect((await p.services.db.selectFrom("white_label_sites").select("domain_verified_at").where("id", "=", site.id).executeTakeFirstOrThrow()).domain_verified_at).not.toBeNull();
 

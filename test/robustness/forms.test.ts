@@ -3,7 +3,6 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDialect } from "../harness/platform.ts";
 import { csrfFrom, get, Jar, post } from "../storefront/helpers.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
-import { setTxtResolver } from "../../src/white-label/domains.ts";
 import { ledgerViolations } from "../../src/wallet/ledger.ts";
 import { changedTables, countChanges, snapshotter, type Snapshotter } from "./battery.ts";
 import { tenants, type Tenants } from "./world.ts";
@@ -39,7 +38,7 @@ describeEachDialect("hostile input in web forms", (dialect) => {
 
   beforeAll(async () => {
     t = await tenants(dialect);
-    setTxtResolver(async () => [["nothing-here"]]);
+    t.w.p.answerTxt(async () => [["nothing-here"]]);
     snap = await snapshotter(t.w.p.services.db);
     owner = new Jar();
     const login = await get(t.w.p, "izyboost.test", "/login", owner);
@@ -47,7 +46,6 @@ describeEachDialect("hostile input in web forms", (dialect) => {
     expect(res.res.status).toBe(303);
   });
   afterAll(async () => {
-    setTxtResolver(null);
     await t?.close();
   });
 
@@ -66,7 +64,7 @@ describeEachDialect("hostile input in web forms", (dialect) => {
       if (b.type) headers["content-type"] = b.type;
       const res = await t.w.p.request(route.action, { method: "POST", host, headers, body: payload });
       await res.arrayBuffer();
-      await settleDispatchKicks();
+      await settleDispatchKicks(t.w.p.services);
       if (res.status >= 500) wrong.push(`${route.action} ${b.what} → ${res.status}`);
       if (res.status < 400) {
         baseline = await snap.counts();

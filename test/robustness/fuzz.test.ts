@@ -3,7 +3,6 @@ import { body, describeEachDialect, signUp } from "../harness/platform.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { PERMISSIONS } from "../../src/developer-api/keys.ts";
 import { notify } from "../../src/notifications/notify.ts";
-import { setTxtResolver } from "../../src/white-label/domains.ts";
 import { ledgerViolations } from "../../src/wallet/ledger.ts";
 import { activeMethod, customerOf, resellerSite } from "../reseller/helpers.ts";
 import { addService } from "../orders/support.ts";
@@ -48,7 +47,7 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
 
   beforeAll(async () => {
     t = await tenants(dialect);
-    setTxtResolver(async () => [["nothing-here"]]);
+    t.w.p.answerTxt(async () => [["nothing-here"]]);
     const p = t.w.p;
     const victim = await signUp(p);
     const spare = await addService(t.w, { rate: "1000" });
@@ -81,7 +80,6 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
   });
 
   afterAll(async () => {
-    setTxtResolver(null);
     if (process.env.ROBUST_VERBOSE) console.log(`accepted hostile requests (${accepted.length}):\n${accepted.join("\n")}`);
     await t?.close();
   });
@@ -139,7 +137,7 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
     if (!refused) {
       accepted.push(`${routeKey} [${role}] ${what} → ${status}`);
       state.accepted = true;
-      await settleDispatchKicks();
+      await settleDispatchKicks(t.w.p.services);
       state.baseline = await snap.counts();
       return;
     }
@@ -245,7 +243,7 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
       }
     }
     expect(baseAnswers).toEqual([]);
-    await settleDispatchKicks();
+    await settleDispatchKicks(t.w.p.services);
     expect(await ledgerViolations(t.w.p.ctx())).toEqual([]);
     expect(violations.map((x) => `${x.route} [${x.role}] ${x.what}: ${x.problem}`)).toEqual([]);
   }, 300_000);

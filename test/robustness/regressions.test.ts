@@ -20,7 +20,7 @@ describeEachDialect("robustness regressions", (dialect) => {
     admin = await signUpAdmin(p);
   });
   afterAll(async () => {
-    await settleDispatchKicks();
+    await settleDispatchKicks(p.services);
     await p.close();
   });
 

@@ -116,7 +116,7 @@ export async function tenants(dialect: DialectName): Promise<Tenants> {
   const p2 = await platformParty(w, service.id, method.id, "p2");
   const A = await siteParty(w, service.id);
   const B = await siteParty(w, service.id);
-  await settleDispatchKicks();
+  await settleDispatchKicks(w.p.services);
   return {
     w, dataDir, serviceId: service.id, platformMethodId: method.id, admin: { token: adminUser.token, user: adminUser.user }, p1, p2, A, B,
     async close() {

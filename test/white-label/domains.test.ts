@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect, makePlatform, uniqueName, type TestPlatform } from "../harness/platform.ts";
-import { setTxtResolver } from "../../src/white-label/domains.ts";
 import { SITES, planBySlug, purchase, reseller, resellerWithSite, siteRow, whiteLabelPlatform } from "./helpers.ts";
 
 const dnsError = (code: string) => Object.assign(new Error(code), { code });
@@ -11,7 +10,7 @@ describeEachDialect("custom domains and the TLS ask endpoint", (dialect) => {
   let records: Record<string, string[][]> = {};
   beforeAll(async () => {
     p = await whiteLabelPlatform(dialect);
-    setTxtResolver(async (name) => {
+    p.answerTxt(async (name) => {
       asked.push(name);
       if (name.includes("servfail")) throw dnsError("ESERVFAIL");
       if (!records[name]) throw dnsError("ENODATA");
@@ -21,10 +20,7 @@ describeEachDialect("custom domains and the TLS ask endpoint", (dialect) => {
   afterEach(() => {
     records = {};
   });
-  afterAll(async () => {
-    setTxtResolver(null);
-    await p.close();
-  });
+  afterAll(() => p.close());
 
   const setDomain = (uuid: string, token: string, custom_domain: string | null) => p.request(`/api/white-label/sites/${uuid}/domain`, { method: "PUT", token, json: { custom_domain } });
   const verify = (uuid: string, token: string) => p.request(`/api/white-label/sites/${uuid}/domain/verify`, { method: "POST", token });

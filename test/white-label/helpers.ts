@@ -57,14 +57,12 @@ export async function resellerWithSite(p: TestPlatform, funds = "100000") {
   return { ...owner, site: bought.body.data as { uuid: string; slug: string; [k: string]: any } };
 }
 
-let providerId: number | null = null;
-
 /** A catalogue service at a platform rate per 1000 (decimal string), in an existing category. */
 export async function insertService(p: TestPlatform, opts: { rate: string; categorySlug?: string; name?: string }) {
   const db = p.services.db;
   const now = dbNow();
   const provider = await db.selectFrom("api_providers").select("id").executeTakeFirst();
-  providerId = provider?.id ?? null;
+  let providerId = provider?.id ?? null;
   if (!providerId) {
     const r = await db.insertInto("api_providers").values({ name: "Test provider", url: "http://127.0.0.1:9/api/v2", api_key: "k", created_at: now, updated_at: now }).executeTakeFirstOrThrow();
     providerId = Number(r.insertId);

@@ -2,9 +2,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../http/env.ts";
 import { ctxOf } from "../../http/env.ts";
 import { AppError } from "../../core/errors.ts";
-import type { StoreFactory } from "../../http/rate-limit.ts";
 import { admitApiKey, findApiKey, logApiCall } from "../keys.ts";
-import { failedKeyGuard, keyRateLimiter, statusOfError } from "../middleware.ts";
+import { statusOfError, type KeyLimits } from "../middleware.ts";
 import { V2Refusal, answerV2, isKnownAction, refusalMessage } from "./actions.ts";
 import { readV2Fields, UnreadableRequest, type V2Fields } from "./params.ts";
 
@@ -22,9 +21,7 @@ function admissionMessage(err: AppError): string {
  * Every refusal is `{"error": "..."}` with HTTP 200, as third-party panel clients expect; only the
  * per-key rate limit answers 429 (with the same body shape).
  */
-export function providerApiHandler(stores: StoreFactory) {
-  const perKey = keyRateLimiter(stores);
-  const guard = failedKeyGuard(stores);
+export function providerApiHandler({ perKey, guard }: KeyLimits) {
   return async (c: Context<AppEnv>): Promise<Response> => {
     const started = performance.now();
     let fields: V2Fields;
