@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pageQuery } from "../../core/pagination.ts";
+import { positiveId } from "../../core/validate.ts";
 import { parseMoney } from "../../money/money.ts";
 import { TRANSACTION_STATUSES, TRANSACTION_TYPES, nonNegativeMoney } from "../../wallet/schema.ts";
 
@@ -9,7 +10,7 @@ export const staffTransactionsQuery = z.object({
   ...pageQuery,
   type: z.enum(TRANSACTION_TYPES, { error: `One of: ${TRANSACTION_TYPES.join(", ")}` }).optional(),
   status: z.enum(TRANSACTION_STATUSES, { error: `One of: ${TRANSACTION_STATUSES.join(", ")}` }).optional(),
-  user_id: z.coerce.number({ error: "A user id" }).int("A user id").positive("A user id").optional(),
+  user_id: positiveId("A user id").optional(),
   reference: z.string().trim().min(1).max(100).optional(),
   from: day.optional(),
   to: day.optional(),
