@@ -5,7 +5,7 @@ import { orderConfirmationEmail } from "../mail/templates.ts";
 import { formatMoney } from "../money/money.ts";
 import { notifyLocalized } from "../notifications/localized.ts";
 
-export type OrderNotice = "completed" | "partial" | "canceled" | "refunded" | "failed";
+import type { OrderNotice } from "./statuses.ts";
 
 interface NoticeOrder {
   id: number;

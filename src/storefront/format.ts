@@ -1,4 +1,4 @@
-import { formatMoney, type Micro } from "../money/money.ts";
+import { formatMoney, formatPercent, type Micro } from "../money/money.ts";
 import type { Lang } from "./themes.ts";
 import type { StatusBadgeView, Translate } from "./view-models.ts";
 
@@ -21,6 +21,12 @@ export function displayMoney(micro: Micro, currency: string, lang: Lang): string
 
 export function displayNumber(n: number, lang: Lang): string {
   return grouping[lang].format(n);
+}
+
+/** Basis points as a percentage for reading, its decimals kept: 150 → "1,5 %" (fr), "1.5 %" (en). */
+export function displayPercent(bp: number, lang: Lang): string {
+  const text = formatPercent(bp);
+  return `${lang === "fr" ? text.replace(".", ",") : text} %`;
 }
 
 const dateFormats: Record<Lang, Intl.DateTimeFormat> = {
