@@ -1,6 +1,6 @@
 import type { Ctx } from "../context.ts";
 import { displayDate, displayMoney, displayNumber, displayPercent, statusBadge } from "./format.ts";
-import type { Lang } from "./themes.ts";
+import type { Lang } from "../i18n/lang.ts";
 import {
   FORM_ACTIONS,
   type AccountData, type AccountSummarySource, type ApiAccessSource, type DepositSource, type FundsSource, type OrderDetailSource, type OrderSource,

@@ -1,5 +1,5 @@
 import { formatMoney, formatPercent, type Micro } from "../money/money.ts";
-import type { Lang } from "./themes.ts";
+import type { Lang } from "../i18n/lang.ts";
 import type { StatusBadgeView, Translate } from "./view-models.ts";
 
 /** Currencies without a minor unit in daily use: no ".00", but per-1000 rates keep their decimals. */

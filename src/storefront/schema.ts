@@ -77,7 +77,6 @@ export const REQUIRED_SETTINGS: Record<string, ThemeSetting["type"]> = {
 };
 
 /** A locale file: flat keys ("home.hero_title") to strings with {placeholders}. */
-export const localeSchema = z.record(z.string().regex(/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/), z.string().max(4000));
 
 const text = (max: number) => z.string().trim().max(max).optional().default("");
 
