@@ -3,8 +3,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { dbNow, HOUR } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { notifyLocalized } from "../notifications/localized.ts";
-import { both, notice, t } from "../i18n/i18n.ts";
-import type { Lang } from "../i18n/lang.ts";
+import { both, notice } from "../i18n/i18n.ts";
 import { providerClient, type BlockCause } from "../providers/client.ts";
 import { getIntSetting } from "../settings/service.ts";
 import { changeOrderStatus } from "./transitions.ts";
@@ -22,10 +21,6 @@ export const HOLD_RETRY_MS = 5 * 60_000;
 
 export async function holdLimitMs(ctx: Ctx): Promise<number> {
   return Math.max(1, await getIntSetting(ctx, "provider_hold_hours")) * HOUR;
-}
-
-export function causeText(cause: BlockCause, lang: Lang): string {
-  return t(lang, `provider.cause.${cause}`);
 }
 
 /** Marks the provider's other waiting orders as held too, so that the deadline counts for them as well. */
