@@ -1,12 +1,13 @@
 import type { Ctx } from "../context.ts";
 import { Forbidden, NotFound, Validation } from "../core/errors.ts";
 import { DAY, dbNow, toDbTime } from "../lib/time.ts";
-import { formatMoney, parseMoney } from "../money/money.ts";
+import { formatMoney, parseBasisPoints, parseMoney } from "../money/money.ts";
 import { SETTING_DEFAULTS, getSettings, putSetting } from "../settings/service.ts";
 import { dayTotals } from "../statistics/rollup.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { repriceAll } from "../catalog/reprice.ts";
 import { onPlatform } from "../tenancy/scoped.ts";
+import { ACTIVE_STATUSES } from "../orders/statuses.ts";
 
 const n = (v: unknown) => Number(v ?? 0);
 
@@ -19,7 +20,7 @@ export async function dashboard(ctx: Ctx) {
     platform.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).where("deleted_at", "is", null).executeTakeFirstOrThrow(),
     platform.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).where("is_banned", "=", 1).executeTakeFirstOrThrow(),
     platform.selectFrom("orders").select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("charge").as("charge"), e.fn.sum<number>("refunded").as("refunded"), e.fn.sum<number>("provider_cost").as("cost")]).where("status", "!=", "failed").executeTakeFirstOrThrow(),
-    platform.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("status", "in", ["pending", "processing", "in_progress"]).executeTakeFirstOrThrow(),
+    platform.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("status", "in", ACTIVE_STATUSES).executeTakeFirstOrThrow(),
     db.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("dispatch_state", "=", "unknown").executeTakeFirstOrThrow(),
     platform.selectFrom("transactions").select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("amount").as("total")]).where("type", "=", "deposit").where("status", "=", "pending").executeTakeFirstOrThrow(),
     platform.selectFrom("tickets").select((e) => e.fn.countAll<number>().as("n")).where("status", "in", ["open", "customer_reply"]).executeTakeFirstOrThrow(),
@@ -74,8 +75,13 @@ export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
   let value = text;
   switch (d.type) {
     case "integer":
-      if (!/^\d{1,9}$/.test(text)) throw bad("Must be a whole number ≥ 0");
-      if (key.endsWith("_bp") && Number(text) > 100_000) throw bad("At most 100000 basis points");
+      if (key.endsWith("_bp")) {
+        // Basis points, or a percentage that says so: "12.5%" is 1250.
+        const bp = parseBasisPoints(text);
+        if (bp === null) throw bad("Basis points as a whole number (1250), or a percentage such as \"12.5%\"");
+        if (bp > 100_000) throw bad("At most 100000 basis points");
+        value = String(bp);
+      } else if (!/^\d{1,9}$/.test(text)) throw bad("Must be a whole number ≥ 0");
       break;
     case "boolean":
       if (!["0", "1", "true", "false"].includes(text)) throw bad("Must be true or false");

@@ -1,9 +1,16 @@
 import { z } from "zod";
 import { pageQuery } from "../core/pagination.ts";
+import { positiveId, queryNumber } from "../core/validate.ts";
+import { parseBasisPoints } from "../money/money.ts";
 
 const flag = z.union([z.boolean(), z.literal(0), z.literal(1)], { error: "Must be true or false" }).transform(Boolean);
 const queryFlag = z.enum(["0", "1", "true", "false"], { error: "Must be 0, 1, true or false" }).transform((v) => v === "1" || v === "true");
-const id = z.coerce.number({ error: "Must be a whole number" }).int("Must be a whole number").positive("Must be positive").max(Number.MAX_SAFE_INTEGER);
+const id = positiveId("Must be a positive id");
+const bpMessage = "Must be a whole number of basis points, or a percentage such as \"12.5%\"";
+/** Basis points as a JSON integer, or as text: "1250" or a percentage that says so, "12.5%". */
+const basisPoints = z
+  .union([z.number().int(), z.string().transform((s, ctx) => parseBasisPoints(s) ?? (ctx.addIssue({ code: "custom", message: bpMessage }), z.NEVER))], { error: bpMessage })
+  .pipe(z.number().min(0, "Cannot be negative: the price would fall below cost").max(100_000, "At most 100000 basis points"));
 const count = z.number({ error: "Must be a whole number" }).int("Must be a whole number").min(1, "At least 1").max(1_000_000_000, "Too large");
 
 /** GET /api/services: the catalogue at the viewer's prices. */
@@ -12,7 +19,7 @@ export const publicServicesQuery = z.object({
   category: z.string().trim().min(1).max(160).optional(),
   search: z.string().trim().max(100, "At most 100 characters").optional(),
   page: pageQuery.page,
-  per_page: z.coerce.number({ error: "Must be a whole number" }).int("Must be a whole number").min(1, "At least 1").max(500, "At most 500").default(100),
+  per_page: queryNumber().pipe(z.number().min(1, "At least 1").max(500, "At most 500")).default(100),
 });
 export type PublicServicesQuery = z.infer<typeof publicServicesQuery>;
 
@@ -32,7 +39,7 @@ export const serviceUpdate = z
     name: z.string().trim().min(1, "Required").max(255, "At most 255 characters"),
     description: z.string().trim().max(5000, "At most 5000 characters").nullable(),
     /** Basis points over the base rate; null = the platform margin. Never below cost. */
-    margin_bp: z.number({ error: "Must be a whole number of basis points" }).int("Must be a whole number of basis points").min(0, "Cannot be negative: the price would fall below cost").max(100_000, "At most 100000 basis points").nullable(),
+    margin_bp: basisPoints.nullable(),
     is_active: flag,
     min: count,
     max: count,
@@ -53,4 +60,4 @@ export const categoryUpdate = z
   .refine((v) => Object.keys(v).length > 0, "Nothing to update");
 export type CategoryUpdate = z.infer<typeof categoryUpdate>;
 
-export const syncRequest = z.strictObject({ provider_id: z.number({ error: "Must be a provider id" }).int().positive().optional() });
+export const syncRequest = z.strictObject({ provider_id: positiveId("Must be a provider id").optional() });

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { queryNumber } from "./validate.ts";
 
 /** `page` / `per_page` query parameters shared by every list endpoint (per_page ≤ 100). */
 export const pageQuery = {
-  page: z.coerce.number({ error: "Must be a whole number" }).int("Must be a whole number").min(1, "At least 1").max(1_000_000).default(1),
-  per_page: z.coerce.number({ error: "Must be a whole number" }).int("Must be a whole number").min(1, "At least 1").max(100, "At most 100").default(20),
+  page: queryNumber().pipe(z.number().min(1, "At least 1").max(1_000_000, "At most 1000000")).default(1),
+  per_page: queryNumber().pipe(z.number().min(1, "At least 1").max(100, "At most 100")).default(20),
 };
 
 export interface PageInput {

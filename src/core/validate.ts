@@ -29,5 +29,29 @@ export function wholeNumber(message = "Must be a whole number", range: { min?: n
     .pipe(z.number().refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, message));
 }
 
-/** A positive whole id (of a service, a method, a plan…): a JSON integer or digits, nothing coerced. */
-export const positiveId = (message = "Must be a positive id") => wholeNumber(message, { min: 1 });
+/** Plain decimal digits: no sign, space, exponent, hex prefix or decimal point. */
+const PLAIN_DIGITS = /^\d{1,16}$/;
+
+/**
+ * The one id parser, for paths, bodies and queries: a positive safe integer sent as a JSON integer or
+ * as plain digits, else null ("1e0", "0x1", "1.0", " 1" and "+1" are not ids).
+ */
+export function readId(raw: unknown): number | null {
+  const n = typeof raw === "number" ? raw : typeof raw === "string" && PLAIN_DIGITS.test(raw) ? Number(raw) : Number.NaN;
+  return Number.isSafeInteger(n) && n >= 1 ? n : null;
+}
+
+/** A positive whole id (of a service, a method, a plan…) in a body or a query, read by `readId`. */
+export const positiveId = (message = "Must be a positive id") =>
+  z.union([z.number(), z.string()], { error: message }).transform((v, ctx) => {
+    const id = readId(v);
+    if (id === null) {
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    }
+    return id;
+  });
+
+/** A whole number in a query string (page, per_page, days, level…): plain digits only; pipe it into its range. */
+export const queryNumber = (message = "Must be a whole number") =>
+  z.string({ error: message }).regex(PLAIN_DIGITS, message).transform(Number);

@@ -1,4 +1,7 @@
-export type Lang = "fr" | "en";
+import { both, type MessageKey } from "../i18n/i18n.ts";
+import type { Params } from "../i18n/catalogue.ts";
+import type { Lang } from "../i18n/lang.ts";
+
 export interface Rendered {
   subject: string;
   text: string;
@@ -26,7 +29,10 @@ ${ps(other.paragraphs, "")}
 </div></body></html>`;
 }
 
-function bilingual(brand: string, lang: Lang, fr: { title: string; paragraphs: string[]; action?: string }, en: { title: string; paragraphs: string[]; action?: string }, url?: string): Rendered {
+/** One language's side of an e-mail: its title, paragraphs and the label of its button. */
+type Side = { title: string; paragraphs: string[]; action?: string };
+
+function bilingual(brand: string, lang: Lang, fr: Side, en: Side, url?: string): Rendered {
   const main = lang === "en" ? en : fr;
   const other = lang === "en" ? fr : en;
   const action = url && main.action ? { label: main.action, url } : undefined;
@@ -34,37 +40,29 @@ function bilingual(brand: string, lang: Lang, fr: { title: string; paragraphs: s
   return { subject: main.title.includes(brand) ? main.title : `${main.title} - ${brand}`, text, html: layout(brand, lang, main.title, main.paragraphs, other, action) };
 }
 
+/** An e-mail from the catalogue: `<mail>.title`, a greeting, `<mail>.body`, then extra paragraphs and `<mail>.action`. */
+function fromCatalogue(p: { brand: string; lang: Lang; username: string }, mail: "welcome" | "order" | "ticket_reply", params: Params, url: string, extra: string[] = []): Rendered {
+  const key = (part: string) => `mail.${mail}.${part}` as MessageKey;
+  const all = { brand: p.brand, username: p.username, ...params };
+  const [title, hello, body, action] = [both(key("title"), all), both("mail.hello", all), both(key("body"), all), both(key("action"), all)];
+  const side = (l: Lang): Side => ({ title: title[l], paragraphs: [hello[l], body[l], ...extra], action: action[l] });
+  return bilingual(p.brand, p.lang, side("fr"), side("en"), url);
+}
+
 export function welcomeEmail(p: { brand: string; lang: Lang; username: string; loginUrl: string }): Rendered {
-  return bilingual(
-    p.brand,
-    p.lang,
-    { title: `Bienvenue sur ${p.brand}`, paragraphs: [`Bonjour ${p.username},`, "Votre compte est créé. Rechargez votre solde et passez votre première commande en quelques minutes."], action: "Se connecter" },
-    { title: `Welcome to ${p.brand}`, paragraphs: [`Hello ${p.username},`, "Your account is ready. Add funds and place your first order in minutes."], action: "Log in" },
-    p.loginUrl,
-  );
+  return fromCatalogue(p, "welcome", {}, p.loginUrl);
 }
 
 export function orderConfirmationEmail(p: { brand: string; lang: Lang; username: string; orderId: string; service: string; quantity: number; charge: string; currency: string; url: string }): Rendered {
-  return bilingual(
-    p.brand,
-    p.lang,
-    { title: `Commande ${p.orderId.slice(0, 8)} reçue`, paragraphs: [`Bonjour ${p.username},`, `Nous avons reçu votre commande « ${p.service} » (quantité ${p.quantity}) pour ${p.charge} ${p.currency}.`], action: "Suivre la commande" },
-    { title: `Order ${p.orderId.slice(0, 8)} received`, paragraphs: [`Hello ${p.username},`, `We received your order "${p.service}" (quantity ${p.quantity}) for ${p.charge} ${p.currency}.`], action: "Track the order" },
-    p.url,
-  );
+  return fromCatalogue(p, "order", { ref: p.orderId.slice(0, 8), service: p.service, quantity: p.quantity, charge: p.charge, currency: p.currency }, p.url);
 }
 
 export function ticketReplyEmail(p: { brand: string; lang: Lang; username: string; subject: string; reply: string; url: string }): Rendered {
-  return bilingual(
-    p.brand,
-    p.lang,
-    { title: `Réponse à votre ticket « ${p.subject} »`, paragraphs: [`Bonjour ${p.username},`, "Le support a répondu :", p.reply], action: "Voir le ticket" },
-    { title: `Reply to your ticket "${p.subject}"`, paragraphs: [`Hello ${p.username},`, "Support replied:", p.reply], action: "View the ticket" },
-    p.url,
-  );
+  return fromCatalogue(p, "ticket_reply", { subject: p.subject }, p.url, [p.reply]);
 }
 
 /** A notice to the platform's admins about something they must act on (a provider's balance or currency…). */
 export function adminNoticeEmail(p: { brand: string; lang: Lang; fr: { title: string; body: string }; en: { title: string; body: string }; url: string }): Rendered {
-  return bilingual(p.brand, p.lang, { title: p.fr.title, paragraphs: [p.fr.body], action: "Ouvrir la console" }, { title: p.en.title, paragraphs: [p.en.body], action: "Open the console" }, p.url);
+  const action = both("mail.admin.action");
+  return bilingual(p.brand, p.lang, { title: p.fr.title, paragraphs: [p.fr.body], action: action.fr }, { title: p.en.title, paragraphs: [p.en.body], action: action.en }, p.url);
 }

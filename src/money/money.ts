@@ -127,6 +127,27 @@ export function percentOf(amount: Micro, bp: number): Micro {
   return mulDiv(amount, bp, 10_000);
 }
 
+const PERCENT = /^(\d{1,7})(?:\.(\d{1,2}))?\s*%?$/;
+
+/** A percentage ("12.5", "12.5 %", 12.5) → basis points (1250); null past 2 decimals, negative or unreadable. */
+export function parsePercent(value: string | number): number | null {
+  const s = typeof value === "number" ? (Number.isFinite(value) ? numberToDecimal(value) : "") : value.trim();
+  const m = PERCENT.exec(s);
+  return m ? Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0")) : null;
+}
+
+/** Basis points as a whole number (1250, "1250") or as a percentage that says so ("12.5%") → basis points, or null. */
+export function parseBasisPoints(value: string | number): number | null {
+  if (typeof value === "string" && value.trim().endsWith("%")) return parsePercent(value);
+  const s = typeof value === "number" ? String(value) : value.trim();
+  return /^\d{1,9}$/.test(s) ? Number(s) : null;
+}
+
+/** Basis points → a percentage as a decimal string (3000 → "30", 1250 → "12.5", 5 → "0.05"). */
+export function formatPercent(bp: number): string {
+  return formatMoney(bp * 10_000, 0);
+}
+
 /** Converts an amount with an exchange rate scaled by 1,000,000. */
 export function convert(amount: Micro, rateMicro: number): Micro {
   return mulDiv(amount, rateMicro, MICRO);

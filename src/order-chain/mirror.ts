@@ -1,22 +1,12 @@
 import type { Updateable } from "kysely";
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
-import type { Order, OrderStatus, OrdersTable } from "../db/schema.ts";
+import type { Order, OrdersTable } from "../db/schema.ts";
 import { dbNow } from "../lib/time.ts";
 import { mulDiv } from "../money/money.ts";
-import { partialRefund, totalQuantity } from "../pricing/pricing.ts";
-import { notifyOrder, type OrderNotice } from "../orders/notices.ts";
+import { notifyOrder } from "../orders/notices.ts";
 import { refundUpTo } from "../orders/refunds.ts";
-
-const CLOSED: readonly OrderStatus[] = ["canceled", "refunded", "failed"];
-const NOTICES: readonly OrderStatus[] = ["completed", "partial", "canceled", "refunded", "failed"];
-
-/** What an order's status alone gives back to its payer: all of it when closed, pro rata of the remains for a partial. */
-function statusRefund(order: Pick<Order, "charge" | "quantity" | "runs">, status: OrderStatus, remains: number | null): number {
-  if (CLOSED.includes(status)) return Number(order.charge);
-  if (status === "partial" && remains !== null) return partialRefund(Number(order.charge), remains, totalQuantity(order.quantity, order.runs));
-  return 0;
-}
+import { isClosed, isNotice, statusRefund } from "../orders/statuses.ts";
 
 /**
  * What the customer gets back in all: the same proportion of their own charge as the platform
@@ -46,7 +36,7 @@ export async function onPlatformOrderChanged(ctx: Ctx, platformOrderId: number):
     const customer = await tx.db.selectFrom("orders").selectAll().where("id", "=", link.customer_order_id).executeTakeFirstOrThrow();
 
     const patch: Updateable<OrdersTable> = {};
-    const moves = platform.status !== customer.status && !CLOSED.includes(customer.status);
+    const moves = platform.status !== customer.status && !isClosed(customer.status);
     if (moves) patch.status = platform.status;
     if (platform.remains !== customer.remains) patch.remains = platform.remains;
     if (platform.start_count !== null && platform.start_count !== customer.start_count) patch.start_count = platform.start_count;
@@ -65,7 +55,7 @@ export async function onPlatformOrderChanged(ctx: Ctx, platformOrderId: number):
     const target = customerRefundTarget(customer, platform);
     const refunded = target > Number(customer.refunded) ? await refundUpTo(tx, customer.id, target, `Refund of order ${customer.uuid.slice(0, 8)} (${platform.status})`) : 0;
 
-    const notice = moves && NOTICES.includes(platform.status) ? (platform.status as OrderNotice) : refunded > 0 ? "refunded" : null;
+    const notice = moves && isNotice(platform.status) ? platform.status : refunded > 0 ? "refunded" : null;
     if (notice) await notifyOrder(tx, { ...customer, remains: platform.remains }, notice, refunded);
   });
 }

@@ -3,6 +3,7 @@ import type { Site } from "../db/schema.ts";
 import { dbNow, HOUR } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { notifyLocalized } from "../notifications/localized.ts";
+import { notice } from "../i18n/i18n.ts";
 
 const RESELLER_SHORT_NOTICE = "site_order_refused";
 
@@ -26,13 +27,6 @@ export async function notifyResellerShort(ctx: Ctx, site: Site, what: { serviceN
   await notifyLocalized(ctx, site.owner_id, {
     type: RESELLER_SHORT_NOTICE,
     data: { site_uuid: site.uuid, cost: formatMoney(what.cost) },
-    fr: {
-      title: `Commande refusée sur ${site.name} : solde insuffisant`,
-      body: `Un client de votre site « ${site.name} » n'a pas pu commander « ${what.serviceName} » : votre solde ne couvre pas son coût (${cost}). Le client a seulement vu que le service était momentanément indisponible. Rechargez votre portefeuille pour que vos clients puissent commander.`,
-    },
-    en: {
-      title: `Order refused on ${site.name}: insufficient balance`,
-      body: `A customer of your site "${site.name}" could not order "${what.serviceName}": your balance does not cover its cost (${cost}). The customer was only told the service is temporarily unavailable. Top up your wallet so that your customers can order.`,
-    },
+    ...notice("chain.reseller_short", { site: site.name, service: what.serviceName, cost }),
   });
 }

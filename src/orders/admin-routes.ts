@@ -1,8 +1,7 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AdminEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { NotFound } from "../core/errors.ts";
+import { idParam } from "../core/params.ts";
 import { parseInput } from "../core/validate.ts";
 import { readBody, validBody, validQuery } from "../http/body.ts";
 import { pageEnvelope } from "../core/pagination.ts";
@@ -13,13 +12,7 @@ import { adminOrderDetail, listAdminOrders, reconcileOrder, refundOrderByAdmin, 
 import { adminOrdersQuery, adminRefundBody, adminStatusBody, reconcileBody } from "./schema.ts";
 import { adminOrderView } from "./view.ts";
 
-const numericId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-
-function orderIdOf(raw: string): number {
-  const r = numericId.safeParse(raw);
-  if (!r.success) throw new NotFound("Order not found");
-  return r.data;
-}
+const orderIdOf = (raw: string) => idParam(raw, "Order");
 
 /** /api/admin/orders — every order of the tenant, dispatch reconciliation and refunds (requireAdmin at the mount). */
 export function adminOrderRoutes() {

@@ -13,7 +13,8 @@ import type { AdminOrdersQuery, AdminRefundInput, AdminStatusInput, ReconcileInp
 import { ordersWithService, tenantOrder } from "./service.ts";
 import { likeContaining } from "../lib/sql-like.ts";
 import { UUID } from "../lib/uuid.ts";
-import { CLOSED_STATUSES, changeOrderStatus, unitsOf, type StatusGuard } from "./transitions.ts";
+import { changeOrderStatus, unitsOf, type StatusGuard } from "./transitions.ts";
+import { CLOSED_STATUSES } from "./statuses.ts";
 import type { AdminOrderRow } from "./view.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 

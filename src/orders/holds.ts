@@ -3,6 +3,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { dbNow, HOUR } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { notifyLocalized } from "../notifications/localized.ts";
+import { both, notice } from "../i18n/i18n.ts";
 import { providerClient, type BlockCause } from "../providers/client.ts";
 import { getIntSetting } from "../settings/service.ts";
 import { changeOrderStatus } from "./transitions.ts";
@@ -20,18 +21,6 @@ export const HOLD_RETRY_MS = 5 * 60_000;
 
 export async function holdLimitMs(ctx: Ctx): Promise<number> {
   return Math.max(1, await getIntSetting(ctx, "provider_hold_hours")) * HOUR;
-}
-
-const CAUSES: Record<BlockCause, { fr: string; en: string }> = {
-  funds: { fr: "solde insuffisant chez le fournisseur", en: "not enough funds at the provider" },
-  key: { fr: "clé API refusée", en: "API key refused" },
-  rate_limit: { fr: "limite d'appels atteinte", en: "rate limit reached" },
-  maintenance: { fr: "fournisseur en maintenance", en: "provider under maintenance" },
-  setup: { fr: "adresse du fournisseur à corriger", en: "the provider's URL needs fixing" },
-};
-
-function causeText(cause: BlockCause, lang: "fr" | "en"): string {
-  return CAUSES[cause][lang];
 }
 
 /** Marks the provider's other waiting orders as held too, so that the deadline counts for them as well. */
@@ -90,14 +79,7 @@ export async function openIncident(ctx: Ctx, providerId: number, cause: BlockCau
     await notifyLocalized(ctx, admin, {
       type: "provider_hold",
       data: { provider_id: providerId, cause, message, balance: balance ? formatMoney(balance.balance) : null, currency: balance?.currency ?? null },
-      fr: {
-        title: `Fournisseur ${name} : commandes en attente`,
-        body: `Le fournisseur refuse les commandes (${causeText(cause, "fr")}) : « ${message} ». Solde chez le fournisseur : ${amount ?? "illisible"}. Les commandes restent en attente et repartent dès que la cause est levée ; au-delà de ${hours} h, elles sont remboursées.`,
-      },
-      en: {
-        title: `Provider ${name}: orders on hold`,
-        body: `The provider refuses orders (${causeText(cause, "en")}): "${message}". Balance at the provider: ${amount ?? "unreadable"}. Orders wait and go out as soon as the cause clears; after ${hours} h they are refunded.`,
-      },
+      ...notice("provider.hold", { name, cause: both(`provider.cause.${cause}`), message, balance: amount ?? both("provider.balance_unreadable"), hours }),
     });
   }
   ctx.logger.warn("provider refuses orders: held", { provider_id: providerId, cause, message });
@@ -125,8 +107,7 @@ export async function closeIncident(ctx: Ctx, providerId: number): Promise<boole
     await notifyLocalized(ctx, admin, {
       type: "provider_hold_cleared",
       data: { provider_id: providerId },
-      fr: { title: `Fournisseur ${name} : commandes reprises`, body: "Le fournisseur accepte de nouveau les commandes ; celles en attente repartent." },
-      en: { title: `Provider ${name}: orders resumed`, body: "The provider accepts orders again; the held ones are going out." },
+      ...notice("provider.hold_cleared", { name }),
     });
   }
   return true;

@@ -34,7 +34,7 @@ const day = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "A date as YYYY-MM-DD")
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "Not a valid date")
   .optional();
-const id = z.coerce.number({ error: "Must be a whole number" }).int("Must be a whole number").positive("Must be positive").max(Number.MAX_SAFE_INTEGER).optional();
+const id = positiveId("Must be a positive id").optional();
 
 export const adminOrdersQuery = z.object({
   ...pageQuery,

@@ -3,7 +3,8 @@ import type { OrderStatus } from "../db/schema.ts";
 import { DAY, dbNow, fromDbTime } from "../lib/time.ts";
 import { clientForProvider, ProviderError, type BatchStatus, type ProviderOrderState } from "../providers/client.ts";
 import { clearProviderFailure, recordProviderFailure } from "../providers/health.ts";
-import { ACTIVE_STATUSES, changeOrderStatus } from "./transitions.ts";
+import { changeOrderStatus } from "./transitions.ts";
+import { ACTIVE_STATUSES } from "./statuses.ts";
 
 /** The provider accepts at most this many ids per `status` call. */
 const STATUS_BATCH = 100;

@@ -3,15 +3,11 @@ import { withTransaction } from "../context.ts";
 import type { DispatchState, Order, OrderStatus, OrdersTable } from "../db/schema.ts";
 import type { Updateable } from "kysely";
 import { dbNow } from "../lib/time.ts";
-import { partialRefund, totalQuantity } from "../pricing/pricing.ts";
-import { notifyOrder, type OrderNotice } from "./notices.ts";
+import { totalQuantity } from "../pricing/pricing.ts";
+import { notifyOrder } from "./notices.ts";
 import { creditCommissions } from "./referrals.ts";
 import { refundUpTo } from "./refunds.ts";
-
-/** Statuses of an order the provider is still working on; everything else is final. */
-export const ACTIVE_STATUSES: readonly OrderStatus[] = ["pending", "processing", "in_progress"];
-/** Final statuses after which nothing more is owed to the user. */
-export const CLOSED_STATUSES: readonly OrderStatus[] = ["canceled", "refunded", "failed"];
+import { isNotice, statusRefund } from "./statuses.ts";
 
 /** Units the provider delivers for the order (all drip-feed runs). */
 export function unitsOf(order: Pick<Order, "quantity" | "runs">): number {
@@ -40,13 +36,6 @@ interface ChangeResult {
   /** Credited back to the user by this change. */
   refunded: number;
   from: OrderStatus | null;
-}
-
-/** What the order's owner gets back overall once it reaches `status`; null when nothing is owed. */
-function refundTarget(order: Order, status: OrderStatus, remains: number | null): number | null {
-  if (status === "canceled" || status === "refunded" || status === "failed") return Number(order.charge);
-  if (status === "partial" && remains !== null) return partialRefund(Number(order.charge), remains, unitsOf(order));
-  return null;
 }
 
 /**
@@ -84,11 +73,10 @@ export async function changeOrderStatus(ctx: Ctx, orderId: number, change: Statu
       return unchanged;
     }
 
-    const target = refundTarget(order, change.status, remains);
-    const refunded = target === null ? 0 : await refundUpTo(tx, orderId, target, `Refund of order ${order.uuid.slice(0, 8)} (${change.status})`);
+    const target = statusRefund(order, change.status, remains);
+    const refunded = target > 0 ? await refundUpTo(tx, orderId, target, `Refund of order ${order.uuid.slice(0, 8)} (${change.status})`) : 0;
     if (finishing) await creditCommissions(tx, orderId);
-    const notice: OrderNotice | null = change.status === "completed" || change.status === "partial" || change.status === "canceled" || change.status === "refunded" || change.status === "failed" ? change.status : null;
-    if (notice) await notifyOrder(tx, { ...order, remains }, notice, refunded);
+    if (isNotice(change.status)) await notifyOrder(tx, { ...order, remains }, change.status, refunded);
     await tx.events.orderChanged(tx, orderId);
     return { changed: true, refunded, from: order.status };
   });

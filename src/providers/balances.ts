@@ -8,6 +8,7 @@ import { formatMoney, MICRO, mulDiv, parseMoney, type Micro } from "../money/mon
 import { getSetting } from "../settings/service.ts";
 import { providerClient, type ProviderClient } from "./client.ts";
 import { notifyAdmins } from "./notices.ts";
+import { notice } from "../i18n/i18n.ts";
 
 type Provider = Selectable<ApiProvidersTable>;
 
@@ -58,16 +59,14 @@ async function recordBalance(ctx: Ctx, p: Provider, answer: { balance: Micro; cu
     await notifyAdmins(ctx, {
       type: "provider_low_balance",
       data: { provider_id: p.id, balance: formatMoney(answer.balance), currency: currency ?? p.currency, threshold: formatMoney(threshold!) },
-      fr: { title: `Solde bas chez ${p.name}`, body: `Le solde de ${p.name} est de ${amount}, sous le seuil de ${limit}. Rechargez-le pour que les commandes continuent de partir.` },
-      en: { title: `Low balance at ${p.name}`, body: `${p.name}'s balance is ${amount}, below the threshold of ${limit}. Top it up so that orders keep going through.` },
+      ...notice("provider.low_balance", { name: p.name, amount, limit }),
     });
   }
   if (newMismatch) {
     await notifyAdmins(ctx, {
       type: "provider_currency_mismatch",
       data: { provider_id: p.id, configured: p.currency, answered: currency },
-      fr: { title: `Devise à vérifier chez ${p.name}`, body: `${p.name} annonce son solde en ${currency}, mais il est configuré en ${p.currency}. Ses services ne sont plus vendus tant que la devise n'est pas corrigée.` },
-      en: { title: `Check ${p.name}'s currency`, body: `${p.name} reports its balance in ${currency}, but it is set to ${p.currency}. Its services are not sold until the currency is corrected.` },
+      ...notice("provider.currency_mismatch", { name: p.name, answered: currency ?? "", configured: p.currency }),
     });
   }
   return { provider_id: p.id, name: p.name, balance: answer.balance, currency, low, currency_mismatch: mismatch };

@@ -1,14 +1,11 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { NotFound } from "../core/errors.ts";
+import { idParam } from "../core/params.ts";
 import { validBody } from "../http/body.ts";
 import { providerCreate, providerUpdate } from "./schema.ts";
 import { createAdminProvider, listAdminProviders, updateAdminProvider } from "./service.ts";
 import { adminProviderView } from "./view.ts";
-
-const numericId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** /api/admin/services/providers (requireAdmin is applied at the mount). Keys are write-only. */
 export function adminProviderRoutes() {
@@ -16,9 +13,8 @@ export function adminProviderRoutes() {
   app.get("/", async (c) => c.json({ data: (await listAdminProviders(ctxOf(c))).map(adminProviderView) }));
   app.post("/", async (c) => c.json({ data: adminProviderView(await createAdminProvider(ctxOf(c), await validBody(c, providerCreate))) }, 201));
   app.put("/:id", async (c) => {
-    const id = numericId.safeParse(c.req.param("id"));
-    if (!id.success) throw new NotFound("Provider not found");
-    return c.json({ data: adminProviderView(await updateAdminProvider(ctxOf(c), id.data, await validBody(c, providerUpdate))) });
+    const id = idParam(c.req.param("id"), "Provider");
+    return c.json({ data: adminProviderView(await updateAdminProvider(ctxOf(c), id, await validBody(c, providerUpdate))) });
   });
   return app;
 }

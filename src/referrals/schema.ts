@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { pageQuery } from "../core/pagination.ts";
+import { queryNumber } from "../core/validate.ts";
 
-const level = z.coerce.number({ error: "One of 1, 2 or 3" }).int("One of 1, 2 or 3").min(1, "One of 1, 2 or 3").max(3, "One of 1, 2 or 3");
+const level = queryNumber("One of 1, 2 or 3").pipe(z.number().min(1, "One of 1, 2 or 3").max(3, "One of 1, 2 or 3"));
 
 export const referralsQuery = z.object({ ...pageQuery, level: level.optional() });
 export type ReferralsQuery = z.infer<typeof referralsQuery>;

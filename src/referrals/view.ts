@@ -1,9 +1,6 @@
-import { formatMoney } from "../money/money.ts";
+import { formatMoney, formatPercent } from "../money/money.ts";
 import { toIso } from "../lib/time.ts";
 import type { Commission, Referral, ReferralStats } from "./service.ts";
-
-/** Basis points as a percentage string: 1000 → "10". */
-const percent = (bp: number) => formatMoney(bp * 10_000, 0);
 
 export function referralStatsView(s: ReferralStats) {
   return {
@@ -13,7 +10,7 @@ export function referralStatsView(s: ReferralStats) {
     total_earned: formatMoney(s.totalEarned),
     this_month_earned: formatMoney(s.thisMonthEarned),
     reversed_total: formatMoney(s.reversed),
-    levels: s.levels.map((l) => ({ level: l.level, rate_bp: l.rateBp, rate_percent: percent(l.rateBp), referrals: l.referrals, earned: formatMoney(l.earned) })),
+    levels: s.levels.map((l) => ({ level: l.level, rate_bp: l.rateBp, rate_percent: formatPercent(l.rateBp), referrals: l.referrals, earned: formatMoney(l.earned) })),
   };
 }
 
@@ -26,7 +23,7 @@ export function commissionView(c: Commission) {
     id: c.id,
     level: c.level,
     rate_bp: c.rate_bp,
-    rate_percent: percent(c.rate_bp),
+    rate_percent: formatPercent(c.rate_bp),
     amount: formatMoney(c.amount),
     reversed_amount: formatMoney(c.reversed_amount),
     kept: formatMoney(c.amount - c.reversed_amount),

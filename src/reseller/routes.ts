@@ -22,7 +22,8 @@ import { listCustomers } from "./customers.ts";
 import { listSiteOrders, siteOrder } from "./orders.ts";
 import { createSiteMethod, removeSiteMethod, updateSiteMethod } from "./payment-methods.ts";
 import { customersQuery, depositsQuery, paymentMethodCreate, paymentMethodUpdate, siteOrdersQuery } from "./schema.ts";
-import { pathId, resellerScope } from "./scope.ts";
+import { resellerScope } from "./scope.ts";
+import { idParam } from "../core/params.ts";
 import { siteStats } from "./stats.ts";
 import { customerDetailView, customerView, siteMethodView, siteOrderView, siteStatsView } from "./view.ts";
 
@@ -51,20 +52,20 @@ export function resellerRoutes() {
 
   app.get("/customers/:id", async (c) => {
     const { ctx } = await scope(c);
-    const user = await userOfTenant(ctx, pathId(c.req.param("id"), "Customer"));
+    const user = await userOfTenant(ctx, idParam(c.req.param("id"), "Customer"));
     return c.json({ data: customerDetailView(user, await userStats(ctx, user.id)) });
   });
 
   app.post("/customers/:id/adjust-balance", async (c) => {
     const { ctx } = await scope(c);
-    const id = pathId(c.req.param("id"), "Customer");
+    const id = idParam(c.req.param("id"), "Customer");
     const raw = await readBody(c);
     return idempotent(c, ctx, `u:${c.get("user").id}`, raw, async () => ({ status: 200, body: { data: adjustmentView(await adjustBalance(ctx, id, parseInput(adjustBody, raw))) } }));
   });
 
   app.post("/customers/:id/toggle-ban", async (c) => {
     const { ctx } = await scope(c);
-    const id = pathId(c.req.param("id"), "Customer");
+    const id = idParam(c.req.param("id"), "Customer");
     const input = await validBody(c, banBody);
     const user = await toggleBan(ctx, id, input.reason || undefined);
     return c.json({ data: customerDetailView(user, await userStats(ctx, user.id)) });
@@ -79,7 +80,7 @@ export function resellerRoutes() {
 
   app.post("/deposits/:id/verify", async (c) => {
     const { ctx } = await scope(c);
-    const id = pathId(c.req.param("id"), "Deposit");
+    const id = idParam(c.req.param("id"), "Deposit");
     const row = await verifyDeposit(ctx, id, await validBody(c, verifyBody));
     return c.json({ data: transactionView(row) });
   });
@@ -130,13 +131,13 @@ export function resellerRoutes() {
 
   app.put("/payment-methods/:id", async (c) => {
     const { ctx } = await scope(c);
-    const id = pathId(c.req.param("id"), "Payment method");
+    const id = idParam(c.req.param("id"), "Payment method");
     return c.json({ data: siteMethodView(await updateSiteMethod(ctx, id, await validBody(c, paymentMethodUpdate))) });
   });
 
   app.delete("/payment-methods/:id", async (c) => {
     const { ctx } = await scope(c);
-    return c.json({ data: await removeSiteMethod(ctx, pathId(c.req.param("id"), "Payment method")) });
+    return c.json({ data: await removeSiteMethod(ctx, idParam(c.req.param("id"), "Payment method")) });
   });
 
   return app;

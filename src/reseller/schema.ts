@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { pageQuery } from "../core/pagination.ts";
 import { nonNegativeMoney } from "../wallet/schema.ts";
+import { ORDER_STATUSES } from "../orders/schema.ts";
 
-export const ORDER_STATUSES = ["pending", "processing", "in_progress", "completed", "partial", "canceled", "refunded", "failed"] as const;
 export const DEPOSIT_STATUSES = ["pending", "completed", "failed", "canceled"] as const;
 export const METHOD_TYPES = ["mobile_money", "bank", "other"] as const;
 

@@ -23,10 +23,3 @@ export async function resellerScope(ctx: Ctx, uuid: string): Promise<SiteScope> 
   const site = await ownedSite(ctx, uuid);
   return { site, ctx: siteTenantCtx(ctx, site) };
 }
-
-/** A numeric path id, or a 404 (never a 422: the resource simply does not exist). */
-export function pathId(raw: string | undefined, what: string): number {
-  const n = Number(raw);
-  if (!raw || !/^\d{1,15}$/.test(raw) || !Number.isSafeInteger(n) || n <= 0) throw new NotFound(`${what} not found`);
-  return n;
-}

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
 import { startOfUtcMonth } from "../lib/time.ts";
 import { inTenant } from "../tenancy/scoped.ts";
+import { ACTIVE_STATUSES } from "../orders/statuses.ts";
 
 interface SiteOrderFigures {
   count: number;
@@ -49,7 +50,7 @@ export async function siteStats(ctx: Ctx, currency: string): Promise<SiteStats> 
       .executeTakeFirstOrThrow(),
     orderFigures(ctx, null),
     orderFigures(ctx, month),
-    site.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("status", "in", ["pending", "processing", "in_progress"]).executeTakeFirstOrThrow(),
+    site.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("status", "in", ACTIVE_STATUSES).executeTakeFirstOrThrow(),
     site
       .selectFrom("transactions")
       .select([(e) => e.fn.countAll<number>().as("n"), (e) => e.fn.sum<number>("amount").as("amount")])

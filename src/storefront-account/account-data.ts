@@ -3,7 +3,7 @@ import { requireUser } from "../context.ts";
 import { NotFound } from "../core/errors.ts";
 import { toIso } from "../lib/time.ts";
 import { listUserOrders, userOrder, type OrderRow } from "../orders/service.ts";
-import { ACTIVE_STATUSES } from "../orders/transitions.ts";
+import { ACTIVE_STATUSES } from "../orders/statuses.ts";
 import { customerTicket, listTickets } from "../tickets/service.ts";
 import { listDepositMethods } from "../wallet/service.ts";
 import type {

@@ -1,6 +1,6 @@
 import type { Ctx } from "../context.ts";
-import { displayDate, displayMoney, displayNumber, statusBadge } from "./format.ts";
-import type { Lang } from "./themes.ts";
+import { displayDate, displayMoney, displayNumber, displayPercent, statusBadge } from "./format.ts";
+import type { Lang } from "../i18n/lang.ts";
 import {
   FORM_ACTIONS,
   type AccountData, type AccountSummarySource, type ApiAccessSource, type DepositSource, type FundsSource, type OrderDetailSource, type OrderSource,
@@ -99,7 +99,7 @@ export function paymentMethodView(m: PaymentMethodSource, selected: boolean, f: 
     ? f.t("funds.limits_range", { min: displayMoney(m.minAmount, f.currency, f.lang), max: displayMoney(m.maxAmount, f.currency, f.lang) })
     : f.t("funds.limits_min", { min: displayMoney(m.minAmount, f.currency, f.lang) });
   const parts: string[] = [];
-  if (m.feeBp) parts.push(`${displayNumber(m.feeBp / 100, f.lang)} %`);
+  if (m.feeBp) parts.push(displayPercent(m.feeBp, f.lang));
   if (m.feeFixed) parts.push(displayMoney(m.feeFixed, f.currency, f.lang));
   return {
     code: m.code, name: m.name, type: m.type,

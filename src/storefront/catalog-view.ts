@@ -5,7 +5,7 @@ import { formatMoney } from "../money/money.ts";
 import { dbNow, DAY } from "../lib/time.ts";
 import type { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { displayMoney, displayNumber } from "./format.ts";
-import type { Lang } from "./themes.ts";
+import type { Lang } from "../i18n/lang.ts";
 import type { CatalogueData, CategoryView, HomeData, ServiceCardView, ServiceData, Translate } from "./view-models.ts";
 import { paginationView } from "./view.ts";
 import { PLATFORM } from "../context.ts";

@@ -1,5 +1,5 @@
-import { formatMoney, type Micro } from "../money/money.ts";
-import type { Lang } from "./themes.ts";
+import { formatMoney, formatPercent, type Micro } from "../money/money.ts";
+import type { Lang } from "../i18n/lang.ts";
 import type { StatusBadgeView, Translate } from "./view-models.ts";
 
 /** Currencies without a minor unit in daily use: no ".00", but per-1000 rates keep their decimals. */
@@ -21,6 +21,12 @@ export function displayMoney(micro: Micro, currency: string, lang: Lang): string
 
 export function displayNumber(n: number, lang: Lang): string {
   return grouping[lang].format(n);
+}
+
+/** Basis points as a percentage for reading, its decimals kept: 150 → "1,5 %" (fr), "1.5 %" (en). */
+export function displayPercent(bp: number, lang: Lang): string {
+  const text = formatPercent(bp);
+  return `${lang === "fr" ? text.replace(".", ",") : text} %`;
 }
 
 const dateFormats: Record<Lang, Intl.DateTimeFormat> = {

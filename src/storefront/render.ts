@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Eta } from "eta";
-import { BASE_THEME, THEMES_DIR, getTheme, type BrandingSettings, type Messages, type Theme } from "./themes.ts";
-import type { PageView, Translate } from "./view-models.ts";
+import { BASE_THEME, THEMES_DIR, getTheme, type BrandingSettings, type Theme } from "./themes.ts";
+import type { PageView } from "./view-models.ts";
 
 const TEMPLATE_NAME = /^(layout|pages|partials)\/[a-z0-9][a-z0-9_-]{0,60}$/;
 
@@ -35,19 +35,6 @@ function engineFor(theme: Theme): Eta {
   };
   engines.set(theme.slug, eta);
   return eta;
-}
-
-/** t(key, vars): the string for the page language, "{name}" placeholders filled; missing keys are reported. */
-export function createTranslator(messages: Messages, fallback: Messages, onMissing: (key: string) => void): Translate {
-  return (key, vars) => {
-    let s = messages[key];
-    if (s === undefined) {
-      onMissing(key);
-      s = fallback[key] ?? key;
-    }
-    if (!vars) return s;
-    return s.replace(/\{([a-z_]+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
-  };
 }
 
 /** Renders a page inside the theme's layout. The result is escaped HTML from trusted templates only. */

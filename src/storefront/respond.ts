@@ -8,10 +8,10 @@ import { isHttps } from "../auth/middleware.ts";
 import { serverErrorPage } from "../http/plain-pages.ts";
 import type { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { renderPage, styleHash } from "./render.ts";
-import type { Lang } from "./themes.ts";
+import { isLang, type Lang } from "../i18n/lang.ts";
 import type { AccountData } from "./account-sources.ts";
 import type { AnyPageId, ErrorData, FlashView, PageId, PageView } from "./view-models.ts";
-import { isLang, pageView, tenantLook, translatorFor, type Look, type Visit } from "./view.ts";
+import { pageView, tenantLook, translatorFor, type Look, type Visit } from "./view.ts";
 
 /** What every storefront handler shares: the app's services, the page cache and the account loaders. */
 export interface Storefront {

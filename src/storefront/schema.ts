@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { queryNumber } from "../core/validate.ts";
 
 /** A label shown to resellers in the branding editor, in both shipped languages. */
 const label = z.object({ fr: z.string().min(1).max(120), en: z.string().min(1).max(120) });
@@ -76,7 +77,6 @@ export const REQUIRED_SETTINGS: Record<string, ThemeSetting["type"]> = {
 };
 
 /** A locale file: flat keys ("home.hero_title") to strings with {placeholders}. */
-export const localeSchema = z.record(z.string().regex(/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/), z.string().max(4000));
 
 const text = (max: number) => z.string().trim().max(max).optional().default("");
 
@@ -84,7 +84,7 @@ const text = (max: number) => z.string().trim().max(max).optional().default("");
 export const catalogueQuerySchema = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
   category: z.string().regex(/^[a-z0-9-]{1,160}$/).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(1000).optional().catch(undefined),
+  page: queryNumber().pipe(z.number().min(1).max(1000)).optional().catch(undefined),
 });
 
 export const loginFormSchema = z.object({ login: text(190), password: z.string().max(200).optional().default(""), next: text(300) });

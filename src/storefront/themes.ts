@@ -2,19 +2,18 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FieldErrors } from "../core/errors.ts";
-import { localeSchema, REQUIRED_SETTINGS, themeManifestSchema, type ThemeManifest, type ThemeSetting } from "./schema.ts";
+import { REQUIRED_SETTINGS, themeManifestSchema, type ThemeManifest, type ThemeSetting } from "./schema.ts";
+import { LANGS, type Lang } from "../i18n/lang.ts";
+import { messagesSchema, type Messages } from "../i18n/catalogue.ts";
 
 export const THEMES_DIR = fileURLToPath(new URL("../../themes/", import.meta.url));
 /** Pages, partials, locales and assets every theme inherits unless it ships its own. */
 export const BASE_THEME = "_base";
 export const PLATFORM_THEME = "platform";
 export const DEFAULT_SITE_THEME = "aurora";
-export const LANGS = ["fr", "en"] as const;
-export type Lang = (typeof LANGS)[number];
 
 export type SettingValue = string | boolean;
 export type BrandingSettings = Record<string, SettingValue>;
-export type Messages = Record<string, string>;
 
 export interface Theme {
   slug: string;
@@ -39,7 +38,7 @@ function readJson(path: string): unknown {
 function readLocale(dir: string, lang: Lang): Messages {
   const path = join(dir, "locales", `${lang}.json`);
   if (!existsSync(path)) return {};
-  const parsed = localeSchema.safeParse(readJson(path));
+  const parsed = messagesSchema.safeParse(readJson(path));
   if (!parsed.success) throw new ThemeError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   return parsed.data;
 }

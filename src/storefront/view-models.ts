@@ -3,9 +3,8 @@
  * the page language and the site currency. Templates never get a database handle and never format
  * money. What other features hand to the storefront (`*Source`) is in account-sources.ts.
  */
-import type { BrandingSettings, Lang } from "./themes.ts";
-
-export type { Lang };
+import type { BrandingSettings } from "./themes.ts";
+import type { Lang } from "../i18n/lang.ts";
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 export type PageId =

@@ -5,11 +5,13 @@ import { tenantBaseUrl } from "../tenancy/urls.ts";
 import { assetUrl } from "./assets.ts";
 import type { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { displayMoney } from "./format.ts";
-import { brandCss, createTranslator } from "./render.ts";
+import { brandCss } from "./render.ts";
 import {
-  DEFAULT_SITE_THEME, LANGS, PLATFORM_THEME, cleanSettings, getTheme, parseStoredBranding,
-  type BrandingSettings, type Lang, type Theme,
+  DEFAULT_SITE_THEME, PLATFORM_THEME, cleanSettings, getTheme, parseStoredBranding,
+  type BrandingSettings, type Theme,
 } from "./themes.ts";
+import { LANGS, isLang, type Lang } from "../i18n/lang.ts";
+import { translator } from "../i18n/catalogue.ts";
 import type { AnyPageId, FlashView, LinkView, PageView, PaginationView, SiteView } from "./view-models.ts";
 
 /** What a tenant looks like, independent of the visitor: theme, validated settings, names, URLs. */
@@ -23,10 +25,6 @@ export interface Look {
   defaultLanguage: Lang;
   currency: string;
   brandCss: string;
-}
-
-export function isLang(v: unknown): v is Lang {
-  return typeof v === "string" && (LANGS as readonly string[]).includes(v);
 }
 
 async function themeSlugOf(ctx: Ctx, cache: VersionedCache, templateId: number): Promise<string> {
@@ -81,7 +79,7 @@ export function missingTranslations(): ReadonlySet<string> {
 /** t() of a theme in one language; a missing key falls back to the other language and is recorded. */
 export function translatorFor(theme: Theme, lang: Lang): PageView["t"] {
   const other = lang === "fr" ? "en" : "fr";
-  return createTranslator(theme.messages[lang], theme.messages[other], (key) => missing.add(`${theme.slug}:${lang}:${key}`));
+  return translator(lang, theme.messages[lang], theme.messages[other], (key) => missing.add(`${theme.slug}:${lang}:${key}`));
 }
 
 export interface Visit {

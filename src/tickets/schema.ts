@@ -42,8 +42,8 @@ export const staffTicketsQuery = z.object({
   priority: z.enum(TICKET_PRIORITIES, { error: `One of: ${TICKET_PRIORITIES.join(", ")}` }).optional(),
   category: z.enum(TICKET_CATEGORIES, { error: `One of: ${TICKET_CATEGORIES.join(", ")}` }).optional(),
   /** An admin's id, "me" or "none". */
-  assigned_to: z.union([z.literal("me"), z.literal("none"), z.coerce.number().int().positive()], { error: 'An admin id, "me" or "none"' }).optional(),
-  user_id: z.coerce.number({ error: "Must be a user id" }).int("Must be a user id").positive("Must be a user id").optional(),
+  assigned_to: z.union([z.literal("me"), z.literal("none"), positiveId('An admin id, "me" or "none"')], { error: 'An admin id, "me" or "none"' }).optional(),
+  user_id: positiveId("Must be a user id").optional(),
   search: z.string().trim().max(100, "At most 100 characters").optional(),
 });
 export type StaffTicketsQuery = z.infer<typeof staffTicketsQuery>;

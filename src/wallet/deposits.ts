@@ -8,7 +8,9 @@ import { dbNow } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { getSetting } from "../settings/service.ts";
 import { writeAudit } from "../audit/audit.ts";
-import { langOf, notifyLocalized } from "../notifications/localized.ts";
+import { notifyLocalized } from "../notifications/localized.ts";
+import { langOf } from "../i18n/lang.ts";
+import { both, notice } from "../i18n/i18n.ts";
 import { depositFee, feeRulesFor } from "./fees.ts";
 import { settlePending } from "./ledger.ts";
 import { depositLimits } from "./service.ts";
@@ -136,21 +138,19 @@ export async function verifyDeposit(ctx: Ctx, transactionId: number, input: Veri
 async function notifyDepositVerified(ctx: Ctx, row: Transaction, input: VerifyInput): Promise<void> {
   const amount = `${formatMoney(row.amount)} ${await getSetting(ctx, "currency")}`;
   const ref = row.reference ?? "";
-  const note = input.note ? { fr: ` Motif : ${input.note}`, en: ` Reason: ${input.note}` } : { fr: "", en: "" };
+  const note = input.note ? both("deposit.reason", { note: input.note }) : "";
   const data = { transaction_uuid: row.uuid, amount: formatMoney(row.amount) };
   if (input.action === "approve") {
     await notifyLocalized(ctx, row.user_id, {
       type: "deposit_approved",
       data,
-      fr: { title: "Dépôt validé", body: `Votre dépôt de ${amount} (réf. ${ref}) a été validé et crédité sur votre solde.` },
-      en: { title: "Deposit approved", body: `Your deposit of ${amount} (ref. ${ref}) was approved and credited to your balance.` },
+      ...notice("deposit_approved", { amount, ref }),
     });
   } else {
     await notifyLocalized(ctx, row.user_id, {
       type: "deposit_rejected",
       data,
-      fr: { title: "Dépôt refusé", body: `Votre dépôt de ${amount} (réf. ${ref}) a été refusé.${note.fr}` },
-      en: { title: "Deposit rejected", body: `Your deposit of ${amount} (ref. ${ref}) was rejected.${note.en}` },
+      ...notice("deposit_rejected", { amount, ref, note }),
     });
   }
 }

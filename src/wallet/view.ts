@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import type { PaymentMethodsTable, Transaction } from "../db/schema.ts";
-import { formatMoney } from "../money/money.ts";
+import { formatMoney, formatPercent } from "../money/money.ts";
 import { toIso } from "../lib/time.ts";
 import type { FeeRule } from "./fees.ts";
 
@@ -45,7 +45,7 @@ export function transactionView(t: TransactionRow) {
 
 export function feeRuleView(rule: FeeRule) {
   return {
-    percent: formatMoney(rule.percentBp * 10_000, 0),
+    percent: formatPercent(rule.percentBp),
     percent_bp: rule.percentBp,
     fixed: formatMoney(rule.fixed),
     min: formatMoney(rule.min),

@@ -20,7 +20,8 @@ import { brandingSchema, domainSchema, pricingSchema, purchaseSchema } from "./s
 import { ownedSite } from "./sites.ts";
 import { brandingErrors, depositErrors, domainErrors, marginErrors, purchaseErrors, type Errors } from "./page-errors.ts";
 import { purchaseData, sitePageData, sitesData, type Fmt } from "./pages-view.ts";
-import { pathId, siteTenantCtx } from "../reseller/scope.ts";
+import { siteTenantCtx } from "../reseller/scope.ts";
+import { idParam } from "../core/params.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
 
 /** The platform's own pages: a site host has none of them (its theme's 404). */
@@ -146,7 +147,7 @@ export function whiteLabelPages(sf: Storefront) {
   siteForm("/deposits/:id", async (ctx, site, { fields }, c) => {
     const action = fields.action === "approve" || fields.action === "reject" ? fields.action : null;
     if (!action) throw new Validation({ action: ["Approve or reject"] });
-    await verifyDeposit(siteTenantCtx(ctx, site), pathId(c.req.param("id"), "Deposit"), { action });
+    await verifyDeposit(siteTenantCtx(ctx, site), idParam(c.req.param("id"), "Deposit"), { action });
     return action === "approve" ? "approved" : "rejected";
   }, depositErrors);
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseMoney } from "../money/money.ts";
+import { parseMoney, parsePercent } from "../money/money.ts";
 import { pageQuery } from "../core/pagination.ts";
 import { normalizeHost, slugProblem } from "./hostnames.ts";
 import { positiveId } from "../core/validate.ts";
@@ -28,12 +28,10 @@ const moneyInput = z.union([z.string(), z.number()], { error: "Must be a decimal
   return micro;
 });
 
-/** A percentage as a decimal string ("30", "12.5") → basis points, 0 to 1000 %. */
-const percentInput = z.union([z.string(), z.number()], { error: "Must be a percentage such as \"30\" or \"12.5\"" }).transform((v, ctx) => {
-  const s = typeof v === "number" ? String(v) : v.trim();
-  const m = /^(\d{1,4})(?:\.(\d{1,2}))?$/.exec(s);
-  const bp = m ? Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0")) : NaN;
-  if (!m || bp > 100_000) {
+/** A percentage as a decimal string ("30", "12.5", "12.5%") → basis points, 0 to 1000 %. */
+export const percentInput = z.union([z.string(), z.number()], { error: "Must be a percentage such as \"30\" or \"12.5\"" }).transform((v, ctx) => {
+  const bp = parsePercent(v);
+  if (bp === null || bp > 100_000) {
     ctx.addIssue({ code: "custom", message: "Must be a percentage between 0 and 1000 with at most 2 decimals" });
     return z.NEVER;
   }

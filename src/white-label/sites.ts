@@ -4,10 +4,10 @@ import { requireUser } from "../context.ts";
 import type { Site } from "../db/schema.ts";
 import { NotFound } from "../core/errors.ts";
 import { offsetOf, pageOf, type Page, type PageInput } from "../core/pagination.ts";
-import { formatMoney } from "../money/money.ts";
+import { formatMoney, formatPercent } from "../money/money.ts";
 import { getSetting } from "../settings/service.ts";
 import { effectiveBranding } from "./theme-settings.ts";
-import { brandingView, domainView, percentText, siteSummaryView, subscriptionView } from "./view.ts";
+import { brandingView, domainView, siteSummaryView, subscriptionView } from "./view.ts";
 import { UUID } from "../lib/uuid.ts";
 import { forTenant } from "../tenancy/scoped.ts";
 
@@ -49,12 +49,12 @@ export async function listMySites(ctx: Ctx, page: PageInput): Promise<Page<Retur
 export async function pricingSummary(ctx: Ctx, site: Site) {
   const rules = await forTenant(ctx.db, site.id).selectFrom("site_price_rules").selectAll().orderBy("scope").orderBy("target_id").execute();
   const view = (r: (typeof rules)[number]) => ({
-    margin: r.margin_bp == null ? null : percentText(r.margin_bp),
+    margin: r.margin_bp == null ? null : formatPercent(r.margin_bp),
     fixed_rate: r.fixed_rate == null ? null : formatMoney(r.fixed_rate),
     hidden: Boolean(r.hidden),
   });
   return {
-    default_margin: percentText(site.default_margin_bp),
+    default_margin: formatPercent(site.default_margin_bp),
     categories: rules.filter((r) => r.scope === "category").map((r) => ({ category_id: r.target_id, ...view(r) })),
     services: rules.filter((r) => r.scope === "service").map((r) => ({ service_id: r.target_id, ...view(r) })),
   };

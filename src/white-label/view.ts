@@ -129,10 +129,3 @@ export function siteSummaryView(config: Config, site: Site, plan?: Pick<Plan, "i
     created_at: toIso(site.created_at),
   };
 }
-
-/** Basis points → percentage as a decimal string (3000 → "30", 1250 → "12.5"). */
-export function percentText(bp: number): string {
-  const whole = Math.trunc(bp / 100);
-  const frac = String(Math.abs(bp % 100)).padStart(2, "0").replace(/0+$/, "");
-  return frac ? `${whole}.${frac}` : String(whole);
-}

@@ -49,14 +49,19 @@ describeEachDialect("admin dashboard and settings", (dialect) => {
     const bad = await p.request("/api/admin/settings/platform_margin_bp", { method: "PUT", token: admin, json: { value: "thirty" } });
     expect(bad.status).toBe(422);
     expect((await body(bad)).error.details.value).toBeDefined();
+    // A basis-point setting also takes the percentage it stands for, when the text says so.
+    const percent = await p.request("/api/admin/settings/referral_level_1_bp", { method: "PUT", token: admin, json: { value: "12.5%" } });
+    expect(percent.status).toBe(200);
+    expect((await body(percent)).data.value).toBe("1250");
+    expect((await p.request("/api/admin/settings/referral_level_1_bp", { method: "PUT", token: admin, json: { value: "12.5" } })).status).toBe(422);
+    await p.request("/api/admin/settings/referral_level_1_bp", { method: "PUT", token: admin, json: { value: "1000" } });
     const unknown = await p.request("/api/admin/settings/nope", { method: "PUT", token: admin, json: { value: "1" } });
     expect(unknown.status).toBe(404);
     const ok = await p.request("/api/admin/settings/min_deposit", { method: "PUT", token: admin, json: { value: "1000.5" } });
     expect(ok.status).toBe(200);
     expect((await body(ok)).data.value).toBe("1000.50");
-    const audit = await p.services.db.selectFrom("audit_logs").selectAll().where("action", "=", "settings.update").execute();
-    expect(audit.length).toBe(1);
-    expect(JSON.parse(audit[0]!.data!).after).toBe("1000.5");
+    const audit = await p.services.db.selectFrom("audit_logs").selectAll().where("action", "=", "settings.update").orderBy("id").execute();
+    expect(audit.map((a) => JSON.parse(a.data!).after)).toEqual(["1250", "1000", "1000.5"]);
   });
 
   it("platform stats answer for admins and 403 for users", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seeded } from "./random.ts";
-import { addMargin, chargeFor, convert, formatMoney, isIsoCurrency, mulDiv, parseLooseAmount, parseMoney, percentOf } from "../../src/money/money.ts";
+import { addMargin, chargeFor, convert, formatMoney, formatPercent, isIsoCurrency, mulDiv, parseBasisPoints, parseLooseAmount, parseMoney, parsePercent, percentOf } from "../../src/money/money.ts";
 
 /** Exact a×b/c rounded half away from zero, the slow way, as the reference. */
 function reference(a: number, b: number, c: number): number {
@@ -91,6 +91,26 @@ describe("money: parsing and formatting", () => {
       expect(text).toMatch(/^-?\d+\.\d{2,6}$/);
       expect(parseMoney(text)).toBe(amount);
     }
+  });
+});
+
+describe("money: percentages and basis points", () => {
+  it("reads a percentage with at most two decimals, with or without its sign, into basis points", () => {
+    const read: [string | number, number][] = [["30", 3000], ["12.5", 1250], ["12.5%", 1250], [" 12.5 % ", 1250], ["0.05", 5], [12.5, 1250], [0, 0], ["1000", 100_000]];
+    for (const [text, bp] of read) expect(parsePercent(text), String(text)).toBe(bp);
+    for (const bad of ["", "%", "-1", "12.345", "1,5", "1e2", "twelve", "12.5%%", Number.NaN, -1, 12.345]) expect(parsePercent(bad), String(bad)).toBeNull();
+  });
+
+  it("reads basis points as a whole number, or as a percentage only when it says so", () => {
+    expect(parseBasisPoints("1250")).toBe(1250);
+    expect(parseBasisPoints(1250)).toBe(1250);
+    expect(parseBasisPoints("12.5%")).toBe(1250);
+    for (const bad of ["12.5", "-5", "1e3", "thirty", "5%%"]) expect(parseBasisPoints(bad), bad).toBeNull();
+  });
+
+  it("formats basis points as the percentage they stand for, and reads it back", () => {
+    expect([3000, 1250, 5, 0, 100_000].map(formatPercent)).toEqual(["30", "12.5", "0.05", "0", "1000"]);
+    for (let bp = 0; bp <= 20_000; bp += 7) expect(parsePercent(formatPercent(bp))).toBe(bp);
   });
 });
 

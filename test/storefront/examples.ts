@@ -1,7 +1,8 @@
 import { accountPageData, apiAccessData, depositRow, orderDetail, orderRow, paymentMethodView, ticketRow, TICKET_CATEGORIES, type Fmt } from "../../src/storefront/account-view.ts";
 import { serviceCard } from "../../src/storefront/catalog-view.ts";
 import { brandCss } from "../../src/storefront/render.ts";
-import { cleanSettings, type Lang, type Theme } from "../../src/storefront/themes.ts";
+import { cleanSettings, type Theme } from "../../src/storefront/themes.ts";
+import type { Lang } from "../../src/i18n/lang.ts";
 import type { PageId } from "../../src/storefront/view-models.ts";
 import { translatorFor, type Look } from "../../src/storefront/view.ts";
 import type { PricedService } from "../../src/catalog/prices.ts";

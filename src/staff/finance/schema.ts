@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { pageQuery } from "../../core/pagination.ts";
-import { parseMoney } from "../../money/money.ts";
+import { positiveId } from "../../core/validate.ts";
+import { parsePercent } from "../../money/money.ts";
 import { TRANSACTION_STATUSES, TRANSACTION_TYPES, nonNegativeMoney } from "../../wallet/schema.ts";
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "A date as YYYY-MM-DD").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "Not a valid date");
@@ -9,7 +10,7 @@ export const staffTransactionsQuery = z.object({
   ...pageQuery,
   type: z.enum(TRANSACTION_TYPES, { error: `One of: ${TRANSACTION_TYPES.join(", ")}` }).optional(),
   status: z.enum(TRANSACTION_STATUSES, { error: `One of: ${TRANSACTION_STATUSES.join(", ")}` }).optional(),
-  user_id: z.coerce.number({ error: "A user id" }).int("A user id").positive("A user id").optional(),
+  user_id: positiveId("A user id").optional(),
   reference: z.string().trim().min(1).max(100).optional(),
   from: day.optional(),
   to: day.optional(),
@@ -23,14 +24,14 @@ export const verifyBody = z.object({
 const nullableText = (max: number) => z.string().trim().max(max, `At most ${max} characters`).nullable().optional().transform((v) => (v === "" ? null : v));
 const flag = z.union([z.boolean(), z.literal(0), z.literal(1), z.enum(["0", "1", "true", "false"])], { error: "true or false" }).transform((v) => v === true || v === 1 || v === "1" || v === "true");
 
-/** A percentage with at most two decimals ("1.5" = 1.5%) → basis points. */
+/** A percentage with at most two decimals ("1.5" or "1.5%" = 1.5%) → basis points. */
 const percentBp = z.union([z.string(), z.number()], { error: "A percentage" }).transform((v, ctx) => {
-  const micro = parseMoney(v);
-  if (micro === null || micro < 0 || micro > 100_000_000 || micro % 10_000 !== 0) {
+  const bp = parsePercent(v);
+  if (bp === null || bp > 10_000) {
     ctx.addIssue({ code: "custom", message: "A percentage between 0 and 100 with at most 2 decimals" });
     return z.NEVER;
   }
-  return micro / 10_000;
+  return bp;
 });
 
 export const paymentMethodUpdate = z

@@ -3,6 +3,7 @@ import { requireUser, withTransaction } from "../../context.ts";
 import { formatMoney } from "../../money/money.ts";
 import { writeAudit } from "../../audit/audit.ts";
 import { notifyLocalized } from "../../notifications/localized.ts";
+import { both, notice } from "../../i18n/i18n.ts";
 import { getSetting } from "../../settings/service.ts";
 import { credit, debit, type Posted } from "../../wallet/ledger.ts";
 import { userOfTenant } from "./service.ts";
@@ -35,8 +36,7 @@ export async function adjustBalance(ctx: Ctx, userId: number, input: AdjustInput
     await notifyLocalized(tx, user.id, {
       type: "balance_adjusted",
       data: { transaction_uuid: posted.uuid, amount: formatMoney(input.amount) },
-      fr: { title: "Solde ajusté", body: `${input.amount > 0 ? "Crédit" : "Débit"} de ${amount} sur votre solde. Motif : ${input.reason}` },
-      en: { title: "Balance adjusted", body: `${input.amount > 0 ? "Credit" : "Debit"} of ${amount} to your balance. Reason: ${input.reason}` },
+      ...notice("balance_adjusted", { direction: both(input.amount > 0 ? "balance.credit" : "balance.debit"), amount, reason: input.reason }),
     });
     return { ...posted, userId: user.id, amount: input.amount, balanceBefore };
   });
