@@ -40,7 +40,7 @@ export interface Argon2Cost {
 export type AppParts = Omit<AppServices, "state">;
 
 /** A named piece of per-app state, declared by the feature that owns it; its value is made on first use. */
-export interface AppSlot<T> {
+interface AppSlot<T> {
   readonly name: string;
   readonly make: (app: AppParts) => T;
   /** Run when the app closes (connections to end, work to finish). */

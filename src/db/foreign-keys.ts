@@ -14,10 +14,10 @@ export interface ForeignKey {
 }
 
 /** Constraint names are per database on MySQL (≤ 64 characters): one per table and column. */
-export const foreignKeyName = (fk: ForeignKey) => `fk_${fk.table}_${fk.column}`;
+const foreignKeyName = (fk: ForeignKey) => `fk_${fk.table}_${fk.column}`;
 
 /** Raised before any change when rows point to parents that do not exist and may not be dropped. */
-export class OrphanRows extends Error {
+class OrphanRows extends Error {
   readonly found: { fk: ForeignKey; rows: number }[];
   constructor(found: { fk: ForeignKey; rows: number }[]) {
     super(

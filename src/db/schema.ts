@@ -3,7 +3,7 @@ import type { Generated, Selectable } from "kysely";
 /** Hand-written row types for every table in migrations/. Money columns are integer micro-units. */
 type Id = Generated<number>;
 /** 'YYYY-MM-DD HH:MM:SS.sss' in UTC, in both dialects. */
-export type Timestamp = string;
+type Timestamp = string;
 type Created = { created_at: Timestamp; updated_at: Timestamp };
 type Bool = number;
 

@@ -40,7 +40,7 @@ export type ApiKeyEnv = {
 };
 
 /** A domain context whose user is typed as the guard of the request's Env promises. */
-export type CtxOf<E extends AppEnv> = E["Variables"]["user"] extends User ? AuthedCtx : Ctx;
+type CtxOf<E extends AppEnv> = E["Variables"]["user"] extends User ? AuthedCtx : Ctx;
 
 import type { Context } from "hono";
 

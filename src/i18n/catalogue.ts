@@ -7,7 +7,7 @@ export type Messages = Record<string, string>;
 /** What a page locale file (themes/<name>/locales/<lang>.json) may hold: dotted keys → texts. */
 export const messagesSchema = z.record(z.string().regex(/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/), z.string().max(4000));
 /** A placeholder's value: the same in both languages, or its own text per language. */
-export type Param = string | number | Record<Lang, string>;
+type Param = string | number | Record<Lang, string>;
 export type Params = Record<string, Param>;
 
 /** A feature's messages in both languages; English must have exactly French's keys (checked by the compiler). */

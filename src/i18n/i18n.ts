@@ -17,7 +17,7 @@ const merged = (lang: Lang): Record<MessageKey, string> => Object.assign({}, ...
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { fr: merged("fr"), en: merged("en") };
 
 /** A notice's key: a message with both a ".title" and a ".body". */
-export type NoticeKey = { [K in MessageKey]: K extends `${infer P}.title` ? (`${P}.body` extends MessageKey ? P : never) : never }[MessageKey];
+type NoticeKey = { [K in MessageKey]: K extends `${infer P}.title` ? (`${P}.body` extends MessageKey ? P : never) : never }[MessageKey];
 
 /** The one way code speaks to people: the message `key` in `lang`, its "{name}" placeholders filled. */
 export function t(lang: Lang, key: MessageKey, params?: Params): string {

@@ -1,7 +1,7 @@
 /** The languages every page, e-mail and notice ships in; French is the market's default. */
 export const LANGS = ["fr", "en"] as const;
 export type Lang = (typeof LANGS)[number];
-export const DEFAULT_LANG: Lang = "fr";
+const DEFAULT_LANG: Lang = "fr";
 
 export function isLang(v: unknown): v is Lang {
   return typeof v === "string" && (LANGS as readonly string[]).includes(v);

@@ -2,7 +2,7 @@ import type { Ctx } from "../context.ts";
 import { notify } from "./notify.ts";
 import { langOf } from "../i18n/lang.ts";
 
-export interface Text {
+interface Text {
   title: string;
   body?: string;
 }

@@ -4,7 +4,7 @@ import { pageQuery } from "../core/pagination.ts";
 import { moneyInput } from "../wallet/schema.ts";
 
 export const ORDER_STATUSES = ["pending", "processing", "in_progress", "completed", "partial", "canceled", "refunded", "failed"] as const;
-export const DISPATCH_STATES = ["queued", "sending", "sent", "failed", "unknown"] as const;
+const DISPATCH_STATES = ["queued", "sending", "sent", "failed", "unknown"] as const;
 
 /** The part of an order body every type shares; the type's own fields are read by fields.ts once the service is known. */
 export const placeOrderBase = z.object({

@@ -6,7 +6,7 @@ export const ACTIVE_STATUSES: readonly OrderStatus[] = ["pending", "processing",
 /** Final statuses after which nothing more is owed to the user: the whole charge went back. */
 export const CLOSED_STATUSES: readonly OrderStatus[] = ["canceled", "refunded", "failed"];
 /** The endings the order's owner is told about. */
-export const NOTICE_STATUSES = ["completed", "partial", "canceled", "refunded", "failed"] as const satisfies readonly OrderStatus[];
+const NOTICE_STATUSES = ["completed", "partial", "canceled", "refunded", "failed"] as const satisfies readonly OrderStatus[];
 export type OrderNotice = (typeof NOTICE_STATUSES)[number];
 
 export const isClosed = (status: OrderStatus): boolean => CLOSED_STATUSES.includes(status);

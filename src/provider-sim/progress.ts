@@ -2,9 +2,9 @@ import { mulDiv, type Micro } from "../money/money.ts";
 import { roundTo5, type SimService } from "./catalog.ts";
 import type { OrderRequest } from "./order-request.ts";
 
-export const ORDER_STATUSES = ["Pending", "In progress", "Processing", "Completed", "Partial", "Canceled"] as const;
+const ORDER_STATUSES = ["Pending", "In progress", "Processing", "Completed", "Partial", "Canceled"] as const;
 /** What a Subscriptions order reports instead: Active while it runs, Paused when held, Expired when time ran out before its posts. */
-export const SUBSCRIPTION_STATUSES = ["Active", "Paused", "Expired", "Cancelled"] as const;
+const SUBSCRIPTION_STATUSES = ["Active", "Paused", "Expired", "Cancelled"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number] | (typeof SUBSCRIPTION_STATUSES)[number];
 /** The outcomes a test or operator can force. */
 export const OUTCOME_STATUSES = [...ORDER_STATUSES, "Active", "Paused", "Expired"] as const;

@@ -34,7 +34,7 @@ interface ExchangeOptions {
 }
 
 /** One app's kept-alive connection pools and the lookup they resolve names with. */
-export interface ProviderConnections {
+interface ProviderConnections {
   agents: { public: Record<string, http.Agent>; private: Record<string, http.Agent> };
   publicLookup: LookupFunction;
 }

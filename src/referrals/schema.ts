@@ -7,7 +7,7 @@ const level = queryNumber("One of 1, 2 or 3").pipe(z.number().min(1, "One of 1, 
 export const referralsQuery = z.object({ ...pageQuery, level: level.optional() });
 export type ReferralsQuery = z.infer<typeof referralsQuery>;
 
-export const COMMISSION_STATUSES = ["credited", "reversed", "reversal_pending"] as const;
+const COMMISSION_STATUSES = ["credited", "reversed", "reversal_pending"] as const;
 export const commissionsQuery = z.object({
   ...pageQuery,
   level: level.optional(),

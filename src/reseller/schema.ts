@@ -3,8 +3,8 @@ import { pageQuery } from "../core/pagination.ts";
 import { nonNegativeMoney } from "../wallet/schema.ts";
 import { ORDER_STATUSES } from "../orders/schema.ts";
 
-export const DEPOSIT_STATUSES = ["pending", "completed", "failed", "canceled"] as const;
-export const METHOD_TYPES = ["mobile_money", "bank", "other"] as const;
+const DEPOSIT_STATUSES = ["pending", "completed", "failed", "canceled"] as const;
+const METHOD_TYPES = ["mobile_money", "bank", "other"] as const;
 
 const flag = z
   .union([z.boolean(), z.literal(0), z.literal(1), z.enum(["0", "1", "true", "false"])], { error: "true or false" })

@@ -67,7 +67,7 @@ export interface FundsSource {
   deposits: DepositSource[];
 }
 
-export type TicketStatus = "open" | "answered" | "customer_reply" | "closed";
+type TicketStatus = "open" | "answered" | "customer_reply" | "closed";
 
 export interface TicketSource {
   uuid: string;

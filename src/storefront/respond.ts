@@ -20,10 +20,10 @@ export interface Storefront {
   data: AccountData;
 }
 
-export const LANG_COOKIE = "izy_lang";
+const LANG_COOKIE = "izy_lang";
 
 /** ?lang= (remembered in a cookie) > the cookie > the signed-in user's language > the site's default. */
-export function pageLang(c: Context<AppEnv>, look: Look): Lang {
+function pageLang(c: Context<AppEnv>, look: Look): Lang {
   const asked = c.req.query("lang");
   if (isLang(asked)) {
     setCookie(c, LANG_COOKIE, asked, { path: "/", httpOnly: true, sameSite: "Lax", secure: isHttps(c), maxAge: 365 * 86400 });

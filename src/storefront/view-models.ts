@@ -63,7 +63,7 @@ export interface LinkView {
   active: boolean;
 }
 
-export interface LangOption {
+interface LangOption {
   code: Lang;
   label: string;
   href: string;

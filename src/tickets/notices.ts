@@ -4,7 +4,7 @@ import { both, notice } from "../i18n/i18n.ts";
 
 type Vars = { subject: string; uuid: string; who?: string };
 
-export type TicketNoticeKind = "staff_replied" | "closed_by_staff" | "assigned" | "customer_replied";
+type TicketNoticeKind = "staff_replied" | "closed_by_staff" | "assigned" | "customer_replied";
 
 /** Notifies one user about a ticket, in their own language; the text is plain, never HTML. */
 export async function ticketNotice(ctx: Ctx, userId: number, kind: TicketNoticeKind, vars: Vars): Promise<void> {

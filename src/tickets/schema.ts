@@ -3,13 +3,13 @@ import { pageQuery } from "../core/pagination.ts";
 import { UUID } from "../lib/uuid.ts";
 import { positiveId } from "../core/validate.ts";
 
-export const TICKET_CATEGORIES = ["general", "order", "payment", "technical", "api", "white_label", "other"] as const;
-export const TICKET_PRIORITIES = ["low", "normal", "high", "urgent"] as const;
-export const TICKET_STATUSES = ["open", "answered", "customer_reply", "closed"] as const;
+const TICKET_CATEGORIES = ["general", "order", "payment", "technical", "api", "white_label", "other"] as const;
+const TICKET_PRIORITIES = ["low", "normal", "high", "urgent"] as const;
+const TICKET_STATUSES = ["open", "answered", "customer_reply", "closed"] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /** Message bodies are plain text, stored as written and never rendered as HTML. */
-export const MESSAGE_MAX = 5000;
+const MESSAGE_MAX = 5000;
 
 const message = z
   .string({ error: "A message is required" })

@@ -29,7 +29,7 @@ const moneyInput = z.union([z.string(), z.number()], { error: "Must be a decimal
 });
 
 /** A percentage as a decimal string ("30", "12.5", "12.5%") → basis points, 0 to 1000 %. */
-export const percentInput = z.union([z.string(), z.number()], { error: "Must be a percentage such as \"30\" or \"12.5\"" }).transform((v, ctx) => {
+const percentInput = z.union([z.string(), z.number()], { error: "Must be a percentage such as \"30\" or \"12.5\"" }).transform((v, ctx) => {
   const bp = parsePercent(v);
   if (bp === null || bp > 100_000) {
     ctx.addIssue({ code: "custom", message: "Must be a percentage between 0 and 1000 with at most 2 decimals" });
