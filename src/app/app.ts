@@ -10,6 +10,7 @@ import { AppError, NotFound, envelopeOf } from "../core/errors.ts";
 import { addressList } from "../lib/ip.ts";
 import { createTenantResolver, hostnameOf } from "../tenancy/resolve.ts";
 import { forwardedFor, peerAddress } from "../http/client.ts";
+import { originOf } from "../http/csrf.ts";
 import { notFoundPage, serverErrorPage, unknownHostPage } from "../http/plain-pages.ts";
 import { loadSession } from "../auth/middleware.ts";
 import { limiter, type StoreFactory } from "../http/rate-limit.ts";
@@ -88,6 +89,7 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     const tenant = await tenants.resolve(hostnameOf(hostHeader));
     if (tenant.kind === "unknown") return c.html(unknownHostPage(), 404);
     c.set("tenant", tenant);
+    c.set("origin", originOf(c.get("secure"), hostHeader));
     // A suspended or disabled site answers 503 in its own theme and branding.
     if (tenant.kind === "site" && (tenant.site.status === "suspended" || tenant.site.status === "disabled")) {
       return isProviderApi(c) ? c.json({ error: "This panel is temporarily unavailable" }, 503) : suspendedSitePage(c);
