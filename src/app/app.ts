@@ -9,7 +9,7 @@ import type { AppEnv } from "../http/env.ts";
 import { AppError, NotFound, envelopeOf } from "../core/errors.ts";
 import { addressList } from "../lib/ip.ts";
 import { createTenantResolver, hostnameOf } from "../tenancy/resolve.ts";
-import { forwardedFor, peerAddress } from "../http/client.ts";
+import { forwardedFor, lastForwarded, peerAddress } from "../http/client.ts";
 import { originOf } from "../http/csrf.ts";
 import { notFoundPage, serverErrorPage, unknownHostPage } from "../http/plain-pages.ts";
 import { loadSession } from "../auth/middleware.ts";
@@ -74,9 +74,9 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     c.set("apiKey", null);
     const peer = peerAddress(c);
     const viaProxy = trusted.has(peer);
-    c.set("clientIp", (viaProxy && forwardedFor(c.req.header("x-forwarded-for"))) || peer);
+    c.set("clientIp", (viaProxy && forwardedFor(c.req.header("x-forwarded-for"), trusted)) || peer);
     // Behind a TLS-terminating proxy the request URL says http: the proxy's X-Forwarded-Proto decides.
-    const proto = viaProxy ? c.req.header("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() : undefined;
+    const proto = viaProxy ? lastForwarded(c.req.header("x-forwarded-proto"))?.toLowerCase() : undefined;
     c.set("secure", proto ? proto === "https" : new URL(c.req.url).protocol === "https:");
     // Load balancers probe any host: answered before tenant resolution, with a database round trip.
     if (c.req.path === "/healthz") {
@@ -85,7 +85,7 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     }
     // The TLS proxy asks on loopback with whatever Host it uses: answered before tenant resolution.
     if (c.req.method === "GET" && c.req.path === TLS_ASK_PATH) return answerTlsAsk(c);
-    const hostHeader = (viaProxy && c.req.header("x-forwarded-host")?.split(",")[0]) || c.req.header("host") || new URL(c.req.url).host;
+    const hostHeader = (viaProxy && lastForwarded(c.req.header("x-forwarded-host"))) || c.req.header("host") || new URL(c.req.url).host;
     const tenant = await tenants.resolve(hostnameOf(hostHeader));
     if (tenant.kind === "unknown") return c.html(unknownHostPage(), 404);
     c.set("tenant", tenant);
