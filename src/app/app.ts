@@ -20,6 +20,7 @@ import { TLS_ASK_PATH, answerTlsAsk } from "../white-label/tls-ask.ts";
 
 const JSON_LIMIT = 1024 * 1024;
 const UPLOAD_LIMIT = 6 * 1024 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 function wantsJson(c: Context<AppEnv>): boolean {
   return c.req.path.startsWith("/api/") || c.req.path === "/api" || (c.req.header("accept") ?? "").includes("application/json");
@@ -66,8 +67,15 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
   app.onError((err, c) => errorResponse(c, err));
   app.notFound((c) => (wantsJson(c) ? errorResponse(c, new NotFound("Route not found")) : c.html(notFoundPage(), 404)));
 
+  // JSON answers hold one caller's data: no browser or shared cache may keep them.
   app.use("*", async (c, next) => {
-    c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) || randomUUID());
+    await next();
+    if (c.res.headers.get("content-type")?.includes("application/json")) c.res.headers.set("cache-control", "no-store");
+  });
+  app.use("*", async (c, next) => {
+    const asked = c.req.header("x-request-id");
+    // A client's id is echoed into headers and logs only when it is a plain token.
+    c.set("requestId", asked && REQUEST_ID.test(asked) ? asked : randomUUID());
     c.set("services", services);
     c.set("user", null);
     c.set("session", null);

@@ -10,6 +10,7 @@ import { getSetting } from "../settings/service.ts";
 import { debit } from "../wallet/ledger.ts";
 import { seedSitePaymentMethods } from "../reseller/payment-methods.ts";
 import { domainErrors, newDomainToken, releaseUnverifiedClaims } from "./domains.ts";
+import { brandSlugProblem } from "./hostnames.ts";
 import { noticeToOwner } from "./notices.ts";
 import { periodEnd, type BillingCycle } from "./periods.ts";
 import type { PurchaseInput } from "./schema.ts";
@@ -31,7 +32,9 @@ export async function purchaseSite(ctx: Ctx, input: PurchaseInput): Promise<Site
   if (!plan) errors.plan_id = ["Unknown or unavailable plan"];
   const template = await ctx.db.selectFrom("white_label_templates").select("id").where("id", "=", input.template_id).where("is_active", "=", 1).executeTakeFirst();
   if (!template) errors.template_id = ["Unknown or unavailable template"];
-  if (await ctx.db.selectFrom("white_label_sites").select("id").where("slug", "=", input.slug).executeTakeFirst()) errors.slug = ["This address is already taken"];
+  const lookalike = brandSlugProblem(input.slug, ctx.config);
+  if (lookalike) errors.slug = [lookalike];
+  else if (await ctx.db.selectFrom("white_label_sites").select("id").where("slug", "=", input.slug).executeTakeFirst()) errors.slug = ["This address is already taken"];
   if (plan && input.custom_domain) {
     const problems = await domainErrors(ctx, plan, input.custom_domain);
     if (problems.length) errors.custom_domain = problems;
