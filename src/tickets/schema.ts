@@ -21,7 +21,7 @@ const message = z
 const uuid = z.string().trim().regex(UUID, "Not an order id");
 
 /** Control characters and bidi overrides/isolates would disguise a subject in staff lists and notices. */
-const DISGUISING = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const DISGUISING = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
 
 export const openTicketBody = z.object({
   subject: z
