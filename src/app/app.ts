@@ -9,7 +9,8 @@ import type { AppEnv } from "../http/env.ts";
 import { AppError, NotFound, envelopeOf } from "../core/errors.ts";
 import { addressList } from "../lib/ip.ts";
 import { createTenantResolver, hostnameOf } from "../tenancy/resolve.ts";
-import { forwardedFor, peerAddress } from "../http/client.ts";
+import { forwardedFor, lastForwarded, peerAddress } from "../http/client.ts";
+import { originOf } from "../http/csrf.ts";
 import { notFoundPage, serverErrorPage, unknownHostPage } from "../http/plain-pages.ts";
 import { loadSession } from "../auth/middleware.ts";
 import { limiter, type StoreFactory } from "../http/rate-limit.ts";
@@ -19,6 +20,7 @@ import { TLS_ASK_PATH, answerTlsAsk } from "../white-label/tls-ask.ts";
 
 const JSON_LIMIT = 1024 * 1024;
 const UPLOAD_LIMIT = 6 * 1024 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 function wantsJson(c: Context<AppEnv>): boolean {
   return c.req.path.startsWith("/api/") || c.req.path === "/api" || (c.req.header("accept") ?? "").includes("application/json");
@@ -65,17 +67,24 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
   app.onError((err, c) => errorResponse(c, err));
   app.notFound((c) => (wantsJson(c) ? errorResponse(c, new NotFound("Route not found")) : c.html(notFoundPage(), 404)));
 
+  // JSON answers hold one caller's data: no browser or shared cache may keep them.
   app.use("*", async (c, next) => {
-    c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) || randomUUID());
+    await next();
+    if (c.res.headers.get("content-type")?.includes("application/json")) c.res.headers.set("cache-control", "no-store");
+  });
+  app.use("*", async (c, next) => {
+    const asked = c.req.header("x-request-id");
+    // A client's id is echoed into headers and logs only when it is a plain token.
+    c.set("requestId", asked && REQUEST_ID.test(asked) ? asked : randomUUID());
     c.set("services", services);
     c.set("user", null);
     c.set("session", null);
     c.set("apiKey", null);
     const peer = peerAddress(c);
     const viaProxy = trusted.has(peer);
-    c.set("clientIp", (viaProxy && forwardedFor(c.req.header("x-forwarded-for"))) || peer);
+    c.set("clientIp", (viaProxy && forwardedFor(c.req.header("x-forwarded-for"), trusted)) || peer);
     // Behind a TLS-terminating proxy the request URL says http: the proxy's X-Forwarded-Proto decides.
-    const proto = viaProxy ? c.req.header("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() : undefined;
+    const proto = viaProxy ? lastForwarded(c.req.header("x-forwarded-proto"))?.toLowerCase() : undefined;
     c.set("secure", proto ? proto === "https" : new URL(c.req.url).protocol === "https:");
     // Load balancers probe any host: answered before tenant resolution, with a database round trip.
     if (c.req.path === "/healthz") {
@@ -84,10 +93,11 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     }
     // The TLS proxy asks on loopback with whatever Host it uses: answered before tenant resolution.
     if (c.req.method === "GET" && c.req.path === TLS_ASK_PATH) return answerTlsAsk(c);
-    const hostHeader = (viaProxy && c.req.header("x-forwarded-host")?.split(",")[0]) || c.req.header("host") || new URL(c.req.url).host;
+    const hostHeader = (viaProxy && lastForwarded(c.req.header("x-forwarded-host"))) || c.req.header("host") || new URL(c.req.url).host;
     const tenant = await tenants.resolve(hostnameOf(hostHeader));
     if (tenant.kind === "unknown") return c.html(unknownHostPage(), 404);
     c.set("tenant", tenant);
+    c.set("origin", originOf(c.get("secure"), hostHeader));
     // A suspended or disabled site answers 503 in its own theme and branding.
     if (tenant.kind === "site" && (tenant.site.status === "suspended" || tenant.site.status === "disabled")) {
       return isProviderApi(c) ? c.json({ error: "This panel is temporarily unavailable" }, 503) : suspendedSitePage(c);

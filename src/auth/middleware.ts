@@ -5,6 +5,7 @@ import type { AdminEnv, AppEnv, AuthedEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { Forbidden, Unauthorized } from "../core/errors.ts";
 import { validateSessionToken } from "./session.ts";
+import { assertSameOriginJson } from "../http/csrf.ts";
 
 export function sessionCookieName(c: Context<AppEnv>): string {
   return isHttps(c) ? "__Host-izy_session" : "izy_session";
@@ -24,6 +25,7 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   if (token) {
     const found = await validateSessionToken(ctxOf(c), token);
     if (found) {
+      if (!bearer) assertSameOriginJson(c);
       c.set("user", found.user);
       c.set("session", found.session);
     }

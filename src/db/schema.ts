@@ -432,6 +432,8 @@ export interface WhiteLabelSitesTable extends Created {
   custom_domain: string | null;
   domain_token: string | null;
   domain_verified_at: Timestamp | null;
+  /** When the site set its custom domain: an unverified claim holds it against other sites for a while. */
+  domain_claimed_at: Timestamp | null;
   branding: string | null;
   logo_path: string | null;
   default_margin_bp: Generated<number>;

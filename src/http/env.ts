@@ -12,6 +12,8 @@ type RequestVariables = {
   clientIp: string;
   /** The client reached us over HTTPS (directly, or through a trusted proxy). */
   secure: boolean;
+  /** The origin of this request's own pages (scheme and the Host the tenant was resolved from); null for a malformed Host. */
+  origin: string | null;
 };
 
 /** One typed Env for every sub-app: request-scoped variables flow through createMiddleware. */

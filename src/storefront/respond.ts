@@ -110,9 +110,10 @@ export async function publicPage<D>(
   build: (req: PageRequest) => Promise<{ data: D; title?: string; heading?: string } | null>,
 ): Promise<Response> {
   const req = await pageRequest(c, sf);
-  const anonymous = !c.get("user");
+  // A flash is one visitor's news (a logout, a sign-up): its page is rendered fresh and never kept.
+  const shared = !c.get("user") && !req.visit.flash;
   // Free-text searches are cheap to render from the cached catalogue and too varied to keep.
-  const cacheable = anonymous && !req.visit.query.has("q");
+  const cacheable = shared && !req.visit.query.has("q");
   const key = `page:${sf.cache.stamp(c.get("tenant"))}:${page.id}:${req.visit.lang}:${req.visit.path}?${[...req.visit.query].sort().toString()}`;
   if (cacheable) {
     const hit = sf.cache.get<{ bytes: Uint8Array<ArrayBuffer>; status: number }>(key);
@@ -124,7 +125,7 @@ export async function publicPage<D>(
   const html = renderPage(view);
   const status = page.status ?? 200;
   if (cacheable) sf.cache.set(key, { bytes: new TextEncoder().encode(html), status });
-  return htmlResponse(c, html, req.look.brandCss, status, anonymous);
+  return htmlResponse(c, html, req.look.brandCss, status, shared);
 }
 
 export function notFoundResponse(c: Context<AppEnv>, req: PageRequest): Response {

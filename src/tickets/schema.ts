@@ -20,8 +20,16 @@ const message = z
 
 const uuid = z.string().trim().regex(UUID, "Not an order id");
 
+/** Control characters and bidi overrides/isolates would disguise a subject in staff lists and notices. */
+const DISGUISING = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+
 export const openTicketBody = z.object({
-  subject: z.string({ error: "A subject is required" }).trim().min(3, "At least 3 characters").max(200, "At most 200 characters"),
+  subject: z
+    .string({ error: "A subject is required" })
+    .trim()
+    .min(3, "At least 3 characters")
+    .max(200, "At most 200 characters")
+    .refine((s) => !DISGUISING.test(s), "Control and text-direction characters are not allowed"),
   message,
   category: z.enum(TICKET_CATEGORIES, { error: `One of: ${TICKET_CATEGORIES.join(", ")}` }).default("general"),
   priority: z.enum(TICKET_PRIORITIES, { error: `One of: ${TICKET_PRIORITIES.join(", ")}` }).default("normal"),

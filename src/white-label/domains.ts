@@ -24,16 +24,38 @@ export async function domainErrors(ctx: Ctx, plan: Pick<Plan, "allows_custom_dom
   return (await q.executeTakeFirst()) ? ["This domain is already in use by another site"] : [];
 }
 
+/** How long an unverified claim holds a domain against other sites: time to publish a TXT record, not to squat a name. */
+const DOMAIN_CLAIM_HOLD_MS = 7 * 86_400_000;
+
+/** Claims made before this instant have lapsed if still unverified. */
+const claimCutoff = (ctx: Ctx) => dbNow(ctx.clock, -DOMAIN_CLAIM_HOLD_MS);
+
+/** A domain another site is still proving (its unverified claim has not lapsed) cannot be taken over or reset: 409. */
+export async function assertNoPendingClaim(ctx: Ctx, domain: string, siteId?: number): Promise<void> {
+  let q = ctx.db
+    .selectFrom("white_label_sites")
+    .select("id")
+    .where("custom_domain", "=", domain)
+    .where("domain_verified_at", "is", null)
+    .where("domain_claimed_at", ">=", claimCutoff(ctx));
+  if (siteId) q = q.where("id", "!=", siteId);
+  if (await q.executeTakeFirst()) {
+    const message = "This domain is in use: another site is verifying it; it becomes free if that site does not prove ownership within 7 days";
+    throw new AppError(409, "domain_claimed", message, { custom_domain: [message] });
+  }
+}
+
 /**
- * An unverified claim does not reserve a domain: ownership is proven by DNS, so a new claim
- * releases another site's unverified claim of the same name, and the first to verify keeps it.
+ * An unverified claim reserves a domain for a while only: once it lapses, a new claim releases
+ * it (and the first to verify keeps the name), so a squatter cannot hold a domain for good.
  */
 export async function releaseUnverifiedClaims(ctx: Ctx, domain: string, exceptSiteId?: number): Promise<void> {
   let q = ctx.db
     .updateTable("white_label_sites")
-    .set({ custom_domain: null, domain_verified_at: null, domain_token: newDomainToken(), updated_at: dbNow(ctx.clock) })
+    .set({ custom_domain: null, domain_verified_at: null, domain_claimed_at: null, domain_token: newDomainToken(), updated_at: dbNow(ctx.clock) })
     .where("custom_domain", "=", domain)
-    .where("domain_verified_at", "is", null);
+    .where("domain_verified_at", "is", null)
+    .where((eb) => eb.or([eb("domain_claimed_at", "is", null), eb("domain_claimed_at", "<", claimCutoff(ctx))]));
   if (exceptSiteId) q = q.where("id", "!=", exceptSiteId);
   await q.execute();
 }
@@ -51,13 +73,14 @@ export async function setCustomDomain(ctx: Ctx, site: Site, domain: string | nul
     const plan = await ctx.db.selectFrom("white_label_plans").select("allows_custom_domain").where("id", "=", site.plan_id).executeTakeFirstOrThrow();
     const problems = await domainErrors(ctx, plan, domain, site.id);
     if (problems.length) throw new Validation({ custom_domain: problems });
+    await assertNoPendingClaim(ctx, domain, site.id);
   }
   try {
     await withTransaction(ctx, async (tx) => {
       if (domain) await releaseUnverifiedClaims(tx, domain, site.id);
       await tx.db
         .updateTable("white_label_sites")
-        .set({ custom_domain: domain, domain_verified_at: null, domain_token: newDomainToken(), updated_at: dbNow(tx.clock) })
+        .set({ custom_domain: domain, domain_verified_at: null, domain_claimed_at: domain ? dbNow(tx.clock) : null, domain_token: newDomainToken(), updated_at: dbNow(tx.clock) })
         .where("id", "=", site.id)
         .execute();
     });

@@ -22,6 +22,12 @@ export function slugProblem(slug: string): string | null {
   return null;
 }
 
+/** Why a slug would pass for the platform itself (null when it would not): its name inside, with or without hyphens. */
+export function brandSlugProblem(slug: string, config: Pick<Config, "APP_NAME">): string | null {
+  const brand = config.APP_NAME.toLowerCase().replace(/[^a-z0-9]/g, "");
+  return brand && slug.replace(/-/g, "").includes(brand) ? `A site address cannot imitate ${config.APP_NAME}'s name` : null;
+}
+
 /** Lower-cased host without a trailing dot. */
 export function normalizeHost(raw: string): string {
   return raw.trim().toLowerCase().replace(/\.$/, "");

@@ -9,7 +9,8 @@ import { formatMoney } from "../money/money.ts";
 import { getSetting } from "../settings/service.ts";
 import { debit } from "../wallet/ledger.ts";
 import { seedSitePaymentMethods } from "../reseller/payment-methods.ts";
-import { domainErrors, newDomainToken, releaseUnverifiedClaims } from "./domains.ts";
+import { assertNoPendingClaim, domainErrors, newDomainToken, releaseUnverifiedClaims } from "./domains.ts";
+import { brandSlugProblem } from "./hostnames.ts";
 import { noticeToOwner } from "./notices.ts";
 import { periodEnd, type BillingCycle } from "./periods.ts";
 import type { PurchaseInput } from "./schema.ts";
@@ -31,12 +32,15 @@ export async function purchaseSite(ctx: Ctx, input: PurchaseInput): Promise<Site
   if (!plan) errors.plan_id = ["Unknown or unavailable plan"];
   const template = await ctx.db.selectFrom("white_label_templates").select("id").where("id", "=", input.template_id).where("is_active", "=", 1).executeTakeFirst();
   if (!template) errors.template_id = ["Unknown or unavailable template"];
-  if (await ctx.db.selectFrom("white_label_sites").select("id").where("slug", "=", input.slug).executeTakeFirst()) errors.slug = ["This address is already taken"];
+  const lookalike = brandSlugProblem(input.slug, ctx.config);
+  if (lookalike) errors.slug = [lookalike];
+  else if (await ctx.db.selectFrom("white_label_sites").select("id").where("slug", "=", input.slug).executeTakeFirst()) errors.slug = ["This address is already taken"];
   if (plan && input.custom_domain) {
     const problems = await domainErrors(ctx, plan, input.custom_domain);
     if (problems.length) errors.custom_domain = problems;
   }
   if (Object.keys(errors).length || !plan) throw new Validation(errors);
+  if (input.custom_domain) await assertNoPendingClaim(ctx, input.custom_domain);
 
   const cycle: BillingCycle = input.billing_cycle;
   const price = cycle === "yearly" ? plan.price_yearly : plan.price_monthly;
@@ -54,7 +58,7 @@ export async function purchaseSite(ctx: Ctx, input: PurchaseInput): Promise<Site
         .insertInto("white_label_sites")
         .values({
           uuid, owner_id: user.id, plan_id: plan.id, template_id: input.template_id, name: input.site_name, slug: input.slug,
-          custom_domain: input.custom_domain, domain_token: newDomainToken(), domain_verified_at: null, branding: null, logo_path: null,
+          custom_domain: input.custom_domain, domain_token: newDomainToken(), domain_verified_at: null, domain_claimed_at: input.custom_domain ? now : null, branding: null, logo_path: null,
           default_margin_bp: 3000, language: "fr", currency: "XOF", status: "active", expires_at: toDbTime(end), content_version: 1,
           created_at: now, updated_at: now,
         })

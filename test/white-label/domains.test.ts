@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect, makePlatform, uniqueName, type TestPlatform } from "../harness/platform.ts";
-import { SITES, planBySlug, purchase, reseller, resellerWithSite, siteRow, whiteLabelPlatform } from "./helpers.ts";
+import { toDbTime } from "../../src/lib/time.ts";
+import { parseMoney } from "../../src/money/money.ts";
+import { SITES, balanceOf, planBySlug, purchase, reseller, resellerWithSite, siteRow, whiteLabelPlatform } from "./helpers.ts";
 
 const dnsError = (code: string) => Object.assign(new Error(code), { code });
 
@@ -79,7 +81,7 @@ describeEachDialect("custom domains and the TLS ask endpoint", (dialect) => {
     expect((await body(res)).error.code).toBe("domain_lookup_failed");
   });
 
-  it("a verified domain cannot be claimed by another site; an unverified claim does not block the real owner", async () => {
+  it("a verified domain cannot be claimed by another site", async () => {
     const a = await resellerWithSite(p);
     const domain = `${uniqueName("v")}.example.org`;
     const { domain: d } = (await body(await setDomain(a.site.uuid, a.token, domain))).data;
@@ -89,13 +91,47 @@ describeEachDialect("custom domains and the TLS ask endpoint", (dialect) => {
     const taken = await setDomain(b.site.uuid, b.token, domain);
     expect(taken.status).toBe(422);
     expect((await body(taken)).error.details.custom_domain).toBeDefined();
+  });
 
-    const squatted = `${uniqueName("sq")}.example.net`;
-    expect((await setDomain(b.site.uuid, b.token, squatted)).status).toBe(200);
+  it("a domain pending verification for one site cannot be taken over or reset by another (409); its own site may retry", async () => {
+    const b = await resellerWithSite(p);
+    const domain = `${uniqueName("pd")}.example.net`;
+    const claimed = (await body(await setDomain(b.site.uuid, b.token, domain))).data.domain;
+    expect(claimed.status).toBe("pending");
+    const before = await siteRow(p, b.site.uuid);
+
+    const c = await resellerWithSite(p, "100000");
+    const takeover = await setDomain(c.site.uuid, c.token, domain);
+    expect(takeover.status).toBe(409);
+    expect((await body(takeover)).error.details.custom_domain).toBeDefined();
+    const buyer = await reseller(p, "100000");
+    const bought = await purchase(p, buyer.token, { custom_domain: domain });
+    expect(bought.res.status).toBe(409);
+    expect((await p.services.db.selectFrom("white_label_sites").select("id").where("owner_id", "=", buyer.user.id).execute()).length).toBe(0);
+    expect(await balanceOf(p, buyer.user.id)).toBe(parseMoney("100000"));
+    const after = await siteRow(p, b.site.uuid);
+    expect(after.custom_domain).toBe(domain);
+    expect(after.domain_token).toBe(before.domain_token);
+    expect((await siteRow(p, c.site.uuid)).custom_domain).toBeNull();
+
+    // The claiming site retries: the same domain again keeps its record, and verification succeeds.
+    expect((await setDomain(b.site.uuid, b.token, domain)).status).toBe(200);
+    expect((await verify(b.site.uuid, b.token)).status).toBe(422);
+    records[`_izyboost.${domain}`] = [[claimed.txt_record.value]];
+    expect((await verify(b.site.uuid, b.token)).status).toBe(200);
+  });
+
+  it("an unverified claim lapses after 7 days: another site may then take the domain", async () => {
+    const b = await resellerWithSite(p);
+    const domain = `${uniqueName("sq")}.example.net`;
+    expect((await setDomain(b.site.uuid, b.token, domain)).status).toBe(200);
     const c = await resellerWithSite(p);
-    expect((await setDomain(c.site.uuid, c.token, squatted)).status).toBe(200);
+    expect((await setDomain(c.site.uuid, c.token, domain)).status).toBe(409);
+    const eightDaysAgo = toDbTime(new Date(Date.now() - 8 * 86_400_000));
+    await p.services.db.updateTable("white_label_sites").set({ domain_claimed_at: eightDaysAgo }).where("uuid", "=", b.site.uuid).execute();
+    expect((await setDomain(c.site.uuid, c.token, domain)).status).toBe(200);
     expect((await siteRow(p, b.site.uuid)).custom_domain).toBeNull();
-    expect((await siteRow(p, c.site.uuid)).custom_domain).toBe(squatted);
+    expect((await siteRow(p, c.site.uuid)).custom_domain).toBe(domain);
   });
 
   it("refuses a custom domain on a plan without it, and the platform's own names", async () => {
