@@ -71,7 +71,10 @@ async function main() {
 
   const dialects = (process.env.BENCH_DIALECTS ?? "sqlite,mysql").split(",").filter((d) => d !== "mysql" || mysqlOk);
   // The simulated upstream provider in its own process, like a real remote panel.
-  const provider = spawn(process.execPath, [`${here}../src/provider-sim/main.ts`], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, PORT: "0", SIM_BALANCE: "100000000" } });
+  const provider = spawn(process.execPath, [`${here}../src/provider-sim/main.ts`], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, PORT: "0", SIM_BALANCE: "100000000" },
+  });
   const providerUrl = await new Promise<string>((resolve) => {
     const rl = createInterface({ input: provider.stdout! });
     rl.on("line", (l) => {

@@ -21,7 +21,9 @@ const [mode = "hello", dialect = "sqlite"] = process.argv.slice(2);
 
 function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<{ url: string; close(): void }> {
   return new Promise((resolve) => {
-    const server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => resolve({ url: `http://127.0.0.1:${info.port}`, close: () => server.close() }));
+    const server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
+      resolve({ url: `http://127.0.0.1:${info.port}`, close: () => server.close() }),
+    );
   });
 }
 
@@ -75,16 +77,25 @@ async function main() {
   const now = dbNow();
 
   // 500 services over 10 categories, priced like a synced catalogue; real sim service ids so dispatch works.
-  const listed = (await (await fetch(providerUrl, { method: "POST", body: new URLSearchParams({ key: providerKey, action: "services" }) })).json()) as { service: number; type: string }[];
+  const listed = (await (await fetch(providerUrl, { method: "POST", body: new URLSearchParams({ key: providerKey, action: "services" }) })).json()) as {
+    service: number;
+    type: string;
+  }[];
   const simServices = listed.filter((s) => s.type === "Default");
   let provider = await db.selectFrom("api_providers").select("id").executeTakeFirst();
   if (!provider) {
-    const r = await db.insertInto("api_providers").values({ name: "bench", url: providerUrl, api_key: providerKey, currency: "USD", exchange_rate: 600_000_000, created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+    const r = await db
+      .insertInto("api_providers")
+      .values({ name: "bench", url: providerUrl, api_key: providerKey, currency: "USD", exchange_rate: 600_000_000, created_at: now, updated_at: now })
+      .executeTakeFirstOrThrow();
     provider = { id: Number(r.insertId) };
   }
   const categoryIds: number[] = [];
   for (let i = 0; i < 10; i++) {
-    const r = await db.insertInto("categories").values({ name: `Bench category ${i}`, slug: `bench-${i}`, platform: "instagram", created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+    const r = await db
+      .insertInto("categories")
+      .values({ name: `Bench category ${i}`, slug: `bench-${i}`, platform: "instagram", created_at: now, updated_at: now })
+      .executeTakeFirstOrThrow();
     categoryIds.push(Number(r.insertId));
   }
   await db.deleteFrom("services").execute();
@@ -102,8 +113,16 @@ async function main() {
     created_at: now,
     updated_at: now,
   }));
-  for (let i = 0; i < rows.length; i += 100) await db.insertInto("services").values(rows.slice(i, i + 100)).execute();
-  const orderService = await db.selectFrom("services").select("id").where("provider_service_id", "=", String(simServices[0]!.service)).executeTakeFirstOrThrow();
+  for (let i = 0; i < rows.length; i += 100)
+    await db
+      .insertInto("services")
+      .values(rows.slice(i, i + 100))
+      .execute();
+  const orderService = await db
+    .selectFrom("services")
+    .select("id")
+    .where("provider_service_id", "=", String(simServices[0]!.service))
+    .executeTakeFirstOrThrow();
 
   const tokens: string[] = [];
   for (let i = 0; i < 50; i++) {

@@ -168,7 +168,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ["job_locks", "idempotency_keys", "audit_logs", "api_logs", "api_keys", "platform_settings", "referral_commissions", "referral_relationships", "sessions", "users"]) {
+  for (const t of [
+    "job_locks",
+    "idempotency_keys",
+    "audit_logs",
+    "api_logs",
+    "api_keys",
+    "platform_settings",
+    "referral_commissions",
+    "referral_relationships",
+    "sessions",
+    "users",
+  ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

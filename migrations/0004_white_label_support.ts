@@ -134,7 +134,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ["notifications", "ticket_messages", "tickets", "subscriptions", "site_orders", "site_price_rules", "white_label_sites", "white_label_plans", "white_label_templates"]) {
+  for (const t of [
+    "notifications",
+    "ticket_messages",
+    "tickets",
+    "subscriptions",
+    "site_orders",
+    "site_price_rules",
+    "white_label_sites",
+    "white_label_plans",
+    "white_label_templates",
+  ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

@@ -15,7 +15,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   const ty = columnTypes(db);
   const tables = await db.introspection.getTables();
-  const drop = (name: string, table: string) => (ty.mysql ? db.schema.dropIndex(name).on(table) : db.schema.dropIndex(name).ifExists()).execute().catch(() => undefined);
+  const drop = (name: string, table: string) =>
+    (ty.mysql ? db.schema.dropIndex(name).on(table) : db.schema.dropIndex(name).ifExists()).execute().catch(() => undefined);
   if (tables.some((t) => t.name === "provider_logs")) await drop("provider_logs_created_at_idx", "provider_logs");
   const transactions = tables.find((t) => t.name === "transactions");
   if (transactions?.columns.some((c) => c.name === "deposit_claim")) {

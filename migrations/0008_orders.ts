@@ -11,7 +11,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("refills").addColumn("open_order_id", ty.ref).execute();
   await db.schema.alterTable("refills").addColumn("last_error", ty.str(500)).execute();
   await index(db, "refills", ["open_order_id"], { unique: true });
-  await db.schema.alterTable("referral_commissions").addColumn("reversed_amount", ty.money, (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("referral_commissions")
+    .addColumn("reversed_amount", ty.money, (c) => c.notNull().defaultTo(0))
+    .execute();
   await index(db, "referral_commissions", ["status"]);
 }
 
@@ -20,7 +23,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   const ty = columnTypes(db);
   const tables = await db.introspection.getTables();
   const has = (table: string, column: string) => tables.find((t) => t.name === table)?.columns.some((c) => c.name === column) ?? false;
-  const drop = (name: string, table: string) => (ty.mysql ? db.schema.dropIndex(name).on(table) : db.schema.dropIndex(name).ifExists()).execute().catch(() => undefined);
+  const drop = (name: string, table: string) =>
+    (ty.mysql ? db.schema.dropIndex(name).on(table) : db.schema.dropIndex(name).ifExists()).execute().catch(() => undefined);
   if (has("refills", "open_order_id")) {
     await drop("refills_open_order_id_uq", "refills");
     await db.schema.alterTable("refills").dropColumn("open_order_id").execute();

@@ -32,7 +32,12 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable("provider_incidents").ifExists().execute();
   const tables = await db.introspection.getTables();
   if (tables.find((t) => t.name === "orders")?.columns.some((c) => c.name === "held_since")) {
-    await (ty.mysql ? db.schema.dropIndex("orders_dispatch_state_held_since_idx").on("orders") : db.schema.dropIndex("orders_dispatch_state_held_since_idx").ifExists()).execute().catch(() => undefined);
+    await (ty.mysql
+      ? db.schema.dropIndex("orders_dispatch_state_held_since_idx").on("orders")
+      : db.schema.dropIndex("orders_dispatch_state_held_since_idx").ifExists()
+    )
+      .execute()
+      .catch(() => undefined);
     await db.schema.alterTable("orders").dropColumn("held_since").execute();
   }
 }

@@ -11,10 +11,18 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("api_providers").addColumn("balance_currency", ty.str(3)).execute();
   await db.schema.alterTable("api_providers").addColumn("balance_checked_at", ty.timestamp).execute();
   await db.schema.alterTable("api_providers").addColumn("low_balance_threshold", ty.money).execute();
-  await db.schema.alterTable("api_providers").addColumn("balance_low", ty.bool, (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("api_providers")
+    .addColumn("balance_low", ty.bool, (c) => c.notNull().defaultTo(0))
+    .execute();
 
   // The old default gave an unknown currency 1.0 silently (an INR panel sold at 18% of cost): no rate instead.
-  const setting = await db.selectFrom("platform_settings").select("value").where("key", "=", "currency").executeTakeFirst().catch(() => undefined);
+  const setting = await db
+    .selectFrom("platform_settings")
+    .select("value")
+    .where("key", "=", "currency")
+    .executeTakeFirst()
+    .catch(() => undefined);
   const platform = String(setting?.value ?? "XOF").toUpperCase();
   // Kept: the platform's own currency, the CFA franc peg, and USD/EUR, whose old default was never 1.0 (an admin's choice).
   const kept = platform === "XOF" ? ["XOF", "XAF", "USD", "EUR"] : platform === "XAF" ? ["XAF", "XOF"] : [platform];

@@ -1,7 +1,12 @@
 import type { Kysely } from "kysely";
 import { addForeignKeys, dropForeignKeys, type ForeignKey } from "../src/db/foreign-keys.ts";
 
-const fk = (table: string, column: string, references: string, onDelete: ForeignKey["onDelete"] = "restrict"): ForeignKey => ({ table, column, references, onDelete });
+const fk = (table: string, column: string, references: string, onDelete: ForeignKey["onDelete"] = "restrict"): ForeignKey => ({
+  table,
+  column,
+  references,
+  onDelete,
+});
 
 /**
  * The relations the database itself enforces (docs/architecture.md, "Data rules"). Users are

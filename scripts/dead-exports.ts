@@ -28,7 +28,11 @@ for (const file of ours) {
       if (symbol) used.add(original(symbol));
     }
     if (ts.isNamespaceImport(node) || ts.isNamespaceExport(node) || (ts.isExportDeclaration(node) && !node.exportClause && node.moduleSpecifier)) {
-      const spec = ts.isExportDeclaration(node) ? node.moduleSpecifier : ts.isNamespaceImport(node) ? node.parent.parent.moduleSpecifier : node.parent.moduleSpecifier;
+      const spec = ts.isExportDeclaration(node)
+        ? node.moduleSpecifier
+        : ts.isNamespaceImport(node)
+          ? node.parent.parent.moduleSpecifier
+          : node.parent.moduleSpecifier;
       const mod = spec && checker.getSymbolAtLocation(spec);
       if (mod) wholeModules.add(mod);
     }

@@ -56,7 +56,9 @@ for (const m of cruise.modules) {
     if (d.resolved.startsWith("src/") && to !== from) edges.get(from)!.add(to);
   }
 }
-const cycles = components(edges).filter((c) => c.length > 1).sort((a, b) => b.length - a.length);
+const cycles = components(edges)
+  .filter((c) => c.length > 1)
+  .sort((a, b) => b.length - a.length);
 for (const c of cycles) console.log(`${c.length > MAX_CYCLE ? "✘" : "·"} ${c.length} folders: ${c.join(" ↔ ")}`);
 const largest = cycles[0]?.length ?? 0;
 console.log(`${edges.size} top-level modules; largest folder cycle: ${largest} (limit ${MAX_CYCLE})`);

@@ -4,6 +4,16 @@ var engines = require("../package.json").engines.node;
 var needed = Number(/\d+/.exec(engines)[0]);
 var actual = Number(process.versions.node.split(".")[0]);
 if (actual < needed) {
-  console.error("IzyBoost needs Node.js " + needed + " or newer (" + engines + "); this is Node " + process.versions.node + ". Install Node " + needed + " and run npm install again.");
+  console.error(
+    "IzyBoost needs Node.js " +
+      needed +
+      " or newer (" +
+      engines +
+      "); this is Node " +
+      process.versions.node +
+      ". Install Node " +
+      needed +
+      " and run npm install again.",
+  );
   process.exit(1);
 }

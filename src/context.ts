@@ -128,7 +128,20 @@ export interface Ctx {
 export type AuthedCtx = Ctx & { user: User };
 
 export function systemCtx(services: AppServices, tenant: Tenant = PLATFORM, user: User | null = null): Ctx {
-  return { db: services.db, dialect: services.dialect, tenant, user, clock: services.clock, logger: services.logger, config: services.config, events: services.events, mailer: services.mailer, state: services.state, dns: services.dns, passwordCost: services.passwordCost };
+  return {
+    db: services.db,
+    dialect: services.dialect,
+    tenant,
+    user,
+    clock: services.clock,
+    logger: services.logger,
+    config: services.config,
+    events: services.events,
+    mailer: services.mailer,
+    state: services.state,
+    dns: services.dns,
+    passwordCost: services.passwordCost,
+  };
 }
 
 /** Runs fn in one DB transaction, joining the outer one if ctx is already inside a transaction. */

@@ -11,7 +11,14 @@ export function adminRoutes() {
   const app = new Hono<AppEnv>();
   app.get("/dashboard", async (c) => c.json({ data: await dashboard(ctxOf(c)) }));
   app.get("/dashboard/revenue-chart", async (c) => {
-    const { days } = validQuery(c, z.object({ days: queryNumber("One of 7, 30 or 90").pipe(z.number().refine((d) => [7, 30, 90].includes(d), "One of 7, 30 or 90")).default(30) }));
+    const { days } = validQuery(
+      c,
+      z.object({
+        days: queryNumber("One of 7, 30 or 90")
+          .pipe(z.number().refine((d) => [7, 30, 90].includes(d), "One of 7, 30 or 90"))
+          .default(30),
+      }),
+    );
     return c.json({ data: await revenueChart(ctxOf(c), days) });
   });
   app.get("/settings", async (c) => c.json({ data: await listSettings(ctxOf(c)) }));

@@ -17,21 +17,65 @@ export async function dashboard(ctx: Ctx) {
   const platform = onPlatform(db);
   const today = toDbTime(ctx.clock.now()).slice(0, 10);
   const [users, banned, orders, inFlight, held, deposits, tickets, sites, todayTotals] = await Promise.all([
-    platform.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).where("deleted_at", "is", null).executeTakeFirstOrThrow(),
-    platform.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).where("is_banned", "=", 1).executeTakeFirstOrThrow(),
-    platform.selectFrom("orders").select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("charge").as("charge"), e.fn.sum<number>("refunded").as("refunded"), e.fn.sum<number>("provider_cost").as("cost")]).where("status", "!=", "failed").executeTakeFirstOrThrow(),
-    platform.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("status", "in", ACTIVE_STATUSES).executeTakeFirstOrThrow(),
-    db.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("dispatch_state", "=", "unknown").executeTakeFirstOrThrow(),
-    platform.selectFrom("transactions").select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("amount").as("total")]).where("type", "=", "deposit").where("status", "=", "pending").executeTakeFirstOrThrow(),
-    platform.selectFrom("tickets").select((e) => e.fn.countAll<number>().as("n")).where("status", "in", ["open", "customer_reply"]).executeTakeFirstOrThrow(),
-    db.selectFrom("white_label_sites").select(["status", (e) => e.fn.countAll<number>().as("n")]).groupBy("status").execute(),
+    platform
+      .selectFrom("users")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .where("deleted_at", "is", null)
+      .executeTakeFirstOrThrow(),
+    platform
+      .selectFrom("users")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .where("is_banned", "=", 1)
+      .executeTakeFirstOrThrow(),
+    platform
+      .selectFrom("orders")
+      .select((e) => [
+        e.fn.countAll<number>().as("n"),
+        e.fn.sum<number>("charge").as("charge"),
+        e.fn.sum<number>("refunded").as("refunded"),
+        e.fn.sum<number>("provider_cost").as("cost"),
+      ])
+      .where("status", "!=", "failed")
+      .executeTakeFirstOrThrow(),
+    platform
+      .selectFrom("orders")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .where("status", "in", ACTIVE_STATUSES)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("orders")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .where("dispatch_state", "=", "unknown")
+      .executeTakeFirstOrThrow(),
+    platform
+      .selectFrom("transactions")
+      .select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("amount").as("total")])
+      .where("type", "=", "deposit")
+      .where("status", "=", "pending")
+      .executeTakeFirstOrThrow(),
+    platform
+      .selectFrom("tickets")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .where("status", "in", ["open", "customer_reply"])
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("white_label_sites")
+      .select(["status", (e) => e.fn.countAll<number>().as("n")])
+      .groupBy("status")
+      .execute(),
     dayTotals(ctx, today),
   ]);
   const revenue = n(orders.charge) - n(orders.refunded);
   return {
     users: { total: n(users.n), banned: n(banned.n), new_today: todayTotals.new_users },
     orders: { total: n(orders.n), in_progress: n(inFlight.n), awaiting_reconciliation: n(held.n), today: todayTotals.orders_count },
-    revenue: { total: formatMoney(revenue), cost: formatMoney(n(orders.cost)), profit: formatMoney(revenue - n(orders.cost)), today: formatMoney(todayTotals.revenue), profit_today: formatMoney(todayTotals.profit) },
+    revenue: {
+      total: formatMoney(revenue),
+      cost: formatMoney(n(orders.cost)),
+      profit: formatMoney(revenue - n(orders.cost)),
+      today: formatMoney(todayTotals.revenue),
+      profit_today: formatMoney(todayTotals.profit),
+    },
     deposits: { pending_count: n(deposits.n), pending_total: formatMoney(n(deposits.total)), today: formatMoney(todayTotals.deposits) },
     support: { open_tickets: n(tickets.n) },
     white_label: Object.fromEntries(sites.map((s) => [s.status, n(s.n)])),
@@ -48,7 +92,14 @@ export async function revenueChart(ctx: Ctx, days: number) {
   const out = [];
   for (const date of dates) {
     const s = date === today || !byDate.has(date) ? await dayTotals(ctx, date) : byDate.get(date)!;
-    out.push({ date, orders: n(s.orders_count), revenue: formatMoney(n(s.revenue)), cost: formatMoney(n(s.cost)), profit: formatMoney(n(s.profit)), deposits: formatMoney(n(s.deposits)) });
+    out.push({
+      date,
+      orders: n(s.orders_count),
+      revenue: formatMoney(n(s.revenue)),
+      cost: formatMoney(n(s.cost)),
+      profit: formatMoney(n(s.profit)),
+      deposits: formatMoney(n(s.deposits)),
+    });
   }
   return out;
 }
@@ -59,7 +110,13 @@ export async function listSettings(ctx: Ctx) {
   const values = await getSettings(ctx);
   return Object.entries(values).map(([key, value]) => {
     const d = (SETTING_DEFAULTS as Record<string, SettingDef>)[key];
-    return { key, value: d?.type === "money" ? formatMoney(parseMoney(value) ?? 0) : value, type: d?.type ?? "string", group: d?.group ?? "general", description: d?.description ?? null };
+    return {
+      key,
+      value: d?.type === "money" ? formatMoney(parseMoney(value) ?? 0) : value,
+      type: d?.type ?? "string",
+      group: d?.group ?? "general",
+      description: d?.description ?? null,
+    };
   });
 }
 
@@ -78,7 +135,7 @@ export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
       if (key.endsWith("_bp")) {
         // Basis points, or a percentage that says so: "12.5%" is 1250.
         const bp = parseBasisPoints(text);
-        if (bp === null) throw bad("Basis points as a whole number (1250), or a percentage such as \"12.5%\"");
+        if (bp === null) throw bad('Basis points as a whole number (1250), or a percentage such as "12.5%"');
         if (bp > 100_000) throw bad("At most 100000 basis points");
         value = String(bp);
       } else if (!/^\d{1,9}$/.test(text)) throw bad("Must be a whole number ≥ 0");
@@ -111,9 +168,19 @@ export async function platformStats(ctx: Ctx) {
   const db = ctx.db;
   const since = dbNow(ctx.clock, -30 * DAY);
   const [services, categories, providers, topServices] = await Promise.all([
-    db.selectFrom("services").select(["is_active", (e) => e.fn.countAll<number>().as("n")]).groupBy("is_active").execute(),
-    db.selectFrom("categories").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-    db.selectFrom("api_providers").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    db
+      .selectFrom("services")
+      .select(["is_active", (e) => e.fn.countAll<number>().as("n")])
+      .groupBy("is_active")
+      .execute(),
+    db
+      .selectFrom("categories")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("api_providers")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
     // Top services by the platform's own orders (a site's customer orders would count twice with their reseller's).
     onPlatform(db)
       .selectFrom("orders")

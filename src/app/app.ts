@@ -111,7 +111,10 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     const upload = c.req.method !== "GET" && /\/(branding|logo)$/.test(c.req.path);
     return bodyLimit({
       maxSize: upload ? UPLOAD_LIMIT : JSON_LIMIT,
-      onError: (c) => (isProviderApi(c) ? c.json({ error: "The request body is too large" }) : c.json({ error: { code: "payload_too_large", message: "The request body is too large", request_id: c.get("requestId") } }, 413)),
+      onError: (c) =>
+        isProviderApi(c)
+          ? c.json({ error: "The request body is too large" })
+          : c.json({ error: { code: "payload_too_large", message: "The request body is too large", request_id: c.get("requestId") } }, 413),
     })(c, next);
   });
 

@@ -13,7 +13,14 @@ const b64 = (b: Buffer) => b.toString("base64").replace(/=+$/, "");
 export async function hashPassword(ctx: Pick<Ctx, "passwordCost">, password: string): Promise<string> {
   const cost = ctx.passwordCost;
   const nonce = randomBytes(16);
-  const hash = await argon2Async("argon2id", { message: password, nonce, parallelism: cost.parallelism, tagLength: 32, memory: cost.memory, passes: cost.passes });
+  const hash = await argon2Async("argon2id", {
+    message: password,
+    nonce,
+    parallelism: cost.parallelism,
+    tagLength: 32,
+    memory: cost.memory,
+    passes: cost.passes,
+  });
   return `$argon2id$v=19$m=${cost.memory},t=${cost.passes},p=${cost.parallelism}$${b64(nonce)}$${b64(hash)}`;
 }
 

@@ -60,9 +60,17 @@ export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "us
       const id = Number(res.insertId);
       if (referrer) {
         // Up to three levels: the referrer, and the referrer's own level-1 and level-2 referrers.
-        const upline = await tx.db.selectFrom("referral_relationships").select(["referrer_id", "level"]).where("user_id", "=", referrer.id).where("level", "<", 3).execute();
+        const upline = await tx.db
+          .selectFrom("referral_relationships")
+          .select(["referrer_id", "level"])
+          .where("user_id", "=", referrer.id)
+          .where("level", "<", 3)
+          .execute();
         const rows = [{ referrer_id: referrer.id, level: 1 }, ...upline.map((u) => ({ referrer_id: u.referrer_id, level: u.level + 1 }))];
-        await tx.db.insertInto("referral_relationships").values(rows.map((r) => ({ ...r, user_id: id, created_at: now, updated_at: now }))).execute();
+        await tx.db
+          .insertInto("referral_relationships")
+          .values(rows.map((r) => ({ ...r, user_id: id, created_at: now, updated_at: now })))
+          .execute();
       }
       return tx.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     });
@@ -90,7 +98,11 @@ export async function loginUser(ctx: Ctx, input: LoginInput, meta: { ip?: string
   if (!user || !ok) throw new Unauthorized("These credentials do not match our records", "invalid_credentials");
   if (user.is_banned) throw new Forbidden("This account is suspended", "account_banned");
   const now = dbNow(ctx.clock);
-  await ctx.db.updateTable("users").set({ last_login_at: now, last_login_ip: meta.ip ?? null, updated_at: now }).where("id", "=", user.id).execute();
+  await ctx.db
+    .updateTable("users")
+    .set({ last_login_at: now, last_login_ip: meta.ip ?? null, updated_at: now })
+    .where("id", "=", user.id)
+    .execute();
   const { token, session } = await createSession(ctx, user.id, meta);
   return { token, session, user: { ...user, last_login_at: now, last_login_ip: meta.ip ?? null } };
 }

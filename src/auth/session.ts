@@ -41,7 +41,15 @@ const sessionWithUser = prepared((db, id: string) =>
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
     .selectAll("users")
-    .select(["sessions.id as s_id", "sessions.expires_at as s_expires_at", "sessions.csrf_token as s_csrf", "sessions.site_id as s_site_id", "sessions.ip as s_ip", "sessions.user_agent as s_ua", "sessions.created_at as s_created_at"])
+    .select([
+      "sessions.id as s_id",
+      "sessions.expires_at as s_expires_at",
+      "sessions.csrf_token as s_csrf",
+      "sessions.site_id as s_site_id",
+      "sessions.ip as s_ip",
+      "sessions.user_agent as s_ua",
+      "sessions.created_at as s_created_at",
+    ])
     .where("sessions.id", "=", id),
 );
 
@@ -68,7 +76,16 @@ export async function validateSessionToken(ctx: Ctx, token: string): Promise<{ s
   const { s_id, s_expires_at, s_csrf, s_site_id, s_ip, s_ua, s_created_at, ...user } = row;
   void s_expires_at;
   return {
-    session: { id: s_id, user_id: user.id, site_id: s_site_id, expires_at: expiresAt, csrf_token: s_csrf, ip: s_ip, user_agent: s_ua, created_at: s_created_at },
+    session: {
+      id: s_id,
+      user_id: user.id,
+      site_id: s_site_id,
+      expires_at: expiresAt,
+      csrf_token: s_csrf,
+      ip: s_ip,
+      user_agent: s_ua,
+      created_at: s_created_at,
+    },
     user: user as User,
   };
 }

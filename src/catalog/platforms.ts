@@ -23,7 +23,26 @@ const PLATFORM_PATTERNS: [string, RegExp][] = [
 ];
 
 /** Display order of platforms in the catalogue; the rest come after, then "other". */
-const PLATFORM_ORDER = ["instagram", "tiktok", "youtube", "facebook", "telegram", "twitter", "spotify", "twitch", "threads", "soundcloud", "discord", "linkedin", "snapchat", "pinterest", "reddit", "whatsapp", "kick", "website"];
+const PLATFORM_ORDER = [
+  "instagram",
+  "tiktok",
+  "youtube",
+  "facebook",
+  "telegram",
+  "twitter",
+  "spotify",
+  "twitch",
+  "threads",
+  "soundcloud",
+  "discord",
+  "linkedin",
+  "snapchat",
+  "pinterest",
+  "reddit",
+  "whatsapp",
+  "kick",
+  "website",
+];
 
 export function platformOf(categoryName: string): string {
   const name = categoryName.toLowerCase();

@@ -30,7 +30,8 @@ type Rules = { service: Map<number, SiteRule>; category: Map<number, SiteRule> }
 async function siteRules(ctx: Ctx, siteId: number): Promise<Rules> {
   const rows = await forTenant(ctx.db, siteId).selectFrom("site_price_rules").selectAll().execute();
   const rules: Rules = { service: new Map(), category: new Map() };
-  for (const r of rows) (r.scope === "service" ? rules.service : rules.category).set(r.target_id, { marginBp: r.margin_bp, fixedRate: r.fixed_rate, hidden: Boolean(r.hidden) });
+  for (const r of rows)
+    (r.scope === "service" ? rules.service : rules.category).set(r.target_id, { marginBp: r.margin_bp, fixedRate: r.fixed_rate, hidden: Boolean(r.hidden) });
   return rules;
 }
 
@@ -50,9 +51,20 @@ function loadRows(ctx: Ctx, serviceId?: number) {
     // A provider that is switched off, unpriced or in doubt about its currency: its services leave the catalogue with it.
     .leftJoin("api_providers", "api_providers.id", "services.provider_id")
     .select([
-      "services.id", "services.category_id", "services.name", "services.description", "services.type", "services.min", "services.max",
-      "services.refill", "services.cancel", "services.dripfeed", "services.rate",
-      "categories.name as category_name", "categories.slug as category_slug", "categories.platform",
+      "services.id",
+      "services.category_id",
+      "services.name",
+      "services.description",
+      "services.type",
+      "services.min",
+      "services.max",
+      "services.refill",
+      "services.cancel",
+      "services.dripfeed",
+      "services.rate",
+      "categories.name as category_name",
+      "categories.slug as category_slug",
+      "categories.platform",
     ])
     .where("services.is_active", "=", 1)
     .where("categories.is_active", "=", 1)
@@ -117,9 +129,21 @@ function price(ctx: Ctx, rows: CatalogRow[], custom: Map<number, number>, rules:
       rate = siteRate(cost, tenant.site.default_margin_bp, sr, cr);
     }
     out.push({
-      id: r.id, category_id: r.category_id, category_name: r.category_name, category_slug: r.category_slug, platform: r.platform,
-      name: r.name, description: r.description, type: r.type, min: r.min, max: r.max,
-      refill: Boolean(r.refill), cancel: Boolean(r.cancel), dripfeed: Boolean(r.dripfeed), rate, cost,
+      id: r.id,
+      category_id: r.category_id,
+      category_name: r.category_name,
+      category_slug: r.category_slug,
+      platform: r.platform,
+      name: r.name,
+      description: r.description,
+      type: r.type,
+      min: r.min,
+      max: r.max,
+      refill: Boolean(r.refill),
+      cancel: Boolean(r.cancel),
+      dripfeed: Boolean(r.dripfeed),
+      rate,
+      cost,
     });
   }
   return out;
@@ -172,10 +196,24 @@ const orderServiceQuery = prepared((db, serviceId: number, payerId: number) =>
     .innerJoin("api_providers", "api_providers.id", "services.provider_id")
     .leftJoin("service_prices_override as custom", (j) => j.onRef("custom.service_id", "=", "services.id").on("custom.user_id", "=", payerId))
     .select([
-      "services.id", "services.category_id", "services.name", "services.description", "services.type", "services.min", "services.max",
-      "services.refill", "services.cancel", "services.dripfeed", "services.rate",
-      "categories.name as category_name", "categories.slug as category_slug", "categories.platform",
-      "services.provider_id", "services.provider_rate", "api_providers.exchange_rate", "custom.rate as custom_rate",
+      "services.id",
+      "services.category_id",
+      "services.name",
+      "services.description",
+      "services.type",
+      "services.min",
+      "services.max",
+      "services.refill",
+      "services.cancel",
+      "services.dripfeed",
+      "services.rate",
+      "categories.name as category_name",
+      "categories.slug as category_slug",
+      "categories.platform",
+      "services.provider_id",
+      "services.provider_rate",
+      "api_providers.exchange_rate",
+      "custom.rate as custom_rate",
     ])
     .where("services.id", "=", serviceId)
     .where("services.is_active", "=", 1)

@@ -34,7 +34,12 @@ export async function repriceServices(ctx: Ctx, scope: { providerId?: number; se
   if (changes.length === 0) return 0;
   const now = dbNow(ctx.clock);
   await withTransaction(ctx, async (tx) => {
-    for (const c of changes) await tx.db.updateTable("services").set({ ...c.next, updated_at: now }).where("id", "=", c.id).execute();
+    for (const c of changes)
+      await tx.db
+        .updateTable("services")
+        .set({ ...c.next, updated_at: now })
+        .where("id", "=", c.id)
+        .execute();
   });
   ctx.events.catalogChanged();
   return changes.length;

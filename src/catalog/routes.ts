@@ -24,7 +24,9 @@ export function publicCatalogRoutes() {
     // Anonymous visitors all see the same list: its JSON is kept until the catalogue or the site changes.
     const cache = responseCacheOf(c.get("services").state);
     const key = `${cache.stamp(c.get("tenant"))}|${JSON.stringify(query)}`;
-    const body = cache.get<Uint8Array<ArrayBuffer>>(key) ?? cache.set(key, new TextEncoder().encode(JSON.stringify(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), query)))));
+    const body =
+      cache.get<Uint8Array<ArrayBuffer>>(key) ??
+      cache.set(key, new TextEncoder().encode(JSON.stringify(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), query)))));
     return c.body(body, 200, { "content-type": "application/json; charset=UTF-8" });
   });
   return app;

@@ -6,10 +6,12 @@ import { parseBasisPoints } from "../money/money.ts";
 const flag = z.union([z.boolean(), z.literal(0), z.literal(1)], { error: "Must be true or false" }).transform(Boolean);
 const queryFlag = z.enum(["0", "1", "true", "false"], { error: "Must be 0, 1, true or false" }).transform((v) => v === "1" || v === "true");
 const id = positiveId("Must be a positive id");
-const bpMessage = "Must be a whole number of basis points, or a percentage such as \"12.5%\"";
+const bpMessage = 'Must be a whole number of basis points, or a percentage such as "12.5%"';
 /** Basis points as a JSON integer, or as text: "1250" or a percentage that says so, "12.5%". */
 const basisPoints = z
-  .union([z.number().int(), z.string().transform((s, ctx) => parseBasisPoints(s) ?? (ctx.addIssue({ code: "custom", message: bpMessage }), z.NEVER))], { error: bpMessage })
+  .union([z.number().int(), z.string().transform((s, ctx) => parseBasisPoints(s) ?? (ctx.addIssue({ code: "custom", message: bpMessage }), z.NEVER))], {
+    error: bpMessage,
+  })
   .pipe(z.number().min(0, "Cannot be negative: the price would fall below cost").max(100_000, "At most 100000 basis points"));
 const count = z.number({ error: "Must be a whole number" }).int("Must be a whole number").min(1, "At least 1").max(1_000_000_000, "Too large");
 
@@ -54,7 +56,12 @@ export const categoryUpdate = z
     description: z.string().trim().max(2000, "At most 2000 characters").nullable(),
     sort_order: z.number({ error: "Must be a whole number" }).int("Must be a whole number").min(-1_000_000).max(1_000_000),
     is_active: flag,
-    icon: z.string().trim().max(60, "At most 60 characters").regex(/^[A-Za-z0-9:_ .-]*$/, "Letters, digits and : _ - . only").nullable(),
+    icon: z
+      .string()
+      .trim()
+      .max(60, "At most 60 characters")
+      .regex(/^[A-Za-z0-9:_ .-]*$/, "Letters, digits and : _ - . only")
+      .nullable(),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, "Nothing to update");

@@ -21,7 +21,13 @@ export interface PublicCatalogue extends Page<PricedService> {
 /** The catalogue at the viewer's prices (their custom prices when signed in), one page of it. */
 export async function listPublicServices(ctx: Ctx, q: PublicServicesQuery): Promise<PublicCatalogue> {
   const all = await listPricedServices(ctx, { search: q.search || undefined });
-  const categoryRows = await ctx.db.selectFrom("categories").select(["id", "name", "slug", "platform", "icon"]).where("is_active", "=", 1).orderBy("sort_order").orderBy("name").execute();
+  const categoryRows = await ctx.db
+    .selectFrom("categories")
+    .select(["id", "name", "slug", "platform", "icon"])
+    .where("is_active", "=", 1)
+    .orderBy("sort_order")
+    .orderBy("name")
+    .execute();
   const counts = new Map<number, number>();
   for (const s of all) counts.set(s.category_id, (counts.get(s.category_id) ?? 0) + 1);
   const categories = categoryRows.filter((c) => counts.has(c.id)).map((c) => ({ ...c, services: counts.get(c.id)! }));
@@ -33,7 +39,14 @@ export async function listPublicServices(ctx: Ctx, q: PublicServicesQuery): Prom
     rows = wanted ? all.filter((s) => s.category_id === wanted.id) : [];
   }
   const start = offsetOf(q);
-  return { rows: rows.slice(start, start + q.per_page), total: rows.length, page: q.page, per_page: q.per_page, currency: await getSetting(ctx, "currency"), categories };
+  return {
+    rows: rows.slice(start, start + q.per_page),
+    total: rows.length,
+    page: q.page,
+    per_page: q.per_page,
+    currency: await getSetting(ctx, "currency"),
+    categories,
+  };
 }
 
 function adminServiceQuery(ctx: Ctx) {
@@ -44,12 +57,35 @@ function adminServiceQuery(ctx: Ctx) {
 }
 
 const ADMIN_SERVICE_COLUMNS = [
-  "services.id", "services.provider_id", "services.provider_service_id", "services.category_id", "services.name", "services.provider_name",
-  "services.description", "services.type", "services.provider_rate", "services.base_rate", "services.rate", "services.margin_bp",
-  "services.min", "services.max", "services.provider_min", "services.provider_max", "services.refill", "services.refill_days",
-  "services.cancel", "services.dripfeed", "services.is_active", "services.provider_removed_at", "services.sort_order",
-  "services.created_at", "services.updated_at", "categories.name as category_name", "categories.slug as category_slug",
-  "api_providers.name as provider_label", "api_providers.currency as provider_currency",
+  "services.id",
+  "services.provider_id",
+  "services.provider_service_id",
+  "services.category_id",
+  "services.name",
+  "services.provider_name",
+  "services.description",
+  "services.type",
+  "services.provider_rate",
+  "services.base_rate",
+  "services.rate",
+  "services.margin_bp",
+  "services.min",
+  "services.max",
+  "services.provider_min",
+  "services.provider_max",
+  "services.refill",
+  "services.refill_days",
+  "services.cancel",
+  "services.dripfeed",
+  "services.is_active",
+  "services.provider_removed_at",
+  "services.sort_order",
+  "services.created_at",
+  "services.updated_at",
+  "categories.name as category_name",
+  "categories.slug as category_slug",
+  "api_providers.name as provider_label",
+  "api_providers.currency as provider_currency",
 ] as const;
 
 export type AdminService = Awaited<ReturnType<typeof getAdminService>> & { platform_margin_bp: number };
@@ -72,10 +108,22 @@ export async function listAdminServices(ctx: Ctx, q: AdminServicesQuery): Promis
   }
   const [total, rows, margin] = await Promise.all([
     base.select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow(),
-    base.select(ADMIN_SERVICE_COLUMNS).orderBy("categories.sort_order").orderBy("services.category_id").orderBy("services.sort_order").orderBy("services.id").limit(q.per_page).offset(offsetOf(q)).execute(),
+    base
+      .select(ADMIN_SERVICE_COLUMNS)
+      .orderBy("categories.sort_order")
+      .orderBy("services.category_id")
+      .orderBy("services.sort_order")
+      .orderBy("services.id")
+      .limit(q.per_page)
+      .offset(offsetOf(q))
+      .execute(),
     platformMarginBp(ctx),
   ]);
-  return pageOf(rows.map((r) => ({ ...r, platform_margin_bp: margin })), total.n, q);
+  return pageOf(
+    rows.map((r) => ({ ...r, platform_margin_bp: margin })),
+    total.n,
+    q,
+  );
 }
 
 /** An admin edits a service; a new margin re-prices it. Bounds stay inside the provider's. */
@@ -85,8 +133,10 @@ export async function updateAdminService(ctx: Ctx, id: number, input: ServiceUpd
   const max = input.max ?? current.max;
   const errors: Record<string, string[]> = {};
   if (min > max) errors[input.min !== undefined ? "min" : "max"] = ["min must not exceed max"];
-  if (current.provider_min !== null && input.min !== undefined && input.min < current.provider_min) errors.min = [`The provider accepts at least ${current.provider_min}`];
-  if (current.provider_max !== null && input.max !== undefined && input.max > current.provider_max) errors.max = [`The provider accepts at most ${current.provider_max}`];
+  if (current.provider_min !== null && input.min !== undefined && input.min < current.provider_min)
+    errors.min = [`The provider accepts at least ${current.provider_min}`];
+  if (current.provider_max !== null && input.max !== undefined && input.max > current.provider_max)
+    errors.max = [`The provider accepts at most ${current.provider_max}`];
   if (input.is_active === true && current.provider_removed_at !== null) errors.is_active = ["The provider no longer offers this service"];
   if (Object.keys(errors).length) throw new Validation(errors);
 
@@ -97,8 +147,17 @@ export async function updateAdminService(ctx: Ctx, id: number, input: ServiceUpd
   if (input.is_active !== undefined && (input.is_active ? 1 : 0) !== Number(current.is_active)) changes.is_active = input.is_active ? 1 : 0;
   if (Object.keys(changes).length > 0) {
     await withTransaction(ctx, async (tx) => {
-      await tx.db.updateTable("services").set({ ...changes, updated_at: dbNow(tx.clock) }).where("id", "=", id).execute();
-      await writeAudit(tx, { action: "services.update", targetType: "service", targetId: id, data: { before: pick(current, Object.keys(changes)), after: changes } });
+      await tx.db
+        .updateTable("services")
+        .set({ ...changes, updated_at: dbNow(tx.clock) })
+        .where("id", "=", id)
+        .execute();
+      await writeAudit(tx, {
+        action: "services.update",
+        targetType: "service",
+        targetId: id,
+        data: { before: pick(current, Object.keys(changes)), after: changes },
+      });
     });
     if ("margin_bp" in changes) await repriceServices(ctx, { serviceId: id });
     ctx.events.catalogChanged();
@@ -129,12 +188,25 @@ export async function listAdminCategories(ctx: Ctx, categoryId?: number): Promis
   let q = ctx.db
     .selectFrom("categories")
     .select([
-      "categories.id", "categories.name", "categories.slug", "categories.platform", "categories.description", "categories.icon",
-      "categories.sort_order", "categories.is_active", "categories.created_at", "categories.updated_at",
+      "categories.id",
+      "categories.name",
+      "categories.slug",
+      "categories.platform",
+      "categories.description",
+      "categories.icon",
+      "categories.sort_order",
+      "categories.is_active",
+      "categories.created_at",
+      "categories.updated_at",
     ])
     .select((eb) => [
       eb.selectFrom("services").select(sql<number>`count(*)`.as("n")).whereRef("services.category_id", "=", "categories.id").as("services_count"),
-      eb.selectFrom("services").select(sql<number>`count(*)`.as("n")).whereRef("services.category_id", "=", "categories.id").where("services.is_active", "=", 1).as("active_services_count"),
+      eb
+        .selectFrom("services")
+        .select(sql<number>`count(*)`.as("n"))
+        .whereRef("services.category_id", "=", "categories.id")
+        .where("services.is_active", "=", 1)
+        .as("active_services_count"),
     ]);
   if (categoryId !== undefined) q = q.where("categories.id", "=", categoryId);
   const rows = await q.orderBy("categories.sort_order").orderBy("categories.name").execute();
@@ -151,8 +223,17 @@ export async function updateAdminCategory(ctx: Ctx, id: number, input: CategoryU
   if (input.is_active !== undefined && (input.is_active ? 1 : 0) !== Number(current.is_active)) changes.is_active = input.is_active ? 1 : 0;
   if (Object.keys(changes).length > 0) {
     await withTransaction(ctx, async (tx) => {
-      await tx.db.updateTable("categories").set({ ...changes, updated_at: dbNow(tx.clock) }).where("id", "=", id).execute();
-      await writeAudit(tx, { action: "categories.update", targetType: "category", targetId: id, data: { before: pick(current as unknown as Record<string, unknown>, Object.keys(changes)), after: changes } });
+      await tx.db
+        .updateTable("categories")
+        .set({ ...changes, updated_at: dbNow(tx.clock) })
+        .where("id", "=", id)
+        .execute();
+      await writeAudit(tx, {
+        action: "categories.update",
+        targetType: "category",
+        targetId: id,
+        data: { before: pick(current as unknown as Record<string, unknown>, Object.keys(changes)), after: changes },
+      });
     });
     ctx.events.catalogChanged();
   }
@@ -163,6 +244,11 @@ export async function updateAdminCategory(ctx: Ctx, id: number, input: CategoryU
 export async function syncNow(ctx: Ctx, providerId?: number): Promise<SyncSummary> {
   const ran = await withJobLock(ctx, syncServicesJob.name, syncServicesJob.lockTtlMs ?? 15 * 60_000, () => syncServices(ctx, { providerId }));
   if (!ran) throw new Conflict("A catalogue sync is already running", "sync_running");
-  await writeAudit(ctx, { action: "services.sync", targetType: providerId ? "provider" : "catalogue", targetId: providerId, data: { summary: summaryLine(ran.result), errors: ran.result.errors } });
+  await writeAudit(ctx, {
+    action: "services.sync",
+    targetType: providerId ? "provider" : "catalogue",
+    targetId: providerId,
+    data: { summary: summaryLine(ran.result), errors: ran.result.errors },
+  });
   return ran.result;
 }

@@ -56,7 +56,11 @@ export function summaryLine(c: SyncCounts): string {
  * prices them, deactivates what a provider dropped and re-activates what comes back. Services are
  * never deleted: orders point to them. Throws (503) only when every provider it tried failed.
  */
-export async function syncServices(ctx: Ctx, opts: { providerId?: number; client?: ClientOptions } = {}, progress: Progress = silentProgress): Promise<SyncSummary> {
+export async function syncServices(
+  ctx: Ctx,
+  opts: { providerId?: number; client?: ClientOptions } = {},
+  progress: Progress = silentProgress,
+): Promise<SyncSummary> {
   let q = ctx.db.selectFrom("api_providers").selectAll().orderBy("id");
   q = opts.providerId !== undefined ? q.where("id", "=", opts.providerId) : q.where("is_active", "=", 1);
   const providers = await q.execute();
@@ -72,13 +76,19 @@ export async function syncServices(ctx: Ctx, opts: { providerId?: number; client
       const message = err instanceof Error ? err.message : String(err);
       const kind = err instanceof ProviderError ? err.kind : "error";
       summary.errors.push({ provider_id: provider.id, name: provider.name, kind, message });
-      await ctx.db.updateTable("api_providers").set({ last_error: `sync: ${message}`.slice(0, 500), updated_at: dbNow(ctx.clock) }).where("id", "=", provider.id).execute();
+      await ctx.db
+        .updateTable("api_providers")
+        .set({ last_error: `sync: ${message}`.slice(0, 500), updated_at: dbNow(ctx.clock) })
+        .where("id", "=", provider.id)
+        .execute();
       ctx.logger.warn("catalogue sync failed", { provider_id: provider.id, kind, error: message });
       if (!(err instanceof ProviderError)) throw err;
     }
   }
   if (providers.length > 0 && summary.errors.length === providers.length) {
-    throw new AppError(503, "provider_unavailable", `Catalogue sync failed: ${summary.errors.map((e) => `${e.name}: ${e.message}`).join("; ")}`, { providers: summary.errors });
+    throw new AppError(503, "provider_unavailable", `Catalogue sync failed: ${summary.errors.map((e) => `${e.name}: ${e.message}`).join("; ")}`, {
+      providers: summary.errors,
+    });
   }
   return summary;
 }
@@ -87,7 +97,9 @@ async function syncProvider(ctx: Ctx, provider: Provider, clientOpts: ClientOpti
   const client = providerClient(ctx, { id: provider.id, url: provider.url, apiKey: provider.api_key }, clientOpts);
   const listed = await client.services();
   const offered = listed.filter((o): o is ProviderService & { rate: number } => o.rate !== null && o.rate > 0);
-  const skipped: SkippedService[] = listed.filter((o) => o.rate === null || o.rate <= 0).map((o) => ({ service: o.service, name: o.name, reason: o.rate === null ? "unreadable_price" : "no_price" }));
+  const skipped: SkippedService[] = listed
+    .filter((o) => o.rate === null || o.rate <= 0)
+    .map((o) => ({ service: o.service, name: o.name, reason: o.rate === null ? "unreadable_price" : "no_price" }));
   const hidden_types: Record<string, number> = {};
   for (const o of offered) if (!isOrderableType(o.type)) hidden_types[o.type] = (hidden_types[o.type] ?? 0) + 1;
   const existing = await ctx.db.selectFrom("services").selectAll().where("provider_id", "=", provider.id).execute();
@@ -127,11 +139,28 @@ async function syncProvider(ctx: Ctx, provider: Provider, clientOpts: ClientOpti
         await tx.db
           .insertInto("services")
           .values({
-            provider_id: provider.id, provider_service_id: offer.service, category_id, name: offer.name, provider_name: offer.name,
-            description: offer.description, type: offer.type, provider_rate: offer.rate, ...prices, margin_bp: null,
-            min: offer.min, max: offer.max, provider_min: offer.min, provider_max: offer.max,
-            refill: offer.refill ? 1 : 0, cancel: offer.cancel ? 1 : 0, dripfeed: offer.dripfeed ? 1 : 0,
-            is_active: 1, provider_removed_at: null, sort_order: position, created_at: now, updated_at: now,
+            provider_id: provider.id,
+            provider_service_id: offer.service,
+            category_id,
+            name: offer.name,
+            provider_name: offer.name,
+            description: offer.description,
+            type: offer.type,
+            provider_rate: offer.rate,
+            ...prices,
+            margin_bp: null,
+            min: offer.min,
+            max: offer.max,
+            provider_min: offer.min,
+            provider_max: offer.max,
+            refill: offer.refill ? 1 : 0,
+            cancel: offer.cancel ? 1 : 0,
+            dripfeed: offer.dripfeed ? 1 : 0,
+            is_active: 1,
+            provider_removed_at: null,
+            sort_order: position,
+            created_at: now,
+            updated_at: now,
           })
           .execute();
         counts.added++;
@@ -139,7 +168,12 @@ async function syncProvider(ctx: Ctx, provider: Provider, clientOpts: ClientOpti
         const patch = servicePatch(current, offer, category_id, prices, position);
         const comesBack = current.provider_removed_at !== null;
         if (comesBack) Object.assign(patch, { is_active: 1, provider_removed_at: null });
-        if (Object.keys(patch).length > 0) await tx.db.updateTable("services").set({ ...patch, updated_at: now }).where("id", "=", current.id).execute();
+        if (Object.keys(patch).length > 0)
+          await tx.db
+            .updateTable("services")
+            .set({ ...patch, updated_at: now })
+            .where("id", "=", current.id)
+            .execute();
         if (comesBack) counts.reactivated++;
         else if (Object.keys(patch).length > 0) counts.updated++;
         else counts.unchanged++;
@@ -150,7 +184,11 @@ async function syncProvider(ctx: Ctx, provider: Provider, clientOpts: ClientOpti
     const offeredIds = new Set(offered.map((o) => o.service));
     const dropped = existing.filter((s) => s.provider_removed_at === null && !offeredIds.has(s.provider_service_id)).map((s) => s.id);
     for (let i = 0; i < dropped.length; i += 500) {
-      await tx.db.updateTable("services").set({ is_active: 0, provider_removed_at: now, updated_at: now }).where("id", "in", dropped.slice(i, i + 500)).execute();
+      await tx.db
+        .updateTable("services")
+        .set({ is_active: 0, provider_removed_at: now, updated_at: now })
+        .where("id", "in", dropped.slice(i, i + 500))
+        .execute();
     }
     counts.deactivated = dropped.length;
     await tx.db.updateTable("api_providers").set({ last_sync_at: now, last_error: null, updated_at: now }).where("id", "=", provider.id).execute();
@@ -162,8 +200,17 @@ async function syncProvider(ctx: Ctx, provider: Provider, clientOpts: ClientOpti
   const not_selling = notSellingMessage(after);
   if (not_selling) ctx.logger.warn(not_selling, { provider_id: provider.id });
   const notes = [
-    skipped.length ? `skipped ${skipped.length} without a price (${skipped.slice(0, 5).map((k) => `${k.service} "${k.name}"`).join(", ")}${skipped.length > 5 ? ", …" : ""})` : "",
-    Object.keys(hidden_types).length ? `hidden, cannot be ordered: ${Object.entries(hidden_types).map(([t, n]) => `${t} ×${n}`).join(", ")}` : "",
+    skipped.length
+      ? `skipped ${skipped.length} without a price (${skipped
+          .slice(0, 5)
+          .map((k) => `${k.service} "${k.name}"`)
+          .join(", ")}${skipped.length > 5 ? ", …" : ""})`
+      : "",
+    Object.keys(hidden_types).length
+      ? `hidden, cannot be ordered: ${Object.entries(hidden_types)
+          .map(([t, n]) => `${t} ×${n}`)
+          .join(", ")}`
+      : "",
     not_selling ?? "",
   ].filter(Boolean);
   progress.done(`${provider.name}: ${summaryLine(counts)}${notes.length ? `; ${notes.join("; ")}` : ""}`);
@@ -171,7 +218,13 @@ async function syncProvider(ctx: Ctx, provider: Provider, clientOpts: ClientOpti
 }
 
 /** What changed in a known service; the admin's own name and narrower bounds are kept. */
-function servicePatch(current: Service, offer: ProviderService & { rate: number }, categoryId: number, prices: { base_rate: number; rate: number }, position: number) {
+function servicePatch(
+  current: Service,
+  offer: ProviderService & { rate: number },
+  categoryId: number,
+  prices: { base_rate: number; rate: number },
+  position: number,
+) {
   const patch: Partial<Record<keyof Service, unknown>> = {};
   const set = <K extends keyof Service>(key: K, value: Service[K]) => {
     if (current[key] !== value && !(typeof value === "number" && Number(current[key]) === value)) patch[key] = value;

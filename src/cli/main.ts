@@ -77,7 +77,11 @@ async function run(argv: string[]): Promise<number> {
       }
       case "user:create": {
         await migrateToLatest(handle.db);
-        const input = registerSchema.safeParse({ email: values.email, password: values.password, username: values.username ?? values.email?.split("@")[0]?.replace(/[^A-Za-z0-9_.-]/g, "") });
+        const input = registerSchema.safeParse({
+          email: values.email,
+          password: values.password,
+          username: values.username ?? values.email?.split("@")[0]?.replace(/[^A-Za-z0-9_.-]/g, ""),
+        });
         if (!input.success) throw new UsageError(input.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
         const user = await registerUser(ctx, { ...input.data, role: values.admin ? "admin" : "user" });
         console.log(`Created ${user.role} ${user.username} <${user.email}> (id ${user.id})`);

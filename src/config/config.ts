@@ -17,7 +17,10 @@ const envSchema = z.object({
     .refine((v) => /^(mysql|mariadb):\/\//.test(v) || /^sqlite:/.test(v), "must start with mysql:// or sqlite:")
     .optional(),
   DATA_DIR: z.string().default("./data"),
-  REDIS_URL: z.string().refine((v) => /^rediss?:\/\//.test(v), "must start with redis://").optional(),
+  REDIS_URL: z
+    .string()
+    .refine((v) => /^rediss?:\/\//.test(v), "must start with redis://")
+    .optional(),
   SMM_API_URL: z.url().optional(),
   SMM_API_KEY: z.string().optional(),
   SMM_PROVIDER_CURRENCY: z
@@ -82,7 +85,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...c,
     APP_URL: c.APP_URL.replace(/\/+$/, ""),
     SITES_DOMAIN: c.SITES_DOMAIN.toLowerCase(),
-    TRUSTED_PROXIES: c.TRUSTED_PROXIES.split(",").map((s) => s.trim()).filter(Boolean),
+    TRUSTED_PROXIES: c.TRUSTED_PROXIES.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     PROVIDER_ALLOW_PRIVATE_URLS: c.PROVIDER_ALLOW_PRIVATE_URLS === undefined ? !c.SMM_API_URL : ["true", "1", "yes"].includes(c.PROVIDER_ALLOW_PRIVATE_URLS),
     platformHosts: [...new Set(platformHosts)],
   });

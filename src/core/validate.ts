@@ -25,7 +25,17 @@ export function wholeNumber(message = "Must be a whole number", range: { min?: n
   const min = range.min ?? -Number.MAX_SAFE_INTEGER;
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
   return z
-    .union([z.number(), z.string().trim().regex(/^-?\d{1,16}$/).transform(Number)], { error: message })
+    .union(
+      [
+        z.number(),
+        z
+          .string()
+          .trim()
+          .regex(/^-?\d{1,16}$/)
+          .transform(Number),
+      ],
+      { error: message },
+    )
     .pipe(z.number().refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, message));
 }
 
@@ -53,5 +63,4 @@ export const positiveId = (message = "Must be a positive id") =>
   });
 
 /** A whole number in a query string (page, per_page, days, level…): plain digits only; pipe it into its range. */
-export const queryNumber = (message = "Must be a whole number") =>
-  z.string({ error: message }).regex(PLAIN_DIGITS, message).transform(Number);
+export const queryNumber = (message = "Must be a whole number") => z.string({ error: message }).regex(PLAIN_DIGITS, message).transform(Number);

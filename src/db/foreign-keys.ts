@@ -53,7 +53,9 @@ async function settleOrphans(db: Kysely<any>, fks: ForeignKey[]): Promise<void> 
     if (fk.onDelete === "cascade") {
       await sql`delete from ${sql.table(fk.table)} where id in (select id from (select ${sql.ref(`${fk.table}.id`)} as id ${orphansOf(fk)}) o)`.execute(db);
     } else if (fk.onDelete === "set null") {
-      await sql`update ${sql.table(fk.table)} set ${col} = null where id in (select id from (select ${sql.ref(`${fk.table}.id`)} as id ${orphansOf(fk)}) o)`.execute(db);
+      await sql`update ${sql.table(fk.table)} set ${col} = null where id in (select id from (select ${sql.ref(`${fk.table}.id`)} as id ${orphansOf(fk)}) o)`.execute(
+        db,
+      );
     }
   }
 }
@@ -110,7 +112,9 @@ export async function dropForeignKeys(db: Kysely<any>, fks: ForeignKey[]): Promi
 }
 
 /** The foreign keys the database declares, read back from its catalogue (what tests and operators check). */
-export async function declaredForeignKeys(db: Kysely<any>): Promise<{ name: string | null; table: string; column: string; references: string; onDelete: string }[]> {
+export async function declaredForeignKeys(
+  db: Kysely<any>,
+): Promise<{ name: string | null; table: string; column: string; references: string; onDelete: string }[]> {
   if (dialectOf(db) === "mysql") {
     const r = await sql<{ name: string; table: string; column: string; references: string; onDelete: string }>`
       select rc.constraint_name as name, kcu.table_name as \`table\`, kcu.column_name as \`column\`, rc.referenced_table_name as \`references\`, rc.delete_rule as onDelete

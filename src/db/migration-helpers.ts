@@ -8,9 +8,7 @@ export function columnTypes<DB>(db: Kysely<DB>) {
     mysql,
     /** Auto-increment primary key; MySQL hands back insertId, never RETURNING. */
     id: <T extends string>(t: CreateTableBuilder<T, string>) =>
-      mysql
-        ? t.addColumn("id", "bigint", (c) => c.primaryKey().autoIncrement())
-        : t.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement()),
+      mysql ? t.addColumn("id", "bigint", (c) => c.primaryKey().autoIncrement()) : t.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement()),
     /** Integer micro-units (1/1,000,000 of the currency unit). */
     money: "bigint" as const,
     /** A reference to another row's id. */
@@ -51,7 +49,11 @@ export async function createTable<DB>(
 }
 
 export async function index<DB>(db: Kysely<DB>, table: string, columns: string[], opts: { unique?: boolean } = {}): Promise<void> {
-  let b = db.schema.createIndex(`${table}_${columns.join("_")}_${opts.unique ? "uq" : "idx"}`).ifNotExists().on(table).columns(columns);
+  let b = db.schema
+    .createIndex(`${table}_${columns.join("_")}_${opts.unique ? "uq" : "idx"}`)
+    .ifNotExists()
+    .on(table)
+    .columns(columns);
   if (opts.unique) b = b.unique();
   await b.execute();
 }

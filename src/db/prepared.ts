@@ -54,7 +54,10 @@ function compiledOnce<Row>(argCount: number, build: (db: Db, placeholders: unkno
     const dialect = dialectOf(db);
     let t = templates.get(dialect);
     if (!t) {
-      const compiled = build(db, Array.from({ length: argCount }, (_, i) => new Slot(i))).compile();
+      const compiled = build(
+        db,
+        Array.from({ length: argCount }, (_, i) => new Slot(i)),
+      ).compile();
       const slots = compiled.parameters.map((p) => (p instanceof Slot ? p.index : -1));
       t = { compiled, slots };
       templates.set(dialect, t);

@@ -97,15 +97,30 @@ export async function admitApiKey(ctx: Ctx, key: ApiKey, ip: string): Promise<Us
   if (user.is_banned) throw new Forbidden("This account is suspended", "account_banned");
   const whitelist = keyWhitelist(key);
   if (whitelist.length && !addressList(whitelist).has(ip)) throw new Forbidden("This address may not use this API key", "ip_not_allowed");
-  await ctx.db.updateTable("api_keys").set({ last_used_at: now, last_used_ip: ip.slice(0, 45) }).where("id", "=", key.id).execute();
+  await ctx.db
+    .updateTable("api_keys")
+    .set({ last_used_at: now, last_used_ip: ip.slice(0, 45) })
+    .where("id", "=", key.id)
+    .execute();
   return user;
 }
 
 /** One api_logs row per call made with a known key; a failed write never fails the call. */
-export async function logApiCall(ctx: Ctx, entry: { keyId: number; method: string; path: string; status: number; ip: string; durationMs: number }): Promise<void> {
+export async function logApiCall(
+  ctx: Ctx,
+  entry: { keyId: number; method: string; path: string; status: number; ip: string; durationMs: number },
+): Promise<void> {
   await ctx.db
     .insertInto("api_logs")
-    .values({ api_key_id: entry.keyId, method: entry.method.slice(0, 10), path: entry.path.slice(0, 255), status: entry.status, ip: entry.ip.slice(0, 45), duration_ms: Math.max(0, Math.round(entry.durationMs)), created_at: dbNow(ctx.clock) })
+    .values({
+      api_key_id: entry.keyId,
+      method: entry.method.slice(0, 10),
+      path: entry.path.slice(0, 255),
+      status: entry.status,
+      ip: entry.ip.slice(0, 45),
+      duration_ms: Math.max(0, Math.round(entry.durationMs)),
+      created_at: dbNow(ctx.clock),
+    })
     .execute()
     .catch((err) => ctx.logger.warn("api log write failed", { error: String(err) }));
 }

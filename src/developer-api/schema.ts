@@ -10,7 +10,10 @@ const MAX_WHITELIST = 50;
 const isoInstant = z
   .string({ error: "Must be an ISO-8601 date or date-time" })
   .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/, "Must be an ISO-8601 date or date-time (with Z or an offset)")
+  .regex(
+    /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/,
+    "Must be an ISO-8601 date or date-time (with Z or an offset)",
+  )
   .transform((s, ctx) => {
     const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s.replace(" ", "T"));
     // Date rolls 2099-02-30 over to March 2: the calendar day must exist as written.
@@ -30,7 +33,9 @@ export const createKeyBody = z.object({
     .transform((list) => [...new Set(list)]),
   rate_limit_per_minute: wholeNumber("A whole number from 1 to 600", { min: 1, max: 600 }).default(60),
   ip_whitelist: z
-    .array(z.string({ error: "Must be an IP address or a CIDR range" }).trim().max(49, "Not an IP address or CIDR range"), { error: "A list of IP addresses or CIDR ranges" })
+    .array(z.string({ error: "Must be an IP address or a CIDR range" }).trim().max(49, "Not an IP address or CIDR range"), {
+      error: "A list of IP addresses or CIDR ranges",
+    })
     .max(MAX_WHITELIST, `At most ${MAX_WHITELIST} entries`)
     .nullish()
     .superRefine((list, ctx) => {

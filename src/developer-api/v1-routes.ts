@@ -23,7 +23,9 @@ export function v1Routes() {
   const app = new Hono<ApiKeyEnv>();
   const now = (c: { var: ApiKeyEnv["Variables"] }) => c.var.services.clock.now();
 
-  app.get("/services", requirePermission("services.read"), async (c) => c.json(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), validQuery(c, publicServicesQuery)))));
+  app.get("/services", requirePermission("services.read"), async (c) =>
+    c.json(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), validQuery(c, publicServicesQuery)))),
+  );
 
   app.post("/orders", requirePermission("orders.create"), async (c) => {
     const ctx = ctxOf(c);

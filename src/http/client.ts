@@ -13,7 +13,10 @@ export function peerAddress(c: Context<AppEnv>): string {
  * proxy (entries to its left were written by the client and prove nothing); null when unusable.
  */
 export function forwardedFor(header: string | undefined, trusted: { has(ip: string): boolean }): string | null {
-  const hops = (header ?? "").split(",").map((s) => normalizeIp(s.trim())).filter(Boolean);
+  const hops = (header ?? "")
+    .split(",")
+    .map((s) => normalizeIp(s.trim()))
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i] as string;
     if (!trusted.has(hop)) return isIP(hop) ? hop : null;

@@ -22,7 +22,6 @@ export function guarded<G extends F, F extends Env>(guard: MiddlewareHandler<G>,
   return app.route("/", feature);
 }
 
-
 /**
  * The guard a router entry (`app.routes[i].handler`) runs, seen through the wrapper a sub-app with
  * its own onError puts around its handlers; undefined for anything else. For tests and tools.

@@ -38,7 +38,14 @@ export const unknownHostPage = () =>
   });
 
 export const notFoundPage = (brand?: string) =>
-  plainPage({ status: 404, brand, titleFr: "Page introuvable", titleEn: "Page not found", textFr: "Cette page n'existe pas.", textEn: "This page does not exist." });
+  plainPage({
+    status: 404,
+    brand,
+    titleFr: "Page introuvable",
+    titleEn: "Page not found",
+    textFr: "Cette page n'existe pas.",
+    textEn: "This page does not exist.",
+  });
 
 export const serverErrorPage = (brand?: string) =>
   plainPage({

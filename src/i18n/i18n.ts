@@ -31,5 +31,8 @@ export function both(key: MessageKey, params?: Params): Record<Lang, string> {
 
 /** A notice's title and body in every language, for notifyLocalized / notifyAdmins. */
 export function notice(key: NoticeKey, params?: Params): Record<Lang, { title: string; body: string }> {
-  return Object.fromEntries(LANGS.map((lang) => [lang, { title: t(lang, `${key}.title`, params), body: t(lang, `${key}.body`, params) }])) as Record<Lang, { title: string; body: string }>;
+  return Object.fromEntries(LANGS.map((lang) => [lang, { title: t(lang, `${key}.title`, params), body: t(lang, `${key}.body`, params) }])) as Record<
+    Lang,
+    { title: string; body: string }
+  >;
 }

@@ -29,7 +29,9 @@ interface KeyedRequest {
 const kept = (status: number) => status < 500;
 
 function requestHash(req: KeyedRequest): string {
-  return createHash("sha256").update(`${req.operation}\n${JSON.stringify(req.body ?? null)}`).digest("hex");
+  return createHash("sha256")
+    .update(`${req.operation}\n${JSON.stringify(req.body ?? null)}`)
+    .digest("hex");
 }
 
 /**

@@ -18,16 +18,27 @@ export function checkKey(key: string): void {
 export const keyInFlight = () => new Conflict("A request with this Idempotency-Key is in progress", "idempotency_in_flight");
 
 export const keyReused = () =>
-  new AppError(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request", { "Idempotency-Key": ["Already used with a different request"] });
+  new AppError(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request", {
+    "Idempotency-Key": ["Already used with a different request"],
+  });
 
 /**
  * Claims (scope, key) for a request through the unique index, not a read-then-insert; an expired
  * claim, or one released meanwhile, is claimed again. Otherwise answers the row that holds the key
  * (none if it kept vanishing under us). Keys live 24 hours.
  */
-export async function claimKey(ctx: Ctx, scope: string, key: string, requestHash: string, attempts = 3): Promise<{ claimed: true } | { claimed: false; prior: IdempotencyKey | undefined }> {
+export async function claimKey(
+  ctx: Ctx,
+  scope: string,
+  key: string,
+  requestHash: string,
+  attempts = 3,
+): Promise<{ claimed: true } | { claimed: false; prior: IdempotencyKey | undefined }> {
   try {
-    await ctx.db.insertInto("idempotency_keys").values({ scope, key, request_hash: requestHash, status: "in_flight", created_at: dbNow(ctx.clock), expires_at: dbNow(ctx.clock, DAY) }).execute();
+    await ctx.db
+      .insertInto("idempotency_keys")
+      .values({ scope, key, request_hash: requestHash, status: "in_flight", created_at: dbNow(ctx.clock), expires_at: dbNow(ctx.clock, DAY) })
+      .execute();
     return { claimed: true };
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
@@ -40,7 +51,12 @@ export async function claimKey(ctx: Ctx, scope: string, key: string, requestHash
 
 /** Stores the outcome a retry with the same key gets back. */
 export async function recordOutcome(ctx: Ctx, scope: string, key: string, status: number, body: unknown): Promise<void> {
-  await ctx.db.updateTable("idempotency_keys").set({ status: "done", response_status: status, response_body: JSON.stringify(body) }).where("scope", "=", scope).where("key", "=", key).execute();
+  await ctx.db
+    .updateTable("idempotency_keys")
+    .set({ status: "done", response_status: status, response_body: JSON.stringify(body) })
+    .where("scope", "=", scope)
+    .where("key", "=", key)
+    .execute();
 }
 
 /** Lets the key go, so that a retry really runs again. */

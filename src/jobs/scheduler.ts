@@ -32,10 +32,14 @@ export async function runJobOnce(services: AppServices, job: JobDef, progress: P
 export function startScheduler(services: AppServices, jobs: readonly JobDef[]): { stop(): void } {
   const crons = jobs.map(
     (job) =>
-      new Cron(job.schedule, { name: job.name, protect: true, catch: (err) => services.logger.error("job failed", { job: job.name, error: String(err) }) }, async () => {
-        const r = await runJobOnce(services, job);
-        if (!r) services.logger.debug("job skipped: running elsewhere", { job: job.name });
-      }),
+      new Cron(
+        job.schedule,
+        { name: job.name, protect: true, catch: (err) => services.logger.error("job failed", { job: job.name, error: String(err) }) },
+        async () => {
+          const r = await runJobOnce(services, job);
+          if (!r) services.logger.debug("job skipped: running elsewhere", { job: job.name });
+        },
+      ),
   );
   return {
     stop() {

@@ -39,7 +39,9 @@ export function createMailer(config: Config, logger: Logger): Mailer {
       }
       const p = transport
         .sendMail({ from, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html })
-        .catch((err: unknown) => logger.error("mail delivery failed", { to: msg.to, subject: msg.subject, error: err instanceof Error ? err.message : String(err) }))
+        .catch((err: unknown) =>
+          logger.error("mail delivery failed", { to: msg.to, subject: msg.subject, error: err instanceof Error ? err.message : String(err) }),
+        )
         .finally(() => pending.delete(p));
       pending.add(p);
     },

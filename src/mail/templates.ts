@@ -11,7 +11,14 @@ export interface Rendered {
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** Every e-mail exists in French and English; the recipient's language picks one, the other follows below it. */
-function layout(brand: string, lang: Lang, title: string, paragraphs: string[], other: { title: string; paragraphs: string[] }, action?: { label: string; url: string }): string {
+function layout(
+  brand: string,
+  lang: Lang,
+  title: string,
+  paragraphs: string[],
+  other: { title: string; paragraphs: string[] },
+  action?: { label: string; url: string },
+): string {
   const ps = (list: string[], style = "line-height:1.5") => list.map((p) => `<p style="${style}">${esc(p)}</p>`).join("\n");
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><title>${esc(title)}</title></head>
@@ -36,12 +43,32 @@ function bilingual(brand: string, lang: Lang, fr: Side, en: Side, url?: string):
   const main = lang === "en" ? en : fr;
   const other = lang === "en" ? fr : en;
   const action = url && main.action ? { label: main.action, url } : undefined;
-  const text = [main.title, "", ...main.paragraphs, ...(action ? ["", `${action.label}: ${action.url}`] : []), "", "—", other.title, "", ...other.paragraphs].join("\n");
-  return { subject: main.title.includes(brand) ? main.title : `${main.title} - ${brand}`, text, html: layout(brand, lang, main.title, main.paragraphs, other, action) };
+  const text = [
+    main.title,
+    "",
+    ...main.paragraphs,
+    ...(action ? ["", `${action.label}: ${action.url}`] : []),
+    "",
+    "—",
+    other.title,
+    "",
+    ...other.paragraphs,
+  ].join("\n");
+  return {
+    subject: main.title.includes(brand) ? main.title : `${main.title} - ${brand}`,
+    text,
+    html: layout(brand, lang, main.title, main.paragraphs, other, action),
+  };
 }
 
 /** An e-mail from the catalogue: `<mail>.title`, a greeting, `<mail>.body`, then extra paragraphs and `<mail>.action`. */
-function fromCatalogue(p: { brand: string; lang: Lang; username: string }, mail: "welcome" | "order" | "ticket_reply", params: Params, url: string, extra: string[] = []): Rendered {
+function fromCatalogue(
+  p: { brand: string; lang: Lang; username: string },
+  mail: "welcome" | "order" | "ticket_reply",
+  params: Params,
+  url: string,
+  extra: string[] = [],
+): Rendered {
   const key = (part: string) => `mail.${mail}.${part}` as MessageKey;
   const all = { brand: p.brand, username: p.username, ...params };
   const [title, hello, body, action] = [both(key("title"), all), both("mail.hello", all), both(key("body"), all), both(key("action"), all)];
@@ -53,7 +80,17 @@ export function welcomeEmail(p: { brand: string; lang: Lang; username: string; l
   return fromCatalogue(p, "welcome", {}, p.loginUrl);
 }
 
-export function orderConfirmationEmail(p: { brand: string; lang: Lang; username: string; orderId: string; service: string; quantity: number; charge: string; currency: string; url: string }): Rendered {
+export function orderConfirmationEmail(p: {
+  brand: string;
+  lang: Lang;
+  username: string;
+  orderId: string;
+  service: string;
+  quantity: number;
+  charge: string;
+  currency: string;
+  url: string;
+}): Rendered {
   return fromCatalogue(p, "order", { ref: p.orderId.slice(0, 8), service: p.service, quantity: p.quantity, charge: p.charge, currency: p.currency }, p.url);
 }
 
@@ -62,7 +99,19 @@ export function ticketReplyEmail(p: { brand: string; lang: Lang; username: strin
 }
 
 /** A notice to the platform's admins about something they must act on (a provider's balance or currency…). */
-export function adminNoticeEmail(p: { brand: string; lang: Lang; fr: { title: string; body: string }; en: { title: string; body: string }; url: string }): Rendered {
+export function adminNoticeEmail(p: {
+  brand: string;
+  lang: Lang;
+  fr: { title: string; body: string };
+  en: { title: string; body: string };
+  url: string;
+}): Rendered {
   const action = both("mail.admin.action");
-  return bilingual(p.brand, p.lang, { title: p.fr.title, paragraphs: [p.fr.body], action: action.fr }, { title: p.en.title, paragraphs: [p.en.body], action: action.en }, p.url);
+  return bilingual(
+    p.brand,
+    p.lang,
+    { title: p.fr.title, paragraphs: [p.fr.body], action: action.fr },
+    { title: p.en.title, paragraphs: [p.en.body], action: action.en },
+    p.url,
+  );
 }

@@ -50,7 +50,12 @@ export function parseLooseAmount(value: unknown): Micro | null {
     return /e/i.test(text) ? null : parseLooseAmount(text);
   }
   if (typeof value !== "string") return null;
-  let s = value.trim().replace(/\p{Sc}/gu, "").trim().replace(/^[A-Za-z]{3}\s*|\s*[A-Za-z]{3}$/g, "").trim();
+  let s = value
+    .trim()
+    .replace(/\p{Sc}/gu, "")
+    .trim()
+    .replace(/^[A-Za-z]{3}\s*|\s*[A-Za-z]{3}$/g, "")
+    .trim();
   if (/^[+-]?\d+(\.\d+)?e[+-]?\d+$/i.test(s)) return parseLooseAmount(Number(s));
   const sign = s.startsWith("-") ? "-" : "";
   if (/^[+-]/.test(s)) s = s.slice(1).trim();
@@ -93,7 +98,9 @@ export function formatMoney(micro: Micro, minDecimals = 2): string {
   const neg = micro < 0;
   const abs = Math.abs(micro);
   const whole = Math.floor(abs / MICRO);
-  let frac = String(abs % MICRO).padStart(6, "0").replace(/0+$/, "");
+  let frac = String(abs % MICRO)
+    .padStart(6, "0")
+    .replace(/0+$/, "");
   if (frac.length < minDecimals) frac = frac.padEnd(minDecimals, "0");
   return `${neg ? "-" : ""}${whole}${frac ? `.${frac}` : ""}`;
 }
@@ -157,4 +164,3 @@ export function assertSafe(micro: Micro): Micro {
   if (!Number.isSafeInteger(micro)) throw new RangeError(`amount out of range: ${micro}`);
   return micro;
 }
-

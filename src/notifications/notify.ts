@@ -6,6 +6,14 @@ export async function notify(ctx: Ctx, userId: number, n: { type: string; title:
   const now = dbNow(ctx.clock);
   await ctx.db
     .insertInto("notifications")
-    .values({ user_id: userId, type: n.type, title: n.title.slice(0, 200), body: n.body ?? null, data: n.data === undefined ? null : JSON.stringify(n.data), created_at: now, updated_at: now })
+    .values({
+      user_id: userId,
+      type: n.type,
+      title: n.title.slice(0, 200),
+      body: n.body ?? null,
+      data: n.data === undefined ? null : JSON.stringify(n.data),
+      created_at: now,
+      updated_at: now,
+    })
     .execute();
 }

@@ -19,7 +19,12 @@ export async function listNotifications(ctx: Ctx, q: NotificationsQuery): Promis
 
 export async function unreadCount(ctx: Ctx): Promise<number> {
   const user = requireUser(ctx);
-  const r = await ctx.db.selectFrom("notifications").select((e) => e.fn.countAll<number>().as("n")).where("user_id", "=", user.id).where("read_at", "is", null).executeTakeFirstOrThrow();
+  const r = await ctx.db
+    .selectFrom("notifications")
+    .select((e) => e.fn.countAll<number>().as("n"))
+    .where("user_id", "=", user.id)
+    .where("read_at", "is", null)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -42,7 +47,12 @@ export async function markRead(ctx: Ctx, id: number): Promise<Notification> {
 export async function markAllRead(ctx: Ctx): Promise<number> {
   const user = requireUser(ctx);
   const now = dbNow(ctx.clock);
-  const r = await ctx.db.updateTable("notifications").set({ read_at: now, updated_at: now }).where("user_id", "=", user.id).where("read_at", "is", null).executeTakeFirst();
+  const r = await ctx.db
+    .updateTable("notifications")
+    .set({ read_at: now, updated_at: now })
+    .where("user_id", "=", user.id)
+    .where("read_at", "is", null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 

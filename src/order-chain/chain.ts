@@ -67,19 +67,41 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
       if (tx.dialect === "mysql") await tx.db.selectFrom("users").select("id").where("id", "=", site.owner_id).forUpdate().execute();
       // The customer's "provider" is the platform at the reseller's cost: that is what the site pays for it.
       const customerOrder = await createChargedOrder(tx, {
-        userId: customer.id, siteId: site.id, quote: { ...quote, providerCost: resellerCost }, charge: quote.charge, rate: quote.rate,
-        source: opts.source, apiKeyId: opts.apiKeyId, dispatchState: "delegated",
+        userId: customer.id,
+        siteId: site.id,
+        quote: { ...quote, providerCost: resellerCost },
+        charge: quote.charge,
+        rate: quote.rate,
+        source: opts.source,
+        apiKeyId: opts.apiKeyId,
+        dispatchState: "delegated",
       });
       let platformOrder: Order;
       try {
-        platformOrder = await createChargedOrder(tx, { userId: site.owner_id, siteId: PLATFORM_TENANT_ID, quote, charge: resellerCost, rate: priced.cost, source: "storefront", parentOrderId: customerOrder.id });
+        platformOrder = await createChargedOrder(tx, {
+          userId: site.owner_id,
+          siteId: PLATFORM_TENANT_ID,
+          quote,
+          charge: resellerCost,
+          rate: priced.cost,
+          source: "storefront",
+          parentOrderId: customerOrder.id,
+        });
       } catch (err) {
         if (err instanceof AppError && err.code === "insufficient_balance") throw new ResellerCannotPay(resellerCost, quote.service.name);
         throw err;
       }
       const now = dbNow(tx.clock);
       await inTenant(tx)
-        .insertInto("site_orders", { customer_order_id: customerOrder.id, platform_order_id: platformOrder.id, site_price: quote.charge, reseller_cost: resellerCost, profit: quote.charge - resellerCost, created_at: now, updated_at: now })
+        .insertInto("site_orders", {
+          customer_order_id: customerOrder.id,
+          platform_order_id: platformOrder.id,
+          site_price: quote.charge,
+          reseller_cost: resellerCost,
+          profit: quote.charge - resellerCost,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
       return { customerOrder, platformOrder, sitePrice: quote.charge, resellerCost };
     });
@@ -109,7 +131,9 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
 export async function placeTenantOrder(ctx: Ctx, input: Record<string, unknown>, opts: TenantOrderOptions): Promise<{ order: Order; replayed: boolean }> {
   const user = requireUser(ctx);
   const run = async (): Promise<number> =>
-    ctx.tenant.kind === "site" ? (await placeSiteOrder(ctx, input, opts)).customerOrder.id : (await placeOrder(ctx, input, { source: opts.source, apiKeyId: opts.apiKeyId })).id;
+    ctx.tenant.kind === "site"
+      ? (await placeSiteOrder(ctx, input, opts)).customerOrder.id
+      : (await placeOrder(ctx, input, { source: opts.source, apiKeyId: opts.apiKeyId })).id;
   const done = await runOnceForValue(ctx, { scope: `u:${user.id}`, key: opts.idempotencyKey, operation: "storefront-order", body: input }, run);
   const order = await inTenant(ctx).selectFrom("orders").selectAll().where("id", "=", done.value).where("user_id", "=", user.id).executeTakeFirstOrThrow();
   return { order, replayed: done.replayed };

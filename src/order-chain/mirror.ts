@@ -13,7 +13,10 @@ import { isClosed, isNotice, statusRefund } from "../orders/statuses.ts";
  * order's status gives the reseller; when the reseller was refunded beyond that (an admin's partial
  * refund), the same share of the customer's charge as the reseller got of its cost.
  */
-function customerRefundTarget(customer: Pick<Order, "charge" | "quantity" | "runs">, platform: Pick<Order, "charge" | "refunded" | "quantity" | "runs" | "status" | "remains">): number {
+function customerRefundTarget(
+  customer: Pick<Order, "charge" | "quantity" | "runs">,
+  platform: Pick<Order, "charge" | "refunded" | "quantity" | "runs" | "status" | "remains">,
+): number {
   const target = statusRefund(customer, platform.status, platform.remains);
   const platformCharge = Number(platform.charge);
   if (platformCharge <= 0 || Number(platform.refunded) <= statusRefund(platform, platform.status, platform.remains)) return target;
@@ -53,7 +56,8 @@ export async function onPlatformOrderChanged(ctx: Ctx, platformOrderId: number):
     }
 
     const target = customerRefundTarget(customer, platform);
-    const refunded = target > Number(customer.refunded) ? await refundUpTo(tx, customer.id, target, `Refund of order ${customer.uuid.slice(0, 8)} (${platform.status})`) : 0;
+    const refunded =
+      target > Number(customer.refunded) ? await refundUpTo(tx, customer.id, target, `Refund of order ${customer.uuid.slice(0, 8)} (${platform.status})`) : 0;
 
     const notice = moves && isNotice(platform.status) ? platform.status : refunded > 0 ? "refunded" : null;
     if (notice) await notifyOrder(tx, { ...customer, remains: platform.remains }, notice, refunded);

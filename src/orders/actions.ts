@@ -42,7 +42,16 @@ export async function requestRefill(ctx: Ctx, uuid: string): Promise<Refill> {
   try {
     const res = await ctx.db
       .insertInto("refills")
-      .values({ uuid: refillUuid, order_id: order.id, open_order_id: order.id, status: "requested", provider_refill_id: null, last_error: null, created_at: now, updated_at: now })
+      .values({
+        uuid: refillUuid,
+        order_id: order.id,
+        open_order_id: order.id,
+        status: "requested",
+        provider_refill_id: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      })
       .executeTakeFirstOrThrow();
     refillId = Number(res.insertId);
   } catch (err) {
@@ -53,11 +62,19 @@ export async function requestRefill(ctx: Ctx, uuid: string): Promise<Refill> {
   const client = await clientForProvider(ctx, order.provider_id);
   try {
     const { refill } = await client.refill(order.provider_order_id!, { orderId: order.id });
-    await ctx.db.updateTable("refills").set({ provider_refill_id: refill, status: "pending", updated_at: dbNow(ctx.clock) }).where("id", "=", refillId).execute();
+    await ctx.db
+      .updateTable("refills")
+      .set({ provider_refill_id: refill, status: "pending", updated_at: dbNow(ctx.clock) })
+      .where("id", "=", refillId)
+      .execute();
   } catch (err) {
     // Refills move no money: a failed request closes its claim so that the user may ask again.
     const message = err instanceof Error ? err.message : String(err);
-    await ctx.db.updateTable("refills").set({ status: "error", open_order_id: null, last_error: message.slice(0, 500), updated_at: dbNow(ctx.clock) }).where("id", "=", refillId).execute();
+    await ctx.db
+      .updateTable("refills")
+      .set({ status: "error", open_order_id: null, last_error: message.slice(0, 500), updated_at: dbNow(ctx.clock) })
+      .where("id", "=", refillId)
+      .execute();
     if (err instanceof ProviderError) throw providerTrouble(err, "refill");
     throw err;
   }
@@ -78,11 +95,17 @@ export interface CancelResult {
 export async function cancelOrder(ctx: Ctx, uuid: string): Promise<CancelResult> {
   const order = await userOrder(ctx, uuid);
   if (!order.service_cancel) throw refused("This service does not allow cancellation", "cancel_not_available");
-  if (order.dispatch_state === "sending" || order.dispatch_state === "unknown") throw new Conflict("The order is being sent to the provider; try again in a moment", "order_being_sent");
+  if (order.dispatch_state === "sending" || order.dispatch_state === "unknown")
+    throw new Conflict("The order is being sent to the provider; try again in a moment", "order_being_sent");
   if (!cancelOpen(order)) throw refused("Only orders still pending can be canceled", "cancel_not_available");
 
   if (order.dispatch_state === "queued") {
-    const r = await changeOrderStatus(ctx, order.id, { status: "canceled", remains: unitsOf(order), error: "Canceled by the customer before dispatch" }, { from: ["pending"], dispatchFrom: ["queued"], set: { dispatch_state: "failed", next_attempt_at: null } });
+    const r = await changeOrderStatus(
+      ctx,
+      order.id,
+      { status: "canceled", remains: unitsOf(order), error: "Canceled by the customer before dispatch" },
+      { from: ["pending"], dispatchFrom: ["queued"], set: { dispatch_state: "failed", next_attempt_at: null } },
+    );
     if (!r.changed) throw new Conflict("The order is being sent to the provider; try again in a moment", "order_being_sent");
     return { order: await userOrder(ctx, uuid), awaitingProvider: false };
   }
@@ -98,7 +121,11 @@ export async function cancelOrder(ctx: Ctx, uuid: string): Promise<CancelResult>
   const mine = results[0];
   if (!mine?.ok) {
     ctx.logger.warn("cancellation refused by the provider", { order_id: order.id, error: mine?.error ?? "no answer" });
-    await ctx.db.updateTable("orders").set({ last_error: `Cancellation refused by the provider: ${mine?.error ?? "no answer"}`.slice(0, 500) }).where("id", "=", order.id).execute();
+    await ctx.db
+      .updateTable("orders")
+      .set({ last_error: `Cancellation refused by the provider: ${mine?.error ?? "no answer"}`.slice(0, 500) })
+      .where("id", "=", order.id)
+      .execute();
     throw refused("The cancellation was refused for this order", "cancel_refused");
   }
   try {

@@ -30,10 +30,40 @@ export function adminOrderRoutes() {
     return c.json({
       data: {
         ...adminOrderView(d.order, ctx.clock.now()),
-        provider_logs: d.logs.map((l) => ({ id: l.id, action: l.action, request: l.request, response: l.response, http_status: l.http_status, duration_ms: l.duration_ms, error: l.error, created_at: toIso(l.created_at) })),
-        transactions: d.transactions.map((t) => ({ uuid: t.uuid, user_id: t.user_id, type: t.type, amount: formatMoney(Number(t.amount)), status: t.status, description: t.description, created_at: toIso(t.created_at) })),
-        refills: d.refills.map((r) => ({ uuid: r.uuid, provider_refill_id: r.provider_refill_id, status: r.status, last_error: r.last_error, created_at: toIso(r.created_at) })),
-        referral_commissions: d.commissions.map((r) => ({ level: r.level, referrer_id: r.referrer_id, rate_bp: r.rate_bp, amount: formatMoney(Number(r.amount)), reversed_amount: formatMoney(Number(r.reversed_amount)), status: r.status })),
+        provider_logs: d.logs.map((l) => ({
+          id: l.id,
+          action: l.action,
+          request: l.request,
+          response: l.response,
+          http_status: l.http_status,
+          duration_ms: l.duration_ms,
+          error: l.error,
+          created_at: toIso(l.created_at),
+        })),
+        transactions: d.transactions.map((t) => ({
+          uuid: t.uuid,
+          user_id: t.user_id,
+          type: t.type,
+          amount: formatMoney(Number(t.amount)),
+          status: t.status,
+          description: t.description,
+          created_at: toIso(t.created_at),
+        })),
+        refills: d.refills.map((r) => ({
+          uuid: r.uuid,
+          provider_refill_id: r.provider_refill_id,
+          status: r.status,
+          last_error: r.last_error,
+          created_at: toIso(r.created_at),
+        })),
+        referral_commissions: d.commissions.map((r) => ({
+          level: r.level,
+          referrer_id: r.referrer_id,
+          rate_bp: r.rate_bp,
+          amount: formatMoney(Number(r.amount)),
+          reversed_amount: formatMoney(Number(r.reversed_amount)),
+          status: r.status,
+        })),
       },
     });
   });

@@ -30,8 +30,12 @@ export async function listAdminOrders(ctx: Ctx, q: AdminOrdersQuery): Promise<Pa
   if (q.to) base = base.where("orders.created_at", "<", toDbTime(new Date(fromDbTime(`${q.to} 00:00:00.000`).getTime() + DAY)));
   if (q.search) base = UUID.test(q.search) ? base.where("orders.uuid", "=", q.search.toLowerCase()) : base.where(likeContaining(q.search)("orders.link"));
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const ids = (await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute()).map((r) => r.id);
-  const rows = ids.length ? await withPeople(ctx).where("orders.id", "in", ids).orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").execute() : [];
+  const ids = (
+    await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute()
+  ).map((r) => r.id);
+  const rows = ids.length
+    ? await withPeople(ctx).where("orders.id", "in", ids).orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").execute()
+    : [];
   return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
 }
 
@@ -54,7 +58,12 @@ export async function adminOrderDetail(ctx: Ctx, id: number) {
   // The client stores logs redacted already; scrubbing again costs nothing and survives a careless writer.
   const scrub = (s: string | null) => (s === null || key.length < 4 ? s : s.split(key).join(REDACTED));
   const logs = await ctx.db.selectFrom("provider_logs").selectAll().where("order_id", "=", id).orderBy("id").execute();
-  const transactions = await ctx.db.selectFrom("transactions").select(["id", "uuid", "user_id", "type", "amount", "status", "description", "created_at"]).where("order_id", "=", id).orderBy("id").execute();
+  const transactions = await ctx.db
+    .selectFrom("transactions")
+    .select(["id", "uuid", "user_id", "type", "amount", "status", "description", "created_at"])
+    .where("order_id", "=", id)
+    .orderBy("id")
+    .execute();
   const refills = await ctx.db.selectFrom("refills").selectAll().where("order_id", "=", id).orderBy("id").execute();
   const commissions = await ctx.db.selectFrom("referral_commissions").selectAll().where("order_id", "=", id).orderBy("level").execute();
   return {
@@ -79,13 +88,28 @@ export async function setOrderStatusByAdmin(ctx: Ctx, id: number, input: AdminSt
   const ending = input.status === "canceled" || input.status === "refunded";
   let guard: StatusGuard;
   if (order.dispatch_state === "sent") guard = { from: [order.status], dispatchFrom: ["sent" as const] };
-  else if (order.dispatch_state === "queued" && ending) guard = { from: [order.status], dispatchFrom: ["queued" as const], set: { dispatch_state: "failed" as const, next_attempt_at: null } };
-  else throw new Conflict(order.dispatch_state === "unknown" ? "The order's dispatch is unknown: reconcile it first" : "The order has not been sent; only canceling it is possible", "order_not_sent");
+  else if (order.dispatch_state === "queued" && ending)
+    guard = { from: [order.status], dispatchFrom: ["queued" as const], set: { dispatch_state: "failed" as const, next_attempt_at: null } };
+  else
+    throw new Conflict(
+      order.dispatch_state === "unknown" ? "The order's dispatch is unknown: reconcile it first" : "The order has not been sent; only canceling it is possible",
+      "order_not_sent",
+    );
 
   await withTransaction(ctx, async (tx) => {
-    const r = await changeOrderStatus(tx, id, { status: input.status, remains: input.status === "partial" ? input.remains! : undefined, error: input.note ? `Admin: ${input.note}` : undefined }, guard);
+    const r = await changeOrderStatus(
+      tx,
+      id,
+      { status: input.status, remains: input.status === "partial" ? input.remains! : undefined, error: input.note ? `Admin: ${input.note}` : undefined },
+      guard,
+    );
     if (!r.changed) throw new Conflict("The order changed meanwhile; reload and try again", "order_changed");
-    await writeAudit(tx, { action: "order.status", targetType: "order", targetId: id, data: { from: order.status, to: input.status, remains: input.remains ?? null, refunded: formatMoney(r.refunded), note: input.note ?? null } });
+    await writeAudit(tx, {
+      action: "order.status",
+      targetType: "order",
+      targetId: id,
+      data: { from: order.status, to: input.status, remains: input.remains ?? null, refunded: formatMoney(r.refunded), note: input.note ?? null },
+    });
   });
   return adminOrder(ctx, id);
 }
@@ -102,13 +126,19 @@ export async function refundOrderByAdmin(ctx: Ctx, id: number, input: AdminRefun
   const amount = input.amount ?? rest;
   if (amount > rest) throw new Validation({ amount: [`At most ${formatMoney(rest)}`] });
   const full = amount === rest && !CLOSED_STATUSES.includes(order.status);
-  if (full && (order.dispatch_state === "sending" || order.dispatch_state === "unknown")) throw new Conflict("The order's dispatch is in doubt: reconcile it first", "order_not_sent");
+  if (full && (order.dispatch_state === "sending" || order.dispatch_state === "unknown"))
+    throw new Conflict("The order's dispatch is in doubt: reconcile it first", "order_not_sent");
 
   await withTransaction(ctx, async (tx) => {
     let refunded: number;
     if (full) {
       const set = order.dispatch_state === "queued" ? { dispatch_state: "failed" as const, next_attempt_at: null } : {};
-      const r = await changeOrderStatus(tx, id, { status: "refunded", error: `Refunded by an admin: ${input.reason}` }, { from: [order.status], dispatchFrom: [order.dispatch_state], set });
+      const r = await changeOrderStatus(
+        tx,
+        id,
+        { status: "refunded", error: `Refunded by an admin: ${input.reason}` },
+        { from: [order.status], dispatchFrom: [order.dispatch_state], set },
+      );
       if (!r.changed || r.refunded !== amount) throw new Conflict("The order changed meanwhile; reload and try again", "order_changed");
       refunded = r.refunded;
     } else {
@@ -127,7 +157,8 @@ export async function refundOrderByAdmin(ctx: Ctx, id: number, input: AdminRefun
  */
 export async function reconcileOrder(ctx: Ctx, id: number, input: ReconcileInput) {
   const order = await tenantOrder(ctx, id);
-  if (order.dispatch_state !== "unknown") throw new Conflict(`Only orders whose dispatch is unknown can be reconciled (this one is ${order.dispatch_state})`, "not_reconcilable");
+  if (order.dispatch_state !== "unknown")
+    throw new Conflict(`Only orders whose dispatch is unknown can be reconciled (this one is ${order.dispatch_state})`, "not_reconcilable");
   const stale = () => new Conflict("The order changed meanwhile; reload and try again", "order_changed");
   await withTransaction(ctx, async (tx) => {
     const now = dbNow(tx.clock);
@@ -135,15 +166,37 @@ export async function reconcileOrder(ctx: Ctx, id: number, input: ReconcileInput
       const set =
         input.action === "resend"
           ? { dispatch_state: "queued" as const, dispatch_attempts: 0, next_attempt_at: now, held_since: null, last_error: "Resent after reconciliation" }
-          : { dispatch_state: "sent" as const, status: "processing" as const, provider_order_id: input.provider_order_id!, last_error: null, next_attempt_at: null };
-      const res = await tx.db.updateTable("orders").set({ ...set, updated_at: now }).where("id", "=", id).where("dispatch_state", "=", "unknown").where("status", "=", "pending").executeTakeFirst();
+          : {
+              dispatch_state: "sent" as const,
+              status: "processing" as const,
+              provider_order_id: input.provider_order_id!,
+              last_error: null,
+              next_attempt_at: null,
+            };
+      const res = await tx.db
+        .updateTable("orders")
+        .set({ ...set, updated_at: now })
+        .where("id", "=", id)
+        .where("dispatch_state", "=", "unknown")
+        .where("status", "=", "pending")
+        .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw stale();
       await tx.events.orderChanged(tx, id);
     } else {
-      const r = await changeOrderStatus(tx, id, { status: "failed", error: "Refunded after reconciliation" }, { from: ["pending"], dispatchFrom: ["unknown"], set: { dispatch_state: "failed", next_attempt_at: null } });
+      const r = await changeOrderStatus(
+        tx,
+        id,
+        { status: "failed", error: "Refunded after reconciliation" },
+        { from: ["pending"], dispatchFrom: ["unknown"], set: { dispatch_state: "failed", next_attempt_at: null } },
+      );
       if (!r.changed) throw stale();
     }
-    await writeAudit(tx, { action: `order.reconcile.${input.action}`, targetType: "order", targetId: id, data: { provider_order_id: input.provider_order_id ?? null, note: input.note ?? null } });
+    await writeAudit(tx, {
+      action: `order.reconcile.${input.action}`,
+      targetType: "order",
+      targetId: id,
+      data: { provider_order_id: input.provider_order_id ?? null, note: input.note ?? null },
+    });
   });
   if (input.action === "resend") kickDispatch(ctx, [id]);
   return adminOrder(ctx, id);

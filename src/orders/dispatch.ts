@@ -112,7 +112,18 @@ function readClaimed(ctx: Ctx, ids: number[]) {
     .selectFrom("orders")
     .innerJoin("services", "services.id", "orders.service_id")
     .innerJoin("api_providers", "api_providers.id", "orders.provider_id")
-    .select(["orders.id", "orders.provider_id", "orders.link", "orders.quantity", "orders.runs", "orders.interval", "orders.params", "orders.dispatch_attempts", "orders.parent_order_id", "orders.held_since"])
+    .select([
+      "orders.id",
+      "orders.provider_id",
+      "orders.link",
+      "orders.quantity",
+      "orders.runs",
+      "orders.interval",
+      "orders.params",
+      "orders.dispatch_attempts",
+      "orders.parent_order_id",
+      "orders.held_since",
+    ])
     .select(["services.type", "services.provider_service_id", "api_providers.url", "api_providers.api_key", "api_providers.is_active"])
     .where("orders.id", "in", ids)
     .orderBy("orders.id")
@@ -121,7 +132,12 @@ function readClaimed(ctx: Ctx, ids: number[]) {
 
 /** Leaves `sending` for another dispatch state; only the claimant's outcome applies. */
 async function settle(ctx: Ctx, orderId: number, set: { dispatch_state: "queued" | "unknown"; last_error: string; next_attempt_at?: string }): Promise<void> {
-  await ctx.db.updateTable("orders").set({ ...set, last_error: set.last_error.slice(0, 500), updated_at: dbNow(ctx.clock) }).where("id", "=", orderId).where("dispatch_state", "=", "sending").execute();
+  await ctx.db
+    .updateTable("orders")
+    .set({ ...set, last_error: set.last_error.slice(0, 500), updated_at: dbNow(ctx.clock) })
+    .where("id", "=", orderId)
+    .where("dispatch_state", "=", "sending")
+    .execute();
 }
 
 /** Orders we claimed and made no call for go back to the queue as they were, the attempt not counted. */
@@ -136,7 +152,12 @@ async function releaseUnsent(ctx: Ctx, ids: number[]): Promise<void> {
 
 /** Refunds the whole charge and fails an order we hold in `sending`: the provider refused it, or we gave up. */
 function failSending(ctx: Ctx, orderId: number, reason: string) {
-  return changeOrderStatus(ctx, orderId, { status: "failed", error: reason }, { from: ["pending"], dispatchFrom: ["sending"], set: { dispatch_state: "failed", next_attempt_at: null } });
+  return changeOrderStatus(
+    ctx,
+    orderId,
+    { status: "failed", error: reason },
+    { from: ["pending"], dispatchFrom: ["sending"], set: { dispatch_state: "failed", next_attempt_at: null } },
+  );
 }
 
 /** One `add` call and its log row; never throws: the failure's kind decides what happens to the order. */
@@ -158,7 +179,15 @@ async function send(ctx: Ctx, order: Claimed): Promise<{ result: CallResult; log
 const markSent = prepared((db, providerOrderId: string, now: string, orderId: number) =>
   db
     .updateTable("orders")
-    .set({ provider_order_id: providerOrderId, dispatch_state: "sent", status: "processing", last_error: null, next_attempt_at: null, held_since: null, updated_at: now })
+    .set({
+      provider_order_id: providerOrderId,
+      dispatch_state: "sent",
+      status: "processing",
+      last_error: null,
+      next_attempt_at: null,
+      held_since: null,
+      updated_at: now,
+    })
     .where("id", "=", orderId)
     .where("dispatch_state", "=", "sending"),
 );
@@ -236,7 +265,9 @@ async function apply(tx: Ctx, r: CallResult, holdMs: number): Promise<DispatchOu
 async function settleBatch(ctx: Ctx, results: CallResult[], logs: ProviderLogRow[], summary: DispatchSummary, holdMs: number): Promise<void> {
   await writeProviderLogs(ctx, logs);
   const refunds = (r: CallResult) =>
-    r.kind === "definite" || (r.kind === "transient" && r.order.dispatch_attempts >= MAX_DISPATCH_ATTEMPTS) || (r.kind === "blocked" && holdExpired(ctx, r.order, holdMs));
+    r.kind === "definite" ||
+    (r.kind === "transient" && r.order.dispatch_attempts >= MAX_DISPATCH_ATTEMPTS) ||
+    (r.kind === "blocked" && holdExpired(ctx, r.order, holdMs));
   results.sort((a, b) => Number(refunds(a)) - Number(refunds(b)) || a.order.id - b.order.id);
   try {
     const outcomes = await retryDeadlocks(() =>
@@ -403,7 +434,11 @@ export async function dispatchOrders(ctx: Ctx, opts: { ids?: number[]; limit?: n
   // A kick names its orders (the claim checks that they are still due); the job looks for due ones.
   const due: { id: number; provider_id: number | null }[] = opts.ids
     ? [...new Set(opts.ids)].sort((a, b) => a - b).map((id) => ({ id, provider_id: null }))
-    : await dueOrders(ctx, dbNow(ctx.clock)).select(["id", "provider_id"]).orderBy("id").limit(opts.limit ?? 500).execute();
+    : await dueOrders(ctx, dbNow(ctx.clock))
+        .select(["id", "provider_id"])
+        .orderBy("id")
+        .limit(opts.limit ?? 500)
+        .execute();
 
   const run: DispatchRun = { strikes: new Map(), holdMs: await holdLimitMs(ctx), blocked: new Map(), accepted: new Set() };
   const { strikes } = run;
@@ -415,7 +450,12 @@ export async function dispatchOrders(ctx: Ctx, opts: { ids?: number[]; limit?: n
     if (open.length === 0) continue;
     let ids: number[];
     try {
-      ids = await retryDeadlocks(() => claimBatch(ctx, open.map((o) => o.id)));
+      ids = await retryDeadlocks(() =>
+        claimBatch(
+          ctx,
+          open.map((o) => o.id),
+        ),
+      );
     } catch (err) {
       ctx.logger.error("dispatch claim failed", { order_ids: open.map((o) => o.id), error: String(err) });
       summary.skipped += open.length;
@@ -436,7 +476,9 @@ export async function dispatchOrders(ctx: Ctx, opts: { ids?: number[]; limit?: n
     }
     const found = new Set(claimed.map((o) => o.id));
     for (const id of ids.filter((id) => !found.has(id))) {
-      await settle(ctx, id, { dispatch_state: "unknown", last_error: "The order's service or provider is missing" }).catch((e) => ctx.logger.error("dispatch failed", { order_id: id, error: String(e) }));
+      await settle(ctx, id, { dispatch_state: "unknown", last_error: "The order's service or provider is missing" }).catch((e) =>
+        ctx.logger.error("dispatch failed", { order_id: id, error: String(e) }),
+      );
       summary.unknown++;
     }
     await sendAll(ctx, claimed, run, summary);

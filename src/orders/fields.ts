@@ -72,17 +72,35 @@ const whole = (what: string, min: number, max: number, hint = `Must be between $
   wholeNumber(`${what} must be a whole number`).pipe(z.number().min(min, hint).max(max, hint));
 
 const oneLine = (what: string, max = 200) =>
-  z.string({ error: `${what} is required` }).trim().min(1, `${what} is required`).max(max, `At most ${max} characters`).regex(/^[^\r\n]*$/, "One line only");
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, `${what} is required`)
+    .max(max, `At most ${max} characters`)
+    .regex(/^[^\r\n]*$/, "One line only");
 
 /** A username field (Subscriptions, Comment Likes, Mentions User Followers): "@name", "name" or a profile link. */
-const username = (what: string) => oneLine(what).transform(bareUsername).pipe(z.string().min(1, `${what} is required`));
+const username = (what: string) =>
+  oneLine(what)
+    .transform(bareUsername)
+    .pipe(z.string().min(1, `${what} is required`));
 
-const text = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, `${what} is required`).max(TEXT_MAX, `At most ${TEXT_MAX} characters`);
+const text = (what: string) =>
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, `${what} is required`)
+    .max(TEXT_MAX, `At most ${TEXT_MAX} characters`);
 
 /** Non-empty trimmed lines of a list field; its count is the quantity. */
 const lines = (what: string, s: ServiceShape) =>
   text(what)
-    .transform((v) => v.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean),
+    )
     .refine((l) => l.every((x) => x.length <= LINE_MAX), `Each line has at most ${LINE_MAX} characters`)
     .refine((l) => l.length >= s.min && l.length <= s.max, `Between ${s.min} and ${s.max} lines (one per line)`);
 
@@ -120,11 +138,15 @@ function buildOrderFieldsSchema(s: ServiceShape): z.ZodType<OrderFields> {
     case "Custom Comments":
       return z
         .object({ link, comments: lines("The comments", s) })
-        .transform((v): OrderFields => ({ link: v.link, quantity: v.comments.length, runs: null, interval: null, params: { comments: v.comments.join("\n") } }));
+        .transform(
+          (v): OrderFields => ({ link: v.link, quantity: v.comments.length, runs: null, interval: null, params: { comments: v.comments.join("\n") } }),
+        );
     case "Mentions Custom List":
       return z
         .object({ link, usernames: lines("The usernames", s) })
-        .transform((v): OrderFields => ({ link: v.link, quantity: v.usernames.length, runs: null, interval: null, params: { usernames: v.usernames.join("\n") } }));
+        .transform(
+          (v): OrderFields => ({ link: v.link, quantity: v.usernames.length, runs: null, interval: null, params: { usernames: v.usernames.join("\n") } }),
+        );
     case "Mentions with Hashtags":
       return counted({ usernames: text("The usernames"), hashtags: text("The hashtags") });
     case "Mentions Hashtag":
@@ -213,7 +235,10 @@ function subscription(s: ServiceShape): z.ZodType<OrderFields> {
 }
 
 /** The `add` fields of an order for its provider service: the stored fields, as the convention names them. */
-export function addFieldsOf(order: Pick<Order, "link" | "quantity" | "runs" | "interval" | "params">, service: { type: string; provider_service_id: string }): Record<string, string | number> {
+export function addFieldsOf(
+  order: Pick<Order, "link" | "quantity" | "runs" | "interval" | "params">,
+  service: { type: string; provider_service_id: string },
+): Record<string, string | number> {
   const params = parseParams(order.params);
   const fields: Record<string, string | number> = { service: service.provider_service_id };
   switch (service.type) {

@@ -45,7 +45,11 @@ async function readBalance(ctx: Ctx, providerId: number): Promise<{ balance: num
   const row = await ctx.db.selectFrom("api_providers").select(["id", "url", "api_key"]).where("id", "=", providerId).executeTakeFirst();
   if (!row) return null;
   try {
-    const client = providerClient(ctx, { id: row.id, url: row.url, apiKey: row.api_key }, { retries: 0, timeoutMs: Math.min(ctx.config.PROVIDER_TIMEOUT_MS, 5_000) });
+    const client = providerClient(
+      ctx,
+      { id: row.id, url: row.url, apiKey: row.api_key },
+      { retries: 0, timeoutMs: Math.min(ctx.config.PROVIDER_TIMEOUT_MS, 5_000) },
+    );
     return await client.balance();
   } catch {
     return null;
@@ -62,7 +66,15 @@ export async function openIncident(ctx: Ctx, providerId: number, cause: BlockCau
   try {
     const res = await ctx.db
       .insertInto("provider_incidents")
-      .values({ provider_id: providerId, open_provider_id: providerId, cause, message: message.slice(0, 500), opened_at: now, created_at: now, updated_at: now })
+      .values({
+        provider_id: providerId,
+        open_provider_id: providerId,
+        cause,
+        message: message.slice(0, 500),
+        opened_at: now,
+        created_at: now,
+        updated_at: now,
+      })
       .executeTakeFirstOrThrow();
     id = Number(res.insertId);
   } catch (err) {
@@ -70,7 +82,12 @@ export async function openIncident(ctx: Ctx, providerId: number, cause: BlockCau
     throw err;
   }
   const balance = await readBalance(ctx, providerId);
-  if (balance) await ctx.db.updateTable("provider_incidents").set({ provider_balance: balance.balance, provider_currency: balance.currency }).where("id", "=", id).execute();
+  if (balance)
+    await ctx.db
+      .updateTable("provider_incidents")
+      .set({ provider_balance: balance.balance, provider_currency: balance.currency })
+      .where("id", "=", id)
+      .execute();
   const provider = await ctx.db.selectFrom("api_providers").select("name").where("id", "=", providerId).executeTakeFirst();
   const name = provider?.name ?? `#${providerId}`;
   const hours = (await holdLimitMs(ctx)) / HOUR;
@@ -92,7 +109,11 @@ export async function openIncident(ctx: Ctx, providerId: number, cause: BlockCau
  */
 export async function closeIncident(ctx: Ctx, providerId: number): Promise<boolean> {
   const now = dbNow(ctx.clock);
-  const res = await ctx.db.updateTable("provider_incidents").set({ open_provider_id: null, closed_at: now, updated_at: now }).where("open_provider_id", "=", providerId).executeTakeFirst();
+  const res = await ctx.db
+    .updateTable("provider_incidents")
+    .set({ open_provider_id: null, closed_at: now, updated_at: now })
+    .where("open_provider_id", "=", providerId)
+    .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) return false;
   await onPlatform(ctx.db)
     .updateTable("orders")
@@ -127,7 +148,12 @@ export async function refundExpiredHolds(ctx: Ctx): Promise<number> {
     .execute();
   let refunded = 0;
   for (const { id } of expired) {
-    const r = await changeOrderStatus(ctx, id, { status: "failed", error: `Refunded: the provider refused orders for more than ${limitMs / HOUR} h` }, { from: ["pending"], dispatchFrom: ["queued"], set: { dispatch_state: "failed", next_attempt_at: null } });
+    const r = await changeOrderStatus(
+      ctx,
+      id,
+      { status: "failed", error: `Refunded: the provider refused orders for more than ${limitMs / HOUR} h` },
+      { from: ["pending"], dispatchFrom: ["queued"], set: { dispatch_state: "failed", next_attempt_at: null } },
+    );
     if (r.changed) refunded++;
   }
   return refunded;

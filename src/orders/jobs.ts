@@ -12,7 +12,9 @@ export const dispatchOrdersJob: JobDef = {
   run: async (ctx, progress) => {
     progress.start("dispatch", 1);
     const r = await dispatchOrders(ctx);
-    progress.done(`sent ${r.sent}, retry later ${r.retry}, held for the provider ${r.held}, failed ${r.failed}, unknown ${r.unknown}, skipped ${r.skipped}, interrupted ${r.interrupted}, refunded after a hold ${r.expired}`);
+    progress.done(
+      `sent ${r.sent}, retry later ${r.retry}, held for the provider ${r.held}, failed ${r.failed}, unknown ${r.unknown}, skipped ${r.skipped}, interrupted ${r.interrupted}, refunded after a hold ${r.expired}`,
+    );
     return r;
   },
 };
@@ -31,7 +33,9 @@ export const syncOrdersJob: JobDef = {
     progress.tick();
     const reversals = await retryPendingReversals(ctx);
     progress.tick();
-    progress.done(`checked ${statuses.checked} orders in ${statuses.calls} calls, ${statuses.changed} changed, ${statuses.errors.length} provider errors; ${refills.checked} refills; ${reversals.reversed} clawbacks recovered`);
+    progress.done(
+      `checked ${statuses.checked} orders in ${statuses.calls} calls, ${statuses.changed} changed, ${statuses.errors.length} provider errors; ${refills.checked} refills; ${reversals.reversed} clawbacks recovered`,
+    );
     return { statuses, refills, reversals };
   },
 };

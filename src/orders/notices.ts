@@ -29,6 +29,15 @@ export function mailOrderConfirmation(ctx: Ctx, order: Order, serviceName: strin
   const buyer = ctx.user;
   if (!buyer) return;
   sendTenantMail(ctx, buyer, (p) =>
-    orderConfirmationEmail({ ...p, username: buyer.username, orderId: order.uuid, service: serviceName, quantity: order.quantity, charge: formatMoney(order.charge), currency: order.currency, url: `${p.baseUrl}/orders/${order.uuid}` }),
+    orderConfirmationEmail({
+      ...p,
+      username: buyer.username,
+      orderId: order.uuid,
+      service: serviceName,
+      quantity: order.quantity,
+      charge: formatMoney(order.charge),
+      currency: order.currency,
+      url: `${p.baseUrl}/orders/${order.uuid}`,
+    }),
   );
 }

@@ -92,16 +92,39 @@ export async function createChargedOrder(ctx: Ctx, input: ChargedOrderInput): Pr
     const { fields, service } = input.quote;
     await lockBalance(tx, input.userId);
     const res = await insertOrder.run(tx.db, {
-      uuid, site_id: input.siteId, user_id: input.userId, service_id: service.id, provider_id: service.provider_id,
-      link: fields.link, quantity: fields.quantity, runs: fields.runs, interval: fields.interval,
+      uuid,
+      site_id: input.siteId,
+      user_id: input.userId,
+      service_id: service.id,
+      provider_id: service.provider_id,
+      link: fields.link,
+      quantity: fields.quantity,
+      runs: fields.runs,
+      interval: fields.interval,
       params: Object.keys(fields.params).length ? JSON.stringify(fields.params) : null,
-      rate: input.rate, charge: input.charge, provider_cost: input.quote.providerCost, refunded: 0, currency: input.quote.currency,
-      status: "pending", dispatch_state: input.dispatchState ?? "queued", dispatch_attempts: 0, next_attempt_at: input.dispatchState === "delegated" ? null : now,
-      source: input.source, api_key_id: input.apiKeyId ?? null, parent_order_id: input.parentOrderId ?? null,
-      created_at: now, updated_at: now,
+      rate: input.rate,
+      charge: input.charge,
+      provider_cost: input.quote.providerCost,
+      refunded: 0,
+      currency: input.quote.currency,
+      status: "pending",
+      dispatch_state: input.dispatchState ?? "queued",
+      dispatch_attempts: 0,
+      next_attempt_at: input.dispatchState === "delegated" ? null : now,
+      source: input.source,
+      api_key_id: input.apiKeyId ?? null,
+      parent_order_id: input.parentOrderId ?? null,
+      created_at: now,
+      updated_at: now,
     });
     const id = Number(res.insertId);
-    await debit(tx, { userId: input.userId, amount: input.charge, type: "order", orderId: id, description: `Order ${uuid.slice(0, 8)}: ${service.name}`.slice(0, 255) });
+    await debit(tx, {
+      userId: input.userId,
+      amount: input.charge,
+      type: "order",
+      orderId: id,
+      description: `Order ${uuid.slice(0, 8)}: ${service.name}`.slice(0, 255),
+    });
     // Read back with what its views need of the service: the caller answers with it, no second read.
     return orderRowById(tx, id);
   });
@@ -109,8 +132,30 @@ export async function createChargedOrder(ctx: Ctx, input: ChargedOrderInput): Pr
 
 // Run for every order: built once (prepared.ts).
 const insertOrder = preparedInsert("orders", [
-  "uuid", "site_id", "user_id", "service_id", "provider_id", "link", "quantity", "runs", "interval", "params", "rate", "charge", "provider_cost", "refunded",
-  "currency", "status", "dispatch_state", "dispatch_attempts", "next_attempt_at", "source", "api_key_id", "parent_order_id", "created_at", "updated_at",
+  "uuid",
+  "site_id",
+  "user_id",
+  "service_id",
+  "provider_id",
+  "link",
+  "quantity",
+  "runs",
+  "interval",
+  "params",
+  "rate",
+  "charge",
+  "provider_cost",
+  "refunded",
+  "currency",
+  "status",
+  "dispatch_state",
+  "dispatch_attempts",
+  "next_attempt_at",
+  "source",
+  "api_key_id",
+  "parent_order_id",
+  "created_at",
+  "updated_at",
 ]);
 
 /**
@@ -124,7 +169,15 @@ export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts:
   if (ctx.tenant.kind !== "platform") throw new Error("placeOrder serves platform users; storefront orders go through the storefront chain");
   await refuseDuringMaintenance(ctx);
   const quote = await quoteOrder(ctx, input);
-  const order = await createChargedOrder(ctx, { userId: user.id, siteId: tenantId(ctx), quote, charge: quote.charge, rate: quote.rate, source: opts.source, apiKeyId: opts.apiKeyId });
+  const order = await createChargedOrder(ctx, {
+    userId: user.id,
+    siteId: tenantId(ctx),
+    quote,
+    charge: quote.charge,
+    rate: quote.rate,
+    source: opts.source,
+    apiKeyId: opts.apiKeyId,
+  });
   if (!ctx.db.isTransaction) {
     kickDispatch(ctx, [order.id]);
     if (opts.source === "web" || opts.source === "storefront") mailOrderConfirmation(ctx, order, quote.service.name);
@@ -145,7 +198,11 @@ export async function placeMassOrders(ctx: Ctx, text: string, opts: PlaceOptions
     const line = index + 1;
     const parts = raw.split("|").map((s) => s.trim());
     if (parts.length !== 3) {
-      results.push({ line, ok: false, error: { code: "validation_failed", message: "Expected service_id|link|quantity", details: { line: ["Expected service_id|link|quantity"] } } });
+      results.push({
+        line,
+        ok: false,
+        error: { code: "validation_failed", message: "Expected service_id|link|quantity", details: { line: ["Expected service_id|link|quantity"] } },
+      });
       continue;
     }
     const [service_id, link, quantity] = parts;

@@ -37,14 +37,31 @@ export async function creditCommissions(ctx: Ctx, orderId: number): Promise<numb
       try {
         const res = await tx.db
           .insertInto("referral_commissions")
-          .values({ referrer_id: r.referrer_id, referred_user_id: order.user_id, order_id: order.id, level: r.level, rate_bp: bp, amount, status: "credited", reversed_amount: 0, created_at: now, updated_at: now })
+          .values({
+            referrer_id: r.referrer_id,
+            referred_user_id: order.user_id,
+            order_id: order.id,
+            level: r.level,
+            rate_bp: bp,
+            amount,
+            status: "credited",
+            reversed_amount: 0,
+            created_at: now,
+            updated_at: now,
+          })
           .executeTakeFirstOrThrow();
         commissionId = Number(res.insertId);
       } catch (err) {
         if (isUniqueViolation(err)) continue;
         throw err;
       }
-      const posted = await credit(tx, { userId: r.referrer_id, amount, type: "referral_commission", orderId: order.id, description: `Referral commission (level ${r.level}) for order ${order.uuid.slice(0, 8)}` });
+      const posted = await credit(tx, {
+        userId: r.referrer_id,
+        amount,
+        type: "referral_commission",
+        orderId: order.id,
+        description: `Referral commission (level ${r.level}) for order ${order.uuid.slice(0, 8)}`,
+      });
       await tx.db.updateTable("referral_commissions").set({ transaction_id: posted.transactionId }).where("id", "=", commissionId).execute();
       credited++;
     }
@@ -62,7 +79,12 @@ export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ 
   return withTransaction(ctx, async (tx) => {
     const order = await tx.db.selectFrom("orders").select(["uuid", "charge", "refunded"]).where("id", "=", orderId).executeTakeFirstOrThrow();
     const net = Math.max(0, Number(order.charge) - Number(order.refunded));
-    const rows = await tx.db.selectFrom("referral_commissions").selectAll().where("order_id", "=", orderId).where("status", "in", ["credited", "reversal_pending"]).execute();
+    const rows = await tx.db
+      .selectFrom("referral_commissions")
+      .selectAll()
+      .where("order_id", "=", orderId)
+      .where("status", "in", ["credited", "reversal_pending"])
+      .execute();
     const out = { reversed: 0, pending: 0 };
     for (const c of rows) {
       const kept = Number(c.amount) - Number(c.reversed_amount);
@@ -70,14 +92,26 @@ export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ 
       const owed = kept - due;
       const now = dbNow(tx.clock);
       if (owed <= 0) {
-        if (c.status === "reversal_pending") await tx.db.updateTable("referral_commissions").set({ status: "credited", updated_at: now }).where("id", "=", c.id).execute();
+        if (c.status === "reversal_pending")
+          await tx.db.updateTable("referral_commissions").set({ status: "credited", updated_at: now }).where("id", "=", c.id).execute();
         continue;
       }
       try {
-        const posted = await debit(tx, { userId: c.referrer_id, amount: owed, type: "referral_reversal", orderId, description: `Referral commission reversed (level ${c.level}) for refunded order ${order.uuid.slice(0, 8)}` });
+        const posted = await debit(tx, {
+          userId: c.referrer_id,
+          amount: owed,
+          type: "referral_reversal",
+          orderId,
+          description: `Referral commission reversed (level ${c.level}) for refunded order ${order.uuid.slice(0, 8)}`,
+        });
         const res = await tx.db
           .updateTable("referral_commissions")
-          .set({ reversed_amount: Number(c.reversed_amount) + owed, status: due === 0 ? "reversed" : "credited", reversal_transaction_id: posted.transactionId, updated_at: now })
+          .set({
+            reversed_amount: Number(c.reversed_amount) + owed,
+            status: due === 0 ? "reversed" : "credited",
+            reversal_transaction_id: posted.transactionId,
+            updated_at: now,
+          })
           .where("id", "=", c.id)
           .where("reversed_amount", "=", c.reversed_amount)
           .executeTakeFirst();
@@ -96,7 +130,14 @@ export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ 
 
 /** Retries clawbacks the referrers could not cover before (part of smm:sync-orders). */
 export async function retryPendingReversals(ctx: Ctx, limit = 200): Promise<{ reversed: number; pending: number }> {
-  const orders = await ctx.db.selectFrom("referral_commissions").select("order_id").distinct().where("status", "=", "reversal_pending").orderBy("order_id").limit(limit).execute();
+  const orders = await ctx.db
+    .selectFrom("referral_commissions")
+    .select("order_id")
+    .distinct()
+    .where("status", "=", "reversal_pending")
+    .orderBy("order_id")
+    .limit(limit)
+    .execute();
   const total = { reversed: 0, pending: 0 };
   for (const { order_id } of orders) {
     try {

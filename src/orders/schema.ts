@@ -60,7 +60,9 @@ export const adminStatusBody = z
 
 export const adminRefundBody = z.object({
   /** Omitted: everything not yet refunded. */
-  amount: moneyInput().refine((m) => m > 0, "The amount must be greater than zero").optional(),
+  amount: moneyInput()
+    .refine((m) => m > 0, "The amount must be greater than zero")
+    .optional(),
   reason: z.string({ error: "A reason is required" }).trim().min(3, "A reason is required (at least 3 characters)").max(255, "At most 255 characters"),
 });
 
@@ -74,7 +76,10 @@ export const reconcileBody = z
       .optional(),
     note: z.string().trim().max(500, "At most 500 characters").optional(),
   })
-  .refine((v) => v.action !== "mark_sent" || v.provider_order_id !== undefined, { path: ["provider_order_id"], message: "The provider's order id is required to mark the order sent" });
+  .refine((v) => v.action !== "mark_sent" || v.provider_order_id !== undefined, {
+    path: ["provider_order_id"],
+    message: "The provider's order id is required to mark the order sent",
+  });
 
 export type UserOrdersQuery = z.infer<typeof userOrdersQuery>;
 export type AdminOrdersQuery = z.infer<typeof adminOrdersQuery>;

@@ -28,7 +28,13 @@ function ordersWithServiceIn(orders: SelectQueryBuilder<Database, "orders", Reco
   return orders
     .leftJoin("services", "services.id", "orders.service_id")
     .selectAll("orders")
-    .select(["services.name as service_name", "services.type as service_type", "services.refill as service_refill", "services.cancel as service_cancel", "services.refill_days"]);
+    .select([
+      "services.name as service_name",
+      "services.type as service_type",
+      "services.refill as service_refill",
+      "services.cancel as service_cancel",
+      "services.refill_days",
+    ]);
 }
 
 /** The caller's orders in the caller's tenant, newest first; search by link or uuid. */
@@ -43,7 +49,15 @@ export async function listUserOrders(ctx: Ctx, q: UserOrdersQuery): Promise<Page
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const ids = await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
   const rows = ids.length
-    ? await ordersWithService(ctx).where("orders.id", "in", ids.map((r) => r.id)).orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").execute()
+    ? await ordersWithService(ctx)
+        .where(
+          "orders.id",
+          "in",
+          ids.map((r) => r.id),
+        )
+        .orderBy("orders.created_at", "desc")
+        .orderBy("orders.id", "desc")
+        .execute()
     : [];
   return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
 }

@@ -132,7 +132,13 @@ async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summar
           stop = err;
           break;
         }
-        ctx.logger.warn("provider status call failed", { provider_id, provider: provider.name, call: "status order=", order_id: t.order.id, reason: `${err.kind}: ${err.message}` });
+        ctx.logger.warn("provider status call failed", {
+          provider_id,
+          provider: provider.name,
+          call: "status order=",
+          order_id: t.order.id,
+          reason: `${err.kind}: ${err.message}`,
+        });
         // Marked and moved to the back of the queue, so that one bad order never blocks the others.
         answers.set(t.providerOrderId, { error: err.message });
         if (++singleFailures >= SINGLE_FAILURES_MAX) {
@@ -155,7 +161,11 @@ async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summar
 }
 
 async function rememberBatchSupport(ctx: Ctx, providerId: number, batched: boolean): Promise<void> {
-  await ctx.db.updateTable("api_providers").set({ status_single_since: batched ? null : dbNow(ctx.clock) }).where("id", "=", providerId).execute();
+  await ctx.db
+    .updateTable("api_providers")
+    .set({ status_single_since: batched ? null : dbNow(ctx.clock) })
+    .where("id", "=", providerId)
+    .execute();
 }
 
 async function applyAnswers(ctx: Ctx, batch: SyncTarget[], answers: Map<string, BatchStatus>, summary: SyncSummary): Promise<void> {
@@ -217,7 +227,11 @@ export async function syncRefills(ctx: Ctx, limit = 200): Promise<{ checked: num
       if (ended) out.ended++;
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;
-      await ctx.db.updateTable("refills").set({ last_error: err.message.slice(0, 500), updated_at: dbNow(ctx.clock) }).where("id", "=", r.id).execute();
+      await ctx.db
+        .updateTable("refills")
+        .set({ last_error: err.message.slice(0, 500), updated_at: dbNow(ctx.clock) })
+        .where("id", "=", r.id)
+        .execute();
     }
   }
   return out;

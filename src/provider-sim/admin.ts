@@ -20,7 +20,10 @@ const serviceFields = {
   cancel: z.boolean(),
   dripfeed: z.boolean(),
 };
-const newServiceSchema = z.object({ ...serviceFields, service: z.number().int().min(1) }).partial().required({ name: true, rate: true });
+const newServiceSchema = z
+  .object({ ...serviceFields, service: z.number().int().min(1) })
+  .partial()
+  .required({ name: true, rate: true });
 const servicePatchSchema = z.object(serviceFields).partial();
 const outcomeSchema = z.object({ status: z.enum(OUTCOME_STATUSES), remains: z.number().int().min(0).optional() });
 
@@ -43,7 +46,10 @@ export function createAdminApp(sim: SimControl): Hono {
   admin.get("/faults", (c) => c.json(sim.listFaults()));
   admin.post("/faults", async (c) => c.json({ id: sim.setFault(await body(c, faultSpecSchema)) }, 201));
   admin.delete("/faults", (c) => {
-    const action = z.enum(SIM_ACTIONS).optional().safeParse(c.req.query("action") || undefined);
+    const action = z
+      .enum(SIM_ACTIONS)
+      .optional()
+      .safeParse(c.req.query("action") || undefined);
     if (!action.success) throw new SimError("Unknown action");
     return c.json({ cleared: sim.clearFaults(action.data) });
   });

@@ -22,16 +22,50 @@ type SimAction = (typeof SIM_ACTIONS)[number];
  * reset once the request was read; hugeBody: a JSON answer of `bytes` (default 20 MB).
  */
 const FAULT_KINDS = [
-  "latency", "http500", "hang", "error", "badjson", "acceptThenHang",
-  "http503", "http504", "http429", "cf502", "cf520", "cf521", "cf522", "cf523", "cf524", "origin502",
-  "emptyBody", "nonJson", "orderZero", "truncated", "resetAfterRequest", "hugeBody",
-  "errorFunds", "errorKey", "errorRateLimit", "errorMaintenance", "redirectOtherHost",
+  "latency",
+  "http500",
+  "hang",
+  "error",
+  "badjson",
+  "acceptThenHang",
+  "http503",
+  "http504",
+  "http429",
+  "cf502",
+  "cf520",
+  "cf521",
+  "cf522",
+  "cf523",
+  "cf524",
+  "origin502",
+  "emptyBody",
+  "nonJson",
+  "orderZero",
+  "truncated",
+  "resetAfterRequest",
+  "hugeBody",
+  "errorFunds",
+  "errorKey",
+  "errorRateLimit",
+  "errorMaintenance",
+  "redirectOtherHost",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Faults after which the panel has done the action (an `add` created its order). */
 export const ACTING_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>([
-  "acceptThenHang", "http503", "http504", "cf520", "cf524", "origin502", "emptyBody", "nonJson", "orderZero", "truncated", "resetAfterRequest", "hugeBody",
+  "acceptThenHang",
+  "http503",
+  "http504",
+  "cf520",
+  "cf524",
+  "origin502",
+  "emptyBody",
+  "nonJson",
+  "orderZero",
+  "truncated",
+  "resetAfterRequest",
+  "hugeBody",
 ]);
 
 export const faultSpecSchema = z.object({
@@ -43,7 +77,12 @@ export const faultSpecSchema = z.object({
   /** redirectOtherHost: where to. */
   location: z.url().optional(),
   /** hugeBody: the answer's size. */
-  bytes: z.number().int().min(1).max(200 * 1024 * 1024).optional(),
+  bytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(200 * 1024 * 1024)
+    .optional(),
   /** Omitted: until cleared. */
   times: z.number().int().min(1).optional(),
 });

@@ -12,7 +12,18 @@ export const CATALOGUE_STYLES = ["clean", "messy"] as const;
 export type CatalogueStyle = (typeof CATALOGUE_STYLES)[number];
 
 /** The variations of the messy style, in the order they are given to the catalogue's first services. */
-const MESSY_VARIANTS = ["decimal_comma", "dollar_sign", "code_suffix", "euro_comma", "long_decimals", "zero_rate", "html_entities", "lowercase_type", "comment_replies", "invites_from_groups"] as const;
+const MESSY_VARIANTS = [
+  "decimal_comma",
+  "dollar_sign",
+  "code_suffix",
+  "euro_comma",
+  "long_decimals",
+  "zero_rate",
+  "html_entities",
+  "lowercase_type",
+  "comment_replies",
+  "invites_from_groups",
+] as const;
 export type MessyVariant = (typeof MESSY_VARIANTS)[number];
 
 function messyOverride(variant: MessyVariant, s: SimService): ListingOverride {

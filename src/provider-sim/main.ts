@@ -8,13 +8,26 @@ const env = z
     PORT: z.coerce.number().int().min(0).max(65_535).default(9100),
     SIM_HOST: z.string().min(1).default("127.0.0.1"),
     SIM_API_KEY: z.string().min(1).default("sim-key"),
-    SIM_BALANCE: z.string().regex(/^\d+(\.\d{1,5})?$/).default("1000"),
-    SIM_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default("USD"),
+    SIM_BALANCE: z
+      .string()
+      .regex(/^\d+(\.\d{1,5})?$/)
+      .default("1000"),
+    SIM_CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .default("USD"),
     SIM_CATALOGUE: z.enum(CATALOGUE_STYLES).default("clean"),
   })
   .parse(process.env);
 
-const provider = await startSimProvider({ port: env.PORT, host: env.SIM_HOST, apiKey: env.SIM_API_KEY, balance: env.SIM_BALANCE, currency: env.SIM_CURRENCY, catalogue: env.SIM_CATALOGUE });
+const provider = await startSimProvider({
+  port: env.PORT,
+  host: env.SIM_HOST,
+  apiKey: env.SIM_API_KEY,
+  balance: env.SIM_BALANCE,
+  currency: env.SIM_CURRENCY,
+  catalogue: env.SIM_CATALOGUE,
+});
 const admin = provider.url.replace(/\/api\/v2$/, "/__sim");
 console.log(`Simulated SMM provider listening
   API URL: ${provider.url}

@@ -61,7 +61,11 @@ export function misbehave(c: Context<{ Bindings: HttpBindings }>, fault: ActiveF
       return cloudflarePage(Number(fault.kind.slice(2)));
     case "origin502":
       // The panel's own nginx page, passed through Cloudflare (whose Server header every answer has).
-      return c.html("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>", 502, { server: "cloudflare" });
+      return c.html(
+        "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>",
+        502,
+        { server: "cloudflare" },
+      );
     case "badjson":
       return c.body('{"error": "Service tempor', 200, { "content-type": "application/json" });
     case "emptyBody":

@@ -70,7 +70,12 @@ export function clampRemains(quantity: number, remains: number | undefined): num
 /** The order as the provider reports it at `now`, given how it is to end; subscriptions in their own words. */
 export function viewOrder(order: SimOrder, outcome: OrderOutcome, now: number, timing: OrderTiming): OrderView {
   const s = outcome.status;
-  const delivery = s === "Active" || s === "Paused" ? { status: "In progress" as const } : s === "Expired" ? { status: "Partial" as const, remains: outcome.remains } : { status: s, remains: outcome.remains };
+  const delivery =
+    s === "Active" || s === "Paused"
+      ? { status: "In progress" as const }
+      : s === "Expired"
+        ? { status: "Partial" as const, remains: outcome.remains }
+        : { status: s, remains: outcome.remains };
   const view = deliveryView(order, delivery, now, timing);
   if (s === "Paused" && view.status === "In progress") view.status = "Paused";
   return order.service.type === "Subscriptions" ? { ...view, status: subscriptionStatus(view.status) } : view;

@@ -3,16 +3,7 @@ import { buildCatalog, formatAmount, isServiceType, parseRate, type ServiceType,
 import { SimError } from "./errors.ts";
 import { listingsOf, type CatalogueStyle, type ListingOverride } from "./listings.ts";
 import { readOrderRequest, type Fields } from "./order-request.ts";
-import {
-  clampRemains,
-  DEFAULT_TIMING,
-  hashInt,
-  viewOrder,
-  type OrderOutcome,
-  type OrderTiming,
-  type OrderView,
-  type SimOrder,
-} from "./progress.ts";
+import { clampRemains, DEFAULT_TIMING, hashInt, viewOrder, type OrderOutcome, type OrderTiming, type OrderView, type SimOrder } from "./progress.ts";
 
 export interface SimStateOptions {
   /** Milliseconds since the epoch; `advance()` adds to it. Default Date.now. */
@@ -179,7 +170,12 @@ export function createSimState(options: SimStateOptions = {}) {
     currency: (): string => currency,
 
     /** The `services` answer as it goes on the wire, variations included. */
-    listings: (): unknown[] => listingsOf([...services.values()].sort((a, b) => a.service - b.service), catalogueStyle, listingOverrides),
+    listings: (): unknown[] =>
+      listingsOf(
+        [...services.values()].sort((a, b) => a.service - b.service),
+        catalogueStyle,
+        listingOverrides,
+      ),
 
     placeOrder(fields: Fields): number {
       if (!/^\d+$/.test(fields.service ?? "")) throw new SimError("Incorrect service ID");

@@ -45,12 +45,21 @@ async function recordBalance(ctx: Ctx, p: Provider, answer: { balance: Micro; cu
   const mismatch = mismatched(currency, p.currency);
   const row = ctx.db.updateTable("api_providers").where("id", "=", p.id);
 
-  await row.set({ balance: answer.balance, balance_checked_at: now, ...(low ? {} : { balance_low: 0 }), ...(mismatch ? {} : { balance_currency: currency }) }).execute();
+  await row
+    .set({ balance: answer.balance, balance_checked_at: now, ...(low ? {} : { balance_low: 0 }), ...(mismatch ? {} : { balance_currency: currency }) })
+    .execute();
   // Conditional updates: of two concurrent readers, only one sees the crossing and tells the admins.
   const fellLow = low && Number((await row.set({ balance_low: 1 }).where("balance_low", "=", 0).executeTakeFirst()).numUpdatedRows) === 1;
   const newMismatch =
     mismatch &&
-    Number((await row.set({ balance_currency: currency }).where((eb) => eb.or([eb("balance_currency", "is", null), eb("balance_currency", "=", p.currency.toUpperCase())])).executeTakeFirst()).numUpdatedRows) === 1;
+    Number(
+      (
+        await row
+          .set({ balance_currency: currency })
+          .where((eb) => eb.or([eb("balance_currency", "is", null), eb("balance_currency", "=", p.currency.toUpperCase())]))
+          .executeTakeFirst()
+      ).numUpdatedRows,
+    ) === 1;
   if (mismatch !== mismatched(p.balance_currency, p.currency)) ctx.events.catalogChanged();
 
   const amount = `${formatMoney(answer.balance)} ${currency ?? p.currency}`;
@@ -73,7 +82,11 @@ async function recordBalance(ctx: Ctx, p: Provider, answer: { balance: Micro; cu
 }
 
 /** Reads and stores one provider's balance; null (logged) when the provider did not answer. */
-export async function readProviderBalance(ctx: Ctx, p: Provider, client: ProviderClient = providerClient(ctx, { id: p.id, url: p.url, apiKey: p.api_key })): Promise<BalanceReading | null> {
+export async function readProviderBalance(
+  ctx: Ctx,
+  p: Provider,
+  client: ProviderClient = providerClient(ctx, { id: p.id, url: p.url, apiKey: p.api_key }),
+): Promise<BalanceReading | null> {
   let answer: { balance: Micro; currency: string | null };
   try {
     answer = await client.balance();
@@ -100,7 +113,8 @@ async function readProviderBalances(ctx: Ctx, progress: Progress = silentProgres
     else summary.failed.push({ provider_id: p.id, name: p.name });
     progress.tick();
   }
-  const line = (r: BalanceReading) => `${r.name}: ${formatMoney(r.balance)} ${r.currency ?? ""}${r.low ? " (low)" : ""}${r.currency_mismatch ? " (currency mismatch)" : ""}`.replace(" )", ")");
+  const line = (r: BalanceReading) =>
+    `${r.name}: ${formatMoney(r.balance)} ${r.currency ?? ""}${r.low ? " (low)" : ""}${r.currency_mismatch ? " (currency mismatch)" : ""}`.replace(" )", ")");
   progress.done([...summary.read.map(line), ...summary.failed.map((f) => `${f.name}: no answer`)].join("; ") || "no active provider");
   return summary;
 }

@@ -59,7 +59,17 @@ async function upsertManagedProvider(ctx: Ctx, p: ManagedProvider): Promise<Prov
   if (!found) {
     await ctx.db
       .insertInto("api_providers")
-      .values({ code: p.code, name: p.name, url: p.url, api_key: p.apiKey, currency, exchange_rate: rate, is_active: p.active === false ? 0 : 1, created_at: now, updated_at: now })
+      .values({
+        code: p.code,
+        name: p.name,
+        url: p.url,
+        api_key: p.apiKey,
+        currency,
+        exchange_rate: rate,
+        is_active: p.active === false ? 0 : 1,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
   } else if (found.url !== p.url || found.api_key !== p.apiKey || found.currency !== currency) {
     const newCurrency = found.currency !== currency;
@@ -74,13 +84,25 @@ async function upsertManagedProvider(ctx: Ctx, p: ManagedProvider): Promise<Prov
 }
 
 async function setActive(ctx: Ctx, code: string, active: boolean): Promise<void> {
-  await ctx.db.updateTable("api_providers").set({ is_active: active ? 1 : 0, updated_at: dbNow(ctx.clock) }).where("code", "=", code).where("is_active", "=", active ? 0 : 1).execute();
+  await ctx.db
+    .updateTable("api_providers")
+    .set({ is_active: active ? 1 : 0, updated_at: dbNow(ctx.clock) })
+    .where("code", "=", code)
+    .where("is_active", "=", active ? 0 : 1)
+    .execute();
 }
 
 /** Does a simulated provider answer at this URL with this key? (No provider log: this is a probe.) */
 async function answers(url: string, apiKey: string): Promise<boolean> {
   try {
-    const data = await ofetch<unknown>(url, { method: "POST", body: new URLSearchParams({ key: apiKey, action: "balance" }).toString(), headers: { "content-type": "application/x-www-form-urlencoded" }, retry: 0, timeout: 1500, responseType: "json" });
+    const data = await ofetch<unknown>(url, {
+      method: "POST",
+      body: new URLSearchParams({ key: apiKey, action: "balance" }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      retry: 0,
+      timeout: 1500,
+      responseType: "json",
+    });
     return Boolean(data && typeof data === "object" && "balance" in data);
   } catch {
     return false;
@@ -96,7 +118,13 @@ export interface ProvidersHandle {
 async function configured(ctx: Ctx): Promise<boolean> {
   const { SMM_API_URL, SMM_API_KEY, SMM_PROVIDER_CURRENCY } = ctx.config;
   if (!SMM_API_URL) return false;
-  await upsertManagedProvider(ctx, { code: ENV_PROVIDER, name: "Default provider", url: SMM_API_URL, apiKey: SMM_API_KEY ?? "", currency: SMM_PROVIDER_CURRENCY });
+  await upsertManagedProvider(ctx, {
+    code: ENV_PROVIDER,
+    name: "Default provider",
+    url: SMM_API_URL,
+    apiKey: SMM_API_KEY ?? "",
+    currency: SMM_PROVIDER_CURRENCY,
+  });
   // A real provider replaces the development one; its services disappear from the catalogue with it.
   await setActive(ctx, SIM_PROVIDER, false);
   return true;

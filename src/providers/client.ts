@@ -6,8 +6,14 @@ import { ProviderError, classifyExchangeFailure, classifyHttpFailure, refusal } 
 import { PROVIDER_CONNECTIONS, postForm } from "./http.ts";
 import { logProviderCall, providerLogRow, scrubKey, type ProviderLogRow } from "./log.ts";
 import {
-  isRecord, mapRefillStatus, parseProviderAmount, readOrderState, readProviderService,
-  type ProviderOrderState, type ProviderRefillStatus, type ProviderService,
+  isRecord,
+  mapRefillStatus,
+  parseProviderAmount,
+  readOrderState,
+  readProviderService,
+  type ProviderOrderState,
+  type ProviderRefillStatus,
+  type ProviderService,
 } from "./wire.ts";
 
 export { ProviderError, isProviderError, type BlockCause, type ProviderErrorKind } from "./errors.ts";
@@ -71,7 +77,12 @@ export function providerClient(ctx: Ctx, provider: ProviderTarget, opts: ClientO
     let failure: ProviderError | null = null;
     try {
       const maxBytes = action === "services" ? CATALOGUE_CAP : ANSWER_CAP;
-      const answer = await postForm(provider.url, new URLSearchParams(sent).toString(), { timeoutMs, maxBytes, allowPrivate: ctx.config.PROVIDER_ALLOW_PRIVATE_URLS, connections: ctx.state.get(PROVIDER_CONNECTIONS) });
+      const answer = await postForm(provider.url, new URLSearchParams(sent).toString(), {
+        timeoutMs,
+        maxBytes,
+        allowPrivate: ctx.config.PROVIDER_ALLOW_PRIVATE_URLS,
+        connections: ctx.state.get(PROVIDER_CONNECTIONS),
+      });
       httpStatus = answer.status;
       text = answer.text;
       result = readAnswer(action, httpStatus, text);
@@ -126,7 +137,11 @@ export function providerClient(ctx: Ctx, provider: ProviderTarget, opts: ClientO
 
     /** Places an order; the answer's order id as text. Never retried here; an answer without a real id (`{"order":0}`) is unknown. */
     async add(fields: AddFields, o: CallOptions = {}): Promise<{ order: string }> {
-      const form = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
+      const form = Object.fromEntries(
+        Object.entries(fields)
+          .filter(([, v]) => v !== undefined && v !== null)
+          .map(([k, v]) => [k, String(v)]),
+      );
       const answer = await call("add", form, { ...o, readOnly: false });
       const order = isRecord(answer) ? answer.order : undefined;
       const id = typeof order === "string" || typeof order === "number" ? String(order).trim() : "";
@@ -209,7 +224,8 @@ export type ProviderClient = ReturnType<typeof providerClient>;
 function statusesById(answer: unknown): Map<string, unknown> {
   if (Array.isArray(answer)) {
     const byId = new Map<string, unknown>();
-    for (const item of answer) if (isRecord(item) && (typeof item.order === "string" || typeof item.order === "number")) byId.set(String(item.order).trim(), item);
+    for (const item of answer)
+      if (isRecord(item) && (typeof item.order === "string" || typeof item.order === "number")) byId.set(String(item.order).trim(), item);
     return byId;
   }
   return isRecord(answer) ? new Map(Object.entries(answer).map(([id, item]) => [id.trim(), item])) : new Map();

@@ -41,9 +41,15 @@ export function isProviderError(err: unknown, kind?: ProviderErrorKind): err is 
 // Refusals about the provider rather than the order; anything else a panel says is about the order.
 const BLOCK_PATTERNS: [BlockCause, RegExp][] = [
   ["funds", /not enough (funds|balance|money)|insufficient (funds|balance)|low balance|balance is (too )?low|no (enough )?funds|add funds|top ?up your/i],
-  ["key", /\b(invalid|incorrect|wrong|bad|missing|unknown|disabled|expired|blocked) (api[ _-]?)?key\b|api[ _-]?key (is )?(invalid|incorrect|wrong|disabled|expired|blocked|not valid)|unauthori[sz]ed|access denied|account (is )?(suspended|banned|disabled|blocked|inactive)|user (is )?(banned|blocked)/i],
+  [
+    "key",
+    /\b(invalid|incorrect|wrong|bad|missing|unknown|disabled|expired|blocked) (api[ _-]?)?key\b|api[ _-]?key (is )?(invalid|incorrect|wrong|disabled|expired|blocked|not valid)|unauthori[sz]ed|access denied|account (is )?(suspended|banned|disabled|blocked|inactive)|user (is )?(banned|blocked)/i,
+  ],
   ["rate_limit", /rate.?limit|too many (requests|orders|attempts|calls)|slow down|request limit|limit (exceeded|reached)/i],
-  ["maintenance", /maintenance|temporarily (unavailable|disabled|down|closed)|(api|panel|site|server|system) (is )?(temporarily )?(down|offline|unavailable|disabled|closed)|try again later/i],
+  [
+    "maintenance",
+    /maintenance|temporarily (unavailable|disabled|down|closed)|(api|panel|site|server|system) (is )?(temporarily )?(down|offline|unavailable|disabled|closed)|try again later/i,
+  ],
 ];
 
 /** What a panel's `{"error": text}` is about: one of the provider's block causes, or null (about the order). */
@@ -56,7 +62,9 @@ function blockCauseOf(text: string): BlockCause | null {
 export function refusal(action: string, text: string, httpStatus: number | null): ProviderError {
   const message = text.slice(0, 300) || "Refused";
   const cause = blockCauseOf(text);
-  return cause ? new ProviderError("blocked", action, message, { httpStatus, blockCause: cause }) : new ProviderError("definite", action, message, { httpStatus });
+  return cause
+    ? new ProviderError("blocked", action, message, { httpStatus, blockCause: cause })
+    : new ProviderError("definite", action, message, { httpStatus });
 }
 
 /** Cloudflare's own error pages: the origin was never reached (521 down, 522 connect timeout, 523 unreachable). */
@@ -70,15 +78,21 @@ export function classifyHttpFailure(action: string, httpStatus: number, fromClou
   const opts = { httpStatus };
   if (httpStatus === 429) return new ProviderError("transient", action, "HTTP 429: rate limited", opts);
   if (httpStatus === 408) return new ProviderError("transient", action, "HTTP 408", opts);
-  if (CLOUDFLARE_NOT_REACHED.has(httpStatus)) return new ProviderError("transient", action, `HTTP ${httpStatus} from Cloudflare: the panel was not reached`, opts);
+  if (CLOUDFLARE_NOT_REACHED.has(httpStatus))
+    return new ProviderError("transient", action, `HTTP ${httpStatus} from Cloudflare: the panel was not reached`, opts);
   // Cloudflare's own 502 page: its edge could not get an answer from the origin's connection.
   if (httpStatus === 502 && fromCloudflare) return new ProviderError("transient", action, "HTTP 502 from Cloudflare: the panel was not reached", opts);
   // 500, 503, 504, 520, 524, a panel's 502…: the request reached an origin that may have acted.
   if (httpStatus >= 500) return new ProviderError("unknown", action, `HTTP ${httpStatus}`, opts);
   // A 303 answers a POST that was processed ("see the result there").
   if (httpStatus === 303) return new ProviderError("unknown", action, "HTTP 303: processed elsewhere", opts);
-  if (httpStatus >= 300 && httpStatus < 400) return new ProviderError("blocked", action, `HTTP ${httpStatus}: the provider's URL redirects; update it (redirects are not followed)`, { ...opts, blockCause: "setup" });
-  if (httpStatus === 401 || httpStatus === 403) return new ProviderError("blocked", action, `HTTP ${httpStatus}: access refused`, { ...opts, blockCause: "key" });
+  if (httpStatus >= 300 && httpStatus < 400)
+    return new ProviderError("blocked", action, `HTTP ${httpStatus}: the provider's URL redirects; update it (redirects are not followed)`, {
+      ...opts,
+      blockCause: "setup",
+    });
+  if (httpStatus === 401 || httpStatus === 403)
+    return new ProviderError("blocked", action, `HTTP ${httpStatus}: access refused`, { ...opts, blockCause: "key" });
   return new ProviderError("definite", action, `HTTP ${httpStatus}`, opts);
 }
 
@@ -93,7 +107,9 @@ export function classifyExchangeFailure(err: unknown, action: string, timeoutMs:
   if (code === "ERR_REDIRECT") return new ProviderError("blocked", action, err.message, { cause: err, blockCause: "setup" });
   if (!err.mayHaveArrived) {
     if (code === "ERR_INVALID_URL") return new ProviderError("transient", action, "Invalid provider URL", { cause: err });
-    return new ProviderError("transient", action, err.timedOut ? `Could not connect within ${timeoutMs} ms` : `Could not connect${code ? ` (${code})` : ""}`, { cause: err });
+    return new ProviderError("transient", action, err.timedOut ? `Could not connect within ${timeoutMs} ms` : `Could not connect${code ? ` (${code})` : ""}`, {
+      cause: err,
+    });
   }
   if (code === "ERR_ANSWER_TOO_LARGE") return new ProviderError("unknown", action, err.message, { cause: err });
   if (err.timedOut) return new ProviderError("unknown", action, `No answer within ${timeoutMs} ms`, { cause: err });

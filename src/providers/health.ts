@@ -13,7 +13,13 @@ interface ProviderRef {
 }
 
 /** Logs a failed call of `work` with the provider and the reason, and keeps it as the provider's last_error. */
-export async function recordProviderFailure(ctx: Ctx, provider: ProviderRef, work: ProviderWork, reason: string, data: Record<string, unknown> = {}): Promise<void> {
+export async function recordProviderFailure(
+  ctx: Ctx,
+  provider: ProviderRef,
+  work: ProviderWork,
+  reason: string,
+  data: Record<string, unknown> = {},
+): Promise<void> {
   ctx.logger.warn(`provider ${work} call failed`, { provider_id: provider.id, provider: provider.name, reason, ...data });
   await ctx.db
     .updateTable("api_providers")

@@ -20,8 +20,17 @@ const MAX_REDIRECTS = 3;
 
 /** Loopback, private, link-local, CGNAT and unspecified ranges: never a provider unless allowed. */
 const PRIVATE_RANGES = addressList([
-  "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16",
-  "::/128", "::1/128", "fc00::/7", "fe80::/10",
+  "0.0.0.0/8",
+  "10.0.0.0/8",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "169.254.0.0/16",
+  "172.16.0.0/12",
+  "192.168.0.0/16",
+  "::/128",
+  "::1/128",
+  "fc00::/7",
+  "fe80::/10",
 ]);
 
 interface ExchangeOptions {
@@ -49,7 +58,9 @@ export const PROVIDER_CONNECTIONS = appSlot(
 );
 
 function privateAddressError(address: string): Error {
-  return Object.assign(new Error(`The provider's address ${address} is private or loopback; set PROVIDER_ALLOW_PRIVATE_URLS=true to allow it`), { code: "ERR_PRIVATE_ADDRESS" });
+  return Object.assign(new Error(`The provider's address ${address} is private or loopback; set PROVIDER_ALLOW_PRIVATE_URLS=true to allow it`), {
+    code: "ERR_PRIVATE_ADDRESS",
+  });
 }
 
 /** The app's dns lookup, refusing private answers, so a name cannot point the key at an internal host. */
@@ -130,7 +141,14 @@ function exchange(target: string, form: string, opts: ExchangeOptions): Promise<
       clearTimeout(timer);
       req.destroy();
       const code = (err as { code?: unknown } | null)?.code;
-      reject(new ExchangeError(err instanceof Error ? err.message : String(err), { code: typeof code === "string" ? code : undefined, mayHaveArrived: arrived, timedOut, cause: err }));
+      reject(
+        new ExchangeError(err instanceof Error ? err.message : String(err), {
+          code: typeof code === "string" ? code : undefined,
+          mayHaveArrived: arrived,
+          timedOut,
+          cause: err,
+        }),
+      );
     };
     const timer = setTimeout(() => fail(new Error(`No answer within ${timeoutMs} ms`), true), timeoutMs);
     const req = (url.protocol === "https:" ? https : http).request(
@@ -139,7 +157,12 @@ function exchange(target: string, form: string, opts: ExchangeOptions): Promise<
         method: "POST",
         agent,
         ...(opts.allowPrivate ? {} : { lookup: opts.connections.publicLookup }),
-        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", "user-agent": "node", "content-length": Buffer.byteLength(form) },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          accept: "application/json",
+          "user-agent": "node",
+          "content-length": Buffer.byteLength(form),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

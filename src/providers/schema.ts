@@ -4,21 +4,21 @@ import { isIsoCurrency, parseMoney } from "../money/money.ts";
 const flag = z.union([z.boolean(), z.literal(0), z.literal(1)], { error: "Must be true or false" }).transform(Boolean);
 
 /** Platform-currency units per provider-currency unit, as a decimal ("600", "655.957"). */
-const exchangeRate = z.union([z.string(), z.number()], { error: "A decimal such as \"600\"" }).transform((v, ctx) => {
+const exchangeRate = z.union([z.string(), z.number()], { error: 'A decimal such as "600"' }).transform((v, ctx) => {
   const micro = parseMoney(v);
   if (micro === null || micro <= 0 || micro > 1_000_000 * 1_000_000) {
-    ctx.addIssue({ code: "custom", message: "A positive decimal with at most 6 places, such as \"600\"" });
+    ctx.addIssue({ code: "custom", message: 'A positive decimal with at most 6 places, such as "600"' });
     return z.NEVER;
   }
   return micro;
 });
 
 /** Provider-currency amount below which admins are told; null = the platform-wide setting. */
-const lowBalanceThreshold = z.union([z.string(), z.number(), z.null()], { error: "A decimal such as \"50\", or null" }).transform((v, ctx) => {
+const lowBalanceThreshold = z.union([z.string(), z.number(), z.null()], { error: 'A decimal such as "50", or null' }).transform((v, ctx) => {
   if (v === null) return null;
   const micro = parseMoney(v);
   if (micro === null || micro < 0) {
-    ctx.addIssue({ code: "custom", message: "A decimal of 0 or more with at most 6 places, such as \"50\", or null" });
+    ctx.addIssue({ code: "custom", message: 'A decimal of 0 or more with at most 6 places, such as "50", or null' });
     return z.NEVER;
   }
   return micro;

@@ -18,7 +18,11 @@ export const ORDERABLE_TYPES = [
 
 type OrderableType = (typeof ORDERABLE_TYPES)[number];
 
-const key = (type: string) => type.trim().toLowerCase().replace(/[\s_-]+/g, " ");
+const key = (type: string) =>
+  type
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, " ");
 const BY_KEY = new Map<string, OrderableType>(ORDERABLE_TYPES.map((t) => [key(t), t]));
 
 /** "default", "MENTIONS WITH HASHTAGS", "custom_comments" → the known type; any other name as the panel sent it. */

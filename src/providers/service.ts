@@ -16,13 +16,23 @@ export async function listAdminProviders(ctx: Ctx, providerId?: number) {
     .selectAll("api_providers")
     .select((eb) => [
       eb.selectFrom("services").select(sql<number>`count(*)`.as("n")).whereRef("services.provider_id", "=", "api_providers.id").as("services_count"),
-      eb.selectFrom("services").select(sql<number>`count(*)`.as("n")).whereRef("services.provider_id", "=", "api_providers.id").where("services.is_active", "=", 1).as("active_services_count"),
+      eb
+        .selectFrom("services")
+        .select(sql<number>`count(*)`.as("n"))
+        .whereRef("services.provider_id", "=", "api_providers.id")
+        .where("services.is_active", "=", 1)
+        .as("active_services_count"),
     ]);
   if (providerId !== undefined) q = q.where("api_providers.id", "=", providerId);
   const rows = await q.orderBy("api_providers.id").execute();
   const out = [];
   for (const r of rows) {
-    out.push({ ...r, services_count: Number(r.services_count), active_services_count: Number(r.active_services_count), effective_low_balance_threshold: await lowBalanceThreshold(ctx, r) });
+    out.push({
+      ...r,
+      services_count: Number(r.services_count),
+      active_services_count: Number(r.active_services_count),
+      effective_low_balance_threshold: await lowBalanceThreshold(ctx, r),
+    });
   }
   return out;
 }
@@ -47,19 +57,49 @@ export async function updateAdminProvider(ctx: Ctx, id: number, input: ProviderU
   const current = await getAdminProvider(ctx, id);
   if (current.code) {
     const managed = (["url", "key", "currency"] as const).filter((k) => input[k] !== undefined);
-    if (managed.length) throw new Validation(Object.fromEntries(managed.map((k) => [k, [current.code === "env" ? "Set by SMM_API_URL / SMM_API_KEY / SMM_PROVIDER_CURRENCY: change the configuration" : "Set by the simulated provider at start"]])));
+    if (managed.length)
+      throw new Validation(
+        Object.fromEntries(
+          managed.map((k) => [
+            k,
+            [
+              current.code === "env"
+                ? "Set by SMM_API_URL / SMM_API_KEY / SMM_PROVIDER_CURRENCY: change the configuration"
+                : "Set by the simulated provider at start",
+            ],
+          ]),
+        ),
+      );
   }
   // A new currency without a rate starts from that currency's default (none for most: not sold until set).
   const newCurrency = input.currency !== undefined && input.currency !== current.currency;
   const exchange_rate = input.exchange_rate ?? (newCurrency ? defaultExchangeRate(await getSetting(ctx, "currency"), input.currency!) : undefined);
-  const wanted: Record<string, unknown> = { name: input.name, url: input.url, api_key: input.key, currency: input.currency, exchange_rate, low_balance_threshold: input.low_balance_threshold };
+  const wanted: Record<string, unknown> = {
+    name: input.name,
+    url: input.url,
+    api_key: input.key,
+    currency: input.currency,
+    exchange_rate,
+    low_balance_threshold: input.low_balance_threshold,
+  };
   if (input.is_active !== undefined) wanted.is_active = input.is_active ? 1 : 0;
-  const changes = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => v !== undefined && v !== (current as Record<string, unknown>)[k] && !(typeof v === "number" && (current as Record<string, unknown>)[k] !== null && Number((current as Record<string, unknown>)[k]) === v)));
+  const changes = Object.fromEntries(
+    Object.entries(wanted).filter(
+      ([k, v]) =>
+        v !== undefined &&
+        v !== (current as Record<string, unknown>)[k] &&
+        !(typeof v === "number" && (current as Record<string, unknown>)[k] !== null && Number((current as Record<string, unknown>)[k]) === v),
+    ),
+  );
   if (Object.keys(changes).length > 0) {
     await withTransaction(ctx, async (tx) => {
       // A new threshold starts a new watch: the next read below it tells the admins again.
       const rewatch = "low_balance_threshold" in changes ? { balance_low: 0 } : {};
-      await tx.db.updateTable("api_providers").set({ ...changes, ...rewatch, updated_at: dbNow(tx.clock) }).where("id", "=", id).execute();
+      await tx.db
+        .updateTable("api_providers")
+        .set({ ...changes, ...rewatch, updated_at: dbNow(tx.clock) })
+        .where("id", "=", id)
+        .execute();
       await writeAudit(tx, { action: "providers.update", targetType: "provider", targetId: id, data: auditData(current, changes) });
     });
     if ("exchange_rate" in changes) await repriceServices(ctx, { providerId: id });
@@ -72,9 +112,20 @@ export async function updateAdminProvider(ctx: Ctx, id: number, input: ProviderU
 export async function createAdminProvider(ctx: Ctx, input: ProviderCreate): Promise<AdminProvider> {
   const now = dbNow(ctx.clock);
   const exchange_rate = input.exchange_rate ?? defaultExchangeRate(await getSetting(ctx, "currency"), input.currency);
-  const values = { name: input.name, url: input.url, api_key: input.key, currency: input.currency, exchange_rate, low_balance_threshold: input.low_balance_threshold ?? null, is_active: input.is_active ? 1 : 0 };
+  const values = {
+    name: input.name,
+    url: input.url,
+    api_key: input.key,
+    currency: input.currency,
+    exchange_rate,
+    low_balance_threshold: input.low_balance_threshold ?? null,
+    is_active: input.is_active ? 1 : 0,
+  };
   const id = await withTransaction(ctx, async (tx) => {
-    const res = await tx.db.insertInto("api_providers").values({ ...values, code: null, created_at: now, updated_at: now }).executeTakeFirst();
+    const res = await tx.db
+      .insertInto("api_providers")
+      .values({ ...values, code: null, created_at: now, updated_at: now })
+      .executeTakeFirst();
     const id = Number(res.insertId);
     await writeAudit(tx, { action: "providers.create", targetType: "provider", targetId: id, data: auditData(null, values) });
     return id;

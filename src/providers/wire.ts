@@ -24,7 +24,10 @@ const ORDER_STATUS: Record<string, ProviderOrderStatus> = {
 };
 
 function words(value: unknown): string {
-  return String(value ?? "").trim().toLowerCase().replace(/[\s_-]+/g, " ");
+  return String(value ?? "")
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, " ");
 }
 
 /** "In progress", "IN_PROGRESS", "Cancelled"… → our status; null when unrecognised. */
@@ -80,7 +83,11 @@ function parseCount(value: unknown): number | null {
 function parseFlag(value: unknown): boolean {
   if (typeof value === "boolean") return value;
   if (typeof value === "number") return value !== 0;
-  return ["1", "true", "yes", "on"].includes(String(value ?? "").trim().toLowerCase());
+  return ["1", "true", "yes", "on"].includes(
+    String(value ?? "")
+      .trim()
+      .toLowerCase(),
+  );
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -117,7 +124,10 @@ export function readProviderService(item: unknown): ProviderService | null {
     service,
     name: name.slice(0, 255),
     type: canonicalServiceType(String(item.type ?? "Default")).slice(0, 40) || "Default",
-    category: decodeEntities(String(item.category ?? "Other")).trim().slice(0, 150) || "Other",
+    category:
+      decodeEntities(String(item.category ?? "Other"))
+        .trim()
+        .slice(0, 150) || "Other",
     rate: rate !== null && rate < 0 ? null : rate,
     min,
     max,

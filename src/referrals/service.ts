@@ -97,7 +97,11 @@ export async function listReferrals(ctx: Ctx, q: ReferralsQuery): Promise<Page<R
     .limit(q.per_page)
     .offset(offsetOf(q))
     .execute();
-  return pageOf(rows.map((r) => ({ ...r, level: Number(r.level) })), count.n, q);
+  return pageOf(
+    rows.map((r) => ({ ...r, level: Number(r.level) })),
+    count.n,
+    q,
+  );
 }
 
 export interface Commission {
@@ -115,21 +119,35 @@ export interface Commission {
 /** The commissions credited to the caller, newest first. */
 export async function listCommissions(ctx: Ctx, q: CommissionsQuery): Promise<Page<Commission>> {
   const user = requireUser(ctx);
-  let base = ctx.db.selectFrom("referral_commissions").leftJoin("users", "users.id", "referral_commissions.referred_user_id").where("referral_commissions.referrer_id", "=", user.id);
+  let base = ctx.db
+    .selectFrom("referral_commissions")
+    .leftJoin("users", "users.id", "referral_commissions.referred_user_id")
+    .where("referral_commissions.referrer_id", "=", user.id);
   if (q.level) base = base.where("referral_commissions.level", "=", q.level);
   if (q.status) base = base.where("referral_commissions.status", "=", q.status);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const rows = await base
     .select([
-      "referral_commissions.id", "referral_commissions.level", "referral_commissions.rate_bp", "referral_commissions.amount", "referral_commissions.reversed_amount",
-      "referral_commissions.status", "referral_commissions.created_at", "referral_commissions.updated_at", "users.username as referred_username",
+      "referral_commissions.id",
+      "referral_commissions.level",
+      "referral_commissions.rate_bp",
+      "referral_commissions.amount",
+      "referral_commissions.reversed_amount",
+      "referral_commissions.status",
+      "referral_commissions.created_at",
+      "referral_commissions.updated_at",
+      "users.username as referred_username",
     ])
     .orderBy("referral_commissions.created_at", "desc")
     .orderBy("referral_commissions.id", "desc")
     .limit(q.per_page)
     .offset(offsetOf(q))
     .execute();
-  return pageOf(rows.map((r) => ({ ...r, level: Number(r.level), amount: Number(r.amount), reversed_amount: Number(r.reversed_amount) })), count.n, q);
+  return pageOf(
+    rows.map((r) => ({ ...r, level: Number(r.level), amount: Number(r.amount), reversed_amount: Number(r.reversed_amount) })),
+    count.n,
+    q,
+  );
 }
 
 /** The caller's code and the registration link to share (built from APP_URL, never the request's Host). */

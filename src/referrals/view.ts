@@ -10,7 +10,13 @@ export function referralStatsView(s: ReferralStats) {
     total_earned: formatMoney(s.totalEarned),
     this_month_earned: formatMoney(s.thisMonthEarned),
     reversed_total: formatMoney(s.reversed),
-    levels: s.levels.map((l) => ({ level: l.level, rate_bp: l.rateBp, rate_percent: formatPercent(l.rateBp), referrals: l.referrals, earned: formatMoney(l.earned) })),
+    levels: s.levels.map((l) => ({
+      level: l.level,
+      rate_bp: l.rateBp,
+      rate_percent: formatPercent(l.rateBp),
+      referrals: l.referrals,
+      earned: formatMoney(l.earned),
+    })),
   };
 }
 

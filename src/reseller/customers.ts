@@ -34,5 +34,9 @@ export async function listCustomers(ctx: Ctx, q: CustomersQuery): Promise<Page<C
     .limit(q.per_page)
     .offset(offsetOf(q))
     .execute();
-  return pageOf(rows.map((r) => ({ ...r, orders_count: Number(r.orders_count ?? 0) })), count.n, q);
+  return pageOf(
+    rows.map((r) => ({ ...r, orders_count: Number(r.orders_count ?? 0) })),
+    count.n,
+    q,
+  );
 }

@@ -27,8 +27,13 @@ function siteOrders(ctx: Ctx) {
     .leftJoin("users", "users.id", "orders.user_id")
     .selectAll("orders")
     .select([
-      "services.name as service_name", "users.username", "site_orders.site_price", "site_orders.reseller_cost", "site_orders.profit",
-      "po.uuid as platform_order_uuid", "po.refunded as reseller_refunded",
+      "services.name as service_name",
+      "users.username",
+      "site_orders.site_price",
+      "site_orders.reseller_cost",
+      "site_orders.profit",
+      "po.uuid as platform_order_uuid",
+      "po.refunded as reseller_refunded",
     ])
     .$castTo<SiteOrderRow>();
 }
@@ -38,8 +43,12 @@ export async function listSiteOrders(ctx: Ctx, q: SiteOrdersQuery & { user_id?: 
   if (q.status) base = base.where("orders.status", "=", q.status);
   if (q.user_id) base = base.where("orders.user_id", "=", q.user_id);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const ids = (await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute()).map((r) => r.id);
-  const rows = ids.length ? await siteOrders(ctx).where("orders.id", "in", ids).orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").execute() : [];
+  const ids = (
+    await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute()
+  ).map((r) => r.id);
+  const rows = ids.length
+    ? await siteOrders(ctx).where("orders.id", "in", ids).orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").execute()
+    : [];
   return pageOf(rows, count.n, q);
 }
 

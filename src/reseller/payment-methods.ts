@@ -26,8 +26,21 @@ export async function seedSitePaymentMethods(ctx: Ctx, siteId: number): Promise<
   const existing = new Set((await site.selectFrom("payment_methods").select("code").execute()).map((r) => r.code));
   const now = dbNow(ctx.clock);
   const rows = PAYMENT_METHOD_SEED.filter((m) => !existing.has(m.code)).map((m, i) => ({
-    code: m.code, name: m.name, type: m.type, instructions_fr: m.fr, instructions_en: m.en, account_name: null, account_number: null,
-    currency: "XOF", min_amount: DEFAULT_MIN, max_amount: DEFAULT_MAX, is_active: 0, sort_order: i, config: null, created_at: now, updated_at: now,
+    code: m.code,
+    name: m.name,
+    type: m.type,
+    instructions_fr: m.fr,
+    instructions_en: m.en,
+    account_name: null,
+    account_number: null,
+    currency: "XOF",
+    min_amount: DEFAULT_MIN,
+    max_amount: DEFAULT_MAX,
+    is_active: 0,
+    sort_order: i,
+    config: null,
+    created_at: now,
+    updated_at: now,
   }));
   if (rows.length) await site.insertInto("payment_methods", rows).execute();
   return rows.length;
@@ -58,14 +71,29 @@ export async function createSiteMethod(ctx: Ctx, input: PaymentMethodCreate): Pr
   if (Object.keys(errors).length) throw new Validation(errors);
   return withTransaction(ctx, async (tx) => {
     const now = dbNow(tx.clock);
-    const last = await inTenant(tx).selectFrom("payment_methods").select((e) => e.fn.max("sort_order").as("n")).executeTakeFirst();
+    const last = await inTenant(tx)
+      .selectFrom("payment_methods")
+      .select((e) => e.fn.max("sort_order").as("n"))
+      .executeTakeFirst();
     let id: number;
     try {
       const res = await inTenant(tx)
         .insertInto("payment_methods", {
-          code: input.code, name: input.name, type: input.type, instructions_fr: input.instructions_fr, instructions_en: input.instructions_en,
-          account_name: input.account_name, account_number: input.account_number, currency: "XOF", min_amount: input.min_amount, max_amount: input.max_amount,
-          is_active: state.is_active, sort_order: Number(last?.n ?? -1) + 1, config: null, created_at: now, updated_at: now,
+          code: input.code,
+          name: input.name,
+          type: input.type,
+          instructions_fr: input.instructions_fr,
+          instructions_en: input.instructions_en,
+          account_name: input.account_name,
+          account_number: input.account_number,
+          currency: "XOF",
+          min_amount: input.min_amount,
+          max_amount: input.max_amount,
+          is_active: state.is_active,
+          sort_order: Number(last?.n ?? -1) + 1,
+          config: null,
+          created_at: now,
+          updated_at: now,
         })
         .executeTakeFirstOrThrow();
       id = Number(res.insertId);
@@ -82,20 +110,36 @@ export async function updateSiteMethod(ctx: Ctx, id: number, input: PaymentMetho
   return withTransaction(ctx, async (tx) => {
     const before = await tenantPaymentMethod(tx, id);
     const changes = {
-      code: input.code, name: input.name, type: input.type, instructions_fr: input.instructions_fr, instructions_en: input.instructions_en,
-      account_name: input.account_name, account_number: input.account_number, min_amount: input.min_amount, max_amount: input.max_amount,
+      code: input.code,
+      name: input.name,
+      type: input.type,
+      instructions_fr: input.instructions_fr,
+      instructions_en: input.instructions_en,
+      account_name: input.account_name,
+      account_number: input.account_number,
+      min_amount: input.min_amount,
+      max_amount: input.max_amount,
       is_active: input.is_active === undefined ? undefined : input.is_active ? 1 : 0,
     };
     const next = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) } as PaymentMethod;
     const errors = methodErrors(next);
     if (Object.keys(errors).length) throw new Validation(errors);
     try {
-      await inTenant(tx).updateTable("payment_methods").set({ ...changes, updated_at: dbNow(tx.clock) }).where("id", "=", id).execute();
+      await inTenant(tx)
+        .updateTable("payment_methods")
+        .set({ ...changes, updated_at: dbNow(tx.clock) })
+        .where("id", "=", id)
+        .execute();
     } catch (err) {
       codeTaken(err);
     }
     const after = await tenantPaymentMethod(tx, id);
-    await writeAudit(tx, { action: "site.payment_method.update", targetType: "payment_method", targetId: id, data: { before: methodAudit(before), after: methodAudit(after) } });
+    await writeAudit(tx, {
+      action: "site.payment_method.update",
+      targetType: "payment_method",
+      targetId: id,
+      data: { before: methodAudit(before), after: methodAudit(after) },
+    });
     return after;
   });
 }
@@ -115,7 +159,12 @@ export async function removeSiteMethod(ctx: Ctx, id: number): Promise<{ id: numb
       await tx.db.deleteFrom("fee_structures").where("payment_method_id", "=", id).execute();
       await inTenant(tx).deleteFrom("payment_methods").where("id", "=", id).execute();
     }
-    await writeAudit(tx, { action: used ? "site.payment_method.deactivate" : "site.payment_method.delete", targetType: "payment_method", targetId: id, data: methodAudit(method) });
+    await writeAudit(tx, {
+      action: used ? "site.payment_method.deactivate" : "site.payment_method.delete",
+      targetType: "payment_method",
+      targetId: id,
+      data: methodAudit(method),
+    });
     return { id, deleted: !used, deactivated: Boolean(used) };
   });
 }

@@ -60,7 +60,10 @@ export function resellerRoutes() {
     const { ctx } = await scope(c);
     const id = idParam(c.req.param("id"), "Customer");
     const raw = await readBody(c);
-    return idempotent(c, ctx, `u:${c.get("user").id}`, raw, async () => ({ status: 200, body: { data: adjustmentView(await adjustBalance(ctx, id, parseInput(adjustBody, raw))) } }));
+    return idempotent(c, ctx, `u:${c.get("user").id}`, raw, async () => ({
+      status: 200,
+      body: { data: adjustmentView(await adjustBalance(ctx, id, parseInput(adjustBody, raw))) },
+    }));
   });
 
   app.post("/customers/:id/toggle-ban", async (c) => {

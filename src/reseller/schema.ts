@@ -13,7 +13,10 @@ const flag = z
 export const customersQuery = z.object({
   ...pageQuery,
   search: z.string().trim().max(100, "At most 100 characters").optional(),
-  banned: z.enum(["0", "1", "true", "false"], { error: "0 or 1" }).optional().transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
+  banned: z
+    .enum(["0", "1", "true", "false"], { error: "0 or 1" })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
 });
 export type CustomersQuery = z.infer<typeof customersQuery>;
 
@@ -29,7 +32,10 @@ export const siteOrdersQuery = z.object({
 export type SiteOrdersQuery = z.infer<typeof siteOrdersQuery>;
 
 const text = (max: number) => z.string({ error: "Must be text" }).trim().max(max, `At most ${max} characters`);
-const nullableText = (max: number) => text(max).nullish().transform((v) => (v === "" || v == null ? null : v));
+const nullableText = (max: number) =>
+  text(max)
+    .nullish()
+    .transform((v) => (v === "" || v == null ? null : v));
 
 const methodFields = {
   code: text(50).regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, "Lowercase letters, digits, - and _ (e.g. orange_money)"),
@@ -40,7 +46,9 @@ const methodFields = {
   account_name: nullableText(150),
   account_number: nullableText(100),
   min_amount: nonNegativeMoney("The minimum"),
-  max_amount: nonNegativeMoney("The maximum").nullish().transform((v) => v ?? null),
+  max_amount: nonNegativeMoney("The maximum")
+    .nullish()
+    .transform((v) => v ?? null),
   is_active: flag,
 };
 

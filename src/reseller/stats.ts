@@ -50,14 +50,22 @@ export async function siteStats(ctx: Ctx, currency: string): Promise<SiteStats> 
       .executeTakeFirstOrThrow(),
     orderFigures(ctx, null),
     orderFigures(ctx, month),
-    site.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("status", "in", ACTIVE_STATUSES).executeTakeFirstOrThrow(),
+    site
+      .selectFrom("orders")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .where("status", "in", ACTIVE_STATUSES)
+      .executeTakeFirstOrThrow(),
     site
       .selectFrom("transactions")
       .select([(e) => e.fn.countAll<number>().as("n"), (e) => e.fn.sum<number>("amount").as("amount")])
       .where("type", "=", "deposit")
       .where("status", "=", "pending")
       .executeTakeFirstOrThrow(),
-    site.selectFrom("tickets").select((e) => e.fn.countAll<number>().as("n")).where("status", "!=", "closed").executeTakeFirstOrThrow(),
+    site
+      .selectFrom("tickets")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .where("status", "!=", "closed")
+      .executeTakeFirstOrThrow(),
   ]);
   return {
     currency,

@@ -84,7 +84,16 @@ export function siteMethodView(m: PaymentMethod) {
 /** What the audit log keeps of a method. */
 export function methodAudit(m: PaymentMethod) {
   const v = siteMethodView(m);
-  return { code: v.code, name: v.name, type: v.type, account_name: v.account_name, account_number: v.account_number, min_amount: v.min_amount, max_amount: v.max_amount, is_active: v.is_active };
+  return {
+    code: v.code,
+    name: v.name,
+    type: v.type,
+    account_name: v.account_name,
+    account_number: v.account_number,
+    min_amount: v.min_amount,
+    max_amount: v.max_amount,
+    is_active: v.is_active,
+  };
 }
 
 export function siteStatsView(s: SiteStats) {

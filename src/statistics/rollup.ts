@@ -22,10 +22,20 @@ export async function dayTotals(ctx: Ctx, date: string): Promise<DayTotals> {
   const to = `${date} 23:59:59.999`;
   // The platform's own figures: a site's customer orders are already counted as their reseller's platform orders.
   const platform = onPlatform(ctx.db);
-  const users = await platform.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).where("created_at", ">=", from).where("created_at", "<=", to).executeTakeFirstOrThrow();
+  const users = await platform
+    .selectFrom("users")
+    .select((e) => e.fn.countAll<number>().as("n"))
+    .where("created_at", ">=", from)
+    .where("created_at", "<=", to)
+    .executeTakeFirstOrThrow();
   const orders = await platform
     .selectFrom("orders")
-    .select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("charge").as("charge"), e.fn.sum<number>("provider_cost").as("cost"), e.fn.sum<number>("refunded").as("refunded")])
+    .select((e) => [
+      e.fn.countAll<number>().as("n"),
+      e.fn.sum<number>("charge").as("charge"),
+      e.fn.sum<number>("provider_cost").as("cost"),
+      e.fn.sum<number>("refunded").as("refunded"),
+    ])
     .where("status", "!=", "failed")
     .where("created_at", ">=", from)
     .where("created_at", "<=", to)
@@ -62,8 +72,16 @@ export async function rollupStatistics(ctx: Ctx): Promise<{ days: string[] }> {
     const t = await dayTotals(ctx, date);
     const { date: _d, ...values } = t;
     void _d;
-    const updated = await ctx.db.updateTable("platform_statistics").set({ ...values, updated_at: now }).where("date", "=", date).executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) await ctx.db.insertInto("platform_statistics").values({ date, ...values, created_at: now, updated_at: now }).execute();
+    const updated = await ctx.db
+      .updateTable("platform_statistics")
+      .set({ ...values, updated_at: now })
+      .where("date", "=", date)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0)
+      await ctx.db
+        .insertInto("platform_statistics")
+        .values({ date, ...values, created_at: now, updated_at: now })
+        .execute();
 
     const perUser = await ctx.db
       .selectFrom("transactions")
@@ -81,7 +99,11 @@ export async function rollupStatistics(ctx: Ctx): Promise<{ days: string[] }> {
     for (const u of perUser) {
       const v = { spent: n(u.spent), deposited: n(u.deposited), orders_count: n(u.orders_count), updated_at: now };
       const r = await ctx.db.updateTable("user_statistics").set(v).where("user_id", "=", u.user_id).where("date", "=", date).executeTakeFirst();
-      if (Number(r.numUpdatedRows) === 0) await ctx.db.insertInto("user_statistics").values({ user_id: u.user_id, date, ...v, created_at: now }).execute();
+      if (Number(r.numUpdatedRows) === 0)
+        await ctx.db
+          .insertInto("user_statistics")
+          .values({ user_id: u.user_id, date, ...v, created_at: now })
+          .execute();
     }
   }
   return { days: [yesterday, today] };

@@ -7,7 +7,16 @@ import { ACTIVE_STATUSES } from "../orders/statuses.ts";
 import { customerTicket, listTickets } from "../tickets/service.ts";
 import { listDepositMethods } from "../wallet/service.ts";
 import type {
-  AccountData, AccountSummarySource, ApiAccessSource, DepositSource, FundsSource, OrderDetailSource, OrderSource, Paged, TicketDetailSource, TicketSource,
+  AccountData,
+  AccountSummarySource,
+  ApiAccessSource,
+  DepositSource,
+  FundsSource,
+  OrderDetailSource,
+  OrderSource,
+  Paged,
+  TicketDetailSource,
+  TicketSource,
 } from "../storefront/account-sources.ts";
 import { orderActionsOpen } from "../order-chain/actions.ts";
 import { currentStorefrontKey } from "./api-access.ts";
@@ -25,8 +34,15 @@ const iso = (s: string | null | undefined) => toIso(s) ?? "";
 
 function orderSource(o: OrderRow): OrderSource {
   return {
-    uuid: o.uuid, serviceName: o.service_name ?? `#${o.service_id}`, link: o.link, quantity: o.quantity, charge: Number(o.charge),
-    status: o.status, startCount: o.start_count, remains: o.remains, createdAt: iso(o.created_at),
+    uuid: o.uuid,
+    serviceName: o.service_name ?? `#${o.service_id}`,
+    link: o.link,
+    quantity: o.quantity,
+    charge: Number(o.charge),
+    status: o.status,
+    startCount: o.start_count,
+    remains: o.remains,
+    createdAt: iso(o.created_at),
   };
 }
 
@@ -46,7 +62,10 @@ async function summary(ctx: Ctx): Promise<AccountSummarySource> {
   const totals = await mine
     .select((e) => [e.fn.countAll<number>().as("n"), e.fn.sum<number>("charge").as("charged"), e.fn.sum<number>("refunded").as("refunded")])
     .executeTakeFirstOrThrow();
-  const active = await mine.select((e) => e.fn.countAll<number>().as("n")).where("status", "in", ACTIVE_STATUSES).executeTakeFirstOrThrow();
+  const active = await mine
+    .select((e) => e.fn.countAll<number>().as("n"))
+    .where("status", "in", ACTIVE_STATUSES)
+    .executeTakeFirstOrThrow();
   const tickets = await inTenant(ctx)
     .selectFrom("tickets")
     .select((e) => e.fn.countAll<number>().as("n"))
@@ -73,8 +92,13 @@ async function order(ctx: Ctx, uuid: string): Promise<OrderDetailSource | null> 
   if (!row) return null;
   const open = await orderActionsOpen(ctx, row);
   return {
-    ...orderSource(row), serviceId: row.service_id, refunded: Number(row.refunded), runs: row.runs, interval: row.interval,
-    completedAt: toIso(row.completed_at), ...open,
+    ...orderSource(row),
+    serviceId: row.service_id,
+    refunded: Number(row.refunded),
+    runs: row.runs,
+    interval: row.interval,
+    completedAt: toIso(row.completed_at),
+    ...open,
   };
 }
 
@@ -84,7 +108,15 @@ async function funds(ctx: Ctx): Promise<FundsSource> {
   const rows = await inTenant(ctx)
     .selectFrom("transactions")
     .leftJoin("payment_methods", "payment_methods.id", "transactions.payment_method_id")
-    .select(["transactions.uuid", "transactions.amount", "transactions.fee", "transactions.reference", "transactions.status", "transactions.created_at", "payment_methods.name as method"])
+    .select([
+      "transactions.uuid",
+      "transactions.amount",
+      "transactions.fee",
+      "transactions.reference",
+      "transactions.status",
+      "transactions.created_at",
+      "payment_methods.name as method",
+    ])
     .where("transactions.user_id", "=", user.id)
     .where("transactions.type", "=", "deposit")
     .orderBy("transactions.created_at", "desc")
@@ -93,17 +125,40 @@ async function funds(ctx: Ctx): Promise<FundsSource> {
     .execute();
   return {
     methods: methods.map(({ method: m, fee, limits }) => ({
-      code: m.code, name: m.name, type: m.type, instructions: { fr: m.instructions_fr, en: m.instructions_en }, accountName: m.account_name, accountNumber: m.account_number,
-      minAmount: limits.min, maxAmount: limits.max, feeBp: fee.percentBp, feeFixed: fee.fixed,
+      code: m.code,
+      name: m.name,
+      type: m.type,
+      instructions: { fr: m.instructions_fr, en: m.instructions_en },
+      accountName: m.account_name,
+      accountNumber: m.account_number,
+      minAmount: limits.min,
+      maxAmount: limits.max,
+      feeBp: fee.percentBp,
+      feeFixed: fee.fixed,
     })),
     // What the customer declared sending (credited amount + fee), as they typed it in the form.
-    deposits: rows.map((d): DepositSource => ({
-      uuid: d.uuid, method: d.method ?? "—", amount: Number(d.amount) + Number(d.fee), fee: Number(d.fee), reference: d.reference, status: d.status, createdAt: iso(d.created_at),
-    })),
+    deposits: rows.map(
+      (d): DepositSource => ({
+        uuid: d.uuid,
+        method: d.method ?? "—",
+        amount: Number(d.amount) + Number(d.fee),
+        fee: Number(d.fee),
+        reference: d.reference,
+        status: d.status,
+        createdAt: iso(d.created_at),
+      }),
+    ),
   };
 }
 
-function ticketSource(t: { uuid: string; subject: string; category: string; status: TicketSource["status"]; last_reply_at: string | null; created_at: string }): TicketSource {
+function ticketSource(t: {
+  uuid: string;
+  subject: string;
+  category: string;
+  status: TicketSource["status"];
+  last_reply_at: string | null;
+  created_at: string;
+}): TicketSource {
   return { uuid: t.uuid, subject: t.subject, category: t.category, status: t.status, lastReplyAt: toIso(t.last_reply_at), createdAt: iso(t.created_at) };
 }
 

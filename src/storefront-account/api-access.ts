@@ -30,7 +30,13 @@ export async function currentStorefrontKey(ctx: Ctx): Promise<ApiKey | null> {
  */
 export async function regenerateStorefrontKey(ctx: Ctx): Promise<string> {
   const previous = await currentStorefrontKey(ctx);
-  const made = await createKey(ctx, { name: STOREFRONT_KEY_NAME, permissions: [...PERMISSIONS], rate_limit_per_minute: 60, ip_whitelist: null, expires_at: null });
+  const made = await createKey(ctx, {
+    name: STOREFRONT_KEY_NAME,
+    permissions: [...PERMISSIONS],
+    rate_limit_per_minute: 60,
+    ip_whitelist: null,
+    expires_at: null,
+  });
   if (previous) await revokeKey(ctx, previous.uuid);
   return made.raw;
 }

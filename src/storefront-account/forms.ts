@@ -38,7 +38,11 @@ async function placeOrderFromForm(ctx: Ctx, form: Record<string, string>, meta: 
   const { service, idempotency_key: _key, ...fields } = form;
   void _key;
   return asForm({ service_id: "service" }, async () => {
-    const { order } = await placeTenantOrder(ctx, { ...fields, service_id: service }, { source: "storefront", idempotencyKey: meta.idempotencyKey || undefined });
+    const { order } = await placeTenantOrder(
+      ctx,
+      { ...fields, service_id: service },
+      { source: "storefront", idempotencyKey: meta.idempotencyKey || undefined },
+    );
     return { uuid: order.uuid };
   });
 }
@@ -50,7 +54,12 @@ async function depositFromForm(ctx: Ctx, form: Record<string, string>, meta: { i
   return asForm({ payment_method_id: "method" }, async () => {
     const done = await runOnceForValue(ctx, keyed, async () => {
       const method = fields.method
-        ? await inTenant(ctx).selectFrom("payment_methods").select("id").where("code", "=", fields.method.slice(0, 50)).where("is_active", "=", 1).executeTakeFirst()
+        ? await inTenant(ctx)
+            .selectFrom("payment_methods")
+            .select("id")
+            .where("code", "=", fields.method.slice(0, 50))
+            .where("is_active", "=", 1)
+            .executeTakeFirst()
         : undefined;
       if (!method) throw fieldError("payment_method_id", "Choose one of the payment methods");
       const input = parseInput(depositBody, { payment_method_id: method.id, amount: fields.amount, reference: fields.reference, phone: fields.phone });
@@ -62,7 +71,12 @@ async function depositFromForm(ctx: Ctx, form: Record<string, string>, meta: { i
 
 async function openTicketFromForm(ctx: Ctx, form: Record<string, string>) {
   return asForm({ order_uuid: "order" }, async () => {
-    const input = parseInput(openTicketBody, { subject: form.subject, message: form.message, category: form.category || undefined, order_uuid: form.order ?? "" });
+    const input = parseInput(openTicketBody, {
+      subject: form.subject,
+      message: form.message,
+      category: form.category || undefined,
+      order_uuid: form.order ?? "",
+    });
     return { uuid: (await openTicket(ctx, input)).uuid };
   });
 }

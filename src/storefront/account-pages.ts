@@ -6,16 +6,22 @@ import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { AppError, NotFound, Unavailable } from "../core/errors.ts";
 import {
-  TICKET_CATEGORIES, accountPageData, apiAccessData, depositRow, orderDetail, orderRow, paymentMethodView, ticketRow, type Fmt,
+  TICKET_CATEGORIES,
+  accountPageData,
+  apiAccessData,
+  depositRow,
+  orderDetail,
+  orderRow,
+  paymentMethodView,
+  ticketRow,
+  type Fmt,
 } from "./account-view.ts";
 import { serviceCard, tenantServices } from "./catalog-view.ts";
 import { requireCsrf } from "./csrf.ts";
 import { displayDate, displayMoney } from "./format.ts";
 import { pageRequest, render, type PageRequest, type Storefront } from "./respond.ts";
 import { FORM_ACTIONS, type Paged } from "./account-sources.ts";
-import type {
-  FormState, FundsData, OrderNewData, OrdersData, PageId, PaginationView, TicketData, TicketNewData, TicketsData,
-} from "./view-models.ts";
+import type { FormState, FundsData, OrderNewData, OrdersData, PageId, PaginationView, TicketData, TicketNewData, TicketsData } from "./view-models.ts";
 import { paginationView } from "./view.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
 
@@ -81,27 +87,48 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   app.get("/account", (c) => page(c, "account", async (_req, f) => accountPageData(await sf.data.summary(ctxOf(c)), pageBalance(c, f), f)));
 
   const orderForm = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
-    page<OrderNewData>(c, "order-new", async (_req, f) => {
-      const services = await tenantServices(ctxOf(c), sf.cache);
-      const wanted = Number(state.values?.service ?? c.req.query("service"));
-      const groups: OrderNewData["groups"] = [];
-      for (const s of services) {
-        let g = groups.at(-1);
-        if (!g || g.category !== s.category_name) {
-          g = { category: s.category_name, services: [] };
-          groups.push(g);
+    page<OrderNewData>(
+      c,
+      "order-new",
+      async (_req, f) => {
+        const services = await tenantServices(ctxOf(c), sf.cache);
+        const wanted = Number(state.values?.service ?? c.req.query("service"));
+        const groups: OrderNewData["groups"] = [];
+        for (const s of services) {
+          let g = groups.at(-1);
+          if (!g || g.category !== s.category_name) {
+            g = { category: s.category_name, services: [] };
+            groups.push(g);
+          }
+          const card = serviceCard(s, f.currency, f.lang);
+          g.services.push({
+            id: s.id,
+            label: `${s.id} · ${s.name} — ${card.price}`,
+            rateDecimal: card.rateDecimal,
+            price: card.price,
+            min: s.min,
+            max: s.max,
+            type: s.type,
+            dripfeed: s.dripfeed,
+            selected: s.id === wanted,
+          });
         }
-        const card = serviceCard(s, f.currency, f.lang);
-        g.services.push({ id: s.id, label: `${s.id} · ${s.name} — ${card.price}`, rateDecimal: card.rateDecimal, price: card.price, min: s.min, max: s.max, type: s.type, dripfeed: s.dripfeed, selected: s.id === wanted });
-      }
-      const selected = services.find((s) => s.id === wanted);
-      const values = { ...state.values };
-      delete values.idempotency_key;
-      return {
-        values, errors: state.errors ?? {}, action: FORM_ACTIONS.newOrder, groups, selected: selected ? serviceCard(selected, f.currency, f.lang) : null, balance: pageBalance(c, f), currency: f.currency,
-        idempotencyKey: randomUUID(),
-      };
-    }, { status });
+        const selected = services.find((s) => s.id === wanted);
+        const values = { ...state.values };
+        delete values.idempotency_key;
+        return {
+          values,
+          errors: state.errors ?? {},
+          action: FORM_ACTIONS.newOrder,
+          groups,
+          selected: selected ? serviceCard(selected, f.currency, f.lang) : null,
+          balance: pageBalance(c, f),
+          currency: f.currency,
+          idempotencyKey: randomUUID(),
+        };
+      },
+      { status },
+    );
 
   app.get("/orders/new", (c) => orderForm(c, {}));
 
@@ -125,17 +152,27 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   });
 
   const fundsPage = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
-    page<FundsData>(c, "funds", async (_req, f) => {
-      const src = await sf.data.funds(ctxOf(c));
-      const wanted = state.values?.method ?? c.req.query("method") ?? src.methods[0]?.code;
-      const values = { ...state.values };
-      delete values.idempotency_key;
-      return {
-        values, errors: state.errors ?? {}, action: FORM_ACTIONS.deposit, balance: pageBalance(c, f), currency: f.currency,
-        methods: src.methods.map((m) => paymentMethodView(m, m.code === wanted, f)), deposits: src.deposits.map((d) => depositRow(d, f)),
-        idempotencyKey: randomUUID(),
-      };
-    }, { status });
+    page<FundsData>(
+      c,
+      "funds",
+      async (_req, f) => {
+        const src = await sf.data.funds(ctxOf(c));
+        const wanted = state.values?.method ?? c.req.query("method") ?? src.methods[0]?.code;
+        const values = { ...state.values };
+        delete values.idempotency_key;
+        return {
+          values,
+          errors: state.errors ?? {},
+          action: FORM_ACTIONS.deposit,
+          balance: pageBalance(c, f),
+          currency: f.currency,
+          methods: src.methods.map((m) => paymentMethodView(m, m.code === wanted, f)),
+          deposits: src.deposits.map((d) => depositRow(d, f)),
+          idempotencyKey: randomUUID(),
+        };
+      },
+      { status },
+    );
   app.get("/funds", (c) => fundsPage(c, {}));
 
   app.get("/tickets", (c) =>
@@ -146,20 +183,44 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   );
 
   const ticketForm = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
-    page<TicketNewData>(c, "ticket-new", async (_req, f) => {
-      const chosen = state.values?.category ?? "general";
-      return { values: state.values ?? {}, errors: state.errors ?? {}, action: FORM_ACTIONS.newTicket, categories: TICKET_CATEGORIES.map((v) => ({ value: v, label: f.t(`ticket.category.${v}`), selected: v === chosen })) };
-    }, { status });
+    page<TicketNewData>(
+      c,
+      "ticket-new",
+      async (_req, f) => {
+        const chosen = state.values?.category ?? "general";
+        return {
+          values: state.values ?? {},
+          errors: state.errors ?? {},
+          action: FORM_ACTIONS.newTicket,
+          categories: TICKET_CATEGORIES.map((v) => ({ value: v, label: f.t(`ticket.category.${v}`), selected: v === chosen })),
+        };
+      },
+      { status },
+    );
   app.get("/tickets/new", (c) => ticketForm(c, {}));
 
   const ticketPage = async (c: Context<AppEnv>, uuid: string, state: Partial<FormState>, status = 200) => {
     const ticket = await sf.data.ticket(ctxOf(c), uuid);
     if (!ticket) throw new NotFound("Ticket not found");
-    return page<TicketData>(c, "ticket", async (_req, f) => ({
-      values: state.values ?? {}, errors: state.errors ?? {}, ticket: ticketRow(ticket, f), replyAction: FORM_ACTIONS.ticketReply(ticket.uuid), closed: ticket.status === "closed",
-      closeAction: actions.closeTicket ? FORM_ACTIONS.ticketClose(ticket.uuid) : undefined,
-      messages: ticket.messages.map((m) => ({ fromStaff: m.fromStaff, author: m.author, message: m.message, createdAt: f.t("ticket.message_time", { time: displayDate(m.createdAt, f.lang) }) })),
-    }), { status, title: ticket.subject });
+    return page<TicketData>(
+      c,
+      "ticket",
+      async (_req, f) => ({
+        values: state.values ?? {},
+        errors: state.errors ?? {},
+        ticket: ticketRow(ticket, f),
+        replyAction: FORM_ACTIONS.ticketReply(ticket.uuid),
+        closed: ticket.status === "closed",
+        closeAction: actions.closeTicket ? FORM_ACTIONS.ticketClose(ticket.uuid) : undefined,
+        messages: ticket.messages.map((m) => ({
+          fromStaff: m.fromStaff,
+          author: m.author,
+          message: m.message,
+          createdAt: f.t("ticket.message_time", { time: displayDate(m.createdAt, f.lang) }),
+        })),
+      }),
+      { status, title: ticket.subject },
+    );
   };
   app.get(`/tickets/:uuid{${UUID_SEGMENT}}`, (c) => ticketPage(c, c.req.param("uuid"), {}));
 
@@ -171,7 +232,11 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   app.get("/api-access", (c) => apiPage(c, null));
 
   // Form posts: CSRF first, then the owning feature's action (503 until one is wired in).
-  const post = async (c: Context<AppEnv>, run: (ctx: Ctx, form: Record<string, string>) => Promise<Response>, again: (form: Record<string, string>, errors: FormState["errors"]) => Promise<Response>) => {
+  const post = async (
+    c: Context<AppEnv>,
+    run: (ctx: Ctx, form: Record<string, string>) => Promise<Response>,
+    again: (form: Record<string, string>, errors: FormState["errors"]) => Promise<Response>,
+  ) => {
     const form = await formFields(c);
     try {
       return await run(ctxOf(c), form);
@@ -207,7 +272,11 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   );
   app.post("/tickets", requireCsrf, (c) =>
     actions.openTicket
-      ? post(c, async (ctx, form) => c.redirect(`/tickets/${(await actions.openTicket!(ctx, form)).uuid}`, 303), (values, errors) => ticketForm(c, { values, errors }, 422))
+      ? post(
+          c,
+          async (ctx, form) => c.redirect(`/tickets/${(await actions.openTicket!(ctx, form)).uuid}`, 303),
+          (values, errors) => ticketForm(c, { values, errors }, 422),
+        )
       : missing(),
   );
   app.post(`/tickets/:uuid{${UUID_SEGMENT}}/reply`, requireCsrf, (c) => {
@@ -238,30 +307,49 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   app.post(`/orders/:uuid{${UUID_SEGMENT}}/cancel`, requireCsrf, (c) => {
     const uuid = c.req.param("uuid");
     const cancel = actions.cancelOrder;
-    return button(c, `/orders/${uuid}`, cancel && (async () => ((await cancel(ctxOf(c), uuid)).awaitingProvider ? "order_cancel_requested" : "order_canceled")));
+    return button(
+      c,
+      `/orders/${uuid}`,
+      cancel && (async () => ((await cancel(ctxOf(c), uuid)).awaitingProvider ? "order_cancel_requested" : "order_canceled")),
+    );
   });
   app.post(`/orders/:uuid{${UUID_SEGMENT}}/refill`, requireCsrf, (c) => {
     const uuid = c.req.param("uuid");
     const refill = actions.refillOrder;
-    return button(c, `/orders/${uuid}`, refill && (async () => {
-      await refill(ctxOf(c), uuid);
-      return "order_refill_requested";
-    }));
+    return button(
+      c,
+      `/orders/${uuid}`,
+      refill &&
+        (async () => {
+          await refill(ctxOf(c), uuid);
+          return "order_refill_requested";
+        }),
+    );
   });
   app.post(`/tickets/:uuid{${UUID_SEGMENT}}/close`, requireCsrf, (c) => {
     const uuid = c.req.param("uuid");
     const close = actions.closeTicket;
-    return button(c, `/tickets/${uuid}`, close && (async () => {
-      await close(ctxOf(c), uuid);
-      return "ticket_closed";
-    }));
+    return button(
+      c,
+      `/tickets/${uuid}`,
+      close &&
+        (async () => {
+          await close(ctxOf(c), uuid);
+          return "ticket_closed";
+        }),
+    );
   });
   app.post("/api-access/revoke", requireCsrf, (c) => {
     const revoke = actions.revokeApiKey;
-    return button(c, "/api-access", revoke && (async () => {
-      await revoke(ctxOf(c));
-      return "api_key_revoked";
-    }));
+    return button(
+      c,
+      "/api-access",
+      revoke &&
+        (async () => {
+          await revoke(ctxOf(c));
+          return "api_key_revoked";
+        }),
+    );
   });
 
   return app;

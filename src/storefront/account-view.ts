@@ -3,11 +3,25 @@ import { displayDate, displayMoney, displayNumber, displayPercent, statusBadge }
 import type { Lang } from "../i18n/lang.ts";
 import {
   FORM_ACTIONS,
-  type AccountData, type AccountSummarySource, type ApiAccessSource, type DepositSource, type FundsSource, type OrderDetailSource, type OrderSource,
-  type PaymentMethodSource, type TicketSource,
+  type AccountData,
+  type AccountSummarySource,
+  type ApiAccessSource,
+  type DepositSource,
+  type FundsSource,
+  type OrderDetailSource,
+  type OrderSource,
+  type PaymentMethodSource,
+  type TicketSource,
 } from "./account-sources.ts";
 import type {
-  AccountPageData, ApiAccessData, DepositRowView, OrderDetailView, OrderRowView, PaymentMethodView, TicketRowView, Translate,
+  AccountPageData,
+  ApiAccessData,
+  DepositRowView,
+  OrderDetailView,
+  OrderRowView,
+  PaymentMethodView,
+  TicketRowView,
+  Translate,
 } from "./view-models.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 
@@ -17,9 +31,18 @@ async function tenantPaymentMethods(ctx: Ctx): Promise<PaymentMethodSource[]> {
     .selectFrom("payment_methods")
     .leftJoin("fee_structures", (j) => j.onRef("fee_structures.payment_method_id", "=", "payment_methods.id").on("fee_structures.is_active", "=", 1))
     .select([
-      "payment_methods.id", "payment_methods.code", "payment_methods.name", "payment_methods.type", "payment_methods.instructions_fr", "payment_methods.instructions_en",
-      "payment_methods.account_name", "payment_methods.account_number", "payment_methods.min_amount", "payment_methods.max_amount",
-      "fee_structures.percent_bp", "fee_structures.fixed_amount",
+      "payment_methods.id",
+      "payment_methods.code",
+      "payment_methods.name",
+      "payment_methods.type",
+      "payment_methods.instructions_fr",
+      "payment_methods.instructions_en",
+      "payment_methods.account_name",
+      "payment_methods.account_number",
+      "payment_methods.min_amount",
+      "payment_methods.max_amount",
+      "fee_structures.percent_bp",
+      "fee_structures.fixed_amount",
     ])
     .where("payment_methods.is_active", "=", 1)
     .orderBy("payment_methods.sort_order")
@@ -29,9 +52,16 @@ async function tenantPaymentMethods(ctx: Ctx): Promise<PaymentMethodSource[]> {
   return rows
     .filter((r) => !seen.has(r.id) && seen.add(r.id))
     .map((r) => ({
-      code: r.code, name: r.name, type: r.type, instructions: { fr: r.instructions_fr, en: r.instructions_en },
-      accountName: r.account_name, accountNumber: r.account_number, minAmount: Number(r.min_amount), maxAmount: r.max_amount == null ? null : Number(r.max_amount),
-      feeBp: Number(r.percent_bp ?? 0), feeFixed: Number(r.fixed_amount ?? 0),
+      code: r.code,
+      name: r.name,
+      type: r.type,
+      instructions: { fr: r.instructions_fr, en: r.instructions_en },
+      accountName: r.account_name,
+      accountNumber: r.account_number,
+      minAmount: Number(r.min_amount),
+      maxAmount: r.max_amount == null ? null : Number(r.max_amount),
+      feeBp: Number(r.percent_bp ?? 0),
+      feeFixed: Number(r.fixed_amount ?? 0),
     }));
 }
 
@@ -102,9 +132,13 @@ export function paymentMethodView(m: PaymentMethodSource, selected: boolean, f: 
   if (m.feeBp) parts.push(displayPercent(m.feeBp, f.lang));
   if (m.feeFixed) parts.push(displayMoney(m.feeFixed, f.currency, f.lang));
   return {
-    code: m.code, name: m.name, type: m.type,
+    code: m.code,
+    name: m.name,
+    type: m.type,
     instructions: (f.lang === "en" ? m.instructions.en : m.instructions.fr) ?? m.instructions.fr ?? m.instructions.en ?? "",
-    accountName: m.accountName, accountNumber: m.accountNumber, limits,
+    accountName: m.accountName,
+    accountNumber: m.accountNumber,
+    limits,
     fee: parts.length ? f.t("funds.fee", { fee: parts.join(" + ") }) : null,
     selected,
   };
@@ -112,7 +146,8 @@ export function paymentMethodView(m: PaymentMethodSource, selected: boolean, f: 
 
 export function depositRow(d: DepositSource, f: Fmt): DepositRowView {
   return {
-    uuid: d.uuid, method: d.method,
+    uuid: d.uuid,
+    method: d.method,
     amount: displayMoney(d.amount, f.currency, f.lang),
     fee: displayMoney(d.fee, f.currency, f.lang),
     reference: d.reference ?? "—",
@@ -123,7 +158,9 @@ export function depositRow(d: DepositSource, f: Fmt): DepositRowView {
 
 export function ticketRow(tk: TicketSource, f: Fmt): TicketRowView {
   return {
-    uuid: tk.uuid, href: `/tickets/${encodeURIComponent(tk.uuid)}`, subject: tk.subject,
+    uuid: tk.uuid,
+    href: `/tickets/${encodeURIComponent(tk.uuid)}`,
+    subject: tk.subject,
     category: f.t(`ticket.category.${/^[a-z_]{1,30}$/.test(tk.category) && TICKET_CATEGORIES.includes(tk.category) ? tk.category : "general"}`),
     status: statusBadge("ticket", tk.status, f.t),
     lastActivity: displayDate(tk.lastReplyAt ?? tk.createdAt, f.lang),
@@ -145,7 +182,9 @@ const V2_ACTIONS: { name: string; params: string }[] = [
 export function apiAccessData(apiUrl: string, src: ApiAccessSource, f: Fmt): ApiAccessData {
   return {
     apiUrl,
-    key: src.key ? { name: src.key.name, prefix: src.key.prefix, createdAt: displayDate(src.key.createdAt, f.lang), lastUsedAt: displayDate(src.key.lastUsedAt, f.lang) } : null,
+    key: src.key
+      ? { name: src.key.name, prefix: src.key.prefix, createdAt: displayDate(src.key.createdAt, f.lang), lastUsedAt: displayDate(src.key.lastUsedAt, f.lang) }
+      : null,
     newKey: src.newKey,
     action: FORM_ACTIONS.apiKey,
     revokeAction: FORM_ACTIONS.apiKeyRevoke,

@@ -51,7 +51,10 @@ async function siteIsFull(ctx: Ctx): Promise<boolean> {
   if (ctx.tenant.kind !== "site") return false;
   const plan = await ctx.db.selectFrom("white_label_plans").select("max_customers").where("id", "=", ctx.tenant.site.plan_id).executeTakeFirst();
   if (plan?.max_customers == null) return false;
-  const row = await inTenant(ctx).selectFrom("users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
+  const row = await inTenant(ctx)
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll().as("n"))
+    .executeTakeFirst();
   return Number(row?.n ?? 0) >= plan.max_customers;
 }
 

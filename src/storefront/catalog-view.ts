@@ -50,7 +50,15 @@ function categoriesOf(services: PricedService[], active: string | null): Categor
   for (const s of services) {
     const c = byId.get(s.category_id);
     if (c) c.count++;
-    else byId.set(s.category_id, { slug: s.category_slug, name: s.category_name, platform: s.platform, count: 1, href: `/services?category=${encodeURIComponent(s.category_slug)}`, active: s.category_slug === active });
+    else
+      byId.set(s.category_id, {
+        slug: s.category_slug,
+        name: s.category_name,
+        platform: s.platform,
+        count: 1,
+        href: `/services?category=${encodeURIComponent(s.category_slug)}`,
+        active: s.category_slug === active,
+      });
   }
   return [...byId.values()];
 }
@@ -91,12 +99,21 @@ export async function homeData(ctx: Ctx, cache: VersionedCache, currency: string
 }
 
 function fold(s: string): string {
-  return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  return s
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase();
 }
 
 export async function catalogueData(
-  ctx: Ctx, cache: VersionedCache, currency: string, lang: Lang, t: Translate,
-  query: { q?: string; category?: string; page?: number }, path: string, params: URLSearchParams,
+  ctx: Ctx,
+  cache: VersionedCache,
+  currency: string,
+  lang: Lang,
+  t: Translate,
+  query: { q?: string; category?: string; page?: number },
+  path: string,
+  params: URLSearchParams,
 ): Promise<CatalogueData> {
   const all = await tenantServices(ctx, cache);
   const q = (query.q ?? "").trim();
@@ -111,14 +128,28 @@ export async function catalogueData(
   for (const s of slice) {
     let g = groups.at(-1);
     if (!g || g.category.slug !== s.category_slug) {
-      g = { category: { slug: s.category_slug, name: s.category_name, platform: s.platform, count: 0, href: `/services?category=${encodeURIComponent(s.category_slug)}`, active: false }, services: [] };
+      g = {
+        category: {
+          slug: s.category_slug,
+          name: s.category_name,
+          platform: s.platform,
+          count: 0,
+          href: `/services?category=${encodeURIComponent(s.category_slug)}`,
+          active: false,
+        },
+        services: [],
+      };
       groups.push(g);
     }
     g.category.count++;
     g.services.push(serviceCard(s, currency, lang));
   }
   return {
-    q, category, categories: categoriesOf(all, category), groups, total: matching.length,
+    q,
+    category,
+    categories: categoriesOf(all, category),
+    groups,
+    total: matching.length,
     totalLabel: t(matching.length === 1 ? "catalogue.count_one" : "catalogue.count", { count: displayNumber(matching.length, lang) }),
     pagination: paginationView(page, pages, path, params),
   };

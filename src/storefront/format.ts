@@ -42,9 +42,18 @@ export function displayDate(iso: string | null | undefined, lang: Lang): string 
 }
 
 const TONES: Record<string, string> = {
-  pending: "pending", processing: "progress", in_progress: "progress", completed: "success", partial: "warning",
-  canceled: "muted", refunded: "muted", failed: "danger",
-  open: "progress", answered: "success", customer_reply: "pending", closed: "muted",
+  pending: "pending",
+  processing: "progress",
+  in_progress: "progress",
+  completed: "success",
+  partial: "warning",
+  canceled: "muted",
+  refunded: "muted",
+  failed: "danger",
+  open: "progress",
+  answered: "success",
+  customer_reply: "pending",
+  closed: "muted",
 };
 
 /** A status as a badge: a fixed CSS tone and a translated label (unknown statuses show as "muted"). */

@@ -38,10 +38,17 @@ function pageLang(c: Context<AppEnv>, look: Look): Lang {
 
 const QUERY_PARAMS = new Set(["q", "category", "page", "service", "status", "method", "next", "ref", "flash"]);
 const FLASHES: Record<string, FlashView["kind"]> = {
-  registered: "success", logged_in: "success", logged_out: "info",
+  registered: "success",
+  logged_in: "success",
+  logged_out: "info",
   // Account actions (src/storefront-account): the outcome of a POST shown after its redirect.
-  deposit_created: "success", order_canceled: "success", order_cancel_requested: "info", order_refill_requested: "success",
-  order_action_refused: "error", ticket_closed: "info", api_key_revoked: "info",
+  deposit_created: "success",
+  order_canceled: "success",
+  order_cancel_requested: "info",
+  order_refill_requested: "success",
+  order_action_refused: "error",
+  ticket_closed: "info",
+  api_key_revoked: "info",
 };
 
 export interface PageRequest {
@@ -70,8 +77,16 @@ function CSP(brand: string): string {
   let csp = cspByBrand.get(brand);
   if (!csp) {
     csp = [
-      "default-src 'self'", "script-src 'self'", `style-src 'self' ${styleHash(brand)}`, "img-src 'self' data:", "font-src 'self'",
-      "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+      "default-src 'self'",
+      "script-src 'self'",
+      `style-src 'self' ${styleHash(brand)}`,
+      "img-src 'self' data:",
+      "font-src 'self'",
+      "connect-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
     ].join("; ");
     if (cspByBrand.size > 10_000) cspByBrand.clear();
     cspByBrand.set(brand, csp);
@@ -106,7 +121,9 @@ export function render<D>(c: Context<AppEnv>, req: PageRequest, page: { id: AnyP
  * query); signed-in visitors always get a fresh one (their name and balance are on it).
  */
 export async function publicPage<D>(
-  c: Context<AppEnv>, sf: Storefront, page: { id: PageId; status?: number },
+  c: Context<AppEnv>,
+  sf: Storefront,
+  page: { id: PageId; status?: number },
   build: (req: PageRequest) => Promise<{ data: D; title?: string; heading?: string } | null>,
 ): Promise<Response> {
   const req = await pageRequest(c, sf);
@@ -138,7 +155,12 @@ const ERROR_KEYS: Record<number, string> = { 400: "400", 403: "403", 404: "404",
 /** The storefront's onError: domain errors as themed pages in the page language, never JSON. */
 export async function errorPage(c: Context<AppEnv>, sf: Storefront, err: unknown): Promise<Response> {
   const status = err instanceof AppError ? err.status : 500;
-  if (status === 500) c.get("services").logger.error("storefront error", { requestId: c.get("requestId"), path: c.req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  if (status === 500)
+    c.get("services").logger.error("storefront error", {
+      requestId: c.get("requestId"),
+      path: c.req.path,
+      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
   try {
     const req = await pageRequest(c, sf);
     if (status === 404) return notFoundResponse(c, req);

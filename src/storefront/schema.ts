@@ -14,7 +14,13 @@ const base = { id: settingId, label, group: z.string().max(40).optional() };
  */
 const settingSchema = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("color"), default: z.string().regex(/^#[0-9a-fA-F]{6}$/, "colour defaults are #rrggbb") }),
-  z.object({ ...base, type: z.literal("text"), default: z.string(), max: z.number().int().min(1).max(500).default(120), pattern: z.string().max(200).optional() }),
+  z.object({
+    ...base,
+    type: z.literal("text"),
+    default: z.string(),
+    max: z.number().int().min(1).max(500).default(120),
+    pattern: z.string().max(200).optional(),
+  }),
   z.object({ ...base, type: z.literal("textarea"), default: z.string(), max: z.number().int().min(1).max(5000).default(500) }),
   z.object({ ...base, type: z.literal("boolean"), default: z.boolean() }),
   z.object({ ...base, type: z.literal("url"), default: z.string(), max: z.number().int().min(10).max(2048).default(300) }),
@@ -24,7 +30,10 @@ const settingSchema = z.discriminatedUnion("type", [
     ...base,
     type: z.literal("select"),
     default: z.string(),
-    options: z.array(z.object({ value: z.string().regex(/^[a-z0-9-]{1,40}$/), label })).min(1).max(30),
+    options: z
+      .array(z.object({ value: z.string().regex(/^[a-z0-9-]{1,40}$/), label }))
+      .min(1)
+      .max(30),
   }),
 ]);
 
@@ -83,7 +92,11 @@ const text = (max: number) => z.string().trim().max(max).optional().default("");
 /** Storefront forms: field names match src/auth/schema.ts; messages are translated by the page. */
 export const catalogueQuerySchema = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
-  category: z.string().regex(/^[a-z0-9-]{1,160}$/).optional().catch(undefined),
+  category: z
+    .string()
+    .regex(/^[a-z0-9-]{1,160}$/)
+    .optional()
+    .catch(undefined),
   page: queryNumber().pipe(z.number().min(1).max(1000)).optional().catch(undefined),
 });
 

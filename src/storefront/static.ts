@@ -43,15 +43,27 @@ export function staticRoutes(sf: Storefront) {
     const tenant = c.get("tenant");
     const uuid = c.req.param("uuid");
     const name = c.req.param("file");
-    if (tenant.kind !== "site" || tenant.site.uuid !== uuid || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(png|jpe?g|webp)$/.test(name)) throw new NotFound("File not found");
+    if (tenant.kind !== "site" || tenant.site.uuid !== uuid || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(png|jpe?g|webp)$/.test(name))
+      throw new NotFound("File not found");
     const file = join(uploadsDir(), "sites", uuid, name);
     if (!existsSync(file) || !statSync(file).isFile()) throw new NotFound("File not found");
-    return c.body(new Uint8Array(readFileSync(file)), 200, { "content-type": CONTENT_TYPES[extname(name).toLowerCase()]!, "cache-control": "public, max-age=3600" });
+    return c.body(new Uint8Array(readFileSync(file)), 200, {
+      "content-type": CONTENT_TYPES[extname(name).toLowerCase()]!,
+      "cache-control": "public, max-age=3600",
+    });
   });
 
   app.get("/robots.txt", (c) => {
     const base = tenantBaseUrl(sf.services.config, c.get("tenant"));
-    const lines = ["User-agent: *", "Allow: /", ...PRIVATE_PATHS.map((p) => `Disallow: ${p}`), ...(c.get("tenant").kind === "platform" ? ["Disallow: /api/"] : []), "", `Sitemap: ${base}/sitemap.xml`, ""];
+    const lines = [
+      "User-agent: *",
+      "Allow: /",
+      ...PRIVATE_PATHS.map((p) => `Disallow: ${p}`),
+      ...(c.get("tenant").kind === "platform" ? ["Disallow: /api/"] : []),
+      "",
+      `Sitemap: ${base}/sitemap.xml`,
+      "",
+    ];
     return c.text(lines.join("\n"), 200, { "cache-control": "public, max-age=3600" });
   });
 
@@ -62,7 +74,12 @@ export function staticRoutes(sf: Storefront) {
       const base = tenantBaseUrl(sf.services.config, ctx.tenant);
       const services = await tenantServices(ctx, sf.cache);
       const categories = [...new Set(services.map((s) => s.category_slug))];
-      const paths = ["/", "/services", ...categories.map((slug) => `/services?category=${encodeURIComponent(slug)}`), ...services.map((s) => `/services/${s.id}`)].slice(0, 50_000);
+      const paths = [
+        "/",
+        "/services",
+        ...categories.map((slug) => `/services?category=${encodeURIComponent(slug)}`),
+        ...services.map((s) => `/services/${s.id}`),
+      ].slice(0, 50_000);
       return [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',

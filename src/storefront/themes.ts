@@ -114,7 +114,8 @@ export function checkSetting(s: ThemeSetting, raw: unknown): { value: SettingVal
     const hex = digits.length === 3 ? [...digits].map((ch) => ch + ch).join("") : digits;
     return { value: `#${hex.toLowerCase()}` };
   }
-  if (s.type === "select") return s.options.some((o) => o.value === v) ? { value: v } : { error: `Must be one of: ${s.options.map((o) => o.value).join(", ")}` };
+  if (s.type === "select")
+    return s.options.some((o) => o.value === v) ? { value: v } : { error: `Must be one of: ${s.options.map((o) => o.value).join(", ")}` };
   if (v.length > s.max) return { error: `At most ${s.max} characters` };
   if (CONTROL.test(v) || (s.type !== "textarea" && v.includes("\n"))) return { error: "Contains characters that are not allowed" };
   if (v === "") return { value: "" };
@@ -125,7 +126,8 @@ export function checkSetting(s: ThemeSetting, raw: unknown): { value: SettingVal
     } catch {
       return { error: "Must be a full http(s) address" };
     }
-    if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password || !url.hostname.includes(".")) return { error: "Must be a full http(s) address" };
+    if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password || !url.hostname.includes("."))
+      return { error: "Must be a full http(s) address" };
     return { value: url.href };
   }
   if (s.type === "email") return /^[^\s@<>"']{1,64}@[^\s@<>"']+\.[a-z]{2,}$/i.test(v) ? { value: v.toLowerCase() } : { error: "Not a valid e-mail address" };

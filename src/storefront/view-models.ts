@@ -8,8 +8,23 @@ import type { Lang } from "../i18n/lang.ts";
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 export type PageId =
-  | "home" | "catalogue" | "service" | "login" | "register" | "account" | "order-new" | "orders" | "order"
-  | "funds" | "tickets" | "ticket-new" | "ticket" | "api-access" | "not-found" | "unavailable" | "error";
+  | "home"
+  | "catalogue"
+  | "service"
+  | "login"
+  | "register"
+  | "account"
+  | "order-new"
+  | "orders"
+  | "order"
+  | "funds"
+  | "tickets"
+  | "ticket-new"
+  | "ticket"
+  | "api-access"
+  | "not-found"
+  | "unavailable"
+  | "error";
 
 /**
  * Pages only the platform renders (templates in themes/platform, routes passed by their feature through
@@ -19,8 +34,23 @@ export type PlatformPageId = "white-label" | "white-label-sites" | "white-label-
 export type AnyPageId = PageId | PlatformPageId;
 
 export const PAGE_IDS: readonly PageId[] = [
-  "home", "catalogue", "service", "login", "register", "account", "order-new", "orders", "order",
-  "funds", "tickets", "ticket-new", "ticket", "api-access", "not-found", "unavailable", "error",
+  "home",
+  "catalogue",
+  "service",
+  "login",
+  "register",
+  "account",
+  "order-new",
+  "orders",
+  "order",
+  "funds",
+  "tickets",
+  "ticket-new",
+  "ticket",
+  "api-access",
+  "not-found",
+  "unavailable",
+  "error",
 ];
 
 // ---- Layout-level view ------------------------------------------------------------------------

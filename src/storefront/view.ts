@@ -6,10 +6,7 @@ import { assetUrl } from "./assets.ts";
 import type { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { displayMoney } from "./format.ts";
 import { brandCss } from "./render.ts";
-import {
-  DEFAULT_SITE_THEME, PLATFORM_THEME, cleanSettings, getTheme, parseStoredBranding,
-  type BrandingSettings, type Theme,
-} from "./themes.ts";
+import { DEFAULT_SITE_THEME, PLATFORM_THEME, cleanSettings, getTheme, parseStoredBranding, type BrandingSettings, type Theme } from "./themes.ts";
 import { LANGS, isLang, type Lang } from "../i18n/lang.ts";
 import { translator } from "../i18n/catalogue.ts";
 import type { AnyPageId, FlashView, LinkView, PageView, PaginationView, SiteView } from "./view-models.ts";
@@ -46,8 +43,14 @@ export async function tenantLook(ctx: Ctx, cache: VersionedCache): Promise<Look>
       const theme = getTheme(PLATFORM_THEME)!;
       const settings = cleanSettings(theme, {});
       return {
-        theme, settings, name: s.site_name || ctx.config.APP_NAME, logoUrl: null, faviconUrl: "/favicon.ico", baseUrl,
-        defaultLanguage: isLang(s.default_language) ? s.default_language : "fr", currency: s.currency || "XOF",
+        theme,
+        settings,
+        name: s.site_name || ctx.config.APP_NAME,
+        logoUrl: null,
+        faviconUrl: "/favicon.ico",
+        baseUrl,
+        defaultLanguage: isLang(s.default_language) ? s.default_language : "fr",
+        currency: s.currency || "XOF",
         brandCss: brandCss(settings, colorIds(theme)),
       };
     }
@@ -56,8 +59,13 @@ export async function tenantLook(ctx: Ctx, cache: VersionedCache): Promise<Look>
     const settings = cleanSettings(theme, parseStoredBranding(site.branding));
     const logo = site.logo_path?.split(/[\\/]/).pop() ?? "";
     return {
-      theme, settings, name: site.name, baseUrl,
-      logoUrl: /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(png|jpe?g|webp)$/.test(logo) ? `/uploads/sites/${encodeURIComponent(site.uuid)}/${logo}?v=${site.content_version}` : null,
+      theme,
+      settings,
+      name: site.name,
+      baseUrl,
+      logoUrl: /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(png|jpe?g|webp)$/.test(logo)
+        ? `/uploads/sites/${encodeURIComponent(site.uuid)}/${logo}?v=${site.content_version}`
+        : null,
       faviconUrl: `/favicon.ico?v=${site.content_version}`,
       defaultLanguage: isLang(site.language) ? site.language : "fr",
       currency: /^[A-Z]{3}$/.test(site.currency) ? site.currency : "XOF",
@@ -124,13 +132,17 @@ function siteView(look: Look, t: PageView["t"]): SiteView {
     announcement: str(s.announcement),
     footerText: str(s.footer_text),
     contact: { ...contact, any: Boolean(contact.whatsapp || contact.telegram || contact.email) },
-    social: SOCIAL.filter((id) => str(s[id]).startsWith("http")).map((id) => ({ id: id.replace(/_url$/, ""), label: t(`social.${id.replace(/_url$/, "")}`), url: str(s[id]) })),
+    social: SOCIAL.filter((id) => str(s[id]).startsWith("http")).map((id) => ({
+      id: id.replace(/_url$/, ""),
+      label: t(`social.${id.replace(/_url$/, "")}`),
+      url: str(s[id]),
+    })),
   };
 }
 
 function withQuery(path: string, query: URLSearchParams, changes: Record<string, string | null>): string {
   const q = new URLSearchParams(query);
-  for (const [k, v] of Object.entries(changes)) (v === null ? q.delete(k) : q.set(k, v));
+  for (const [k, v] of Object.entries(changes)) v === null ? q.delete(k) : q.set(k, v);
   const s = q.toString();
   return s ? `${path}?${s}` : path;
 }
@@ -139,7 +151,8 @@ function withQuery(path: string, query: URLSearchParams, changes: Record<string,
 export function paginationView(page: number, pages: number, path: string, query: URLSearchParams): PaginationView | null {
   if (pages <= 1) return null;
   return {
-    page, pages,
+    page,
+    pages,
     prevHref: page > 1 ? withQuery(path, query, { page: page > 2 ? String(page - 1) : null }) : null,
     nextHref: page < pages ? withQuery(path, query, { page: String(page + 1) }) : null,
   };
@@ -155,13 +168,27 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
   const site = siteView(look, t);
   const heading = page.heading ?? t(`title.${page.id}`);
   const title = page.id === "home" ? `${site.name} · ${site.tagline}` : `${page.title ?? heading} · ${site.name}`;
-  const link = (href: string, key: string): LinkView => ({ href, label: t(key), active: href === "/" ? visit.path === "/" : visit.path === href || visit.path.startsWith(`${href}/`) });
+  const link = (href: string, key: string): LinkView => ({
+    href,
+    label: t(key),
+    active: href === "/" ? visit.path === "/" : visit.path === href || visit.path.startsWith(`${href}/`),
+  });
   const nav = visit.user
-    ? [link("/services", "nav.services"), link("/orders/new", "nav.new_order"), link("/orders", "nav.orders"), link("/funds", "nav.funds"), link("/tickets", "nav.tickets")]
+    ? [
+        link("/services", "nav.services"),
+        link("/orders/new", "nav.new_order"),
+        link("/orders", "nav.orders"),
+        link("/funds", "nav.funds"),
+        link("/tickets", "nav.tickets"),
+      ]
     : [link("/", "nav.home"), link("/services", "nav.services")];
   const accountNav = [
-    link("/account", "nav.account"), link("/orders/new", "nav.new_order"), link("/orders", "nav.orders"),
-    link("/funds", "nav.funds"), link("/tickets", "nav.tickets"), link("/api-access", "nav.api"),
+    link("/account", "nav.account"),
+    link("/orders/new", "nav.new_order"),
+    link("/orders", "nav.orders"),
+    link("/funds", "nav.funds"),
+    link("/tickets", "nav.tickets"),
+    link("/api-access", "nav.api"),
   ];
   // "/orders" must not light up on "/orders/new".
   for (const l of [...nav, ...accountNav]) if (l.href === "/orders" && visit.path === "/orders/new") l.active = false;
@@ -171,13 +198,23 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
     lang: visit.lang,
     t,
     page: {
-      id: page.id, title, heading, path: visit.path, canonical: `${look.baseUrl}${visit.path}`,
-      noindex: ANONYMOUS_NOINDEX.includes(page.id) || Boolean(visit.user), status: page.status ?? 200,
+      id: page.id,
+      title,
+      heading,
+      path: visit.path,
+      canonical: `${look.baseUrl}${visit.path}`,
+      noindex: ANONYMOUS_NOINDEX.includes(page.id) || Boolean(visit.user),
+      status: page.status ?? 200,
     },
     nav,
     accountNav,
     user: visit.user
-      ? { username: visit.user.username, email: visit.user.email, balance: displayMoney(visit.user.balance, look.currency, visit.lang), initial: visit.user.username.slice(0, 1).toUpperCase() }
+      ? {
+          username: visit.user.username,
+          email: visit.user.email,
+          balance: displayMoney(visit.user.balance, look.currency, visit.lang),
+          initial: visit.user.username.slice(0, 1).toUpperCase(),
+        }
       : null,
     csrf: visit.csrf,
     langs: LANGS.map((code) => ({ code, label: t(`lang.${code}`), href: withQuery(visit.path, visit.query, { lang: code }), active: code === visit.lang })),

@@ -43,9 +43,24 @@ export function ticketRows(base: SelectQueryBuilder<Database, "tickets", object>
     .leftJoin("users as author", "author.id", "tickets.user_id")
     .leftJoin("users as assignee", "assignee.id", "tickets.assigned_to")
     .select([
-      "tickets.id", "tickets.uuid", "tickets.site_id", "tickets.user_id", "tickets.subject", "tickets.category", "tickets.priority", "tickets.status",
-      "tickets.order_id", "tickets.assigned_to", "tickets.last_reply_at", "tickets.closed_at", "tickets.created_at", "tickets.updated_at",
-      "orders.uuid as order_uuid", "author.username as username", "author.email as email", "assignee.username as assignee_username",
+      "tickets.id",
+      "tickets.uuid",
+      "tickets.site_id",
+      "tickets.user_id",
+      "tickets.subject",
+      "tickets.category",
+      "tickets.priority",
+      "tickets.status",
+      "tickets.order_id",
+      "tickets.assigned_to",
+      "tickets.last_reply_at",
+      "tickets.closed_at",
+      "tickets.created_at",
+      "tickets.updated_at",
+      "orders.uuid as order_uuid",
+      "author.username as username",
+      "author.email as email",
+      "assignee.username as assignee_username",
     ])
     .$castTo<TicketRow>();
 }
@@ -54,7 +69,14 @@ export async function loadMessages(ctx: Ctx, ticketId: number): Promise<TicketMe
   return ctx.db
     .selectFrom("ticket_messages")
     .leftJoin("users", "users.id", "ticket_messages.user_id")
-    .select(["ticket_messages.id", "ticket_messages.user_id", "users.username", "ticket_messages.is_staff", "ticket_messages.message", "ticket_messages.created_at"])
+    .select([
+      "ticket_messages.id",
+      "ticket_messages.user_id",
+      "users.username",
+      "ticket_messages.is_staff",
+      "ticket_messages.message",
+      "ticket_messages.created_at",
+    ])
     .where("ticket_messages.ticket_id", "=", ticketId)
     .orderBy("ticket_messages.created_at")
     .orderBy("ticket_messages.id")

@@ -28,9 +28,23 @@ export async function openTicket(ctx: Ctx, input: OpenTicketInput): Promise<Tick
   await withTransaction(ctx, async (tx) => {
     const now = dbNow(tx.clock);
     const res = await inTenant(tx)
-      .insertInto("tickets", { uuid, user_id: user.id, subject: input.subject, category: input.category, priority: input.priority, status: "open", order_id: orderId, last_reply_at: now, created_at: now, updated_at: now })
+      .insertInto("tickets", {
+        uuid,
+        user_id: user.id,
+        subject: input.subject,
+        category: input.category,
+        priority: input.priority,
+        status: "open",
+        order_id: orderId,
+        last_reply_at: now,
+        created_at: now,
+        updated_at: now,
+      })
       .executeTakeFirstOrThrow();
-    await tx.db.insertInto("ticket_messages").values({ ticket_id: Number(res.insertId), user_id: user.id, is_staff: 0, message: input.message, created_at: now, updated_at: now }).execute();
+    await tx.db
+      .insertInto("ticket_messages")
+      .values({ ticket_id: Number(res.insertId), user_id: user.id, is_staff: 0, message: input.message, created_at: now, updated_at: now })
+      .execute();
   });
   return customerTicket(ctx, uuid);
 }
@@ -82,7 +96,10 @@ export async function closeAsCustomer(ctx: Ctx, uuid: string): Promise<TicketDet
 export async function addMessage(ctx: Ctx, ticketId: number, authorId: number, isStaff: boolean, message: string, status: TicketStatus): Promise<void> {
   await withTransaction(ctx, async (tx) => {
     const now = dbNow(tx.clock);
-    await tx.db.insertInto("ticket_messages").values({ ticket_id: ticketId, user_id: authorId, is_staff: isStaff ? 1 : 0, message, created_at: now, updated_at: now }).execute();
+    await tx.db
+      .insertInto("ticket_messages")
+      .values({ ticket_id: ticketId, user_id: authorId, is_staff: isStaff ? 1 : 0, message, created_at: now, updated_at: now })
+      .execute();
     await tx.db.updateTable("tickets").set({ status, last_reply_at: now, closed_at: null, updated_at: now }).where("id", "=", ticketId).execute();
   });
 }
@@ -90,6 +107,11 @@ export async function addMessage(ctx: Ctx, ticketId: number, authorId: number, i
 /** Closes a ticket once; returns whether this call closed it. */
 export async function markClosed(ctx: Ctx, ticketId: number): Promise<boolean> {
   const now = dbNow(ctx.clock);
-  const res = await ctx.db.updateTable("tickets").set({ status: "closed", closed_at: now, updated_at: now }).where("id", "=", ticketId).where("status", "!=", "closed").executeTakeFirst();
+  const res = await ctx.db
+    .updateTable("tickets")
+    .set({ status: "closed", closed_at: now, updated_at: now })
+    .where("id", "=", ticketId)
+    .where("status", "!=", "closed")
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }

@@ -50,7 +50,13 @@ export async function staffTicket(ctx: Ctx, uuid: string): Promise<TicketDetail>
 /** Whether a user may answer this tenant's tickets: a platform admin, or the site's owner. */
 async function isStaffOfTenant(ctx: Ctx, userId: number): Promise<boolean> {
   if (ctx.tenant.kind === "site") return ctx.tenant.site.owner_id === userId;
-  const u = await onPlatform(ctx.db).selectFrom("users").select("id").where("id", "=", userId).where("role", "=", "admin").where("deleted_at", "is", null).executeTakeFirst();
+  const u = await onPlatform(ctx.db)
+    .selectFrom("users")
+    .select("id")
+    .where("id", "=", userId)
+    .where("role", "=", "admin")
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
   return Boolean(u);
 }
 
@@ -72,12 +78,15 @@ export async function replyAsStaff(ctx: Ctx, uuid: string, message: string): Pro
   const me = requireUser(ctx);
   const ticket = await tenantTicket(ctx, uuid);
   await addMessage(ctx, ticket.id, me.id, true, message, "answered");
-  if (ticket.assigned_to === null) await ctx.db.updateTable("tickets").set({ assigned_to: me.id }).where("id", "=", ticket.id).where("assigned_to", "is", null).execute();
+  if (ticket.assigned_to === null)
+    await ctx.db.updateTable("tickets").set({ assigned_to: me.id }).where("id", "=", ticket.id).where("assigned_to", "is", null).execute();
   await writeAudit(ctx, { action: "ticket.reply", targetType: "ticket", targetId: ticket.uuid, data: { length: message.length } });
   await ticketNotice(ctx, ticket.user_id, "staff_replied", { subject: ticket.subject, uuid: ticket.uuid });
   const customer = await ctx.db.selectFrom("users").select(["email", "language", "username"]).where("id", "=", ticket.user_id).executeTakeFirst();
   if (customer) {
-    sendTenantMail(ctx, customer, (p) => ticketReplyEmail({ ...p, username: customer.username, subject: ticket.subject, reply: message, url: `${p.baseUrl}/tickets/${ticket.uuid}` }));
+    sendTenantMail(ctx, customer, (p) =>
+      ticketReplyEmail({ ...p, username: customer.username, subject: ticket.subject, reply: message, url: `${p.baseUrl}/tickets/${ticket.uuid}` }),
+    );
   }
   return staffTicket(ctx, uuid);
 }

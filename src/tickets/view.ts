@@ -38,6 +38,12 @@ export function staffTicketView(t: TicketRow) {
 export function staffTicketDetailView(t: TicketDetail) {
   return {
     ...staffTicketView(t),
-    messages: t.messages.map((m) => ({ id: m.id, message: m.message, is_staff: Boolean(m.is_staff), author: { id: m.user_id, username: m.username }, created_at: toIso(m.created_at) })),
+    messages: t.messages.map((m) => ({
+      id: m.id,
+      message: m.message,
+      is_staff: Boolean(m.is_staff),
+      author: { id: m.user_id, username: m.username },
+      created_at: toIso(m.created_at),
+    })),
   };
 }

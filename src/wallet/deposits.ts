@@ -98,12 +98,7 @@ interface VerifyInput {
 export async function verifyDeposit(ctx: Ctx, transactionId: number, input: VerifyInput): Promise<Transaction> {
   const verifier = requireUser(ctx);
   const result = await withTransaction(ctx, async (tx) => {
-    const row = await inTenant(tx)
-      .selectFrom("transactions")
-      .selectAll()
-      .where("id", "=", transactionId)
-      .where("type", "=", "deposit")
-      .executeTakeFirst();
+    const row = await inTenant(tx).selectFrom("transactions").selectAll().where("id", "=", transactionId).where("type", "=", "deposit").executeTakeFirst();
     if (!row) throw new NotFound("Transaction not found");
     if (row.status !== "pending") throw new Conflict(`This deposit is already ${row.status}`, "already_verified");
     const now = dbNow(tx.clock);
@@ -112,7 +107,11 @@ export async function verifyDeposit(ctx: Ctx, transactionId: number, input: Veri
     if (input.action === "approve") {
       const posted = await settlePending(tx, row.id, verifier.id);
       if (!posted) throw new Conflict("This deposit has already been verified", "already_verified");
-      await tx.db.updateTable("transactions").set({ meta: JSON.stringify(meta) }).where("id", "=", row.id).execute();
+      await tx.db
+        .updateTable("transactions")
+        .set({ meta: JSON.stringify(meta) })
+        .where("id", "=", row.id)
+        .execute();
     } else {
       // Rejecting frees the reference, so that a corrected deposit may use it again.
       const flipped = await tx.db

@@ -32,10 +32,25 @@ export async function feeRulesFor(ctx: Ctx, methods: { id: number; site_id: numb
     .selectFrom("fee_structures")
     .selectAll()
     .where("is_active", "=", 1)
-    .where((eb) => eb.or([eb("payment_method_id", "in", methods.map((m) => m.id)), eb("payment_method_id", "is", null)]))
+    .where((eb) =>
+      eb.or([
+        eb(
+          "payment_method_id",
+          "in",
+          methods.map((m) => m.id),
+        ),
+        eb("payment_method_id", "is", null),
+      ]),
+    )
     .orderBy("id")
     .execute();
-  const toRule = (r: (typeof rows)[number]): FeeRule => ({ id: r.id, percentBp: Number(r.percent_bp), fixed: Number(r.fixed_amount), min: Number(r.min_amount), max: r.max_amount === null ? null : Number(r.max_amount) });
+  const toRule = (r: (typeof rows)[number]): FeeRule => ({
+    id: r.id,
+    percentBp: Number(r.percent_bp),
+    fixed: Number(r.fixed_amount),
+    min: Number(r.min_amount),
+    max: r.max_amount === null ? null : Number(r.max_amount),
+  });
   const fallback = rows.find((r) => r.payment_method_id === null);
   for (const m of methods) {
     const own = rows.find((r) => r.payment_method_id === m.id);

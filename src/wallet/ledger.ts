@@ -31,11 +31,30 @@ export interface Posted {
 // Every order and refund runs these: built once (src/db/prepared.ts).
 const balanceOf = prepared((db, userId: number) => db.selectFrom("users").select(["balance", "site_id"]).where("id", "=", userId));
 const takeBalance = prepared((db, amount: number, now: string, userId: number) =>
-  db.updateTable("users").set({ balance: sql`balance - ${amount}`, updated_at: now }).where("id", "=", userId).where("balance", ">=", amount),
+  db
+    .updateTable("users")
+    .set({ balance: sql`balance - ${amount}`, updated_at: now })
+    .where("id", "=", userId)
+    .where("balance", ">=", amount),
 );
 const insertEntry = preparedInsert("transactions", [
-  "uuid", "site_id", "user_id", "type", "amount", "fee", "balance_after", "status", "description", "reference", "payment_method_id", "order_id", "meta",
-  "verified_by", "verified_at", "created_at", "updated_at",
+  "uuid",
+  "site_id",
+  "user_id",
+  "type",
+  "amount",
+  "fee",
+  "balance_after",
+  "status",
+  "description",
+  "reference",
+  "payment_method_id",
+  "order_id",
+  "meta",
+  "verified_by",
+  "verified_at",
+  "created_at",
+  "updated_at",
 ]);
 
 async function post(ctx: Ctx, e: LedgerEntry, signed: number, status: TransactionStatus = "completed"): Promise<Posted> {
@@ -122,7 +141,11 @@ export async function settlePending(ctx: Ctx, transactionId: number, verifiedBy:
       .executeTakeFirst();
     if (Number(flipped.numUpdatedRows) !== 1) return null;
     const row = await tx.db.selectFrom("transactions").select(["user_id", "amount", "uuid"]).where("id", "=", transactionId).executeTakeFirstOrThrow();
-    await tx.db.updateTable("users").set({ balance: sql`balance + ${row.amount}`, updated_at: now }).where("id", "=", row.user_id).execute();
+    await tx.db
+      .updateTable("users")
+      .set({ balance: sql`balance + ${row.amount}`, updated_at: now })
+      .where("id", "=", row.user_id)
+      .execute();
     const after = await tx.db.selectFrom("users").select("balance").where("id", "=", row.user_id).executeTakeFirstOrThrow();
     await tx.db.updateTable("transactions").set({ balance_after: after.balance }).where("id", "=", transactionId).execute();
     return { transactionId, uuid: row.uuid, balanceAfter: after.balance };

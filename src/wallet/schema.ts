@@ -3,7 +3,17 @@ import { pageQuery } from "../core/pagination.ts";
 import { parseMoney } from "../money/money.ts";
 import { positiveId } from "../core/validate.ts";
 
-export const TRANSACTION_TYPES = ["deposit", "order", "refund", "referral_commission", "referral_reversal", "adjustment", "white_label_purchase", "subscription", "bonus"] as const;
+export const TRANSACTION_TYPES = [
+  "deposit",
+  "order",
+  "refund",
+  "referral_commission",
+  "referral_reversal",
+  "adjustment",
+  "white_label_purchase",
+  "subscription",
+  "bonus",
+] as const;
 export const TRANSACTION_STATUSES = ["pending", "completed", "failed", "canceled"] as const;
 
 export const transactionsQuery = z.object({

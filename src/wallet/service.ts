@@ -101,13 +101,7 @@ export async function tenantPaymentMethod(ctx: Ctx, id: number): Promise<Payment
 
 /** The tenant's active deposit methods with their fee rule and effective limits. */
 export async function listDepositMethods(ctx: Ctx) {
-  const methods = await inTenant(ctx)
-    .selectFrom("payment_methods")
-    .selectAll()
-    .where("is_active", "=", 1)
-    .orderBy("sort_order")
-    .orderBy("id")
-    .execute();
+  const methods = await inTenant(ctx).selectFrom("payment_methods").selectAll().where("is_active", "=", 1).orderBy("sort_order").orderBy("id").execute();
   const fees = await feeRulesFor(ctx, methods);
   return Promise.all(methods.map(async (m) => ({ method: m, fee: fees.get(m.id)!, limits: await depositLimits(ctx, m) })));
 }

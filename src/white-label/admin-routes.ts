@@ -4,7 +4,16 @@ import { ctxOf } from "../http/env.ts";
 import { idParam } from "../core/params.ts";
 import { pageEnvelope } from "../core/pagination.ts";
 import { validBody, validQuery } from "../http/body.ts";
-import { listPlansForAdmin, listSitesForAdmin, listSubscriptionsForAdmin, listTemplatesForAdmin, siteDetailsForAdmin, siteForAdmin, toggleSiteStatus, updatePlan } from "./admin.ts";
+import {
+  listPlansForAdmin,
+  listSitesForAdmin,
+  listSubscriptionsForAdmin,
+  listTemplatesForAdmin,
+  siteDetailsForAdmin,
+  siteForAdmin,
+  toggleSiteStatus,
+  updatePlan,
+} from "./admin.ts";
 import { adminSitesQuery, adminSubscriptionsQuery, planUpdateSchema } from "./schema.ts";
 
 /** Admin view of the white-label estate; requireAdmin is applied to /api/admin/* where it is mounted. */

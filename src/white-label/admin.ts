@@ -16,7 +16,11 @@ import { forTenant } from "../tenancy/scoped.ts";
 
 async function ownersOf(ctx: Ctx, ids: number[]) {
   if (!ids.length) return new Map<number, { id: number; uuid: string; username: string; email: string }>();
-  const rows = await ctx.db.selectFrom("users").select(["id", "uuid", "username", "email"]).where("id", "in", [...new Set(ids)]).execute();
+  const rows = await ctx.db
+    .selectFrom("users")
+    .select(["id", "uuid", "username", "email"])
+    .where("id", "in", [...new Set(ids)])
+    .execute();
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -31,9 +35,16 @@ export async function listSitesForAdmin(ctx: Ctx, q: z.infer<typeof adminSitesQu
   }
   const total = await base.select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
   const rows = await base.selectAll().orderBy("id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
-  const owners = await ownersOf(ctx, rows.map((r) => r.owner_id));
+  const owners = await ownersOf(
+    ctx,
+    rows.map((r) => r.owner_id),
+  );
   const summaries = await summarize(ctx, rows);
-  return pageOf(summaries.map((s, i) => ({ id: rows[i]!.id, ...s, owner: owners.get(rows[i]!.owner_id) ?? null })), total.n, q);
+  return pageOf(
+    summaries.map((s, i) => ({ id: rows[i]!.id, ...s, owner: owners.get(rows[i]!.owner_id) ?? null })),
+    total.n,
+    q,
+  );
 }
 
 /** A site by numeric id (the seed's {id}) or by uuid. */
@@ -49,7 +60,12 @@ export async function siteDetailsForAdmin(ctx: Ctx, site: Site) {
   const owners = await ownersOf(ctx, [site.owner_id]);
   const currency = await getSetting(ctx, "currency");
   const subs = await forTenant(ctx.db, site.id).selectFrom("subscriptions").selectAll().orderBy("id", "desc").execute();
-  return { id: site.id, ...(await siteDetails(ctx, site)), owner: owners.get(site.owner_id) ?? null, subscriptions: subs.map((s) => subscriptionView(s, currency)) };
+  return {
+    id: site.id,
+    ...(await siteDetails(ctx, site)),
+    owner: owners.get(site.owner_id) ?? null,
+    subscriptions: subs.map((s) => subscriptionView(s, currency)),
+  };
 }
 
 /**
@@ -63,9 +79,19 @@ export async function toggleSiteStatus(ctx: Ctx, site: Site): Promise<Site> {
       const sub = await forTenant(tx.db, site.id).selectFrom("subscriptions").select("status").orderBy("id", "desc").executeTakeFirst();
       next = sub?.status === "grace" ? "grace" : sub?.status === "suspended" || sub?.status === "canceled" ? "suspended" : "active";
     }
-    await tx.db.updateTable("white_label_sites").set({ status: next, updated_at: dbNow(tx.clock) }).where("id", "=", site.id).where("status", "=", site.status).execute();
+    await tx.db
+      .updateTable("white_label_sites")
+      .set({ status: next, updated_at: dbNow(tx.clock) })
+      .where("id", "=", site.id)
+      .where("status", "=", site.status)
+      .execute();
     const row = await tx.db.selectFrom("white_label_sites").selectAll().where("id", "=", site.id).executeTakeFirstOrThrow();
-    await writeAudit(tx, { action: "white_label.site.toggle_status", targetType: "white_label_site", targetId: site.id, data: { from: site.status, to: row.status } });
+    await writeAudit(tx, {
+      action: "white_label.site.toggle_status",
+      targetType: "white_label_site",
+      targetId: site.id,
+      data: { from: site.status, to: row.status },
+    });
     return row;
   });
   ctx.events.siteChanged(site.id);
@@ -94,9 +120,18 @@ export async function updatePlan(ctx: Ctx, id: number, input: PlanUpdate) {
     ...(input.sort_order !== undefined && { sort_order: input.sort_order }),
   };
   return withTransaction(ctx, async (tx) => {
-    await tx.db.updateTable("white_label_plans").set({ ...set, updated_at: dbNow(tx.clock) }).where("id", "=", id).execute();
+    await tx.db
+      .updateTable("white_label_plans")
+      .set({ ...set, updated_at: dbNow(tx.clock) })
+      .where("id", "=", id)
+      .execute();
     const after = await tx.db.selectFrom("white_label_plans").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-    await writeAudit(tx, { action: "white_label.plan.update", targetType: "white_label_plan", targetId: id, data: { before: planView(before, currency, true), after: planView(after, currency, true) } });
+    await writeAudit(tx, {
+      action: "white_label.plan.update",
+      targetType: "white_label_plan",
+      targetId: id,
+      data: { before: planView(before, currency, true), after: planView(after, currency, true) },
+    });
     return planView(after, currency, true);
   });
 }
@@ -114,8 +149,27 @@ export async function listSubscriptionsForAdmin(ctx: Ctx, q: z.infer<typeof admi
   const total = await base.select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
   const rows = await base.selectAll().orderBy("id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
   const currency = await getSetting(ctx, "currency");
-  const sites = rows.length ? await ctx.db.selectFrom("white_label_sites").select(["id", "uuid", "slug", "name", "status"]).where("id", "in", [...new Set(rows.map((r) => r.site_id))]).execute() : [];
+  const sites = rows.length
+    ? await ctx.db
+        .selectFrom("white_label_sites")
+        .select(["id", "uuid", "slug", "name", "status"])
+        .where("id", "in", [...new Set(rows.map((r) => r.site_id))])
+        .execute()
+    : [];
   const siteMap = new Map(sites.map((s) => [s.id, s]));
-  const owners = await ownersOf(ctx, rows.map((r) => r.user_id));
-  return pageOf(rows.map((s) => ({ id: s.id, ...subscriptionView(s, currency), site: siteMap.get(s.site_id) ?? null, user: owners.get(s.user_id) ?? null, updated_at: toIso(s.updated_at) })), total.n, q);
+  const owners = await ownersOf(
+    ctx,
+    rows.map((r) => r.user_id),
+  );
+  return pageOf(
+    rows.map((s) => ({
+      id: s.id,
+      ...subscriptionView(s, currency),
+      site: siteMap.get(s.site_id) ?? null,
+      user: owners.get(s.user_id) ?? null,
+      updated_at: toIso(s.updated_at),
+    })),
+    total.n,
+    q,
+  );
 }

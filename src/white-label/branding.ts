@@ -24,7 +24,8 @@ export async function updateBranding(ctx: Ctx, site: Site, input: BrandingInput,
   let templateSlug: string | null = null;
   const templateId = input.template_id ?? site.template_id;
   const template = await ctx.db.selectFrom("white_label_templates").select(["id", "slug", "is_active"]).where("id", "=", templateId).executeTakeFirst();
-  if (!template || (input.template_id !== undefined && input.template_id !== site.template_id && !template.is_active)) errors.template_id = ["Unknown or unavailable template"];
+  if (!template || (input.template_id !== undefined && input.template_id !== site.template_id && !template.is_active))
+    errors.template_id = ["Unknown or unavailable template"];
   else templateSlug = template.slug;
 
   let branding: string | null = site.branding;

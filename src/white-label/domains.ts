@@ -80,7 +80,13 @@ export async function setCustomDomain(ctx: Ctx, site: Site, domain: string | nul
       if (domain) await releaseUnverifiedClaims(tx, domain, site.id);
       await tx.db
         .updateTable("white_label_sites")
-        .set({ custom_domain: domain, domain_verified_at: null, domain_claimed_at: domain ? dbNow(tx.clock) : null, domain_token: newDomainToken(), updated_at: dbNow(tx.clock) })
+        .set({
+          custom_domain: domain,
+          domain_verified_at: null,
+          domain_claimed_at: domain ? dbNow(tx.clock) : null,
+          domain_token: newDomainToken(),
+          updated_at: dbNow(tx.clock),
+        })
         .where("id", "=", site.id)
         .execute();
     });
@@ -98,7 +104,9 @@ async function lookupTxt(ctx: Ctx, name: string): Promise<string[]> {
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === "ENODATA" || code === "ENOTFOUND") return [];
-    throw new AppError(422, "domain_lookup_failed", "The DNS lookup failed; try again in a few minutes", { custom_domain: [`DNS lookup of ${name} failed (${code ?? "error"})`] });
+    throw new AppError(422, "domain_lookup_failed", "The DNS lookup failed; try again in a few minutes", {
+      custom_domain: [`DNS lookup of ${name} failed (${code ?? "error"})`],
+    });
   }
 }
 

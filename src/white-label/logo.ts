@@ -49,9 +49,15 @@ export async function prepareLogo(file: unknown): Promise<PreparedLogo> {
   const width = meta.autoOrient?.width ?? meta.width ?? 0;
   const height = meta.autoOrient?.height ?? meta.height ?? 0;
   if (width < MIN_SIDE || height < MIN_SIDE) throw invalid(`The logo must be at least ${MIN_SIDE}×${MIN_SIDE} pixels`);
-  if (width > MAX_SIDE || height > MAX_SIDE || width / height > 20 || height / width > 20) throw invalid(`The logo dimensions are not usable (at most ${MAX_SIDE} pixels a side)`);
+  if (width > MAX_SIDE || height > MAX_SIDE || width / height > 20 || height / width > 20)
+    throw invalid(`The logo dimensions are not usable (at most ${MAX_SIDE} pixels a side)`);
   const base = sharp(input, opts).rotate();
-  const square = (n: number) => base.clone().resize(n, n, { fit: "contain", background: { r: 0, g: 0, b: 0, alpha: 0 } }).png().toBuffer();
+  const square = (n: number) =>
+    base
+      .clone()
+      .resize(n, n, { fit: "contain", background: { r: 0, g: 0, b: 0, alpha: 0 } })
+      .png()
+      .toBuffer();
   try {
     const [logo, f32, f180] = await Promise.all([
       base.clone().resize({ width: LOGO_WIDTH, withoutEnlargement: true }).png().toBuffer(),

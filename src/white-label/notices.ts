@@ -9,7 +9,21 @@ const day = (iso: string | undefined, lang: Lang) =>
   iso ? new Date(iso).toLocaleDateString(lang === "fr" ? "fr-FR" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }) : "";
 
 /** Notifies a site's owner in their own language. */
-export async function noticeToOwner(ctx: Ctx, ownerId: number, kind: "purchased" | "renewal_reminder" | "renewed" | "renewal_failed" | "suspended", vars: Vars & { siteUuid: string }): Promise<void> {
-  const texts = notice(`white_label.${kind}`, { site: vars.site, amount: vars.amount, currency: vars.currency, date: { fr: day(vars.date, "fr"), en: day(vars.date, "en") } });
-  await notifyLocalized(ctx, ownerId, { type: `white_label.${kind}`, ...texts, data: { site_uuid: vars.siteUuid, amount: vars.amount, currency: vars.currency, date: vars.date ?? null } });
+export async function noticeToOwner(
+  ctx: Ctx,
+  ownerId: number,
+  kind: "purchased" | "renewal_reminder" | "renewed" | "renewal_failed" | "suspended",
+  vars: Vars & { siteUuid: string },
+): Promise<void> {
+  const texts = notice(`white_label.${kind}`, {
+    site: vars.site,
+    amount: vars.amount,
+    currency: vars.currency,
+    date: { fr: day(vars.date, "fr"), en: day(vars.date, "en") },
+  });
+  await notifyLocalized(ctx, ownerId, {
+    type: `white_label.${kind}`,
+    ...texts,
+    data: { site_uuid: vars.siteUuid, amount: vars.amount, currency: vars.currency, date: vars.date ?? null },
+  });
 }

@@ -24,7 +24,10 @@ export const purchaseErrors: Errors = (err, t): Record<string, string[]> => {
   for (const [field, messages] of Object.entries(details(e))) {
     const m = text(messages);
     if (field === "slug") out.slug = [t(m.includes("taken") ? "platform.wl.error.slug_taken" : "platform.wl.error.slug")];
-    else if (field === "custom_domain") out.custom_domain = [t(m.includes("plan") ? "platform.wl.error.domain_plan" : m.includes("in use") ? "platform.wl.error.domain_taken" : "platform.wl.error.domain")];
+    else if (field === "custom_domain")
+      out.custom_domain = [
+        t(m.includes("plan") ? "platform.wl.error.domain_plan" : m.includes("in use") ? "platform.wl.error.domain_taken" : "platform.wl.error.domain"),
+      ];
     else if (field === "site_name") out.site_name = [t("platform.wl.error.site_name")];
     else if (field === "plan_id" || field === "template_id" || field === "billing_cycle") out[field] = [t("platform.wl.error.choose")];
     else if (field !== "_") out[field] = [t("form.error.field_invalid")];
@@ -37,7 +40,13 @@ export const domainErrors: Errors = (err, t): Record<string, string[]> => {
   if (e.code === "domain_not_verified") return { _domain: [t("platform.wl.error.domain_not_verified")] };
   if (e.code === "domain_lookup_failed") return { _domain: [t("platform.wl.error.domain_lookup")] };
   const m = text(details(e).custom_domain);
-  const key = m.includes("first") ? "platform.wl.error.domain_missing" : m.includes("plan") ? "platform.wl.error.domain_plan" : m.includes("in use") ? "platform.wl.error.domain_taken" : "platform.wl.error.domain";
+  const key = m.includes("first")
+    ? "platform.wl.error.domain_missing"
+    : m.includes("plan")
+      ? "platform.wl.error.domain_plan"
+      : m.includes("in use")
+        ? "platform.wl.error.domain_taken"
+        : "platform.wl.error.domain";
   return { _domain: [t(key)], custom_domain: [t(key)] };
 };
 

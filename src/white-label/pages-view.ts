@@ -54,7 +54,16 @@ interface SitePageData extends FormState {
   cycle: string;
   notice: string | null;
   stats: { label: string; value: string }[];
-  domain: { allowed: boolean; current: string | null; state: StatusBadgeView; txtName: string | null; txtValue: string | null; action: string; verifyAction: string; verified: boolean };
+  domain: {
+    allowed: boolean;
+    current: string | null;
+    state: StatusBadgeView;
+    txtName: string | null;
+    txtValue: string | null;
+    action: string;
+    verifyAction: string;
+    verified: boolean;
+  };
   branding: { action: string; logoUrl: string | null; languages: Choice[] };
   margin: { action: string };
   deposits: { id: number; customer: string; amount: string; gross: string; method: string; reference: string; createdAt: string; action: string }[];
@@ -80,20 +89,37 @@ export async function purchaseData(ctx: Ctx, f: Fmt, state: Partial<FormState>, 
   const wantedCycle = values.billing_cycle ?? "monthly";
   const mySites = ctx.user ? (await listMySites(ctx, { page: 1, per_page: 1 })).total : 0;
   return {
-    values, errors: state.errors ?? {}, action: "/white-label", signedIn: Boolean(ctx.user),
-    loginHref: "/login?next=%2Fwhite-label", registerHref: "/register?next=%2Fwhite-label", balance, sitesDomain: ctx.config.SITES_DOMAIN, mySites,
+    values,
+    errors: state.errors ?? {},
+    action: "/white-label",
+    signedIn: Boolean(ctx.user),
+    loginHref: "/login?next=%2Fwhite-label",
+    registerHref: "/register?next=%2Fwhite-label",
+    balance,
+    sitesDomain: ctx.config.SITES_DOMAIN,
+    mySites,
     plans: plans.map((p) => ({
-      id: p.id, name: p.name, description: p.description ?? "", selected: String(p.id) === wantedPlan,
+      id: p.id,
+      name: p.name,
+      description: p.description ?? "",
+      selected: String(p.id) === wantedPlan,
       monthly: f.t("platform.wl.per_month", { price: displayMoney(parseMoney(p.price_monthly) ?? 0, f.currency, f.lang) }),
       yearly: f.t("platform.wl.per_year", { price: displayMoney(parseMoney(p.price_yearly) ?? 0, f.currency, f.lang) }),
       points: [
-        p.max_customers == null ? f.t("platform.wl.plan_customers_unlimited") : f.t("platform.wl.plan_customers", { count: displayNumber(p.max_customers, f.lang) }),
+        p.max_customers == null
+          ? f.t("platform.wl.plan_customers_unlimited")
+          : f.t("platform.wl.plan_customers", { count: displayNumber(p.max_customers, f.lang) }),
         f.t(p.allows_custom_domain ? "platform.wl.plan_domain_yes" : "platform.wl.plan_domain_no"),
         f.t("platform.wl.plan_themes", { count: templates.length }),
         f.t("platform.wl.plan_margins"),
       ],
     })),
-    templates: templates.map((tpl) => ({ id: tpl.id, name: tpl.name, description: getTheme(tpl.slug)?.manifest.description[f.lang] ?? tpl.description ?? "", selected: String(tpl.id) === wantedTemplate })),
+    templates: templates.map((tpl) => ({
+      id: tpl.id,
+      name: tpl.name,
+      description: getTheme(tpl.slug)?.manifest.description[f.lang] ?? tpl.description ?? "",
+      selected: String(tpl.id) === wantedTemplate,
+    })),
     cycles: ["monthly", "yearly"].map((v) => ({ value: v, label: f.t(`platform.wl.cycle.${v}`), selected: v === wantedCycle })),
   };
 }
@@ -105,10 +131,23 @@ export async function sitesData(ctx: Ctx, f: Fmt, page: number): Promise<{ data:
     pages,
     data: {
       sites: result.rows.map((s) => ({
-        name: s.name, href: `/white-label/sites/${s.uuid}`, url: s.url, status: siteStatusBadge(s.status, f.t), plan: s.plan.name ?? "",
-        expires: displayDate(s.expires_at, f.lang), domain: s.custom_domain ?? `${s.slug}.${ctx.config.SITES_DOMAIN}`,
+        name: s.name,
+        href: `/white-label/sites/${s.uuid}`,
+        url: s.url,
+        status: siteStatusBadge(s.status, f.t),
+        plan: s.plan.name ?? "",
+        expires: displayDate(s.expires_at, f.lang),
+        domain: s.custom_domain ?? `${s.slug}.${ctx.config.SITES_DOMAIN}`,
       })),
-      pagination: pages > 1 ? { page, pages, prevHref: page > 1 ? `/white-label/sites?page=${page - 1}` : null, nextHref: page < pages ? `/white-label/sites?page=${page + 1}` : null } : null,
+      pagination:
+        pages > 1
+          ? {
+              page,
+              pages,
+              prevHref: page > 1 ? `/white-label/sites?page=${page - 1}` : null,
+              nextHref: page < pages ? `/white-label/sites?page=${page + 1}` : null,
+            }
+          : null,
     },
   };
 }
@@ -137,12 +176,23 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
   const domainState = details.domain.status;
   return {
     values: {
-      name: site.name, tagline: str(branding.tagline), primary_color: str(branding.primary_color), accent_color: str(branding.accent_color),
-      custom_domain: site.custom_domain ?? "", default_margin: details.pricing.default_margin, ...state.values,
+      name: site.name,
+      tagline: str(branding.tagline),
+      primary_color: str(branding.primary_color),
+      accent_color: str(branding.accent_color),
+      custom_domain: site.custom_domain ?? "",
+      default_margin: details.pricing.default_margin,
+      ...state.values,
     },
     errors: state.errors ?? {},
-    uuid: site.uuid, name: site.name, status: siteStatusBadge(site.status, f.t), url: details.url, subdomainUrl: details.subdomain_url,
-    plan: details.plan.name ?? "", template: details.template.name ?? "", expires: displayDate(site.expires_at, f.lang),
+    uuid: site.uuid,
+    name: site.name,
+    status: siteStatusBadge(site.status, f.t),
+    url: details.url,
+    subdomainUrl: details.subdomain_url,
+    plan: details.plan.name ?? "",
+    template: details.template.name ?? "",
+    expires: displayDate(site.expires_at, f.lang),
     cycle: details.subscription ? f.t(`platform.wl.cycle.${details.subscription.billing_cycle}`) : "—",
     notice: done && DONE.includes(done) ? f.t(`platform.wl.done.${done}`) : null,
     stats: [
@@ -154,25 +204,50 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
       { label: f.t("platform.wl.stat.open_tickets"), value: displayNumber(stats.openTickets, f.lang) },
     ],
     domain: {
-      allowed: !("allows_custom_domain" in details.plan) || details.plan.allows_custom_domain !== false, current: site.custom_domain, verified: domainState === "verified",
-      state: { tone: domainState === "verified" ? "success" : domainState === "pending" ? "pending" : "muted", label: f.t(`platform.wl.domain_state.${domainState}`) },
-      txtName: details.domain.txt_record?.name ?? null, txtValue: details.domain.txt_record?.value ?? null, action: `${base}/domain`, verifyAction: `${base}/domain/verify`,
+      allowed: !("allows_custom_domain" in details.plan) || details.plan.allows_custom_domain !== false,
+      current: site.custom_domain,
+      verified: domainState === "verified",
+      state: {
+        tone: domainState === "verified" ? "success" : domainState === "pending" ? "pending" : "muted",
+        label: f.t(`platform.wl.domain_state.${domainState}`),
+      },
+      txtName: details.domain.txt_record?.name ?? null,
+      txtValue: details.domain.txt_record?.value ?? null,
+      action: `${base}/domain`,
+      verifyAction: `${base}/domain/verify`,
     },
     branding: {
-      action: `${base}/branding`, logoUrl: details.branding.logo_url,
+      action: `${base}/branding`,
+      logoUrl: details.branding.logo_url,
       languages: ["fr", "en"].map((v) => ({ value: v, label: f.t(`lang.${v}`), selected: (state.values?.language ?? site.language) === v })),
     },
     margin: { action: `${base}/pricing` },
     deposits: deposits.rows.map((d) => ({
-      id: d.id, customer: d.username ?? `#${d.user_id}`, amount: money(Number(d.amount)), gross: money(Number(d.amount) + Number(d.fee)),
-      method: d.payment_method_name ?? "—", reference: d.reference ?? "—", createdAt: displayDate(d.created_at, f.lang), action: `${base}/deposits/${d.id}`,
+      id: d.id,
+      customer: d.username ?? `#${d.user_id}`,
+      amount: money(Number(d.amount)),
+      gross: money(Number(d.amount) + Number(d.fee)),
+      method: d.payment_method_name ?? "—",
+      reference: d.reference ?? "—",
+      createdAt: displayDate(d.created_at, f.lang),
+      action: `${base}/deposits/${d.id}`,
     })),
     orders: orders.rows.map((o) => ({
-      short: `#${o.uuid.slice(0, 8)}`, customer: o.username ?? `#${o.user_id}`, service: o.service_name ?? `#${o.service_id}`,
-      sitePrice: money(Number(o.site_price ?? o.charge)), cost: o.reseller_cost == null ? "—" : money(Number(o.reseller_cost)),
-      profit: o.profit == null ? "—" : money(Number(o.profit)), status: statusBadge("order", o.status, f.t), createdAt: displayDate(o.created_at, f.lang),
+      short: `#${o.uuid.slice(0, 8)}`,
+      customer: o.username ?? `#${o.user_id}`,
+      service: o.service_name ?? `#${o.service_id}`,
+      sitePrice: money(Number(o.site_price ?? o.charge)),
+      cost: o.reseller_cost == null ? "—" : money(Number(o.reseller_cost)),
+      profit: o.profit == null ? "—" : money(Number(o.profit)),
+      status: statusBadge("order", o.status, f.t),
+      createdAt: displayDate(o.created_at, f.lang),
     })),
-    tickets: tickets.map((tk) => ({ subject: tk.subject, customer: tk.username ?? `#${tk.user_id}`, status: statusBadge("ticket", tk.status, f.t), lastActivity: displayDate(tk.last_reply_at ?? tk.created_at, f.lang) })),
+    tickets: tickets.map((tk) => ({
+      subject: tk.subject,
+      customer: tk.username ?? `#${tk.user_id}`,
+      status: statusBadge("ticket", tk.status, f.t),
+      lastActivity: displayDate(tk.last_reply_at ?? tk.created_at, f.lang),
+    })),
     apiBase: `/api/white-label/sites/${site.uuid}`,
   };
 }

@@ -66,11 +66,16 @@ export function whiteLabelPages(sf: Storefront) {
 
   // ---- Plans, templates and the purchase form ----
   const purchasePage = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
-    page(c, "white-label", async (_req, f) => {
-      const user = c.get("user");
-      const balance = user ? displayMoney(user.balance, f.currency, f.lang) : null;
-      return { data: await purchaseData(ctxOf(c), f, state, balance), heading: f.t("platform.wl.title") };
-    }, status);
+    page(
+      c,
+      "white-label",
+      async (_req, f) => {
+        const user = c.get("user");
+        const balance = user ? displayMoney(user.balance, f.currency, f.lang) : null;
+        return { data: await purchaseData(ctxOf(c), f, state, balance), heading: f.t("platform.wl.title") };
+      },
+      status,
+    );
 
   app.get("/white-label", (c) => purchasePage(c, {}));
 
@@ -102,7 +107,11 @@ export function whiteLabelPages(sf: Storefront) {
   mine.get(`/white-label/sites/:uuid{${UUID_SEGMENT}}`, async (c) => sitePage(c, await ownedSite(ctxOf(c), c.req.param("uuid")), {}));
 
   /** A site form: the caller's own site (404 otherwise), CSRF, the verb, then back to the page with a notice or the errors. */
-  const siteForm = (path: string, run: (ctx: ReturnType<typeof ctxOf>, site: Site, form: Awaited<ReturnType<typeof postedForm>>, c: Context<AppEnv>) => Promise<string>, errors: Errors) =>
+  const siteForm = (
+    path: string,
+    run: (ctx: ReturnType<typeof ctxOf>, site: Site, form: Awaited<ReturnType<typeof postedForm>>, c: Context<AppEnv>) => Promise<string>,
+    errors: Errors,
+  ) =>
     mine.post(`/white-label/sites/:uuid{${UUID_SEGMENT}}${path}`, requireCsrf, async (c) => {
       const ctx = ctxOf(c);
       const site = await ownedSite(ctx, c.req.param("uuid"));
@@ -117,39 +126,62 @@ export function whiteLabelPages(sf: Storefront) {
       }
     });
 
-  siteForm("/domain", async (ctx, site, { fields }) => {
-    await setCustomDomain(ctx, site, parseInput(domainSchema, { custom_domain: fields.custom_domain?.trim() || null }).custom_domain);
-    return "domain";
-  }, domainErrors);
+  siteForm(
+    "/domain",
+    async (ctx, site, { fields }) => {
+      await setCustomDomain(ctx, site, parseInput(domainSchema, { custom_domain: fields.custom_domain?.trim() || null }).custom_domain);
+      return "domain";
+    },
+    domainErrors,
+  );
 
-  siteForm("/domain/verify", async (ctx, site) => {
-    await verifyCustomDomain(ctx, site);
-    return "domain_verified";
-  }, domainErrors);
+  siteForm(
+    "/domain/verify",
+    async (ctx, site) => {
+      await verifyCustomDomain(ctx, site);
+      return "domain_verified";
+    },
+    domainErrors,
+  );
 
-  siteForm("/branding", async (ctx, site, { fields, files }) => {
-    const input = parseInput(brandingSchema, {
-      name: fields.name, tagline: fields.tagline?.trim() ? fields.tagline : null, language: fields.language,
-      ...(fields.primary_color && { primary_color: fields.primary_color }), ...(fields.accent_color && { accent_color: fields.accent_color }),
-      ...(fields.remove_logo === "1" && { remove_logo: true }),
-    });
-    // A browser form with no file chosen sends an empty, nameless part: no new logo.
-    const logo = files.logo && files.logo.size > 0 ? files.logo : undefined;
-    await updateBranding(ctx, site, input, logo);
-    return "branding";
-  }, brandingErrors);
+  siteForm(
+    "/branding",
+    async (ctx, site, { fields, files }) => {
+      const input = parseInput(brandingSchema, {
+        name: fields.name,
+        tagline: fields.tagline?.trim() ? fields.tagline : null,
+        language: fields.language,
+        ...(fields.primary_color && { primary_color: fields.primary_color }),
+        ...(fields.accent_color && { accent_color: fields.accent_color }),
+        ...(fields.remove_logo === "1" && { remove_logo: true }),
+      });
+      // A browser form with no file chosen sends an empty, nameless part: no new logo.
+      const logo = files.logo && files.logo.size > 0 ? files.logo : undefined;
+      await updateBranding(ctx, site, input, logo);
+      return "branding";
+    },
+    brandingErrors,
+  );
 
-  siteForm("/pricing", async (ctx, site, { fields }) => {
-    await updatePricing(ctx, site, parseInput(pricingSchema, { default_margin: fields.default_margin ?? "" }));
-    return "margin";
-  }, marginErrors);
+  siteForm(
+    "/pricing",
+    async (ctx, site, { fields }) => {
+      await updatePricing(ctx, site, parseInput(pricingSchema, { default_margin: fields.default_margin ?? "" }));
+      return "margin";
+    },
+    marginErrors,
+  );
 
-  siteForm("/deposits/:id", async (ctx, site, { fields }, c) => {
-    const action = fields.action === "approve" || fields.action === "reject" ? fields.action : null;
-    if (!action) throw new Validation({ action: ["Approve or reject"] });
-    await verifyDeposit(siteTenantCtx(ctx, site), idParam(c.req.param("id"), "Deposit"), { action });
-    return action === "approve" ? "approved" : "rejected";
-  }, depositErrors);
+  siteForm(
+    "/deposits/:id",
+    async (ctx, site, { fields }, c) => {
+      const action = fields.action === "approve" || fields.action === "reject" ? fields.action : null;
+      if (!action) throw new Validation({ action: ["Approve or reject"] });
+      await verifyDeposit(siteTenantCtx(ctx, site), idParam(c.req.param("id"), "Deposit"), { action });
+      return action === "approve" ? "approved" : "rejected";
+    },
+    depositErrors,
+  );
 
   return app.route("/", guarded(signedIn, mine));
 }

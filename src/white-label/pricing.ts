@@ -95,6 +95,14 @@ export async function samplePrices(ctx: Ctx, site: Site, input?: PricingInput) {
     const s = byId.get(id);
     // Not in the site catalogue: hidden by a rule, or inactive.
     if (!s) return { service_id: id, shown: false };
-    return { service_id: s.id, name: s.name, category_id: s.category_id, cost: formatMoney(s.cost), rate: formatMoney(s.rate), below_cost: s.rate < s.cost, shown: true };
+    return {
+      service_id: s.id,
+      name: s.name,
+      category_id: s.category_id,
+      cost: formatMoney(s.cost),
+      rate: formatMoney(s.rate),
+      below_cost: s.rate < s.cost,
+      shown: true,
+    };
   });
 }

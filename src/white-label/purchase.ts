@@ -30,11 +30,17 @@ export async function purchaseSite(ctx: Ctx, input: PurchaseInput): Promise<Site
   const errors: FieldErrors = {};
   const plan = await ctx.db.selectFrom("white_label_plans").selectAll().where("id", "=", input.plan_id).where("is_active", "=", 1).executeTakeFirst();
   if (!plan) errors.plan_id = ["Unknown or unavailable plan"];
-  const template = await ctx.db.selectFrom("white_label_templates").select("id").where("id", "=", input.template_id).where("is_active", "=", 1).executeTakeFirst();
+  const template = await ctx.db
+    .selectFrom("white_label_templates")
+    .select("id")
+    .where("id", "=", input.template_id)
+    .where("is_active", "=", 1)
+    .executeTakeFirst();
   if (!template) errors.template_id = ["Unknown or unavailable template"];
   const lookalike = brandSlugProblem(input.slug, ctx.config);
   if (lookalike) errors.slug = [lookalike];
-  else if (await ctx.db.selectFrom("white_label_sites").select("id").where("slug", "=", input.slug).executeTakeFirst()) errors.slug = ["This address is already taken"];
+  else if (await ctx.db.selectFrom("white_label_sites").select("id").where("slug", "=", input.slug).executeTakeFirst())
+    errors.slug = ["This address is already taken"];
   if (plan && input.custom_domain) {
     const problems = await domainErrors(ctx, plan, input.custom_domain);
     if (problems.length) errors.custom_domain = problems;
@@ -57,10 +63,26 @@ export async function purchaseSite(ctx: Ctx, input: PurchaseInput): Promise<Site
       const res = await tx.db
         .insertInto("white_label_sites")
         .values({
-          uuid, owner_id: user.id, plan_id: plan.id, template_id: input.template_id, name: input.site_name, slug: input.slug,
-          custom_domain: input.custom_domain, domain_token: newDomainToken(), domain_verified_at: null, domain_claimed_at: input.custom_domain ? now : null, branding: null, logo_path: null,
-          default_margin_bp: 3000, language: "fr", currency: "XOF", status: "active", expires_at: toDbTime(end), content_version: 1,
-          created_at: now, updated_at: now,
+          uuid,
+          owner_id: user.id,
+          plan_id: plan.id,
+          template_id: input.template_id,
+          name: input.site_name,
+          slug: input.slug,
+          custom_domain: input.custom_domain,
+          domain_token: newDomainToken(),
+          domain_verified_at: null,
+          domain_claimed_at: input.custom_domain ? now : null,
+          branding: null,
+          logo_path: null,
+          default_margin_bp: 3000,
+          language: "fr",
+          currency: "XOF",
+          status: "active",
+          expires_at: toDbTime(end),
+          content_version: 1,
+          created_at: now,
+          updated_at: now,
         })
         .executeTakeFirstOrThrow();
       id = Number(res.insertId);
@@ -82,18 +104,46 @@ export async function purchaseSite(ctx: Ctx, input: PurchaseInput): Promise<Site
     const sub = await tx.db
       .insertInto("subscriptions")
       .values({
-        uuid: randomUUID(), user_id: user.id, site_id: id, plan_id: plan.id, billing_cycle: cycle, price, status: "active",
-        current_period_start: now, current_period_end: toDbTime(end), grace_until: null, reminded_at: null, canceled_at: null, last_attempt_at: now,
-        created_at: now, updated_at: now,
+        uuid: randomUUID(),
+        user_id: user.id,
+        site_id: id,
+        plan_id: plan.id,
+        billing_cycle: cycle,
+        price,
+        status: "active",
+        current_period_start: now,
+        current_period_end: toDbTime(end),
+        grace_until: null,
+        reminded_at: null,
+        canceled_at: null,
+        last_attempt_at: now,
+        created_at: now,
+        updated_at: now,
       })
       .executeTakeFirstOrThrow();
     await tx.db
       .insertInto("invoices")
       .values({
-        uuid: randomUUID(), number: invoiceNumber(posted.transactionId, start), user_id: user.id, transaction_id: posted.transactionId,
-        subscription_id: Number(sub.insertId), amount: price, currency, status: "paid", issued_at: now,
-        data: JSON.stringify({ kind: "white_label_purchase", site_uuid: uuid, site_name: input.site_name, plan: { id: plan.id, name: plan.name }, billing_cycle: cycle, period_start: toIso(now), period_end: end.toISOString() }),
-        created_at: now, updated_at: now,
+        uuid: randomUUID(),
+        number: invoiceNumber(posted.transactionId, start),
+        user_id: user.id,
+        transaction_id: posted.transactionId,
+        subscription_id: Number(sub.insertId),
+        amount: price,
+        currency,
+        status: "paid",
+        issued_at: now,
+        data: JSON.stringify({
+          kind: "white_label_purchase",
+          site_uuid: uuid,
+          site_name: input.site_name,
+          plan: { id: plan.id, name: plan.name },
+          billing_cycle: cycle,
+          period_start: toIso(now),
+          period_end: end.toISOString(),
+        }),
+        created_at: now,
+        updated_at: now,
       })
       .execute();
     await noticeToOwner(tx, user.id, "purchased", { site: input.site_name, amount: formatMoney(price), currency, date: end.toISOString(), siteUuid: uuid });

@@ -37,7 +37,15 @@ export async function chargeRenewal(ctx: Ctx, sub: Subscription, site: Site, now
   const done = await withTransaction(ctx, async (tx) => {
     const claimed = await tx.db
       .updateTable("subscriptions")
-      .set({ status: "active", current_period_start: period.start, current_period_end: period.end, grace_until: null, reminded_at: null, last_attempt_at: at, updated_at: at })
+      .set({
+        status: "active",
+        current_period_start: period.start,
+        current_period_end: period.end,
+        grace_until: null,
+        reminded_at: null,
+        last_attempt_at: at,
+        updated_at: at,
+      })
       .where("id", "=", sub.id)
       .where("status", "=", sub.status)
       .where("current_period_end", "=", sub.current_period_end)
@@ -57,13 +65,34 @@ export async function chargeRenewal(ctx: Ctx, sub: Subscription, site: Site, now
     await tx.db
       .insertInto("invoices")
       .values({
-        uuid: randomUUID(), number: invoiceNumber(posted.transactionId, now), user_id: sub.user_id, transaction_id: posted.transactionId, subscription_id: sub.id,
-        amount: sub.price, currency, status: "paid", issued_at: at,
-        data: JSON.stringify({ kind: "subscription_renewal", site_uuid: site.uuid, site_name: site.name, billing_cycle: sub.billing_cycle, period_start: fromDbTime(period.start).toISOString(), period_end: fromDbTime(period.end).toISOString() }),
-        created_at: at, updated_at: at,
+        uuid: randomUUID(),
+        number: invoiceNumber(posted.transactionId, now),
+        user_id: sub.user_id,
+        transaction_id: posted.transactionId,
+        subscription_id: sub.id,
+        amount: sub.price,
+        currency,
+        status: "paid",
+        issued_at: at,
+        data: JSON.stringify({
+          kind: "subscription_renewal",
+          site_uuid: site.uuid,
+          site_name: site.name,
+          billing_cycle: sub.billing_cycle,
+          period_start: fromDbTime(period.start).toISOString(),
+          period_end: fromDbTime(period.end).toISOString(),
+        }),
+        created_at: at,
+        updated_at: at,
       })
       .execute();
-    await noticeToOwner(tx, site.owner_id, "renewed", { site: site.name, amount: formatMoney(sub.price), currency, date: fromDbTime(period.end).toISOString(), siteUuid: site.uuid });
+    await noticeToOwner(tx, site.owner_id, "renewed", {
+      site: site.name,
+      amount: formatMoney(sub.price),
+      currency,
+      date: fromDbTime(period.end).toISOString(),
+      siteUuid: site.uuid,
+    });
     return true;
   });
   if (done) ctx.events.siteChanged(site.id);
@@ -103,7 +132,12 @@ async function degrade(ctx: Ctx, sub: Subscription, site: Site, now: Date): Prom
         .where("current_period_end", "=", sub.current_period_end)
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) return false;
-      await tx.db.updateTable("white_label_sites").set({ status: "suspended", updated_at: at }).where("id", "=", site.id).where("status", "in", ["active", "grace"]).execute();
+      await tx.db
+        .updateTable("white_label_sites")
+        .set({ status: "suspended", updated_at: at })
+        .where("id", "=", site.id)
+        .where("status", "in", ["active", "grace"])
+        .execute();
       await noticeToOwner(tx, site.owner_id, "suspended", vars);
       return true;
     });
@@ -128,7 +162,14 @@ async function sendReminders(ctx: Ctx, now: Date): Promise<number> {
   const soon = await ctx.db
     .selectFrom("subscriptions")
     .innerJoin("white_label_sites", "white_label_sites.id", "subscriptions.site_id")
-    .select(["subscriptions.id", "subscriptions.price", "subscriptions.current_period_end", "white_label_sites.owner_id", "white_label_sites.name", "white_label_sites.uuid as site_uuid"])
+    .select([
+      "subscriptions.id",
+      "subscriptions.price",
+      "subscriptions.current_period_end",
+      "white_label_sites.owner_id",
+      "white_label_sites.name",
+      "white_label_sites.uuid as site_uuid",
+    ])
     .where("subscriptions.status", "=", "active")
     .where("subscriptions.reminded_at", "is", null)
     .where("subscriptions.current_period_end", ">", at)
@@ -142,7 +183,13 @@ async function sendReminders(ctx: Ctx, now: Date): Promise<number> {
     const ok = await withTransaction(ctx, async (tx) => {
       const r = await tx.db.updateTable("subscriptions").set({ reminded_at: at }).where("id", "=", s.id).where("reminded_at", "is", null).executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) return false;
-      await noticeToOwner(tx, s.owner_id, "renewal_reminder", { site: s.name, amount: formatMoney(s.price), currency, date: fromDbTime(s.current_period_end).toISOString(), siteUuid: s.site_uuid });
+      await noticeToOwner(tx, s.owner_id, "renewal_reminder", {
+        site: s.name,
+        amount: formatMoney(s.price),
+        currency,
+        date: fromDbTime(s.current_period_end).toISOString(),
+        siteUuid: s.site_uuid,
+      });
       return true;
     });
     if (ok) sent++;
@@ -189,7 +236,12 @@ export async function runRenewals(ctx: Ctx, progress: Progress = silentProgress)
 /** The reseller pays now: a due, grace or suspended subscription is renewed from the wallet at once. */
 export async function renewNow(ctx: Ctx, site: Site): Promise<Site> {
   if (site.status === "disabled") throw new Conflict("This site was disabled by an administrator; contact support", "site_disabled");
-  const sub = await forTenant(ctx.db, site.id).selectFrom("subscriptions").selectAll().where("status", "!=", "canceled").orderBy("id", "desc").executeTakeFirst();
+  const sub = await forTenant(ctx.db, site.id)
+    .selectFrom("subscriptions")
+    .selectAll()
+    .where("status", "!=", "canceled")
+    .orderBy("id", "desc")
+    .executeTakeFirst();
   if (!sub) throw new Conflict("This site has no subscription to renew", "no_subscription");
   const now = ctx.clock.now();
   if (sub.status === "active" && fromDbTime(sub.current_period_end) > now) {

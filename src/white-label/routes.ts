@@ -100,7 +100,9 @@ export function whiteLabelRoutes() {
     const site = await ownedSite(ctx, c.req.param("uuid"));
     const input = await validBody(c, pricingSchema);
     const updated = await updatePricing(ctx, site, input);
-    return c.json({ data: { ...(await pricingSummary(ctx, updated)), content_version: updated.content_version, prices: await samplePrices(ctx, updated, input) } });
+    return c.json({
+      data: { ...(await pricingSummary(ctx, updated)), content_version: updated.content_version, prices: await samplePrices(ctx, updated, input) },
+    });
   });
 
   app.put("/sites/:uuid/domain", async (c) => {
@@ -119,7 +121,10 @@ export function whiteLabelRoutes() {
   app.post("/sites/:uuid/renew", async (c) => {
     const ctx = ctxOf(c);
     const site = await ownedSite(ctx, c.req.param("uuid"));
-    return idempotent(c, ctx, `u:${ctx.user.id}`, { renew: site.uuid }, async () => ({ status: 200, body: { data: await siteDetails(ctx, await renewNow(ctx, site)) } }));
+    return idempotent(c, ctx, `u:${ctx.user.id}`, { renew: site.uuid }, async () => ({
+      status: 200,
+      body: { data: await siteDetails(ctx, await renewNow(ctx, site)) },
+    }));
   });
 
   return app;

@@ -19,7 +19,7 @@ function plainText(max: number, opts: { min?: number; multiline?: boolean } = {}
 }
 
 /** A price as a decimal string ("15000", "12.5"), strictly positive, in micro-units. */
-const moneyInput = z.union([z.string(), z.number()], { error: "Must be a decimal amount such as \"1500\" or \"12.5\"" }).transform((v, ctx) => {
+const moneyInput = z.union([z.string(), z.number()], { error: 'Must be a decimal amount such as "1500" or "12.5"' }).transform((v, ctx) => {
   const micro = parseMoney(v);
   if (micro === null || micro <= 0) {
     ctx.addIssue({ code: "custom", message: "Must be a positive decimal amount with at most 6 decimals" });
@@ -29,7 +29,7 @@ const moneyInput = z.union([z.string(), z.number()], { error: "Must be a decimal
 });
 
 /** A percentage as a decimal string ("30", "12.5", "12.5%") → basis points, 0 to 1000 %. */
-const percentInput = z.union([z.string(), z.number()], { error: "Must be a percentage such as \"30\" or \"12.5\"" }).transform((v, ctx) => {
+const percentInput = z.union([z.string(), z.number()], { error: 'Must be a percentage such as "30" or "12.5"' }).transform((v, ctx) => {
   const bp = parsePercent(v);
   if (bp === null || bp > 100_000) {
     ctx.addIssue({ code: "custom", message: "Must be a percentage between 0 and 1000 with at most 2 decimals" });
@@ -47,10 +47,7 @@ const slugInput = z
   });
 
 /** Shape only; whether the platform lets this domain be used is decided with the config, in the service. */
-const domainInput = z
-  .string({ error: "Must be a hostname" })
-  .max(253, "At most 253 characters")
-  .transform(normalizeHost);
+const domainInput = z.string({ error: "Must be a hostname" }).max(253, "At most 253 characters").transform(normalizeHost);
 
 export const purchaseSchema = z.object({
   plan_id: id,
@@ -110,7 +107,12 @@ export const brandingSchema = z.strictObject({
   primary_color: hexColor.nullish(),
   accent_color: hexColor.nullish(),
   language: z.enum(["fr", "en"], { error: "Must be fr or en" }).optional(),
-  currency: z.string({ error: "Must be a currency code" }).trim().toUpperCase().regex(/^[A-Z]{3}$/, "Must be a 3-letter currency code such as XOF").optional(),
+  currency: z
+    .string({ error: "Must be a currency code" })
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{3}$/, "Must be a 3-letter currency code such as XOF")
+    .optional(),
   contact: contactSchema.nullish(),
   footer_text: plainText(500, { multiline: true }).nullish(),
   settings: z.record(z.string(), z.unknown(), { error: "Must be an object of theme settings" }).nullish(),
@@ -135,8 +137,14 @@ const oneKindMessage = { message: "Give either a margin or a fixed_rate, not bot
 export const pricingSchema = z.strictObject({
   default_margin: percentInput.optional(),
   reset: z.boolean({ error: "Must be true or false" }).default(false),
-  categories: z.array(z.strictObject({ category_id: id, ...ruleFields }).refine(oneKind, oneKindMessage)).max(500).default([]),
-  services: z.array(z.strictObject({ service_id: id, ...ruleFields }).refine(oneKind, oneKindMessage)).max(10_000).default([]),
+  categories: z
+    .array(z.strictObject({ category_id: id, ...ruleFields }).refine(oneKind, oneKindMessage))
+    .max(500)
+    .default([]),
+  services: z
+    .array(z.strictObject({ service_id: id, ...ruleFields }).refine(oneKind, oneKindMessage))
+    .max(10_000)
+    .default([]),
 });
 export type PricingInput = z.infer<typeof pricingSchema>;
 

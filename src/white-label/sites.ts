@@ -15,7 +15,12 @@ import { forTenant } from "../tenancy/scoped.ts";
 export async function ownedSite(ctx: Ctx, uuid: string): Promise<Site> {
   const user = requireUser(ctx);
   if (!UUID.test(uuid)) throw new NotFound("Site not found");
-  const site = await ctx.db.selectFrom("white_label_sites").selectAll().where("uuid", "=", uuid.toLowerCase()).where("owner_id", "=", user.id).executeTakeFirst();
+  const site = await ctx.db
+    .selectFrom("white_label_sites")
+    .selectAll()
+    .where("uuid", "=", uuid.toLowerCase())
+    .where("owner_id", "=", user.id)
+    .executeTakeFirst();
   if (!site) throw new NotFound("Site not found");
   return site;
 }
@@ -28,7 +33,9 @@ async function plansAndTemplates(ctx: Ctx, sites: Site[]) {
   const planIds = [...new Set(sites.map((s) => s.plan_id))];
   const templateIds = [...new Set(sites.map((s) => s.template_id))];
   const plans = planIds.length ? await ctx.db.selectFrom("white_label_plans").select(["id", "slug", "name"]).where("id", "in", planIds).execute() : [];
-  const templates = templateIds.length ? await ctx.db.selectFrom("white_label_templates").select(["id", "slug", "name"]).where("id", "in", templateIds).execute() : [];
+  const templates = templateIds.length
+    ? await ctx.db.selectFrom("white_label_templates").select(["id", "slug", "name"]).where("id", "in", templateIds).execute()
+    : [];
   return { plans: new Map(plans.map((p) => [p.id, p])), templates: new Map(templates.map((t) => [t.id, t])) };
 }
 
@@ -79,7 +86,9 @@ export async function siteDetails(ctx: Ctx, site: Site) {
       subdomain: summary.subdomain_url,
       custom_domain: site.custom_domain ? `https://${site.custom_domain}` : null,
     },
-    plan: plan ? { id: plan.id, slug: plan.slug, name: plan.name, allows_custom_domain: Boolean(plan.allows_custom_domain), max_customers: plan.max_customers } : summary.plan,
+    plan: plan
+      ? { id: plan.id, slug: plan.slug, name: plan.name, allows_custom_domain: Boolean(plan.allows_custom_domain), max_customers: plan.max_customers }
+      : summary.plan,
     domain: domainView(site),
     branding: brandingView(site, effectiveBranding(template?.slug ?? "", site.branding)),
     pricing: await pricingSummary(ctx, site),

@@ -30,7 +30,11 @@ function themeOf(slug: string): Theme {
 
 /** t.me links and @handles become the bare Telegram username the themes expect. */
 function telegramHandle(v: string): string {
-  return v.trim().replace(/^https?:\/\/(?:www\.)?t(?:elegram)?\.me\//i, "").replace(/^@/, "").replace(/\/+$/, "");
+  return v
+    .trim()
+    .replace(/^https?:\/\/(?:www\.)?t(?:elegram)?\.me\//i, "")
+    .replace(/^@/, "")
+    .replace(/\/+$/, "");
 }
 
 /** API input → theme setting ids: values to set, and ids to clear (null). `field` names each id in error details. */

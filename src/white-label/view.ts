@@ -82,7 +82,8 @@ export function domainView(site: Site) {
     custom_domain: site.custom_domain,
     status: state,
     verified_at: toIso(site.domain_verified_at),
-    txt_record: site.custom_domain && site.domain_token ? { type: "TXT", name: `_izyboost.${site.custom_domain}`, value: `izyboost-verify=${site.domain_token}` } : null,
+    txt_record:
+      site.custom_domain && site.domain_token ? { type: "TXT", name: `_izyboost.${site.custom_domain}`, value: `izyboost-verify=${site.domain_token}` } : null,
   };
 }
 
@@ -110,7 +111,12 @@ export function brandingView(site: Site, effective: StoredSettings) {
   };
 }
 
-export function siteSummaryView(config: Config, site: Site, plan?: Pick<Plan, "id" | "slug" | "name"> | null, template?: Pick<Template, "id" | "slug" | "name"> | null) {
+export function siteSummaryView(
+  config: Config,
+  site: Site,
+  plan?: Pick<Plan, "id" | "slug" | "name"> | null,
+  template?: Pick<Template, "id" | "slug" | "name"> | null,
+) {
   return {
     uuid: site.uuid,
     name: site.name,

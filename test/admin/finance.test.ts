@@ -59,7 +59,14 @@ describeEachDialect("admin finance", (dialect) => {
 
     const byUser = await body(await p.request(`/api/admin/finance/transactions?user_id=${a.user.id}`, { token: admin.token }));
     expect(byUser.meta).toMatchObject({ page: 1, total: 1 });
-    expect(byUser.data[0]).toMatchObject({ status: "completed", amount: "1000.00", reference: ref, user: { id: a.user.id, username: a.user.username }, verified_by: admin.user.id, payment_method: { id: m.id } });
+    expect(byUser.data[0]).toMatchObject({
+      status: "completed",
+      amount: "1000.00",
+      reference: ref,
+      user: { id: a.user.id, username: a.user.username },
+      verified_by: admin.user.id,
+      payment_method: { id: m.id },
+    });
 
     const pending = await body(await p.request(`/api/admin/finance/transactions?type=deposit&status=pending&per_page=100`, { token: admin.token }));
     expect(pending.data.every((t: any) => t.type === "deposit" && t.status === "pending")).toBe(true);
@@ -89,7 +96,9 @@ describeEachDialect("admin finance", (dialect) => {
     expect(list.map((m) => m.id)).toContain(inactive.id);
     expect(list.map((m) => m.id)).not.toContain(siteMethod.id);
     expect(list.find((m) => m.code === "wave")).toMatchObject({ name: "Wave", is_active: true, fee: { percent_bp: 0 } });
-    expect((await p.request(`/api/admin/finance/payment-methods/${siteMethod.id}`, { method: "PUT", token: admin.token, json: { name: "Mine now" } })).status).toBe(404);
+    expect(
+      (await p.request(`/api/admin/finance/payment-methods/${siteMethod.id}`, { method: "PUT", token: admin.token, json: { name: "Mine now" } })).status,
+    ).toBe(404);
   });
 
   it("updates a payment method and its fee rule, audit-logged, and depositors see the change", async () => {
@@ -97,10 +106,26 @@ describeEachDialect("admin finance", (dialect) => {
     const res = await p.request(`/api/admin/finance/payment-methods/${m.id}`, {
       method: "PUT",
       token: admin.token,
-      json: { name: "Orange Money CI", instructions_fr: "Composez #144#", instructions_en: "Dial #144#", account_number: "+225 07 99", min_amount: "1000", max_amount: "90000", fee_percent: "2.5", fee_fixed: 10, fee_max: "500" },
+      json: {
+        name: "Orange Money CI",
+        instructions_fr: "Composez #144#",
+        instructions_en: "Dial #144#",
+        account_number: "+225 07 99",
+        min_amount: "1000",
+        max_amount: "90000",
+        fee_percent: "2.5",
+        fee_fixed: 10,
+        fee_max: "500",
+      },
     });
     expect(res.status).toBe(200);
-    expect((await body(res)).data).toMatchObject({ name: "Orange Money CI", instructions_fr: "Composez #144#", min_amount: "1000.00", max_amount: "90000.00", fee: { percent: "2.5", percent_bp: 250, fixed: "10.00", max: "500.00" } });
+    expect((await body(res)).data).toMatchObject({
+      name: "Orange Money CI",
+      instructions_fr: "Composez #144#",
+      min_amount: "1000.00",
+      max_amount: "90000.00",
+      fee: { percent: "2.5", percent_bp: 250, fixed: "10.00", max: "500.00" },
+    });
 
     const u = await signUp(p);
     const d = await deposit(p, u.token, { payment_method_id: m.id, amount: "10000", reference: newRef() });
@@ -114,7 +139,13 @@ describeEachDialect("admin finance", (dialect) => {
     expect(methods.map((x) => x.id)).not.toContain(m.id);
     expect((await deposit(p, u.token, { payment_method_id: m.id, amount: "5000", reference: newRef() })).status).toBe(422);
 
-    const audit = await p.services.db.selectFrom("audit_logs").selectAll().where("action", "=", "payment_method.update").where("target_id", "=", String(m.id)).orderBy("id").execute();
+    const audit = await p.services.db
+      .selectFrom("audit_logs")
+      .selectAll()
+      .where("action", "=", "payment_method.update")
+      .where("target_id", "=", String(m.id))
+      .orderBy("id")
+      .execute();
     expect(audit).toHaveLength(2);
     expect(audit[0]!.actor_id).toBe(admin.user.id);
     expect(JSON.parse(audit[0]!.data!)).toMatchObject({ before: { fee_percent_bp: 100 }, after: { fee_percent_bp: 250, name: "Orange Money CI" } });
@@ -159,5 +190,12 @@ describeEachDialect("admin finance", (dialect) => {
 
 async function insertOrder(p: TestPlatform, userId: number, o: { charge: string; cost: string; refunded: string }) {
   const charge = parseMoney(o.charge)!;
-  await insertOrderRow(p, userId, { quantity: 1000, rate: charge, charge, provider_cost: parseMoney(o.cost)!, refunded: parseMoney(o.refunded)!, status: "completed" });
+  await insertOrderRow(p, userId, {
+    quantity: 1000,
+    rate: charge,
+    charge,
+    provider_cost: parseMoney(o.cost)!,
+    refunded: parseMoney(o.refunded)!,
+    status: "completed",
+  });
 }

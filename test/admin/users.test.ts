@@ -21,7 +21,10 @@ describeEachDialect("admin users", (dialect) => {
 
   it("lists platform users with search, role and banned filters, paginated", async () => {
     const tag = uniqueName("zq");
-    const res = await p.request("/api/register", { method: "POST", json: { username: `${tag}_a`, email: `${tag}@example.com`, password: "long-enough-1", full_name: "Awa Koné" } });
+    const res = await p.request("/api/register", {
+      method: "POST",
+      json: { username: `${tag}_a`, email: `${tag}@example.com`, password: "long-enough-1", full_name: "Awa Koné" },
+    });
     const a = (await body(res)).data.user;
     const bRes = await p.request("/api/register", { method: "POST", json: { username: `${tag}_b`, email: `b${tag}@example.com`, password: "long-enough-1" } });
     const b = (await body(bRes)).data.user;
@@ -54,7 +57,12 @@ describeEachDialect("admin users", (dialect) => {
     await deposit(p, u.token, { payment_method_id: m.id, amount: "700", reference: newRef() });
     await debit(p.ctx(), { userId: u.user.id, amount: parseMoney("1200")!, type: "order" });
     const res = await body(await p.request(`/api/admin/users/${u.user.id}`, { token: admin.token }));
-    expect(res.data).toMatchObject({ id: u.user.id, username: u.user.username, balance: "3800.00", stats: { orders_count: 0, total_spent: "1200.00", total_deposited: "5000.00", deposits_count: 1, pending_deposits: "700.00" } });
+    expect(res.data).toMatchObject({
+      id: u.user.id,
+      username: u.user.username,
+      balance: "3800.00",
+      stats: { orders_count: 0, total_spent: "1200.00", total_deposited: "5000.00", deposits_count: 1, pending_deposits: "700.00" },
+    });
     expect((await p.request(`/api/admin/users/99999999`, { token: admin.token })).status).toBe(404);
     expect((await p.request(`/api/admin/users/nope`, { token: admin.token })).status).toBe(404);
   });
@@ -63,16 +71,29 @@ describeEachDialect("admin users", (dialect) => {
     const u = await signUp(p);
     const other = await signUp(p);
     const newName = uniqueName("ed");
-    const ok = await p.request(`/api/admin/users/${u.user.id}`, { method: "PUT", token: admin.token, json: { username: newName, email: `${newName}@EXAMPLE.com`, full_name: "Koffi Yao", language: "en" } });
+    const ok = await p.request(`/api/admin/users/${u.user.id}`, {
+      method: "PUT",
+      token: admin.token,
+      json: { username: newName, email: `${newName}@EXAMPLE.com`, full_name: "Koffi Yao", language: "en" },
+    });
     expect(ok.status).toBe(200);
     expect((await body(ok)).data).toMatchObject({ username: newName, email: `${newName}@example.com`, full_name: "Koffi Yao", language: "en", role: "user" });
-    const audit = await p.services.db.selectFrom("audit_logs").selectAll().where("action", "=", "user.update").where("target_id", "=", String(u.user.id)).executeTakeFirstOrThrow();
+    const audit = await p.services.db
+      .selectFrom("audit_logs")
+      .selectAll()
+      .where("action", "=", "user.update")
+      .where("target_id", "=", String(u.user.id))
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(audit.data!)).toMatchObject({ before: { username: u.user.username }, after: { username: newName, language: "en" } });
 
     const dupEmail = await p.request(`/api/admin/users/${u.user.id}`, { method: "PUT", token: admin.token, json: { email: other.user.email } });
     expect(dupEmail.status).toBe(422);
     expect((await body(dupEmail)).error.details.email).toBeDefined();
-    const dupName = await p.request(`/api/admin/users/${u.user.id}`, { method: "PUT", token: admin.token, json: { username: other.user.username.toUpperCase() } });
+    const dupName = await p.request(`/api/admin/users/${u.user.id}`, {
+      method: "PUT",
+      token: admin.token,
+      json: { username: other.user.username.toUpperCase() },
+    });
     expect(dupName.status).toBe(422);
     expect((await body(dupName)).error.details.username).toBeDefined();
     for (const json of [{}, { role: "root" }, { email: "nope" }, { language: "de" }, { username: "a" }]) {
@@ -101,7 +122,9 @@ describeEachDialect("admin users", (dialect) => {
     const unban = await p.request(`/api/admin/users/${u.user.id}/toggle-ban`, { method: "POST", token: admin.token, json: {} });
     expect((await body(unban)).data).toMatchObject({ is_banned: false, ban_reason: null });
     expect((await p.request("/api/login", { method: "POST", json: { login: u.user.username, password: u.password } })).status).toBe(200);
-    const actions = (await p.services.db.selectFrom("audit_logs").select("action").where("target_id", "=", String(u.user.id)).where("target_type", "=", "user").execute()).map((r) => r.action);
+    const actions = (
+      await p.services.db.selectFrom("audit_logs").select("action").where("target_id", "=", String(u.user.id)).where("target_type", "=", "user").execute()
+    ).map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(["user.ban", "user.unban"]));
   });
 
@@ -126,7 +149,13 @@ describeEachDialect("admin users", (dialect) => {
       ["adjustment", "-500.00", "Duplicate credit"],
       ["adjustment", "1500.25", "Compensation for a failed order"],
     ]);
-    const audit = await p.services.db.selectFrom("audit_logs").selectAll().where("action", "=", "user.adjust_balance").where("target_id", "=", String(u.user.id)).orderBy("id").execute();
+    const audit = await p.services.db
+      .selectFrom("audit_logs")
+      .selectAll()
+      .where("action", "=", "user.adjust_balance")
+      .where("target_id", "=", String(u.user.id))
+      .orderBy("id")
+      .execute();
     expect(audit.map((a) => a.actor_id)).toEqual([admin.user.id, admin.user.id]);
     expect(JSON.parse(audit[1]!.data!)).toMatchObject({ amount: "-500.00", before: "1500.25", after: "1000.25", reason: "Duplicate credit" });
     const note = (await body(await p.request("/api/notifications", { token: u.token }))).data[0];

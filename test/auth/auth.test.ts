@@ -60,13 +60,19 @@ describeEachDialect("register, login, logout, me", (dialect) => {
     const dupEmail = await p.request("/api/register", { method: "POST", json: { username: uniqueName(), email: u.user.email, password: "long-enough-1" } });
     expect(dupEmail.status).toBe(422);
     expect((await body(dupEmail)).error.details.email).toBeDefined();
-    const dupName = await p.request("/api/register", { method: "POST", json: { username: u.user.username.toUpperCase(), email: `${uniqueName()}@example.com`, password: "long-enough-1" } });
+    const dupName = await p.request("/api/register", {
+      method: "POST",
+      json: { username: u.user.username.toUpperCase(), email: `${uniqueName()}@example.com`, password: "long-enough-1" },
+    });
     expect(dupName.status).toBe(422);
     expect((await body(dupName)).error.details.username).toBeDefined();
   });
 
   it("bad input gets a 4xx envelope, never a 500, and creates nothing", async () => {
-    const before = await p.services.db.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const before = await p.services.db
+      .selectFrom("users")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     const cases: [RequestInit & { json?: unknown }, number][] = [
       [{ body: "{not json", headers: { "content-type": "application/json" } }, 400],
       [{ json: [1, 2] }, 422],
@@ -86,7 +92,10 @@ describeEachDialect("register, login, logout, me", (dialect) => {
     }
     const wrongTypes = await body(await p.request("/api/register", { method: "POST", json: { username: 42, email: "x@example.com", password: "longenough" } }));
     expect(wrongTypes.error.details.username).toBeDefined();
-    const after = await p.services.db.selectFrom("users").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const after = await p.services.db
+      .selectFrom("users")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
@@ -105,13 +114,21 @@ describeEachDialect("register, login, logout, me", (dialect) => {
     const c = await signUp(p, { referral_code: b.user.referral_code.toLowerCase() });
     const d = await signUp(p, { referral_code: c.user.referral_code });
     const e = await signUp(p, { referral_code: d.user.referral_code });
-    const rels = await p.services.db.selectFrom("referral_relationships").select(["referrer_id", "level"]).where("user_id", "=", e.user.id).orderBy("level").execute();
+    const rels = await p.services.db
+      .selectFrom("referral_relationships")
+      .select(["referrer_id", "level"])
+      .where("user_id", "=", e.user.id)
+      .orderBy("level")
+      .execute();
     expect(rels).toEqual([
       { referrer_id: d.user.id, level: 1 },
       { referrer_id: c.user.id, level: 2 },
       { referrer_id: b.user.id, level: 3 },
     ]);
-    const bad = await p.request("/api/register", { method: "POST", json: { username: uniqueName(), email: `${uniqueName()}@example.com`, password: "long-enough-1", referral_code: "NOPE0000" } });
+    const bad = await p.request("/api/register", {
+      method: "POST",
+      json: { username: uniqueName(), email: `${uniqueName()}@example.com`, password: "long-enough-1", referral_code: "NOPE0000" },
+    });
     expect(bad.status).toBe(422);
     expect((await body(bad)).error.details.referral_code).toBeDefined();
   });
@@ -152,7 +169,8 @@ describeEachDialect("login rate limit", (dialect) => {
 
   it("the fourth login attempt in a minute from one address gets a 429 envelope", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await p.request("/api/login", { method: "POST", ip: "203.0.113.50", json: { login: "who@example.com", password: "whatever" } })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await p.request("/api/login", { method: "POST", ip: "203.0.113.50", json: { login: "who@example.com", password: "whatever" } })).status);
     expect(statuses).toEqual([401, 401, 401, 429]);
     const limited = await p.request("/api/login", { method: "POST", ip: "203.0.113.50", json: { login: "who@example.com", password: "whatever" } });
     expect((await body(limited)).error.code).toBe("rate_limited");

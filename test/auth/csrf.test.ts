@@ -43,13 +43,25 @@ describeEachDialect("CSRF: the session cookie only works on JSON routes with JSO
     const path = `/api/admin/finance/transactions/${txId}/verify`;
     const foreign = await p.request(path, { method: "POST", headers: { ...cookie(admin.token), origin: "http://evil.example" }, json: { action: "approve" } });
     expect(foreign.status).toBe(403);
-    const lookalike = await p.request(path, { method: "POST", headers: { ...cookie(admin.token), origin: "http://izyboost.test.evil.example" }, json: { action: "approve" } });
+    const lookalike = await p.request(path, {
+      method: "POST",
+      headers: { ...cookie(admin.token), origin: "http://izyboost.test.evil.example" },
+      json: { action: "approve" },
+    });
     expect(lookalike.status).toBe(403);
-    const otherScheme = await p.request(path, { method: "POST", headers: { ...cookie(admin.token), origin: "https://izyboost.test" }, json: { action: "approve" } });
+    const otherScheme = await p.request(path, {
+      method: "POST",
+      headers: { ...cookie(admin.token), origin: "https://izyboost.test" },
+      json: { action: "approve" },
+    });
     expect(otherScheme.status).toBe(403);
     const anonymous = await p.request(path, { method: "POST", headers: cookie(admin.token), json: { action: "approve" } });
     expect(anonymous.status).toBe(403);
-    const badReferer = await p.request(path, { method: "POST", headers: { ...cookie(admin.token), referer: "http://evil.example/izyboost.test/" }, json: { action: "approve" } });
+    const badReferer = await p.request(path, {
+      method: "POST",
+      headers: { ...cookie(admin.token), referer: "http://evil.example/izyboost.test/" },
+      json: { action: "approve" },
+    });
     expect(badReferer.status).toBe(403);
     expect(await balanceOf(p, user.id)).toBe(0);
   });
@@ -57,9 +69,17 @@ describeEachDialect("CSRF: the session cookie only works on JSON routes with JSO
   it("refuses form and text/plain bodies from the tenant's own origin on a JSON route", async () => {
     const { user, txId } = await pendingDeposit();
     const path = `/api/admin/finance/transactions/${txId}/verify`;
-    const form = await p.request(path, { method: "POST", headers: { ...cookie(admin.token), origin: "http://izyboost.test", "content-type": "application/x-www-form-urlencoded" }, body: "action=approve" });
+    const form = await p.request(path, {
+      method: "POST",
+      headers: { ...cookie(admin.token), origin: "http://izyboost.test", "content-type": "application/x-www-form-urlencoded" },
+      body: "action=approve",
+    });
     expect(form.status).toBe(403);
-    const text = await p.request(path, { method: "POST", headers: { ...cookie(admin.token), origin: "http://izyboost.test", "content-type": "text/plain" }, body: '{"action":"approve"}' });
+    const text = await p.request(path, {
+      method: "POST",
+      headers: { ...cookie(admin.token), origin: "http://izyboost.test", "content-type": "text/plain" },
+      body: '{"action":"approve"}',
+    });
     expect(text.status).toBe(403);
     const multipart = new FormData();
     multipart.set("action", "approve");
@@ -70,18 +90,31 @@ describeEachDialect("CSRF: the session cookie only works on JSON routes with JSO
 
   it("accepts JSON from the tenant's own origin (Origin, or Referer without Origin) with the cookie", async () => {
     const a = await pendingDeposit();
-    const ok = await p.request(`/api/admin/finance/transactions/${a.txId}/verify`, { method: "POST", headers: { ...cookie(admin.token), origin: "http://izyboost.test" }, json: { action: "approve" } });
+    const ok = await p.request(`/api/admin/finance/transactions/${a.txId}/verify`, {
+      method: "POST",
+      headers: { ...cookie(admin.token), origin: "http://izyboost.test" },
+      json: { action: "approve" },
+    });
     expect(ok.status).toBe(200);
     expect(await balanceOf(p, a.user.id)).toBeGreaterThan(0);
     const b = await pendingDeposit();
-    const viaReferer = await p.request(`/api/admin/finance/transactions/${b.txId}/verify`, { method: "POST", headers: { ...cookie(admin.token), referer: "http://izyboost.test/admin/deposits" }, json: { action: "reject" } });
+    const viaReferer = await p.request(`/api/admin/finance/transactions/${b.txId}/verify`, {
+      method: "POST",
+      headers: { ...cookie(admin.token), referer: "http://izyboost.test/admin/deposits" },
+      json: { action: "reject" },
+    });
     expect(viaReferer.status).toBe(200);
     await expectLedgerHolds(p);
   });
 
   it("leaves Bearer tokens, API keys and safe methods alone", async () => {
     const { txId } = await pendingDeposit();
-    const bearer = await p.request(`/api/admin/finance/transactions/${txId}/verify`, { method: "POST", token: admin.token, headers: { origin: "https://evil.example" }, json: { action: "reject" } });
+    const bearer = await p.request(`/api/admin/finance/transactions/${txId}/verify`, {
+      method: "POST",
+      token: admin.token,
+      headers: { origin: "https://evil.example" },
+      json: { action: "reject" },
+    });
     expect(bearer.status).toBe(200);
     const me = await p.request("/api/me", { headers: { ...cookie(admin.token), origin: "https://evil.example" } });
     expect(me.status).toBe(200);
@@ -90,7 +123,11 @@ describeEachDialect("CSRF: the session cookie only works on JSON routes with JSO
     const key = u.key;
     const v1 = await p.request("/api/v1/balance", { headers: { "x-api-key": key, origin: "https://evil.example" } });
     expect(v1.status).toBe(200);
-    const v2 = await p.request("/api/v2", { method: "POST", headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded", ...cookie(u.token) }, body: `key=${key}&action=balance` });
+    const v2 = await p.request("/api/v2", {
+      method: "POST",
+      headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded", ...cookie(u.token) },
+      body: `key=${key}&action=balance`,
+    });
     expect(v2.status).toBe(200);
     expect((await body(v2)).currency).toBeDefined();
   });

@@ -5,7 +5,17 @@ import { requireAdmin, requireAuth, signedIn } from "../../src/auth/middleware.t
 import { guardOf } from "../../src/http/guard.ts";
 
 // The only routes mounted without a guard: a new route must be mounted behind one or be added here.
-const PUBLIC_API = ["POST /api/register", "POST /api/login", "GET /api/services", "GET /api/white-label/plans", "GET /api/white-label/templates", "GET /api/v2", "POST /api/v2", "GET /api/v2/", "POST /api/v2/"];
+const PUBLIC_API = [
+  "POST /api/register",
+  "POST /api/login",
+  "GET /api/services",
+  "GET /api/white-label/plans",
+  "GET /api/white-label/templates",
+  "GET /api/v2",
+  "POST /api/v2",
+  "GET /api/v2/",
+  "POST /api/v2/",
+];
 
 const UUID = "00000000-0000-4000-8000-000000000000";
 /** A Hono route path with its parameters filled in (an id or a uuid of nothing). */
@@ -42,12 +52,18 @@ describeEachDialect("protection taken from the mounts", (dialect) => {
     return [...out.values()];
   }
   const api = () => routes((path) => /^\/api(\/|$)/.test(path));
-  const send = (method: string, path: string, token?: string) => p.request(path, { method, token, json: method === "GET" || method === "DELETE" ? undefined : {} });
+  const send = (method: string, path: string, token?: string) =>
+    p.request(path, { method, token, json: method === "GET" || method === "DELETE" ? undefined : {} });
 
   it("every API route is public by name or mounted behind a guard; admin routes behind requireAdmin, /api/v1 behind the key", () => {
     const all = api();
     expect(all.length).toBeGreaterThan(80);
-    expect(all.filter((r) => !r.guard).map((r) => `${r.method} ${r.path}`).sort()).toEqual([...PUBLIC_API].sort());
+    expect(
+      all
+        .filter((r) => !r.guard)
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual([...PUBLIC_API].sort());
     expect(all.filter((r) => r.path.startsWith("/api/admin/") && r.guard !== requireAdmin).map((r) => r.path)).toEqual([]);
     const keyGuard = all.find((r) => r.path.startsWith("/api/v1/"))?.guard;
     expect(keyGuard).toBeDefined();
@@ -92,14 +108,17 @@ describeEachDialect("protection taken from the mounts", (dialect) => {
     const pages = routes((path) => !/^\/api(\/|$)/.test(path) && !path.includes("*"));
     const guardedPages = pages.filter((r) => r.guard);
     expect(guardedPages.every((r) => r.guard === signedIn)).toBe(true);
-    expect(guardedPages.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining(["GET /account", "GET /orders", "POST /funds", "GET /white-label/sites", "POST /white-label"]));
+    expect(guardedPages.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining(["GET /account", "GET /orders", "POST /funds", "GET /white-label/sites", "POST /white-label"]),
+    );
     const failures: string[] = [];
     for (const r of pages) {
       const path = concrete(r.path);
       const res = await p.request(`${path}?page=2`, { method: r.method, body: r.method === "GET" ? undefined : "" });
       const location = res.headers.get("location") ?? "";
       const back = r.method === "GET" ? `${path}?page=2` : `/${path.split("/")[1]}`;
-      if (r.guard && (res.status !== 303 || location !== `/login?next=${encodeURIComponent(back)}`)) failures.push(`${r.method} ${r.path} → ${res.status} ${location}`);
+      if (r.guard && (res.status !== 303 || location !== `/login?next=${encodeURIComponent(back)}`))
+        failures.push(`${r.method} ${r.path} → ${res.status} ${location}`);
       if (!r.guard && location.startsWith("/login")) failures.push(`unguarded ${r.method} ${r.path} → ${res.status} ${location}`);
     }
     expect(failures).toEqual([]);

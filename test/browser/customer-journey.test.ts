@@ -24,7 +24,17 @@ describeEachDialect("a site customer's journey in a real browser", (dialect) => 
       const method = await w.p.request(`/api/white-label/sites/${site.tenant.site.uuid}/payment-methods`, {
         method: "POST",
         token: site.owner.token,
-        json: { code: "wave", name: "Wave", type: "mobile_money", instructions_fr: "Envoyez au numéro Wave", instructions_en: "Send to the Wave number", account_number: "+225 07 12 34 56", account_name: "Ma Boutique", min_amount: "500", is_active: true },
+        json: {
+          code: "wave",
+          name: "Wave",
+          type: "mobile_money",
+          instructions_fr: "Envoyez au numéro Wave",
+          instructions_en: "Send to the Wave number",
+          account_number: "+225 07 12 34 56",
+          account_name: "Ma Boutique",
+          min_amount: "500",
+          is_active: true,
+        },
       });
       expect(method.status).toBe(201);
       server = await serveOnLoopback(w.p);
@@ -63,7 +73,11 @@ describeEachDialect("a site customer's journey in a real browser", (dialect) => 
 
       const deposits = await body(await w.p.request(`/api/white-label/sites/${site.tenant.site.uuid}/deposits?status=pending`, { token: site.owner.token }));
       expect(deposits.data).toHaveLength(1);
-      const verified = await w.p.request(`/api/white-label/sites/${site.tenant.site.uuid}/deposits/${deposits.data[0].id}/verify`, { method: "POST", token: site.owner.token, json: { action: "approve" } });
+      const verified = await w.p.request(`/api/white-label/sites/${site.tenant.site.uuid}/deposits/${deposits.data[0].id}/verify`, {
+        method: "POST",
+        token: site.owner.token,
+        json: { action: "approve" },
+      });
       expect(verified.status).toBe(200);
 
       await page.goto(`${base}/orders/new`);
@@ -85,8 +99,17 @@ describeEachDialect("a site customer's journey in a real browser", (dialect) => 
       expect(text).toMatch(/Terminée|Completed/);
       await page.screenshot({ path: `${ARTIFACTS}screenshots/journey-order-completed.png`, fullPage: true });
 
-      const customer = await w.p.services.db.selectFrom("users").select(["balance"]).where("username", "=", username).where("site_id", "=", site.siteId).executeTakeFirstOrThrow();
-      expect(Number(customer.balance)).toBe(5000_000_000 - 1500_000_000 - Number((await w.p.services.db.selectFrom("transactions").select("fee").where("reference", "=", "WAVE-TX-0001").executeTakeFirstOrThrow()).fee));
+      const customer = await w.p.services.db
+        .selectFrom("users")
+        .select(["balance"])
+        .where("username", "=", username)
+        .where("site_id", "=", site.siteId)
+        .executeTakeFirstOrThrow();
+      expect(Number(customer.balance)).toBe(
+        5000_000_000 -
+          1500_000_000 -
+          Number((await w.p.services.db.selectFrom("transactions").select("fee").where("reference", "=", "WAVE-TX-0001").executeTakeFirstOrThrow()).fee),
+      );
       expect(await ledgerViolations(w.p.ctx())).toEqual([]);
       await page.close();
     });

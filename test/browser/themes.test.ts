@@ -9,7 +9,10 @@ const THEMES = ["aurora", "midnight", "savane"] as const;
 
 async function seedCatalogue(p: TestPlatform) {
   const now = dbNow();
-  const prov = await p.services.db.insertInto("api_providers").values({ name: "shots", url: "http://127.0.0.1:9/api/v2", api_key: "k", created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+  const prov = await p.services.db
+    .insertInto("api_providers")
+    .values({ name: "shots", url: "http://127.0.0.1:9/api/v2", api_key: "k", created_at: now, updated_at: now })
+    .executeTakeFirstOrThrow();
   const cats = await p.services.db.selectFrom("categories").select(["id", "name"]).limit(4).execute();
   let n = 0;
   for (const c of cats) {
@@ -17,7 +20,21 @@ async function seedCatalogue(p: TestPlatform) {
       n++;
       await p.services.db
         .insertInto("services")
-        .values({ provider_id: Number(prov.insertId), provider_service_id: `shot-${n}`, category_id: c.id, name: `${c.name} followers — qualité ${i + 1}`, type: "Default", provider_rate: 1_000_000 * (i + 1), base_rate: 600_000_000 * (i + 1), rate: 780_000_000 * (i + 1), min: 100, max: 50_000, refill: i % 2, created_at: now, updated_at: now })
+        .values({
+          provider_id: Number(prov.insertId),
+          provider_service_id: `shot-${n}`,
+          category_id: c.id,
+          name: `${c.name} followers — qualité ${i + 1}`,
+          type: "Default",
+          provider_rate: 1_000_000 * (i + 1),
+          base_rate: 600_000_000 * (i + 1),
+          rate: 780_000_000 * (i + 1),
+          min: 100,
+          max: 50_000,
+          refill: i % 2,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
     }
   }
@@ -40,7 +57,16 @@ describeEachDialect("every theme in a real browser", (dialect) => {
         const template = await p.services.db.selectFrom("white_label_templates").select("id").where("slug", "=", theme).executeTakeFirstOrThrow();
         await p.services.db
           .insertInto("white_label_sites")
-          .values({ uuid: randomUUID(), owner_id: owner.user.id, plan_id: 1, template_id: template.id, name: `Boutique ${theme}`, slug: `shot-${theme}`, created_at: now, updated_at: now })
+          .values({
+            uuid: randomUUID(),
+            owner_id: owner.user.id,
+            plan_id: 1,
+            template_id: template.id,
+            name: `Boutique ${theme}`,
+            slug: `shot-${theme}`,
+            created_at: now,
+            updated_at: now,
+          })
           .execute();
       }
       p.invalidateTenants();
@@ -55,7 +81,10 @@ describeEachDialect("every theme in a real browser", (dialect) => {
 
     for (const theme of THEMES) {
       it(`${theme}: home and catalogue render without console or CSP errors, on desktop and mobile`, async () => {
-        for (const viewport of [{ width: 1280, height: 900, tag: "desktop" }, { width: 390, height: 844, tag: "mobile" }]) {
+        for (const viewport of [
+          { width: 1280, height: 900, tag: "desktop" },
+          { width: 390, height: 844, tag: "mobile" },
+        ]) {
           const page = await browser.newPage({ viewport });
           const problems: string[] = [];
           // Chromium notes that COOP needs HTTPS; the test server is plain HTTP on loopback, production is not.

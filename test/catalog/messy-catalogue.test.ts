@@ -19,7 +19,12 @@ describeEachDialect("catalogue sync from an untidy panel", (dialect) => {
 
   const sync = async () => (await body(await p.request("/api/admin/services/sync", { method: "POST", token: admin, json: { provider_id: providerId } }))).data;
   const rowOf = (providerServiceId: number) =>
-    p.services.db.selectFrom("services").selectAll().where("provider_id", "=", providerId).where("provider_service_id", "=", String(providerServiceId)).executeTakeFirst();
+    p.services.db
+      .selectFrom("services")
+      .selectAll()
+      .where("provider_id", "=", providerId)
+      .where("provider_service_id", "=", String(providerServiceId))
+      .executeTakeFirst();
   const simRate = (id: number) => sim.sim.getService(id)!.rate;
   const listed = async () => {
     const web = (await body(await p.request("/api/services?per_page=500"))).data.map((s: { id: number }) => s.id);
@@ -35,7 +40,16 @@ describeEachDialect("catalogue sync from an untidy panel", (dialect) => {
     const now = dbNow();
     const res = await p.services.db
       .insertInto("api_providers")
-      .values({ name: "Untidy panel", url: sim.url, api_key: SECRET_KEY, currency: "USD", exchange_rate: 600_000_000, is_active: 1, created_at: now, updated_at: now })
+      .values({
+        name: "Untidy panel",
+        url: sim.url,
+        api_key: SECRET_KEY,
+        currency: "USD",
+        exchange_rate: 600_000_000,
+        is_active: 1,
+        created_at: now,
+        updated_at: now,
+      })
       .executeTakeFirst();
     providerId = Number(res.insertId);
     admin = (await signUpAdmin(p)).token;
@@ -98,14 +112,21 @@ describeEachDialect("catalogue sync from an untidy panel", (dialect) => {
   });
 
   it("imports a type we cannot order hidden, shows it to the admin with its type, and lists it nowhere", async () => {
-    for (const [variant, type] of [["comment_replies", "Comment Replies"], ["invites_from_groups", "Invites from Groups"]] as const) {
+    for (const [variant, type] of [
+      ["comment_replies", "Comment Replies"],
+      ["invites_from_groups", "Invites from Groups"],
+    ] as const) {
       const row = (await rowOf(variantOf.get(variant)!))!;
       expect(row.type).toBe(type);
-      const admin_view = (await body(await p.request(`/api/admin/services?provider_id=${providerId}&search=${encodeURIComponent(row.name)}`, { token: admin }))).data.find((s: { id: number }) => s.id === row.id);
+      const admin_view = (
+        await body(await p.request(`/api/admin/services?provider_id=${providerId}&search=${encodeURIComponent(row.name)}`, { token: admin }))
+      ).data.find((s: { id: number }) => s.id === row.id);
       expect(admin_view).toMatchObject({ type, orderable: false });
       const l = await listed();
       expect([l.web.has(row.id), l.viaV1.has(row.id), l.viaV2.has(row.id)], variant).toEqual([false, false, false]);
-      expect((await v2(p, { key, action: "add", service: row.id, link: "https://instagram.com/p/abc", quantity: 100 })).json).toEqual({ error: "Incorrect service ID" });
+      expect((await v2(p, { key, action: "add", service: row.id, link: "https://instagram.com/p/abc", quantity: 100 })).json).toEqual({
+        error: "Incorrect service ID",
+      });
     }
     expect(summary.providers[0].hidden_types).toEqual({ "Comment Replies": 1, "Invites from Groups": 1 });
     // Everything listed can be ordered: v2 lists exactly the web catalogue.
@@ -117,7 +138,10 @@ describeEachDialect("catalogue sync from an untidy panel", (dialect) => {
   it("a second sync changes nothing; thousands separators and a later 0.00 are read as such", async () => {
     expect(await sync()).toMatchObject({ added: 0, updated: 0, deactivated: 0, reactivated: 0 });
 
-    const [grouped, european, zeroed] = sim.sim.listServices().filter((s) => s.type === "Default" && !messyListings(sim.sim.listServices()).has(s.service)).slice(0, 3);
+    const [grouped, european, zeroed] = sim.sim
+      .listServices()
+      .filter((s) => s.type === "Default" && !messyListings(sim.sim.listServices()).has(s.service))
+      .slice(0, 3);
     sim.sim.setRate(grouped!.service, "1234.5");
     sim.sim.setListing(grouped!.service, { rate: "1,234.50" });
     sim.sim.setRate(european!.service, "1234.5");

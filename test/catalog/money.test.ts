@@ -1,6 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { seeded } from "./random.ts";
-import { addMargin, chargeFor, convert, formatMoney, formatPercent, isIsoCurrency, mulDiv, parseBasisPoints, parseLooseAmount, parseMoney, parsePercent, percentOf } from "../../src/money/money.ts";
+import {
+  addMargin,
+  chargeFor,
+  convert,
+  formatMoney,
+  formatPercent,
+  isIsoCurrency,
+  mulDiv,
+  parseBasisPoints,
+  parseLooseAmount,
+  parseMoney,
+  parsePercent,
+  percentOf,
+} from "../../src/money/money.ts";
 
 /** Exact a×b/c rounded half away from zero, the slow way, as the reference. */
 function reference(a: number, b: number, c: number): number {
@@ -17,14 +30,25 @@ function reference(a: number, b: number, c: number): number {
 describe("money: provider amounts as panels print them", () => {
   it("reads decimal commas, symbols, codes and thousands separators", () => {
     const cases: [string, number][] = [
-      ["0,90", 900_000], ["1,234.50", 1_234_500_000], ["$0.90", 900_000], ["0.90 USD", 900_000], ["€1,20", 1_200_000],
-      ["1 234,50", 1_234_500_000], ["1.234,50", 1_234_500_000], ["1\u00a0234,5", 1_234_500_000], ["1'234.50", 1_234_500_000],
-      ["USD 3", 3_000_000], ["1,234,567", 1_234_567_000_000], ["1.234.567,5", 1_234_567_500_000], ["0.27819", 278_190], [" 12 ", 12_000_000],
+      ["0,90", 900_000],
+      ["1,234.50", 1_234_500_000],
+      ["$0.90", 900_000],
+      ["0.90 USD", 900_000],
+      ["€1,20", 1_200_000],
+      ["1 234,50", 1_234_500_000],
+      ["1.234,50", 1_234_500_000],
+      ["1\u00a0234,5", 1_234_500_000],
+      ["1'234.50", 1_234_500_000],
+      ["USD 3", 3_000_000],
+      ["1,234,567", 1_234_567_000_000],
+      ["1.234.567,5", 1_234_567_500_000],
+      ["0.27819", 278_190],
+      [" 12 ", 12_000_000],
     ];
     for (const [text, micro] of cases) expect(parseLooseAmount(text), text).toBe(micro);
   });
 
-  it("reads an ambiguous \"1,234\" as the larger amount, so a cost is never read 1000× too low", () => {
+  it('reads an ambiguous "1,234" as the larger amount, so a cost is never read 1000× too low', () => {
     expect(parseLooseAmount("1,234")).toBe(1_234_000_000);
     expect(parseLooseAmount("0,234")).toBe(234_000);
     expect(parseLooseAmount("1.234")).toBe(1_234_000);
@@ -96,7 +120,16 @@ describe("money: parsing and formatting", () => {
 
 describe("money: percentages and basis points", () => {
   it("reads a percentage with at most two decimals, with or without its sign, into basis points", () => {
-    const read: [string | number, number][] = [["30", 3000], ["12.5", 1250], ["12.5%", 1250], [" 12.5 % ", 1250], ["0.05", 5], [12.5, 1250], [0, 0], ["1000", 100_000]];
+    const read: [string | number, number][] = [
+      ["30", 3000],
+      ["12.5", 1250],
+      ["12.5%", 1250],
+      [" 12.5 % ", 1250],
+      ["0.05", 5],
+      [12.5, 1250],
+      [0, 0],
+      ["1000", 100_000],
+    ];
     for (const [text, bp] of read) expect(parsePercent(text), String(text)).toBe(bp);
     for (const bad of ["", "%", "-1", "12.345", "1,5", "1e2", "twelve", "12.5%%", Number.NaN, -1, 12.345]) expect(parsePercent(bad), String(bad)).toBeNull();
   });

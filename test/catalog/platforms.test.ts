@@ -4,10 +4,21 @@ import { categorySortOrder, platformOf, slugify } from "../../src/catalog/platfo
 describe("categories from provider category names", () => {
   it("recognises the platform a category is for", () => {
     const cases: [string, string][] = [
-      ["Instagram Followers", "instagram"], ["IG Likes [Real]", "instagram"], ["TikTok Views", "tiktok"], ["Tik Tok Likes", "tiktok"],
-      ["YouTube Watch Time", "youtube"], ["Facebook Page Likes", "facebook"], ["Telegram Members", "telegram"], ["Twitter Followers", "twitter"],
-      ["X (Twitter) Retweets", "twitter"], ["Threads Followers", "threads"], ["Instagram Threads Likes", "threads"], ["Spotify Plays", "spotify"],
-      ["Website Traffic", "website"], ["Misc boosters", "other"], ["Kickstarter pledges", "other"],
+      ["Instagram Followers", "instagram"],
+      ["IG Likes [Real]", "instagram"],
+      ["TikTok Views", "tiktok"],
+      ["Tik Tok Likes", "tiktok"],
+      ["YouTube Watch Time", "youtube"],
+      ["Facebook Page Likes", "facebook"],
+      ["Telegram Members", "telegram"],
+      ["Twitter Followers", "twitter"],
+      ["X (Twitter) Retweets", "twitter"],
+      ["Threads Followers", "threads"],
+      ["Instagram Threads Likes", "threads"],
+      ["Spotify Plays", "spotify"],
+      ["Website Traffic", "website"],
+      ["Misc boosters", "other"],
+      ["Kickstarter pledges", "other"],
     ];
     for (const [name, platform] of cases) expect(platformOf(name), name).toBe(platform);
   });

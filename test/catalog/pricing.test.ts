@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { baseRate, isHiddenOnSite, orderCharge, partialRefund, platformRate, refundable, siteRate, totalQuantity, userRate } from "../../src/pricing/pricing.ts";
+import {
+  baseRate,
+  isHiddenOnSite,
+  orderCharge,
+  partialRefund,
+  platformRate,
+  refundable,
+  siteRate,
+  totalQuantity,
+  userRate,
+} from "../../src/pricing/pricing.ts";
 import { seeded } from "./random.ts";
 
 describe("pricing: from provider rate to the prices users pay", () => {

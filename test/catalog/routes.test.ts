@@ -71,7 +71,10 @@ describeEachDialect("catalogue API", (dialect) => {
   it("shows a signed-in user their own custom price, and others the platform price", async () => {
     const service = await firstService();
     const now = dbNow();
-    await p.services.db.insertInto("service_prices_override").values({ user_id: customer.user.id, service_id: service.id, rate: 123_450_000, created_at: now, updated_at: now }).execute();
+    await p.services.db
+      .insertInto("service_prices_override")
+      .values({ user_id: customer.user.id, service_id: service.id, rate: 123_450_000, created_at: now, updated_at: now })
+      .execute();
     const find = async (token?: string) => {
       const list = await body(await p.request(`/api/services?category=instagram-followers&per_page=500`, { token }));
       return list.data.find((s: { id: number }) => s.id === service.id);
@@ -129,7 +132,16 @@ describeEachDialect("catalogue API", (dialect) => {
 
   it("refuses bad service edits with 422 and changes nothing", async () => {
     const service = await firstService("telegram-members");
-    const bad = [{}, { margin_bp: -100 }, { min: 0 }, { max: service.provider_max! + 1 }, { min: service.max + 1 }, { is_active: "yes" }, { price: 1 }, { name: "" }];
+    const bad = [
+      {},
+      { margin_bp: -100 },
+      { min: 0 },
+      { max: service.provider_max! + 1 },
+      { min: service.max + 1 },
+      { is_active: "yes" },
+      { price: 1 },
+      { name: "" },
+    ];
     for (const json of bad) {
       const res = await p.request(`/api/admin/services/${service.id}`, { method: "PUT", token: admin.token, json });
       expect(res.status, JSON.stringify(json)).toBe(422);
@@ -148,11 +160,17 @@ describeEachDialect("catalogue API", (dialect) => {
     const twitch = cats.data.find((c: { slug: string }) => c.slug === "twitch-followers");
     expect(twitch).toMatchObject({ platform: "twitch", is_active: true });
     expect(twitch.services_count).toBe(twitch.active_services_count + 1);
-    const res = await p.request(`/api/admin/services/categories/${twitch.id}`, { method: "PUT", token: admin.token, json: { is_active: false, name: "Twitch — abonnés", sort_order: 5, icon: "twitch" } });
+    const res = await p.request(`/api/admin/services/categories/${twitch.id}`, {
+      method: "PUT",
+      token: admin.token,
+      json: { is_active: false, name: "Twitch — abonnés", sort_order: 5, icon: "twitch" },
+    });
     expect(res.status).toBe(200);
     expect((await body(res)).data).toMatchObject({ is_active: false, name: "Twitch — abonnés", sort_order: 5, icon: "twitch" });
     expect(await ids()).toEqual([]);
-    expect((await p.request(`/api/admin/services/categories/${twitch.id}`, { method: "PUT", token: admin.token, json: { icon: "<script>" } })).status).toBe(422);
+    expect((await p.request(`/api/admin/services/categories/${twitch.id}`, { method: "PUT", token: admin.token, json: { icon: "<script>" } })).status).toBe(
+      422,
+    );
   });
 
   it("never shows a provider key, and a new exchange rate re-prices its services", async () => {
@@ -165,19 +183,25 @@ describeEachDialect("catalogue API", (dialect) => {
 
     const service = await firstService("spotify-plays");
     const newKey = "brand-new-secret-key-99887766";
-    const res = await p.request(`/api/admin/services/providers/${providerId}`, { method: "PUT", token: admin.token, json: { exchange_rate: "650", key: newKey } });
+    const res = await p.request(`/api/admin/services/providers/${providerId}`, {
+      method: "PUT",
+      token: admin.token,
+      json: { exchange_rate: "650", key: newKey },
+    });
     expect(res.status).toBe(200);
     const answer = await res.text();
     expect(answer).not.toContain(newKey);
     expect(JSON.parse(answer).data.exchange_rate).toBe("650.00");
     const after = await p.services.db.selectFrom("services").select(["base_rate", "rate"]).where("id", "=", service.id).executeTakeFirstOrThrow();
-    expect(Number(after.base_rate)).toBe((Number(service.provider_rate) * 650));
+    expect(Number(after.base_rate)).toBe(Number(service.provider_rate) * 650);
     const audits = await p.services.db.selectFrom("audit_logs").select("data").where("action", "=", "providers.update").execute();
     expect(audits.length).toBe(1);
     expect(JSON.stringify(audits)).not.toContain(newKey);
 
     for (const json of [{ exchange_rate: "abc" }, { exchange_rate: "-1" }, { url: "ftp://x" }, { currency: "dollars" }, { api_key: "x" }]) {
-      expect((await p.request(`/api/admin/services/providers/${providerId}`, { method: "PUT", token: admin.token, json })).status, JSON.stringify(json)).toBe(422);
+      expect((await p.request(`/api/admin/services/providers/${providerId}`, { method: "PUT", token: admin.token, json })).status, JSON.stringify(json)).toBe(
+        422,
+      );
     }
     await p.services.db.updateTable("api_providers").set({ api_key: SECRET_KEY, exchange_rate: 600_000_000 }).where("id", "=", providerId).execute();
   });

@@ -14,7 +14,12 @@ describeEachDialect("catalogue sync from a provider", (dialect) => {
   let providerId: number;
   const sync = () => syncServices(p.ctx(), { providerId, client: { timeoutMs: 2000, retries: 0 } });
   const serviceOf = (providerServiceId: number | string) =>
-    p.services.db.selectFrom("services").selectAll().where("provider_id", "=", providerId).where("provider_service_id", "=", String(providerServiceId)).executeTakeFirstOrThrow();
+    p.services.db
+      .selectFrom("services")
+      .selectAll()
+      .where("provider_id", "=", providerId)
+      .where("provider_service_id", "=", String(providerServiceId))
+      .executeTakeFirstOrThrow();
 
   beforeAll(async () => {
     p = await makePlatform(dialect);
@@ -65,10 +70,33 @@ describeEachDialect("catalogue sync from a provider", (dialect) => {
     const dropped = sim.sim.listServices()[5]!;
     const row = await serviceOf(dropped.service);
     const now = dbNow();
-    const owner = await p.services.db.insertInto("users").values({ uuid: randomUUID(), username: `o${Date.now()}`, email: `o${Date.now()}@example.com`, password_hash: "x", referral_code: `R${Date.now()}`, created_at: now, updated_at: now }).executeTakeFirst();
+    const owner = await p.services.db
+      .insertInto("users")
+      .values({
+        uuid: randomUUID(),
+        username: `o${Date.now()}`,
+        email: `o${Date.now()}@example.com`,
+        password_hash: "x",
+        referral_code: `R${Date.now()}`,
+        created_at: now,
+        updated_at: now,
+      })
+      .executeTakeFirst();
     await p.services.db
       .insertInto("orders")
-      .values({ uuid: randomUUID(), user_id: Number(owner.insertId), service_id: row.id, provider_id: providerId, link: "https://x.test/p", quantity: 100, rate: row.rate, charge: 1, currency: "XOF", created_at: now, updated_at: now })
+      .values({
+        uuid: randomUUID(),
+        user_id: Number(owner.insertId),
+        service_id: row.id,
+        provider_id: providerId,
+        link: "https://x.test/p",
+        quantity: 100,
+        rate: row.rate,
+        charge: 1,
+        currency: "XOF",
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     sim.sim.removeService(dropped.service);
 
@@ -78,7 +106,12 @@ describeEachDialect("catalogue sync from a provider", (dialect) => {
     expect(after.id).toBe(row.id);
     expect(after.is_active).toBe(0);
     expect(after.provider_removed_at).not.toBeNull();
-    const order = await p.services.db.selectFrom("orders").innerJoin("services", "services.id", "orders.service_id").select("services.name").where("orders.service_id", "=", row.id).executeTakeFirst();
+    const order = await p.services.db
+      .selectFrom("orders")
+      .innerJoin("services", "services.id", "orders.service_id")
+      .select("services.name")
+      .where("orders.service_id", "=", row.id)
+      .executeTakeFirst();
     expect(order?.name).toBe(row.name);
     const list = await body(await p.request(`/api/services?search=${encodeURIComponent(row.name)}&per_page=500`));
     expect(list.data.map((s: { id: number }) => s.id)).not.toContain(row.id);
@@ -87,8 +120,20 @@ describeEachDialect("catalogue sync from a provider", (dialect) => {
   });
 
   it("re-activates a dropped service when the provider offers it again", async () => {
-    const removed = await p.services.db.selectFrom("services").selectAll().where("provider_id", "=", providerId).where("provider_removed_at", "is not", null).executeTakeFirstOrThrow();
-    sim.sim.addService({ service: Number(removed.provider_service_id), name: removed.provider_name!, category: "Instagram Followers", rate: "1.5", min: 10, max: 5000 });
+    const removed = await p.services.db
+      .selectFrom("services")
+      .selectAll()
+      .where("provider_id", "=", providerId)
+      .where("provider_removed_at", "is not", null)
+      .executeTakeFirstOrThrow();
+    sim.sim.addService({
+      service: Number(removed.provider_service_id),
+      name: removed.provider_name!,
+      category: "Instagram Followers",
+      rate: "1.5",
+      min: 10,
+      max: 5000,
+    });
     const summary = await sync();
     expect(summary.reactivated).toBe(1);
     const row = await serviceOf(removed.provider_service_id);
@@ -98,11 +143,20 @@ describeEachDialect("catalogue sync from a provider", (dialect) => {
   it("keeps an admin's name and narrower bounds when the provider changes its own", async () => {
     const target = sim.sim.listServices()[8]!;
     const row = await serviceOf(target.service);
-    await p.services.db.updateTable("services").set({ name: "Abonnés TikTok premium", max: row.provider_max! - 1 }).where("id", "=", row.id).execute();
+    await p.services.db
+      .updateTable("services")
+      .set({ name: "Abonnés TikTok premium", max: row.provider_max! - 1 })
+      .where("id", "=", row.id)
+      .execute();
     sim.sim.updateService(target.service, { name: "Renamed upstream", max: row.provider_max! + 1000 });
     await sync();
     const after = await serviceOf(target.service);
-    expect(after).toMatchObject({ name: "Abonnés TikTok premium", provider_name: "Renamed upstream", max: row.provider_max! - 1, provider_max: row.provider_max! + 1000 });
+    expect(after).toMatchObject({
+      name: "Abonnés TikTok premium",
+      provider_name: "Renamed upstream",
+      max: row.provider_max! - 1,
+      provider_max: row.provider_max! + 1000,
+    });
   });
 
   it("refuses to empty the catalogue when the provider suddenly lists nothing", async () => {
@@ -125,7 +179,10 @@ describeEachDialect("catalogue sync from a provider", (dialect) => {
 
   it("reports a provider it cannot reach and still syncs the others", async () => {
     const now = dbNow();
-    const dead = await p.services.db.insertInto("api_providers").values({ name: "Down panel", url: await deadUrl(), api_key: "k-down", is_active: 1, created_at: now, updated_at: now }).executeTakeFirst();
+    const dead = await p.services.db
+      .insertInto("api_providers")
+      .values({ name: "Down panel", url: await deadUrl(), api_key: "k-down", is_active: 1, created_at: now, updated_at: now })
+      .executeTakeFirst();
     try {
       const summary = await syncServices(p.ctx(), { client: { timeoutMs: 2000, retries: 0 } });
       expect(summary.errors).toEqual([expect.objectContaining({ provider_id: Number(dead.insertId), kind: "transient" })]);

@@ -33,7 +33,17 @@ describeEachDialect("storefront accounts across tenants", (dialect) => {
     for (const s of [A, B]) {
       await w.p.services.db
         .insertInto("payment_methods")
-        .values({ site_id: s.siteId, code: "wave", name: "Wave", type: "mobile_money", currency: "XOF", min_amount: money("100"), is_active: 1, created_at: now, updated_at: now })
+        .values({
+          site_id: s.siteId,
+          code: "wave",
+          name: "Wave",
+          type: "mobile_money",
+          currency: "XOF",
+          min_amount: money("100"),
+          is_active: 1,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
     }
     a = await customerOn(w, A, "500", { email: "awa@example.com" });
@@ -45,7 +55,9 @@ describeEachDialect("storefront accounts across tenants", (dialect) => {
     of.ticket = await openTicket(b, "Ticket de B");
     mine.ticket = await openTicket(a, "Ticket de A");
     const funds = await get(w.p, B.host, "/funds", b.jar);
-    expect((await post(w.p, B.host, "/funds", b.jar, { _csrf: csrfFrom(funds.html), method: "wave", amount: "1000", reference: of.deposit })).res.status).toBe(303);
+    expect((await post(w.p, B.host, "/funds", b.jar, { _csrf: csrfFrom(funds.html), method: "wave", amount: "1000", reference: of.deposit })).res.status).toBe(
+      303,
+    );
     const api = await get(w.p, B.host, "/api-access", b.jar);
     of.key = /id="new-key" class="code-inline">(sk_[^<]+)</.exec((await post(w.p, B.host, "/api-access", b.jar, { _csrf: csrfFrom(api.html) })).html)![1]!;
   });
@@ -57,7 +69,10 @@ describeEachDialect("storefront accounts across tenants", (dialect) => {
   });
 
   it("a customer of site A gets 404 for site B's orders and tickets, on B's host and on A's host", async () => {
-    for (const [c, who] of [[a, "a on A"], [aOnB, "a's account on B"]] as const) {
+    for (const [c, who] of [
+      [a, "a on A"],
+      [aOnB, "a's account on B"],
+    ] as const) {
       for (const path of [`/orders/${of.order}`, `/tickets/${of.ticket}`]) {
         expect((await get(w.p, c.host, path, c.jar)).res.status, `${who} ${path}`).toBe(404);
       }
@@ -74,7 +89,12 @@ describeEachDialect("storefront accounts across tenants", (dialect) => {
       expect((await post(w.p, A.host, path, a.jar, { _csrf: csrf })).res.status, path).toBe(404);
     }
     expect((await post(w.p, A.host, `/tickets/${of.ticket}/reply`, a.jar, { _csrf: csrf, message: "intrus" })).res.status).toBe(404);
-    const messages = await w.p.services.db.selectFrom("ticket_messages").innerJoin("tickets", "tickets.id", "ticket_messages.ticket_id").select("ticket_messages.message").where("tickets.uuid", "=", of.ticket).execute();
+    const messages = await w.p.services.db
+      .selectFrom("ticket_messages")
+      .innerJoin("tickets", "tickets.id", "ticket_messages.ticket_id")
+      .select("ticket_messages.message")
+      .where("tickets.uuid", "=", of.ticket)
+      .execute();
     expect(messages.map((m) => m.message)).toEqual(["Bonjour"]);
     expect((await w.p.services.db.selectFrom("tickets").select("status").where("uuid", "=", of.ticket).executeTakeFirstOrThrow()).status).toBe("open");
     expect(await balanceOf(w, b.user.id)).toBe(money("350"));

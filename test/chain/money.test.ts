@@ -1,6 +1,18 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect } from "../harness/platform.ts";
-import { addCalls, addService, adminToken, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, money, orderWorld, runSync, type World } from "../orders/support.ts";
+import {
+  addCalls,
+  addService,
+  adminToken,
+  balanceOf,
+  closeWorld,
+  expectLedgerHolds,
+  finishAtProvider,
+  money,
+  orderWorld,
+  runSync,
+  type World,
+} from "../orders/support.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { createApiKey } from "../../src/developer-api/keys.ts";
 import { NEUTRAL_REFUSAL } from "../../src/order-chain/chain.ts";
@@ -28,8 +40,23 @@ describeEachDialect("the storefront order chain: money on both sides", (dialect)
     expect(placed.uuid).not.toBeNull();
 
     const { customer, platform, link } = await chainOf(w, placed.uuid!);
-    expect(customer).toMatchObject({ site_id: s.siteId, user_id: c.user.id, charge: money("150"), rate: money("1500"), dispatch_state: "delegated", provider_order_id: null, source: "storefront" });
-    expect(platform).toMatchObject({ site_id: 0, user_id: s.owner.user.id, charge: money("100"), rate: money("1000"), parent_order_id: customer.id, dispatch_state: "sent" });
+    expect(customer).toMatchObject({
+      site_id: s.siteId,
+      user_id: c.user.id,
+      charge: money("150"),
+      rate: money("1500"),
+      dispatch_state: "delegated",
+      provider_order_id: null,
+      source: "storefront",
+    });
+    expect(platform).toMatchObject({
+      site_id: 0,
+      user_id: s.owner.user.id,
+      charge: money("100"),
+      rate: money("1000"),
+      parent_order_id: customer.id,
+      dispatch_state: "sent",
+    });
     expect(link).toMatchObject({ site_id: s.siteId, site_price: money("150"), reseller_cost: money("100"), profit: money("50") });
     expect(await balanceOf(w, c.user.id)).toBe(money("350"));
     expect(await balanceOf(w, s.owner.user.id)).toBe(money("900"));
@@ -98,7 +125,8 @@ describeEachDialect("the storefront order chain: money on both sides", (dialect)
     const page = await get(w.p, s.host, "/orders/new", c.jar);
     const send = () =>
       w.p.request("/orders", {
-        method: "POST", host: s.host,
+        method: "POST",
+        host: s.host,
         headers: { cookie: c.jar.header(), "content-type": "application/x-www-form-urlencoded", "idempotency-key": "retry-42" },
         body: new URLSearchParams({ _csrf: csrfFrom(page.html), ...fields }).toString(),
       });
@@ -190,7 +218,9 @@ describeEachDialect("the storefront order chain: money on both sides", (dialect)
     const c = await customerOn(w, s, "450");
     const key = (await createApiKey(w.p.ctx(s.tenant), c.user.id, { name: "bot", permissions: ALL_PERMISSIONS })).raw;
     const answers = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => v2(w.p, { key, action: "add", service: service.id, link: `https://x.test/rush/${i}`, quantity: 100 }, { host: s.host })),
+      Array.from({ length: 6 }, (_, i) =>
+        v2(w.p, { key, action: "add", service: service.id, link: `https://x.test/rush/${i}`, quantity: 100 }, { host: s.host }),
+      ),
     );
     await settleDispatchKicks(w.p.services);
     const placed = answers.filter((a) => "order" in a.json);

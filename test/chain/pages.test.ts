@@ -95,7 +95,9 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
     const { platform } = await chainOf(w, toRefill.uuid!);
     expect(await w.p.services.db.selectFrom("refills").select("order_id").execute()).toContainEqual({ order_id: platform.id });
     expect((await pressButton(w, c, rpath, `${rpath}/refill`)).location).toBe(`${rpath}?flash=order_action_refused`);
-    expect((await get(w.p, s.host, `${rpath}?flash=order_action_refused&lang=en`, c.jar)).html).toContain("This action is not possible for this order right now.");
+    expect((await get(w.p, s.host, `${rpath}?flash=order_action_refused&lang=en`, c.jar)).html).toContain(
+      "This action is not possible for this order right now.",
+    );
   });
 
   it("/funds shows the site's own methods; a declared payment stays pending until the reseller verifies it", async () => {
@@ -103,7 +105,21 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
     const now = dbNow(w.clock);
     await w.p.services.db
       .insertInto("payment_methods")
-      .values({ site_id: s.siteId, code: "wave", name: "Wave boutique", type: "mobile_money", instructions_fr: "Envoyez au 07 22", instructions_en: "Send to 07 22", account_number: "+225 07 22 22 22 22", currency: "XOF", min_amount: money("100"), max_amount: money("100000"), is_active: 1, created_at: now, updated_at: now })
+      .values({
+        site_id: s.siteId,
+        code: "wave",
+        name: "Wave boutique",
+        type: "mobile_money",
+        instructions_fr: "Envoyez au 07 22",
+        instructions_en: "Send to 07 22",
+        account_number: "+225 07 22 22 22 22",
+        currency: "XOF",
+        min_amount: money("100"),
+        max_amount: money("100000"),
+        is_active: 1,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     const c = await customerOn(w, s);
     const page = await get(w.p, s.host, "/funds", c.jar);
@@ -124,10 +140,17 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
     expect(pending.html).toContain("TX-1");
     expect(pending.html).toContain("En vérification");
 
-    const deposit = await w.p.services.db.selectFrom("transactions").selectAll().where("user_id", "=", c.user.id).where("type", "=", "deposit").executeTakeFirstOrThrow();
+    const deposit = await w.p.services.db
+      .selectFrom("transactions")
+      .selectAll()
+      .where("user_id", "=", c.user.id)
+      .where("type", "=", "deposit")
+      .executeTakeFirstOrThrow();
     expect(deposit).toMatchObject({ site_id: s.siteId, status: "pending", amount: money("5000") });
     // The platform's admins do not verify a site's deposits; the reseller does.
-    await expect(verifyDeposit({ ...w.p.ctx(PLATFORM), user: (await resellerCtx(s)).user }, deposit.id, { action: "approve" })).rejects.toMatchObject({ status: 404 });
+    await expect(verifyDeposit({ ...w.p.ctx(PLATFORM), user: (await resellerCtx(s)).user }, deposit.id, { action: "approve" })).rejects.toMatchObject({
+      status: 404,
+    });
     await verifyDeposit(await resellerCtx(s), deposit.id, { action: "approve" });
     expect(await balanceOf(w, c.user.id)).toBe(money("5000"));
     expect((await get(w.p, s.host, "/funds", c.jar)).html).toContain("Crédité");
@@ -139,7 +162,12 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
     const form = await get(w.p, s.host, "/tickets/new", c.jar);
     const empty = await post(w.p, s.host, "/tickets", c.jar, { _csrf: csrfFrom(form.html), subject: "x", category: "order", message: "" });
     expect(empty.res.status).toBe(422);
-    const opened = await post(w.p, s.host, "/tickets", c.jar, { _csrf: csrfFrom(form.html), subject: "Commande lente", category: "order", message: "Bonjour, ma commande tarde." });
+    const opened = await post(w.p, s.host, "/tickets", c.jar, {
+      _csrf: csrfFrom(form.html),
+      subject: "Commande lente",
+      category: "order",
+      message: "Bonjour, ma commande tarde.",
+    });
     expect(opened.res.status).toBe(303);
     const uuid = /^\/tickets\/([0-9a-f-]{36})$/.exec(opened.res.headers.get("location") ?? "")![1]!;
 
@@ -166,7 +194,15 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
     const page = await get(w.p, s.host, "/api-access", c.jar);
     expect(page.html).toContain("https://boutique-awa.example/api/v2");
     expect(page.html).not.toContain(`${s.host}/api/v2`);
-    const v2balance = async (key: string) => (await (await w.p.request("/api/v2", { method: "POST", host: s.host, headers: { "content-type": "application/x-www-form-urlencoded" }, body: `key=${key}&action=balance` })).json()) as Record<string, string>;
+    const v2balance = async (key: string) =>
+      (await (
+        await w.p.request("/api/v2", {
+          method: "POST",
+          host: s.host,
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: `key=${key}&action=balance`,
+        })
+      ).json()) as Record<string, string>;
 
     const made = await post(w.p, s.host, "/api-access", c.jar, { _csrf: csrfFrom(page.html) });
     const first = /id="new-key" class="code-inline">(sk_[^<]+)</.exec(made.html)![1]!;
@@ -198,7 +234,12 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
 
     const funds = await get(w.p, PLATFORM_HOST.host, "/funds", u.jar);
     expect(funds.html).toContain("Orange Money");
-    const declared = await post(w.p, PLATFORM_HOST.host, "/funds", u.jar, { _csrf: csrfFrom(funds.html), method: "wave", amount: "5000", reference: "WAVE-PLATFORM-1" });
+    const declared = await post(w.p, PLATFORM_HOST.host, "/funds", u.jar, {
+      _csrf: csrfFrom(funds.html),
+      method: "wave",
+      amount: "5000",
+      reference: "WAVE-PLATFORM-1",
+    });
     expect(declared.res.status).toBe(303);
     expect((await get(w.p, PLATFORM_HOST.host, "/funds", u.jar)).html).toContain("WAVE-PLATFORM-1");
   });

@@ -26,7 +26,19 @@ export async function siteWith(w: World, opts: { resellerFunds: string; marginBp
   const template = await w.p.services.db.selectFrom("white_label_templates").select("id").where("slug", "=", "aurora").executeTakeFirstOrThrow();
   await w.p.services.db
     .insertInto("white_label_sites")
-    .values({ uuid: randomUUID(), owner_id: owner.user.id, plan_id: 1, template_id: template.id, name: `Boutique ${slug}`, slug, default_margin_bp: opts.marginBp ?? 5000, currency: "XOF", created_at: now, updated_at: now, ...opts.extra })
+    .values({
+      uuid: randomUUID(),
+      owner_id: owner.user.id,
+      plan_id: 1,
+      template_id: template.id,
+      name: `Boutique ${slug}`,
+      slug,
+      default_margin_bp: opts.marginBp ?? 5000,
+      currency: "XOF",
+      created_at: now,
+      updated_at: now,
+      ...opts.extra,
+    })
     .execute();
   w.p.invalidateTenants();
   const site = await w.p.services.db.selectFrom("white_label_sites").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
@@ -40,11 +52,21 @@ export interface Customer {
 }
 
 /** A customer signed up through the storefront's own form on `host`, with `funds` on that site (a verified deposit). */
-export async function customerOn(w: World, where: { host: string; siteId: number }, funds = "0", opts: { email?: string; language?: "fr" | "en" } = {}): Promise<Customer> {
+export async function customerOn(
+  w: World,
+  where: { host: string; siteId: number },
+  funds = "0",
+  opts: { email?: string; language?: "fr" | "en" } = {},
+): Promise<Customer> {
   const { host } = where;
   const reg = await registerThroughForm(w.p, host, { email: opts.email });
   expect(reg.res.status).toBe(303);
-  let user = await w.p.services.db.selectFrom("users").selectAll().where("username", "=", reg.username).where("site_id", "=", where.siteId).executeTakeFirstOrThrow();
+  let user = await w.p.services.db
+    .selectFrom("users")
+    .selectAll()
+    .where("username", "=", reg.username)
+    .where("site_id", "=", where.siteId)
+    .executeTakeFirstOrThrow();
   if (opts.language) await w.p.services.db.updateTable("users").set({ language: opts.language }).where("id", "=", user.id).execute();
   if (money(funds) > 0) await credit(w.p.ctx(), { userId: user.id, amount: money(funds), type: "deposit", description: "test deposit" });
   user = await w.p.services.db.selectFrom("users").selectAll().where("id", "=", user.id).executeTakeFirstOrThrow();
@@ -60,7 +82,7 @@ export async function orderViaForm(w: World, c: Customer, fields: Record<string,
   const res = await post(w.p, c.host, "/orders", c.jar, { _csrf: csrfFrom(page.html), idempotency_key: key!, ...fields });
   await settleDispatchKicks(w.p.services);
   const location = res.res.headers.get("location");
-  const uuid = location ? /^\/orders\/([0-9a-f-]{36})$/.exec(location)?.[1] ?? null : null;
+  const uuid = location ? (/^\/orders\/([0-9a-f-]{36})$/.exec(location)?.[1] ?? null) : null;
   return { status: res.res.status, html: res.html, uuid, key: key! };
 }
 
@@ -82,7 +104,13 @@ export async function chainOf(w: World, customerUuid: string) {
 }
 
 export async function refundsOf(w: World, userId: number): Promise<number[]> {
-  const rows = await w.p.services.db.selectFrom("transactions").select("amount").where("user_id", "=", userId).where("type", "=", "refund").orderBy("id").execute();
+  const rows = await w.p.services.db
+    .selectFrom("transactions")
+    .select("amount")
+    .where("user_id", "=", userId)
+    .where("type", "=", "refund")
+    .orderBy("id")
+    .execute();
   return rows.map((r) => Number(r.amount));
 }
 

@@ -33,7 +33,15 @@ describeEachDialect("a site's /api/v2 through the storefront chain", (dialect) =
         const host = url.pathname.split("/")[1]!;
         const headers = new Headers(req.headers);
         headers.set("host", host);
-        return w.p.app.fetch(new Request(`http://${host}${url.pathname.slice(host.length + 1)}${url.search}`, { method: req.method, headers, body: req.body, duplex: "half" } as RequestInit), env as object);
+        return w.p.app.fetch(
+          new Request(`http://${host}${url.pathname.slice(host.length + 1)}${url.search}`, {
+            method: req.method,
+            headers,
+            body: req.body,
+            duplex: "half",
+          } as RequestInit),
+          env as object,
+        );
       },
     }) as Server;
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -41,7 +49,16 @@ describeEachDialect("a site's /api/v2 through the storefront chain", (dialect) =
     const now = dbNow(w.clock);
     const row = await w.p.services.db
       .insertInto("api_providers")
-      .values({ name: "A site as a provider", url: `http://127.0.0.1:${port}`, api_key: "unused", currency: "XOF", exchange_rate: 1_000_000, is_active: 0, created_at: now, updated_at: now })
+      .values({
+        name: "A site as a provider",
+        url: `http://127.0.0.1:${port}`,
+        api_key: "unused",
+        currency: "XOF",
+        exchange_rate: 1_000_000,
+        is_active: 0,
+        created_at: now,
+        updated_at: now,
+      })
       .executeTakeFirstOrThrow();
     selfProviderId = Number(row.insertId);
   });
@@ -58,7 +75,11 @@ describeEachDialect("a site's /api/v2 through the storefront chain", (dialect) =
     const made = await post(w.p, s.host, "/api-access", c.jar, { _csrf: csrfFrom(page.html) });
     const key = /id="new-key" class="code-inline">(sk_[^<]+)</.exec(made.html)?.[1];
     expect(key).toBeTruthy();
-    const client = providerClient(w.p.ctx(), { id: selfProviderId, url: `http://127.0.0.1:${port}/${s.host}/api/v2`, apiKey: key! }, { retries: 0, timeoutMs: 5000 });
+    const client = providerClient(
+      w.p.ctx(),
+      { id: selfProviderId, url: `http://127.0.0.1:${port}/${s.host}/api/v2`, apiKey: key! },
+      { retries: 0, timeoutMs: 5000 },
+    );
     return { c, key: key!, client };
   }
 

@@ -8,9 +8,17 @@ const NOW = "2026-01-01 00:00:00.000";
 // Module-level, as in the code: one template per dialect, shared by every platform of a run.
 const insertCategory = preparedInsert("categories", ["name", "slug", "description", "sort_order", "created_at", "updated_at"]);
 const categoriesLike = prepared((db, prefix: string, limit: number) =>
-  db.selectFrom("categories").select(["name", "description", "sort_order"]).where("slug", "like", prefix).where("is_active", "=", 1).orderBy("slug").limit(limit),
+  db
+    .selectFrom("categories")
+    .select(["name", "description", "sort_order"])
+    .where("slug", "like", prefix)
+    .where("is_active", "=", 1)
+    .orderBy("slug")
+    .limit(limit),
 );
-const rename = prepared((db, name: string, slug: string) => db.updateTable("categories").set({ name, updated_at: NOW }).where("slug", "=", slug).where("slug", "like", "prep-%"));
+const rename = prepared((db, name: string, slug: string) =>
+  db.updateTable("categories").set({ name, updated_at: NOW }).where("slug", "=", slug).where("slug", "like", "prep-%"),
+);
 
 describeEachDialect("queries compiled once and run with new arguments", (dialect) => {
   let p: TestPlatform;

@@ -38,7 +38,10 @@ await h.close();
     const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
     for (let i = 0; i < 150; i++) {
       await handle.db.transaction().execute(async (tx) => {
-        await tx.insertInto("platform_settings").values({ key: `parent-${i}`, value: "x", created_at: "2026-01-01 00:00:00.000", updated_at: "2026-01-01 00:00:00.000" }).execute();
+        await tx
+          .insertInto("platform_settings")
+          .values({ key: `parent-${i}`, value: "x", created_at: "2026-01-01 00:00:00.000", updated_at: "2026-01-01 00:00:00.000" })
+          .execute();
       });
     }
     expect(await exited, stderr).toBe(0);

@@ -27,7 +27,13 @@ export function v1(p: TestPlatform, path: string, key: string, init: { method?: 
 /** A standard v2 call, form-encoded as third-party panels send it; returns the HTTP status and the JSON answer. */
 export async function v2(p: TestPlatform, fields: Record<string, string | number>, opts: { host?: string; ip?: string } = {}) {
   const form = new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)]));
-  const res = await p.request("/api/v2", { method: "POST", host: opts.host, ip: opts.ip, headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() });
+  const res = await p.request("/api/v2", {
+    method: "POST",
+    host: opts.host,
+    ip: opts.ip,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: form.toString(),
+  });
   return { status: res.status, json: await body(res) };
 }
 

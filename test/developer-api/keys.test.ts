@@ -15,11 +15,25 @@ describeEachDialect("API keys", (dialect) => {
 
   it("shows a new key once, stores only its SHA-256 and a short prefix", async () => {
     const u = await signUp(p);
-    const made = await createKeyVia(p, u.token, { name: "  Reseller bot ", permissions: ["services.read", "balance.read", "balance.read"], rate_limit_per_minute: 120, ip_whitelist: ["203.0.113.7", "10.0.0.0/8"] });
+    const made = await createKeyVia(p, u.token, {
+      name: "  Reseller bot ",
+      permissions: ["services.read", "balance.read", "balance.read"],
+      rate_limit_per_minute: 120,
+      ip_whitelist: ["203.0.113.7", "10.0.0.0/8"],
+    });
     expect(made.status).toBe(201);
     const k = made.json.data;
     expect(k.key).toMatch(/^sk_[a-z2-7]{39}$/);
-    expect(k).toMatchObject({ name: "Reseller bot", prefix: k.key.slice(0, 10), permissions: ["services.read", "balance.read"], rate_limit_per_minute: 120, ip_whitelist: ["203.0.113.7", "10.0.0.0/8"], revoked: false, active: true, expires_at: null });
+    expect(k).toMatchObject({
+      name: "Reseller bot",
+      prefix: k.key.slice(0, 10),
+      permissions: ["services.read", "balance.read"],
+      rate_limit_per_minute: 120,
+      ip_whitelist: ["203.0.113.7", "10.0.0.0/8"],
+      revoked: false,
+      active: true,
+      expires_at: null,
+    });
     expect(k.id).toMatch(/^[0-9a-f-]{36}$/);
 
     const row = await p.services.db.selectFrom("api_keys").selectAll().where("uuid", "=", k.id).executeTakeFirstOrThrow();
@@ -62,7 +76,11 @@ describeEachDialect("API keys", (dialect) => {
   it("another user's key is not found: show, revoke and logs answer 404", async () => {
     const owner = await userWithKey(p);
     const other = await signUp(p);
-    for (const [method, path] of [["GET", ""], ["DELETE", ""], ["GET", "/logs"]] as const) {
+    for (const [method, path] of [
+      ["GET", ""],
+      ["DELETE", ""],
+      ["GET", "/logs"],
+    ] as const) {
       const res = await p.request(`/api/user/api-keys/${owner.keyId}${path}`, { method, token: other.token });
       expect(res.status).toBe(404);
     }
@@ -153,10 +171,16 @@ describeEachDialect("API keys", (dialect) => {
   });
 
   it("an unknown or malformed key answers 401 and logs nothing", async () => {
-    const before = await p.services.db.selectFrom("api_logs").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const before = await p.services.db
+      .selectFrom("api_logs")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect((await v1(p, "/balance", `sk_${"a".repeat(39)}`)).status).toBe(401);
     expect((await p.request("/api/v1/balance")).status).toBe(401);
-    const after = await p.services.db.selectFrom("api_logs").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const after = await p.services.db
+      .selectFrom("api_logs")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 

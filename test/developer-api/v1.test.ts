@@ -31,7 +31,10 @@ describeEachDialect("developer API v1", (dialect) => {
     const plain = await keyed();
     const vip = await keyed();
     const now = dbNow(w.clock);
-    await w.p.services.db.insertInto("service_prices_override").values({ user_id: vip.user.id, service_id: service.id, rate: money("750"), created_at: now, updated_at: now }).execute();
+    await w.p.services.db
+      .insertInto("service_prices_override")
+      .values({ user_id: vip.user.id, service_id: service.id, rate: money("750"), created_at: now, updated_at: now })
+      .execute();
     const find = async (key: string) => (await body(await v1(w.p, "/services?per_page=500", key))).data.find((s: { id: number }) => s.id === service.id);
     expect((await find(plain.key)).rate).toBe("1000.00");
     expect((await find(vip.key)).rate).toBe("750.00");

@@ -6,7 +6,18 @@ import { describeEachDialect } from "../harness/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { providerClient, ProviderError, type ProviderTarget } from "../../src/providers/client.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
-import { addService, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, fundedUser, money, orderWorld, runSync, type World } from "../orders/support.ts";
+import {
+  addService,
+  balanceOf,
+  closeWorld,
+  expectLedgerHolds,
+  finishAtProvider,
+  fundedUser,
+  money,
+  orderWorld,
+  runSync,
+  type World,
+} from "../orders/support.ts";
 import { ALL_PERMISSIONS, createKeyVia } from "./helpers.ts";
 
 // The platform's own standard-protocol client, unchanged, talking to IzyBoost's /api/v2 over a real socket:

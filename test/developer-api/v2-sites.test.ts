@@ -24,7 +24,18 @@ describeEachDialect("standard SMM API v2 on a white-label site", (dialect) => {
     const now = dbNow(w.clock);
     await w.p.services.db
       .insertInto("white_label_sites")
-      .values({ uuid: randomUUID(), owner_id: owner.user.id, plan_id: 1, template_id: 1, name: "Boutique", slug, default_margin_bp: 5000, currency: "XOF", created_at: now, updated_at: now })
+      .values({
+        uuid: randomUUID(),
+        owner_id: owner.user.id,
+        plan_id: 1,
+        template_id: 1,
+        name: "Boutique",
+        slug,
+        default_margin_bp: 5000,
+        currency: "XOF",
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     w.p.invalidateTenants();
     const row = await w.p.services.db.selectFrom("white_label_sites").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();

@@ -2,7 +2,18 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDialect } from "../harness/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
-import { addService, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, fundedUser, money, orderWorld, runSync, type World } from "../orders/support.ts";
+import {
+  addService,
+  balanceOf,
+  closeWorld,
+  expectLedgerHolds,
+  finishAtProvider,
+  fundedUser,
+  money,
+  orderWorld,
+  runSync,
+  type World,
+} from "../orders/support.ts";
 import { ALL_PERMISSIONS, apiLogsOf, createKeyVia, v2 } from "./helpers.ts";
 
 const STATUS_KEYS = ["charge", "currency", "remains", "start_count", "status"];
@@ -35,13 +46,26 @@ describeEachDialect("standard SMM API v2 served by the platform", (dialect) => {
   it("services: the standard array at the key owner's price, rate per 1000 as a string", async () => {
     const u = await keyed();
     const now = dbNow(w.clock);
-    await w.p.services.db.insertInto("service_prices_override").values({ user_id: u.user.id, service_id: refillable.id, rate: money("1500.25"), created_at: now, updated_at: now }).execute();
+    await w.p.services.db
+      .insertInto("service_prices_override")
+      .values({ user_id: u.user.id, service_id: refillable.id, rate: money("1500.25"), created_at: now, updated_at: now })
+      .execute();
     const r = await call({ key: u.key, action: "services" });
     expect(r.status).toBe(200);
     expect(Array.isArray(r.json)).toBe(true);
     const s = r.json.find((x: { service: number }) => x.service === plain.id);
     expect(Object.keys(s).sort()).toEqual(["cancel", "category", "dripfeed", "max", "min", "name", "rate", "refill", "service", "type"]);
-    expect(s).toMatchObject({ service: plain.id, type: "Default", category: "Test", rate: "1000.00", min: "10", max: "10000", refill: false, cancel: false, dripfeed: true });
+    expect(s).toMatchObject({
+      service: plain.id,
+      type: "Default",
+      category: "Test",
+      rate: "1000.00",
+      min: "10",
+      max: "10000",
+      refill: false,
+      cancel: false,
+      dripfeed: true,
+    });
     expect(r.json.find((x: { service: number }) => x.service === refillable.id)).toMatchObject({ rate: "1500.25", refill: true });
   });
 
@@ -170,7 +194,10 @@ describeEachDialect("standard SMM API v2 served by the platform", (dialect) => {
     await expectError({ key: u.key, action: "launch" }, "Incorrect request");
     await expectError({ key: u.key }, "Incorrect request");
     await expectError({ key: u.key, action: "balance" }, "This API key lacks the balance.read permission");
-    await expectError({ key: u.key, action: "add", service: plain.id, link: "https://x.com/a", quantity: 100 }, "This API key lacks the orders.create permission");
+    await expectError(
+      { key: u.key, action: "add", service: plain.id, link: "https://x.com/a", quantity: 100 },
+      "This API key lacks the orders.create permission",
+    );
     await w.p.request(`/api/user/api-keys/${u.keyUuid}`, { method: "DELETE", token: u.token });
     await expectError({ key: u.key, action: "services" }, "Invalid API key");
   });
@@ -181,7 +208,9 @@ describeEachDialect("standard SMM API v2 served by the platform", (dialect) => {
     expect((await call({ key: banned.key, action: "balance" })).json).toEqual({ error: "Your account is suspended" });
     const fenced = await keyed("100", { ip_whitelist: ["192.0.2.0/24"] });
     expect((await call({ key: fenced.key, action: "balance" }, { ip: "192.0.2.10" })).json).toEqual({ balance: "100.00", currency: "XOF" });
-    expect((await call({ key: fenced.key, action: "balance" }, { ip: "198.51.100.1" })).json).toEqual({ error: "This IP address is not allowed for this API key" });
+    expect((await call({ key: fenced.key, action: "balance" }, { ip: "198.51.100.1" })).json).toEqual({
+      error: "This IP address is not allowed for this API key",
+    });
     const slow = await keyed("100", { rate_limit_per_minute: 2 });
     await call({ key: slow.key, action: "balance" });
     await call({ key: slow.key, action: "balance" });

@@ -17,13 +17,17 @@ describeEachDialect("two apps in one process", (dialect) => {
 
   it("an admin closing sign-ups on one app leaves the other app's settings as they are", async () => {
     const admin = await signUpAdmin(a);
-    expect((await b.request("/api/register", { method: "POST", json: { username: "early", email: "early@example.com", password: "correct-horse-9" } })).status).toBe(201);
+    expect(
+      (await b.request("/api/register", { method: "POST", json: { username: "early", email: "early@example.com", password: "correct-horse-9" } })).status,
+    ).toBe(201);
     const closed = await a.request("/api/admin/settings/registration_open", { method: "PUT", token: admin.token, json: { value: "0" } });
     expect(closed.status).toBe(200);
     const refused = await a.request("/api/register", { method: "POST", json: { username: "late", email: "late@example.com", password: "correct-horse-9" } });
     expect(refused.status).toBe(403);
     expect((await body(refused)).error.code).toBe("registration_closed");
-    expect((await b.request("/api/register", { method: "POST", json: { username: "late", email: "late@example.com", password: "correct-horse-9" } })).status).toBe(201);
+    expect(
+      (await b.request("/api/register", { method: "POST", json: { username: "late", email: "late@example.com", password: "correct-horse-9" } })).status,
+    ).toBe(201);
     await a.request("/api/admin/settings/registration_open", { method: "PUT", token: admin.token, json: { value: "1" } });
   });
 
@@ -40,7 +44,8 @@ describeEachDialect("two apps in one process", (dialect) => {
   it("hashes passwords at the cost its builder gave it, and signs them in", async () => {
     const onA = await signUp(a);
     const onB = await signUp(b);
-    const hashOf = async (p: TestPlatform, id: number) => (await p.services.db.selectFrom("users").select("password_hash").where("id", "=", id).executeTakeFirstOrThrow()).password_hash;
+    const hashOf = async (p: TestPlatform, id: number) =>
+      (await p.services.db.selectFrom("users").select("password_hash").where("id", "=", id).executeTakeFirstOrThrow()).password_hash;
     expect(await hashOf(a, onA.user.id)).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
     expect(await hashOf(b, onB.user.id)).toMatch(/^\$argon2id\$v=19\$m=2048,t=1,p=1\$/);
     expect((await b.request("/api/login", { method: "POST", json: { login: onB.user.username, password: onB.password } })).status).toBe(200);

@@ -46,19 +46,48 @@ async function emptyDatabase(dialect: DialectName): Promise<{ handle: DbHandle; 
 }
 
 /** The last migration before the foreign keys: a database as it was before they existed. */
-const BEFORE_FOREIGN_KEYS = Object.keys(migrations).filter((name) => name < "0013").at(-1)!;
+const BEFORE_FOREIGN_KEYS = Object.keys(migrations)
+  .filter((name) => name < "0013")
+  .at(-1)!;
 
 /** A user, a provider, a service and an order of that user, inserted by hand as an old database holds them. */
 async function existingData(db: DbHandle["db"]) {
-  const user = (n: string) => ({ uuid: randomUUID(), username: n, email: `${n}@example.com`, password_hash: "x", referral_code: n.toUpperCase(), created_at: T, updated_at: T });
+  const user = (n: string) => ({
+    uuid: randomUUID(),
+    username: n,
+    email: `${n}@example.com`,
+    password_hash: "x",
+    referral_code: n.toUpperCase(),
+    created_at: T,
+    updated_at: T,
+  });
   const userId = Number((await db.insertInto("users").values(user("alice")).executeTakeFirstOrThrow()).insertId);
-  const providerId = Number((await db.insertInto("api_providers").values({ name: "p", url: "http://127.0.0.1:9/api/v2", api_key: "k", created_at: T, updated_at: T }).executeTakeFirstOrThrow()).insertId);
-  const categoryId = Number((await db.insertInto("categories").values({ name: "c", slug: "c", created_at: T, updated_at: T }).executeTakeFirstOrThrow()).insertId);
+  const providerId = Number(
+    (
+      await db
+        .insertInto("api_providers")
+        .values({ name: "p", url: "http://127.0.0.1:9/api/v2", api_key: "k", created_at: T, updated_at: T })
+        .executeTakeFirstOrThrow()
+    ).insertId,
+  );
+  const categoryId = Number(
+    (await db.insertInto("categories").values({ name: "c", slug: "c", created_at: T, updated_at: T }).executeTakeFirstOrThrow()).insertId,
+  );
   const serviceId = Number(
     (
       await db
         .insertInto("services")
-        .values({ provider_id: providerId, provider_service_id: "1", category_id: categoryId, name: "s", provider_rate: 1, base_rate: 1, rate: 1, created_at: T, updated_at: T })
+        .values({
+          provider_id: providerId,
+          provider_service_id: "1",
+          category_id: categoryId,
+          name: "s",
+          provider_rate: 1,
+          base_rate: 1,
+          rate: 1,
+          created_at: T,
+          updated_at: T,
+        })
         .executeTakeFirstOrThrow()
     ).insertId,
   );
@@ -66,7 +95,18 @@ async function existingData(db: DbHandle["db"]) {
     (
       await db
         .insertInto("orders")
-        .values({ uuid: randomUUID(), user_id: userId, service_id: serviceId, provider_id: providerId, quantity: 10, rate: 1, charge: 1, currency: "XOF", created_at: T, updated_at: T })
+        .values({
+          uuid: randomUUID(),
+          user_id: userId,
+          service_id: serviceId,
+          provider_id: providerId,
+          quantity: 10,
+          rate: 1,
+          charge: 1,
+          currency: "XOF",
+          created_at: T,
+          updated_at: T,
+        })
         .executeTakeFirstOrThrow()
     ).insertId,
   );
@@ -86,17 +126,28 @@ describeEachDialect("foreign keys", (dialect) => {
   it("are declared by the database for every relation, with its ON DELETE rule", async () => {
     const declared = await declaredForeignKeys(p.services.db);
     for (const r of RELATIONS) {
-      expect(declared, `${r.table}.${r.column}`).toContainEqual(expect.objectContaining({ table: r.table, column: r.column, references: r.references, onDelete: r.onDelete }));
+      expect(declared, `${r.table}.${r.column}`).toContainEqual(
+        expect.objectContaining({ table: r.table, column: r.column, references: r.references, onDelete: r.onDelete }),
+      );
     }
     expect(declared).toContainEqual(expect.objectContaining({ table: "transactions", column: "user_id", references: "users", onDelete: "restrict" }));
   });
 
   it("refuse a ledger row for a user that does not exist, and leave the ledger as it was", async () => {
-    const before = await p.services.db.selectFrom("transactions").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const before = await p.services.db
+      .selectFrom("transactions")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     await expect(
-      p.services.db.insertInto("transactions").values({ uuid: randomUUID(), user_id: 987_654, type: "adjustment", amount: 1_000_000, status: "completed", created_at: T, updated_at: T }).execute(),
+      p.services.db
+        .insertInto("transactions")
+        .values({ uuid: randomUUID(), user_id: 987_654, type: "adjustment", amount: 1_000_000, status: "completed", created_at: T, updated_at: T })
+        .execute(),
     ).rejects.toThrow(/foreign key/i);
-    const after = await p.services.db.selectFrom("transactions").select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const after = await p.services.db
+      .selectFrom("transactions")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
@@ -109,7 +160,12 @@ describeEachDialect("foreign keys", (dialect) => {
   });
 
   it("refuse a site's price rule or order link for a site that does not exist, but keep platform rows (site_id 0) free", async () => {
-    await expect(p.services.db.insertInto("site_price_rules").values({ site_id: 424_242, scope: "service", target_id: 1, margin_bp: 100, created_at: T, updated_at: T }).execute()).rejects.toThrow(/foreign key/i);
+    await expect(
+      p.services.db
+        .insertInto("site_price_rules")
+        .values({ site_id: 424_242, scope: "service", target_id: 1, margin_bp: 100, created_at: T, updated_at: T })
+        .execute(),
+    ).rejects.toThrow(/foreign key/i);
     const { user } = await signUp(p);
     await fund(p, user.id, "10");
     const row = await p.services.db.selectFrom("transactions").select("site_id").where("user_id", "=", user.id).executeTakeFirstOrThrow();
@@ -133,10 +189,19 @@ describeEachDialect("adding the foreign keys to a database that has data", (dial
       expect((await d.migrator.migrateTo(BEFORE_FOREIGN_KEYS)).error).toBeUndefined();
       const { userId, providerId, orderId, goneId } = await existingData(db);
       const session = (id: string, user: number) => ({ id, user_id: user, expires_at: T, csrf_token: "c", site_id: 0, created_at: T });
-      await db.insertInto("sessions").values([session("kept", userId), session("orphan", 999_999)]).execute();
+      await db
+        .insertInto("sessions")
+        .values([session("kept", userId), session("orphan", 999_999)])
+        .execute();
       const log = (order: number) => ({ provider_id: providerId, order_id: order, action: "status", request: "{}", created_at: T });
-      await db.insertInto("provider_logs").values([log(orderId), log(999_999)]).execute();
-      await db.insertInto("transactions").values({ uuid: randomUUID(), user_id: userId, type: "deposit", amount: 5, status: "completed", order_id: orderId, created_at: T, updated_at: T }).execute();
+      await db
+        .insertInto("provider_logs")
+        .values([log(orderId), log(999_999)])
+        .execute();
+      await db
+        .insertInto("transactions")
+        .values({ uuid: randomUUID(), user_id: userId, type: "deposit", amount: 5, status: "completed", order_id: orderId, created_at: T, updated_at: T })
+        .execute();
 
       expect((await d.migrator.migrateToLatest()).error).toBeUndefined();
 
@@ -144,8 +209,16 @@ describeEachDialect("adding the foreign keys to a database that has data", (dial
       expect((await db.selectFrom("provider_logs").select("order_id").orderBy("id").execute()).map((l) => l.order_id)).toEqual([orderId, null]);
       expect(await db.selectFrom("transactions").select(["user_id", "order_id"]).execute()).toEqual([{ user_id: userId, order_id: orderId }]);
       // The rebuilt users table still has its unique index and its id counter.
-      await expect(db.insertInto("users").values({ uuid: randomUUID(), username: "ALICE", email: "alice@example.com", password_hash: "x", referral_code: "R2", created_at: T, updated_at: T }).execute()).rejects.toThrow();
-      const next = await db.insertInto("users").values({ uuid: randomUUID(), username: "bob", email: "bob@example.com", password_hash: "x", referral_code: "BOB", created_at: T, updated_at: T }).executeTakeFirstOrThrow();
+      await expect(
+        db
+          .insertInto("users")
+          .values({ uuid: randomUUID(), username: "ALICE", email: "alice@example.com", password_hash: "x", referral_code: "R2", created_at: T, updated_at: T })
+          .execute(),
+      ).rejects.toThrow();
+      const next = await db
+        .insertInto("users")
+        .values({ uuid: randomUUID(), username: "bob", email: "bob@example.com", password_hash: "x", referral_code: "BOB", created_at: T, updated_at: T })
+        .executeTakeFirstOrThrow();
       expect(Number(next.insertId)).toBeGreaterThan(goneId);
       expect((await declaredForeignKeys(db)).length).toBeGreaterThanOrEqual(RELATIONS.length);
     } finally {

@@ -10,7 +10,9 @@ const placeholders = (text: string) => [...text.matchAll(/\{([a-z_]+)\}/g)].map(
 
 /** Every file of src/ under `dir`, to find texts still written inline. */
 function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? sources(join(dir, name)) : name.endsWith(".ts") ? [join(dir, name)] : []));
+  return readdirSync(dir).flatMap((name) =>
+    statSync(join(dir, name)).isDirectory() ? sources(join(dir, name)) : name.endsWith(".ts") ? [join(dir, name)] : [],
+  );
 }
 
 // One i18n mechanism (src/i18n): typed catalogues for e-mails and notices, theme locale files for pages.
@@ -46,7 +48,10 @@ describe("i18n: every message in both languages", () => {
     expect(t("fr", "order.partial.body", { ref: "ab12cd34", remains: 5, back: both("order.refund_back", { money: "10 XOF" }) })).toBe(
       "Votre commande ab12cd34 a été livrée en partie (5 non livrés). 10 XOF ont été recrédités sur votre solde.",
     );
-    expect(notice("ticket.customer_replied", { subject: "{who}", who: both("ticket.the_customer") }).en).toEqual({ title: "New reply: {who}", body: 'The customer replied to the ticket "{who}".' });
+    expect(notice("ticket.customer_replied", { subject: "{who}", who: both("ticket.the_customer") }).en).toEqual({
+      title: "New reply: {who}",
+      body: 'The customer replied to the ticket "{who}".',
+    });
     expect(fill("{a} {b}", "en", { a: 1 })).toBe("1 {b}");
   });
 
@@ -56,7 +61,14 @@ describe("i18n: every message in both languages", () => {
 
   it("e-mails and notices carry no inline French/English pair any more: their texts live in src/i18n", () => {
     const inline = /\bfr:\s*\{\s*title:\s*[`"']|\bfr:\s*[`"'][^`"']*[a-zé]/;
-    const offenders = sources(join(THEMES_DIR, "../src")).filter((f) => !f.includes("/i18n/") && !f.includes("/seed/") && !f.includes("/provider-sim/") && !f.includes("/storefront/schema.ts") && inline.test(readFileSync(f, "utf8")));
+    const offenders = sources(join(THEMES_DIR, "../src")).filter(
+      (f) =>
+        !f.includes("/i18n/") &&
+        !f.includes("/seed/") &&
+        !f.includes("/provider-sim/") &&
+        !f.includes("/storefront/schema.ts") &&
+        inline.test(readFileSync(f, "utf8")),
+    );
     expect(offenders).toEqual([]);
   });
 });

@@ -5,10 +5,38 @@ import { migrateFresh, migrateToLatest } from "../../src/db/migrate.ts";
 import { seedAll } from "../../src/seed/seeders.ts";
 
 const SEED_TABLES = [
-  "users", "referral_relationships", "referral_commissions", "platform_settings", "fee_structures", "api_providers", "categories", "services",
-  "service_prices_override", "orders", "provider_logs", "payment_methods", "transactions", "invoices", "white_label_templates", "white_label_plans",
-  "white_label_sites", "site_orders", "subscriptions", "api_keys", "api_logs", "tickets", "ticket_messages", "notifications", "user_statistics",
-  "platform_statistics", "audit_logs", "bonuses", "user_bonuses", "sessions", "idempotency_keys", "job_locks",
+  "users",
+  "referral_relationships",
+  "referral_commissions",
+  "platform_settings",
+  "fee_structures",
+  "api_providers",
+  "categories",
+  "services",
+  "service_prices_override",
+  "orders",
+  "provider_logs",
+  "payment_methods",
+  "transactions",
+  "invoices",
+  "white_label_templates",
+  "white_label_plans",
+  "white_label_sites",
+  "site_orders",
+  "subscriptions",
+  "api_keys",
+  "api_logs",
+  "tickets",
+  "ticket_messages",
+  "notifications",
+  "user_statistics",
+  "platform_statistics",
+  "audit_logs",
+  "bonuses",
+  "user_bonuses",
+  "sessions",
+  "idempotency_keys",
+  "job_locks",
 ];
 
 describeEachDialect("migrations and seeders", (dialect) => {
@@ -41,7 +69,10 @@ describeEachDialect("migrations and seeders", (dialect) => {
   });
 
   it("migrate:fresh rebuilds an empty schema", async () => {
-    await p.services.db.insertInto("categories").values({ name: "x", slug: "x-fresh", created_at: "2026-01-01 00:00:00.000", updated_at: "2026-01-01 00:00:00.000" }).execute();
+    await p.services.db
+      .insertInto("categories")
+      .values({ name: "x", slug: "x-fresh", created_at: "2026-01-01 00:00:00.000", updated_at: "2026-01-01 00:00:00.000" })
+      .execute();
     const applied = await migrateFresh(p.services.db);
     expect(applied.length).toBeGreaterThan(0);
     expect(await p.services.db.selectFrom("categories").selectAll().execute()).toEqual([]);

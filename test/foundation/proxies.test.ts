@@ -14,7 +14,16 @@ describeEachDialect("the client's address and host behind trusted proxies", (dia
     const now = dbNow();
     await p.services.db
       .insertInto("white_label_sites")
-      .values({ uuid: randomUUID(), owner_id: owner.user.id, plan_id: 1, template_id: 1, name: "Shop proxied", slug: "proxied", created_at: now, updated_at: now })
+      .values({
+        uuid: randomUUID(),
+        owner_id: owner.user.id,
+        plan_id: 1,
+        template_id: 1,
+        name: "Shop proxied",
+        slug: "proxied",
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     p.invalidateTenants();
   });
@@ -37,11 +46,19 @@ describeEachDialect("the client's address and host behind trusted proxies", (dia
   it("a client cannot escape the login limit by changing the leftmost X-Forwarded-For address", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const res = await p.request("/api/login", { method: "POST", ...via(`192.0.2.${i + 1}, 203.0.113.60`), json: { login: "who@example.com", password: "whatever" } });
+      const res = await p.request("/api/login", {
+        method: "POST",
+        ...via(`192.0.2.${i + 1}, 203.0.113.60`),
+        json: { login: "who@example.com", password: "whatever" },
+      });
       statuses.push(res.status);
     }
     expect(statuses).toEqual([401, 401, 401, 429]);
-    const other = await p.request("/api/login", { method: "POST", ...via("192.0.2.1, 203.0.113.61"), json: { login: "who@example.com", password: "whatever" } });
+    const other = await p.request("/api/login", {
+      method: "POST",
+      ...via("192.0.2.1, 203.0.113.61"),
+      json: { login: "who@example.com", password: "whatever" },
+    });
     expect(other.status).toBe(401);
   });
 

@@ -12,7 +12,12 @@ describeEachDialect("small safeguards: caching of JSON, request ids, ticket subj
 
   it("JSON answers, successes and errors, carry Cache-Control: no-store; pages keep their own policy", async () => {
     const u = await signUp(p);
-    for (const res of [await p.request("/api/me", { token: u.token }), await p.request("/api/me"), await p.request("/api/nothing-here"), await p.request("/api/services?per_page=1")]) {
+    for (const res of [
+      await p.request("/api/me", { token: u.token }),
+      await p.request("/api/me"),
+      await p.request("/api/nothing-here"),
+      await p.request("/api/services?per_page=1"),
+    ]) {
       expect(res.headers.get("content-type")).toContain("application/json");
       expect(res.headers.get("cache-control")).toBe("no-store");
     }
@@ -40,9 +45,17 @@ describeEachDialect("small safeguards: caching of JSON, request ids, ticket subj
       expect(res.status).toBe(422);
       expect(Object.keys((await body(res)).error.details)).toEqual(["subject"]);
     }
-    const ok = await p.request("/api/tickets", { method: "POST", token: u.token, json: { subject: "Commande en retard — « urgent » 😊", message: "Please help" } });
+    const ok = await p.request("/api/tickets", {
+      method: "POST",
+      token: u.token,
+      json: { subject: "Commande en retard — « urgent » 😊", message: "Please help" },
+    });
     expect(ok.status).toBe(201);
-    const count = await p.services.db.selectFrom("tickets").select((e) => e.fn.countAll<number>().as("n")).where("user_id", "=", u.user.id).executeTakeFirstOrThrow();
+    const count = await p.services.db
+      .selectFrom("tickets")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .where("user_id", "=", u.user.id)
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
   });
 

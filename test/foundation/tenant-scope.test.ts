@@ -15,7 +15,11 @@ const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
  * src/tenancy/scoped.ts (inTenant / forTenant / onPlatform).
  */
 const ALLOWED: { file: string; contains: string; why: string }[] = [
-  { file: "white-label/admin.ts", contains: `base.where("site_id", "=", q.site_id)`, why: "the admin's subscriptions list over all sites, filtered by the site the admin picks" },
+  {
+    file: "white-label/admin.ts",
+    contains: `base.where("site_id", "=", q.site_id)`,
+    why: "the admin's subscriptions list over all sites, filtered by the site the admin picks",
+  },
 ];
 
 /** A value filter on site_id written by hand, a raw-SQL one, or a bare 0 standing for the platform. */
@@ -26,7 +30,9 @@ const PATTERNS: { what: string; re: RegExp }[] = [
 ];
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Each offending line of a source text as "file:line: what: code". */
@@ -49,7 +55,10 @@ describe("tenant scoping has one entry point", () => {
       .map((path) => relative(SRC, path).split("\\").join("/"))
       .filter((file) => !file.startsWith("tenancy/") && file !== "db/schema.ts")
       .flatMap((file) => tenancyOffenders(file, readFileSync(join(SRC, file), "utf8")));
-    expect(offenders, "route these through inTenant(ctx) / forTenant(db, siteId) / onPlatform(db) from src/tenancy/scoped.ts, or allow-list them with a reason").toEqual([]);
+    expect(
+      offenders,
+      "route these through inTenant(ctx) / forTenant(db, siteId) / onPlatform(db) from src/tenancy/scoped.ts, or allow-list them with a reason",
+    ).toEqual([]);
   });
 
   it("the check catches the forms a hand-written filter takes", () => {
@@ -62,7 +71,10 @@ describe("tenant scoping has one entry point", () => {
       `.whereRef("orders.site_id", "=", "users.site_id")`,
     ].join("\n");
     expect(tenancyOffenders("x.ts", sample).map((o) => o.split(": ")[1])).toEqual([
-      "hand-written site_id filter", "hand-written site_id filter", "site_id in raw SQL", "bare 0 for the platform tenant",
+      "hand-written site_id filter",
+      "hand-written site_id filter",
+      "site_id in raw SQL",
+      "bare 0 for the platform tenant",
     ]);
   });
 
@@ -117,7 +129,19 @@ describeEachDialect("tenant-scoped queries through src/tenancy/scoped.ts", (dial
     const methodOfB = await activeMethod(p, b);
     const siteA = forTenant(p.services.db, a.tenant.siteId);
     const now = "2025-01-01 00:00:00.000";
-    await siteA.insertInto("payment_methods", { code: methodOfB.code, name: "Copy", type: "bank", instructions_fr: "x", instructions_en: "x", currency: "XOF", min_amount: 0, created_at: now, updated_at: now }).execute();
+    await siteA
+      .insertInto("payment_methods", {
+        code: methodOfB.code,
+        name: "Copy",
+        type: "bank",
+        instructions_fr: "x",
+        instructions_en: "x",
+        currency: "XOF",
+        min_amount: 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
     const copy = await siteA.selectFrom("payment_methods").selectAll().where("code", "=", methodOfB.code).executeTakeFirstOrThrow();
     expect(copy.site_id).toBe(a.tenant.siteId);
 

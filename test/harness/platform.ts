@@ -12,7 +12,10 @@ import type { Clock } from "../../src/lib/time.ts";
 
 /** Dialects this run covers: TEST_DIALECTS=sqlite (default), mysql, or both. */
 export function testDialects(): DialectName[] {
-  const raw = (process.env.TEST_DIALECTS ?? "sqlite").split(",").map((s) => s.trim()).filter(Boolean);
+  const raw = (process.env.TEST_DIALECTS ?? "sqlite")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return raw.map((d) => (d === "mariadb" ? "mysql" : d)) as DialectName[];
 }
 
@@ -43,7 +46,11 @@ export interface TestPlatform extends Platform {
 }
 
 /** A fresh database (SQLite file or MariaDB schema) with migrations and seeds, and the app over it. */
-export async function makePlatform(dialect: DialectName, env: Record<string, string> = {}, opts: { clock?: Clock; passwordCost?: Argon2Cost } = {}): Promise<TestPlatform> {
+export async function makePlatform(
+  dialect: DialectName,
+  env: Record<string, string> = {},
+  opts: { clock?: Clock; passwordCost?: Argon2Cost } = {},
+): Promise<TestPlatform> {
   let databaseUrl: string;
   let cleanup: () => Promise<void>;
   if (dialect === "mysql") {
@@ -74,7 +81,11 @@ export async function makePlatform(dialect: DialectName, env: Record<string, str
     ...env,
   });
   let txt = NO_TXT;
-  const platform = await bootPlatform(config, { clock: opts.clock, passwordCost: opts.passwordCost ?? TEST_PASSWORD_COST, dns: { resolveTxt: (name) => txt(name) } });
+  const platform = await bootPlatform(config, {
+    clock: opts.clock,
+    passwordCost: opts.passwordCost ?? TEST_PASSWORD_COST,
+    dns: { resolveTxt: (name) => txt(name) },
+  });
   const close = platform.close;
   return {
     ...platform,
@@ -110,7 +121,11 @@ export function uniqueName(prefix = "u"): string {
 /** Registers a platform (or site) user through the API and returns its token. */
 export async function signUp(p: TestPlatform, opts: { host?: string; referral_code?: string } = {}) {
   const username = uniqueName();
-  const res = await p.request("/api/register", { method: "POST", host: opts.host, json: { username, email: `${username}@example.com`, password: "correct-horse-9", referral_code: opts.referral_code } });
+  const res = await p.request("/api/register", {
+    method: "POST",
+    host: opts.host,
+    json: { username, email: `${username}@example.com`, password: "correct-horse-9", referral_code: opts.referral_code },
+  });
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { data: { token: string; user: { id: number; username: string; email: string; referral_code: string } } };
   return { token: body.data.token, user: body.data.user, password: "correct-horse-9" };

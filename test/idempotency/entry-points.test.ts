@@ -70,13 +70,23 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
     return () => putSetting(w.p.ctx(), "maintenance_mode", "0");
   };
   const ordersOf = async (userId: number) => (await w.p.services.db.selectFrom("orders").select("id").where("user_id", "=", userId).execute()).length;
-  const orderFields = (variant: "same" | "other") => ({ service_id: service.id, link: "https://instagram.com/p/idem", quantity: variant === "same" ? 100 : 200 });
+  const orderFields = (variant: "same" | "other") => ({
+    service_id: service.id,
+    link: "https://instagram.com/p/idem",
+    quantity: variant === "same" ? 100 : 200,
+  });
 
   async function jsonAttempt(res: Response): Promise<Attempt> {
     const b = await body(res);
     await settleDispatchKicks(w.p.services);
     const ok = res.status === 201;
-    return { status: res.status, ok, id: ok ? String(b.data.uuid) : null, replayed: res.headers.get("idempotent-replayed") === "true", refusal: ok ? null : b.error.code };
+    return {
+      status: res.status,
+      ok,
+      id: ok ? String(b.data.uuid) : null,
+      replayed: res.headers.get("idempotent-replayed") === "true",
+      refusal: ok ? null : b.error.code,
+    };
   }
 
   const entryPoints: EntryPoint[] = [
@@ -85,7 +95,10 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
       async caller() {
         const u = await fundedUser(w, "1000");
         return {
-          send: async (key, variant = "same") => jsonAttempt(await w.p.request("/api/user/orders", { method: "POST", token: u.token, json: orderFields(variant), headers: { "Idempotency-Key": key } })),
+          send: async (key, variant = "same") =>
+            jsonAttempt(
+              await w.p.request("/api/user/orders", { method: "POST", token: u.token, json: orderFields(variant), headers: { "Idempotency-Key": key } }),
+            ),
           created: () => ordersOf(u.user.id),
           balance: () => balanceOf(w, u.user.id),
           cost: money("100"),
@@ -101,8 +114,24 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
         const reference = newRef();
         return {
           send: async (key, variant = "same") =>
-            jsonAttempt(await w.p.request("/api/wallet/deposit", { method: "POST", token: u.token, json: { payment_method_id: method.id, amount: variant === "same" ? "4000" : "4001", reference }, headers: { "Idempotency-Key": key } })),
-          created: async () => (await w.p.services.db.selectFrom("transactions").select("id").where("user_id", "=", u.user.id).where("type", "=", "deposit").where("status", "=", "pending").execute()).length,
+            jsonAttempt(
+              await w.p.request("/api/wallet/deposit", {
+                method: "POST",
+                token: u.token,
+                json: { payment_method_id: method.id, amount: variant === "same" ? "4000" : "4001", reference },
+                headers: { "Idempotency-Key": key },
+              }),
+            ),
+          created: async () =>
+            (
+              await w.p.services.db
+                .selectFrom("transactions")
+                .select("id")
+                .where("user_id", "=", u.user.id)
+                .where("type", "=", "deposit")
+                .where("status", "=", "pending")
+                .execute()
+            ).length,
           balance: () => balanceOf(w, u.user.id),
           cost: 0,
           breakIt: () => refuseInserts(w.p, "transactions", u.user.id),
@@ -116,7 +145,8 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
         const u = await fundedUser(w, "1000");
         const key = (await createKeyVia(w.p, u.token, { name: "bot", permissions: ALL_PERMISSIONS })).json.data.key as string;
         return {
-          send: async (idem, variant = "same") => jsonAttempt(await v1(w.p, "/orders", key, { method: "POST", json: orderFields(variant), headers: { "idempotency-key": idem } })),
+          send: async (idem, variant = "same") =>
+            jsonAttempt(await v1(w.p, "/orders", key, { method: "POST", json: orderFields(variant), headers: { "idempotency-key": idem } })),
           created: () => ordersOf(u.user.id),
           balance: () => balanceOf(w, u.user.id),
           cost: money("100"),
@@ -134,7 +164,13 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
         return {
           async send(key, variant = "same") {
             const f = orderFields(variant);
-            const res = await post(w.p, s.host, "/orders", c.jar, { _csrf: csrf, idempotency_key: key, service: String(f.service_id), link: f.link, quantity: String(f.quantity) });
+            const res = await post(w.p, s.host, "/orders", c.jar, {
+              _csrf: csrf,
+              idempotency_key: key,
+              service: String(f.service_id),
+              link: f.link,
+              quantity: String(f.quantity),
+            });
             await settleDispatchKicks(w.p.services);
             const uuid = /^\/orders\/([0-9a-f-]{36})$/.exec(res.res.headers.get("location") ?? "")?.[1] ?? null;
             const refusal = uuid ? null : (PAGE_REFUSALS.find(([text]) => res.html.includes(text))?.[1] ?? `page ${res.res.status}`);
@@ -158,12 +194,27 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
         const reference = newRef();
         return {
           async send(key, variant = "same") {
-            const res = await post(w.p, s.host, "/funds", c.jar, { _csrf: csrf, idempotency_key: key, method: siteMethod.code, amount: variant === "same" ? "4000" : "4001", reference });
+            const res = await post(w.p, s.host, "/funds", c.jar, {
+              _csrf: csrf,
+              idempotency_key: key,
+              method: siteMethod.code,
+              amount: variant === "same" ? "4000" : "4001",
+              reference,
+            });
             const ok = res.res.status === 303 && res.res.headers.get("location") === "/funds?flash=deposit_created";
             const refusal = ok ? null : (PAGE_REFUSALS.find(([text]) => res.html.includes(text))?.[1] ?? `page ${res.res.status}`);
             return { status: res.res.status, ok, id: null, replayed: null, refusal };
           },
-          created: async () => (await w.p.services.db.selectFrom("transactions").select("id").where("user_id", "=", c.user.id).where("type", "=", "deposit").where("status", "=", "pending").execute()).length,
+          created: async () =>
+            (
+              await w.p.services.db
+                .selectFrom("transactions")
+                .select("id")
+                .where("user_id", "=", c.user.id)
+                .where("type", "=", "deposit")
+                .where("status", "=", "pending")
+                .execute()
+            ).length,
           balance: () => balanceOf(w, c.user.id),
           cost: 0,
           breakIt: () => refuseInserts(w.p, "transactions", c.user.id),
@@ -236,7 +287,10 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
 
   it("POST /api/user/orders: an unexpected failure (500) releases the key too", async () => {
     const u = await fundedUser(w, "1000");
-    const send = async () => jsonAttempt(await w.p.request("/api/user/orders", { method: "POST", token: u.token, json: orderFields("same"), headers: { "Idempotency-Key": "boom-1" } }));
+    const send = async () =>
+      jsonAttempt(
+        await w.p.request("/api/user/orders", { method: "POST", token: u.token, json: orderFields("same"), headers: { "Idempotency-Key": "boom-1" } }),
+      );
     const repair = await refuseInserts(w.p, "orders", u.user.id);
     try {
       expect(await send()).toMatchObject({ status: 500, refusal: "internal_error" });
@@ -251,7 +305,8 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
 
   it("POST /api/user/orders: a refusal (4xx) is replayed as it was, even once it would pass; a new key is a new request", async () => {
     const u = await fundedUser(w, "50");
-    const send = async (key: string) => jsonAttempt(await w.p.request("/api/user/orders", { method: "POST", token: u.token, json: orderFields("same"), headers: { "Idempotency-Key": key } }));
+    const send = async (key: string) =>
+      jsonAttempt(await w.p.request("/api/user/orders", { method: "POST", token: u.token, json: orderFields("same"), headers: { "Idempotency-Key": key } }));
     const first = await send("short-1");
     expect(first).toMatchObject({ status: 422, refusal: "insufficient_balance", replayed: false });
     await credit(w.p.ctx(), { userId: u.user.id, amount: money("100"), type: "deposit" });
@@ -268,7 +323,13 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
     const key = /name="idempotency_key" value="([^"]+)"/.exec(page.html)?.[1];
     assert(key, "the order form carries an idempotency key");
     const send = async () => {
-      const res = await post(w.p, s.host, "/orders", c.jar, { _csrf: csrfFrom(page.html), idempotency_key: key, service: String(service.id), link: "https://instagram.com/p/later", quantity: "100" });
+      const res = await post(w.p, s.host, "/orders", c.jar, {
+        _csrf: csrfFrom(page.html),
+        idempotency_key: key,
+        service: String(service.id),
+        link: "https://instagram.com/p/later",
+        quantity: "100",
+      });
       await settleDispatchKicks(w.p.services);
       return res;
     };

@@ -8,7 +8,12 @@ describeEachDialect("welcome e-mail over real SMTP", (dialect) => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   beforeAll(async () => {
     smtp = await startSmtp();
-    p = await makePlatform(dialect, { MAIL_HOST: "127.0.0.1", MAIL_PORT: String(smtp.port), MAIL_ENCRYPTION: "none", MAIL_FROM_ADDRESS: "noreply@izyboost.test" });
+    p = await makePlatform(dialect, {
+      MAIL_HOST: "127.0.0.1",
+      MAIL_PORT: String(smtp.port),
+      MAIL_ENCRYPTION: "none",
+      MAIL_FROM_ADDRESS: "noreply@izyboost.test",
+    });
   });
   afterAll(async () => {
     await p.close();
@@ -17,7 +22,11 @@ describeEachDialect("welcome e-mail over real SMTP", (dialect) => {
 
   it("a new user receives a welcome in French then English, with a link to the platform's stored URL", async () => {
     const username = uniqueName();
-    const res = await p.request("/api/register", { method: "POST", host: "localhost:9999", json: { username, email: `${username}@example.com`, password: "long-enough-1" } });
+    const res = await p.request("/api/register", {
+      method: "POST",
+      host: "localhost:9999",
+      json: { username, email: `${username}@example.com`, password: "long-enough-1" },
+    });
     expect(res.status).toBe(201);
     await p.services.mailer.flush();
     const mail = smtp.inbox.find((m) => m.to.includes(`${username}@example.com`));
@@ -68,11 +77,24 @@ describeEachDialect("order confirmation and ticket reply e-mails over real SMTP"
   it("a support reply reaches the customer by e-mail with the reply text", async () => {
     const u = await fundedUser(w, "0");
     const admin = await adminToken(w);
-    const t = await body(await w.p.request("/api/tickets", { method: "POST", token: u.token, json: { subject: "Où est ma commande ?", message: "Bonjour", category: "order", priority: "normal" } }));
-    const reply = await w.p.request(`/api/admin/support/tickets/${t.data.uuid}/reply`, { method: "POST", token: admin, json: { message: "Elle arrive demain." } });
+    const t = await body(
+      await w.p.request("/api/tickets", {
+        method: "POST",
+        token: u.token,
+        json: { subject: "Où est ma commande ?", message: "Bonjour", category: "order", priority: "normal" },
+      }),
+    );
+    const reply = await w.p.request(`/api/admin/support/tickets/${t.data.uuid}/reply`, {
+      method: "POST",
+      token: admin,
+      json: { message: "Elle arrive demain." },
+    });
     expect(reply.status).toBe(200);
     await w.p.services.mailer.flush();
-    const text = smtp.inbox.filter((m) => m.to.includes(u.user.email)).map((m) => decode(m.raw)).find((x) => x.includes("Elle arrive demain."));
+    const text = smtp.inbox
+      .filter((m) => m.to.includes(u.user.email))
+      .map((m) => decode(m.raw))
+      .find((x) => x.includes("Elle arrive demain."));
     expect(text).toBeDefined();
     expect(text).toContain(`/tickets/${t.data.uuid}`);
   });

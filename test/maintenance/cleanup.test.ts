@@ -20,24 +20,37 @@ describeEachDialect("daily maintenance clean-up", (dialect) => {
     const db = p.services.db;
     const fresh = await signUp(p);
     const stale = await signUp(p);
-    await db.updateTable("sessions").set({ expires_at: dbNow(clock, -1000) }).where("user_id", "=", stale.user.id).execute();
-    await db.insertInto("idempotency_keys").values([
-      { scope: "u:1", key: "old", request_hash: "x", status: "done", created_at: dbNow(clock, -2 * DAY), expires_at: dbNow(clock, -DAY) },
-      { scope: "u:1", key: "new", request_hash: "x", status: "done", created_at: dbNow(clock), expires_at: dbNow(clock, DAY) },
-    ]).execute();
+    await db
+      .updateTable("sessions")
+      .set({ expires_at: dbNow(clock, -1000) })
+      .where("user_id", "=", stale.user.id)
+      .execute();
+    await db
+      .insertInto("idempotency_keys")
+      .values([
+        { scope: "u:1", key: "old", request_hash: "x", status: "done", created_at: dbNow(clock, -2 * DAY), expires_at: dbNow(clock, -DAY) },
+        { scope: "u:1", key: "new", request_hash: "x", status: "done", created_at: dbNow(clock), expires_at: dbNow(clock, DAY) },
+      ])
+      .execute();
     const logAt = (days: number) => dbNow(clock, -days * DAY);
     const key = await p.request("/api/user/api-keys", { method: "POST", token: fresh.token, json: { name: "logs", permissions: ["balance.read"] } });
     expect(key.status).toBe(201);
     const keyId = (await db.selectFrom("api_keys").select("id").where("user_id", "=", fresh.user.id).executeTakeFirstOrThrow()).id;
-    await db.insertInto("api_logs").values([
-      { api_key_id: keyId, method: "GET", path: "/old", status: 200, created_at: logAt(91) },
-      { api_key_id: keyId, method: "GET", path: "/recent", status: 200, created_at: logAt(89) },
-    ]).execute();
+    await db
+      .insertInto("api_logs")
+      .values([
+        { api_key_id: keyId, method: "GET", path: "/old", status: 200, created_at: logAt(91) },
+        { api_key_id: keyId, method: "GET", path: "/recent", status: 200, created_at: logAt(89) },
+      ])
+      .execute();
     const { providerId } = await offlineService(p);
-    await db.insertInto("provider_logs").values([
-      { provider_id: providerId, action: "status", request: "{}", created_at: logAt(120) },
-      { provider_id: providerId, action: "status", request: "{}", created_at: logAt(10) },
-    ]).execute();
+    await db
+      .insertInto("provider_logs")
+      .values([
+        { provider_id: providerId, action: "status", request: "{}", created_at: logAt(120) },
+        { provider_id: providerId, action: "status", request: "{}", created_at: logAt(10) },
+      ])
+      .execute();
 
     const r = await runJobOnce(p.services, job!);
     expect(r?.result).toMatchObject({ sessions: 1, idempotencyKeys: 1, apiLogs: 1, providerLogs: 1 });

@@ -1,7 +1,26 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { auditRows } from "../harness/audit.ts";
 import { body, describeEachDialect } from "../harness/platform.ts";
-import { addCalls, addService, adminToken, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, fundedUser, ledgerOf, money, orderRow, orderWorld, place, PROVIDER_KEY, runDispatch, runSync, stopProvider, type World } from "./support.ts";
+import {
+  addCalls,
+  addService,
+  adminToken,
+  balanceOf,
+  closeWorld,
+  expectLedgerHolds,
+  finishAtProvider,
+  fundedUser,
+  ledgerOf,
+  money,
+  orderRow,
+  orderWorld,
+  place,
+  PROVIDER_KEY,
+  runDispatch,
+  runSync,
+  stopProvider,
+  type World,
+} from "./support.ts";
 
 describeEachDialect("admin order management", (dialect) => {
   let w: World;
@@ -14,7 +33,8 @@ describeEachDialect("admin order management", (dialect) => {
   afterAll(() => closeWorld(w));
 
   const put = (id: number, json: unknown) => w.p.request(`/api/admin/orders/${id}/status`, { method: "PUT", token: admin, json });
-  const refund = (id: number, json: unknown, headers: Record<string, string> = {}) => w.p.request(`/api/admin/orders/${id}/refund`, { method: "POST", token: admin, json, headers });
+  const refund = (id: number, json: unknown, headers: Record<string, string> = {}) =>
+    w.p.request(`/api/admin/orders/${id}/refund`, { method: "POST", token: admin, json, headers });
   const refunds = async (userId: number) => (await ledgerOf(w, userId)).filter((t) => t.type === "refund").map((t) => Number(t.amount));
 
   it("lists orders with filters, and shows charge, provider cost and profit", async () => {
@@ -28,7 +48,14 @@ describeEachDialect("admin order management", (dialect) => {
     const list = await body(res);
     expect(list.meta.total).toBe(1);
     // 1000 XOF charged; 1 USD = 600 XOF to the provider: 400 XOF profit.
-    expect(list.data[0]).toMatchObject({ uuid: a.uuid, charge: "1000.00", provider_cost: "600.00", profit: "400.00", dispatch_state: "sent", user: { id: u.user.id } });
+    expect(list.data[0]).toMatchObject({
+      uuid: a.uuid,
+      charge: "1000.00",
+      provider_cost: "600.00",
+      profit: "400.00",
+      dispatch_state: "sent",
+      user: { id: u.user.id },
+    });
     const byState = await body(await w.p.request(`/api/admin/orders?user_id=${u.user.id}&status=processing&dispatch_state=sent`, { token: admin }));
     expect(byState.meta.total).toBe(2);
     const today = new Date(w.clock.now()).toISOString().slice(0, 10);

@@ -85,7 +85,9 @@ describeEachDialect("orders as real panels' clients send them", (dialect) => {
     expect(json.order).toMatchObject({ runs: null, interval: null, charge: "100.00" });
     expectSentToPanel(2);
 
-    expect((await v2Add(u.key, { service: plain.id, link: "https://x.test/drip", quantity: 100, runs: 3, interval: 10 })).error).toBe("Incorrect runs: Drip-feed is not available for this service");
+    expect((await v2Add(u.key, { service: plain.id, link: "https://x.test/drip", quantity: 100, runs: 3, interval: 10 })).error).toBe(
+      "Incorrect runs: Drip-feed is not available for this service",
+    );
     expectSentToPanel(0);
     expect(await balanceOf(w, u.user.id)).toBe(money("10000") - money("300"));
   });
@@ -118,7 +120,11 @@ describeEachDialect("orders as real panels' clients send them", (dialect) => {
     expect((await simOrderOf(w, likes.order.uuid)).extra).toMatchObject({ username: "alice" });
     expectSentToPanel(4);
 
-    for (const bad of [{ username: "@", min: 100, max: 100 }, { username: "x", min: 100, max: 100, posts: -1 }, { username: "x", min: 100, max: 100, old_posts: "many" }]) {
+    for (const bad of [
+      { username: "@", min: 100, max: 100 },
+      { username: "x", min: 100, max: 100, posts: -1 },
+      { username: "x", min: 100, max: 100, old_posts: "many" },
+    ]) {
       const r = await place(w, u.token, { service_id: subs.id, ...bad });
       expect(r.status, JSON.stringify(bad)).toBe(422);
     }

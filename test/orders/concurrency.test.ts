@@ -15,9 +15,13 @@ describeEachDialect("concurrent order placement", (dialect) => {
     const svc = await addService(w, { rate: "1000" });
     const u = await fundedUser(w, "5000");
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => w.p.request("/api/user/orders", { method: "POST", token: u.token, json: { service_id: svc.id, link: `https://x.test/rush/${i}`, quantity: 100 } })),
+      Array.from({ length: 200 }, (_, i) =>
+        w.p.request("/api/user/orders", { method: "POST", token: u.token, json: { service_id: svc.id, link: `https://x.test/rush/${i}`, quantity: 100 } }),
+      ),
     );
-    const codes = await Promise.all(results.map(async (r) => (r.status === 201 ? "201" : `${r.status}:${((await r.json()) as { error: { code: string } }).error.code}`)));
+    const codes = await Promise.all(
+      results.map(async (r) => (r.status === 201 ? "201" : `${r.status}:${((await r.json()) as { error: { code: string } }).error.code}`)),
+    );
     await settleDispatchKicks(w.p.services);
     expect(codes.filter((c) => c === "201").length).toBe(50);
     expect(codes.filter((c) => c === "422:insufficient_balance").length).toBe(150);

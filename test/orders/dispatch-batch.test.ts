@@ -2,7 +2,20 @@ import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { describeEachDialect } from "../harness/platform.ts";
 import { backoffMs, dispatchOrders, settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { dbNow } from "../../src/lib/time.ts";
-import { addCalls, addService, balanceOf, closeWorld, expectLedgerHolds, fundedUser, ledgerOf, money, orderRow, orderWorld, stopProvider, type World } from "./support.ts";
+import {
+  addCalls,
+  addService,
+  balanceOf,
+  closeWorld,
+  expectLedgerHolds,
+  fundedUser,
+  ledgerOf,
+  money,
+  orderRow,
+  orderWorld,
+  stopProvider,
+  type World,
+} from "./support.ts";
 
 describeEachDialect("dispatching a burst of orders together", (dialect) => {
   let w: World;

@@ -6,7 +6,22 @@ import { backoffMs } from "../../src/orders/dispatch.ts";
 import { HOLD_RETRY_MS } from "../../src/orders/holds.ts";
 import type { FaultKind } from "../../src/provider-sim/faults.ts";
 import { startSimProvider } from "../../src/provider-sim/server.ts";
-import { addCalls, addService, balanceOf, closeWorld, expectLedgerHolds, fundedUser, ledgerOf, money, orderRow, orderWorld, place, PROVIDER_KEY, runDispatch, type World } from "./support.ts";
+import {
+  addCalls,
+  addService,
+  balanceOf,
+  closeWorld,
+  expectLedgerHolds,
+  fundedUser,
+  ledgerOf,
+  money,
+  orderRow,
+  orderWorld,
+  place,
+  PROVIDER_KEY,
+  runDispatch,
+  type World,
+} from "./support.ts";
 
 /**
  * Each answer a panel (or the Cloudflare edge in front of it) can give to `add`, driven through a
@@ -31,13 +46,25 @@ describeEachDialect("dispatch against every kind of provider answer", (dialect) 
 
   const panelOrders = (link: string) => w.sim.sim.orderIds().filter((id) => w.sim.sim.getOrder(id)!.link === link).length;
   const refunds = async (userId: number) => (await ledgerOf(w, userId)).filter((t) => t.type === "refund");
-  const adminNotices = (type: string) => w.p.services.db.selectFrom("notifications").selectAll().where("user_id", "=", adminId).where("type", "=", type).execute();
+  const adminNotices = (type: string) =>
+    w.p.services.db.selectFrom("notifications").selectAll().where("user_id", "=", adminId).where("type", "=", type).execute();
   const openIncidents = () => w.p.services.db.selectFrom("provider_incidents").selectAll().where("open_provider_id", "=", w.providerId).execute();
 
   // The panel may have acted: held as unknown, never re-sent. `acted`: the simulated panel did create the order.
   const mayHaveActed: [FaultKind, boolean][] = [
-    ["http500", false], ["http503", true], ["http504", true], ["cf520", true], ["cf524", true], ["origin502", true],
-    ["emptyBody", true], ["nonJson", true], ["badjson", false], ["orderZero", true], ["truncated", true], ["resetAfterRequest", true], ["hugeBody", true],
+    ["http500", false],
+    ["http503", true],
+    ["http504", true],
+    ["cf520", true],
+    ["cf524", true],
+    ["origin502", true],
+    ["emptyBody", true],
+    ["nonJson", true],
+    ["badjson", false],
+    ["orderZero", true],
+    ["truncated", true],
+    ["resetAfterRequest", true],
+    ["hugeBody", true],
   ];
   for (const [kind, acted] of mayHaveActed) {
     it(`${kind}: the order is held as unknown and never sent again (${acted ? "one" : "no"} order on the panel)`, async () => {
@@ -151,7 +178,8 @@ describeEachDialect("dispatch against every kind of provider answer", (dialect) 
         w.clock.advance(HOLD_RETRY_MS);
         await runDispatch(w);
         await runDispatch(w);
-        for (const o of [first, second]) expect(await orderRow(w, o.order.uuid)).toMatchObject({ dispatch_state: "sent", status: "processing", held_since: null });
+        for (const o of [first, second])
+          expect(await orderRow(w, o.order.uuid)).toMatchObject({ dispatch_state: "sent", status: "processing", held_since: null });
         expect(panelOrders(links[0]!)).toBe(1);
         expect(panelOrders(links[1]!)).toBe(1);
         expect(await openIncidents()).toEqual([]);

@@ -4,7 +4,24 @@ import { runJobOnce } from "../../src/jobs/scheduler.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { dispatchOrdersJob } from "../../src/orders/jobs.ts";
 import { backoffMs, MAX_DISPATCH_ATTEMPTS } from "../../src/orders/dispatch.ts";
-import { addCalls, addService, adminToken, balanceOf, closeWorld, expectLedgerHolds, fundedUser, ledgerOf, money, orderRow, orderWorld, place, runDispatch, runSync, stopProvider, type World } from "./support.ts";
+import {
+  addCalls,
+  addService,
+  adminToken,
+  balanceOf,
+  closeWorld,
+  expectLedgerHolds,
+  fundedUser,
+  ledgerOf,
+  money,
+  orderRow,
+  orderWorld,
+  place,
+  runDispatch,
+  runSync,
+  stopProvider,
+  type World,
+} from "./support.ts";
 
 describeEachDialect("dispatching orders to a faulty provider", (dialect) => {
   let w: World;
@@ -96,14 +113,23 @@ describeEachDialect("dispatching orders to a faulty provider", (dialect) => {
 
     const held = await body(await w.p.request("/api/admin/orders?dispatch_state=unknown", { token: admin }));
     expect(held.data.map((o: { id: number }) => o.id)).toContain(row.id);
-    const res = await w.p.request(`/api/admin/orders/${row.id}/reconcile`, { method: "POST", token: admin, json: { action: "refund", note: "not on the provider's panel" } });
+    const res = await w.p.request(`/api/admin/orders/${row.id}/reconcile`, {
+      method: "POST",
+      token: admin,
+      json: { action: "refund", note: "not on the provider's panel" },
+    });
     expect(res.status).toBe(200);
     expect((await body(res)).data).toMatchObject({ status: "failed", dispatch_state: "failed", refunded: "100.00" });
     expect(await balanceOf(w, u.user.id)).toBe(money("1000"));
     const again = await w.p.request(`/api/admin/orders/${row.id}/reconcile`, { method: "POST", token: admin, json: { action: "refund" } });
     expect(again.status).toBe(409);
     expect((await refunds(u.user.id)).length).toBe(1);
-    const audit = await w.p.services.db.selectFrom("audit_logs").selectAll().where("action", "=", "order.reconcile.refund").where("target_id", "=", String(row.id)).execute();
+    const audit = await w.p.services.db
+      .selectFrom("audit_logs")
+      .selectAll()
+      .where("action", "=", "order.reconcile.refund")
+      .where("target_id", "=", String(row.id))
+      .execute();
     expect(audit.length).toBe(1);
   });
 
@@ -136,7 +162,11 @@ describeEachDialect("dispatching orders to a faulty provider", (dialect) => {
     await runDispatch(w);
     expect(simOrdersWithLink(link)).toBe(1);
     const providerId = w.sim.sim.orderIds().find((id) => w.sim.sim.getOrder(id)!.link === link)!;
-    const res = await w.p.request(`/api/admin/orders/${row.id}/reconcile`, { method: "POST", token: admin, json: { action: "mark_sent", provider_order_id: String(providerId) } });
+    const res = await w.p.request(`/api/admin/orders/${row.id}/reconcile`, {
+      method: "POST",
+      token: admin,
+      json: { action: "mark_sent", provider_order_id: String(providerId) },
+    });
     expect((await body(res)).data).toMatchObject({ dispatch_state: "sent", status: "processing", provider_order_id: String(providerId) });
     w.sim.sim.advance(w.sim.sim.timing.pendingMs + w.sim.sim.timing.runMs + 1000);
     await runSync(w);
@@ -168,7 +198,11 @@ describeEachDialect("dispatching orders to a faulty provider", (dialect) => {
     w.sim.sim.setFault({ action: "add", kind: "http500", times: 1 });
     const r = await place(w, u.token, { service_id: svc.id, link: "https://x.test/crash", quantity: 100 });
     const row = await orderRow(w, r.order.uuid);
-    await w.p.services.db.updateTable("orders").set({ dispatch_state: "sending", updated_at: dbNow(w.clock) }).where("id", "=", row.id).execute();
+    await w.p.services.db
+      .updateTable("orders")
+      .set({ dispatch_state: "sending", updated_at: dbNow(w.clock) })
+      .where("id", "=", row.id)
+      .execute();
     const calls = await addCalls(w);
     await runDispatch(w);
     expect((await orderRow(w, r.order.uuid)).dispatch_state).toBe("sending");

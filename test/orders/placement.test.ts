@@ -2,7 +2,20 @@ import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect } from "../harness/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { putSetting } from "../../src/settings/service.ts";
-import { addService, balanceOf, closeWorld, expectLedgerHolds, fundedUser, ledgerOf, money, orderRow, orderWorld, place, simOrderOf, type World } from "./support.ts";
+import {
+  addService,
+  balanceOf,
+  closeWorld,
+  expectLedgerHolds,
+  fundedUser,
+  ledgerOf,
+  money,
+  orderRow,
+  orderWorld,
+  place,
+  simOrderOf,
+  type World,
+} from "./support.ts";
 
 describeEachDialect("placing orders", (dialect) => {
   let w: World;
@@ -12,7 +25,16 @@ describeEachDialect("placing orders", (dialect) => {
   afterEach(() => expectLedgerHolds(w));
   afterAll(() => closeWorld(w));
 
-  const countOrders = async (userId: number) => Number((await w.p.services.db.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("user_id", "=", userId).executeTakeFirstOrThrow()).n);
+  const countOrders = async (userId: number) =>
+    Number(
+      (
+        await w.p.services.db
+          .selectFrom("orders")
+          .select((e) => e.fn.countAll<number>().as("n"))
+          .where("user_id", "=", userId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it("a Default order is charged at the server's price whatever price the client sends, and goes to the provider", async () => {
     const svc = await addService(w, { rate: "1000", providerRate: "1" });
@@ -73,7 +95,11 @@ describeEachDialect("placing orders", (dialect) => {
   it("each other type sends its own fields (mentions, comment likes, poll, subscriptions)", async () => {
     const u = await fundedUser(w, "100000");
     const cases: [Parameters<typeof addService>[1], Record<string, unknown>, Record<string, string>][] = [
-      [{ type: "Mentions with Hashtags" }, { link: "https://x.test/m", quantity: 100, usernames: "a\nb", hashtags: "#x\n#y" }, { usernames: "a\nb", hashtags: "#x\n#y" }],
+      [
+        { type: "Mentions with Hashtags" },
+        { link: "https://x.test/m", quantity: 100, usernames: "a\nb", hashtags: "#x\n#y" },
+        { usernames: "a\nb", hashtags: "#x\n#y" },
+      ],
       [{ type: "Mentions Hashtag" }, { link: "https://x.test/m", quantity: 100, hashtag: "#izy" }, { hashtag: "#izy" }],
       [{ type: "Mentions User Followers" }, { link: "https://x.test/m", quantity: 100, username: "bob" }, { username: "bob" }],
       [{ type: "Mentions Media Likers" }, { link: "https://x.test/m", quantity: 100, media: "https://x.test/media/1" }, { media: "https://x.test/media/1" }],
@@ -141,8 +167,15 @@ describeEachDialect("placing orders", (dialect) => {
   it("a service whose category or provider is switched off is refused with 422", async () => {
     const u = await fundedUser(w, "1000");
     const inOffCategory = await addService(w);
-    const cat = await w.p.services.db.insertInto("categories").values({ name: "Off", slug: `off-${inOffCategory.id}`, is_active: 0, created_at: dbNow(w.clock), updated_at: dbNow(w.clock) }).executeTakeFirstOrThrow();
-    await w.p.services.db.updateTable("services").set({ category_id: Number(cat.insertId) }).where("id", "=", inOffCategory.id).execute();
+    const cat = await w.p.services.db
+      .insertInto("categories")
+      .values({ name: "Off", slug: `off-${inOffCategory.id}`, is_active: 0, created_at: dbNow(w.clock), updated_at: dbNow(w.clock) })
+      .executeTakeFirstOrThrow();
+    await w.p.services.db
+      .updateTable("services")
+      .set({ category_id: Number(cat.insertId) })
+      .where("id", "=", inOffCategory.id)
+      .execute();
     const r1 = await place(w, u.token, { service_id: inOffCategory.id, link: "https://x.test/a", quantity: 100 });
     expect(r1.status).toBe(422);
     expect(r1.body.error.details.service_id).toBeDefined();
@@ -163,7 +196,10 @@ describeEachDialect("placing orders", (dialect) => {
     const svc = await addService(w, { rate: "1000" });
     const vip = await fundedUser(w, "1000");
     const plain = await fundedUser(w, "1000");
-    await w.p.services.db.insertInto("service_prices_override").values({ user_id: vip.user.id, service_id: svc.id, rate: money("600"), created_at: dbNow(w.clock), updated_at: dbNow(w.clock) }).execute();
+    await w.p.services.db
+      .insertInto("service_prices_override")
+      .values({ user_id: vip.user.id, service_id: svc.id, rate: money("600"), created_at: dbNow(w.clock), updated_at: dbNow(w.clock) })
+      .execute();
     const a = await place(w, vip.token, { service_id: svc.id, link: "https://x.test/vip", quantity: 500 });
     const b = await place(w, plain.token, { service_id: svc.id, link: "https://x.test/plain", quantity: 500 });
     expect(a.order).toMatchObject({ rate: "600.00", charge: "300.00" });
@@ -258,11 +294,26 @@ describeEachDialect("placing orders", (dialect) => {
   it("a mass order places each line on its own; bad lines do not block the others", async () => {
     const svc = await addService(w, { rate: "1000", min: 100, max: 1000 });
     const u = await fundedUser(w, "1000");
-    const text = [`${svc.id}|https://x.test/m1|100`, "999999|https://x.test/m2|100", `${svc.id}|not-a-link|100`, "", `${svc.id}|https://x.test/m3|200`, "garbage", `${svc.id}|https://x.test/m4|900`].join("\n");
+    const text = [
+      `${svc.id}|https://x.test/m1|100`,
+      "999999|https://x.test/m2|100",
+      `${svc.id}|not-a-link|100`,
+      "",
+      `${svc.id}|https://x.test/m3|200`,
+      "garbage",
+      `${svc.id}|https://x.test/m4|900`,
+    ].join("\n");
     const res = await w.p.request("/api/user/orders/mass", { method: "POST", token: u.token, json: { orders: text } });
     expect(res.status).toBe(200);
     const b = await body(res);
-    expect(b.data.map((r: { line: number; ok: boolean }) => [r.line, r.ok])).toEqual([[1, true], [2, false], [3, false], [5, true], [6, false], [7, false]]);
+    expect(b.data.map((r: { line: number; ok: boolean }) => [r.line, r.ok])).toEqual([
+      [1, true],
+      [2, false],
+      [3, false],
+      [5, true],
+      [6, false],
+      [7, false],
+    ]);
     expect(b.data[1].error.details.service_id).toBeDefined();
     expect(b.data[2].error.details.link).toBeDefined();
     expect(b.data[5].error.code).toBe("insufficient_balance");

@@ -3,7 +3,22 @@ import { body, describeEachDialect } from "../harness/platform.ts";
 import { credit, debit } from "../../src/wallet/ledger.ts";
 import { runJobOnce } from "../../src/jobs/scheduler.ts";
 import { syncOrdersJob } from "../../src/orders/jobs.ts";
-import { addService, adminToken, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, fundedUser, ledgerOf, money, orderRow, orderWorld, place, runSync, type World } from "./support.ts";
+import {
+  addService,
+  adminToken,
+  balanceOf,
+  closeWorld,
+  expectLedgerHolds,
+  finishAtProvider,
+  fundedUser,
+  ledgerOf,
+  money,
+  orderRow,
+  orderWorld,
+  place,
+  runSync,
+  type World,
+} from "./support.ts";
 
 describeEachDialect("referral commissions on orders", (dialect) => {
   let w: World;
@@ -23,8 +38,10 @@ describeEachDialect("referral commissions on orders", (dialect) => {
     const buyer = await fundedUser(w, "10000", { referral_code: l1.user.referral_code });
     return { top, l2, l1, buyer };
   }
-  const earned = async (userId: number, type = "referral_commission") => (await ledgerOf(w, userId)).filter((t) => t.type === type).map((t) => Number(t.amount));
-  const commissions = async (orderId: number) => w.p.services.db.selectFrom("referral_commissions").selectAll().where("order_id", "=", orderId).orderBy("level").execute();
+  const earned = async (userId: number, type = "referral_commission") =>
+    (await ledgerOf(w, userId)).filter((t) => t.type === type).map((t) => Number(t.amount));
+  const commissions = async (orderId: number) =>
+    w.p.services.db.selectFrom("referral_commissions").selectAll().where("order_id", "=", orderId).orderBy("level").execute();
 
   it("a completed order pays 10% / 5% / 2% of its charge to three levels of referrers, once", async () => {
     const svc = await addService(w, { rate: "1000" });

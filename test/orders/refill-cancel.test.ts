@@ -2,7 +2,24 @@ import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect } from "../harness/platform.ts";
 import { DAY } from "../../src/lib/time.ts";
 import { syncRefills } from "../../src/orders/sync.ts";
-import { addCalls, addService, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, fundedUser, ledgerOf, money, orderRow, orderWorld, place, runDispatch, runSync, stopProvider, type World } from "./support.ts";
+import {
+  addCalls,
+  addService,
+  balanceOf,
+  closeWorld,
+  expectLedgerHolds,
+  finishAtProvider,
+  fundedUser,
+  ledgerOf,
+  money,
+  orderRow,
+  orderWorld,
+  place,
+  runDispatch,
+  runSync,
+  stopProvider,
+  type World,
+} from "./support.ts";
 
 describeEachDialect("refills and cancellations", (dialect) => {
   let w: World;
@@ -36,7 +53,11 @@ describeEachDialect("refills and cancellations", (dialect) => {
     const second = await refill(u.token, order.uuid);
     expect(second.status).toBe(409);
     expect((await body(second)).error.code).toBe("refill_in_progress");
-    const rows = await w.p.services.db.selectFrom("refills").selectAll().where("order_id", "=", (await orderRow(w, order.uuid)).id).execute();
+    const rows = await w.p.services.db
+      .selectFrom("refills")
+      .selectAll()
+      .where("order_id", "=", (await orderRow(w, order.uuid)).id)
+      .execute();
     expect(rows.length).toBe(1);
     expect(rows[0]!.provider_refill_id).not.toBeNull();
 
@@ -163,7 +184,11 @@ describeEachDialect("refills and cancellations", (dialect) => {
     const r = await refill(u.token, order.uuid);
     expect(r.status).toBe(422);
     expect(JSON.stringify(await body(r))).not.toContain("XYZ");
-    const stored = await w.p.services.db.selectFrom("refills").select("last_error").where("order_id", "=", (await orderRow(w, order.uuid)).id).execute();
+    const stored = await w.p.services.db
+      .selectFrom("refills")
+      .select("last_error")
+      .where("order_id", "=", (await orderRow(w, order.uuid)).id)
+      .execute();
     expect(stored.map((x) => x.last_error)).toEqual([leak]);
     expect(await refunds(u.user.id)).toEqual([]);
   });

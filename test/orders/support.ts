@@ -39,7 +39,10 @@ export async function orderWorld(dialect: DialectName, env: Record<string, strin
     .values({ name: "Sim", url: w.sim.url, api_key: PROVIDER_KEY, currency: "USD", exchange_rate: EXCHANGE, is_active: 1, created_at: now, updated_at: now })
     .executeTakeFirstOrThrow();
   w.providerId = Number(prov.insertId);
-  const cat = await p.services.db.insertInto("categories").values({ name: "Test", slug: `test-${w.providerId}`, created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+  const cat = await p.services.db
+    .insertInto("categories")
+    .values({ name: "Test", slug: `test-${w.providerId}`, created_at: now, updated_at: now })
+    .executeTakeFirstOrThrow();
   w.categoryId = Number(cat.insertId);
   return w;
 }
@@ -82,18 +85,37 @@ export interface ServiceSpec {
 export async function addService(w: World, spec: ServiceSpec = {}) {
   const providerRate = spec.providerRate ?? "1";
   const simService = w.sim.sim.addService({
-    name: `Svc ${Math.random().toString(36).slice(2, 8)}`, type: spec.type ?? "Default", rate: providerRate,
-    min: spec.min ?? 10, max: spec.max ?? 10_000, refill: spec.refill ?? false, cancel: spec.cancel ?? false, dripfeed: spec.dripfeed ?? false,
+    name: `Svc ${Math.random().toString(36).slice(2, 8)}`,
+    type: spec.type ?? "Default",
+    rate: providerRate,
+    min: spec.min ?? 10,
+    max: spec.max ?? 10_000,
+    refill: spec.refill ?? false,
+    cancel: spec.cancel ?? false,
+    dripfeed: spec.dripfeed ?? false,
   });
   w.simServices.push({ ...simService, rate: providerRate });
   const now = dbNow(w.clock);
   const res = await w.p.services.db
     .insertInto("services")
     .values({
-      provider_id: w.providerId, provider_service_id: String(simService.service), category_id: w.categoryId, name: simService.name, type: simService.type,
-      provider_rate: parseMoney(providerRate)!, base_rate: convert(parseMoney(providerRate)!, EXCHANGE), rate: parseMoney(spec.rate ?? "1000")!,
-      min: simService.min, max: simService.max, refill: spec.refill ? 1 : 0, refill_days: spec.refillDays ?? 30, cancel: spec.cancel ? 1 : 0, dripfeed: spec.dripfeed ? 1 : 0,
-      is_active: 1, created_at: now, updated_at: now,
+      provider_id: w.providerId,
+      provider_service_id: String(simService.service),
+      category_id: w.categoryId,
+      name: simService.name,
+      type: simService.type,
+      provider_rate: parseMoney(providerRate)!,
+      base_rate: convert(parseMoney(providerRate)!, EXCHANGE),
+      rate: parseMoney(spec.rate ?? "1000")!,
+      min: simService.min,
+      max: simService.max,
+      refill: spec.refill ? 1 : 0,
+      refill_days: spec.refillDays ?? 30,
+      cancel: spec.cancel ? 1 : 0,
+      dripfeed: spec.dripfeed ? 1 : 0,
+      is_active: 1,
+      created_at: now,
+      updated_at: now,
     })
     .executeTakeFirstOrThrow();
   return { id: Number(res.insertId), simId: simService.service };
@@ -129,7 +151,12 @@ export async function ledgerOf(w: World, userId: number) {
 }
 
 export async function addCalls(w: World): Promise<number> {
-  const r = await w.p.services.db.selectFrom("provider_logs").select((e) => e.fn.countAll<number>().as("n")).where("action", "=", "add").where("provider_id", "=", w.providerId).executeTakeFirstOrThrow();
+  const r = await w.p.services.db
+    .selectFrom("provider_logs")
+    .select((e) => e.fn.countAll<number>().as("n"))
+    .where("action", "=", "add")
+    .where("provider_id", "=", w.providerId)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

@@ -6,12 +6,29 @@ import { BATCH_RETRY_MS } from "../../src/orders/sync.ts";
 import { dbNow, DAY } from "../../src/lib/time.ts";
 import type { Logger } from "../../src/lib/logger.ts";
 import { v2 } from "../developer-api/helpers.ts";
-import { addService, adminToken, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, fundedUser, money, orderRow, orderWorld, place, simOrderOf, type World } from "./support.ts";
+import {
+  addService,
+  adminToken,
+  balanceOf,
+  closeWorld,
+  expectLedgerHolds,
+  finishAtProvider,
+  fundedUser,
+  money,
+  orderRow,
+  orderWorld,
+  place,
+  simOrderOf,
+  type World,
+} from "./support.ts";
 
 /** A logger that keeps its lines, to check what an operator would read. */
 function recordingLogger() {
   const lines: { level: string; msg: string; data: Record<string, unknown> }[] = [];
-  const keep = (level: string) => (msg: string, data: Record<string, unknown> = {}) => void lines.push({ level, msg, data });
+  const keep =
+    (level: string) =>
+    (msg: string, data: Record<string, unknown> = {}) =>
+      void lines.push({ level, msg, data });
   const logger: Logger = { debug: keep("debug"), info: keep("info"), warn: keep("warn"), error: keep("error") };
   return { logger, lines };
 }
@@ -28,7 +45,11 @@ describeEachDialect("status sync with every kind of panel", (dialect) => {
   beforeEach(async () => {
     w.sim.sim.setBatchStatusMode("map");
     w.sim.sim.clearFaults();
-    await w.p.services.db.updateTable("api_providers").set({ status_single_since: null, last_error: null, last_error_at: null }).where("id", "=", w.providerId).execute();
+    await w.p.services.db
+      .updateTable("api_providers")
+      .set({ status_single_since: null, last_error: null, last_error_at: null })
+      .where("id", "=", w.providerId)
+      .execute();
   });
   afterEach(() => expectLedgerHolds(w));
   afterAll(() => closeWorld(w));
@@ -43,7 +64,12 @@ describeEachDialect("status sync with every kind of panel", (dialect) => {
 
   /** Status calls made to the provider so far: batched (`orders=`) and one order at a time (`order=`). */
   async function statusCalls() {
-    const rows = await w.p.services.db.selectFrom("provider_logs").select("request").where("action", "=", "status").where("provider_id", "=", w.providerId).execute();
+    const rows = await w.p.services.db
+      .selectFrom("provider_logs")
+      .select("request")
+      .where("action", "=", "status")
+      .where("provider_id", "=", w.providerId)
+      .execute();
     const fields = rows.map((r) => JSON.parse(r.request) as Record<string, string>);
     return { batched: fields.filter((f) => f.orders !== undefined).length, single: fields.filter((f) => f.order !== undefined).length };
   }
@@ -83,7 +109,13 @@ describeEachDialect("status sync with every kind of panel", (dialect) => {
     expect(await statuses(uuids)).toEqual(["completed", "completed", "completed"]);
     expect(await statusCalls()).toEqual({ batched: before.batched + 1, single: before.single + 3 });
     expect(first.statuses.errors).toEqual([]);
-    expect(first.lines).toContainEqual(expect.objectContaining({ level: "warn", msg: "provider status call failed", data: expect.objectContaining({ provider_id: w.providerId, provider: "Sim", call: "status orders=", reason: "Incorrect order ID" }) }));
+    expect(first.lines).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        msg: "provider status call failed",
+        data: expect.objectContaining({ provider_id: w.providerId, provider: "Sim", call: "status orders=", reason: "Incorrect order ID" }),
+      }),
+    );
     expect((await providerRow()).status_single_since).not.toBeNull();
     expect(await adminProviderView()).toMatchObject({ status_mode: "single", last_error: null });
 
@@ -119,7 +151,11 @@ describeEachDialect("status sync with every kind of panel", (dialect) => {
   });
 
   it("a panel remembered as single-only is asked for a batch again after a week, and goes back to batches when it answers", async () => {
-    await w.p.services.db.updateTable("api_providers").set({ status_single_since: dbNow(w.clock, -DAY) }).where("id", "=", w.providerId).execute();
+    await w.p.services.db
+      .updateTable("api_providers")
+      .set({ status_single_since: dbNow(w.clock, -DAY) })
+      .where("id", "=", w.providerId)
+      .execute();
     const recent = await placeOrders(2, "recent-single");
     finishAtProvider(w);
     let before = await statusCalls();
@@ -127,7 +163,11 @@ describeEachDialect("status sync with every kind of panel", (dialect) => {
     expect(await statuses(recent.uuids)).toEqual(["completed", "completed"]);
     expect(await statusCalls()).toEqual({ batched: before.batched, single: before.single + 2 });
 
-    await w.p.services.db.updateTable("api_providers").set({ status_single_since: dbNow(w.clock, -BATCH_RETRY_MS - 60_000) }).where("id", "=", w.providerId).execute();
+    await w.p.services.db
+      .updateTable("api_providers")
+      .set({ status_single_since: dbNow(w.clock, -BATCH_RETRY_MS - 60_000) })
+      .where("id", "=", w.providerId)
+      .execute();
     const old = await placeOrders(2, "old-single");
     finishAtProvider(w);
     before = await statusCalls();
@@ -144,12 +184,22 @@ describeEachDialect("status sync with every kind of panel", (dialect) => {
     const failed = await syncJob();
     expect(failed.statuses.errors).toHaveLength(1);
     expect(await statuses(uuids)).toEqual(["processing", "processing"]);
-    expect(failed.lines).toContainEqual(expect.objectContaining({ level: "warn", msg: "provider status call failed", data: expect.objectContaining({ provider_id: w.providerId, provider: "Sim", reason: "unknown: HTTP 500" }) }));
+    expect(failed.lines).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        msg: "provider status call failed",
+        data: expect.objectContaining({ provider_id: w.providerId, provider: "Sim", reason: "unknown: HTTP 500" }),
+      }),
+    );
     const row = await providerRow();
     expect(row).toMatchObject({ last_error: "status: unknown: HTTP 500", last_error_at: dbNow(w.clock) });
     // A failing batch is not a panel without batches: it stays on batches.
     expect(row.status_single_since).toBeNull();
-    expect(await adminProviderView()).toMatchObject({ last_error: "status: unknown: HTTP 500", last_error_at: w.clock.now().toISOString(), status_mode: "batch" });
+    expect(await adminProviderView()).toMatchObject({
+      last_error: "status: unknown: HTTP 500",
+      last_error_at: w.clock.now().toISOString(),
+      status_mode: "batch",
+    });
 
     w.sim.sim.clearFaults();
     const ok = await syncJob();
@@ -255,7 +305,11 @@ describeEachDialect("subscription states and what customers finally paid", (dial
   it("v2 status reports charge less refunds, for one order and for several", async () => {
     const svc = await addService(w, { rate: "1000" });
     const u = await fundedUser(w, "5000");
-    const made = await w.p.request("/api/user/api-keys", { method: "POST", token: u.token, json: { name: "panel", permissions: ["orders.create", "orders.read"] } });
+    const made = await w.p.request("/api/user/api-keys", {
+      method: "POST",
+      token: u.token,
+      json: { name: "panel", permissions: ["orders.create", "orders.read"] },
+    });
     const key = (await body(made)).data.key as string;
     const partial = await v2(w.p, { key, action: "add", service: svc.id, link: "https://x.test/v2-partial", quantity: 1000 });
     const full = await v2(w.p, { key, action: "add", service: svc.id, link: "https://x.test/v2-full", quantity: 1000 });

@@ -6,7 +6,21 @@ import { placeOrder } from "../../src/orders/place.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { runJobOnce } from "../../src/jobs/scheduler.ts";
 import { syncOrdersJob } from "../../src/orders/jobs.ts";
-import { addService, balanceOf, closeWorld, expectLedgerHolds, finishAtProvider, fundedUser, ledgerOf, money, orderRow, orderWorld, place, runSync, type World } from "./support.ts";
+import {
+  addService,
+  balanceOf,
+  closeWorld,
+  expectLedgerHolds,
+  finishAtProvider,
+  fundedUser,
+  ledgerOf,
+  money,
+  orderRow,
+  orderWorld,
+  place,
+  runSync,
+  type World,
+} from "./support.ts";
 
 describeEachDialect("status sync and refunds", (dialect) => {
   let w: World;
@@ -116,11 +130,16 @@ describeEachDialect("status sync batches", (dialect) => {
   it("asks for at most 100 orders per status call: 150 orders take 2 calls", async () => {
     const svc = await addService(w, { rate: "10" });
     const u = await fundedUser(w, "100000");
-    const ctx = { ...w.p.ctx(), user: (await w.p.services.db.selectFrom("users").selectAll().where("id", "=", u.user.id).executeTakeFirstOrThrow()) };
+    const ctx = { ...w.p.ctx(), user: await w.p.services.db.selectFrom("users").selectAll().where("id", "=", u.user.id).executeTakeFirstOrThrow() };
     for (let i = 0; i < 150; i++) await placeOrder(ctx, { service_id: svc.id, link: `https://x.test/batch/${i}`, quantity: 100 }, { source: "api" });
     await settleDispatchKicks(w.p.services);
     const statusCalls = async () => {
-      const logs = await w.p.services.db.selectFrom("provider_logs").select("request").where("action", "=", "status").where("provider_id", "=", w.providerId).execute();
+      const logs = await w.p.services.db
+        .selectFrom("provider_logs")
+        .select("request")
+        .where("action", "=", "status")
+        .where("provider_id", "=", w.providerId)
+        .execute();
       return logs.map((l) => (JSON.parse(l.request).orders as string).split(",").length);
     };
     expect(await statusCalls()).toEqual([]);

@@ -6,12 +6,13 @@ describe("add action", () => {
   const provider = useSimProvider({ balance: "100" });
 
   const serviceOfType = (type: ServiceType) => {
-    const found = provider().sim.listServices().find((s) => s.type === type);
+    const found = provider()
+      .sim.listServices()
+      .find((s) => s.type === type);
     if (!found) throw new Error(`no ${type} service in the catalogue`);
     return found;
   };
-  const followers = () =>
-    provider().sim.addService({ name: "Followers", rate: "2.5", min: 10, max: 1000, dripfeed: true, cancel: true });
+  const followers = () => provider().sim.addService({ name: "Followers", rate: "2.5", min: 10, max: 1000, dripfeed: true, cancel: true });
 
   it("creates a Default order and charges rate × quantity / 1000", async () => {
     const service = followers();

@@ -11,7 +11,10 @@ describe("services action", () => {
     expect(services.length).toBeGreaterThanOrEqual(150);
     const categories = new Set(services.map((s) => s.category));
     for (const platform of ["Instagram", "TikTok", "YouTube", "Facebook", "Telegram", "Twitter", "Spotify", "Twitch"]) {
-      expect(services.some((s) => s.category.startsWith(platform)), platform).toBe(true);
+      expect(
+        services.some((s) => s.category.startsWith(platform)),
+        platform,
+      ).toBe(true);
     }
     for (const category of ["Instagram Followers", "TikTok Views", "YouTube Likes", "Telegram Members"]) {
       expect(categories.has(category), category).toBe(true);
@@ -30,9 +33,7 @@ describe("services action", () => {
   it("answers each service in the API v2 shape with string rates of at most 5 decimals", async () => {
     const services: any[] = await provider().call("services");
     for (const s of services) {
-      expect(Object.keys(s).sort()).toEqual(
-        ["cancel", "category", "dripfeed", "max", "min", "name", "rate", "refill", "service", "type"].sort(),
-      );
+      expect(Object.keys(s).sort()).toEqual(["cancel", "category", "dripfeed", "max", "min", "name", "rate", "refill", "service", "type"].sort());
       expect(typeof s.service).toBe("number");
       expect(s.rate).toMatch(/^\d+\.\d{2,5}$/);
       expect(Number(s.rate)).toBeGreaterThan(0);

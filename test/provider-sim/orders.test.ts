@@ -170,17 +170,13 @@ describe("order progression, refill and cancel", () => {
     ]);
     expect(await status(cancelable)).toMatchObject({ status: "Canceled", charge: "0.00000" });
     expect((await provider().call("balance")).balance).toBe("99.60000");
-    expect(await provider().call("cancel", { orders: String(cancelable) })).toEqual([
-      { order: cancelable, cancel: { error: "Order cannot be canceled" } },
-    ]);
+    expect(await provider().call("cancel", { orders: String(cancelable) })).toEqual([{ order: cancelable, cancel: { error: "Order cannot be canceled" } }]);
   });
 
   it("refuses to cancel an order already In progress", async () => {
     const order = await add({ service: refillable, link: "https://x.test/late", quantity: 100 });
     provider().sim.advance(2 * MINUTE);
-    expect(await provider().call("cancel", { orders: String(order) })).toEqual([
-      { order, cancel: { error: "Order cannot be canceled" } },
-    ]);
+    expect(await provider().call("cancel", { orders: String(order) })).toEqual([{ order, cancel: { error: "Order cannot be canceled" } }]);
   });
 
   it("starts from the configured balance, lowers it with each order and can be reset", async () => {

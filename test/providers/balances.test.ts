@@ -23,9 +23,11 @@ describeEachDialect("provider balances on a schedule", (dialect) => {
     await p.services.mailer.flush();
     return ran;
   };
-  const notices = (type: string) => p.services.db.selectFrom("notifications").selectAll().where("user_id", "=", admin.user.id).where("type", "=", type).execute();
+  const notices = (type: string) =>
+    p.services.db.selectFrom("notifications").selectAll().where("user_id", "=", admin.user.id).where("type", "=", type).execute();
   const mailsAbout = (text: string) => smtp.inbox.filter((m) => m.to.includes(admin.user.email) && decode(m.raw).includes(text));
-  const adminView = async () => (await body(await p.request("/api/admin/services/providers", { token: admin.token }))).data.find((x: { id: number }) => x.id === providerId);
+  const adminView = async () =>
+    (await body(await p.request("/api/admin/services/providers", { token: admin.token }))).data.find((x: { id: number }) => x.id === providerId);
   const webIds = async () => (await body(await p.request("/api/services?per_page=500"))).data.map((s: { id: number }) => s.id);
 
   beforeAll(async () => {
@@ -51,9 +53,19 @@ describeEachDialect("provider balances on a schedule", (dialect) => {
     expect(JOBS.map((j) => j.name)).toContain("smm:provider-balances");
     sim.sim.setBalance("1000");
     const ran = await readBalances();
-    expect(ran?.result).toMatchObject({ read: [{ provider_id: providerId, balance: 1_000_000_000, currency: "USD", low: false, currency_mismatch: false }], failed: [] });
+    expect(ran?.result).toMatchObject({
+      read: [{ provider_id: providerId, balance: 1_000_000_000, currency: "USD", low: false, currency_mismatch: false }],
+      failed: [],
+    });
     const view = await adminView();
-    expect(view).toMatchObject({ balance: "1000.00", balance_currency: "USD", balance_low: false, low_balance_threshold: null, selling: true, not_selling_reason: null });
+    expect(view).toMatchObject({
+      balance: "1000.00",
+      balance_currency: "USD",
+      balance_low: false,
+      low_balance_threshold: null,
+      selling: true,
+      not_selling_reason: null,
+    });
     expect(view.balance_checked_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     // The platform-wide 50,000 XOF at 600 XOF per USD.
     expect(view.effective_low_balance_threshold).toBe("83.333333");
@@ -94,7 +106,11 @@ describeEachDialect("provider balances on a schedule", (dialect) => {
     expect(await webIds()).toEqual([]);
     expect((await v2(p, { key, action: "services" })).json).toEqual([]);
     const before = await balanceOf(p, buyer.user.id);
-    const refused = await p.request("/api/user/orders", { method: "POST", token: buyer.token, json: { service_id: listed[0], link: "https://instagram.com/p/abc", quantity: 100 } });
+    const refused = await p.request("/api/user/orders", {
+      method: "POST",
+      token: buyer.token,
+      json: { service_id: listed[0], link: "https://instagram.com/p/abc", quantity: 100 },
+    });
     expect(refused.status).toBe(422);
     expect(await balanceOf(p, buyer.user.id)).toBe(before);
 

@@ -58,7 +58,14 @@ describeEachDialect("providers at start-up", (dialect) => {
     const h = await prepareProviders(withConfig(config));
     expect(h.sim).toBeNull();
     const created = await row("env");
-    expect(created).toMatchObject({ name: "Default provider", url: config.SMM_API_URL, api_key: "live-key-1", currency: "USD", exchange_rate: 600_000_000, is_active: 1 });
+    expect(created).toMatchObject({
+      name: "Default provider",
+      url: config.SMM_API_URL,
+      api_key: "live-key-1",
+      currency: "USD",
+      exchange_rate: 600_000_000,
+      is_active: 1,
+    });
     expect((await row("simulated"))!.is_active).toBe(0);
 
     await p.services.db.updateTable("api_providers").set({ exchange_rate: 610_000_000, name: "Panel CI" }).where("id", "=", created!.id).execute();

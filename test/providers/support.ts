@@ -13,7 +13,16 @@ export async function simWithRow(p: TestPlatform, opts: { exchangeRate?: number;
   const now = dbNow();
   const res = await p.services.db
     .insertInto("api_providers")
-    .values({ name: opts.name ?? "Test provider", url: sim.url, api_key: SECRET_KEY, currency: "USD", exchange_rate: opts.exchangeRate ?? 600_000_000, is_active: 1, created_at: now, updated_at: now })
+    .values({
+      name: opts.name ?? "Test provider",
+      url: sim.url,
+      api_key: SECRET_KEY,
+      currency: "USD",
+      exchange_rate: opts.exchangeRate ?? 600_000_000,
+      is_active: 1,
+      created_at: now,
+      updated_at: now,
+    })
     .executeTakeFirst();
   return { sim, providerId: Number(res.insertId), target: { id: Number(res.insertId), url: sim.url, apiKey: SECRET_KEY } };
 }

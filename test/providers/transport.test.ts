@@ -137,10 +137,15 @@ describeEachDialect("the provider client's HTTP exchange", (dialect) => {
   });
 
   it("stops reading an answer past its cap: over 1 MB for an add (unknown), up to 16 MB for the catalogue", async () => {
-    const big = (bytes: number) => `[${'{"service":1,"name":"Likes","rate":"1","min":"10","max":"100"},'.repeat(Math.ceil(bytes / 64))}{"service":2,"name":"End","rate":"1"}]`;
+    const big = (bytes: number) =>
+      `[${'{"service":1,"name":"Likes","rate":"1","min":"10","max":"100"},'.repeat(Math.ceil(bytes / 64))}{"service":2,"name":"End","rate":"1"}]`;
     const sim = await panel((req, body, res) => {
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(body.includes("action=add") ? `{"order":1,"pad":"${" ".repeat(2 * 1024 * 1024)}"}` : big(body.includes("action=services") && req.url === "/huge" ? 20 * 1024 * 1024 : 3 * 1024 * 1024));
+      res.end(
+        body.includes("action=add")
+          ? `{"order":1,"pad":"${" ".repeat(2 * 1024 * 1024)}"}`
+          : big(body.includes("action=services") && req.url === "/huge" ? 20 * 1024 * 1024 : 3 * 1024 * 1024),
+      );
     });
     try {
       const err = await failure(client(sim.url).add({ service: 1, link: "https://x.test/f", quantity: 100 }));
@@ -148,7 +153,11 @@ describeEachDialect("the provider client's HTTP exchange", (dialect) => {
       expect(err.message).toMatch(/larger than 1048576 bytes/);
       const c = providerClient(p.ctx(), { id: 1, url: sim.url, apiKey: SECRET_KEY }, { timeoutMs: 5_000, retries: 0, logTo: [] });
       expect((await c.services()).length).toBe(2);
-      const huge = providerClient(p.ctx(), { id: 1, url: sim.url.replace("/api/v2", "/huge"), apiKey: SECRET_KEY }, { timeoutMs: 5_000, retries: 0, logTo: [] });
+      const huge = providerClient(
+        p.ctx(),
+        { id: 1, url: sim.url.replace("/api/v2", "/huge"), apiKey: SECRET_KEY },
+        { timeoutMs: 5_000, retries: 0, logTo: [] },
+      );
       expect(await failure(huge.services())).toMatchObject({ kind: "unknown", message: expect.stringMatching(/larger than 16777216 bytes/) });
     } finally {
       await sim.close();

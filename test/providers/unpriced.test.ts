@@ -23,7 +23,8 @@ describeEachDialect("a provider whose currency has no exchange rate", (dialect) 
     const viaV2 = (await v2(p, { key, action: "services" })).json.map((s: { service: number }) => s.service);
     return { web, viaV1, viaV2 };
   };
-  const importedIds = async () => (await p.services.db.selectFrom("services").select("id").where("provider_id", "=", providerId).orderBy("id").execute()).map((r) => r.id);
+  const importedIds = async () =>
+    (await p.services.db.selectFrom("services").select("id").where("provider_id", "=", providerId).orderBy("id").execute()).map((r) => r.id);
 
   beforeAll(async () => {
     p = await makePlatform(dialect);
@@ -67,10 +68,16 @@ describeEachDialect("a provider whose currency has no exchange rate", (dialect) 
   it("an order for one of its services is refused and moves no money", async () => {
     const [serviceId] = await importedIds();
     const before = await balanceOf(p, buyer.user.id);
-    const res = await p.request("/api/user/orders", { method: "POST", token: buyer.token, json: { service_id: serviceId, link: "https://instagram.com/p/abc", quantity: 1000 } });
+    const res = await p.request("/api/user/orders", {
+      method: "POST",
+      token: buyer.token,
+      json: { service_id: serviceId, link: "https://instagram.com/p/abc", quantity: 1000 },
+    });
     expect(res.status).toBe(422);
     expect((await body(res)).error.details.service_id).toBeDefined();
-    expect((await v2(p, { key, action: "add", service: serviceId!, link: "https://instagram.com/p/abc", quantity: 1000 })).json).toEqual({ error: "Incorrect service ID" });
+    expect((await v2(p, { key, action: "add", service: serviceId!, link: "https://instagram.com/p/abc", quantity: 1000 })).json).toEqual({
+      error: "Incorrect service ID",
+    });
     expect(await balanceOf(p, buyer.user.id)).toBe(before);
     expect(await p.services.db.selectFrom("orders").select("id").execute()).toEqual([]);
     await expectLedgerHolds(p);
@@ -87,13 +94,22 @@ describeEachDialect("a provider whose currency has no exchange rate", (dialect) 
     expect([...listed.viaV2].sort()).toEqual([...listed.web].sort());
 
     const offer = sim.sim.listServices().find((s) => s.type === "Default" && s.min <= 1000 && s.max >= 1000)!;
-    const row = await p.services.db.selectFrom("services").selectAll().where("provider_id", "=", providerId).where("provider_service_id", "=", String(offer.service)).executeTakeFirstOrThrow();
+    const row = await p.services.db
+      .selectFrom("services")
+      .selectAll()
+      .where("provider_id", "=", providerId)
+      .where("provider_service_id", "=", String(offer.service))
+      .executeTakeFirstOrThrow();
     // provider rate (INR) × 7.2 XOF/INR, then the 30% platform margin
     expect(Number(row.base_rate)).toBe(Math.round(offer.rate * 7.2));
     expect(Number(row.rate)).toBe(Math.round(Math.round(offer.rate * 7.2) * 1.3));
 
     const before = await balanceOf(p, buyer.user.id);
-    const placed = await p.request("/api/user/orders", { method: "POST", token: buyer.token, json: { service_id: row.id, link: "https://instagram.com/p/abc", quantity: 1000 } });
+    const placed = await p.request("/api/user/orders", {
+      method: "POST",
+      token: buyer.token,
+      json: { service_id: row.id, link: "https://instagram.com/p/abc", quantity: 1000 },
+    });
     expect(placed.status).toBe(201);
     await settleDispatchKicks(p.services);
     expect(await balanceOf(p, buyer.user.id)).toBeLessThan(before);
@@ -101,7 +117,10 @@ describeEachDialect("a provider whose currency has no exchange rate", (dialect) 
   });
 
   it("a configured provider in a currency without a known rate starts unpriced", async () => {
-    const services: AppServices = { ...p.services, config: { ...p.services.config, SMM_API_URL: sim.url, SMM_API_KEY: SECRET_KEY, SMM_PROVIDER_CURRENCY: "NGN" } as AppServices["config"] };
+    const services: AppServices = {
+      ...p.services,
+      config: { ...p.services.config, SMM_API_URL: sim.url, SMM_API_KEY: SECRET_KEY, SMM_PROVIDER_CURRENCY: "NGN" } as AppServices["config"],
+    };
     await prepareProviders(services);
     const row = await p.services.db.selectFrom("api_providers").selectAll().where("code", "=", "env").executeTakeFirstOrThrow();
     expect(row).toMatchObject({ currency: "NGN", exchange_rate: 0 });

@@ -16,8 +16,16 @@ function kindOf(run: () => unknown): string {
 describe("reading provider answers", () => {
   it("reads order statuses case-insensitively, in both spellings of canceled", () => {
     const cases: [string, string][] = [
-      ["Pending", "pending"], ["In progress", "in_progress"], ["IN_PROGRESS", "in_progress"], ["processing", "processing"],
-      ["Completed", "completed"], ["PARTIAL", "partial"], ["Canceled", "canceled"], ["Cancelled", "canceled"], [" cancelled ", "canceled"], ["Refunded", "canceled"],
+      ["Pending", "pending"],
+      ["In progress", "in_progress"],
+      ["IN_PROGRESS", "in_progress"],
+      ["processing", "processing"],
+      ["Completed", "completed"],
+      ["PARTIAL", "partial"],
+      ["Canceled", "canceled"],
+      ["Cancelled", "canceled"],
+      [" cancelled ", "canceled"],
+      ["Refunded", "canceled"],
     ];
     for (const [wire, ours] of cases) expect(mapOrderStatus(wire), wire).toBe(ours);
     expect(mapOrderStatus("Exploded")).toBeNull();
@@ -42,7 +50,12 @@ describe("reading provider answers", () => {
     expect(parseRemains("+15")).toEqual({ remains: 0, overDelivered: true });
     expect(parseRemains("lots")).toBeNull();
     expect(readOrderState({ status: "Partial", remains: "+3", start_count: "100", charge: "0.27819", currency: "USD" })).toEqual({
-      status: "partial", remains: 0, overDelivered: true, startCount: 100, charge: 278_190, currency: "USD",
+      status: "partial",
+      remains: 0,
+      overDelivered: true,
+      startCount: 100,
+      charge: 278_190,
+      currency: "USD",
     });
   });
 
@@ -55,8 +68,20 @@ describe("reading provider answers", () => {
   });
 
   it("skips catalogue entries without an id or a name, and keeps a missing price for the sync to report", () => {
-    expect(readProviderService({ service: 1, name: "Likes", rate: "0.5", min: "10", max: "100", category: "Instagram Likes", type: "Default", refill: true, cancel: "0", dripfeed: 1 }))
-      .toMatchObject({ service: "1", rate: 500_000, min: 10, max: 100, refill: true, cancel: false, dripfeed: true });
+    expect(
+      readProviderService({
+        service: 1,
+        name: "Likes",
+        rate: "0.5",
+        min: "10",
+        max: "100",
+        category: "Instagram Likes",
+        type: "Default",
+        refill: true,
+        cancel: "0",
+        dripfeed: 1,
+      }),
+    ).toMatchObject({ service: "1", rate: 500_000, min: 10, max: 100, refill: true, cancel: false, dripfeed: true });
     expect(readProviderService({ name: "No id", rate: "1" })).toBeNull();
     expect(readProviderService({ service: 2, name: "Free", rate: "0.00" })).toMatchObject({ service: "2", rate: 0 });
     expect(readProviderService({ service: 4, name: "Unreadable", rate: "ask us" })).toMatchObject({ service: "4", rate: null });
@@ -64,7 +89,13 @@ describe("reading provider answers", () => {
   });
 
   it("decodes HTML entities in names once and normalises known types case-insensitively", () => {
-    const s = readProviderService({ service: 5, name: "Likes &amp; Views &#8211; &amp;amp; HQ", category: "Instagram &amp; Co", rate: "1", type: "mentions WITH hashtags" });
+    const s = readProviderService({
+      service: 5,
+      name: "Likes &amp; Views &#8211; &amp;amp; HQ",
+      category: "Instagram &amp; Co",
+      rate: "1",
+      type: "mentions WITH hashtags",
+    });
     expect(s).toMatchObject({ name: "Likes & Views – &amp; HQ", category: "Instagram & Co", type: "Mentions with Hashtags" });
     expect(readProviderService({ service: 6, name: "x", rate: "1", type: "default" })?.type).toBe("Default");
     expect(readProviderService({ service: 7, name: "x", rate: "1", type: "custom_comments" })?.type).toBe("Custom Comments");

@@ -42,7 +42,12 @@ describeEachDialect("referrals", (dialect) => {
     expect(list.status).toBe(200);
     expect(list.json.meta).toEqual({ page: 1, per_page: 20, total: 4 });
     expect(list.json.data.map((r: { username: string; level: number }) => [r.username, r.level]).sort()).toEqual(
-      [[b.user.username, 1], [b2.user.username, 1], [c.user.username, 2], [d.user.username, 3]].sort(),
+      [
+        [b.user.username, 1],
+        [b2.user.username, 1],
+        [c.user.username, 2],
+        [d.user.username, 3],
+      ].sort(),
     );
     for (const r of list.json.data) expect(Object.keys(r).sort()).toEqual(["joined_at", "level", "username"]);
     expect(JSON.stringify(list.json)).not.toContain("@example.com");
@@ -67,7 +72,16 @@ describeEachDialect("referrals", (dialect) => {
 
     const commissions = await get(c.token, "/commissions");
     expect(commissions.json.meta.total).toBe(1);
-    expect(commissions.json.data[0]).toMatchObject({ level: 1, rate_bp: 1000, rate_percent: "10", amount: "200.00", reversed_amount: "0.00", kept: "200.00", status: "credited", referred_username: d.user.username });
+    expect(commissions.json.data[0]).toMatchObject({
+      level: 1,
+      rate_bp: 1000,
+      rate_percent: "10",
+      amount: "200.00",
+      reversed_amount: "0.00",
+      kept: "200.00",
+      status: "credited",
+      referred_username: d.user.username,
+    });
     expect(JSON.stringify(commissions.json)).not.toContain(placed.order.uuid);
     expect((await get(c.token, "/commissions?level=2")).json.meta.total).toBe(0);
     expect((await get(d.token, "/commissions")).json.meta.total).toBe(0);
@@ -83,11 +97,47 @@ describeEachDialect("referrals", (dialect) => {
     const { id: o1 } = await insertOrderRow(w.p, b.user.id);
     const { id: o2 } = await insertOrderRow(w.p, b.user.id);
     const { id: o3 } = await insertOrderRow(w.p, b.user.id);
-    await db.insertInto("referral_commissions").values([
-      { referrer_id: a.user.id, referred_user_id: b.user.id, order_id: o1, level: 1, rate_bp: 1000, amount: money("50"), reversed_amount: 0, status: "credited", created_at: old, updated_at: old },
-      { referrer_id: a.user.id, referred_user_id: b.user.id, order_id: o2, level: 1, rate_bp: 1000, amount: money("30"), reversed_amount: money("30"), status: "reversed", created_at: now, updated_at: now },
-      { referrer_id: a.user.id, referred_user_id: b.user.id, order_id: o3, level: 1, rate_bp: 1000, amount: money("20"), reversed_amount: money("5"), status: "credited", created_at: now, updated_at: now },
-    ]).execute();
+    await db
+      .insertInto("referral_commissions")
+      .values([
+        {
+          referrer_id: a.user.id,
+          referred_user_id: b.user.id,
+          order_id: o1,
+          level: 1,
+          rate_bp: 1000,
+          amount: money("50"),
+          reversed_amount: 0,
+          status: "credited",
+          created_at: old,
+          updated_at: old,
+        },
+        {
+          referrer_id: a.user.id,
+          referred_user_id: b.user.id,
+          order_id: o2,
+          level: 1,
+          rate_bp: 1000,
+          amount: money("30"),
+          reversed_amount: money("30"),
+          status: "reversed",
+          created_at: now,
+          updated_at: now,
+        },
+        {
+          referrer_id: a.user.id,
+          referred_user_id: b.user.id,
+          order_id: o3,
+          level: 1,
+          rate_bp: 1000,
+          amount: money("20"),
+          reversed_amount: money("5"),
+          status: "credited",
+          created_at: now,
+          updated_at: now,
+        },
+      ])
+      .execute();
     const stats = (await get(a.token, "/stats")).json.data;
     expect(stats).toMatchObject({ total_earned: "65.00", this_month_earned: "15.00", reversed_total: "35.00" });
     const reversed = await get(a.token, "/commissions?status=reversed");

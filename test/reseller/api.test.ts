@@ -3,7 +3,18 @@ import { body, describeEachDialect, type TestPlatform } from "../harness/platfor
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import {
-  activeMethod, api, auditRows, balanceOf, customerOf, customerOrder, customerTicket, expectLedgerHolds, insertService, pendingDeposit, resellerSite, whiteLabelPlatform,
+  activeMethod,
+  api,
+  auditRows,
+  balanceOf,
+  customerOf,
+  customerOrder,
+  customerTicket,
+  expectLedgerHolds,
+  insertService,
+  pendingDeposit,
+  resellerSite,
+  whiteLabelPlatform,
   type Reseller,
 } from "./helpers.ts";
 
@@ -73,7 +84,10 @@ describeEachDialect("reseller management API", (dialect) => {
     expect(await balanceOf(p, c.id)).toBe(parseMoney("1000.5"));
 
     const rows = await p.services.db.selectFrom("transactions").selectAll().where("user_id", "=", c.id).orderBy("id").execute();
-    expect(rows.map((t) => [t.type, t.amount, t.site_id])).toEqual([["adjustment", parseMoney("1200.5"), r.tenant.siteId], ["adjustment", -parseMoney("200")!, r.tenant.siteId]]);
+    expect(rows.map((t) => [t.type, t.amount, t.site_id])).toEqual([
+      ["adjustment", parseMoney("1200.5"), r.tenant.siteId],
+      ["adjustment", -parseMoney("200")!, r.tenant.siteId],
+    ]);
     const audits = await auditRows(p, "user.adjust_balance", c.id);
     expect(audits).toHaveLength(2);
     expect(audits.every((a) => a.site_id === r.tenant.siteId && a.actor_id === r.user.id)).toBe(true);
@@ -84,8 +98,18 @@ describeEachDialect("reseller management API", (dialect) => {
     const r = await resellerSite(p);
     const c = await customerOf(p, r);
     const headers = { "idempotency-key": `adj-${c.id}` };
-    const first = await p.request(api(r, `/customers/${c.id}/adjust-balance`), { method: "POST", token: r.token, headers, json: { amount: "300", reason: "Bonus fidélité" } });
-    const again = await p.request(api(r, `/customers/${c.id}/adjust-balance`), { method: "POST", token: r.token, headers, json: { amount: "300", reason: "Bonus fidélité" } });
+    const first = await p.request(api(r, `/customers/${c.id}/adjust-balance`), {
+      method: "POST",
+      token: r.token,
+      headers,
+      json: { amount: "300", reason: "Bonus fidélité" },
+    });
+    const again = await p.request(api(r, `/customers/${c.id}/adjust-balance`), {
+      method: "POST",
+      token: r.token,
+      headers,
+      json: { amount: "300", reason: "Bonus fidélité" },
+    });
     expect([first.status, again.status]).toEqual([200, 200]);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(await balanceOf(p, c.id)).toBe(parseMoney("300"));
@@ -130,7 +154,10 @@ describeEachDialect("reseller management API", (dialect) => {
     expect((await get(r, "/deposits?status=completed")).body.data.map((d: { id: number }) => d.id)).toEqual([dep.id]);
 
     const notes = await p.services.db.selectFrom("notifications").select(["type", "title"]).where("user_id", "=", c.id).orderBy("id").execute();
-    expect(notes).toEqual([{ type: "deposit_approved", title: "Deposit approved" }, { type: "deposit_rejected", title: "Deposit rejected" }]);
+    expect(notes).toEqual([
+      { type: "deposit_approved", title: "Deposit approved" },
+      { type: "deposit_rejected", title: "Deposit rejected" },
+    ]);
     const audits = await auditRows(p, "deposit.approve", dep.id);
     expect(audits.map((a) => [a.site_id, a.actor_id])).toEqual([[r.tenant.siteId, r.user.id]]);
     await expectLedgerHolds(p);
@@ -150,8 +177,15 @@ describeEachDialect("reseller management API", (dialect) => {
     expect(done.body.data).toHaveLength(1);
     // Site price at the default 30 % margin over the reseller's cost (the platform price).
     expect(done.body.data[0]).toMatchObject({
-      uuid: order.uuid, customer: { id: c.id, username: c.username }, quantity: 2000, status: "completed",
-      site_price: "2600.00", reseller_cost: "2000.00", profit: "600.00", net_profit: "600.00", platform_order_uuid: fulfil.uuid,
+      uuid: order.uuid,
+      customer: { id: c.id, username: c.username },
+      quantity: 2000,
+      status: "completed",
+      site_price: "2600.00",
+      reseller_cost: "2000.00",
+      profit: "600.00",
+      net_profit: "600.00",
+      platform_order_uuid: fulfil.uuid,
     });
     const one = await get(r, `/orders/${order.uuid}`);
     expect(one.body.data).toMatchObject({ uuid: order.uuid, site_price: "2600.00", service: { id: service.id } });
@@ -193,12 +227,25 @@ describeEachDialect("reseller management API", (dialect) => {
     const noAccount = await send(r, "PUT", `/payment-methods/${wave.id}`, { is_active: true });
     expect(noAccount.status).toBe(422);
     expect(noAccount.body.error.details).toHaveProperty("account_number");
-    const on = await send(r, "PUT", `/payment-methods/${wave.id}`, { account_number: "+225 07 99 99 99", account_name: "Ma Boutique", min_amount: "1000", is_active: true });
+    const on = await send(r, "PUT", `/payment-methods/${wave.id}`, {
+      account_number: "+225 07 99 99 99",
+      account_name: "Ma Boutique",
+      min_amount: "1000",
+      is_active: true,
+    });
     expect(on.status).toBe(200);
     expect(on.body.data).toMatchObject({ code: "wave", is_active: true, account_number: "+225 07 99 99 99", min_amount: "1000.00", max_amount: "5000000.00" });
     expect((await send(r, "PUT", `/payment-methods/${wave.id}`, { max_amount: "10" })).status).toBe(422);
 
-    const created = await send(r, "POST", "/payment-methods", { code: "djamo", name: "Djamo", type: "other", instructions_fr: "Payez par carte Djamo", min_amount: "500", max_amount: null, is_active: true });
+    const created = await send(r, "POST", "/payment-methods", {
+      code: "djamo",
+      name: "Djamo",
+      type: "other",
+      instructions_fr: "Payez par carte Djamo",
+      min_amount: "500",
+      max_amount: null,
+      is_active: true,
+    });
     expect(created.status).toBe(201);
     expect(created.body.data).toMatchObject({ code: "djamo", type: "other", is_active: true, max_amount: null, instructions_en: null });
     expect((await send(r, "POST", "/payment-methods", { code: "djamo", name: "Again" })).status).toBe(422);
@@ -213,8 +260,15 @@ describeEachDialect("reseller management API", (dialect) => {
     const after = await get(r, "/payment-methods");
     expect(after.body.data.map((m: { code: string }) => m.code)).not.toContain("djamo");
     expect(after.body.data.find((m: { id: number }) => m.id === wave.id).is_active).toBe(false);
-    const audits = await p.services.db.selectFrom("audit_logs").select(["action", "site_id"]).where("action", "like", "site.payment_method.%").where("site_id", "=", r.tenant.siteId).execute();
-    expect(audits.map((a) => a.action).sort()).toEqual(["site.payment_method.create", "site.payment_method.deactivate", "site.payment_method.delete", "site.payment_method.update"].sort());
+    const audits = await p.services.db
+      .selectFrom("audit_logs")
+      .select(["action", "site_id"])
+      .where("action", "like", "site.payment_method.%")
+      .where("site_id", "=", r.tenant.siteId)
+      .execute();
+    expect(audits.map((a) => a.action).sort()).toEqual(
+      ["site.payment_method.create", "site.payment_method.deactivate", "site.payment_method.delete", "site.payment_method.update"].sort(),
+    );
   });
 
   it("sums up the site: customers, orders, revenue, profit, pending deposits and open tickets", async () => {
@@ -231,7 +285,10 @@ describeEachDialect("reseller management API", (dialect) => {
     expect(stats.body.data).toMatchObject({
       customers: { total: 2, banned: 0 },
       orders: { all_time: { count: 2, revenue: "5200.00", cost: "4000.00", profit: "1200.00" }, active: 2 },
-      revenue: "5200.00", profit: "1200.00", pending_deposits: { count: 1, amount: "800.00" }, open_tickets: 1,
+      revenue: "5200.00",
+      profit: "1200.00",
+      pending_deposits: { count: 1, amount: "800.00" },
+      open_tickets: 1,
     });
   });
 });

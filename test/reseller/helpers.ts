@@ -36,8 +36,21 @@ export const api = (r: { site: { uuid: string } }, path = "") => `/api/white-lab
 export async function activeMethod(p: TestPlatform, r: Reseller, extra: Record<string, unknown> = {}) {
   const code = uniqueName("m").toLowerCase().slice(0, 40);
   const res = await p.request(api(r, "/payment-methods"), {
-    method: "POST", token: r.token,
-    json: { code, name: `Pay ${code}`, type: "mobile_money", instructions_fr: "Envoyez", instructions_en: "Send", account_name: "Shop", account_number: "+225 07 12 34 56", min_amount: "100", max_amount: "1000000", is_active: true, ...extra },
+    method: "POST",
+    token: r.token,
+    json: {
+      code,
+      name: `Pay ${code}`,
+      type: "mobile_money",
+      instructions_fr: "Envoyez",
+      instructions_en: "Send",
+      account_name: "Shop",
+      account_number: "+225 07 12 34 56",
+      min_amount: "100",
+      max_amount: "1000000",
+      is_active: true,
+      ...extra,
+    },
   });
   if (res.status !== 201) throw new Error(`method creation failed: ${res.status} ${await res.text()}`);
   return (await body(res)).data as { id: number; code: string; name: string };
@@ -46,7 +59,10 @@ export async function activeMethod(p: TestPlatform, r: Reseller, extra: Record<s
 let ref = 0;
 /** A pending deposit a site customer declares, through the wallet's tenant-generic verb. */
 export async function pendingDeposit(p: TestPlatform, r: Pick<Reseller, "tenant">, customer: User, methodId: number, amount = "5000") {
-  return createDeposit({ ...p.ctx(r.tenant), user: customer }, { payment_method_id: methodId, amount: parseMoney(amount)!, reference: `REF-${Date.now().toString(36)}-${ref++}` });
+  return createDeposit(
+    { ...p.ctx(r.tenant), user: customer },
+    { payment_method_id: methodId, amount: parseMoney(amount)!, reference: `REF-${Date.now().toString(36)}-${ref++}` },
+  );
 }
 
 /**
@@ -61,7 +77,10 @@ export async function customerOrder(p: TestPlatform, r: Pick<Reseller, "tenant">
 }
 
 export async function customerTicket(p: TestPlatform, r: Pick<Reseller, "tenant">, customer: User, subject = "Ma commande") {
-  return openTicket({ ...p.ctx(r.tenant), user: customer }, { subject, message: "Bonjour, où en est ma commande ?", category: "order", priority: "normal", order_uuid: null });
+  return openTicket(
+    { ...p.ctx(r.tenant), user: customer },
+    { subject, message: "Bonjour, où en est ma commande ?", category: "order", priority: "normal", order_uuid: null },
+  );
 }
 
 export const newUuid = () => randomUUID();

@@ -4,7 +4,18 @@ import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import { registerThroughForm, get as getPage } from "../storefront/helpers.ts";
 import {
-  activeMethod, api, balanceOf, customerOf, customerOrder, customerTicket, expectLedgerHolds, insertService, signUpAdmin, pendingDeposit, resellerSite, whiteLabelPlatform,
+  activeMethod,
+  api,
+  balanceOf,
+  customerOf,
+  customerOrder,
+  customerTicket,
+  expectLedgerHolds,
+  insertService,
+  signUpAdmin,
+  pendingDeposit,
+  resellerSite,
+  whiteLabelPlatform,
   type Reseller,
 } from "./helpers.ts";
 
@@ -34,13 +45,23 @@ describeEachDialect("reseller management isolation", (dialect) => {
   /** Every management endpoint of site A, with A's own ids. */
   function endpoints(a: Reseller, ids: { customer: number; deposit: number; order: string; ticket: string; method: number }) {
     return [
-      ["GET", "/stats"], ["GET", "/customers"], ["GET", `/customers/${ids.customer}`],
-      ["POST", `/customers/${ids.customer}/adjust-balance`, { amount: "100", reason: "Cadeau" }], ["POST", `/customers/${ids.customer}/toggle-ban`, {}],
-      ["GET", "/deposits"], ["POST", `/deposits/${ids.deposit}/verify`, { action: "approve" }],
-      ["GET", "/orders"], ["GET", `/orders/${ids.order}`],
-      ["GET", "/tickets"], ["GET", `/tickets/${ids.ticket}`], ["POST", `/tickets/${ids.ticket}/reply`, { message: "Hello" }], ["POST", `/tickets/${ids.ticket}/close`, {}],
-      ["GET", "/payment-methods"], ["POST", "/payment-methods", { code: "x_pay", name: "X" }],
-      ["PUT", `/payment-methods/${ids.method}`, { name: "Stolen" }], ["DELETE", `/payment-methods/${ids.method}`],
+      ["GET", "/stats"],
+      ["GET", "/customers"],
+      ["GET", `/customers/${ids.customer}`],
+      ["POST", `/customers/${ids.customer}/adjust-balance`, { amount: "100", reason: "Cadeau" }],
+      ["POST", `/customers/${ids.customer}/toggle-ban`, {}],
+      ["GET", "/deposits"],
+      ["POST", `/deposits/${ids.deposit}/verify`, { action: "approve" }],
+      ["GET", "/orders"],
+      ["GET", `/orders/${ids.order}`],
+      ["GET", "/tickets"],
+      ["GET", `/tickets/${ids.ticket}`],
+      ["POST", `/tickets/${ids.ticket}/reply`, { message: "Hello" }],
+      ["POST", `/tickets/${ids.ticket}/close`, {}],
+      ["GET", "/payment-methods"],
+      ["POST", "/payment-methods", { code: "x_pay", name: "X" }],
+      ["PUT", `/payment-methods/${ids.method}`, { name: "Stolen" }],
+      ["DELETE", `/payment-methods/${ids.method}`],
     ].map(([method, path, json]) => ({ method: method as string, path: api(a, path as string), json }));
   }
 
@@ -70,7 +91,14 @@ describeEachDialect("reseller management isolation", (dialect) => {
     expect(m).toEqual({ name: method.name, is_active: 1 });
     const t = await p.services.db.selectFrom("tickets").select("status").where("uuid", "=", ticket.uuid).executeTakeFirstOrThrow();
     expect(t.status).toBe("open");
-    expect(await p.services.db.selectFrom("audit_logs").select("id").where("site_id", "=", a.tenant.siteId).where("action", "not like", "site.payment_method.%").execute()).toEqual([]);
+    expect(
+      await p.services.db
+        .selectFrom("audit_logs")
+        .select("id")
+        .where("site_id", "=", a.tenant.siteId)
+        .where("action", "not like", "site.payment_method.%")
+        .execute(),
+    ).toEqual([]);
     // The owner still reaches all of it (the 404s above were about who asked).
     for (const e of all.filter((x) => x.method === "GET")) expect((await p.request(e.path, { token: a.token })).status, e.path).toBe(200);
   });
@@ -128,7 +156,11 @@ describeEachDialect("reseller management isolation", (dialect) => {
     expect(names).not.toContain(mine.name);
     expect(names).not.toContain(theirs.name);
     // Nor may a platform user deposit with a site's method.
-    const dep = await p.request("/api/wallet/deposit", { method: "POST", token: platformUser.token, json: { payment_method_id: mine.id, amount: "1000", reference: "REF-PLAT-1" } });
+    const dep = await p.request("/api/wallet/deposit", {
+      method: "POST",
+      token: platformUser.token,
+      json: { payment_method_id: mine.id, amount: "1000", reference: "REF-PLAT-1" },
+    });
     expect(dep.status).toBe(422);
   });
 });

@@ -8,7 +8,19 @@ import { displayMoney } from "../../src/storefront/format.ts";
 import { missingTranslations } from "../../src/storefront/view.ts";
 import { THEMES_DIR } from "../../src/storefront/themes.ts";
 import { csrfFrom, get, Jar, post, registerThroughForm } from "../storefront/helpers.ts";
-import { activeMethod, balanceOf, customerOf, customerOrder, customerTicket, expectLedgerHolds, fund, insertService, pendingDeposit, resellerSite, whiteLabelPlatform } from "./helpers.ts";
+import {
+  activeMethod,
+  balanceOf,
+  customerOf,
+  customerOrder,
+  customerTicket,
+  expectLedgerHolds,
+  fund,
+  insertService,
+  pendingDeposit,
+  resellerSite,
+  whiteLabelPlatform,
+} from "./helpers.ts";
 
 const HOST = "izyboost.test";
 /** Text as the escaped HTML shows it. */
@@ -40,11 +52,22 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
   async function buy(jar: Jar, fields: Record<string, string>) {
     const page = await get(p, HOST, "/white-label", jar);
     const { plan, template } = await ids();
-    return post(p, HOST, "/white-label", jar, { _csrf: csrfFrom(page.html), plan_id: plan, template_id: template, billing_cycle: "monthly", site_name: "Boost Abidjan", custom_domain: "", ...fields });
+    return post(p, HOST, "/white-label", jar, {
+      _csrf: csrfFrom(page.html),
+      plan_id: plan,
+      template_id: template,
+      billing_cycle: "monthly",
+      site_name: "Boost Abidjan",
+      custom_domain: "",
+      ...fields,
+    });
   }
 
   it("renders the plans, the templates and a login invitation in French and English, with no missing translation", async () => {
-    for (const [lang, login, title] of [["fr", "Connexion", "Votre site SMM en marque blanche"], ["en", "Log in", "Your white-label SMM site"]]) {
+    for (const [lang, login, title] of [
+      ["fr", "Connexion", "Votre site SMM en marque blanche"],
+      ["en", "Log in", "Your white-label SMM site"],
+    ]) {
       const { res, html } = await get(p, HOST, `/white-label?lang=${lang}`, new Jar());
       expect(res.status).toBe(200);
       expect(html).toContain(`<html lang="${lang}"`);
@@ -84,7 +107,10 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     expect(await balanceOf(p, user.id)).toBe(parseMoney("5000"));
     await expectLedgerHolds(p);
 
-    for (const [lang, notice, deposits] of [["fr", "Votre site est en ligne !", "Recharges à valider"], ["en", "Your site is live!", "Top-ups to approve"]]) {
+    for (const [lang, notice, deposits] of [
+      ["fr", "Votre site est en ligne !", "Recharges à valider"],
+      ["en", "Your site is live!", "Top-ups to approve"],
+    ]) {
       const page = await get(p, HOST, `${location}&lang=${lang}`, jar);
       expect(page.res.status).toBe(200);
       expect(page.html).toContain("<h1>Boost Abidjan</h1>");
@@ -120,7 +146,13 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     expect(await balanceOf(p, poor.user.id)).toBe(parseMoney("100"));
 
     const { plan, template } = await ids();
-    const forged = await post(p, HOST, "/white-label", jar, { plan_id: plan, template_id: template, billing_cycle: "monthly", site_name: "Forged", slug: "forgedsite" });
+    const forged = await post(p, HOST, "/white-label", jar, {
+      plan_id: plan,
+      template_id: template,
+      billing_cycle: "monthly",
+      site_name: "Forged",
+      slug: "forgedsite",
+    });
     expect(forged.res.status).toBe(403);
     const anonymous = await post(p, HOST, "/white-label", new Jar(), { plan_id: plan, slug: "anon-site" });
     expect(anonymous.res.status).toBe(303);
@@ -148,11 +180,23 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     expect(notYet.html).toContain(escaped("L'enregistrement TXT attendu est introuvable"));
     p.answerTxt(async (name) => (name === `_izyboost.${slug}.example.com` ? [[`izyboost-verify=${row.domain_token}`]] : []));
     expect((await post(p, HOST, `${base}/domain/verify`, jar, { _csrf: csrf })).res.headers.get("location")).toBe(`${base}?done=domain_verified`);
-    expect((await p.services.db.selectFrom("white_label_sites").select("domain_verified_at").where("id", "=", site.id).executeTakeFirstOrThrow()).domain_verified_at).not.toBeNull();
+    expect(
+      (await p.services.db.selectFrom("white_label_sites").select("domain_verified_at").where("id", "=", site.id).executeTakeFirstOrThrow()).domain_verified_at,
+    ).not.toBeNull();
 
     const fd = new FormData();
-    for (const [k, v] of Object.entries({ _csrf: csrf, name: "Boost Bouaké", tagline: "Vite et bien", primary_color: "#ff6600", accent_color: "#112233", language: "en" })) fd.set(k, v);
-    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 10, g: 120, b: 200 } } }).png().toBuffer();
+    for (const [k, v] of Object.entries({
+      _csrf: csrf,
+      name: "Boost Bouaké",
+      tagline: "Vite et bien",
+      primary_color: "#ff6600",
+      accent_color: "#112233",
+      language: "en",
+    }))
+      fd.set(k, v);
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 10, g: 120, b: 200 } } })
+      .png()
+      .toBuffer();
     fd.set("logo", new File([new Uint8Array(png)], "logo.png", { type: "image/png" }));
     const branded = await p.request(`${base}/branding`, { method: "POST", body: fd, headers: { cookie: jar.header() } });
     expect(branded.status).toBe(303);
@@ -168,14 +212,21 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     expect(await refused.text()).toContain("Le logo doit être une image PNG, JPEG ou WebP");
 
     expect((await post(p, HOST, `${base}/pricing`, jar, { _csrf: csrf, default_margin: "45" })).res.headers.get("location")).toBe(`${base}?done=margin`);
-    expect((await p.services.db.selectFrom("white_label_sites").select("default_margin_bp").where("id", "=", site.id).executeTakeFirstOrThrow()).default_margin_bp).toBe(4500);
+    expect(
+      (await p.services.db.selectFrom("white_label_sites").select("default_margin_bp").where("id", "=", site.id).executeTakeFirstOrThrow()).default_margin_bp,
+    ).toBe(4500);
     const badMargin = await post(p, HOST, `${base}/pricing`, jar, { _csrf: csrf, default_margin: "lots" });
     expect(badMargin.res.status).toBe(422);
     expect(badMargin.html).toContain("Indiquez un pourcentage entre 0 et 1000");
 
     const fresh = await p.services.db.selectFrom("white_label_sites").selectAll().where("id", "=", site.id).executeTakeFirstOrThrow();
     const r = { tenant: { kind: "site" as const, siteId: site.id, site: fresh } };
-    const method = await p.services.db.selectFrom("payment_methods").select("id").where("site_id", "=", site.id).where("code", "=", "wave").executeTakeFirstOrThrow();
+    const method = await p.services.db
+      .selectFrom("payment_methods")
+      .select("id")
+      .where("site_id", "=", site.id)
+      .where("code", "=", "wave")
+      .executeTakeFirstOrThrow();
     await p.services.db.updateTable("payment_methods").set({ account_number: "+225 07", is_active: 1 }).where("id", "=", method.id).execute();
     const customer = await customerOf(p, r);
     const dep = await pendingDeposit(p, r, customer, method.id, "3000");
@@ -210,7 +261,11 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     const page = await get(p, HOST, `/white-label/sites/${r.site.uuid}`, stranger.jar);
     expect(page.res.status).toBe(404);
     const csrf = csrfFrom((await get(p, HOST, "/white-label", stranger.jar)).html);
-    for (const [path, fields] of [["/pricing", { default_margin: "1" }], ["/domain", { custom_domain: "stolen.example.com" }], [`/deposits/${dep.id}`, { action: "approve" }]] as const) {
+    for (const [path, fields] of [
+      ["/pricing", { default_margin: "1" }],
+      ["/domain", { custom_domain: "stolen.example.com" }],
+      [`/deposits/${dep.id}`, { action: "approve" }],
+    ] as const) {
       expect((await post(p, HOST, `/white-label/sites/${r.site.uuid}${path}`, stranger.jar, { _csrf: csrf, ...fields })).res.status, path).toBe(404);
     }
     const row = await p.services.db.selectFrom("white_label_sites").selectAll().where("uuid", "=", r.site.uuid).executeTakeFirstOrThrow();
@@ -239,7 +294,10 @@ describe("white-label page translations", () => {
     expect(keys.size).toBeGreaterThan(100);
     for (const lang of ["fr", "en"]) {
       const messages = JSON.parse(readFileSync(join(THEMES_DIR, `platform/locales/${lang}.json`), "utf8"));
-      expect([...keys].filter((k) => !(k in messages)), lang).toEqual([]);
+      expect(
+        [...keys].filter((k) => !(k in messages)),
+        lang,
+      ).toEqual([]);
     }
   });
 });

@@ -37,7 +37,10 @@ export const HOSTILE_VALUES: string[] = [
 /** Whole bodies that are not what any route reads. */
 export function hostileBodies(base: Record<string, unknown>): { label: string; body: string; type?: string }[] {
   const baseText = JSON.stringify(base);
-  const withProto = baseText === "{}" ? '{"__proto__":{"role":"admin"},"constructor":{"prototype":{"x":1}}}' : `{"__proto__":{"role":"admin"},"constructor":{"prototype":{"x":1}},${baseText.slice(1)}`;
+  const withProto =
+    baseText === "{}"
+      ? '{"__proto__":{"role":"admin"},"constructor":{"prototype":{"x":1}}}'
+      : `{"__proto__":{"role":"admin"},"constructor":{"prototype":{"x":1}},${baseText.slice(1)}`;
   return [
     { label: "malformed JSON", body: '{"a": ' },
     { label: "truncated JSON", body: baseText.slice(0, Math.max(1, baseText.length - 1)) },
@@ -112,7 +115,8 @@ export function responseProblem(status: number, text: string, protocol: "envelop
     return null;
   }
   if (protocol === "v2") {
-    if (json && typeof json === "object" && !Array.isArray(json) && "error" in json && typeof (json as { error: unknown }).error !== "string") return `v2 error that is not a string: ${text.slice(0, 200)}`;
+    if (json && typeof json === "object" && !Array.isArray(json) && "error" in json && typeof (json as { error: unknown }).error !== "string")
+      return `v2 error that is not a string: ${text.slice(0, 200)}`;
     if (status >= 400 && status !== 429) return `v2 answered ${status}`;
     return null;
   }
@@ -153,7 +157,10 @@ export interface Snapshotter {
 }
 
 export async function snapshotter(db: Db): Promise<Snapshotter> {
-  const tables = (await db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith("kysely_")).sort();
+  const tables = (await db.introspection.getTables())
+    .map((t) => t.name)
+    .filter((n) => !n.startsWith("kysely_"))
+    .sort();
   const parts = tables.map((n) => sql`(select count(*) from ${sql.table(n)}) as ${sql.ref(`c_${n}`)}`);
   const countQuery = sql<Record<string, unknown>>`select ${sql.join(parts)}, (select coalesce(sum(balance), 0) from users) as balance_sum`;
   return {

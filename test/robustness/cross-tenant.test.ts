@@ -72,20 +72,30 @@ describeEachDialect("tenants never see each other", (dialect) => {
   }
 
   async function v2(fields: Record<string, string>, host = PLATFORM) {
-    const res = await t.w.p.request("/api/v2", { method: "POST", host, headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() });
+    const res = await t.w.p.request("/api/v2", {
+      method: "POST",
+      host,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields).toString(),
+    });
     return { status: res.status, json: await body(res) };
   }
 
   beforeAll(async () => {
     t = await tenants(dialect);
     const p = t.w.p;
-    const latest = async (userId: number) => (await p.services.db.selectFrom("notifications").select("id").where("user_id", "=", userId).orderBy("id", "desc").executeTakeFirstOrThrow()).id;
+    const latest = async (userId: number) =>
+      (await p.services.db.selectFrom("notifications").select("id").where("user_id", "=", userId).orderBy("id", "desc").executeTakeFirstOrThrow()).id;
     notes.p2 = t.p2.notification;
     await notify(p.ctx(), t.A.customer.user.id, { type: "test", title: "Note A" });
     notes.a = await latest(t.A.customer.user.id);
     await notify(p.ctx(), t.B.customer.user.id, { type: "test", title: "Note B" });
     notes.b = await latest(t.B.customer.user.id);
-    const made = await p.request("/api/user/api-keys", { method: "POST", token: t.A.owner.token, json: { name: "reseller bot", permissions: [...PERMISSIONS] } });
+    const made = await p.request("/api/user/api-keys", {
+      method: "POST",
+      token: t.A.owner.token,
+      json: { name: "reseller bot", permissions: [...PERMISSIONS] },
+    });
     keys.aOwner = (await body(made)).data.key;
     snap = await snapshotter(p.services.db);
   });
@@ -113,7 +123,10 @@ describeEachDialect("tenants never see each other", (dialect) => {
   it("a platform user gets 404 for every order, ticket, notification and key of another platform user, who reaches them", async () => {
     const cases = platformResources(t.p2);
     await expectAll404({ token: t.p1.token }, cases, [t.p2.key.raw.slice(0, 12)]);
-    await expectAllOk({ token: t.p2.token }, cases.filter((c) => c.method === "GET"));
+    await expectAllOk(
+      { token: t.p2.token },
+      cases.filter((c) => c.method === "GET"),
+    );
     // And through the developer API, with p1's own key.
     await expectAll404({ apiKey: t.p1.key.raw }, [{ method: "GET", path: `/api/v1/orders/${t.p2.order.uuid}` }], []);
     await expectAllOk({ apiKey: t.p2.key.raw }, [{ method: "GET", path: `/api/v1/orders/${t.p2.order.uuid}` }]);
@@ -170,7 +183,10 @@ describeEachDialect("tenants never see each other", (dialect) => {
   it("another reseller, a platform user and a platform admin get 404 on every management endpoint of site A, whose owner reaches them", async () => {
     const all = resellerEndpoints(t.A.uuid, t.A);
     for (const token of [t.B.owner.token, t.p1.token, t.admin.token]) await expectAll404({ token }, all, [t.A.customer.user.email, t.A.owner.user.email]);
-    await expectAllOk({ token: t.A.owner.token }, all.filter((c) => c.method === "GET"));
+    await expectAllOk(
+      { token: t.A.owner.token },
+      all.filter((c) => c.method === "GET"),
+    );
   });
 
   it("a reseller gets 404 for site A's (and the platform's) customers, deposits, orders, tickets and methods through its own site's path", async () => {
@@ -178,50 +194,66 @@ describeEachDialect("tenants never see each other", (dialect) => {
     expect(viaB).toHaveLength(10);
     await expectAll404({ token: t.B.owner.token }, viaB, [t.A.customer.user.email]);
     const base = `/api/white-label/sites/${t.B.uuid}`;
-    await expectAll404({ token: t.B.owner.token }, [
-      { method: "GET", path: `${base}/customers/${t.p1.user.id}` },
-      { method: "POST", path: `${base}/customers/${t.p1.user.id}/adjust-balance`, json: { amount: "-1", reason: "Vol" } },
-      { method: "POST", path: `${base}/deposits/${t.p1.deposit.id}/verify`, json: { action: "approve" } },
-      { method: "GET", path: `${base}/orders/${t.p1.order.uuid}` },
-      { method: "GET", path: `${base}/orders/${t.A.fulfil.uuid}` },
-      { method: "GET", path: `${base}/tickets/${t.p1.ticket}` },
-      { method: "PUT", path: `${base}/payment-methods/${t.platformMethodId}`, json: { name: "Stolen" } },
-    ], [t.p1.user.email]);
+    await expectAll404(
+      { token: t.B.owner.token },
+      [
+        { method: "GET", path: `${base}/customers/${t.p1.user.id}` },
+        { method: "POST", path: `${base}/customers/${t.p1.user.id}/adjust-balance`, json: { amount: "-1", reason: "Vol" } },
+        { method: "POST", path: `${base}/deposits/${t.p1.deposit.id}/verify`, json: { action: "approve" } },
+        { method: "GET", path: `${base}/orders/${t.p1.order.uuid}` },
+        { method: "GET", path: `${base}/orders/${t.A.fulfil.uuid}` },
+        { method: "GET", path: `${base}/tickets/${t.p1.ticket}` },
+        { method: "PUT", path: `${base}/payment-methods/${t.platformMethodId}`, json: { name: "Stolen" } },
+      ],
+      [t.p1.user.email],
+    );
     // B's lists hold nothing of A's or the platform's.
     for (const list of ["/customers", "/deposits", "/orders", "/tickets", "/payment-methods"]) {
       const text = (await call({ token: t.B.owner.token }, { method: "GET", path: `${base}${list}` })).text;
-      for (const secret of [t.A.customer.user.email, t.A.order.uuid, t.A.ticket, t.A.deposit.uuid, t.p1.order.uuid, t.p1.ticket, t.p1.deposit.uuid]) expect(text, `${list} shows ${secret}`).not.toContain(secret);
+      for (const secret of [t.A.customer.user.email, t.A.order.uuid, t.A.ticket, t.A.deposit.uuid, t.p1.order.uuid, t.p1.ticket, t.p1.deposit.uuid])
+        expect(text, `${list} shows ${secret}`).not.toContain(secret);
     }
   });
 
   it("the platform's admin API does not reach a site's customers, orders, deposits, tickets or payment methods", async () => {
     const a = t.A;
-    await expectAll404({ token: t.admin.token }, [
-      { method: "GET", path: `/api/admin/users/${a.customer.user.id}` },
-      { method: "PUT", path: `/api/admin/users/${a.customer.user.id}`, json: { full_name: "Stolen" } },
-      { method: "POST", path: `/api/admin/users/${a.customer.user.id}/toggle-ban`, json: {} },
-      { method: "POST", path: `/api/admin/users/${a.customer.user.id}/adjust-balance`, json: { amount: "-1", reason: "Vol" } },
-      { method: "DELETE", path: `/api/admin/users/${a.customer.user.id}` },
-      { method: "GET", path: `/api/admin/orders/${a.order.id}` },
-      { method: "PUT", path: `/api/admin/orders/${a.order.id}/status`, json: { status: "completed" } },
-      { method: "POST", path: `/api/admin/orders/${a.order.id}/refund`, json: { reason: "Vol de données" } },
-      { method: "POST", path: `/api/admin/orders/${a.order.id}/reconcile`, json: { action: "refund" } },
-      { method: "POST", path: `/api/admin/finance/transactions/${a.deposit.id}/verify`, json: { action: "approve" } },
-      { method: "PUT", path: `/api/admin/finance/payment-methods/${a.method}`, json: { name: "Stolen" } },
-      { method: "GET", path: `/api/admin/support/tickets/${a.ticket}` },
-      { method: "POST", path: `/api/admin/support/tickets/${a.ticket}/reply`, json: { message: "Intrusion" } },
-      { method: "POST", path: `/api/admin/support/tickets/${a.ticket}/assign`, json: { admin_id: t.admin.user.id } },
-      { method: "POST", path: `/api/admin/support/tickets/${a.ticket}/close` },
-    ], [a.customer.user.email]);
+    await expectAll404(
+      { token: t.admin.token },
+      [
+        { method: "GET", path: `/api/admin/users/${a.customer.user.id}` },
+        { method: "PUT", path: `/api/admin/users/${a.customer.user.id}`, json: { full_name: "Stolen" } },
+        { method: "POST", path: `/api/admin/users/${a.customer.user.id}/toggle-ban`, json: {} },
+        { method: "POST", path: `/api/admin/users/${a.customer.user.id}/adjust-balance`, json: { amount: "-1", reason: "Vol" } },
+        { method: "DELETE", path: `/api/admin/users/${a.customer.user.id}` },
+        { method: "GET", path: `/api/admin/orders/${a.order.id}` },
+        { method: "PUT", path: `/api/admin/orders/${a.order.id}/status`, json: { status: "completed" } },
+        { method: "POST", path: `/api/admin/orders/${a.order.id}/refund`, json: { reason: "Vol de données" } },
+        { method: "POST", path: `/api/admin/orders/${a.order.id}/reconcile`, json: { action: "refund" } },
+        { method: "POST", path: `/api/admin/finance/transactions/${a.deposit.id}/verify`, json: { action: "approve" } },
+        { method: "PUT", path: `/api/admin/finance/payment-methods/${a.method}`, json: { name: "Stolen" } },
+        { method: "GET", path: `/api/admin/support/tickets/${a.ticket}` },
+        { method: "POST", path: `/api/admin/support/tickets/${a.ticket}/reply`, json: { message: "Intrusion" } },
+        { method: "POST", path: `/api/admin/support/tickets/${a.ticket}/assign`, json: { admin_id: t.admin.user.id } },
+        { method: "POST", path: `/api/admin/support/tickets/${a.ticket}/close` },
+      ],
+      [a.customer.user.email],
+    );
     // The same calls reach the platform's own user, order, deposit and ticket: the 404s above are about the tenant.
     await expectAllOk({ token: t.admin.token }, [
       { method: "GET", path: `/api/admin/users/${t.p1.user.id}` },
       { method: "GET", path: `/api/admin/orders/${t.p1.order.id}` },
       { method: "GET", path: `/api/admin/support/tickets/${t.p1.ticket}` },
     ]);
-    for (const list of ["/api/admin/users?per_page=100", "/api/admin/orders?per_page=100", "/api/admin/finance/transactions?per_page=100", "/api/admin/support/tickets?per_page=100", "/api/admin/finance/payment-methods"]) {
+    for (const list of [
+      "/api/admin/users?per_page=100",
+      "/api/admin/orders?per_page=100",
+      "/api/admin/finance/transactions?per_page=100",
+      "/api/admin/support/tickets?per_page=100",
+      "/api/admin/finance/payment-methods",
+    ]) {
       const text = (await call({ token: t.admin.token }, { method: "GET", path: list })).text;
-      for (const secret of [a.customer.user.email, a.order.uuid, a.deposit.uuid, a.ticket, t.B.customer.user.email]) expect(text, `${list} shows ${secret}`).not.toContain(secret);
+      for (const secret of [a.customer.user.email, a.order.uuid, a.deposit.uuid, a.ticket, t.B.customer.user.email])
+        expect(text, `${list} shows ${secret}`).not.toContain(secret);
     }
   });
 
@@ -233,13 +265,17 @@ describeEachDialect("tenants never see each other", (dialect) => {
     };
     const a = t.A.customer.user;
     const adminFilters = (u: { id: number; username: string }, order: string) => [
-      `/api/admin/users?search=${u.username}`, `/api/admin/orders?user_id=${u.id}`, `/api/admin/orders?search=${order}`,
-      `/api/admin/finance/transactions?user_id=${u.id}`, `/api/admin/support/tickets?user_id=${u.id}`,
+      `/api/admin/users?search=${u.username}`,
+      `/api/admin/orders?user_id=${u.id}`,
+      `/api/admin/orders?search=${order}`,
+      `/api/admin/finance/transactions?user_id=${u.id}`,
+      `/api/admin/support/tickets?user_id=${u.id}`,
     ];
     for (const path of adminFilters(a, t.A.order.uuid)) expect(await total(t.admin.token, path), path).toBe(0);
     for (const path of adminFilters(t.p1.user, t.p1.order.uuid)) expect(await total(t.admin.token, path), path).toBeGreaterThan(0);
     const resellerFilters = (site: string, u: { id: number; username: string }) => [
-      `/api/white-label/sites/${site}/customers?search=${u.username}`, `/api/white-label/sites/${site}/tickets?user_id=${u.id}`,
+      `/api/white-label/sites/${site}/customers?search=${u.username}`,
+      `/api/white-label/sites/${site}/tickets?user_id=${u.id}`,
     ];
     for (const u of [a, t.p1.user]) for (const path of resellerFilters(t.B.uuid, u)) expect(await total(t.B.owner.token, path), path).toBe(0);
     for (const path of resellerFilters(t.A.uuid, a)) expect(await total(t.A.owner.token, path), path).toBeGreaterThan(0);
@@ -247,17 +283,34 @@ describeEachDialect("tenants never see each other", (dialect) => {
 
   it("a ticket cannot be tied to another user's or another tenant's order", async () => {
     for (const order of [t.p2.order.uuid, t.A.order.uuid, t.A.fulfil.uuid]) {
-      const res = await t.w.p.request("/api/tickets", { method: "POST", token: t.p1.token, json: { subject: "Commande", message: "Bonjour", order_uuid: order } });
+      const res = await t.w.p.request("/api/tickets", {
+        method: "POST",
+        token: t.p1.token,
+        json: { subject: "Commande", message: "Bonjour", order_uuid: order },
+      });
       expect(res.status).toBe(422);
       expect((await body(res)).error.details.order_uuid).toBeDefined();
     }
-    const mine = await t.w.p.request("/api/tickets", { method: "POST", token: t.p1.token, json: { subject: "Commande", message: "Bonjour", order_uuid: t.p1.order.uuid } });
+    const mine = await t.w.p.request("/api/tickets", {
+      method: "POST",
+      token: t.p1.token,
+      json: { subject: "Commande", message: "Bonjour", order_uuid: t.p1.order.uuid },
+    });
     expect(mine.status).toBe(201);
   });
 
   it("lists show a platform user only their own orders, tickets, deposits, notifications and keys", async () => {
     const secrets = [t.p2.order.uuid, t.p2.ticket, t.p2.deposit.uuid, t.p2.key.id, t.A.order.uuid, t.A.ticket, t.A.deposit.uuid, t.A.fulfil.uuid, "Note A"];
-    for (const path of ["/api/user/orders?per_page=100", "/api/tickets?per_page=100", "/api/wallet/transactions?per_page=100", "/api/notifications?per_page=100", "/api/user/api-keys?per_page=100", "/api/white-label/sites", "/api/referrals/list", "/api/referrals/commissions"]) {
+    for (const path of [
+      "/api/user/orders?per_page=100",
+      "/api/tickets?per_page=100",
+      "/api/wallet/transactions?per_page=100",
+      "/api/notifications?per_page=100",
+      "/api/user/api-keys?per_page=100",
+      "/api/white-label/sites",
+      "/api/referrals/list",
+      "/api/referrals/commissions",
+    ]) {
       const r = await call({ token: t.p1.token }, { method: "GET", path });
       expect(r.status, path).toBe(200);
       for (const s of secrets) expect(r.text, `${path} shows ${s}`).not.toContain(s);
@@ -272,7 +325,11 @@ describeEachDialect("tenants never see each other", (dialect) => {
   it("storefront pages: a customer of site A gets 404 for site B's and the platform's orders and tickets; a platform user for another's", async () => {
     const a = t.A.customer;
     const pages = (of: { order: string; ticket: string }) => [`/orders/${of.order}`, `/tickets/${of.ticket}`];
-    for (const path of [...pages({ order: t.B.order.uuid, ticket: t.B.ticket }), ...pages({ order: t.p1.order.uuid, ticket: t.p1.ticket }), `/orders/${t.A.fulfil.uuid}`]) {
+    for (const path of [
+      ...pages({ order: t.B.order.uuid, ticket: t.B.ticket }),
+      ...pages({ order: t.p1.order.uuid, ticket: t.p1.ticket }),
+      `/orders/${t.A.fulfil.uuid}`,
+    ]) {
       const res = await get(t.w.p, t.A.host, path, a.jar);
       expect(res.res.status, path).toBe(404);
     }
@@ -285,7 +342,8 @@ describeEachDialect("tenants never see each other", (dialect) => {
     for (const path of [...pages({ order: t.p2.order.uuid, ticket: t.p2.ticket }), ...pages({ order: t.A.order.uuid, ticket: t.A.ticket })]) {
       expect((await t.w.p.request(path, { token: t.p1.token })).status, path).toBe(404);
     }
-    for (const path of pages({ order: t.p1.order.uuid, ticket: t.p1.ticket })) expect((await t.w.p.request(path, { token: t.p1.token })).status, path).toBe(200);
+    for (const path of pages({ order: t.p1.order.uuid, ticket: t.p1.ticket }))
+      expect((await t.w.p.request(path, { token: t.p1.token })).status, path).toBe(200);
   });
 
   it("a session belongs to its tenant: a site customer's cookie is nobody on the platform or on another site, a platform token nobody on a site", async () => {
@@ -302,18 +360,23 @@ describeEachDialect("tenants never see each other", (dialect) => {
     const status = (key: string, order: number, host = PLATFORM) => v2({ key, action: "status", order: String(order) }, host);
     // The platform: p1's key.
     expect((await status(t.p1.key.raw, t.p1.order.id)).json.status).toBeTypeOf("string");
-    for (const other of [t.p2.order.id, t.A.order.id, t.B.order.id, t.A.fulfil.id]) expect((await status(t.p1.key.raw, other)).json, `order ${other}`).toEqual({ error: "Incorrect order ID" });
+    for (const other of [t.p2.order.id, t.A.order.id, t.B.order.id, t.A.fulfil.id])
+      expect((await status(t.p1.key.raw, other)).json, `order ${other}`).toEqual({ error: "Incorrect order ID" });
     // The reseller's platform key sees its platform (fulfilling) order, never its customer's order.
     expect((await status(keys.aOwner, t.A.fulfil.id)).json.status).toBeTypeOf("string");
     expect((await status(keys.aOwner, t.A.order.id)).json).toEqual({ error: "Incorrect order ID" });
     // Site A: its customer's key.
     expect((await status(t.A.key, t.A.order.id, t.A.host)).json.status).toBeTypeOf("string");
-    for (const other of [t.B.order.id, t.p1.order.id, t.A.fulfil.id]) expect((await status(t.A.key, other, t.A.host)).json, `order ${other} on A`).toEqual({ error: "Incorrect order ID" });
+    for (const other of [t.B.order.id, t.p1.order.id, t.A.fulfil.id])
+      expect((await status(t.A.key, other, t.A.host)).json, `order ${other} on A`).toEqual({ error: "Incorrect order ID" });
     const batch = await v2({ key: t.A.key, action: "status", orders: `${t.A.order.id},${t.B.order.id},${t.p1.order.id}` }, t.A.host);
     expect(batch.json[String(t.B.order.id)]).toEqual({ error: "Incorrect order ID" });
     expect(batch.json[String(t.p1.order.id)]).toEqual({ error: "Incorrect order ID" });
     expect(batch.json[String(t.A.order.id)].status).toBeTypeOf("string");
-    for (const action of [{ action: "refill", order: String(t.B.order.id) }, { action: "cancel", orders: String(t.B.order.id) }] as Record<string, string>[]) {
+    for (const action of [
+      { action: "refill", order: String(t.B.order.id) },
+      { action: "cancel", orders: String(t.B.order.id) },
+    ] as Record<string, string>[]) {
       expect(JSON.stringify((await v2({ key: t.A.key, ...action }, t.A.host)).json), action.action).toContain("Incorrect order ID");
     }
     // A key is only known on its own tenant.
@@ -330,7 +393,11 @@ describeEachDialect("tenants never see each other", (dialect) => {
       expect((await t.w.p.request(path, { host: t.B.host })).status, `${file} on B`).toBe(404);
       expect((await t.w.p.request(path)).status, `${file} on the platform`).toBe(404);
     }
-    for (const path of [`/uploads/sites/${t.A.uuid}/../${t.B.uuid}/logo.png`, `/uploads/sites/${t.B.uuid}/logo.png`, `/uploads/sites/${t.A.uuid}/%2e%2e%2f%2e%2e%2ftest.db`]) {
+    for (const path of [
+      `/uploads/sites/${t.A.uuid}/../${t.B.uuid}/logo.png`,
+      `/uploads/sites/${t.B.uuid}/logo.png`,
+      `/uploads/sites/${t.A.uuid}/%2e%2e%2f%2e%2e%2ftest.db`,
+    ]) {
       expect((await t.w.p.request(path, { host: t.A.host })).status, path).toBe(404);
     }
   });
@@ -338,7 +405,9 @@ describeEachDialect("tenants never see each other", (dialect) => {
   it("the matrix tried every route that names a tenant's resource by id on another party's resource", () => {
     // Platform-wide catalogue and estate settings are not any tenant's data: the admin manages them for everyone.
     const global = /^(PUT|POST|GET|DELETE) \/api\/admin\/(services|settings|white-label)\//;
-    const resourceRoutes = [...new Set(t.w.p.app.routes.filter((r) => r.method !== "ALL" && /^\/api\//.test(r.path) && r.path.includes(":")).map((r) => `${r.method} ${r.path}`))].filter((k) => !global.test(k));
+    const resourceRoutes = [
+      ...new Set(t.w.p.app.routes.filter((r) => r.method !== "ALL" && /^\/api\//.test(r.path) && r.path.includes(":")).map((r) => `${r.method} ${r.path}`)),
+    ].filter((k) => !global.test(k));
     expect(resourceRoutes.length).toBeGreaterThan(40);
     expect(resourceRoutes.filter((k) => !covered.has(k))).toEqual([]);
   });

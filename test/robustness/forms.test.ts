@@ -8,7 +8,23 @@ import { changedTables, countChanges, snapshotter, type Snapshotter } from "./ba
 import { tenants, type Tenants } from "./world.ts";
 
 /** Hostile values for a form field: forms only send text, but any text. */
-const HOSTILE_TEXT = ["", " ", "0", "-1", "1e308", "99999999999999999999", "12.3456789", "NaN", "x".repeat(100_000), "\u0000", "a\u0000b", "\ud800𝕏ñ\u202e", "<script>alert(1)</script>", "__proto__", "javascript:alert(1)"];
+const HOSTILE_TEXT = [
+  "",
+  " ",
+  "0",
+  "-1",
+  "1e308",
+  "99999999999999999999",
+  "12.3456789",
+  "NaN",
+  "x".repeat(100_000),
+  "\u0000",
+  "a\u0000b",
+  "\ud800𝕏ñ\u202e",
+  "<script>alert(1)</script>",
+  "__proto__",
+  "javascript:alert(1)",
+];
 
 /** A PNG whose header claims 100000 × 100000 pixels (a decompression bomb's calling card) and no data. */
 function pngClaiming(width: number, height: number): Buffer {
@@ -42,7 +58,11 @@ describeEachDialect("hostile input in web forms", (dialect) => {
     snap = await snapshotter(t.w.p.services.db);
     owner = new Jar();
     const login = await get(t.w.p, "izyboost.test", "/login", owner);
-    const res = await post(t.w.p, "izyboost.test", "/login", owner, { _csrf: csrfFrom(login.html), login: t.A.owner.user.username, password: "correct-horse-9" });
+    const res = await post(t.w.p, "izyboost.test", "/login", owner, {
+      _csrf: csrfFrom(login.html),
+      login: t.A.owner.user.username,
+      password: "correct-horse-9",
+    });
     expect(res.res.status).toBe(303);
   });
   afterAll(async () => {
@@ -85,7 +105,11 @@ describeEachDialect("hostile input in web forms", (dialect) => {
       { what: "__proto__ fields", body: `${enc(fields)}&__proto__=x&__proto__%5Badmin%5D=1&constructor%5Bprototype%5D=1` },
       { what: "bad percent-escapes", body: `${enc(fields)}&x=%ZZ&y=%` },
       { what: "multipart without boundary", body: enc(fields), type: "multipart/form-data" },
-      { what: "truncated multipart", body: `--b\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\nCSRF\r\n--b\r\nContent-Disposition: form-data; name="x"\r\n\r\nabc`, type: "multipart/form-data; boundary=b" },
+      {
+        what: "truncated multipart",
+        body: `--b\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\nCSRF\r\n--b\r\nContent-Disposition: form-data; name="x"\r\n\r\nabc`,
+        type: "multipart/form-data; boundary=b",
+      },
     ];
     Object.keys(fields).forEach((field) => {
       for (const value of HOSTILE_TEXT) out.push({ what: `${field} = ${JSON.stringify(value).slice(0, 30)}`, body: enc({ ...fields, [field]: value }) });
@@ -98,15 +122,35 @@ describeEachDialect("hostile input in web forms", (dialect) => {
     const c = t.A.customer;
     const method = await t.w.p.services.db.selectFrom("payment_methods").select("code").where("id", "=", t.A.method).executeTakeFirstOrThrow();
     const routes: FormRoute[] = [
-      { page: "/orders/new", action: "/orders", fields: { service: String(t.serviceId), link: "https://instagram.com/p/form", quantity: "100", idempotency_key: "" } },
+      {
+        page: "/orders/new",
+        action: "/orders",
+        fields: { service: String(t.serviceId), link: "https://instagram.com/p/form", quantity: "100", idempotency_key: "" },
+      },
       { page: "/funds", action: "/funds", fields: { method: method.code, amount: "1000", reference: "FORM-REF-1", phone: "+225 07 00 00 00" } },
       { page: "/tickets/new", action: "/tickets", fields: { subject: "Aide", category: "order", message: "Bonjour", order: t.A.order.uuid } },
       { page: `/tickets/${t.A.ticket}`, action: `/tickets/${t.A.ticket}/reply`, fields: { message: "Encore" } },
     ];
     for (const route of routes) await fuzzForm(t.A.host, c.jar, route, hostileBodies(route.fields), wrong);
     const anon = new Jar();
-    await fuzzForm(t.A.host, anon, { page: "/register", action: "/register", fields: { username: "form_user", email: "form@example.com", password: "correct-horse-9", password_confirmation: "correct-horse-9" } }, hostileBodies({ username: "form_user", email: "form@example.com", password: "x", password_confirmation: "y" }), wrong);
-    await fuzzForm(t.A.host, new Jar(), { page: "/login", action: "/login", fields: {} }, hostileBodies({ login: "nobody", password: "wrong-password", next: "//evil.example" }), wrong);
+    await fuzzForm(
+      t.A.host,
+      anon,
+      {
+        page: "/register",
+        action: "/register",
+        fields: { username: "form_user", email: "form@example.com", password: "correct-horse-9", password_confirmation: "correct-horse-9" },
+      },
+      hostileBodies({ username: "form_user", email: "form@example.com", password: "x", password_confirmation: "y" }),
+      wrong,
+    );
+    await fuzzForm(
+      t.A.host,
+      new Jar(),
+      { page: "/login", action: "/login", fields: {} },
+      hostileBodies({ login: "nobody", password: "wrong-password", next: "//evil.example" }),
+      wrong,
+    );
     expect(wrong).toEqual([]);
     expect(await ledgerViolations(t.w.p.ctx())).toEqual([]);
   }, 120_000);
@@ -115,9 +159,17 @@ describeEachDialect("hostile input in web forms", (dialect) => {
     const wrong: string[] = [];
     const site = `/white-label/sites/${t.A.uuid}`;
     const routes: FormRoute[] = [
-      { page: "/white-label", action: "/white-label", fields: { plan_id: "1", template_id: "1", billing_cycle: "monthly", site_name: "Form shop", slug: "", custom_domain: "" } },
+      {
+        page: "/white-label",
+        action: "/white-label",
+        fields: { plan_id: "1", template_id: "1", billing_cycle: "monthly", site_name: "Form shop", slug: "", custom_domain: "" },
+      },
       { page: site, action: `${site}/domain`, fields: { custom_domain: "form.example.com" } },
-      { page: site, action: `${site}/branding`, fields: { name: "Boutique", tagline: "Vite", language: "fr", primary_color: "#123456", accent_color: "#654321", remove_logo: "0" } },
+      {
+        page: site,
+        action: `${site}/branding`,
+        fields: { name: "Boutique", tagline: "Vite", language: "fr", primary_color: "#123456", accent_color: "#654321", remove_logo: "0" },
+      },
       { page: site, action: `${site}/pricing`, fields: { default_margin: "25" } },
       { page: site, action: `${site}/deposits/${t.A.deposit.id}`, fields: { action: "bogus" } },
     ];

@@ -8,7 +8,18 @@ import { activeMethod, customerOf, resellerSite } from "../reseller/helpers.ts";
 import { addService } from "../orders/support.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { fund } from "../harness/money.ts";
-import { HOSTILE_PARAMS, HOSTILE_QUERY, HOSTILE_VALUES, changedTables, countChanges, hostileBodies, responseProblem, snapshotter, type Snapshotter, type Violation } from "./battery.ts";
+import {
+  HOSTILE_PARAMS,
+  HOSTILE_QUERY,
+  HOSTILE_VALUES,
+  changedTables,
+  countChanges,
+  hostileBodies,
+  responseProblem,
+  snapshotter,
+  type Snapshotter,
+  type Violation,
+} from "./battery.ts";
 import { SPECS, type Role, type RouteSpec, type Victims } from "./specs.ts";
 import { tenants, type Tenants } from "./world.ts";
 
@@ -52,12 +63,28 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
     const victim = await signUp(p);
     const spare = await addService(t.w, { rate: "1000" });
     const now = dbNow(t.w.clock);
-    const provider = await p.services.db.insertInto("api_providers").values({ name: "Spare", url: "http://127.0.0.1:9/api/v2", api_key: "k", created_at: now, updated_at: now }).executeTakeFirstOrThrow();
-    const category = await p.services.db.insertInto("categories").values({ name: "Spare", slug: "spare-fuzz", created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+    const provider = await p.services.db
+      .insertInto("api_providers")
+      .values({ name: "Spare", url: "http://127.0.0.1:9/api/v2", api_key: "k", created_at: now, updated_at: now })
+      .executeTakeFirstOrThrow();
+    const category = await p.services.db
+      .insertInto("categories")
+      .values({ name: "Spare", slug: "spare-fuzz", created_at: now, updated_at: now })
+      .executeTakeFirstOrThrow();
     await fund(p, victim.user.id, "1000");
-    const key = async (token: string) => (await body(await p.request("/api/user/api-keys", { method: "POST", token, json: { name: "fuzz", permissions: [...PERMISSIONS], rate_limit_per_minute: 600 } }))).data;
+    const key = async (token: string) =>
+      (
+        await body(
+          await p.request("/api/user/api-keys", { method: "POST", token, json: { name: "fuzz", permissions: [...PERMISSIONS], rate_limit_per_minute: 600 } }),
+        )
+      ).data;
     await notify(p.ctx(), t.p1.user.id, { type: "test", title: "to delete" });
-    const note = await p.services.db.selectFrom("notifications").select("id").where("user_id", "=", t.p1.user.id).orderBy("id", "desc").executeTakeFirstOrThrow();
+    const note = await p.services.db
+      .selectFrom("notifications")
+      .select("id")
+      .where("user_id", "=", t.p1.user.id)
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     const ticket = await p.request("/api/tickets", { method: "POST", token: t.p1.token, json: { subject: "To close", message: "Bonjour" } });
     const adminRow = await p.services.db.selectFrom("users").select("username").where("id", "=", t.admin.user.id).executeTakeFirstOrThrow();
     v = {
@@ -109,11 +136,21 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
   }
 
   function bodyWith(base: Record<string, unknown>, field: string, hostile: string): string {
-    return `{${Object.entries(base).map(([k, value]) => `${JSON.stringify(k)}:${k === field ? hostile : JSON.stringify(value)}`).join(",")}}`;
+    return `{${Object.entries(base)
+      .map(([k, value]) => `${JSON.stringify(k)}:${k === field ? hostile : JSON.stringify(value)}`)
+      .join(",")}}`;
   }
 
   /** Sends one call and records what breaks the promise: a 5xx, a body off the envelope, or data changed by a refusal. */
-  async function attempt(routeKey: string, spec: RouteSpec, role: Role, what: string, call: Call, state: { baseline: Record<string, number>; accepted: boolean }, onAnswer?: Answered) {
+  async function attempt(
+    routeKey: string,
+    spec: RouteSpec,
+    role: Role,
+    what: string,
+    call: Call,
+    state: { baseline: Record<string, number>; accepted: boolean },
+    onAnswer?: Answered,
+  ) {
     const host = spec.host?.(t) ?? "izyboost.test";
     const headers = new Headers(call.headers);
     headers.set("host", host);
@@ -130,7 +167,8 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
       return;
     }
     onAnswer?.(what, status, text);
-    if (process.env.ROBUST_VERBOSE && what === "the valid body" && status >= 400) console.log(`refused valid body: ${routeKey} → ${status} ${text.slice(0, 200)}`);
+    if (process.env.ROBUST_VERBOSE && what === "the valid body" && status >= 400)
+      console.log(`refused valid body: ${routeKey} → ${status} ${text.slice(0, 200)}`);
     const problem = responseProblem(status, text, spec.api === "v2" ? "v2" : "envelope");
     if (problem) violations.push({ route: routeKey, role, what, problem });
     const refused = spec.api === "v2" ? /^\{"error"/.test(text) || status >= 400 : status >= 400;
@@ -157,7 +195,8 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
     for (const { what, call } of calls) await attempt(routeKey, spec, role, what, call, state, onAnswer);
     if (!state.accepted) {
       const changed = changedTables(before, await snap.digest(ignore));
-      if (changed.length) violations.push({ route: routeKey, role, what: `${calls.length} refused calls`, problem: `changed the content of ${changed.join(", ")}` });
+      if (changed.length)
+        violations.push({ route: routeKey, role, what: `${calls.length} refused calls`, problem: `changed the content of ${changed.join(", ")}` });
     }
   }
 
@@ -182,7 +221,9 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
   }
 
   it("every JSON route of the app has a fuzz spec (a new route must say how to attack it)", () => {
-    const missing = routesWithSpecs().filter((r) => !r.spec).map((r) => r.key);
+    const missing = routesWithSpecs()
+      .filter((r) => !r.spec)
+      .map((r) => r.key);
     expect(missing).toEqual([]);
     expect(Object.keys(SPECS).filter((k) => !routesWithSpecs().some((r) => r.key === k))).toEqual([]);
   });
@@ -198,7 +239,8 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
         const target = concretePath(path, spec.params?.(t, v) ?? {});
         const base = baseBody(spec, role) ?? {};
         const calls: { what: string; call: Call }[] = [];
-        const send = (what: string, body: string | undefined, type?: string, extra: Record<string, string> = {}) => calls.push({ what, call: { method, path: target, body, type, headers: { ...headers, ...extra } } });
+        const send = (what: string, body: string | undefined, type?: string, extra: Record<string, string> = {}) =>
+          calls.push({ what, call: { method, path: target, body, type, headers: { ...headers, ...extra } } });
         const wholeBodies = hostileBodies(base);
         if (role !== owner) {
           // Refused before the body is read: a few samples are enough.
@@ -238,7 +280,8 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
         }
         await batch(key, spec, role, calls, (what, status, text) => {
           // The valid body must pass (else every mutation of it proves little), unless the spec says why not.
-          if (what === "the valid body" && (status < 400) === Boolean(spec.baseRefused)) baseAnswers.push(`${key}: the valid body → ${status} ${text.slice(0, 160)}`);
+          if (what === "the valid body" && status < 400 === Boolean(spec.baseRefused))
+            baseAnswers.push(`${key}: the valid body → ${status} ${text.slice(0, 160)}`);
         });
       }
     }
@@ -258,7 +301,8 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
         const target = concretePath(path, spec.params?.(t, v) ?? {});
         const base = spec.api === "v2" ? `key=${encodeURIComponent(v2key ?? "")}&action=status` : "";
         const calls: { what: string; call: Call }[] = [];
-        const send = (what: string, query: string) => calls.push({ what, call: { method, path: target, headers, query: [base, query].filter(Boolean).join("&") } });
+        const send = (what: string, query: string) =>
+          calls.push({ what, call: { method, path: target, headers, query: [base, query].filter(Boolean).join("&") } });
         const fields = [...new Set([...(spec.query ?? []), "page", "per_page"])];
         if (role !== owner) {
           send("page=-1", "page=-1");
@@ -292,7 +336,10 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
       const calls: { what: string; call: Call }[] = [];
       for (const name of Object.keys(params)) {
         for (const hostile of HOSTILE_PARAMS) {
-          calls.push({ what: `:${name} = ${hostile.slice(0, 30)}`, call: { method, path: concretePath(path, { ...params, [name]: hostile }), headers, body: base && JSON.stringify(base) } });
+          calls.push({
+            what: `:${name} = ${hostile.slice(0, 30)}`,
+            call: { method, path: concretePath(path, { ...params, [name]: hostile }), headers, body: base && JSON.stringify(base) },
+          });
         }
       }
       await batch(key, spec, role, calls, (what, status, text) => {
@@ -314,7 +361,11 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
       const names = [...path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
       const paths = names.length ? HOSTILE_PARAMS.map((h) => path.replace(/:([A-Za-z]+)(\{[^}]*\})?/g, h)) : [path];
       for (const concrete of paths) {
-        for (const query of ["", "page=-1&per_page=1e308&category=%00&search=%ZZ&service=__proto__&flash=x&next=//evil.example", HOSTILE_QUERY.map((q, i) => `q${i}=${q}`).join("&")]) {
+        for (const query of [
+          "",
+          "page=-1&per_page=1e308&category=%00&search=%ZZ&service=__proto__&flash=x&next=//evil.example",
+          HOSTILE_QUERY.map((q, i) => `q${i}=${q}`).join("&"),
+        ]) {
           for (const { host, headers } of who) {
             const res = await t.w.p.app.request(`http://${host}${concrete}${query ? `?${query}` : ""}`, { headers: { host, ...headers } });
             if (res.status >= 500) wrong.push(`${host} ${concrete.slice(0, 80)}?${query.slice(0, 40)} → ${res.status}`);
@@ -330,24 +381,56 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
     const wrong: string[] = [];
     const long = "x".repeat(8000);
     const variants: Record<string, string>[] = [
-      { host: "IZYBOOST.TEST." }, { host: "izyboost.test:99999" }, { host: "évil.test" }, { host: "a..b" }, { host: "[::1]:8000" }, { host: `${long}.test` }, { host: `${t.A.host.toUpperCase()}.` },
-      { authorization: `Bearer ${long}` }, { authorization: "Bearer" }, { authorization: "Basic dXNlcjpwYXNz" }, { authorization: `Bearer ${t.p1.token}x` },
-      { "x-api-key": long }, { "x-api-key": "sk_" }, { "x-api-key": `${v.v1Keys.user} ` },
-      { cookie: `izy_session=${long}; izy_csrf=${long}; lang=xx` }, { cookie: "izy_session=%ZZ; ;;=;" }, { "accept-language": `${long},*;q=x` }, { "accept-language": "zz-ZZ;q=1e308" },
-      { "x-forwarded-for": "not-an-ip, ::ffff:999.1.1.1" }, { "x-forwarded-host": "evil.example" }, { "x-forwarded-proto": "gopher" }, { "x-request-id": long },
-      { "content-type": "application/json; charset=utf-7" }, { "idempotency-key": long },
+      { host: "IZYBOOST.TEST." },
+      { host: "izyboost.test:99999" },
+      { host: "évil.test" },
+      { host: "a..b" },
+      { host: "[::1]:8000" },
+      { host: `${long}.test` },
+      { host: `${t.A.host.toUpperCase()}.` },
+      { authorization: `Bearer ${long}` },
+      { authorization: "Bearer" },
+      { authorization: "Basic dXNlcjpwYXNz" },
+      { authorization: `Bearer ${t.p1.token}x` },
+      { "x-api-key": long },
+      { "x-api-key": "sk_" },
+      { "x-api-key": `${v.v1Keys.user} ` },
+      { cookie: `izy_session=${long}; izy_csrf=${long}; lang=xx` },
+      { cookie: "izy_session=%ZZ; ;;=;" },
+      { "accept-language": `${long},*;q=x` },
+      { "accept-language": "zz-ZZ;q=1e308" },
+      { "x-forwarded-for": "not-an-ip, ::ffff:999.1.1.1" },
+      { "x-forwarded-host": "evil.example" },
+      { "x-forwarded-proto": "gopher" },
+      { "x-request-id": long },
+      { "content-type": "application/json; charset=utf-7" },
+      { "idempotency-key": long },
     ];
     const targets: { method: string; path: string; body?: string }[] = [
-      { method: "GET", path: "/api/me" }, { method: "GET", path: "/api/services?per_page=1" }, { method: "GET", path: "/api/v1/balance" },
-      { method: "POST", path: "/api/tickets", body: "{}" }, { method: "POST", path: "/api/v2", body: "key=x&action=balance" }, { method: "GET", path: "/" }, { method: "GET", path: "/account" },
+      { method: "GET", path: "/api/me" },
+      { method: "GET", path: "/api/services?per_page=1" },
+      { method: "GET", path: "/api/v1/balance" },
+      { method: "POST", path: "/api/tickets", body: "{}" },
+      { method: "POST", path: "/api/v2", body: "key=x&action=balance" },
+      { method: "GET", path: "/" },
+      { method: "GET", path: "/account" },
     ];
     for (const headers of variants) {
       for (const target of targets) {
         const host = headers.host ?? "izyboost.test";
-        const res = await t.w.p.app.request(`http://izyboost.test${target.path}`, { method: target.method, headers: { host, ...headers }, body: target.body }, { clientIp: "198.51.100.99" });
+        const res = await t.w.p.app.request(
+          `http://izyboost.test${target.path}`,
+          { method: target.method, headers: { host, ...headers }, body: target.body },
+          { clientIp: "198.51.100.99" },
+        );
         const text = await res.text();
         const protocol = target.path === "/api/v2" ? "v2" : "envelope";
-        const problem = target.path.startsWith("/api/") && res.headers.get("content-type")?.includes("json") ? responseProblem(res.status, text, protocol) : res.status >= 500 ? `status ${res.status}` : null;
+        const problem =
+          target.path.startsWith("/api/") && res.headers.get("content-type")?.includes("json")
+            ? responseProblem(res.status, text, protocol)
+            : res.status >= 500
+              ? `status ${res.status}`
+              : null;
         if (problem) wrong.push(`${target.method} ${target.path} with ${Object.keys(headers)[0]}=${Object.values(headers)[0]!.slice(0, 30)}: ${problem}`);
       }
     }

@@ -49,7 +49,8 @@ describeEachDialect("one id parser for paths, bodies and queries", (dialect) => 
   });
 
   it("an id in a JSON body: digits or a JSON integer are read, look-alikes and fractions are a 422 on the field", async () => {
-    const assign = (admin_id: unknown) => p.request(`/api/admin/support/tickets/${ticketUuid}/assign`, { method: "POST", token: admin.token, json: { admin_id } });
+    const assign = (admin_id: unknown) =>
+      p.request(`/api/admin/support/tickets/${ticketUuid}/assign`, { method: "POST", token: admin.token, json: { admin_id } });
     for (const good of [String(admin.user.id), admin.user.id]) {
       const res = await assign(good);
       expect(res.status, JSON.stringify(good)).toBe(200);

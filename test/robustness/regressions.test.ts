@@ -13,7 +13,14 @@ describeEachDialect("robustness regressions", (dialect) => {
   let p: TestPlatform & { dataDir: string };
   let admin: Awaited<ReturnType<typeof signUpAdmin>>;
   const count = async (table: "platform_settings" | "transactions" | "api_keys" | "audit_logs") =>
-    Number((await p.services.db.selectFrom(table).select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await p.services.db
+          .selectFrom(table)
+          .select((e) => e.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     p = await whiteLabelPlatform(dialect);
@@ -47,14 +54,23 @@ describeEachDialect("robustness regressions", (dialect) => {
 
   it("every 422 carries field details: a refusal about the request as a whole is filed under _", async () => {
     expect(envelopeOf(new AppError(422, "cancel_not_available", "Only orders still pending can be canceled"), "r1")).toEqual({
-      error: { code: "cancel_not_available", message: "Only orders still pending can be canceled", details: { _: ["Only orders still pending can be canceled"] }, request_id: "r1" },
+      error: {
+        code: "cancel_not_available",
+        message: "Only orders still pending can be canceled",
+        details: { _: ["Only orders still pending can be canceled"] },
+        request_id: "r1",
+      },
     });
     // Other statuses keep their envelope without details.
     expect(envelopeOf(new AppError(409, "conflict", "Busy"))).toEqual({ error: { code: "conflict", message: "Busy" } });
   });
 
   it("/api/v2 answers an oversized body with the protocol's {error}, never the platform's envelope", async () => {
-    const res = await p.request("/api/v2", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `key=sk_x&action=balance&pad=${"x".repeat(1_100_000)}` });
+    const res = await p.request("/api/v2", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `key=sk_x&action=balance&pad=${"x".repeat(1_100_000)}`,
+    });
     expect(res.status).toBe(200);
     expect(await body(res)).toEqual({ error: "The request body is too large" });
     // The JSON API keeps its envelope for the same problem.
@@ -68,7 +84,12 @@ describeEachDialect("robustness regressions", (dialect) => {
     await p.services.db.updateTable("white_label_sites").set({ status: "suspended" }).where("uuid", "=", r.site.uuid).execute();
     p.invalidateTenants();
     const host = `${r.site.slug}.sites.izyboost.test`;
-    const res = await p.request("/api/v2", { method: "POST", host, headers: { "content-type": "application/x-www-form-urlencoded" }, body: "key=sk_x&action=balance" });
+    const res = await p.request("/api/v2", {
+      method: "POST",
+      host,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "key=sk_x&action=balance",
+    });
     expect(res.status).toBe(503);
     expect(await body(res)).toEqual({ error: "This panel is temporarily unavailable" });
     const page = await p.request("/", { host });
@@ -81,14 +102,22 @@ describeEachDialect("robustness regressions", (dialect) => {
     const refused = await put(12.3456789);
     expect(refused.status).toBe(422);
     expect((await body(refused)).error.details.price_monthly).toBeDefined();
-    expect((await p.services.db.selectFrom("white_label_plans").select("price_monthly").where("id", "=", 1).executeTakeFirstOrThrow()).price_monthly).not.toBe(12_345_679);
+    expect((await p.services.db.selectFrom("white_label_plans").select("price_monthly").where("id", "=", 1).executeTakeFirstOrThrow()).price_monthly).not.toBe(
+      12_345_679,
+    );
     const noisy = await put(0.1 + 0.2);
     expect(noisy.status).toBe(200);
-    expect(Number((await p.services.db.selectFrom("white_label_plans").select("price_monthly").where("id", "=", 1).executeTakeFirstOrThrow()).price_monthly)).toBe(300_000);
+    expect(
+      Number((await p.services.db.selectFrom("white_label_plans").select("price_monthly").where("id", "=", 1).executeTakeFirstOrThrow()).price_monthly),
+    ).toBe(300_000);
     await put("5000");
     const user = await signUp(p);
     const before = await count("transactions");
-    const dep = await p.request("/api/wallet/deposit", { method: "POST", token: user.token, json: { payment_method_id: 1, amount: 1000.0000001, reference: "REF-SEVENTH-1" } });
+    const dep = await p.request("/api/wallet/deposit", {
+      method: "POST",
+      token: user.token,
+      json: { payment_method_id: 1, amount: 1000.0000001, reference: "REF-SEVENTH-1" },
+    });
     expect(dep.status).toBe(422);
     expect(await count("transactions")).toBe(before);
   });
@@ -97,12 +126,24 @@ describeEachDialect("robustness regressions", (dialect) => {
     const user = await signUp(p);
     const before = [await count("transactions"), await count("api_keys")];
     for (const id of [true, [1], "", "1e0", "0x1"]) {
-      const dep = await p.request("/api/wallet/deposit", { method: "POST", token: user.token, json: { payment_method_id: id, amount: "1000", reference: `REF-BOOL-${String(id)}` } });
+      const dep = await p.request("/api/wallet/deposit", {
+        method: "POST",
+        token: user.token,
+        json: { payment_method_id: id, amount: "1000", reference: `REF-BOOL-${String(id)}` },
+      });
       expect(dep.status, JSON.stringify(id)).toBe(422);
       expect((await body(dep)).error.details.payment_method_id).toBeDefined();
-      const key = await p.request("/api/user/api-keys", { method: "POST", token: user.token, json: { name: "bot", permissions: ["orders.read"], rate_limit_per_minute: id } });
+      const key = await p.request("/api/user/api-keys", {
+        method: "POST",
+        token: user.token,
+        json: { name: "bot", permissions: ["orders.read"], rate_limit_per_minute: id },
+      });
       expect(key.status, JSON.stringify(id)).toBe(422);
-      const buy = await p.request("/api/white-label/purchase", { method: "POST", token: user.token, json: { plan_id: id, template_id: 1, billing_cycle: "monthly", site_name: "Shop", slug: "bool-shop-x" } });
+      const buy = await p.request("/api/white-label/purchase", {
+        method: "POST",
+        token: user.token,
+        json: { plan_id: id, template_id: 1, billing_cycle: "monthly", site_name: "Shop", slug: "bool-shop-x" },
+      });
       expect(buy.status, JSON.stringify(id)).toBe(422);
       expect((await body(buy)).error.details.plan_id).toBeDefined();
     }
@@ -113,8 +154,18 @@ describeEachDialect("robustness regressions", (dialect) => {
     expect(assign.status).toBe(422);
     expect((await body(assign)).error.details.admin_id).toBeDefined();
     // Digits as text (forms, query strings) and JSON integers still work.
-    expect((await p.request(`/api/admin/support/tickets/${uuid}/assign`, { method: "POST", token: admin.token, json: { admin_id: String(admin.user.id) } })).status).toBe(200);
-    expect((await p.request("/api/user/api-keys", { method: "POST", token: user.token, json: { name: "bot", permissions: ["orders.read"], rate_limit_per_minute: "120" } })).status).toBe(201);
+    expect(
+      (await p.request(`/api/admin/support/tickets/${uuid}/assign`, { method: "POST", token: admin.token, json: { admin_id: String(admin.user.id) } })).status,
+    ).toBe(200);
+    expect(
+      (
+        await p.request("/api/user/api-keys", {
+          method: "POST",
+          token: user.token,
+          json: { name: "bot", permissions: ["orders.read"], rate_limit_per_minute: "120" },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it("an API key expiring on a day that does not exist (2099-02-30) is refused, not moved to March", async () => {
@@ -124,7 +175,11 @@ describeEachDialect("robustness regressions", (dialect) => {
       expect(res.status, expires_at).toBe(422);
       expect((await body(res)).error.details.expires_at).toBeDefined();
     }
-    const ok = await p.request("/api/user/api-keys", { method: "POST", token: user.token, json: { name: "bot", permissions: ["orders.read"], expires_at: "2099-02-28" } });
+    const ok = await p.request("/api/user/api-keys", {
+      method: "POST",
+      token: user.token,
+      json: { name: "bot", permissions: ["orders.read"], expires_at: "2099-02-28" },
+    });
     expect(ok.status).toBe(201);
     expect((await body(ok)).data.expires_at).toBe("2099-02-28T00:00:00.000Z");
     expect(await ledgerViolations(p.ctx())).toEqual([]);

@@ -22,7 +22,11 @@ describeEachDialect("route inventory", (dialect) => {
   beforeAll(async () => {
     p = await makePlatform(dialect);
     admin = await signUpAdmin(p);
-    const made = await p.request("/api/user/api-keys", { method: "POST", token: admin.token, json: { name: "inventory", permissions: ["services.read", "orders.create", "orders.read", "balance.read"] } });
+    const made = await p.request("/api/user/api-keys", {
+      method: "POST",
+      token: admin.token,
+      json: { name: "inventory", permissions: ["services.read", "orders.create", "orders.read", "balance.read"] },
+    });
     apiKey = (await body(made)).data.key;
   });
   afterAll(() => p?.close());

@@ -56,13 +56,20 @@ export interface Tenants {
   close(): Promise<void>;
 }
 
-const png = () => sharp({ create: { width: 64, height: 32, channels: 3, background: { r: 20, g: 120, b: 200 } } }).png().toBuffer();
+const png = () =>
+  sharp({ create: { width: 64, height: 32, channels: 3, background: { r: 20, g: 120, b: 200 } } })
+    .png()
+    .toBuffer();
 
 async function platformParty(w: World, serviceId: number, methodId: number, label: string): Promise<PlatformParty> {
   const u = await fundedUser(w, "100000");
   const placed = await place(w, u.token, { service_id: serviceId, link: `https://instagram.com/p/${label}`, quantity: 100 });
   expect(placed.status).toBe(201);
-  const dep = await w.p.request("/api/wallet/deposit", { method: "POST", token: u.token, json: { payment_method_id: methodId, amount: "1000", reference: `REF-${label}-${u.user.id}` } });
+  const dep = await w.p.request("/api/wallet/deposit", {
+    method: "POST",
+    token: u.token,
+    json: { payment_method_id: methodId, amount: "1000", reference: `REF-${label}-${u.user.id}` },
+  });
   expect(dep.status).toBe(201);
   const deposit = (await body(dep)).data;
   const t = await w.p.request("/api/tickets", { method: "POST", token: u.token, json: { subject: `Ticket ${label}`, message: "Bonjour" } });
@@ -74,7 +81,15 @@ async function platformParty(w: World, serviceId: number, methodId: number, labe
   const note = await w.p.services.db.selectFrom("notifications").select("id").where("user_id", "=", u.user.id).orderBy("id", "desc").executeTakeFirstOrThrow();
   const orderRow = await w.p.services.db.selectFrom("orders").select(["id", "uuid"]).where("uuid", "=", placed.order.uuid).executeTakeFirstOrThrow();
   const depRow = await w.p.services.db.selectFrom("transactions").select(["id", "uuid"]).where("uuid", "=", deposit.uuid).executeTakeFirstOrThrow();
-  return { token: u.token, user: u.user, order: orderRow, deposit: depRow, ticket: (await body(t)).data.uuid, key: { id: key.id, raw: key.key }, notification: note.id };
+  return {
+    token: u.token,
+    user: u.user,
+    order: orderRow,
+    deposit: depRow,
+    ticket: (await body(t)).data.uuid,
+    key: { id: key.id, raw: key.key },
+    notification: note.id,
+  };
 }
 
 async function siteParty(w: World, serviceId: number): Promise<SiteParty> {
@@ -91,14 +106,26 @@ async function siteParty(w: World, serviceId: number): Promise<SiteParty> {
   const fulfil = await db.selectFrom("orders").select(["id", "uuid"]).where("id", "=", link.platform_order_id).executeTakeFirstOrThrow();
   const deposit = await pendingDeposit(w.p, owner, customer.user, method.id, "1000");
   const ticket = await customerTicket(w.p, owner, customer.user);
-  const made = await createKey({ ...w.p.ctx(owner.tenant), user: customer.user as User }, { name: "shop bot", permissions: [...PERMISSIONS], rate_limit_per_minute: 600, ip_whitelist: null, expires_at: null });
+  const made = await createKey(
+    { ...w.p.ctx(owner.tenant), user: customer.user as User },
+    { name: "shop bot", permissions: [...PERMISSIONS], rate_limit_per_minute: 600, ip_whitelist: null, expires_at: null },
+  );
   const logo = new FormData();
   logo.set("logo", new File([new Uint8Array(await png())], "logo.png", { type: "image/png" }));
   const branded = await w.p.request(`/api/white-label/sites/${owner.site.uuid}/branding`, { method: "PUT", token: owner.token, body: logo });
   expect(branded.status).toBe(200);
   return {
-    owner, host: owner.host, siteId: owner.tenant.siteId, uuid: owner.site.uuid, method: method.id, customer,
-    order, fulfil, deposit: { id: deposit.id, uuid: deposit.uuid }, ticket: ticket.uuid, key: made.raw,
+    owner,
+    host: owner.host,
+    siteId: owner.tenant.siteId,
+    uuid: owner.site.uuid,
+    method: method.id,
+    customer,
+    order,
+    fulfil,
+    deposit: { id: deposit.id, uuid: deposit.uuid },
+    ticket: ticket.uuid,
+    key: made.raw,
   };
 }
 
@@ -110,7 +137,13 @@ export async function tenants(dialect: DialectName): Promise<Tenants> {
   const dataDir = mkdtempSync(join(tmpdir(), "izy-robust-"));
   const w = await orderWorld(dialect, { DATA_DIR: dataDir });
   const service = await addService(w, { rate: "1000", refill: true, cancel: true });
-  const method = await w.p.services.db.selectFrom("payment_methods").select("id").where("site_id", "=", 0).where("is_active", "=", 1).orderBy("id").executeTakeFirstOrThrow();
+  const method = await w.p.services.db
+    .selectFrom("payment_methods")
+    .select("id")
+    .where("site_id", "=", 0)
+    .where("is_active", "=", 1)
+    .orderBy("id")
+    .executeTakeFirstOrThrow();
   const adminUser = await signUpAdmin(w.p);
   const p1 = await platformParty(w, service.id, method.id, "p1");
   const p2 = await platformParty(w, service.id, method.id, "p2");
@@ -118,7 +151,15 @@ export async function tenants(dialect: DialectName): Promise<Tenants> {
   const B = await siteParty(w, service.id);
   await settleDispatchKicks(w.p.services);
   return {
-    w, dataDir, serviceId: service.id, platformMethodId: method.id, admin: { token: adminUser.token, user: adminUser.user }, p1, p2, A, B,
+    w,
+    dataDir,
+    serviceId: service.id,
+    platformMethodId: method.id,
+    admin: { token: adminUser.token, user: adminUser.user },
+    p1,
+    p2,
+    A,
+    B,
     async close() {
       await closeWorld(w);
       rmSync(dataDir, { recursive: true, force: true });

@@ -47,7 +47,13 @@ describeEachDialect("storefront accounts, sessions and CSRF", (dialect) => {
     const res = await p.app.request(`https://${a.host}/register`, {
       method: "POST",
       headers: { host: a.host, "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie.split(";")[0] },
-      body: new URLSearchParams({ _csrf: csrfFrom(await page.text()), username, email: `${username}@example.com`, password: "correct-horse-9", password_confirmation: "correct-horse-9" }).toString(),
+      body: new URLSearchParams({
+        _csrf: csrfFrom(await page.text()),
+        username,
+        email: `${username}@example.com`,
+        password: "correct-horse-9",
+        password_confirmation: "correct-horse-9",
+      }).toString(),
     });
     expect(res.status).toBe(303);
     const session = res.headers.getSetCookie().find((c) => c.startsWith("__Host-izy_session="))!;
@@ -139,7 +145,13 @@ describeEachDialect("storefront accounts, sessions and CSRF", (dialect) => {
   it("registration errors are shown per field in the page language, with the typed values kept and escaped", async () => {
     const jar = new Jar();
     const page = await get(p, a.host, "/register?lang=en", jar);
-    const res = await post(p, a.host, "/register", jar, { _csrf: csrfFrom(page.html), username: '"><b>x', email: "not-an-email", password: "short", password_confirmation: "other" });
+    const res = await post(p, a.host, "/register", jar, {
+      _csrf: csrfFrom(page.html),
+      username: '"><b>x',
+      email: "not-an-email",
+      password: "short",
+      password_confirmation: "other",
+    });
     expect(res.res.status).toBe(422);
     expect(res.html).toContain("Not a valid e-mail address.");
     expect(res.html).toContain("The password must be at least 8 characters long.");
@@ -153,7 +165,10 @@ describeEachDialect("storefront accounts, sessions and CSRF", (dialect) => {
 
   it("a site whose plan is full refuses new customers", async () => {
     const now = dbNow();
-    const plan = await p.services.db.insertInto("white_label_plans").values({ slug: uniqueName("tiny"), name: "Tiny", price_monthly: 1, price_yearly: 1, max_customers: 1, created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+    const plan = await p.services.db
+      .insertInto("white_label_plans")
+      .values({ slug: uniqueName("tiny"), name: "Tiny", price_monthly: 1, price_yearly: 1, max_customers: 1, created_at: now, updated_at: now })
+      .executeTakeFirstOrThrow();
     const site = await insertSite(p, { extra: { plan_id: Number(plan.insertId) } });
     expect((await registerThroughForm(p, site.host)).res.status).toBe(303);
     const jar = new Jar();
@@ -162,7 +177,13 @@ describeEachDialect("storefront accounts, sessions and CSRF", (dialect) => {
     expect(page.html).not.toContain('action="/register"');
     const token = csrfFrom((await get(p, site.host, "/login", jar)).html);
     const username = uniqueName("late");
-    const second = await post(p, site.host, "/register", jar, { _csrf: token, username, email: `${username}@example.com`, password: "correct-horse-9", password_confirmation: "correct-horse-9" });
+    const second = await post(p, site.host, "/register", jar, {
+      _csrf: token,
+      username,
+      email: `${username}@example.com`,
+      password: "correct-horse-9",
+      password_confirmation: "correct-horse-9",
+    });
     expect(second.res.status).toBe(403);
     expect(await p.services.db.selectFrom("users").select("id").where("username", "=", username).executeTakeFirst()).toBeUndefined();
   });

@@ -1,4 +1,14 @@
-import { accountPageData, apiAccessData, depositRow, orderDetail, orderRow, paymentMethodView, ticketRow, TICKET_CATEGORIES, type Fmt } from "../../src/storefront/account-view.ts";
+import {
+  accountPageData,
+  apiAccessData,
+  depositRow,
+  orderDetail,
+  orderRow,
+  paymentMethodView,
+  ticketRow,
+  TICKET_CATEGORIES,
+  type Fmt,
+} from "../../src/storefront/account-view.ts";
 import { serviceCard } from "../../src/storefront/catalog-view.ts";
 import { brandCss } from "../../src/storefront/render.ts";
 import { cleanSettings, type Theme } from "../../src/storefront/themes.ts";
@@ -11,25 +21,73 @@ import type { User } from "../../src/db/schema.ts";
 export function lookOf(theme: Theme, stored: Record<string, unknown> = {}, name = "Demo Shop"): Look {
   const settings = cleanSettings(theme, stored);
   return {
-    theme, settings, name, logoUrl: null, faviconUrl: "/favicon.ico", baseUrl: "https://demo.example", defaultLanguage: "fr", currency: "XOF",
-    brandCss: brandCss(settings, theme.settings.filter((s) => s.type === "color").map((s) => s.id)),
+    theme,
+    settings,
+    name,
+    logoUrl: null,
+    faviconUrl: "/favicon.ico",
+    baseUrl: "https://demo.example",
+    defaultLanguage: "fr",
+    currency: "XOF",
+    brandCss: brandCss(
+      settings,
+      theme.settings.filter((s) => s.type === "color").map((s) => s.id),
+    ),
   };
 }
 
 export const exampleUser = {
-  id: 1, uuid: "u", site_id: 0, username: "awa", email: "awa@example.com", password_hash: "", role: "user", balance: 12_500_000_000, referral_code: "X",
-  referred_by: null, is_banned: 0, ban_reason: null, language: "fr", full_name: null, phone: null, email_verified_at: null, last_login_at: null,
-  last_login_ip: null, deleted_at: null, created_at: "2026-01-01 00:00:00.000", updated_at: "2026-01-01 00:00:00.000",
+  id: 1,
+  uuid: "u",
+  site_id: 0,
+  username: "awa",
+  email: "awa@example.com",
+  password_hash: "",
+  role: "user",
+  balance: 12_500_000_000,
+  referral_code: "X",
+  referred_by: null,
+  is_banned: 0,
+  ban_reason: null,
+  language: "fr",
+  full_name: null,
+  phone: null,
+  email_verified_at: null,
+  last_login_at: null,
+  last_login_ip: null,
+  deleted_at: null,
+  created_at: "2026-01-01 00:00:00.000",
+  updated_at: "2026-01-01 00:00:00.000",
 } as User;
 
 const service: PricedService = {
-  id: 7, category_id: 1, category_name: "Instagram", category_slug: "instagram", platform: "instagram", name: "Abonnés Instagram — qualité premium",
-  description: "Démarrage en 10 minutes.\nRecharge 30 jours.", type: "Default", min: 100, max: 50_000, refill: true, cancel: true, dripfeed: true, rate: 1_250_500_000, cost: 1_000_000_000,
+  id: 7,
+  category_id: 1,
+  category_name: "Instagram",
+  category_slug: "instagram",
+  platform: "instagram",
+  name: "Abonnés Instagram — qualité premium",
+  description: "Démarrage en 10 minutes.\nRecharge 30 jours.",
+  type: "Default",
+  min: 100,
+  max: 50_000,
+  refill: true,
+  cancel: true,
+  dripfeed: true,
+  rate: 1_250_500_000,
+  cost: 1_000_000_000,
 };
 
 const order = {
-  uuid: "0f8fad5b-d9cb-469f-a165-70867728950e", serviceName: service.name, link: "https://instagram.com/demo", quantity: 1000, charge: 1_250_500_000,
-  status: "partial" as const, startCount: 1200, remains: 150, createdAt: "2026-03-12T14:05:00.000Z",
+  uuid: "0f8fad5b-d9cb-469f-a165-70867728950e",
+  serviceName: service.name,
+  link: "https://instagram.com/demo",
+  quantity: 1000,
+  charge: 1_250_500_000,
+  status: "partial" as const,
+  startCount: 1200,
+  remains: 150,
+  createdAt: "2026-03-12T14:05:00.000Z",
 };
 
 /** Example data for every page, as the routes (or other features' loaders) would give it. */
@@ -42,7 +100,18 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
     case "home":
       return { user: false, data: { categories: [category], popular: [card], stats: { services: "1", categories: "1", platforms: "1" } } };
     case "catalogue":
-      return { user: false, data: { q: "abo", category: null, categories: [category], groups: [{ category, services: [card] }], total: 1, totalLabel: "1 service", pagination: { page: 1, pages: 2, prevHref: null, nextHref: "/services?page=2" } } };
+      return {
+        user: false,
+        data: {
+          q: "abo",
+          category: null,
+          categories: [category],
+          groups: [{ category, services: [card] }],
+          total: 1,
+          totalLabel: "1 service",
+          pagination: { page: 1, pages: 2, prevHref: null, nextHref: "/services?page=2" },
+        },
+      };
     case "service":
       return { user: false, data: { service: card, examples: [{ quantity: "1 000", price: "1 250,5 XOF" }] } };
     case "login":
@@ -50,37 +119,134 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
     case "register":
       return { user: false, data: { ...form, next: "", closed: false } };
     case "account":
-      return { user: true, data: accountPageData({ ordersCount: 3, activeOrders: 1, spent: 5_000_000_000, openTickets: 1, recentOrders: [order] }, "12 500 XOF", f) };
+      return {
+        user: true,
+        data: accountPageData({ ordersCount: 3, activeOrders: 1, spent: 5_000_000_000, openTickets: 1, recentOrders: [order] }, "12 500 XOF", f),
+      };
     case "order-new":
-      return { user: true, data: { ...form, action: "/orders", groups: [{ category: "Instagram", services: [{ id: 7, label: card.name, rateDecimal: card.rateDecimal, price: card.price, min: 100, max: 50000, type: "Default", dripfeed: true, selected: true }] }], selected: card, balance: "12 500 XOF", currency: "XOF" } };
+      return {
+        user: true,
+        data: {
+          ...form,
+          action: "/orders",
+          groups: [
+            {
+              category: "Instagram",
+              services: [
+                {
+                  id: 7,
+                  label: card.name,
+                  rateDecimal: card.rateDecimal,
+                  price: card.price,
+                  min: 100,
+                  max: 50000,
+                  type: "Default",
+                  dripfeed: true,
+                  selected: true,
+                },
+              ],
+            },
+          ],
+          selected: card,
+          balance: "12 500 XOF",
+          currency: "XOF",
+        },
+      };
     case "orders":
       return { user: true, data: { orders: [orderRow(order, f)], filters: [{ href: "/orders", label: "x", active: true }], pagination: null } };
     case "order":
-      return { user: true, data: { order: orderDetail({ ...order, serviceId: 7, refunded: 187_575_000, runs: 2, interval: 30, completedAt: "2026-03-13T10:00:00Z", canRefill: true, canCancel: false }, f) } };
+      return {
+        user: true,
+        data: {
+          order: orderDetail(
+            { ...order, serviceId: 7, refunded: 187_575_000, runs: 2, interval: 30, completedAt: "2026-03-13T10:00:00Z", canRefill: true, canCancel: false },
+            f,
+          ),
+        },
+      };
     case "funds":
       return {
         user: true,
         data: {
-          ...form, action: "/funds", balance: "12 500 XOF", currency: "XOF",
-          methods: [paymentMethodView({ code: "wave", name: "Wave", type: "mobile_money", instructions: { fr: "Envoyez…", en: "Send…" }, accountName: "Demo", accountNumber: "+225 07", minAmount: 500_000_000, maxAmount: 5_000_000_000_000, feeBp: 100, feeFixed: 0 }, true, f)],
-          deposits: [depositRow({ uuid: "d", method: "Wave", amount: 5_000_000_000, fee: 0, reference: "TX123", status: "pending", createdAt: "2026-03-12T10:00:00Z" }, f)],
+          ...form,
+          action: "/funds",
+          balance: "12 500 XOF",
+          currency: "XOF",
+          methods: [
+            paymentMethodView(
+              {
+                code: "wave",
+                name: "Wave",
+                type: "mobile_money",
+                instructions: { fr: "Envoyez…", en: "Send…" },
+                accountName: "Demo",
+                accountNumber: "+225 07",
+                minAmount: 500_000_000,
+                maxAmount: 5_000_000_000_000,
+                feeBp: 100,
+                feeFixed: 0,
+              },
+              true,
+              f,
+            ),
+          ],
+          deposits: [
+            depositRow(
+              { uuid: "d", method: "Wave", amount: 5_000_000_000, fee: 0, reference: "TX123", status: "pending", createdAt: "2026-03-12T10:00:00Z" },
+              f,
+            ),
+          ],
         },
       };
     case "tickets":
-      return { user: true, data: { tickets: [ticketRow({ uuid: "t", subject: "Commande bloquée", category: "order", status: "answered", lastReplyAt: null, createdAt: "2026-03-12T10:00:00Z" }, f)], pagination: null } };
+      return {
+        user: true,
+        data: {
+          tickets: [
+            ticketRow(
+              { uuid: "t", subject: "Commande bloquée", category: "order", status: "answered", lastReplyAt: null, createdAt: "2026-03-12T10:00:00Z" },
+              f,
+            ),
+          ],
+          pagination: null,
+        },
+      };
     case "ticket-new":
-      return { user: true, data: { ...form, action: "/tickets", categories: TICKET_CATEGORIES.map((v) => ({ value: v, label: f.t(`ticket.category.${v}`), selected: v === "order" })) } };
+      return {
+        user: true,
+        data: {
+          ...form,
+          action: "/tickets",
+          categories: TICKET_CATEGORIES.map((v) => ({ value: v, label: f.t(`ticket.category.${v}`), selected: v === "order" })),
+        },
+      };
     case "ticket":
       return {
         user: true,
         data: {
-          values: {}, errors: {}, replyAction: "/tickets/t/reply", closed: false,
-          ticket: ticketRow({ uuid: "t", subject: "Commande bloquée", category: "order", status: "open", lastReplyAt: null, createdAt: "2026-03-12T10:00:00Z" }, f),
-          messages: [{ fromStaff: false, author: "awa", message: "Bonjour,\nma commande…", createdAt: "le 12 mars" }, { fromStaff: true, author: "support", message: "C'est réglé.", createdAt: "le 12 mars" }],
+          values: {},
+          errors: {},
+          replyAction: "/tickets/t/reply",
+          closed: false,
+          ticket: ticketRow(
+            { uuid: "t", subject: "Commande bloquée", category: "order", status: "open", lastReplyAt: null, createdAt: "2026-03-12T10:00:00Z" },
+            f,
+          ),
+          messages: [
+            { fromStaff: false, author: "awa", message: "Bonjour,\nma commande…", createdAt: "le 12 mars" },
+            { fromStaff: true, author: "support", message: "C'est réglé.", createdAt: "le 12 mars" },
+          ],
         },
       };
     case "api-access":
-      return { user: true, data: apiAccessData("https://demo.example/api/v2", { key: { name: "default", prefix: "sk_ab12", createdAt: "2026-03-01T00:00:00Z", lastUsedAt: null }, newKey: "sk_ab12_secret" }, f) };
+      return {
+        user: true,
+        data: apiAccessData(
+          "https://demo.example/api/v2",
+          { key: { name: "default", prefix: "sk_ab12", createdAt: "2026-03-01T00:00:00Z", lastUsedAt: null }, newKey: "sk_ab12_secret" },
+          f,
+        ),
+      };
     case "not-found":
       return { user: false, data: { status: 404, title: f.t("error.404_title"), message: f.t("error.404_text") } };
     case "unavailable":

@@ -9,12 +9,26 @@ export { SITES };
 export async function insertSite(p: TestPlatform, opts: { slug?: string; theme?: string; extra?: Record<string, unknown> } = {}) {
   const owner = await signUp(p);
   const slug = opts.slug ?? uniqueName("s").toLowerCase();
-  const template = await p.services.db.selectFrom("white_label_templates").select("id").where("slug", "=", opts.theme ?? "aurora").executeTakeFirstOrThrow();
+  const template = await p.services.db
+    .selectFrom("white_label_templates")
+    .select("id")
+    .where("slug", "=", opts.theme ?? "aurora")
+    .executeTakeFirstOrThrow();
   const now = dbNow();
   const uuid = randomUUID();
   await p.services.db
     .insertInto("white_label_sites")
-    .values({ uuid, owner_id: owner.user.id, plan_id: 1, template_id: template.id, name: `Shop ${slug}`, slug, created_at: now, updated_at: now, ...opts.extra })
+    .values({
+      uuid,
+      owner_id: owner.user.id,
+      plan_id: 1,
+      template_id: template.id,
+      name: `Shop ${slug}`,
+      slug,
+      created_at: now,
+      updated_at: now,
+      ...opts.extra,
+    })
     .execute();
   p.invalidateTenants();
   const site = await p.services.db.selectFrom("white_label_sites").selectAll().where("uuid", "=", uuid).executeTakeFirstOrThrow();
@@ -22,13 +36,22 @@ export async function insertSite(p: TestPlatform, opts: { slug?: string; theme?:
 }
 
 /** A provider, one category and services inserted directly; rates are platform prices per 1000. */
-export async function insertCatalog(p: TestPlatform, services: { name: string; rate: string; hidden?: boolean; inactive?: boolean; type?: string; min?: number; max?: number }[]) {
+export async function insertCatalog(
+  p: TestPlatform,
+  services: { name: string; rate: string; hidden?: boolean; inactive?: boolean; type?: string; min?: number; max?: number }[],
+) {
   const db = p.services.db;
   const now = dbNow();
   const tag = uniqueName("c").toLowerCase();
-  const prov = await db.insertInto("api_providers").values({ name: `Prov ${tag}`, url: "http://127.0.0.1:1/api/v2", api_key: "k", created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+  const prov = await db
+    .insertInto("api_providers")
+    .values({ name: `Prov ${tag}`, url: "http://127.0.0.1:1/api/v2", api_key: "k", created_at: now, updated_at: now })
+    .executeTakeFirstOrThrow();
   const providerId = Number(prov.insertId);
-  const cat = await db.insertInto("categories").values({ name: `Category ${tag}`, slug: tag, platform: "instagram", sort_order: 1, created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+  const cat = await db
+    .insertInto("categories")
+    .values({ name: `Category ${tag}`, slug: tag, platform: "instagram", sort_order: 1, created_at: now, updated_at: now })
+    .executeTakeFirstOrThrow();
   const categoryId = Number(cat.insertId);
   const ids: number[] = [];
   for (const [i, s] of services.entries()) {
@@ -36,8 +59,20 @@ export async function insertCatalog(p: TestPlatform, services: { name: string; r
     const res = await db
       .insertInto("services")
       .values({
-        provider_id: providerId, provider_service_id: `${tag}-${i}`, category_id: categoryId, name: s.name, type: s.type ?? "Default",
-        provider_rate: rate, base_rate: rate, rate, min: s.min ?? 10, max: s.max ?? 100000, is_active: s.inactive ? 0 : 1, sort_order: i, created_at: now, updated_at: now,
+        provider_id: providerId,
+        provider_service_id: `${tag}-${i}`,
+        category_id: categoryId,
+        name: s.name,
+        type: s.type ?? "Default",
+        provider_rate: rate,
+        base_rate: rate,
+        rate,
+        min: s.min ?? 10,
+        max: s.max ?? 100000,
+        is_active: s.inactive ? 0 : 1,
+        sort_order: i,
+        created_at: now,
+        updated_at: now,
       })
       .executeTakeFirstOrThrow();
     ids.push(Number(res.insertId));
@@ -82,7 +117,9 @@ export async function get(p: TestPlatform, host: string, path: string, jar: Jar,
 /** Submits a form the way a browser does (urlencoded, with the jar's cookies). */
 export async function post(p: TestPlatform, host: string, path: string, jar: Jar, fields: Record<string, string>) {
   const res = await p.request(path, {
-    host, method: "POST", body: new URLSearchParams(fields).toString(),
+    host,
+    method: "POST",
+    body: new URLSearchParams(fields).toString(),
     headers: { cookie: jar.header(), "content-type": "application/x-www-form-urlencoded" },
   });
   jar.take(res);
@@ -95,8 +132,11 @@ export async function registerThroughForm(p: TestPlatform, host: string, opts: {
   const page = await get(p, host, "/register", jar);
   const username = opts.username ?? uniqueName("c");
   const res = await post(p, host, "/register", jar, {
-    _csrf: csrfFrom(page.html), username, email: opts.email ?? `${username}@example.com`,
-    password: opts.password ?? "correct-horse-9", password_confirmation: opts.password ?? "correct-horse-9",
+    _csrf: csrfFrom(page.html),
+    username,
+    email: opts.email ?? `${username}@example.com`,
+    password: opts.password ?? "correct-horse-9",
+    password_confirmation: opts.password ?? "correct-horse-9",
   });
   return { jar, res: res.res, html: res.html, username };
 }

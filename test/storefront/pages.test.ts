@@ -40,7 +40,14 @@ describeEachDialect("storefront pages", (dialect) => {
     it(`a ${theme} site renders its public pages in French and English with no missing translation`, async () => {
       const { host, site } = await insertSite(p, { theme });
       for (const lang of ["fr", "en"]) {
-        for (const [path, status] of [["/", 200], ["/services", 200], [`/services/${catalog.serviceIds[0]}`, 200], ["/login", 200], ["/register", 200], ["/no-such-page", 404]] as const) {
+        for (const [path, status] of [
+          ["/", 200],
+          ["/services", 200],
+          [`/services/${catalog.serviceIds[0]}`, 200],
+          ["/login", 200],
+          ["/register", 200],
+          ["/no-such-page", 404],
+        ] as const) {
           const res = await p.request(`${path}${path.includes("?") ? "&" : "?"}lang=${lang}`, { host });
           const html = await res.text();
           expect(res.status, `${theme} ${path}`).toBe(status);
@@ -69,10 +76,13 @@ describeEachDialect("storefront pages", (dialect) => {
     const now = dbNow();
     const [alpha, beta, hidden, retired] = catalog.serviceIds;
     assert(beta !== undefined && hidden !== undefined);
-    await p.services.db.insertInto("site_price_rules").values([
-      { site_id: site.id, scope: "service", target_id: hidden, hidden: 1, margin_bp: null, fixed_rate: null, created_at: now, updated_at: now },
-      { site_id: site.id, scope: "service", target_id: beta, margin_bp: null, fixed_rate: parseMoney("400")!, hidden: 0, created_at: now, updated_at: now },
-    ]).execute();
+    await p.services.db
+      .insertInto("site_price_rules")
+      .values([
+        { site_id: site.id, scope: "service", target_id: hidden, hidden: 1, margin_bp: null, fixed_rate: null, created_at: now, updated_at: now },
+        { site_id: site.id, scope: "service", target_id: beta, margin_bp: null, fixed_rate: parseMoney("400")!, hidden: 0, created_at: now, updated_at: now },
+      ])
+      .execute();
     p.services.events.siteChanged(site.id);
     const html = await (await p.request(`/services?category=${catalog.categorySlug}&lang=en`, { host })).text();
     expect(html).toContain(displayMoney(siteRate(parseMoney("1000")!, 2500), "XOF", "en"));
@@ -105,9 +115,17 @@ describeEachDialect("storefront pages", (dialect) => {
 
   it("reseller-typed name, tagline and branding are escaped or refused, never rendered raw", async () => {
     const branding = {
-      tagline: ATTR, hero_title: XSS, hero_subtitle: XSS, footer_text: XSS, announcement: ATTR,
-      primary_color: "red;}</style><script>alert(1)</script>", instagram_url: "javascript:alert(1)", facebook_url: `https://example.com/"${ATTR}`,
-      contact_email: ATTR, contact_telegram: "javascript:alert(1)", contact_whatsapp: "+225 07 07 07 07",
+      tagline: ATTR,
+      hero_title: XSS,
+      hero_subtitle: XSS,
+      footer_text: XSS,
+      announcement: ATTR,
+      primary_color: "red;}</style><script>alert(1)</script>",
+      instagram_url: "javascript:alert(1)",
+      facebook_url: `https://example.com/"${ATTR}`,
+      contact_email: ATTR,
+      contact_telegram: "javascript:alert(1)",
+      contact_whatsapp: "+225 07 07 07 07",
     };
     const { host } = await insertSite(p, { extra: { name: XSS, branding: JSON.stringify(branding) } });
     for (const path of ["/", "/services", "/login", "/nowhere"]) {
@@ -166,11 +184,19 @@ describeEachDialect("storefront pages", (dialect) => {
     assert(serviceId !== undefined);
     const path = `/services/${serviceId}?lang=en`;
     expect(await (await p.request(path, { host })).text()).toContain("1,300 XOF");
-    await p.services.db.updateTable("services").set({ rate: parseMoney("2000")! }).where("id", "=", serviceId).execute();
+    await p.services.db
+      .updateTable("services")
+      .set({ rate: parseMoney("2000")! })
+      .where("id", "=", serviceId)
+      .execute();
     expect(await (await p.request(path, { host })).text()).toContain("1,300 XOF");
     p.services.events.catalogChanged();
     expect(await (await p.request(path, { host })).text()).toContain("2,600 XOF");
-    await p.services.db.updateTable("services").set({ rate: parseMoney("1000")! }).where("id", "=", serviceId).execute();
+    await p.services.db
+      .updateTable("services")
+      .set({ rate: parseMoney("1000")! })
+      .where("id", "=", serviceId)
+      .execute();
     p.services.events.catalogChanged();
   });
 

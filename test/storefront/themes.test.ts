@@ -25,12 +25,22 @@ describe("theme folders", () => {
       expect(themeManifestSchema.safeParse(JSON.parse(readFileSync(join(dir, "theme.json"), "utf8"))).success, slug).toBe(true);
       const names = files(dir).map((f) => f.slice(dir.length + 1));
       expect(names, slug).toContain("layout/theme.eta");
-      expect(names.some((n) => n.startsWith("pages/")), slug).toBe(true);
-      expect(names.some((n) => n.startsWith("partials/")), slug).toBe(true);
+      expect(
+        names.some((n) => n.startsWith("pages/")),
+        slug,
+      ).toBe(true);
+      expect(
+        names.some((n) => n.startsWith("partials/")),
+        slug,
+      ).toBe(true);
       expect(names, slug).toEqual(expect.arrayContaining(["assets/theme.css", "locales/fr.json", "locales/en.json"]));
       expect(loaded.get(slug)?.manifest.name).toBeTruthy();
     }
-    expect(listThemes().map((t) => t.slug).sort()).toEqual([...SITE_THEMES].sort());
+    expect(
+      listThemes()
+        .map((t) => t.slug)
+        .sort(),
+    ).toEqual([...SITE_THEMES].sort());
   });
 
   it("the three site themes look different: their own layout, home page and stylesheet", () => {
@@ -66,7 +76,9 @@ describe("theme folders", () => {
   it("templates output raw HTML only for trusted parts: included templates, the page body and built-in icons", () => {
     for (const f of files(THEMES_DIR).filter((x) => x.endsWith(".eta"))) {
       for (const [, expr = ""] of readFileSync(f, "utf8").matchAll(/<%~\s*([^%]*?)\s*%>/g)) {
-        expect(/^include\("partials\/[a-z0-9-]+"/.test(expr) || expr === "it.body" || (f.endsWith("icon.eta") && expr === "d"), `${f}: <%~ ${expr} %>`).toBe(true);
+        expect(/^include\("partials\/[a-z0-9-]+"/.test(expr) || expr === "it.body" || (f.endsWith("icon.eta") && expr === "d"), `${f}: <%~ ${expr} %>`).toBe(
+          true,
+        );
       }
       expect(readFileSync(f, "utf8"), f).not.toMatch(/\sstyle="|<script(?![^>]*\ssrc=)|\son[a-z]+="/i);
     }
@@ -78,7 +90,12 @@ describe("every page in every theme", () => {
     for (const lang of LANGS) {
       it(`${slug} renders all ${PAGE_IDS.length} pages in ${lang} with no missing translation`, () => {
         const theme = getTheme(slug)!;
-        const look = lookOf(theme, { contact_whatsapp: "+225 07 00 00 00", contact_email: "hello@example.com", instagram_url: "https://instagram.com/demo", announcement: "Promo" });
+        const look = lookOf(theme, {
+          contact_whatsapp: "+225 07 00 00 00",
+          contact_email: "hello@example.com",
+          instagram_url: "https://instagram.com/demo",
+          announcement: "Promo",
+        });
         for (const id of PAGE_IDS) {
           const { data, user } = exampleData(id, lang, look);
           const view = pageView(look, { lang, path: "/x", query: new URLSearchParams(), user: user ? exampleUser : null, csrf: "tok" }, { id }, data);
@@ -99,7 +116,14 @@ describe("branding validation", () => {
   const theme = getTheme("aurora")!;
 
   it("accepts valid settings and normalises colours", () => {
-    const r = validateBranding(theme, { primary_color: "#ABC", accent_color: "#00ff88", show_stats: "0", contact_telegram: "@my_shop", instagram_url: "https://instagram.com/shop", hero_style: "mesh" });
+    const r = validateBranding(theme, {
+      primary_color: "#ABC",
+      accent_color: "#00ff88",
+      show_stats: "0",
+      contact_telegram: "@my_shop",
+      instagram_url: "https://instagram.com/shop",
+      hero_style: "mesh",
+    });
     expect(r.ok).toBe(true);
     if (r.ok) {
       expect(r.settings.primary_color).toBe("#aabbcc");
@@ -116,7 +140,7 @@ describe("branding validation", () => {
       instagram_url: "javascript:alert(1)",
       facebook_url: "data:text/html,<script>alert(1)</script>",
       tiktok_url: "https://user:pass@tiktok.com/x",
-      contact_email: "\"><img src=x onerror=alert(1)>",
+      contact_email: '"><img src=x onerror=alert(1)>',
       contact_telegram: "<script>",
       hero_style: "<b>",
       tagline: "x".repeat(121),
@@ -126,7 +150,19 @@ describe("branding validation", () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(Object.keys(r.errors).sort()).toEqual(
-        ["accent_color", "contact_email", "contact_telegram", "facebook_url", "footer_text", "hero_style", "instagram_url", "made_up", "primary_color", "tagline", "tiktok_url"].sort(),
+        [
+          "accent_color",
+          "contact_email",
+          "contact_telegram",
+          "facebook_url",
+          "footer_text",
+          "hero_style",
+          "instagram_url",
+          "made_up",
+          "primary_color",
+          "tagline",
+          "tiktok_url",
+        ].sort(),
       );
     }
   });
@@ -139,7 +175,12 @@ describe("branding validation", () => {
   });
 
   it("the brand style block carries validated colours only, with readable ink colours", () => {
-    const css = brandCss({ primary_color: "#ffee00", background_color: "#ffffff", text_color: "#111111", evil: "red}" } as never, ["primary_color", "background_color", "text_color", "evil"]);
+    const css = brandCss({ primary_color: "#ffee00", background_color: "#ffffff", text_color: "#111111", evil: "red}" } as never, [
+      "primary_color",
+      "background_color",
+      "text_color",
+      "evil",
+    ]);
     expect(css).toMatch(/^:root\{[^<>"'&]*\}$/);
     expect(css).not.toContain("red}");
     const ink = /--primary-color-ink:(#[0-9a-f]{6})/.exec(css)?.[1];

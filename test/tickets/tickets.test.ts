@@ -25,7 +25,6 @@ describeEachDialect("support tickets", (dialect) => {
 
   const orderOf = async (userId: number) => (await insertOrderRow(p, userId, { link: "https://x.com/a" })).uuid;
 
-
   it("opens a ticket with its first message, stored as written, and lists the caller's own", async () => {
     const u = await signUp(p);
     const raw = "<script>alert('x')</script>\nMy order & \"stuff\" is stuck";
@@ -126,7 +125,13 @@ describeEachDialect("support tickets", (dialect) => {
     const byCustomer = await call(`/api/tickets/${t.uuid}/close`, u.token, { json: {} });
     expect(byCustomer.json.data.status).toBe("closed");
 
-    const audit = await p.services.db.selectFrom("audit_logs").select(["action", "actor_id"]).where("target_type", "=", "ticket").where("target_id", "=", t.uuid).orderBy("id").execute();
+    const audit = await p.services.db
+      .selectFrom("audit_logs")
+      .select(["action", "actor_id"])
+      .where("target_type", "=", "ticket")
+      .where("target_id", "=", t.uuid)
+      .orderBy("id")
+      .execute();
     expect(audit).toEqual([
       { action: "ticket.assign", actor_id: admin.user.id },
       { action: "ticket.reply", actor_id: otherAdmin.user.id },
@@ -161,7 +166,10 @@ describeEachDialect("support tickets", (dialect) => {
     await open(u.token, { subject: "Filter me low", message: "x", priority: "low" });
     // A white-label site's customer ticket (site_id ≠ 0) never shows in the platform's queue.
     const now = dbNow();
-    await p.services.db.insertInto("tickets").values({ uuid: randomUUID(), site_id: 4242, user_id: u.user.id, subject: "Filter me site ticket", status: "open", created_at: now, updated_at: now }).execute();
+    await p.services.db
+      .insertInto("tickets")
+      .values({ uuid: randomUUID(), site_id: 4242, user_id: u.user.id, subject: "Filter me site ticket", status: "open", created_at: now, updated_at: now })
+      .execute();
 
     const all = await call("/api/admin/support/tickets?search=Filter%20me&per_page=50", admin.token);
     expect(all.json.data.map((t: { subject: string }) => t.subject).sort()).toEqual(["Filter me low", "Filter me urgent"]);

@@ -24,7 +24,15 @@ describeEachDialect("deposits: initiate, verify, credit once", (dialect) => {
     const ref = newRef();
     const d = await deposit(p, u.token, { payment_method_id: noFee.id, amount: "2500", reference: ref, phone: "+225 07 12 34 56 78" });
     expect(d.status).toBe(201);
-    expect(d.json.data).toMatchObject({ type: "deposit", status: "pending", amount: "2500.00", fee: "0.00", reference: ref, balance_after: null, phone: "+225 07 12 34 56 78" });
+    expect(d.json.data).toMatchObject({
+      type: "deposit",
+      status: "pending",
+      amount: "2500.00",
+      fee: "0.00",
+      reference: ref,
+      balance_after: null,
+      phone: "+225 07 12 34 56 78",
+    });
     expect(await balanceOf(p, u.user.id)).toBe(0);
 
     const wallet = (await body(await p.request("/api/wallet", { token: u.token }))).data;
@@ -43,7 +51,12 @@ describeEachDialect("deposits: initiate, verify, credit once", (dialect) => {
 
     const after = (await body(await p.request("/api/wallet", { token: u.token }))).data;
     expect(after).toMatchObject({ balance: "2500.00", pending_deposits: "0.00", total_deposited: "2500.00" });
-    const audit = await p.services.db.selectFrom("audit_logs").selectAll().where("action", "=", "deposit.approve").where("target_id", "=", String(d.json.data.id)).execute();
+    const audit = await p.services.db
+      .selectFrom("audit_logs")
+      .selectAll()
+      .where("action", "=", "deposit.approve")
+      .where("target_id", "=", String(d.json.data.id))
+      .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actor_id).toBe(admin.user.id);
     await expectLedgerHolds(p);
@@ -103,12 +116,18 @@ describeEachDialect("deposits: initiate, verify, credit once", (dialect) => {
 
   it("verifying something that is not a deposit of this tenant is a 404", async () => {
     const u = await signUp(p);
-    const adj = await p.request(`/api/admin/users/${u.user.id}/adjust-balance`, { method: "POST", token: admin.token, json: { amount: "10", reason: "welcome gift" } });
+    const adj = await p.request(`/api/admin/users/${u.user.id}/adjust-balance`, {
+      method: "POST",
+      token: admin.token,
+      json: { amount: "10", reason: "welcome gift" },
+    });
     expect(adj.status).toBe(200);
     const tx = (await body(adj)).data.transaction_id;
     expect((await verify(p, admin.token, tx, "approve")).status).toBe(404);
     expect((await verify(p, admin.token, 99_999_999, "approve")).status).toBe(404);
-    expect((await p.request("/api/admin/finance/transactions/abc/verify", { method: "POST", token: admin.token, json: { action: "approve" } })).status).toBe(404);
+    expect((await p.request("/api/admin/finance/transactions/abc/verify", { method: "POST", token: admin.token, json: { action: "approve" } })).status).toBe(
+      404,
+    );
     const bad = await p.request(`/api/admin/finance/transactions/${tx}/verify`, { method: "POST", token: admin.token, json: { action: "maybe" } });
     expect(bad.status).toBe(422);
     expect((await body(bad)).error.details.action).toBeDefined();
@@ -201,7 +220,12 @@ describeEachDialect("deposits: fees and validation", (dialect) => {
       expect(d.json.error.details[field], JSON.stringify(json)).toBeDefined();
     }
     expect(await countRows(p, "transactions")).toBe(before);
-    const malformed = await p.request("/api/wallet/deposit", { method: "POST", token: u.token, body: "{oops", headers: { "content-type": "application/json" } });
+    const malformed = await p.request("/api/wallet/deposit", {
+      method: "POST",
+      token: u.token,
+      body: "{oops",
+      headers: { "content-type": "application/json" },
+    });
     expect(malformed.status).toBe(400);
     expect(await countRows(p, "transactions")).toBe(before);
     expect(await balanceOf(p, u.user.id)).toBe(0);
@@ -221,12 +245,19 @@ describeEachDialect("deposits: fees and validation", (dialect) => {
   it("a site's customer deposits with the reseller's methods and the reseller verifies; platform admins cannot see it", async () => {
     const site = await makeSite(p);
     const tenant: Tenant = { kind: "site", siteId: site.id, site };
-    const customer = await registerUser(p.ctx(tenant), { username: `c${Date.now().toString(36)}`, email: `c${Date.now()}@example.com`, password: "long-enough-1", welcome: false });
+    const customer = await registerUser(p.ctx(tenant), {
+      username: `c${Date.now().toString(36)}`,
+      email: `c${Date.now()}@example.com`,
+      password: "long-enough-1",
+      welcome: false,
+    });
     const resellerMethod = await makeMethod(p, { siteId: site.id, percentBp: 200 });
     const platformMethod = await methodByCode(p, "wave");
     const customerCtx = { ...p.ctx(tenant), user: customer };
 
-    await expect(createDeposit(customerCtx, { payment_method_id: platformMethod.id, amount: parseMoney("5000")!, reference: newRef() })).rejects.toMatchObject({ status: 422 });
+    await expect(createDeposit(customerCtx, { payment_method_id: platformMethod.id, amount: parseMoney("5000")!, reference: newRef() })).rejects.toMatchObject({
+      status: 422,
+    });
     const d = await createDeposit(customerCtx, { payment_method_id: resellerMethod.id, amount: parseMoney("5000")!, reference: newRef() });
     expect(d).toMatchObject({ site_id: site.id, status: "pending", amount: parseMoney("4900"), fee: parseMoney("100") });
 
@@ -247,6 +278,9 @@ async function makeSite(p: TestPlatform) {
   const owner = await signUp(p);
   const now = dbNow();
   const slug = `s${randomUUID().slice(0, 8)}`;
-  await p.services.db.insertInto("white_label_sites").values({ uuid: randomUUID(), owner_id: owner.user.id, plan_id: 1, template_id: 1, name: `Shop ${slug}`, slug, created_at: now, updated_at: now }).execute();
+  await p.services.db
+    .insertInto("white_label_sites")
+    .values({ uuid: randomUUID(), owner_id: owner.user.id, plan_id: 1, template_id: 1, name: `Shop ${slug}`, slug, created_at: now, updated_at: now })
+    .execute();
   return p.services.db.selectFrom("white_label_sites").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
 }

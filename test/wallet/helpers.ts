@@ -11,7 +11,19 @@ export async function methodByCode(p: TestPlatform, code: string, siteId = 0) {
 }
 
 /** A fresh platform payment method with its own fee rule, so that tests do not depend on the seed's fees. */
-export async function makeMethod(p: TestPlatform, opts: { siteId?: number; percentBp?: number; fixed?: string; feeMin?: string; feeMax?: string | null; min?: string; max?: string | null; active?: boolean } = {}) {
+export async function makeMethod(
+  p: TestPlatform,
+  opts: {
+    siteId?: number;
+    percentBp?: number;
+    fixed?: string;
+    feeMin?: string;
+    feeMax?: string | null;
+    min?: string;
+    max?: string | null;
+    active?: boolean;
+  } = {},
+) {
   const now = dbNow();
   const code = `m${Math.random().toString(36).slice(2, 10)}`;
   const res = await p.services.db

@@ -37,7 +37,9 @@ describeEachDialect("deposits with an Idempotency-Key", (dialect) => {
   it("keys belong to their caller: another user's identical key is a fresh request", async () => {
     const a = await signUp(p);
     const b = await signUp(p);
-    expect((await deposit(p, a.token, { payment_method_id: method.id, amount: "1000", reference: newRef() }, { "Idempotency-Key": "shared" })).status).toBe(201);
+    expect((await deposit(p, a.token, { payment_method_id: method.id, amount: "1000", reference: newRef() }, { "Idempotency-Key": "shared" })).status).toBe(
+      201,
+    );
     const mine = await deposit(p, b.token, { payment_method_id: method.id, amount: "1000", reference: newRef() }, { "Idempotency-Key": "shared" });
     expect(mine.status).toBe(201);
     expect(mine.res.headers.get("idempotent-replayed")).toBeNull();

@@ -30,7 +30,14 @@ describeEachDialect("wallet: balance, history, deposit methods", (dialect) => {
     await credit(ctx, { userId: u.user.id, amount: parseMoney("250.5")!, type: "refund", description: "partial B" });
     await credit(ctx, { userId: u.user.id, amount: parseMoney("100")!, type: "bonus", description: "bonus" });
     const w = (await body(await p.request("/api/wallet", { token: u.token }))).data;
-    expect(w).toEqual({ balance: "6350.50", currency: "XOF", pending_deposits: "0.00", pending_deposits_count: 0, total_deposited: "10000.00", total_spent: "3749.50" });
+    expect(w).toEqual({
+      balance: "6350.50",
+      currency: "XOF",
+      pending_deposits: "0.00",
+      pending_deposits_count: 0,
+      total_deposited: "10000.00",
+      total_spent: "3749.50",
+    });
     await expectLedgerHolds(p);
   });
 
@@ -79,11 +86,22 @@ describeEachDialect("wallet: balance, history, deposit methods", (dialect) => {
     const methods = (await body(await p.request("/api/wallet/deposit-methods", { token: u.token }))).data as any[];
     expect(methods.map((m) => m.id)).not.toContain(inactive.id);
     const om = methods.find((m) => m.code === "orange_money");
-    expect(om).toMatchObject({ name: "Orange Money", currency: "XOF", account_number: "+225 07 00 00 00 00", min_amount: "500.00", max_amount: "5000000.00", fee: { percent: "1", percent_bp: 100, fixed: "0.00" } });
+    expect(om).toMatchObject({
+      name: "Orange Money",
+      currency: "XOF",
+      account_number: "+225 07 00 00 00 00",
+      min_amount: "500.00",
+      max_amount: "5000000.00",
+      fee: { percent: "1", percent_bp: 100, fixed: "0.00" },
+    });
     expect(om.instructions.fr).toContain("Orange Money");
     expect(om.instructions.en).toContain("Orange Money");
     // The platform's min_deposit setting (500) is stricter than this method's own minimum (100).
-    expect(methods.find((m) => m.id === custom.id)).toMatchObject({ min_amount: "500.00", max_amount: "20000.00", fee: { percent: "1.5", fixed: "25.00", min: "0.00", max: null } });
+    expect(methods.find((m) => m.id === custom.id)).toMatchObject({
+      min_amount: "500.00",
+      max_amount: "20000.00",
+      fee: { percent: "1.5", fixed: "25.00", min: "0.00", max: null },
+    });
   });
 
   it("follows the min_deposit and max_deposit settings", async () => {

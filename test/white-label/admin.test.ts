@@ -14,7 +14,12 @@ describeEachDialect("white-label administration", (dialect) => {
 
   it("is for administrators only", async () => {
     const user = await reseller(p);
-    for (const path of ["/api/admin/white-label/sites", "/api/admin/white-label/plans", "/api/admin/white-label/templates", "/api/admin/white-label/subscriptions"]) {
+    for (const path of [
+      "/api/admin/white-label/sites",
+      "/api/admin/white-label/plans",
+      "/api/admin/white-label/templates",
+      "/api/admin/white-label/subscriptions",
+    ]) {
       expect((await p.request(path, { token: user.token })).status, path).toBe(403);
       expect((await p.request(path)).status, path).toBe(401);
     }
@@ -47,7 +52,10 @@ describeEachDialect("white-label administration", (dialect) => {
     expect((await body(on)).data.status).toBe("active");
     expect((await p.request("/", { host })).status).not.toBe(503);
     const logs = await auditRows(p, "white_label.site.toggle_status", String(id));
-    expect(logs.map((l) => JSON.parse(l.data!))).toEqual([{ from: "active", to: "disabled" }, { from: "disabled", to: "active" }]);
+    expect(logs.map((l) => JSON.parse(l.data!))).toEqual([
+      { from: "active", to: "disabled" },
+      { from: "disabled", to: "active" },
+    ]);
     expect(logs[0]!.actor_id).toBe(admin.user.id);
   });
 
@@ -63,11 +71,23 @@ describeEachDialect("white-label administration", (dialect) => {
   it("updates a plan with decimal-string prices, validates it, and audits the change", async () => {
     const plan = await planBySlug(p, "enterprise");
     const res = await p.request(`/api/admin/white-label/plans/${plan.id}`, {
-      method: "PUT", token: admin.token,
-      json: { price_monthly: "45000.5", price_yearly: "450000", features: ["custom domain", "priority support", "API"], max_customers: 100000, is_active: true },
+      method: "PUT",
+      token: admin.token,
+      json: {
+        price_monthly: "45000.5",
+        price_yearly: "450000",
+        features: ["custom domain", "priority support", "API"],
+        max_customers: 100000,
+        is_active: true,
+      },
     });
     expect(res.status).toBe(200);
-    expect((await body(res)).data).toMatchObject({ price_monthly: "45000.50", price_yearly: "450000.00", max_customers: 100000, features: ["custom domain", "priority support", "API"] });
+    expect((await body(res)).data).toMatchObject({
+      price_monthly: "45000.50",
+      price_yearly: "450000.00",
+      max_customers: 100000,
+      features: ["custom domain", "priority support", "API"],
+    });
     const logs = await auditRows(p, "white_label.plan.update", String(plan.id));
     expect(JSON.parse(logs[0]!.data!).before.price_monthly).toBe("40000.00");
 

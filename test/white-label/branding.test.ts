@@ -6,7 +6,9 @@ import { body, describeEachDialect, type TestPlatform } from "../harness/platfor
 import { resellerWithSite, siteRow, whiteLabelPlatform } from "./helpers.ts";
 
 const image = (width: number, height: number, format: "png" | "jpeg" | "webp") =>
-  sharp({ create: { width, height, channels: 3, background: { r: 200, g: 40, b: 90 } } })[format]().toBuffer();
+  sharp({ create: { width, height, channels: 3, background: { r: 200, g: 40, b: 90 } } })
+    [format]()
+    .toBuffer();
 
 function form(fields: Record<string, string>, logo?: { bytes: Buffer; name: string; type: string }): FormData {
   const fd = new FormData();
@@ -22,26 +24,50 @@ describeEachDialect("site branding", (dialect) => {
   });
   afterAll(() => p.close());
 
-  const put = (uuid: string, token: string, init: { json?: unknown; body?: FormData }) => p.request(`/api/white-label/sites/${uuid}/branding`, { method: "PUT", token, ...init });
+  const put = (uuid: string, token: string, init: { json?: unknown; body?: FormData }) =>
+    p.request(`/api/white-label/sites/${uuid}/branding`, { method: "PUT", token, ...init });
   const uploads = (uuid: string, file: string) => join(p.dataDir, "uploads", "sites", uuid, file);
 
   it("updates the common fields as JSON, bumps content_version and keeps what was not sent", async () => {
     const a = await resellerWithSite(p);
     const res = await put(a.site.uuid, a.token, {
       json: {
-        name: "Boost Abidjan", tagline: "Vos abonnés, vite", primary_color: "#FF6600", accent_color: "#112233", language: "en", currency: "xof",
-        contact: { whatsapp: "+225 07 00 00 00 01", instagram: "https://instagram.com/boost", email: "help@boost.example.com" }, footer_text: "© Boost\nAbidjan",
+        name: "Boost Abidjan",
+        tagline: "Vos abonnés, vite",
+        primary_color: "#FF6600",
+        accent_color: "#112233",
+        language: "en",
+        currency: "xof",
+        contact: { whatsapp: "+225 07 00 00 00 01", instagram: "https://instagram.com/boost", email: "help@boost.example.com" },
+        footer_text: "© Boost\nAbidjan",
         settings: { show_stats: false, hero_title: "Boostez vos réseaux" },
       },
     });
     expect(res.status).toBe(200);
     const b = (await body(res)).data;
     expect(b.name).toBe("Boost Abidjan");
-    expect(b.branding).toMatchObject({ tagline: "Vos abonnés, vite", primary_color: "#ff6600", accent_color: "#112233", language: "en", currency: "XOF", footer_text: "© Boost\nAbidjan" });
+    expect(b.branding).toMatchObject({
+      tagline: "Vos abonnés, vite",
+      primary_color: "#ff6600",
+      accent_color: "#112233",
+      language: "en",
+      currency: "XOF",
+      footer_text: "© Boost\nAbidjan",
+    });
     expect(b.branding.contact).toEqual({ whatsapp: "+225 07 00 00 00 01", instagram: "https://instagram.com/boost", email: "help@boost.example.com" });
     expect(b.branding.settings).toMatchObject({ show_stats: false, hero_title: "Boostez vos réseaux", background_color: expect.stringMatching(/^#/) });
     const stored = JSON.parse((await siteRow(p, a.site.uuid)).branding!);
-    expect(stored).toEqual({ tagline: "Vos abonnés, vite", primary_color: "#ff6600", accent_color: "#112233", footer_text: "© Boost\nAbidjan", contact_whatsapp: "+225 07 00 00 00 01", contact_email: "help@boost.example.com", instagram_url: "https://instagram.com/boost", show_stats: false, hero_title: "Boostez vos réseaux" });
+    expect(stored).toEqual({
+      tagline: "Vos abonnés, vite",
+      primary_color: "#ff6600",
+      accent_color: "#112233",
+      footer_text: "© Boost\nAbidjan",
+      contact_whatsapp: "+225 07 00 00 00 01",
+      contact_email: "help@boost.example.com",
+      instagram_url: "https://instagram.com/boost",
+      show_stats: false,
+      hero_title: "Boostez vos réseaux",
+    });
     expect(b.content_version).toBe(2);
     const second = (await body(await put(a.site.uuid, a.token, { json: { tagline: null } }))).data;
     expect(second.branding.tagline).toBeNull();
@@ -139,7 +165,11 @@ describeEachDialect("site branding", (dialect) => {
     const png = await image(800, 800, "png");
     const fakes: [string, Buffer, string][] = [
       ["text renamed .png", Buffer.from("just some text, not an image\n".repeat(20)), "image/png"],
-      ["svg with a script", Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><script>alert(1)</script><rect width="100" height="100"/></svg>`), "image/svg+xml"],
+      [
+        "svg with a script",
+        Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><script>alert(1)</script><rect width="100" height="100"/></svg>`),
+        "image/svg+xml",
+      ],
       ["truncated png", png.subarray(0, Math.floor(png.length / 2)), "image/png"],
       ["too small", await image(8, 8, "png"), "image/png"],
       ["absurd proportions", await image(4000, 40, "png"), "image/png"],
@@ -159,7 +189,9 @@ describeEachDialect("site branding", (dialect) => {
     const a = await resellerWithSite(p);
     await put(a.site.uuid, a.token, { body: form({}, { bytes: await image(200, 200, "png"), name: "l.png", type: "image/png" }) });
     const other = await p.services.db.selectFrom("white_label_templates").select(["id", "slug"]).orderBy("id", "desc").executeTakeFirstOrThrow();
-    const res = await put(a.site.uuid, a.token, { body: form({ template_id: String(other.id), remove_logo: "true", contact: JSON.stringify({ telegram: "https://t.me/boost_ci" }) }) });
+    const res = await put(a.site.uuid, a.token, {
+      body: form({ template_id: String(other.id), remove_logo: "true", contact: JSON.stringify({ telegram: "https://t.me/boost_ci" }) }),
+    });
     expect(res.status).toBe(200);
     const b = (await body(res)).data;
     expect(b.template.slug).toBe(other.slug);

@@ -24,7 +24,8 @@ describeEachDialect("custom domains and the TLS ask endpoint", (dialect) => {
   });
   afterAll(() => p.close());
 
-  const setDomain = (uuid: string, token: string, custom_domain: string | null) => p.request(`/api/white-label/sites/${uuid}/domain`, { method: "PUT", token, json: { custom_domain } });
+  const setDomain = (uuid: string, token: string, custom_domain: string | null) =>
+    p.request(`/api/white-label/sites/${uuid}/domain`, { method: "PUT", token, json: { custom_domain } });
   const verify = (uuid: string, token: string) => p.request(`/api/white-label/sites/${uuid}/domain/verify`, { method: "POST", token });
   const ask = (domain: string, ip?: string) => p.request(`/internal/tls/ask?domain=${encodeURIComponent(domain)}`, { host: "127.0.0.1:8000", ip });
   const home = async (host: string) => (await p.request("/", { host })).text();

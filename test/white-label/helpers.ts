@@ -12,7 +12,10 @@ export { SITES, signUpAdmin } from "../harness/platform.ts";
 export { balanceOf, expectLedgerHolds, fund } from "../harness/money.ts";
 
 /** A platform whose uploads go to a temporary DATA_DIR, removed on close. */
-export async function whiteLabelPlatform(dialect: DialectName, opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestPlatform & { dataDir: string }> {
+export async function whiteLabelPlatform(
+  dialect: DialectName,
+  opts: { clock?: Clock; env?: Record<string, string> } = {},
+): Promise<TestPlatform & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), "izy-wl-"));
   const p = await makePlatform(dialect, { DATA_DIR: dataDir, ...opts.env }, { clock: opts.clock });
   const close = p.close;
@@ -44,7 +47,14 @@ export async function firstTemplateId(p: TestPlatform): Promise<number> {
 /** Buys a site through the API; returns the response and its parsed body. */
 export async function purchase(p: TestPlatform, token: string, input: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   const plan = await planBySlug(p, "business");
-  const json = { plan_id: plan.id, template_id: await firstTemplateId(p), billing_cycle: "monthly", site_name: "Boutique Test", slug: uniqueName("s").toLowerCase(), ...input };
+  const json = {
+    plan_id: plan.id,
+    template_id: await firstTemplateId(p),
+    billing_cycle: "monthly",
+    site_name: "Boutique Test",
+    slug: uniqueName("s").toLowerCase(),
+    ...input,
+  };
   const res = await p.request("/api/white-label/purchase", { method: "POST", token, json, headers });
   return { res, json, body: await body(res) };
 }
@@ -64,16 +74,32 @@ export async function insertService(p: TestPlatform, opts: { rate: string; categ
   const provider = await db.selectFrom("api_providers").select("id").executeTakeFirst();
   let providerId = provider?.id ?? null;
   if (!providerId) {
-    const r = await db.insertInto("api_providers").values({ name: "Test provider", url: "http://127.0.0.1:9/api/v2", api_key: "k", created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+    const r = await db
+      .insertInto("api_providers")
+      .values({ name: "Test provider", url: "http://127.0.0.1:9/api/v2", api_key: "k", created_at: now, updated_at: now })
+      .executeTakeFirstOrThrow();
     providerId = Number(r.insertId);
   }
-  const category = await db.selectFrom("categories").select("id").where("slug", "=", opts.categorySlug ?? "instagram").executeTakeFirstOrThrow();
+  const category = await db
+    .selectFrom("categories")
+    .select("id")
+    .where("slug", "=", opts.categorySlug ?? "instagram")
+    .executeTakeFirstOrThrow();
   const rate = parseMoney(opts.rate)!;
   const res = await db
     .insertInto("services")
     .values({
-      provider_id: providerId, provider_service_id: uniqueName("ps"), category_id: category.id, name: opts.name ?? `Followers ${uniqueName()}`,
-      provider_rate: rate, base_rate: rate, rate, min: 10, max: 100000, created_at: now, updated_at: now,
+      provider_id: providerId,
+      provider_service_id: uniqueName("ps"),
+      category_id: category.id,
+      name: opts.name ?? `Followers ${uniqueName()}`,
+      provider_rate: rate,
+      base_rate: rate,
+      rate,
+      min: 10,
+      max: 100000,
+      created_at: now,
+      updated_at: now,
     })
     .executeTakeFirstOrThrow();
   return { id: Number(res.insertId), categoryId: category.id };

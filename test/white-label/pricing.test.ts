@@ -32,7 +32,10 @@ describeEachDialect("site pricing", (dialect) => {
     const res = await put(a.site.uuid, a.token, {
       default_margin: "50",
       categories: [{ category_id: tk.categoryId, margin: "10" }],
-      services: [{ service_id: s1.id, fixed_rate: "1800" }, { service_id: s2.id, hidden: true }],
+      services: [
+        { service_id: s1.id, fixed_rate: "1800" },
+        { service_id: s2.id, hidden: true },
+      ],
     });
     expect(res.status).toBe(200);
     const data = (await body(res)).data;
@@ -55,7 +58,13 @@ describeEachDialect("site pricing", (dialect) => {
 
   it("upserts listed rules, removes an empty rule, and replaces the whole set with reset", async () => {
     const a = await resellerWithSite(p);
-    await put(a.site.uuid, a.token, { default_margin: "12.5", services: [{ service_id: s1.id, margin: "100" }, { service_id: s2.id, hidden: true }] });
+    await put(a.site.uuid, a.token, {
+      default_margin: "12.5",
+      services: [
+        { service_id: s1.id, margin: "100" },
+        { service_id: s2.id, hidden: true },
+      ],
+    });
     expect((await siteRow(p, a.site.uuid)).default_margin_bp).toBe(1250);
     expect((await sitePrices(a.site.uuid)).get(s1.id)).toBe("2000.00");
 
@@ -79,7 +88,15 @@ describeEachDialect("site pricing", (dialect) => {
       [{ services: [{ service_id: 99999999, margin: "10" }] }, "services.0.service_id"],
       [{ categories: [{ category_id: 99999999, hidden: true }] }, "categories.0.category_id"],
       [{ services: [{ service_id: s1.id, margin: "10", fixed_rate: "5" }] }, "services.0.fixed_rate"],
-      [{ services: [{ service_id: s1.id, margin: "10" }, { service_id: s1.id, margin: "20" }] }, "services.1.service_id"],
+      [
+        {
+          services: [
+            { service_id: s1.id, margin: "10" },
+            { service_id: s1.id, margin: "20" },
+          ],
+        },
+        "services.1.service_id",
+      ],
       [{ default_margin: "1000.01" }, "default_margin"],
       [{ default_margin: "12.555" }, "default_margin"],
       [{ default_margin: "-5" }, "default_margin"],

@@ -6,7 +6,11 @@ import { SITES, balanceOf, expectLedgerHolds, planBySlug, purchase, reseller, si
 
 async function count(p: TestPlatform, table: "white_label_sites" | "subscriptions" | "invoices" | "transactions", userId: number) {
   const col = table === "white_label_sites" ? "owner_id" : "user_id";
-  const r = await p.services.db.selectFrom(table).select(sql<number>`count(*)`.as("n")).where(col as any, "=", userId).executeTakeFirstOrThrow();
+  const r = await p.services.db
+    .selectFrom(table)
+    .select(sql<number>`count(*)`.as("n"))
+    .where(col as any, "=", userId)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -41,7 +45,12 @@ describeEachDialect("white-label purchase", (dialect) => {
     const site = await siteRow(p, b.data.uuid);
     expect(site.domain_token).toMatch(/^[0-9a-f]{32}$/);
     expect(site.default_margin_bp).toBe(3000);
-    const tx = await p.services.db.selectFrom("transactions").selectAll().where("user_id", "=", buyer.user.id).where("type", "=", "white_label_purchase").execute();
+    const tx = await p.services.db
+      .selectFrom("transactions")
+      .selectAll()
+      .where("user_id", "=", buyer.user.id)
+      .where("type", "=", "white_label_purchase")
+      .execute();
     expect(tx.map((t) => Number(t.amount))).toEqual([-plan.price_monthly]);
     const invoice = await p.services.db.selectFrom("invoices").selectAll().where("user_id", "=", buyer.user.id).executeTakeFirstOrThrow();
     expect(Number(invoice.amount)).toBe(plan.price_monthly);

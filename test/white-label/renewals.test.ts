@@ -109,7 +109,11 @@ describeEachDialect("white-label subscription renewals", (dialect: DialectName) 
     expect(renewed.status).toBe(200);
     const data = (await body(renewed)).data;
     expect(data.status).toBe("active");
-    expect(data.subscription).toMatchObject({ status: "active", current_period_start: "2027-01-05T09:00:00.000Z", current_period_end: "2027-02-05T09:00:00.000Z" });
+    expect(data.subscription).toMatchObject({
+      status: "active",
+      current_period_start: "2027-01-05T09:00:00.000Z",
+      current_period_end: "2027-02-05T09:00:00.000Z",
+    });
     expect((await pl.request("/", { host })).status).not.toBe(503);
     expect(await balanceOf(pl, a.user.id)).toBe(0);
     const again = await pl.request(`/api/white-label/sites/${a.site.uuid}/renew`, { method: "POST", token: a.token });

@@ -52,7 +52,10 @@ export function refusalMessage(err: AppError): string {
 }
 
 function idList(text: string | undefined): string[] {
-  const ids = (text ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+  const ids = (text ?? "")
+    .split(",")
+    .map((id) => id.trim())
+    .filter(Boolean);
   if (ids.length === 0) throw new V2Refusal("Incorrect request", 400);
   if (ids.length > MAX_IDS) throw new V2Refusal(`Maximum ${MAX_IDS} IDs per request`);
   return ids;

@@ -57,7 +57,14 @@ export function providerApiHandler({ perKey, guard }: KeyLimits) {
       throw err;
     } finally {
       const action = isKnownAction(fields.action) ? fields.action : "unknown";
-      await logApiCall(ctx, { keyId: key.id, method: c.req.method, path: `/api/v2?action=${action}`, status: logged, ip: c.get("clientIp"), durationMs: performance.now() - started });
+      await logApiCall(ctx, {
+        keyId: key.id,
+        method: c.req.method,
+        path: `/api/v2?action=${action}`,
+        status: logged,
+        ip: c.get("clientIp"),
+        durationMs: performance.now() - started,
+      });
     }
   };
 }

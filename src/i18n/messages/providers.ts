@@ -17,7 +17,8 @@ export const providerMessages = catalogue(
     "provider.low_balance.title": "Solde bas chez {name}",
     "provider.low_balance.body": "Le solde de {name} est de {amount}, sous le seuil de {limit}. Rechargez-le pour que les commandes continuent de partir.",
     "provider.currency_mismatch.title": "Devise à vérifier chez {name}",
-    "provider.currency_mismatch.body": "{name} annonce son solde en {answered}, mais il est configuré en {configured}. Ses services ne sont plus vendus tant que la devise n'est pas corrigée.",
+    "provider.currency_mismatch.body":
+      "{name} annonce son solde en {answered}, mais il est configuré en {configured}. Ses services ne sont plus vendus tant que la devise n'est pas corrigée.",
   },
   {
     "provider.cause.funds": "not enough funds at the provider",
@@ -34,6 +35,7 @@ export const providerMessages = catalogue(
     "provider.low_balance.title": "Low balance at {name}",
     "provider.low_balance.body": "{name}'s balance is {amount}, below the threshold of {limit}. Top it up so that orders keep going through.",
     "provider.currency_mismatch.title": "Check {name}'s currency",
-    "provider.currency_mismatch.body": "{name} reports its balance in {answered}, but it is set to {configured}. Its services are not sold until the currency is corrected.",
+    "provider.currency_mismatch.body":
+      "{name} reports its balance in {answered}, but it is set to {configured}. Its services are not sold until the currency is corrected.",
   },
 );

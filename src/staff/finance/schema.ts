@@ -4,7 +4,10 @@ import { positiveId } from "../../core/validate.ts";
 import { parsePercent } from "../../money/money.ts";
 import { TRANSACTION_STATUSES, TRANSACTION_TYPES, nonNegativeMoney } from "../../wallet/schema.ts";
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "A date as YYYY-MM-DD").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "Not a valid date");
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "A date as YYYY-MM-DD")
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "Not a valid date");
 
 export const staffTransactionsQuery = z.object({
   ...pageQuery,
@@ -21,8 +24,17 @@ export const verifyBody = z.object({
   note: z.string().trim().max(500, "At most 500 characters").optional(),
 });
 
-const nullableText = (max: number) => z.string().trim().max(max, `At most ${max} characters`).nullable().optional().transform((v) => (v === "" ? null : v));
-const flag = z.union([z.boolean(), z.literal(0), z.literal(1), z.enum(["0", "1", "true", "false"])], { error: "true or false" }).transform((v) => v === true || v === 1 || v === "1" || v === "true");
+const nullableText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `At most ${max} characters`)
+    .nullable()
+    .optional()
+    .transform((v) => (v === "" ? null : v));
+const flag = z
+  .union([z.boolean(), z.literal(0), z.literal(1), z.enum(["0", "1", "true", "false"])], { error: "true or false" })
+  .transform((v) => v === true || v === 1 || v === "1" || v === "true");
 
 /** A percentage with at most two decimals ("1.5" or "1.5%" = 1.5%) → basis points. */
 const percentBp = z.union([z.string(), z.number()], { error: "A percentage" }).transform((v, ctx) => {

@@ -75,14 +75,29 @@ export async function updatePaymentMethod(ctx: Ctx, id: number, input: PaymentMe
       max_amount: input.max_amount,
       is_active: input.is_active === undefined ? undefined : input.is_active ? 1 : 0,
     };
-    await inTenant(tx).updateTable("payment_methods").set({ ...changes, updated_at: now }).where("id", "=", id).execute();
+    await inTenant(tx)
+      .updateTable("payment_methods")
+      .set({ ...changes, updated_at: now })
+      .where("id", "=", id)
+      .execute();
 
     const feeTouched = [input.fee_percent, input.fee_fixed, input.fee_min, input.fee_max].some((v) => v !== undefined);
     if (feeTouched) {
-      const fee = { percent_bp: input.fee_percent ?? feeBefore.percentBp, fixed_amount: input.fee_fixed ?? feeBefore.fixed, min_amount: feeMin, max_amount: feeMax, is_active: 1, updated_at: now };
+      const fee = {
+        percent_bp: input.fee_percent ?? feeBefore.percentBp,
+        fixed_amount: input.fee_fixed ?? feeBefore.fixed,
+        min_amount: feeMin,
+        max_amount: feeMax,
+        is_active: 1,
+        updated_at: now,
+      };
       const own = await tx.db.selectFrom("fee_structures").select("id").where("payment_method_id", "=", id).orderBy("id").executeTakeFirst();
       if (own) await tx.db.updateTable("fee_structures").set(fee).where("id", "=", own.id).execute();
-      else await tx.db.insertInto("fee_structures").values({ ...fee, payment_method_id: id, name: `${input.name ?? before.name} fees`.slice(0, 100), created_at: now }).execute();
+      else
+        await tx.db
+          .insertInto("fee_structures")
+          .values({ ...fee, payment_method_id: id, name: `${input.name ?? before.name} fees`.slice(0, 100), created_at: now })
+          .execute();
     }
 
     const after = await tenantPaymentMethod(tx, id);
@@ -91,7 +106,11 @@ export async function updatePaymentMethod(ctx: Ctx, id: number, input: PaymentMe
       action: "payment_method.update",
       targetType: "payment_method",
       targetId: id,
-      data: { changed: Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined), before: auditOf(before, feeBefore), after: auditOf(after, feeAfter) },
+      data: {
+        changed: Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined),
+        before: auditOf(before, feeBefore),
+        after: auditOf(after, feeAfter),
+      },
     });
     return { method: after, fee: feeAfter };
   });

@@ -29,7 +29,9 @@ async function orderFigures(ctx: Ctx, since: string | null): Promise<OrderFigure
       (e) => e.fn.countAll<number>().as("n"),
       sql<number>`sum(charge - refunded)`.as("revenue"),
       // What the provider keeps: the recorded cost, in proportion to what the customer was not refunded.
-      sql<number>`sum(case when refunded <= 0 then provider_cost when refunded >= charge then 0 else provider_cost * (charge - refunded) / charge end)`.as("cost"),
+      sql<number>`sum(case when refunded <= 0 then provider_cost when refunded >= charge then 0 else provider_cost * (charge - refunded) / charge end)`.as(
+        "cost",
+      ),
     ]);
   if (since) q = q.where("created_at", ">=", since);
   const r = await q.executeTakeFirstOrThrow();

@@ -23,14 +23,27 @@ export async function adjustBalance(ctx: Ctx, userId: number, input: AdjustInput
   const staff = requireUser(ctx);
   return withTransaction(ctx, async (tx) => {
     const user = await userOfTenant(tx, userId);
-    const entry = { userId: user.id, amount: Math.abs(input.amount), type: "adjustment" as const, description: input.reason, verifiedBy: staff.id, meta: { reason: input.reason, admin_id: staff.id } };
+    const entry = {
+      userId: user.id,
+      amount: Math.abs(input.amount),
+      type: "adjustment" as const,
+      description: input.reason,
+      verifiedBy: staff.id,
+      meta: { reason: input.reason, admin_id: staff.id },
+    };
     const posted = input.amount > 0 ? await credit(tx, entry) : await debit(tx, entry);
     const balanceBefore = posted.balanceAfter - input.amount;
     await writeAudit(tx, {
       action: "user.adjust_balance",
       targetType: "user",
       targetId: user.id,
-      data: { amount: formatMoney(input.amount), reason: input.reason, before: formatMoney(balanceBefore), after: formatMoney(posted.balanceAfter), transaction_uuid: posted.uuid },
+      data: {
+        amount: formatMoney(input.amount),
+        reason: input.reason,
+        before: formatMoney(balanceBefore),
+        after: formatMoney(posted.balanceAfter),
+        transaction_uuid: posted.uuid,
+      },
     });
     const amount = `${formatMoney(Math.abs(input.amount))} ${await getSetting(tx, "currency")}`;
     await notifyLocalized(tx, user.id, {

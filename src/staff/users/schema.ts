@@ -7,7 +7,10 @@ export const usersQuery = z.object({
   ...pageQuery,
   search: z.string().trim().max(100, "At most 100 characters").optional(),
   role: z.enum(["user", "admin"], { error: 'One of: "user", "admin"' }).optional(),
-  banned: z.enum(["0", "1", "true", "false"], { error: "0 or 1" }).optional().transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
+  banned: z
+    .enum(["0", "1", "true", "false"], { error: "0 or 1" })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
 });
 
 const register = registerSchema.shape;
@@ -17,7 +20,13 @@ export const userUpdate = z
     username: register.username.optional(),
     email: register.email.optional(),
     role: z.enum(["user", "admin"], { error: 'One of: "user", "admin"' }).optional(),
-    full_name: z.string().trim().max(120, "At most 120 characters").nullable().optional().transform((v) => (v === "" ? null : v)),
+    full_name: z
+      .string()
+      .trim()
+      .max(120, "At most 120 characters")
+      .nullable()
+      .optional()
+      .transform((v) => (v === "" ? null : v)),
     language: z.enum(["fr", "en"], { error: 'One of: "fr", "en"' }).optional(),
   })
   .refine((d) => Object.values(d).some((v) => v !== undefined), { path: ["_"], message: "Nothing to update" });

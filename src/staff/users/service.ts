@@ -46,7 +46,11 @@ export interface UserStats {
 
 /** What the user did: orders, net spending on orders, deposits credited and awaiting verification. */
 export async function userStats(ctx: Ctx, userId: number): Promise<UserStats> {
-  const orders = await ctx.db.selectFrom("orders").select((e) => e.fn.countAll<number>().as("n")).where("user_id", "=", userId).executeTakeFirstOrThrow();
+  const orders = await ctx.db
+    .selectFrom("orders")
+    .select((e) => e.fn.countAll<number>().as("n"))
+    .where("user_id", "=", userId)
+    .executeTakeFirstOrThrow();
   const ledger = await ctx.db
     .selectFrom("transactions")
     .select(["type", "status", (e) => e.fn.sum<number>("amount").as("total"), (e) => e.fn.countAll<number>().as("n")])
@@ -90,7 +94,14 @@ export async function updateUser(ctx: Ctx, id: number, input: UserUpdateInput): 
     return await withTransaction(ctx, async (tx) => {
       await inTenant(tx)
         .updateTable("users")
-        .set({ username: input.username, email: input.email, role: input.role, full_name: input.full_name, language: input.language, updated_at: dbNow(tx.clock) })
+        .set({
+          username: input.username,
+          email: input.email,
+          role: input.role,
+          full_name: input.full_name,
+          language: input.language,
+          updated_at: dbNow(tx.clock),
+        })
         .where("id", "=", id)
         .execute();
       const after = await userOfTenant(tx, id);
@@ -144,7 +155,13 @@ export async function deleteUser(ctx: Ctx, id: number): Promise<void> {
     if (pending) throw new Conflict("This user has deposits awaiting verification; approve or reject them first", "pending_deposits");
     const now = dbNow(tx.clock);
     // Conditional on a zero balance, so that a credit landing meanwhile cannot be orphaned.
-    const res = await tx.db.updateTable("users").set({ deleted_at: now, updated_at: now }).where("id", "=", id).where("deleted_at", "is", null).where("balance", "=", 0).executeTakeFirst();
+    const res = await tx.db
+      .updateTable("users")
+      .set({ deleted_at: now, updated_at: now })
+      .where("id", "=", id)
+      .where("deleted_at", "is", null)
+      .where("balance", "=", 0)
+      .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw new Conflict("This user still has a balance; bring it to zero before deleting the account", "balance_not_zero");
     await invalidateUserSessions(tx, id);
     await tx.db.updateTable("api_keys").set({ revoked_at: now, updated_at: now }).where("user_id", "=", id).where("revoked_at", "is", null).execute();
