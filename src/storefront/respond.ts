@@ -41,6 +41,7 @@ const FLASHES: Record<string, FlashView["kind"]> = {
   registered: "success",
   logged_in: "success",
   logged_out: "info",
+  password_changed: "success",
   // Account actions (src/storefront-account): the outcome of a POST shown after its redirect.
   deposit_created: "success",
   order_canceled: "success",
