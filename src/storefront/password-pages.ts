@@ -4,11 +4,11 @@ import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { Validation } from "../core/errors.ts";
 import { fieldErrors } from "../core/validate.ts";
-import { forgotPasswordSchema, resetPasswordSchema } from "../auth/schema.ts";
-import { requestPasswordReset, resetPassword } from "../auth/password-reset.ts";
+import { changePasswordSchema, forgotPasswordSchema, resetPasswordSchema } from "../auth/schema.ts";
+import { changePassword, requestPasswordReset, resetPassword } from "../auth/password-reset.ts";
 import { csrfToken, requireCsrf } from "./csrf.ts";
 import { pageRequest, render, type Storefront } from "./respond.ts";
-import type { PageView, PasswordForgotData, PasswordResetData } from "./view-models.ts";
+import type { FormState, PageView, PasswordForgotData, PasswordResetData } from "./view-models.ts";
 
 const forgotForm = z.object({ email: z.string().max(300).optional().default("") });
 const resetForm = z.object({
@@ -16,9 +16,14 @@ const resetForm = z.object({
   password: z.string().max(300).optional().default(""),
   password_confirmation: z.string().max(300).optional().default(""),
 });
+const changeForm = z.object({
+  current_password: z.string().max(300).optional().default(""),
+  password: z.string().max(300).optional().default(""),
+  password_confirmation: z.string().max(300).optional().default(""),
+});
 
 /** Field errors (English, from the auth module) → the page's translated messages. */
-export function passwordErrors(errors: Record<string, string[]>, t: PageView["t"]): Record<string, string[]> {
+function passwordErrors(errors: Record<string, string[]>, t: PageView["t"]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [field, messages] of Object.entries(errors)) {
     const text = messages.join(" ").toLowerCase();
@@ -83,6 +88,37 @@ export function passwordPages(sf: Storefront, limiter: MiddlewareHandler<AppEnv>
       return resetPage(c, { token: form.token, errors: passwordErrors(err.details as Record<string, string[]>, t) }, 422);
     }
     return c.redirect("/login?flash=password_changed", 303);
+  });
+
+  return app;
+}
+
+/** /account/password: a signed-in visitor changes the password (signedIn is applied where it is mounted). */
+export function accountPasswordPages(sf: Storefront) {
+  const app = new Hono<AppEnv>();
+
+  const changePage = async (c: Context<AppEnv>, state: Partial<FormState>, status = 200) => {
+    const req = await pageRequest(c, sf, { csrf: csrfToken(c) });
+    return render(c, req, { id: "account-password", status }, { values: {}, errors: state.errors ?? {} } satisfies FormState);
+  };
+
+  app.get("/account/password", (c) => changePage(c, {}));
+
+  app.post("/account/password", requireCsrf, async (c) => {
+    const form = await formOf(c, changeForm);
+    const { t } = await pageRequest(c, sf);
+    const parsed = changePasswordSchema.safeParse(form);
+    if (!parsed.success) return changePage(c, { errors: passwordErrors(fieldErrors(parsed.error), t) }, 422);
+    const user = c.get("user");
+    const session = c.get("session");
+    if (!user || !session) return c.redirect("/login", 303);
+    try {
+      await changePassword(ctxOf(c), user, session.id, parsed.data);
+    } catch (err) {
+      if (!(err instanceof Validation)) throw err;
+      return changePage(c, { errors: passwordErrors(err.details as Record<string, string[]>, t) }, 422);
+    }
+    return c.redirect("/account?flash=password_changed_here", 303);
   });
 
   return app;

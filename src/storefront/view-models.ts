@@ -16,6 +16,7 @@ export type PageId =
   | "password-forgot"
   | "password-reset"
   | "account"
+  | "account-password"
   | "order-new"
   | "orders"
   | "order"
@@ -44,6 +45,7 @@ export const PAGE_IDS: readonly PageId[] = [
   "password-forgot",
   "password-reset",
   "account",
+  "account-password",
   "order-new",
   "orders",
   "order",

@@ -122,6 +122,8 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
       return { user: false, data: { ...form, sent: false } };
     case "password-reset":
       return { user: false, data: { ...form, token: "abcdefgh" } };
+    case "account-password":
+      return { user: true, data: form };
     case "account":
       return {
         user: true,

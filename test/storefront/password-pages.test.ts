@@ -90,4 +90,47 @@ describeEachDialect("password reset pages on the platform and on sites", (dialec
     expect(unknownHere.text).toBe("");
     expect(known.token).toBeDefined();
   });
+
+  it("a signed-in customer changes the password from the account area; the other sessions end, this one stays", async () => {
+    const { host } = await insertSite(p);
+    const { jar, username } = await registerThroughForm(p, host);
+    const email = `${username}@example.com`;
+    const otherDevice = await loginThroughForm(host, email, "correct-horse-9");
+    expect(otherDevice.res.status).toBe(303);
+    const account = await get(p, host, "/account", jar);
+    expect(account.html).toContain('href="/account/password"');
+    const form = await get(p, host, "/account/password", jar);
+    expect(form.res.status).toBe(200);
+    const csrf = csrfFrom(form.html);
+
+    const wrong = await post(p, host, "/account/password", jar, {
+      _csrf: csrf,
+      current_password: "not-mine-at-all",
+      password: "a-brand-new-secret",
+      password_confirmation: "a-brand-new-secret",
+    });
+    expect(wrong.res.status).toBe(422);
+    expect(wrong.html).toContain("actuel est incorrect");
+    const common = await post(p, host, "/account/password", jar, {
+      _csrf: csrf,
+      current_password: "correct-horse-9",
+      password: "motdepasse123",
+      password_confirmation: "motdepasse123",
+    });
+    expect(common.res.status).toBe(422);
+    expect(common.html).toContain("trop courant");
+
+    const done = await post(p, host, "/account/password", jar, {
+      _csrf: csrf,
+      current_password: "correct-horse-9",
+      password: "a-brand-new-secret",
+      password_confirmation: "a-brand-new-secret",
+    });
+    expect(done.res.status).toBe(303);
+    expect((await get(p, host, "/account", jar)).res.status).toBe(200);
+    const otherJar = new Jar();
+    otherJar.take(otherDevice.res);
+    expect((await get(p, host, "/account", otherJar)).res.status).toBe(303);
+    expect((await loginThroughForm(host, email, "a-brand-new-secret")).res.status).toBe(303);
+  });
 });
