@@ -18,7 +18,11 @@ async function main() {
   const server = serve({ fetch: platform.app.fetch, port: background.config.PORT, hostname: background.config.HOST }, (info) => {
     const url = `http://localhost:${info.port}`;
     console.log(`IzyBoost is running on ${url} (database: ${platform.handle.describe})`);
-    if (admin) {
+    if (admin && background.config.NODE_ENV === "production") {
+      // A production log is read by more people than the operator: the password never goes there.
+      console.log(`\nFirst admin created: ${admin.user.email}. Set its password with:`);
+      console.log(`  npx izyboost user:password --email ${admin.user.email}\n`);
+    } else if (admin) {
       console.log("\nDemo admin created (shown once, change it after logging in):");
       console.log(`  login:    ${admin.user.email}  (or username "${admin.user.username}")`);
       console.log(`  password: ${admin.password}\n`);

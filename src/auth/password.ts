@@ -39,6 +39,11 @@ export async function verifyPassword(phc: string, password: string): Promise<boo
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/** A random password for an account an operator sets up (20 characters, about 120 bits). */
+export function generatePassword(): string {
+  return randomBytes(15).toString("base64url");
+}
+
 /** A hash to verify against when the user does not exist, so timing does not reveal accounts (at this app's cost). */
 const DUMMY_HASH = appSlot("dummy password hash", (app) => hashPassword(app, "not-a-real-password"));
 export function dummyHash(ctx: Pick<Ctx, "state">): Promise<string> {

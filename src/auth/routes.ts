@@ -3,7 +3,8 @@ import type { AppEnv, AuthedEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { validBody } from "../http/body.ts";
 import { Forbidden } from "../core/errors.ts";
-import { loginSchema, registerSchema } from "./schema.ts";
+import { changePasswordSchema, forgotPasswordSchema, loginSchema, registerSchema, resetPasswordSchema } from "./schema.ts";
+import { changePassword, requestPasswordReset, resetPassword } from "./password-reset.ts";
 import { loginUser, registerUser } from "./service.ts";
 import { invalidateSession, createSession } from "./session.ts";
 import { accountView } from "./view.ts";
@@ -31,6 +32,17 @@ export function authRoutes(opts: { loginLimiter: ReturnType<typeof import("../ht
     return c.json({ data: { user: accountView(user, currency), token, token_type: "Bearer", expires_at: toIso(session.expires_at) } });
   });
 
+  // The same answer whether or not the address has an account.
+  app.post("/password/forgot", opts.loginLimiter, async (c) => {
+    await requestPasswordReset(ctxOf(c), await validBody(c, forgotPasswordSchema));
+    return c.json({ data: { message: "If an account uses this address, a reset link is on its way" } }, 202);
+  });
+
+  app.post("/password/reset", opts.loginLimiter, async (c) => {
+    await resetPassword(ctxOf(c), await validBody(c, resetPasswordSchema));
+    return c.json({ data: { message: "Password changed; sign in with the new one" } });
+  });
+
   return app;
 }
 
@@ -41,6 +53,13 @@ export function sessionRoutes() {
   app.post("/logout", async (c) => {
     await invalidateSession(ctxOf(c), c.get("session").id);
     return c.json({ data: { message: "Logged out" } });
+  });
+
+  // The session that asks keeps going; the user's other sessions end.
+  app.put("/user/password", async (c) => {
+    const input = await validBody(c, changePasswordSchema);
+    await changePassword(ctxOf(c), c.get("user"), c.get("session").id, input);
+    return c.json({ data: { message: "Password changed" } });
   });
 
   app.get("/me", async (c) => {

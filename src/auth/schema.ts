@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { newPasswordSchema } from "./password-policy.ts";
+
+const emailSchema = z.string({ error: "The e-mail is required" }).trim().toLowerCase().max(190).pipe(z.email("Not a valid e-mail address"));
 
 export const registerSchema = z
   .object({
@@ -8,8 +11,8 @@ export const registerSchema = z
       .min(3, "At least 3 characters")
       .max(30, "At most 30 characters")
       .regex(/^[A-Za-z0-9_.-]+$/, "Letters, digits, dot, dash and underscore only"),
-    email: z.string({ error: "The e-mail is required" }).trim().toLowerCase().max(190).pipe(z.email("Not a valid e-mail address")),
-    password: z.string({ error: "The password is required" }).min(8, "At least 8 characters").max(200, "At most 200 characters"),
+    email: emailSchema,
+    password: newPasswordSchema,
     password_confirmation: z.string().optional(),
     referral_code: z
       .string()
@@ -30,5 +33,32 @@ export const loginSchema = z.object({
   password: z.string({ error: "The password is required" }).min(1, "The password is required").max(200),
 });
 
+export const forgotPasswordSchema = z.object({ email: emailSchema });
+
+export const resetPasswordSchema = z
+  .object({
+    token: z.string({ error: "The token is required" }).trim().min(1, "The token is required").max(100),
+    password: newPasswordSchema,
+    password_confirmation: z.string().optional(),
+  })
+  .refine((d) => d.password_confirmation === undefined || d.password_confirmation === d.password, {
+    path: ["password_confirmation"],
+    message: "The passwords do not match",
+  });
+
+export const changePasswordSchema = z
+  .object({
+    current_password: z.string({ error: "The current password is required" }).min(1, "The current password is required").max(200),
+    password: newPasswordSchema,
+    password_confirmation: z.string().optional(),
+  })
+  .refine((d) => d.password_confirmation === undefined || d.password_confirmation === d.password, {
+    path: ["password_confirmation"],
+    message: "The passwords do not match",
+  });
+
+export type ForgotPasswordInput = z.infer<typeof forgotPasswordSchema>;
+export type ResetPasswordInput = z.infer<typeof resetPasswordSchema>;
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
 export type RegisterInput = z.infer<typeof registerSchema>;
 export type LoginInput = z.infer<typeof loginSchema>;

@@ -8,6 +8,9 @@ import { createLogger } from "../lib/logger.ts";
 import { SEEDERS, seedAll } from "../seed/seeders.ts";
 import { registerUser } from "../auth/service.ts";
 import { registerSchema } from "../auth/schema.ts";
+import { newPasswordSchema } from "../auth/password-policy.ts";
+import { generatePassword } from "../auth/password.ts";
+import { setPasswordByEmail } from "../auth/password-reset.ts";
 import { AppError } from "../core/errors.ts";
 import { JOBS } from "../app/jobs.ts";
 import { runJobOnce } from "../jobs/scheduler.ts";
@@ -21,6 +24,8 @@ const HELP = `izyboost <command> [options]
   migrate:fresh --force           drop every table and migrate again (destroys data)
   db:seed [--class NameSeeder]    run the seeders (idempotent)
   user:create --email E --password P [--username U] [--admin]
+  user:password --email E [--password P]
+                                  set a platform account's password (one is generated and printed when omitted)
 ${JOBS.map((j) => `  ${j.name.padEnd(32)}${j.description}`).join("\n")}
 `;
 
@@ -85,6 +90,17 @@ async function run(argv: string[]): Promise<number> {
         if (!input.success) throw new UsageError(input.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
         const user = await registerUser(ctx, { ...input.data, role: values.admin ? "admin" : "user" });
         console.log(`Created ${user.role} ${user.username} <${user.email}> (id ${user.id})`);
+        return 0;
+      }
+      case "user:password": {
+        await migrateToLatest(handle.db);
+        if (!values.email) throw new UsageError("--email is required");
+        const password = values.password ?? generatePassword();
+        const checked = newPasswordSchema.safeParse(password);
+        if (!checked.success) throw new UsageError(checked.error.issues.map((i) => `--password: ${i.message}`).join("\n"));
+        const user = await setPasswordByEmail(ctx, values.email, password);
+        console.log(`Password set for ${user.username} <${user.email}>; their sessions have ended.`);
+        if (!values.password) console.log(`New password: ${password}`);
         return 0;
       }
       default: {

@@ -40,6 +40,14 @@ export interface SessionsTable {
   created_at: Timestamp;
 }
 
+export interface PasswordResetTokensTable {
+  id: string;
+  user_id: number;
+  site_id: number;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
 export interface ReferralRelationshipsTable extends Created {
   id: Id;
   user_id: number;
@@ -518,6 +526,7 @@ export interface NotificationsTable extends Created {
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  password_reset_tokens: PasswordResetTokensTable;
   referral_relationships: ReferralRelationshipsTable;
   referral_commissions: ReferralCommissionsTable;
   platform_settings: PlatformSettingsTable;

@@ -80,6 +80,15 @@ export function welcomeEmail(p: { brand: string; lang: Lang; username: string; l
   return fromCatalogue(p, "welcome", {}, p.loginUrl);
 }
 
+export function passwordResetEmail(p: { brand: string; lang: Lang; username: string; resetUrl: string }): Rendered {
+  const all = { brand: p.brand, username: p.username };
+  const [title, hello, body, ignore, action] = (["title", "hello", "body", "ignore", "action"] as const).map((part) =>
+    both(part === "hello" ? "mail.hello" : (`mail.password_reset.${part}` as MessageKey), all),
+  ) as [Record<Lang, string>, Record<Lang, string>, Record<Lang, string>, Record<Lang, string>, Record<Lang, string>];
+  const side = (l: Lang): Side => ({ title: title[l], paragraphs: [hello[l], body[l], ignore[l]], action: action[l] });
+  return bilingual(p.brand, p.lang, side("fr"), side("en"), p.resetUrl);
+}
+
 export function orderConfirmationEmail(p: {
   brand: string;
   lang: Lang;

@@ -32,7 +32,8 @@ function translateErrors(errors: Record<string, string[]>, t: PageView["t"], for
     let key = "form.error.invalid";
     if (field === "username") key = text.includes("taken") || text.includes("already") ? "form.error.username_taken" : "form.error.username_format";
     else if (field === "email") key = text.includes("already") ? "form.error.email_taken" : "form.error.email_invalid";
-    else if (field === "password") key = form === "login" ? "form.error.password_required" : "form.error.password_length";
+    else if (field === "password")
+      key = form === "login" ? "form.error.password_required" : text.includes("common") ? "form.error.password_common" : "form.error.password_length";
     else if (field === "password_confirmation") key = "form.error.password_mismatch";
     else if (field === "referral_code") key = "form.error.referral_unknown";
     else if (field === "login") key = "form.error.login_required";

@@ -41,6 +41,8 @@ const FLASHES: Record<string, FlashView["kind"]> = {
   registered: "success",
   logged_in: "success",
   logged_out: "info",
+  password_changed: "success",
+  password_changed_here: "success",
   // Account actions (src/storefront-account): the outcome of a POST shown after its redirect.
   deposit_created: "success",
   order_canceled: "success",

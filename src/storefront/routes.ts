@@ -8,6 +8,7 @@ import { signedIn } from "../auth/middleware.ts";
 import { EMPTY_ACCOUNT_DATA } from "./account-view.ts";
 import { accountPages, type AccountActions } from "./account-pages.ts";
 import { authPages } from "./auth-pages.ts";
+import { accountPasswordPages, passwordPages } from "./password-pages.ts";
 import { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { catalogueData, homeData, serviceData } from "./catalog-view.ts";
 import { errorPage, isStorefrontResponse, notFoundResponse, pageRequest, publicPage, render, type Storefront } from "./respond.ts";
@@ -89,7 +90,9 @@ export function storefrontRoutes(opts: StorefrontOptions) {
   );
 
   app.route("/", authPages(sf, opts.loginLimiter));
+  app.route("/", passwordPages(sf, opts.loginLimiter));
   for (const pages of opts.pages ?? []) app.route("/", pages(sf));
   app.route("/", guarded(signedIn, accountPages(sf, opts.actions)));
+  app.route("/", guarded(signedIn, accountPasswordPages(sf)));
   return app;
 }

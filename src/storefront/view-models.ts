@@ -13,7 +13,10 @@ export type PageId =
   | "service"
   | "login"
   | "register"
+  | "password-forgot"
+  | "password-reset"
   | "account"
+  | "account-password"
   | "order-new"
   | "orders"
   | "order"
@@ -39,7 +42,10 @@ export const PAGE_IDS: readonly PageId[] = [
   "service",
   "login",
   "register",
+  "password-forgot",
+  "password-reset",
   "account",
+  "account-password",
   "order-new",
   "orders",
   "order",
@@ -204,6 +210,15 @@ export interface LoginData extends FormState {
 export interface RegisterData extends FormState {
   next: string;
   closed: boolean;
+}
+
+export interface PasswordForgotData extends FormState {
+  /** The request went through: the page says a link is on its way, whoever the address belongs to. */
+  sent: boolean;
+}
+
+export interface PasswordResetData extends FormState {
+  token: string;
 }
 
 // ---- Account pages: what templates read ----------------------------------------------------

@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import type { Ctx } from "../context.ts";
 import { registerUser } from "../auth/service.ts";
+import { generatePassword } from "../auth/password.ts";
 import type { User } from "../db/schema.ts";
 import { onPlatform } from "../tenancy/scoped.ts";
 
@@ -9,7 +9,7 @@ export async function ensureDemoAdmin(ctx: Ctx): Promise<{ user: User; password:
   // The demo admin is the platform's, whatever ctx the start-up passes.
   const existing = await onPlatform(ctx.db).selectFrom("users").select("id").where("role", "=", "admin").executeTakeFirst();
   if (existing) return null;
-  const password = randomBytes(12).toString("base64url");
+  const password = generatePassword();
   const user = await registerUser(ctx, { username: "admin", email: "admin@izyboost.local", password, role: "admin", welcome: false });
   return { user, password };
 }

@@ -8,6 +8,8 @@ import { guardOf } from "../../src/http/guard.ts";
 const PUBLIC_API = [
   "POST /api/register",
   "POST /api/login",
+  "POST /api/password/forgot",
+  "POST /api/password/reset",
   "GET /api/services",
   "GET /api/white-label/plans",
   "GET /api/white-label/templates",

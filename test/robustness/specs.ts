@@ -66,6 +66,13 @@ export const SPECS: Record<string, RouteSpec> = {
     body: { username: "fuzzer_base", email: "fuzzer-base@example.com", password: "correct-horse-9", language: "fr", full_name: "Fuzz" },
   },
   "POST /api/login": { baseRefused: "no such account", owner: "public", body: { login: "nobody@example.com", password: "wrong-password-1" } },
+  "POST /api/password/forgot": { owner: "public", body: { email: "nobody@example.com" } },
+  "POST /api/password/reset": { baseRefused: "no such token", owner: "public", body: { token: "nosuchtoken", password: "a-brand-new-secret" } },
+  "PUT /api/user/password": {
+    baseRefused: "wrong current password",
+    owner: "user",
+    body: { current_password: "not-the-password", password: "a-brand-new-secret" },
+  },
   "POST /api/logout": { owner: "user", body: {} },
   "GET /api/me": { owner: "user" },
 

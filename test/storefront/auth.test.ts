@@ -154,7 +154,7 @@ describeEachDialect("storefront accounts, sessions and CSRF", (dialect) => {
     });
     expect(res.res.status).toBe(422);
     expect(res.html).toContain("Not a valid e-mail address.");
-    expect(res.html).toContain("The password must be at least 8 characters long.");
+    expect(res.html).toContain("The password must be at least 10 characters long.");
     expect(res.html).toContain('value="&quot;&gt;&lt;b&gt;x"');
     expect(res.html).toContain('aria-invalid="true"');
     const taken = await registerThroughForm(p, a.host);

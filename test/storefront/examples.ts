@@ -118,6 +118,12 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
       return { user: false, data: { ...form, next: "/orders" } };
     case "register":
       return { user: false, data: { ...form, next: "", closed: false } };
+    case "password-forgot":
+      return { user: false, data: { ...form, sent: false } };
+    case "password-reset":
+      return { user: false, data: { ...form, token: "abcdefgh" } };
+    case "account-password":
+      return { user: true, data: form };
     case "account":
       return {
         user: true,

@@ -14,6 +14,11 @@ export const mailMessages = catalogue(
     "mail.ticket_reply.body": "Le support a répondu :",
     "mail.ticket_reply.action": "Voir le ticket",
     "mail.admin.action": "Ouvrir la console",
+    "mail.password_reset.title": "Réinitialiser votre mot de passe {brand}",
+    "mail.password_reset.body":
+      "Quelqu'un a demandé à changer le mot de passe de votre compte. Le lien ci-dessous est valable une heure et ne sert qu'une fois.",
+    "mail.password_reset.ignore": "Si vous n'êtes pas à l'origine de cette demande, ignorez cet e-mail : votre mot de passe reste le même.",
+    "mail.password_reset.action": "Choisir un nouveau mot de passe",
   },
   {
     "mail.hello": "Hello {username},",
@@ -27,5 +32,9 @@ export const mailMessages = catalogue(
     "mail.ticket_reply.body": "Support replied:",
     "mail.ticket_reply.action": "View the ticket",
     "mail.admin.action": "Open the console",
+    "mail.password_reset.title": "Reset your {brand} password",
+    "mail.password_reset.body": "Someone asked to change your account's password. The link below works once, for one hour.",
+    "mail.password_reset.ignore": "If you did not ask for it, ignore this e-mail: your password stays the same.",
+    "mail.password_reset.action": "Choose a new password",
   },
 );

@@ -1,0 +1,97 @@
+import { createHash } from "node:crypto";
+import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
+import type { Ctx } from "../context.ts";
+import { withTransaction } from "../context.ts";
+import type { User } from "../db/schema.ts";
+import { Validation } from "../core/errors.ts";
+import { HOUR, dbNow, fromDbTime } from "../lib/time.ts";
+import { sendTenantMail } from "../notifications/mail.ts";
+import { passwordResetEmail } from "../mail/templates.ts";
+import { inTenant } from "../tenancy/scoped.ts";
+import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
+import type { ChangePasswordInput, ForgotPasswordInput, ResetPasswordInput } from "./schema.ts";
+
+const RESET_LIFETIME = HOUR;
+const INVALID_TOKEN = { token: ["This reset link is invalid or has expired"] };
+
+// Like sessions: the e-mail carries a random token, only its SHA-256 is stored.
+const tokenIdOf = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
+
+/**
+ * Sends a reset link to the account with this e-mail in the request's tenant, if there is one;
+ * callers answer the same either way so that the endpoint does not reveal who has an account.
+ */
+export async function requestPasswordReset(ctx: Ctx, input: ForgotPasswordInput): Promise<void> {
+  const user = await inTenant(ctx)
+    .selectFrom("users")
+    .selectAll()
+    .where("email", "=", input.email)
+    .where("deleted_at", "is", null)
+    .where("is_banned", "=", 0)
+    .executeTakeFirst();
+  if (!user) return;
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  const token = encodeBase32LowerCaseNoPadding(bytes);
+  await inTenant(ctx)
+    .insertInto("password_reset_tokens", {
+      id: tokenIdOf(token),
+      user_id: user.id,
+      expires_at: dbNow(ctx.clock, RESET_LIFETIME),
+      created_at: dbNow(ctx.clock),
+    })
+    .execute();
+  sendTenantMail(ctx, user, (p) =>
+    passwordResetEmail({ ...p, username: user.username, resetUrl: `${p.baseUrl}/password/reset?token=${encodeURIComponent(token)}` }),
+  );
+}
+
+/** Sets the password a reset link allows, once; the user's other reset links and every session end. */
+export async function resetPassword(ctx: Ctx, input: ResetPasswordInput): Promise<User> {
+  const id = tokenIdOf(input.token);
+  const passwordHash = await hashPassword(ctx, input.password);
+  return withTransaction(ctx, async (tx) => {
+    const row = await inTenant(tx).selectFrom("password_reset_tokens").selectAll().where("id", "=", id).executeTakeFirst();
+    // Deleting first makes the link single-use even if two requests race with it.
+    const used = row ? await inTenant(tx).deleteFrom("password_reset_tokens").where("id", "=", id).executeTakeFirst() : null;
+    if (!row || !used || Number(used.numDeletedRows) !== 1) throw new Validation(INVALID_TOKEN);
+    if (ctx.clock.now().getTime() >= fromDbTime(row.expires_at).getTime()) throw new Validation(INVALID_TOKEN);
+    const user = await inTenant(tx)
+      .selectFrom("users")
+      .selectAll()
+      .where("id", "=", row.user_id)
+      .where("deleted_at", "is", null)
+      .where("is_banned", "=", 0)
+      .executeTakeFirst();
+    if (!user) throw new Validation(INVALID_TOKEN);
+    await storePassword(tx, user.id, passwordHash);
+    return user;
+  });
+}
+
+/** A signed-in user's new password, given the current one; the user's other sessions end. */
+export async function changePassword(ctx: Ctx, user: User, keepSessionId: string, input: ChangePasswordInput): Promise<void> {
+  const ok = await verifyPassword(user.password_hash ?? (await dummyHash(ctx)), input.current_password);
+  if (!ok) throw new Validation({ current_password: ["The current password is incorrect"] });
+  const passwordHash = await hashPassword(ctx, input.password);
+  await withTransaction(ctx, (tx) => storePassword(tx, user.id, passwordHash, keepSessionId));
+}
+
+/** The operator's way in (CLI): sets the password of the account with this e-mail in the context's tenant. */
+export async function setPasswordByEmail(ctx: Ctx, email: string, password: string): Promise<User> {
+  const user = await inTenant(ctx).selectFrom("users").selectAll().where("email", "=", email.trim().toLowerCase()).executeTakeFirst();
+  if (!user) throw new Validation({ email: ["No account has this e-mail"] });
+  const passwordHash = await hashPassword(ctx, password);
+  await withTransaction(ctx, (tx) => storePassword(tx, user.id, passwordHash));
+  return user;
+}
+
+/** One place where a password changes: the hash, and the end of sessions and pending reset links. */
+async function storePassword(ctx: Ctx, userId: number, passwordHash: string, keepSessionId?: string): Promise<void> {
+  const now = dbNow(ctx.clock);
+  await ctx.db.updateTable("users").set({ password_hash: passwordHash, updated_at: now }).where("id", "=", userId).execute();
+  let sessions = ctx.db.deleteFrom("sessions").where("user_id", "=", userId);
+  if (keepSessionId) sessions = sessions.where("id", "!=", keepSessionId);
+  await sessions.execute();
+  await ctx.db.deleteFrom("password_reset_tokens").where("user_id", "=", userId).execute();
+}
