@@ -28,6 +28,7 @@ import { adminTicketRoutes, ticketRoutes } from "../tickets/routes.ts";
 import { storefrontRoutes } from "../storefront/routes.ts";
 import { storefrontAccountData } from "../storefront-account/account-data.ts";
 import { storefrontAccountActions } from "../storefront-account/forms.ts";
+import { accountLoginThrottle } from "../account/middleware.ts";
 
 /**
  * Every feature's routes, mounted once. Auth is applied where a sub-app is mounted: a feature
@@ -42,6 +43,11 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     limit: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     key: (c) => `${c.get("tenant").siteId}:${c.get("clientIp")}`,
   });
+
+  // Failed sign-ins per account, on the JSON API and the login page of every tenant alike.
+  const accountThrottle = accountLoginThrottle(stores("login-account"), config);
+  app.use("/api/login", accountThrottle);
+  app.use("/login", accountThrottle);
 
   // Public: register, login, the catalogue, the white-label plans and templates.
   app.route("/api", authRoutes({ loginLimiter }));

@@ -13,6 +13,7 @@ import * as m0010 from "../../migrations/0010_provider_balances.ts";
 import * as m0011 from "../../migrations/0011_provider_status_sync.ts";
 import * as m0013 from "../../migrations/0013_foreign_keys.ts";
 import * as m0014 from "../../migrations/0014_domain_claims.ts";
+import * as m0016 from "../../migrations/0016_session_last_seen.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   "0011_provider_status_sync": m0011,
   "0013_foreign_keys": m0013,
   "0014_domain_claims": m0014,
+  "0016_session_last_seen": m0016,
 };
 
 function migrator<DB>(db: Kysely<DB>): Migrator {
