@@ -29,6 +29,7 @@ import { storefrontRoutes } from "../storefront/routes.ts";
 import { storefrontAccountData } from "../storefront-account/account-data.ts";
 import { storefrontAccountActions } from "../storefront-account/forms.ts";
 import { accountLoginThrottle } from "../account/middleware.ts";
+import { accountRoutes } from "../account/routes.ts";
 
 /**
  * Every feature's routes, mounted once. Auth is applied where a sub-app is mounted: a feature
@@ -77,6 +78,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     .route("/white-label/sites/:uuid", resellerRoutes())
     .route("/user/orders", orderRoutes())
     .route("/user/api-keys", apiKeyRoutes())
+    .route("/user", accountRoutes())
     .route("/referrals", referralRoutes())
     .route("/tickets", ticketRoutes());
   app.route("/api", guarded(requireAuth, user));
