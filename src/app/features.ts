@@ -30,6 +30,7 @@ import { storefrontAccountData } from "../storefront-account/account-data.ts";
 import { storefrontAccountActions } from "../storefront-account/forms.ts";
 import { accountLoginThrottle } from "../account/middleware.ts";
 import { accountRoutes } from "../account/routes.ts";
+import { accountSettingsPages } from "../account/pages.ts";
 
 /**
  * Every feature's routes, mounted once. Auth is applied where a sub-app is mounted: a feature
@@ -89,5 +90,14 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   app.on(["GET", "POST"], ["/api/v2", "/api/v2/"], providerApiHandler(apiKeys));
 
   // Keep last: the storefront (themed pages of every tenant) is mounted at "/" after every API.
-  app.route("/", storefrontRoutes({ services, loginLimiter, accountData: storefrontAccountData, actions: storefrontAccountActions, pages: [whiteLabelPages] }));
+  app.route(
+    "/",
+    storefrontRoutes({
+      services,
+      loginLimiter,
+      accountData: storefrontAccountData,
+      actions: storefrontAccountActions,
+      pages: [whiteLabelPages, accountSettingsPages],
+    }),
+  );
 }

@@ -189,6 +189,7 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
     link("/funds", "nav.funds"),
     link("/tickets", "nav.tickets"),
     link("/api-access", "nav.api"),
+    link("/account/settings", "nav.settings"),
   ];
   // "/orders" must not light up on "/orders/new".
   for (const l of [...nav, ...accountNav]) if (l.href === "/orders" && visit.path === "/orders/new") l.active = false;
