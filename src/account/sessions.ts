@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { requireUser, type Ctx } from "../context.ts";
 import { NotFound } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 import { describeDevice, type Device } from "./device.ts";
 
 /** One of the user's sessions as they see it: never the stored id, which is one hash away from the token. */
@@ -22,11 +23,10 @@ function publicIdOf(sessionId: string): string {
 
 async function ownSessions(ctx: Ctx) {
   const user = requireUser(ctx);
-  return ctx.db
+  return inTenant(ctx)
     .selectFrom("sessions")
     .select(["id", "ip", "user_agent", "created_at", "last_seen_at"])
     .where("user_id", "=", user.id)
-    .where("site_id", "=", ctx.tenant.siteId)
     .where("expires_at", ">", dbNow(ctx.clock))
     .orderBy("created_at", "desc")
     .execute();
@@ -51,18 +51,13 @@ export async function listSessions(ctx: Ctx, currentSessionId: string): Promise<
 export async function endSession(ctx: Ctx, publicId: string, currentSessionId: string): Promise<{ wasCurrent: boolean }> {
   const row = (await ownSessions(ctx)).find((r) => publicIdOf(r.id) === publicId);
   if (!row) throw new NotFound("Session not found");
-  await ctx.db.deleteFrom("sessions").where("id", "=", row.id).execute();
+  await inTenant(ctx).deleteFrom("sessions").where("id", "=", row.id).execute();
   return { wasCurrent: row.id === currentSessionId };
 }
 
 /** Ends every session of the user on this tenant but the one making the request; returns how many ended. */
 export async function endOtherSessions(ctx: Ctx, currentSessionId: string): Promise<number> {
   const user = requireUser(ctx);
-  const result = await ctx.db
-    .deleteFrom("sessions")
-    .where("user_id", "=", user.id)
-    .where("site_id", "=", ctx.tenant.siteId)
-    .where("id", "!=", currentSessionId)
-    .executeTakeFirst();
+  const result = await inTenant(ctx).deleteFrom("sessions").where("user_id", "=", user.id).where("id", "!=", currentSessionId).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
