@@ -28,6 +28,9 @@ import { adminTicketRoutes, ticketRoutes } from "../tickets/routes.ts";
 import { storefrontRoutes } from "../storefront/routes.ts";
 import { storefrontAccountData } from "../storefront-account/account-data.ts";
 import { storefrontAccountActions } from "../storefront-account/forms.ts";
+import { accountLoginThrottle } from "../account/middleware.ts";
+import { accountRoutes } from "../account/routes.ts";
+import { accountSettingsPages } from "../account/pages.ts";
 
 /**
  * Every feature's routes, mounted once. Auth is applied where a sub-app is mounted: a feature
@@ -42,6 +45,11 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     limit: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     key: (c) => `${c.get("tenant").siteId}:${c.get("clientIp")}`,
   });
+
+  // Failed sign-ins per account, on the JSON API and the login page of every tenant alike.
+  const accountThrottle = accountLoginThrottle(stores("login-account"), config);
+  app.use("/api/login", accountThrottle);
+  app.use("/login", accountThrottle);
 
   // Public: register, login, the catalogue, the white-label plans and templates.
   app.route("/api", authRoutes({ loginLimiter }));
@@ -71,6 +79,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     .route("/white-label/sites/:uuid", resellerRoutes())
     .route("/user/orders", orderRoutes())
     .route("/user/api-keys", apiKeyRoutes())
+    .route("/user", accountRoutes())
     .route("/referrals", referralRoutes())
     .route("/tickets", ticketRoutes());
   app.route("/api", guarded(requireAuth, user));
@@ -81,5 +90,14 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   app.on(["GET", "POST"], ["/api/v2", "/api/v2/"], providerApiHandler(apiKeys));
 
   // Keep last: the storefront (themed pages of every tenant) is mounted at "/" after every API.
-  app.route("/", storefrontRoutes({ services, loginLimiter, accountData: storefrontAccountData, actions: storefrontAccountActions, pages: [whiteLabelPages] }));
+  app.route(
+    "/",
+    storefrontRoutes({
+      services,
+      loginLimiter,
+      accountData: storefrontAccountData,
+      actions: storefrontAccountActions,
+      pages: [whiteLabelPages, accountSettingsPages],
+    }),
+  );
 }

@@ -3,7 +3,7 @@ import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import type { Ctx } from "../context.ts";
 import type { Session, User } from "../db/schema.ts";
 import { prepared } from "../db/prepared.ts";
-import { DAY, dbNow, fromDbTime, toDbTime } from "../lib/time.ts";
+import { DAY, MINUTE, dbNow, fromDbTime, toDbTime } from "../lib/time.ts";
 
 // Sessions as Lucia's guide builds them: a random token for the client, only its SHA-256 stored.
 function generateSessionToken(): string {
@@ -30,10 +30,13 @@ export async function createSession(ctx: Ctx, userId: number, meta: { ip?: strin
     ip: meta.ip ?? null,
     user_agent: meta.userAgent?.slice(0, 255) ?? null,
     created_at: dbNow(ctx.clock),
+    last_seen_at: dbNow(ctx.clock),
   };
   await ctx.db.insertInto("sessions").values(session).execute();
   return { token, session };
 }
+
+const LAST_SEEN_STEP = 5 * MINUTE;
 
 // Every authenticated request runs it: built once (prepared.ts).
 const sessionWithUser = prepared((db, id: string) =>
@@ -49,6 +52,7 @@ const sessionWithUser = prepared((db, id: string) =>
       "sessions.ip as s_ip",
       "sessions.user_agent as s_ua",
       "sessions.created_at as s_created_at",
+      "sessions.last_seen_at as s_last_seen_at",
     ])
     .where("sessions.id", "=", id),
 );
@@ -69,12 +73,18 @@ export async function validateSessionToken(ctx: Ctx, token: string): Promise<{ s
   }
   const lifetime = ctx.config.SESSION_DAYS * DAY;
   let expiresAt = row.s_expires_at;
-  if (now >= expires - lifetime / 2) {
-    expiresAt = toDbTime(new Date(now + lifetime));
-    await ctx.db.updateTable("sessions").set({ expires_at: expiresAt }).where("id", "=", id).execute();
+  let lastSeenAt = row.s_last_seen_at;
+  const slide = now >= expires - lifetime / 2;
+  // "Last seen" is shown to the user to the minute or so: one write per few minutes, not per request.
+  const seenLongAgo = !lastSeenAt || now - fromDbTime(lastSeenAt).getTime() >= LAST_SEEN_STEP;
+  if (slide || seenLongAgo) {
+    if (slide) expiresAt = toDbTime(new Date(now + lifetime));
+    lastSeenAt = toDbTime(new Date(now));
+    await ctx.db.updateTable("sessions").set({ expires_at: expiresAt, last_seen_at: lastSeenAt }).where("id", "=", id).execute();
   }
-  const { s_id, s_expires_at, s_csrf, s_site_id, s_ip, s_ua, s_created_at, ...user } = row;
+  const { s_id, s_expires_at, s_csrf, s_site_id, s_ip, s_ua, s_created_at, s_last_seen_at, ...user } = row;
   void s_expires_at;
+  void s_last_seen_at;
   return {
     session: {
       id: s_id,
@@ -85,6 +95,7 @@ export async function validateSessionToken(ctx: Ctx, token: string): Promise<{ s
       ip: s_ip,
       user_agent: s_ua,
       created_at: s_created_at,
+      last_seen_at: lastSeenAt,
     },
     user: user as User,
   };

@@ -38,6 +38,7 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
   created_at: Timestamp;
+  last_seen_at: Timestamp | null;
 }
 
 export interface PasswordResetTokensTable {

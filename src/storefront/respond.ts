@@ -50,6 +50,9 @@ const FLASHES: Record<string, FlashView["kind"]> = {
   order_refill_requested: "success",
   order_action_refused: "error",
   ticket_closed: "info",
+  profile_saved: "success",
+  session_ended: "success",
+  sessions_ended: "success",
   api_key_revoked: "info",
 };
 

@@ -25,6 +25,7 @@ export type PageId =
   | "ticket-new"
   | "ticket"
   | "api-access"
+  | "account-settings"
   | "not-found"
   | "unavailable"
   | "error";
@@ -54,6 +55,7 @@ export const PAGE_IDS: readonly PageId[] = [
   "ticket-new",
   "ticket",
   "api-access",
+  "account-settings",
   "not-found",
   "unavailable",
   "error",
@@ -364,4 +366,10 @@ export interface ErrorData {
   status: number;
   title: string;
   message: string;
+}
+
+/** The account settings page: the profile form and the visitor's sessions (src/account/pages.ts). */
+export interface AccountSettingsData extends FormState {
+  languages: { code: string; label: string }[];
+  sessions: { id: string; device: string; ip: string; createdAt: string; lastSeenAt: string; current: boolean }[];
 }

@@ -189,9 +189,13 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
     link("/funds", "nav.funds"),
     link("/tickets", "nav.tickets"),
     link("/api-access", "nav.api"),
+    link("/account/settings", "nav.settings"),
   ];
-  // "/orders" must not light up on "/orders/new".
-  for (const l of [...nav, ...accountNav]) if (l.href === "/orders" && visit.path === "/orders/new") l.active = false;
+  // "/orders" must not light up on "/orders/new", nor "/account" on "/account/settings".
+  for (const l of [...nav, ...accountNav]) {
+    if (l.href === "/orders" && visit.path === "/orders/new") l.active = false;
+    if (l.href === "/account" && visit.path !== "/account") l.active = false;
+  }
   const selects = theme.settings.filter((s) => s.type === "select").map((s) => `${s.id.replace(/_/g, "-")}-${str(look.settings[s.id])}`);
   return {
     site,

@@ -132,6 +132,13 @@ describeEachDialect("tenants never see each other", (dialect) => {
     await expectAllOk({ apiKey: t.p2.key.raw }, [{ method: "GET", path: `/api/v1/orders/${t.p2.order.uuid}` }]);
   });
 
+  it("a user gets 404 ending another user's session, which keeps working", async () => {
+    const [session] = (await body(await t.w.p.request("/api/user/sessions", { token: t.p2.token }))).data as { id: string }[];
+    const cases: Case[] = [{ method: "DELETE", path: `/api/user/sessions/${session!.id}` }];
+    for (const token of [t.p1.token, t.admin.token, t.A.owner.token]) await expectAll404({ token }, cases, []);
+    expect((await t.w.p.request("/api/me", { token: t.p2.token })).status).toBe(200);
+  });
+
   it("a site's orders, tickets and notifications are not reachable through the platform API by any platform user", async () => {
     const siteThings: Case[] = [
       { method: "GET", path: `/api/user/orders/${t.A.order.uuid}` },

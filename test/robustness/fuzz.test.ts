@@ -87,6 +87,9 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
       .executeTakeFirstOrThrow();
     const ticket = await p.request("/api/tickets", { method: "POST", token: t.p1.token, json: { subject: "To close", message: "Bonjour" } });
     const adminRow = await p.services.db.selectFrom("users").select("username").where("id", "=", t.admin.user.id).executeTakeFirstOrThrow();
+    const sessionsOwner = await signUp(p);
+    await p.request("/api/login", { method: "POST", json: { login: sessionsOwner.user.email, password: sessionsOwner.password } });
+    const ownSessions = (await body(await p.request("/api/user/sessions", { token: sessionsOwner.token }))).data as { id: string; current: boolean }[];
     v = {
       serviceId: spare.id,
       categoryId: Number(category.insertId),
@@ -98,6 +101,7 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
       keyId: (await key(t.p1.token)).id,
       notificationId: note.id,
       logoutTokens: { admin: await login(adminRow.username), user: await login(t.p1.user.username) },
+      sessions: { token: sessionsOwner.token, otherId: ownSessions.find((s) => !s.current)!.id, endAllToken: (await signUp(p)).token },
       v1Keys: { admin: (await key(t.admin.token)).key, user: (await key(t.p1.token)).key },
       methodId: (await activeMethod(p, t.A.owner)).id,
       ticket: (await body(ticket)).data.uuid,
@@ -120,6 +124,9 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
       return { headers: {}, v2key: role === "user" ? t.p1.key.raw : v.v1Keys.admin };
     }
     if (key === "POST /api/logout") return { headers: { authorization: `Bearer ${v.logoutTokens[role]}` } };
+    // Ending sessions would log out the users every other route relies on.
+    if (key === "DELETE /api/user/sessions") return { headers: { authorization: `Bearer ${v.sessions.endAllToken}` } };
+    if (key === "DELETE /api/user/sessions/:id" && role === "user") return { headers: { authorization: `Bearer ${v.sessions.token}` } };
     const token = role === "admin" ? t.admin.token : spec.owner === "reseller" ? t.A.owner.token : t.p1.token;
     return { headers: { authorization: `Bearer ${token}` } };
   }

@@ -41,6 +41,8 @@ export interface Victims {
   keyId: string;
   notificationId: number;
   logoutTokens: { admin: string; user: string };
+  /** Users of their own whose sessions the session routes may end: one to end another session of, one to end all others of. */
+  sessions: { token: string; otherId: string; endAllToken: string };
   v1Keys: { admin: string; user: string };
   methodId: number;
   ticket: string;
@@ -75,6 +77,17 @@ export const SPECS: Record<string, RouteSpec> = {
   },
   "POST /api/logout": { owner: "user", body: {} },
   "GET /api/me": { owner: "user" },
+
+  // ---- the account: sessions and profile ----
+  "GET /api/user/sessions": { owner: "user" },
+  "DELETE /api/user/sessions": { owner: "user" },
+  "DELETE /api/user/sessions/:id": { owner: "user", params: (_t, v) => ({ id: v.sessions.otherId }) },
+  "GET /api/user/profile": { owner: "user" },
+  "PUT /api/user/profile": {
+    extra: () => [{ phone: "call me" }, { phone: "+1" }, { language: "de" }, { full_name: "x".repeat(121) }, { full_name: "a\u202eb" }],
+    owner: "user",
+    body: { full_name: "Fuzz Base", phone: "+225 07 12 34 56", language: "fr" },
+  },
 
   // ---- catalogue ----
   "GET /api/services": { owner: "public", query: ["category", "search", ...PAGE] },

@@ -124,6 +124,36 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
       return { user: false, data: { ...form, token: "abcdefgh" } };
     case "account-password":
       return { user: true, data: form };
+    case "account-settings":
+      return {
+        user: true,
+        data: {
+          values: { full_name: "Awa Koné", phone: "call me", language: "fr" },
+          errors: { phone: ["Numéro de téléphone invalide."] },
+          languages: [
+            { code: "fr", label: "Français" },
+            { code: "en", label: "English" },
+          ],
+          sessions: [
+            {
+              id: "a".repeat(32),
+              device: "Chrome sur Windows",
+              ip: "198.51.100.7",
+              createdAt: "12 mars 2026, 14:05",
+              lastSeenAt: "12 mars 2026, 14:05",
+              current: true,
+            },
+            {
+              id: "b".repeat(32),
+              device: "Safari sur iPhone",
+              ip: "2001:db8::1",
+              createdAt: "1 mars 2026, 09:00",
+              lastSeenAt: "10 mars 2026, 18:30",
+              current: false,
+            },
+          ],
+        },
+      };
     case "account":
       return {
         user: true,
