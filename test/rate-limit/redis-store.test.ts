@@ -35,7 +35,9 @@ describeEachDialect("rate limits shared through Redis", (dialect) => {
     it("login attempts on two instances count against one limit", async () => {
       // A fresh address per run: counters live in the shared Redis for a minute.
       const ip = `10.${randomBytes(1)[0]}.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
-      const attempt = (p: TestPlatform) => p.request("/api/login", { method: "POST", ip, json: { login: "nobody@example.com", password: "wrong-password" } });
+      // A fresh account too: failed logins per account are also counted in the shared Redis.
+      const login = `nobody-${randomBytes(6).toString("hex")}@example.com`;
+      const attempt = (p: TestPlatform) => p.request("/api/login", { method: "POST", ip, json: { login, password: "wrong-password" } });
       const statuses = [(await attempt(a)).status, (await attempt(b)).status, (await attempt(a)).status];
       expect(statuses).toEqual([401, 401, 401]);
       const fourth = await attempt(b);
