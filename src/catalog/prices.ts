@@ -5,6 +5,24 @@ import { ORDERABLE_TYPES } from "../providers/service-types.ts";
 import { providerSells } from "../providers/selling.ts";
 import { forTenant } from "../tenancy/scoped.ts";
 
+/** The columns of a listed service, shared by the catalogue listing and an order's quote. */
+const CATALOG_COLUMNS = [
+  "services.id",
+  "services.category_id",
+  "services.name",
+  "services.description",
+  "services.type",
+  "services.min",
+  "services.max",
+  "services.refill",
+  "services.cancel",
+  "services.dripfeed",
+  "services.rate",
+  "categories.name as category_name",
+  "categories.slug as category_slug",
+  "categories.platform",
+] as const;
+
 export interface PricedService {
   id: number;
   category_id: number;
@@ -50,22 +68,7 @@ function loadRows(ctx: Ctx, serviceId?: number) {
     .innerJoin("categories", "categories.id", "services.category_id")
     // A provider that is switched off, unpriced or in doubt about its currency: its services leave the catalogue with it.
     .leftJoin("api_providers", "api_providers.id", "services.provider_id")
-    .select([
-      "services.id",
-      "services.category_id",
-      "services.name",
-      "services.description",
-      "services.type",
-      "services.min",
-      "services.max",
-      "services.refill",
-      "services.cancel",
-      "services.dripfeed",
-      "services.rate",
-      "categories.name as category_name",
-      "categories.slug as category_slug",
-      "categories.platform",
-    ])
+    .select(CATALOG_COLUMNS)
     .where("services.is_active", "=", 1)
     .where("categories.is_active", "=", 1)
     .where("services.type", "in", ORDERABLE_TYPES)
@@ -195,26 +198,7 @@ const orderServiceQuery = prepared((db, serviceId: number, payerId: number) =>
     .innerJoin("categories", "categories.id", "services.category_id")
     .innerJoin("api_providers", "api_providers.id", "services.provider_id")
     .leftJoin("service_prices_override as custom", (j) => j.onRef("custom.service_id", "=", "services.id").on("custom.user_id", "=", payerId))
-    .select([
-      "services.id",
-      "services.category_id",
-      "services.name",
-      "services.description",
-      "services.type",
-      "services.min",
-      "services.max",
-      "services.refill",
-      "services.cancel",
-      "services.dripfeed",
-      "services.rate",
-      "categories.name as category_name",
-      "categories.slug as category_slug",
-      "categories.platform",
-      "services.provider_id",
-      "services.provider_rate",
-      "api_providers.exchange_rate",
-      "custom.rate as custom_rate",
-    ])
+    .select([...CATALOG_COLUMNS, "services.provider_id", "services.provider_rate", "api_providers.exchange_rate", "custom.rate as custom_rate"])
     .where("services.id", "=", serviceId)
     .where("services.is_active", "=", 1)
     .where("categories.is_active", "=", 1)
