@@ -10,6 +10,7 @@ const WEB_LAYER = [
   "^src/app/",
   "^src/http/",
   "^src/storefront/",
+  "^src/admin-console/",
   "(^|/)[^/]*routes\\.ts$",
   "(^|/)middleware\\.ts$",
   "(^|/)pages\\.ts$",

@@ -11,7 +11,8 @@ import { ACTIVE_STATUSES } from "../orders/statuses.ts";
 
 const n = (v: unknown) => Number(v ?? 0);
 
-export async function dashboard(ctx: Ctx) {
+/** The console's headline figures (money in micro-units), for the JSON dashboard and the console page. */
+export async function dashboardFigures(ctx: Ctx) {
   const db = ctx.db;
   // The console's figures are the platform's own users, orders and tickets, not the sites' customers.
   const platform = onPlatform(db);
@@ -69,21 +70,30 @@ export async function dashboard(ctx: Ctx) {
   return {
     users: { total: n(users.n), banned: n(banned.n), new_today: todayTotals.new_users },
     orders: { total: n(orders.n), in_progress: n(inFlight.n), awaiting_reconciliation: n(held.n), today: todayTotals.orders_count },
-    revenue: {
-      total: formatMoney(revenue),
-      cost: formatMoney(n(orders.cost)),
-      profit: formatMoney(revenue - n(orders.cost)),
-      today: formatMoney(todayTotals.revenue),
-      profit_today: formatMoney(todayTotals.profit),
-    },
-    deposits: { pending_count: n(deposits.n), pending_total: formatMoney(n(deposits.total)), today: formatMoney(todayTotals.deposits) },
+    revenue: { total: revenue, cost: n(orders.cost), profit: revenue - n(orders.cost), today: todayTotals.revenue, profit_today: todayTotals.profit },
+    deposits: { pending_count: n(deposits.n), pending_total: n(deposits.total), today: todayTotals.deposits },
     support: { open_tickets: n(tickets.n) },
-    white_label: Object.fromEntries(sites.map((s) => [s.status, n(s.n)])),
+    white_label: Object.fromEntries(sites.map((s) => [s.status, n(s.n)])) as Record<string, number>,
   };
 }
 
-/** Daily revenue, cost and profit for the last `days` days: rolled-up days from platform_statistics, today live. */
-export async function revenueChart(ctx: Ctx, days: number) {
+export async function dashboard(ctx: Ctx) {
+  const f = await dashboardFigures(ctx);
+  return {
+    ...f,
+    revenue: {
+      total: formatMoney(f.revenue.total),
+      cost: formatMoney(f.revenue.cost),
+      profit: formatMoney(f.revenue.profit),
+      today: formatMoney(f.revenue.today),
+      profit_today: formatMoney(f.revenue.profit_today),
+    },
+    deposits: { ...f.deposits, pending_total: formatMoney(f.deposits.pending_total), today: formatMoney(f.deposits.today) },
+  };
+}
+
+/** Daily orders, revenue, cost, profit and deposits (micro-units) for the last `days` days: rolled-up days from platform_statistics, today live. */
+export async function dailyFigures(ctx: Ctx, days: number) {
   const now = ctx.clock.now().getTime();
   const dates = Array.from({ length: days }, (_, i) => toDbTime(new Date(now - (days - 1 - i) * DAY)).slice(0, 10));
   const stored = await ctx.db.selectFrom("platform_statistics").selectAll().where("date", ">=", dates[0]!).execute();
@@ -92,16 +102,30 @@ export async function revenueChart(ctx: Ctx, days: number) {
   const out = [];
   for (const date of dates) {
     const s = date === today || !byDate.has(date) ? await dayTotals(ctx, date) : byDate.get(date)!;
-    out.push({
-      date,
-      orders: n(s.orders_count),
-      revenue: formatMoney(n(s.revenue)),
-      cost: formatMoney(n(s.cost)),
-      profit: formatMoney(n(s.profit)),
-      deposits: formatMoney(n(s.deposits)),
-    });
+    out.push({ date, orders: n(s.orders_count), revenue: n(s.revenue), cost: n(s.cost), profit: n(s.profit), deposits: n(s.deposits) });
   }
   return out;
+}
+
+/** The JSON API's revenue chart: the daily figures with money as decimal strings. */
+export async function revenueChart(ctx: Ctx, days: number) {
+  return (await dailyFigures(ctx, days)).map((d) => ({
+    ...d,
+    revenue: formatMoney(d.revenue),
+    cost: formatMoney(d.cost),
+    profit: formatMoney(d.profit),
+    deposits: formatMoney(d.deposits),
+  }));
+}
+
+/** How many of the platform's orders are in each status. */
+export async function ordersByStatus(ctx: Ctx): Promise<{ status: string; count: number }[]> {
+  const rows = await onPlatform(ctx.db)
+    .selectFrom("orders")
+    .select(["status", (e) => e.fn.countAll<number>().as("n")])
+    .groupBy("status")
+    .execute();
+  return rows.map((r) => ({ status: String(r.status), count: n(r.n) })).sort((a, b) => b.count - a.count);
 }
 
 type SettingDef = { type: string; group: string; description: string };

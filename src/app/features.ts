@@ -31,6 +31,7 @@ import { storefrontAccountActions } from "../storefront-account/forms.ts";
 import { accountLoginThrottle } from "../account/middleware.ts";
 import { accountRoutes } from "../account/routes.ts";
 import { accountSettingsPages } from "../account/pages.ts";
+import { adminConsolePages } from "../admin-console/pages.ts";
 
 /**
  * Every feature's routes, mounted once. Auth is applied where a sub-app is mounted: a feature
@@ -97,7 +98,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
       loginLimiter,
       accountData: storefrontAccountData,
       actions: storefrontAccountActions,
-      pages: [whiteLabelPages, accountSettingsPages],
+      pages: [whiteLabelPages, accountSettingsPages, adminConsolePages],
     }),
   );
 }

@@ -6,6 +6,7 @@ import { ctxOf } from "../http/env.ts";
 import { Forbidden, Unauthorized } from "../core/errors.ts";
 import { validateSessionToken } from "./session.ts";
 import { assertSameOriginJson } from "../http/csrf.ts";
+import { isStaff, staffActionOf, staffMay } from "./roles.ts";
 
 export function sessionCookieName(c: Context<AppEnv>): string {
   return isHttps(c) ? "__Host-izy_session" : "izy_session";
@@ -39,11 +40,15 @@ export const requireAuth = createMiddleware<AuthedEnv>(async (c, next) => {
   await next();
 });
 
-/** The admin API's guard: 401 without a session, 403 for anyone but a platform admin. */
+/**
+ * The admin API's guard (mounted at /api/admin): 401 without a session, 403 for anyone but platform
+ * staff, and for support staff on anything but the support inbox and reading orders and users.
+ */
 export const requireAdmin = createMiddleware<AdminEnv>(async (c, next) => {
   const user = c.get("user");
   if (!user || !c.get("session")) throw new Unauthorized();
-  if (user.role !== "admin" || c.get("tenant").kind !== "platform") throw new Forbidden("Administrator access required");
+  if (!isStaff(user.role) || c.get("tenant").kind !== "platform") throw new Forbidden("Administrator access required");
+  if (!staffMay(user.role, staffActionOf(c.req.method, c.req.path.replace(/^\/api\/admin/, "")))) throw new Forbidden("Your role does not allow this action");
   await next();
 });
 

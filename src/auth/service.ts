@@ -1,3 +1,4 @@
+import type { Role } from "./roles.ts";
 import { randomUUID } from "node:crypto";
 import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
 import type { Ctx } from "../context.ts";
@@ -20,7 +21,7 @@ function referralCode(): string {
 }
 
 /** Creates an account in the request's tenant (platform users and each site's customers are separate). */
-export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "user" | "admin"; welcome?: boolean }): Promise<User> {
+export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: Role; welcome?: boolean }): Promise<User> {
   const clash = await inTenant(ctx)
     .selectFrom("users")
     .select(["email", "username"])

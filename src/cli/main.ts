@@ -1,3 +1,4 @@
+import { ROLES, type Role } from "../auth/roles.ts";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, loadDotEnv } from "../config/config.ts";
 import { openDatabase } from "../db/database.ts";
@@ -23,7 +24,7 @@ const HELP = `izyboost <command> [options]
   migrate                         apply pending migrations
   migrate:fresh --force           drop every table and migrate again (destroys data)
   db:seed [--class NameSeeder]    run the seeders (idempotent)
-  user:create --email E --password P [--username U] [--admin]
+  user:create --email E --password P [--username U] [--admin | --role user|support|admin]
   user:password --email E [--password P]
                                   set a platform account's password (one is generated and printed when omitted)
 ${JOBS.map((j) => `  ${j.name.padEnd(32)}${j.description}`).join("\n")}
@@ -44,6 +45,7 @@ async function run(argv: string[]): Promise<number> {
       password: { type: "string" },
       username: { type: "string" },
       admin: { type: "boolean", default: false },
+      role: { type: "string" },
       class: { type: "string" },
       force: { type: "boolean", default: false },
     },
@@ -88,7 +90,9 @@ async function run(argv: string[]): Promise<number> {
           username: values.username ?? values.email?.split("@")[0]?.replace(/[^A-Za-z0-9_.-]/g, ""),
         });
         if (!input.success) throw new UsageError(input.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
-        const user = await registerUser(ctx, { ...input.data, role: values.admin ? "admin" : "user" });
+        const role = values.admin ? "admin" : (values.role ?? "user");
+        if (!ROLES.includes(role as Role)) throw new UsageError(`--role: one of ${ROLES.join(", ")}`);
+        const user = await registerUser(ctx, { ...input.data, role: role as Role });
         console.log(`Created ${user.role} ${user.username} <${user.email}> (id ${user.id})`);
         return 0;
       }

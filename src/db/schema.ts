@@ -14,7 +14,7 @@ export interface UsersTable extends Created {
   username: string;
   email: string;
   password_hash: string;
-  role: Generated<"user" | "admin">;
+  role: Generated<"user" | "support" | "admin">;
   balance: Generated<number>;
   referral_code: string;
   referred_by: number | null;

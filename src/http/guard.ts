@@ -1,4 +1,7 @@
 import { Hono, type Env, type MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
+import { NotFound } from "../core/errors.ts";
+import type { AppEnv } from "./env.ts";
 
 const guards = new WeakSet<object>();
 
@@ -31,3 +34,9 @@ export function guardOf(handler: unknown): MiddlewareHandler | undefined {
   while (typeof h === "function" && !guards.has(h)) h = (h as { __COMPOSED_HANDLER?: unknown }).__COMPOSED_HANDLER;
   return typeof h === "function" ? (h as MiddlewareHandler) : undefined;
 }
+
+/** The platform's own pages (white-label purchase, the admin console): a site host has none of them (its theme's 404). */
+export const platformOnly = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.get("tenant").kind !== "platform") throw new NotFound("Page not found");
+  await next();
+});

@@ -1,3 +1,5 @@
+import { isStaff } from "../auth/roles.ts";
+import { PLATFORM_TENANT_ID } from "../core/tenant-id.ts";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { z } from "zod";
@@ -101,9 +103,10 @@ export function authPages(sf: Storefront, loginLimiter: MiddlewareHandler<AppEnv
     if (!parsed.success) return loginPage(c, { values, errors: translateErrors(fieldErrors(parsed.error), t, "login"), next: form.next }, 422);
     try {
       const ctx = ctxOf(c);
-      const { token, session } = await loginUser(ctx, parsed.data, { ip: c.get("clientIp"), userAgent: c.req.header("user-agent") });
+      const { token, session, user } = await loginUser(ctx, parsed.data, { ip: c.get("clientIp"), userAgent: c.req.header("user-agent") });
       setSessionCookie(c, token, session);
-      return c.redirect(safeNext(form.next), 303);
+      // Platform staff land on the admin console unless they were going somewhere.
+      return c.redirect(safeNext(form.next, user.site_id === PLATFORM_TENANT_ID && isStaff(user.role) ? "/admin" : "/account"), 303);
     } catch (err) {
       if (!(err instanceof AppError) || (err.status !== 401 && err.status !== 403)) throw err;
       const key = err.code === "account_banned" ? "form.error.account_banned" : "form.error.invalid_credentials";

@@ -34,7 +34,7 @@ export type PageId =
  * Pages only the platform renders (templates in themes/platform, routes passed by their feature through
  * `storefrontRoutes({ pages })`): not in PAGE_IDS, the pages every theme must render.
  */
-export type PlatformPageId = "white-label" | "white-label-sites" | "white-label-site";
+export type PlatformPageId = "white-label" | "white-label-sites" | "white-label-site" | "admin-dashboard";
 export type AnyPageId = PageId | PlatformPageId;
 
 export const PAGE_IDS: readonly PageId[] = [
@@ -93,6 +93,8 @@ interface UserView {
   /** Formatted with the site currency, e.g. "12 500 XOF". */
   balance: string;
   initial: string;
+  /** Platform staff: the header links to the admin console. */
+  console: boolean;
 }
 
 export interface LinkView {

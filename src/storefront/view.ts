@@ -9,6 +9,8 @@ import { brandCss } from "./render.ts";
 import { DEFAULT_SITE_THEME, PLATFORM_THEME, cleanSettings, getTheme, parseStoredBranding, type BrandingSettings, type Theme } from "./themes.ts";
 import { LANGS, isLang, type Lang } from "../i18n/lang.ts";
 import { translator } from "../i18n/catalogue.ts";
+import { isStaff } from "../auth/roles.ts";
+import { PLATFORM_TENANT_ID } from "../core/tenant-id.ts";
 import type { AnyPageId, FlashView, LinkView, PageView, PaginationView, SiteView } from "./view-models.ts";
 
 /** What a tenant looks like, independent of the visitor: theme, validated settings, names, URLs. */
@@ -218,12 +220,18 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
           email: visit.user.email,
           balance: displayMoney(visit.user.balance, look.currency, visit.lang),
           initial: visit.user.username.slice(0, 1).toUpperCase(),
+          // Platform staff get a link to the admin console (only the platform serves it).
+          console: visit.user.site_id === PLATFORM_TENANT_ID && isStaff(visit.user.role),
         }
       : null,
     csrf: visit.csrf,
     langs: LANGS.map((code) => ({ code, label: t(`lang.${code}`), href: withQuery(visit.path, visit.query, { lang: code }), active: code === visit.lang })),
     assets: {
-      styles: [assetUrl(theme.slug, "base.css"), assetUrl(theme.slug, "theme.css")],
+      styles: [
+        assetUrl(theme.slug, "base.css"),
+        assetUrl(theme.slug, "theme.css"),
+        ...(page.id.startsWith("admin-") ? [assetUrl(theme.slug, "admin.css")] : []),
+      ],
       site: assetUrl(theme.slug, "site.js"),
       scripts: (SCRIPTS[page.id] ?? []).map((name) => assetUrl(theme.slug, name)),
     },

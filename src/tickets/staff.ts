@@ -1,3 +1,4 @@
+import { STAFF_ROLES } from "../auth/roles.ts";
 import { sendTenantMail } from "../notifications/mail.ts";
 import { ticketReplyEmail } from "../mail/templates.ts";
 import type { Ctx } from "../context.ts";
@@ -47,14 +48,14 @@ export async function staffTicket(ctx: Ctx, uuid: string): Promise<TicketDetail>
   return { ...ticket, messages: await loadMessages(ctx, ticket.id) };
 }
 
-/** Whether a user may answer this tenant's tickets: a platform admin, or the site's owner. */
+/** Whether a user may answer this tenant's tickets: platform staff (admin or support), or the site's owner. */
 async function isStaffOfTenant(ctx: Ctx, userId: number): Promise<boolean> {
   if (ctx.tenant.kind === "site") return ctx.tenant.site.owner_id === userId;
   const u = await onPlatform(ctx.db)
     .selectFrom("users")
     .select("id")
     .where("id", "=", userId)
-    .where("role", "=", "admin")
+    .where("role", "in", STAFF_ROLES)
     .where("deleted_at", "is", null)
     .executeTakeFirst();
   return Boolean(u);

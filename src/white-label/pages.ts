@@ -1,11 +1,10 @@
 import { Hono, type Context } from "hono";
-import { createMiddleware } from "hono/factory";
 import { signedIn } from "../auth/middleware.ts";
-import { guarded } from "../http/guard.ts";
+import { guarded, platformOnly } from "../http/guard.ts";
 import type { Site } from "../db/schema.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { AppError, NotFound, Validation } from "../core/errors.ts";
+import { AppError, Validation } from "../core/errors.ts";
 import { parseInput } from "../core/validate.ts";
 import { requireCsrf } from "../storefront/csrf.ts";
 import { displayMoney } from "../storefront/format.ts";
@@ -23,12 +22,6 @@ import { purchaseData, sitePageData, sitesData, type Fmt } from "./pages-view.ts
 import { siteTenantCtx } from "../reseller/scope.ts";
 import { idParam } from "../core/params.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
-
-/** The platform's own pages: a site host has none of them (its theme's 404). */
-const platformOnly = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get("tenant").kind !== "platform") throw new NotFound("Page not found");
-  await next();
-});
 
 /** The posted text fields (the CSRF check already parsed the body; Hono keeps it), files apart. */
 async function postedForm(c: Context<AppEnv>): Promise<{ fields: Record<string, string>; files: Record<string, File> }> {

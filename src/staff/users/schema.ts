@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { pageQuery } from "../../core/pagination.ts";
 import { registerSchema } from "../../auth/schema.ts";
+import { ROLES } from "../../auth/roles.ts";
 import { moneyInput } from "../../wallet/schema.ts";
 
 export const usersQuery = z.object({
   ...pageQuery,
   search: z.string().trim().max(100, "At most 100 characters").optional(),
-  role: z.enum(["user", "admin"], { error: 'One of: "user", "admin"' }).optional(),
+  role: z.enum(ROLES, { error: 'One of: "user", "support", "admin"' }).optional(),
   banned: z
     .enum(["0", "1", "true", "false"], { error: "0 or 1" })
     .optional()
@@ -19,7 +20,7 @@ export const userUpdate = z
   .object({
     username: register.username.optional(),
     email: register.email.optional(),
-    role: z.enum(["user", "admin"], { error: 'One of: "user", "admin"' }).optional(),
+    role: z.enum(ROLES, { error: 'One of: "user", "support", "admin"' }).optional(),
     full_name: z
       .string()
       .trim()

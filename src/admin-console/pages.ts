@@ -1,0 +1,46 @@
+import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { signedIn } from "../auth/middleware.ts";
+import { isStaff, staffActionOf, staffMay } from "../auth/roles.ts";
+import { Forbidden } from "../core/errors.ts";
+import type { AppEnv } from "../http/env.ts";
+import { ctxOf } from "../http/env.ts";
+import { guarded, platformOnly } from "../http/guard.ts";
+import type { Storefront } from "../storefront/respond.ts";
+import { dashboardPage, periodOf } from "./dashboard.ts";
+import { consolePage } from "./frame.ts";
+import { sectionsFor } from "./sections.ts";
+
+/**
+ * Staff only, by the same rule as the admin API (`staffActionOf` on the path below /admin): anyone
+ * else gets the 403 page; support staff opening the dashboard land on their first section.
+ */
+const consoleAccess = createMiddleware<AppEnv>(async (c, next) => {
+  const user = c.get("user");
+  if (!user || !isStaff(user.role)) throw new Forbidden("Staff only");
+  const path = c.req.path.replace(/^\/admin/, "");
+  if (!staffMay(user.role, staffActionOf(c.req.method, path))) {
+    const first = sectionsFor(user.role)[0];
+    if ((path === "" || path === "/") && first) return c.redirect(first.path, 303);
+    throw new Forbidden("Your role does not allow this page");
+  }
+  await next();
+});
+
+/** The admin console at /admin on the platform host: server-rendered pages over the admin API's verbs. */
+export function adminConsolePages(sf: Storefront) {
+  const app = new Hono<AppEnv>();
+  app.use("/admin", platformOnly);
+  app.use("/admin/*", platformOnly);
+  const staff = new Hono<AppEnv>();
+  staff.use("/admin", consoleAccess);
+  staff.use("/admin/*", consoleAccess);
+
+  staff.get("/admin", (c) =>
+    consolePage(c, sf, { id: "admin-dashboard", section: "dashboard", heading: "admin.dash.title" }, (f) =>
+      dashboardPage(ctxOf(c), f, periodOf(c.req.query("days"))),
+    ),
+  );
+
+  return app.route("/", guarded(signedIn, staff));
+}
