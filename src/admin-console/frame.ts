@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { pageRequest, render, type Storefront } from "../storefront/respond.ts";
-import type { PlatformPageId } from "../storefront/view-models.ts";
+import type { PlatformPageId, Translate } from "../storefront/view-models.ts";
 import { sectionsFor } from "./sections.ts";
 import { t, type MessageKey } from "../i18n/i18n.ts";
 import type { Params } from "../i18n/catalogue.ts";
@@ -19,6 +19,8 @@ export interface ConsoleFormat {
   lang: Lang;
   currency: string;
   tx: ConsoleFrame["tx"];
+  /** The theme's words (status badges, pagination). */
+  t: Translate;
 }
 
 interface ConsoleData<D> {
@@ -43,6 +45,6 @@ export async function consolePage<D>(
     nav: sectionsFor(role).map((s) => ({ href: s.path, label: tx(s.label), active: s.id === opts.section })),
   };
   const heading = tx(opts.heading);
-  const data: ConsoleData<D> = { console: frame, page: await build({ lang, currency: req.look.currency, tx }) };
+  const data: ConsoleData<D> = { console: frame, page: await build({ lang, currency: req.look.currency, tx, t: req.t }) };
   return render(c, req, { id: opts.id, status: opts.status, heading, title: `${heading} · ${tx("admin.console")}` }, data);
 }

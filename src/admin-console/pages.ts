@@ -10,6 +10,7 @@ import type { Storefront } from "../storefront/respond.ts";
 import { dashboardPage, periodOf } from "./dashboard.ts";
 import { consolePage } from "./frame.ts";
 import { sectionsFor } from "./sections.ts";
+import { supportConsolePages } from "./support.ts";
 
 /**
  * Staff only, by the same rule as the admin API (`staffActionOf` on the path below /admin): anyone
@@ -41,6 +42,8 @@ export function adminConsolePages(sf: Storefront) {
       dashboardPage(ctxOf(c), f, periodOf(c.req.query("days"))),
     ),
   );
+
+  staff.route("/", supportConsolePages(sf));
 
   return app.route("/", guarded(signedIn, staff));
 }

@@ -12,7 +12,10 @@ interface Section {
 }
 
 /** The console's sections, in navigation order; a section is listed once its pages exist. */
-const SECTIONS: readonly Section[] = [{ id: "dashboard", path: "/admin", label: "admin.section.dashboard", action: "manage" }];
+const SECTIONS: readonly Section[] = [
+  { id: "dashboard", path: "/admin", label: "admin.section.dashboard", action: "manage" },
+  { id: "support", path: "/admin/support", label: "admin.section.support", action: "support" },
+];
 
 /** The sections a role may open. */
 export function sectionsFor(role: string): Section[] {

@@ -24,7 +24,7 @@ import { apiKeyRoutes } from "../developer-api/routes.ts";
 import { v1Routes } from "../developer-api/v1-routes.ts";
 import { providerApiHandler } from "../developer-api/v2/routes.ts";
 import { referralRoutes } from "../referrals/routes.ts";
-import { adminTicketRoutes, ticketRoutes } from "../tickets/routes.ts";
+import { adminSavedReplyRoutes, adminTicketRoutes, ticketRoutes } from "../tickets/routes.ts";
 import { storefrontRoutes } from "../storefront/routes.ts";
 import { storefrontAccountData } from "../storefront-account/account-data.ts";
 import { storefrontAccountActions } from "../storefront-account/forms.ts";
@@ -68,7 +68,8 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     .route("/users", adminUserRoutes())
     .route("/white-label", whiteLabelAdminRoutes())
     .route("/orders", adminOrderRoutes())
-    .route("/support/tickets", adminTicketRoutes());
+    .route("/support/tickets", adminTicketRoutes())
+    .route("/support/saved-replies", adminSavedReplyRoutes());
   app.route("/api/admin", guarded(requireAdmin, admin));
 
   // A signed-in user's API (Bearer token or the session cookie): 401 envelope otherwise.

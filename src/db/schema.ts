@@ -41,6 +41,16 @@ export interface SessionsTable {
   last_seen_at: Timestamp | null;
 }
 
+export interface SavedRepliesTable {
+  id: Generated<number>;
+  site_id: number;
+  title: string;
+  body: string;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface PasswordResetTokensTable {
   id: string;
   user_id: number;
@@ -528,6 +538,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   password_reset_tokens: PasswordResetTokensTable;
+  saved_replies: SavedRepliesTable;
   referral_relationships: ReferralRelationshipsTable;
   referral_commissions: ReferralCommissionsTable;
   platform_settings: PlatformSettingsTable;

@@ -1,6 +1,7 @@
 import { fill, type Params } from "./catalogue.ts";
 import { LANGS, type Lang } from "./lang.ts";
 import { adminConsoleMessages } from "./messages/admin-console.ts";
+import { adminSupportMessages } from "./messages/admin-support.ts";
 import { mailMessages } from "./messages/mail.ts";
 import { orderMessages } from "./messages/orders.ts";
 import { providerMessages } from "./messages/providers.ts";
@@ -9,7 +10,7 @@ import { whiteLabelMessages } from "./messages/white-label.ts";
 import { walletMessages } from "./messages/wallet.ts";
 
 /** Every feature's catalogue; pages keep theirs in themes/<name>/locales and read them through the same fill(). */
-export const CATALOGUES = { adminConsoleMessages, mailMessages, orderMessages, providerMessages, supportMessages, whiteLabelMessages, walletMessages };
+export const CATALOGUES = { adminConsoleMessages, adminSupportMessages, mailMessages, orderMessages, providerMessages, supportMessages, whiteLabelMessages, walletMessages };
 
 type Catalogues = typeof CATALOGUES;
 export type MessageKey = { [C in keyof Catalogues]: keyof Catalogues[C]["fr"] & string }[keyof Catalogues];

@@ -34,7 +34,7 @@ export type PageId =
  * Pages only the platform renders (templates in themes/platform, routes passed by their feature through
  * `storefrontRoutes({ pages })`): not in PAGE_IDS, the pages every theme must render.
  */
-export type PlatformPageId = "white-label" | "white-label-sites" | "white-label-site" | "admin-dashboard";
+export type PlatformPageId = "white-label" | "white-label-sites" | "white-label-site" | "admin-dashboard" | "admin-support" | "admin-ticket" | "admin-saved-replies";
 export type AnyPageId = PageId | PlatformPageId;
 
 export const PAGE_IDS: readonly PageId[] = [

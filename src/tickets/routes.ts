@@ -1,3 +1,5 @@
+import { createSavedReply, deleteSavedReply, listSavedReplies, savedReplyBody, updateSavedReply } from "./saved-replies.ts";
+import { idParam } from "../core/params.ts";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
@@ -36,5 +38,20 @@ export function adminTicketRoutes() {
     return c.json({ data: staffTicketDetailView(await replyAsStaff(ctxOf(c), c.req.param("uuid"), message)) });
   });
   app.post("/:uuid/close", async (c) => c.json({ data: staffTicketDetailView(await closeAsStaff(ctxOf(c), c.req.param("uuid"))) }));
+  return app;
+}
+
+/** /api/admin/support/saved-replies — the support staff's saved replies (requireAdmin is applied at the mount). */
+export function adminSavedReplyRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get("/", async (c) => c.json({ data: await listSavedReplies(ctxOf(c)) }));
+  app.post("/", async (c) => c.json({ data: await createSavedReply(ctxOf(c), await validBody(c, savedReplyBody)) }, 201));
+  app.put("/:id", async (c) =>
+    c.json({ data: await updateSavedReply(ctxOf(c), idParam(c.req.param("id"), "Saved reply"), await validBody(c, savedReplyBody)) }),
+  );
+  app.delete("/:id", async (c) => {
+    await deleteSavedReply(ctxOf(c), idParam(c.req.param("id"), "Saved reply"));
+    return c.body(null, 204);
+  });
   return app;
 }

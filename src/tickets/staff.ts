@@ -101,3 +101,19 @@ export async function closeAsStaff(ctx: Ctx, uuid: string): Promise<TicketDetail
   }
   return staffTicket(ctx, uuid);
 }
+
+/** Who may be assigned this tenant's tickets: platform staff (admin and support), or the site's owner. */
+export async function staffMembers(ctx: Ctx): Promise<{ id: number; username: string; role: string }[]> {
+  if (ctx.tenant.kind === "site") {
+    const owner = await ctx.db.selectFrom("users").select(["id", "username", "role"]).where("id", "=", ctx.tenant.site.owner_id).executeTakeFirst();
+    return owner ? [owner] : [];
+  }
+  return onPlatform(ctx.db)
+    .selectFrom("users")
+    .select(["id", "username", "role"])
+    .where("role", "in", STAFF_ROLES)
+    .where("deleted_at", "is", null)
+    .orderBy("username")
+    .limit(200)
+    .execute();
+}
