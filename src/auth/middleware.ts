@@ -5,10 +5,16 @@ import type { AdminEnv, AppEnv, AuthedEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { Forbidden, Unauthorized } from "../core/errors.ts";
 import { validateSessionToken } from "./session.ts";
+import { mustEnrolTwoFactor } from "./two-factor.ts";
 import { assertSameOriginJson } from "../http/csrf.ts";
 
 export function sessionCookieName(c: Context<AppEnv>): string {
   return isHttps(c) ? "__Host-izy_session" : "izy_session";
+}
+
+/** The pending second step of a page sign-in: host-only, HttpOnly, as long as its challenge lives. */
+export function twoFactorCookieName(c: Context<AppEnv>): string {
+  return isHttps(c) ? "__Host-izy_2fa" : "izy_2fa";
 }
 
 export function isHttps(c: Context<AppEnv>): boolean {
@@ -39,11 +45,17 @@ export const requireAuth = createMiddleware<AuthedEnv>(async (c, next) => {
   await next();
 });
 
-/** The admin API's guard: 401 without a session, 403 for anyone but a platform admin. */
+/**
+ * The admin API's guard: 401 without a session, 403 for anyone but a platform admin, and 403
+ * `two_factor_enrolment_required` for an admin without a second factor when the platform requires one.
+ */
 export const requireAdmin = createMiddleware<AdminEnv>(async (c, next) => {
   const user = c.get("user");
   if (!user || !c.get("session")) throw new Unauthorized();
   if (user.role !== "admin" || c.get("tenant").kind !== "platform") throw new Forbidden("Administrator access required");
+  if (await mustEnrolTwoFactor(ctxOf(c), user)) {
+    throw new Forbidden("Administrators must turn on two-factor sign-in first: POST /api/user/two-factor/start", "two_factor_enrolment_required");
+  }
   await next();
 });
 

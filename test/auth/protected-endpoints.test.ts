@@ -8,6 +8,7 @@ import { guardOf } from "../../src/http/guard.ts";
 const PUBLIC_API = [
   "POST /api/register",
   "POST /api/login",
+  "POST /api/login/two-factor",
   "POST /api/password/forgot",
   "POST /api/password/reset",
   "GET /api/services",
