@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { signedIn } from "../auth/middleware.ts";
 import { isStaff, staffActionOf, staffMay } from "../auth/roles.ts";
+import { mustEnrolTwoFactor } from "../auth/two-factor.ts";
 import { Forbidden } from "../core/errors.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
@@ -19,6 +20,8 @@ import { supportConsolePages } from "./support.ts";
 const consoleAccess = createMiddleware<AppEnv>(async (c, next) => {
   const user = c.get("user");
   if (!user || !isStaff(user.role)) throw new Forbidden("Staff only");
+  // The platform may require a second factor of its staff: enrol first.
+  if (await mustEnrolTwoFactor(ctxOf(c), user)) return c.redirect("/account/settings?flash=two_factor_required#two-factor", 303);
   const path = c.req.path.replace(/^\/admin/, "");
   if (!staffMay(user.role, staffActionOf(c.req.method, path))) {
     const first = sectionsFor(user.role)[0];

@@ -48,9 +48,12 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   });
 
   // Failed sign-ins per account, on the JSON API and the login page of every tenant alike.
+  // Wrong two-factor codes count on the same counter, at the sign-in's second step and in the account's settings.
   const accountThrottle = accountLoginThrottle(stores("login-account"), config);
-  app.use("/api/login", accountThrottle);
-  app.use("/login", accountThrottle);
+  app.use("/api/login", accountThrottle.password);
+  app.use("/login", accountThrottle.password);
+  for (const path of ["/api/login/two-factor", "/login/two-factor", "/api/user/two-factor/*", "/account/two-factor/*"])
+    app.use(path, accountThrottle.secondFactor);
 
   // Public: register, login, the catalogue, the white-label plans and templates.
   app.route("/api", authRoutes({ loginLimiter }));

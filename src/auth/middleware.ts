@@ -5,11 +5,17 @@ import type { AdminEnv, AppEnv, AuthedEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { Forbidden, Unauthorized } from "../core/errors.ts";
 import { validateSessionToken } from "./session.ts";
+import { mustEnrolTwoFactor } from "./two-factor.ts";
 import { assertSameOriginJson } from "../http/csrf.ts";
 import { isStaff, staffActionOf, staffMay } from "./roles.ts";
 
 export function sessionCookieName(c: Context<AppEnv>): string {
   return isHttps(c) ? "__Host-izy_session" : "izy_session";
+}
+
+/** The pending second step of a page sign-in: host-only, HttpOnly, as long as its challenge lives. */
+export function twoFactorCookieName(c: Context<AppEnv>): string {
+  return isHttps(c) ? "__Host-izy_2fa" : "izy_2fa";
 }
 
 export function isHttps(c: Context<AppEnv>): boolean {
@@ -42,13 +48,17 @@ export const requireAuth = createMiddleware<AuthedEnv>(async (c, next) => {
 
 /**
  * The admin API's guard (mounted at /api/admin): 401 without a session, 403 for anyone but platform
- * staff, and for support staff on anything but the support inbox and reading orders and users.
+ * staff, for support staff on anything but the support inbox and reading orders and users, and 403
+ * `two_factor_enrolment_required` for an admin without a second factor when the platform requires one.
  */
 export const requireAdmin = createMiddleware<AdminEnv>(async (c, next) => {
   const user = c.get("user");
   if (!user || !c.get("session")) throw new Unauthorized();
   if (!isStaff(user.role) || c.get("tenant").kind !== "platform") throw new Forbidden("Administrator access required");
   if (!staffMay(user.role, staffActionOf(c.req.method, c.req.path.replace(/^\/api\/admin/, "")))) throw new Forbidden("Your role does not allow this action");
+  if (await mustEnrolTwoFactor(ctxOf(c), user)) {
+    throw new Forbidden("Administrators must turn on two-factor sign-in first: POST /api/user/two-factor/start", "two_factor_enrolment_required");
+  }
   await next();
 });
 

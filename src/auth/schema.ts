@@ -57,6 +57,28 @@ export const changePasswordSchema = z
     message: "The passwords do not match",
   });
 
+/** A TOTP code ("123 456" as apps show it) or a recovery code ("abcde-fghij"). */
+const codeSchema = z.string({ error: "The code is required" }).trim().min(1, "The code is required").max(40, "At most 40 characters");
+
+export const twoFactorLoginSchema = z.object({
+  challenge: z.string({ error: "The challenge is required" }).trim().min(1, "The challenge is required").max(100),
+  code: codeSchema,
+});
+
+export const twoFactorConfirmSchema = z.object({ code: codeSchema });
+
+export const twoFactorRegenerateSchema = z
+  .object({
+    code: codeSchema.optional(),
+    password: z.string().min(1, "The password is required").max(200).optional(),
+  })
+  .refine((d) => d.code !== undefined || d.password !== undefined, { path: ["code"], message: "A current code or the password is required" });
+
+export const twoFactorDisableSchema = z.object({
+  password: z.string({ error: "The password is required" }).min(1, "The password is required").max(200),
+  code: codeSchema,
+});
+
 export type ForgotPasswordInput = z.infer<typeof forgotPasswordSchema>;
 export type ResetPasswordInput = z.infer<typeof resetPasswordSchema>;
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;

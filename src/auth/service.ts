@@ -3,11 +3,13 @@ import { randomUUID } from "node:crypto";
 import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
-import type { User } from "../db/schema.ts";
+import type { Session, User } from "../db/schema.ts";
 import { Forbidden, Unauthorized, Validation } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import { createSession } from "./session.ts";
+import { isTwoFactorEnabled } from "./two-factor.ts";
+import { createChallenge, type Challenge } from "./two-factor-challenge.ts";
 import type { LoginInput, RegisterInput } from "./schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { sendTenantMail } from "../notifications/mail.ts";
@@ -87,7 +89,10 @@ export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: Rol
   return user;
 }
 
-export async function loginUser(ctx: Ctx, input: LoginInput, meta: { ip?: string; userAgent?: string }) {
+/** A correct password: a session, or the challenge of the second step when the account has two-factor sign-in on. */
+type LoginResult = { kind: "session"; token: string; session: Session; user: User } | { kind: "two_factor"; challenge: Challenge; user: User };
+
+export async function loginUser(ctx: Ctx, input: LoginInput, meta: { ip?: string; userAgent?: string }): Promise<LoginResult> {
   const login = input.login.trim();
   const user = await inTenant(ctx)
     .selectFrom("users")
@@ -98,6 +103,7 @@ export async function loginUser(ctx: Ctx, input: LoginInput, meta: { ip?: string
   const ok = await verifyPassword(user?.password_hash ?? (await dummyHash(ctx)), input.password);
   if (!user || !ok) throw new Unauthorized("These credentials do not match our records", "invalid_credentials");
   if (user.is_banned) throw new Forbidden("This account is suspended", "account_banned");
+  if (await isTwoFactorEnabled(ctx, user.id)) return { kind: "two_factor", challenge: await createChallenge(ctx, user.id), user };
   const now = dbNow(ctx.clock);
   await ctx.db
     .updateTable("users")
@@ -105,5 +111,5 @@ export async function loginUser(ctx: Ctx, input: LoginInput, meta: { ip?: string
     .where("id", "=", user.id)
     .execute();
   const { token, session } = await createSession(ctx, user.id, meta);
-  return { token, session, user: { ...user, last_login_at: now, last_login_ip: meta.ip ?? null } };
+  return { kind: "session", token, session, user: { ...user, last_login_at: now, last_login_ip: meta.ip ?? null } };
 }

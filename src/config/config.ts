@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isIsoCurrency } from "../money/money.ts";
+import { developmentDataKey, parseDataKey } from "../lib/secret-box.ts";
 
 /** Parsed once at start; the rest of the code never reads process.env. */
 const envSchema = z.object({
@@ -46,12 +47,19 @@ const envSchema = z.object({
   /** Failed sign-ins for one account (any address) before it is refused for the rest of the window. */
   LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** AES-256-GCM key of secrets kept at rest (TOTP secrets): 32 bytes as 64 hex digits or base64. Required in production. */
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => parseDataKey(v) !== null, "must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)")
+    .optional(),
   SCHEDULER: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
 export type Config = Readonly<
-  Omit<z.infer<typeof envSchema>, "TRUSTED_PROXIES" | "PROVIDER_ALLOW_PRIVATE_URLS"> & {
+  Omit<z.infer<typeof envSchema>, "TRUSTED_PROXIES" | "PROVIDER_ALLOW_PRIVATE_URLS" | "DATA_ENCRYPTION_KEY"> & {
+    /** The 32-byte key of src/lib/secret-box.ts: the configured one, or the fixed development key outside production. */
+    DATA_ENCRYPTION_KEY: Readonly<Buffer>;
     TRUSTED_PROXIES: readonly string[];
     /** Whether provider URLs may point at loopback or private addresses. */
     PROVIDER_ALLOW_PRIVATE_URLS: boolean;
@@ -81,6 +89,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   }
   const c = parsed.data;
+  if (c.NODE_ENV === "production" && !c.DATA_ENCRYPTION_KEY) {
+    throw new ConfigError(["DATA_ENCRYPTION_KEY: required in production (32 bytes, e.g. the output of `openssl rand -base64 32`)"]);
+  }
   const appHost = new URL(c.APP_URL).hostname.toLowerCase();
   const platformHosts = [appHost];
   if (c.NODE_ENV !== "production") platformHosts.push("localhost", "127.0.0.1", "[::1]");
@@ -93,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .filter(Boolean),
     PROVIDER_ALLOW_PRIVATE_URLS: c.PROVIDER_ALLOW_PRIVATE_URLS === undefined ? !c.SMM_API_URL : ["true", "1", "yes"].includes(c.PROVIDER_ALLOW_PRIVATE_URLS),
     platformHosts: [...new Set(platformHosts)],
+    DATA_ENCRYPTION_KEY: c.DATA_ENCRYPTION_KEY ? parseDataKey(c.DATA_ENCRYPTION_KEY)! : developmentDataKey(),
   });
 }
 

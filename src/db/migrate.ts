@@ -15,6 +15,7 @@ import * as m0013 from "../../migrations/0013_foreign_keys.ts";
 import * as m0014 from "../../migrations/0014_domain_claims.ts";
 import * as m0015 from "../../migrations/0015_password_resets.ts";
 import * as m0016 from "../../migrations/0016_session_last_seen.ts";
+import * as m0017 from "../../migrations/0017_two_factor.ts";
 import * as m0024 from "../../migrations/0024_saved_replies.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   "0014_domain_claims": m0014,
   "0015_password_resets": m0015,
   "0016_session_last_seen": m0016,
+  "0017_two_factor": m0017,
   "0024_saved_replies": m0024,
 };
 

@@ -59,6 +59,35 @@ export interface PasswordResetTokensTable {
   created_at: Timestamp;
 }
 
+/** Two-factor sign-in (migration 0017): `secret` is sealed by src/lib/secret-box.ts; null `enabled_at` is an enrolment not yet confirmed. */
+export interface UserTwoFactorTable extends Created {
+  id: Id;
+  user_id: number;
+  site_id: number;
+  secret: string;
+  enabled_at: Timestamp | null;
+  last_used_step: number | null;
+}
+
+export interface TwoFactorRecoveryCodesTable {
+  id: Id;
+  user_id: number;
+  site_id: number;
+  /** SHA-256 hex of the normalised code. */
+  code_hash: string;
+  used_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface TwoFactorChallengesTable {
+  /** SHA-256 hex of the token the client holds. */
+  id: string;
+  user_id: number;
+  site_id: number;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
 export interface ReferralRelationshipsTable extends Created {
   id: Id;
   user_id: number;
@@ -539,6 +568,9 @@ export interface Database {
   sessions: SessionsTable;
   password_reset_tokens: PasswordResetTokensTable;
   saved_replies: SavedRepliesTable;
+  user_two_factor: UserTwoFactorTable;
+  two_factor_recovery_codes: TwoFactorRecoveryCodesTable;
+  two_factor_challenges: TwoFactorChallengesTable;
   referral_relationships: ReferralRelationshipsTable;
   referral_commissions: ReferralCommissionsTable;
   platform_settings: PlatformSettingsTable;

@@ -10,7 +10,16 @@ import { whiteLabelMessages } from "./messages/white-label.ts";
 import { walletMessages } from "./messages/wallet.ts";
 
 /** Every feature's catalogue; pages keep theirs in themes/<name>/locales and read them through the same fill(). */
-export const CATALOGUES = { adminConsoleMessages, adminSupportMessages, mailMessages, orderMessages, providerMessages, supportMessages, whiteLabelMessages, walletMessages };
+export const CATALOGUES = {
+  adminConsoleMessages,
+  adminSupportMessages,
+  mailMessages,
+  orderMessages,
+  providerMessages,
+  supportMessages,
+  whiteLabelMessages,
+  walletMessages,
+};
 
 type Catalogues = typeof CATALOGUES;
 export type MessageKey = { [C in keyof Catalogues]: keyof Catalogues[C]["fr"] & string }[keyof Catalogues];

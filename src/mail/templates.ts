@@ -64,7 +64,7 @@ function bilingual(brand: string, lang: Lang, fr: Side, en: Side, url?: string):
 /** An e-mail from the catalogue: `<mail>.title`, a greeting, `<mail>.body`, then extra paragraphs and `<mail>.action`. */
 function fromCatalogue(
   p: { brand: string; lang: Lang; username: string },
-  mail: "welcome" | "order" | "ticket_reply",
+  mail: "welcome" | "order" | "ticket_reply" | "two_factor_off",
   params: Params,
   url: string,
   extra: string[] = [],
@@ -87,6 +87,11 @@ export function passwordResetEmail(p: { brand: string; lang: Lang; username: str
   ) as [Record<Lang, string>, Record<Lang, string>, Record<Lang, string>, Record<Lang, string>, Record<Lang, string>];
   const side = (l: Lang): Side => ({ title: title[l], paragraphs: [hello[l], body[l], ignore[l]], action: action[l] });
   return bilingual(p.brand, p.lang, side("fr"), side("en"), p.resetUrl);
+}
+
+/** The notice that two-step verification was turned off, with a way back to the settings. */
+export function twoFactorDisabledEmail(p: { brand: string; lang: Lang; username: string; settingsUrl: string }): Rendered {
+  return fromCatalogue(p, "two_factor_off", {}, p.settingsUrl);
 }
 
 export function orderConfirmationEmail(p: {

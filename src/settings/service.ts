@@ -29,6 +29,12 @@ export const SETTING_DEFAULTS = {
   },
   maintenance_mode: { value: "0", type: "boolean", group: "general", description: "Refuse new orders" },
   registration_open: { value: "1", type: "boolean", group: "general", description: "Allow sign-ups" },
+  admin_two_factor_required: {
+    value: "0",
+    type: "boolean",
+    group: "security",
+    description: "Administrators must sign in with a second factor (TOTP): one without it is sent to enrol before the admin console",
+  },
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

@@ -1,23 +1,25 @@
 import { isStaff } from "../auth/roles.ts";
 import { PLATFORM_TENANT_ID } from "../core/tenant-id.ts";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
-import { deleteCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { z } from "zod";
 import type { Ctx } from "../context.ts";
-import type { Session } from "../db/schema.ts";
+import type { Session, User } from "../db/schema.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { AppError, Validation } from "../core/errors.ts";
 import { fieldErrors } from "../core/validate.ts";
-import { isHttps, sessionCookieName } from "../auth/middleware.ts";
-import { loginSchema, registerSchema } from "../auth/schema.ts";
+import { isHttps, sessionCookieName, twoFactorCookieName } from "../auth/middleware.ts";
+import { loginSchema, registerSchema, twoFactorLoginSchema } from "../auth/schema.ts";
+import { mustEnrolTwoFactor } from "../auth/two-factor.ts";
+import { challengeUserId, completeChallenge } from "../auth/two-factor-challenge.ts";
 import { loginUser, registerUser } from "../auth/service.ts";
 import { createSession, invalidateSession } from "../auth/session.ts";
 import { fromDbTime } from "../lib/time.ts";
 import { getSetting } from "../settings/service.ts";
 import { csrfToken, requireCsrf } from "./csrf.ts";
 import { pageRequest, render, type Storefront } from "./respond.ts";
-import { loginFormSchema, registerFormSchema } from "./schema.ts";
+import { loginFormSchema, registerFormSchema, twoFactorFormSchema } from "./schema.ts";
 import type { LoginData, PageView, RegisterData } from "./view-models.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 
@@ -59,6 +61,13 @@ async function siteIsFull(ctx: Ctx): Promise<boolean> {
     .select((eb) => eb.fn.countAll().as("n"))
     .executeTakeFirst();
   return Number(row?.n ?? 0) >= plan.max_customers;
+}
+
+/** Where a signed-in visitor goes: back where they were going, unless an admin must enrol in two-factor first. */
+async function afterSignIn(ctx: Ctx, user: User, next: string | undefined): Promise<string> {
+  if (await mustEnrolTwoFactor(ctx, user)) return "/account/settings?flash=two_factor_required#two-factor";
+  // Platform staff land on the admin console unless they were going somewhere.
+  return safeNext(next, user.site_id === PLATFORM_TENANT_ID && isStaff(user.role) ? "/admin" : "/account");
 }
 
 async function registrationClosed(ctx: Ctx): Promise<boolean> {
@@ -103,14 +112,71 @@ export function authPages(sf: Storefront, loginLimiter: MiddlewareHandler<AppEnv
     if (!parsed.success) return loginPage(c, { values, errors: translateErrors(fieldErrors(parsed.error), t, "login"), next: form.next }, 422);
     try {
       const ctx = ctxOf(c);
-      const { token, session, user } = await loginUser(ctx, parsed.data, { ip: c.get("clientIp"), userAgent: c.req.header("user-agent") });
-      setSessionCookie(c, token, session);
-      // Platform staff land on the admin console unless they were going somewhere.
-      return c.redirect(safeNext(form.next, user.site_id === PLATFORM_TENANT_ID && isStaff(user.role) ? "/admin" : "/account"), 303);
+      const result = await loginUser(ctx, parsed.data, { ip: c.get("clientIp"), userAgent: c.req.header("user-agent") });
+      if (result.kind === "two_factor") {
+        // The challenge waits in a host-only cookie as long as it lives; the next step asks for the code.
+        setCookie(c, twoFactorCookieName(c), result.challenge.challenge, {
+          path: "/",
+          httpOnly: true,
+          sameSite: "Lax",
+          secure: isHttps(c),
+          expires: fromDbTime(result.challenge.expiresAt),
+        });
+        const next = safeNext(form.next, "");
+        return c.redirect(`/login/two-factor${next ? `?next=${encodeURIComponent(next)}` : ""}`, 303);
+      }
+      setSessionCookie(c, result.token, result.session);
+      return c.redirect(await afterSignIn(ctx, result.user, form.next), 303);
     } catch (err) {
       if (!(err instanceof AppError) || (err.status !== 401 && err.status !== 403)) throw err;
       const key = err.code === "account_banned" ? "form.error.account_banned" : "form.error.invalid_credentials";
       return loginPage(c, { values, errors: { _: [t(key)] }, next: form.next }, 422);
+    }
+  });
+
+  const twoFactorPage = async (c: Context<AppEnv>, state: Partial<LoginData>, status = 200) => {
+    const req = await pageRequest(c, sf, { csrf: csrfToken(c) });
+    const data: LoginData = { values: state.values ?? {}, errors: state.errors ?? {}, next: safeNext(state.next ?? c.req.query("next"), "") };
+    return render(c, req, { id: "login-two-factor", status }, data);
+  };
+
+  const expired = (c: Context<AppEnv>) => {
+    deleteCookie(c, twoFactorCookieName(c), { path: "/", secure: isHttps(c) });
+    return c.redirect("/login?flash=two_factor_expired", 303);
+  };
+
+  // The second step of a sign-in whose account has two-factor on: the code (or a recovery code) for the pending challenge.
+  app.get("/login/two-factor", async (c) => {
+    if (c.get("user")) return c.redirect(safeNext(c.req.query("next")), 303);
+    const challenge = getCookie(c, twoFactorCookieName(c));
+    if (!challenge || (await challengeUserId(ctxOf(c), challenge.slice(0, 100))) === null) return expired(c);
+    return twoFactorPage(c, {});
+  });
+
+  app.post("/login/two-factor", loginLimiter, requireCsrf, async (c) => {
+    const { form, errors } = await formOf(c, twoFactorFormSchema);
+    const { t } = await pageRequest(c, sf);
+    if (errors) return twoFactorPage(c, { errors: { code: [t("two_factor.error.code")] } }, 422);
+    const challenge = getCookie(c, twoFactorCookieName(c));
+    if (!challenge) return expired(c);
+    const values = { code: form.code };
+    const parsed = twoFactorLoginSchema.safeParse({ challenge, code: form.code });
+    if (!parsed.success) {
+      if (fieldErrors(parsed.error).challenge) return expired(c);
+      return twoFactorPage(c, { values, errors: { code: [t("two_factor.error.code")] }, next: form.next }, 422);
+    }
+    try {
+      const ctx = ctxOf(c);
+      const { token, session, user } = await completeChallenge(ctx, parsed.data, { ip: c.get("clientIp"), userAgent: c.req.header("user-agent") });
+      deleteCookie(c, twoFactorCookieName(c), { path: "/", secure: isHttps(c) });
+      setSessionCookie(c, token, session);
+      return c.redirect(await afterSignIn(ctx, user, form.next), 303);
+    } catch (err) {
+      if (!(err instanceof Validation)) throw err;
+      const details = err.details as Record<string, string[]>;
+      if (details.challenge) return expired(c);
+      const used = (details.code ?? []).join(" ").includes("already used");
+      return twoFactorPage(c, { values, errors: { code: [t(used ? "two_factor.error.code_used" : "two_factor.error.code")] }, next: form.next }, 422);
     }
   });
 

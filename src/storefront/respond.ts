@@ -54,6 +54,9 @@ const FLASHES: Record<string, FlashView["kind"]> = {
   session_ended: "success",
   sessions_ended: "success",
   api_key_revoked: "info",
+  two_factor_expired: "error",
+  two_factor_required: "info",
+  two_factor_off: "info",
 };
 
 export interface PageRequest {

@@ -101,6 +101,7 @@ export const catalogueQuerySchema = z.object({
 });
 
 export const loginFormSchema = z.object({ login: text(190), password: z.string().max(200).optional().default(""), next: text(300) });
+export const twoFactorFormSchema = z.object({ code: text(40), next: text(300) });
 export const registerFormSchema = z.object({
   username: text(60),
   email: text(190),

@@ -12,6 +12,7 @@ export type PageId =
   | "catalogue"
   | "service"
   | "login"
+  | "login-two-factor"
   | "register"
   | "password-forgot"
   | "password-reset"
@@ -34,7 +35,14 @@ export type PageId =
  * Pages only the platform renders (templates in themes/platform, routes passed by their feature through
  * `storefrontRoutes({ pages })`): not in PAGE_IDS, the pages every theme must render.
  */
-export type PlatformPageId = "white-label" | "white-label-sites" | "white-label-site" | "admin-dashboard" | "admin-support" | "admin-ticket" | "admin-saved-replies";
+export type PlatformPageId =
+  | "white-label"
+  | "white-label-sites"
+  | "white-label-site"
+  | "admin-dashboard"
+  | "admin-support"
+  | "admin-ticket"
+  | "admin-saved-replies";
 export type AnyPageId = PageId | PlatformPageId;
 
 export const PAGE_IDS: readonly PageId[] = [
@@ -42,6 +50,7 @@ export const PAGE_IDS: readonly PageId[] = [
   "catalogue",
   "service",
   "login",
+  "login-two-factor",
   "register",
   "password-forgot",
   "password-reset",
@@ -371,7 +380,24 @@ export interface ErrorData {
 }
 
 /** The account settings page: the profile form and the visitor's sessions (src/account/pages.ts). */
+/** The two-factor section of the account settings page. */
+export interface TwoFactorSectionView {
+  state: "off" | "pending" | "on";
+  /** An administrator must have it (the platform's setting). */
+  required: boolean;
+  enabledAt: string | null;
+  recoveryCodesLeft: number;
+  /** While an enrolment waits for its first code: the secret in groups of four and the otpauth:// URI. */
+  secretGroups: string[];
+  uri: string | null;
+  /** Shown once, right after they were made. */
+  recoveryCodes: string[];
+  /** The two-factor form that was refused, with its values and errors. */
+  form: { name: "confirm" | "regenerate" | "disable"; values: Record<string, string>; errors: Record<string, string[]> } | null;
+}
+
 export interface AccountSettingsData extends FormState {
+  twoFactor: TwoFactorSectionView;
   languages: { code: string; label: string }[];
   sessions: { id: string; device: string; ip: string; createdAt: string; lastSeenAt: string; current: boolean }[];
 }

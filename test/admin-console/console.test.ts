@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { insertSite, Jar, registerThroughForm } from "../storefront/helpers.ts";
 import { staffJar, visit } from "./helpers.ts";
+import { putSetting } from "../../src/settings/service.ts";
 
 describeEachDialect("admin console: access and dashboard", (dialect) => {
   let p: TestPlatform;
@@ -24,6 +25,26 @@ describeEachDialect("admin console: access and dashboard", (dialect) => {
     expect(en.html).toContain('aria-current="page">7 days');
     // The header links the console for staff.
     expect(en.html).toContain('href="/admin"');
+  });
+
+  it("when the platform requires two-factor sign-in, staff without it are sent to enrol before any console page", async () => {
+    const admin = await staffJar(p, "admin");
+    const support = await staffJar(p, "support");
+    await putSetting(p.ctx(), "admin_two_factor_required", "1");
+    try {
+      for (const [jar, path] of [
+        [admin.jar, "/admin"],
+        [support.jar, "/admin/support"],
+      ] as const) {
+        const res = await visit(p, jar, path);
+        expect(res.res.status).toBe(303);
+        expect(res.res.headers.get("location")).toBe("/account/settings?flash=two_factor_required#two-factor");
+      }
+      expect((await p.request("/api/admin/support/tickets", { token: support.token })).status).toBe(403);
+    } finally {
+      await putSetting(p.ctx(), "admin_two_factor_required", "0");
+    }
+    expect((await visit(p, admin.jar, "/admin")).res.status).toBe(200);
   });
 
   it("a customer lands on the account and gets 403 on the console; anonymous visitors are asked to sign in", async () => {

@@ -37,8 +37,30 @@ describe("configuration", () => {
   });
 
   it("production serves only the APP_URL host as the platform", () => {
-    const c = loadConfig({ NODE_ENV: "production", APP_URL: "https://izyboost.com/" });
+    const c = loadConfig({ NODE_ENV: "production", APP_URL: "https://izyboost.com/", DATA_ENCRYPTION_KEY: "a".repeat(64) });
     expect(c.platformHosts).toEqual(["izyboost.com"]);
     expect(c.APP_URL).toBe("https://izyboost.com");
+  });
+
+  it("production refuses to start without DATA_ENCRYPTION_KEY, in one clear line; elsewhere a fixed development key is used", () => {
+    try {
+      loadConfig({ NODE_ENV: "production", APP_URL: "https://izyboost.com/" });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).problems).toEqual([expect.stringMatching(/^DATA_ENCRYPTION_KEY: required in production/)]);
+    }
+    expect(loadConfig({}).DATA_ENCRYPTION_KEY).toHaveLength(32);
+    expect(loadConfig({}).DATA_ENCRYPTION_KEY.equals(loadConfig({ NODE_ENV: "test" }).DATA_ENCRYPTION_KEY)).toBe(true);
+  });
+
+  it("reads DATA_ENCRYPTION_KEY as 64 hex digits or base64 of 32 bytes, and refuses anything else", () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ DATA_ENCRYPTION_KEY: key.toString("hex") }).DATA_ENCRYPTION_KEY.equals(key)).toBe(true);
+    expect(loadConfig({ DATA_ENCRYPTION_KEY: key.toString("base64") }).DATA_ENCRYPTION_KEY.equals(key)).toBe(true);
+    expect(loadConfig({ DATA_ENCRYPTION_KEY: key.toString("base64url") }).DATA_ENCRYPTION_KEY.equals(key)).toBe(true);
+    for (const bad of ["short", Buffer.alloc(16).toString("base64"), "z".repeat(64)]) {
+      expect(() => loadConfig({ DATA_ENCRYPTION_KEY: bad }), bad).toThrow(/DATA_ENCRYPTION_KEY/);
+    }
   });
 });

@@ -75,6 +75,12 @@ export const SPECS: Record<string, RouteSpec> = {
     owner: "user",
     body: { current_password: "not-the-password", password: "a-brand-new-secret" },
   },
+  "POST /api/login/two-factor": {
+    baseRefused: "no such challenge",
+    owner: "public",
+    body: { challenge: "abcdefghijklmnopqrstuvwxyz234567", code: "123456" },
+    extra: () => [{ code: "" }, { code: "x".repeat(41) }, { challenge: "" }, { challenge: "x".repeat(101) }],
+  },
   "POST /api/logout": { owner: "user", body: {} },
   "GET /api/me": { owner: "user" },
 
@@ -88,6 +94,23 @@ export const SPECS: Record<string, RouteSpec> = {
     owner: "user",
     body: { full_name: "Fuzz Base", phone: "+225 07 12 34 56", language: "fr" },
   },
+
+  // ---- the account: two-factor sign-in (the user's secret is never enrolled here, so codes are refused) ----
+  "GET /api/user/two-factor": { owner: "user" },
+  "POST /api/user/two-factor/start": { owner: "user", body: {} },
+  "POST /api/user/two-factor/confirm": {
+    baseRefused: "wrong code",
+    owner: "user",
+    body: { code: "000000" },
+    extra: () => [{ code: "" }, { code: "1".repeat(41) }],
+  },
+  "POST /api/user/two-factor/recovery-codes": {
+    baseRefused: "two-factor is off",
+    owner: "user",
+    body: { code: "000000", password: "not-the-password" },
+    extra: () => [{ code: undefined, password: undefined }],
+  },
+  "POST /api/user/two-factor/disable": { baseRefused: "two-factor is off", owner: "user", body: { password: "not-the-password", code: "000000" } },
 
   // ---- catalogue ----
   "GET /api/services": { owner: "public", query: ["category", "search", ...PAGE] },

@@ -116,6 +116,8 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
       return { user: false, data: { service: card, examples: [{ quantity: "1 000", price: "1 250,5 XOF" }] } };
     case "login":
       return { user: false, data: { ...form, next: "/orders" } };
+    case "login-two-factor":
+      return { user: false, data: { values: { code: "123456" }, errors: { code: ["Code invalide."] }, next: "/orders" } };
     case "register":
       return { user: false, data: { ...form, next: "", closed: false } };
     case "password-forgot":
@@ -130,6 +132,16 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
         data: {
           values: { full_name: "Awa Koné", phone: "call me", language: "fr" },
           errors: { phone: ["Numéro de téléphone invalide."] },
+          twoFactor: {
+            state: "pending",
+            required: true,
+            enabledAt: null,
+            recoveryCodesLeft: 0,
+            secretGroups: ["JBSW", "Y3DP", "EHPK", "3PXP", "JBSW", "Y3DP", "EHPK", "3PXP"],
+            uri: "otpauth://totp/IzyBoost:awa%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=IzyBoost",
+            recoveryCodes: ["abcde-fghij", "klmno-pqrst"],
+            form: { name: "confirm", values: { code: "123456" }, errors: { code: ["Code invalide."] } },
+          },
           languages: [
             { code: "fr", label: "Français" },
             { code: "en", label: "English" },

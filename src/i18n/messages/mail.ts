@@ -19,6 +19,10 @@ export const mailMessages = catalogue(
       "Quelqu'un a demandé à changer le mot de passe de votre compte. Le lien ci-dessous est valable une heure et ne sert qu'une fois.",
     "mail.password_reset.ignore": "Si vous n'êtes pas à l'origine de cette demande, ignorez cet e-mail : votre mot de passe reste le même.",
     "mail.password_reset.action": "Choisir un nouveau mot de passe",
+    "mail.two_factor_off.title": "Validation en deux étapes désactivée sur {brand}",
+    "mail.two_factor_off.body":
+      "La validation en deux étapes vient d'être désactivée sur votre compte : un mot de passe suffit de nouveau pour vous connecter. Si ce n'est pas vous, changez votre mot de passe et réactivez-la sans attendre.",
+    "mail.two_factor_off.action": "Ouvrir mes paramètres",
   },
   {
     "mail.hello": "Hello {username},",
@@ -36,5 +40,9 @@ export const mailMessages = catalogue(
     "mail.password_reset.body": "Someone asked to change your account's password. The link below works once, for one hour.",
     "mail.password_reset.ignore": "If you did not ask for it, ignore this e-mail: your password stays the same.",
     "mail.password_reset.action": "Choose a new password",
+    "mail.two_factor_off.title": "Two-step verification turned off on {brand}",
+    "mail.two_factor_off.body":
+      "Two-step verification was just turned off on your account: a password alone signs you in again. If this was not you, change your password and turn it back on right away.",
+    "mail.two_factor_off.action": "Open my settings",
   },
 );
