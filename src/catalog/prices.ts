@@ -4,6 +4,7 @@ import { isHiddenOnSite, siteRate, userRate, type SiteRule } from "../pricing/pr
 import { ORDERABLE_TYPES } from "../providers/service-types.ts";
 import { providerSells } from "../providers/selling.ts";
 import { forTenant } from "../tenancy/scoped.ts";
+import { serviceSearch } from "./category-names.ts";
 
 /** The columns of a listed service, shared by the catalogue listing and an order's quote. */
 const CATALOG_COLUMNS = [
@@ -19,6 +20,8 @@ const CATALOG_COLUMNS = [
   "services.dripfeed",
   "services.rate",
   "categories.name as category_name",
+  "categories.name_fr as category_name_fr",
+  "categories.name_en as category_name_en",
   "categories.slug as category_slug",
   "categories.platform",
 ] as const;
@@ -27,6 +30,9 @@ export interface PricedService {
   id: number;
   category_id: number;
   category_name: string;
+  /** The category's name in French / English where it has one (categoryNameIn picks). */
+  category_name_fr: string | null;
+  category_name_en: string | null;
   category_slug: string;
   platform: string;
   name: string;
@@ -135,6 +141,8 @@ function price(ctx: Ctx, rows: CatalogRow[], custom: Map<number, number>, rules:
       id: r.id,
       category_id: r.category_id,
       category_name: r.category_name,
+      category_name_fr: r.category_name_fr,
+      category_name_en: r.category_name_en,
       category_slug: r.category_slug,
       platform: r.platform,
       name: r.name,
@@ -184,10 +192,7 @@ export async function listPricedServices(ctx: Ctx, opts: { categoryId?: number; 
   const rules = ctx.tenant.kind === "site" ? await cachedRules(ctx, ctx.tenant.siteId) : null;
   let priced = custom.size ? price(ctx, rows, custom, rules) : pricedForTenant(ctx, rows, rules);
   if (opts.categoryId) priced = priced.filter((r) => r.category_id === opts.categoryId);
-  if (opts.search) {
-    const needle = opts.search.toLowerCase();
-    priced = priced.filter((r) => r.name.toLowerCase().includes(needle));
-  }
+  if (opts.search) priced = priced.filter(serviceSearch(opts.search));
   return priced;
 }
 

@@ -50,9 +50,19 @@ export const serviceUpdate = z
   .refine((v) => Object.keys(v).length > 0, "Nothing to update");
 export type ServiceUpdate = z.infer<typeof serviceUpdate>;
 
+const localName = z
+  .string()
+  .trim()
+  .max(150, "At most 150 characters")
+  .nullable()
+  .transform((v) => v || null);
+
 export const categoryUpdate = z
   .strictObject({
     name: z.string().trim().min(1, "Required").max(150, "At most 150 characters"),
+    /** The names shown in French / English; null (or "") shows `name`. */
+    name_fr: localName,
+    name_en: localName,
     description: z.string().trim().max(2000, "At most 2000 characters").nullable(),
     sort_order: z.number({ error: "Must be a whole number" }).int("Must be a whole number").min(-1_000_000).max(1_000_000),
     is_active: flag,

@@ -15,7 +15,16 @@ import type { AdminServicesQuery, CategoryUpdate, PublicServicesQuery, ServiceUp
 
 export interface PublicCatalogue extends Page<PricedService> {
   currency: string;
-  categories: { id: number; name: string; slug: string; platform: string; icon: string | null; services: number }[];
+  categories: {
+    id: number;
+    name: string;
+    name_fr: string | null;
+    name_en: string | null;
+    slug: string;
+    platform: string;
+    icon: string | null;
+    services: number;
+  }[];
 }
 
 /** The catalogue at the viewer's prices (their custom prices when signed in), one page of it. */
@@ -23,7 +32,7 @@ export async function listPublicServices(ctx: Ctx, q: PublicServicesQuery): Prom
   const all = await listPricedServices(ctx, { search: q.search || undefined });
   const categoryRows = await ctx.db
     .selectFrom("categories")
-    .select(["id", "name", "slug", "platform", "icon"])
+    .select(["id", "name", "name_fr", "name_en", "slug", "platform", "icon"])
     .where("is_active", "=", 1)
     .orderBy("sort_order")
     .orderBy("name")
@@ -172,6 +181,8 @@ function pick(row: Record<string, unknown>, keys: string[]): Record<string, unkn
 export interface AdminCategory {
   id: number;
   name: string;
+  name_fr: string | null;
+  name_en: string | null;
   slug: string;
   platform: string;
   description: string | null;
@@ -190,6 +201,8 @@ export async function listAdminCategories(ctx: Ctx, categoryId?: number): Promis
     .select([
       "categories.id",
       "categories.name",
+      "categories.name_fr",
+      "categories.name_en",
       "categories.slug",
       "categories.platform",
       "categories.description",
@@ -217,7 +230,7 @@ export async function updateAdminCategory(ctx: Ctx, id: number, input: CategoryU
   const [current] = await listAdminCategories(ctx, id);
   if (!current) throw new NotFound("Category not found");
   const changes: Record<string, unknown> = {};
-  for (const key of ["name", "description", "sort_order", "icon"] as const) {
+  for (const key of ["name", "name_fr", "name_en", "description", "sort_order", "icon"] as const) {
     if (input[key] !== undefined && input[key] !== current[key]) changes[key] = input[key];
   }
   if (input.is_active !== undefined && (input.is_active ? 1 : 0) !== Number(current.is_active)) changes.is_active = input.is_active ? 1 : 0;

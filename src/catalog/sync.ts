@@ -11,6 +11,7 @@ import { readProviderBalance } from "../providers/balances.ts";
 import { notSellingMessage } from "../providers/selling.ts";
 import { isOrderableType } from "../providers/service-types.ts";
 import { categorySortOrder, platformOf, slugify } from "./platforms.ts";
+import { frenchCategoryName } from "./category-names.ts";
 import { platformMarginBp, servicePrices } from "./reprice.ts";
 
 type Provider = Selectable<ApiProvidersTable>;
@@ -124,7 +125,16 @@ async function syncProvider(ctx: Ctx, provider: Provider, clientOpts: ClientOpti
       const platform = platformOf(name);
       const res = await tx.db
         .insertInto("categories")
-        .values({ name, slug, platform, sort_order: categorySortOrder(platform, newCategories++), is_active: 1, created_at: now, updated_at: now })
+        .values({
+          name,
+          name_fr: frenchCategoryName(name),
+          slug,
+          platform,
+          sort_order: categorySortOrder(platform, newCategories++),
+          is_active: 1,
+          created_at: now,
+          updated_at: now,
+        })
         .executeTakeFirst();
       const id = Number(res.insertId);
       categories.set(slug, id);

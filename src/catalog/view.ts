@@ -2,7 +2,13 @@ import { formatMoney } from "../money/money.ts";
 import { toIso } from "../lib/time.ts";
 import type { PricedService } from "./prices.ts";
 import { isOrderableType } from "../providers/service-types.ts";
+import { categoryNameIn } from "./category-names.ts";
 import type { AdminCategory, AdminService, PublicCatalogue } from "./service.ts";
+
+/** A category's name as imported, and as each language shows it. */
+function namesOf(c: { name: string; name_fr: string | null; name_en: string | null }) {
+  return { name: c.name, name_fr: categoryNameIn("fr", c), name_en: categoryNameIn("en", c) };
+}
 
 /** A service as a customer sees it: the rate is per 1000 (per package for Package) at their price. */
 function publicServiceView(s: PricedService) {
@@ -10,7 +16,12 @@ function publicServiceView(s: PricedService) {
     id: s.id,
     name: s.name,
     description: s.description,
-    category: { id: s.category_id, name: s.category_name, slug: s.category_slug, platform: s.platform },
+    category: {
+      id: s.category_id,
+      ...namesOf({ name: s.category_name, name_fr: s.category_name_fr, name_en: s.category_name_en }),
+      slug: s.category_slug,
+      platform: s.platform,
+    },
     type: s.type,
     min: s.min,
     max: s.max,
@@ -24,7 +35,7 @@ function publicServiceView(s: PricedService) {
 export function publicCatalogueEnvelope(c: PublicCatalogue) {
   return {
     data: c.rows.map(publicServiceView),
-    meta: { page: c.page, per_page: c.per_page, total: c.total, currency: c.currency, categories: c.categories },
+    meta: { page: c.page, per_page: c.per_page, total: c.total, currency: c.currency, categories: c.categories.map((k) => ({ ...k, ...namesOf(k) })) },
   };
 }
 
@@ -64,6 +75,9 @@ export function adminCategoryView(c: AdminCategory) {
   return {
     id: c.id,
     name: c.name,
+    /** As stored: null shows `name`. */
+    name_fr: c.name_fr,
+    name_en: c.name_en,
     slug: c.slug,
     platform: c.platform,
     description: c.description,

@@ -39,8 +39,11 @@ export class Conflict extends AppError {
   }
 }
 export class Validation extends AppError {
-  constructor(details: FieldErrors, message = "The given data was invalid") {
+  /** The language of the field messages when a page asked for its own ("fr", "en"); none: the APIs' English. */
+  readonly lang?: string;
+  constructor(details: FieldErrors, message = "The given data was invalid", lang?: string) {
     super(422, "validation_failed", message, details);
+    this.lang = lang;
   }
 }
 export class InsufficientBalance extends AppError {

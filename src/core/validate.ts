@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Validation, type FieldErrors } from "./errors.ts";
+import { readWholeNumber } from "./form-number.ts";
 
 /** zod issues → { field: [messages] }; "_" for the body as a whole. */
 export function fieldErrors(error: z.ZodError): FieldErrors {
@@ -11,32 +12,28 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   return out;
 }
 
-export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
+/** `lang`: the language the schema's messages are written in, when not the APIs' English. */
+export function parseInput<S extends z.ZodType>(schema: S, data: unknown, lang?: string): z.infer<S> {
   const r = schema.safeParse(data);
-  if (!r.success) throw new Validation(fieldErrors(r.error));
+  if (!r.success) throw new Validation(fieldErrors(r.error), undefined, lang);
   return r.data;
 }
 
 /**
- * A whole number sent as a JSON integer or as a string of digits (a form or a query string). Unlike
- * z.coerce.number(), never reads true as 1, [7] as 7, "" as 0, "1e3" as 1000 or "0x10" as 16.
+ * A whole number sent as a JSON integer or as a string of digits (a form, "10 000" too, or a query
+ * string), read by `readWholeNumber`: never true as 1, [7] as 7, "" as 0, "1e3" as 1000 or "0x10" as 16.
  */
 export function wholeNumber(message = "Must be a whole number", range: { min?: number; max?: number } = {}) {
   const min = range.min ?? -Number.MAX_SAFE_INTEGER;
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
-  return z
-    .union(
-      [
-        z.number(),
-        z
-          .string()
-          .trim()
-          .regex(/^-?\d{1,16}$/)
-          .transform(Number),
-      ],
-      { error: message },
-    )
-    .pipe(z.number().refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, message));
+  return z.union([z.number(), z.string()], { error: message }).transform((v, ctx) => {
+    const n = readWholeNumber(v);
+    if (n === null || n < min || n > max) {
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    }
+    return n;
+  });
 }
 
 /** Plain decimal digits: no sign, space, exponent, hex prefix or decimal point. */

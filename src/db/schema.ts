@@ -204,7 +204,11 @@ export interface ApiProvidersTable extends Created {
 
 export interface CategoriesTable extends Created {
   id: Id;
+  /** As imported (the provider's name, usually English) or seeded. */
   name: string;
+  /** The name shown in French / English; null shows `name` (src/catalog/category-names.ts). */
+  name_fr: string | null;
+  name_en: string | null;
   slug: string;
   platform: Generated<string>;
   description: string | null;

@@ -4,6 +4,7 @@ import { adminConsoleMessages } from "./messages/admin-console.ts";
 import { adminSupportMessages } from "./messages/admin-support.ts";
 import { mailMessages } from "./messages/mail.ts";
 import { orderMessages } from "./messages/orders.ts";
+import { orderFieldMessages } from "./messages/order-fields.ts";
 import { providerMessages } from "./messages/providers.ts";
 import { supportMessages } from "./messages/support.ts";
 import { whiteLabelMessages } from "./messages/white-label.ts";
@@ -15,6 +16,7 @@ export const CATALOGUES = {
   adminSupportMessages,
   mailMessages,
   orderMessages,
+  orderFieldMessages,
   providerMessages,
   supportMessages,
   whiteLabelMessages,

@@ -8,6 +8,7 @@ import { orderCharge } from "../pricing/pricing.ts";
 import { kickDispatch } from "../orders/dispatch.ts";
 import { mailOrderConfirmation } from "../orders/notices.ts";
 import { createChargedOrder, placeOrder, quoteOrder, refuseDuringMaintenance, type OrderSource } from "../orders/place.ts";
+import type { Lang } from "../i18n/lang.ts";
 import { runOnceForValue } from "../idempotency/idempotency.ts";
 import { notifyResellerShort } from "./notices.ts";
 import { PLATFORM_TENANT_ID, inTenant } from "../tenancy/scoped.ts";
@@ -20,6 +21,8 @@ interface TenantOrderOptions {
   apiKeyId?: number | null;
   /** From a form's hidden field or an Idempotency-Key header; scoped to the customer (`u:<id>`). */
   idempotencyKey?: string;
+  /** The language of field messages (the order form's page); the APIs' English by default. */
+  lang?: Lang;
 }
 
 interface ChainedOrder {
@@ -54,7 +57,7 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
   const tenant = ctx.tenant;
   if (tenant.kind !== "site" || customer.site_id !== tenant.siteId) throw new Error("placeSiteOrder serves a site's own customers on that site");
   await refuseDuringMaintenance(ctx);
-  const quote = await quoteOrder(ctx, input);
+  const quote = await quoteOrder(ctx, input, opts.lang);
   const priced = await pricedService(ctx, quote.service.id);
   if (!priced) throw new Unavailable(NEUTRAL_REFUSAL, "service_unavailable");
   const resellerCost = orderCharge(priced.cost, quote.fields.quantity, { type: quote.service.type, runs: quote.fields.runs });
@@ -133,7 +136,7 @@ export async function placeTenantOrder(ctx: Ctx, input: Record<string, unknown>,
   const run = async (): Promise<number> =>
     ctx.tenant.kind === "site"
       ? (await placeSiteOrder(ctx, input, opts)).customerOrder.id
-      : (await placeOrder(ctx, input, { source: opts.source, apiKeyId: opts.apiKeyId })).id;
+      : (await placeOrder(ctx, input, { source: opts.source, apiKeyId: opts.apiKeyId, lang: opts.lang })).id;
   const done = await runOnceForValue(ctx, { scope: `u:${user.id}`, key: opts.idempotencyKey, operation: "storefront-order", body: input }, run);
   const order = await inTenant(ctx).selectFrom("orders").selectAll().where("id", "=", done.value).where("user_id", "=", user.id).executeTakeFirstOrThrow();
   return { order, replayed: done.replayed };

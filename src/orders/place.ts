@@ -12,7 +12,8 @@ import { getSetting } from "../settings/service.ts";
 import { debit, lockBalance } from "../wallet/ledger.ts";
 import { kickDispatch } from "./dispatch.ts";
 import { mailOrderConfirmation } from "./notices.ts";
-import { orderFieldsSchema, type OrderFields } from "./fields.ts";
+import { orderFieldMessage, orderFieldsSchema, type OrderFields } from "./fields.ts";
+import type { Lang } from "../i18n/lang.ts";
 import { placeOrderBase } from "./schema.ts";
 import { orderRowById, type OrderRow } from "./service.ts";
 import { tenantId } from "../tenancy/scoped.ts";
@@ -23,6 +24,8 @@ export type OrderSource = "web" | "mass" | "api" | "api_v2" | "storefront";
 interface PlaceOptions {
   source: OrderSource;
   apiKeyId?: number | null;
+  /** The language of field messages (the order form's page); the APIs' English by default. */
+  lang?: Lang;
 }
 
 /** What an order will cost, computed by the server from the tenant's price; the client's fields only. */
@@ -46,14 +49,14 @@ export async function refuseDuringMaintenance(ctx: Ctx): Promise<void> {
  * Prices an order at the tenant's price for the caller (custom price included) and checks its
  * fields against the service: 422 with per-field details when anything is off.
  */
-export async function quoteOrder(ctx: Ctx, input: Record<string, unknown>): Promise<OrderQuote> {
+export async function quoteOrder(ctx: Ctx, input: Record<string, unknown>, lang?: Lang): Promise<OrderQuote> {
   const { service_id } = parseInput(placeOrderBase, input);
   const found = await orderService(ctx, service_id);
-  if (!found) throw new Validation({ service_id: ["This service does not exist or is not available"] });
+  if (!found) throw new Validation({ service_id: [orderFieldMessage(lang, "service", "unknown_service")] }, undefined, lang);
   const priced = found.service;
-  const fields = parseInput(orderFieldsSchema(priced), input);
+  const fields = parseInput(orderFieldsSchema(priced, lang), input, lang);
   const charge = orderCharge(priced.rate, fields.quantity, { type: priced.type, runs: fields.runs });
-  if (charge <= 0) throw new Validation({ quantity: ["The order is too small to be priced"] });
+  if (charge <= 0) throw new Validation({ quantity: [orderFieldMessage(lang, "quantity", "too_small_to_price")] }, undefined, lang);
   const providerCost = convert(orderCharge(found.providerRate, fields.quantity, { type: priced.type, runs: fields.runs }), found.exchangeRate);
   return {
     service: { id: priced.id, name: priced.name, type: priced.type, provider_id: found.providerId },
@@ -168,7 +171,7 @@ export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts:
   // A site's customer order is charged twice (customer and reseller): that chain wraps createChargedOrder.
   if (ctx.tenant.kind !== "platform") throw new Error("placeOrder serves platform users; storefront orders go through the storefront chain");
   await refuseDuringMaintenance(ctx);
-  const quote = await quoteOrder(ctx, input);
+  const quote = await quoteOrder(ctx, input, opts.lang);
   const order = await createChargedOrder(ctx, {
     userId: user.id,
     siteId: tenantId(ctx),

@@ -1,4 +1,5 @@
 import type { Insertable, Kysely } from "kysely";
+import { frenchCategoryName } from "../catalog/category-names.ts";
 import type { Ctx } from "../context.ts";
 import type { Database } from "../db/schema.ts";
 import { dbNow } from "../lib/time.ts";
@@ -135,7 +136,7 @@ async function seedPlatformSettings(ctx: Ctx): Promise<number> {
 async function seedCategories(ctx: Ctx): Promise<number> {
   let n = 0;
   for (const [i, [name, slug]] of CATEGORY_SEED.entries()) {
-    if (await ensure(ctx, "categories", { slug }, { name, platform: slug, sort_order: i * 100 })) n++;
+    if (await ensure(ctx, "categories", { slug }, { name, name_fr: frenchCategoryName(name), platform: slug, sort_order: i * 100 })) n++;
   }
   return n;
 }

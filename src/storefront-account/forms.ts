@@ -11,6 +11,8 @@ import type { AccountActions } from "../storefront/account-pages.ts";
 import { cancelTenantOrder, refillTenantOrder } from "../order-chain/actions.ts";
 import { regenerateStorefrontKey, revokeStorefrontKey } from "./api-access.ts";
 import { placeTenantOrder } from "../order-chain/chain.ts";
+import { orderFieldMessage } from "../orders/fields.ts";
+import type { Lang } from "../i18n/lang.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 
 /**
@@ -30,18 +32,19 @@ async function asForm<T>(names: Record<string, string>, fn: () => Promise<T>): P
       const name = names[field] ?? field;
       renamed[name] = [...(renamed[name] ?? []), ...messages];
     }
-    throw new Validation(renamed, err.message);
+    throw new Validation(renamed, err.message, err instanceof Validation ? err.lang : undefined);
   }
 }
 
-async function placeOrderFromForm(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }) {
+async function placeOrderFromForm(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string; lang: Lang }) {
   const { service, idempotency_key: _key, ...fields } = form;
   void _key;
+  if (!service?.trim()) throw new Validation({ service: [orderFieldMessage(meta.lang, "service", "required")] }, undefined, meta.lang);
   return asForm({ service_id: "service" }, async () => {
     const { order } = await placeTenantOrder(
       ctx,
       { ...fields, service_id: service },
-      { source: "storefront", idempotencyKey: meta.idempotencyKey || undefined },
+      { source: "storefront", idempotencyKey: meta.idempotencyKey || undefined, lang: meta.lang },
     );
     return { uuid: order.uuid };
   });

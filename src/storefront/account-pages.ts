@@ -4,7 +4,8 @@ import type { Ctx } from "../context.ts";
 import type { OrderStatus } from "../db/schema.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { AppError, NotFound, Unavailable } from "../core/errors.ts";
+import { AppError, NotFound, Unavailable, Validation } from "../core/errors.ts";
+import type { Lang } from "../i18n/lang.ts";
 import {
   TICKET_CATEGORIES,
   accountPageData,
@@ -16,7 +17,7 @@ import {
   ticketRow,
   type Fmt,
 } from "./account-view.ts";
-import { serviceCard, tenantServices } from "./catalog-view.ts";
+import { categoryLabel, serviceCard, tenantServices } from "./catalog-view.ts";
 import { requireCsrf } from "./csrf.ts";
 import { displayDate, displayMoney } from "./format.ts";
 import { pageRequest, render, type PageRequest, type Storefront } from "./respond.ts";
@@ -24,6 +25,7 @@ import { FORM_ACTIONS, type Paged } from "./account-sources.ts";
 import type { FormState, FundsData, OrderNewData, OrdersData, PageId, PaginationView, TicketData, TicketNewData, TicketsData } from "./view-models.ts";
 import { paginationView } from "./view.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
+import { OPTIONAL_ORDER_FIELDS, ORDER_FORM_FIELDS, SUBSCRIPTION_DELAYS, UNLIMITED_POSTS, orderFormFields, typesShowing } from "../providers/service-types.ts";
 
 /**
  * Form actions of the account pages, passed by the features that own them. Each runs with the
@@ -32,7 +34,8 @@ import { UUID_SEGMENT } from "../lib/uuid.ts";
  */
 export interface AccountActions {
   /** `idempotencyKey` (orders, deposits): the Idempotency-Key header, else the form's hidden `idempotency_key`. */
-  placeOrder?(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }): Promise<{ uuid: string }>;
+  /** `lang`: the page's language, in which a refusal's field messages come back (Validation.lang). */
+  placeOrder?(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string; lang: Lang }): Promise<{ uuid: string }>;
   deposit?(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }): Promise<{ uuid: string }>;
   openTicket?(ctx: Ctx, form: Record<string, string>): Promise<{ uuid: string }>;
   replyTicket?(ctx: Ctx, uuid: string, form: Record<string, string>): Promise<void>;
@@ -68,9 +71,11 @@ function actionErrors(err: unknown, req: PageRequest): FormState["errors"] {
   if (!(err instanceof AppError) || ![403, 409, 422, 503].includes(err.status)) throw err;
   const { t } = req;
   if (CODE_MESSAGES.has(err.code)) return { _: [t(`form.error.${err.code}`)] };
-  const details = err.code === "validation_failed" && err.details && typeof err.details === "object" ? Object.keys(err.details) : [];
+  const details = err.code === "validation_failed" && err.details && typeof err.details === "object" ? (err.details as Record<string, string[]>) : {};
+  // Messages written in the page's language are shown as they are; others (English) become a generic hint.
+  const own = err instanceof Validation && err.lang === req.visit.lang;
   const out: FormState["errors"] = { _: [t("form.error.check_fields")] };
-  for (const field of details) if (field !== "_") out[field] = [t("form.error.field_invalid")];
+  for (const [field, messages] of Object.entries(details)) if (field !== "_") out[field] = own ? messages : [t("form.error.field_invalid")];
   return out;
 }
 
@@ -96,8 +101,8 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
         const groups: OrderNewData["groups"] = [];
         for (const s of services) {
           let g = groups.at(-1);
-          if (!g || g.category !== s.category_name) {
-            g = { category: s.category_name, services: [] };
+          if (!g || g.category !== categoryLabel(s, f.lang)) {
+            g = { category: categoryLabel(s, f.lang), services: [] };
             groups.push(g);
           }
           const card = serviceCard(s, f.currency, f.lang);
@@ -122,6 +127,9 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
           action: FORM_ACTIONS.newOrder,
           groups,
           selected: selected ? serviceCard(selected, f.currency, f.lang) : null,
+          fields: orderFieldStates(selected ?? null),
+          delays: SUBSCRIPTION_DELAYS.map((d) => ({ value: d, label: d === 0 ? f.t("order_new.delay_none") : f.t("order_new.delay_minutes", { minutes: d }) })),
+          unlimitedPosts: UNLIMITED_POSTS,
           balance: pageBalance(c, f),
           currency: f.currency,
           idempotencyKey: randomUUID(),
@@ -253,7 +261,11 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
     actions.placeOrder
       ? post(
           c,
-          async (ctx, form) => c.redirect(`/orders/${(await actions.placeOrder!(ctx, form, { idempotencyKey: keyOf(c, form) })).uuid}`, 303),
+          async (ctx, form) =>
+            c.redirect(
+              `/orders/${(await actions.placeOrder!(ctx, form, { idempotencyKey: keyOf(c, form), lang: (await pageRequest(c, sf)).visit.lang })).uuid}`,
+              303,
+            ),
           (values, errors) => orderForm(c, { values, errors }, 422),
         )
       : missing(),
@@ -353,6 +365,27 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   });
 
   return app;
+}
+
+/**
+ * Which fields of the order form show: every one until a service is chosen (a page without script
+ * then still offers them all; the server reads only the chosen type's), else the chosen type's.
+ * The form's script does the same when the choice changes.
+ */
+export function orderFieldStates(selected: { type: string; dripfeed: boolean } | null): OrderNewData["fields"] {
+  const shown = selected ? orderFormFields(selected.type, selected.dripfeed) : null;
+  const states = {} as OrderNewData["fields"];
+  for (const field of ORDER_FORM_FIELDS) {
+    const visible = shown === null || shown.includes(field);
+    states[field] = {
+      types: typesShowing(field).join("|"),
+      hidden: !visible,
+      optional: OPTIONAL_ORDER_FIELDS.has(field),
+      required: shown !== null && visible && !OPTIONAL_ORDER_FIELDS.has(field),
+      dripfeedOnly: field === "runs" || field === "interval",
+    };
+  }
+  return states;
 }
 
 function pageBalance(c: Context<AppEnv>, f: Fmt): string {

@@ -1,5 +1,6 @@
 import type { Ctx } from "../context.ts";
 import { listPricedServices, type PricedService } from "../catalog/prices.ts";
+import { categoryNameIn, serviceSearch } from "../catalog/category-names.ts";
 import { orderCharge } from "../pricing/pricing.ts";
 import { formatMoney } from "../money/money.ts";
 import { dbNow, DAY } from "../lib/time.ts";
@@ -20,13 +21,18 @@ export async function tenantServices(ctx: Ctx, cache: VersionedCache): Promise<P
   return cache.memo(`services:${cache.stamp(ctx.tenant)}`, () => listPricedServices({ ...ctx, user: null }));
 }
 
+/** The service's category as the page's language names it ("Abonnés Instagram" / "Instagram Followers"). */
+export function categoryLabel(s: PricedService, lang: Lang): string {
+  return categoryNameIn(lang, { name: s.category_name, name_fr: s.category_name_fr, name_en: s.category_name_en });
+}
+
 export function serviceCard(s: PricedService, currency: string, lang: Lang): ServiceCardView {
   const perPackage = s.type === "Package";
   return {
     id: s.id,
     name: s.name,
     description: s.description ?? "",
-    categoryName: s.category_name,
+    categoryName: categoryLabel(s, lang),
     categorySlug: s.category_slug,
     platform: s.platform,
     type: s.type,
@@ -45,7 +51,7 @@ export function serviceCard(s: PricedService, currency: string, lang: Lang): Ser
   };
 }
 
-function categoriesOf(services: PricedService[], active: string | null): CategoryView[] {
+function categoriesOf(services: PricedService[], active: string | null, lang: Lang): CategoryView[] {
   const byId = new Map<number, CategoryView>();
   for (const s of services) {
     const c = byId.get(s.category_id);
@@ -53,7 +59,7 @@ function categoriesOf(services: PricedService[], active: string | null): Categor
     else
       byId.set(s.category_id, {
         slug: s.category_slug,
-        name: s.category_name,
+        name: categoryLabel(s, lang),
         platform: s.platform,
         count: 1,
         href: `/services?category=${encodeURIComponent(s.category_slug)}`,
@@ -86,7 +92,7 @@ export async function homeData(ctx: Ctx, cache: VersionedCache, currency: string
     .sort((a, b) => (rank.get(a.id) ?? 1e6) - (rank.get(b.id) ?? 1e6))
     .slice(0, 6)
     .map((s) => serviceCard(s, currency, lang));
-  const categories = categoriesOf(services, null);
+  const categories = categoriesOf(services, null, lang);
   return {
     categories,
     popular,
@@ -96,13 +102,6 @@ export async function homeData(ctx: Ctx, cache: VersionedCache, currency: string
       platforms: displayNumber(new Set(services.map((s) => s.platform)).size, lang),
     },
   };
-}
-
-function fold(s: string): string {
-  return s
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase();
 }
 
 export async function catalogueData(
@@ -119,8 +118,8 @@ export async function catalogueData(
   const q = (query.q ?? "").trim();
   // An unknown (or now empty) category shows no results rather than everything.
   const category = query.category ?? null;
-  const needle = fold(q);
-  const matching = all.filter((s) => (!category || s.category_slug === category) && (!needle || fold(`${s.name} ${s.category_name}`).includes(needle)));
+  const matches = serviceSearch(q);
+  const matching = all.filter((s) => (!category || s.category_slug === category) && matches(s));
   const pages = Math.max(1, Math.ceil(matching.length / CATALOGUE_PER_PAGE));
   const page = Math.min(query.page ?? 1, pages);
   const slice = matching.slice((page - 1) * CATALOGUE_PER_PAGE, page * CATALOGUE_PER_PAGE);
@@ -131,7 +130,7 @@ export async function catalogueData(
       g = {
         category: {
           slug: s.category_slug,
-          name: s.category_name,
+          name: categoryLabel(s, lang),
           platform: s.platform,
           count: 0,
           href: `/services?category=${encodeURIComponent(s.category_slug)}`,
@@ -147,7 +146,7 @@ export async function catalogueData(
   return {
     q,
     category,
-    categories: categoriesOf(all, category),
+    categories: categoriesOf(all, category, lang),
     groups,
     total: matching.length,
     totalLabel: t(matching.length === 1 ? "catalogue.count_one" : "catalogue.count", { count: displayNumber(matching.length, lang) }),

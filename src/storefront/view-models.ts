@@ -5,6 +5,7 @@
  */
 import type { BrandingSettings } from "./themes.ts";
 import type { Lang } from "../i18n/lang.ts";
+import type { OrderFormField } from "../providers/service-types.ts";
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 export type PageId =
@@ -292,6 +293,12 @@ export interface OrderNewData extends FormState {
   action: string;
   groups: { category: string; services: OrderServiceOption[] }[];
   selected: ServiceCardView | null;
+  /** Each field of the form: the service types that show it ("Default|Poll"), and whether it shows now. */
+  fields: Record<OrderFormField, { types: string; hidden: boolean; optional: boolean; required: boolean; dripfeedOnly: boolean }>;
+  /** The subscription delays a customer may choose, in minutes. */
+  delays: { value: number; label: string }[];
+  /** New posts reserved for a subscription left at 0 (unlimited). */
+  unlimitedPosts: number;
   balance: string;
   currency: string;
   /** A fresh key per rendering, posted back as `idempotency_key`: a double submit places one order. */

@@ -14,7 +14,7 @@ export const savedReplyBody = z.object({
 });
 type SavedReplyInput = z.infer<typeof savedReplyBody>;
 
-export interface SavedReply {
+interface SavedReply {
   id: number;
   title: string;
   body: string;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainNumber } from "../core/form-number.ts";
 import { pageQuery } from "../core/pagination.ts";
 import { parseMoney } from "../money/money.ts";
 import { positiveId } from "../core/validate.ts";
@@ -25,7 +26,7 @@ export const transactionsQuery = z.object({
 /** A money amount sent as a decimal string or a JSON number, at most 6 decimals → micro-units. */
 export const moneyInput = (what = "The amount") =>
   z.union([z.string(), z.number()], { error: `${what} is required` }).transform((v, ctx) => {
-    const micro = parseMoney(v);
+    const micro = parseMoney(typeof v === "string" ? plainNumber(v) : v);
     if (micro === null) {
       ctx.addIssue({ code: "custom", message: `${what} must be a decimal number with at most 6 decimals` });
       return z.NEVER;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainNumber } from "../core/form-number.ts";
 import { parseMoney, parsePercent } from "../money/money.ts";
 import { pageQuery } from "../core/pagination.ts";
 import { normalizeHost, slugProblem } from "./hostnames.ts";
@@ -20,7 +21,7 @@ function plainText(max: number, opts: { min?: number; multiline?: boolean } = {}
 
 /** A price as a decimal string ("15000", "12.5"), strictly positive, in micro-units. */
 const moneyInput = z.union([z.string(), z.number()], { error: 'Must be a decimal amount such as "1500" or "12.5"' }).transform((v, ctx) => {
-  const micro = parseMoney(v);
+  const micro = parseMoney(typeof v === "string" ? plainNumber(v) : v);
   if (micro === null || micro <= 0) {
     ctx.addIssue({ code: "custom", message: "Must be a positive decimal amount with at most 6 decimals" });
     return z.NEVER;
@@ -30,7 +31,7 @@ const moneyInput = z.union([z.string(), z.number()], { error: 'Must be a decimal
 
 /** A percentage as a decimal string ("30", "12.5", "12.5%") → basis points, 0 to 1000 %. */
 const percentInput = z.union([z.string(), z.number()], { error: 'Must be a percentage such as "30" or "12.5"' }).transform((v, ctx) => {
-  const bp = parsePercent(v);
+  const bp = parsePercent(typeof v === "string" ? plainNumber(v) : v);
   if (bp === null || bp > 100_000) {
     ctx.addIssue({ code: "custom", message: "Must be a percentage between 0 and 1000 with at most 2 decimals" });
     return z.NEVER;

@@ -58,7 +58,7 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
     const c = await customerOn(w, s, "500");
     const low = await orderViaForm(w, c, { service: String(plain.id), link: "https://instagram.com/p/kept", quantity: "5" });
     expect(low.status).toBe(422);
-    expect(low.html).toMatch(/id="f-quantity-error">Vérifiez ce champ/);
+    expect(low.html).toMatch(/id="f-quantity-error">Quantité\u00a0: au moins /);
     expect(low.html).toContain('value="https://instagram.com/p/kept"');
     // A fresh idempotency key, so that the corrected form is a new request.
     expect(low.html).not.toContain(`value="${low.key}"`);

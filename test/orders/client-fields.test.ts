@@ -66,7 +66,7 @@ describeEachDialect("orders as real panels' clients send them", (dialect) => {
       const r = await place(w, u.token, { service_id: plain.id, link, quantity: 100 });
       expect(r.status, link).toBe(422);
       expect(r.body.error.details.link, link).toBeDefined();
-      expect((await v2Add(u.key, { service: plain.id, link, quantity: 100 })).error, link).toBe("Incorrect link: Must be a valid http(s) URL");
+      expect((await v2Add(u.key, { service: plain.id, link, quantity: 100 })).error, link).toBe("Incorrect link: Not a valid link (https://…).");
     }
     expectSentToPanel(0);
     expect(await balanceOf(w, u.user.id)).toBe(money("100000") - money("300"));
@@ -86,7 +86,7 @@ describeEachDialect("orders as real panels' clients send them", (dialect) => {
     expectSentToPanel(2);
 
     expect((await v2Add(u.key, { service: plain.id, link: "https://x.test/drip", quantity: 100, runs: 3, interval: 10 })).error).toBe(
-      "Incorrect runs: Drip-feed is not available for this service",
+      "Incorrect runs: Drip-feed is not available for this service.",
     );
     expectSentToPanel(0);
     expect(await balanceOf(w, u.user.id)).toBe(money("10000") - money("300"));

@@ -9,6 +9,7 @@ import {
   TICKET_CATEGORIES,
   type Fmt,
 } from "../../src/storefront/account-view.ts";
+import { orderFieldStates } from "../../src/storefront/account-pages.ts";
 import { serviceCard } from "../../src/storefront/catalog-view.ts";
 import { brandCss } from "../../src/storefront/render.ts";
 import { cleanSettings, type Theme } from "../../src/storefront/themes.ts";
@@ -64,6 +65,8 @@ const service: PricedService = {
   id: 7,
   category_id: 1,
   category_name: "Instagram",
+  category_name_fr: null,
+  category_name_en: null,
   category_slug: "instagram",
   platform: "instagram",
   name: "Abonnés Instagram — qualité premium",
@@ -196,6 +199,9 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
             },
           ],
           selected: card,
+          fields: orderFieldStates({ type: "Default", dripfeed: true }),
+          delays: [{ value: 0, label: "0" }],
+          unlimitedPosts: 30,
           balance: "12 500 XOF",
           currency: "XOF",
         },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainNumber } from "../../core/form-number.ts";
 import { pageQuery } from "../../core/pagination.ts";
 import { positiveId } from "../../core/validate.ts";
 import { parsePercent } from "../../money/money.ts";
@@ -38,7 +39,7 @@ const flag = z
 
 /** A percentage with at most two decimals ("1.5" or "1.5%" = 1.5%) → basis points. */
 const percentBp = z.union([z.string(), z.number()], { error: "A percentage" }).transform((v, ctx) => {
-  const bp = parsePercent(v);
+  const bp = parsePercent(typeof v === "string" ? plainNumber(v) : v);
   if (bp === null || bp > 10_000) {
     ctx.addIssue({ code: "custom", message: "A percentage between 0 and 100 with at most 2 decimals" });
     return z.NEVER;

@@ -1,21 +1,42 @@
-// Live price of the new-order form: rate per 1000 × quantity, rounded half-up to the micro-unit,
-// computed with integers (BigInt) like the server. The server recomputes the real charge.
+// The new-order form: shows the fields of the chosen service's type (the others are hidden and
+// disabled, so they are not sent) and the live price: rate per 1000 × units, rounded half-up to the
+// micro-unit, computed with integers (BigInt) like the server. The server recomputes the real charge.
 (function () {
   "use strict";
   var form = document.getElementById("order-form");
   if (!form) return;
   var select = form.querySelector("select[name=service]");
-  var quantity = form.querySelector("input[name=quantity]");
-  var runs = form.querySelector("input[name=runs]");
-  var comments = form.querySelector("textarea[name=comments]");
   var total = document.getElementById("order-total");
-  var hint = document.getElementById("f-quantity-hint");
-  var commentsBox = form.querySelector("[data-order-comments]");
-  var dripBox = form.querySelector("[data-order-dripfeed]");
+  var switchable = form.querySelectorAll("[data-types]");
+  var limitHints = form.querySelectorAll("[data-limits-hint]");
   var currency = form.getAttribute("data-currency") || "";
   var lang = form.getAttribute("data-lang") === "en" ? "en" : "fr";
+  var unlimitedPosts = Number(form.getAttribute("data-unlimited-posts")) || 30;
   var grouping = new Intl.NumberFormat(lang === "en" ? "en-US" : "fr-FR", { maximumFractionDigits: 0 });
   var MICRO = 1000000n;
+  var LISTS = { "Custom Comments": "comments", "Mentions Custom List": "usernames" };
+
+  function field(name) {
+    return form.elements.namedItem(name);
+  }
+
+  // A whole number as people type it: "10 000" (space, no-break or narrow no-break space) or "10000".
+  function whole(text) {
+    var s = String(text || "")
+      .trim()
+      .replace(/^(\d{1,3})((?:[ \u00a0\u202f\u2009]\d{3})+)$/, function (_m, head, rest) {
+        return head + rest.replace(/[ \u00a0\u202f\u2009]/g, "");
+      });
+    return /^\d{1,15}$/.test(s) ? Number(s) : null;
+  }
+
+  function lineCount(text) {
+    return String(text || "")
+      .split("\n")
+      .filter(function (l) {
+        return l.trim() !== "";
+      }).length;
+  }
 
   function toMicro(text) {
     var m = /^(\d{1,12})(?:\.(\d{1,6}))?$/.exec(text || "");
@@ -36,48 +57,66 @@
     return template.replace("{min}", grouping.format(min)).replace("{max}", grouping.format(max));
   }
 
+  // Shows what the type asks for; a hidden field is disabled too, so the browser does not send it.
+  function showFieldsOf(option) {
+    // Before a choice, what most services ask for: a link and a quantity.
+    var type = option && option.value ? option.getAttribute("data-type") : "Default";
+    var dripfeed = option ? option.getAttribute("data-dripfeed") === "1" : false;
+    switchable.forEach(function (el) {
+      var types = (el.getAttribute("data-types") || "").split("|");
+      var shown = types.indexOf(type) !== -1 && (!el.hasAttribute("data-dripfeed-only") || dripfeed);
+      el.hidden = !shown;
+      if (el.tagName === "FIELDSET") el.disabled = !shown;
+      else
+        el.querySelectorAll("input, textarea, select").forEach(function (control) {
+          control.disabled = !shown;
+        });
+    });
+  }
+
+  // Units the order is charged for, as the server counts them; null while the form cannot say.
+  function units(type, option) {
+    if (type === "Package") return 1n;
+    if (LISTS[type]) {
+      var n = lineCount(field(LISTS[type]).value);
+      return n > 0 ? BigInt(n) : null;
+    }
+    if (type === "Subscriptions") {
+      var max = whole(field("max").value);
+      var posts = whole(field("posts").value) || unlimitedPosts;
+      var old = whole(field("old_posts").value) || 0;
+      return max ? BigInt(max) * BigInt(posts + old) : null;
+    }
+    var qty = whole(field("quantity").value);
+    if (!qty) return null;
+    var runs = option.getAttribute("data-dripfeed") === "1" ? whole(field("runs").value) : null;
+    return BigInt(qty) * BigInt(runs && runs > 1 ? runs : 1);
+  }
+
   function update() {
     var option = select.options[select.selectedIndex];
     var rate = option ? toMicro(option.getAttribute("data-rate")) : null;
     if (!option || rate === null) {
+      showFieldsOf(null);
       total.textContent = form.getAttribute("data-empty") || "—";
       return;
     }
     var type = option.getAttribute("data-type") || "Default";
-    var min = Number(option.getAttribute("data-min"));
-    var max = Number(option.getAttribute("data-max"));
-    var isComments = /comment/i.test(type) && !/like/i.test(type);
-    var isPackage = type === "Package";
-    commentsBox.hidden = !isComments;
-    dripBox.hidden = option.getAttribute("data-dripfeed") !== "1";
-    quantity.readOnly = isComments;
-    quantity.min = String(min);
-    quantity.max = String(max);
-    if (hint) hint.textContent = fill(form.getAttribute("data-limits") || "", min, max);
-    if (isComments) {
-      quantity.value = String(comments.value.split("\n").filter(function (l) { return l.trim() !== ""; }).length);
-    }
-    var qty = Number(quantity.value);
-    if (isPackage) {
-      total.textContent = money(rate);
-      return;
-    }
-    if (!Number.isInteger(qty) || qty <= 0) {
+    showFieldsOf(option);
+    var limits = fill(form.getAttribute("data-limits") || "", Number(option.getAttribute("data-min")), Number(option.getAttribute("data-max")));
+    limitHints.forEach(function (hint) {
+      hint.textContent = limits;
+    });
+    var n = units(type, option);
+    if (n === null) {
       total.textContent = form.getAttribute("data-empty") || "—";
       return;
     }
-    var times = dripBox.hidden ? 1 : Math.max(1, Number(runs && runs.value) || 1);
-    var units = BigInt(qty) * BigInt(times);
-    // Half-up rounding of rate × units / 1000, as the server's mulDiv does.
-    var charge = (rate * units * 2n + 1000n) / 2000n;
-    total.textContent = money(charge);
+    // Half-up rounding of rate × units / 1000 (the flat rate for a package), as the server's mulDiv does.
+    total.textContent = money(type === "Package" ? rate : (rate * n * 2n + 1000n) / 2000n);
   }
 
-  [select, quantity, runs, comments].forEach(function (el) {
-    if (el) {
-      el.addEventListener("input", update);
-      el.addEventListener("change", update);
-    }
-  });
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
   update();
 })();
