@@ -1,3 +1,4 @@
+import { forTenant } from "../../src/tenancy/scoped.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect } from "../harness/platform.ts";
 import { get, type Jar, sessionCookie } from "../storefront/helpers.ts";
@@ -224,6 +225,16 @@ describeEachDialect("tenants never see each other", (dialect) => {
 
   it("the platform's admin API does not reach a site's customers, orders, deposits, tickets or payment methods", async () => {
     const a = t.A;
+    const siteReply = await forTenant(t.w.p.services.db, a.siteId)
+      .insertInto("saved_replies", {
+        title: "Site reply",
+        body: "Only for site A",
+        created_by: null,
+        created_at: "2026-12-01 10:00:00.000",
+        updated_at: "2026-12-01 10:00:00.000",
+      })
+      .executeTakeFirstOrThrow();
+    const siteReplyId = Number(siteReply.insertId);
     await expectAll404(
       { token: t.admin.token },
       [
@@ -242,9 +253,12 @@ describeEachDialect("tenants never see each other", (dialect) => {
         { method: "POST", path: `/api/admin/support/tickets/${a.ticket}/reply`, json: { message: "Intrusion" } },
         { method: "POST", path: `/api/admin/support/tickets/${a.ticket}/assign`, json: { admin_id: t.admin.user.id } },
         { method: "POST", path: `/api/admin/support/tickets/${a.ticket}/close` },
+        { method: "PUT", path: `/api/admin/support/saved-replies/${siteReplyId}`, json: { title: "Stolen", body: "Stolen" } },
+        { method: "DELETE", path: `/api/admin/support/saved-replies/${siteReplyId}` },
       ],
       [a.customer.user.email],
     );
+    expect((await call({ token: t.admin.token }, { method: "GET", path: "/api/admin/support/saved-replies" })).text).not.toContain("Only for site A");
     // The same calls reach the platform's own user, order, deposit and ticket: the 404s above are about the tenant.
     await expectAllOk({ token: t.admin.token }, [
       { method: "GET", path: `/api/admin/users/${t.p1.user.id}` },

@@ -87,6 +87,9 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
       .executeTakeFirstOrThrow();
     const ticket = await p.request("/api/tickets", { method: "POST", token: t.p1.token, json: { subject: "To close", message: "Bonjour" } });
     const adminRow = await p.services.db.selectFrom("users").select("username").where("id", "=", t.admin.user.id).executeTakeFirstOrThrow();
+    const savedReply = async (title: string) =>
+      (await body(await p.request("/api/admin/support/saved-replies", { method: "POST", token: t.admin.token, json: { title, body: "Bonjour" } }))).data
+        .id as number;
     const sessionsOwner = await signUp(p);
     await p.request("/api/login", { method: "POST", json: { login: sessionsOwner.user.email, password: sessionsOwner.password } });
     const ownSessions = (await body(await p.request("/api/user/sessions", { token: sessionsOwner.token }))).data as { id: string; current: boolean }[];
@@ -106,6 +109,7 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
       methodId: (await activeMethod(p, t.A.owner)).id,
       ticket: (await body(ticket)).data.uuid,
       customerId: (await customerOf(p, t.A.owner, "1000")).id,
+      savedReplies: { edit: await savedReply("To edit"), remove: await savedReply("To delete") },
     };
     snap = await snapshotter(p.services.db);
   });

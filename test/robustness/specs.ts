@@ -47,6 +47,8 @@ export interface Victims {
   methodId: number;
   ticket: string;
   customerId: number;
+  /** Saved replies of the platform's support: one to edit, one to delete. */
+  savedReplies: { edit: number; remove: number };
 }
 
 const PAGE = ["page", "per_page"];
@@ -609,4 +611,12 @@ export const SPECS: Record<string, RouteSpec> = {
   },
   "POST /api/admin/support/tickets/:uuid/reply": { owner: "admin", params: (t) => ({ uuid: t.p1.ticket }), body: { message: "Réponse" } },
   "POST /api/admin/support/tickets/:uuid/close": { owner: "admin", params: (t) => ({ uuid: t.p2.ticket }), body: {} },
+  "GET /api/admin/support/saved-replies": { owner: "admin" },
+  "POST /api/admin/support/saved-replies": { owner: "admin", body: { title: "Délai", body: "Votre commande démarre sous 24 h." } },
+  "PUT /api/admin/support/saved-replies/:id": {
+    owner: "admin",
+    params: (_t, v) => ({ id: String(v.savedReplies.edit) }),
+    body: { title: "Délai (24 h)", body: "Sous 24 h." },
+  },
+  "DELETE /api/admin/support/saved-replies/:id": { owner: "admin", params: (_t, v) => ({ id: String(v.savedReplies.remove) }) },
 };
