@@ -32,6 +32,7 @@ import { accountLoginThrottle } from "../account/middleware.ts";
 import { accountRoutes } from "../account/routes.ts";
 import { accountSettingsPages } from "../account/pages.ts";
 import { adminConsolePages } from "../admin-console/pages.ts";
+import { notificationPages } from "../storefront-account/pages.ts";
 
 /**
  * Every feature's routes, mounted once. Auth is applied where a sub-app is mounted: a feature
@@ -102,7 +103,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
       loginLimiter,
       accountData: storefrontAccountData,
       actions: storefrontAccountActions,
-      pages: [whiteLabelPages, accountSettingsPages, adminConsolePages],
+      pages: [whiteLabelPages, accountSettingsPages, notificationPages, adminConsolePages],
     }),
   );
 }

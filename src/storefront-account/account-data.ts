@@ -21,6 +21,7 @@ import type {
 import { orderActionsOpen } from "../order-chain/actions.ts";
 import { currentStorefrontKey } from "./api-access.ts";
 import { inTenant } from "../tenancy/scoped.ts";
+import { unreadCount } from "../notifications/service.ts";
 
 /**
  * The account pages' loaders, for every tenant: the same verbs the JSON API uses (orders, wallet,
@@ -181,4 +182,4 @@ async function apiAccess(ctx: Ctx): Promise<ApiAccessSource> {
   return { key: key && { name: key.name, prefix: key.prefix, createdAt: iso(key.created_at), lastUsedAt: toIso(key.last_used_at) }, newKey: null };
 }
 
-export const storefrontAccountData: AccountData = { summary, orders, order, funds, tickets, ticket, apiAccess };
+export const storefrontAccountData: AccountData = { summary, orders, order, funds, tickets, ticket, apiAccess, unread: unreadCount };

@@ -110,6 +110,8 @@ export interface AccountData {
   tickets(ctx: Ctx, query: { page: number }): Promise<Paged<TicketSource>>;
   ticket(ctx: Ctx, uuid: string): Promise<TicketDetailSource | null>;
   apiAccess(ctx: Ctx): Promise<ApiAccessSource>;
+  /** How many of the signed-in user's notifications are unread (the count in the header). */
+  unread(ctx: Ctx): Promise<number>;
 }
 
 /** Where the account pages' forms post; the features that own the actions mount these routes. */

@@ -74,6 +74,7 @@ export const EMPTY_ACCOUNT_DATA: AccountData = {
   tickets: async (_ctx, q) => ({ items: [], page: q.page, perPage: 20, total: 0 }),
   ticket: async () => null,
   apiAccess: async () => ({ key: null, newKey: null }),
+  unread: async () => 0,
 };
 
 export interface Fmt {

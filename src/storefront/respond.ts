@@ -54,6 +54,7 @@ const FLASHES: Record<string, FlashView["kind"]> = {
   session_ended: "success",
   sessions_ended: "success",
   api_key_revoked: "info",
+  notifications_read: "success",
   two_factor_expired: "error",
   two_factor_required: "info",
   two_factor_off: "info",
@@ -76,7 +77,9 @@ export async function pageRequest(c: Context<AppEnv>, sf: Storefront, opts: { cs
   const flashKey = query.get("flash");
   query.delete("flash");
   const flash = flashKey && FLASHES[flashKey] ? { kind: FLASHES[flashKey], message: t(`flash.${flashKey}`) } : null;
-  return { look, t, visit: { lang, path: url.pathname, query, user: c.get("user"), csrf: opts.csrf ?? c.get("session")?.csrf_token ?? null, flash } };
+  const user = c.get("user");
+  const unread = user ? await sf.data.unread(ctxOf(c)) : 0;
+  return { look, t, visit: { lang, path: url.pathname, query, user, csrf: opts.csrf ?? c.get("session")?.csrf_token ?? null, flash, unread } };
 }
 
 const cspByBrand = new Map<string, string>();

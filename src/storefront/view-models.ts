@@ -28,6 +28,7 @@ export type PageId =
   | "ticket"
   | "api-access"
   | "account-settings"
+  | "notifications"
   | "not-found"
   | "unavailable"
   | "error";
@@ -66,6 +67,7 @@ export const PAGE_IDS: readonly PageId[] = [
   "ticket",
   "api-access",
   "account-settings",
+  "notifications",
   "not-found",
   "unavailable",
   "error",
@@ -105,6 +107,8 @@ interface UserView {
   initial: string;
   /** Platform staff: the header links to the admin console. */
   console: boolean;
+  /** Unread notifications, shown on the header's bell. */
+  unread: number;
 }
 
 export interface LinkView {
@@ -407,4 +411,11 @@ export interface AccountSettingsData extends FormState {
   twoFactor: TwoFactorSectionView;
   languages: { code: string; label: string }[];
   sessions: { id: string; device: string; ip: string; createdAt: string; lastSeenAt: string; current: boolean }[];
+}
+
+export interface NotificationsData {
+  unreadOnly: boolean;
+  unread: number;
+  items: { id: number; title: string; body: string; at: string; read: boolean; href: string | null; readAction: string }[];
+  pagination: PaginationView | null;
 }

@@ -99,6 +99,8 @@ export interface Visit {
   user: User | null;
   csrf: string | null;
   flash?: FlashView | null;
+  /** The signed-in user's unread notifications (0 for visitors). */
+  unread?: number;
 }
 
 const SOCIAL = ["instagram_url", "facebook_url", "tiktok_url", "youtube_url", "x_url"];
@@ -190,6 +192,7 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
     link("/orders", "nav.orders"),
     link("/funds", "nav.funds"),
     link("/tickets", "nav.tickets"),
+    link("/notifications", "nav.notifications"),
     link("/api-access", "nav.api"),
     link("/account/settings", "nav.settings"),
   ];
@@ -222,6 +225,7 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
           initial: visit.user.username.slice(0, 1).toUpperCase(),
           // Platform staff get a link to the admin console (only the platform serves it).
           console: visit.user.site_id === PLATFORM_TENANT_ID && isStaff(visit.user.role),
+          unread: visit.unread ?? 0,
         }
       : null,
     csrf: visit.csrf,

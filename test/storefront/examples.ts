@@ -129,6 +129,27 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
       return { user: false, data: { ...form, token: "abcdefgh" } };
     case "account-password":
       return { user: true, data: form };
+    case "notifications":
+      return {
+        user: true,
+        data: {
+          unreadOnly: false,
+          unread: 1,
+          items: [
+            {
+              id: 1,
+              title: "Commande terminée",
+              body: "Votre commande est terminée.",
+              at: "12 mars 2026, 14:05",
+              read: false,
+              href: "/orders/x",
+              readAction: "/notifications/1/read",
+            },
+            { id: 2, title: "Dépôt crédité", body: "", at: "11 mars 2026, 09:00", read: true, href: null, readAction: "/notifications/2/read" },
+          ],
+          pagination: null,
+        },
+      };
     case "account-settings":
       return {
         user: true,
