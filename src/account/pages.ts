@@ -12,6 +12,9 @@ import { displayDate } from "../storefront/format.ts";
 import { pageRequest, render, type Storefront } from "../storefront/respond.ts";
 import type { AccountSettingsData, FormState } from "../storefront/view-models.ts";
 import { deviceLabel } from "./device.ts";
+import { changeEmailSchema } from "../auth/schema.ts";
+import { requestEmailChange } from "../auth/email-verification.ts";
+import { emailFormErrors, emailSection } from "./email-section.ts";
 import { profileOf, updateProfile } from "./profile.ts";
 import { profileBody } from "./schema.ts";
 import { endOtherSessions, endSession, listSessions } from "./sessions.ts";
@@ -23,7 +26,7 @@ const asPage = (c: Context<AuthedEnv>) => c as unknown as Context<AppEnv>;
 export function accountSettingsPages(sf: Storefront) {
   const app = new Hono<AuthedEnv>();
 
-  const settingsPage = async (c: Context<AuthedEnv>, form: Partial<FormState>, status = 200) => {
+  const settingsPage = async (c: Context<AuthedEnv>, form: Partial<FormState>, status = 200, emailForm: Partial<FormState> = {}) => {
     const req = await pageRequest(asPage(c), sf);
     const { t } = req;
     const lang = req.visit.lang;
@@ -40,6 +43,7 @@ export function accountSettingsPages(sf: Storefront) {
         lastSeenAt: displayDate(s.lastSeenAt, lang),
         current: s.current,
       })),
+      email: await emailSection(ctxOf(c), c.get("user"), emailForm, lang),
     };
     return render(asPage(c), req, { id: "account-settings", status }, data);
   };
@@ -59,6 +63,22 @@ export function accountSettingsPages(sf: Storefront) {
       const errors: FormState["errors"] = {};
       for (const field of Object.keys((err.details ?? {}) as object)) errors[field] = [t(`settings.error.${field}`)];
       return settingsPage(c, { values, errors }, 422);
+    }
+  });
+
+  // ---- the address: change it (the new one gets the link), see a pending change ----
+  app.post("/account/email", requireCsrf, async (c) => {
+    const posted = await c.req.parseBody();
+    const text = (field: string) => (typeof posted[field] === "string" ? posted[field].slice(0, 300) : "");
+    const values = { new_email: text("new_email") };
+    const { t } = await pageRequest(asPage(c), sf);
+    try {
+      await requestEmailChange(ctxOf(c), parseInput(changeEmailSchema, { email: text("new_email"), current_password: text("email_password") }));
+      return c.redirect("/account/settings?flash=email_change_sent", 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || (err.code !== "validation_failed" && err.status !== 429)) throw err;
+      const errors = err.status === 429 ? { _: [t("flash.verification_throttled")] } : emailFormErrors((err.details ?? {}) as Record<string, string[]>, t);
+      return settingsPage(c, {}, err.status, { values, errors });
     }
   });
 

@@ -41,6 +41,17 @@ export interface SessionsTable {
   last_seen_at: Timestamp | null;
 }
 
+/** A link that proves an address: `verify` (the account's own address) or `change` (a new one, set when the link is used). */
+export interface EmailTokensTable {
+  id: string;
+  user_id: number;
+  site_id: number;
+  purpose: "verify" | "change";
+  email: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
 export interface PasswordResetTokensTable {
   id: string;
   user_id: number;
@@ -528,6 +539,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   password_reset_tokens: PasswordResetTokensTable;
+  email_tokens: EmailTokensTable;
   referral_relationships: ReferralRelationshipsTable;
   referral_commissions: ReferralCommissionsTable;
   platform_settings: PlatformSettingsTable;

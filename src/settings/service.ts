@@ -29,6 +29,12 @@ export const SETTING_DEFAULTS = {
   },
   maintenance_mode: { value: "0", type: "boolean", group: "general", description: "Refuse new orders" },
   registration_open: { value: "1", type: "boolean", group: "general", description: "Allow sign-ups" },
+  unverified_may_order: {
+    value: "1",
+    type: "boolean",
+    group: "orders",
+    description: "Accounts whose e-mail address is not verified yet may place orders (on the platform and every site)",
+  },
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

@@ -54,6 +54,13 @@ const FLASHES: Record<string, FlashView["kind"]> = {
   session_ended: "success",
   sessions_ended: "success",
   api_key_revoked: "info",
+  // The account's address (email-pages.ts and the settings page).
+  email_verified: "success",
+  email_changed: "success",
+  email_change_sent: "info",
+  verification_sent: "success",
+  verification_throttled: "error",
+  email_already_verified: "info",
 };
 
 export interface PageRequest {

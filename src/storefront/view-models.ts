@@ -26,6 +26,7 @@ export type PageId =
   | "ticket"
   | "api-access"
   | "account-settings"
+  | "email-verify"
   | "not-found"
   | "unavailable"
   | "error";
@@ -56,6 +57,7 @@ export const PAGE_IDS: readonly PageId[] = [
   "ticket",
   "api-access",
   "account-settings",
+  "email-verify",
   "not-found",
   "unavailable",
   "error",
@@ -93,6 +95,8 @@ interface UserView {
   /** Formatted with the site currency, e.g. "12 500 XOF". */
   balance: string;
   initial: string;
+  /** False until the address is confirmed: account pages offer to send the link again. */
+  emailVerified: boolean;
 }
 
 export interface LinkView {
@@ -220,6 +224,11 @@ export interface PasswordForgotData extends FormState {
 }
 
 export interface PasswordResetData extends FormState {
+  token: string;
+}
+
+/** /email/verify: the link's token, posted back by the page's button (a mail scanner's GET uses nothing). */
+export interface EmailVerifyData extends FormState {
   token: string;
 }
 
@@ -372,4 +381,13 @@ export interface ErrorData {
 export interface AccountSettingsData extends FormState {
   languages: { code: string; label: string }[];
   sessions: { id: string; device: string; ip: string; createdAt: string; lastSeenAt: string; current: boolean }[];
+  /** The address section (partials/account-email): its own form state, apart from the profile form's. */
+  email?: EmailSettingsView;
+}
+
+export interface EmailSettingsView extends FormState {
+  current: string;
+  verified: boolean;
+  /** A change waiting for its link: the new address and until when the link works. */
+  pending: { email: string; until: string } | null;
 }

@@ -159,7 +159,7 @@ export function paginationView(page: number, pages: number, path: string, query:
 }
 
 const SCRIPTS: Partial<Record<AnyPageId, string[]>> = { "order-new": ["order-form.js"], "api-access": ["copy.js"] };
-const ANONYMOUS_NOINDEX: AnyPageId[] = ["login", "register", "password-forgot", "password-reset", "not-found", "unavailable", "error"];
+const ANONYMOUS_NOINDEX: AnyPageId[] = ["login", "register", "password-forgot", "password-reset", "email-verify", "not-found", "unavailable", "error"];
 
 /** The full view model of one page: templates get this and nothing else. */
 export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; title?: string; heading?: string; status?: number }, data: D): PageView<D> {
@@ -218,6 +218,7 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
           email: visit.user.email,
           balance: displayMoney(visit.user.balance, look.currency, visit.lang),
           initial: visit.user.username.slice(0, 1).toUpperCase(),
+          emailVerified: Boolean(visit.user.email_verified_at),
         }
       : null,
     csrf: visit.csrf,
