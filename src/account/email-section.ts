@@ -22,9 +22,12 @@ export function emailFormErrors(details: Record<string, string[]>, t: Translate)
   const out: FormState["errors"] = {};
   for (const [field, messages] of Object.entries(details)) {
     const text = messages.join(" ").toLowerCase();
-    if (field === "current_password") out.email_password = [t(text.includes("incorrect") ? "form.error.current_password_wrong" : "form.error.password_required")];
+    if (field === "current_password")
+      out.email_password = [t(text.includes("incorrect") ? "form.error.current_password_wrong" : "form.error.password_required")];
     else if (field === "email")
-      out.new_email = [t(text.includes("already your") ? "email.error.same" : text.includes("already") ? "form.error.email_taken" : "form.error.email_invalid")];
+      out.new_email = [
+        t(text.includes("already your") ? "email.error.same" : text.includes("already") ? "form.error.email_taken" : "form.error.email_invalid"),
+      ];
     else out._ = [t("form.error.check_fields")];
   }
   return out;

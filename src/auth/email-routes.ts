@@ -42,7 +42,12 @@ export function userEmailRoutes() {
   app.put("/", async (c) => {
     const pending = await requestEmailChange(ctxOf(c), await validBody(c, changeEmailSchema));
     return c.json(
-      { data: { message: "Open the link sent to the new address to confirm it", pending_change: { email: pending.email, expires_at: toIso(pending.expiresAt) } } },
+      {
+        data: {
+          message: "Open the link sent to the new address to confirm it",
+          pending_change: { email: pending.email, expires_at: toIso(pending.expiresAt) },
+        },
+      },
       202,
     );
   });

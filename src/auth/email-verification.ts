@@ -160,11 +160,7 @@ export async function useEmailLink(ctx: Ctx, token: string): Promise<UsedLink> {
       return { user: { ...user, email_verified_at: user.email_verified_at ?? now }, purpose: "verify", previousEmail: null };
     }
     if (await addressTaken(tx, row.email, user.id)) throw new Conflict(TAKEN, "email_taken");
-    await inTenant(tx)
-      .updateTable("users")
-      .set({ email: row.email, email_verified_at: now, updated_at: now })
-      .where("id", "=", user.id)
-      .execute();
+    await inTenant(tx).updateTable("users").set({ email: row.email, email_verified_at: now, updated_at: now }).where("id", "=", user.id).execute();
     // Links sent to the old address prove nothing any more.
     await inTenant(tx).deleteFrom("email_tokens").where("user_id", "=", user.id).where("purpose", "=", "verify").execute();
     return { user: { ...user, email: row.email, email_verified_at: now }, purpose: "change", previousEmail: user.email };

@@ -25,10 +25,7 @@ function referralCode(): string {
  * The address gets a verification link and the welcome; `emailVerified` is for accounts an operator
  * makes (the demo admin, the CLI), whose address they vouch for.
  */
-export async function registerUser(
-  ctx: Ctx,
-  input: RegisterInput & { role?: "user" | "admin"; welcome?: boolean; emailVerified?: boolean },
-): Promise<User> {
+export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "user" | "admin"; welcome?: boolean; emailVerified?: boolean }): Promise<User> {
   const clash = await inTenant(ctx)
     .selectFrom("users")
     .select(["email", "username"])

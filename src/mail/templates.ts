@@ -95,7 +95,13 @@ type AddressMail = "email_verify" | "email_change" | "email_change_requested" | 
 export function addressEmail(p: { brand: string; lang: Lang; username: string; email?: string; url: string }, mail: AddressMail): Rendered {
   const all = { brand: p.brand, username: p.username, email: p.email ?? "" };
   const key = (part: string) => `mail.${mail}.${part}` as MessageKey;
-  const [title, hello, body, note, action] = [both(key("title"), all), both("mail.hello", all), both(key("body"), all), both(key("note"), all), both(key("action"), all)];
+  const [title, hello, body, note, action] = [
+    both(key("title"), all),
+    both("mail.hello", all),
+    both(key("body"), all),
+    both(key("note"), all),
+    both(key("action"), all),
+  ];
   const side = (l: Lang): Side => ({ title: title[l], paragraphs: [hello[l], body[l], note[l]], action: action[l] });
   return bilingual(p.brand, p.lang, side("fr"), side("en"), p.url);
 }

@@ -9,7 +9,7 @@ import { langOf, type Lang } from "../i18n/lang.ts";
  * that proves it, a notice of its change, a password reset, which proves it too), or the account was
  * made with it a moment ago (the welcome).
  */
-export type UnverifiedAllowed = "about-the-address" | "just-registered";
+type UnverifiedAllowed = "about-the-address" | "just-registered";
 
 /**
  * Sends a bilingual e-mail in the recipient's language, branded for the tenant; links come from the

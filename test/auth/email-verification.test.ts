@@ -101,7 +101,12 @@ describeEachDialect("e-mail verification after sign-up", (dialect) => {
     const here = await usePage(host);
     expect(here.res.status).toBe(303);
     expect(here.res.headers.get("location")).toBe("/login?flash=email_verified");
-    const row = await p.services.db.selectFrom("users").select("email_verified_at").where("email", "=", email).where("site_id", "=", site.id).executeTakeFirstOrThrow();
+    const row = await p.services.db
+      .selectFrom("users")
+      .select("email_verified_at")
+      .where("email", "=", email)
+      .where("site_id", "=", site.id)
+      .executeTakeFirstOrThrow();
     expect(row.email_verified_at).not.toBeNull();
   });
 
@@ -169,8 +174,7 @@ describeEachDialect("e-mail verification after sign-up", (dialect) => {
     const session = (await body(await register({ username: name, email, password: "correct-horse-9" }))).data.token;
     const admin = await signUpAdmin(p);
     const ticket = (await body(await p.request("/api/tickets", { method: "POST", token: session, json: { subject: "Aide", message: "Bonjour" } }))).data;
-    const reply = (message: string) =>
-      p.request(`/api/admin/support/tickets/${ticket.uuid}/reply`, { method: "POST", token: admin.token, json: { message } });
+    const reply = (message: string) => p.request(`/api/admin/support/tickets/${ticket.uuid}/reply`, { method: "POST", token: admin.token, json: { message } });
     const unverified = await mailsDuring(email, async () => expect((await reply("First answer")).status).toBe(200));
     expect(unverified).toEqual([]);
     const reset = await mailsDuring(email, () => p.request("/api/password/forgot", { method: "POST", json: { email } }));
