@@ -5,6 +5,7 @@ import { body, describeEachDialect, makePlatform, signUpAdmin, uniqueName, type 
 import { csrfFrom, get, insertSite, Jar, post, registerThroughForm } from "../storefront/helpers.ts";
 import { declaredForeignKeys } from "../../src/db/foreign-keys.ts";
 import { DAY, MINUTE } from "../../src/lib/time.ts";
+import * as emailTokens from "../../migrations/0018_email_tokens.ts";
 
 describeEachDialect("e-mail verification after sign-up", (dialect) => {
   let p: TestPlatform;
@@ -191,5 +192,39 @@ describeEachDialect("e-mail verification after sign-up", (dialect) => {
     expect(declared).toContainEqual(expect.objectContaining({ table: "email_tokens", column: "user_id", references: "users", onDelete: "cascade" }));
     const admin = await p.services.db.selectFrom("users").select("email_verified_at").where("email", "=", "admin@izyboost.local").executeTakeFirst();
     if (admin) expect(admin.email_verified_at).not.toBeNull();
+  });
+});
+
+describeEachDialect("migration 0018 on a database with accounts", (dialect) => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await makePlatform(dialect);
+  });
+  afterAll(() => p.close());
+
+  it("counts the accounts that exist at migration time as verified, and leaves later sign-ups unverified", async () => {
+    const db = p.services.db;
+    const old = (
+      await body(
+        await p.request("/api/register", {
+          method: "POST",
+          json: { username: uniqueName(), email: `${uniqueName()}@example.com`, password: "correct-horse-9" },
+        }),
+      )
+    ).data.user;
+    await emailTokens.down(db);
+    await db.updateTable("users").set({ email_verified_at: null }).where("id", "=", old.id).execute();
+    await emailTokens.up(db);
+    const row = await db.selectFrom("users").select(["email_verified_at", "created_at"]).where("id", "=", old.id).executeTakeFirstOrThrow();
+    expect(row.email_verified_at).toBe(row.created_at);
+    const fresh = (
+      await body(
+        await p.request("/api/register", {
+          method: "POST",
+          json: { username: uniqueName(), email: `${uniqueName()}@example.com`, password: "correct-horse-9" },
+        }),
+      )
+    ).data.user;
+    expect(fresh.email_verified).toBe(false);
   });
 });
