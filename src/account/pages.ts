@@ -15,6 +15,9 @@ import type { Ctx } from "../context.ts";
 import { twoFactorConfirmSchema, twoFactorDisableSchema, twoFactorRegenerateSchema } from "../auth/schema.ts";
 import { confirmEnrolment, disableTwoFactor, pendingEnrolment, regenerateRecoveryCodes, startEnrolment, twoFactorStatus } from "../auth/two-factor.ts";
 import { deviceLabel } from "./device.ts";
+import { changeEmailSchema } from "../auth/schema.ts";
+import { requestEmailChange } from "../auth/email-verification.ts";
+import { emailFormErrors, emailSection } from "./email-section.ts";
 import { profileOf, updateProfile } from "./profile.ts";
 import { profileBody } from "./schema.ts";
 import { endOtherSessions, endSession, listSessions } from "./sessions.ts";
@@ -47,7 +50,13 @@ const asPage = (c: Context<AuthedEnv>) => c as unknown as Context<AppEnv>;
 export function accountSettingsPages(sf: Storefront) {
   const app = new Hono<AuthedEnv>();
 
-  const settingsPage = async (c: Context<AuthedEnv>, form: Partial<FormState>, status = 200, twoFactor: TwoFactorOutcome = {}) => {
+  const settingsPage = async (
+    c: Context<AuthedEnv>,
+    form: Partial<FormState>,
+    status = 200,
+    twoFactor: TwoFactorOutcome = {},
+    emailForm: Partial<FormState> = {},
+  ) => {
     const req = await pageRequest(asPage(c), sf);
     const { t } = req;
     const lang = req.visit.lang;
@@ -65,6 +74,7 @@ export function accountSettingsPages(sf: Storefront) {
         lastSeenAt: displayDate(s.lastSeenAt, lang),
         current: s.current,
       })),
+      email: await emailSection(ctxOf(c), c.get("user"), emailForm, lang),
     };
     return render(asPage(c), req, { id: "account-settings", status }, data);
   };
@@ -84,6 +94,22 @@ export function accountSettingsPages(sf: Storefront) {
       const errors: FormState["errors"] = {};
       for (const field of Object.keys((err.details ?? {}) as object)) errors[field] = [t(`settings.error.${field}`)];
       return settingsPage(c, { values, errors }, 422);
+    }
+  });
+
+  // ---- the address: change it (the new one gets the link), see a pending change ----
+  app.post("/account/email", requireCsrf, async (c) => {
+    const posted = await c.req.parseBody();
+    const text = (field: string) => (typeof posted[field] === "string" ? posted[field].slice(0, 300) : "");
+    const values = { new_email: text("new_email") };
+    const { t } = await pageRequest(asPage(c), sf);
+    try {
+      await requestEmailChange(ctxOf(c), parseInput(changeEmailSchema, { email: text("new_email"), current_password: text("email_password") }));
+      return c.redirect("/account/settings?flash=email_change_sent", 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || (err.code !== "validation_failed" && err.status !== 429)) throw err;
+      const errors = err.status === 429 ? { _: [t("flash.verification_throttled")] } : emailFormErrors((err.details ?? {}) as Record<string, string[]>, t);
+      return settingsPage(c, {}, err.status, {}, { values, errors });
     }
   });
 

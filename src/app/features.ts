@@ -33,6 +33,7 @@ import { accountRoutes } from "../account/routes.ts";
 import { accountSettingsPages } from "../account/pages.ts";
 import { adminConsolePages } from "../admin-console/pages.ts";
 import { notificationPages } from "../storefront-account/pages.ts";
+import { emailLinkRoutes, userEmailRoutes } from "../auth/email-routes.ts";
 
 /**
  * Every feature's routes, mounted once. Auth is applied where a sub-app is mounted: a feature
@@ -58,6 +59,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
 
   // Public: register, login, the catalogue, the white-label plans and templates.
   app.route("/api", authRoutes({ loginLimiter }));
+  app.route("/api", emailLinkRoutes({ limiter: loginLimiter }));
   app.route("/api", publicCatalogRoutes());
   // One per-key counter and one unknown-key guard, shared by /api/v1 and /api/v2.
   const apiKeys = keyLimits(stores);
@@ -85,6 +87,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     .route("/white-label/sites/:uuid", resellerRoutes())
     .route("/user/orders", orderRoutes())
     .route("/user/api-keys", apiKeyRoutes())
+    .route("/user/email", userEmailRoutes())
     .route("/user", accountRoutes())
     .route("/referrals", referralRoutes())
     .route("/tickets", ticketRoutes());

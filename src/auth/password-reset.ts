@@ -41,8 +41,12 @@ export async function requestPasswordReset(ctx: Ctx, input: ForgotPasswordInput)
       created_at: dbNow(ctx.clock),
     })
     .execute();
-  sendTenantMail(ctx, user, (p) =>
-    passwordResetEmail({ ...p, username: user.username, resetUrl: `${p.baseUrl}/password/reset?token=${encodeURIComponent(token)}` }),
+  // The link proves the address: it goes to unverified addresses too.
+  sendTenantMail(
+    ctx,
+    user,
+    (p) => passwordResetEmail({ ...p, username: user.username, resetUrl: `${p.baseUrl}/password/reset?token=${encodeURIComponent(token)}` }),
+    { unverified: "about-the-address" },
   );
 }
 

@@ -79,6 +79,16 @@ export const twoFactorDisableSchema = z.object({
   code: codeSchema,
 });
 
+export const changeEmailSchema = z.object({
+  email: emailSchema,
+  current_password: z.string({ error: "The current password is required" }).min(1, "The current password is required").max(200),
+});
+
+export const emailTokenSchema = z.object({
+  token: z.string({ error: "The token is required" }).trim().min(1, "The token is required").max(100),
+});
+
+export type ChangeEmailInput = z.infer<typeof changeEmailSchema>;
 export type ForgotPasswordInput = z.infer<typeof forgotPasswordSchema>;
 export type ResetPasswordInput = z.infer<typeof resetPasswordSchema>;
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;

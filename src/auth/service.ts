@@ -15,6 +15,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { sendTenantMail } from "../notifications/mail.ts";
 import { welcomeEmail } from "../mail/templates.ts";
 import { inTenant } from "../tenancy/scoped.ts";
+import { sendVerificationLink } from "./email-verification.ts";
 
 function referralCode(): string {
   const b = new Uint8Array(5);
@@ -22,8 +23,12 @@ function referralCode(): string {
   return encodeBase32UpperCaseNoPadding(b);
 }
 
-/** Creates an account in the request's tenant (platform users and each site's customers are separate). */
-export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: Role; welcome?: boolean }): Promise<User> {
+/**
+ * Creates an account in the request's tenant (platform users and each site's customers are separate).
+ * The address gets a verification link and the welcome; `emailVerified` is for accounts an operator
+ * makes (the demo admin, the CLI), whose address they vouch for.
+ */
+export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: Role; welcome?: boolean; emailVerified?: boolean }): Promise<User> {
   const clash = await inTenant(ctx)
     .selectFrom("users")
     .select(["email", "username"])
@@ -56,6 +61,7 @@ export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: Rol
           referred_by: referrer?.id ?? null,
           language: input.language ?? (ctx.tenant.kind === "site" ? ctx.tenant.site.language : "fr"),
           full_name: input.full_name ?? null,
+          email_verified_at: input.emailVerified ? now : null,
           created_at: now,
           updated_at: now,
         })
@@ -82,9 +88,10 @@ export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: Rol
     if (isUniqueViolation(err)) throw new Validation({ email: ["This e-mail or username is already registered"] });
     throw err;
   }
+  const u = user;
+  if (!u.email_verified_at) await sendVerificationLink(ctx, u);
   if (input.welcome !== false) {
-    const u = user;
-    sendTenantMail(ctx, u, (p) => welcomeEmail({ ...p, username: u.username, loginUrl: `${p.baseUrl}/login` }));
+    sendTenantMail(ctx, u, (p) => welcomeEmail({ ...p, username: u.username, loginUrl: `${p.baseUrl}/login` }), { unverified: "just-registered" });
   }
   return user;
 }

@@ -9,6 +9,8 @@ export function accountView(user: User, currency: string) {
     uuid: user.uuid,
     username: user.username,
     email: user.email,
+    email_verified: Boolean(user.email_verified_at),
+    email_verified_at: toIso(user.email_verified_at),
     full_name: user.full_name,
     role: user.role,
     balance: formatMoney(user.balance),

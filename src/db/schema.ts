@@ -51,6 +51,17 @@ export interface SavedRepliesTable {
   updated_at: string;
 }
 
+/** A link that proves an address: `verify` (the account's own address) or `change` (a new one, set when the link is used). */
+export interface EmailTokensTable {
+  id: string;
+  user_id: number;
+  site_id: number;
+  purpose: "verify" | "change";
+  email: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
 export interface PasswordResetTokensTable {
   id: string;
   user_id: number;
@@ -575,6 +586,7 @@ export interface Database {
   user_two_factor: UserTwoFactorTable;
   two_factor_recovery_codes: TwoFactorRecoveryCodesTable;
   two_factor_challenges: TwoFactorChallengesTable;
+  email_tokens: EmailTokensTable;
   referral_relationships: ReferralRelationshipsTable;
   referral_commissions: ReferralCommissionsTable;
   platform_settings: PlatformSettingsTable;

@@ -94,6 +94,23 @@ export function twoFactorDisabledEmail(p: { brand: string; lang: Lang; username:
   return fromCatalogue(p, "two_factor_off", {}, p.settingsUrl);
 }
 
+/** The e-mails about an account's address: a link that proves one, or a notice to the old one (`email` is the new address). */
+type AddressMail = "email_verify" | "email_change" | "email_change_requested" | "email_changed";
+
+export function addressEmail(p: { brand: string; lang: Lang; username: string; email?: string; url: string }, mail: AddressMail): Rendered {
+  const all = { brand: p.brand, username: p.username, email: p.email ?? "" };
+  const key = (part: string) => `mail.${mail}.${part}` as MessageKey;
+  const [title, hello, body, note, action] = [
+    both(key("title"), all),
+    both("mail.hello", all),
+    both(key("body"), all),
+    both(key("note"), all),
+    both(key("action"), all),
+  ];
+  const side = (l: Lang): Side => ({ title: title[l], paragraphs: [hello[l], body[l], note[l]], action: action[l] });
+  return bilingual(p.brand, p.lang, side("fr"), side("en"), p.url);
+}
+
 export function orderConfirmationEmail(p: {
   brand: string;
   lang: Lang;

@@ -7,7 +7,7 @@ import { pricedService } from "../catalog/prices.ts";
 import { orderCharge } from "../pricing/pricing.ts";
 import { kickDispatch } from "../orders/dispatch.ts";
 import { mailOrderConfirmation } from "../orders/notices.ts";
-import { createChargedOrder, placeOrder, quoteOrder, refuseDuringMaintenance, type OrderSource } from "../orders/place.ts";
+import { createChargedOrder, placeOrder, quoteOrder, admitNewOrder, type OrderSource } from "../orders/place.ts";
 import type { Lang } from "../i18n/lang.ts";
 import { runOnceForValue } from "../idempotency/idempotency.ts";
 import { notifyResellerShort } from "./notices.ts";
@@ -56,7 +56,7 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
   const customer = requireUser(ctx);
   const tenant = ctx.tenant;
   if (tenant.kind !== "site" || customer.site_id !== tenant.siteId) throw new Error("placeSiteOrder serves a site's own customers on that site");
-  await refuseDuringMaintenance(ctx);
+  await admitNewOrder(ctx);
   const quote = await quoteOrder(ctx, input, opts.lang);
   const priced = await pricedService(ctx, quote.service.id);
   if (!priced) throw new Unavailable(NEUTRAL_REFUSAL, "service_unavailable");

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Ctx } from "../context.ts";
 import { requireUser, withTransaction } from "../context.ts";
 import { preparedInsert } from "../db/prepared.ts";
-import { AppError, Unavailable, Validation, envelopeOf } from "../core/errors.ts";
+import { AppError, Forbidden, Unavailable, Validation, envelopeOf } from "../core/errors.ts";
 import { parseInput } from "../core/validate.ts";
 import { dbNow } from "../lib/time.ts";
 import { convert } from "../money/money.ts";
@@ -40,9 +40,19 @@ interface OrderQuote {
   currency: string;
 }
 
-export async function refuseDuringMaintenance(ctx: Ctx): Promise<void> {
-  const mode = (await getSetting(ctx, "maintenance_mode")).trim().toLowerCase();
-  if (mode === "1" || mode === "true") throw new Unavailable("New orders are paused for maintenance; please try again later", "maintenance");
+const isOn = (value: string) => ["1", "true"].includes(value.trim().toLowerCase());
+
+/**
+ * Whether the calling user may place a new order now, whatever the way in (web, mass, v1, v2,
+ * storefront): not during maintenance, and not from an account whose address is unverified when
+ * the `unverified_may_order` setting is off.
+ */
+export async function admitNewOrder(ctx: Ctx): Promise<void> {
+  if (isOn(await getSetting(ctx, "maintenance_mode"))) throw new Unavailable("New orders are paused for maintenance; please try again later", "maintenance");
+  const user = requireUser(ctx);
+  if (!user.email_verified_at && !isOn(await getSetting(ctx, "unverified_may_order"))) {
+    throw new Forbidden("Confirm your e-mail address before placing an order; the link can be sent again from your account", "email_unverified");
+  }
 }
 
 /**
@@ -170,7 +180,7 @@ export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts:
   const user = requireUser(ctx);
   // A site's customer order is charged twice (customer and reseller): that chain wraps createChargedOrder.
   if (ctx.tenant.kind !== "platform") throw new Error("placeOrder serves platform users; storefront orders go through the storefront chain");
-  await refuseDuringMaintenance(ctx);
+  await admitNewOrder(ctx);
   const quote = await quoteOrder(ctx, input, opts.lang);
   const order = await createChargedOrder(ctx, {
     userId: user.id,
@@ -193,7 +203,7 @@ type MassLineResult = { line: number; ok: true; order: OrderRow } | { line: numb
 /** One `service_id|link|quantity` per line; each line is placed on its own and answers for itself. */
 export async function placeMassOrders(ctx: Ctx, text: string, opts: PlaceOptions): Promise<MassLineResult[]> {
   requireUser(ctx);
-  await refuseDuringMaintenance(ctx);
+  await admitNewOrder(ctx);
   const results: MassLineResult[] = [];
   const lines = text.split(/\r?\n/);
   for (const [index, raw] of lines.entries()) {

@@ -10,7 +10,7 @@ type Texts = { fr: { title: string; body: string }; en: { title: string; body: s
 export async function notifyAdmins(ctx: Ctx, n: { type: string; data?: unknown } & Texts): Promise<number> {
   const admins = await onPlatform(ctx.db)
     .selectFrom("users")
-    .select(["id", "email", "language"])
+    .select(["id", "email", "language", "email_verified_at"])
     .where("role", "=", "admin")
     .where("is_banned", "=", 0)
     .where("deleted_at", "is", null)

@@ -35,6 +35,12 @@ export const SETTING_DEFAULTS = {
     group: "security",
     description: "Administrators must sign in with a second factor (TOTP): one without it is sent to enrol before the admin console",
   },
+  unverified_may_order: {
+    value: "1",
+    type: "boolean",
+    group: "orders",
+    description: "Accounts whose e-mail address is not verified yet may place orders (on the platform and every site)",
+  },
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

@@ -47,7 +47,14 @@ export interface AccountActions {
 }
 
 /** Refusals of a form action that have their own translated message (form.error.<code>). */
-const CODE_MESSAGES = new Set(["insufficient_balance", "service_unavailable", "maintenance", "idempotency_in_flight", "idempotency_key_reused"]);
+const CODE_MESSAGES = new Set([
+  "insufficient_balance",
+  "service_unavailable",
+  "maintenance",
+  "email_unverified",
+  "idempotency_in_flight",
+  "idempotency_key_reused",
+]);
 
 const ORDER_FILTERS: OrderStatus[] = ["pending", "in_progress", "completed", "partial", "canceled"];
 function pagination<T>(p: Paged<T>, path: string, query: URLSearchParams): PaginationView | null {

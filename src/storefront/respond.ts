@@ -58,6 +58,13 @@ const FLASHES: Record<string, FlashView["kind"]> = {
   two_factor_expired: "error",
   two_factor_required: "info",
   two_factor_off: "info",
+  // The account's address (email-pages.ts and the settings page).
+  email_verified: "success",
+  email_changed: "success",
+  email_change_sent: "info",
+  verification_sent: "success",
+  verification_throttled: "error",
+  email_already_verified: "info",
 };
 
 export interface PageRequest {

@@ -9,6 +9,7 @@ import { EMPTY_ACCOUNT_DATA } from "./account-view.ts";
 import { accountPages, type AccountActions } from "./account-pages.ts";
 import { authPages } from "./auth-pages.ts";
 import { accountPasswordPages, passwordPages } from "./password-pages.ts";
+import { emailLinkPages, emailResendPages } from "./email-pages.ts";
 import { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { catalogueData, homeData, serviceData } from "./catalog-view.ts";
 import { errorPage, isStorefrontResponse, notFoundResponse, pageRequest, publicPage, render, type Storefront } from "./respond.ts";
@@ -91,8 +92,10 @@ export function storefrontRoutes(opts: StorefrontOptions) {
 
   app.route("/", authPages(sf, opts.loginLimiter));
   app.route("/", passwordPages(sf, opts.loginLimiter));
+  app.route("/", emailLinkPages(sf, opts.loginLimiter));
   for (const pages of opts.pages ?? []) app.route("/", pages(sf));
   app.route("/", guarded(signedIn, accountPages(sf, opts.actions)));
   app.route("/", guarded(signedIn, accountPasswordPages(sf)));
+  app.route("/", guarded(signedIn, emailResendPages()));
   return app;
 }

@@ -29,6 +29,7 @@ export type PageId =
   | "api-access"
   | "account-settings"
   | "notifications"
+  | "email-verify"
   | "not-found"
   | "unavailable"
   | "error";
@@ -68,6 +69,7 @@ export const PAGE_IDS: readonly PageId[] = [
   "api-access",
   "account-settings",
   "notifications",
+  "email-verify",
   "not-found",
   "unavailable",
   "error",
@@ -109,6 +111,8 @@ interface UserView {
   console: boolean;
   /** Unread notifications, shown on the header's bell. */
   unread: number;
+  /** False until the address is confirmed: account pages offer to send the link again. */
+  emailVerified: boolean;
 }
 
 export interface LinkView {
@@ -236,6 +240,11 @@ export interface PasswordForgotData extends FormState {
 }
 
 export interface PasswordResetData extends FormState {
+  token: string;
+}
+
+/** /email/verify: the link's token, posted back by the page's button (a mail scanner's GET uses nothing). */
+export interface EmailVerifyData extends FormState {
   token: string;
 }
 
@@ -411,6 +420,15 @@ export interface AccountSettingsData extends FormState {
   twoFactor: TwoFactorSectionView;
   languages: { code: string; label: string }[];
   sessions: { id: string; device: string; ip: string; createdAt: string; lastSeenAt: string; current: boolean }[];
+  /** The address section (partials/account-email): its own form state, apart from the profile form's. */
+  email?: EmailSettingsView;
+}
+
+export interface EmailSettingsView extends FormState {
+  current: string;
+  verified: boolean;
+  /** A change waiting for its link: the new address and until when the link works. */
+  pending: { email: string; until: string } | null;
 }
 
 export interface NotificationsData {

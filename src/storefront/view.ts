@@ -163,7 +163,7 @@ export function paginationView(page: number, pages: number, path: string, query:
 }
 
 const SCRIPTS: Partial<Record<AnyPageId, string[]>> = { "order-new": ["order-form.js"], "api-access": ["copy.js"] };
-const ANONYMOUS_NOINDEX: AnyPageId[] = ["login", "register", "password-forgot", "password-reset", "not-found", "unavailable", "error"];
+const ANONYMOUS_NOINDEX: AnyPageId[] = ["login", "register", "password-forgot", "password-reset", "email-verify", "not-found", "unavailable", "error"];
 
 /** The full view model of one page: templates get this and nothing else. */
 export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; title?: string; heading?: string; status?: number }, data: D): PageView<D> {
@@ -226,6 +226,7 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
           // Platform staff get a link to the admin console (only the platform serves it).
           console: visit.user.site_id === PLATFORM_TENANT_ID && isStaff(visit.user.role),
           unread: visit.unread ?? 0,
+          emailVerified: Boolean(visit.user.email_verified_at),
         }
       : null,
     csrf: visit.csrf,

@@ -83,7 +83,11 @@ export async function replyAsStaff(ctx: Ctx, uuid: string, message: string): Pro
     await ctx.db.updateTable("tickets").set({ assigned_to: me.id }).where("id", "=", ticket.id).where("assigned_to", "is", null).execute();
   await writeAudit(ctx, { action: "ticket.reply", targetType: "ticket", targetId: ticket.uuid, data: { length: message.length } });
   await ticketNotice(ctx, ticket.user_id, "staff_replied", { subject: ticket.subject, uuid: ticket.uuid });
-  const customer = await ctx.db.selectFrom("users").select(["email", "language", "username"]).where("id", "=", ticket.user_id).executeTakeFirst();
+  const customer = await ctx.db
+    .selectFrom("users")
+    .select(["email", "language", "username", "email_verified_at"])
+    .where("id", "=", ticket.user_id)
+    .executeTakeFirst();
   if (customer) {
     sendTenantMail(ctx, customer, (p) =>
       ticketReplyEmail({ ...p, username: customer.username, subject: ticket.subject, reply: message, url: `${p.baseUrl}/tickets/${ticket.uuid}` }),

@@ -10,6 +10,6 @@ export async function ensureDemoAdmin(ctx: Ctx): Promise<{ user: User; password:
   const existing = await onPlatform(ctx.db).selectFrom("users").select("id").where("role", "=", "admin").executeTakeFirst();
   if (existing) return null;
   const password = generatePassword();
-  const user = await registerUser(ctx, { username: "admin", email: "admin@izyboost.local", password, role: "admin", welcome: false });
+  const user = await registerUser(ctx, { username: "admin", email: "admin@izyboost.local", password, role: "admin", welcome: false, emailVerified: true });
   return { user, password };
 }

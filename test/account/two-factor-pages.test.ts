@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { decode, startSmtp } from "../harness/smtp.ts";
 import { manualClock } from "../harness/clock.ts";
-import { body, describeEachDialect, makePlatform, signUpAdmin, type TestPlatform } from "../harness/platform.ts";
+import { body, describeEachDialect, makePlatform, markEmailVerified, signUpAdmin, type TestPlatform } from "../harness/platform.ts";
 import { resellerSite, type Reseller } from "../reseller/helpers.ts";
 import { csrfFrom, get, Jar, post, registerThroughForm, sessionCookie } from "../storefront/helpers.ts";
 import { totpAt } from "../../src/auth/totp.ts";
@@ -139,6 +139,9 @@ describeEachDialect("two-factor sign-in on the pages of every tenant", (dialect)
 
   it("turning it off from the page asks for the password and a code, then tells the customer by e-mail in the site's name", async () => {
     const u = await enrolThroughPage(siteA.host);
+    // Security notices go to verified addresses only.
+    const row = await p.services.db.selectFrom("users").select("id").where("username", "=", u.username).executeTakeFirstOrThrow();
+    await markEmailVerified(p, row.id);
     const settings = await get(p, siteA.host, "/account/settings", u.jar);
     expect(settings.html).toMatch(/<details class="confirm">\s*<summary[^>]*>Désactiver la validation en deux étapes/);
     const refused = await post(p, siteA.host, "/account/two-factor/disable", u.jar, {

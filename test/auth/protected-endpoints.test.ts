@@ -11,6 +11,7 @@ const PUBLIC_API = [
   "POST /api/login/two-factor",
   "POST /api/password/forgot",
   "POST /api/password/reset",
+  "POST /api/email/verify",
   "GET /api/services",
   "GET /api/white-label/plans",
   "GET /api/white-label/templates",

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decode, startSmtp } from "../harness/smtp.ts";
 import { manualClock } from "../harness/clock.ts";
 import { auditRows } from "../harness/audit.ts";
-import { body, describeEachDialect, makePlatform, signUp, signUpAdmin, type TestPlatform } from "../harness/platform.ts";
+import { body, describeEachDialect, makePlatform, markEmailVerified, signUp, signUpAdmin, type TestPlatform } from "../harness/platform.ts";
 import { hotp, matchingStep, otpauthUri, totpAt } from "../../src/auth/totp.ts";
 import { putSetting } from "../../src/settings/service.ts";
 import { MINUTE } from "../../src/lib/time.ts";
@@ -159,6 +159,8 @@ describeEachDialect("two-factor sign-in", (dialect) => {
 
   it("turning it off needs the password and a code; it ends the other sessions, is audited, and a password alone signs in again", async () => {
     const u = await enrolled();
+    // Security notices go to verified addresses only.
+    await markEmailVerified(p, u.user.id);
     const other = await body(await second(await challengeOf(u), code(u.secret)));
     nextStep();
     const wrongPassword = await call("/api/user/two-factor/disable", u.token, { password: "not-the-password", code: u.recovery[0] });

@@ -131,11 +131,19 @@ export async function signUp(p: TestPlatform, opts: { host?: string; referral_co
   return { token: body.data.token, user: body.data.user, password: "correct-horse-9" };
 }
 
-/** A platform user promoted to admin directly in the database (there is no public way to become one). */
+/**
+ * A platform user promoted to admin directly in the database (there is no public way to become one);
+ * its address counts as verified, like the operator-made demo admin's.
+ */
 export async function signUpAdmin(p: TestPlatform) {
   const u = await signUp(p);
-  await p.services.db.updateTable("users").set({ role: "admin" }).where("id", "=", u.user.id).execute();
+  await p.services.db.updateTable("users").set({ role: "admin", email_verified_at: "2026-01-01 00:00:00.000" }).where("id", "=", u.user.id).execute();
   return u;
+}
+
+/** Marks a user's address verified in the database, for tests about what verified accounts receive (the link itself is tested in test/auth). */
+export async function markEmailVerified(p: Pick<TestPlatform, "services">, userId: number): Promise<void> {
+  await p.services.db.updateTable("users").set({ email_verified_at: "2026-01-01 00:00:00.000" }).where("id", "=", userId).execute();
 }
 
 /** The parsed JSON body of a response, untyped for assertions. */

@@ -155,7 +155,7 @@ describeEachDialect("hostile input in web forms", (dialect) => {
     expect(await ledgerViolations(t.w.p.ctx())).toEqual([]);
   }, 120_000);
 
-  it("a reseller's white-label forms (purchase, domain, branding, margin, deposit) refuse hostile text and hostile logos, never a 5xx, and change nothing", async () => {
+  it("a reseller's white-label forms (purchase, domain, branding, margin, deposit) and the address form refuse hostile text and hostile logos, never a 5xx, and change nothing", async () => {
     const wrong: string[] = [];
     const site = `/white-label/sites/${t.A.uuid}`;
     const routes: FormRoute[] = [
@@ -172,6 +172,7 @@ describeEachDialect("hostile input in web forms", (dialect) => {
       },
       { page: site, action: `${site}/pricing`, fields: { default_margin: "25" } },
       { page: site, action: `${site}/deposits/${t.A.deposit.id}`, fields: { action: "bogus" } },
+      { page: "/account/settings", action: "/account/email", fields: { new_email: "form-new@example.com", email_password: "correct-horse-9" } },
     ];
     for (const route of routes) await fuzzForm("izyboost.test", owner, route, hostileBodies(route.fields), wrong);
     // Logos that are not images, or images no one should decode.

@@ -90,6 +90,14 @@ export const SPECS: Record<string, RouteSpec> = {
   "GET /api/user/sessions": { owner: "user" },
   "DELETE /api/user/sessions": { owner: "user" },
   "DELETE /api/user/sessions/:id": { owner: "user", params: (_t, v) => ({ id: v.sessions.otherId }) },
+  "GET /api/user/email": { owner: "user" },
+  "PUT /api/user/email": {
+    extra: () => [{ email: "x@" }, { email: "" }, { current_password: "" }, { current_password: "not-the-password" }],
+    owner: "user",
+    body: { email: "fuzz-new-address@example.com", current_password: "correct-horse-9" },
+  },
+  "POST /api/user/email/verification": { owner: "user", body: {} },
+  "POST /api/email/verify": { baseRefused: "no such token", owner: "public", body: { token: "nosuchtoken" } },
   "GET /api/user/profile": { owner: "user" },
   "PUT /api/user/profile": {
     extra: () => [{ phone: "call me" }, { phone: "+1" }, { language: "de" }, { full_name: "x".repeat(121) }, { full_name: "a\u202eb" }],

@@ -127,6 +127,8 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
       return { user: false, data: { ...form, sent: false } };
     case "password-reset":
       return { user: false, data: { ...form, token: "abcdefgh" } };
+    case "email-verify":
+      return { user: false, data: { ...form, errors: { token: ["Ce lien ne fonctionne plus."] }, token: "abcdefgh" } };
     case "account-password":
       return { user: true, data: form };
     case "notifications":
@@ -188,6 +190,13 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
               current: false,
             },
           ],
+          email: {
+            values: { new_email: "awa.kone@example.com" },
+            errors: { email_password: ["Le mot de passe actuel est incorrect."] },
+            current: "awa@example.com",
+            verified: false,
+            pending: { email: "awa.new@example.com", until: "13 mars 2026, 14:05" },
+          },
         },
       };
     case "account":

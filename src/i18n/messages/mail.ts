@@ -23,6 +23,24 @@ export const mailMessages = catalogue(
     "mail.two_factor_off.body":
       "La validation en deux étapes vient d'être désactivée sur votre compte : un mot de passe suffit de nouveau pour vous connecter. Si ce n'est pas vous, changez votre mot de passe et réactivez-la sans attendre.",
     "mail.two_factor_off.action": "Ouvrir mes paramètres",
+    "mail.email_verify.title": "Confirmez votre adresse e-mail {brand}",
+    "mail.email_verify.body": "Confirmez que cette adresse est bien la vôtre. Le lien ci-dessous est valable 24 heures et ne sert qu'une fois.",
+    "mail.email_verify.note": "Si vous n'avez pas créé de compte, ignorez cet e-mail.",
+    "mail.email_verify.action": "Confirmer mon adresse",
+    "mail.email_change.title": "Confirmez votre nouvelle adresse e-mail {brand}",
+    "mail.email_change.body":
+      "Vous avez demandé à utiliser cette adresse pour votre compte. Elle remplacera l'ancienne quand vous ouvrirez le lien ci-dessous, valable 24 heures.",
+    "mail.email_change.note": "Si vous n'êtes pas à l'origine de cette demande, ignorez cet e-mail : rien ne change.",
+    "mail.email_change.action": "Confirmer la nouvelle adresse",
+    "mail.email_change_requested.title": "Changement d'adresse e-mail demandé sur {brand}",
+    "mail.email_change_requested.body":
+      "Quelqu'un a demandé à remplacer l'adresse de votre compte par {email}. Rien ne change tant que le lien envoyé à cette adresse n'est pas ouvert.",
+    "mail.email_change_requested.note": "Si ce n'est pas vous, changez votre mot de passe et contactez le support.",
+    "mail.email_change_requested.action": "Voir mon compte",
+    "mail.email_changed.title": "Adresse e-mail modifiée sur {brand}",
+    "mail.email_changed.body": "L'adresse de votre compte est désormais {email}. Les prochains e-mails iront à cette adresse.",
+    "mail.email_changed.note": "Si ce n'est pas vous, contactez le support sans attendre.",
+    "mail.email_changed.action": "Voir mon compte",
   },
   {
     "mail.hello": "Hello {username},",
@@ -44,5 +62,22 @@ export const mailMessages = catalogue(
     "mail.two_factor_off.body":
       "Two-step verification was just turned off on your account: a password alone signs you in again. If this was not you, change your password and turn it back on right away.",
     "mail.two_factor_off.action": "Open my settings",
+    "mail.email_verify.title": "Confirm your {brand} e-mail address",
+    "mail.email_verify.body": "Confirm that this address is yours. The link below works once, for 24 hours.",
+    "mail.email_verify.note": "If you did not create an account, ignore this e-mail.",
+    "mail.email_verify.action": "Confirm my address",
+    "mail.email_change.title": "Confirm your new {brand} e-mail address",
+    "mail.email_change.body": "You asked to use this address for your account. It replaces the old one when you open the link below, within 24 hours.",
+    "mail.email_change.note": "If you did not ask for it, ignore this e-mail: nothing changes.",
+    "mail.email_change.action": "Confirm the new address",
+    "mail.email_change_requested.title": "E-mail change requested on {brand}",
+    "mail.email_change_requested.body":
+      "Someone asked to replace your account's address with {email}. Nothing changes until the link sent to that address is opened.",
+    "mail.email_change_requested.note": "If it was not you, change your password and contact support.",
+    "mail.email_change_requested.action": "Open my account",
+    "mail.email_changed.title": "E-mail address changed on {brand}",
+    "mail.email_changed.body": "Your account's address is now {email}. Future e-mails go there.",
+    "mail.email_changed.note": "If it was not you, contact support right away.",
+    "mail.email_changed.action": "Open my account",
   },
 );
