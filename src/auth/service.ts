@@ -12,6 +12,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { sendTenantMail } from "../notifications/mail.ts";
 import { welcomeEmail } from "../mail/templates.ts";
 import { inTenant } from "../tenancy/scoped.ts";
+import { noteReferralAddress } from "../referrals/flags.ts";
 
 function referralCode(): string {
   const b = new Uint8Array(5);
@@ -19,8 +20,11 @@ function referralCode(): string {
   return encodeBase32UpperCaseNoPadding(b);
 }
 
-/** Creates an account in the request's tenant (platform users and each site's customers are separate). */
-export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "user" | "admin"; welcome?: boolean }): Promise<User> {
+/**
+ * Creates an account in the request's tenant (platform users and each site's customers are separate),
+ * keeping the address it registered from: a referred account that shares it with a referrer is flagged.
+ */
+export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "user" | "admin"; welcome?: boolean }, meta: { ip?: string } = {}): Promise<User> {
   const clash = await inTenant(ctx)
     .selectFrom("users")
     .select(["email", "username"])
@@ -53,6 +57,7 @@ export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "us
           referred_by: referrer?.id ?? null,
           language: input.language ?? (ctx.tenant.kind === "site" ? ctx.tenant.site.language : "fr"),
           full_name: input.full_name ?? null,
+          registration_ip: meta.ip ?? null,
           created_at: now,
           updated_at: now,
         })
@@ -79,6 +84,7 @@ export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: "us
     if (isUniqueViolation(err)) throw new Validation({ email: ["This e-mail or username is already registered"] });
     throw err;
   }
+  if (referrer) await noteReferralAddress(ctx, user.id, meta.ip, "registration_address");
   if (input.welcome !== false) {
     const u = user;
     sendTenantMail(ctx, u, (p) => welcomeEmail({ ...p, username: u.username, loginUrl: `${p.baseUrl}/login` }));
@@ -104,5 +110,6 @@ export async function loginUser(ctx: Ctx, input: LoginInput, meta: { ip?: string
     .where("id", "=", user.id)
     .execute();
   const { token, session } = await createSession(ctx, user.id, meta);
+  await noteReferralAddress(ctx, user.id, meta.ip, "login_address");
   return { token, session, user: { ...user, last_login_at: now, last_login_ip: meta.ip ?? null } };
 }

@@ -3,12 +3,13 @@ import { LANGS, type Lang } from "./lang.ts";
 import { mailMessages } from "./messages/mail.ts";
 import { orderMessages } from "./messages/orders.ts";
 import { providerMessages } from "./messages/providers.ts";
+import { referralMessages } from "./messages/referrals.ts";
 import { supportMessages } from "./messages/support.ts";
 import { whiteLabelMessages } from "./messages/white-label.ts";
 import { walletMessages } from "./messages/wallet.ts";
 
 /** Every feature's catalogue; pages keep theirs in themes/<name>/locales and read them through the same fill(). */
-export const CATALOGUES = { mailMessages, orderMessages, providerMessages, supportMessages, whiteLabelMessages, walletMessages };
+export const CATALOGUES = { mailMessages, orderMessages, providerMessages, referralMessages, supportMessages, whiteLabelMessages, walletMessages };
 
 type Catalogues = typeof CATALOGUES;
 export type MessageKey = { [C in keyof Catalogues]: keyof Catalogues[C]["fr"] & string }[keyof Catalogues];
