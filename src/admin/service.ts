@@ -3,6 +3,7 @@ import { Forbidden, NotFound, Validation } from "../core/errors.ts";
 import { DAY, dbNow, toDbTime } from "../lib/time.ts";
 import { formatMoney, parseBasisPoints, parseMoney } from "../money/money.ts";
 import { SETTING_DEFAULTS, getSettings, putSetting } from "../settings/service.ts";
+import { checkReferralRate } from "../referrals/rates.ts";
 import { dayTotals } from "../statistics/rollup.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { repriceAll } from "../catalog/reprice.ts";
@@ -161,6 +162,7 @@ export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
         const bp = parseBasisPoints(text);
         if (bp === null) throw bad('Basis points as a whole number (1250), or a percentage such as "12.5%"');
         if (bp > 100_000) throw bad("At most 100000 basis points");
+        await checkReferralRate(ctx, key, bp);
         value = String(bp);
       } else if (!/^\d{1,9}$/.test(text)) throw bad("Must be a whole number ≥ 0");
       break;

@@ -24,6 +24,7 @@ import { apiKeyRoutes } from "../developer-api/routes.ts";
 import { v1Routes } from "../developer-api/v1-routes.ts";
 import { providerApiHandler } from "../developer-api/v2/routes.ts";
 import { referralRoutes } from "../referrals/routes.ts";
+import { adminReferralRoutes } from "../referrals/admin-routes.ts";
 import { adminSavedReplyRoutes, adminTicketRoutes, ticketRoutes } from "../tickets/routes.ts";
 import { storefrontRoutes } from "../storefront/routes.ts";
 import { storefrontAccountData } from "../storefront-account/account-data.ts";
@@ -74,6 +75,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     .route("/users", adminUserRoutes())
     .route("/white-label", whiteLabelAdminRoutes())
     .route("/orders", adminOrderRoutes())
+    .route("/referrals", adminReferralRoutes())
     .route("/support/tickets", adminTicketRoutes())
     .route("/support/saved-replies", adminSavedReplyRoutes());
   app.route("/api/admin", guarded(requireAdmin, admin));

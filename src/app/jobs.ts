@@ -5,6 +5,7 @@ import { rollupStatistics } from "../statistics/rollup.ts";
 import { renewalsJob } from "../white-label/jobs.ts";
 import { dispatchOrdersJob, syncOrdersJob } from "../orders/jobs.ts";
 import { providerBalancesJob } from "../providers/balances.ts";
+import { releaseCommissionsJob } from "../referrals/release.ts";
 
 /** Every scheduled job; each is also a CLI command of the same name. Features add theirs here. */
 export const JOBS: JobDef[] = [
@@ -14,6 +15,7 @@ export const JOBS: JobDef[] = [
   dispatchOrdersJob,
   syncOrdersJob,
   providerBalancesJob,
+  releaseCommissionsJob,
   {
     name: "statistics:rollup",
     description: "roll up today's and yesterday's platform and user statistics",

@@ -35,7 +35,7 @@ export function authRoutes(opts: { loginLimiter: ReturnType<typeof import("../ht
     const ctx = ctxOf(c);
     const input = await validBody(c, registerSchema);
     if ((await getSetting(ctx, "registration_open")) !== "1") throw new Forbidden("Registration is closed", "registration_closed");
-    const user = await registerUser(ctx, input);
+    const user = await registerUser(ctx, input, { ip: c.get("clientIp") });
     const { token, session } = await createSession(ctx, user.id, { ip: c.get("clientIp"), userAgent: c.req.header("user-agent") });
     const currency = await getSetting(ctx, "currency");
     return c.json({ data: { user: accountView(user, currency), token, token_type: "Bearer", expires_at: toIso(session.expires_at) } }, 201);

@@ -16,6 +16,7 @@ import { sendTenantMail } from "../notifications/mail.ts";
 import { welcomeEmail } from "../mail/templates.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 import { sendVerificationLink } from "./email-verification.ts";
+import { noteReferralAddress } from "../referrals/flags.ts";
 
 function referralCode(): string {
   const b = new Uint8Array(5);
@@ -26,9 +27,14 @@ function referralCode(): string {
 /**
  * Creates an account in the request's tenant (platform users and each site's customers are separate).
  * The address gets a verification link and the welcome; `emailVerified` is for accounts an operator
- * makes (the demo admin, the CLI), whose address they vouch for.
+ * makes (the demo admin, the CLI), whose address they vouch for. The address it registered from is
+ * kept: a referred account that shares it with a referrer is flagged.
  */
-export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: Role; welcome?: boolean; emailVerified?: boolean }): Promise<User> {
+export async function registerUser(
+  ctx: Ctx,
+  input: RegisterInput & { role?: Role; welcome?: boolean; emailVerified?: boolean },
+  meta: { ip?: string } = {},
+): Promise<User> {
   const clash = await inTenant(ctx)
     .selectFrom("users")
     .select(["email", "username"])
@@ -62,6 +68,7 @@ export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: Rol
           language: input.language ?? (ctx.tenant.kind === "site" ? ctx.tenant.site.language : "fr"),
           full_name: input.full_name ?? null,
           email_verified_at: input.emailVerified ? now : null,
+          registration_ip: meta.ip ?? null,
           created_at: now,
           updated_at: now,
         })
@@ -90,6 +97,7 @@ export async function registerUser(ctx: Ctx, input: RegisterInput & { role?: Rol
   }
   const u = user;
   if (!u.email_verified_at) await sendVerificationLink(ctx, u);
+  if (referrer) await noteReferralAddress(ctx, user.id, meta.ip, "registration_address");
   if (input.welcome !== false) {
     sendTenantMail(ctx, u, (p) => welcomeEmail({ ...p, username: u.username, loginUrl: `${p.baseUrl}/login` }), { unverified: "just-registered" });
   }
@@ -118,5 +126,6 @@ export async function loginUser(ctx: Ctx, input: LoginInput, meta: { ip?: string
     .where("id", "=", user.id)
     .execute();
   const { token, session } = await createSession(ctx, user.id, meta);
+  await noteReferralAddress(ctx, user.id, meta.ip, "login_address");
   return { kind: "session", token, session, user: { ...user, last_login_at: now, last_login_ip: meta.ip ?? null } };
 }

@@ -16,9 +16,10 @@ import * as m0014 from "../../migrations/0014_domain_claims.ts";
 import * as m0015 from "../../migrations/0015_password_resets.ts";
 import * as m0016 from "../../migrations/0016_session_last_seen.ts";
 import * as m0017 from "../../migrations/0017_two_factor.ts";
+import * as m0018 from "../../migrations/0018_email_tokens.ts";
+import * as m0019 from "../../migrations/0019_referral_safeguards.ts";
 import * as m0022 from "../../migrations/0022_category_names.ts";
 import * as m0024 from "../../migrations/0024_saved_replies.ts";
-import * as m0018 from "../../migrations/0018_email_tokens.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -38,9 +39,10 @@ export const migrations: Record<string, Migration> = {
   "0015_password_resets": m0015,
   "0016_session_last_seen": m0016,
   "0017_two_factor": m0017,
+  "0018_email_tokens": m0018,
+  "0019_referral_safeguards": m0019,
   "0022_category_names": m0022,
   "0024_saved_replies": m0024,
-  "0018_email_tokens": m0018,
 };
 
 function migrator<DB>(db: Kysely<DB>): Migrator {

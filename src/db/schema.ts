@@ -26,6 +26,8 @@ export interface UsersTable extends Created {
   email_verified_at: Timestamp | null;
   last_login_at: Timestamp | null;
   last_login_ip: string | null;
+  /** The address the account was registered from (0019), compared with its referrers' for referral abuse. */
+  registration_ip: string | null;
   deleted_at: Timestamp | null;
 }
 
@@ -114,12 +116,35 @@ export interface ReferralCommissionsTable extends Created {
   level: number;
   rate_bp: number;
   amount: number;
-  /** reversal_pending: a clawback the referrer's balance could not cover yet; retried by smm:sync-orders (0008). */
-  status: Generated<"credited" | "reversed" | "reversal_pending">;
+  /**
+   * pending: waits until available_at, then referrals:release-commissions credits it (0019);
+   * awaiting_approval: its referred account is flagged, an admin decides; cancelled: refunded or rejected before payment;
+   * reversal_pending: a clawback the referrer's balance could not cover yet; retried by smm:sync-orders (0008).
+   */
+  status: Generated<CommissionStatus>;
+  /** When a pending commission may be paid (0019); null for commissions credited before holds existed. */
+  available_at: Timestamp | null;
+  /** The part of `amount` a refund cancelled before it was paid (0019): a release credits amount − cancelled_amount. */
+  cancelled_amount: Generated<number>;
   transaction_id: number | null;
   reversal_transaction_id: number | null;
   /** How much of `amount` was already clawed back (0008). */
   reversed_amount: Generated<number>;
+}
+
+export type CommissionStatus = "pending" | "awaiting_approval" | "credited" | "reversed" | "reversal_pending" | "cancelled";
+
+/** A referred account that shares an address with one of its referrers (0019): its commissions wait for an admin. */
+export interface ReferralFlagsTable extends Created {
+  id: Id;
+  site_id: Generated<number>;
+  user_id: number;
+  referrer_id: number;
+  reason: "registration_address" | "login_address";
+  ip: string;
+  status: Generated<"flagged" | "approved" | "rejected">;
+  reviewed_by: number | null;
+  reviewed_at: Timestamp | null;
 }
 
 export interface PlatformSettingsTable extends Created {
@@ -589,6 +614,7 @@ export interface Database {
   email_tokens: EmailTokensTable;
   referral_relationships: ReferralRelationshipsTable;
   referral_commissions: ReferralCommissionsTable;
+  referral_flags: ReferralFlagsTable;
   platform_settings: PlatformSettingsTable;
   api_keys: ApiKeysTable;
   api_logs: ApiLogsTable;

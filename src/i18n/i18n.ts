@@ -6,6 +6,7 @@ import { mailMessages } from "./messages/mail.ts";
 import { orderMessages } from "./messages/orders.ts";
 import { orderFieldMessages } from "./messages/order-fields.ts";
 import { providerMessages } from "./messages/providers.ts";
+import { referralMessages } from "./messages/referrals.ts";
 import { supportMessages } from "./messages/support.ts";
 import { whiteLabelMessages } from "./messages/white-label.ts";
 import { walletMessages } from "./messages/wallet.ts";
@@ -18,6 +19,7 @@ export const CATALOGUES = {
   orderMessages,
   orderFieldMessages,
   providerMessages,
+  referralMessages,
   supportMessages,
   whiteLabelMessages,
   walletMessages,

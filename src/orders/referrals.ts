@@ -1,22 +1,26 @@
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
+import type { CommissionStatus } from "../db/schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { AppError } from "../core/errors.ts";
-import { dbNow } from "../lib/time.ts";
+import { DAY, dbNow } from "../lib/time.ts";
 import { percentOf } from "../money/money.ts";
-import { getIntSetting, type SettingKey } from "../settings/service.ts";
-import { credit, debit } from "../wallet/ledger.ts";
-
-const REFERRAL_LEVELS = [1, 2, 3] as const;
+import { getIntSetting } from "../settings/service.ts";
+import { referralFlagOf } from "../referrals/flags.ts";
+import { REFERRAL_LEVELS, referralRates } from "../referrals/rates.ts";
+import { debit } from "../wallet/ledger.ts";
 
 /**
- * Credits the referrers (3 levels) of the order's owner their share of what the order earned: the
- * charge less what was refunded. Once per order and level: the unique index on (order_id, level)
- * decides, inside the caller's transaction. Returns the number of commissions credited.
+ * Opens the commissions of the order's referrers (3 levels) on what the order earned: the charge
+ * less what was refunded, at the level rates capped at 50% in all. Nothing is paid now: a commission
+ * waits `referral_hold_days` as pending (referrals:release-commissions pays it), or for an admin when
+ * the referred account is flagged; a rejected account's commissions are cancelled at once. Once per
+ * order and level: the unique index on (order_id, level) decides, inside the caller's transaction.
+ * Returns the number of commissions opened.
  */
-export async function creditCommissions(ctx: Ctx, orderId: number): Promise<number> {
+export async function openCommissions(ctx: Ctx, orderId: number): Promise<number> {
   return withTransaction(ctx, async (tx) => {
-    const order = await tx.db.selectFrom("orders").select(["id", "uuid", "user_id", "charge", "refunded"]).where("id", "=", orderId).executeTakeFirstOrThrow();
+    const order = await tx.db.selectFrom("orders").select(["id", "user_id", "charge", "refunded"]).where("id", "=", orderId).executeTakeFirstOrThrow();
     const net = Number(order.charge) - Number(order.refunded);
     if (net <= 0) return 0;
     const upline = await tx.db
@@ -27,15 +31,19 @@ export async function creditCommissions(ctx: Ctx, orderId: number): Promise<numb
       .where("referral_relationships.level", "in", [...REFERRAL_LEVELS])
       .where("users.deleted_at", "is", null)
       .execute();
-    let credited = 0;
+    if (!upline.length) return 0;
+    const rates = await referralRates(tx);
+    const flag = await referralFlagOf(tx, order.user_id);
+    const status: CommissionStatus = flag === "flagged" ? "awaiting_approval" : flag === "rejected" ? "cancelled" : "pending";
+    const now = dbNow(tx.clock);
+    const availableAt = dbNow(tx.clock, Math.max(0, await getIntSetting(tx, "referral_hold_days")) * DAY);
+    let opened = 0;
     for (const r of upline) {
-      const bp = Math.max(0, await getIntSetting(tx, `referral_level_${r.level}_bp` as SettingKey));
+      const bp = rates[r.level as keyof typeof rates];
       const amount = percentOf(net, bp);
       if (amount <= 0) continue;
-      const now = dbNow(tx.clock);
-      let commissionId: number;
       try {
-        const res = await tx.db
+        await tx.db
           .insertInto("referral_commissions")
           .values({
             referrer_id: r.referrer_id,
@@ -44,38 +52,32 @@ export async function creditCommissions(ctx: Ctx, orderId: number): Promise<numb
             level: r.level,
             rate_bp: bp,
             amount,
-            status: "credited",
+            status,
+            available_at: availableAt,
+            cancelled_amount: status === "cancelled" ? amount : 0,
             reversed_amount: 0,
             created_at: now,
             updated_at: now,
           })
-          .executeTakeFirstOrThrow();
-        commissionId = Number(res.insertId);
+          .execute();
+        opened++;
       } catch (err) {
-        if (isUniqueViolation(err)) continue;
-        throw err;
+        if (!isUniqueViolation(err)) throw err;
       }
-      const posted = await credit(tx, {
-        userId: r.referrer_id,
-        amount,
-        type: "referral_commission",
-        orderId: order.id,
-        description: `Referral commission (level ${r.level}) for order ${order.uuid.slice(0, 8)}`,
-      });
-      await tx.db.updateTable("referral_commissions").set({ transaction_id: posted.transactionId }).where("id", "=", commissionId).execute();
-      credited++;
     }
-    return credited;
+    return opened;
   });
 }
 
 /**
  * After a refund: each commission of the order is brought down to its share of what the order still
- * earns. The difference is debited from the referrer with a conditional debit; when their balance
- * cannot cover it, nothing is taken and the commission is marked reversal_pending (owed), to be
- * retried by smm:sync-orders. Money is neither lost nor created, and no balance goes negative.
+ * earns. One not paid yet (pending, awaiting approval) is cut, or cancelled when nothing is left, with
+ * no ledger movement. For one already paid, the difference is debited from the referrer with a
+ * conditional debit; when their balance cannot cover it, nothing is taken and the commission is
+ * marked reversal_pending (owed), to be retried by smm:sync-orders. Money is neither lost nor
+ * created, and no balance goes negative.
  */
-export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ reversed: number; pending: number }> {
+export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ reversed: number; pending: number; cancelled: number }> {
   return withTransaction(ctx, async (tx) => {
     const order = await tx.db.selectFrom("orders").select(["uuid", "charge", "refunded"]).where("id", "=", orderId).executeTakeFirstOrThrow();
     const net = Math.max(0, Number(order.charge) - Number(order.refunded));
@@ -83,11 +85,26 @@ export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ 
       .selectFrom("referral_commissions")
       .selectAll()
       .where("order_id", "=", orderId)
-      .where("status", "in", ["credited", "reversal_pending"])
+      .where("status", "in", ["pending", "awaiting_approval", "credited", "reversal_pending"])
       .execute();
-    const out = { reversed: 0, pending: 0 };
-    for (const c of rows) {
-      const kept = Number(c.amount) - Number(c.reversed_amount);
+    const out = { reversed: 0, pending: 0, cancelled: 0 };
+    for (const c of rows.filter((r) => r.status === "pending" || r.status === "awaiting_approval")) {
+      const unpaid = Number(c.amount) - Number(c.cancelled_amount);
+      const cut = unpaid - Math.min(unpaid, percentOf(net, c.rate_bp));
+      if (cut <= 0) continue;
+      const res = await tx.db
+        .updateTable("referral_commissions")
+        .set({ cancelled_amount: Number(c.cancelled_amount) + cut, status: cut === unpaid ? "cancelled" : c.status, updated_at: dbNow(tx.clock) })
+        .where("id", "=", c.id)
+        .where("status", "=", c.status)
+        .where("cancelled_amount", "=", c.cancelled_amount)
+        .executeTakeFirst();
+      // Released or cut by someone else meanwhile: roll the whole refund back rather than count it twice.
+      if (Number(res.numUpdatedRows) !== 1) throw new Error(`commission ${c.id} changed during its cancellation`);
+      if (cut === unpaid) out.cancelled++;
+    }
+    for (const c of rows.filter((r) => r.status === "credited" || r.status === "reversal_pending")) {
+      const kept = Number(c.amount) - Number(c.cancelled_amount) - Number(c.reversed_amount);
       const due = Math.min(kept, percentOf(net, c.rate_bp));
       const owed = kept - due;
       const now = dbNow(tx.clock);

@@ -5,7 +5,7 @@ import type { Updateable } from "kysely";
 import { dbNow } from "../lib/time.ts";
 import { totalQuantity } from "../pricing/pricing.ts";
 import { notifyOrder } from "./notices.ts";
-import { creditCommissions } from "./referrals.ts";
+import { openCommissions } from "./referrals.ts";
 import { refundUpTo } from "./refunds.ts";
 import { isNotice, statusRefund } from "./statuses.ts";
 
@@ -41,7 +41,7 @@ interface ChangeResult {
 /**
  * Moves an order to a status, in one transaction: a compare-and-set on the status (so a change
  * applies once, whoever else tries), then what the new status owes — the refund (full for
- * canceled/refunded/failed, pro rata of the remains for partial), the referral commissions
+ * canceled/refunded/failed, pro rata of the remains for partial), the referral commissions opened
  * (completed, and partial on the part delivered) — and the owner's notification.
  * Only an order that passes the guard moves.
  */
@@ -75,7 +75,7 @@ export async function changeOrderStatus(ctx: Ctx, orderId: number, change: Statu
 
     const target = statusRefund(order, change.status, remains);
     const refunded = target > 0 ? await refundUpTo(tx, orderId, target, `Refund of order ${order.uuid.slice(0, 8)} (${change.status})`) : 0;
-    if (finishing) await creditCommissions(tx, orderId);
+    if (finishing) await openCommissions(tx, orderId);
     if (isNotice(change.status)) await notifyOrder(tx, { ...order, remains }, change.status, refunded);
     await tx.events.orderChanged(tx, orderId);
     return { changed: true, refunded, from: order.status };

@@ -4,18 +4,18 @@ import { requireUser } from "../context.ts";
 import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
 import { startOfUtcMonth } from "../lib/time.ts";
 import type { Micro } from "../money/money.ts";
-import { getIntSetting, getSetting } from "../settings/service.ts";
+import type { CommissionStatus } from "../db/schema.ts";
+import { getSetting } from "../settings/service.ts";
+import { REFERRAL_LEVELS, referralRates } from "./rates.ts";
 import type { CommissionsQuery, ReferralsQuery } from "./schema.ts";
 import { inTenant } from "../tenancy/scoped.ts";
-
-const LEVELS = [1, 2, 3] as const;
-const RATE_SETTING = { 1: "referral_level_1_bp", 2: "referral_level_2_bp", 3: "referral_level_3_bp" } as const;
 
 interface LevelStats {
   level: number;
   rateBp: number;
   referrals: number;
   earned: Micro;
+  pending: Micro;
 }
 
 export interface ReferralStats {
@@ -26,9 +26,17 @@ export interface ReferralStats {
   totalEarned: Micro;
   thisMonthEarned: Micro;
   reversed: Micro;
+  /** Not paid yet: waiting for their date, or for an admin (flagged account). */
+  pending: Micro;
+  nextAvailableAt: string | null;
+  awaitingApproval: Micro;
+  /** Cancelled before payment: refunds during the hold, rejected accounts. */
+  cancelled: Micro;
 }
 
-/** The caller's referral network per level and what its commissions earned, net of clawbacks. */
+const PAID: readonly CommissionStatus[] = ["credited", "reversal_pending", "reversed"];
+
+/** The caller's referral network per level and what its commissions earned (net of clawbacks), still wait for, or lost before payment. */
 export async function referralStats(ctx: Ctx): Promise<ReferralStats> {
   const user = requireUser(ctx);
   const counts = await inTenant(ctx)
@@ -39,38 +47,64 @@ export async function referralStats(ctx: Ctx): Promise<ReferralStats> {
     .where("users.deleted_at", "is", null)
     .groupBy("referral_relationships.level")
     .execute();
-  // What a commission still earns: its amount less what refunds already clawed back.
-  const kept = sql<number>`sum(amount - reversed_amount)`;
+  // What a commission pays or paid: its amount less what was cancelled before payment and clawed back after.
+  const kept = sql<number>`sum(amount - cancelled_amount - reversed_amount)`;
   const sums = await ctx.db
     .selectFrom("referral_commissions")
-    .select(["level", kept.as("kept"), (e) => e.fn.sum<number>("reversed_amount").as("reversed")])
+    .select([
+      "level",
+      "status",
+      kept.as("kept"),
+      (e) => e.fn.sum<number>("reversed_amount").as("reversed"),
+      (e) => e.fn.sum<number>("cancelled_amount").as("cancelled"),
+      (e) => e.fn.min<string | null>("available_at").as("next_at"),
+    ])
     .where("referrer_id", "=", user.id)
-    .groupBy("level")
+    .groupBy(["level", "status"])
     .execute();
+  // Earned this month: paid this month (the ledger row's date; commissions from before holds existed have none).
   const month = await ctx.db
     .selectFrom("referral_commissions")
-    .select(kept.as("kept"))
-    .where("referrer_id", "=", user.id)
-    .where("created_at", ">=", startOfUtcMonth(ctx.clock.now()))
+    .leftJoin("transactions", "transactions.id", "referral_commissions.transaction_id")
+    .select(sql<number>`sum(referral_commissions.amount - referral_commissions.cancelled_amount - referral_commissions.reversed_amount)`.as("kept"))
+    .where("referral_commissions.referrer_id", "=", user.id)
+    .where("referral_commissions.status", "in", PAID)
+    .where((eb) => eb.fn.coalesce("transactions.created_at", "referral_commissions.created_at"), ">=", startOfUtcMonth(ctx.clock.now()))
     .executeTakeFirst();
 
-  const levels: LevelStats[] = [];
-  for (const level of LEVELS) {
-    levels.push({
-      level,
-      rateBp: await getIntSetting(ctx, RATE_SETTING[level]),
-      referrals: Number(counts.find((c) => Number(c.level) === level)?.n ?? 0),
-      earned: Number(sums.find((s) => Number(s.level) === level)?.kept ?? 0),
-    });
-  }
+  const total = (rows: typeof sums, field: "kept" | "reversed" | "cancelled") => rows.reduce((t, r) => t + Number(r[field] ?? 0), 0);
+  const paid = sums.filter((r) => PAID.includes(r.status));
+  const pending = sums.filter((r) => r.status === "pending");
+  const rates = await referralRates(ctx);
+  const levels: LevelStats[] = REFERRAL_LEVELS.map((level) => ({
+    level,
+    rateBp: rates[level],
+    referrals: Number(counts.find((c) => Number(c.level) === level)?.n ?? 0),
+    earned: total(
+      paid.filter((r) => Number(r.level) === level),
+      "kept",
+    ),
+    pending: total(
+      pending.filter((r) => Number(r.level) === level),
+      "kept",
+    ),
+  }));
+  const nextAt = pending.map((r) => r.next_at).filter((d): d is string => !!d);
   return {
     code: user.referral_code,
     currency: await getSetting(ctx, "currency"),
     levels,
     totalReferrals: levels.reduce((t, l) => t + l.referrals, 0),
-    totalEarned: levels.reduce((t, l) => t + l.earned, 0),
+    totalEarned: total(paid, "kept"),
     thisMonthEarned: Number(month?.kept ?? 0),
-    reversed: sums.reduce((t, s) => t + Number(s.reversed ?? 0), 0),
+    reversed: total(sums, "reversed"),
+    pending: total(pending, "kept"),
+    nextAvailableAt: nextAt.length ? nextAt.reduce((a, b) => (String(a) < String(b) ? a : b)) : null,
+    awaitingApproval: total(
+      sums.filter((r) => r.status === "awaiting_approval"),
+      "kept",
+    ),
+    cancelled: total(sums, "cancelled"),
   };
 }
 
@@ -109,14 +143,16 @@ export interface Commission {
   level: number;
   rate_bp: number;
   amount: number;
+  cancelled_amount: number;
   reversed_amount: number;
-  status: "credited" | "reversed" | "reversal_pending";
+  status: CommissionStatus;
+  available_at: string | null;
   referred_username: string | null;
   created_at: string;
   updated_at: string;
 }
 
-/** The commissions credited to the caller, newest first. */
+/** The caller's commissions, paid or not yet, newest first. */
 export async function listCommissions(ctx: Ctx, q: CommissionsQuery): Promise<Page<Commission>> {
   const user = requireUser(ctx);
   let base = ctx.db
@@ -132,8 +168,10 @@ export async function listCommissions(ctx: Ctx, q: CommissionsQuery): Promise<Pa
       "referral_commissions.level",
       "referral_commissions.rate_bp",
       "referral_commissions.amount",
+      "referral_commissions.cancelled_amount",
       "referral_commissions.reversed_amount",
       "referral_commissions.status",
+      "referral_commissions.available_at",
       "referral_commissions.created_at",
       "referral_commissions.updated_at",
       "users.username as referred_username",
@@ -144,7 +182,13 @@ export async function listCommissions(ctx: Ctx, q: CommissionsQuery): Promise<Pa
     .offset(offsetOf(q))
     .execute();
   return pageOf(
-    rows.map((r) => ({ ...r, level: Number(r.level), amount: Number(r.amount), reversed_amount: Number(r.reversed_amount) })),
+    rows.map((r) => ({
+      ...r,
+      level: Number(r.level),
+      amount: Number(r.amount),
+      cancelled_amount: Number(r.cancelled_amount),
+      reversed_amount: Number(r.reversed_amount),
+    })),
     count.n,
     q,
   );

@@ -11,6 +11,12 @@ export const SETTING_DEFAULTS = {
   referral_level_1_bp: { value: "1000", type: "integer", group: "referral", description: "Level 1 commission, basis points" },
   referral_level_2_bp: { value: "500", type: "integer", group: "referral", description: "Level 2 commission, basis points" },
   referral_level_3_bp: { value: "200", type: "integer", group: "referral", description: "Level 3 commission, basis points" },
+  referral_hold_days: {
+    value: "7",
+    type: "integer",
+    group: "referral",
+    description: "Days a referral commission stays pending (cancelled if the order is refunded meanwhile) before it is paid",
+  },
   provider_low_balance_threshold: {
     value: "50000",
     type: "money",
@@ -43,7 +49,7 @@ export const SETTING_DEFAULTS = {
   },
 } as const;
 
-export type SettingKey = keyof typeof SETTING_DEFAULTS;
+type SettingKey = keyof typeof SETTING_DEFAULTS;
 
 // Settings are read on hot paths (every order): kept in memory per app, dropped when this process
 // writes one, and re-read after a few seconds so that another instance's change shows up.

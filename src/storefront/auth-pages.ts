@@ -190,7 +190,7 @@ export function authPages(sf: Storefront, loginLimiter: MiddlewareHandler<AppEnv
     const parsed = registerSchema.safeParse({ ...values, password: form.password, password_confirmation: form.password_confirmation, language: visit.lang });
     if (!parsed.success) return registerPage(c, { values, errors: translateErrors(fieldErrors(parsed.error), t, "register"), next: form.next }, 422);
     try {
-      const user = await registerUser(ctx, parsed.data);
+      const user = await registerUser(ctx, parsed.data, { ip: c.get("clientIp") });
       const { token, session } = await createSession(ctx, user.id, { ip: c.get("clientIp"), userAgent: c.req.header("user-agent") });
       setSessionCookie(c, token, session);
       const next = safeNext(form.next, "");

@@ -8,10 +8,14 @@ import { createConnection } from "mysql2/promise";
 import { openDatabase, type DbHandle, type DialectName } from "../../src/db/database.ts";
 import { declaredForeignKeys } from "../../src/db/foreign-keys.ts";
 import { migrations } from "../../src/db/migrate.ts";
-import { RELATIONS } from "../../migrations/0013_foreign_keys.ts";
+import { RELATIONS as RELATIONS_0013 } from "../../migrations/0013_foreign_keys.ts";
+import { REFERRAL_FLAG_RELATIONS } from "../../migrations/0019_referral_safeguards.ts";
 import { TWO_FACTOR_RELATIONS } from "../../migrations/0017_two_factor.ts";
 import { balanceOf, expectLedgerHolds, fund } from "../harness/money.ts";
 import { describeEachDialect, makePlatform, mysqlServerUrl, signUp, type TestPlatform } from "../harness/platform.ts";
+
+/** Every relation the migrations declare: 0013's list and those of tables created later. */
+const RELATIONS = [...RELATIONS_0013, ...REFERRAL_FLAG_RELATIONS];
 
 const T = "2026-01-01 00:00:00.000";
 

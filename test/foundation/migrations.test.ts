@@ -8,6 +8,7 @@ const SEED_TABLES = [
   "users",
   "referral_relationships",
   "referral_commissions",
+  "referral_flags",
   "platform_settings",
   "fee_structures",
   "api_providers",

@@ -119,11 +119,12 @@ export function uniqueName(prefix = "u"): string {
 }
 
 /** Registers a platform (or site) user through the API and returns its token. */
-export async function signUp(p: TestPlatform, opts: { host?: string; referral_code?: string } = {}) {
+export async function signUp(p: TestPlatform, opts: { host?: string; referral_code?: string; ip?: string } = {}) {
   const username = uniqueName();
   const res = await p.request("/api/register", {
     method: "POST",
     host: opts.host,
+    ip: opts.ip,
     json: { username, email: `${username}@example.com`, password: "correct-horse-9", referral_code: opts.referral_code },
   });
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);

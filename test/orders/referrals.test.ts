@@ -3,6 +3,8 @@ import { body, describeEachDialect } from "../harness/platform.ts";
 import { credit, debit } from "../../src/wallet/ledger.ts";
 import { runJobOnce } from "../../src/jobs/scheduler.ts";
 import { syncOrdersJob } from "../../src/orders/jobs.ts";
+import { releaseCommissionsJob } from "../../src/referrals/release.ts";
+import { DAY } from "../../src/lib/time.ts";
 import {
   addService,
   adminToken,
@@ -42,8 +44,13 @@ describeEachDialect("referral commissions on orders", (dialect) => {
     (await ledgerOf(w, userId)).filter((t) => t.type === type).map((t) => Number(t.amount));
   const commissions = async (orderId: number) =>
     w.p.services.db.selectFrom("referral_commissions").selectAll().where("order_id", "=", orderId).orderBy("level").execute();
+  /** The default hold (7 days) passes and the release job runs. */
+  const releaseAfterHold = async () => {
+    w.clock.advance(7 * DAY);
+    await runJobOnce(w.p.services, releaseCommissionsJob);
+  };
 
-  it("a completed order pays 10% / 5% / 2% of its charge to three levels of referrers, once", async () => {
+  it("a completed order pays 10% / 5% / 2% of its charge to three levels of referrers once the hold is over, once", async () => {
     const svc = await addService(w, { rate: "1000" });
     const { top, l2, l1, buyer } = await chain();
     const { order } = await place(w, buyer.token, { service_id: svc.id, link: "https://x.test/ref", quantity: 1000 });
@@ -51,6 +58,9 @@ describeEachDialect("referral commissions on orders", (dialect) => {
     await runSync(w);
     await runSync(w);
     await runJobOnce(w.p.services, syncOrdersJob);
+    expect(await earned(l1.user.id)).toEqual([]);
+    await releaseAfterHold();
+    await runJobOnce(w.p.services, releaseCommissionsJob);
     expect(await earned(l1.user.id)).toEqual([money("100")]);
     expect(await earned(l2.user.id)).toEqual([money("50")]);
     expect(await earned(top.user.id)).toEqual([money("20")]);
@@ -70,6 +80,7 @@ describeEachDialect("referral commissions on orders", (dialect) => {
     w.sim.sim.setOrderOutcome(Number((await orderRow(w, order.uuid)).provider_order_id), { status: "Partial", remains: 400 });
     finishAtProvider(w);
     await runSync(w);
+    await releaseAfterHold();
     // Charge 1000, 400 refunded: 10% of the 600 kept.
     expect(await earned(l1.user.id)).toEqual([money("60")]);
   });
@@ -80,6 +91,7 @@ describeEachDialect("referral commissions on orders", (dialect) => {
     const { order } = await place(w, buyer.token, { service_id: svc.id, link: "https://x.test/ref-refund", quantity: 1000 });
     finishAtProvider(w);
     await runSync(w);
+    await releaseAfterHold();
     const id = (await orderRow(w, order.uuid)).id;
     const half = await w.p.request(`/api/admin/orders/${id}/refund`, { method: "POST", token: admin, json: { amount: "500", reason: "half delivered" } });
     expect(half.status).toBe(200);
@@ -103,6 +115,7 @@ describeEachDialect("referral commissions on orders", (dialect) => {
     const { order } = await place(w, buyer.token, { service_id: svc.id, link: "https://x.test/ref-owed", quantity: 1000 });
     finishAtProvider(w);
     await runSync(w);
+    await releaseAfterHold();
     // The level 1 referrer spent the commission.
     await debit(w.p.ctx(), { userId: l1.user.id, amount: money("100"), type: "adjustment" });
     const id = (await orderRow(w, order.uuid)).id;

@@ -121,7 +121,7 @@ export async function addService(w: World, spec: ServiceSpec = {}) {
   return { id: Number(res.insertId), simId: simService.service };
 }
 
-export async function fundedUser(w: World, amount = "100000", opts: { referral_code?: string } = {}) {
+export async function fundedUser(w: World, amount = "100000", opts: { referral_code?: string; ip?: string } = {}) {
   const u = await signUp(w.p, opts);
   if (parseMoney(amount)! > 0) await credit(w.p.ctx(), { userId: u.user.id, amount: parseMoney(amount)!, type: "deposit" });
   return u;

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect, signUp } from "../harness/platform.ts";
 import { insertOrderRow } from "../harness/rows.ts";
 import { dbNow, DAY } from "../../src/lib/time.ts";
+import { runJobOnce } from "../../src/jobs/scheduler.ts";
+import { releaseCommissionsJob } from "../../src/referrals/release.ts";
 import { addService, closeWorld, expectLedgerHolds, finishAtProvider, fundedUser, money, orderWorld, place, runSync, type World } from "../orders/support.ts";
 
 describeEachDialect("referrals", (dialect) => {
@@ -33,9 +35,9 @@ describeEachDialect("referrals", (dialect) => {
     const stats = (await get(a.token, "/stats")).json.data;
     expect(stats).toMatchObject({ referral_code: a.user.referral_code, total_referrals: 4, total_earned: "0.00", this_month_earned: "0.00", currency: "XOF" });
     expect(stats.levels).toEqual([
-      { level: 1, rate_bp: 1000, rate_percent: "10", referrals: 2, earned: "0.00" },
-      { level: 2, rate_bp: 500, rate_percent: "5", referrals: 1, earned: "0.00" },
-      { level: 3, rate_bp: 200, rate_percent: "2", referrals: 1, earned: "0.00" },
+      { level: 1, rate_bp: 1000, rate_percent: "10", referrals: 2, earned: "0.00", pending: "0.00" },
+      { level: 2, rate_bp: 500, rate_percent: "5", referrals: 1, earned: "0.00", pending: "0.00" },
+      { level: 3, rate_bp: 200, rate_percent: "2", referrals: 1, earned: "0.00", pending: "0.00" },
     ]);
 
     const list = await get(a.token, "/list");
@@ -63,9 +65,13 @@ describeEachDialect("referrals", (dialect) => {
     expect(placed.status).toBe(201);
     finishAtProvider(w);
     await runSync(w);
+    await runJobOnce(w.p.services, releaseCommissionsJob);
+    expect((await get(c.token, "/stats")).json.data).toMatchObject({ total_earned: "0.00", pending_total: "200.00" });
+    w.clock.advance(7 * DAY);
+    await runJobOnce(w.p.services, releaseCommissionsJob);
 
     const forA = (await get(a.token, "/stats")).json.data;
-    expect(forA).toMatchObject({ total_earned: "40.00", this_month_earned: "40.00" });
+    expect(forA).toMatchObject({ total_earned: "40.00", this_month_earned: "40.00", pending_total: "0.00", next_available_at: null });
     expect(forA.levels[2]).toMatchObject({ level: 3, earned: "40.00" });
     expect((await get(b.token, "/stats")).json.data.total_earned).toBe("100.00");
     expect((await get(c.token, "/stats")).json.data.total_earned).toBe("200.00");

@@ -1,10 +1,10 @@
-import { forTenant } from "../../src/tenancy/scoped.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect } from "../harness/platform.ts";
 import { get, type Jar, sessionCookie } from "../storefront/helpers.ts";
 import { notify } from "../../src/notifications/notify.ts";
 import { PERMISSIONS } from "../../src/developer-api/keys.ts";
 import { ledgerViolations } from "../../src/wallet/ledger.ts";
+import { forTenant } from "../../src/tenancy/scoped.ts";
 import { changedTables, snapshotter, type Snapshotter } from "./battery.ts";
 import { tenants, type Tenants } from "./world.ts";
 
@@ -223,7 +223,7 @@ describeEachDialect("tenants never see each other", (dialect) => {
     }
   });
 
-  it("the platform's admin API does not reach a site's customers, orders, deposits, tickets or payment methods", async () => {
+  it("the platform's admin API does not reach a site's customers, orders, deposits, tickets, payment methods or flagged referrals", async () => {
     const a = t.A;
     const siteReply = await forTenant(t.w.p.services.db, a.siteId)
       .insertInto("saved_replies", {
@@ -235,6 +235,21 @@ describeEachDialect("tenants never see each other", (dialect) => {
       })
       .executeTakeFirstOrThrow();
     const siteReplyId = Number(siteReply.insertId);
+    // A site customer's referral flagged on site A (its referrer stands in as itself: only the tenant matters here).
+    const stamp = "2026-11-24 10:00:00.000";
+    const flag = await forTenant(t.w.p.services.db, a.siteId)
+      .insertInto("referral_flags", {
+        user_id: a.customer.user.id,
+        referrer_id: a.customer.user.id,
+        reason: "login_address",
+        ip: "203.0.113.9",
+        created_at: stamp,
+        updated_at: stamp,
+      })
+      .executeTakeFirstOrThrow();
+    const flagId = Number(flag.insertId);
+    const flags = await call({ token: t.admin.token }, { method: "GET", path: "/api/admin/referrals/flags?per_page=100" });
+    expect(flags.text).not.toContain(a.customer.user.username);
     await expectAll404(
       { token: t.admin.token },
       [
@@ -255,8 +270,10 @@ describeEachDialect("tenants never see each other", (dialect) => {
         { method: "POST", path: `/api/admin/support/tickets/${a.ticket}/close` },
         { method: "PUT", path: `/api/admin/support/saved-replies/${siteReplyId}`, json: { title: "Stolen", body: "Stolen" } },
         { method: "DELETE", path: `/api/admin/support/saved-replies/${siteReplyId}` },
+        { method: "POST", path: `/api/admin/referrals/flags/${flagId}/approve` },
+        { method: "POST", path: `/api/admin/referrals/flags/${flagId}/reject` },
       ],
-      [a.customer.user.email],
+      [a.customer.user.email, a.customer.user.username],
     );
     expect((await call({ token: t.admin.token }, { method: "GET", path: "/api/admin/support/saved-replies" })).text).not.toContain("Only for site A");
     // The same calls reach the platform's own user, order, deposit and ticket: the 404s above are about the tenant.

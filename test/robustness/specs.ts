@@ -592,6 +592,9 @@ export const SPECS: Record<string, RouteSpec> = {
   "GET /api/referrals/list": { owner: "user", query: ["level", ...PAGE] },
   "GET /api/referrals/commissions": { owner: "user", query: ["level", "status", ...PAGE] },
   "GET /api/referrals/link": { owner: "user" },
+  "GET /api/admin/referrals/flags": { owner: "admin", query: ["status", ...PAGE] },
+  "POST /api/admin/referrals/flags/:id/approve": { baseRefused: "no flagged referral with that id", owner: "admin", params: () => ({ id: "987654" }) },
+  "POST /api/admin/referrals/flags/:id/reject": { baseRefused: "no flagged referral with that id", owner: "admin", params: () => ({ id: "987654" }) },
 
   // ---- tickets ----
   "POST /api/tickets": {
