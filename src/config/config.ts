@@ -46,6 +46,10 @@ const envSchema = z.object({
   /** Failed sign-ins for one account (any address) before it is refused for the rest of the window. */
   LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** Unknown, revoked or expired API keys from one address, and for one key prefix, before further bad ones get 429 (valid keys always pass). */
+  API_KEY_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+  API_KEY_FAILURES_PER_PREFIX: z.coerce.number().int().min(1).default(10),
+  API_KEY_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   SCHEDULER: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
