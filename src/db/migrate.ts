@@ -15,6 +15,7 @@ import * as m0013 from "../../migrations/0013_foreign_keys.ts";
 import * as m0014 from "../../migrations/0014_domain_claims.ts";
 import * as m0015 from "../../migrations/0015_password_resets.ts";
 import * as m0016 from "../../migrations/0016_session_last_seen.ts";
+import * as m0020 from "../../migrations/0020_reset_token_owner.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   "0014_domain_claims": m0014,
   "0015_password_resets": m0015,
   "0016_session_last_seen": m0016,
+  "0020_reset_token_owner": m0020,
 };
 
 function migrator<DB>(db: Kysely<DB>): Migrator {
