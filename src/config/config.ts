@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { isIsoCurrency } from "../money/money.ts";
 
@@ -50,6 +51,11 @@ const envSchema = z.object({
   API_KEY_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
   API_KEY_FAILURES_PER_PREFIX: z.coerce.number().int().min(1).default(10),
   API_KEY_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** 32 random bytes in base64 sealing provider keys at rest; required in production. */
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, "base64").length === 32, "must be 32 random bytes in base64 (openssl rand -base64 32)")
+    .optional(),
   SCHEDULER: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
@@ -85,6 +91,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   }
   const c = parsed.data;
+  if (c.NODE_ENV === "production" && !c.DATA_ENCRYPTION_KEY) {
+    throw new ConfigError(["DATA_ENCRYPTION_KEY: required in production, 32 random bytes in base64 (openssl rand -base64 32)"]);
+  }
   const appHost = new URL(c.APP_URL).hostname.toLowerCase();
   const platformHosts = [appHost];
   if (c.NODE_ENV !== "production") platformHosts.push("localhost", "127.0.0.1", "[::1]");
@@ -98,6 +107,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     PROVIDER_ALLOW_PRIVATE_URLS: c.PROVIDER_ALLOW_PRIVATE_URLS === undefined ? !c.SMM_API_URL : ["true", "1", "yes"].includes(c.PROVIDER_ALLOW_PRIVATE_URLS),
     platformHosts: [...new Set(platformHosts)],
   });
+}
+
+/**
+ * The key that seals secrets stored in the database. Without DATA_ENCRYPTION_KEY (never in
+ * production) a fixed development key is derived, the same on every start, so a development
+ * database stays readable; it protects nothing, which the start-up warning says.
+ */
+export function dataEncryptionKey(config: Pick<Config, "DATA_ENCRYPTION_KEY">): Buffer {
+  if (config.DATA_ENCRYPTION_KEY) return Buffer.from(config.DATA_ENCRYPTION_KEY, "base64");
+  return createHash("sha256").update("izyboost development data encryption key").digest();
 }
 
 /** Loads `.env` from the working directory when present (Node's own loader), without overriding real env. */

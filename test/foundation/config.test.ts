@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config/config.ts";
+import { ConfigError, dataEncryptionKey, loadConfig } from "../../src/config/config.ts";
+
+const KEY = Buffer.alloc(32, 7).toString("base64");
 
 describe("configuration", () => {
   it("starts with nothing set: embedded defaults", () => {
@@ -37,8 +39,24 @@ describe("configuration", () => {
   });
 
   it("production serves only the APP_URL host as the platform", () => {
-    const c = loadConfig({ NODE_ENV: "production", APP_URL: "https://izyboost.com/" });
+    const c = loadConfig({ NODE_ENV: "production", APP_URL: "https://izyboost.com/", DATA_ENCRYPTION_KEY: KEY });
     expect(c.platformHosts).toEqual(["izyboost.com"]);
     expect(c.APP_URL).toBe("https://izyboost.com");
+  });
+
+  it("requires DATA_ENCRYPTION_KEY in production with one clear line, and derives a stable development key otherwise", () => {
+    try {
+      loadConfig({ NODE_ENV: "production", APP_URL: "https://izyboost.com/" });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).problems).toEqual([expect.stringMatching(/^DATA_ENCRYPTION_KEY: required in production/)]);
+    }
+    expect(() => loadConfig({ DATA_ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") })).toThrow(/DATA_ENCRYPTION_KEY: must be 32 random bytes/);
+    expect(() => loadConfig({ DATA_ENCRYPTION_KEY: "not base64 at all!!" })).toThrow(/DATA_ENCRYPTION_KEY/);
+    expect(dataEncryptionKey(loadConfig({ DATA_ENCRYPTION_KEY: KEY }))).toEqual(Buffer.alloc(32, 7));
+    const dev = dataEncryptionKey(loadConfig({}));
+    expect(dev).toHaveLength(32);
+    expect(dataEncryptionKey(loadConfig({}))).toEqual(dev);
   });
 });

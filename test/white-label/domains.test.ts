@@ -165,7 +165,11 @@ describeEachDialect("custom domains and the TLS ask endpoint", (dialect) => {
 
 describeEachDialect("the TLS ask endpoint in production", (dialect) => {
   it("answers on 127.0.0.1 even though that is not a platform host in production", async () => {
-    const p = await makePlatform(dialect, { NODE_ENV: "production", APP_URL: "https://izyboost.test" });
+    const p = await makePlatform(dialect, {
+      NODE_ENV: "production",
+      APP_URL: "https://izyboost.test",
+      DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
+    });
     try {
       const a = await resellerWithSite(p);
       expect((await p.request("/api/me", { host: "127.0.0.1:8000" })).status).toBe(404);
