@@ -62,6 +62,7 @@ async function main() {
   const providerKey = external ? "sim-key" : sim!.apiKey;
   const config = loadConfig({
     NODE_ENV: "production",
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     APP_URL: "http://izyboost.bench",
     SITES_DOMAIN: "sites.bench",
     DATABASE_URL: databaseUrl,
