@@ -1,3 +1,4 @@
+import { developmentDataKey } from "../lib/secret-box.ts";
 import type { Config } from "../config/config.ts";
 import { systemCtx, type AppServices } from "../context.ts";
 import { createServices, type ServiceOptions } from "./services.ts";
@@ -9,6 +10,7 @@ import { createApp, type AppHandle } from "./app.ts";
 import { seedAll } from "../seed/seeders.ts";
 import { createMailer } from "../mail/mailer.ts";
 import { settleDispatchKicks } from "../orders/dispatch.ts";
+import { sealStoredProviderKeys } from "../providers/provider-key.ts";
 
 export interface Platform extends AppHandle {
   services: AppServices;
@@ -22,8 +24,19 @@ export async function bootPlatform(config: Config, opts: ServiceOptions & { logg
   const handle = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const mailer = createMailer(config, logger);
   const services = createServices(config, handle, logger, mailer, opts);
-  if (opts.migrate !== false) await migrateToLatest(handle.db);
-  if (opts.seed !== false) await seedAll(systemCtx(services));
+  if (config.DATA_ENCRYPTION_KEY.equals(developmentDataKey()))
+    logger.warn("DATA_ENCRYPTION_KEY is not set: secrets at rest are sealed with the public development key, which protects nothing");
+  try {
+    if (opts.migrate !== false) await migrateToLatest(handle.db);
+    if (opts.seed !== false) await seedAll(systemCtx(services));
+    // Keys stored before they were sealed (or written by hand) are sealed now; a key that does not open stops the start.
+    if (opts.migrate !== false) await sealStoredProviderKeys(systemCtx(services));
+  } catch (err) {
+    await services.state.close();
+    mailer.close();
+    await handle.close();
+    throw err;
+  }
   const stores = createStoreFactory(config.REDIS_URL);
   const app = createApp(services, stores.make);
   return {

@@ -63,7 +63,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   app.route("/api", emailLinkRoutes({ limiter: loginLimiter }));
   app.route("/api", publicCatalogRoutes());
   // One per-key counter and one unknown-key guard, shared by /api/v1 and /api/v2.
-  const apiKeys = keyLimits(stores);
+  const apiKeys = keyLimits(stores, config);
   app.route("/api/white-label", whiteLabelPublicRoutes());
 
   // The admin API: 401 without a session, 403 for anyone but a platform admin.

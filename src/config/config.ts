@@ -47,6 +47,10 @@ const envSchema = z.object({
   /** Failed sign-ins for one account (any address) before it is refused for the rest of the window. */
   LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** Unknown, revoked or expired API keys from one address, and for one key prefix, before further bad ones get 429 (valid keys always pass). */
+  API_KEY_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+  API_KEY_FAILURES_PER_PREFIX: z.coerce.number().int().min(1).default(10),
+  API_KEY_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   /** AES-256-GCM key of secrets kept at rest (TOTP secrets): 32 bytes as 64 hex digits or base64. Required in production. */
   DATA_ENCRYPTION_KEY: z
     .string()

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Kysely, MysqlDialect, MysqlAdapter, type Dialect } from "kysely";
 import { createPool } from "mysql2";
@@ -43,6 +43,25 @@ function mysqlDialect(url: string): Dialect {
   return new MysqlDialect({ pool });
 }
 
+/**
+ * The database holds password hashes, sessions and provider keys: a directory it creates is 0700 and
+ * the file 0600 (an existing file too). SQLite gives its -wal and -shm files the database file's
+ * mode when it creates them; existing ones are narrowed here as well. A directory that already
+ * exists is left as it is (it may be shared).
+ */
+function ownerOnly(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, "a", 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch (err) {
+      // Not there yet (created later with the file's mode), or another user's file: nothing to narrow.
+      if (!["ENOENT", "EPERM"].includes((err as NodeJS.ErrnoException).code ?? "")) throw err;
+    }
+  }
+}
+
 /** Opens the database named by DATABASE_URL, or the embedded SQLite file under dataDir. */
 export function openDatabase(opts: { url?: string; dataDir: string }): DbHandle {
   const url = opts.url;
@@ -54,7 +73,7 @@ export function openDatabase(opts: { url?: string; dataDir: string }): DbHandle 
   let path = url?.startsWith("sqlite:") ? url.slice("sqlite:".length) : resolve(opts.dataDir, "izyboost.db");
   if (path !== ":memory:") {
     path = resolve(path);
-    mkdirSync(dirname(path), { recursive: true });
+    ownerOnly(path);
   }
   const db = new Kysely<Database>({ dialect: openSqlite(path) });
   return { db, dialect: "sqlite", describe: `sqlite:${path}`, close: () => db.destroy() };

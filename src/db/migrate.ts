@@ -18,6 +18,7 @@ import * as m0016 from "../../migrations/0016_session_last_seen.ts";
 import * as m0017 from "../../migrations/0017_two_factor.ts";
 import * as m0018 from "../../migrations/0018_email_tokens.ts";
 import * as m0019 from "../../migrations/0019_referral_safeguards.ts";
+import * as m0020 from "../../migrations/0020_reset_token_owner.ts";
 import * as m0022 from "../../migrations/0022_category_names.ts";
 import * as m0024 from "../../migrations/0024_saved_replies.ts";
 
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   "0017_two_factor": m0017,
   "0018_email_tokens": m0018,
   "0019_referral_safeguards": m0019,
+  "0020_reset_token_owner": m0020,
   "0022_category_names": m0022,
   "0024_saved_replies": m0024,
 };

@@ -12,6 +12,13 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 /** What the raw key looks like: `sk_` and base32 (24 random bytes → 39 characters). */
 const RAW_KEY = /^sk_[a-z2-7]{20,64}$/;
+/** The visible part of a key kept for display (`sk_` and 7 characters). */
+const PREFIX_LENGTH = 10;
+
+/** The display prefix of a presented key when it has a key's shape, whether or not such a key exists. */
+export function presentedPrefix(raw: string | undefined | null): string | null {
+  return raw && RAW_KEY.test(raw) ? raw.slice(0, PREFIX_LENGTH) : null;
+}
 
 export function hashApiKey(raw: string): string {
   return createHash("sha256").update(raw).digest("hex");
@@ -22,7 +29,7 @@ function generateApiKey(): { raw: string; hash: string; prefix: string } {
   const bytes = new Uint8Array(24);
   crypto.getRandomValues(bytes);
   const raw = `sk_${encodeBase32LowerCaseNoPadding(bytes)}`;
-  return { raw, hash: hashApiKey(raw), prefix: raw.slice(0, 10) };
+  return { raw, hash: hashApiKey(raw), prefix: raw.slice(0, PREFIX_LENGTH) };
 }
 
 interface NewApiKey {
@@ -85,13 +92,18 @@ export async function findApiKey(ctx: Ctx, raw: string | undefined | null): Prom
   return key;
 }
 
+/** A stored key that is neither revoked nor expired: what the guessing guard lets through unchecked. */
+export function isLiveKey(ctx: Ctx, key: Pick<ApiKey, "revoked_at" | "expires_at">): boolean {
+  return !key.revoked_at && !(key.expires_at && key.expires_at <= dbNow(ctx.clock));
+}
+
 /**
  * Whether a known key may be used now from `ip`: revoked or expired → 401, banned owner → 403,
  * address outside the whitelist → 403. Records the key's last use when it may.
  */
 export async function admitApiKey(ctx: Ctx, key: ApiKey, ip: string): Promise<User> {
   const now = dbNow(ctx.clock);
-  if (key.revoked_at || (key.expires_at && key.expires_at <= now)) throw new Unauthorized("This API key is revoked or expired", "invalid_api_key");
+  if (!isLiveKey(ctx, key)) throw new Unauthorized("This API key is revoked or expired", "invalid_api_key");
   const user = await inTenant(ctx).selectFrom("users").selectAll().where("id", "=", key.user_id).executeTakeFirst();
   if (!user || user.deleted_at) throw new Unauthorized("A valid API key is required", "invalid_api_key");
   if (user.is_banned) throw new Forbidden("This account is suspended", "account_banned");

@@ -5,33 +5,56 @@ import { ctxOf } from "../http/env.ts";
 import type { Ctx } from "../context.ts";
 import { AppError, Forbidden, TooManyRequests, Unauthorized } from "../core/errors.ts";
 import { limiter, type StoreFactory } from "../http/rate-limit.ts";
-import { admitApiKey, findApiKey, keyPermissions, logApiCall, type Permission } from "./keys.ts";
+import type { Config } from "../config/config.ts";
+import { MINUTE } from "../lib/time.ts";
+import { admitApiKey, findApiKey, isLiveKey, keyPermissions, logApiCall, presentedPrefix, type Permission } from "./keys.ts";
+
+/** The answer to a bad key once its address or prefix is over the limit (v1 envelope and v2 body alike). */
+export const TOO_MANY_BAD_KEYS = "Too many invalid API keys; try again later";
 
 type KeyLimiter = (c: Context, next: Next) => Promise<Response | void>;
 
-/** Unknown keys tried from one address in a minute before it is refused without a database lookup. */
-export const FAILED_KEYS_PER_MINUTE = 30;
-type FailedKeyGuard = { blocked(ip: string): Promise<boolean>; failed(ip: string): Promise<void> };
+/**
+ * Counts bad API keys (unknown, revoked or expired) per client address and per presented prefix.
+ * It is consulted only after the key was looked up and found bad, so a valid key is always admitted,
+ * even from a shared carrier address that also sent bad ones; and it counts any key-shaped prefix,
+ * existing or not, so its 429 never tells which prefixes exist. A valid key never resets a counter.
+ */
+interface KeyGuessGuard {
+  /** "limited" when the address or the prefix is over its limit (nothing counted), else counts the failure. */
+  refuse(ip: string, raw: string | undefined | null): Promise<"limited" | "counted">;
+}
 
 /** One app's API-key limits, built once by the composition root and handed to both /api/v1 and /api/v2, so they share counters. */
 export interface KeyLimits {
   /** The per-key rate limit (the key's own rate_limit_per_minute); expects c.get("apiKey") to be set. */
   perKey: KeyLimiter;
-  /** Counts unknown API keys per client address, so guessing keys is not free load. */
-  guard: FailedKeyGuard;
+  /** Counts bad API keys per client address and per key prefix, so guessing keys is not free load. */
+  guard: KeyGuessGuard;
 }
 
-export function keyLimits(stores: StoreFactory): KeyLimits {
+type GuardLimits = Pick<Config, "API_KEY_FAILURES_PER_ADDRESS" | "API_KEY_FAILURES_PER_PREFIX" | "API_KEY_FAILURE_WINDOW_MINUTES">;
+
+export function keyLimits(stores: StoreFactory, config: GuardLimits): KeyLimits {
   const perKey = limiter({
     store: stores("apikey"),
     limit: (c) => c.get("apiKey")?.rate_limit_per_minute ?? 60,
     key: (c) => `k:${c.get("apiKey")?.id}`,
   }) as KeyLimiter;
-  const store = stores("badkey");
-  store.init?.({ windowMs: 60_000 } as Parameters<NonNullable<typeof store.init>>[0]);
-  const guard: FailedKeyGuard = {
-    blocked: async (ip) => ((await store.get?.(ip))?.totalHits ?? 0) >= FAILED_KEYS_PER_MINUTE,
-    failed: async (ip) => void (await store.increment(ip)),
+  const window = { windowMs: config.API_KEY_FAILURE_WINDOW_MINUTES * MINUTE };
+  const byAddress = stores("badkey");
+  const byPrefix = stores("badkey-prefix");
+  for (const store of [byAddress, byPrefix]) store.init?.(window as Parameters<NonNullable<typeof store.init>>[0]);
+  const guard: KeyGuessGuard = {
+    async refuse(ip, raw) {
+      const prefix = presentedPrefix(raw);
+      const counters = [{ store: byAddress, key: ip, limit: config.API_KEY_FAILURES_PER_ADDRESS }];
+      if (prefix) counters.push({ store: byPrefix, key: prefix, limit: config.API_KEY_FAILURES_PER_PREFIX });
+      const hits = await Promise.all(counters.map(async (k) => (await k.store.get?.(k.key))?.totalHits ?? 0));
+      if (counters.some((k, i) => hits[i]! >= k.limit)) return "limited";
+      await Promise.all(counters.map((k) => k.store.increment(k.key)));
+      return "counted";
+    },
   };
   return { perKey, guard };
 }
@@ -46,11 +69,11 @@ export function apiKeyAuth({ perKey, guard }: KeyLimits) {
   return createMiddleware<ApiKeyEnv>(async (c, next) => {
     const ctx: Ctx = { ...ctxOf(c), user: null }; // nobody is known until the key is admitted
     const started = performance.now();
-    if (await guard.blocked(c.get("clientIp"))) throw new TooManyRequests("Too many invalid API keys from this address; try again in a minute");
-    const key = await findApiKey(ctx, c.req.header("x-api-key"));
-    if (!key) {
-      await guard.failed(c.get("clientIp"));
-      throw new Unauthorized("A valid API key is required", "invalid_api_key");
+    const raw = c.req.header("x-api-key");
+    const key = await findApiKey(ctx, raw);
+    if (!key || !isLiveKey(ctx, key)) {
+      if ((await guard.refuse(c.get("clientIp"), raw)) === "limited") throw new TooManyRequests(TOO_MANY_BAD_KEYS);
+      if (!key) throw new Unauthorized("A valid API key is required", "invalid_api_key");
     }
     let status = 500;
     try {

@@ -8,17 +8,21 @@ const LOG_RETENTION_DAYS = 90;
 
 interface CleanupResult {
   sessions: number;
+  resetTokens: number;
   idempotencyKeys: number;
   apiLogs: number;
   providerLogs: number;
 }
 
-/** Deletes expired sessions and idempotency keys, and call logs past their retention. */
+/** Deletes expired sessions, password-reset tokens and idempotency keys, and call logs past their retention. */
 async function cleanup(ctx: Ctx, progress?: Progress): Promise<CleanupResult> {
-  progress?.start("clean-up", 4);
+  progress?.start("clean-up", 5);
   const now = dbNow(ctx.clock);
   const cutoff = dbNow(ctx.clock, -LOG_RETENTION_DAYS * DAY);
   const sessions = Number((await ctx.db.deleteFrom("sessions").where("expires_at", "<=", now).executeTakeFirst()).numDeletedRows);
+  progress?.tick();
+  // A used token is deleted when it is used; what is left is links nobody followed in time.
+  const resetTokens = Number((await ctx.db.deleteFrom("password_reset_tokens").where("expires_at", "<=", now).executeTakeFirst()).numDeletedRows);
   progress?.tick();
   const idempotencyKeys = await purgeExpiredKeys(ctx);
   progress?.tick();
@@ -26,15 +30,17 @@ async function cleanup(ctx: Ctx, progress?: Progress): Promise<CleanupResult> {
   progress?.tick();
   const providerLogs = Number((await ctx.db.deleteFrom("provider_logs").where("created_at", "<", cutoff).executeTakeFirst()).numDeletedRows);
   progress?.tick();
-  const result = { sessions, idempotencyKeys, apiLogs, providerLogs };
-  progress?.done(`removed ${sessions} session(s), ${idempotencyKeys} idempotency key(s), ${apiLogs} API log(s), ${providerLogs} provider log(s)`);
+  const result = { sessions, resetTokens, idempotencyKeys, apiLogs, providerLogs };
+  progress?.done(
+    `removed ${sessions} session(s), ${resetTokens} reset token(s), ${idempotencyKeys} idempotency key(s), ${apiLogs} API log(s), ${providerLogs} provider log(s)`,
+  );
   ctx.logger.info("maintenance clean-up", { ...result });
   return result;
 }
 
 export const cleanupJob: JobDef = {
   name: "maintenance:cleanup",
-  description: `delete expired sessions and idempotency keys, API/provider logs older than ${LOG_RETENTION_DAYS} days`,
+  description: `delete expired sessions, reset tokens and idempotency keys, API/provider logs older than ${LOG_RETENTION_DAYS} days`,
   schedule: "0 17 3 * * *",
   run: (ctx, progress) => cleanup(ctx, progress),
 };

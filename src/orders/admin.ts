@@ -6,6 +6,7 @@ import { offsetOf, type Page } from "../core/pagination.ts";
 import { dbNow, DAY, fromDbTime, toDbTime } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { REDACTED } from "../providers/log.ts";
+import { openProviderKey } from "../providers/provider-key.ts";
 import { kickDispatch } from "./dispatch.ts";
 import { notifyOrder } from "./notices.ts";
 import { refundExactly } from "./refunds.ts";
@@ -54,7 +55,8 @@ async function adminOrder(ctx: Ctx, id: number): Promise<AdminOrderRow> {
 /** One order with its provider calls (keys redacted), ledger rows, refills and referral commissions. */
 export async function adminOrderDetail(ctx: Ctx, id: number) {
   const order = await adminOrder(ctx, id);
-  const key = (await ctx.db.selectFrom("api_providers").select("api_key").where("id", "=", order.provider_id).executeTakeFirst())?.api_key ?? "";
+  const stored = (await ctx.db.selectFrom("api_providers").select("api_key").where("id", "=", order.provider_id).executeTakeFirst())?.api_key ?? "";
+  const key = openProviderKey(ctx.config, stored);
   // The client stores logs redacted already; scrubbing again costs nothing and survives a careless writer.
   const scrub = (s: string | null) => (s === null || key.length < 4 ? s : s.split(key).join(REDACTED));
   const logs = await ctx.db.selectFrom("provider_logs").selectAll().where("order_id", "=", id).orderBy("id").execute();

@@ -11,6 +11,7 @@ import { startSimProvider, type SimProvider } from "../provider-sim/server.ts";
 import { summaryLine, syncServices, syncServicesJob } from "../catalog/sync.ts";
 import { repriceServices } from "../catalog/reprice.ts";
 import { notSellingMessage } from "./selling.ts";
+import { openProviderKey, sealProviderKey } from "./provider-key.ts";
 
 type Provider = Selectable<ApiProvidersTable>;
 
@@ -63,7 +64,7 @@ async function upsertManagedProvider(ctx: Ctx, p: ManagedProvider): Promise<Prov
         code: p.code,
         name: p.name,
         url: p.url,
-        api_key: p.apiKey,
+        api_key: sealProviderKey(ctx.config, p.apiKey),
         currency,
         exchange_rate: rate,
         is_active: p.active === false ? 0 : 1,
@@ -71,11 +72,11 @@ async function upsertManagedProvider(ctx: Ctx, p: ManagedProvider): Promise<Prov
         updated_at: now,
       })
       .execute();
-  } else if (found.url !== p.url || found.api_key !== p.apiKey || found.currency !== currency) {
+  } else if (found.url !== p.url || openProviderKey(ctx.config, found.api_key) !== p.apiKey || found.currency !== currency) {
     const newCurrency = found.currency !== currency;
     await ctx.db
       .updateTable("api_providers")
-      .set({ url: p.url, api_key: p.apiKey, currency, ...(newCurrency ? { exchange_rate: rate } : {}), updated_at: now })
+      .set({ url: p.url, api_key: sealProviderKey(ctx.config, p.apiKey), currency, ...(newCurrency ? { exchange_rate: rate } : {}), updated_at: now })
       .where("id", "=", found.id)
       .execute();
     if (newCurrency) await repriceServices(ctx, { providerId: found.id });
@@ -132,7 +133,7 @@ async function configured(ctx: Ctx): Promise<boolean> {
 
 async function startSim(ctx: Ctx, port: number): Promise<SimProvider> {
   const stored = await ctx.db.selectFrom("api_providers").select("api_key").where("code", "=", SIM_PROVIDER).executeTakeFirst();
-  const apiKey = stored?.api_key || `sim_${randomBytes(12).toString("hex")}`;
+  const apiKey = (stored && openProviderKey(ctx.config, stored.api_key)) || `sim_${randomBytes(12).toString("hex")}`;
   let sim: SimProvider;
   try {
     sim = await startSimProvider({ port, host: "127.0.0.1", apiKey });
@@ -153,7 +154,7 @@ export async function prepareProviders(services: AppServices): Promise<Providers
   const ctx = systemCtx(services);
   if (await configured(ctx)) return { sim: null, stop: async () => {} };
   const row = await ctx.db.selectFrom("api_providers").select(["url", "api_key"]).where("code", "=", SIM_PROVIDER).executeTakeFirst();
-  if (row && (await answers(row.url, row.api_key))) return { sim: null, stop: async () => {} };
+  if (row && (await answers(row.url, openProviderKey(ctx.config, row.api_key)))) return { sim: null, stop: async () => {} };
   const sim = await startSim(ctx, 0);
   return { sim, stop: () => sim.close() };
 }

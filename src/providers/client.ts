@@ -5,6 +5,7 @@ import { NotFound } from "../core/errors.ts";
 import { ProviderError, classifyExchangeFailure, classifyHttpFailure, refusal } from "./errors.ts";
 import { PROVIDER_CONNECTIONS, postForm } from "./http.ts";
 import { logProviderCall, providerLogRow, scrubKey, type ProviderLogRow } from "./log.ts";
+import { openProviderKey } from "./provider-key.ts";
 import {
   isRecord,
   mapRefillStatus,
@@ -23,6 +24,7 @@ export type { ProviderOrderState, ProviderOrderStatus, ProviderRefillStatus, Pro
 export interface ProviderTarget {
   id: number;
   url: string;
+  /** As api_providers stores it (sealed), or plain. */
   apiKey: string;
 }
 
@@ -63,7 +65,8 @@ const ANSWER_CAP = 1024 * 1024;
  * Read-only actions retry transient failures with a short backoff; add, refill and cancel never
  * retry here: only the caller knows whether repeating them is safe.
  */
-export function providerClient(ctx: Ctx, provider: ProviderTarget, opts: ClientOptions = {}) {
+export function providerClient(ctx: Ctx, target: ProviderTarget, opts: ClientOptions = {}) {
+  const provider = { ...target, apiKey: openProviderKey(ctx.config, target.apiKey) };
   const timeoutMs = opts.timeoutMs ?? ctx.config.PROVIDER_TIMEOUT_MS ?? 15_000;
   const retries = opts.retries ?? 2;
   const retryDelayMs = opts.retryDelayMs ?? 250;

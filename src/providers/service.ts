@@ -9,6 +9,7 @@ import { repriceServices } from "../catalog/reprice.ts";
 import { defaultExchangeRate } from "./bootstrap.ts";
 import { lowBalanceThreshold } from "./balances.ts";
 import type { ProviderCreate, ProviderUpdate } from "./schema.ts";
+import { openProviderKey, sealProviderKey } from "./provider-key.ts";
 
 export async function listAdminProviders(ctx: Ctx, providerId?: number) {
   let q = ctx.db
@@ -29,6 +30,8 @@ export async function listAdminProviders(ctx: Ctx, providerId?: number) {
   for (const r of rows) {
     out.push({
       ...r,
+      // The key in clear, for this process only: the view shows whether it is set and its last characters.
+      api_key: openProviderKey(ctx.config, r.api_key),
       services_count: Number(r.services_count),
       active_services_count: Number(r.active_services_count),
       effective_low_balance_threshold: await lowBalanceThreshold(ctx, r),
@@ -50,6 +53,11 @@ function auditData(before: AdminProvider | null, changes: Record<string, unknown
   const safe = (v: Record<string, unknown>) => ("api_key" in v ? { ...v, api_key: "[changed]" } : v);
   const prior = before ? Object.fromEntries(Object.keys(changes).map((k) => [k, (before as Record<string, unknown>)[k]])) : null;
   return { before: prior && safe(prior), after: safe(changes) };
+}
+
+/** A changed key is stored sealed. */
+function sealed(ctx: Ctx, changes: Record<string, unknown>): { api_key?: string } {
+  return typeof changes.api_key === "string" ? { api_key: sealProviderKey(ctx.config, changes.api_key) } : {};
 }
 
 /** An admin edits a provider; a new exchange rate re-prices its services. */
@@ -97,7 +105,7 @@ export async function updateAdminProvider(ctx: Ctx, id: number, input: ProviderU
       const rewatch = "low_balance_threshold" in changes ? { balance_low: 0 } : {};
       await tx.db
         .updateTable("api_providers")
-        .set({ ...changes, ...rewatch, updated_at: dbNow(tx.clock) })
+        .set({ ...changes, ...sealed(ctx, changes), ...rewatch, updated_at: dbNow(tx.clock) })
         .where("id", "=", id)
         .execute();
       await writeAudit(tx, { action: "providers.update", targetType: "provider", targetId: id, data: auditData(current, changes) });
@@ -124,7 +132,7 @@ export async function createAdminProvider(ctx: Ctx, input: ProviderCreate): Prom
   const id = await withTransaction(ctx, async (tx) => {
     const res = await tx.db
       .insertInto("api_providers")
-      .values({ ...values, code: null, created_at: now, updated_at: now })
+      .values({ ...values, api_key: sealProviderKey(ctx.config, values.api_key), code: null, created_at: now, updated_at: now })
       .executeTakeFirst();
     const id = Number(res.insertId);
     await writeAudit(tx, { action: "providers.create", targetType: "provider", targetId: id, data: auditData(null, values) });

@@ -3,7 +3,7 @@ import type { Ctx } from "../context.ts";
 import type { Site } from "../db/schema.ts";
 import { AppError, Validation, type FieldErrors } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
-import { deleteLogo, logoPath, prepareLogo, writeLogo, type PreparedLogo } from "./logo.ts";
+import { deleteLogo, logoPath, oneAtATimePerSite, prepareLogo, writeLogo, type PreparedLogo } from "./logo.ts";
 import type { BrandingInput } from "./schema.ts";
 import { siteById } from "./sites.ts";
 import { nextBranding } from "./theme-settings.ts";
@@ -47,23 +47,27 @@ export async function updateBranding(ctx: Ctx, site: Site, input: BrandingInput,
   }
   if (Object.keys(errors).length) throw new Validation(errors);
 
-  if (prepared) await writeLogo(ctx.config, site.uuid, prepared);
   const removeLogo = !prepared && input.remove_logo === true;
-  await ctx.db
-    .updateTable("white_label_sites")
-    .set({
-      name: input.name ?? site.name,
-      language: input.language ?? site.language,
-      currency: input.currency ?? site.currency,
-      template_id: templateId,
-      branding,
-      logo_path: prepared ? logoPath(site.uuid) : removeLogo ? null : site.logo_path,
-      content_version: sql`content_version + 1`,
-      updated_at: dbNow(ctx.clock),
-    })
-    .where("id", "=", site.id)
-    .execute();
-  if (removeLogo) await deleteLogo(ctx.config, site.uuid);
+  // The files and the stored logo_path change together, one request of the site at a time.
+  await oneAtATimePerSite(ctx.config, site.uuid, async () => {
+    if (prepared) await writeLogo(ctx.config, site.uuid, prepared);
+    await ctx.db
+      .updateTable("white_label_sites")
+      .set({
+        name: input.name ?? site.name,
+        language: input.language ?? site.language,
+        currency: input.currency ?? site.currency,
+        template_id: templateId,
+        branding,
+        // Left as stored unless this request changes it: another request may have just set it.
+        ...(prepared ? { logo_path: logoPath(site.uuid) } : removeLogo ? { logo_path: null } : {}),
+        content_version: sql`content_version + 1`,
+        updated_at: dbNow(ctx.clock),
+      })
+      .where("id", "=", site.id)
+      .execute();
+    if (removeLogo) await deleteLogo(ctx.config, site.uuid);
+  });
   ctx.events.siteChanged(site.id);
   return siteById(ctx, site.id);
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import sharp, { type Metadata } from "sharp";
@@ -80,13 +81,44 @@ export function logoPath(siteUuid: string): string {
   return join("uploads", "sites", siteUuid, "logo.png");
 }
 
-/** Replaces a site's logo and favicons; each file is written beside its final name and renamed over it. */
+/**
+ * Changes of one site's files in progress, by directory. The directory belongs to the process, not to
+ * an app (two apps over one DATA_DIR write the same files), so this is the one module-level map here.
+ */
+const changing = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `change` once every earlier change of the site's files (and of the stored `logo_path` beside
+ * them) has finished, so parallel uploads apply one after the other: the last one wins, whole.
+ */
+export async function oneAtATimePerSite<T>(config: Config, siteUuid: string, change: () => Promise<T>): Promise<T> {
+  const dir = siteUploadDir(config, siteUuid);
+  const run = (changing.get(dir) ?? Promise.resolve()).then(change, change);
+  const settled = run.catch(() => undefined);
+  changing.set(dir, settled);
+  try {
+    return await run;
+  } finally {
+    if (changing.get(dir) === settled) changing.delete(dir);
+  }
+}
+
+/**
+ * Replaces a site's logo and favicons: each file is written under a name no other upload uses, then
+ * renamed over its final name, so a reader never sees a half-written image (call it through
+ * oneAtATimePerSite so the three files come from the same upload).
+ */
 export async function writeLogo(config: Config, siteUuid: string, files: PreparedLogo): Promise<void> {
   const dir = siteUploadDir(config, siteUuid);
   await mkdir(dir, { recursive: true });
-  const suffix = `.${process.pid}.${Date.now()}.tmp`;
-  await Promise.all(LOGO_FILES.map((name) => writeFile(join(dir, name + suffix), files[name])));
-  for (const name of LOGO_FILES) await rename(join(dir, name + suffix), join(dir, name));
+  const suffix = `.${randomBytes(8).toString("hex")}.tmp`;
+  try {
+    await Promise.all(LOGO_FILES.map((name) => writeFile(join(dir, name + suffix), files[name])));
+    for (const name of LOGO_FILES) await rename(join(dir, name + suffix), join(dir, name));
+  } catch (err) {
+    await Promise.all(LOGO_FILES.map((name) => rm(join(dir, name + suffix), { force: true })));
+    throw err;
+  }
 }
 
 export async function deleteLogo(config: Config, siteUuid: string): Promise<void> {

@@ -11,6 +11,7 @@ import { migrations } from "../../src/db/migrate.ts";
 import { RELATIONS as RELATIONS_0013 } from "../../migrations/0013_foreign_keys.ts";
 import { REFERRAL_FLAG_RELATIONS } from "../../migrations/0019_referral_safeguards.ts";
 import { TWO_FACTOR_RELATIONS } from "../../migrations/0017_two_factor.ts";
+import { RELATIONS as RESET_TOKEN_RELATIONS } from "../../migrations/0020_reset_token_owner.ts";
 import { balanceOf, expectLedgerHolds, fund } from "../harness/money.ts";
 import { describeEachDialect, makePlatform, mysqlServerUrl, signUp, type TestPlatform } from "../harness/platform.ts";
 
@@ -130,7 +131,7 @@ describeEachDialect("foreign keys", (dialect) => {
 
   it("are declared by the database for every relation, with its ON DELETE rule", async () => {
     const declared = await declaredForeignKeys(p.services.db);
-    for (const r of [...RELATIONS, ...TWO_FACTOR_RELATIONS]) {
+    for (const r of [...RELATIONS, ...TWO_FACTOR_RELATIONS, ...RESET_TOKEN_RELATIONS]) {
       expect(declared, `${r.table}.${r.column}`).toContainEqual(
         expect.objectContaining({ table: r.table, column: r.column, references: r.references, onDelete: r.onDelete }),
       );
@@ -184,9 +185,50 @@ describeEachDialect("foreign keys", (dialect) => {
     expect(await p.services.db.selectFrom("sessions").select("id").where("user_id", "=", user.id).execute()).toEqual([]);
     expect((await p.request("/api/me", { token })).status).toBe(401);
   });
+
+  it("delete a user's password-reset tokens with the user, and refuse a token for a user that does not exist", async () => {
+    const { user } = await signUp(p);
+    const token = (id: string, userId: number) => ({ id, user_id: userId, site_id: 0, expires_at: T, created_at: T });
+    await p.services.db
+      .insertInto("password_reset_tokens")
+      .values(token(randomBytes(32).toString("hex"), user.id))
+      .execute();
+    await expect(
+      p.services.db
+        .insertInto("password_reset_tokens")
+        .values(token(randomBytes(32).toString("hex"), 987_654))
+        .execute(),
+    ).rejects.toThrow(/foreign key/i);
+    await p.services.db.deleteFrom("users").where("id", "=", user.id).execute();
+    expect(await p.services.db.selectFrom("password_reset_tokens").select("id").where("user_id", "=", user.id).execute()).toEqual([]);
+  });
 });
 
 describeEachDialect("adding the foreign keys to a database that has data", (dialect) => {
+  it("drops the reset tokens of users that are gone and keeps the others (migration 0020)", async () => {
+    const d = await emptyDatabase(dialect);
+    try {
+      const db = d.handle.db;
+      const beforeReset = Object.keys(migrations)
+        .filter((name) => name < "0020")
+        .at(-1)!;
+      expect((await d.migrator.migrateTo(beforeReset)).error).toBeUndefined();
+      const { userId, goneId } = await existingData(db);
+      const token = (id: string, user: number) => ({ id, user_id: user, site_id: 0, expires_at: T, created_at: T });
+      await db
+        .insertInto("password_reset_tokens")
+        .values([token("kept", userId), token("orphan", goneId)])
+        .execute();
+      expect((await d.migrator.migrateToLatest()).error).toBeUndefined();
+      expect((await db.selectFrom("password_reset_tokens").select("id").execute()).map((t) => t.id)).toEqual(["kept"]);
+      expect(await declaredForeignKeys(db)).toContainEqual(
+        expect.objectContaining({ table: "password_reset_tokens", column: "user_id", references: "users", onDelete: "cascade" }),
+      );
+    } finally {
+      await d.drop();
+    }
+  });
+
   it("drops orphan sessions, clears dangling optional links, and keeps every other row, index and id counter", async () => {
     const d = await emptyDatabase(dialect);
     try {

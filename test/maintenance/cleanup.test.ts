@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { manualClock } from "../harness/clock.ts";
 import { offlineService } from "../harness/rows.ts";
-import { DAY, dbNow } from "../../src/lib/time.ts";
+import { DAY, HOUR, dbNow } from "../../src/lib/time.ts";
 import { JOBS } from "../../src/app/jobs.ts";
 import { runJobOnce } from "../../src/jobs/scheduler.ts";
 
@@ -58,5 +58,25 @@ describeEachDialect("daily maintenance clean-up", (dialect) => {
     expect((await db.selectFrom("idempotency_keys").select("key").execute()).map((k) => k.key)).toEqual(["new"]);
     expect((await db.selectFrom("api_logs").select("path").execute()).map((k) => k.path)).toEqual(["/recent"]);
     expect(await db.selectFrom("provider_logs").select("id").execute()).toHaveLength(1);
+  });
+
+  it("deletes password-reset links nobody followed in time, and keeps those still valid", async () => {
+    const job = JOBS.find((j) => j.name === "maintenance:cleanup")!;
+    const { user } = await signUp(p);
+    const token = (id: string, expiresIn: number) => ({
+      id,
+      user_id: user.id,
+      site_id: 0,
+      expires_at: dbNow(clock, expiresIn),
+      created_at: dbNow(clock, -HOUR),
+    });
+    await p.services.db
+      .insertInto("password_reset_tokens")
+      .values([token(`expired-${user.id}`, -1000), token(`valid-${user.id}`, HOUR)])
+      .execute();
+    const r = await runJobOnce(p.services, job);
+    expect(r?.result).toMatchObject({ resetTokens: 1 });
+    const left = await p.services.db.selectFrom("password_reset_tokens").select("id").where("user_id", "=", user.id).execute();
+    expect(left.map((t) => t.id)).toEqual([`valid-${user.id}`]);
   });
 });

@@ -4,12 +4,18 @@ import type { AppServices } from "../../src/context.ts";
 import { prepareProviders, startProviders, type ProvidersHandle } from "../../src/providers/bootstrap.ts";
 import { runJobOnce } from "../../src/jobs/scheduler.ts";
 import { syncServicesJob } from "../../src/catalog/sync.ts";
+import { openProviderKey } from "../../src/providers/provider-key.ts";
 
 describeEachDialect("providers at start-up", (dialect) => {
   let p: TestPlatform;
   const handles: ProvidersHandle[] = [];
   const withConfig = (extra: Record<string, unknown>): AppServices => ({ ...p.services, config: { ...p.services.config, ...extra } as AppServices["config"] });
   const row = (code: string) => p.services.db.selectFrom("api_providers").selectAll().where("code", "=", code).executeTakeFirst();
+  /** The key a provider row holds, stored sealed: never the key itself. */
+  const keyOf = (stored: string) => {
+    expect(stored).toMatch(/^v1:/);
+    return openProviderKey(p.services.config, stored);
+  };
   const countServices = async () => (await p.services.db.selectFrom("services").select("id").execute()).length;
   const catalogueCalls = async () => (await p.services.db.selectFrom("provider_logs").select("id").where("action", "=", "services").execute()).length;
 
@@ -34,7 +40,7 @@ describeEachDialect("providers at start-up", (dialect) => {
     const again = await startProviders(withConfig({ SMM_API_URL: undefined, SIM_PROVIDER_PORT: 0 }));
     handles.push(again);
     expect((await row("simulated"))!.url).toBe(again.sim!.url);
-    expect((await row("simulated"))!.api_key).toBe(sim!.api_key);
+    expect(keyOf((await row("simulated"))!.api_key)).toBe(keyOf(sim!.api_key));
     expect(await catalogueCalls()).toBe(1);
   });
 
@@ -61,17 +67,18 @@ describeEachDialect("providers at start-up", (dialect) => {
     expect(created).toMatchObject({
       name: "Default provider",
       url: config.SMM_API_URL,
-      api_key: "live-key-1",
       currency: "USD",
       exchange_rate: 600_000_000,
       is_active: 1,
     });
+    expect(keyOf(created!.api_key)).toBe("live-key-1");
     expect((await row("simulated"))!.is_active).toBe(0);
 
     await p.services.db.updateTable("api_providers").set({ exchange_rate: 610_000_000, name: "Panel CI" }).where("id", "=", created!.id).execute();
     await startProviders(withConfig({ ...config, SMM_API_KEY: "live-key-2" }));
     const updated = await row("env");
-    expect(updated).toMatchObject({ id: created!.id, api_key: "live-key-2", exchange_rate: 610_000_000, name: "Panel CI" });
+    expect(updated).toMatchObject({ id: created!.id, exchange_rate: 610_000_000, name: "Panel CI" });
+    expect(keyOf(updated!.api_key)).toBe("live-key-2");
     expect((await p.services.db.selectFrom("api_providers").select("id").where("code", "=", "env").execute()).length).toBe(1);
 
     await startProviders(withConfig({ ...config, SMM_API_KEY: "live-key-2", SMM_PROVIDER_CURRENCY: "EUR" }));

@@ -24,8 +24,8 @@ describeEachDialect("rate limits shared through Redis", (dialect) => {
     let a: TestPlatform;
     let b: TestPlatform;
     beforeAll(async () => {
-      a = await makePlatform(dialect, { REDIS_URL, LOGIN_RATE_LIMIT_PER_MINUTE: "3" });
-      b = await makePlatform(dialect, { REDIS_URL, LOGIN_RATE_LIMIT_PER_MINUTE: "3" });
+      a = await makePlatform(dialect, { REDIS_URL, LOGIN_RATE_LIMIT_PER_MINUTE: "3", API_KEY_FAILURES_PER_ADDRESS: "3" });
+      b = await makePlatform(dialect, { REDIS_URL, LOGIN_RATE_LIMIT_PER_MINUTE: "3", API_KEY_FAILURES_PER_ADDRESS: "3" });
     });
     afterAll(async () => {
       await a.close();
@@ -43,6 +43,13 @@ describeEachDialect("rate limits shared through Redis", (dialect) => {
       const fourth = await attempt(b);
       expect(fourth.status).toBe(429);
       expect((await body(fourth)).error.code).toBe("rate_limited");
+    });
+
+    it("bad API keys sent to two instances count against one limit per address", async () => {
+      const ip = `10.${randomBytes(1)[0]}.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
+      const attempt = (p: TestPlatform) => p.request("/api/v1/balance", { ip, headers: { "x-api-key": "not-a-key" } });
+      expect([(await attempt(a)).status, (await attempt(b)).status, (await attempt(a)).status]).toEqual([401, 401, 401]);
+      expect((await attempt(b)).status).toBe(429);
     });
   });
 });

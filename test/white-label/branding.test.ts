@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -155,6 +155,28 @@ describeEachDialect("site branding", (dialect) => {
     const logo = await sharp(uploads(a.site.uuid, "logo.png")).metadata();
     expect([logo.format, logo.width, logo.height]).toEqual(["png", 300, 900]);
     expect((await sharp(uploads(a.site.uuid, "favicon-180.png")).metadata()).width).toBe(180);
+  });
+
+  it("takes 8 parallel logo uploads of one site without an error, and keeps one complete upload's files", async () => {
+    const a = await resellerWithSite(p);
+    // Square images of different sizes and colours: each stored file says which upload it came from.
+    const red = (i: number) => 20 + i * 25;
+    const logos = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        sharp({ create: { width: 100 + i * 10, height: 100 + i * 10, channels: 3, background: { r: red(i), g: 40, b: 90 } } })
+          .png()
+          .toBuffer(),
+      ),
+    );
+    const answers = await Promise.all(logos.map((bytes, i) => put(a.site.uuid, a.token, { body: form({}, { bytes, name: `l${i}.png`, type: "image/png" }) })));
+    expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const logo = await sharp(uploads(a.site.uuid, "logo.png")).metadata();
+    const winner = (logo.width! - 100) / 10;
+    expect([logo.format, logo.height, Number.isInteger(winner) && winner >= 0 && winner < 8]).toEqual(["png", logo.width, true]);
+    const redOf = async (file: string) => Math.round((await sharp(uploads(a.site.uuid, file)).stats()).channels[0]!.mean);
+    for (const file of ["logo.png", "favicon-32.png", "favicon-180.png"]) expect(await redOf(file), file).toBe(red(winner));
+    expect(readdirSync(join(p.dataDir, "uploads", "sites", a.site.uuid)).sort()).toEqual(["favicon-180.png", "favicon-32.png", "logo.png"]);
+    expect((await siteRow(p, a.site.uuid)).logo_path).toBe(join("uploads", "sites", a.site.uuid, "logo.png"));
   });
 
   it("refuses anything that is not a real, complete PNG, JPEG or WebP image, and changes nothing", async () => {

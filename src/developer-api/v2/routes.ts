@@ -2,8 +2,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../http/env.ts";
 import { ctxOf } from "../../http/env.ts";
 import { AppError } from "../../core/errors.ts";
-import { admitApiKey, findApiKey, logApiCall } from "../keys.ts";
-import { statusOfError, type KeyLimits } from "../middleware.ts";
+import { admitApiKey, findApiKey, isLiveKey, logApiCall } from "../keys.ts";
+import { statusOfError, TOO_MANY_BAD_KEYS, type KeyLimits } from "../middleware.ts";
 import { V2Refusal, answerV2, isKnownAction, refusalMessage } from "./actions.ts";
 import { readV2Fields, UnreadableRequest, type V2Fields } from "./params.ts";
 
@@ -32,11 +32,11 @@ export function providerApiHandler({ perKey, guard }: KeyLimits) {
       throw err;
     }
     const ctx = ctxOf(c);
-    if (await guard.blocked(c.get("clientIp"))) return c.json({ error: "Too many invalid API keys from this address; try again in a minute" }, 429);
-    const key = await findApiKey(ctx, fields.key?.trim());
-    if (!key) {
-      await guard.failed(c.get("clientIp"));
-      return c.json({ error: "Invalid API key" });
+    const raw = fields.key?.trim();
+    const key = await findApiKey(ctx, raw);
+    if (!key || !isLiveKey(ctx, key)) {
+      if ((await guard.refuse(c.get("clientIp"), raw)) === "limited") return c.json({ error: TOO_MANY_BAD_KEYS }, 429);
+      if (!key) return c.json({ error: "Invalid API key" });
     }
 
     let logged = 200;
