@@ -1,6 +1,19 @@
 // Collapsible main menu on small screens; without this script the menu simply stays open.
+// The account menu is a <details>: this closes it on a click elsewhere or Escape.
 (function () {
   "use strict";
+  var accountMenu = document.querySelector(".user-menu");
+  if (accountMenu) {
+    document.addEventListener("click", function (e) {
+      if (accountMenu.open && !accountMenu.contains(e.target)) accountMenu.open = false;
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && accountMenu.open) {
+        accountMenu.open = false;
+        accountMenu.querySelector("summary").focus();
+      }
+    });
+  }
   var toggle = document.querySelector(".menu-toggle");
   var panel = document.getElementById("site-menu");
   if (!toggle || !panel) return;
