@@ -185,6 +185,12 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
           for (const [who, context] of contexts) {
             for (const viewport of VIEWPORTS) {
               const page = await context.newPage();
+              // Chromium notes that COOP needs HTTPS; the test server is plain HTTP on loopback, production is not.
+              page.on("console", (m) => {
+                const expected = m.text().includes("Cross-Origin-Opener-Policy") || (spec.status === 404 && m.text().includes("status of 404"));
+                if (m.type() === "error" && !expected) problems.push(`${name} ${who} ${spec.id}: console: ${m.text()}`);
+              });
+              page.on("pageerror", (e) => problems.push(`${name} ${who} ${spec.id}: ${e.message}`));
               await page.setViewportSize(viewport);
               const res = await page.goto(`http://${t.host}:${server.port}${spec.path(t.fixture)}`);
               const status = res?.status() ?? 0;

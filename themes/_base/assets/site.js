@@ -14,6 +14,14 @@
       }
     });
   }
+  // On a phone the account menu is one row that scrolls sideways: bring the current page's entry into view.
+  var current = document.querySelector(".account-nav ul [aria-current='page']");
+  if (current) {
+    var row = current.closest("ul");
+    var at = current.getBoundingClientRect();
+    var box = row.getBoundingClientRect();
+    if (row.scrollWidth > row.clientWidth) row.scrollLeft += at.left - box.left - (row.clientWidth - at.width) / 2;
+  }
   var toggle = document.querySelector(".menu-toggle");
   var panel = document.getElementById("site-menu");
   if (!toggle || !panel) return;
