@@ -169,6 +169,9 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
       if (width >= 1366 && header.spread > 16)
         problems.push(`${t.name} ${who} ${id} @${width}: the header takes several rows (${Math.round(header.spread)} px apart)`);
       if (width <= 360 && header.height > 96) problems.push(`${t.name} ${who} ${id} @${width}: the header is ${Math.round(header.height)} px high`);
+      // Every page can be added to the home screen in the tenant's brand.
+      const head = await page.evaluate(`["manifest", "apple-touch-icon"].filter((rel) => !document.head.querySelector('link[rel="' + rel + '"]'))`);
+      for (const rel of head as string[]) problems.push(`${t.name} ${who} ${id}: no <link rel="${rel}">`);
       return problems;
     }
 
@@ -211,6 +214,15 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
             }
           }
         }
+        // Without JavaScript the menu cannot fold: it stays open under the brand, and still fits.
+        const scriptless = await browser.newContext({ javaScriptEnabled: false, viewport: VIEWPORTS[0] });
+        const bare = await scriptless.newPage();
+        for (const path of ["/", "/services"]) {
+          await bare.goto(`http://${t.host}:${server.port}${path}`);
+          for (const o of (await bare.evaluate(OVERFLOWS)) as string[]) problems.push(`${name} without JavaScript ${path} @360: ${o}`);
+        }
+        await bare.screenshot({ path: `${SHOTS}${t.name}-anonymous-no-js-catalogue-360.png`, clip: { x: 0, y: 0, width: 360, height: 740 } });
+        await scriptless.close();
         await anonymous.close();
         await signedIn.close();
         expect(problems).toEqual([]);
