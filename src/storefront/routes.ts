@@ -15,6 +15,7 @@ import { catalogueData, homeData, serviceData } from "./catalog-view.ts";
 import { errorPage, isStorefrontResponse, notFoundResponse, pageRequest, publicPage, render, type Storefront } from "./respond.ts";
 import { catalogueQuerySchema } from "./schema.ts";
 import { staticRoutes } from "./static.ts";
+import { homeScreenRoutes } from "./home-screen.ts";
 import { themes } from "./themes.ts";
 import type { AccountData } from "./account-sources.ts";
 import type { CatalogueData, ErrorData, HomeData, ServiceData } from "./view-models.ts";
@@ -70,6 +71,7 @@ export function storefrontRoutes(opts: StorefrontOptions) {
   });
 
   app.route("/", staticRoutes(sf));
+  app.route("/", homeScreenRoutes(sf));
 
   app.get("/", (c) =>
     publicPage<HomeData>(c, sf, { id: "home" }, async ({ look, visit }) => ({ data: await homeData(ctxOf(c), sf.cache, look.currency, visit.lang) })),

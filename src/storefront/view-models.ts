@@ -84,6 +84,8 @@ export interface SiteView {
   /** Same-origin URL of the uploaded logo, or null (the name is shown instead). */
   logoUrl: string | null;
   faviconUrl: string;
+  /** The home-screen icon for iOS (`apple-touch-icon`), versioned by the branding it is drawn from. */
+  touchIconUrl: string;
   /** Public base URL from the stored domain (never the request Host). */
   baseUrl: string;
   /** The tenant's standard SMM API endpoint: `${baseUrl}/api/v2`. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Ctx } from "../context.ts";
 import type { User } from "../db/schema.ts";
 import { getSettings } from "../settings/service.ts";
@@ -20,6 +21,8 @@ export interface Look {
   name: string;
   logoUrl: string | null;
   faviconUrl: string;
+  /** Changes whenever what the home-screen icons are drawn from (name, colours, logo) changes. */
+  iconVersion: string;
   baseUrl: string;
   defaultLanguage: Lang;
   currency: string;
@@ -44,12 +47,14 @@ export async function tenantLook(ctx: Ctx, cache: VersionedCache): Promise<Look>
       const s = await getSettings(ctx);
       const theme = getTheme(PLATFORM_THEME)!;
       const settings = cleanSettings(theme, {});
+      const name = s.site_name || ctx.config.APP_NAME;
       return {
         theme,
         settings,
-        name: s.site_name || ctx.config.APP_NAME,
+        name,
         logoUrl: null,
         faviconUrl: "/favicon.ico",
+        iconVersion: iconVersion(name, settings, null),
         baseUrl,
         defaultLanguage: isLang(s.default_language) ? s.default_language : "fr",
         currency: s.currency || "XOF",
@@ -60,20 +65,30 @@ export async function tenantLook(ctx: Ctx, cache: VersionedCache): Promise<Look>
     const theme = getTheme(await themeSlugOf(ctx, cache, site.template_id))!;
     const settings = cleanSettings(theme, parseStoredBranding(site.branding));
     const logo = site.logo_path?.split(/[\\/]/).pop() ?? "";
+    const logoUrl = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(png|jpe?g|webp)$/.test(logo)
+      ? `/uploads/sites/${encodeURIComponent(site.uuid)}/${logo}?v=${site.content_version}`
+      : null;
     return {
       theme,
       settings,
       name: site.name,
       baseUrl,
-      logoUrl: /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(png|jpe?g|webp)$/.test(logo)
-        ? `/uploads/sites/${encodeURIComponent(site.uuid)}/${logo}?v=${site.content_version}`
-        : null,
+      logoUrl,
       faviconUrl: `/favicon.ico?v=${site.content_version}`,
+      iconVersion: iconVersion(site.name, settings, logoUrl),
       defaultLanguage: isLang(site.language) ? site.language : "fr",
       currency: /^[A-Z]{3}$/.test(site.currency) ? site.currency : "XOF",
       brandCss: brandCss(settings, colorIds(theme)),
     };
   });
+}
+
+/** A short hash of what the home-screen icons are drawn from: their URLs carry it, so they can be cached for a year. */
+function iconVersion(name: string, settings: BrandingSettings, logoUrl: string | null): string {
+  return createHash("sha256")
+    .update(JSON.stringify([name, settings.primary_color, settings.background_color, logoUrl]))
+    .digest("hex")
+    .slice(0, 12);
 }
 
 function colorIds(theme: Theme): string[] {
@@ -125,6 +140,7 @@ function siteView(look: Look, t: PageView["t"]): SiteView {
     tagline: str(s.tagline) || t("site.default_tagline"),
     logoUrl: look.logoUrl,
     faviconUrl: look.faviconUrl,
+    touchIconUrl: `/icons/icon-180.png?v=${look.iconVersion}`,
     baseUrl: look.baseUrl,
     apiUrl: `${look.baseUrl}/api/v2`,
     defaultLanguage: look.defaultLanguage,
@@ -177,14 +193,9 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
     label: t(key),
     active: href === "/" ? visit.path === "/" : visit.path === href || visit.path.startsWith(`${href}/`),
   });
+  // Signed in, the balance pill leads to /funds and the account menu lists the rest: the bar stays one row.
   const nav = visit.user
-    ? [
-        link("/services", "nav.services"),
-        link("/orders/new", "nav.new_order"),
-        link("/orders", "nav.orders"),
-        link("/funds", "nav.funds"),
-        link("/tickets", "nav.tickets"),
-      ]
+    ? [link("/services", "nav.services"), link("/orders/new", "nav.new_order"), link("/orders", "nav.orders"), link("/tickets", "nav.tickets")]
     : [link("/", "nav.home"), link("/services", "nav.services")];
   const accountNav = [
     link("/account", "nav.account"),

@@ -27,6 +27,7 @@ export function lookOf(theme: Theme, stored: Record<string, unknown> = {}, name 
     name,
     logoUrl: null,
     faviconUrl: "/favicon.ico",
+    iconVersion: "0",
     baseUrl: "https://demo.example",
     defaultLanguage: "fr",
     currency: "XOF",

@@ -1,6 +1,27 @@
 // Collapsible main menu on small screens; without this script the menu simply stays open.
+// The account menu is a <details>: this closes it on a click elsewhere or Escape.
 (function () {
   "use strict";
+  var accountMenu = document.querySelector(".user-menu");
+  if (accountMenu) {
+    document.addEventListener("click", function (e) {
+      if (accountMenu.open && !accountMenu.contains(e.target)) accountMenu.open = false;
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && accountMenu.open) {
+        accountMenu.open = false;
+        accountMenu.querySelector("summary").focus();
+      }
+    });
+  }
+  // On a phone the account menu is one row that scrolls sideways: bring the current page's entry into view.
+  var current = document.querySelector(".account-nav ul [aria-current='page']");
+  if (current) {
+    var row = current.closest("ul");
+    var at = current.getBoundingClientRect();
+    var box = row.getBoundingClientRect();
+    if (row.scrollWidth > row.clientWidth) row.scrollLeft += at.left - box.left - (row.clientWidth - at.width) / 2;
+  }
   var toggle = document.querySelector(".menu-toggle");
   var panel = document.getElementById("site-menu");
   if (!toggle || !panel) return;

@@ -1,0 +1,242 @@
+import { mkdirSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { describeEachDialect } from "../harness/platform.ts";
+import { activeMethod, customerTicket, pendingDeposit, type Reseller } from "../reseller/helpers.ts";
+import { closeWorld, fundedUser, orderWorld, place, type World } from "../orders/support.ts";
+import { customerOn, orderViaForm, siteWith } from "../chain/support.ts";
+import type { User } from "../../src/db/schema.ts";
+import { syncServices } from "../../src/catalog/sync.ts";
+import { PLATFORM, type Tenant } from "../../src/context.ts";
+import { ARTIFACTS, browserSkipReason, launchBrowser, serveOnLoopback } from "./browser.ts";
+import { EVERY_PAGE, NOT_PAGES, type PageFixture } from "./pages.ts";
+
+const THEMES = ["aurora", "midnight", "savane"] as const;
+const VIEWPORTS = [
+  { width: 360, height: 740 },
+  { width: 1366, height: 900 },
+] as const;
+const SHOTS = `${ARTIFACTS}screenshots/pages/`;
+
+/**
+ * In the page: what sticks out of the viewport sideways. An element may pass the edge only inside a
+ * box that scrolls or clips it and that itself stays inside the viewport.
+ */
+const OVERFLOWS = `(() => {
+  const vw = window.innerWidth;
+  const out = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > vw) out.push("the page is " + root.scrollWidth + " px wide");
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+  const clipper = (el) => {
+    for (let a = el.parentElement; a && a !== document.body && a !== root; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return a;
+    }
+    return null;
+  };
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || (r.right <= vw + 0.5 && r.left >= -0.5) || !el.checkVisibility({ visibilityProperty: true })) continue;
+    const box = clipper(el);
+    if (box) {
+      const b = box.getBoundingClientRect();
+      if (b.right <= vw + 0.5 && b.left >= -0.5) continue;
+    }
+    out.push(name(el) + " spans " + Math.round(r.left) + "–" + Math.round(r.right) + " px");
+  }
+  return out.slice(0, 8);
+})()`;
+
+/** In the page: the vertical spread of the header's visible controls (one row: less than a control's height). */
+const HEADER_SPREAD = `(() => {
+  const header = document.querySelector(".site-header");
+  const centres = [];
+  for (const el of header.querySelectorAll("a, button, summary, label")) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 2 && r.height > 2 && el.checkVisibility({ visibilityProperty: true })) centres.push(r.top + r.height / 2);
+  }
+  return { spread: Math.max(...centres) - Math.min(...centres), height: header.getBoundingClientRect().height };
+})()`;
+
+/** In the page: how far down the first service of the catalogue starts. */
+const FIRST_SERVICE_TOP = `(() => {
+  const first = document.querySelector(".service-group tbody tr, .service-card");
+  return first ? first.getBoundingClientRect().top + window.scrollY : -1;
+})()`;
+
+interface TenantUnderTest {
+  name: string;
+  host: string;
+  /** Who signs in through the login form. */
+  login: string;
+  fixture: PageFixture;
+}
+
+// Every page of every tenant (the platform and a site in each theme), signed out and signed in, at a
+// phone's 360 px and a laptop's 1366 px: nothing is wider than the screen. The page list is checked
+// against the router, so a new page cannot escape.
+describeEachDialect("every page fits a phone and a laptop", (dialect) => {
+  const skip = browserSkipReason(dialect);
+  describe.skipIf(skip !== null)(skip ?? "in Chromium", () => {
+    let w: World;
+    let browser: Browser;
+    let server: Awaited<ReturnType<typeof serveOnLoopback>>;
+    const tenants: TenantUnderTest[] = [];
+    let staffLogin = "";
+
+    /** An order, a ticket and a pending deposit of the customer, through the same verbs as the app. */
+    async function history(tenant: Tenant, user: User, serviceId: number, methodId: number, orderUuid: string) {
+      const ticket = await customerTicket(w.p, { tenant }, user, "Ma commande n’avance pas depuis hier soir");
+      await pendingDeposit(w.p, { tenant }, user, methodId, "5000");
+      return { serviceId, orderUuid, ticketUuid: ticket.uuid };
+    }
+
+    beforeAll(async () => {
+      w = await orderWorld(dialect);
+      // The simulated panel's whole catalogue: hundreds of services in dozens of categories, real-length names.
+      await syncServices(w.p.ctx(), { providerId: w.providerId });
+      const service = await w.p.services.db
+        .selectFrom("services")
+        .select("id")
+        .where("type", "=", "Default")
+        .where("is_active", "=", 1)
+        .orderBy("id")
+        .executeTakeFirstOrThrow();
+      const order = { service: String(service.id), link: "https://instagram.com/a-rather-long-account-name_2024", quantity: "1000" };
+
+      // Sites first, so the platform user who owns them sees their pages too.
+      const owner = await fundedUser(w, "2000000");
+      for (const theme of THEMES) {
+        const template = await w.p.services.db.selectFrom("white_label_templates").select("id").where("slug", "=", theme).executeTakeFirstOrThrow();
+        const site = await siteWith(w, { resellerFunds: "1000000", extra: { template_id: template.id, name: `Boutique ${theme} Abidjan Plateau` } });
+        await w.p.services.db.updateTable("white_label_sites").set({ owner_id: owner.user.id }).where("id", "=", site.siteId).execute();
+        w.p.invalidateTenants();
+        const customer = await customerOn(w, site, "50000");
+        const placed = await orderViaForm(w, customer, order);
+        expect(placed.uuid).toBeTruthy();
+        const method = await activeMethod(w.p, { ...site, token: owner.token, site: { uuid: site.tenant.site.uuid } } as unknown as Reseller);
+        tenants.push({
+          name: theme,
+          host: site.host,
+          login: customer.user.username,
+          fixture: await history(site.tenant, customer.user, service.id, method.id, placed.uuid!),
+        });
+      }
+      const sites = await w.p.services.db.selectFrom("white_label_sites").select("uuid").where("owner_id", "=", owner.user.id).executeTakeFirstOrThrow();
+      const placed = await place(w, owner.token, { service_id: service.id, link: order.link, quantity: 1000 });
+      expect(placed.status).toBe(201);
+      const method = await w.p.services.db
+        .selectFrom("payment_methods")
+        .select("id")
+        .where("site_id", "=", 0)
+        .where("is_active", "=", 1)
+        .executeTakeFirstOrThrow();
+      const ownerRow = await w.p.services.db.selectFrom("users").selectAll().where("id", "=", owner.user.id).executeTakeFirstOrThrow();
+      const platformFixture = await history(PLATFORM, ownerRow, service.id, method.id, placed.order.uuid);
+      const admin = await fundedUser(w, "0");
+      await w.p.services.db.updateTable("users").set({ role: "admin" }).where("id", "=", admin.user.id).execute();
+      staffLogin = admin.user.username;
+      tenants.unshift({ name: "platform", host: "izyboost.test", login: owner.user.username, fixture: { ...platformFixture, siteUuid: sites.uuid } });
+
+      mkdirSync(SHOTS, { recursive: true });
+      server = await serveOnLoopback(w.p);
+      browser = await launchBrowser();
+    }, 120_000);
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      await closeWorld(w);
+    });
+
+    it("lists every GET page the router serves", () => {
+      const listed = new Set([...EVERY_PAGE.map((p) => p.route), ...NOT_PAGES]);
+      const served = [...new Set(w.p.app.routes.filter((r) => r.method === "GET" && !/^\/api(\/|$)/.test(r.path) && r.path !== "/*").map((r) => r.path))];
+      expect(served.filter((r) => !listed.has(r))).toEqual([]);
+    });
+
+    async function signIn(context: BrowserContext, t: TenantUnderTest, port: number, login = t.login, landing = /\/account/) {
+      const page = await context.newPage();
+      await page.goto(`http://${t.host}:${port}/login`);
+      await page.fill("input[name=login]", login);
+      await page.fill("input[name=password]", "correct-horse-9");
+      await Promise.all([page.waitForURL(landing), page.click("form[action='/login'] button[type=submit]")]);
+      await page.close();
+    }
+
+    async function check(page: Page, t: TenantUnderTest, who: string, id: string, width: number): Promise<string[]> {
+      const problems: string[] = [];
+      // The top 3000 px of the page: enough to look at, and long catalogues stay quick to capture.
+      const height = Math.min(3000, Number(await page.evaluate("document.documentElement.scrollHeight")));
+      await page.screenshot({ path: `${SHOTS}${t.name}-${who}-${id}-${width}.png`, fullPage: true, clip: { x: 0, y: 0, width, height } });
+      for (const o of (await page.evaluate(OVERFLOWS)) as string[]) problems.push(`${t.name} ${who} ${id} @${width}: ${o}`);
+      const header = (await page.evaluate(HEADER_SPREAD)) as { spread: number; height: number };
+      if (width >= 1366 && header.spread > 16)
+        problems.push(`${t.name} ${who} ${id} @${width}: the header takes several rows (${Math.round(header.spread)} px apart)`);
+      if (width <= 360 && header.height > 96) problems.push(`${t.name} ${who} ${id} @${width}: the header is ${Math.round(header.height)} px high`);
+      // Every page can be added to the home screen in the tenant's brand.
+      const head = await page.evaluate(`["manifest", "apple-touch-icon"].filter((rel) => !document.head.querySelector('link[rel="' + rel + '"]'))`);
+      for (const rel of head as string[]) problems.push(`${t.name} ${who} ${id}: no <link rel="${rel}">`);
+      return problems;
+    }
+
+    for (const name of ["platform", ...THEMES]) {
+      it(`${name}: every page, signed out and signed in, fits 360 px and 1366 px`, async () => {
+        const t = tenants.find((x) => x.name === name)!;
+        const problems: string[] = [];
+        const anonymous = await browser.newContext();
+        const signedIn = await browser.newContext();
+        await signIn(signedIn, t, server.port);
+        // The admin console: a platform admin (who lands on it after signing in).
+        const staff = await browser.newContext();
+        if (name === "platform") await signIn(staff, t, server.port, staffLogin, /\/admin/);
+        for (const spec of EVERY_PAGE) {
+          if (spec.platformOnly && name !== "platform") continue;
+          const contexts = [["anonymous", anonymous] as const, ["signed-in", signedIn] as const, ["staff", staff] as const].filter(
+            ([who]) => spec.who === who || (spec.who === "both" && who !== "staff"),
+          );
+          for (const [who, context] of contexts) {
+            for (const viewport of VIEWPORTS) {
+              const page = await context.newPage();
+              // Chromium notes that COOP needs HTTPS; the test server is plain HTTP on loopback, production is not.
+              page.on("console", (m) => {
+                const expected = m.text().includes("Cross-Origin-Opener-Policy") || (spec.status === 404 && m.text().includes("status of 404"));
+                if (m.type() === "error" && !expected) problems.push(`${name} ${who} ${spec.id}: console: ${m.text()}`);
+              });
+              page.on("pageerror", (e) => problems.push(`${name} ${who} ${spec.id}: ${e.message}`));
+              await page.setViewportSize(viewport);
+              const res = await page.goto(`http://${t.host}:${server.port}${spec.path(t.fixture)}`);
+              const status = res?.status() ?? 0;
+              if (status !== (spec.status ?? 200)) problems.push(`${name} ${who} ${spec.id}: HTTP ${status} at ${page.url()}`);
+              problems.push(...(await check(page, t, who, spec.id, viewport.width)));
+              if (spec.id === "account" && viewport.width === 360) {
+                // The folded menu opens over the page, then the account menu inside it; still nothing sideways.
+                await page.click(".menu-toggle");
+                await page.click(".user-menu > summary");
+                expect(await page.locator(".user-menu-panel a[href='/account/settings']").isVisible()).toBe(true);
+                problems.push(...(await check(page, t, who, "menu-open", viewport.width)).filter((x) => !x.includes("header is")));
+              }
+              if (spec.id === "catalogue" && viewport.width === 360) {
+                const top = Number(await page.evaluate(FIRST_SERVICE_TOP));
+                if (top < 0 || top > viewport.height * 1.5) problems.push(`${name} ${who} catalogue @360: the first service starts at ${top} px`);
+              }
+              await page.close();
+            }
+          }
+        }
+        // Without JavaScript the menu cannot fold: it stays open under the brand, and still fits.
+        const scriptless = await browser.newContext({ javaScriptEnabled: false, viewport: VIEWPORTS[0] });
+        const bare = await scriptless.newPage();
+        for (const path of ["/", "/services"]) {
+          await bare.goto(`http://${t.host}:${server.port}${path}`);
+          for (const o of (await bare.evaluate(OVERFLOWS)) as string[]) problems.push(`${name} without JavaScript ${path} @360: ${o}`);
+        }
+        await bare.screenshot({ path: `${SHOTS}${t.name}-anonymous-no-js-catalogue-360.png`, clip: { x: 0, y: 0, width: 360, height: 740 } });
+        await scriptless.close();
+        await anonymous.close();
+        await signedIn.close();
+        await staff.close();
+        expect(problems).toEqual([]);
+      }, 300_000);
+    }
+  });
+});

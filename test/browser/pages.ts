@@ -1,0 +1,83 @@
+/** What the page list needs to build concrete paths: ids of the signed-in user's own records on a tenant. */
+export interface PageFixture {
+  serviceId: number;
+  orderUuid: string;
+  ticketUuid: string;
+  /** The platform user's own white-label site (platform only). */
+  siteUuid?: string;
+}
+
+interface PageSpec {
+  /** The route as the router registers it (`app.routes[].path`). */
+  route: string;
+  /** A name for screenshots and messages. */
+  id: string;
+  path(f: PageFixture): string;
+  /** "staff": a platform admin, on the platform only (the admin console). */
+  who: "anonymous" | "signed-in" | "both" | "staff";
+  platformOnly?: true;
+  status?: number;
+}
+
+const at = (path: string) => () => path;
+
+/**
+ * Every web page a person can open, once: the browser tests visit each of them. A GET route that
+ * is neither here nor in NOT_PAGES fails `every-page.test.ts`, so a new page is measured too.
+ */
+export const EVERY_PAGE: PageSpec[] = [
+  { route: "/", id: "home", path: at("/"), who: "both" },
+  { route: "/services", id: "catalogue", path: at("/services"), who: "both" },
+  { route: "/services/:id{[0-9]{1,12}}", id: "service", path: (f) => `/services/${f.serviceId}`, who: "both" },
+  { route: "/login", id: "login", path: at("/login"), who: "anonymous" },
+  { route: "/register", id: "register", path: at("/register"), who: "anonymous" },
+  { route: "/password/forgot", id: "password-forgot", path: at("/password/forgot"), who: "anonymous" },
+  { route: "/password/reset", id: "password-reset", path: at("/password/reset?token=a-token-from-an-email"), who: "anonymous" },
+  { route: "/white-label", id: "white-label", path: at("/white-label"), who: "both", platformOnly: true },
+  { route: "/white-label/sites", id: "white-label-sites", path: at("/white-label/sites"), who: "signed-in", platformOnly: true },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}",
+    id: "white-label-site",
+    path: (f) => `/white-label/sites/${f.siteUuid}`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  { route: "/account", id: "account", path: at("/account"), who: "signed-in" },
+  { route: "/account/settings", id: "account-settings", path: at("/account/settings"), who: "signed-in" },
+  { route: "/account/password", id: "account-password", path: at("/account/password"), who: "signed-in" },
+  { route: "/orders/new", id: "order-new", path: (f) => `/orders/new?service=${f.serviceId}`, who: "signed-in" },
+  { route: "/orders", id: "orders", path: at("/orders"), who: "signed-in" },
+  { route: "/orders/:uuid{[0-9a-fA-F-]{36}}", id: "order", path: (f) => `/orders/${f.orderUuid}`, who: "signed-in" },
+  { route: "/funds", id: "funds", path: at("/funds"), who: "signed-in" },
+  { route: "/tickets", id: "tickets", path: at("/tickets"), who: "signed-in" },
+  { route: "/tickets/new", id: "ticket-new", path: at("/tickets/new"), who: "signed-in" },
+  { route: "/tickets/:uuid{[0-9a-fA-F-]{36}}", id: "ticket", path: (f) => `/tickets/${f.ticketUuid}`, who: "signed-in" },
+  { route: "/api-access", id: "api-access", path: at("/api-access"), who: "signed-in" },
+  { route: "/notifications", id: "notifications", path: at("/notifications"), who: "signed-in" },
+  // Without a pending sign-in, the second step sends the visitor back to the login page.
+  { route: "/login/two-factor", id: "login-two-factor", path: at("/login/two-factor"), who: "anonymous" },
+  { route: "/email/verify", id: "email-verify", path: at("/email/verify?token=a-token-from-an-email"), who: "both" },
+  { route: "/admin", id: "admin-dashboard", path: at("/admin"), who: "staff", platformOnly: true },
+  { route: "/admin/support", id: "admin-support", path: at("/admin/support"), who: "staff", platformOnly: true },
+  { route: "/admin/support/replies", id: "admin-saved-replies", path: at("/admin/support/replies"), who: "staff", platformOnly: true },
+  {
+    route: "/admin/support/:uuid{[0-9a-fA-F-]{36}}",
+    id: "admin-ticket",
+    path: (f) => `/admin/support/${f.ticketUuid}`,
+    who: "staff",
+    platformOnly: true,
+  },
+  // Not a route: the theme's 404 page.
+  { route: "", id: "not-found", path: at("/no-such-page"), who: "both", status: 404 },
+];
+
+/** GET routes that are files, not pages. */
+export const NOT_PAGES = [
+  "/assets/:theme/:file",
+  "/favicon.ico",
+  "/uploads/sites/:uuid/:file",
+  "/robots.txt",
+  "/sitemap.xml",
+  "/manifest.webmanifest",
+  "/icons/:file",
+];
