@@ -227,7 +227,7 @@ describeEachDialect("adding the foreign keys to a database that has data", (dial
     } finally {
       await d.drop();
     }
-  });
+  }, 120_000);
 
   it("drops orphan sessions, clears dangling optional links, and keeps every other row, index and id counter", async () => {
     const d = await emptyDatabase(dialect);
@@ -271,7 +271,7 @@ describeEachDialect("adding the foreign keys to a database that has data", (dial
     } finally {
       await d.drop();
     }
-  });
+  }, 120_000);
 
   it("refuses, changing nothing, while ledger rows point to a missing user; succeeds once they are repaired", async () => {
     const d = await emptyDatabase(dialect);
@@ -296,5 +296,5 @@ describeEachDialect("adding the foreign keys to a database that has data", (dial
     } finally {
       await d.drop();
     }
-  });
+  }, 120_000);
 });

@@ -78,5 +78,5 @@ describeEachDialect("migrations and seeders", (dialect) => {
     expect(applied.length).toBeGreaterThan(0);
     expect(await p.services.db.selectFrom("categories").selectAll().execute()).toEqual([]);
     await seedAll(p.ctx());
-  });
+  }, 120_000);
 });
