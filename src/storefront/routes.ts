@@ -1,3 +1,4 @@
+import { apiDocsData } from "./api-docs.ts";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { appSlot, type AppServices } from "../context.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -18,7 +19,7 @@ import { staticRoutes } from "./static.ts";
 import { homeScreenRoutes } from "./home-screen.ts";
 import { themes } from "./themes.ts";
 import type { AccountData } from "./account-sources.ts";
-import type { CatalogueData, ErrorData, HomeData, ServiceData } from "./view-models.ts";
+import type { ApiDocsData, CatalogueData, ErrorData, HomeData, ServiceData } from "./view-models.ts";
 
 const MOUNTED = appSlot("storefront", () => ({ storefront: null as Storefront | null }));
 
@@ -90,6 +91,11 @@ export function storefrontRoutes(opts: StorefrontOptions) {
       const data = await serviceData(ctxOf(c), sf.cache, Number(c.req.param("id")), look.currency, visit.lang);
       return data && { data, title: data.service.name, heading: data.service.name };
     }),
+  );
+
+  // The API documentation with the tenant's own URL, readable without signing in.
+  app.get("/docs/api", (c) =>
+    publicPage<ApiDocsData>(c, sf, { id: "api-docs" }, async ({ look, t }) => ({ data: apiDocsData(look.baseUrl, c.get("tenant").kind === "platform", t) })),
   );
 
   app.route("/", authPages(sf, opts.loginLimiter));

@@ -29,6 +29,7 @@ export type PageId =
   | "api-access"
   | "account-settings"
   | "notifications"
+  | "api-docs"
   | "email-verify"
   | "not-found"
   | "unavailable"
@@ -69,6 +70,7 @@ export const PAGE_IDS: readonly PageId[] = [
   "api-access",
   "account-settings",
   "notifications",
+  "api-docs",
   "email-verify",
   "not-found",
   "unavailable",
@@ -438,4 +440,13 @@ export interface NotificationsData {
   unread: number;
   items: { id: number; title: string; body: string; at: string; read: boolean; href: string | null; readAction: string }[];
   pagination: PaginationView | null;
+}
+
+export interface ApiDocsData {
+  v2: string;
+  v1: string | null;
+  examples: { id: string; label: string; code: string }[];
+  actions: { action: string; what: string; params: string; answer: string }[];
+  rest: { method: string; path: string; what: string }[];
+  restExample: string | null;
 }

@@ -1,3 +1,4 @@
+import { apiDocsData } from "../../src/storefront/api-docs.ts";
 import {
   accountPageData,
   apiAccessData,
@@ -132,6 +133,8 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
       return { user: false, data: { ...form, errors: { token: ["Ce lien ne fonctionne plus."] }, token: "abcdefgh" } };
     case "account-password":
       return { user: true, data: form };
+    case "api-docs":
+      return { user: false, data: apiDocsData("https://izyboost.test", true, f.t) };
     case "notifications":
       return {
         user: true,
