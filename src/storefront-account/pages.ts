@@ -10,9 +10,14 @@ import { requireCsrf } from "../storefront/csrf.ts";
 import { displayDate } from "../storefront/format.ts";
 import { pageRequest, render, type Storefront } from "../storefront/respond.ts";
 import { paginationView } from "../storefront/view.ts";
-import type { NotificationsData } from "../storefront/view-models.ts";
+import type { NotificationsData, ReferralsData } from "../storefront/view-models.ts";
 import type { User } from "../db/schema.ts";
 import { listNotifications, markAllRead, markRead } from "../notifications/service.ts";
+import { listCommissions, listReferrals, referralStats } from "../referrals/service.ts";
+import { displayMoney, displayPercent } from "../storefront/format.ts";
+import { NotFound } from "../core/errors.ts";
+import { tenantBaseUrl } from "../tenancy/urls.ts";
+import type { CommissionStatus } from "../db/schema.ts";
 import type { Notification } from "../notifications/view.ts";
 
 const PER_PAGE = 20;
@@ -81,5 +86,70 @@ export function notificationPages(sf: Storefront) {
     return c.redirect("/notifications?flash=notifications_read", 303);
   });
 
+  return guarded(signedIn, app);
+}
+
+const COMMISSION_TONE: Record<CommissionStatus, string> = {
+  pending: "pending",
+  awaiting_approval: "warning",
+  credited: "success",
+  reversed: "muted",
+  reversal_pending: "muted",
+  cancelled: "muted",
+};
+
+/**
+ * The referral page (platform accounts: commissions are paid on platform orders): the link to
+ * share, the network per level with its rates, commissions waiting, paid and cancelled.
+ */
+export function referralPages(sf: Storefront) {
+  const app = new Hono<AppEnv>();
+  app.get("/referrals", async (c) => {
+    if (c.get("tenant").kind !== "platform") throw new NotFound("Page not found");
+    const ctx = ctxOf(c);
+    const n = Number(c.req.query("page"));
+    const pageNo = Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
+    const [stats, referred, commissions, req] = await Promise.all([
+      referralStats(ctx),
+      listReferrals(ctx, { page: 1, per_page: 20 }),
+      listCommissions(ctx, { page: pageNo, per_page: PER_PAGE }),
+      pageRequest(c, sf),
+    ]);
+    const { lang } = req.visit;
+    const money = (m: number) => displayMoney(m, req.look.currency, lang);
+    const user = c.get("user")!;
+    const url = new URL(c.req.url);
+    const data: ReferralsData = {
+      link: `${tenantBaseUrl(ctx.config, ctx.tenant)}/register?ref=${encodeURIComponent(user.referral_code)}`,
+      code: user.referral_code,
+      totals: {
+        earned: money(stats.totalEarned),
+        month: money(stats.thisMonthEarned),
+        pending: money(stats.pending),
+        awaiting: money(stats.awaitingApproval),
+        cancelled: money(stats.cancelled),
+        next: stats.nextAvailableAt ? displayDate(stats.nextAvailableAt, lang) : null,
+        referrals: stats.totalReferrals,
+      },
+      levels: stats.levels.map((l) => ({
+        level: l.level,
+        rate: displayPercent(l.rateBp, lang),
+        referrals: l.referrals,
+        earned: money(l.earned),
+        pending: money(l.pending),
+      })),
+      referred: referred.rows.map((r) => ({ username: r.username, level: r.level, joined: displayDate(r.joined_at, lang) })),
+      commissions: commissions.rows.map((m) => ({
+        who: m.referred_username ?? "—",
+        level: m.level,
+        amount: money(m.amount - m.cancelled_amount - m.reversed_amount),
+        status: { tone: COMMISSION_TONE[m.status] ?? "muted", label: req.t(`referrals.status.${m.status}`) },
+        available: m.status === "pending" && m.available_at ? displayDate(m.available_at, lang) : null,
+        at: displayDate(m.created_at, lang),
+      })),
+      pagination: paginationView(pageNo, Math.max(1, Math.ceil(commissions.total / PER_PAGE)), url.pathname, new URLSearchParams()),
+    };
+    return render(c, req, { id: "referrals" }, data);
+  });
   return guarded(signedIn, app);
 }

@@ -30,6 +30,7 @@ export type PageId =
   | "account-settings"
   | "notifications"
   | "api-docs"
+  | "referrals"
   | "email-verify"
   | "not-found"
   | "unavailable"
@@ -71,6 +72,7 @@ export const PAGE_IDS: readonly PageId[] = [
   "account-settings",
   "notifications",
   "api-docs",
+  "referrals",
   "email-verify",
   "not-found",
   "unavailable",
@@ -449,4 +451,14 @@ export interface ApiDocsData {
   actions: { action: string; what: string; params: string; answer: string }[];
   rest: { method: string; path: string; what: string }[];
   restExample: string | null;
+}
+
+export interface ReferralsData {
+  link: string;
+  code: string;
+  totals: { earned: string; month: string; pending: string; awaiting: string; cancelled: string; next: string | null; referrals: number };
+  levels: { level: number; rate: string; referrals: number; earned: string; pending: string }[];
+  referred: { username: string; level: number; joined: string }[];
+  commissions: { who: string; level: number; amount: string; status: StatusBadgeView; available: string | null; at: string }[];
+  pagination: PaginationView | null;
 }

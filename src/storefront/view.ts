@@ -204,6 +204,7 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
     link("/funds", "nav.funds"),
     link("/tickets", "nav.tickets"),
     link("/notifications", "nav.notifications"),
+    ...(look.theme.manifest.platform_only ? [link("/referrals", "nav.referrals")] : []),
     link("/api-access", "nav.api"),
     link("/account/settings", "nav.settings"),
   ];

@@ -54,6 +54,7 @@ export const EVERY_PAGE: PageSpec[] = [
   { route: "/tickets/:uuid{[0-9a-fA-F-]{36}}", id: "ticket", path: (f) => `/tickets/${f.ticketUuid}`, who: "signed-in" },
   { route: "/api-access", id: "api-access", path: at("/api-access"), who: "signed-in" },
   { route: "/docs/api", id: "api-docs", path: at("/docs/api"), who: "both" },
+  { route: "/referrals", id: "referrals", path: at("/referrals"), who: "signed-in", platformOnly: true },
   { route: "/notifications", id: "notifications", path: at("/notifications"), who: "signed-in" },
   // Without a pending sign-in, the second step sends the visitor back to the login page.
   { route: "/login/two-factor", id: "login-two-factor", path: at("/login/two-factor"), who: "anonymous" },

@@ -135,6 +135,29 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
       return { user: true, data: form };
     case "api-docs":
       return { user: false, data: apiDocsData("https://izyboost.test", true, f.t) };
+    case "referrals":
+      return {
+        user: true,
+        data: {
+          link: "https://izyboost.test/register?ref=AWA123",
+          code: "AWA123",
+          totals: {
+            earned: "1 200 F CFA",
+            month: "300 F CFA",
+            pending: "86 F CFA",
+            awaiting: "0 F CFA",
+            cancelled: "0 F CFA",
+            next: "19 mars 2026, 14:05",
+            referrals: 2,
+          },
+          levels: [{ level: 1, rate: "10 %", referrals: 2, earned: "1 200 F CFA", pending: "86 F CFA" }],
+          referred: [{ username: "koffi", level: 1, joined: "12 mars 2026, 14:05" }],
+          commissions: [
+            { who: "koffi", level: 1, amount: "86 F CFA", status: { tone: "pending", label: "En attente" }, available: "19 mars 2026", at: "12 mars 2026" },
+          ],
+          pagination: null,
+        },
+      };
     case "notifications":
       return {
         user: true,
