@@ -3,7 +3,7 @@ import { withTransaction } from "../context.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { AppError } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
-import { percentOf } from "../money/money.ts";
+import { percentOf, roundDownToMinor } from "../money/money.ts";
 import { getIntSetting, type SettingKey } from "../settings/service.ts";
 import { credit, debit } from "../wallet/ledger.ts";
 
@@ -11,12 +11,17 @@ const REFERRAL_LEVELS = [1, 2, 3] as const;
 
 /**
  * Credits the referrers (3 levels) of the order's owner their share of what the order earned: the
- * charge less what was refunded. Once per order and level: the unique index on (order_id, level)
- * decides, inside the caller's transaction. Returns the number of commissions credited.
+ * charge less what was refunded, rounded down to a whole minor unit of the order's currency (a payout).
+ * Once per order and level: the unique index on (order_id, level) decides, inside the caller's
+ * transaction. Returns the number of commissions credited.
  */
 export async function creditCommissions(ctx: Ctx, orderId: number): Promise<number> {
   return withTransaction(ctx, async (tx) => {
-    const order = await tx.db.selectFrom("orders").select(["id", "uuid", "user_id", "charge", "refunded"]).where("id", "=", orderId).executeTakeFirstOrThrow();
+    const order = await tx.db
+      .selectFrom("orders")
+      .select(["id", "uuid", "user_id", "charge", "refunded", "currency"])
+      .where("id", "=", orderId)
+      .executeTakeFirstOrThrow();
     const net = Number(order.charge) - Number(order.refunded);
     if (net <= 0) return 0;
     const upline = await tx.db
@@ -30,7 +35,7 @@ export async function creditCommissions(ctx: Ctx, orderId: number): Promise<numb
     let credited = 0;
     for (const r of upline) {
       const bp = Math.max(0, await getIntSetting(tx, `referral_level_${r.level}_bp` as SettingKey));
-      const amount = percentOf(net, bp);
+      const amount = roundDownToMinor(percentOf(net, bp), order.currency);
       if (amount <= 0) continue;
       const now = dbNow(tx.clock);
       let commissionId: number;
@@ -77,7 +82,7 @@ export async function creditCommissions(ctx: Ctx, orderId: number): Promise<numb
  */
 export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ reversed: number; pending: number }> {
   return withTransaction(ctx, async (tx) => {
-    const order = await tx.db.selectFrom("orders").select(["uuid", "charge", "refunded"]).where("id", "=", orderId).executeTakeFirstOrThrow();
+    const order = await tx.db.selectFrom("orders").select(["uuid", "charge", "refunded", "currency"]).where("id", "=", orderId).executeTakeFirstOrThrow();
     const net = Math.max(0, Number(order.charge) - Number(order.refunded));
     const rows = await tx.db
       .selectFrom("referral_commissions")
@@ -88,7 +93,7 @@ export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ 
     const out = { reversed: 0, pending: 0 };
     for (const c of rows) {
       const kept = Number(c.amount) - Number(c.reversed_amount);
-      const due = Math.min(kept, percentOf(net, c.rate_bp));
+      const due = Math.min(kept, roundDownToMinor(percentOf(net, c.rate_bp), order.currency));
       const owed = kept - due;
       const now = dbNow(tx.clock);
       if (owed <= 0) {

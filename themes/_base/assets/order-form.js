@@ -1,5 +1,6 @@
-// Live price of the new-order form: rate per 1000 × quantity, rounded half-up to the micro-unit,
-// computed with integers (BigInt) like the server. The server recomputes the real charge.
+// Live price of the new-order form: rate per 1000 × quantity, rounded half-up to the micro-unit, then
+// up to a whole minor unit of the currency (1 franc, 1 cent), computed with integers (BigInt) like the
+// server and shown by Intl in the page's language. The server recomputes the real charge.
 (function () {
   "use strict";
   var form = document.getElementById("order-form");
@@ -14,8 +15,13 @@
   var dripBox = form.querySelector("[data-order-dripfeed]");
   var currency = form.getAttribute("data-currency") || "";
   var lang = form.getAttribute("data-lang") === "en" ? "en" : "fr";
-  var grouping = new Intl.NumberFormat(lang === "en" ? "en-US" : "fr-FR", { maximumFractionDigits: 0 });
+  var locale = lang === "en" ? "en-US" : "fr-FR";
+  var grouping = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+  var priceFormat = /^[A-Z]{3}$/.test(currency) ? new Intl.NumberFormat(locale, { style: "currency", currency: currency }) : null;
   var MICRO = 1000000n;
+  // ISO 4217 decimals (XOF 0, EUR 2), as Intl knows them: the same as the server's table for its currencies.
+  var decimals = priceFormat ? priceFormat.resolvedOptions().maximumFractionDigits : 2;
+  var MINOR = 10n ** BigInt(6 - decimals);
 
   function toMicro(text) {
     var m = /^(\d{1,12})(?:\.(\d{1,6}))?$/.exec(text || "");
@@ -23,13 +29,13 @@
     return BigInt(m[1]) * MICRO + BigInt((m[2] || "").padEnd(6, "0"));
   }
 
+  function roundUpToMinor(micro) {
+    return ((micro + MINOR - 1n) / MINOR) * MINOR;
+  }
+
   function money(micro) {
-    var whole = micro / MICRO;
-    var frac = (micro % MICRO).toString().padStart(6, "0").replace(/0+$/, "");
-    if (frac.length === 1) frac += "0";
-    var zeroDecimal = /^(XOF|XAF|GNF|RWF|UGX|KMF|JPY|KRW|VND|CLP|ISK|PYG)$/.test(currency);
-    if (!zeroDecimal && frac === "") frac = "00";
-    return grouping.format(whole) + (frac ? (lang === "fr" ? "," : ".") + frac : "") + " " + currency;
+    var text = (micro / MICRO).toString() + "." + (micro % MICRO).toString().padStart(6, "0");
+    return priceFormat ? priceFormat.format(text) : text + " " + currency;
   }
 
   function fill(template, min, max) {
@@ -59,7 +65,7 @@
     }
     var qty = Number(quantity.value);
     if (isPackage) {
-      total.textContent = money(rate);
+      total.textContent = money(roundUpToMinor(rate));
       return;
     }
     if (!Number.isInteger(qty) || qty <= 0) {
@@ -68,8 +74,8 @@
     }
     var times = dripBox.hidden ? 1 : Math.max(1, Number(runs && runs.value) || 1);
     var units = BigInt(qty) * BigInt(times);
-    // Half-up rounding of rate × units / 1000, as the server's mulDiv does.
-    var charge = (rate * units * 2n + 1000n) / 2000n;
+    // Half-up rounding of rate × units / 1000, as the server's mulDiv does, then up to the minor unit.
+    var charge = roundUpToMinor((rate * units * 2n + 1000n) / 2000n);
     total.textContent = money(charge);
   }
 
