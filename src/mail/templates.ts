@@ -118,11 +118,11 @@ export function orderConfirmationEmail(p: {
   orderId: string;
   service: string;
   quantity: number;
-  charge: string;
-  currency: string;
+  /** The charge formatted in each language (moneyParam). */
+  charge: Record<Lang, string>;
   url: string;
 }): Rendered {
-  return fromCatalogue(p, "order", { ref: p.orderId.slice(0, 8), service: p.service, quantity: p.quantity, charge: p.charge, currency: p.currency }, p.url);
+  return fromCatalogue(p, "order", { ref: p.orderId.slice(0, 8), service: p.service, quantity: p.quantity, charge: p.charge }, p.url);
 }
 
 export function ticketReplyEmail(p: { brand: string; lang: Lang; username: string; subject: string; reply: string; url: string }): Rendered {

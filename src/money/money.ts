@@ -27,6 +27,68 @@ function numberToDecimal(n: number): string {
   return s === "-0" ? "0" : s;
 }
 
+/**
+ * ISO 4217 exponents that are not 2: how many decimals a currency's minor unit has (XOF, XAF: none,
+ * whole francs; KWD: mils). Any other code, known or not, books in hundredths (EUR, USD: cents).
+ */
+const MINOR_EXPONENTS: Readonly<Record<string, number>> = {
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+};
+
+/** Decimals of the currency's minor unit (ISO 4217): XOF 0, EUR 2, KWD 3; 2 for a code not in the table. */
+export function minorDecimals(currency: string): number {
+  return MINOR_EXPONENTS[currency.trim().toUpperCase()] ?? 2;
+}
+
+/** One minor unit of the currency in micro-units: XOF 1_000_000 (1 franc), EUR 10_000 (1 cent). */
+export function minorUnitMicro(currency: string): Micro {
+  return 10 ** (6 - minorDecimals(currency));
+}
+
+/**
+ * The one rounding rule of booked money (DESIGN §3): what a user is charged (orders, fees, purchases,
+ * renewals) rounds UP to a whole minor unit; what the platform pays out (refunds, commissions) rounds
+ * DOWN. So the platform never pays out more than it took, and balances stay whole minor units.
+ */
+export function roundUpToMinor(micro: Micro, currency: string): Micro {
+  const down = roundDownToMinor(micro, currency);
+  return down === micro ? micro : assertSafe(down + minorUnitMicro(currency));
+}
+
+/** A payout (refund, commission) down to a whole minor unit of the currency: see roundUpToMinor. */
+export function roundDownToMinor(micro: Micro, currency: string): Micro {
+  const unit = minorUnitMicro(currency);
+  // Integer remainder, not a float division: exact up to the largest safe amount, negatives toward −∞.
+  return assertSafe(micro - (((micro % unit) + unit) % unit));
+}
+
+/** True when the amount is a whole number of the currency's minor unit (10000 XOF yes, 10000.5 XOF no). */
+export function isWholeMinor(micro: Micro, currency: string): boolean {
+  return Number.isSafeInteger(micro) && micro % minorUnitMicro(currency) === 0;
+}
+
 /** ISO 4217 codes this runtime knows (Intl's list): a currency an exchange rate may be set for. */
 const ISO_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
@@ -163,4 +225,46 @@ export function convert(amount: Micro, rateMicro: number): Micro {
 export function assertSafe(micro: Micro): Micro {
   if (!Number.isSafeInteger(micro)) throw new RangeError(`amount out of range: ${micro}`);
   return micro;
+}
+
+const FORMATS = new Map<string, Intl.NumberFormat>();
+
+function currencyFormat(currency: string, locale: string, kind: "amount" | "rate"): Intl.NumberFormat {
+  const id = `${locale}|${currency}|${kind}`;
+  let format = FORMATS.get(id);
+  if (!format) {
+    const decimals = minorDecimals(currency);
+    format =
+      kind === "amount"
+        ? // Whole minor units show as they are; an older balance's sub-unit dust is cut, never shown as money one has not.
+          new Intl.NumberFormat(locale, {
+            style: "currency",
+            currency,
+            minimumFractionDigits: decimals,
+            maximumFractionDigits: decimals,
+            roundingMode: "trunc",
+          })
+        : // A price per 1000 may keep 2 decimals, rounded up like the charge it leads to.
+          new Intl.NumberFormat(locale, {
+            style: "currency",
+            currency,
+            minimumFractionDigits: decimals,
+            maximumFractionDigits: Math.max(2, decimals),
+            roundingMode: "ceil",
+          });
+    FORMATS.set(id, format);
+  }
+  return format;
+}
+
+/**
+ * Money for reading, by Intl in the reader's locale ("fr-FR", "en-US"): 863 XOF → "863 F CFA" /
+ * "F CFA 863", 12.5 EUR → "12,50 €" / "€12.50". A booked `amount` shows the currency's minor unit; a
+ * `rate` (price per 1000) up to 2 decimals. A code Intl cannot use is written after the plain decimal.
+ */
+export function formatCurrency(micro: Micro, currency: string, locale: string, kind: "amount" | "rate" = "amount"): string {
+  const code = currency.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code)) return `${formatMoney(micro, 0)} ${currency}`.trim();
+  // The exact decimal text, not a float: Intl reads numeric strings without loss.
+  return currencyFormat(code, locale, kind).format(formatMoney(micro, 0) as `${number}`);
 }

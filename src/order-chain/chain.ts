@@ -60,7 +60,8 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
   const quote = await quoteOrder(ctx, input, opts.lang);
   const priced = await pricedService(ctx, quote.service.id);
   if (!priced) throw new Unavailable(NEUTRAL_REFUSAL, "service_unavailable");
-  const resellerCost = orderCharge(priced.cost, quote.fields.quantity, { type: quote.service.type, runs: quote.fields.runs });
+  // The reseller's platform order is a charge too: rounded up in the same currency as the customer's.
+  const resellerCost = orderCharge(priced.cost, quote.fields.quantity, quote.currency, { type: quote.service.type, runs: quote.fields.runs });
   const site = tenant.site;
 
   let chained: ChainedOrder;

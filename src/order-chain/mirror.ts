@@ -3,7 +3,7 @@ import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import type { Order, OrdersTable } from "../db/schema.ts";
 import { dbNow } from "../lib/time.ts";
-import { mulDiv } from "../money/money.ts";
+import { mulDiv, roundDownToMinor } from "../money/money.ts";
 import { notifyOrder } from "../orders/notices.ts";
 import { refundUpTo } from "../orders/refunds.ts";
 import { isClosed, isNotice, statusRefund } from "../orders/statuses.ts";
@@ -11,16 +11,18 @@ import { isClosed, isNotice, statusRefund } from "../orders/statuses.ts";
 /**
  * What the customer gets back in all: the same proportion of their own charge as the platform
  * order's status gives the reseller; when the reseller was refunded beyond that (an admin's partial
- * refund), the same share of the customer's charge as the reseller got of its cost.
+ * refund), the same share of the customer's charge as the reseller got of its cost, rounded down to
+ * the customer order's minor unit (a refund).
  */
 function customerRefundTarget(
-  customer: Pick<Order, "charge" | "quantity" | "runs">,
-  platform: Pick<Order, "charge" | "refunded" | "quantity" | "runs" | "status" | "remains">,
+  customer: Pick<Order, "charge" | "quantity" | "runs" | "currency">,
+  platform: Pick<Order, "charge" | "refunded" | "quantity" | "runs" | "status" | "remains" | "currency">,
 ): number {
   const target = statusRefund(customer, platform.status, platform.remains);
   const platformCharge = Number(platform.charge);
   if (platformCharge <= 0 || Number(platform.refunded) <= statusRefund(platform, platform.status, platform.remains)) return target;
-  return Math.max(target, mulDiv(Number(customer.charge), Number(platform.refunded), platformCharge));
+  const share = Math.min(Number(customer.charge), mulDiv(Number(customer.charge), Number(platform.refunded), platformCharge));
+  return Math.max(target, share === Number(customer.charge) ? share : roundDownToMinor(share, customer.currency));
 }
 
 /**

@@ -4,6 +4,7 @@ import { dbNow, HOUR } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { notifyLocalized } from "../notifications/localized.ts";
 import { notice } from "../i18n/i18n.ts";
+import { moneyParam } from "../i18n/money.ts";
 
 const RESELLER_SHORT_NOTICE = "site_order_refused";
 
@@ -23,7 +24,7 @@ export async function notifyResellerShort(ctx: Ctx, site: Site, what: { serviceN
     .where("data", "like", `%${marker}%`)
     .executeTakeFirst();
   if (recent) return;
-  const cost = `${formatMoney(what.cost)} ${what.currency}`;
+  const cost = moneyParam(what.cost, what.currency);
   await notifyLocalized(ctx, site.owner_id, {
     type: RESELLER_SHORT_NOTICE,
     data: { site_uuid: site.uuid, cost: formatMoney(what.cost) },

@@ -10,6 +10,7 @@ import { openProviderKey } from "../providers/provider-key.ts";
 import { kickDispatch } from "./dispatch.ts";
 import { notifyOrder } from "./notices.ts";
 import { refundExactly } from "./refunds.ts";
+import { requireWholeMinor } from "../wallet/amounts.ts";
 import type { AdminOrdersQuery, AdminRefundInput, AdminStatusInput, ReconcileInput } from "./schema.ts";
 import { ordersWithService, tenantOrder } from "./service.ts";
 import { likeContaining } from "../lib/sql-like.ts";
@@ -127,6 +128,8 @@ export async function refundOrderByAdmin(ctx: Ctx, id: number, input: AdminRefun
   if (rest <= 0) throw new AppError(422, "nothing_to_refund", "This order has nothing left to refund", { amount: ["Nothing left to refund"] });
   const amount = input.amount ?? rest;
   if (amount > rest) throw new Validation({ amount: [`At most ${formatMoney(rest)}`] });
+  // A refund books whole minor units; all that is left (an older charge's dust included) may always go back.
+  if (amount !== rest) requireWholeMinor(amount, order.currency);
   const full = amount === rest && !CLOSED_STATUSES.includes(order.status);
   if (full && (order.dispatch_state === "sending" || order.dispatch_state === "unknown"))
     throw new Conflict("The order's dispatch is in doubt: reconcile it first", "order_not_sent");

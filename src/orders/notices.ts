@@ -5,6 +5,7 @@ import { orderConfirmationEmail } from "../mail/templates.ts";
 import { formatMoney } from "../money/money.ts";
 import { notifyLocalized } from "../notifications/localized.ts";
 import { both, notice } from "../i18n/i18n.ts";
+import { moneyParam } from "../i18n/money.ts";
 
 import type { OrderNotice } from "./statuses.ts";
 
@@ -18,7 +19,7 @@ interface NoticeOrder {
 
 /** Tells the order's owner, in their language, how their order ended and what came back to their balance. */
 export async function notifyOrder(ctx: Ctx, order: NoticeOrder, kind: OrderNotice, refunded: number): Promise<void> {
-  const money = `${formatMoney(refunded)} ${order.currency}`;
+  const money = moneyParam(refunded, order.currency);
   const back = refunded > 0 ? both("order.refund_back", { money }) : "";
   const texts = notice(`order.${kind}`, { ref: order.uuid.slice(0, 8), remains: order.remains ?? 0, back });
   await notifyLocalized(ctx, order.user_id, { type: `order_${kind}`, data: { order_uuid: order.uuid, refunded: formatMoney(refunded) }, ...texts });
@@ -35,8 +36,7 @@ export function mailOrderConfirmation(ctx: Ctx, order: Order, serviceName: strin
       orderId: order.uuid,
       service: serviceName,
       quantity: order.quantity,
-      charge: formatMoney(order.charge),
-      currency: order.currency,
+      charge: moneyParam(order.charge, order.currency),
       url: `${p.baseUrl}/orders/${order.uuid}`,
     }),
   );

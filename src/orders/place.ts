@@ -6,9 +6,9 @@ import { AppError, Forbidden, Unavailable, Validation, envelopeOf } from "../cor
 import { parseInput } from "../core/validate.ts";
 import { dbNow } from "../lib/time.ts";
 import { convert } from "../money/money.ts";
-import { orderCharge } from "../pricing/pricing.ts";
+import { orderCharge, orderCost } from "../pricing/pricing.ts";
 import { orderService } from "../catalog/prices.ts";
-import { getSetting } from "../settings/service.ts";
+import { bookingCurrency, getSetting } from "../settings/service.ts";
 import { debit, lockBalance } from "../wallet/ledger.ts";
 import { kickDispatch } from "./dispatch.ts";
 import { mailOrderConfirmation } from "./notices.ts";
@@ -34,8 +34,9 @@ interface OrderQuote {
   fields: OrderFields;
   /** Per 1000 (per package for Package), what the payer pays. */
   rate: number;
+  /** Rounded up to a whole minor unit of `currency`, the currency the order is booked in. */
   charge: number;
-  /** What the provider will charge us, in the platform currency. */
+  /** What the provider will charge us, in the platform currency (exact: nothing is booked from it). */
   providerCost: number;
   currency: string;
 }
@@ -65,16 +66,17 @@ export async function quoteOrder(ctx: Ctx, input: Record<string, unknown>, lang?
   if (!found) throw new Validation({ service_id: [orderFieldMessage(lang, "service", "unknown_service")] }, undefined, lang);
   const priced = found.service;
   const fields = parseInput(orderFieldsSchema(priced, lang), input, lang);
-  const charge = orderCharge(priced.rate, fields.quantity, { type: priced.type, runs: fields.runs });
+  const currency = await bookingCurrency(ctx);
+  const charge = orderCharge(priced.rate, fields.quantity, currency, { type: priced.type, runs: fields.runs });
   if (charge <= 0) throw new Validation({ quantity: [orderFieldMessage(lang, "quantity", "too_small_to_price")] }, undefined, lang);
-  const providerCost = convert(orderCharge(found.providerRate, fields.quantity, { type: priced.type, runs: fields.runs }), found.exchangeRate);
+  const providerCost = convert(orderCost(found.providerRate, fields.quantity, { type: priced.type, runs: fields.runs }), found.exchangeRate);
   return {
     service: { id: priced.id, name: priced.name, type: priced.type, provider_id: found.providerId },
     fields,
     rate: priced.rate,
     charge,
     providerCost,
-    currency: await getSetting(ctx, "currency"),
+    currency,
   };
 }
 

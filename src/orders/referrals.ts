@@ -4,7 +4,7 @@ import type { CommissionStatus } from "../db/schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { AppError } from "../core/errors.ts";
 import { DAY, dbNow } from "../lib/time.ts";
-import { percentOf } from "../money/money.ts";
+import { percentOf, roundDownToMinor } from "../money/money.ts";
 import { getIntSetting } from "../settings/service.ts";
 import { referralFlagOf } from "../referrals/flags.ts";
 import { REFERRAL_LEVELS, referralRates } from "../referrals/rates.ts";
@@ -12,7 +12,8 @@ import { debit } from "../wallet/ledger.ts";
 
 /**
  * Opens the commissions of the order's referrers (3 levels) on what the order earned: the charge
- * less what was refunded, at the level rates capped at 50% in all. Nothing is paid now: a commission
+ * less what was refunded, at the level rates capped at 50% in all, rounded down to a whole minor unit
+ * of the order's currency (a payout). Nothing is paid now: a commission
  * waits `referral_hold_days` as pending (referrals:release-commissions pays it), or for an admin when
  * the referred account is flagged; a rejected account's commissions are cancelled at once. Once per
  * order and level: the unique index on (order_id, level) decides, inside the caller's transaction.
@@ -20,7 +21,11 @@ import { debit } from "../wallet/ledger.ts";
  */
 export async function openCommissions(ctx: Ctx, orderId: number): Promise<number> {
   return withTransaction(ctx, async (tx) => {
-    const order = await tx.db.selectFrom("orders").select(["id", "user_id", "charge", "refunded"]).where("id", "=", orderId).executeTakeFirstOrThrow();
+    const order = await tx.db
+      .selectFrom("orders")
+      .select(["id", "uuid", "user_id", "charge", "refunded", "currency"])
+      .where("id", "=", orderId)
+      .executeTakeFirstOrThrow();
     const net = Number(order.charge) - Number(order.refunded);
     if (net <= 0) return 0;
     const upline = await tx.db
@@ -40,7 +45,7 @@ export async function openCommissions(ctx: Ctx, orderId: number): Promise<number
     let opened = 0;
     for (const r of upline) {
       const bp = rates[r.level as keyof typeof rates];
-      const amount = percentOf(net, bp);
+      const amount = roundDownToMinor(percentOf(net, bp), order.currency);
       if (amount <= 0) continue;
       try {
         await tx.db
@@ -79,7 +84,7 @@ export async function openCommissions(ctx: Ctx, orderId: number): Promise<number
  */
 export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ reversed: number; pending: number; cancelled: number }> {
   return withTransaction(ctx, async (tx) => {
-    const order = await tx.db.selectFrom("orders").select(["uuid", "charge", "refunded"]).where("id", "=", orderId).executeTakeFirstOrThrow();
+    const order = await tx.db.selectFrom("orders").select(["uuid", "charge", "refunded", "currency"]).where("id", "=", orderId).executeTakeFirstOrThrow();
     const net = Math.max(0, Number(order.charge) - Number(order.refunded));
     const rows = await tx.db
       .selectFrom("referral_commissions")
@@ -90,7 +95,7 @@ export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ 
     const out = { reversed: 0, pending: 0, cancelled: 0 };
     for (const c of rows.filter((r) => r.status === "pending" || r.status === "awaiting_approval")) {
       const unpaid = Number(c.amount) - Number(c.cancelled_amount);
-      const cut = unpaid - Math.min(unpaid, percentOf(net, c.rate_bp));
+      const cut = unpaid - Math.min(unpaid, roundDownToMinor(percentOf(net, c.rate_bp), order.currency));
       if (cut <= 0) continue;
       const res = await tx.db
         .updateTable("referral_commissions")
@@ -105,7 +110,7 @@ export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ 
     }
     for (const c of rows.filter((r) => r.status === "credited" || r.status === "reversal_pending")) {
       const kept = Number(c.amount) - Number(c.cancelled_amount) - Number(c.reversed_amount);
-      const due = Math.min(kept, percentOf(net, c.rate_bp));
+      const due = Math.min(kept, roundDownToMinor(percentOf(net, c.rate_bp), order.currency));
       const owed = kept - due;
       const now = dbNow(tx.clock);
       if (owed <= 0) {

@@ -14,11 +14,11 @@ export const isNotice = (status: OrderStatus): status is OrderNotice => (NOTICE_
 
 /**
  * The one refund-target rule: what an order's payer gets back overall once it reaches `status` —
- * all of the charge when closed, pro rata of the remains for a partial, nothing otherwise (a partial
- * without remains too: an admin checks it by hand).
+ * all of the charge when closed, pro rata of the remains for a partial (rounded down to the order
+ * currency's minor unit), nothing otherwise (a partial without remains too: an admin checks it by hand).
  */
-export function statusRefund(order: Pick<Order, "charge" | "quantity" | "runs">, status: OrderStatus, remains: number | null): number {
+export function statusRefund(order: Pick<Order, "charge" | "quantity" | "runs" | "currency">, status: OrderStatus, remains: number | null): number {
   if (isClosed(status)) return Number(order.charge);
-  if (status === "partial" && remains !== null) return partialRefund(Number(order.charge), remains, totalQuantity(order.quantity, order.runs));
+  if (status === "partial" && remains !== null) return partialRefund(Number(order.charge), remains, totalQuantity(order.quantity, order.runs), order.currency);
   return 0;
 }

@@ -1,6 +1,6 @@
 import { DAY, fromDbTime, toIso } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
-import { partialRefund } from "../pricing/pricing.ts";
+import { proRata } from "../pricing/pricing.ts";
 import { parseParams } from "./fields.ts";
 import type { OrderRow } from "./service.ts";
 import { unitsOf } from "./transitions.ts";
@@ -48,7 +48,7 @@ export function userOrderView(o: OrderRow, now: Date) {
 function effectiveProviderCost(o: OrderRow): number {
   const cost = Number(o.provider_cost);
   if (o.dispatch_state === "queued" || o.dispatch_state === "failed" || o.status === "canceled" || o.status === "failed") return 0;
-  if (o.status === "partial" && o.remains !== null) return cost - partialRefund(cost, o.remains, unitsOf(o));
+  if (o.status === "partial" && o.remains !== null) return cost - proRata(cost, o.remains, unitsOf(o));
   return cost;
 }
 

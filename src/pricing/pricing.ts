@@ -1,4 +1,4 @@
-import { addMargin, chargeFor, convert, mulDiv } from "../money/money.ts";
+import { addMargin, chargeFor, convert, mulDiv, roundDownToMinor, roundUpToMinor } from "../money/money.ts";
 
 /**
  * The one pricing module. All rates are micro-units per 1000 units; margins are basis points.
@@ -7,6 +7,9 @@ import { addMargin, chargeFor, convert, mulDiv } from "../money/money.ts";
  *   base rate × (1 + platform margin)        → platform rate (services.rate)
  *   per-user override                        → that user's rate
  *   reseller's rate × (1 + site margin) | fixed site price → site rate
+ *
+ * Rates stay exact in micro-units; what is booked is a whole minor unit of the booking currency:
+ * a charge rounds up to it, a refund down (src/money/money.ts, roundUpToMinor / roundDownToMinor).
  */
 
 /** Provider rate (provider currency) → platform base rate (platform currency). */
@@ -52,17 +55,31 @@ export function totalQuantity(quantity: number, runs?: number | null): number {
   return runs && runs > 1 ? quantity * runs : quantity;
 }
 
-/** Charge for an order: a package is its flat rate; otherwise rate × units / 1000, rounded half-up. */
-export function orderCharge(rate: number, quantity: number, opts: { type?: string; runs?: number | null } = {}): number {
+/** What `quantity` units cost at `rate` per 1000 (a package: its flat rate), exact in micro-units: a provider cost, not a charge. */
+export function orderCost(rate: number, quantity: number, opts: { type?: string; runs?: number | null } = {}): number {
   if (opts.type === "Package") return rate;
   return chargeFor(rate, totalQuantity(quantity, opts.runs));
 }
 
-/** Refund of a Partial: the pro-rata share of what was paid for the undelivered units, never more than the charge. */
-export function partialRefund(charge: number, remains: number, quantity: number): number {
+/** What an order is charged: its cost rounded UP to a whole minor unit of the currency (862.7424 XOF → 863). */
+export function orderCharge(rate: number, quantity: number, currency: string, opts: { type?: string; runs?: number | null } = {}): number {
+  return roundUpToMinor(orderCost(rate, quantity, opts), currency);
+}
+
+/** The share of `amount` for `remains` of `quantity` units, exact in micro-units and never more than `amount`. */
+export function proRata(amount: number, remains: number, quantity: number): number {
   if (quantity <= 0 || remains <= 0) return 0;
-  if (remains >= quantity) return charge;
-  return Math.min(charge, mulDiv(charge, remains, quantity));
+  if (remains >= quantity) return amount;
+  return Math.min(amount, mulDiv(amount, remains, quantity));
+}
+
+/**
+ * Refund of a Partial: the pro-rata share of what was paid for the undelivered units, rounded DOWN to a
+ * whole minor unit; everything undelivered returns exactly the charge.
+ */
+export function partialRefund(charge: number, remains: number, quantity: number, currency: string): number {
+  const share = proRata(charge, remains, quantity);
+  return share === charge ? charge : roundDownToMinor(share, currency);
 }
 
 /** The part of a refund still owed on an order: together, an order's refunds never exceed its charge. */

@@ -94,6 +94,16 @@ export async function getIntSetting(ctx: Ctx, key: SettingKey): Promise<number> 
   return Number.isFinite(n) ? Math.trunc(n) : Number(SETTING_DEFAULTS[key].value);
 }
 
+/**
+ * The currency money is booked in on every tenant (a site's own currency only labels its pages for
+ * now): the platform's `currency` setting, XOF when it is not a three-letter code. Its minor unit is
+ * what charges round up to and refunds and commissions round down to (src/money/money.ts).
+ */
+export async function bookingCurrency(ctx: Ctx): Promise<string> {
+  const code = (await getSetting(ctx, "currency")).trim().toUpperCase();
+  return /^[A-Z]{3}$/.test(code) ? code : SETTING_DEFAULTS.currency.value;
+}
+
 export async function putSetting(ctx: Ctx, key: string, value: string): Promise<void> {
   ctx.state.get(CACHED).current = null;
   const now = dbNow(ctx.clock);

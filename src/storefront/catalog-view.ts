@@ -5,7 +5,7 @@ import { orderCharge } from "../pricing/pricing.ts";
 import { formatMoney } from "../money/money.ts";
 import { dbNow, DAY } from "../lib/time.ts";
 import type { VersionedCache } from "../tenancy/versioned-cache.ts";
-import { displayMoney, displayNumber } from "./format.ts";
+import { displayMoney, displayNumber, displayRate } from "./format.ts";
 import type { Lang } from "../i18n/lang.ts";
 import type { CatalogueData, CategoryView, HomeData, ServiceCardView, ServiceData, Translate } from "./view-models.ts";
 import { paginationView } from "./view.ts";
@@ -36,7 +36,8 @@ export function serviceCard(s: PricedService, currency: string, lang: Lang): Ser
     categorySlug: s.category_slug,
     platform: s.platform,
     type: s.type,
-    price: displayMoney(s.rate, currency, lang),
+    // A package is charged its flat price (a whole minor unit); otherwise the price per 1000 keeps its decimals.
+    price: perPackage ? displayMoney(orderCharge(s.rate, 1, currency, { type: s.type }), currency, lang) : displayRate(s.rate, currency, lang),
     rateDecimal: formatMoney(s.rate, 0),
     perPackage,
     min: s.min,
@@ -160,6 +161,9 @@ export async function serviceData(ctx: Ctx, cache: VersionedCache, id: number, c
   const quantities = s.type === "Package" ? [1] : [...new Set([s.min, 1000, 5000, 10000].filter((n) => n >= s.min && n <= s.max))].slice(0, 4);
   return {
     service: serviceCard(s, currency, lang),
-    examples: quantities.map((n) => ({ quantity: displayNumber(n, lang), price: displayMoney(orderCharge(s.rate, n, { type: s.type }), currency, lang) })),
+    examples: quantities.map((n) => ({
+      quantity: displayNumber(n, lang),
+      price: displayMoney(orderCharge(s.rate, n, currency, { type: s.type }), currency, lang),
+    })),
   };
 }

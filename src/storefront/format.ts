@@ -1,22 +1,21 @@
-import { formatMoney, formatPercent, type Micro } from "../money/money.ts";
+import { formatPercent, type Micro } from "../money/money.ts";
 import type { Lang } from "../i18n/lang.ts";
+import { moneyText } from "../i18n/money.ts";
 import type { StatusBadgeView, Translate } from "./view-models.ts";
-
-/** Currencies without a minor unit in daily use: no ".00", but per-1000 rates keep their decimals. */
-const ZERO_DECIMAL = new Set(["XOF", "XAF", "GNF", "RWF", "UGX", "KMF", "JPY", "KRW", "VND", "CLP", "ISK", "PYG"]);
 
 const grouping: Record<Lang, Intl.NumberFormat> = {
   fr: new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 }),
   en: new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 }),
 };
 
-/** The decimal text formatMoney() gives, grouped for reading: "1 250,5 XOF" (fr), "1,250.5 XOF" (en). */
+/** A booked amount (balance, charge, deposit) by Intl in the page's language: "1 250 F CFA" (fr), "F CFA 1,250" (en), "12,50 €". */
 export function displayMoney(micro: Micro, currency: string, lang: Lang): string {
-  const text = formatMoney(micro, ZERO_DECIMAL.has(currency) ? 0 : 2);
-  const neg = text.startsWith("-");
-  const [whole = "0", frac] = (neg ? text.slice(1) : text).split(".");
-  const grouped = grouping[lang].format(BigInt(whole));
-  return `${neg ? "-" : ""}${grouped}${frac ? (lang === "fr" ? "," : ".") + frac : ""} ${currency}`;
+  return moneyText(micro, currency, lang);
+}
+
+/** A price per 1000, which may keep 2 decimals: "862,75 F CFA" (fr), "F CFA 862.75" (en). */
+export function displayRate(micro: Micro, currency: string, lang: Lang): string {
+  return moneyText(micro, currency, lang, "rate");
 }
 
 export function displayNumber(n: number, lang: Lang): string {

@@ -110,7 +110,7 @@ export interface SiteView {
 interface UserView {
   username: string;
   email: string;
-  /** Formatted with the site currency, e.g. "12 500 XOF". */
+  /** Formatted by Intl with the site currency, e.g. "12 500 F CFA". */
   balance: string;
   initial: string;
   /** Platform staff: the header links to the admin console. */
@@ -179,7 +179,7 @@ export interface ServiceCardView {
   categorySlug: string;
   platform: string;
   type: string;
-  /** "1 250 XOF" per 1000 (or per package). */
+  /** "1 250,5 F CFA" per 1000 (2 decimals at most), or a package's charge. */
   price: string;
   /** formatMoney() decimal for the live-price script, e.g. "1250.5". */
   rateDecimal: string;

@@ -6,11 +6,13 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { Conflict, NotFound, fieldError } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
-import { getSetting } from "../settings/service.ts";
+import { bookingCurrency } from "../settings/service.ts";
+import { requireWholeMinor } from "./amounts.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { notifyLocalized } from "../notifications/localized.ts";
 import { langOf } from "../i18n/lang.ts";
 import { both, notice } from "../i18n/i18n.ts";
+import { moneyParam } from "../i18n/money.ts";
 import { depositFee, feeRulesFor } from "./fees.ts";
 import { settlePending } from "./ledger.ts";
 import { depositLimits } from "./service.ts";
@@ -28,7 +30,7 @@ function depositClaim(paymentMethodId: number, reference: string): string {
 
 /**
  * Records a deposit the user says they made: a pending ledger row (amount = what will be credited, fee
- * recorded). The balance changes only when the deposit is verified. Tenant-generic: a site's customers
+ * recorded). The amount must be a whole minor unit of the booking currency; the fee rounds up to one. The balance changes only when the deposit is verified. Tenant-generic: a site's customers
  * deposit with the site's methods, platform users with the platform's.
  */
 export async function createDeposit(ctx: Ctx, input: DepositInput): Promise<TransactionRow> {
@@ -41,10 +43,12 @@ export async function createDeposit(ctx: Ctx, input: DepositInput): Promise<Tran
     .executeTakeFirst();
   if (!method) throw fieldError("payment_method_id", "Unknown or inactive payment method");
 
+  const currency = await bookingCurrency(ctx);
+  requireWholeMinor(input.amount, currency);
   const limits = await depositLimits(ctx, method);
   if (input.amount < limits.min) throw fieldError("amount", `The minimum deposit with ${method.name} is ${formatMoney(limits.min)}`);
   if (limits.max !== null && input.amount > limits.max) throw fieldError("amount", `The maximum deposit with ${method.name} is ${formatMoney(limits.max)}`);
-  const fee = depositFee(input.amount, (await feeRulesFor(ctx, [method])).get(method.id)!);
+  const fee = depositFee(input.amount, (await feeRulesFor(ctx, [method])).get(method.id)!, currency);
   const credited = input.amount - fee;
   if (credited <= 0) throw fieldError("amount", "The amount does not cover the fees of this payment method");
 
@@ -135,7 +139,7 @@ export async function verifyDeposit(ctx: Ctx, transactionId: number, input: Veri
 }
 
 async function notifyDepositVerified(ctx: Ctx, row: Transaction, input: VerifyInput): Promise<void> {
-  const amount = `${formatMoney(row.amount)} ${await getSetting(ctx, "currency")}`;
+  const amount = moneyParam(row.amount, await bookingCurrency(ctx));
   const ref = row.reference ?? "";
   const note = input.note ? both("deposit.reason", { note: input.note }) : "";
   const data = { transaction_uuid: row.uuid, amount: formatMoney(row.amount) };

@@ -1,5 +1,5 @@
 import type { Ctx } from "../context.ts";
-import { percentOf, type Micro } from "../money/money.ts";
+import { percentOf, roundUpToMinor, type Micro } from "../money/money.ts";
 import { PLATFORM_TENANT_ID } from "../tenancy/scoped.ts";
 
 /** A deposit fee rule from `fee_structures`: percentage + fixed part, then bounded by min/max (all micro-units). */
@@ -13,12 +13,15 @@ export interface FeeRule {
 
 const NO_FEE: FeeRule = Object.freeze({ id: null, percentBp: 0, fixed: 0, min: 0, max: null });
 
-/** fee = clamp(amount × percent + fixed, min, max); rounded half-up to the micro-unit by the money module. */
-export function depositFee(amount: Micro, rule: FeeRule): Micro {
+/**
+ * fee = clamp(amount × percent + fixed, min, max), then rounded UP to a whole minor unit of the currency
+ * (a fee is a charge): on a whole deposit, what is credited (amount − fee) is whole too.
+ */
+export function depositFee(amount: Micro, rule: FeeRule, currency: string): Micro {
   let fee = percentOf(amount, rule.percentBp) + rule.fixed;
   if (fee < rule.min) fee = rule.min;
   if (rule.max !== null && fee > rule.max) fee = rule.max;
-  return Math.max(0, fee);
+  return roundUpToMinor(Math.max(0, fee), currency);
 }
 
 /**

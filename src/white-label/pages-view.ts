@@ -1,6 +1,6 @@
 import type { Ctx } from "../context.ts";
 import type { Site } from "../db/schema.ts";
-import { parseMoney } from "../money/money.ts";
+import { parseMoney, roundUpToMinor } from "../money/money.ts";
 import { getTheme } from "../storefront/themes.ts";
 import { displayDate, displayMoney, displayNumber, statusBadge } from "../storefront/format.ts";
 import type { FormState, PaginationView, StatusBadgeView, Translate } from "../storefront/view-models.ts";
@@ -103,8 +103,9 @@ export async function purchaseData(ctx: Ctx, f: Fmt, state: Partial<FormState>, 
       name: p.name,
       description: p.description ?? "",
       selected: String(p.id) === wantedPlan,
-      monthly: f.t("platform.wl.per_month", { price: displayMoney(parseMoney(p.price_monthly) ?? 0, f.currency, f.lang) }),
-      yearly: f.t("platform.wl.per_year", { price: displayMoney(parseMoney(p.price_yearly) ?? 0, f.currency, f.lang) }),
+      // What the purchase will charge: the plan price up to a whole minor unit.
+      monthly: f.t("platform.wl.per_month", { price: displayMoney(roundUpToMinor(parseMoney(p.price_monthly) ?? 0, f.currency), f.currency, f.lang) }),
+      yearly: f.t("platform.wl.per_year", { price: displayMoney(roundUpToMinor(parseMoney(p.price_yearly) ?? 0, f.currency), f.currency, f.lang) }),
       points: [
         p.max_customers == null
           ? f.t("platform.wl.plan_customers_unlimited")

@@ -5,8 +5,8 @@ import type { Site } from "../db/schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { Validation, type FieldErrors } from "../core/errors.ts";
 import { toDbTime, toIso } from "../lib/time.ts";
-import { formatMoney } from "../money/money.ts";
-import { getSetting } from "../settings/service.ts";
+import { roundUpToMinor } from "../money/money.ts";
+import { bookingCurrency } from "../settings/service.ts";
 import { debit } from "../wallet/ledger.ts";
 import { seedSitePaymentMethods } from "../reseller/payment-methods.ts";
 import { assertNoPendingClaim, domainErrors, newDomainToken, releaseUnverifiedClaims } from "./domains.ts";
@@ -49,8 +49,9 @@ export async function purchaseSite(ctx: Ctx, input: PurchaseInput): Promise<Site
   if (input.custom_domain) await assertNoPendingClaim(ctx, input.custom_domain);
 
   const cycle: BillingCycle = input.billing_cycle;
-  const price = cycle === "yearly" ? plan.price_yearly : plan.price_monthly;
-  const currency = await getSetting(ctx, "currency");
+  const currency = await bookingCurrency(ctx);
+  // A charge: a plan priced with sub-unit decimals books the next whole minor unit (the subscription keeps that price).
+  const price = roundUpToMinor(cycle === "yearly" ? plan.price_yearly : plan.price_monthly, currency);
   const start = ctx.clock.now();
   const end = periodEnd(start, cycle);
   const now = toDbTime(start);
@@ -146,7 +147,7 @@ export async function purchaseSite(ctx: Ctx, input: PurchaseInput): Promise<Site
         updated_at: now,
       })
       .execute();
-    await noticeToOwner(tx, user.id, "purchased", { site: input.site_name, amount: formatMoney(price), currency, date: end.toISOString(), siteUuid: uuid });
+    await noticeToOwner(tx, user.id, "purchased", { site: input.site_name, amount: price, currency, date: end.toISOString(), siteUuid: uuid });
     return id;
   });
   ctx.events.siteChanged(siteId);

@@ -4,8 +4,8 @@ import { withTransaction } from "../context.ts";
 import type { Site } from "../db/schema.ts";
 import { Conflict, InsufficientBalance } from "../core/errors.ts";
 import { DAY, dbNow, fromDbTime, toDbTime } from "../lib/time.ts";
-import { formatMoney } from "../money/money.ts";
-import { getIntSetting, getSetting } from "../settings/service.ts";
+import { roundUpToMinor } from "../money/money.ts";
+import { bookingCurrency, getIntSetting } from "../settings/service.ts";
 import { silentProgress, type Progress } from "../jobs/scheduler.ts";
 import { debit } from "../wallet/ledger.ts";
 import { noticeToOwner } from "./notices.ts";
@@ -33,7 +33,9 @@ interface RenewalReport {
 export async function chargeRenewal(ctx: Ctx, sub: Subscription, site: Site, now: Date): Promise<boolean> {
   const period = nextPeriod(sub.current_period_end, sub.billing_cycle, sub.status, now);
   const at = toDbTime(now);
-  const currency = await getSetting(ctx, "currency");
+  const currency = await bookingCurrency(ctx);
+  // A charge: an older subscription's price with sub-unit decimals books the next whole minor unit.
+  const price = roundUpToMinor(sub.price, currency);
   const done = await withTransaction(ctx, async (tx) => {
     const claimed = await tx.db
       .updateTable("subscriptions")
@@ -53,7 +55,7 @@ export async function chargeRenewal(ctx: Ctx, sub: Subscription, site: Site, now
     if (Number(claimed.numUpdatedRows) !== 1) return false;
     const posted = await debit(tx, {
       userId: sub.user_id,
-      amount: sub.price,
+      amount: price,
       type: "subscription",
       description: `White-label subscription ${site.slug} (${sub.billing_cycle})`,
       reference: sub.uuid,
@@ -70,7 +72,7 @@ export async function chargeRenewal(ctx: Ctx, sub: Subscription, site: Site, now
         user_id: sub.user_id,
         transaction_id: posted.transactionId,
         subscription_id: sub.id,
-        amount: sub.price,
+        amount: price,
         currency,
         status: "paid",
         issued_at: at,
@@ -88,7 +90,7 @@ export async function chargeRenewal(ctx: Ctx, sub: Subscription, site: Site, now
       .execute();
     await noticeToOwner(tx, site.owner_id, "renewed", {
       site: site.name,
-      amount: formatMoney(sub.price),
+      amount: price,
       currency,
       date: fromDbTime(period.end).toISOString(),
       siteUuid: site.uuid,
@@ -102,8 +104,8 @@ export async function chargeRenewal(ctx: Ctx, sub: Subscription, site: Site, now
 /** The wallet could not pay: active → grace (site still serving), grace over → suspended (503). */
 async function degrade(ctx: Ctx, sub: Subscription, site: Site, now: Date): Promise<"grace" | "suspended" | "waiting"> {
   const at = toDbTime(now);
-  const currency = await getSetting(ctx, "currency");
-  const vars = { site: site.name, amount: formatMoney(sub.price), currency, siteUuid: site.uuid };
+  const currency = await bookingCurrency(ctx);
+  const vars = { site: site.name, amount: roundUpToMinor(sub.price, currency), currency, siteUuid: site.uuid };
   if (sub.status === "active") {
     const graceUntil = toDbTime(new Date(fromDbTime(sub.current_period_end).getTime() + (await getIntSetting(ctx, "grace_period_days")) * DAY));
     const moved = await withTransaction(ctx, async (tx) => {
@@ -176,7 +178,7 @@ async function sendReminders(ctx: Ctx, now: Date): Promise<number> {
     .where("subscriptions.current_period_end", "<=", toDbTime(new Date(now.getTime() + days * DAY)))
     .where("white_label_sites.status", "!=", "disabled")
     .execute();
-  const currency = await getSetting(ctx, "currency");
+  const currency = await bookingCurrency(ctx);
   let sent = 0;
   for (const s of soon) {
     // Claiming reminded_at first makes the reminder once per period, even with two runs at once.
@@ -185,7 +187,7 @@ async function sendReminders(ctx: Ctx, now: Date): Promise<number> {
       if (Number(r.numUpdatedRows) !== 1) return false;
       await noticeToOwner(tx, s.owner_id, "renewal_reminder", {
         site: s.name,
-        amount: formatMoney(s.price),
+        amount: roundUpToMinor(s.price, currency),
         currency,
         date: fromDbTime(s.current_period_end).toISOString(),
         siteUuid: s.site_uuid,

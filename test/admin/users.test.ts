@@ -3,6 +3,7 @@ import { body, describeEachDialect, makePlatform, signUp, uniqueName, type TestP
 import { balanceOf, countRows, deposit, expectLedgerHolds, makeMethod, newRef, signUpAdmin, verify } from "../wallet/helpers.ts";
 import { createApiKey } from "../../src/developer-api/keys.ts";
 import { parseMoney } from "../../src/money/money.ts";
+import { plainSpaces } from "../harness/money.ts";
 import { debit } from "../../src/wallet/ledger.ts";
 
 describeEachDialect("admin users", (dialect) => {
@@ -136,18 +137,23 @@ describeEachDialect("admin users", (dialect) => {
 
   it("adjusts a balance up and down through the ledger, audit-logged with before and after", async () => {
     const u = await signUp(p);
-    const up = await adjust(u.user.id, { amount: "1500.25", reason: "Compensation for a failed order" });
+    // XOF has no subunit: an adjustment of 1500.25 is refused, naming the field, and books nothing.
+    const fraction = await adjust(u.user.id, { amount: "1500.25", reason: "Compensation for a failed order" });
+    expect(fraction.status).toBe(422);
+    expect(fraction.json.error.details.amount).toEqual(["The amount must be a whole number of XOF, without decimals"]);
+    expect(await countRows(p, "transactions", u.user.id)).toBe(0);
+    const up = await adjust(u.user.id, { amount: "1500", reason: "Compensation for a failed order" });
     expect(up.status).toBe(200);
-    expect(up.json.data).toMatchObject({ amount: "1500.25", balance_before: "0.00", balance_after: "1500.25" });
+    expect(up.json.data).toMatchObject({ amount: "1500.00", balance_before: "0.00", balance_after: "1500.00" });
     const down = await adjust(u.user.id, { amount: -500, reason: "Duplicate credit" });
     expect(down.status).toBe(200);
-    expect(down.json.data).toMatchObject({ amount: "-500.00", balance_before: "1500.25", balance_after: "1000.25" });
-    expect(await balanceOf(p, u.user.id)).toBe(parseMoney("1000.25"));
+    expect(down.json.data).toMatchObject({ amount: "-500.00", balance_before: "1500.00", balance_after: "1000.00" });
+    expect(await balanceOf(p, u.user.id)).toBe(parseMoney("1000"));
 
     const rows = (await body(await p.request("/api/wallet/transactions", { token: u.token }))).data;
     expect(rows.map((r: any) => [r.type, r.amount, r.description])).toEqual([
       ["adjustment", "-500.00", "Duplicate credit"],
-      ["adjustment", "1500.25", "Compensation for a failed order"],
+      ["adjustment", "1500.00", "Compensation for a failed order"],
     ]);
     const audit = await p.services.db
       .selectFrom("audit_logs")
@@ -157,9 +163,10 @@ describeEachDialect("admin users", (dialect) => {
       .orderBy("id")
       .execute();
     expect(audit.map((a) => a.actor_id)).toEqual([admin.user.id, admin.user.id]);
-    expect(JSON.parse(audit[1]!.data!)).toMatchObject({ amount: "-500.00", before: "1500.25", after: "1000.25", reason: "Duplicate credit" });
+    expect(JSON.parse(audit[1]!.data!)).toMatchObject({ amount: "-500.00", before: "1500.00", after: "1000.00", reason: "Duplicate credit" });
     const note = (await body(await p.request("/api/notifications", { token: u.token }))).data[0];
     expect(note).toMatchObject({ type: "balance_adjusted", title: "Solde ajusté" });
+    expect(plainSpaces(note.body)).toContain("Débit de 500 F CFA");
     await expectLedgerHolds(p);
   });
 
@@ -168,7 +175,7 @@ describeEachDialect("admin users", (dialect) => {
     await adjust(u.user.id, { amount: "100", reason: "start" });
     const txBefore = await countRows(p, "transactions", u.user.id);
     const auditBefore = await countRows(p, "audit_logs");
-    const over = await adjust(u.user.id, { amount: "-100.000001", reason: "too much" });
+    const over = await adjust(u.user.id, { amount: "-101", reason: "too much" });
     expect(over.status).toBe(422);
     expect(over.json.error.code).toBe("insufficient_balance");
     expect(await balanceOf(p, u.user.id)).toBe(parseMoney("100"));

@@ -4,16 +4,23 @@ import {
   addMargin,
   chargeFor,
   convert,
+  formatCurrency,
   formatMoney,
   formatPercent,
   isIsoCurrency,
+  isWholeMinor,
+  minorDecimals,
+  minorUnitMicro,
   mulDiv,
   parseBasisPoints,
   parseLooseAmount,
   parseMoney,
   parsePercent,
   percentOf,
+  roundDownToMinor,
+  roundUpToMinor,
 } from "../../src/money/money.ts";
+import { plainSpaces } from "../harness/money.ts";
 
 /** Exact a×b/c rounded half away from zero, the slow way, as the reference. */
 function reference(a: number, b: number, c: number): number {
@@ -195,5 +202,61 @@ describe("money: arithmetic", () => {
   it("converts with a rate scaled by one million", () => {
     expect(convert(1_000_000, 600_000_000)).toBe(600_000_000);
     expect(convert(4_000, 655_957_000)).toBe(2_623_828);
+  });
+});
+
+describe("money: the currency's minor unit (ISO 4217)", () => {
+  it("knows that XOF and XAF have none, EUR and USD cents, KWD mils, and gives 2 decimals to an unknown code", () => {
+    expect([minorDecimals("XOF"), minorDecimals("XAF"), minorDecimals("EUR"), minorDecimals("USD"), minorDecimals("KWD"), minorDecimals("ZZZ")]).toEqual([
+      0, 0, 2, 2, 3, 2,
+    ]);
+    expect([minorUnitMicro("XOF"), minorUnitMicro("eur"), minorUnitMicro("KWD")]).toEqual([1_000_000, 10_000, 1_000]);
+  });
+
+  it("charges round up and payouts round down to a whole minor unit; whole amounts stay as they are", () => {
+    expect(roundUpToMinor(862_742_400, "XOF")).toBe(863_000_000);
+    expect(roundDownToMinor(862_742_400, "XOF")).toBe(862_000_000);
+    expect(roundUpToMinor(862_742_400, "EUR")).toBe(862_750_000);
+    expect(roundDownToMinor(862_742_400, "EUR")).toBe(862_740_000);
+    expect(roundUpToMinor(863_000_000, "XOF")).toBe(863_000_000);
+    expect(roundDownToMinor(863_000_000, "XOF")).toBe(863_000_000);
+    expect(roundUpToMinor(1, "XOF")).toBe(1_000_000);
+    expect(roundDownToMinor(999_999, "XOF")).toBe(0);
+    expect(roundUpToMinor(0, "XOF")).toBe(0);
+    expect(roundDownToMinor(-1, "XOF")).toBe(-1_000_000);
+    expect([
+      isWholeMinor(10_000_000_000, "XOF"),
+      isWholeMinor(10_000_500_000, "XOF"),
+      isWholeMinor(10_000_500_000, "EUR"),
+      isWholeMinor(12_345_000, "EUR"),
+    ]).toEqual([true, false, true, false]);
+  });
+
+  it("rounding is exact up to the largest safe amount, and never moves by a whole unit or more (random amounts)", () => {
+    const r = seeded(21);
+    for (let i = 0; i < 5000; i++) {
+      const amount = r.next() < 0.1 ? Number.MAX_SAFE_INTEGER - r.int(1_000_000, 9_999_999) : r.int(0, 1e15);
+      for (const currency of ["XOF", "EUR", "KWD"]) {
+        const unit = minorUnitMicro(currency);
+        const up = roundUpToMinor(amount, currency);
+        const down = roundDownToMinor(amount, currency);
+        expect(isWholeMinor(up, currency) && isWholeMinor(down, currency)).toBe(true);
+        expect(down <= amount && amount <= up).toBe(true);
+        expect(up - down).toBe(amount % unit === 0 ? 0 : unit);
+      }
+    }
+  });
+
+  it("formats with Intl in the reader's locale: whole francs, cents, and prices per 1000 with 2 decimals", () => {
+    expect(plainSpaces(formatCurrency(863_000_000, "XOF", "fr-FR"))).toBe("863 F CFA");
+    expect(plainSpaces(formatCurrency(863_000_000, "XOF", "en-US"))).toBe("F CFA 863");
+    expect(plainSpaces(formatCurrency(5_355_019_560, "XOF", "fr-FR"))).toBe("5 355 F CFA");
+    expect(plainSpaces(formatCurrency(12_500_000, "EUR", "fr-FR"))).toBe("12,50 €");
+    expect(formatCurrency(12_500_000, "EUR", "en-US")).toBe("€12.50");
+    expect(plainSpaces(formatCurrency(862_742_400, "XOF", "fr-FR", "rate"))).toBe("862,75 F CFA");
+    expect(plainSpaces(formatCurrency(1_000_000_000, "XOF", "fr-FR", "rate"))).toBe("1 000 F CFA");
+    expect(plainSpaces(formatCurrency(-1_500_000_000, "XAF", "fr-FR"))).toBe("-1 500 FCFA");
+    // A code Intl cannot use is written after the plain decimal.
+    expect(formatCurrency(1_500_000, "F-CFA", "fr-FR")).toBe("1.5 F-CFA");
   });
 });

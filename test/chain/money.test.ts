@@ -138,14 +138,15 @@ describeEachDialect("the storefront order chain: money on both sides", (dialect)
     expect(await w.p.services.db.selectFrom("idempotency_keys").select("scope").where("key", "=", "retry-42").execute()).toEqual([{ scope: `u:${c.user.id}` }]);
   });
 
-  it("a Partial refunds the customer pro rata of the site price and the reseller pro rata of its cost, exactly once however often the sync runs", async () => {
-    const odd = await addService(w, { rate: "1.234567", min: 10, max: 1000 });
-    const s = await siteWith(w, { resellerFunds: "10", marginBp: 3333 });
-    const c = await customerOn(w, s, "10", { language: "en" });
+  it("a Partial refunds the customer pro rata of the site price and the reseller pro rata of its cost, rounded down to the franc, exactly once however often the sync runs", async () => {
+    const odd = await addService(w, { rate: "1234.567", min: 10, max: 1000 });
+    const s = await siteWith(w, { resellerFunds: "1000", marginBp: 3333 });
+    const c = await customerOn(w, s, "1000", { language: "en" });
     const placed = await orderViaForm(w, c, { service: String(odd.id), link: "https://x.test/partial-chain", quantity: "333" });
     const before = await chainOf(w, placed.uuid!);
-    // Site rate 1.234567 × 1.3333 = 1.646048 → 333 units: 0.548134; the reseller's cost 0.411111.
-    expect([Number(before.customer.charge), Number(before.platform.charge)]).toEqual([548_134, 411_111]);
+    // Site rate 1234.567 × 1.3333 = 1646.048181 → 333 units: 548.134044, charged 549 (up to the franc);
+    // the reseller's cost 411.110811, charged 412: both are charges.
+    expect([Number(before.customer.charge), Number(before.platform.charge)]).toEqual([money("549"), money("412")]);
     w.sim.sim.setOrderOutcome(Number(before.platform.provider_order_id), { status: "Partial", remains: 77 });
     finishAtProvider(w);
     await Promise.all([runSync(w), runSync(w)]);
@@ -154,12 +155,12 @@ describeEachDialect("the storefront order chain: money on both sides", (dialect)
     const after = await chainOf(w, placed.uuid!);
     expect(after.platform).toMatchObject({ status: "partial", remains: 77 });
     expect(after.customer).toMatchObject({ status: "partial", remains: 77 });
-    // 548134 × 77 / 333 = 126746.2 → 126746; 411111 × 77 / 333 = 95061.7 → 95062.
-    expect(await refundsOf(w, c.user.id)).toEqual([126_746]);
-    expect(await refundsOf(w, s.owner.user.id)).toEqual([95_062]);
-    expect(Number(after.customer.refunded)).toBe(126_746);
-    expect(await balanceOf(w, c.user.id)).toBe(money("10") - 548_134 + 126_746);
-    expect(await balanceOf(w, s.owner.user.id)).toBe(money("10") - 411_111 + 95_062);
+    // 549 × 77 / 333 = 126.95 → 126; 412 × 77 / 333 = 95.27 → 95: refunds round down.
+    expect(await refundsOf(w, c.user.id)).toEqual([money("126")]);
+    expect(await refundsOf(w, s.owner.user.id)).toEqual([money("95")]);
+    expect(Number(after.customer.refunded)).toBe(money("126"));
+    expect(await balanceOf(w, c.user.id)).toBe(money("1000") - money("549") + money("126"));
+    expect(await balanceOf(w, s.owner.user.id)).toBe(money("1000") - money("412") + money("95"));
     const notes = await notificationsOf(w, c.user.id);
     expect(notes.map((n) => [n.type, n.title])).toEqual([["order_partial", "Order partially delivered"]]);
   });

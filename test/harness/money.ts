@@ -18,3 +18,8 @@ export async function balanceOf(p: TestPlatform, userId: number): Promise<number
 export async function expectLedgerHolds(p: TestPlatform): Promise<void> {
   expect(await ledgerViolations(p.ctx())).toEqual([]);
 }
+
+/** Text with Intl's no-break spaces (U+00A0, U+202F: "1 500 F CFA" in French) as plain spaces, to compare with what a test writes. */
+export function plainSpaces(text: string): string {
+  return text.replace(/[\u00a0\u202f]/g, " ");
+}

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { plainSpaces } from "../harness/money.ts";
 import { describeEachDialect } from "../harness/platform.ts";
 import { readOrderState } from "../../src/providers/wire.ts";
 import { applyProviderState } from "../../src/orders/sync.ts";
@@ -32,26 +33,27 @@ describeEachDialect("status sync and refunds", (dialect) => {
 
   const refunds = async (userId: number) => (await ledgerOf(w, userId)).filter((t) => t.type === "refund").map((t) => Number(t.amount));
 
-  it("a Partial refunds charge × remains / quantity, rounded half-up, exactly once", async () => {
-    const svc = await addService(w, { rate: "1.234567", min: 10, max: 1000 });
-    const u = await fundedUser(w, "10");
-    const { order } = await place(w, u.token, { service_id: svc.id, link: "https://x.test/partial", quantity: 333 });
+  it("a Partial refunds charge × remains / quantity, rounded down to the franc, exactly once", async () => {
+    const svc = await addService(w, { rate: "862.7424", min: 10, max: 10000 });
+    const u = await fundedUser(w, "1000");
+    const { order } = await place(w, u.token, { service_id: svc.id, link: "https://x.test/partial", quantity: 1000 });
     const row = await orderRow(w, order.uuid);
-    // 333 × 1.234567 / 1000 = 0.411110811 → 0.411111
-    expect(Number(row.charge)).toBe(411_111);
-    w.sim.sim.setOrderOutcome(Number(row.provider_order_id), { status: "Partial", remains: 77 });
+    // 1000 × 862.7424 / 1000 = 862.7424 → charged 863 XOF (a charge rounds up to the franc)
+    expect(Number(row.charge)).toBe(money("863"));
+    w.sim.sim.setOrderOutcome(Number(row.provider_order_id), { status: "Partial", remains: 333 });
     finishAtProvider(w);
     await runSync(w);
     await runSync(w);
     const after = await orderRow(w, order.uuid);
-    // 411111 × 77 / 333 = 95061.70… → 95062
-    expect(after).toMatchObject({ status: "partial", remains: 77 });
-    expect(Number(after.refunded)).toBe(95_062);
+    // 863 × 333 / 1000 = 287.379 → 287 (a refund rounds down)
+    expect(after).toMatchObject({ status: "partial", remains: 333 });
+    expect(Number(after.refunded)).toBe(money("287"));
     expect(after.completed_at).not.toBeNull();
-    expect(await refunds(u.user.id)).toEqual([95_062]);
-    expect(await balanceOf(w, u.user.id)).toBe(money("10") - 411_111 + 95_062);
+    expect(await refunds(u.user.id)).toEqual([money("287")]);
+    expect(await balanceOf(w, u.user.id)).toBe(money("1000") - money("863") + money("287"));
     const note = await w.p.services.db.selectFrom("notifications").selectAll().where("user_id", "=", u.user.id).executeTakeFirstOrThrow();
     expect(note).toMatchObject({ type: "order_partial", title: "Commande livrée en partie" });
+    expect(plainSpaces(note.body ?? "")).toContain("287 F CFA");
   });
 
   it("a Canceled order is refunded in full, exactly once even when the sync runs twice", async () => {

@@ -7,6 +7,8 @@ import { registerUser } from "../../src/auth/service.ts";
 import { createDeposit, verifyDeposit } from "../../src/wallet/deposits.ts";
 import type { Tenant } from "../../src/context.ts";
 import { parseMoney } from "../../src/money/money.ts";
+import { plainSpaces } from "../harness/money.ts";
+import { putSetting } from "../../src/settings/service.ts";
 
 describeEachDialect("deposits: initiate, verify, credit once", (dialect) => {
   let p: TestPlatform;
@@ -111,7 +113,8 @@ describeEachDialect("deposits: initiate, verify, credit once", (dialect) => {
     await verify(p, admin.token, d.json.data.id, "approve");
     const notes = (await body(await p.request("/api/notifications", { token: u.token }))).data;
     expect(notes[0]).toMatchObject({ type: "deposit_approved", title: "Dépôt validé" });
-    expect(notes[0].body).toContain("1500.00 XOF");
+    // Intl in the reader's language: "1 500 F CFA" in French.
+    expect(plainSpaces(notes[0].body)).toContain("de 1 500 F CFA (réf.");
   });
 
   it("verifying something that is not a deposit of this tenant is a 404", async () => {
@@ -162,9 +165,9 @@ describeEachDialect("deposits: fees and validation", (dialect) => {
       ["10000", "200.00", "9800.00"], // 1.5% = 150, + 50
       [1000, "100.00", "900.00"], // 15 + 50 = 65, raised to the minimum of 100
       ["1000000", "1000.00", "999000.00"], // 15050, capped at 1000
-      ["1234.5", "100.00", "1134.50"], // 18.5175 + 50 = 68.5175 → minimum
-      ["20000.25", "350.00375", "19650.24625"], // 300.00375 + 50
-      ["10000.0001", "200.000002", "9800.000098"], // 150.0000015 rounds half-up to the micro-unit
+      ["1234", "100.00", "1134.00"], // 18.51 + 50 = 68.51 → minimum
+      ["20001", "351.00", "19650.00"], // 300.015 + 50 = 350.015, a charge: up to the franc
+      ["10001", "201.00", "9800.00"], // 150.015 + 50 = 200.015 → 201: what is credited stays whole
     ];
     for (const [amount, fee, credited] of cases) {
       const d = await deposit(p, u.token, { payment_method_id: m.id, amount, reference: newRef() });
@@ -173,6 +176,16 @@ describeEachDialect("deposits: fees and validation", (dialect) => {
       expect(d.json.data.amount, String(amount)).toBe(credited);
       expect(parseMoney(d.json.data.gross_amount)).toBe(parseMoney(amount));
     }
+  });
+
+  it("a deposit of 10000.5 XOF is refused with 422 naming the amount; nothing is recorded", async () => {
+    const u = await signUp(p);
+    const m = await makeMethod(p);
+    const before = await countRows(p, "transactions");
+    const d = await deposit(p, u.token, { payment_method_id: m.id, amount: "10000.5", reference: newRef() });
+    expect(d.status).toBe(422);
+    expect(d.json.error.details.amount).toEqual(["The amount must be a whole number of XOF, without decimals"]);
+    expect(await countRows(p, "transactions")).toBe(before);
   });
 
   it("the seeded Orange Money method charges its 1% fee", async () => {
@@ -195,6 +208,8 @@ describeEachDialect("deposits: fees and validation", (dialect) => {
 
     const cases: [Record<string, unknown>, string][] = [
       [{ payment_method_id: m.id, amount: "12.3456789", reference: newRef() }, "amount"],
+      [{ payment_method_id: m.id, amount: "10000.5", reference: newRef() }, "amount"], // XOF has no subunit
+      [{ payment_method_id: m.id, amount: 10000.5, reference: newRef() }, "amount"],
       [{ payment_method_id: m.id, amount: "-5000", reference: newRef() }, "amount"],
       [{ payment_method_id: m.id, amount: "0", reference: newRef() }, "amount"],
       [{ payment_method_id: m.id, amount: "1e4", reference: newRef() }, "amount"],
@@ -284,3 +299,25 @@ async function makeSite(p: TestPlatform) {
     .execute();
   return p.services.db.selectFrom("white_label_sites").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
 }
+
+describeEachDialect("deposits booked in a currency with cents", (dialect) => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await makePlatform(dialect);
+    await putSetting(p.ctx(), "currency", "EUR");
+  });
+  afterAll(() => p.close());
+
+  it("accepts whole cents, refuses a third decimal, and rounds the fee up to the cent", async () => {
+    const u = await signUp(p);
+    const m = await makeMethod(p, { percentBp: 150 });
+    const ok = await deposit(p, u.token, { payment_method_id: m.id, amount: "1000.01", reference: newRef() });
+    expect(ok.status).toBe(201);
+    // 1.5% of 1000.01 = 15.00015 → 15.01 (up to the cent); credited 985.
+    expect(ok.json.data).toMatchObject({ fee: "15.01", amount: "985.00" });
+    const third = await deposit(p, u.token, { payment_method_id: m.id, amount: "1000.005", reference: newRef() });
+    expect(third.status).toBe(422);
+    expect(third.json.error.details.amount).toEqual(["The amount may have at most 2 decimals in EUR"]);
+    await expectLedgerHolds(p);
+  });
+});

@@ -4,31 +4,30 @@ import { catalogue } from "../catalogue.ts";
 export const whiteLabelMessages = catalogue(
   {
     "white_label.purchased.title": "Votre site {site} est en ligne",
-    "white_label.purchased.body": "Paiement de {amount} {currency} reçu. Votre abonnement court jusqu'au {date}.",
+    "white_label.purchased.body": "Paiement de {amount} reçu. Votre abonnement court jusqu'au {date}.",
     "white_label.renewal_reminder.title": "Renouvellement de {site} le {date}",
     "white_label.renewal_reminder.body":
-      "Nous prélèverons {amount} {currency} sur votre solde le {date}. Vérifiez que votre solde est suffisant pour que votre site reste en ligne.",
+      "Nous prélèverons {amount} sur votre solde le {date}. Vérifiez que votre solde est suffisant pour que votre site reste en ligne.",
     "white_label.renewed.title": "Abonnement de {site} renouvelé",
-    "white_label.renewed.body": "{amount} {currency} ont été prélevés. Prochaine échéance : {date}.",
+    "white_label.renewed.body": "{amount} ont été prélevés. Prochaine échéance : {date}.",
     "white_label.renewal_failed.title": "Échec du renouvellement de {site}",
     "white_label.renewal_failed.body":
-      "Votre solde ne couvre pas les {amount} {currency} du renouvellement. Votre site reste en ligne jusqu'au {date} ; rechargez votre solde avant cette date pour éviter la suspension.",
+      "Votre solde ne couvre pas les {amount} du renouvellement. Votre site reste en ligne jusqu'au {date} ; rechargez votre solde avant cette date pour éviter la suspension.",
     "white_label.suspended.title": "{site} est suspendu",
     "white_label.suspended.body":
-      "Le renouvellement de {amount} {currency} n'a pas pu être payé. Rechargez votre solde puis renouvelez l'abonnement pour remettre le site en ligne.",
+      "Le renouvellement de {amount} n'a pas pu être payé. Rechargez votre solde puis renouvelez l'abonnement pour remettre le site en ligne.",
   },
   {
     "white_label.purchased.title": "Your site {site} is live",
-    "white_label.purchased.body": "Payment of {amount} {currency} received. Your subscription runs until {date}.",
+    "white_label.purchased.body": "Payment of {amount} received. Your subscription runs until {date}.",
     "white_label.renewal_reminder.title": "{site} renews on {date}",
-    "white_label.renewal_reminder.body":
-      "We will take {amount} {currency} from your balance on {date}. Make sure your balance covers it so that your site stays online.",
+    "white_label.renewal_reminder.body": "We will take {amount} from your balance on {date}. Make sure your balance covers it so that your site stays online.",
     "white_label.renewed.title": "{site} subscription renewed",
-    "white_label.renewed.body": "{amount} {currency} was charged. Next renewal: {date}.",
+    "white_label.renewed.body": "{amount} was charged. Next renewal: {date}.",
     "white_label.renewal_failed.title": "Renewal of {site} failed",
     "white_label.renewal_failed.body":
-      "Your balance does not cover the {amount} {currency} renewal. Your site stays online until {date}; add funds before then to avoid suspension.",
+      "Your balance does not cover the {amount} renewal. Your site stays online until {date}; add funds before then to avoid suspension.",
     "white_label.suspended.title": "{site} is suspended",
-    "white_label.suspended.body": "The {amount} {currency} renewal could not be paid. Add funds, then renew the subscription to bring the site back online.",
+    "white_label.suspended.body": "The {amount} renewal could not be paid. Add funds, then renew the subscription to bring the site back online.",
   },
 );

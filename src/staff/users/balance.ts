@@ -4,7 +4,9 @@ import { formatMoney } from "../../money/money.ts";
 import { writeAudit } from "../../audit/audit.ts";
 import { notifyLocalized } from "../../notifications/localized.ts";
 import { both, notice } from "../../i18n/i18n.ts";
-import { getSetting } from "../../settings/service.ts";
+import { moneyParam } from "../../i18n/money.ts";
+import { bookingCurrency } from "../../settings/service.ts";
+import { requireWholeMinor } from "../../wallet/amounts.ts";
 import { credit, debit, type Posted } from "../../wallet/ledger.ts";
 import { userOfTenant } from "./service.ts";
 import type { AdjustInput } from "./schema.ts";
@@ -16,11 +18,13 @@ export interface Adjustment extends Posted {
 }
 
 /**
- * A manual correction of a user's balance: a ledger row of type adjustment (credit, or a conditional debit
+ * A manual correction of a user's balance, a whole minor unit of the booking currency (else 422): a ledger row of type adjustment (credit, or a conditional debit
  * that never takes the balance below zero), the audit row with before/after, and a notice to the user.
  */
 export async function adjustBalance(ctx: Ctx, userId: number, input: AdjustInput): Promise<Adjustment> {
   const staff = requireUser(ctx);
+  const currency = await bookingCurrency(ctx);
+  requireWholeMinor(input.amount, currency);
   return withTransaction(ctx, async (tx) => {
     const user = await userOfTenant(tx, userId);
     const entry = {
@@ -45,7 +49,7 @@ export async function adjustBalance(ctx: Ctx, userId: number, input: AdjustInput
         transaction_uuid: posted.uuid,
       },
     });
-    const amount = `${formatMoney(Math.abs(input.amount))} ${await getSetting(tx, "currency")}`;
+    const amount = moneyParam(Math.abs(input.amount), currency);
     await notifyLocalized(tx, user.id, {
       type: "balance_adjusted",
       data: { transaction_uuid: posted.uuid, amount: formatMoney(input.amount) },

@@ -1,6 +1,7 @@
 // The new-order form: shows the fields of the chosen service's type (the others are hidden and
 // disabled, so they are not sent) and the live price: rate per 1000 × units, rounded half-up to the
-// micro-unit, computed with integers (BigInt) like the server. The server recomputes the real charge.
+// micro-unit, then up to a whole minor unit of the currency (1 franc, 1 cent), computed with integers
+// (BigInt) like the server and shown by Intl in the page's language. The server recomputes the real charge.
 (function () {
   "use strict";
   var form = document.getElementById("order-form");
@@ -12,8 +13,13 @@
   var currency = form.getAttribute("data-currency") || "";
   var lang = form.getAttribute("data-lang") === "en" ? "en" : "fr";
   var unlimitedPosts = Number(form.getAttribute("data-unlimited-posts")) || 30;
-  var grouping = new Intl.NumberFormat(lang === "en" ? "en-US" : "fr-FR", { maximumFractionDigits: 0 });
+  var locale = lang === "en" ? "en-US" : "fr-FR";
+  var grouping = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+  var priceFormat = /^[A-Z]{3}$/.test(currency) ? new Intl.NumberFormat(locale, { style: "currency", currency: currency }) : null;
   var MICRO = 1000000n;
+  // ISO 4217 decimals (XOF 0, EUR 2), as Intl knows them: the same as the server's table for its currencies.
+  var decimals = priceFormat ? priceFormat.resolvedOptions().maximumFractionDigits : 2;
+  var MINOR = 10n ** BigInt(6 - decimals);
   var LISTS = { "Custom Comments": "comments", "Mentions Custom List": "usernames" };
 
   function field(name) {
@@ -44,13 +50,13 @@
     return BigInt(m[1]) * MICRO + BigInt((m[2] || "").padEnd(6, "0"));
   }
 
+  function roundUpToMinor(micro) {
+    return ((micro + MINOR - 1n) / MINOR) * MINOR;
+  }
+
   function money(micro) {
-    var whole = micro / MICRO;
-    var frac = (micro % MICRO).toString().padStart(6, "0").replace(/0+$/, "");
-    if (frac.length === 1) frac += "0";
-    var zeroDecimal = /^(XOF|XAF|GNF|RWF|UGX|KMF|JPY|KRW|VND|CLP|ISK|PYG)$/.test(currency);
-    if (!zeroDecimal && frac === "") frac = "00";
-    return grouping.format(whole) + (frac ? (lang === "fr" ? "," : ".") + frac : "") + " " + currency;
+    var text = (micro / MICRO).toString() + "." + (micro % MICRO).toString().padStart(6, "0");
+    return priceFormat ? priceFormat.format(text) : text + " " + currency;
   }
 
   function fill(template, min, max) {
@@ -112,8 +118,9 @@
       total.textContent = form.getAttribute("data-empty") || "—";
       return;
     }
-    // Half-up rounding of rate × units / 1000 (the flat rate for a package), as the server's mulDiv does.
-    total.textContent = money(type === "Package" ? rate : (rate * n * 2n + 1000n) / 2000n);
+    // Half-up rounding of rate × units / 1000 (the flat rate for a package), as the server's mulDiv does,
+    // then up to the minor unit like every charge.
+    total.textContent = money(roundUpToMinor(type === "Package" ? rate : (rate * n * 2n + 1000n) / 2000n));
   }
 
   form.addEventListener("input", update);
