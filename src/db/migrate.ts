@@ -15,6 +15,8 @@ import * as m0013 from "../../migrations/0013_foreign_keys.ts";
 import * as m0014 from "../../migrations/0014_domain_claims.ts";
 import * as m0015 from "../../migrations/0015_password_resets.ts";
 import * as m0016 from "../../migrations/0016_session_last_seen.ts";
+import * as m0023 from "../../migrations/0023_order_numbers.ts";
+import * as m0023b from "../../migrations/0023_session_flash.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -33,6 +35,8 @@ export const migrations: Record<string, Migration> = {
   "0014_domain_claims": m0014,
   "0015_password_resets": m0015,
   "0016_session_last_seen": m0016,
+  "0023_order_numbers": m0023,
+  "0023_session_flash": m0023b,
 };
 
 function migrator<DB>(db: Kysely<DB>): Migrator {

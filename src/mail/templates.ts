@@ -93,14 +93,15 @@ export function orderConfirmationEmail(p: {
   brand: string;
   lang: Lang;
   username: string;
-  orderId: string;
+  /** How the order is named everywhere: `#1234`. */
+  orderRef: string;
   service: string;
   quantity: number;
   charge: string;
   currency: string;
   url: string;
 }): Rendered {
-  return fromCatalogue(p, "order", { ref: p.orderId.slice(0, 8), service: p.service, quantity: p.quantity, charge: p.charge, currency: p.currency }, p.url);
+  return fromCatalogue(p, "order", { ref: p.orderRef, service: p.service, quantity: p.quantity, charge: p.charge, currency: p.currency }, p.url);
 }
 
 export function ticketReplyEmail(p: { brand: string; lang: Lang; username: string; subject: string; reply: string; url: string }): Rendered {

@@ -17,6 +17,7 @@ import { changeOrderStatus, unitsOf, type StatusGuard } from "./transitions.ts";
 import { CLOSED_STATUSES } from "./statuses.ts";
 import type { AdminOrderRow } from "./view.ts";
 import { inTenant } from "../tenancy/scoped.ts";
+import { orderLabel } from "./numbers.ts";
 
 /** The tenant's orders for admins, with filters; newest first. */
 export async function listAdminOrders(ctx: Ctx, q: AdminOrdersQuery): Promise<Page<AdminOrderRow>> {
@@ -142,7 +143,7 @@ export async function refundOrderByAdmin(ctx: Ctx, id: number, input: AdminRefun
       if (!r.changed || r.refunded !== amount) throw new Conflict("The order changed meanwhile; reload and try again", "order_changed");
       refunded = r.refunded;
     } else {
-      refunded = await refundExactly(tx, id, amount, `Refund of order ${order.uuid.slice(0, 8)}: ${input.reason}`);
+      refunded = await refundExactly(tx, id, amount, `Refund of order ${orderLabel(order)}: ${input.reason}`);
       await notifyOrder(tx, order, "refunded", refunded);
     }
     await writeAudit(tx, { action: "order.refund", targetType: "order", targetId: id, data: { amount: formatMoney(refunded), full, reason: input.reason } });

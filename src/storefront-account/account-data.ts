@@ -35,6 +35,7 @@ const iso = (s: string | null | undefined) => toIso(s) ?? "";
 function orderSource(o: OrderRow): OrderSource {
   return {
     uuid: o.uuid,
+    number: o.number,
     serviceName: o.service_name ?? `#${o.service_id}`,
     link: o.link,
     quantity: o.quantity,

@@ -71,11 +71,12 @@ async function depositFromForm(ctx: Ctx, form: Record<string, string>, meta: { i
 
 async function openTicketFromForm(ctx: Ctx, form: Record<string, string>) {
   return asForm({ order_uuid: "order" }, async () => {
+    // The order as the customer typed it: its number (`#1234`, `1234`) or, from older links, its uuid.
     const input = parseInput(openTicketBody, {
       subject: form.subject,
       message: form.message,
       category: form.category || undefined,
-      order_uuid: form.order ?? "",
+      order: form.order ?? "",
     });
     return { uuid: (await openTicket(ctx, input)).uuid };
   });

@@ -8,6 +8,8 @@ import type { OrderStatus } from "../db/schema.ts";
 
 export interface OrderSource {
   uuid: string;
+  /** The order's number in this tenant (what the customer names it by); null only for rows written outside placement. */
+  number: number | null;
   serviceName: string;
   link: string;
   quantity: number;
@@ -27,6 +29,8 @@ export interface OrderDetailSource extends OrderSource {
   completedAt: string | null;
   canRefill: boolean;
   canCancel: boolean;
+  /** A refill was asked for and has not ended: the refill button stays hidden meanwhile. */
+  refillPending: boolean;
 }
 
 export interface AccountSummarySource {

@@ -84,9 +84,15 @@ export interface Fmt {
 
 const num = (n: number | null, f: Fmt) => (n == null ? "—" : displayNumber(n, f.lang));
 
+/** How a customer names an order: its number in this tenant (`#1234`). */
+export function orderLabel(o: { number: number | null; uuid: string }): string {
+  return o.number === null ? `#${o.uuid.slice(0, 8)}` : `#${o.number}`;
+}
+
 export function orderRow(o: OrderSource, f: Fmt): OrderRowView {
   return {
     uuid: o.uuid,
+    label: orderLabel(o),
     href: `/orders/${encodeURIComponent(o.uuid)}`,
     serviceName: o.serviceName,
     link: o.link,
@@ -106,10 +112,12 @@ export function orderDetail(o: OrderDetailSource, f: Fmt): OrderDetailView {
     runs: o.runs ? num(o.runs, f) : null,
     interval: o.interval ? f.t("order.interval_minutes", { count: num(o.interval, f) }) : null,
     completedAt: o.completedAt ? displayDate(o.completedAt, f.lang) : null,
-    canRefill: o.canRefill,
+    canRefill: o.canRefill && !o.refillPending,
     canCancel: o.canCancel,
+    refillPending: o.refillPending,
     refillAction: FORM_ACTIONS.orderRefill(o.uuid),
     cancelAction: FORM_ACTIONS.orderCancel(o.uuid),
+    ticketHref: `/tickets/new?order=${encodeURIComponent(o.number === null ? o.uuid : String(o.number))}`,
   };
 }
 

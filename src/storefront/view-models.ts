@@ -233,6 +233,8 @@ export interface StatusBadgeView {
 
 export interface OrderRowView {
   uuid: string;
+  /** `#1234`: the order's number in this tenant. */
+  label: string;
   href: string;
   serviceName: string;
   link: string;
@@ -251,9 +253,14 @@ export interface OrderDetailView extends OrderRowView {
   completedAt: string | null;
   canRefill: boolean;
   canCancel: boolean;
-  /** Where the refill and cancel buttons post. */
+  refillPending: boolean;
+  /** Where the refill button posts, and where the cancel button leads (its confirmation step). */
   refillAction?: string;
   cancelAction?: string;
+  /** The cancel confirmation step: shown instead of the buttons, its form posts `confirm=yes`. */
+  confirmCancel?: boolean;
+  /** The ticket form, prefilled with this order. */
+  ticketHref: string;
 }
 
 export interface AccountPageData {
@@ -354,6 +361,8 @@ export interface TicketData extends FormState {
 
 export interface ApiAccessData {
   apiUrl: string;
+  /** The replace-the-key step: the current key stops working, so the page asks first. */
+  confirmReplace?: boolean;
   key: { name: string; prefix: string; createdAt: string; lastUsedAt: string } | null;
   newKey: string | null;
   action: string;

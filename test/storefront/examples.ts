@@ -80,6 +80,7 @@ const service: PricedService = {
 
 const order = {
   uuid: "0f8fad5b-d9cb-469f-a165-70867728950e",
+  number: 1234,
   serviceName: service.name,
   link: "https://instagram.com/demo",
   quantity: 1000,
@@ -195,7 +196,17 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
         user: true,
         data: {
           order: orderDetail(
-            { ...order, serviceId: 7, refunded: 187_575_000, runs: 2, interval: 30, completedAt: "2026-03-13T10:00:00Z", canRefill: true, canCancel: false },
+            {
+              ...order,
+              serviceId: 7,
+              refunded: 187_575_000,
+              runs: 2,
+              interval: 30,
+              completedAt: "2026-03-13T10:00:00Z",
+              canRefill: true,
+              canCancel: false,
+              refillPending: false,
+            },
             f,
           ),
         },
