@@ -36,6 +36,8 @@ export interface AccountActions {
   /** `idempotencyKey` (orders, deposits): the Idempotency-Key header, else the form's hidden `idempotency_key`. */
   placeOrder?(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }): Promise<{ uuid: string }>;
   deposit?(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }): Promise<{ uuid: string }>;
+  /** What a declared deposit comes to (micro-units), checked like `deposit` but recorded nowhere: the confirmation step. */
+  previewDeposit?(ctx: Ctx, form: Record<string, string>): Promise<{ method: string; amount: number; fee: number; credited: number }>;
   openTicket?(ctx: Ctx, form: Record<string, string>): Promise<{ uuid: string }>;
   replyTicket?(ctx: Ctx, uuid: string, form: Record<string, string>): Promise<void>;
   closeTicket?(ctx: Ctx, uuid: string): Promise<void>;
@@ -165,7 +167,8 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   app.get(`/orders/:uuid{${UUID_SEGMENT}}`, (c) => orderPage(c, c.req.param("uuid"), false));
   app.get(`/orders/:uuid{${UUID_SEGMENT}}/cancel`, (c) => orderPage(c, c.req.param("uuid"), true));
 
-  const fundsPage = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
+  type DepositPreview = Awaited<ReturnType<NonNullable<AccountActions["previewDeposit"]>>>;
+  const fundsPage = (c: Context<AppEnv>, state: Partial<FormState> & { preview?: DepositPreview }, status = 200) =>
     page<FundsData>(
       c,
       "funds",
@@ -173,7 +176,11 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
         const src = await sf.data.funds(ctxOf(c));
         const wanted = state.values?.method ?? c.req.query("method") ?? src.methods[0]?.code;
         const values = { ...state.values };
+        // The confirmation step posts the same declaration again, under the key of the form it came from.
+        const key = state.preview ? values.idempotency_key : undefined;
         delete values.idempotency_key;
+        delete values.confirm;
+        const money = (m: number) => displayMoney(m, f.currency, f.lang);
         return {
           values,
           errors: state.errors ?? {},
@@ -182,7 +189,13 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
           currency: f.currency,
           methods: src.methods.map((m) => paymentMethodView(m, m.code === wanted, f)),
           deposits: src.deposits.map((d) => depositRow(d, f)),
-          idempotencyKey: randomUUID(),
+          preview: state.preview && {
+            method: state.preview.method,
+            amount: money(state.preview.amount),
+            fee: money(state.preview.fee),
+            credited: money(state.preview.credited),
+          },
+          idempotencyKey: key || randomUUID(),
         };
       },
       { status },
@@ -283,11 +296,14 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
         )
       : missing(),
   );
+  // Declaring a deposit takes two steps: the fee and the amount to be credited are shown, then confirmed.
   app.post("/funds", requireCsrf, (c) =>
     actions.deposit
       ? post(
           c,
           async (ctx, form) => {
+            if (form.confirm === "edit") return fundsPage(c, { values: form });
+            if (form.confirm !== "yes" && actions.previewDeposit) return fundsPage(c, { values: form, preview: await actions.previewDeposit(ctx, form) });
             await actions.deposit!(ctx, form, { idempotencyKey: keyOf(c, form) });
             return c.redirect("/funds?flash=deposit_created", 303);
           },
@@ -343,7 +359,10 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   app.post(`/orders/:uuid{${UUID_SEGMENT}}/cancel`, requireCsrf, async (c) => {
     const uuid = c.req.param("uuid");
     // Only the confirmation step's form cancels; anything else is taken there first.
-    if ((await formFields(c)).confirm !== "yes") return c.redirect(`/orders/${uuid}/cancel`, 303);
+    if ((await formFields(c)).confirm !== "yes") {
+      if (!(await sf.data.order(ctxOf(c), uuid))) throw new NotFound("Order not found");
+      return c.redirect(`/orders/${uuid}/cancel`, 303);
+    }
     const cancel = actions.cancelOrder;
     return button(
       c,

@@ -139,6 +139,10 @@ export function paymentMethodView(m: PaymentMethodSource, selected: boolean, f: 
   const parts: string[] = [];
   if (m.feeBp) parts.push(displayPercent(m.feeBp, f.lang));
   if (m.feeFixed) parts.push(displayMoney(m.feeFixed, f.currency, f.lang));
+  const bounds: string[] = [];
+  if (m.feeMin) bounds.push(f.t("funds.fee_min", { min: displayMoney(m.feeMin, f.currency, f.lang) }));
+  if (m.feeMax != null) bounds.push(f.t("funds.fee_max", { max: displayMoney(m.feeMax, f.currency, f.lang) }));
+  const rule = parts.length || bounds.length ? [parts.join(" + "), bounds.length ? `(${bounds.join(", ")})` : ""].filter(Boolean).join(" ") : "";
   return {
     code: m.code,
     name: m.name,
@@ -147,7 +151,7 @@ export function paymentMethodView(m: PaymentMethodSource, selected: boolean, f: 
     accountName: m.accountName,
     accountNumber: m.accountNumber,
     limits,
-    fee: parts.length ? f.t("funds.fee", { fee: parts.join(" + ") }) : null,
+    fee: rule ? f.t("funds.fee", { fee: rule }) : f.t("funds.no_fee"),
     selected,
   };
 }
@@ -158,6 +162,8 @@ export function depositRow(d: DepositSource, f: Fmt): DepositRowView {
     method: d.method,
     amount: displayMoney(d.amount, f.currency, f.lang),
     fee: displayMoney(d.fee, f.currency, f.lang),
+    credited: d.status === "completed" ? displayMoney(d.credited, f.currency, f.lang) : null,
+    note: d.note,
     reference: d.reference ?? "—",
     status: statusBadge("deposit", d.status, f.t),
     createdAt: displayDate(d.createdAt, f.lang),

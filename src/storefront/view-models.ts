@@ -81,6 +81,8 @@ export interface SiteView {
   settings: BrandingSettings;
   heroTitle: string;
   heroSubtitle: string;
+  /** The tenant's active payment methods as one phrase ("Orange Money, Wave ou Virement"); empty when it has none. */
+  paymentMethods: string;
   announcement: string;
   footerText: string;
   contact: { whatsapp: string | null; telegram: string | null; email: string | null; any: boolean };
@@ -317,6 +319,10 @@ export interface DepositRowView {
   method: string;
   amount: string;
   fee: string;
+  /** What reached the balance: the credited amount once verified, otherwise null. */
+  credited: string | null;
+  /** The verifier's note (why a deposit was refused), as written. */
+  note: string | null;
   reference: string;
   status: StatusBadgeView;
   createdAt: string;
@@ -328,6 +334,8 @@ export interface FundsData extends FormState {
   currency: string;
   methods: PaymentMethodView[];
   deposits: DepositRowView[];
+  /** The confirmation step of a declaration: what was sent, the fee, what will be credited once verified. */
+  preview?: { method: string; amount: string; fee: string; credited: string };
   /** A fresh key per rendering, posted back as `idempotency_key`: a double submit records one deposit. */
   idempotencyKey?: string;
 }

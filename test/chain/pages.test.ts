@@ -146,7 +146,7 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
     const unknown = await post(w.p, s.host, "/funds", c.jar, { _csrf: csrfFrom(page.html), method: "orange_money", amount: "5000", reference: "TX-1" });
     expect(unknown.res.status).toBe(422);
 
-    const ok = await post(w.p, s.host, "/funds", c.jar, { _csrf: csrfFrom(page.html), method: "wave", amount: "5000", reference: "TX-1" });
+    const ok = await post(w.p, s.host, "/funds", c.jar, { _csrf: csrfFrom(page.html), method: "wave", amount: "5000", reference: "TX-1", confirm: "yes" });
     expect([ok.res.status, ok.res.headers.get("location")]).toEqual([303, "/funds?flash=deposit_created"]);
     expect(await balanceOf(w, c.user.id)).toBe(0);
     const pending = await get(w.p, s.host, "/funds", c.jar);
@@ -266,6 +266,7 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
       method: "wave",
       amount: "5000",
       reference: "WAVE-PLATFORM-1",
+      confirm: "yes",
     });
     expect(declared.res.status).toBe(303);
     expect((await get(w.p, PLATFORM_HOST.host, "/funds", u.jar)).html).toContain("WAVE-PLATFORM-1");

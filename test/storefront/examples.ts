@@ -29,6 +29,7 @@ export function lookOf(theme: Theme, stored: Record<string, unknown> = {}, name 
     baseUrl: "https://demo.example",
     defaultLanguage: "fr",
     currency: "XOF",
+    paymentMethods: ["Orange Money", "Wave"],
     brandCss: brandCss(
       settings,
       theme.settings.filter((s) => s.type === "color").map((s) => s.id),
@@ -239,7 +240,17 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
           ],
           deposits: [
             depositRow(
-              { uuid: "d", method: "Wave", amount: 5_000_000_000, fee: 0, reference: "TX123", status: "pending", createdAt: "2026-03-12T10:00:00Z" },
+              {
+                uuid: "d",
+                method: "Wave",
+                amount: 5_000_000_000,
+                fee: 0,
+                credited: 5_000_000_000,
+                note: null,
+                reference: "TX123",
+                status: "pending",
+                createdAt: "2026-03-12T10:00:00Z",
+              },
               f,
             ),
           ],
