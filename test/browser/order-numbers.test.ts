@@ -149,5 +149,34 @@ describeEachDialect("order numbers and confirmations in a real browser", (dialec
         await context.close();
       }
     });
+
+    it("lets the reseller note why a deposit is refused, on a phone and a laptop", async () => {
+      const declared = await w.p.services.db
+        .selectFrom("transactions")
+        .select("id")
+        .where("user_id", "=", c.user.id)
+        .where("type", "=", "deposit")
+        .where("status", "=", "pending")
+        .execute();
+      expect(declared.length).toBeGreaterThan(0);
+      const platform = `http://izyboost.test:${server.port}`;
+      for (const width of [360, 1366]) {
+        const context = await browser.newContext({ viewport: { width, height: 800 } });
+        await context.addCookies([{ name: "izy_session", value: s.owner.token, domain: "izyboost.test", path: "/" }]);
+        const page = await context.newPage();
+        await page.goto(`${platform}/white-label/sites/${s.tenant.site.uuid}?lang=fr`);
+        const row = page.locator(`form[action$="/deposits/${declared[0]!.id}"]`);
+        await row.scrollIntoViewIfNeeded();
+        await shot(page, "reseller-deposits", width, `form[action$="/deposits/${declared[0]!.id}"]`);
+        await page.locator("tr", { has: row }).screenshot({ path: `${SHOTS}reseller-deposit-row-${width}.png` });
+        if (width === 1366) {
+          await row.locator("input[name=note]").fill("Aucun paiement reçu");
+          await Promise.all([page.waitForNavigation(), row.locator("button[value=reject]").click()]);
+          const note = await w.p.services.db.selectFrom("transactions").select("meta").where("id", "=", declared[0]!.id).executeTakeFirstOrThrow();
+          expect(JSON.parse(note.meta!).note).toBe("Aucun paiement reçu");
+        }
+        await context.close();
+      }
+    });
   });
 });
