@@ -61,7 +61,7 @@ describeEachDialect("storefront accounts across tenants", (dialect) => {
     ).toBe(303);
     const api = await get(w.p, B.host, "/api-access", b.jar);
     await post(w.p, B.host, "/api-access", b.jar, { _csrf: csrfFrom(api.html) });
-    of.key = /id="new-key" class="code-inline">(sk_[^<]+)</.exec((await get(w.p, B.host, "/api-access", b.jar)).html)![1]!;
+    of.key = /id="new-key"[^>]*>(sk_[^<]+)</.exec((await get(w.p, B.host, "/api-access", b.jar)).html)![1]!;
   });
   afterAll(() => closeWorld(w));
 

@@ -222,7 +222,7 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
     expect([made.res.status, made.res.headers.get("location")]).toEqual([303, "/api-access"]);
     expect(made.html).not.toContain("sk_");
     const shown = await get(w.p, s.host, "/api-access", c.jar);
-    const first = /id="new-key" class="code-inline">(sk_[^<]+)</.exec(shown.html)![1]!;
+    const first = /id="new-key"[^>]*>(sk_[^<]+)</.exec(shown.html)![1]!;
     expect(await v2balance(first)).toEqual({ balance: "42.00", currency: "XOF" });
     const again = await get(w.p, s.host, "/api-access", c.jar);
     expect(again.html).not.toContain(first);
@@ -239,7 +239,7 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
     expect(question.html).toContain(`The current key (${first.slice(0, 7)}`);
     const remade = await post(w.p, s.host, "/api-access", c.jar, { _csrf: csrfFrom(question.html), confirm: "yes" });
     expect(remade.res.status).toBe(303);
-    const second = /id="new-key" class="code-inline">(sk_[^<]+)</.exec((await get(w.p, s.host, "/api-access", c.jar)).html)![1]!;
+    const second = /id="new-key"[^>]*>(sk_[^<]+)</.exec((await get(w.p, s.host, "/api-access", c.jar)).html)![1]!;
     expect(second).not.toBe(first);
     expect(await v2balance(first)).toEqual({ error: "Invalid API key" });
     expect(await v2balance(second)).toEqual({ balance: "42.00", currency: "XOF" });

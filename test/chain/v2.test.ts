@@ -73,7 +73,7 @@ describeEachDialect("a site's /api/v2 through the storefront chain", (dialect) =
     const c = await customerOn(w, s, funds);
     const page = await get(w.p, s.host, "/api-access", c.jar);
     await post(w.p, s.host, "/api-access", c.jar, { _csrf: csrfFrom(page.html) });
-    const key = /id="new-key" class="code-inline">(sk_[^<]+)</.exec((await get(w.p, s.host, "/api-access", c.jar)).html)?.[1];
+    const key = /id="new-key"[^>]*>(sk_[^<]+)</.exec((await get(w.p, s.host, "/api-access", c.jar)).html)?.[1];
     expect(key).toBeTruthy();
     const client = providerClient(
       w.p.ctx(),
