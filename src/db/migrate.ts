@@ -20,6 +20,8 @@ import * as m0018 from "../../migrations/0018_email_tokens.ts";
 import * as m0019 from "../../migrations/0019_referral_safeguards.ts";
 import * as m0020 from "../../migrations/0020_reset_token_owner.ts";
 import * as m0022 from "../../migrations/0022_category_names.ts";
+import * as m0023 from "../../migrations/0023_order_numbers.ts";
+import * as m0023b from "../../migrations/0023_session_flash.ts";
 import * as m0024 from "../../migrations/0024_saved_replies.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
@@ -44,6 +46,8 @@ export const migrations: Record<string, Migration> = {
   "0019_referral_safeguards": m0019,
   "0020_reset_token_owner": m0020,
   "0022_category_names": m0022,
+  "0023_order_numbers": m0023,
+  "0023_session_flash": m0023b,
   "0024_saved_replies": m0024,
 };
 

@@ -41,6 +41,8 @@ export interface SessionsTable {
   user_agent: string | null;
   created_at: Timestamp;
   last_seen_at: Timestamp | null;
+  /** A one-time message for the next page of this session (JSON, src/auth/flash.ts); read once, then cleared (0023). */
+  flash: string | null;
 }
 
 export interface SavedRepliesTable {
@@ -295,6 +297,8 @@ export interface OrdersTable extends Created {
   id: Id;
   uuid: string;
   site_id: Generated<number>;
+  /** The order's number in its tenant (1, 2, 3… per site_id), what pages, APIs and tickets show (0023); null only for rows written outside placement. */
+  number: number | null;
   user_id: number;
   service_id: number;
   provider_id: number;
@@ -323,6 +327,13 @@ export interface OrdersTable extends Created {
   completed_at: Timestamp | null;
   /** Since when the order waits for its provider to accept orders again (funds, key, limits, maintenance); refunded past provider_hold_hours (0009). */
   held_since: Timestamp | null;
+}
+
+/** A per-tenant counter (0023): `orders` numbers each tenant's orders. */
+export interface TenantCountersTable {
+  site_id: number;
+  name: string;
+  value: Generated<number>;
 }
 
 export interface RefillsTable extends Created {
@@ -626,6 +637,7 @@ export interface Database {
   services: ServicesTable;
   service_prices_override: ServicePricesOverrideTable;
   orders: OrdersTable;
+  tenant_counters: TenantCountersTable;
   refills: RefillsTable;
   provider_logs: ProviderLogsTable;
   provider_incidents: ProviderIncidentsTable;
@@ -652,6 +664,7 @@ export type User = Selectable<UsersTable>;
 export type Order = Selectable<OrdersTable>;
 export type Service = Selectable<ServicesTable>;
 export type Site = Selectable<WhiteLabelSitesTable>;
-export type Session = Selectable<SessionsTable>;
+/** A session as the request carries it; its one-time flash is read only through src/auth/flash.ts. */
+export type Session = Omit<Selectable<SessionsTable>, "flash">;
 export type ApiKey = Selectable<ApiKeysTable>;
 export type Transaction = Selectable<TransactionsTable>;

@@ -9,8 +9,9 @@ import { ordersWithService, type OrderRow } from "../orders/service.ts";
 
 /**
  * The developer APIs' way into orders: the orders feature's own verbs (placeOrder, requestRefill,
- * cancelOrder), plus the by-number look-ups the v2 protocol needs (it names orders and refills by
- * their numeric ids, the web by uuid). Always scoped to the key owner and the request's tenant.
+ * cancelOrder), plus the by-number look-ups the v2 protocol needs (it names orders by their number
+ * in the tenant, as pages and tickets do, and refills by their ids). Always scoped to the key owner
+ * and the request's tenant.
  */
 
 /** Places an order for the key owner at the tenant's price, as the web does. */
@@ -22,7 +23,7 @@ export async function placeApiOrder(ctx: Ctx, input: Record<string, unknown>, op
 
 const orderNumber = (raw: string): number | null => (/^\d{1,15}$/.test(raw.trim()) ? Number(raw.trim()) : null);
 
-/** The key owner's orders among `numbers` (ids as sent); unknown ids and other people's orders are absent. */
+/** The key owner's orders among `numbers` (order numbers as sent); unknown numbers and other people's orders are absent. */
 export async function ownOrdersByNumber(ctx: Ctx, numbers: string[]): Promise<Map<string, OrderRow>> {
   const user = requireUser(ctx);
   const wanted = new Map<number, string[]>();
@@ -33,10 +34,10 @@ export async function ownOrdersByNumber(ctx: Ctx, numbers: string[]): Promise<Ma
   const out = new Map<string, OrderRow>();
   if (wanted.size === 0) return out;
   const rows = await ordersWithService(ctx)
-    .where("orders.id", "in", [...wanted.keys()])
+    .where("orders.number", "in", [...wanted.keys()])
     .where("orders.user_id", "=", user.id)
     .execute();
-  for (const row of rows) for (const raw of wanted.get(row.id) ?? []) out.set(raw, row);
+  for (const row of rows) for (const raw of (row.number === null ? undefined : wanted.get(row.number)) ?? []) out.set(raw, row);
   return out;
 }
 

@@ -115,14 +115,15 @@ export function orderConfirmationEmail(p: {
   brand: string;
   lang: Lang;
   username: string;
-  orderId: string;
+  /** How the order is named everywhere: `#1234`. */
+  orderRef: string;
   service: string;
   quantity: number;
   /** The charge formatted in each language (moneyParam). */
   charge: Record<Lang, string>;
   url: string;
 }): Rendered {
-  return fromCatalogue(p, "order", { ref: p.orderId.slice(0, 8), service: p.service, quantity: p.quantity, charge: p.charge }, p.url);
+  return fromCatalogue(p, "order", { ref: p.orderRef, service: p.service, quantity: p.quantity, charge: p.charge }, p.url);
 }
 
 export function ticketReplyEmail(p: { brand: string; lang: Lang; username: string; subject: string; reply: string; url: string }): Rendered {

@@ -31,13 +31,24 @@ async function chainOf(ctx: Ctx, uuid: string): Promise<Chain> {
   return { customer, platform, resellerCtx: { ...ctx, tenant: PLATFORM, user: reseller } };
 }
 
-/** Whether the caller may ask for a refill or a cancellation of their order now (what the buttons show). */
-export async function orderActionsOpen(ctx: Ctx, order: OrderRow): Promise<{ canRefill: boolean; canCancel: boolean }> {
+/** Whether a refill of this (provider-facing) order was asked for and has not ended yet. */
+async function refillPending(ctx: Ctx, providerOrderId: number): Promise<boolean> {
+  const open = await ctx.db.selectFrom("refills").select("id").where("open_order_id", "=", providerOrderId).executeTakeFirst();
+  return open !== undefined;
+}
+
+/**
+ * Whether the caller may ask for a refill or a cancellation of their order now (what the buttons
+ * show), and whether a refill is already under way (one at a time: its button hides meanwhile).
+ */
+export async function orderActionsOpen(ctx: Ctx, order: OrderRow): Promise<{ canRefill: boolean; canCancel: boolean; refillPending: boolean }> {
   const now = ctx.clock.now();
-  if (ctx.tenant.kind !== "site") return { canRefill: refillOpen(order, now), canCancel: cancelOpen(order) };
+  if (ctx.tenant.kind !== "site") return { canRefill: refillOpen(order, now), canCancel: cancelOpen(order), refillPending: await refillPending(ctx, order.id) };
   const link = await inTenant(ctx).selectFrom("site_orders").select("platform_order_id").where("customer_order_id", "=", order.id).executeTakeFirst();
   const platform = link && (await ordersWithService(ctx, onPlatform(ctx.db)).where("orders.id", "=", link.platform_order_id).executeTakeFirst());
-  return platform ? { canRefill: refillOpen(platform, now), canCancel: cancelOpen(platform) } : { canRefill: false, canCancel: false };
+  return platform
+    ? { canRefill: refillOpen(platform, now), canCancel: cancelOpen(platform), refillPending: await refillPending(ctx, platform.id) }
+    : { canRefill: false, canCancel: false, refillPending: false };
 }
 
 export async function refillTenantOrder(ctx: Ctx, uuid: string): Promise<Refill> {

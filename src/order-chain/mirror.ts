@@ -7,6 +7,7 @@ import { mulDiv, roundDownToMinor } from "../money/money.ts";
 import { notifyOrder } from "../orders/notices.ts";
 import { refundUpTo } from "../orders/refunds.ts";
 import { isClosed, isNotice, statusRefund } from "../orders/statuses.ts";
+import { orderLabel } from "../orders/numbers.ts";
 
 /**
  * What the customer gets back in all: the same proportion of their own charge as the platform
@@ -59,7 +60,7 @@ export async function onPlatformOrderChanged(ctx: Ctx, platformOrderId: number):
 
     const target = customerRefundTarget(customer, platform);
     const refunded =
-      target > Number(customer.refunded) ? await refundUpTo(tx, customer.id, target, `Refund of order ${customer.uuid.slice(0, 8)} (${platform.status})`) : 0;
+      target > Number(customer.refunded) ? await refundUpTo(tx, customer.id, target, `Refund of order ${orderLabel(customer)} (${platform.status})`) : 0;
 
     const notice = moves && isNotice(platform.status) ? platform.status : refunded > 0 ? "refunded" : null;
     if (notice) await notifyOrder(tx, { ...customer, remains: platform.remains }, notice, refunded);

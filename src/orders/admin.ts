@@ -14,11 +14,11 @@ import { requireWholeMinor } from "../wallet/amounts.ts";
 import type { AdminOrdersQuery, AdminRefundInput, AdminStatusInput, ReconcileInput } from "./schema.ts";
 import { ordersWithService, tenantOrder } from "./service.ts";
 import { likeContaining } from "../lib/sql-like.ts";
-import { UUID } from "../lib/uuid.ts";
 import { changeOrderStatus, unitsOf, type StatusGuard } from "./transitions.ts";
 import { CLOSED_STATUSES } from "./statuses.ts";
 import type { AdminOrderRow } from "./view.ts";
 import { inTenant } from "../tenancy/scoped.ts";
+import { orderLabel, parseOrderRef } from "./numbers.ts";
 
 /** The tenant's orders for admins, with filters; newest first. */
 export async function listAdminOrders(ctx: Ctx, q: AdminOrdersQuery): Promise<Page<AdminOrderRow>> {
@@ -30,7 +30,15 @@ export async function listAdminOrders(ctx: Ctx, q: AdminOrdersQuery): Promise<Pa
   if (q.provider_id) base = base.where("orders.provider_id", "=", q.provider_id);
   if (q.from) base = base.where("orders.created_at", ">=", `${q.from} 00:00:00.000`);
   if (q.to) base = base.where("orders.created_at", "<", toDbTime(new Date(fromDbTime(`${q.to} 00:00:00.000`).getTime() + DAY)));
-  if (q.search) base = UUID.test(q.search) ? base.where("orders.uuid", "=", q.search.toLowerCase()) : base.where(likeContaining(q.search)("orders.link"));
+  if (q.search) {
+    // The number an order is known by (`#1234`), its uuid, or a piece of its link.
+    const ref = parseOrderRef(q.search);
+    base = !ref
+      ? base.where(likeContaining(q.search)("orders.link"))
+      : "number" in ref
+        ? base.where("orders.number", "=", ref.number)
+        : base.where("orders.uuid", "=", ref.uuid);
+  }
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const ids = (
     await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute()
@@ -147,7 +155,7 @@ export async function refundOrderByAdmin(ctx: Ctx, id: number, input: AdminRefun
       if (!r.changed || r.refunded !== amount) throw new Conflict("The order changed meanwhile; reload and try again", "order_changed");
       refunded = r.refunded;
     } else {
-      refunded = await refundExactly(tx, id, amount, `Refund of order ${order.uuid.slice(0, 8)}: ${input.reason}`);
+      refunded = await refundExactly(tx, id, amount, `Refund of order ${orderLabel(order)}: ${input.reason}`);
       await notifyOrder(tx, order, "refunded", refunded);
     }
     await writeAudit(tx, { action: "order.refund", targetType: "order", targetId: id, data: { amount: formatMoney(refunded), full, reason: input.reason } });

@@ -7,11 +7,13 @@ import { notifyLocalized } from "../notifications/localized.ts";
 import { both, notice } from "../i18n/i18n.ts";
 import { moneyParam } from "../i18n/money.ts";
 
+import { orderLabel } from "./numbers.ts";
 import type { OrderNotice } from "./statuses.ts";
 
 interface NoticeOrder {
   id: number;
   uuid: string;
+  number: number | null;
   user_id: number;
   currency: string;
   remains?: number | null;
@@ -21,8 +23,12 @@ interface NoticeOrder {
 export async function notifyOrder(ctx: Ctx, order: NoticeOrder, kind: OrderNotice, refunded: number): Promise<void> {
   const money = moneyParam(refunded, order.currency);
   const back = refunded > 0 ? both("order.refund_back", { money }) : "";
-  const texts = notice(`order.${kind}`, { ref: order.uuid.slice(0, 8), remains: order.remains ?? 0, back });
-  await notifyLocalized(ctx, order.user_id, { type: `order_${kind}`, data: { order_uuid: order.uuid, refunded: formatMoney(refunded) }, ...texts });
+  const texts = notice(`order.${kind}`, { ref: orderLabel(order), remains: order.remains ?? 0, back });
+  await notifyLocalized(ctx, order.user_id, {
+    type: `order_${kind}`,
+    data: { order_number: order.number, order_uuid: order.uuid, refunded: formatMoney(refunded) },
+    ...texts,
+  });
 }
 
 /** The seed's order confirmation e-mail, in the buyer's language and the tenant's branding (web orders only). */
@@ -33,7 +39,7 @@ export function mailOrderConfirmation(ctx: Ctx, order: Order, serviceName: strin
     orderConfirmationEmail({
       ...p,
       username: buyer.username,
-      orderId: order.uuid,
+      orderRef: orderLabel(order),
       service: serviceName,
       quantity: order.quantity,
       charge: moneyParam(order.charge, order.currency),

@@ -14,6 +14,7 @@ import { kickDispatch } from "./dispatch.ts";
 import { mailOrderConfirmation } from "./notices.ts";
 import { orderFieldMessage, orderFieldsSchema, type OrderFields } from "./fields.ts";
 import type { Lang } from "../i18n/lang.ts";
+import { nextOrderNumber } from "./numbers.ts";
 import { placeOrderBase } from "./schema.ts";
 import { orderRowById, type OrderRow } from "./service.ts";
 import { tenantId } from "../tenancy/scoped.ts";
@@ -106,9 +107,11 @@ export async function createChargedOrder(ctx: Ctx, input: ChargedOrderInput): Pr
     const uuid = randomUUID();
     const { fields, service } = input.quote;
     await lockBalance(tx, input.userId);
+    const number = await nextOrderNumber(tx, input.siteId);
     const res = await insertOrder.run(tx.db, {
       uuid,
       site_id: input.siteId,
+      number,
       user_id: input.userId,
       service_id: service.id,
       provider_id: service.provider_id,
@@ -138,7 +141,7 @@ export async function createChargedOrder(ctx: Ctx, input: ChargedOrderInput): Pr
       amount: input.charge,
       type: "order",
       orderId: id,
-      description: `Order ${uuid.slice(0, 8)}: ${service.name}`.slice(0, 255),
+      description: `Order #${number}: ${service.name}`.slice(0, 255),
     });
     // Read back with what its views need of the service: the caller answers with it, no second read.
     return orderRowById(tx, id);
@@ -149,6 +152,7 @@ export async function createChargedOrder(ctx: Ctx, input: ChargedOrderInput): Pr
 const insertOrder = preparedInsert("orders", [
   "uuid",
   "site_id",
+  "number",
   "user_id",
   "service_id",
   "provider_id",

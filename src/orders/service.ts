@@ -6,7 +6,7 @@ import { NotFound } from "../core/errors.ts";
 import { offsetOf, type Page } from "../core/pagination.ts";
 import type { UserOrdersQuery } from "./schema.ts";
 import { likeContaining } from "../lib/sql-like.ts";
-import { UUID } from "../lib/uuid.ts";
+import { parseOrderRef } from "./numbers.ts";
 import { inTenant, type TenantScope } from "../tenancy/scoped.ts";
 import type { SelectQueryBuilder } from "kysely";
 
@@ -37,14 +37,19 @@ function ordersWithServiceIn(orders: SelectQueryBuilder<Database, "orders", Reco
     ]);
 }
 
-/** The caller's orders in the caller's tenant, newest first; search by link or uuid. */
+/** The caller's orders in the caller's tenant, newest first; search by number (`1234`, `#1234`), uuid or link. */
 export async function listUserOrders(ctx: Ctx, q: UserOrdersQuery): Promise<Page<OrderRow>> {
   const user = requireUser(ctx);
   let base = inTenant(ctx).selectFrom("orders").where("orders.user_id", "=", user.id);
   if (q.status) base = base.where("orders.status", "=", q.status);
   if (q.search) {
     const s = q.search;
-    base = UUID.test(s) ? base.where("orders.uuid", "=", s.toLowerCase()) : base.where(likeContaining(s)("orders.link"));
+    const ref = parseOrderRef(s);
+    base = !ref
+      ? base.where(likeContaining(s)("orders.link"))
+      : "number" in ref
+        ? base.where("orders.number", "=", ref.number)
+        : base.where("orders.uuid", "=", ref.uuid);
   }
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const ids = await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
@@ -62,11 +67,16 @@ export async function listUserOrders(ctx: Ctx, q: UserOrdersQuery): Promise<Page
   return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
 }
 
-/** One of the caller's orders by uuid; another user's or another tenant's is a 404. */
-export async function userOrder(ctx: Ctx, uuid: string): Promise<OrderRow> {
+/**
+ * One of the caller's orders by its number in the caller's tenant (`1234`, `#1234`) or its uuid;
+ * another user's or another tenant's (the same number elsewhere) is a 404.
+ */
+export async function userOrder(ctx: Ctx, ref: string): Promise<OrderRow> {
   const user = requireUser(ctx);
-  if (!UUID.test(uuid)) throw new NotFound("Order not found");
-  const row = await ordersWithService(ctx).where("orders.uuid", "=", uuid.toLowerCase()).where("orders.user_id", "=", user.id).executeTakeFirst();
+  const parsed = parseOrderRef(ref);
+  if (!parsed) throw new NotFound("Order not found");
+  const mine = ordersWithService(ctx).where("orders.user_id", "=", user.id);
+  const row = await ("number" in parsed ? mine.where("orders.number", "=", parsed.number) : mine.where("orders.uuid", "=", parsed.uuid)).executeTakeFirst();
   if (!row) throw new NotFound("Order not found");
   return row;
 }

@@ -8,6 +8,7 @@ import { notifyOrder } from "./notices.ts";
 import { openCommissions } from "./referrals.ts";
 import { refundUpTo } from "./refunds.ts";
 import { isNotice, statusRefund } from "./statuses.ts";
+import { orderLabel } from "./numbers.ts";
 
 /** Units the provider delivers for the order (all drip-feed runs). */
 export function unitsOf(order: Pick<Order, "quantity" | "runs">): number {
@@ -74,7 +75,7 @@ export async function changeOrderStatus(ctx: Ctx, orderId: number, change: Statu
     }
 
     const target = statusRefund(order, change.status, remains);
-    const refunded = target > 0 ? await refundUpTo(tx, orderId, target, `Refund of order ${order.uuid.slice(0, 8)} (${change.status})`) : 0;
+    const refunded = target > 0 ? await refundUpTo(tx, orderId, target, `Refund of order ${orderLabel(order)} (${change.status})`) : 0;
     if (finishing) await openCommissions(tx, orderId);
     if (isNotice(change.status)) await notifyOrder(tx, { ...order, remains }, change.status, refunded);
     await tx.events.orderChanged(tx, orderId);

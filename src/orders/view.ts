@@ -20,6 +20,7 @@ export function cancelOpen(o: OrderRow): boolean {
 /** An order as its owner sees it: no provider ids, costs or dispatch internals. */
 export function userOrderView(o: OrderRow, now: Date) {
   return {
+    number: o.number,
     uuid: o.uuid,
     service: { id: o.service_id, name: o.service_name, type: o.service_type },
     link: o.link,

@@ -10,7 +10,7 @@ import { tenantPaymentMethod } from "../wallet/service.ts";
 import type { PaymentMethod } from "../wallet/view.ts";
 import type { PaymentMethodCreate, PaymentMethodUpdate } from "./schema.ts";
 import { methodAudit } from "./view.ts";
-import { forTenant, inTenant } from "../tenancy/scoped.ts";
+import { tenantId, forTenant, inTenant } from "../tenancy/scoped.ts";
 
 const DEFAULT_MIN = parseMoney("500")!;
 const DEFAULT_MAX = parseMoney("5000000")!;
@@ -69,7 +69,7 @@ export async function createSiteMethod(ctx: Ctx, input: PaymentMethodCreate): Pr
   const state = { ...input, is_active: input.is_active ? 1 : 0 };
   const errors = methodErrors(state);
   if (Object.keys(errors).length) throw new Validation(errors);
-  return withTransaction(ctx, async (tx) => {
+  const done = await withTransaction(ctx, async (tx) => {
     const now = dbNow(tx.clock);
     const last = await inTenant(tx)
       .selectFrom("payment_methods")
@@ -104,10 +104,13 @@ export async function createSiteMethod(ctx: Ctx, input: PaymentMethodCreate): Pr
     await writeAudit(tx, { action: "site.payment_method.create", targetType: "payment_method", targetId: id, data: methodAudit(after) });
     return after;
   });
+  // The home page names the active methods: its cached look changes with them.
+  ctx.events.siteChanged(tenantId(ctx));
+  return done;
 }
 
 export async function updateSiteMethod(ctx: Ctx, id: number, input: PaymentMethodUpdate): Promise<PaymentMethod> {
-  return withTransaction(ctx, async (tx) => {
+  const done = await withTransaction(ctx, async (tx) => {
     const before = await tenantPaymentMethod(tx, id);
     const changes = {
       code: input.code,
@@ -142,6 +145,9 @@ export async function updateSiteMethod(ctx: Ctx, id: number, input: PaymentMetho
     });
     return after;
   });
+  // The home page names the active methods: its cached look changes with them.
+  ctx.events.siteChanged(tenantId(ctx));
+  return done;
 }
 
 /**
@@ -149,7 +155,7 @@ export async function updateSiteMethod(ctx: Ctx, id: number, input: PaymentMetho
  * an unused one is deleted with its fee structure.
  */
 export async function removeSiteMethod(ctx: Ctx, id: number): Promise<{ id: number; deleted: boolean; deactivated: boolean }> {
-  return withTransaction(ctx, async (tx) => {
+  const done = await withTransaction(ctx, async (tx) => {
     const method = await tenantPaymentMethod(tx, id);
     const used = await tx.db.selectFrom("transactions").select("id").where("payment_method_id", "=", id).executeTakeFirst();
     const now = dbNow(tx.clock);
@@ -167,4 +173,7 @@ export async function removeSiteMethod(ctx: Ctx, id: number): Promise<{ id: numb
     });
     return { id, deleted: !used, deactivated: Boolean(used) };
   });
+  // The home page names the active methods: its cached look changes with them.
+  ctx.events.siteChanged(tenantId(ctx));
+  return done;
 }

@@ -40,6 +40,7 @@ export function siteOrderView(o: SiteOrderRow) {
   const refunded = Number(o.refunded);
   const resellerRefunded = Number(o.reseller_refunded ?? 0);
   return {
+    number: o.number,
     uuid: o.uuid,
     customer: { id: o.user_id, username: o.username ?? null },
     service: { id: o.service_id, name: o.service_name ?? null },

@@ -36,6 +36,7 @@ const iso = (s: string | null | undefined) => toIso(s) ?? "";
 function orderSource(o: OrderRow): OrderSource {
   return {
     uuid: o.uuid,
+    number: o.number,
     serviceName: o.service_name ?? `#${o.service_id}`,
     link: o.link,
     quantity: o.quantity,
@@ -116,6 +117,7 @@ async function funds(ctx: Ctx): Promise<FundsSource> {
       "transactions.reference",
       "transactions.status",
       "transactions.created_at",
+      "transactions.meta",
       "payment_methods.name as method",
     ])
     .where("transactions.user_id", "=", user.id)
@@ -136,6 +138,8 @@ async function funds(ctx: Ctx): Promise<FundsSource> {
       maxAmount: limits.max,
       feeBp: fee.percentBp,
       feeFixed: fee.fixed,
+      feeMin: fee.min,
+      feeMax: fee.max,
     })),
     // What the customer declared sending (credited amount + fee), as they typed it in the form.
     deposits: rows.map(
@@ -144,12 +148,25 @@ async function funds(ctx: Ctx): Promise<FundsSource> {
         method: d.method ?? "—",
         amount: Number(d.amount) + Number(d.fee),
         fee: Number(d.fee),
+        credited: Number(d.amount),
+        note: verifierNote(d.meta),
         reference: d.reference,
         status: d.status,
         createdAt: iso(d.created_at),
       }),
     ),
   };
+}
+
+/** The note a staff member left when verifying a deposit (why it was refused), kept in its meta. */
+function verifierNote(meta: string | null): string | null {
+  if (!meta) return null;
+  try {
+    const note = (JSON.parse(meta) as { note?: unknown }).note;
+    return typeof note === "string" && note.trim() !== "" ? note : null;
+  } catch {
+    return null;
+  }
 }
 
 function ticketSource(t: {

@@ -5,7 +5,7 @@ import { AppError, Validation, fieldError, type FieldErrors } from "../core/erro
 import { parseInput } from "../core/validate.ts";
 import { closeAsCustomer, openTicket, replyAsCustomer } from "../tickets/service.ts";
 import { openTicketBody, replyBody } from "../tickets/schema.ts";
-import { createDeposit } from "../wallet/deposits.ts";
+import { createDeposit, quoteDeposit } from "../wallet/deposits.ts";
 import { depositBody } from "../wallet/schema.ts";
 import type { AccountActions } from "../storefront/account-pages.ts";
 import { cancelTenantOrder, refillTenantOrder } from "../order-chain/actions.ts";
@@ -50,35 +50,50 @@ async function placeOrderFromForm(ctx: Ctx, form: Record<string, string>, meta: 
   });
 }
 
-async function depositFromForm(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }) {
-  const { idempotency_key: _key, ...fields } = form;
+/** The deposit the form describes, in the API's terms: the method by its code among this tenant's active ones. */
+async function depositInput(ctx: Ctx, fields: Record<string, string>) {
+  const method = fields.method
+    ? await inTenant(ctx)
+        .selectFrom("payment_methods")
+        .select("id")
+        .where("code", "=", fields.method.slice(0, 50))
+        .where("is_active", "=", 1)
+        .executeTakeFirst()
+    : undefined;
+  if (!method) throw fieldError("payment_method_id", "Choose one of the payment methods");
+  return parseInput(depositBody, { payment_method_id: method.id, amount: fields.amount, reference: fields.reference, phone: fields.phone });
+}
+
+/** What the declaration comes to (fee, credited amount), shown for confirmation before anything is recorded. */
+async function previewDepositFromForm(ctx: Ctx, form: Record<string, string>) {
+  const { idempotency_key: _key, confirm: _confirm, ...fields } = form;
   void _key;
+  void _confirm;
+  return asForm({ payment_method_id: "method" }, async () => {
+    const quote = await quoteDeposit(ctx, await depositInput(ctx, fields));
+    return { method: quote.method.name, amount: quote.amount, fee: quote.fee, credited: quote.credited };
+  });
+}
+
+async function depositFromForm(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }) {
+  const { idempotency_key: _key, confirm: _confirm, ...fields } = form;
+  void _key;
+  void _confirm;
   const keyed = { scope: `u:${requireUser(ctx).id}`, key: meta.idempotencyKey || undefined, operation: "storefront-deposit", body: fields };
   return asForm({ payment_method_id: "method" }, async () => {
-    const done = await runOnceForValue(ctx, keyed, async () => {
-      const method = fields.method
-        ? await inTenant(ctx)
-            .selectFrom("payment_methods")
-            .select("id")
-            .where("code", "=", fields.method.slice(0, 50))
-            .where("is_active", "=", 1)
-            .executeTakeFirst()
-        : undefined;
-      if (!method) throw fieldError("payment_method_id", "Choose one of the payment methods");
-      const input = parseInput(depositBody, { payment_method_id: method.id, amount: fields.amount, reference: fields.reference, phone: fields.phone });
-      return (await createDeposit(ctx, input)).uuid;
-    });
+    const done = await runOnceForValue(ctx, keyed, async () => (await createDeposit(ctx, await depositInput(ctx, fields))).uuid);
     return { uuid: done.value };
   });
 }
 
 async function openTicketFromForm(ctx: Ctx, form: Record<string, string>) {
   return asForm({ order_uuid: "order" }, async () => {
+    // The order as the customer typed it: its number (`#1234`, `1234`) or, from older links, its uuid.
     const input = parseInput(openTicketBody, {
       subject: form.subject,
       message: form.message,
       category: form.category || undefined,
-      order_uuid: form.order ?? "",
+      order: form.order ?? "",
     });
     return { uuid: (await openTicket(ctx, input)).uuid };
   });
@@ -87,6 +102,7 @@ async function openTicketFromForm(ctx: Ctx, form: Record<string, string>) {
 export const storefrontAccountActions: AccountActions = {
   placeOrder: placeOrderFromForm,
   deposit: depositFromForm,
+  previewDeposit: previewDepositFromForm,
   openTicket: openTicketFromForm,
   async replyTicket(ctx, uuid, form) {
     await replyAsCustomer(ctx, uuid, parseInput(replyBody, { message: form.message }).message);

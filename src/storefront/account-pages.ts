@@ -12,6 +12,7 @@ import {
   apiAccessData,
   depositRow,
   orderDetail,
+  orderLabel,
   orderRow,
   paymentMethodView,
   ticketRow,
@@ -24,7 +25,8 @@ import { pageRequest, render, type PageRequest, type Storefront } from "./respon
 import { FORM_ACTIONS, type Paged } from "./account-sources.ts";
 import type { FormState, FundsData, OrderNewData, OrdersData, PageId, PaginationView, TicketData, TicketNewData, TicketsData } from "./view-models.ts";
 import { paginationView } from "./view.ts";
-import { UUID_SEGMENT } from "../lib/uuid.ts";
+import { UUID, UUID_SEGMENT } from "../lib/uuid.ts";
+import { putFlash, takeFlash } from "../auth/flash.ts";
 import { OPTIONAL_ORDER_FIELDS, ORDER_FORM_FIELDS, SUBSCRIPTION_DELAYS, UNLIMITED_POSTS, orderFormFields, typesShowing } from "../providers/service-types.ts";
 
 /**
@@ -37,6 +39,8 @@ export interface AccountActions {
   /** `lang`: the page's language, in which a refusal's field messages come back (Validation.lang). */
   placeOrder?(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string; lang: Lang }): Promise<{ uuid: string }>;
   deposit?(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }): Promise<{ uuid: string }>;
+  /** What a declared deposit comes to (micro-units), checked like `deposit` but recorded nowhere: the confirmation step. */
+  previewDeposit?(ctx: Ctx, form: Record<string, string>): Promise<{ method: string; amount: number; fee: number; credited: number }>;
   openTicket?(ctx: Ctx, form: Record<string, string>): Promise<{ uuid: string }>;
   replyTicket?(ctx: Ctx, uuid: string, form: Record<string, string>): Promise<void>;
   closeTicket?(ctx: Ctx, uuid: string): Promise<void>;
@@ -91,9 +95,14 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
   const app = new Hono<AppEnv>();
 
   const fmt = (req: PageRequest): Fmt => ({ lang: req.visit.lang, currency: req.look.currency, t: req.t });
-  const page = async <D>(c: Context<AppEnv>, id: PageId, build: (req: PageRequest, f: Fmt) => Promise<D>, opts: { status?: number; title?: string } = {}) => {
+  const page = async <D>(
+    c: Context<AppEnv>,
+    id: PageId,
+    build: (req: PageRequest, f: Fmt) => Promise<D>,
+    opts: { status?: number; title?: string; heading?: (t: PageRequest["t"]) => string } = {},
+  ) => {
     const req = await pageRequest(c, sf);
-    return render(c, req, { id, status: opts.status, title: opts.title }, await build(req, fmt(req)));
+    return render(c, req, { id, status: opts.status, title: opts.title, heading: opts.heading?.(req.t) }, await build(req, fmt(req)));
   };
 
   app.get("/account", (c) => page(c, "account", async (_req, f) => accountPageData(await sf.data.summary(ctxOf(c)), pageBalance(c, f), f)));
@@ -160,13 +169,21 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
     }),
   );
 
-  app.get(`/orders/:uuid{${UUID_SEGMENT}}`, async (c) => {
-    const order = await sf.data.order(ctxOf(c), c.req.param("uuid"));
+  // The order's page; `confirmCancel` is its cancellation step (GET …/cancel), which works without JS.
+  const orderPage = async (c: Context<AppEnv>, uuid: string, confirmCancel: boolean) => {
+    const order = await sf.data.order(ctxOf(c), uuid);
     if (!order) throw new NotFound("Order not found");
-    return page(c, "order", async (_req, f) => ({ order: orderDetail(order, f) }), { title: `#${order.uuid.slice(0, 8)}` });
-  });
+    const ref = orderLabel(order);
+    return page(c, "order", async (_req, f) => ({ order: { ...orderDetail(order, f), confirmCancel } }), {
+      title: ref,
+      heading: (t) => t("order.heading", { ref }),
+    });
+  };
+  app.get(`/orders/:uuid{${UUID_SEGMENT}}`, (c) => orderPage(c, c.req.param("uuid"), false));
+  app.get(`/orders/:uuid{${UUID_SEGMENT}}/cancel`, (c) => orderPage(c, c.req.param("uuid"), true));
 
-  const fundsPage = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
+  type DepositPreview = Awaited<ReturnType<NonNullable<AccountActions["previewDeposit"]>>>;
+  const fundsPage = (c: Context<AppEnv>, state: Partial<FormState> & { preview?: DepositPreview }, status = 200) =>
     page<FundsData>(
       c,
       "funds",
@@ -174,7 +191,11 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
         const src = await sf.data.funds(ctxOf(c));
         const wanted = state.values?.method ?? c.req.query("method") ?? src.methods[0]?.code;
         const values = { ...state.values };
+        // The confirmation step posts the same declaration again, under the key of the form it came from.
+        const key = state.preview ? values.idempotency_key : undefined;
         delete values.idempotency_key;
+        delete values.confirm;
+        const money = (m: number) => displayMoney(m, f.currency, f.lang);
         return {
           values,
           errors: state.errors ?? {},
@@ -183,7 +204,13 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
           currency: f.currency,
           methods: src.methods.map((m) => paymentMethodView(m, m.code === wanted, f)),
           deposits: src.deposits.map((d) => depositRow(d, f)),
-          idempotencyKey: randomUUID(),
+          preview: state.preview && {
+            method: state.preview.method,
+            amount: money(state.preview.amount),
+            fee: money(state.preview.fee),
+            credited: money(state.preview.credited),
+          },
+          idempotencyKey: key || randomUUID(),
         };
       },
       { status },
@@ -197,14 +224,17 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
     }),
   );
 
-  const ticketForm = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
+  const ticketForm = (c: Context<AppEnv>, state: Partial<FormState> & { aboutOrder?: string }, status = 200) =>
     page<TicketNewData>(
       c,
       "ticket-new",
       async (_req, f) => {
-        const chosen = state.values?.category ?? "general";
+        // Opened from an order's page: that order, a subject naming it, the "order" category.
+        const about = state.aboutOrder;
+        const values = about ? { order: about, subject: f.t("tickets.order_subject", { ref: about }), category: "order" } : (state.values ?? {});
+        const chosen = values.category ?? "general";
         return {
-          values: state.values ?? {},
+          values,
           errors: state.errors ?? {},
           action: FORM_ACTIONS.newTicket,
           categories: TICKET_CATEGORIES.map((v) => ({ value: v, label: f.t(`ticket.category.${v}`), selected: v === chosen })),
@@ -212,7 +242,7 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
       },
       { status },
     );
-  app.get("/tickets/new", (c) => ticketForm(c, {}));
+  app.get("/tickets/new", (c) => ticketForm(c, { aboutOrder: orderRefParam(c.req.query("order")) }));
 
   const ticketPage = async (c: Context<AppEnv>, uuid: string, state: Partial<FormState>, status = 200) => {
     const ticket = await sf.data.ticket(ctxOf(c), uuid);
@@ -234,17 +264,25 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
           createdAt: f.t("ticket.message_time", { time: displayDate(m.createdAt, f.lang) }),
         })),
       }),
-      { status, title: ticket.subject },
+      { status, title: ticket.subject, heading: () => ticket.subject },
     );
   };
   app.get(`/tickets/:uuid{${UUID_SEGMENT}}`, (c) => ticketPage(c, c.req.param("uuid"), {}));
 
-  const apiPage = (c: Context<AppEnv>, newKey: string | null) =>
+  // A new key is shown once, on the page after the post's redirect: kept server-side with the session, never in the URL.
+  const apiPage = (c: Context<AppEnv>, confirmReplace: boolean) =>
     page(c, "api-access", async (req, f) => {
-      const src = await sf.data.apiAccess(ctxOf(c));
-      return apiAccessData(`${req.look.baseUrl}/api/v2`, { ...src, newKey: newKey ?? src.newKey }, f);
+      const ctx = ctxOf(c);
+      const src = await sf.data.apiAccess(ctx);
+      const session = c.get("session");
+      const newKey = session && !confirmReplace ? await takeFlash(ctx, session.id, API_KEY_FLASH) : null;
+      return {
+        ...apiAccessData(`${req.look.baseUrl}/api/v2`, { ...src, newKey: newKey ?? src.newKey }, f),
+        confirmReplace: confirmReplace && src.key !== null,
+      };
     });
-  app.get("/api-access", (c) => apiPage(c, null));
+  app.get("/api-access", (c) => apiPage(c, false));
+  app.get("/api-access/replace", (c) => apiPage(c, true));
 
   // Form posts: CSRF first, then the owning feature's action (503 until one is wired in).
   const post = async (
@@ -277,11 +315,14 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
         )
       : missing(),
   );
+  // Declaring a deposit takes two steps: the fee and the amount to be credited are shown, then confirmed.
   app.post("/funds", requireCsrf, (c) =>
     actions.deposit
       ? post(
           c,
           async (ctx, form) => {
+            if (form.confirm === "edit") return fundsPage(c, { values: form });
+            if (form.confirm !== "yes" && actions.previewDeposit) return fundsPage(c, { values: form, preview: await actions.previewDeposit(ctx, form) });
             await actions.deposit!(ctx, form, { idempotencyKey: keyOf(c, form) });
             return c.redirect("/funds?flash=deposit_created", 303);
           },
@@ -311,7 +352,18 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
         )
       : missing();
   });
-  app.post("/api-access", requireCsrf, async (c) => (actions.createApiKey ? apiPage(c, (await actions.createApiKey(ctxOf(c))).key) : missing()));
+  app.post("/api-access", requireCsrf, async (c) => {
+    if (!actions.createApiKey) return missing();
+    const ctx = ctxOf(c);
+    const form = await formFields(c);
+    // Replacing a key that programs may use asks first (GET /api-access/replace).
+    if ((await sf.data.apiAccess(ctx)).key && form.confirm !== "yes") return c.redirect("/api-access/replace", 303);
+    const { key } = await actions.createApiKey(ctx);
+    const session = c.get("session");
+    if (!session) return apiPage(c, false);
+    await putFlash(ctx, session.id, API_KEY_FLASH, key);
+    return c.redirect("/api-access", 303);
+  });
 
   // One-button actions: redirect back with a flash; a refusal (409/422/503) is a flash too, a stranger's resource a 404.
   const button = async (c: Context<AppEnv>, back: string, run: (() => Promise<string>) | undefined) => {
@@ -323,8 +375,13 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
       throw err;
     }
   };
-  app.post(`/orders/:uuid{${UUID_SEGMENT}}/cancel`, requireCsrf, (c) => {
+  app.post(`/orders/:uuid{${UUID_SEGMENT}}/cancel`, requireCsrf, async (c) => {
     const uuid = c.req.param("uuid");
+    // Only the confirmation step's form cancels; anything else is taken there first.
+    if ((await formFields(c)).confirm !== "yes") {
+      if (!(await sf.data.order(ctxOf(c), uuid))) throw new NotFound("Order not found");
+      return c.redirect(`/orders/${uuid}/cancel`, 303);
+    }
     const cancel = actions.cancelOrder;
     return button(
       c,
@@ -393,6 +450,16 @@ export function orderFieldStates(selected: { type: string; dripfeed: boolean } |
     };
   }
   return states;
+}
+
+const API_KEY_FLASH = "api_key";
+
+/** `?order=` of a link to the ticket form: an order number (`1234`, `#1234`) shown as `#1234`, or a uuid; anything else is ignored. */
+function orderRefParam(raw: string | undefined): string | undefined {
+  const s = (raw ?? "").trim();
+  const n = /^#?(\d{1,15})$/.exec(s);
+  if (n) return `#${n[1]}`;
+  return UUID.test(s) ? s.toLowerCase() : undefined;
 }
 
 function pageBalance(c: Context<AppEnv>, f: Fmt): string {

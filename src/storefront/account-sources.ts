@@ -8,6 +8,8 @@ import type { OrderStatus } from "../db/schema.ts";
 
 export interface OrderSource {
   uuid: string;
+  /** The order's number in this tenant (what the customer names it by); null only for rows written outside placement. */
+  number: number | null;
   serviceName: string;
   link: string;
   quantity: number;
@@ -27,6 +29,8 @@ export interface OrderDetailSource extends OrderSource {
   completedAt: string | null;
   canRefill: boolean;
   canCancel: boolean;
+  /** A refill was asked for and has not ended: the refill button stays hidden meanwhile. */
+  refillPending: boolean;
 }
 
 export interface AccountSummarySource {
@@ -47,16 +51,23 @@ export interface PaymentMethodSource {
   accountNumber: string | null;
   minAmount: number;
   maxAmount: number | null;
-  /** Fee in basis points and fixed micro-units, for display only. */
+  /** Fee in basis points and fixed micro-units, bounded by min/max, for display only. */
   feeBp: number;
   feeFixed: number;
+  feeMin?: number;
+  feeMax?: number | null;
 }
 
 export interface DepositSource {
   uuid: string;
   method: string;
+  /** What the customer declared sending (credited + fee). */
   amount: number;
   fee: number;
+  /** What the balance receives once verified. */
+  credited: number;
+  /** The verifier's note, if any (a rejection's reason). */
+  note: string | null;
   reference: string | null;
   status: "pending" | "completed" | "failed" | "canceled";
   createdAt: string;

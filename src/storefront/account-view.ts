@@ -85,9 +85,15 @@ export interface Fmt {
 
 const num = (n: number | null, f: Fmt) => (n == null ? "—" : displayNumber(n, f.lang));
 
+/** How a customer names an order: its number in this tenant (`#1234`). */
+export function orderLabel(o: { number: number | null; uuid: string }): string {
+  return o.number === null ? `#${o.uuid.slice(0, 8)}` : `#${o.number}`;
+}
+
 export function orderRow(o: OrderSource, f: Fmt): OrderRowView {
   return {
     uuid: o.uuid,
+    label: orderLabel(o),
     href: `/orders/${encodeURIComponent(o.uuid)}`,
     serviceName: o.serviceName,
     link: o.link,
@@ -107,10 +113,12 @@ export function orderDetail(o: OrderDetailSource, f: Fmt): OrderDetailView {
     runs: o.runs ? num(o.runs, f) : null,
     interval: o.interval ? f.t("order.interval_minutes", { count: num(o.interval, f) }) : null,
     completedAt: o.completedAt ? displayDate(o.completedAt, f.lang) : null,
-    canRefill: o.canRefill,
+    canRefill: o.canRefill && !o.refillPending,
     canCancel: o.canCancel,
+    refillPending: o.refillPending,
     refillAction: FORM_ACTIONS.orderRefill(o.uuid),
     cancelAction: FORM_ACTIONS.orderCancel(o.uuid),
+    ticketHref: `/tickets/new?order=${encodeURIComponent(o.number === null ? o.uuid : String(o.number))}`,
   };
 }
 
@@ -132,6 +140,10 @@ export function paymentMethodView(m: PaymentMethodSource, selected: boolean, f: 
   const parts: string[] = [];
   if (m.feeBp) parts.push(displayPercent(m.feeBp, f.lang));
   if (m.feeFixed) parts.push(displayMoney(m.feeFixed, f.currency, f.lang));
+  const bounds: string[] = [];
+  if (m.feeMin) bounds.push(f.t("funds.fee_min", { min: displayMoney(m.feeMin, f.currency, f.lang) }));
+  if (m.feeMax != null) bounds.push(f.t("funds.fee_max", { max: displayMoney(m.feeMax, f.currency, f.lang) }));
+  const rule = parts.length || bounds.length ? [parts.join(" + "), bounds.length ? `(${bounds.join(", ")})` : ""].filter(Boolean).join(" ") : "";
   return {
     code: m.code,
     name: m.name,
@@ -140,7 +152,7 @@ export function paymentMethodView(m: PaymentMethodSource, selected: boolean, f: 
     accountName: m.accountName,
     accountNumber: m.accountNumber,
     limits,
-    fee: parts.length ? f.t("funds.fee", { fee: parts.join(" + ") }) : null,
+    fee: rule ? f.t("funds.fee", { fee: rule }) : f.t("funds.no_fee"),
     selected,
   };
 }
@@ -151,6 +163,8 @@ export function depositRow(d: DepositSource, f: Fmt): DepositRowView {
     method: d.method,
     amount: displayMoney(d.amount, f.currency, f.lang),
     fee: displayMoney(d.fee, f.currency, f.lang),
+    credited: d.status === "completed" ? displayMoney(d.credited, f.currency, f.lang) : null,
+    note: d.note,
     reference: d.reference ?? "—",
     status: statusBadge("deposit", d.status, f.t),
     createdAt: displayDate(d.createdAt, f.lang),

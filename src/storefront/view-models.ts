@@ -101,6 +101,8 @@ export interface SiteView {
   settings: BrandingSettings;
   heroTitle: string;
   heroSubtitle: string;
+  /** The tenant's active payment methods as one phrase ("Orange Money, Wave ou Virement"); empty when it has none. */
+  paymentMethods: string;
   announcement: string;
   footerText: string;
   contact: { whatsapp: string | null; telegram: string | null; email: string | null; any: boolean };
@@ -264,6 +266,8 @@ export interface StatusBadgeView {
 
 export interface OrderRowView {
   uuid: string;
+  /** `#1234`: the order's number in this tenant. */
+  label: string;
   href: string;
   serviceName: string;
   link: string;
@@ -282,9 +286,14 @@ export interface OrderDetailView extends OrderRowView {
   completedAt: string | null;
   canRefill: boolean;
   canCancel: boolean;
-  /** Where the refill and cancel buttons post. */
+  refillPending: boolean;
+  /** Where the refill button posts, and where the cancel button leads (its confirmation step). */
   refillAction?: string;
   cancelAction?: string;
+  /** The cancel confirmation step: shown instead of the buttons, its form posts `confirm=yes`. */
+  confirmCancel?: boolean;
+  /** The ticket form, prefilled with this order. */
+  ticketHref: string;
 }
 
 export interface AccountPageData {
@@ -347,6 +356,10 @@ export interface DepositRowView {
   method: string;
   amount: string;
   fee: string;
+  /** What reached the balance: the credited amount once verified, otherwise null. */
+  credited: string | null;
+  /** The verifier's note (why a deposit was refused), as written. */
+  note: string | null;
   reference: string;
   status: StatusBadgeView;
   createdAt: string;
@@ -358,6 +371,8 @@ export interface FundsData extends FormState {
   currency: string;
   methods: PaymentMethodView[];
   deposits: DepositRowView[];
+  /** The confirmation step of a declaration: what was sent, the fee, what will be credited once verified. */
+  preview?: { method: string; amount: string; fee: string; credited: string };
   /** A fresh key per rendering, posted back as `idempotency_key`: a double submit records one deposit. */
   idempotencyKey?: string;
 }
@@ -391,6 +406,8 @@ export interface TicketData extends FormState {
 
 export interface ApiAccessData {
   apiUrl: string;
+  /** The replace-the-key step: the current key stops working, so the page asks first. */
+  confirmReplace?: boolean;
   key: { name: string; prefix: string; createdAt: string; lastUsedAt: string } | null;
   newKey: string | null;
   action: string;

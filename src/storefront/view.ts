@@ -3,6 +3,7 @@ import type { Ctx } from "../context.ts";
 import type { User } from "../db/schema.ts";
 import { getSettings } from "../settings/service.ts";
 import { tenantBaseUrl } from "../tenancy/urls.ts";
+import { inTenant } from "../tenancy/scoped.ts";
 import { assetUrl } from "./assets.ts";
 import type { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { displayMoney } from "./format.ts";
@@ -27,6 +28,8 @@ export interface Look {
   defaultLanguage: Lang;
   currency: string;
   brandCss: string;
+  /** The names of the tenant's active payment methods, in their order: what the home page may promise. */
+  paymentMethods: string[];
 }
 
 async function themeSlugOf(ctx: Ctx, cache: VersionedCache, templateId: number): Promise<string> {
@@ -43,6 +46,9 @@ export async function tenantLook(ctx: Ctx, cache: VersionedCache): Promise<Look>
   return cache.memo(`look:${cache.stamp(ctx.tenant)}`, async () => {
     const tenant = ctx.tenant;
     const baseUrl = tenantBaseUrl(ctx.config, tenant);
+    const paymentMethods = (
+      await inTenant(ctx).selectFrom("payment_methods").select("name").where("is_active", "=", 1).orderBy("sort_order").orderBy("id").execute()
+    ).map((m) => m.name);
     if (tenant.kind === "platform") {
       const s = await getSettings(ctx);
       const theme = getTheme(PLATFORM_THEME)!;
@@ -59,6 +65,7 @@ export async function tenantLook(ctx: Ctx, cache: VersionedCache): Promise<Look>
         defaultLanguage: isLang(s.default_language) ? s.default_language : "fr",
         currency: s.currency || "XOF",
         brandCss: brandCss(settings, colorIds(theme)),
+        paymentMethods,
       };
     }
     const site = tenant.site;
@@ -79,6 +86,7 @@ export async function tenantLook(ctx: Ctx, cache: VersionedCache): Promise<Look>
       defaultLanguage: isLang(site.language) ? site.language : "fr",
       currency: /^[A-Z]{3}$/.test(site.currency) ? site.currency : "XOF",
       brandCss: brandCss(settings, colorIds(theme)),
+      paymentMethods,
     };
   });
 }
@@ -124,7 +132,7 @@ function str(v: unknown): string {
   return typeof v === "string" ? v : "";
 }
 
-function siteView(look: Look, t: PageView["t"]): SiteView {
+function siteView(look: Look, t: PageView["t"], lang: Lang): SiteView {
   const s = look.settings;
   const digits = str(s.contact_whatsapp).replace(/\D/g, "");
   const telegram = str(s.contact_telegram).replace(/^@/, "");
@@ -149,6 +157,8 @@ function siteView(look: Look, t: PageView["t"]): SiteView {
     settings: s,
     heroTitle: str(s.hero_title) || t("home.hero_title", { name: look.name }),
     heroSubtitle: str(s.hero_subtitle) || t("home.hero_subtitle"),
+    // "Orange Money, Wave ou Virement": only what the tenant offers, as one phrase of the page's language.
+    paymentMethods: look.paymentMethods.length ? new Intl.ListFormat(lang, { type: "disjunction" }).format(look.paymentMethods) : "",
     announcement: str(s.announcement),
     footerText: str(s.footer_text),
     contact: { ...contact, any: Boolean(contact.whatsapp || contact.telegram || contact.email) },
@@ -185,7 +195,7 @@ const ANONYMOUS_NOINDEX: AnyPageId[] = ["login", "register", "password-forgot", 
 export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; title?: string; heading?: string; status?: number }, data: D): PageView<D> {
   const theme = look.theme;
   const t = translatorFor(theme, visit.lang);
-  const site = siteView(look, t);
+  const site = siteView(look, t, visit.lang);
   const heading = page.heading ?? t(`title.${page.id}`);
   const title = page.id === "home" ? `${site.name} · ${site.tagline}` : `${page.title ?? heading} · ${site.name}`;
   const link = (href: string, key: string): LinkView => ({

@@ -15,6 +15,7 @@ export interface TicketRow {
   status: "open" | "answered" | "customer_reply" | "closed";
   order_id: number | null;
   order_uuid: string | null;
+  order_number: number | null;
   assigned_to: number | null;
   assignee_username: string | null;
   username: string | null;
@@ -58,6 +59,7 @@ export function ticketRows(base: SelectQueryBuilder<Database, "tickets", object>
       "tickets.created_at",
       "tickets.updated_at",
       "orders.uuid as order_uuid",
+      "orders.number as order_number",
       "author.username as username",
       "author.email as email",
       "assignee.username as assignee_username",

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { pageQuery } from "../core/pagination.ts";
 import { UUID } from "../lib/uuid.ts";
 import { positiveId } from "../core/validate.ts";
+import { parseOrderRef } from "../orders/numbers.ts";
 
 const TICKET_CATEGORIES = ["general", "order", "payment", "technical", "api", "white_label", "other"] as const;
 const TICKET_PRIORITIES = ["low", "normal", "high", "urgent"] as const;
@@ -19,6 +20,12 @@ const message = z
   .refine((s) => !s.includes("\u0000"), "Contains a forbidden character");
 
 const uuid = z.string().trim().regex(UUID, "Not an order id");
+/** The order number as pages show it (`#1234` or `1234`), or its uuid. */
+const orderRef = z
+  .string({ error: "An order number such as #1234" })
+  .trim()
+  .max(40, "An order number such as #1234")
+  .refine((s) => parseOrderRef(s) !== null, "An order number such as #1234");
 
 /** Control characters and bidi overrides/isolates would disguise a subject in staff lists and notices. */
 const DISGUISING = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
@@ -34,6 +41,11 @@ export const openTicketBody = z.object({
   category: z.enum(TICKET_CATEGORIES, { error: `One of: ${TICKET_CATEGORIES.join(", ")}` }).default("general"),
   priority: z.enum(TICKET_PRIORITIES, { error: `One of: ${TICKET_PRIORITIES.join(", ")}` }).default("normal"),
   order_uuid: uuid.nullish().or(z.literal("").transform(() => null)),
+  /** The order this is about, by the number pages show; `order_uuid` is kept for older clients. */
+  order: z
+    .union([orderRef, z.number().int().positive().transform(String)], { error: "An order number such as #1234" })
+    .nullish()
+    .or(z.literal("").transform(() => null)),
 });
 export type OpenTicketInput = z.infer<typeof openTicketBody>;
 

@@ -9,19 +9,21 @@ import type { OpenTicketInput, TicketStatus, TicketsQuery } from "./schema.ts";
 import { loadMessages, ticketRows, type TicketDetail, type TicketRow } from "./repo.ts";
 import { UUID } from "../lib/uuid.ts";
 import { inTenant } from "../tenancy/scoped.ts";
+import { parseOrderRef } from "../orders/numbers.ts";
 
-/** Opens a ticket for the caller with its first message; an order it names must be the caller's own. */
+/**
+ * Opens a ticket for the caller with its first message. The order it names (by its number in this
+ * tenant, or its uuid) must be the caller's own here: the same number on another site is not it.
+ */
 export async function openTicket(ctx: Ctx, input: OpenTicketInput): Promise<TicketDetail> {
   const user = requireUser(ctx);
   let orderId: number | null = null;
-  if (input.order_uuid) {
-    const order = await inTenant(ctx)
-      .selectFrom("orders")
-      .select("id")
-      .where("uuid", "=", input.order_uuid.toLowerCase())
-      .where("user_id", "=", user.id)
-      .executeTakeFirst();
-    if (!order) throw fieldError("order_uuid", "No such order of yours");
+  const field = input.order ? "order" : "order_uuid";
+  const ref = parseOrderRef(input.order ?? input.order_uuid ?? "");
+  if (ref) {
+    const mine = inTenant(ctx).selectFrom("orders").select("id").where("user_id", "=", user.id);
+    const order = await ("number" in ref ? mine.where("number", "=", ref.number) : mine.where("uuid", "=", ref.uuid)).executeTakeFirst();
+    if (!order) throw fieldError(field, "No such order of yours");
     orderId = order.id;
   }
   const uuid = randomUUID();

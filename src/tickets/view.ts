@@ -9,6 +9,7 @@ export function ticketView(t: TicketRow) {
     category: t.category,
     priority: t.priority,
     status: t.status,
+    order_number: t.order_number,
     order_uuid: t.order_uuid,
     last_reply_at: toIso(t.last_reply_at),
     closed_at: toIso(t.closed_at),

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Ctx } from "../context.ts";
 import { requireUser, withTransaction } from "../context.ts";
-import type { Transaction } from "../db/schema.ts";
+import type { Selectable } from "kysely";
+import type { PaymentMethodsTable, Transaction } from "../db/schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { Conflict, NotFound, fieldError } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
@@ -28,13 +29,21 @@ function depositClaim(paymentMethodId: number, reference: string): string {
   return `${paymentMethodId}:${reference.replace(/\s+/g, "").toUpperCase()}`.slice(0, 190);
 }
 
+/** What a declared deposit comes to, before it is recorded: what the user sent, the method's fee, what will be credited. */
+interface DepositQuote {
+  method: Selectable<PaymentMethodsTable>;
+  amount: number;
+  fee: number;
+  credited: number;
+}
+
 /**
- * Records a deposit the user says they made: a pending ledger row (amount = what will be credited, fee
- * recorded). The amount must be a whole minor unit of the booking currency; the fee rounds up to one. The balance changes only when the deposit is verified. Tenant-generic: a site's customers
- * deposit with the site's methods, platform users with the platform's.
+ * Checks a deposit against its method (active, in this tenant, within its limits) and prices its fee:
+ * the same refusals as createDeposit, so a page can show the fee and the credited amount before the
+ * user confirms.
  */
-export async function createDeposit(ctx: Ctx, input: DepositInput): Promise<TransactionRow> {
-  const user = requireUser(ctx);
+export async function quoteDeposit(ctx: Ctx, input: Pick<DepositInput, "payment_method_id" | "amount">): Promise<DepositQuote> {
+  requireUser(ctx);
   const method = await inTenant(ctx)
     .selectFrom("payment_methods")
     .selectAll()
@@ -51,6 +60,17 @@ export async function createDeposit(ctx: Ctx, input: DepositInput): Promise<Tran
   const fee = depositFee(input.amount, (await feeRulesFor(ctx, [method])).get(method.id)!, currency);
   const credited = input.amount - fee;
   if (credited <= 0) throw fieldError("amount", "The amount does not cover the fees of this payment method");
+  return { method, amount: input.amount, fee, credited };
+}
+
+/**
+ * Records a deposit the user says they made: a pending ledger row (amount = what will be credited, fee
+ * recorded). The balance changes only when the deposit is verified. Tenant-generic: a site's customers
+ * deposit with the site's methods, platform users with the platform's.
+ */
+export async function createDeposit(ctx: Ctx, input: DepositInput): Promise<TransactionRow> {
+  const user = requireUser(ctx);
+  const { method, fee, credited } = await quoteDeposit(ctx, input);
 
   const pending = await ctx.db
     .selectFrom("transactions")

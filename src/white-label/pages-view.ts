@@ -14,6 +14,7 @@ import { listSiteOrders } from "../reseller/orders.ts";
 import { siteTenantCtx } from "../reseller/scope.ts";
 import { siteStats } from "../reseller/stats.ts";
 import { inTenant } from "../tenancy/scoped.ts";
+import { orderLabel } from "../orders/numbers.ts";
 
 /** What the platform's white-label templates read: strings already formatted for the page language. */
 export interface Fmt {
@@ -234,7 +235,7 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
       action: `${base}/deposits/${d.id}`,
     })),
     orders: orders.rows.map((o) => ({
-      short: `#${o.uuid.slice(0, 8)}`,
+      short: orderLabel(o),
       customer: o.username ?? `#${o.user_id}`,
       service: o.service_name ?? `#${o.service_id}`,
       sitePrice: money(Number(o.site_price ?? o.charge)),

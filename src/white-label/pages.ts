@@ -170,7 +170,9 @@ export function whiteLabelPages(sf: Storefront) {
     async (ctx, site, { fields }, c) => {
       const action = fields.action === "approve" || fields.action === "reject" ? fields.action : null;
       if (!action) throw new Validation({ action: ["Approve or reject"] });
-      await verifyDeposit(siteTenantCtx(ctx, site), idParam(c.req.param("id"), "Deposit"), { action });
+      // A refusal's note is shown to the customer (deposit history and notification).
+      const note = (fields.note ?? "").trim().slice(0, 500);
+      await verifyDeposit(siteTenantCtx(ctx, site), idParam(c.req.param("id"), "Deposit"), { action, note: note || undefined });
       return action === "approve" ? "approved" : "rejected";
     },
     depositErrors,

@@ -68,6 +68,9 @@ describeEachDialect("a site customer's journey in a real browser", (dialect) => 
       await page.fill("input[name=amount]", "5000");
       await page.fill("input[name=reference]", "WAVE-TX-0001");
       await Promise.all([page.waitForNavigation(), page.click("form.form button[type=submit]")]);
+      // The fee and the amount to be credited are shown first; the declaration is recorded on confirmation.
+      await page.screenshot({ path: `${ARTIFACTS}screenshots/journey-funds-confirm.png`, fullPage: true });
+      await Promise.all([page.waitForNavigation(), page.click("button[name=confirm][value=yes]")]);
       await page.screenshot({ path: `${ARTIFACTS}screenshots/journey-funds-pending.png`, fullPage: true });
       expect(await page.locator("body").innerText()).toContain("WAVE-TX-0001");
 

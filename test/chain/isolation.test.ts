@@ -55,11 +55,13 @@ describeEachDialect("storefront accounts across tenants", (dialect) => {
     of.ticket = await openTicket(b, "Ticket de B");
     mine.ticket = await openTicket(a, "Ticket de A");
     const funds = await get(w.p, B.host, "/funds", b.jar);
-    expect((await post(w.p, B.host, "/funds", b.jar, { _csrf: csrfFrom(funds.html), method: "wave", amount: "1000", reference: of.deposit })).res.status).toBe(
-      303,
-    );
+    expect(
+      (await post(w.p, B.host, "/funds", b.jar, { _csrf: csrfFrom(funds.html), method: "wave", amount: "1000", reference: of.deposit, confirm: "yes" })).res
+        .status,
+    ).toBe(303);
     const api = await get(w.p, B.host, "/api-access", b.jar);
-    of.key = /id="new-key" class="code-inline">(sk_[^<]+)</.exec((await post(w.p, B.host, "/api-access", b.jar, { _csrf: csrfFrom(api.html) })).html)![1]!;
+    await post(w.p, B.host, "/api-access", b.jar, { _csrf: csrfFrom(api.html) });
+    of.key = /id="new-key"[^>]*>(sk_[^<]+)</.exec((await get(w.p, B.host, "/api-access", b.jar)).html)![1]!;
   });
   afterAll(() => closeWorld(w));
 

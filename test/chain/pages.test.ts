@@ -78,13 +78,22 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
 
     const toCancel = await orderViaForm(w, c, { service: String(cancelable.id), link: "https://x.test/cancel-me-not", quantity: "100" });
     const path = `/orders/${toCancel.uuid}`;
-    expect((await get(w.p, s.host, path, c.jar)).html).toContain(`action="${path}/cancel"`);
-    const canceled = await pressButton(w, c, path, `${path}/cancel`);
+    expect((await get(w.p, s.host, path, c.jar)).html).toContain(`href="${path}/cancel"`);
+    // The button leads to a confirmation step; a post that skipped it is taken there and cancels nothing.
+    const unconfirmed = await pressButton(w, c, path, `${path}/cancel`);
+    expect([unconfirmed.status, unconfirmed.location]).toEqual([303, `${path}/cancel`]);
+    expect((await chainOf(w, toCancel.uuid!)).customer.status).not.toBe("canceled");
+    expect(await refundsOf(w, c.user.id)).toEqual([]);
+    const step = await get(w.p, s.host, `${path}/cancel?lang=en`, c.jar);
+    expect(step.html).toContain(`action="${path}/cancel"`);
+    expect(step.html).toContain('name="confirm" value="yes"');
+    expect(step.html).toContain(`Cancel order #${(await chainOf(w, toCancel.uuid!)).customer.number}?`);
+    const canceled = await pressButton(w, c, `${path}/cancel`, `${path}/cancel`, { confirm: "yes" });
     expect([canceled.status, canceled.location]).toEqual([303, `${path}?flash=order_canceled`]);
     expect((await chainOf(w, toCancel.uuid!)).customer.status).toBe("canceled");
     expect(await refundsOf(w, c.user.id)).toEqual([money("150")]);
     expect(await refundsOf(w, s.owner.user.id)).toEqual([money("100")]);
-    expect((await get(w.p, s.host, `${path}?flash=order_canceled`, c.jar)).html).not.toContain(`action="${path}/cancel"`);
+    expect((await get(w.p, s.host, `${path}?flash=order_canceled`, c.jar)).html).not.toContain(`href="${path}/cancel"`);
 
     const toRefill = await orderViaForm(w, c, { service: String(refillable.id), link: "https://x.test/refill-me", quantity: "100" });
     const rpath = `/orders/${toRefill.uuid}`;
@@ -93,6 +102,10 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
     await runSync(w);
     expect((await get(w.p, s.host, rpath, c.jar)).html).toContain(`action="${rpath}/refill"`);
     expect((await pressButton(w, c, rpath, `${rpath}/refill`)).location).toBe(`${rpath}?flash=order_refill_requested`);
+    // While the refill is under way its button hides and the page says why.
+    const pending = await get(w.p, s.host, `${rpath}?lang=en`, c.jar);
+    expect(pending.html).not.toContain(`action="${rpath}/refill"`);
+    expect(pending.html).toContain("A refill of this order is under way");
     const { platform } = await chainOf(w, toRefill.uuid!);
     expect(await w.p.services.db.selectFrom("refills").select("order_id").execute()).toContainEqual({ order_id: platform.id });
     expect((await pressButton(w, c, rpath, `${rpath}/refill`)).location).toBe(`${rpath}?flash=order_action_refused`);
@@ -134,7 +147,7 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
     const unknown = await post(w.p, s.host, "/funds", c.jar, { _csrf: csrfFrom(page.html), method: "orange_money", amount: "5000", reference: "TX-1" });
     expect(unknown.res.status).toBe(422);
 
-    const ok = await post(w.p, s.host, "/funds", c.jar, { _csrf: csrfFrom(page.html), method: "wave", amount: "5000", reference: "TX-1" });
+    const ok = await post(w.p, s.host, "/funds", c.jar, { _csrf: csrfFrom(page.html), method: "wave", amount: "5000", reference: "TX-1", confirm: "yes" });
     expect([ok.res.status, ok.res.headers.get("location")]).toEqual([303, "/funds?flash=deposit_created"]);
     expect(await balanceOf(w, c.user.id)).toBe(0);
     const pending = await get(w.p, s.host, "/funds", c.jar);
@@ -205,22 +218,36 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
         })
       ).json()) as Record<string, string>;
 
+    // Post, redirect, get: the key is shown once on the page after the redirect, and a reload does not make another.
     const made = await post(w.p, s.host, "/api-access", c.jar, { _csrf: csrfFrom(page.html) });
-    const first = /id="new-key" class="code-inline">(sk_[^<]+)</.exec(made.html)![1]!;
+    expect([made.res.status, made.res.headers.get("location")]).toEqual([303, "/api-access"]);
+    expect(made.html).not.toContain("sk_");
+    const shown = await get(w.p, s.host, "/api-access", c.jar);
+    const first = /id="new-key"[^>]*>(sk_[^<]+)</.exec(shown.html)![1]!;
     expect(await v2balance(first)).toEqual({ balance: "42.00", currency: "XOF" });
     const again = await get(w.p, s.host, "/api-access", c.jar);
     expect(again.html).not.toContain(first);
     expect(again.html).toContain(first.slice(0, 7));
+    expect(await w.p.services.db.selectFrom("api_keys").select("id").where("user_id", "=", c.user.id).execute()).toHaveLength(1);
 
-    const remade = await post(w.p, s.host, "/api-access", c.jar, { _csrf: csrfFrom(again.html) });
-    const second = /id="new-key" class="code-inline">(sk_[^<]+)</.exec(remade.html)![1]!;
+    // Replacing the key asks first: a post without the confirmation is taken to the question and changes nothing.
+    expect(again.html).toContain('href="/api-access/replace"');
+    const unconfirmed = await post(w.p, s.host, "/api-access", c.jar, { _csrf: csrfFrom(again.html) });
+    expect([unconfirmed.res.status, unconfirmed.res.headers.get("location")]).toEqual([303, "/api-access/replace"]);
+    expect(await v2balance(first)).toEqual({ balance: "42.00", currency: "XOF" });
+    const question = await get(w.p, s.host, "/api-access/replace?lang=en", c.jar);
+    expect(question.html).toContain("Replace your API key?");
+    expect(question.html).toContain(`The current key (${first.slice(0, 7)}`);
+    const remade = await post(w.p, s.host, "/api-access", c.jar, { _csrf: csrfFrom(question.html), confirm: "yes" });
+    expect(remade.res.status).toBe(303);
+    const second = /id="new-key"[^>]*>(sk_[^<]+)</.exec((await get(w.p, s.host, "/api-access", c.jar)).html)![1]!;
     expect(second).not.toBe(first);
     expect(await v2balance(first)).toEqual({ error: "Invalid API key" });
     expect(await v2balance(second)).toEqual({ balance: "42.00", currency: "XOF" });
 
     expect((await pressButton(w, c, "/api-access", "/api-access/revoke")).location).toBe("/api-access?flash=api_key_revoked");
     expect(await v2balance(second)).toEqual({ error: "Invalid API key" });
-    expect((await get(w.p, s.host, "/api-access", c.jar)).html).toContain("Vous n&#39;avez pas encore de clé API");
+    expect((await get(w.p, s.host, "/api-access?lang=fr", c.jar)).html).toContain("Vous n&#39;avez pas encore de clé API");
   });
 
   it("the platform's own pages use the same engine with plain orders (no chain)", async () => {
@@ -240,6 +267,7 @@ describeEachDialect("storefront account pages with real data", (dialect) => {
       method: "wave",
       amount: "5000",
       reference: "WAVE-PLATFORM-1",
+      confirm: "yes",
     });
     expect(declared.res.status).toBe(303);
     expect((await get(w.p, PLATFORM_HOST.host, "/funds", u.jar)).html).toContain("WAVE-PLATFORM-1");

@@ -87,9 +87,9 @@ export async function orderViaForm(w: World, c: Customer, fields: Record<string,
 }
 
 /** Posts one of the account pages' one-button forms (cancel, refill, close, revoke) with the page's CSRF token. */
-export async function pressButton(w: World, c: Customer, pagePath: string, action: string) {
+export async function pressButton(w: World, c: Customer, pagePath: string, action: string, fields: Record<string, string> = {}) {
   const page = await get(w.p, c.host, pagePath, c.jar);
-  const res = await post(w.p, c.host, action, c.jar, { _csrf: csrfFrom(page.html) });
+  const res = await post(w.p, c.host, action, c.jar, { _csrf: csrfFrom(page.html), ...fields });
   await settleDispatchKicks(w.p.services);
   return { status: res.res.status, location: res.res.headers.get("location"), html: res.html };
 }

@@ -67,13 +67,18 @@ describeEachDialect("standard SMM API v2 on a white-label site", (dialect) => {
     expect((await body(res)).error.code).toBe("not_found");
   });
 
-  // The chain's money on both sides is covered in test/chain; here: add answers the customer's own order id.
+  // The chain's money on both sides is covered in test/chain; here: add answers the customer's own order number on the site.
   it("add places the customer's order through the storefront chain, at the site's price", async () => {
     const r = await v2(w.p, { key: customer.key, action: "add", service: service.id, link: "https://x.com/a", quantity: 100 }, { host });
     expect(r.status).toBe(200);
     expect(Object.keys(r.json)).toEqual(["order"]);
     expect(await balanceOf(w, customer.id)).toBe(money("3000") - money("150"));
-    const order = await w.p.services.db.selectFrom("orders").selectAll().where("id", "=", r.json.order).executeTakeFirstOrThrow();
+    const order = await w.p.services.db
+      .selectFrom("orders")
+      .selectAll()
+      .where("site_id", "=", site.siteId)
+      .where("number", "=", r.json.order)
+      .executeTakeFirstOrThrow();
     expect(order).toMatchObject({ site_id: site.siteId, user_id: customer.id, dispatch_state: "delegated" });
     await expectLedgerHolds(w);
   });

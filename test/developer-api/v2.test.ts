@@ -75,7 +75,7 @@ describeEachDialect("standard SMM API v2 served by the platform", (dialect) => {
     expect(r.status).toBe(200);
     expect(Object.keys(r.json)).toEqual(["order"]);
     expect(typeof r.json.order).toBe("number");
-    const row = await w.p.services.db.selectFrom("orders").selectAll().where("id", "=", r.json.order).executeTakeFirstOrThrow();
+    const row = await w.p.services.db.selectFrom("orders").selectAll().where("site_id", "=", 0).where("number", "=", r.json.order).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ user_id: u.user.id, source: "api_v2", quantity: 1000, charge: money("1000") });
     expect(await balanceOf(w, u.user.id)).toBe(money("4000"));
     await expectLedgerHolds(w);
@@ -84,7 +84,7 @@ describeEachDialect("standard SMM API v2 served by the platform", (dialect) => {
   it("add: drip-feed runs are charged runs × quantity", async () => {
     const u = await keyed("5000");
     const r = await call({ key: u.key, action: "add", service: plain.id, link: "https://instagram.com/p/drip", quantity: 100, runs: 5, interval: 30 });
-    const row = await w.p.services.db.selectFrom("orders").selectAll().where("id", "=", r.json.order).executeTakeFirstOrThrow();
+    const row = await w.p.services.db.selectFrom("orders").selectAll().where("site_id", "=", 0).where("number", "=", r.json.order).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ runs: 5, interval: 30, charge: money("500") });
   });
 
@@ -112,7 +112,12 @@ describeEachDialect("standard SMM API v2 served by the platform", (dialect) => {
     const { json: placed } = await call({ key: u.key, action: "add", service: plain.id, link: "https://x.com/s", quantity: 200 });
     const pending = await call({ key: u.key, action: "status", order: placed.order });
     expect(Object.keys(pending.json).sort()).toEqual(STATUS_KEYS);
-    const row = await w.p.services.db.selectFrom("orders").select("status").where("id", "=", placed.order).executeTakeFirstOrThrow();
+    const row = await w.p.services.db
+      .selectFrom("orders")
+      .select("status")
+      .where("site_id", "=", 0)
+      .where("number", "=", placed.order)
+      .executeTakeFirstOrThrow();
     expect(row.status).toMatch(/^(pending|processing)$/);
     expect(pending.json).toMatchObject({ charge: "200.00", status: row.status === "pending" ? "Pending" : "Processing", remains: "200", currency: "XOF" });
     finishAtProvider(w);

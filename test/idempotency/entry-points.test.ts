@@ -200,6 +200,8 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
               method: siteMethod.code,
               amount: variant === "same" ? "4000" : "4001",
               reference,
+              // The fee step was seen and confirmed.
+              confirm: "yes",
             });
             const ok = res.res.status === 303 && res.res.headers.get("location") === "/funds?flash=deposit_created";
             const refusal = ok ? null : (PAGE_REFUSALS.find(([text]) => res.html.includes(text))?.[1] ?? `page ${res.res.status}`);

@@ -62,6 +62,9 @@ describeEachDialect("admin order management", (dialect) => {
     expect((await body(await w.p.request(`/api/admin/orders?user_id=${u.user.id}&from=${today}&to=${today}`, { token: admin }))).meta.total).toBe(2);
     expect((await body(await w.p.request(`/api/admin/orders?user_id=${u.user.id}&from=2099-01-01`, { token: admin }))).meta.total).toBe(0);
     expect((await body(await w.p.request(`/api/admin/orders?search=adm-b`, { token: admin }))).meta.total).toBe(1);
+    // The number the customer quotes (#1234) finds the order.
+    const byNumber = await body(await w.p.request(`/api/admin/orders?search=%23${list.data[0].number}`, { token: admin }));
+    expect(byNumber.data.map((o: { uuid: string }) => o.uuid)).toEqual([a.uuid]);
     expect((await w.p.request("/api/admin/orders?dispatch_state=lost", { token: admin })).status).toBe(422);
     expect((await w.p.request("/api/admin/orders?from=yesterday", { token: admin })).status).toBe(422);
   });

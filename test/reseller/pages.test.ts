@@ -235,7 +235,9 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     const { order } = await customerOrder(p, r, buyerOf, service.id, 1000);
     await customerTicket(p, r, buyerOf, "Commande en retard");
     const withDeposit = (await get(p, HOST, base, jar)).html;
-    expect(withDeposit).toContain(`#${order.uuid.slice(0, 8)}`);
+    // The customer's order as everyone names it: its number on the site.
+    expect(withDeposit).toContain(`>#${order.number}</td>`);
+    expect(withDeposit).not.toContain(`#${order.uuid.slice(0, 8)}`);
     expect(withDeposit).toContain("Commande en retard");
     // 45 % margin over a cost of 1 000: the customer paid 1 450, the reseller keeps 450.
     for (const amount of ["1450", "1000", "450"]) expect(withDeposit).toContain(displayMoney(parseMoney(amount)!, "XOF", "fr"));
@@ -249,6 +251,20 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     expect(again.res.status).toBe(409);
     expect(again.html).toContain("Cette recharge a déjà été traitée.");
     expect(await balanceOf(p, customer.id)).toBe(parseMoney("3000"));
+
+    // A refusal carries the reseller's note to the customer: in a notification and in the deposit history.
+    const other = await pendingDeposit(p, r, customer, method.id, "2000");
+    const rejected = await post(p, HOST, `${base}/deposits/${other.id}`, jar, {
+      _csrf: csrf,
+      action: "reject",
+      note: "  Aucun paiement reçu sous cette référence ",
+    });
+    expect(rejected.res.headers.get("location")).toBe(`${base}?done=rejected`);
+    const otherRow = await p.services.db.selectFrom("transactions").select(["status", "meta"]).where("id", "=", other.id).executeTakeFirstOrThrow();
+    expect(otherRow.status).toBe("failed");
+    expect(JSON.parse(otherRow.meta!).note).toBe("Aucun paiement reçu sous cette référence");
+    const notes = await p.services.db.selectFrom("notifications").select(["type", "body"]).where("user_id", "=", customer.id).execute();
+    expect(notes.find((n) => n.type === "deposit_rejected")?.body).toContain("Aucun paiement reçu sous cette référence");
     await expectLedgerHolds(p);
     expect([...missingTranslations()]).toEqual([]);
   });

@@ -394,26 +394,44 @@ describeEachDialect("tenants never see each other", (dialect) => {
     expect((await t.w.p.request("/account", { token: cookie, host: t.A.host })).status).toBe(200);
   });
 
-  it("/api/v2 answers Incorrect order ID for another tenant's or another user's order id, on every host, and keys only work on their tenant", async () => {
+  it("/api/v2 names orders by their number in the key's tenant: another tenant's or another user's order never answers, on every host, and keys only work on their tenant", async () => {
+    const db = t.w.p.services.db;
     const status = (key: string, order: number, host = PLATFORM) => v2({ key, action: "status", order: String(order) }, host);
-    // The platform: p1's key.
-    expect((await status(t.p1.key.raw, t.p1.order.id)).json.status).toBeTypeOf("string");
-    for (const other of [t.p2.order.id, t.A.order.id, t.B.order.id, t.A.fulfil.id])
-      expect((await status(t.p1.key.raw, other)).json, `order ${other}`).toEqual({ error: "Incorrect order ID" });
-    // The reseller's platform key sees its platform (fulfilling) order, never its customer's order.
-    expect((await status(keys.aOwner, t.A.fulfil.id)).json.status).toBeTypeOf("string");
-    expect((await status(keys.aOwner, t.A.order.id)).json).toEqual({ error: "Incorrect order ID" });
-    // Site A: its customer's key.
-    expect((await status(t.A.key, t.A.order.id, t.A.host)).json.status).toBeTypeOf("string");
-    for (const other of [t.B.order.id, t.p1.order.id, t.A.fulfil.id])
-      expect((await status(t.A.key, other, t.A.host)).json, `order ${other} on A`).toEqual({ error: "Incorrect order ID" });
-    const batch = await v2({ key: t.A.key, action: "status", orders: `${t.A.order.id},${t.B.order.id},${t.p1.order.id}` }, t.A.host);
-    expect(batch.json[String(t.B.order.id)]).toEqual({ error: "Incorrect order ID" });
-    expect(batch.json[String(t.p1.order.id)]).toEqual({ error: "Incorrect order ID" });
-    expect(batch.json[String(t.A.order.id)].status).toBeTypeOf("string");
+    const num = (o: { number: number | null }) => o.number!;
+    /** What `status` must answer for `number` asked by `userId` on `siteId`: only that user's own order of that number there. */
+    const expected = async (siteId: number, userId: number, number: number) => {
+      const own = await db
+        .selectFrom("orders")
+        .select(["uuid"])
+        .where("site_id", "=", siteId)
+        .where("user_id", "=", userId)
+        .where("number", "=", number)
+        .executeTakeFirst();
+      return own ? "own" : "none";
+    };
+    const answerOf = (json: Record<string, unknown>) =>
+      typeof json.status === "string" ? "own" : json.error === "Incorrect order ID" ? "none" : JSON.stringify(json);
+    // The platform: p1's key; the reseller's platform key sees its platform (fulfilling) order.
+    expect(answerOf((await status(t.p1.key.raw, num(t.p1.order))).json)).toBe("own");
+    expect(answerOf((await status(keys.aOwner, num(t.A.fulfil))).json)).toBe("own");
+    for (const other of [t.p2.order, t.A.order, t.B.order, t.A.fulfil]) {
+      expect(answerOf((await status(t.p1.key.raw, num(other))).json), `#${num(other)} for p1`).toBe(await expected(0, t.p1.user.id, num(other)));
+      expect(answerOf((await status(keys.aOwner, num(other))).json), `#${num(other)} for A's owner`).toBe(await expected(0, t.A.owner.user.id, num(other)));
+    }
+    // Site A: its customer's key, with A's numbers only.
+    expect(answerOf((await status(t.A.key, num(t.A.order), t.A.host)).json)).toBe("own");
+    for (const other of [t.B.order, t.p1.order, t.p2.order, t.A.fulfil])
+      expect(answerOf((await status(t.A.key, num(other), t.A.host)).json), `#${num(other)} on A`).toBe(
+        await expected(t.A.siteId, t.A.customer.user.id, num(other)),
+      );
+    // A number nobody has on A is refused, even though the platform and B have orders of that number.
+    const unused = Math.max(num(t.B.order), num(t.p1.order), num(t.p2.order), num(t.A.fulfil), num(t.A.order)) + 1;
+    const batch = await v2({ key: t.A.key, action: "status", orders: `${num(t.A.order)},${unused}` }, t.A.host);
+    expect(batch.json[String(unused)]).toEqual({ error: "Incorrect order ID" });
+    expect(batch.json[String(num(t.A.order))].status).toBeTypeOf("string");
     for (const action of [
-      { action: "refill", order: String(t.B.order.id) },
-      { action: "cancel", orders: String(t.B.order.id) },
+      { action: "refill", order: String(unused) },
+      { action: "cancel", orders: String(unused) },
     ] as Record<string, string>[]) {
       expect(JSON.stringify((await v2({ key: t.A.key, ...action }, t.A.host)).json), action.action).toContain("Incorrect order ID");
     }

@@ -127,7 +127,7 @@ describeEachDialect("hostile input in web forms", (dialect) => {
         action: "/orders",
         fields: { service: String(t.serviceId), link: "https://instagram.com/p/form", quantity: "100", idempotency_key: "" },
       },
-      { page: "/funds", action: "/funds", fields: { method: method.code, amount: "1000", reference: "FORM-REF-1", phone: "+225 07 00 00 00" } },
+      { page: "/funds", action: "/funds", fields: { method: method.code, amount: "1000", reference: "FORM-REF-1", phone: "+225 07 00 00 00", confirm: "yes" } },
       { page: "/tickets/new", action: "/tickets", fields: { subject: "Aide", category: "order", message: "Bonjour", order: t.A.order.uuid } },
       { page: `/tickets/${t.A.ticket}`, action: `/tickets/${t.A.ticket}/reply`, fields: { message: "Encore" } },
     ];

@@ -19,7 +19,7 @@ import { activeMethod, customerTicket, pendingDeposit, resellerSite, type Resell
 export interface PlatformParty {
   token: string;
   user: { id: number; username: string; email: string };
-  order: { uuid: string; id: number };
+  order: { uuid: string; id: number; number: number | null };
   deposit: { uuid: string; id: number };
   ticket: string;
   key: { id: string; raw: string };
@@ -35,8 +35,8 @@ export interface SiteParty {
   method: number;
   customer: Customer;
   /** The customer's order through the chain, and the owner's platform order that fulfils it. */
-  order: { uuid: string; id: number };
-  fulfil: { uuid: string; id: number };
+  order: { uuid: string; id: number; number: number | null };
+  fulfil: { uuid: string; id: number; number: number | null };
   deposit: { id: number; uuid: string };
   ticket: string;
   key: string;
@@ -79,7 +79,7 @@ async function platformParty(w: World, serviceId: number, methodId: number, labe
   const key = (await body(k)).data;
   await notify(w.p.ctx(), u.user.id, { type: "test", title: `Note ${label}` });
   const note = await w.p.services.db.selectFrom("notifications").select("id").where("user_id", "=", u.user.id).orderBy("id", "desc").executeTakeFirstOrThrow();
-  const orderRow = await w.p.services.db.selectFrom("orders").select(["id", "uuid"]).where("uuid", "=", placed.order.uuid).executeTakeFirstOrThrow();
+  const orderRow = await w.p.services.db.selectFrom("orders").select(["id", "uuid", "number"]).where("uuid", "=", placed.order.uuid).executeTakeFirstOrThrow();
   const depRow = await w.p.services.db.selectFrom("transactions").select(["id", "uuid"]).where("uuid", "=", deposit.uuid).executeTakeFirstOrThrow();
   return {
     token: u.token,
@@ -101,9 +101,9 @@ async function siteParty(w: World, serviceId: number): Promise<SiteParty> {
   const placed = await orderViaForm(w, customer, { service: String(serviceId), link: "https://instagram.com/p/site", quantity: "100" });
   expect(placed.status).toBe(303);
   const db = w.p.services.db;
-  const order = await db.selectFrom("orders").select(["id", "uuid"]).where("uuid", "=", placed.uuid!).executeTakeFirstOrThrow();
+  const order = await db.selectFrom("orders").select(["id", "uuid", "number"]).where("uuid", "=", placed.uuid!).executeTakeFirstOrThrow();
   const link = await db.selectFrom("site_orders").select("platform_order_id").where("customer_order_id", "=", order.id).executeTakeFirstOrThrow();
-  const fulfil = await db.selectFrom("orders").select(["id", "uuid"]).where("id", "=", link.platform_order_id).executeTakeFirstOrThrow();
+  const fulfil = await db.selectFrom("orders").select(["id", "uuid", "number"]).where("id", "=", link.platform_order_id).executeTakeFirstOrThrow();
   const deposit = await pendingDeposit(w.p, owner, customer.user, method.id, "1000");
   const ticket = await customerTicket(w.p, owner, customer.user);
   const made = await createKey(

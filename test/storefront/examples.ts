@@ -32,6 +32,7 @@ export function lookOf(theme: Theme, stored: Record<string, unknown> = {}, name 
     baseUrl: "https://demo.example",
     defaultLanguage: "fr",
     currency: "XOF",
+    paymentMethods: ["Orange Money", "Wave"],
     brandCss: brandCss(
       settings,
       theme.settings.filter((s) => s.type === "color").map((s) => s.id),
@@ -85,6 +86,7 @@ const service: PricedService = {
 
 const order = {
   uuid: "0f8fad5b-d9cb-469f-a165-70867728950e",
+  number: 1234,
   serviceName: service.name,
   link: "https://instagram.com/demo",
   quantity: 1000,
@@ -270,7 +272,17 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
         user: true,
         data: {
           order: orderDetail(
-            { ...order, serviceId: 7, refunded: 187_575_000, runs: 2, interval: 30, completedAt: "2026-03-13T10:00:00Z", canRefill: true, canCancel: false },
+            {
+              ...order,
+              serviceId: 7,
+              refunded: 187_575_000,
+              runs: 2,
+              interval: 30,
+              completedAt: "2026-03-13T10:00:00Z",
+              canRefill: true,
+              canCancel: false,
+              refillPending: false,
+            },
             f,
           ),
         },
@@ -303,7 +315,17 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
           ],
           deposits: [
             depositRow(
-              { uuid: "d", method: "Wave", amount: 5_000_000_000, fee: 0, reference: "TX123", status: "pending", createdAt: "2026-03-12T10:00:00Z" },
+              {
+                uuid: "d",
+                method: "Wave",
+                amount: 5_000_000_000,
+                fee: 0,
+                credited: 5_000_000_000,
+                note: null,
+                reference: "TX123",
+                status: "pending",
+                createdAt: "2026-03-12T10:00:00Z",
+              },
               f,
             ),
           ],

@@ -76,7 +76,7 @@ async function addOrder(ctx: Ctx, key: ApiKey, f: V2Fields) {
   const { key: _k, action: _a, service, ...rest } = f;
   if (!service || !/^\d{1,15}$/.test(service.trim())) throw new V2Refusal("Incorrect service ID");
   const order = await placeApiOrder(ctx, { ...rest, service_id: service.trim() }, { source: "api_v2", apiKeyId: key.id });
-  return { order: order.id };
+  return { order: order.number };
 }
 
 async function orderStatus(ctx: Ctx, f: V2Fields) {

@@ -9,7 +9,7 @@ import { feeRulesFor, type FeeRule } from "../../wallet/fees.ts";
 import { ledgerRows, tenantPaymentMethod, tenantPaymentMethods } from "../../wallet/service.ts";
 import type { PaymentMethod, TransactionRow } from "../../wallet/view.ts";
 import type { StaffTransactionsQuery, PaymentMethodUpdate } from "./schema.ts";
-import { inTenant } from "../../tenancy/scoped.ts";
+import { inTenant, tenantId } from "../../tenancy/scoped.ts";
 
 /**
  * Tenant-generic staff verbs: the platform's admins call them with the platform as tenant, a reseller
@@ -51,7 +51,7 @@ export async function listPaymentMethods(ctx: Ctx): Promise<MethodWithFee[]> {
 
 /** Changes a method's texts, account, limits, state and its own fee structure; audit-logged. */
 export async function updatePaymentMethod(ctx: Ctx, id: number, input: PaymentMethodUpdate): Promise<MethodWithFee> {
-  return withTransaction(ctx, async (tx) => {
+  const done = await withTransaction(ctx, async (tx) => {
     const before = await tenantPaymentMethod(tx, id);
     const feeBefore = (await feeRulesFor(tx, [before])).get(before.id)!;
     const min = input.min_amount ?? Number(before.min_amount);
@@ -114,6 +114,9 @@ export async function updatePaymentMethod(ctx: Ctx, id: number, input: PaymentMe
     });
     return { method: after, fee: feeAfter };
   });
+  // The home page names the active methods: its cached look changes with them.
+  ctx.events.siteChanged(tenantId(ctx));
+  return done;
 }
 
 function auditOf(m: PaymentMethod, fee: FeeRule) {
