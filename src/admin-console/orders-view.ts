@@ -36,6 +36,11 @@ const dispatchLabel = (f: ConsoleFormat, state: string) =>
 /** The URL's filters that the admin query accepts; a wrong one is dropped rather than refusing the page. */
 function listQuery(raw: Record<string, string>) {
   const wanted = Object.fromEntries(Object.entries(raw).flatMap(([k, v]) => (FILTERS[k] && v.trim() !== "" ? [[FILTERS[k], v.trim()]] : [])));
+  // The customer field takes a number, a username or an e-mail.
+  if (wanted.user_id && !/^\d+$/.test(wanted.user_id)) {
+    wanted.user = wanted.user_id;
+    delete wanted.user_id;
+  }
   const parsed = adminOrdersQuery.safeParse({ ...wanted, per_page: "20" });
   if (parsed.success) return parsed.data;
   const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
@@ -88,7 +93,7 @@ export async function ordersListPage(ctx: Ctx, f: ConsoleFormat, url: URL, manag
       status: ORDER_STATUSES.map((s) => ({ value: s, label: orderStatusLabel(f, s), selected: q.status === s })),
       dispatch: DISPATCH_FILTERS.map((s) => ({ value: s, label: dispatchLabel(f, s), selected: q.dispatch_state === s })),
       providers: providers.map((p) => ({ value: String(p.id), label: p.name, selected: q.provider_id === p.id })),
-      user: q.user_id ? String(q.user_id) : value("user"),
+      user: q.user_id ? String(q.user_id) : (q.user ?? value("user")),
       site: q.site_id ? String(q.site_id) : value("site"),
       service: q.service_id ? String(q.service_id) : value("service"),
       from: q.from ?? "",
@@ -111,6 +116,20 @@ interface HistoryLine {
   detail: string | null;
 }
 
+const ACTIONS: Record<string, MessageKey> = {
+  "order.status": "admin.orders.act.status",
+  "order.refund": "admin.orders.act.refund",
+  "order.reconcile.resend": "admin.orders.act.resend",
+  "order.reconcile.mark_sent": "admin.orders.act.mark_sent",
+  "order.reconcile.refund": "admin.orders.act.reconcile_refund",
+};
+const LEDGER: Record<string, MessageKey> = {
+  refund: "admin.orders.ledger.refund",
+  referral_commission: "admin.orders.ledger.referral_commission",
+  referral_reversal: "admin.orders.ledger.referral_reversal",
+};
+const named = (f: ConsoleFormat, words: Record<string, MessageKey>, raw: string) => (Object.hasOwn(words, raw) ? f.tx(words[raw]!) : raw);
+
 function auditLine(f: ConsoleFormat, a: { action: string; data: string | null; actor: string | null; created_at: string }, currency: string): HistoryLine {
   const data = a.data ? (JSON.parse(a.data) as Record<string, unknown>) : {};
   const parts: string[] = [];
@@ -124,7 +143,7 @@ function auditLine(f: ConsoleFormat, a: { action: string; data: string | null; a
   return {
     at: displayDate(a.created_at, f.lang),
     sort: a.created_at,
-    what: f.tx("admin.orders.ev.audit", { action: a.action, who: a.actor ?? "—" }),
+    what: f.tx("admin.orders.ev.audit", { action: named(f, ACTIONS, a.action), who: a.actor ?? "—" }),
     detail: parts.join(" · ") || null,
   };
 }
@@ -148,10 +167,13 @@ export async function orderDetailPage(ctx: Ctx, f: ConsoleFormat, id: number) {
       .map((t) => ({
         at: displayDate(t.created_at, f.lang),
         sort: t.created_at,
-        what: f.tx("admin.orders.ev.ledger", { type: t.type, amount: money(f, t.amount, cur) }),
+        what: f.tx("admin.orders.ev.ledger", { type: named(f, LEDGER, t.type), amount: money(f, t.amount, cur) }),
         detail: t.description,
       })),
     ...d.audit.map((a) => auditLine(f, a, cur)),
+    ...(o.completed_at
+      ? [{ at: displayDate(o.completed_at, f.lang), sort: o.completed_at, what: f.tx("admin.orders.ev.completed"), detail: orderStatusLabel(f, o.status) }]
+      : []),
   ].sort((a, b) => (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : 0));
   return {
     id: o.id,

@@ -28,6 +28,14 @@ export async function listAdminOrders(ctx: Ctx, q: AdminOrdersQuery): Promise<Pa
   else if (q.dispatch_state) base = base.where("orders.dispatch_state", "=", q.dispatch_state);
   if (q.site_id) base = base.where("orders.id", "in", forTenant(ctx.db, q.site_id).selectFrom("site_orders").select("site_orders.platform_order_id"));
   if (q.user_id) base = base.where("orders.user_id", "=", q.user_id);
+  if (q.user) {
+    const who = q.user;
+    const users = inTenant(ctx)
+      .selectFrom("users")
+      .select("users.id")
+      .where((eb) => eb.or([eb("users.username", "=", who), eb("users.email", "=", who.toLowerCase())]));
+    base = base.where("orders.user_id", "in", users);
+  }
   if (q.service_id) base = base.where("orders.service_id", "=", q.service_id);
   if (q.provider_id) base = base.where("orders.provider_id", "=", q.provider_id);
   if (q.from) base = base.where("orders.created_at", ">=", `${q.from} 00:00:00.000`);

@@ -43,6 +43,8 @@ export const adminOrdersQuery = z.object({
   status: z.enum(ORDER_STATUSES, { error: `One of: ${ORDER_STATUSES.join(", ")}` }).optional(),
   dispatch_state: z.enum(DISPATCH_FILTERS, { error: `One of: ${DISPATCH_FILTERS.join(", ")}` }).optional(),
   user_id: id,
+  /** A customer by username or e-mail. */
+  user: z.string().trim().min(1).max(191, "At most 191 characters").optional(),
   /** The platform orders that fulfil this white-label site's orders. */
   site_id: id,
   service_id: id,

@@ -83,6 +83,9 @@ describeEachDialect("the admin console's orders in a real browser", (dialect) =>
           await page.waitForURL(/done=bulk/);
           expect(await page.locator(".alert-success").textContent()).toContain("2 order(s) settled");
           expect(await balanceOf(w, customer.user.id)).toBe(money("4000"));
+          await page.goto(`${base}/admin/orders/${held[0]!.id}`);
+          expect(await page.locator(".admin-history").first().textContent()).toContain("Reconciled: refunded and closed");
+          await fits(page, `admin-order-settled-${width}`);
         } else {
           await page.goto(`${base}/admin/orders?dispatch=unknown`);
           await fits(page, `admin-orders-queue-${width}`);

@@ -459,7 +459,7 @@ export const SPECS: Record<string, RouteSpec> = {
   "POST /api/user/orders/:uuid/cancel": { owner: "user", params: (t) => ({ uuid: t.p1.order.uuid }), body: {} },
   "GET /api/admin/orders": {
     owner: "admin",
-    query: ["status", "dispatch_state", "user_id", "site_id", "service_id", "provider_id", "from", "to", "search", ...PAGE],
+    query: ["status", "dispatch_state", "user_id", "user", "site_id", "service_id", "provider_id", "from", "to", "search", ...PAGE],
   },
   "GET /api/admin/orders/:id": { owner: "admin", params: (t) => ({ id: String(t.p1.order.id) }) },
   "PUT /api/admin/orders/:id/status": {
