@@ -30,7 +30,15 @@ async function form(c: Context<AppEnv>): Promise<{ fields: Fields; ids: string[]
 }
 
 /** Refusals the console explains in its own words rather than under a field. */
-const CODES = ["order_closed", "order_not_sent", "order_changed", "nothing_to_refund", "not_reconcilable"] as const;
+const CODES = [
+  "order_closed",
+  "order_not_sent",
+  "order_changed",
+  "nothing_to_refund",
+  "not_reconcilable",
+  "idempotency_in_flight",
+  "idempotency_key_reused",
+] as const;
 const FIELDS = ["amount", "reason", "status", "remains", "note", "provider_order_id", "order_ids"] as const;
 
 /** A refused action's errors, as keys of the console's words (translated by the page); a 404 or a 5xx stays an error page. */
@@ -93,6 +101,8 @@ export function ordersConsolePages(sf: Storefront) {
       return {
         ...d,
         manage: manages(c),
+        // A fresh key per form and rendering, posted back as `idempotency_key`: a double submit acts once.
+        keys: { mark: randomUUID(), resend: randomUUID(), refund: randomUUID(), status: randomUUID() },
         forms: { refund: formState("refund"), status: formState("status"), reconcile: formState("reconcile") },
         // A refusal about the order rather than a field (closed, changed meanwhile…), shown above everything.
         refused: translated(f, state.errors)._form?.join(" ") ?? null,
@@ -203,8 +213,12 @@ export function ordersConsolePages(sf: Storefront) {
           back: `/admin/orders/${id}`,
         }));
       }
-      // Reconciling twice is refused by the verb (the order is no longer unknown): a double submit settles it once.
-      await reconcileOrder(ctx, id, input);
+      // The verb settles an order once; the form's key makes a double submit replay the first answer rather than refuse.
+      const body = { id, ...input };
+      await runOnceForValue(ctx, { scope: scope(c), key: fields.idempotency_key || undefined, operation: "console-order-reconcile", body }, async () => {
+        await reconcileOrder(ctx, id, input);
+        return id;
+      });
       return c.redirect(`/admin/orders/${id}?done=reconciled`, 303);
     } catch (err) {
       return detailPage(c, id, { form: "reconcile", values: fields, ...refusal(err) });

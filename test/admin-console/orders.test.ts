@@ -194,8 +194,19 @@ describeEachDialect("admin console: orders", (dialect) => {
     const missing = await post(w.p, HOST, `/admin/orders/${o.id}/reconcile`, admin.jar, { _csrf: csrf, action: "mark_sent", provider_order_id: "" });
     expect(missing.res.status).toBe(422);
     expect(missing.html).toContain('id="f-provider-order-error"');
-    const marked = await post(w.p, HOST, `/admin/orders/${o.id}/reconcile`, admin.jar, { _csrf: csrf, action: "mark_sent", provider_order_id: "77123" });
+    const detail = await visit(w.p, admin.jar, `/admin/orders/${o.id}`);
+    const key = /name="action" value="mark_sent">\s*<input type="hidden" name="idempotency_key" value="([^"]+)"/.exec(detail.html)?.[1];
+    expect(key).toBeTruthy();
+    const mark = { _csrf: csrf, action: "mark_sent", provider_order_id: "77123", idempotency_key: key! };
+    const marked = await post(w.p, HOST, `/admin/orders/${o.id}/reconcile`, admin.jar, mark);
     expect(marked.res.status).toBe(303);
+    // A double submit of the same form replays the first answer instead of refusing.
+    const twice = await post(w.p, HOST, `/admin/orders/${o.id}/reconcile`, admin.jar, mark);
+    expect(twice.res.status).toBe(303);
+    expect(twice.res.headers.get("location")).toBe(`/admin/orders/${o.id}?done=reconciled`);
+    const reused = await post(w.p, HOST, `/admin/orders/${o.id}/reconcile`, admin.jar, { ...mark, provider_order_id: "99999" });
+    expect(reused.res.status).toBe(422);
+    expect(reused.html).toContain("This form was already used for something else");
     expect(await orderRow(w, o.uuid)).toMatchObject({ dispatch_state: "sent", provider_order_id: "77123" });
     expect(await auditRows(w.p, "order.reconcile.mark_sent", o.id)).toHaveLength(1);
     expect((await visit(w.p, admin.jar, `/admin/orders/${o.id}`)).html).toContain("77123");

@@ -125,6 +125,8 @@ export const adminOrdersMessages = catalogue(
     "admin.orders.error.order_changed": "La commande a changé entre-temps : rechargez la page et réessayez.",
     "admin.orders.error.nothing_to_refund": "Il ne reste rien à rembourser sur cette commande.",
     "admin.orders.error.not_reconcilable": "Cette commande n'est plus à rapprocher.",
+    "admin.orders.error.idempotency_in_flight": "Ce formulaire est déjà en cours d'envoi : patientez, puis rechargez la page.",
+    "admin.orders.error.idempotency_key_reused": "Ce formulaire a déjà servi à autre chose : rechargez la page et recommencez.",
     "admin.orders.error.other": "L'action n'a pas pu être faite : {message}",
   },
   {
@@ -250,6 +252,8 @@ export const adminOrdersMessages = catalogue(
     "admin.orders.error.order_changed": "The order changed meanwhile: reload the page and try again.",
     "admin.orders.error.nothing_to_refund": "Nothing is left to refund on this order.",
     "admin.orders.error.not_reconcilable": "This order no longer needs reconciling.",
+    "admin.orders.error.idempotency_in_flight": "This form is already being sent: wait, then reload the page.",
+    "admin.orders.error.idempotency_key_reused": "This form was already used for something else: reload the page and start again.",
     "admin.orders.error.other": "The action could not be done: {message}",
   },
 );
