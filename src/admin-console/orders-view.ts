@@ -2,7 +2,7 @@ import type { Ctx } from "../context.ts";
 import { parseInput } from "../core/validate.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { parseMoney } from "../money/money.ts";
-import { adminOrderDetail, listAdminOrders } from "../orders/admin.ts";
+import { adminOrderDetail, listAdminOrders, reconcilable } from "../orders/admin.ts";
 import { adminOrdersQuery, DISPATCH_FILTERS, ORDER_STATUSES } from "../orders/schema.ts";
 import type { AdminOrderRow } from "../orders/view.ts";
 import { listAdminProviders } from "../providers/service.ts";
@@ -65,6 +65,7 @@ function orderCard(f: ConsoleFormat, o: AdminOrderRow) {
     status: statusBadge("order", o.status, f.t),
     dispatch: dispatchLabel(f, o.held_since && o.dispatch_state === "queued" ? "held" : o.dispatch_state),
     unknown: o.dispatch_state === "unknown" && o.status === "pending",
+    pick: reconcilable(o, "refund"),
     created: displayDate(o.created_at, f.lang),
   };
 }
@@ -80,7 +81,7 @@ export async function ordersListPage(ctx: Ctx, f: ConsoleFormat, url: URL, manag
     return { label, href: `/admin/orders${href.size ? `?${href}` : ""}`, active };
   };
   const value = (k: string) => url.searchParams.get(k)?.trim() ?? "";
-  const queue = q.dispatch_state === "unknown";
+  const queue = q.dispatch_state === "unknown" || q.dispatch_state === "held";
   return {
     chips: [
       chip(f.tx("admin.orders.all"), {}),
@@ -103,7 +104,8 @@ export async function ordersListPage(ctx: Ctx, f: ConsoleFormat, url: URL, manag
     },
     total: displayNumber(page.total, f.lang),
     orders: page.rows.map((o) => orderCard(f, o)),
-    bulk: manage && queue && page.rows.some((o) => o.dispatch_state === "unknown"),
+    bulk: manage && queue && page.rows.some((o) => reconcilable(o, "refund")),
+    queue: q.dispatch_state ?? "",
     pagination: paginationView(page.page, Math.max(1, Math.ceil(page.total / page.per_page)), url.pathname, keep),
   };
 }

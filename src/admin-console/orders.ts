@@ -228,7 +228,9 @@ export function ordersConsolePages(sf: Storefront) {
   app.post("/admin/orders/reconcile", requireCsrf, async (c) => {
     const ctx = ctxOf(c);
     const { fields, ids } = await form(c);
-    const queue = new URL("/admin/orders?dispatch=unknown", c.req.url);
+    // Back to the queue the form came from: orders whose dispatch is unknown, or held by their provider.
+    const back = `/admin/orders?dispatch=${fields.queue === "held" ? "held" : "unknown"}`;
+    const queue = new URL(back, c.req.url);
     try {
       const input = parseInput(reconcileManyBody, { order_ids: ids, action: fields.action ?? "", note: fields.note?.trim() || undefined });
       if (fields.confirm !== "1") {
@@ -252,7 +254,7 @@ export function ordersConsolePages(sf: Storefront) {
           total: input.action === "refund" ? displayMoney(plan.refund, currency, f.lang) : null,
           action: "/admin/orders/reconcile",
           hidden: [...confirmed(fields), ...input.order_ids.map((id) => ({ name: "order_ids", value: String(id) }))],
-          back: "/admin/orders?dispatch=unknown",
+          back,
         }));
       }
       const body = { ...input };
@@ -262,7 +264,7 @@ export function ordersConsolePages(sf: Storefront) {
         () => reconcileOrders(ctx, input),
       );
       const settled = results.filter((r) => r.done).length;
-      return c.redirect(`/admin/orders?dispatch=unknown&done=bulk&settled=${settled}&skipped=${results.length - settled}`, 303);
+      return c.redirect(`${back}&done=bulk&settled=${settled}&skipped=${results.length - settled}`, 303);
     } catch (err) {
       return listPage(c, queue, refusal(err));
     }

@@ -18,7 +18,7 @@ import { CLOSED_STATUSES, statusRefund } from "./statuses.ts";
 import type { AdminOrderRow } from "./view.ts";
 import { forTenant, inTenant } from "../tenancy/scoped.ts";
 import type { ExpressionBuilder } from "kysely";
-import type { Database } from "../db/schema.ts";
+import type { Database, Order } from "../db/schema.ts";
 
 /** The tenant's orders for admins, with filters; newest first. */
 export async function listAdminOrders(ctx: Ctx, q: AdminOrdersQuery): Promise<Page<AdminOrderRow>> {
@@ -198,19 +198,47 @@ export async function refundOrderByAdmin(ctx: Ctx, id: number, input: AdminRefun
   return adminOrder(ctx, id);
 }
 
+/** An order held because its provider refuses orders (queued, waiting for the cause to clear). */
+const isHeld = (o: Pick<Order, "dispatch_state" | "held_since" | "status">) => o.dispatch_state === "queued" && o.held_since !== null && o.status === "pending";
+
+/**
+ * Whether staff may settle the order by `action`: its dispatch is unknown (every action), or it is held
+ * by a provider that refuses orders (re-send now, or refund; the provider has not got it).
+ */
+export function reconcilable(o: Pick<Order, "dispatch_state" | "held_since" | "status">, action: ReconcileInput["action"]): boolean {
+  if (o.status !== "pending") return false;
+  return o.dispatch_state === "unknown" || (isHeld(o) && action !== "mark_sent");
+}
+
 /**
  * Settles an order whose dispatch outcome is unknown, after an admin checked with the provider:
  * resend it (the provider does not have it), mark it sent with the provider's order id (it does), or
- * refund and fail it.
+ * refund and fail it. An order held by a provider that refuses orders may be tried again now or
+ * refunded before the hold's deadline.
  */
 export async function reconcileOrder(ctx: Ctx, id: number, input: ReconcileInput) {
   const order = await tenantOrder(ctx, id);
-  if (order.dispatch_state !== "unknown")
-    throw new Conflict(`Only orders whose dispatch is unknown can be reconciled (this one is ${order.dispatch_state})`, "not_reconcilable");
+  if (!reconcilable(order, input.action))
+    throw new Conflict(
+      `Only orders whose dispatch is unknown, or held by their provider, can be reconciled (this one is ${order.status}, ${order.dispatch_state})`,
+      "not_reconcilable",
+    );
+  const held = isHeld(order);
   const stale = () => new Conflict("The order changed meanwhile; reload and try again", "order_changed");
   await withTransaction(ctx, async (tx) => {
     const now = dbNow(tx.clock);
-    if (input.action === "resend" || input.action === "mark_sent") {
+    if (held && input.action === "resend") {
+      // Due now; it stays held (the deadline still counts) until the provider takes it.
+      const res = await tx.db
+        .updateTable("orders")
+        .set({ next_attempt_at: now, updated_at: now })
+        .where("id", "=", id)
+        .where("dispatch_state", "=", "queued")
+        .where("held_since", "is not", null)
+        .where("status", "=", "pending")
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) throw stale();
+    } else if (input.action === "resend" || input.action === "mark_sent") {
       const set =
         input.action === "resend"
           ? { dispatch_state: "queued" as const, dispatch_attempts: 0, next_attempt_at: now, held_since: null, last_error: "Resent after reconciliation" }
@@ -234,8 +262,8 @@ export async function reconcileOrder(ctx: Ctx, id: number, input: ReconcileInput
       const r = await changeOrderStatus(
         tx,
         id,
-        { status: "failed", error: "Refunded after reconciliation" },
-        { from: ["pending"], dispatchFrom: ["unknown"], set: { dispatch_state: "failed", next_attempt_at: null } },
+        { status: "failed", error: held ? "Refunded by an admin while its provider refused orders" : "Refunded after reconciliation" },
+        { from: ["pending"], dispatchFrom: [held ? "queued" : "unknown"], set: { dispatch_state: "failed", next_attempt_at: null } },
       );
       if (!r.changed) throw stale();
     }

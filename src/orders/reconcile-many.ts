@@ -1,11 +1,8 @@
 import type { Ctx } from "../context.ts";
 import { AppError, Validation } from "../core/errors.ts";
 import { inTenant } from "../tenancy/scoped.ts";
-import { reconcileOrder } from "./admin.ts";
+import { reconcilable, reconcileOrder } from "./admin.ts";
 import type { ReconcileManyInput } from "./schema.ts";
-
-/** Whether an order can still be settled by reconciliation: its dispatch is unknown and nothing else happened to it. */
-const reconcilable = (o: { dispatch_state: string; status: string }) => o.dispatch_state === "unknown" && o.status === "pending";
 
 /**
  * What settling these orders alike would do, order by order (an order already settled is skipped and
@@ -22,6 +19,7 @@ export async function planReconcileMany(ctx: Ctx, input: Pick<ReconcileManyInput
       "orders.link",
       "orders.status",
       "orders.dispatch_state",
+      "orders.held_since",
       "orders.charge",
       "orders.refunded",
       "orders.currency",
@@ -35,14 +33,14 @@ export async function planReconcileMany(ctx: Ctx, input: Pick<ReconcileManyInput
   const missing = input.order_ids.filter((id) => !found.has(id));
   if (missing.length) throw new Validation({ order_ids: [`Unknown orders: ${missing.join(", ")}`] });
   const orders = rows.map((r) => {
-    const ok = reconcilable(r);
+    const ok = reconcilable(r, input.action);
     return { ...r, reconcilable: ok, refund: ok && input.action === "refund" ? Number(r.charge) - Number(r.refunded) : 0 };
   });
   return { orders, refund: orders.reduce((sum, o) => sum + o.refund, 0) };
 }
 
 /**
- * Settles several orders whose dispatch is unknown with the same action (resend or refund), each by
+ * Settles several orders whose dispatch is unknown, or held by their provider, with the same action (resend or refund), each by
  * `reconcileOrder`, each once: an order settled meanwhile is reported, not settled twice.
  */
 export async function reconcileOrders(ctx: Ctx, input: ReconcileManyInput) {

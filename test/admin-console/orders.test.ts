@@ -18,20 +18,9 @@ import {
 } from "../orders/support.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { staffJar, visit } from "./helpers.ts";
+import { confirmFields, postForm } from "./order-forms.ts";
 
 const HOST = "izyboost.test";
-
-/** The hidden fields of the confirmation page's form, as the browser would post them back. */
-function confirmFields(html: string): Record<string, string | string[]> {
-  const form = /<form method="post" action="[^"]+" class="admin-actions">([\s\S]*?)<\/form>/.exec(html)?.[1] ?? "";
-  const out: Record<string, string | string[]> = {};
-  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    const [, name, value] = m as unknown as [string, string, string];
-    const prior = out[name];
-    out[name] = prior === undefined ? value : [...(Array.isArray(prior) ? prior : [prior]), value];
-  }
-  return out;
-}
 
 describeEachDialect("admin console: orders", (dialect) => {
   let w: World;
@@ -43,20 +32,7 @@ describeEachDialect("admin console: orders", (dialect) => {
   afterEach(() => expectLedgerHolds(w));
   afterAll(() => closeWorld(w));
 
-  /** A form post whose fields may repeat (the bulk form's checkboxes). */
-  async function postMany(path: string, jar: Jar, fields: Record<string, string | string[]>) {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
-    const res = jar.take(
-      await w.p.request(path, {
-        host: HOST,
-        method: "POST",
-        body: body.toString(),
-        headers: { cookie: jar.header(), "content-type": "application/x-www-form-urlencoded" },
-      }),
-    );
-    return { res, html: await res.text() };
-  }
+  const postMany = (path: string, jar: Jar, fields: Record<string, string | string[]>) => postForm(w.p, jar, path, fields);
 
   /** A staff member signed in through the form, reading the console in English. */
   const staff = async (role: "admin" | "support") => {
