@@ -216,7 +216,8 @@ export async function orderDetailPage(ctx: Ctx, f: ConsoleFormat, id: number) {
       .map((t) => ({ amount: money(f, t.amount, cur), at: displayDate(t.created_at, f.lang), description: t.description ?? "" })),
     left: left > 0 ? money(f, left, cur) : null,
     closed: ["canceled", "refunded", "failed"].includes(o.status),
-    reconcile: o.dispatch_state === "unknown" && o.status === "pending",
+    reconcile: reconcilable(o, "refund"),
+    markable: reconcilable(o, "mark_sent"),
     statuses: SETTABLE.filter((s) => s !== o.status).map((s) => ({ value: s, label: orderStatusLabel(f, s) })),
   };
 }

@@ -60,6 +60,9 @@ describeEachDialect("admin console: orders held by their provider", (dialect) =>
     expect(await balanceOf(w, u.user.id)).toBe(money("900"));
     expect(await auditRows(w.p, "order.reconcile.refund", a.id)).toHaveLength(1);
 
+    const held = await visit(w.p, admin.jar, `/admin/orders/${b.id}`);
+    expect(held.html).toContain("Try again now");
+    expect(held.html).not.toContain('name="provider_order_id"');
     // The provider's order number means nothing for an order it never took.
     const login = await w.p.request("/api/login", { method: "POST", json: { login: admin.user.email, password: admin.password } });
     const token = (await body(login)).data.token as string;

@@ -90,6 +90,9 @@ export const adminOrdersMessages = catalogue(
     "admin.orders.reconcile": "Rapprocher",
     "admin.orders.reconcile_hint": "L'issue de l'envoi est inconnue : vérifiez chez le fournisseur, puis dites ce qu'il en est.",
     "admin.orders.mark_sent": "Le fournisseur l'a : marquer envoyée",
+    "admin.orders.held_hint":
+      "Le fournisseur refuse les commandes pour l'instant (fonds, clé, limite, maintenance) : elle est retentée toutes les 5 minutes et remboursée passé le délai. Vous pouvez la retenter tout de suite, ou la rembourser.",
+    "admin.orders.retry_now": "Retenter maintenant",
     "admin.orders.provider_order_id": "N° de commande chez le fournisseur",
     "admin.orders.resend": "Le fournisseur ne l'a pas : renvoyer",
     "admin.orders.reconcile_refund": "Rembourser et clore",
@@ -218,6 +221,9 @@ export const adminOrdersMessages = catalogue(
     "admin.orders.reconcile": "Reconcile",
     "admin.orders.reconcile_hint": "The dispatch outcome is unknown: check with the provider, then say what happened.",
     "admin.orders.mark_sent": "The provider has it: mark as sent",
+    "admin.orders.held_hint":
+      "The provider refuses orders for now (funds, key, limits, maintenance): it is tried again every 5 minutes and refunded past the deadline. You may try it again now, or refund it.",
+    "admin.orders.retry_now": "Try again now",
     "admin.orders.provider_order_id": "The provider's order number",
     "admin.orders.resend": "The provider does not have it: re-send",
     "admin.orders.reconcile_refund": "Refund and close",
