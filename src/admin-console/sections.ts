@@ -15,6 +15,8 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { id: "dashboard", path: "/admin", label: "admin.section.dashboard", action: "manage" },
   { id: "support", path: "/admin/support", label: "admin.section.support", action: "support" },
+  // After support: support staff land on their first section, the inbox.
+  { id: "orders", path: "/admin/orders", label: "admin.section.orders", action: "read" },
 ];
 
 /** The sections a role may open. */

@@ -9,7 +9,8 @@ import { idempotent } from "../idempotency/idempotency.ts";
 import { toIso } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
 import { adminOrderDetail, listAdminOrders, reconcileOrder, refundOrderByAdmin, setOrderStatusByAdmin } from "./admin.ts";
-import { adminOrdersQuery, adminRefundBody, adminStatusBody, reconcileBody } from "./schema.ts";
+import { reconcileOrders } from "./reconcile-many.ts";
+import { adminOrdersQuery, adminRefundBody, adminStatusBody, reconcileBody, reconcileManyBody } from "./schema.ts";
 import { adminOrderView } from "./view.ts";
 
 const orderIdOf = (raw: string) => idParam(raw, "Order");
@@ -22,6 +23,16 @@ export function adminOrderRoutes() {
     const ctx = ctxOf(c);
     const now = ctx.clock.now();
     return c.json(pageEnvelope(await listAdminOrders(ctx, validQuery(c, adminOrdersQuery)), (o) => adminOrderView(o, now)));
+  });
+
+  // Several held orders settled alike; a retry with the same Idempotency-Key replays the first answer.
+  app.post("/reconcile", async (c) => {
+    const ctx = ctxOf(c);
+    const raw = await readBody(c);
+    return idempotent(c, ctx, `u:${ctx.user.id}`, raw, async () => ({
+      status: 200,
+      body: { data: await reconcileOrders(ctx, parseInput(reconcileManyBody, raw)) },
+    }));
   });
 
   app.get("/:id", async (c) => {
@@ -56,6 +67,7 @@ export function adminOrderRoutes() {
           last_error: r.last_error,
           created_at: toIso(r.created_at),
         })),
+        history: d.audit.map((a) => ({ action: a.action, by: a.actor, data: a.data ? JSON.parse(a.data) : null, created_at: toIso(a.created_at) })),
         referral_commissions: d.commissions.map((r) => ({
           level: r.level,
           referrer_id: r.referrer_id,

@@ -15,30 +15,34 @@ import type { AdminOrdersQuery, AdminRefundInput, AdminStatusInput, ReconcileInp
 import { ordersWithService, tenantOrder } from "./service.ts";
 import { likeContaining } from "../lib/sql-like.ts";
 import { changeOrderStatus, unitsOf, type StatusGuard } from "./transitions.ts";
-import { CLOSED_STATUSES } from "./statuses.ts";
+import { CLOSED_STATUSES, statusRefund } from "./statuses.ts";
 import type { AdminOrderRow } from "./view.ts";
-import { inTenant } from "../tenancy/scoped.ts";
+import { forTenant, inTenant } from "../tenancy/scoped.ts";
+import type { ExpressionBuilder } from "kysely";
+import type { Database, Order } from "../db/schema.ts";
 import { orderLabel, parseOrderRef } from "./numbers.ts";
 
 /** The tenant's orders for admins, with filters; newest first. */
 export async function listAdminOrders(ctx: Ctx, q: AdminOrdersQuery): Promise<Page<AdminOrderRow>> {
   let base = inTenant(ctx).selectFrom("orders");
   if (q.status) base = base.where("orders.status", "=", q.status);
-  if (q.dispatch_state) base = base.where("orders.dispatch_state", "=", q.dispatch_state);
+  if (q.dispatch_state === "held") base = base.where("orders.dispatch_state", "=", "queued").where("orders.held_since", "is not", null);
+  else if (q.dispatch_state) base = base.where("orders.dispatch_state", "=", q.dispatch_state);
+  if (q.site_id) base = base.where("orders.id", "in", forTenant(ctx.db, q.site_id).selectFrom("site_orders").select("site_orders.platform_order_id"));
   if (q.user_id) base = base.where("orders.user_id", "=", q.user_id);
+  if (q.user) {
+    const who = q.user;
+    const users = inTenant(ctx)
+      .selectFrom("users")
+      .select("users.id")
+      .where((eb) => eb.or([eb("users.username", "=", who), eb("users.email", "=", who.toLowerCase())]));
+    base = base.where("orders.user_id", "in", users);
+  }
   if (q.service_id) base = base.where("orders.service_id", "=", q.service_id);
   if (q.provider_id) base = base.where("orders.provider_id", "=", q.provider_id);
   if (q.from) base = base.where("orders.created_at", ">=", `${q.from} 00:00:00.000`);
   if (q.to) base = base.where("orders.created_at", "<", toDbTime(new Date(fromDbTime(`${q.to} 00:00:00.000`).getTime() + DAY)));
-  if (q.search) {
-    // The number an order is known by (`#1234`), its uuid, or a piece of its link.
-    const ref = parseOrderRef(q.search);
-    base = !ref
-      ? base.where(likeContaining(q.search)("orders.link"))
-      : "number" in ref
-        ? base.where("orders.number", "=", ref.number)
-        : base.where("orders.uuid", "=", ref.uuid);
-  }
+  if (q.search) base = base.where(orderSearch(q.search));
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const ids = (
     await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute()
@@ -47,6 +51,18 @@ export async function listAdminOrders(ctx: Ctx, q: AdminOrdersQuery): Promise<Pa
     ? await withPeople(ctx).where("orders.id", "in", ids).orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").execute()
     : [];
   return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
+}
+
+/** An order's number (id), its uuid, or a piece of its link. */
+/** The number an order is known by (`#1234`), its uuid, or a piece of its link. */
+function orderSearch(search: string) {
+  const ref = parseOrderRef(search);
+  return (eb: ExpressionBuilder<Database, "orders">) =>
+    !ref
+      ? likeContaining(search)("orders.link")
+      : "number" in ref
+        ? eb.or([eb("orders.number", "=", ref.number), likeContaining(search)("orders.link")])
+        : eb("orders.uuid", "=", ref.uuid);
 }
 
 function withPeople(ctx: Ctx) {
@@ -77,8 +93,18 @@ export async function adminOrderDetail(ctx: Ctx, id: number) {
     .execute();
   const refills = await ctx.db.selectFrom("refills").selectAll().where("order_id", "=", id).orderBy("id").execute();
   const commissions = await ctx.db.selectFrom("referral_commissions").selectAll().where("order_id", "=", id).orderBy("level").execute();
+  // What staff did to the order (status, refunds, reconciliation), with who did it: the order's history beside its provider calls.
+  const audit = await inTenant(ctx)
+    .selectFrom("audit_logs")
+    .leftJoin("users", "users.id", "audit_logs.actor_id")
+    .select(["audit_logs.id", "audit_logs.action", "audit_logs.data", "audit_logs.created_at", "users.username as actor"])
+    .where("audit_logs.target_type", "=", "order")
+    .where("audit_logs.target_id", "=", String(id))
+    .orderBy("audit_logs.id")
+    .execute();
   return {
     order,
+    audit,
     logs: logs.map((l) => ({ ...l, request: scrub(l.request), response: scrub(l.response), error: scrub(l.error) })),
     transactions,
     refills,
@@ -87,14 +113,13 @@ export async function adminOrderDetail(ctx: Ctx, id: number) {
 }
 
 /**
- * Sets an order's status by hand. Canceled/refunded refund what is left, partial refunds pro rata of
- * `remains`, completed pays commissions — each once. Closed orders (canceled, refunded, failed) stay
- * closed; an order that was never sent can only be canceled (it is then never sent).
+ * What setting the order's status by hand would do, refused as the change itself would be: the guard
+ * it applies under (none when the order already has that status) and what it refunds now.
  */
-export async function setOrderStatusByAdmin(ctx: Ctx, id: number, input: AdminStatusInput) {
+export async function planStatusChange(ctx: Ctx, id: number, input: Pick<AdminStatusInput, "status" | "remains">) {
   const order = await tenantOrder(ctx, id);
   if (CLOSED_STATUSES.includes(order.status)) throw new Conflict(`The order is ${order.status}; it cannot change any more`, "order_closed");
-  if (order.status === input.status) return adminOrder(ctx, id);
+  if (order.status === input.status) return { order, guard: null, refund: 0 };
   if (input.status === "partial" && input.remains! > unitsOf(order)) throw new Validation({ remains: [`At most ${unitsOf(order)}`] });
   const ending = input.status === "canceled" || input.status === "refunded";
   let guard: StatusGuard;
@@ -106,7 +131,18 @@ export async function setOrderStatusByAdmin(ctx: Ctx, id: number, input: AdminSt
       order.dispatch_state === "unknown" ? "The order's dispatch is unknown: reconcile it first" : "The order has not been sent; only canceling it is possible",
       "order_not_sent",
     );
+  const refund = Math.max(0, statusRefund(order, input.status, input.remains ?? null) - Number(order.refunded));
+  return { order, guard, refund };
+}
 
+/**
+ * Sets an order's status by hand. Canceled/refunded refund what is left, partial refunds pro rata of
+ * `remains`, completed pays commissions — each once. Closed orders (canceled, refunded, failed) stay
+ * closed; an order that was never sent can only be canceled (it is then never sent).
+ */
+export async function setOrderStatusByAdmin(ctx: Ctx, id: number, input: AdminStatusInput) {
+  const { order, guard } = await planStatusChange(ctx, id, input);
+  if (!guard) return adminOrder(ctx, id);
   await withTransaction(ctx, async (tx) => {
     const r = await changeOrderStatus(
       tx,
@@ -126,11 +162,10 @@ export async function setOrderStatusByAdmin(ctx: Ctx, id: number, input: AdminSt
 }
 
 /**
- * Refunds part or all of what is left of an order's charge (never more than charge − refunded).
- * A full refund closes the order as refunded (a queued order is then never sent); a partial one
- * leaves its status alone. Commissions are clawed back in proportion either way.
+ * What an admin refund of the order would do, refused as the refund itself would be: the amount
+ * (all that is left when none is given) and whether it closes the order. The console confirms it.
  */
-export async function refundOrderByAdmin(ctx: Ctx, id: number, input: AdminRefundInput) {
+export async function planAdminRefund(ctx: Ctx, id: number, input: Pick<AdminRefundInput, "amount">) {
   const order = await tenantOrder(ctx, id);
   const rest = Number(order.charge) - Number(order.refunded);
   if (rest <= 0) throw new AppError(422, "nothing_to_refund", "This order has nothing left to refund", { amount: ["Nothing left to refund"] });
@@ -141,7 +176,16 @@ export async function refundOrderByAdmin(ctx: Ctx, id: number, input: AdminRefun
   const full = amount === rest && !CLOSED_STATUSES.includes(order.status);
   if (full && (order.dispatch_state === "sending" || order.dispatch_state === "unknown"))
     throw new Conflict("The order's dispatch is in doubt: reconcile it first", "order_not_sent");
+  return { order, amount, full };
+}
 
+/**
+ * Refunds part or all of what is left of an order's charge (never more than charge − refunded).
+ * A full refund closes the order as refunded (a queued order is then never sent); a partial one
+ * leaves its status alone. Commissions are clawed back in proportion either way.
+ */
+export async function refundOrderByAdmin(ctx: Ctx, id: number, input: AdminRefundInput) {
+  const { order, amount, full } = await planAdminRefund(ctx, id, input);
   await withTransaction(ctx, async (tx) => {
     let refunded: number;
     if (full) {
@@ -163,19 +207,47 @@ export async function refundOrderByAdmin(ctx: Ctx, id: number, input: AdminRefun
   return adminOrder(ctx, id);
 }
 
+/** An order held because its provider refuses orders (queued, waiting for the cause to clear). */
+const isHeld = (o: Pick<Order, "dispatch_state" | "held_since" | "status">) => o.dispatch_state === "queued" && o.held_since !== null && o.status === "pending";
+
+/**
+ * Whether staff may settle the order by `action`: its dispatch is unknown (every action), or it is held
+ * by a provider that refuses orders (re-send now, or refund; the provider has not got it).
+ */
+export function reconcilable(o: Pick<Order, "dispatch_state" | "held_since" | "status">, action: ReconcileInput["action"]): boolean {
+  if (o.status !== "pending") return false;
+  return o.dispatch_state === "unknown" || (isHeld(o) && action !== "mark_sent");
+}
+
 /**
  * Settles an order whose dispatch outcome is unknown, after an admin checked with the provider:
  * resend it (the provider does not have it), mark it sent with the provider's order id (it does), or
- * refund and fail it.
+ * refund and fail it. An order held by a provider that refuses orders may be tried again now or
+ * refunded before the hold's deadline.
  */
 export async function reconcileOrder(ctx: Ctx, id: number, input: ReconcileInput) {
   const order = await tenantOrder(ctx, id);
-  if (order.dispatch_state !== "unknown")
-    throw new Conflict(`Only orders whose dispatch is unknown can be reconciled (this one is ${order.dispatch_state})`, "not_reconcilable");
+  if (!reconcilable(order, input.action))
+    throw new Conflict(
+      `Only orders whose dispatch is unknown, or held by their provider, can be reconciled (this one is ${order.status}, ${order.dispatch_state})`,
+      "not_reconcilable",
+    );
+  const held = isHeld(order);
   const stale = () => new Conflict("The order changed meanwhile; reload and try again", "order_changed");
   await withTransaction(ctx, async (tx) => {
     const now = dbNow(tx.clock);
-    if (input.action === "resend" || input.action === "mark_sent") {
+    if (held && input.action === "resend") {
+      // Due now; it stays held (the deadline still counts) until the provider takes it.
+      const res = await tx.db
+        .updateTable("orders")
+        .set({ next_attempt_at: now, updated_at: now })
+        .where("id", "=", id)
+        .where("dispatch_state", "=", "queued")
+        .where("held_since", "is not", null)
+        .where("status", "=", "pending")
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) throw stale();
+    } else if (input.action === "resend" || input.action === "mark_sent") {
       const set =
         input.action === "resend"
           ? { dispatch_state: "queued" as const, dispatch_attempts: 0, next_attempt_at: now, held_since: null, last_error: "Resent after reconciliation" }
@@ -199,8 +271,8 @@ export async function reconcileOrder(ctx: Ctx, id: number, input: ReconcileInput
       const r = await changeOrderStatus(
         tx,
         id,
-        { status: "failed", error: "Refunded after reconciliation" },
-        { from: ["pending"], dispatchFrom: ["unknown"], set: { dispatch_state: "failed", next_attempt_at: null } },
+        { status: "failed", error: held ? "Refunded by an admin while its provider refused orders" : "Refunded after reconciliation" },
+        { from: ["pending"], dispatchFrom: [held ? "queued" : "unknown"], set: { dispatch_state: "failed", next_attempt_at: null } },
       );
       if (!r.changed) throw stale();
     }

@@ -5,6 +5,8 @@ import { moneyInput } from "../wallet/schema.ts";
 
 export const ORDER_STATUSES = ["pending", "processing", "in_progress", "completed", "partial", "canceled", "refunded", "failed"] as const;
 const DISPATCH_STATES = ["queued", "sending", "sent", "failed", "unknown"] as const;
+/** What admins filter the dispatch by: a state, or `held` (queued while its provider refuses orders). */
+export const DISPATCH_FILTERS = [...DISPATCH_STATES, "held"] as const;
 
 /** The part of an order body every type shares; the type's own fields are read by fields.ts once the service is known. */
 export const placeOrderBase = z.object({
@@ -39,8 +41,12 @@ const id = positiveId("Must be a positive id").optional();
 export const adminOrdersQuery = z.object({
   ...pageQuery,
   status: z.enum(ORDER_STATUSES, { error: `One of: ${ORDER_STATUSES.join(", ")}` }).optional(),
-  dispatch_state: z.enum(DISPATCH_STATES, { error: `One of: ${DISPATCH_STATES.join(", ")}` }).optional(),
+  dispatch_state: z.enum(DISPATCH_FILTERS, { error: `One of: ${DISPATCH_FILTERS.join(", ")}` }).optional(),
   user_id: id,
+  /** A customer by username or e-mail. */
+  user: z.string().trim().min(1).max(191, "At most 191 characters").optional(),
+  /** The platform orders that fulfil this white-label site's orders. */
+  site_id: id,
   service_id: id,
   provider_id: id,
   from: day,
@@ -81,8 +87,20 @@ export const reconcileBody = z
     message: "The provider's order id is required to mark the order sent",
   });
 
+/** Several orders whose dispatch is unknown, settled alike (marking sent needs each order's own provider id: one at a time). */
+export const reconcileManyBody = z.object({
+  order_ids: z
+    .array(positiveId("Must be a positive id"), { error: "A list of order ids" })
+    .min(1, "Choose at least one order")
+    .max(100, "At most 100 orders at once")
+    .transform((ids) => [...new Set(ids)]),
+  action: z.enum(["resend", "refund"], { error: "One of: resend, refund" }),
+  note: z.string().trim().max(500, "At most 500 characters").optional(),
+});
+
 export type UserOrdersQuery = z.infer<typeof userOrdersQuery>;
 export type AdminOrdersQuery = z.infer<typeof adminOrdersQuery>;
 export type AdminStatusInput = z.infer<typeof adminStatusBody>;
 export type AdminRefundInput = z.infer<typeof adminRefundBody>;
 export type ReconcileInput = z.infer<typeof reconcileBody>;
+export type ReconcileManyInput = z.infer<typeof reconcileManyBody>;

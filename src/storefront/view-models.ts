@@ -47,7 +47,10 @@ export type PlatformPageId =
   | "admin-dashboard"
   | "admin-support"
   | "admin-ticket"
-  | "admin-saved-replies";
+  | "admin-saved-replies"
+  | "admin-orders"
+  | "admin-order"
+  | "admin-order-confirm";
 export type AnyPageId = PageId | PlatformPageId;
 
 export const PAGE_IDS: readonly PageId[] = [

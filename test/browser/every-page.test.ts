@@ -132,11 +132,17 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
         .where("is_active", "=", 1)
         .executeTakeFirstOrThrow();
       const ownerRow = await w.p.services.db.selectFrom("users").selectAll().where("id", "=", owner.user.id).executeTakeFirstOrThrow();
+      const platformOrder = await w.p.services.db.selectFrom("orders").select("id").where("uuid", "=", placed.order.uuid).executeTakeFirstOrThrow();
       const platformFixture = await history(PLATFORM, ownerRow, service.id, method.id, placed.order.uuid);
       const admin = await fundedUser(w, "0");
       await w.p.services.db.updateTable("users").set({ role: "admin" }).where("id", "=", admin.user.id).execute();
       staffLogin = admin.user.username;
-      tenants.unshift({ name: "platform", host: "izyboost.test", login: owner.user.username, fixture: { ...platformFixture, siteUuid: sites.uuid } });
+      tenants.unshift({
+        name: "platform",
+        host: "izyboost.test",
+        login: owner.user.username,
+        fixture: { ...platformFixture, siteUuid: sites.uuid, orderId: platformOrder.id },
+      });
 
       mkdirSync(SHOTS, { recursive: true });
       server = await serveOnLoopback(w.p);

@@ -5,6 +5,8 @@ export interface PageFixture {
   ticketUuid: string;
   /** The platform user's own white-label site (platform only). */
   siteUuid?: string;
+  /** The id of the platform order (admin console, platform only). */
+  orderId?: number;
 }
 
 interface PageSpec {
@@ -48,11 +50,18 @@ export const EVERY_PAGE: PageSpec[] = [
   { route: "/orders/new", id: "order-new", path: (f) => `/orders/new?service=${f.serviceId}`, who: "signed-in" },
   { route: "/orders", id: "orders", path: at("/orders"), who: "signed-in" },
   { route: "/orders/:uuid{[0-9a-fA-F-]{36}}", id: "order", path: (f) => `/orders/${f.orderUuid}`, who: "signed-in" },
+  {
+    route: "/orders/:uuid{[0-9a-fA-F-]{36}}/cancel",
+    id: "order-cancel",
+    path: (f) => `/orders/${f.orderUuid}/cancel`,
+    who: "signed-in",
+  },
   { route: "/funds", id: "funds", path: at("/funds"), who: "signed-in" },
   { route: "/tickets", id: "tickets", path: at("/tickets"), who: "signed-in" },
   { route: "/tickets/new", id: "ticket-new", path: at("/tickets/new"), who: "signed-in" },
   { route: "/tickets/:uuid{[0-9a-fA-F-]{36}}", id: "ticket", path: (f) => `/tickets/${f.ticketUuid}`, who: "signed-in" },
   { route: "/api-access", id: "api-access", path: at("/api-access"), who: "signed-in" },
+  { route: "/api-access/replace", id: "api-access-replace", path: at("/api-access/replace"), who: "signed-in" },
   { route: "/docs/api", id: "api-docs", path: at("/docs/api"), who: "both" },
   { route: "/referrals", id: "referrals", path: at("/referrals"), who: "signed-in", platformOnly: true },
   { route: "/notifications", id: "notifications", path: at("/notifications"), who: "signed-in" },
@@ -60,6 +69,8 @@ export const EVERY_PAGE: PageSpec[] = [
   { route: "/login/two-factor", id: "login-two-factor", path: at("/login/two-factor"), who: "anonymous" },
   { route: "/email/verify", id: "email-verify", path: at("/email/verify?token=a-token-from-an-email"), who: "both" },
   { route: "/admin", id: "admin-dashboard", path: at("/admin"), who: "staff", platformOnly: true },
+  { route: "/admin/orders", id: "admin-orders", path: at("/admin/orders"), who: "staff", platformOnly: true },
+  { route: "/admin/orders/:id{[0-9]+}", id: "admin-order", path: (f) => `/admin/orders/${f.orderId}`, who: "staff", platformOnly: true },
   { route: "/admin/support", id: "admin-support", path: at("/admin/support"), who: "staff", platformOnly: true },
   { route: "/admin/support/replies", id: "admin-saved-replies", path: at("/admin/support/replies"), who: "staff", platformOnly: true },
   {

@@ -467,7 +467,10 @@ export const SPECS: Record<string, RouteSpec> = {
   "GET /api/user/orders/:uuid": { owner: "user", params: (t) => ({ uuid: t.p1.order.uuid }) },
   "POST /api/user/orders/:uuid/refill": { baseRefused: "the order is not completed", owner: "user", params: (t) => ({ uuid: t.p1.order.uuid }), body: {} },
   "POST /api/user/orders/:uuid/cancel": { owner: "user", params: (t) => ({ uuid: t.p1.order.uuid }), body: {} },
-  "GET /api/admin/orders": { owner: "admin", query: ["status", "dispatch_state", "user_id", "service_id", "provider_id", "from", "to", "search", ...PAGE] },
+  "GET /api/admin/orders": {
+    owner: "admin",
+    query: ["status", "dispatch_state", "user_id", "user", "site_id", "service_id", "provider_id", "from", "to", "search", ...PAGE],
+  },
   "GET /api/admin/orders/:id": { owner: "admin", params: (t) => ({ id: String(t.p1.order.id) }) },
   "PUT /api/admin/orders/:id/status": {
     extra: () => [
@@ -486,6 +489,18 @@ export const SPECS: Record<string, RouteSpec> = {
     idempotent: true,
     params: (t) => ({ id: String(t.p2.order.id) }),
     body: { amount: "1", reason: "fuzz test" },
+  },
+  "POST /api/admin/orders/reconcile": {
+    extra: (t) => [
+      { order_ids: [], action: "refund" },
+      { order_ids: Array.from({ length: 101 }, (_, i) => i + 1), action: "refund" },
+      { order_ids: ["x", -1], action: "resend" },
+      { order_ids: [t.p2.order.id], action: "mark_sent" },
+      { order_ids: [999999999], action: "refund" },
+    ],
+    owner: "admin",
+    idempotent: true,
+    body: (t) => ({ order_ids: [t.p2.order.id], action: "resend", note: "fuzz" }),
   },
   "POST /api/admin/orders/:id/reconcile": {
     baseRefused: "the dispatch is not unknown",
