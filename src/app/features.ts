@@ -34,6 +34,8 @@ import { accountRoutes } from "../account/routes.ts";
 import { accountSettingsPages } from "../account/pages.ts";
 import { adminConsolePages } from "../admin-console/pages.ts";
 import { notificationPages, referralPages } from "../storefront-account/pages.ts";
+import { contentPages } from "../content-pages/pages.ts";
+import { adminContentPageRoutes, resellerContentPageRoutes } from "../content-pages/routes.ts";
 import { emailLinkRoutes, userEmailRoutes } from "../auth/email-routes.ts";
 
 /**
@@ -76,6 +78,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     .route("/white-label", whiteLabelAdminRoutes())
     .route("/orders", adminOrderRoutes())
     .route("/referrals", adminReferralRoutes())
+    .route("/pages", adminContentPageRoutes())
     .route("/support/tickets", adminTicketRoutes())
     .route("/support/saved-replies", adminSavedReplyRoutes());
   app.route("/api/admin", guarded(requireAdmin, admin));
@@ -86,6 +89,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     .route("/wallet", walletRoutes())
     .route("/notifications", notificationRoutes())
     .route("/white-label", whiteLabelRoutes())
+    .route("/white-label/sites/:uuid/pages", resellerContentPageRoutes())
     .route("/white-label/sites/:uuid", resellerRoutes())
     .route("/user/orders", orderRoutes())
     .route("/user/api-keys", apiKeyRoutes())
@@ -108,7 +112,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
       loginLimiter,
       accountData: storefrontAccountData,
       actions: storefrontAccountActions,
-      pages: [whiteLabelPages, accountSettingsPages, notificationPages, referralPages, adminConsolePages],
+      pages: [whiteLabelPages, accountSettingsPages, notificationPages, referralPages, contentPages, adminConsolePages],
     }),
   );
 }

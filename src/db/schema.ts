@@ -45,6 +45,16 @@ export interface SessionsTable {
   flash: string | null;
 }
 
+export interface ContentPagesTable {
+  id: Generated<number>;
+  site_id: number;
+  slug: "faq" | "terms" | "contact";
+  body_fr: string | null;
+  body_en: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface SavedRepliesTable {
   id: Generated<number>;
   site_id: number;
@@ -619,6 +629,7 @@ export interface Database {
   sessions: SessionsTable;
   password_reset_tokens: PasswordResetTokensTable;
   saved_replies: SavedRepliesTable;
+  content_pages: ContentPagesTable;
   user_two_factor: UserTwoFactorTable;
   two_factor_recovery_codes: TwoFactorRecoveryCodesTable;
   two_factor_challenges: TwoFactorChallengesTable;

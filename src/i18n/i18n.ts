@@ -3,6 +3,7 @@ import { LANGS, type Lang } from "./lang.ts";
 import { adminConsoleMessages } from "./messages/admin-console.ts";
 import { adminSupportMessages } from "./messages/admin-support.ts";
 import { adminOrdersMessages } from "./messages/admin-orders.ts";
+import { contentPageMessages } from "./messages/content-pages.ts";
 import { mailMessages } from "./messages/mail.ts";
 import { orderMessages } from "./messages/orders.ts";
 import { orderFieldMessages } from "./messages/order-fields.ts";
@@ -17,6 +18,7 @@ export const CATALOGUES = {
   adminConsoleMessages,
   adminSupportMessages,
   adminOrdersMessages,
+  contentPageMessages,
   mailMessages,
   orderMessages,
   orderFieldMessages,

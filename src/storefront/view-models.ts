@@ -31,6 +31,7 @@ export type PageId =
   | "notifications"
   | "api-docs"
   | "referrals"
+  | "content-page"
   | "email-verify"
   | "not-found"
   | "unavailable"
@@ -76,6 +77,7 @@ export const PAGE_IDS: readonly PageId[] = [
   "notifications",
   "api-docs",
   "referrals",
+  "content-page",
   "email-verify",
   "not-found",
   "unavailable",
@@ -481,4 +483,12 @@ export interface ReferralsData {
   referred: { username: string; level: number; joined: string }[];
   commissions: { who: string; level: number; amount: string; status: StatusBadgeView; available: string | null; at: string }[];
   pagination: PaginationView | null;
+}
+
+type InlineView = { text: string; bold?: true; href?: string };
+export interface ContentPageData {
+  slug: string;
+  /** Markdown parsed into plain-text blocks (src/content-pages/markdown.ts): the template escapes every text. */
+  blocks: ({ kind: "h2" | "h3" | "p"; parts: InlineView[] } | { kind: "ul"; items: InlineView[][] })[];
+  contact: boolean;
 }

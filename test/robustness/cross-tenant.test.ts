@@ -185,6 +185,8 @@ describeEachDialect("tenants never see each other", (dialect) => {
       { method: "POST", path: `${base}/payment-methods`, json: { code: "stolen", name: "Stolen" } },
       { method: "PUT", path: `${base}/payment-methods/${of.method}`, json: { name: "Stolen" } },
       { method: "DELETE", path: `${base}/payment-methods/${of.method}` },
+      { method: "GET", path: `${base}/pages` },
+      { method: "PUT", path: `${base}/pages/contact`, json: { body_fr: "Intrusion" } },
     ];
   }
 
@@ -276,6 +278,18 @@ describeEachDialect("tenants never see each other", (dialect) => {
       [a.customer.user.email, a.customer.user.username],
     );
     expect((await call({ token: t.admin.token }, { method: "GET", path: "/api/admin/support/saved-replies" })).text).not.toContain("Only for site A");
+    // Pages: the admin reads and writes the platform's, never a site's.
+    const sitePage = await call(
+      { token: a.owner.token },
+      { method: "PUT", path: `/api/white-label/sites/${a.uuid}/pages/faq`, json: { body_fr: "Secret de A" } },
+    );
+    expect(sitePage.status).toBe(200);
+    expect((await call({ token: t.admin.token }, { method: "GET", path: "/api/admin/pages/faq" })).text).not.toContain("Secret de A");
+    expect((await call({ token: t.admin.token }, { method: "PUT", path: "/api/admin/pages/faq", json: { body_fr: "Page de la plateforme" } })).status).toBe(
+      200,
+    );
+    const siteFaq = await t.w.p.request("/faq", { host: a.host });
+    expect(await siteFaq.text()).not.toContain("Page de la plateforme");
     // The same calls reach the platform's own user, order, deposit and ticket: the 404s above are about the tenant.
     await expectAllOk({ token: t.admin.token }, [
       { method: "GET", path: `/api/admin/users/${t.p1.user.id}` },
@@ -459,8 +473,8 @@ describeEachDialect("tenants never see each other", (dialect) => {
   });
 
   it("the matrix tried every route that names a tenant's resource by id on another party's resource", () => {
-    // Platform-wide catalogue and estate settings are not any tenant's data: the admin manages them for everyone.
-    const global = /^(PUT|POST|GET|DELETE) \/api\/admin\/(services|settings|white-label)\//;
+    // Platform-wide catalogue and estate settings, and the platform's own pages, are not any site's data.
+    const global = /^(PUT|POST|GET|DELETE) \/api\/admin\/(services|settings|white-label|pages)\//;
     const resourceRoutes = [
       ...new Set(t.w.p.app.routes.filter((r) => r.method !== "ALL" && /^\/api\//.test(r.path) && r.path.includes(":")).map((r) => `${r.method} ${r.path}`)),
     ].filter((k) => !global.test(k));

@@ -374,6 +374,15 @@ export const SPECS: Record<string, RouteSpec> = {
     body: { message: "Bonjour" },
   },
   "POST /api/white-label/sites/:uuid/tickets/:ticketUuid/close": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid, ticketUuid: t.A.ticket }), body: {} },
+  "GET /api/white-label/sites/:uuid/pages": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }) },
+  "PUT /api/white-label/sites/:uuid/pages/:slug": {
+    owner: "reseller",
+    params: (t) => ({ uuid: t.A.uuid, slug: "faq" }),
+    body: { body_fr: "## Délais\nSous 24 h.", body_en: "## Timing\nWithin 24 h." },
+  },
+  "GET /api/admin/pages": { owner: "admin" },
+  "GET /api/admin/pages/:slug": { owner: "admin", params: () => ({ slug: "terms" }) },
+  "PUT /api/admin/pages/:slug": { owner: "admin", params: () => ({ slug: "terms" }), body: { body_fr: "Conditions", body_en: "Terms" } },
   "GET /api/white-label/sites/:uuid/payment-methods": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }) },
   "POST /api/white-label/sites/:uuid/payment-methods": {
     extra: () => [

@@ -135,6 +135,19 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
       return { user: false, data: { ...form, errors: { token: ["Ce lien ne fonctionne plus."] }, token: "abcdefgh" } };
     case "account-password":
       return { user: true, data: form };
+    case "content-page":
+      return {
+        user: false,
+        data: {
+          slug: "contact",
+          contact: true,
+          blocks: [
+            { kind: "h2", parts: [{ text: "Titre" }] },
+            { kind: "p", parts: [{ text: "Texte " }, { text: "gras", bold: true }, { text: "lien", href: "https://example.com" }] },
+            { kind: "ul", items: [[{ text: "un" }], [{ text: "deux" }]] },
+          ],
+        },
+      };
     case "api-docs":
       return { user: false, data: apiDocsData("https://izyboost.test", true, f.t) };
     case "referrals":
