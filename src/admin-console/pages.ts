@@ -12,6 +12,10 @@ import { dashboardPage, periodOf } from "./dashboard.ts";
 import { consolePage } from "./frame.ts";
 import { sectionsFor } from "./sections.ts";
 import { supportConsolePages } from "./support.ts";
+import { depositConsolePages } from "./deposits.ts";
+import { paymentMethodConsolePages } from "./payment-methods.ts";
+import { userConsolePages } from "./users.ts";
+import { userActionPages } from "./user-actions.ts";
 
 /**
  * Staff only, by the same rule as the admin API (`staffActionOf` on the path below /admin): anyone
@@ -47,6 +51,10 @@ export function adminConsolePages(sf: Storefront) {
   );
 
   staff.route("/", supportConsolePages(sf));
+  staff.route("/", depositConsolePages(sf));
+  staff.route("/", paymentMethodConsolePages(sf));
+  staff.route("/", userConsolePages(sf));
+  staff.route("/", userActionPages(sf));
 
   return app.route("/", guarded(signedIn, staff));
 }

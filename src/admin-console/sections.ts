@@ -15,6 +15,8 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { id: "dashboard", path: "/admin", label: "admin.section.dashboard", action: "manage" },
   { id: "support", path: "/admin/support", label: "admin.section.support", action: "support" },
+  { id: "deposits", path: "/admin/deposits", label: "admin.section.deposits", action: "manage" },
+  { id: "users", path: "/admin/users", label: "admin.section.users", action: "read" },
 ];
 
 /** The sections a role may open. */

@@ -1,6 +1,8 @@
 import { fill, type Params } from "./catalogue.ts";
 import { LANGS, type Lang } from "./lang.ts";
 import { adminConsoleMessages } from "./messages/admin-console.ts";
+import { adminDepositMessages } from "./messages/admin-deposits.ts";
+import { adminUserMessages } from "./messages/admin-users.ts";
 import { adminSupportMessages } from "./messages/admin-support.ts";
 import { mailMessages } from "./messages/mail.ts";
 import { orderMessages } from "./messages/orders.ts";
@@ -14,6 +16,8 @@ import { walletMessages } from "./messages/wallet.ts";
 export const CATALOGUES = {
   adminConsoleMessages,
   adminSupportMessages,
+  adminDepositMessages,
+  adminUserMessages,
   mailMessages,
   orderMessages,
   orderFieldMessages,

@@ -59,6 +59,8 @@ export interface DepositSource {
   fee: number;
   reference: string | null;
   status: "pending" | "completed" | "failed" | "canceled";
+  /** What staff wrote when approving or rejecting it. */
+  note: string | null;
   createdAt: string;
 }
 

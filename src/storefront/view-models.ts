@@ -43,7 +43,14 @@ export type PlatformPageId =
   | "admin-dashboard"
   | "admin-support"
   | "admin-ticket"
-  | "admin-saved-replies";
+  | "admin-saved-replies"
+  | "admin-deposits"
+  | "admin-deposit"
+  | "admin-payment-methods"
+  | "admin-payment-method"
+  | "admin-users"
+  | "admin-user"
+  | "admin-confirm-step";
 export type AnyPageId = PageId | PlatformPageId;
 
 export const PAGE_IDS: readonly PageId[] = [
@@ -330,6 +337,7 @@ export interface DepositRowView {
   fee: string;
   reference: string;
   status: StatusBadgeView;
+  note: string | null;
   createdAt: string;
 }
 

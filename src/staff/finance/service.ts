@@ -1,6 +1,6 @@
 import type { Ctx } from "../../context.ts";
 import { withTransaction } from "../../context.ts";
-import { Validation, type FieldErrors } from "../../core/errors.ts";
+import { NotFound, Validation, type FieldErrors } from "../../core/errors.ts";
 import { offsetOf, pageOf, type Page } from "../../core/pagination.ts";
 import { dbNow } from "../../lib/time.ts";
 import { formatMoney } from "../../money/money.ts";
@@ -10,6 +10,7 @@ import { ledgerRows, tenantPaymentMethod, tenantPaymentMethods } from "../../wal
 import type { PaymentMethod, TransactionRow } from "../../wallet/view.ts";
 import type { StaffTransactionsQuery, PaymentMethodUpdate } from "./schema.ts";
 import { inTenant } from "../../tenancy/scoped.ts";
+import { likeContaining } from "../../lib/sql-like.ts";
 
 /**
  * Tenant-generic staff verbs: the platform's admins call them with the platform as tenant, a reseller
@@ -24,11 +25,22 @@ export async function listLedger(ctx: Ctx, q: StaffTransactionsQuery): Promise<P
   if (q.type) base = base.where("transactions.type", "=", q.type);
   if (q.status) base = base.where("transactions.status", "=", q.status);
   if (q.user_id) base = base.where("transactions.user_id", "=", q.user_id);
+  if (q.payment_method_id) base = base.where("transactions.payment_method_id", "=", q.payment_method_id);
+  if (q.user) {
+    const matches = likeContaining(q.user);
+    const users = inTenant(ctx)
+      .selectFrom("users")
+      .select("users.id")
+      .where((eb) => eb.or([matches("users.username"), matches("users.email"), matches("users.phone")]));
+    base = base.where("transactions.user_id", "in", users);
+  }
   if (q.reference) base = base.where("transactions.reference", "=", q.reference);
   if (q.from) base = base.where("transactions.created_at", ">=", `${q.from} 00:00:00.000`);
   if (q.to) base = base.where("transactions.created_at", "<=", `${q.to} 23:59:59.999`);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const rows = await ledgerRows(base)
+  let listed = ledgerRows(base);
+  if (q.sort === "oldest") listed = listed.clearOrderBy().orderBy("transactions.created_at", "asc").orderBy("transactions.id", "asc");
+  const rows = await listed
     .leftJoin("users", "users.id", "transactions.user_id")
     .select(["users.username", "users.email"])
     .limit(q.per_page)
@@ -116,7 +128,7 @@ export async function updatePaymentMethod(ctx: Ctx, id: number, input: PaymentMe
   });
 }
 
-function auditOf(m: PaymentMethod, fee: FeeRule) {
+export function auditOf(m: PaymentMethod, fee: FeeRule) {
   return {
     name: m.name,
     account_name: m.account_name,
@@ -129,4 +141,14 @@ function auditOf(m: PaymentMethod, fee: FeeRule) {
     fee_min: formatMoney(fee.min),
     fee_max: fee.max === null ? null : formatMoney(fee.max),
   };
+}
+
+/** One deposit of the tenant with its user and method, as the verification screen shows it before acting. */
+export async function staffDeposit(ctx: Ctx, id: number): Promise<StaffTransactionRow> {
+  const row = await ledgerRows(inTenant(ctx).selectFrom("transactions").where("transactions.id", "=", id).where("transactions.type", "=", "deposit"))
+    .leftJoin("users", "users.id", "transactions.user_id")
+    .select(["users.username", "users.email"])
+    .executeTakeFirst();
+  if (!row) throw new NotFound("Deposit not found");
+  return row;
 }

@@ -3,6 +3,7 @@ import { formatMoney } from "../../money/money.ts";
 import { toIso } from "../../lib/time.ts";
 import type { UserStats } from "./service.ts";
 import type { Adjustment } from "./balance.ts";
+import type { UserPrice } from "./prices.ts";
 
 /** A user as an admin sees them (never the password hash). */
 export function adminUserView(u: User) {
@@ -51,5 +52,16 @@ export function adjustmentView(a: Adjustment) {
     amount: formatMoney(a.amount),
     balance_before: formatMoney(a.balanceBefore),
     balance_after: formatMoney(a.balanceAfter),
+  };
+}
+
+/** A user's own price of a service, beside the platform price (both per 1000 units). */
+export function userPriceView(p: UserPrice) {
+  return {
+    service_id: p.service_id,
+    service_name: p.service_name,
+    rate: formatMoney(p.rate),
+    platform_rate: formatMoney(p.platform_rate),
+    updated_at: toIso(p.updated_at),
   };
 }
