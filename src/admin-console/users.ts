@@ -147,7 +147,7 @@ export function userPage(c: Context<AppEnv>, sf: Storefront, id: number, state: 
         amount: money(t.amount),
         negative: t.amount < 0,
         after: t.balance_after === null || t.status !== "completed" ? "—" : money(t.balance_after),
-        status: f.t(`status.deposit.${t.status}`),
+        status: f.tx(`admin.users.tx_status.${t.status}` as MessageKey),
         description: t.description ?? "",
         at: displayDate(t.created_at, f.lang),
       })),
