@@ -106,7 +106,18 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
       methodId: (await activeMethod(p, t.A.owner)).id,
       ticket: (await body(ticket)).data.uuid,
       customerId: (await customerOf(p, t.A.owner, "1000")).id,
+      priceUserId: 0,
+      deleteMethodId: 0,
     };
+    const priceUser = await signUp(p);
+    await p.request(`/api/admin/users/${priceUser.user.id}/prices`, { method: "PUT", token: t.admin.token, json: { service_id: spare.id, rate: "700" } });
+    v.priceUserId = priceUser.user.id;
+    const method = await p.request("/api/admin/finance/payment-methods", {
+      method: "POST",
+      token: t.admin.token,
+      json: { code: "fuzz_victim", name: "Victim" },
+    });
+    v.deleteMethodId = (await body(method)).data.id;
     snap = await snapshotter(p.services.db);
   });
 
