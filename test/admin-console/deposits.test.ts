@@ -36,6 +36,10 @@ describeEachDialect("admin console: deposits", (dialect) => {
     expect(queue.html).toContain(`/admin/deposits/${d.id}`);
     expect(queue.html).toContain(u.user.username);
     expect(queue.html).toMatch(fr("9 800 XOF"));
+    const english = await visit(p, admin.jar, "/admin/deposits?lang=en");
+    expect(english.html).toContain("To verify (oldest first)");
+    expect(english.html).toContain("9,800 XOF");
+    await visit(p, admin.jar, "/admin/deposits?lang=fr");
 
     const page = await visit(p, admin.jar, `/admin/deposits/${d.id}`);
     expect(page.html).toMatch(fr("10 000 XOF"));

@@ -241,6 +241,8 @@ describeEachDialect("admin console: users", (dialect) => {
     expect(page.res.status).toBe(200);
     expect(page.html).not.toContain(`/admin/users/${u.user.id}/adjust`);
     expect(page.html).not.toContain(`/admin/users/${u.user.id}/delete`);
+    // Deposits are a money section support cannot open: no link leads there.
+    expect(page.html).not.toContain("/admin/deposits");
     const csrf = csrfFrom(page.html);
     for (const [suffix, fields] of [
       ["adjust", { amount: "100", reason: "Pour voir", confirm: "1" }],
