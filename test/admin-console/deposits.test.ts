@@ -43,6 +43,8 @@ describeEachDialect("admin console: deposits", (dialect) => {
 
     const page = await visit(p, admin.jar, `/admin/deposits/${d.id}`);
     expect(page.html).toMatch(fr("10 000 XOF"));
+    const api = (await body(await p.request(`/api/admin/finance/deposits/${d.id}`, { token: admin.token }))).data;
+    expect(api).toMatchObject({ amount: "9800.00", fee: "200.00", gross_amount: "10000.00", status: "pending", user: { id: u.user.id } });
     expect(page.html).toMatch(fr("200 XOF"));
     const token = csrfFrom(page.html);
     const step = await post(p, "izyboost.test", `/admin/deposits/${d.id}/verify`, admin.jar, { _csrf: token, action: "approve", note: "Reçu, merci" });

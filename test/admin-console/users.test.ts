@@ -87,6 +87,15 @@ describeEachDialect("admin console: users", (dialect) => {
     expect(page.html).toContain("Sessions actives");
     expect(page.html).toMatch(fr("3 000 XOF"));
     expect((await visit(p, admin.jar, "/admin/users/999999")).res.status).toBe(404);
+
+    // The admin API answers the same from the same verbs.
+    const api = async (suffix: string) => (await body(await p.request(`/api/admin/users/${u.user.id}/${suffix}`, { token: admin.token }))).data;
+    const keys = await api("api-keys");
+    expect(keys).toEqual([expect.objectContaining({ name: "mon-panel", prefix: expect.stringMatching(/^sk_/) })]);
+    expect(JSON.stringify(keys)).not.toContain(key);
+    expect(JSON.stringify(keys)).not.toContain("key_hash");
+    expect((await api("referrals")).map((r: { username: string }) => r.username)).toEqual([referred.user.username]);
+    expect((await api("sessions")).length).toBeGreaterThan(0);
   });
 
   it("adjusting a balance shows the amount and the balance after, then books once (a double submit replays), audited; refusals name the field", async () => {

@@ -184,6 +184,7 @@ export const SPECS: Record<string, RouteSpec> = {
     owner: "admin",
     query: ["type", "status", "user_id", "payment_method_id", "user", "reference", "from", "to", "sort", ...PAGE],
   },
+  "GET /api/admin/finance/deposits/:id": { owner: "admin", params: (t) => ({ id: String(t.p2.deposit.id) }) },
   "POST /api/admin/finance/transactions/:id/verify": {
     owner: "admin",
     params: (t) => ({ id: String(t.p2.deposit.id) }),
@@ -248,6 +249,9 @@ export const SPECS: Record<string, RouteSpec> = {
     body: { amount: "10", reason: "fuzz test" },
   },
   "DELETE /api/admin/users/:id": { owner: "admin", params: (_t, v) => ({ id: String(v.deleteUserId) }) },
+  "GET /api/admin/users/:id/sessions": { owner: "admin", params: (t) => ({ id: String(t.p1.user.id) }) },
+  "GET /api/admin/users/:id/api-keys": { owner: "admin", params: (t) => ({ id: String(t.p1.user.id) }) },
+  "GET /api/admin/users/:id/referrals": { owner: "admin", params: (t) => ({ id: String(t.p1.user.id) }) },
   "POST /api/admin/users/:id/password-reset": { owner: "admin", params: (_t, v) => ({ id: String(v.userId) }) },
   "GET /api/admin/users/:id/prices": { owner: "admin", params: (t) => ({ id: String(t.p1.user.id) }) },
   "PUT /api/admin/users/:id/prices": {

@@ -8,7 +8,7 @@ import { verifyDeposit } from "../../wallet/deposits.ts";
 import { staffTransactionView, adminPaymentMethodView, financeStatsView } from "./view.ts";
 import { staffTransactionsQuery, paymentMethodCreate, paymentMethodUpdate, verifyBody } from "./schema.ts";
 import { createPaymentMethod, removePaymentMethod } from "./payment-methods.ts";
-import { listLedger, listPaymentMethods, updatePaymentMethod } from "./service.ts";
+import { listLedger, listPaymentMethods, staffDeposit, updatePaymentMethod } from "./service.ts";
 import { financeStats } from "./stats.ts";
 import { transactionView } from "../../wallet/view.ts";
 
@@ -19,6 +19,8 @@ export function adminFinanceRoutes() {
   app.get("/stats", async (c) => c.json({ data: financeStatsView(await financeStats(ctxOf(c))) }));
 
   app.get("/transactions", async (c) => c.json(pageEnvelope(await listLedger(ctxOf(c), validQuery(c, staffTransactionsQuery)), staffTransactionView)));
+
+  app.get("/deposits/:id", async (c) => c.json({ data: staffTransactionView(await staffDeposit(ctxOf(c), idParam(c.req.param("id"), "Deposit"))) }));
 
   app.post("/transactions/:id/verify", async (c) => {
     const id = idParam(c.req.param("id"), "Transaction");

@@ -8,7 +8,7 @@ import { inTenant } from "../../tenancy/scoped.ts";
  * user referred. Tenant-scoped like every staff verb; the caller has checked the user is the tenant's.
  */
 
-interface UserSessionRow {
+export interface UserSessionRow {
   ip: string | null;
   user_agent: string | null;
   created_at: string;
@@ -26,7 +26,7 @@ export function userSessions(ctx: Ctx, userId: number): Promise<UserSessionRow[]
     .execute();
 }
 
-interface UserKeyRow {
+export interface UserKeyRow {
   name: string;
   prefix: string;
   created_at: string;
@@ -46,7 +46,7 @@ export function userApiKeys(ctx: Ctx, userId: number): Promise<UserKeyRow[]> {
     .execute();
 }
 
-interface UserReferralRow {
+export interface UserReferralRow {
   id: number;
   username: string;
   level: number;

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { AdminEnv } from "../../http/env.ts";
 import { ctxOf } from "../../http/env.ts";
 import { idParam } from "../../core/params.ts";
@@ -9,8 +9,9 @@ import { idempotent } from "../../idempotency/idempotency.ts";
 import { adjustBody, banBody, userPriceBody, userUpdate, usersQuery } from "./schema.ts";
 import { deleteUser, listUsers, sendResetLinkAsStaff, toggleBan, updateUser, userOfTenant, userStats } from "./service.ts";
 import { listUserPrices, removeUserPrice, setUserPrice } from "./prices.ts";
+import { userApiKeys, userReferrals, userSessions } from "./profile.ts";
 import { adjustBalance } from "./balance.ts";
-import { adjustmentView, adminUserDetailView, adminUserView, userPriceView } from "./view.ts";
+import { adjustmentView, adminUserDetailView, adminUserView, userKeyView, userPriceView, userReferralView, userSessionView } from "./view.ts";
 
 /** /api/admin/users — the tenant's accounts (requireAdmin is applied at the mount). */
 export function adminUserRoutes() {
@@ -43,6 +44,24 @@ export function adminUserRoutes() {
       const adjustment = await adjustBalance(ctx, id, parseInput(adjustBody, raw));
       return { status: 200, body: { data: adjustmentView(adjustment) } };
     });
+  });
+
+  // What the console's user page shows beside the ledger, orders and tickets (their own admin routes filter by user_id).
+  const ofUser = async (c: Context<AdminEnv>) => {
+    const ctx = ctxOf(c);
+    return { ctx, id: (await userOfTenant(ctx, idParam(c.req.param("id"), "User"))).id };
+  };
+  app.get("/:id/sessions", async (c) => {
+    const { ctx, id } = await ofUser(c);
+    return c.json({ data: (await userSessions(ctx, id)).map(userSessionView) });
+  });
+  app.get("/:id/api-keys", async (c) => {
+    const { ctx, id } = await ofUser(c);
+    return c.json({ data: (await userApiKeys(ctx, id)).map(userKeyView) });
+  });
+  app.get("/:id/referrals", async (c) => {
+    const { ctx, id } = await ofUser(c);
+    return c.json({ data: (await userReferrals(ctx, id)).map(userReferralView) });
   });
 
   app.post("/:id/password-reset", async (c) => {

@@ -4,6 +4,7 @@ import { toIso } from "../../lib/time.ts";
 import type { UserStats } from "./service.ts";
 import type { Adjustment } from "./balance.ts";
 import type { UserPrice } from "./prices.ts";
+import type { UserKeyRow, UserReferralRow, UserSessionRow } from "./profile.ts";
 
 /** A user as an admin sees them (never the password hash). */
 export function adminUserView(u: User) {
@@ -64,4 +65,24 @@ export function userPriceView(p: UserPrice) {
     platform_rate: formatMoney(p.platform_rate),
     updated_at: toIso(p.updated_at),
   };
+}
+
+export function userSessionView(s: UserSessionRow) {
+  return { ip: s.ip, user_agent: s.user_agent, created_at: toIso(s.created_at), last_seen_at: toIso(s.last_seen_at ?? s.created_at) };
+}
+
+/** A key as staff see it: its name and visible prefix, never the key or its hash. */
+export function userKeyView(k: UserKeyRow) {
+  return {
+    name: k.name,
+    prefix: k.prefix,
+    created_at: toIso(k.created_at),
+    last_used_at: toIso(k.last_used_at),
+    expires_at: toIso(k.expires_at),
+    revoked_at: toIso(k.revoked_at),
+  };
+}
+
+export function userReferralView(r: UserReferralRow) {
+  return { id: r.id, username: r.username, level: r.level, joined_at: toIso(r.joined_at) };
 }
