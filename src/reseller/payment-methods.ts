@@ -7,7 +7,6 @@ import { parseMoney } from "../money/money.ts";
 import { PAYMENT_METHOD_SEED } from "../seed/seeders.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { tenantPaymentMethod } from "../wallet/service.ts";
-import { removePaymentMethod } from "../staff/finance/payment-methods.ts";
 import type { PaymentMethod } from "../wallet/view.ts";
 import type { PaymentMethodCreate, PaymentMethodUpdate } from "./schema.ts";
 import { methodAudit } from "./view.ts";
@@ -145,7 +144,27 @@ export async function updateSiteMethod(ctx: Ctx, id: number, input: PaymentMetho
   });
 }
 
-/** Removes a method by the staff rule (deactivated if deposits point to it, else deleted), audited as the site's. */
-export function removeSiteMethod(ctx: Ctx, id: number): Promise<{ id: number; deleted: boolean; deactivated: boolean }> {
-  return removePaymentMethod(ctx, id, "site.payment_method");
+/**
+ * Removes a method. One that deposits point to is only deactivated (their history keeps its name);
+ * an unused one is deleted with its fee structure.
+ */
+export async function removeSiteMethod(ctx: Ctx, id: number): Promise<{ id: number; deleted: boolean; deactivated: boolean }> {
+  return withTransaction(ctx, async (tx) => {
+    const method = await tenantPaymentMethod(tx, id);
+    const used = await tx.db.selectFrom("transactions").select("id").where("payment_method_id", "=", id).executeTakeFirst();
+    const now = dbNow(tx.clock);
+    if (used) {
+      await inTenant(tx).updateTable("payment_methods").set({ is_active: 0, updated_at: now }).where("id", "=", id).execute();
+    } else {
+      await tx.db.deleteFrom("fee_structures").where("payment_method_id", "=", id).execute();
+      await inTenant(tx).deleteFrom("payment_methods").where("id", "=", id).execute();
+    }
+    await writeAudit(tx, {
+      action: used ? "site.payment_method.deactivate" : "site.payment_method.delete",
+      targetType: "payment_method",
+      targetId: id,
+      data: methodAudit(method),
+    });
+    return { id, deleted: !used, deactivated: Boolean(used) };
+  });
 }

@@ -6,7 +6,6 @@ import { listUserOrders, userOrder, type OrderRow } from "../orders/service.ts";
 import { ACTIVE_STATUSES } from "../orders/statuses.ts";
 import { customerTicket, listTickets } from "../tickets/service.ts";
 import { listDepositMethods } from "../wallet/service.ts";
-import { staffNoteOf } from "../wallet/view.ts";
 import type {
   AccountData,
   AccountSummarySource,
@@ -116,7 +115,6 @@ async function funds(ctx: Ctx): Promise<FundsSource> {
       "transactions.reference",
       "transactions.status",
       "transactions.created_at",
-      "transactions.meta",
       "payment_methods.name as method",
     ])
     .where("transactions.user_id", "=", user.id)
@@ -147,7 +145,6 @@ async function funds(ctx: Ctx): Promise<FundsSource> {
         fee: Number(d.fee),
         reference: d.reference,
         status: d.status,
-        note: staffNoteOf(d.meta),
         createdAt: iso(d.created_at),
       }),
     ),

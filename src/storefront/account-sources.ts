@@ -59,8 +59,6 @@ export interface DepositSource {
   fee: number;
   reference: string | null;
   status: "pending" | "completed" | "failed" | "canceled";
-  /** What staff wrote when approving or rejecting it. */
-  note: string | null;
   createdAt: string;
 }
 

@@ -152,7 +152,6 @@ export function depositRow(d: DepositSource, f: Fmt): DepositRowView {
     fee: displayMoney(d.fee, f.currency, f.lang),
     reference: d.reference ?? "—",
     status: statusBadge("deposit", d.status, f.t),
-    note: d.note,
     createdAt: displayDate(d.createdAt, f.lang),
   };
 }

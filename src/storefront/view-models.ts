@@ -337,7 +337,6 @@ export interface DepositRowView {
   fee: string;
   reference: string;
   status: StatusBadgeView;
-  note: string | null;
   createdAt: string;
 }
 

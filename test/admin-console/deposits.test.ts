@@ -3,12 +3,12 @@ import { auditRows } from "../harness/audit.ts";
 import { balanceOf, expectLedgerHolds } from "../harness/money.ts";
 import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { activeMethod, customerOf, pendingDeposit, resellerSite } from "../reseller/helpers.ts";
-import { csrfFrom, get, Jar, post } from "../storefront/helpers.ts";
+import { csrfFrom, post } from "../storefront/helpers.ts";
 import { deposit, makeMethod, newRef } from "../wallet/helpers.ts";
 import { staffJar, visit } from "./helpers.ts";
 
-/** The amount as the French console shows it: "9 800 XOF" with a narrow no-break space. */
-const fr = (n: string) => new RegExp(n.replace(/ /g, "\\s"));
+/** An amount as the French console shows it, whatever the currency's sign: "9 800" with a narrow no-break space, then a space. */
+const fr = (n: string) => new RegExp(`${n.replace(/ /g, "\\s")}\\s`);
 
 describeEachDialect("admin console: deposits", (dialect) => {
   let p: TestPlatform;
@@ -35,21 +35,21 @@ describeEachDialect("admin console: deposits", (dialect) => {
     expect(queue.res.status).toBe(200);
     expect(queue.html).toContain(`/admin/deposits/${d.id}`);
     expect(queue.html).toContain(u.user.username);
-    expect(queue.html).toMatch(fr("9 800 XOF"));
+    expect(queue.html).toMatch(fr("9 800"));
     const english = await visit(p, admin.jar, "/admin/deposits?lang=en");
     expect(english.html).toContain("To verify (oldest first)");
-    expect(english.html).toContain("9,800 XOF");
+    expect(english.html).toContain("9,800");
     await visit(p, admin.jar, "/admin/deposits?lang=fr");
 
     const page = await visit(p, admin.jar, `/admin/deposits/${d.id}`);
-    expect(page.html).toMatch(fr("10 000 XOF"));
+    expect(page.html).toMatch(fr("10 000"));
     const api = (await body(await p.request(`/api/admin/finance/deposits/${d.id}`, { token: admin.token }))).data;
     expect(api).toMatchObject({ amount: "9800.00", fee: "200.00", gross_amount: "10000.00", status: "pending", user: { id: u.user.id } });
-    expect(page.html).toMatch(fr("200 XOF"));
+    expect(page.html).toMatch(/<dd>200\s/);
     const token = csrfFrom(page.html);
     const step = await post(p, "izyboost.test", `/admin/deposits/${d.id}/verify`, admin.jar, { _csrf: token, action: "approve", note: "Reçu, merci" });
     expect(step.res.status).toBe(200);
-    expect(step.html).toMatch(fr("Créditer 9 800 XOF"));
+    expect(step.html).toMatch(fr("Créditer 9 800"));
     expect(step.html).toContain('name="confirm" value="1"');
     expect(await balanceOf(p, u.user.id)).toBe(0);
 
@@ -92,11 +92,8 @@ describeEachDialect("admin console: deposits", (dialect) => {
     expect(await balanceOf(p, u.user.id)).toBe(0);
     expect(await auditRows(p, "deposit.reject", d.id)).toHaveLength(1);
 
-    const jar = new Jar();
-    const login = await get(p, "izyboost.test", "/login", jar);
-    await post(p, "izyboost.test", "/login", jar, { _csrf: csrfFrom(login.html), login: u.user.email, password: u.password });
-    const funds = await get(p, "izyboost.test", "/funds", jar);
-    expect(funds.html).toContain("Note : Référence introuvable");
+    const history = await body(await p.request("/api/wallet/transactions?type=deposit", { token: u.token }));
+    expect(history.data[0]).toMatchObject({ uuid: d.uuid, status: "failed", note: "Référence introuvable" });
     const notices = await body(await p.request("/api/notifications", { token: u.token }));
     expect(JSON.stringify(notices.data)).toContain("Référence introuvable");
   });

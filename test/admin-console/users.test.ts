@@ -11,7 +11,7 @@ import { createKeyVia, ALL_PERMISSIONS } from "../developer-api/helpers.ts";
 import { makeMethod, newRef, deposit } from "../wallet/helpers.ts";
 import { staffJar, visit } from "./helpers.ts";
 
-const fr = (n: string) => new RegExp(n.replace(/ /g, "\\s"));
+const fr = (n: string) => new RegExp(`${n.replace(/ /g, "\\s")}\\s`);
 
 describeEachDialect("admin console: users", (dialect) => {
   let p: TestPlatform;
@@ -77,7 +77,7 @@ describeEachDialect("admin console: users", (dialect) => {
 
     const page = await visit(p, admin.jar, `/admin/users/${u.user.id}`);
     expect(page.res.status).toBe(200);
-    expect(page.html).toMatch(fr("19 000 XOF"));
+    expect(page.html).toMatch(fr("19 000"));
     expect(page.html).toContain("Likes du test");
     expect(page.html).toContain("Sujet du ticket");
     expect(page.html).toContain(referred.user.username);
@@ -85,7 +85,7 @@ describeEachDialect("admin console: users", (dialect) => {
     expect(page.html).toContain(key.slice(0, 8));
     expect(page.html).not.toContain(key);
     expect(page.html).toContain("Sessions actives");
-    expect(page.html).toMatch(fr("3 000 XOF"));
+    expect(page.html).toMatch(fr("3 000"));
     expect((await visit(p, admin.jar, "/admin/users/999999")).res.status).toBe(404);
 
     // The admin API answers the same from the same verbs.
@@ -102,7 +102,7 @@ describeEachDialect("admin console: users", (dialect) => {
     const u = await signUp(p);
     const step = await act(u.user.id, "adjust", { amount: "5000", reason: "Geste commercial" });
     expect(step.res.status).toBe(200);
-    expect(step.html).toMatch(fr("Créditer 5 000 XOF"));
+    expect(step.html).toMatch(fr("Créditer 5 000"));
     expect(await balanceOf(p, u.user.id)).toBe(0);
     const key = /name="key" value="([^"]+)"/.exec(step.html)?.[1];
     expect(key).toBeDefined();
@@ -162,7 +162,7 @@ describeEachDialect("admin console: users", (dialect) => {
     const service = await insertService(p, { rate: "1000" });
     const set = await act(u.user.id, "prices", { service_id: String(service.id), rate: "400" });
     expect(set.res.status).toBe(303);
-    expect((await visit(p, admin.jar, `/admin/users/${u.user.id}`)).html).toMatch(fr("400 XOF"));
+    expect((await visit(p, admin.jar, `/admin/users/${u.user.id}`)).html).toMatch(/admin-row-amount">400\s/);
     const listed = (await body(await p.request(`/api/services?per_page=500`, { token: u.token }))).data.find((s: { id: number }) => s.id === service.id);
     expect(listed.rate).toBe("400.00");
     const order = await p.request("/api/user/orders", {

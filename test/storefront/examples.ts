@@ -246,16 +246,7 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
           ],
           deposits: [
             depositRow(
-              {
-                uuid: "d",
-                method: "Wave",
-                amount: 5_000_000_000,
-                fee: 0,
-                reference: "TX123",
-                status: "pending",
-                note: null,
-                createdAt: "2026-03-12T10:00:00Z",
-              },
+              { uuid: "d", method: "Wave", amount: 5_000_000_000, fee: 0, reference: "TX123", status: "pending", createdAt: "2026-03-12T10:00:00Z" },
               f,
             ),
           ],

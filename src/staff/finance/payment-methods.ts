@@ -5,7 +5,7 @@ import { isUniqueViolation } from "../../db/errors.ts";
 import { dbNow } from "../../lib/time.ts";
 import { writeAudit } from "../../audit/audit.ts";
 import { getSetting } from "../../settings/service.ts";
-import { inTenant } from "../../tenancy/scoped.ts";
+import { inTenant, tenantId } from "../../tenancy/scoped.ts";
 import { feeRulesFor } from "../../wallet/fees.ts";
 import { tenantPaymentMethod } from "../../wallet/service.ts";
 import type { PaymentMethodCreate } from "./schema.ts";
@@ -28,7 +28,7 @@ function methodErrors(input: PaymentMethodCreate): FieldErrors {
 export async function createPaymentMethod(ctx: Ctx, input: PaymentMethodCreate): Promise<MethodWithFee> {
   const errors = methodErrors(input);
   if (Object.keys(errors).length) throw new Validation(errors);
-  return withTransaction(ctx, async (tx) => {
+  const done = await withTransaction(ctx, async (tx) => {
     const now = dbNow(tx.clock);
     const last = await inTenant(tx)
       .selectFrom("payment_methods")
@@ -79,15 +79,18 @@ export async function createPaymentMethod(ctx: Ctx, input: PaymentMethodCreate):
     await writeAudit(tx, { action: "payment_method.create", targetType: "payment_method", targetId: id, data: auditOf(method, fee) });
     return { method, fee };
   });
+  // Pages that name the tenant's active methods are cached with its look: they change with them.
+  ctx.events.siteChanged(tenantId(ctx));
+  return done;
 }
 
 /**
  * Removes a deposit method of the tenant. One that deposits point to is only deactivated (their
- * history keeps its name); an unused one is deleted with its fee structure. `auditAs` names the
- * audit action's prefix (a reseller's own methods are "site.payment_method").
+ * history keeps its name); an unused one is deleted with its fee structure. (A reseller's own methods
+ * follow the same rule in src/reseller/payment-methods.ts, audited as the site's.)
  */
-export async function removePaymentMethod(ctx: Ctx, id: number, auditAs = "payment_method"): Promise<{ id: number; deleted: boolean; deactivated: boolean }> {
-  return withTransaction(ctx, async (tx) => {
+export async function removePaymentMethod(ctx: Ctx, id: number): Promise<{ id: number; deleted: boolean; deactivated: boolean }> {
+  const done = await withTransaction(ctx, async (tx) => {
     const method = await tenantPaymentMethod(tx, id);
     const fee = (await feeRulesFor(tx, [method])).get(id)!;
     const used = await tx.db.selectFrom("transactions").select("id").where("payment_method_id", "=", id).executeTakeFirst();
@@ -99,11 +102,13 @@ export async function removePaymentMethod(ctx: Ctx, id: number, auditAs = "payme
       await inTenant(tx).deleteFrom("payment_methods").where("id", "=", id).execute();
     }
     await writeAudit(tx, {
-      action: `${auditAs}.${used ? "deactivate" : "delete"}`,
+      action: used ? "payment_method.deactivate" : "payment_method.delete",
       targetType: "payment_method",
       targetId: id,
       data: auditOf(method, fee),
     });
     return { id, deleted: !used, deactivated: Boolean(used) };
   });
+  ctx.events.siteChanged(tenantId(ctx));
+  return done;
 }

@@ -2,6 +2,7 @@ import type { Ctx } from "../../context.ts";
 import { withTransaction } from "../../context.ts";
 import { NotFound, Validation, type FieldErrors } from "../../core/errors.ts";
 import { offsetOf, pageOf, type Page } from "../../core/pagination.ts";
+import { likeContaining } from "../../lib/sql-like.ts";
 import { dbNow } from "../../lib/time.ts";
 import { formatMoney } from "../../money/money.ts";
 import { writeAudit } from "../../audit/audit.ts";
@@ -10,7 +11,6 @@ import { ledgerRows, tenantPaymentMethod, tenantPaymentMethods } from "../../wal
 import type { PaymentMethod, TransactionRow } from "../../wallet/view.ts";
 import type { StaffTransactionsQuery, PaymentMethodUpdate } from "./schema.ts";
 import { inTenant } from "../../tenancy/scoped.ts";
-import { likeContaining } from "../../lib/sql-like.ts";
 
 /**
  * Tenant-generic staff verbs: the platform's admins call them with the platform as tenant, a reseller
@@ -128,7 +128,7 @@ export async function updatePaymentMethod(ctx: Ctx, id: number, input: PaymentMe
   });
 }
 
-export function auditOf(m: PaymentMethod, fee: FeeRule) {
+function auditOf(m: PaymentMethod, fee: FeeRule) {
   return {
     name: m.name,
     account_name: m.account_name,
@@ -152,3 +152,6 @@ export async function staffDeposit(ctx: Ctx, id: number): Promise<StaffTransacti
   if (!row) throw new NotFound("Deposit not found");
   return row;
 }
+
+/** The audit snapshot of a method and its fee rule: adding and removing one records the same shape as a change. */
+export { auditOf };
