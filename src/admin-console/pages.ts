@@ -10,9 +10,13 @@ import { guarded, platformOnly } from "../http/guard.ts";
 import type { Storefront } from "../storefront/respond.ts";
 import { dashboardPage, periodOf } from "./dashboard.ts";
 import { consolePage } from "./frame.ts";
-import { sectionsFor } from "./sections.ts";
+import { landingFor } from "./sections.ts";
 import { supportConsolePages } from "./support.ts";
 import { ordersConsolePages } from "./orders.ts";
+import { depositConsolePages } from "./deposits.ts";
+import { paymentMethodConsolePages } from "./payment-methods.ts";
+import { userConsolePages } from "./users.ts";
+import { userActionPages } from "./user-actions.ts";
 
 /**
  * Staff only, by the same rule as the admin API (`staffActionOf` on the path below /admin): anyone
@@ -25,7 +29,7 @@ const consoleAccess = createMiddleware<AppEnv>(async (c, next) => {
   if (await mustEnrolTwoFactor(ctxOf(c), user)) return c.redirect("/account/settings?flash=two_factor_required#two-factor", 303);
   const path = c.req.path.replace(/^\/admin/, "");
   if (!staffMay(user.role, staffActionOf(c.req.method, path))) {
-    const first = sectionsFor(user.role)[0];
+    const first = landingFor(user.role);
     if ((path === "" || path === "/") && first) return c.redirect(first.path, 303);
     throw new Forbidden("Your role does not allow this page");
   }
@@ -49,6 +53,10 @@ export function adminConsolePages(sf: Storefront) {
 
   staff.route("/", supportConsolePages(sf));
   staff.route("/", ordersConsolePages(sf));
+  staff.route("/", depositConsolePages(sf));
+  staff.route("/", paymentMethodConsolePages(sf));
+  staff.route("/", userConsolePages(sf));
+  staff.route("/", userActionPages(sf));
 
   return app.route("/", guarded(signedIn, staff));
 }

@@ -14,10 +14,17 @@ interface Section {
 /** The console's sections, in navigation order; a section is listed once its pages exist. */
 const SECTIONS: readonly Section[] = [
   { id: "dashboard", path: "/admin", label: "admin.section.dashboard", action: "manage" },
-  { id: "support", path: "/admin/support", label: "admin.section.support", action: "support" },
-  // After support: support staff land on their first section, the inbox.
   { id: "orders", path: "/admin/orders", label: "admin.section.orders", action: "read" },
+  { id: "deposits", path: "/admin/deposits", label: "admin.section.deposits", action: "manage" },
+  { id: "users", path: "/admin/users", label: "admin.section.users", action: "read" },
+  { id: "support", path: "/admin/support", label: "admin.section.support", action: "support" },
 ];
+
+/** Where a role lands on /admin when the dashboard is not theirs: the section of their own work (support's inbox), else the first they may open. */
+export function landingFor(role: string): Section | undefined {
+  const open = sectionsFor(role);
+  return open.find((s) => s.action === "support") ?? open[0];
+}
 
 /** The sections a role may open. */
 export function sectionsFor(role: string): Section[] {

@@ -30,6 +30,11 @@ export async function requestPasswordReset(ctx: Ctx, input: ForgotPasswordInput)
     .where("is_banned", "=", 0)
     .executeTakeFirst();
   if (!user) return;
+  await sendPasswordResetLink(ctx, user);
+}
+
+/** Mails the user a single-use reset link of their tenant (also sent by staff from the console). */
+export async function sendPasswordResetLink(ctx: Ctx, user: User): Promise<void> {
   const bytes = new Uint8Array(20);
   crypto.getRandomValues(bytes);
   const token = encodeBase32LowerCaseNoPadding(bytes);

@@ -1,6 +1,8 @@
 import { fill, type Params } from "./catalogue.ts";
 import { LANGS, type Lang } from "./lang.ts";
 import { adminConsoleMessages } from "./messages/admin-console.ts";
+import { adminDepositMessages } from "./messages/admin-deposits.ts";
+import { adminUserMessages } from "./messages/admin-users.ts";
 import { adminSupportMessages } from "./messages/admin-support.ts";
 import { adminOrdersMessages } from "./messages/admin-orders.ts";
 import { contentPageMessages } from "./messages/content-pages.ts";
@@ -17,7 +19,9 @@ import { walletMessages } from "./messages/wallet.ts";
 export const CATALOGUES = {
   adminConsoleMessages,
   adminSupportMessages,
+  adminDepositMessages,
   adminOrdersMessages,
+  adminUserMessages,
   contentPageMessages,
   mailMessages,
   orderMessages,

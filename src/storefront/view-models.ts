@@ -51,7 +51,14 @@ export type PlatformPageId =
   | "admin-saved-replies"
   | "admin-orders"
   | "admin-order"
-  | "admin-order-confirm";
+  | "admin-order-confirm"
+  | "admin-deposits"
+  | "admin-deposit"
+  | "admin-payment-methods"
+  | "admin-payment-method"
+  | "admin-users"
+  | "admin-user"
+  | "admin-confirm-step";
 export type AnyPageId = PageId | PlatformPageId;
 
 export const PAGE_IDS: readonly PageId[] = [

@@ -167,7 +167,7 @@ async function notifyDepositVerified(ctx: Ctx, row: Transaction, input: VerifyIn
     await notifyLocalized(ctx, row.user_id, {
       type: "deposit_approved",
       data,
-      ...notice("deposit_approved", { amount, ref }),
+      ...notice("deposit_approved", { amount, ref, note }),
     });
   } else {
     await notifyLocalized(ctx, row.user_id, {

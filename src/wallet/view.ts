@@ -18,6 +18,12 @@ function parseMeta(meta: string | null): Record<string, unknown> | null {
   }
 }
 
+/** What staff wrote when verifying a deposit (approve or reject), shown to its owner. */
+export function staffNoteOf(meta: string | null): string | null {
+  const note = parseMeta(meta)?.note;
+  return typeof note === "string" ? note : null;
+}
+
 /** A ledger row as its owner sees it: signed amount, and for deposits what was sent and the fee. */
 export function transactionView(t: TransactionRow) {
   const meta = parseMeta(t.meta);
@@ -36,7 +42,7 @@ export function transactionView(t: TransactionRow) {
     payment_method: t.payment_method_id ? { id: t.payment_method_id, name: t.payment_method_name ?? null } : null,
     order_uuid: t.order_uuid ?? null,
     phone: typeof meta?.phone === "string" ? meta.phone : null,
-    note: typeof meta?.note === "string" ? meta.note : null,
+    note: staffNoteOf(t.meta),
     verified_at: toIso(t.verified_at),
     created_at: toIso(t.created_at),
     updated_at: toIso(t.updated_at),

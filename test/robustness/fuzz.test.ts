@@ -72,6 +72,14 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
       .values({ name: "Spare", slug: "spare-fuzz", created_at: now, updated_at: now })
       .executeTakeFirstOrThrow();
     await fund(p, victim.user.id, "1000");
+    // A user with an own price the admin may remove, and a payment method nothing uses that the admin may delete.
+    const priceUser = await signUp(p);
+    await p.request(`/api/admin/users/${priceUser.user.id}/prices`, { method: "PUT", token: t.admin.token, json: { service_id: spare.id, rate: "700" } });
+    const victimMethod = await p.request("/api/admin/finance/payment-methods", {
+      method: "POST",
+      token: t.admin.token,
+      json: { code: "fuzz_victim", name: "Victim" },
+    });
     const key = async (token: string) =>
       (
         await body(
@@ -101,6 +109,8 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
       userId: victim.user.id,
       banUserId: (await signUp(p)).user.id,
       deleteUserId: (await signUp(p)).user.id,
+      priceUserId: priceUser.user.id,
+      deleteMethodId: (await body(victimMethod)).data.id,
       keyId: (await key(t.p1.token)).id,
       notificationId: note.id,
       logoutTokens: { admin: await login(adminRow.username), user: await login(t.p1.user.username) },

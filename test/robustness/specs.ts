@@ -38,6 +38,9 @@ export interface Victims {
   userId: number;
   banUserId: number;
   deleteUserId: number;
+  /** A user with an own price of `serviceId`, and a platform payment method nothing uses: the routes may delete them. */
+  priceUserId: number;
+  deleteMethodId: number;
   keyId: string;
   notificationId: number;
   logoutTokens: { admin: string; user: string };
@@ -187,13 +190,38 @@ export const SPECS: Record<string, RouteSpec> = {
 
   // ---- admin finance ----
   "GET /api/admin/finance/stats": { owner: "admin" },
-  "GET /api/admin/finance/transactions": { owner: "admin", query: ["type", "status", "user_id", "reference", "from", "to", ...PAGE] },
+  "GET /api/admin/finance/transactions": {
+    owner: "admin",
+    query: ["type", "status", "user_id", "payment_method_id", "user", "reference", "from", "to", "sort", ...PAGE],
+  },
+  "GET /api/admin/finance/deposits/:id": { owner: "admin", params: (t) => ({ id: String(t.p2.deposit.id) }) },
   "POST /api/admin/finance/transactions/:id/verify": {
     owner: "admin",
     params: (t) => ({ id: String(t.p2.deposit.id) }),
     body: { action: "reject", note: "fuzz" },
   },
   "GET /api/admin/finance/payment-methods": { owner: "admin" },
+  "POST /api/admin/finance/payment-methods": {
+    extra: () => [{ code: "Not A Code" }, { min_amount: "10", max_amount: "1" }, { fee_percent: "100.01" }, { is_active: true, account_number: null }],
+    owner: "admin",
+    body: {
+      code: "fuzz_method",
+      name: "Fuzz Money",
+      type: "mobile_money",
+      instructions_fr: "Envoyez",
+      instructions_en: "Send",
+      account_name: "IzyBoost",
+      account_number: "+225 07",
+      min_amount: "500",
+      max_amount: "5000000",
+      is_active: false,
+      fee_percent: "1.5",
+      fee_fixed: "0",
+      fee_min: "0",
+      fee_max: null,
+    },
+  },
+  "DELETE /api/admin/finance/payment-methods/:id": { owner: "admin", params: (_t, v) => ({ id: String(v.deleteMethodId) }) },
   "PUT /api/admin/finance/payment-methods/:id": {
     extra: () => [{ min_amount: "10", max_amount: "1" }, { fee_percent: "100.01" }, { fee_percent: "1.234" }, { fee_min: "10", fee_max: "1" }],
     owner: "admin",
@@ -215,7 +243,7 @@ export const SPECS: Record<string, RouteSpec> = {
   },
 
   // ---- admin users ----
-  "GET /api/admin/users": { owner: "admin", query: ["search", "role", "banned", ...PAGE] },
+  "GET /api/admin/users": { owner: "admin", query: ["search", "role", "banned", "from", "to", ...PAGE] },
   "GET /api/admin/users/:id": { owner: "admin", params: (t) => ({ id: String(t.p1.user.id) }) },
   "PUT /api/admin/users/:id": {
     owner: "admin",
@@ -231,6 +259,21 @@ export const SPECS: Record<string, RouteSpec> = {
     body: { amount: "10", reason: "fuzz test" },
   },
   "DELETE /api/admin/users/:id": { owner: "admin", params: (_t, v) => ({ id: String(v.deleteUserId) }) },
+  "GET /api/admin/users/:id/sessions": { owner: "admin", params: (t) => ({ id: String(t.p1.user.id) }) },
+  "GET /api/admin/users/:id/api-keys": { owner: "admin", params: (t) => ({ id: String(t.p1.user.id) }) },
+  "GET /api/admin/users/:id/referrals": { owner: "admin", params: (t) => ({ id: String(t.p1.user.id) }) },
+  "POST /api/admin/users/:id/password-reset": { owner: "admin", params: (_t, v) => ({ id: String(v.userId) }) },
+  "GET /api/admin/users/:id/prices": { owner: "admin", params: (t) => ({ id: String(t.p1.user.id) }) },
+  "PUT /api/admin/users/:id/prices": {
+    extra: (_t, v) => [{ rate: "0" }, { rate: "-1" }, { service_id: 99999999 }, { service_id: v.serviceId, rate: "0.0000001" }],
+    owner: "admin",
+    params: (_t, v) => ({ id: String(v.userId) }),
+    body: (_t, v) => ({ service_id: v.serviceId, rate: "500" }),
+  },
+  "DELETE /api/admin/users/:id/prices/:serviceId": {
+    owner: "admin",
+    params: (_t, v) => ({ id: String(v.priceUserId), serviceId: String(v.serviceId) }),
+  },
 
   // ---- white label: the reseller's own sites ----
   "GET /api/white-label/plans": { owner: "public" },

@@ -5,7 +5,7 @@ export const walletMessages = catalogue(
   {
     "deposit.reason": " Motif : {note}",
     "deposit_approved.title": "Dépôt validé",
-    "deposit_approved.body": "Votre dépôt de {amount} (réf. {ref}) a été validé et crédité sur votre solde.",
+    "deposit_approved.body": "Votre dépôt de {amount} (réf. {ref}) a été validé et crédité sur votre solde.{note}",
     "deposit_rejected.title": "Dépôt refusé",
     "deposit_rejected.body": "Votre dépôt de {amount} (réf. {ref}) a été refusé.{note}",
     "balance.credit": "Crédit",
@@ -16,7 +16,7 @@ export const walletMessages = catalogue(
   {
     "deposit.reason": " Reason: {note}",
     "deposit_approved.title": "Deposit approved",
-    "deposit_approved.body": "Your deposit of {amount} (ref. {ref}) was approved and credited to your balance.",
+    "deposit_approved.body": "Your deposit of {amount} (ref. {ref}) was approved and credited to your balance.{note}",
     "deposit_rejected.title": "Deposit rejected",
     "deposit_rejected.body": "Your deposit of {amount} (ref. {ref}) was rejected.{note}",
     "balance.credit": "Credit",

@@ -6,8 +6,9 @@ import { validBody, validQuery } from "../../http/body.ts";
 import { pageEnvelope } from "../../core/pagination.ts";
 import { verifyDeposit } from "../../wallet/deposits.ts";
 import { staffTransactionView, adminPaymentMethodView, financeStatsView } from "./view.ts";
-import { staffTransactionsQuery, paymentMethodUpdate, verifyBody } from "./schema.ts";
-import { listLedger, listPaymentMethods, updatePaymentMethod } from "./service.ts";
+import { staffTransactionsQuery, paymentMethodCreate, paymentMethodUpdate, verifyBody } from "./schema.ts";
+import { createPaymentMethod, removePaymentMethod } from "./payment-methods.ts";
+import { listLedger, listPaymentMethods, staffDeposit, updatePaymentMethod } from "./service.ts";
 import { financeStats } from "./stats.ts";
 import { transactionView } from "../../wallet/view.ts";
 
@@ -19,6 +20,8 @@ export function adminFinanceRoutes() {
 
   app.get("/transactions", async (c) => c.json(pageEnvelope(await listLedger(ctxOf(c), validQuery(c, staffTransactionsQuery)), staffTransactionView)));
 
+  app.get("/deposits/:id", async (c) => c.json({ data: staffTransactionView(await staffDeposit(ctxOf(c), idParam(c.req.param("id"), "Deposit"))) }));
+
   app.post("/transactions/:id/verify", async (c) => {
     const id = idParam(c.req.param("id"), "Transaction");
     const row = await verifyDeposit(ctxOf(c), id, await validBody(c, verifyBody));
@@ -26,6 +29,12 @@ export function adminFinanceRoutes() {
   });
 
   app.get("/payment-methods", async (c) => c.json({ data: (await listPaymentMethods(ctxOf(c))).map(adminPaymentMethodView) }));
+
+  app.post("/payment-methods", async (c) =>
+    c.json({ data: adminPaymentMethodView(await createPaymentMethod(ctxOf(c), await validBody(c, paymentMethodCreate))) }, 201),
+  );
+
+  app.delete("/payment-methods/:id", async (c) => c.json({ data: await removePaymentMethod(ctxOf(c), idParam(c.req.param("id"), "Payment method")) }));
 
   app.put("/payment-methods/:id", async (c) => {
     const id = idParam(c.req.param("id"), "Payment method");

@@ -15,9 +15,14 @@ export const staffTransactionsQuery = z.object({
   type: z.enum(TRANSACTION_TYPES, { error: `One of: ${TRANSACTION_TYPES.join(", ")}` }).optional(),
   status: z.enum(TRANSACTION_STATUSES, { error: `One of: ${TRANSACTION_STATUSES.join(", ")}` }).optional(),
   user_id: positiveId("A user id").optional(),
+  payment_method_id: positiveId("A payment method id").optional(),
   reference: z.string().trim().min(1).max(100).optional(),
+  /** A username, e-mail or phone the row's user contains. */
+  user: z.string().trim().min(1).max(100, "At most 100 characters").optional(),
   from: day.optional(),
   to: day.optional(),
+  /** newest first (default) or oldest first: the verification queue is worked from its oldest deposit. */
+  sort: z.enum(["newest", "oldest"], { error: 'One of: "newest", "oldest"' }).optional(),
 });
 
 export const verifyBody = z.object({
@@ -47,6 +52,33 @@ const percentBp = z.union([z.string(), z.number()], { error: "A percentage" }).t
   return bp;
 });
 
+const METHOD_TYPES = ["mobile_money", "bank", "other"] as const;
+
+/** A new payment method with its own fee rule; it starts inactive unless is_active is sent. */
+export const paymentMethodCreate = z.object({
+  code: z
+    .string({ error: "The code is required" })
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, "Lowercase letters, digits, - and _ (e.g. orange_money)"),
+  name: z.string({ error: "The name is required" }).trim().min(1, "The name is required").max(100, "At most 100 characters"),
+  type: z.enum(METHOD_TYPES, { error: `One of: ${METHOD_TYPES.join(", ")}` }).default("mobile_money"),
+  instructions_fr: nullableText(5000).transform((v) => v ?? null),
+  instructions_en: nullableText(5000).transform((v) => v ?? null),
+  account_name: nullableText(150).transform((v) => v ?? null),
+  account_number: nullableText(100).transform((v) => v ?? null),
+  min_amount: nonNegativeMoney("The minimum").default(0),
+  max_amount: nonNegativeMoney("The maximum")
+    .nullish()
+    .transform((v) => v ?? null),
+  is_active: flag.default(false),
+  fee_percent: percentBp.default(0),
+  fee_fixed: nonNegativeMoney("The fixed fee").default(0),
+  fee_min: nonNegativeMoney("The minimum fee").default(0),
+  fee_max: nonNegativeMoney("The maximum fee")
+    .nullish()
+    .transform((v) => v ?? null),
+});
+
 export const paymentMethodUpdate = z
   .object({
     name: z.string().trim().min(1, "The name is required").max(100, "At most 100 characters").optional(),
@@ -66,3 +98,4 @@ export const paymentMethodUpdate = z
 
 export type StaffTransactionsQuery = z.infer<typeof staffTransactionsQuery>;
 export type PaymentMethodUpdate = z.infer<typeof paymentMethodUpdate>;
+export type PaymentMethodCreate = z.infer<typeof paymentMethodCreate>;

@@ -8,6 +8,7 @@ import { likeContaining } from "../../lib/sql-like.ts";
 import { dbNow } from "../../lib/time.ts";
 import { writeAudit } from "../../audit/audit.ts";
 import { invalidateUserSessions } from "../../auth/session.ts";
+import { sendPasswordResetLink } from "../../auth/password-reset.ts";
 import type { UserUpdateInput, UsersQuery } from "./schema.ts";
 import { inTenant } from "../../tenancy/scoped.ts";
 
@@ -29,8 +30,10 @@ export async function listUsers(ctx: Ctx, q: UsersQuery): Promise<Page<User>> {
   if (q.banned !== undefined) base = base.where("is_banned", "=", q.banned ? 1 : 0);
   if (q.search) {
     const matches = likeContaining(q.search);
-    base = base.where((eb) => eb.or([matches("username"), matches("email"), matches("full_name")]));
+    base = base.where((eb) => eb.or([matches("username"), matches("email"), matches("full_name"), matches("phone")]));
   }
+  if (q.from) base = base.where("created_at", ">=", `${q.from} 00:00:00.000`);
+  if (q.to) base = base.where("created_at", "<=", `${q.to} 23:59:59.999`);
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const rows = await base.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
   return pageOf(rows, count.n, q);
@@ -142,8 +145,18 @@ export async function toggleBan(ctx: Ctx, id: number, reason?: string): Promise<
   });
 }
 
+/** Staff send a user the same reset link as "forgot password" (a banned account gets none). */
+export async function sendResetLinkAsStaff(ctx: Ctx, id: number): Promise<void> {
+  const user = await userOfTenant(ctx, id);
+  if (user.is_banned) throw new Conflict("This user is banned; lift the ban before sending a reset link", "user_banned");
+  await sendPasswordResetLink(ctx, user);
+  await writeAudit(ctx, { action: "user.password_reset_link", targetType: "user", targetId: id, data: { email: user.email } });
+}
+
 /**
- * Soft-deletes an account: it can no longer log in, its sessions end and its API keys are revoked.
+ * Deletes an account by anonymising it: its e-mail, username, name and phone are replaced, its
+ * password can match nothing, its sessions, pending reset links and API keys are removed; the row
+ * stays (deleted_at) so that its ledger, orders and tickets keep their owner and the ledger still adds up.
  * Refused for yourself, and while the account holds money or has deposits awaiting verification.
  */
 export async function deleteUser(ctx: Ctx, id: number): Promise<void> {
@@ -157,14 +170,25 @@ export async function deleteUser(ctx: Ctx, id: number): Promise<void> {
     // Conditional on a zero balance, so that a credit landing meanwhile cannot be orphaned.
     const res = await tx.db
       .updateTable("users")
-      .set({ deleted_at: now, updated_at: now })
+      .set({
+        deleted_at: now,
+        updated_at: now,
+        email: `deleted-${user.uuid}@deleted.invalid`,
+        username: `deleted-${user.uuid.slice(0, 8)}-${user.id}`,
+        full_name: null,
+        phone: null,
+        password_hash: "!deleted",
+        last_login_ip: null,
+      })
       .where("id", "=", id)
       .where("deleted_at", "is", null)
       .where("balance", "=", 0)
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw new Conflict("This user still has a balance; bring it to zero before deleting the account", "balance_not_zero");
     await invalidateUserSessions(tx, id);
-    await tx.db.updateTable("api_keys").set({ revoked_at: now, updated_at: now }).where("user_id", "=", id).where("revoked_at", "is", null).execute();
+    await tx.db.deleteFrom("api_keys").where("user_id", "=", id).execute();
+    await tx.db.deleteFrom("password_reset_tokens").where("user_id", "=", id).execute();
+    // The audit row keeps who it was, for staff only; the account itself no longer says.
     await writeAudit(tx, { action: "user.delete", targetType: "user", targetId: id, data: { username: user.username, email: user.email } });
   });
 }
