@@ -15,6 +15,7 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { id: "dashboard", path: "/admin", label: "admin.section.dashboard", action: "manage" },
   { id: "support", path: "/admin/support", label: "admin.section.support", action: "support" },
+  { id: "white-label", path: "/admin/white-label", label: "admin.section.white_label", action: "manage" },
 ];
 
 /** The sections a role may open. */

@@ -2,6 +2,7 @@ import { fill, type Params } from "./catalogue.ts";
 import { LANGS, type Lang } from "./lang.ts";
 import { adminConsoleMessages } from "./messages/admin-console.ts";
 import { adminSupportMessages } from "./messages/admin-support.ts";
+import { adminWhiteLabelMessages } from "./messages/admin-white-label.ts";
 import { mailMessages } from "./messages/mail.ts";
 import { orderMessages } from "./messages/orders.ts";
 import { orderFieldMessages } from "./messages/order-fields.ts";
@@ -15,6 +16,7 @@ import { walletMessages } from "./messages/wallet.ts";
 export const CATALOGUES = {
   adminConsoleMessages,
   adminSupportMessages,
+  adminWhiteLabelMessages,
   mailMessages,
   orderMessages,
   orderFieldMessages,

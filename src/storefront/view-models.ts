@@ -45,7 +45,16 @@ export type PlatformPageId =
   | "admin-dashboard"
   | "admin-support"
   | "admin-ticket"
-  | "admin-saved-replies";
+  | "admin-saved-replies"
+  | "admin-wl-sites"
+  | "admin-wl-site"
+  | "admin-wl-plans"
+  | "admin-wl-plan"
+  | "admin-wl-template"
+  | "admin-wl-confirm"
+  | "admin-wl-subscriptions"
+  | "admin-wl-invoices"
+  | "admin-wl-invoice";
 export type AnyPageId = PageId | PlatformPageId;
 
 export const PAGE_IDS: readonly PageId[] = [

@@ -47,6 +47,15 @@ const OVERFLOWS = `(() => {
   return out.slice(0, 8);
 })()`;
 
+/** The admin console's white-label records to open: the site's, its purchase invoice, a plan and a template. */
+async function consoleFixture(w: World, siteId: number): Promise<NonNullable<PageFixture["console"]>> {
+  const db = w.p.services.db;
+  const invoice = await db.selectFrom("invoices").select("uuid").orderBy("id").executeTakeFirstOrThrow();
+  const plan = await db.selectFrom("white_label_plans").select("id").orderBy("id").executeTakeFirstOrThrow();
+  const template = await db.selectFrom("white_label_templates").select("id").orderBy("id").executeTakeFirstOrThrow();
+  return { siteId, invoiceUuid: invoice.uuid, planId: plan.id, templateId: template.id };
+}
+
 /** In the page: the vertical spread of the header's visible controls (one row: less than a control's height). */
 const HEADER_SPREAD = `(() => {
   const header = document.querySelector(".site-header");
@@ -122,7 +131,11 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
           fixture: await history(site.tenant, customer.user, service.id, method.id, placed.uuid!),
         });
       }
-      const sites = await w.p.services.db.selectFrom("white_label_sites").select("uuid").where("owner_id", "=", owner.user.id).executeTakeFirstOrThrow();
+      const sites = await w.p.services.db
+        .selectFrom("white_label_sites")
+        .select(["id", "uuid"])
+        .where("owner_id", "=", owner.user.id)
+        .executeTakeFirstOrThrow();
       const placed = await place(w, owner.token, { service_id: service.id, link: order.link, quantity: 1000 });
       expect(placed.status).toBe(201);
       const method = await w.p.services.db
@@ -136,7 +149,12 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
       const admin = await fundedUser(w, "0");
       await w.p.services.db.updateTable("users").set({ role: "admin" }).where("id", "=", admin.user.id).execute();
       staffLogin = admin.user.username;
-      tenants.unshift({ name: "platform", host: "izyboost.test", login: owner.user.username, fixture: { ...platformFixture, siteUuid: sites.uuid } });
+      tenants.unshift({
+        name: "platform",
+        host: "izyboost.test",
+        login: owner.user.username,
+        fixture: { ...platformFixture, siteUuid: sites.uuid, console: await consoleFixture(w, sites.id) },
+      });
 
       mkdirSync(SHOTS, { recursive: true });
       server = await serveOnLoopback(w.p);
