@@ -5,9 +5,9 @@ import { parseInput } from "../core/validate.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
-import { parseMoney } from "../money/money.ts";
+import { formatMoney, parseMoney } from "../money/money.ts";
 import { requireCsrf } from "../storefront/csrf.ts";
-import { displayMoney } from "../storefront/format.ts";
+import { displayMoney, displayNumber } from "../storefront/format.ts";
 import type { Storefront } from "../storefront/respond.ts";
 import { listPlansForAdmin, listTemplatesForAdmin, updatePlan } from "../white-label/admin.ts";
 import { createPlan, templateForAdmin, updateTemplate } from "../white-label/admin-manage.ts";
@@ -47,13 +47,16 @@ function planInput(fields: Fields) {
   };
 }
 
+/** A stored price as a person types it: "5000", "12.5" (no trailing zeros). */
+const asTyped = (decimal: string) => formatMoney(parseMoney(decimal) ?? 0, 0);
+
 /** What the form shows for a stored plan (prices in the currency's units, as typed). */
 const planFields = (p: PlanView): Fields => ({
   slug: p.slug,
   name: p.name,
   description: p.description ?? "",
-  price_monthly: p.price_monthly,
-  price_yearly: p.price_yearly,
+  price_monthly: asTyped(p.price_monthly),
+  price_yearly: asTyped(p.price_yearly),
   max_customers: p.max_customers == null ? "" : String(p.max_customers),
   allows_custom_domain: p.allows_custom_domain ? "1" : "",
   features: p.features.join("\n"),
@@ -81,7 +84,7 @@ export function whiteLabelPlanPages(sf: Storefront) {
           slug: p.slug,
           active: p.is_active,
           prices: `${money(f, p.price_monthly)} / ${f.tx("admin.wl.monthly")} · ${money(f, p.price_yearly)} / ${f.tx("admin.wl.yearly")}`,
-          limits: `${p.max_customers == null ? f.tx("admin.wl.unlimited") : f.tx("admin.wl.max_customers_n", { count: p.max_customers })} · ${f.tx(p.allows_custom_domain ? "admin.wl.domain_allowed" : "admin.wl.domain_not_allowed")}`,
+          limits: `${p.max_customers == null ? f.tx("admin.wl.unlimited") : f.tx("admin.wl.max_customers_n", { count: displayNumber(p.max_customers, f.lang) })} · ${f.tx(p.allows_custom_domain ? "admin.wl.domain_allowed" : "admin.wl.domain_not_allowed")}`,
         })),
         templates: templates.map((t) => ({ id: t.id, name: t.name, slug: t.slug, description: t.description ?? "", active: t.is_active })),
       };

@@ -23,7 +23,7 @@ const SUB_STATUSES = ["active", "grace", "suspended", "canceled"] as const;
 const DAY_MS = 86_400_000;
 
 const siteStatus = (f: ConsoleFormat, s: string) =>
-  (SITE_STATUSES as readonly string[]).includes(s) ? f.tx(`admin.dash.site_status.${s as (typeof SITE_STATUSES)[number]}`) : s;
+  (SITE_STATUSES as readonly string[]).includes(s) ? f.tx(`admin.wl.site_status.${s as (typeof SITE_STATUSES)[number]}`) : s;
 const subStatus = (f: ConsoleFormat, s: string) =>
   (SUB_STATUSES as readonly string[]).includes(s) ? f.tx(`admin.wl.sub_status.${s as (typeof SUB_STATUSES)[number]}`) : s;
 const cycle = (f: ConsoleFormat, c: string | null) => (c === "yearly" ? f.tx("admin.wl.yearly") : c === "monthly" ? f.tx("admin.wl.monthly") : "—");
@@ -175,7 +175,9 @@ export function whiteLabelConsolePages(sf: Storefront) {
           { label: f.tx("admin.wl.renewal_new"), value: displayDate(next, f.lang) },
           {
             label: f.tx("admin.wl.unbilled"),
-            value: details.subscription ? money(f, details.subscription.price, details.subscription.currency) : "—",
+            value: details.subscription
+              ? `${money(f, details.subscription.price, details.subscription.currency)} / ${cycle(f, details.subscription.billing_cycle)}`
+              : "—",
           },
         ],
         consequence: f.tx("admin.wl.extend_consequence"),
@@ -249,7 +251,7 @@ export function whiteLabelConsolePages(sf: Storefront) {
         site: i.site.name ?? "—",
         plan: i.plan ?? "—",
         kind: f.tx(i.kind === "subscription_renewal" ? "admin.wl.kind_renewal" : "admin.wl.kind_purchase"),
-        cycle: cycle(f, i.billing_cycle),
+        cycle: f.tx(i.billing_cycle === "yearly" ? "admin.wl.cycle_yearly" : "admin.wl.cycle_monthly"),
         period: `${displayDate(i.period_start, f.lang)} → ${displayDate(i.period_end, f.lang)}`,
         amount: money(f, i.amount, i.currency),
         status: f.tx(i.status === "paid" ? "admin.wl.paid" : "admin.wl.unpaid"),
