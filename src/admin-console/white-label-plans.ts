@@ -10,8 +10,8 @@ import { requireCsrf } from "../storefront/csrf.ts";
 import { displayMoney, displayNumber } from "../storefront/format.ts";
 import type { Storefront } from "../storefront/respond.ts";
 import { listPlansForAdmin, listTemplatesForAdmin, updatePlan } from "../white-label/admin.ts";
-import { createPlan, templateForAdmin, updateTemplate } from "../white-label/admin-manage.ts";
-import { planCreateSchema, planUpdateSchema, templateUpdateSchema } from "../white-label/schema.ts";
+import { createPlan, createTemplate, templateForAdmin, themesWithoutTemplate, updateTemplate } from "../white-label/admin-manage.ts";
+import { planCreateSchema, planUpdateSchema, templateCreateSchema, templateUpdateSchema } from "../white-label/schema.ts";
 import { consolePage, type ConsoleFormat } from "./frame.ts";
 import { whiteLabelTabs } from "./white-label.ts";
 import { carried, formFields, formWhole, refusedFields, translatedErrors, type Confirmation, type Errors, type Fields } from "./white-label-forms.ts";
@@ -70,11 +70,12 @@ const money = (f: ConsoleFormat, decimal: string) => displayMoney(parseMoney(dec
 export function whiteLabelPlanPages(sf: Storefront) {
   const app = new Hono<AppEnv>();
 
-  app.get("/admin/white-label/plans", (c) =>
-    consolePage(c, sf, { id: "admin-wl-plans", section: "white-label", heading: "admin.wl.plans_title" }, async (f) => {
+  const plansPage = (c: Context<AppEnv>, state: { values?: Fields; errors?: Errors; status?: number } = {}) =>
+    consolePage(c, sf, { id: "admin-wl-plans", section: "white-label", heading: "admin.wl.plans_title", status: state.status }, async (f) => {
       const ctx = ctxOf(c);
-      const [plans, templates] = await Promise.all([listPlansForAdmin(ctx), listTemplatesForAdmin(ctx)]);
+      const [plans, templates, themes] = await Promise.all([listPlansForAdmin(ctx), listTemplatesForAdmin(ctx), themesWithoutTemplate(ctx)]);
       const done = c.req.query("done");
+      const chosen = state.values?.slug ?? "";
       return {
         tabs: whiteLabelTabs(f, "plans"),
         done: done === "plan_saved" || done === "template_saved" ? f.tx(`admin.wl.done.${done}`) : null,
@@ -87,9 +88,30 @@ export function whiteLabelPlanPages(sf: Storefront) {
           limits: `${p.max_customers == null ? f.tx("admin.wl.unlimited") : f.tx("admin.wl.max_customers_n", { count: displayNumber(p.max_customers, f.lang) })} · ${f.tx(p.allows_custom_domain ? "admin.wl.domain_allowed" : "admin.wl.domain_not_allowed")}`,
         })),
         templates: templates.map((t) => ({ id: t.id, name: t.name, slug: t.slug, description: t.description ?? "", active: t.is_active })),
+        themes: themes.map((t) => ({ value: t.slug, label: `${t.name} (${t.slug})`, selected: t.slug === chosen })),
+        values: state.values ?? { is_active: "1", sort_order: "0" },
+        errors: translatedErrors(f, state.errors),
       };
-    }),
-  );
+    });
+
+  app.get("/admin/white-label/plans", (c) => plansPage(c));
+
+  app.post("/admin/white-label/templates", requireCsrf, async (c) => {
+    const fields = await formFields(c);
+    try {
+      const input = parseInput(templateCreateSchema, {
+        slug: fields.slug ?? "",
+        name: fields.name ?? "",
+        description: (fields.description ?? "").trim() || null,
+        is_active: fields.is_active === "1",
+        sort_order: formWhole(fields.sort_order) ?? 0,
+      });
+      await createTemplate(ctxOf(c), input);
+      return c.redirect("/admin/white-label/plans?done=template_saved", 303);
+    } catch (err) {
+      return plansPage(c, { values: fields, errors: refusedFields(err, { ...PLAN_WORDS, slug: "admin.wl.error.theme" }), status: 422 });
+    }
+  });
 
   const planPage = (c: Context<AppEnv>, id: number | null, state: { values?: Fields; errors?: Errors; status?: number } = {}) =>
     consolePage(

@@ -104,6 +104,7 @@ export function whiteLabelConsolePages(sf: Storefront) {
         status: siteStatus(f, s.status),
         warn: s.status !== "active",
         disabled: s.status === "disabled",
+        unpaid: s.status === "grace" || s.status === "suspended",
         owner: s.owner ? { name: s.owner.username, email: s.owner.email, href: usersPage ? `/admin/users/${s.owner.id}` : null } : null,
         plan: s.plan && "name" in s.plan ? s.plan.name : "—",
         template: s.template && "name" in s.template ? s.template.name : "—",

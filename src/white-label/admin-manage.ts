@@ -12,7 +12,8 @@ import { formatMoney } from "../money/money.ts";
 import { getSetting } from "../settings/service.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { forTenant, onPlatform } from "../tenancy/scoped.ts";
-import type { adminInvoicesQuery, PlanCreate, TemplateUpdate } from "./schema.ts";
+import { listThemes } from "../storefront/themes.ts";
+import type { adminInvoicesQuery, PlanCreate, TemplateCreate, TemplateUpdate } from "./schema.ts";
 import { planView, templateView } from "./view.ts";
 
 const DAY_MS = 86_400_000;
@@ -115,6 +116,45 @@ export async function updateTemplate(ctx: Ctx, id: number, input: TemplateUpdate
     const after = templateView(await tx.db.selectFrom("white_label_templates").selectAll().where("id", "=", id).executeTakeFirstOrThrow(), true);
     await writeAudit(tx, { action: "white_label.template.update", targetType: "white_label_template", targetId: id, data: { before, after } });
     return after;
+  });
+}
+
+/** Installed site themes that no template offers yet: what a new template may be made of. */
+export async function themesWithoutTemplate(ctx: Ctx) {
+  const taken = new Set((await ctx.db.selectFrom("white_label_templates").select("slug").execute()).map((t) => t.slug));
+  return listThemes().filter((t) => !taken.has(t.slug));
+}
+
+/** Offers an installed theme folder to resellers as a template. */
+export async function createTemplate(ctx: Ctx, input: TemplateCreate) {
+  if (!(await themesWithoutTemplate(ctx)).some((t) => t.slug === input.slug)) {
+    throw new Validation({ slug: ["Must be an installed theme that has no template yet"] });
+  }
+  return withTransaction(ctx, async (tx) => {
+    const now = dbNow(tx.clock);
+    let id: number;
+    try {
+      const res = await tx.db
+        .insertInto("white_label_templates")
+        .values({
+          slug: input.slug,
+          name: input.name,
+          description: input.description ?? null,
+          preview_image: null,
+          is_active: input.is_active === false ? 0 : 1,
+          sort_order: input.sort_order ?? 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .executeTakeFirstOrThrow();
+      id = Number(res.insertId);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new Validation({ slug: ["Must be an installed theme that has no template yet"] });
+      throw err;
+    }
+    const row = templateView(await tx.db.selectFrom("white_label_templates").selectAll().where("id", "=", id).executeTakeFirstOrThrow(), true);
+    await writeAudit(tx, { action: "white_label.template.create", targetType: "white_label_template", targetId: id, data: row });
+    return row;
   });
 }
 

@@ -14,7 +14,7 @@ import {
   toggleSiteStatus,
   updatePlan,
 } from "./admin.ts";
-import { createPlan, extendSiteRenewal, invoiceForAdmin, listInvoicesForAdmin, updateTemplate } from "./admin-manage.ts";
+import { createPlan, createTemplate, extendSiteRenewal, invoiceForAdmin, listInvoicesForAdmin, updateTemplate } from "./admin-manage.ts";
 import {
   adminInvoicesQuery,
   adminSitesQuery,
@@ -22,6 +22,7 @@ import {
   extendSchema,
   planCreateSchema,
   planUpdateSchema,
+  templateCreateSchema,
   templateUpdateSchema,
 } from "./schema.ts";
 
@@ -60,6 +61,8 @@ export function whiteLabelAdminRoutes() {
   });
 
   app.get("/templates", async (c) => c.json({ data: await listTemplatesForAdmin(ctxOf(c)) }));
+
+  app.post("/templates", async (c) => c.json({ data: await createTemplate(ctxOf(c), await validBody(c, templateCreateSchema)) }, 201));
 
   app.put("/templates/:id", async (c) => {
     const id = idParam(c.req.param("id"), "Template");

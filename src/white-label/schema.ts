@@ -188,6 +188,12 @@ export const templateUpdateSchema = z
   .partial();
 export type TemplateUpdate = z.infer<typeof templateUpdateSchema>;
 
+/** A template for an installed theme folder that has none yet: the slug names the folder. */
+export const templateCreateSchema = templateUpdateSchema.required({ name: true }).extend({
+  slug: z.string({ error: "Must be the name of an installed theme" }).trim().toLowerCase().max(60, "At most 60 characters"),
+});
+export type TemplateCreate = z.infer<typeof templateCreateSchema>;
+
 /** Days given to a site's current period, 1 to 3 years' worth. */
 export const extendSchema = z.strictObject({
   days: wholeNumber("Must be a whole number of days between 1 and 1095", { min: 1, max: 1095 }),

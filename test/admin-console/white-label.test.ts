@@ -169,6 +169,40 @@ describeEachDialect("admin console: white label", (dialect) => {
     expect((await p.services.db.selectFrom("white_label_templates").select("is_active").where("id", "=", t.id).executeTakeFirstOrThrow()).is_active).toBe(1);
   });
 
+  it("offers an installed theme with no template as a new template; a theme that has one, or none installed, is refused by name", async () => {
+    const free = await p.services.db.selectFrom("white_label_templates").select(["id", "slug"]).where("slug", "=", "savane").executeTakeFirstOrThrow();
+    await p.services.db.deleteFrom("white_label_templates").where("id", "=", free.id).execute();
+    const page = await visit(p, admin.jar, "/admin/white-label/plans");
+    expect(page.html).toContain('<option value="savane"');
+    const csrf = csrfFrom(page.html);
+    const taken = await post(p, HOST, "/admin/white-label/templates", admin.jar, {
+      _csrf: csrf,
+      slug: "aurora",
+      name: "Kept name",
+      description: "",
+      sort_order: "0",
+    });
+    expect(taken.res.status).toBe(422);
+    expect(taken.html).toContain('id="f-slug-error"');
+    expect(taken.html).toContain('value="Kept name"');
+    const made = await post(p, HOST, "/admin/white-label/templates", admin.jar, {
+      _csrf: csrf,
+      slug: "savane",
+      name: "Savane",
+      description: "Warm",
+      sort_order: "3",
+      is_active: "1",
+    });
+    expect(made.res.status).toBe(303);
+    const row = await p.services.db.selectFrom("white_label_templates").selectAll().where("slug", "=", "savane").executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ name: "Savane", is_active: 1, sort_order: 3 });
+    expect(await auditRows(p, "white_label.template.create", row.id)).toHaveLength(1);
+    expect((await visit(p, admin.jar, "/admin/white-label/plans")).html).not.toContain('<option value="savane"');
+    const viaApi = await p.request("/api/admin/white-label/templates", { method: "POST", token: admin.token, json: { slug: "no-such-theme", name: "Nope" } });
+    expect(viaApi.status).toBe(422);
+    expect(Object.keys((await body(viaApi)).error.details)).toEqual(["slug"]);
+  });
+
   it("lists subscriptions and invoices; an invoice page names the platform, customer, plan, period, amount, number and date", async () => {
     const subs = await visit(p, admin.jar, "/admin/white-label/subscriptions?status=active");
     expect(subs.html).toContain(`/admin/white-label/sites/${siteId()}`);

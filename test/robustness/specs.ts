@@ -438,6 +438,11 @@ export const SPECS: Record<string, RouteSpec> = {
     },
   },
   "GET /api/admin/white-label/templates": { owner: "admin" },
+  "POST /api/admin/white-label/templates": {
+    owner: "admin",
+    baseRefused: "every installed theme has its template",
+    body: { slug: "aurora", name: "Aurora again", description: null, is_active: true, sort_order: 1 },
+  },
   "PUT /api/admin/white-label/templates/:id": {
     owner: "admin",
     params: () => ({ id: "1" }),
