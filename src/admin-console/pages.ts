@@ -17,6 +17,8 @@ import { depositConsolePages } from "./deposits.ts";
 import { paymentMethodConsolePages } from "./payment-methods.ts";
 import { userConsolePages } from "./users.ts";
 import { userActionPages } from "./user-actions.ts";
+import { whiteLabelConsolePages } from "./white-label.ts";
+import { whiteLabelPlanPages } from "./white-label-plans.ts";
 
 /**
  * Staff only, by the same rule as the admin API (`staffActionOf` on the path below /admin): anyone
@@ -57,6 +59,7 @@ export function adminConsolePages(sf: Storefront) {
   staff.route("/", paymentMethodConsolePages(sf));
   staff.route("/", userConsolePages(sf));
   staff.route("/", userActionPages(sf));
+  staff.route("/", whiteLabelConsolePages(sf)).route("/", whiteLabelPlanPages(sf));
 
   return app.route("/", guarded(signedIn, staff));
 }

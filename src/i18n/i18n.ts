@@ -6,6 +6,7 @@ import { adminUserMessages } from "./messages/admin-users.ts";
 import { adminSupportMessages } from "./messages/admin-support.ts";
 import { adminOrdersMessages } from "./messages/admin-orders.ts";
 import { contentPageMessages } from "./messages/content-pages.ts";
+import { adminWhiteLabelMessages } from "./messages/admin-white-label.ts";
 import { mailMessages } from "./messages/mail.ts";
 import { orderMessages } from "./messages/orders.ts";
 import { orderFieldMessages } from "./messages/order-fields.ts";
@@ -22,6 +23,7 @@ export const CATALOGUES = {
   adminDepositMessages,
   adminOrdersMessages,
   adminUserMessages,
+  adminWhiteLabelMessages,
   contentPageMessages,
   mailMessages,
   orderMessages,

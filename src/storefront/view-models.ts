@@ -58,7 +58,16 @@ export type PlatformPageId =
   | "admin-payment-method"
   | "admin-users"
   | "admin-user"
-  | "admin-confirm-step";
+  | "admin-confirm-step"
+  | "admin-wl-sites"
+  | "admin-wl-site"
+  | "admin-wl-plans"
+  | "admin-wl-plan"
+  | "admin-wl-template"
+  | "admin-wl-confirm"
+  | "admin-wl-subscriptions"
+  | "admin-wl-invoices"
+  | "admin-wl-invoice";
 export type AnyPageId = PageId | PlatformPageId;
 
 export const PAGE_IDS: readonly PageId[] = [

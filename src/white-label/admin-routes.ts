@@ -14,7 +14,17 @@ import {
   toggleSiteStatus,
   updatePlan,
 } from "./admin.ts";
-import { adminSitesQuery, adminSubscriptionsQuery, planUpdateSchema } from "./schema.ts";
+import { createPlan, createTemplate, extendSiteRenewal, invoiceForAdmin, listInvoicesForAdmin, updateTemplate } from "./admin-manage.ts";
+import {
+  adminInvoicesQuery,
+  adminSitesQuery,
+  adminSubscriptionsQuery,
+  extendSchema,
+  planCreateSchema,
+  planUpdateSchema,
+  templateCreateSchema,
+  templateUpdateSchema,
+} from "./schema.ts";
 
 /** Admin view of the white-label estate; requireAdmin is applied to /api/admin/* where it is mounted. */
 export function whiteLabelAdminRoutes() {
@@ -33,6 +43,15 @@ export function whiteLabelAdminRoutes() {
     return c.json({ data: await siteDetailsForAdmin(ctx, site) });
   });
 
+  app.post("/sites/:id/extend", async (c) => {
+    const ctx = ctxOf(c);
+    const site = await siteForAdmin(ctx, c.req.param("id"));
+    await extendSiteRenewal(ctx, site, (await validBody(c, extendSchema)).days);
+    return c.json({ data: await siteDetailsForAdmin(ctx, await siteForAdmin(ctx, String(site.id))) });
+  });
+
+  app.post("/plans", async (c) => c.json({ data: await createPlan(ctxOf(c), await validBody(c, planCreateSchema)) }, 201));
+
   app.get("/plans", async (c) => c.json({ data: await listPlansForAdmin(ctxOf(c)) }));
 
   app.put("/plans/:id", async (c) => {
@@ -42,6 +61,17 @@ export function whiteLabelAdminRoutes() {
   });
 
   app.get("/templates", async (c) => c.json({ data: await listTemplatesForAdmin(ctxOf(c)) }));
+
+  app.post("/templates", async (c) => c.json({ data: await createTemplate(ctxOf(c), await validBody(c, templateCreateSchema)) }, 201));
+
+  app.put("/templates/:id", async (c) => {
+    const id = idParam(c.req.param("id"), "Template");
+    return c.json({ data: await updateTemplate(ctxOf(c), id, await validBody(c, templateUpdateSchema)) });
+  });
+
+  app.get("/invoices", async (c) => c.json(pageEnvelope(await listInvoicesForAdmin(ctxOf(c), validQuery(c, adminInvoicesQuery)), (i) => i)));
+
+  app.get("/invoices/:id", async (c) => c.json({ data: await invoiceForAdmin(ctxOf(c), c.req.param("id")) }));
 
   app.get("/subscriptions", async (c) => c.json(pageEnvelope(await listSubscriptionsForAdmin(ctxOf(c), validQuery(c, adminSubscriptionsQuery)), (s) => s)));
 

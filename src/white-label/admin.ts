@@ -11,6 +11,7 @@ import { getSetting } from "../settings/service.ts";
 import { writeAudit } from "../audit/audit.ts";
 import type { adminSitesQuery, adminSubscriptionsQuery, PlanUpdate } from "./schema.ts";
 import { siteDetails, summarize } from "./sites.ts";
+import { ownersMatching } from "./admin-manage.ts";
 import { planView, subscriptionView, templateView } from "./view.ts";
 import { forTenant } from "../tenancy/scoped.ts";
 
@@ -29,6 +30,7 @@ export async function listSitesForAdmin(ctx: Ctx, q: z.infer<typeof adminSitesQu
   if (q.status) base = base.where("status", "=", q.status);
   if (q.owner_id) base = base.where("owner_id", "=", q.owner_id);
   if (q.plan_id) base = base.where("plan_id", "=", q.plan_id);
+  if (q.owner) base = base.where("owner_id", "in", ownersMatching(ctx, q.owner));
   if (q.search) {
     const match = likeContaining(q.search.toLowerCase());
     base = base.where((eb) => eb.or([match("slug"), match("name"), match("custom_domain")]));

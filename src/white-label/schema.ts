@@ -3,7 +3,7 @@ import { plainNumber } from "../core/form-number.ts";
 import { parseMoney, parsePercent } from "../money/money.ts";
 import { pageQuery } from "../core/pagination.ts";
 import { normalizeHost, slugProblem } from "./hostnames.ts";
-import { positiveId } from "../core/validate.ts";
+import { positiveId, wholeNumber } from "../core/validate.ts";
 
 const id = positiveId("Must be a positive id");
 
@@ -168,10 +168,43 @@ export const planUpdateSchema = z
   .partial();
 export type PlanUpdate = z.infer<typeof planUpdateSchema>;
 
+/** A new plan: its slug (a stable handle, unique), name and both prices are required; the rest as in an update. */
+export const planCreateSchema = planUpdateSchema.required({ name: true, price_monthly: true, price_yearly: true }).extend({
+  slug: z
+    .string({ error: "Must be text" })
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/, "Lowercase letters, digits and dashes, 1 to 60 characters"),
+});
+export type PlanCreate = z.infer<typeof planCreateSchema>;
+
+export const templateUpdateSchema = z
+  .strictObject({
+    name: plainText(100, { min: 2 }),
+    description: plainText(1000, { multiline: true }).nullable(),
+    is_active: z.boolean({ error: "Must be true or false" }),
+    sort_order: z.number({ error: "Must be a whole number" }).int().min(0).max(1_000_000),
+  })
+  .partial();
+export type TemplateUpdate = z.infer<typeof templateUpdateSchema>;
+
+/** A template for an installed theme folder that has none yet: the slug names the folder. */
+export const templateCreateSchema = templateUpdateSchema.required({ name: true }).extend({
+  slug: z.string({ error: "Must be the name of an installed theme" }).trim().toLowerCase().max(60, "At most 60 characters"),
+});
+export type TemplateCreate = z.infer<typeof templateCreateSchema>;
+
+/** Days given to a site's current period, 1 to 3 years' worth. */
+export const extendSchema = z.strictObject({
+  days: wholeNumber("Must be a whole number of days between 1 and 1095", { min: 1, max: 1095 }),
+});
+
 export const adminSitesQuery = z.object({
   ...pageQuery,
   status: z.enum(["active", "grace", "suspended", "disabled"]).optional(),
   search: z.string().trim().max(100).optional(),
+  /** The owner's username or e-mail, or part of it. */
+  owner: z.string().trim().max(100).optional(),
   owner_id: id.optional(),
   plan_id: id.optional(),
 });
@@ -180,6 +213,12 @@ export const adminSubscriptionsQuery = z.object({
   ...pageQuery,
   status: z.enum(["active", "grace", "suspended", "canceled"]).optional(),
   site_id: id.optional(),
+  user_id: id.optional(),
+});
+
+export const adminInvoicesQuery = z.object({
+  ...pageQuery,
+  search: z.string().trim().max(100).optional(),
   user_id: id.optional(),
 });
 

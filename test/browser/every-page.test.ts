@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -46,6 +47,40 @@ const OVERFLOWS = `(() => {
   }
   return out.slice(0, 8);
 })()`;
+
+/** The admin console's white-label records to open: the owner's site, an invoice of it (these sites were made without a purchase), a plan and a template. */
+async function consoleFixture(w: World, siteId: number, ownerId: number): Promise<NonNullable<PageFixture["console"]>> {
+  const db = w.p.services.db;
+  const invoiceUuid = randomUUID();
+  const data = {
+    kind: "white_label_purchase",
+    site_name: "Boutique aurora Abidjan Plateau",
+    plan: { id: 2, name: "Business" },
+    billing_cycle: "yearly",
+    period_start: "2026-12-01T10:00:00.000Z",
+    period_end: "2027-12-01T10:00:00.000Z",
+  };
+  await db
+    .insertInto("invoices")
+    .values({
+      uuid: invoiceUuid,
+      number: "WL-2026-00000042",
+      user_id: ownerId,
+      transaction_id: null,
+      subscription_id: null,
+      amount: 150_000_000_000,
+      currency: "XOF",
+      status: "paid",
+      issued_at: "2026-12-01 10:00:00.000",
+      data: JSON.stringify(data),
+      created_at: "2026-12-01 10:00:00.000",
+      updated_at: "2026-12-01 10:00:00.000",
+    })
+    .execute();
+  const plan = await db.selectFrom("white_label_plans").select("id").orderBy("id").executeTakeFirstOrThrow();
+  const template = await db.selectFrom("white_label_templates").select("id").orderBy("id").executeTakeFirstOrThrow();
+  return { siteId, invoiceUuid, planId: plan.id, templateId: template.id };
+}
 
 /** In the page: the vertical spread of the header's visible controls (one row: less than a control's height). */
 const HEADER_SPREAD = `(() => {
@@ -122,7 +157,11 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
           fixture: await history(site.tenant, customer.user, service.id, method.id, placed.uuid!),
         });
       }
-      const sites = await w.p.services.db.selectFrom("white_label_sites").select("uuid").where("owner_id", "=", owner.user.id).executeTakeFirstOrThrow();
+      const sites = await w.p.services.db
+        .selectFrom("white_label_sites")
+        .select(["id", "uuid"])
+        .where("owner_id", "=", owner.user.id)
+        .executeTakeFirstOrThrow();
       const placed = await place(w, owner.token, { service_id: service.id, link: order.link, quantity: 1000 });
       expect(placed.status).toBe(201);
       const method = await w.p.services.db
@@ -141,7 +180,7 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
         name: "platform",
         host: "izyboost.test",
         login: owner.user.username,
-        fixture: { ...platformFixture, siteUuid: sites.uuid, orderId: platformOrder.id },
+        fixture: { ...platformFixture, siteUuid: sites.uuid, orderId: platformOrder.id, console: await consoleFixture(w, sites.id, owner.user.id) },
       });
 
       mkdirSync(SHOTS, { recursive: true });

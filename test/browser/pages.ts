@@ -7,6 +7,8 @@ export interface PageFixture {
   siteUuid?: string;
   /** The id of the platform order (admin console, platform only). */
   orderId?: number;
+  /** The admin console's white-label records (platform only): a site, an invoice, a plan, a template. */
+  console?: { siteId: number; invoiceUuid: string; planId: number; templateId: number };
 }
 
 interface PageSpec {
@@ -80,6 +82,39 @@ export const EVERY_PAGE: PageSpec[] = [
     route: "/admin/support/:uuid{[0-9a-fA-F-]{36}}",
     id: "admin-ticket",
     path: (f) => `/admin/support/${f.ticketUuid}`,
+    who: "staff",
+    platformOnly: true,
+  },
+  { route: "/admin/white-label", id: "admin-wl-sites", path: at("/admin/white-label"), who: "staff", platformOnly: true },
+  {
+    route: "/admin/white-label/sites/:id{[0-9]+}",
+    id: "admin-wl-site",
+    path: (f) => `/admin/white-label/sites/${f.console?.siteId}`,
+    who: "staff",
+    platformOnly: true,
+  },
+  { route: "/admin/white-label/plans", id: "admin-wl-plans", path: at("/admin/white-label/plans"), who: "staff", platformOnly: true },
+  { route: "/admin/white-label/plans/new", id: "admin-wl-plan-new", path: at("/admin/white-label/plans/new"), who: "staff", platformOnly: true },
+  {
+    route: "/admin/white-label/plans/:id{[0-9]+}",
+    id: "admin-wl-plan",
+    path: (f) => `/admin/white-label/plans/${f.console?.planId}`,
+    who: "staff",
+    platformOnly: true,
+  },
+  {
+    route: "/admin/white-label/templates/:id{[0-9]+}",
+    id: "admin-wl-template",
+    path: (f) => `/admin/white-label/templates/${f.console?.templateId}`,
+    who: "staff",
+    platformOnly: true,
+  },
+  { route: "/admin/white-label/subscriptions", id: "admin-wl-subscriptions", path: at("/admin/white-label/subscriptions"), who: "staff", platformOnly: true },
+  { route: "/admin/white-label/invoices", id: "admin-wl-invoices", path: at("/admin/white-label/invoices"), who: "staff", platformOnly: true },
+  {
+    route: "/admin/white-label/invoices/:uuid{[0-9a-fA-F-]{36}}",
+    id: "admin-wl-invoice",
+    path: (f) => `/admin/white-label/invoices/${f.console?.invoiceUuid}`,
     who: "staff",
     platformOnly: true,
   },

@@ -459,10 +459,21 @@ export const SPECS: Record<string, RouteSpec> = {
   "DELETE /api/white-label/sites/:uuid/payment-methods/:id": { owner: "reseller", params: (t, v) => ({ uuid: t.A.uuid, id: String(v.methodId) }) },
 
   // ---- admin white label ----
-  "GET /api/admin/white-label/sites": { owner: "admin", query: ["status", "search", "owner_id", "plan_id", ...PAGE] },
+  "GET /api/admin/white-label/sites": { owner: "admin", query: ["status", "search", "owner", "owner_id", "plan_id", ...PAGE] },
   "GET /api/admin/white-label/sites/:id": { owner: "admin", params: (t) => ({ id: String(t.B.siteId) }) },
   "POST /api/admin/white-label/sites/:id/toggle-status": { owner: "admin", params: (_t, v) => ({ id: String(v.siteId) }), body: {} },
+  "POST /api/admin/white-label/sites/:id/extend": {
+    owner: "admin",
+    params: (_t, v) => ({ id: String(v.siteId) }),
+    body: { days: 1 },
+    extra: () => [{ days: 0 }, { days: 5000 }, { days: "1e3" }],
+  },
   "GET /api/admin/white-label/plans": { owner: "admin" },
+  "POST /api/admin/white-label/plans": {
+    owner: "admin",
+    body: { slug: "fuzz-plan", name: "Fuzz plan", price_monthly: "1000", price_yearly: "10000", max_customers: 10, features: ["a"] },
+    extra: () => [{ slug: "Not A Slug" }, { price_monthly: "0" }, { price_yearly: "-1" }],
+  },
   "PUT /api/admin/white-label/plans/:id": {
     owner: "admin",
     params: () => ({ id: "3" }),
@@ -479,6 +490,18 @@ export const SPECS: Record<string, RouteSpec> = {
     },
   },
   "GET /api/admin/white-label/templates": { owner: "admin" },
+  "POST /api/admin/white-label/templates": {
+    owner: "admin",
+    baseRefused: "every installed theme has its template",
+    body: { slug: "aurora", name: "Aurora again", description: null, is_active: true, sort_order: 1 },
+  },
+  "PUT /api/admin/white-label/templates/:id": {
+    owner: "admin",
+    params: () => ({ id: "1" }),
+    body: { name: "Template", description: null, is_active: true, sort_order: 1 },
+  },
+  "GET /api/admin/white-label/invoices": { owner: "admin", query: ["search", "user_id", ...PAGE] },
+  "GET /api/admin/white-label/invoices/:id": { owner: "admin", params: () => ({ id: "1" }) },
   "GET /api/admin/white-label/subscriptions": { owner: "admin", query: ["status", "site_id", "user_id", ...PAGE] },
 
   // ---- orders ----
