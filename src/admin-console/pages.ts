@@ -12,6 +12,7 @@ import { dashboardPage, periodOf } from "./dashboard.ts";
 import { consolePage } from "./frame.ts";
 import { sectionsFor } from "./sections.ts";
 import { supportConsolePages } from "./support.ts";
+import { catalogueConsolePages } from "./catalogue/pages.ts";
 
 /**
  * Staff only, by the same rule as the admin API (`staffActionOf` on the path below /admin): anyone
@@ -47,6 +48,7 @@ export function adminConsolePages(sf: Storefront) {
   );
 
   staff.route("/", supportConsolePages(sf));
+  staff.route("/", catalogueConsolePages(sf));
 
   return app.route("/", guarded(signedIn, staff));
 }

@@ -14,6 +14,7 @@ interface Section {
 /** The console's sections, in navigation order; a section is listed once its pages exist. */
 const SECTIONS: readonly Section[] = [
   { id: "dashboard", path: "/admin", label: "admin.section.dashboard", action: "manage" },
+  { id: "catalogue", path: "/admin/catalogue", label: "admin.section.catalogue", action: "manage" },
   { id: "support", path: "/admin/support", label: "admin.section.support", action: "support" },
 ];
 

@@ -18,6 +18,7 @@ import * as m0016 from "../../migrations/0016_session_last_seen.ts";
 import * as m0017 from "../../migrations/0017_two_factor.ts";
 import * as m0022 from "../../migrations/0022_category_names.ts";
 import * as m0024 from "../../migrations/0024_saved_replies.ts";
+import * as m0032 from "../../migrations/0032_catalogue_console.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   "0017_two_factor": m0017,
   "0022_category_names": m0022,
   "0024_saved_replies": m0024,
+  "0032_catalogue_console": m0032,
 };
 
 function migrator<DB>(db: Kysely<DB>): Migrator {

@@ -42,6 +42,13 @@ export type PlatformPageId =
   | "white-label-site"
   | "admin-dashboard"
   | "admin-support"
+  | "admin-services"
+  | "admin-service"
+  | "admin-services-bulk"
+  | "admin-categories"
+  | "admin-providers"
+  | "admin-provider"
+  | "admin-sync-run"
   | "admin-ticket"
   | "admin-saved-replies";
 export type AnyPageId = PageId | PlatformPageId;
