@@ -97,6 +97,8 @@ const ADMIN_SERVICE_COLUMNS = [
   "services.created_at",
   "services.updated_at",
   "categories.name as category_name",
+  "categories.name_fr as category_name_fr",
+  "categories.name_en as category_name_en",
   "categories.slug as category_slug",
   "api_providers.name as provider_label",
   "api_providers.currency as provider_currency",

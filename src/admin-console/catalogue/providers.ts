@@ -72,8 +72,8 @@ function runView(f: ConsoleFormat, run: SyncRun) {
     failed: run.status === "failed",
     status: f.tx(`admin.cat.run.${run.status}` as MessageKey),
     started: displayDate(run.created_at, f.lang),
-    step: run.step ?? "",
-    progress: f.tx("admin.cat.run.progress", { done: run.done, total: run.total }),
+    // The sync's own step lines are the CLI's, in English: the page says where it is in its own words.
+    progress: run.total > 0 ? f.tx("admin.cat.run.progress", { done: run.done, total: run.total }) : f.tx("admin.cat.run.fetching"),
     percent,
     error: run.error,
     totals: run.report && run.status === "completed" ? f.tx("admin.cat.run.totals", reportCounts(run)) : null,

@@ -8,6 +8,7 @@ import { parsePercent } from "../../money/money.ts";
 import { adminServicesQuery, serviceBulkUpdate, serviceUpdate } from "../../catalog/schema.ts";
 import { adminServiceTypes, getAdminService, listAdminCategories, listAdminServices, setServicesActive, updateAdminService } from "../../catalog/service.ts";
 import { platformMarginBp } from "../../catalog/reprice.ts";
+import { categoryNameIn } from "../../catalog/category-names.ts";
 import { listAdminProviders } from "../../providers/service.ts";
 import { requireCsrf } from "../../storefront/csrf.ts";
 import { displayMoney, displayPercent } from "../../storefront/format.ts";
@@ -107,7 +108,10 @@ export function serviceConsolePages(sf: Storefront) {
       return {
         filters: {
           search: q.search ?? "",
-          categories: options(categories, q.category_id),
+          categories: options(
+            categories.map((k) => ({ id: k.id, name: categoryNameIn(f.lang, k) })),
+            q.category_id,
+          ),
           providers: options(providers, q.provider_id),
           types: types.map((t) => ({ value: t, label: t, selected: t === q.type })),
           active: [
@@ -121,7 +125,7 @@ export function serviceConsolePages(sf: Storefront) {
           id: s.id,
           href: `/admin/catalogue/services/${s.id}`,
           name: s.name,
-          category: s.category_name,
+          category: categoryNameIn(f.lang, { name: s.category_name, name_fr: s.category_name_fr, name_en: s.category_name_en }),
           provider: s.provider_label ?? "—",
           type: s.type,
           rate: displayMoney(Number(s.rate), f.currency, f.lang),
@@ -155,7 +159,7 @@ export function serviceConsolePages(sf: Storefront) {
         platformMargin: displayPercent(margin, f.lang),
         bounds: s.provider_min !== null && s.provider_max !== null ? `${s.provider_min} – ${s.provider_max}` : null,
         removed: s.provider_removed_at !== null,
-        categories: categories.map((k) => ({ value: String(k.id), label: k.name, selected: k.id === category })),
+        categories: categories.map((k) => ({ value: String(k.id), label: categoryNameIn(f.lang, k), selected: k.id === category })),
         form: {
           name: v?.name ?? s.name,
           name_fr: v?.name_fr ?? s.name_fr ?? "",
