@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { columnTypes, createTable, index } from "../src/db/migration-helpers.ts";
 import { addForeignKeys, type ForeignKey } from "../src/db/foreign-keys.ts";
 
@@ -14,9 +14,20 @@ export const SYNC_RUN_RELATIONS: ForeignKey[] = [
  * console or the admin API, with their progress and final report (JSON).
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  for (const column of ["name_fr", "name_en"]) await db.schema.alterTable("services").addColumn(column, "varchar(255)").execute();
-  const { text } = columnTypes(db);
-  for (const column of ["description_fr", "description_en"]) await db.schema.alterTable("services").addColumn(column, text).execute();
+  const { mysql, text } = columnTypes(db);
+  const columns = [
+    ["name_fr", sql`varchar(255)`],
+    ["name_en", sql`varchar(255)`],
+    ["description_fr", text],
+    ["description_en", text],
+  ] as const;
+  // MariaDB adds them in one statement (DDL is slow there); SQLite takes one column per statement.
+  if (mysql) {
+    const [[firstName, firstType], ...rest] = columns;
+    let alter = db.schema.alterTable("services").addColumn(firstName, firstType);
+    for (const [name, type] of rest) alter = alter.addColumn(name, type);
+    await alter.execute();
+  } else for (const [name, type] of columns) await db.schema.alterTable("services").addColumn(name, type).execute();
   await createTable(db, "catalog_sync_runs", (t, ty) =>
     t
       .addColumn("uuid", ty.str(36), (c) => c.notNull().unique())

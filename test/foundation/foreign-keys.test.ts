@@ -10,6 +10,7 @@ import { declaredForeignKeys } from "../../src/db/foreign-keys.ts";
 import { migrations } from "../../src/db/migrate.ts";
 import { RELATIONS } from "../../migrations/0013_foreign_keys.ts";
 import { TWO_FACTOR_RELATIONS } from "../../migrations/0017_two_factor.ts";
+import { SYNC_RUN_RELATIONS } from "../../migrations/0032_catalogue_console.ts";
 import { balanceOf, expectLedgerHolds, fund } from "../harness/money.ts";
 import { describeEachDialect, makePlatform, mysqlServerUrl, signUp, type TestPlatform } from "../harness/platform.ts";
 
@@ -126,7 +127,7 @@ describeEachDialect("foreign keys", (dialect) => {
 
   it("are declared by the database for every relation, with its ON DELETE rule", async () => {
     const declared = await declaredForeignKeys(p.services.db);
-    for (const r of [...RELATIONS, ...TWO_FACTOR_RELATIONS]) {
+    for (const r of [...RELATIONS, ...TWO_FACTOR_RELATIONS, ...SYNC_RUN_RELATIONS]) {
       expect(declared, `${r.table}.${r.column}`).toContainEqual(
         expect.objectContaining({ table: r.table, column: r.column, references: r.references, onDelete: r.onDelete }),
       );
