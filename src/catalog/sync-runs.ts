@@ -68,6 +68,13 @@ export async function startSyncRun(ctx: Ctx, providerId?: number): Promise<SyncR
   if (providerId !== undefined && !(await ctx.db.selectFrom("api_providers").select("id").where("id", "=", providerId).executeTakeFirst()))
     throw new NotFound("Provider not found");
   const stale = dbNow(ctx.clock, -(syncServicesJob.lockTtlMs ?? 15 * 60_000));
+  // A run whose process stopped (a restart) no longer moves: it is over, and says so.
+  await ctx.db
+    .updateTable("catalog_sync_runs")
+    .set({ status: "failed", error: "Interrupted: the server stopped during the sync", finished_at: dbNow(ctx.clock), updated_at: dbNow(ctx.clock) })
+    .where("status", "=", "running")
+    .where("updated_at", "<=", stale)
+    .execute();
   const busy = await ctx.db.selectFrom("catalog_sync_runs").select("uuid").where("status", "=", "running").where("updated_at", ">", stale).executeTakeFirst();
   if (busy) throw new Conflict("A catalogue sync is already running", "sync_running");
   const now = dbNow(ctx.clock);

@@ -301,7 +301,12 @@ describeEachDialect("admin console: catalogue", (dialect) => {
     expect((await p.request("/api/admin/services/sync-runs", { method: "POST", token, json: {} })).status).toBe(409);
     const busy = await post(p, "izyboost.test", "/admin/catalogue/sync", admin.jar, { _csrf: csrfFrom(list.html) });
     expect(busy.res.status).toBe(409);
-    await p.services.db.updateTable("catalog_sync_runs").set({ status: "failed" }).where("uuid", "=", uuid).execute();
+    // A run that stopped moving long ago (the server restarted) no longer blocks: it is marked failed.
+    await p.services.db
+      .updateTable("catalog_sync_runs")
+      .set({ updated_at: dbNow(undefined, -60 * 60_000) })
+      .where("uuid", "=", uuid)
+      .execute();
 
     const apiStart = await p.request("/api/admin/services/sync-runs", { method: "POST", token, json: { provider_id: providerId } });
     expect(apiStart.status).toBe(202);
@@ -313,6 +318,8 @@ describeEachDialect("admin console: catalogue", (dialect) => {
     expect(done.report.providers[0]).toMatchObject({ provider_id: providerId });
     expect(done.total).toBeGreaterThan(0);
     expect(done.done).toBe(done.total);
+    const stopped = (await body(await p.request(`/api/admin/services/sync-runs/${uuid}`, { token }))).data;
+    expect(stopped).toMatchObject({ status: "failed", error: expect.stringContaining("Interrupted") });
   });
 
   it("support staff cannot open the catalogue nor change it; the catalogue pages are 404 on a site host", async () => {
