@@ -166,6 +166,14 @@ describeEachDialect("admin console: catalogue", (dialect) => {
     const token = (await signUpAdmin(p)).token;
     const api = await p.request("/api/admin/services/bulk", { method: "POST", token, json: { ids: rows.map((r) => r.id), is_active: true } });
     expect(await body(api)).toEqual({ data: { updated: 2, skipped: 0 } });
+    // The way back is only ever the list itself.
+    const away = await post(p, "izyboost.test", "/admin/catalogue/bulk/confirm", admin.jar, {
+      _csrf: csrfFrom(list.html),
+      back: "//evil.example/admin/catalogue",
+      is_active: "1",
+      ids: ids[0]!,
+    });
+    expect(away.res.headers.get("location")).toBe("/admin/catalogue?done=activated&n=0");
   });
 
   it("categories: add with a built-in icon, refuse a duplicate name on its field, move, refuse deleting one with services, delete an empty one", async () => {

@@ -193,7 +193,9 @@ export function serviceConsolePages(sf: Storefront) {
   const chosen = async (c: Context<AppEnv>) => {
     const { fields, ids } = await formOf(c);
     const numbers = ids.map((i) => readWholeNumber(i)).filter((n): n is number => n !== null && n > 0);
-    return { fields, ids: numbers, activate: fields.is_active === "1", back: fields.back?.startsWith("/admin/catalogue") ? fields.back : "/admin/catalogue" };
+    // Back to the list with its filters: only a path of the list itself, never another address.
+    const back = /^\/admin\/catalogue(\?[^\s#]*)?$/.test(fields.back ?? "") ? fields.back! : "/admin/catalogue";
+    return { fields, ids: numbers, activate: fields.is_active === "1", back };
   };
   app.post("/admin/catalogue/bulk", requireCsrf, async (c) => {
     const { ids, activate, back } = await chosen(c);
@@ -211,6 +213,7 @@ export function serviceConsolePages(sf: Storefront) {
   });
   app.post("/admin/catalogue/bulk/confirm", requireCsrf, async (c) => {
     const { ids, activate, back } = await chosen(c);
+    if (ids.length === 0) return c.redirect(back, 303);
     const done = await setServicesActive(ctxOf(c), parseInput(serviceBulkUpdate, { ids, is_active: activate }));
     const sep = back.includes("?") ? "&" : "?";
     return c.redirect(`${back}${sep}done=${activate ? "activated" : "deactivated"}&n=${done.updated}`, 303);
