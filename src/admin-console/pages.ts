@@ -19,6 +19,7 @@ import { userConsolePages } from "./users.ts";
 import { userActionPages } from "./user-actions.ts";
 import { whiteLabelConsolePages } from "./white-label.ts";
 import { whiteLabelPlanPages } from "./white-label-plans.ts";
+import { catalogueConsolePages } from "./catalogue/pages.ts";
 
 /**
  * Staff only, by the same rule as the admin API (`staffActionOf` on the path below /admin): anyone
@@ -60,6 +61,7 @@ export function adminConsolePages(sf: Storefront) {
   staff.route("/", userConsolePages(sf));
   staff.route("/", userActionPages(sf));
   staff.route("/", whiteLabelConsolePages(sf)).route("/", whiteLabelPlanPages(sf));
+  staff.route("/", catalogueConsolePages(sf));
 
   return app.route("/", guarded(signedIn, staff));
 }

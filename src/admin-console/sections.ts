@@ -17,6 +17,7 @@ const SECTIONS: readonly Section[] = [
   { id: "orders", path: "/admin/orders", label: "admin.section.orders", action: "read" },
   { id: "deposits", path: "/admin/deposits", label: "admin.section.deposits", action: "manage" },
   { id: "users", path: "/admin/users", label: "admin.section.users", action: "read" },
+  { id: "catalogue", path: "/admin/catalogue", label: "admin.section.catalogue", action: "manage" },
   { id: "white-label", path: "/admin/white-label", label: "admin.section.white_label", action: "manage" },
   { id: "support", path: "/admin/support", label: "admin.section.support", action: "support" },
 ];

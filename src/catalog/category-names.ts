@@ -85,6 +85,16 @@ export function categoryNameIn(lang: Lang, c: { name: string; name_fr: string | 
   return (lang === "fr" ? c.name_fr : c.name_en) || c.name;
 }
 
+/** A service's name and description as the page's language shows them: the admin's text in it, else the imported one. */
+export function serviceTextIn(
+  lang: Lang,
+  s: { name: string; description: string | null; name_fr: string | null; name_en: string | null; description_fr: string | null; description_en: string | null },
+): { name: string; description: string | null } {
+  return lang === "fr"
+    ? { name: s.name_fr || s.name, description: s.description_fr || s.description }
+    : { name: s.name_en || s.name, description: s.description_en || s.description };
+}
+
 /** Lower case without accents: "Abonnés" and "abonnes" meet. */
 function foldForSearch(text: string): string {
   return text
@@ -99,11 +109,20 @@ function foldForSearch(text: string): string {
  */
 export function serviceSearch(
   query: string,
-): (s: { name: string; category_name: string; category_name_fr: string | null; category_name_en: string | null }) => boolean {
+): (s: {
+  name: string;
+  name_fr?: string | null;
+  name_en?: string | null;
+  category_name: string;
+  category_name_fr: string | null;
+  category_name_en: string | null;
+}) => boolean {
   const words = foldForSearch(query).split(/\s+/).filter(Boolean);
   if (!words.length) return () => true;
   return (s) => {
-    const haystack = foldForSearch(`${s.name} ${s.category_name} ${s.category_name_fr ?? ""} ${s.category_name_en ?? ""}`);
+    const haystack = foldForSearch(
+      `${s.name} ${s.name_fr ?? ""} ${s.name_en ?? ""} ${s.category_name} ${s.category_name_fr ?? ""} ${s.category_name_en ?? ""}`,
+    );
     return words.every((w) => haystack.includes(w));
   };
 }

@@ -12,6 +12,10 @@ const CATALOG_COLUMNS = [
   "services.category_id",
   "services.name",
   "services.description",
+  "services.name_fr",
+  "services.name_en",
+  "services.description_fr",
+  "services.description_en",
   "services.type",
   "services.min",
   "services.max",
@@ -37,6 +41,11 @@ export interface PricedService {
   platform: string;
   name: string;
   description: string | null;
+  /** The name and description an admin wrote in French / English (serviceTextIn picks). */
+  name_fr: string | null;
+  name_en: string | null;
+  description_fr: string | null;
+  description_en: string | null;
   type: string;
   min: number;
   max: number;
@@ -147,6 +156,10 @@ function price(ctx: Ctx, rows: CatalogRow[], custom: Map<number, number>, rules:
       platform: r.platform,
       name: r.name,
       description: r.description,
+      name_fr: r.name_fr,
+      name_en: r.name_en,
+      description_fr: r.description_fr,
+      description_en: r.description_en,
       type: r.type,
       min: r.min,
       max: r.max,

@@ -6,8 +6,20 @@ import { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { idParam } from "../core/params.ts";
 import { pageEnvelope } from "../core/pagination.ts";
 import { validBody, validQuery } from "../http/body.ts";
-import { adminServicesQuery, categoryUpdate, publicServicesQuery, serviceUpdate, syncRequest } from "./schema.ts";
-import { listAdminCategories, listAdminServices, listPublicServices, syncNow, updateAdminCategory, updateAdminService } from "./service.ts";
+import { UUID_SEGMENT } from "../lib/uuid.ts";
+import {
+  adminServicesQuery,
+  categoryCreate,
+  categoryMove,
+  categoryUpdate,
+  publicServicesQuery,
+  serviceBulkUpdate,
+  serviceUpdate,
+  syncRequest,
+} from "./schema.ts";
+import { createAdminCategory, deleteAdminCategory, moveAdminCategory } from "./categories.ts";
+import { startSyncRun, syncRun } from "./sync-runs.ts";
+import { listAdminCategories, listAdminServices, listPublicServices, setServicesActive, syncNow, updateAdminCategory, updateAdminService } from "./service.ts";
 import { adminCategoryView, adminServiceView, publicCatalogueEnvelope } from "./view.ts";
 
 const CATALOGUE_RESPONSES = appSlot("catalogue responses", ({ events }) => new VersionedCache(events, { ttlMs: 15_000, max: 500 }));
@@ -40,6 +52,18 @@ export function adminCatalogRoutes() {
 
   app.get("/categories", async (c) => c.json({ data: (await listAdminCategories(ctxOf(c))).map(adminCategoryView) }));
 
+  app.post("/categories", async (c) => c.json({ data: adminCategoryView(await createAdminCategory(ctxOf(c), await validBody(c, categoryCreate))) }, 201));
+
+  app.delete("/categories/:id", async (c) => {
+    await deleteAdminCategory(ctxOf(c), idParam(c.req.param("id"), "Category"));
+    return c.body(null, 204);
+  });
+
+  app.post("/categories/:id/move", async (c) => {
+    const id = idParam(c.req.param("id"), "Category");
+    return c.json({ data: (await moveAdminCategory(ctxOf(c), id, (await validBody(c, categoryMove)).direction)).map(adminCategoryView) });
+  });
+
   app.put("/categories/:id", async (c) => {
     const id = idParam(c.req.param("id"), "Category");
     return c.json({ data: adminCategoryView(await updateAdminCategory(ctxOf(c), id, await validBody(c, categoryUpdate))) });
@@ -49,6 +73,16 @@ export function adminCatalogRoutes() {
     const body = await validBody(c, syncRequest);
     return c.json({ data: await syncNow(ctxOf(c), body.provider_id) });
   });
+
+  // The same sync in the background: the run's id at once, its progress and report from GET.
+  app.post("/sync-runs", async (c) => {
+    const body = await validBody(c, syncRequest);
+    return c.json({ data: await startSyncRun(ctxOf(c), body.provider_id) }, 202);
+  });
+
+  app.get(`/sync-runs/:uuid{${UUID_SEGMENT}}`, async (c) => c.json({ data: await syncRun(ctxOf(c), c.req.param("uuid")) }));
+
+  app.post("/bulk", async (c) => c.json({ data: await setServicesActive(ctxOf(c), await validBody(c, serviceBulkUpdate)) }));
 
   app.put("/:id{[0-9]+}", async (c) => {
     const id = idParam(c.req.param("id"), "Service");

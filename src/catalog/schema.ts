@@ -30,16 +30,32 @@ export const adminServicesQuery = z.object({
   provider_id: id.optional(),
   search: z.string().trim().max(100, "At most 100 characters").optional(),
   is_active: queryFlag.optional(),
+  /** A provider service type, as listed ("Default", "Package", "Custom Comments"…). */
+  type: z.string().trim().max(60, "At most 60 characters").optional(),
   /** Only services the provider dropped (1) or only those it still offers (0). */
   removed: queryFlag.optional(),
   ...pageQuery,
 });
 export type AdminServicesQuery = z.infer<typeof adminServicesQuery>;
 
+/** A text in one language; null (or "") shows the imported one. */
+const localText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `At most ${max} characters`)
+    .nullable()
+    .transform((v) => v || null);
+
 export const serviceUpdate = z
   .strictObject({
     name: z.string().trim().min(1, "Required").max(255, "At most 255 characters"),
     description: z.string().trim().max(5000, "At most 5000 characters").nullable(),
+    name_fr: localText(255),
+    name_en: localText(255),
+    description_fr: localText(5000),
+    description_en: localText(5000),
+    category_id: id,
     /** Basis points over the base rate; null = the platform margin. Never below cost. */
     margin_bp: basisPoints.nullable(),
     is_active: flag,
@@ -49,6 +65,13 @@ export const serviceUpdate = z
   .partial()
   .refine((v) => Object.keys(v).length > 0, "Nothing to update");
 export type ServiceUpdate = z.infer<typeof serviceUpdate>;
+
+const ICON = z
+  .string()
+  .trim()
+  .max(60, "At most 60 characters")
+  .regex(/^[A-Za-z0-9:_ .-]*$/, "Letters, digits and : _ - . only")
+  .nullable();
 
 const localName = z
   .string()
@@ -66,15 +89,30 @@ export const categoryUpdate = z
     description: z.string().trim().max(2000, "At most 2000 characters").nullable(),
     sort_order: z.number({ error: "Must be a whole number" }).int("Must be a whole number").min(-1_000_000).max(1_000_000),
     is_active: flag,
-    icon: z
-      .string()
-      .trim()
-      .max(60, "At most 60 characters")
-      .regex(/^[A-Za-z0-9:_ .-]*$/, "Letters, digits and : _ - . only")
-      .nullable(),
+    icon: ICON,
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, "Nothing to update");
 export type CategoryUpdate = z.infer<typeof categoryUpdate>;
+
+/** Several services switched on or off at once. */
+export const serviceBulkUpdate = z.strictObject({
+  ids: z.array(id, { error: "A list of service ids" }).min(1, "Choose at least one service").max(500, "At most 500 services at once"),
+  is_active: flag,
+});
+export type ServiceBulkUpdate = z.infer<typeof serviceBulkUpdate>;
+
+export const categoryCreate = z.strictObject({
+  name: z.string().trim().min(1, "Required").max(150, "At most 150 characters"),
+  name_fr: localName.optional(),
+  name_en: localName.optional(),
+  description: z.string().trim().max(2000, "At most 2000 characters").nullable().optional(),
+  icon: ICON.optional(),
+  is_active: flag.default(true),
+});
+export type CategoryCreate = z.infer<typeof categoryCreate>;
+
+/** A category moved one place up or down in the catalogue's order. */
+export const categoryMove = z.strictObject({ direction: z.enum(["up", "down"], { error: "up or down" }) });
 
 export const syncRequest = z.strictObject({ provider_id: positiveId("Must be a provider id").optional() });

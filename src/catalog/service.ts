@@ -5,13 +5,14 @@ import { withTransaction } from "../context.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { Conflict, NotFound, Validation } from "../core/errors.ts";
 import { withJobLock } from "../jobs/locks.ts";
+import type { Progress } from "../jobs/scheduler.ts";
 import { summaryLine, syncServices, syncServicesJob, type SyncSummary } from "./sync.ts";
 import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
 import { dbNow } from "../lib/time.ts";
 import { getSetting } from "../settings/service.ts";
 import { listPricedServices, type PricedService } from "./prices.ts";
 import { platformMarginBp, repriceServices } from "./reprice.ts";
-import type { AdminServicesQuery, CategoryUpdate, PublicServicesQuery, ServiceUpdate } from "./schema.ts";
+import type { AdminServicesQuery, CategoryUpdate, PublicServicesQuery, ServiceBulkUpdate, ServiceUpdate } from "./schema.ts";
 
 export interface PublicCatalogue extends Page<PricedService> {
   currency: string;
@@ -73,6 +74,10 @@ const ADMIN_SERVICE_COLUMNS = [
   "services.name",
   "services.provider_name",
   "services.description",
+  "services.name_fr",
+  "services.name_en",
+  "services.description_fr",
+  "services.description_en",
   "services.type",
   "services.provider_rate",
   "services.base_rate",
@@ -92,6 +97,8 @@ const ADMIN_SERVICE_COLUMNS = [
   "services.created_at",
   "services.updated_at",
   "categories.name as category_name",
+  "categories.name_fr as category_name_fr",
+  "categories.name_en as category_name_en",
   "categories.slug as category_slug",
   "api_providers.name as provider_label",
   "api_providers.currency as provider_currency",
@@ -99,7 +106,7 @@ const ADMIN_SERVICE_COLUMNS = [
 
 export type AdminService = Awaited<ReturnType<typeof getAdminService>> & { platform_margin_bp: number };
 
-async function getAdminService(ctx: Ctx, id: number) {
+export async function getAdminService(ctx: Ctx, id: number) {
   const row = await adminServiceQuery(ctx).select(ADMIN_SERVICE_COLUMNS).where("services.id", "=", id).executeTakeFirst();
   if (!row) throw new NotFound("Service not found");
   return row;
@@ -110,10 +117,18 @@ export async function listAdminServices(ctx: Ctx, q: AdminServicesQuery): Promis
   if (q.category_id) base = base.where("services.category_id", "=", q.category_id);
   if (q.provider_id) base = base.where("services.provider_id", "=", q.provider_id);
   if (q.is_active !== undefined) base = base.where("services.is_active", "=", q.is_active ? 1 : 0);
+  if (q.type) base = base.where("services.type", "=", q.type);
   if (q.removed !== undefined) base = base.where("services.provider_removed_at", q.removed ? "is not" : "is", null);
   if (q.search) {
     const nameContains = likeContaining(q.search);
-    base = base.where((eb) => eb.or([nameContains("services.name"), eb("services.provider_service_id", "=", q.search!)]));
+    base = base.where((eb) =>
+      eb.or([
+        nameContains("services.name"),
+        nameContains("services.name_fr"),
+        nameContains("services.name_en"),
+        eb("services.provider_service_id", "=", q.search!),
+      ]),
+    );
   }
   const [total, rows, margin] = await Promise.all([
     base.select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow(),
@@ -135,6 +150,12 @@ export async function listAdminServices(ctx: Ctx, q: AdminServicesQuery): Promis
   );
 }
 
+/** The service types in the catalogue, for the admins' filter. */
+export async function adminServiceTypes(ctx: Ctx): Promise<string[]> {
+  const rows = await ctx.db.selectFrom("services").select("type").distinct().orderBy("type").execute();
+  return rows.map((r) => r.type);
+}
+
 /** An admin edits a service; a new margin re-prices it. Bounds stay inside the provider's. */
 export async function updateAdminService(ctx: Ctx, id: number, input: ServiceUpdate): Promise<AdminService> {
   const current = await getAdminService(ctx, id);
@@ -147,10 +168,12 @@ export async function updateAdminService(ctx: Ctx, id: number, input: ServiceUpd
   if (current.provider_max !== null && input.max !== undefined && input.max > current.provider_max)
     errors.max = [`The provider accepts at most ${current.provider_max}`];
   if (input.is_active === true && current.provider_removed_at !== null) errors.is_active = ["The provider no longer offers this service"];
+  if (input.category_id !== undefined && !(await ctx.db.selectFrom("categories").select("id").where("id", "=", input.category_id).executeTakeFirst()))
+    errors.category_id = ["No such category"];
   if (Object.keys(errors).length) throw new Validation(errors);
 
   const changes: Record<string, unknown> = {};
-  for (const key of ["name", "description", "margin_bp", "min", "max"] as const) {
+  for (const key of ["name", "description", "name_fr", "name_en", "description_fr", "description_en", "category_id", "margin_bp", "min", "max"] as const) {
     if (input[key] !== undefined && input[key] !== current[key]) changes[key] = input[key];
   }
   if (input.is_active !== undefined && (input.is_active ? 1 : 0) !== Number(current.is_active)) changes.is_active = input.is_active ? 1 : 0;
@@ -172,6 +195,31 @@ export async function updateAdminService(ctx: Ctx, id: number, input: ServiceUpd
     ctx.events.catalogChanged();
   }
   return { ...(await getAdminService(ctx, id)), platform_margin_bp: await platformMarginBp(ctx) };
+}
+
+/**
+ * An admin switches several services on or off at once. A service its provider dropped cannot be
+ * switched on: it is left as it is and counted as skipped.
+ */
+export async function setServicesActive(ctx: Ctx, input: ServiceBulkUpdate): Promise<{ updated: number; skipped: number }> {
+  const ids = [...new Set(input.ids)];
+  const rows = await ctx.db.selectFrom("services").select(["id", "is_active", "provider_removed_at"]).where("id", "in", ids).execute();
+  if (rows.length !== ids.length) throw new Validation({ ids: ["Some of these services do not exist"] });
+  const wanted = input.is_active ? 1 : 0;
+  const allowed = rows.filter((r) => !(wanted === 1 && r.provider_removed_at !== null));
+  const changing = allowed.filter((r) => Number(r.is_active) !== wanted).map((r) => r.id);
+  if (changing.length > 0) {
+    await withTransaction(ctx, async (tx) => {
+      await tx.db
+        .updateTable("services")
+        .set({ is_active: wanted, updated_at: dbNow(tx.clock) })
+        .where("id", "in", changing)
+        .execute();
+      await writeAudit(tx, { action: "services.bulk_update", targetType: "service", data: { ids: changing, is_active: Boolean(wanted) } });
+    });
+    ctx.events.catalogChanged();
+  }
+  return { updated: changing.length, skipped: rows.length - allowed.length };
 }
 
 function pick(row: Record<string, unknown>, keys: string[]): Record<string, unknown> {
@@ -254,8 +302,8 @@ export async function updateAdminCategory(ctx: Ctx, id: number, input: CategoryU
 }
 
 /** An admin runs the catalogue sync now, under the job's lock: 409 while another run holds it. */
-export async function syncNow(ctx: Ctx, providerId?: number): Promise<SyncSummary> {
-  const ran = await withJobLock(ctx, syncServicesJob.name, syncServicesJob.lockTtlMs ?? 15 * 60_000, () => syncServices(ctx, { providerId }));
+export async function syncNow(ctx: Ctx, providerId?: number, progress?: Progress): Promise<SyncSummary> {
+  const ran = await withJobLock(ctx, syncServicesJob.name, syncServicesJob.lockTtlMs ?? 15 * 60_000, () => syncServices(ctx, { providerId }, progress));
   if (!ran) throw new Conflict("A catalogue sync is already running", "sync_running");
   await writeAudit(ctx, {
     action: "services.sync",

@@ -46,6 +46,11 @@ export function adminServiceView(s: AdminService) {
     name: s.name,
     provider_name: s.provider_name,
     description: s.description,
+    /** As stored: null shows `name` / `description`. */
+    name_fr: s.name_fr,
+    name_en: s.name_en,
+    description_fr: s.description_fr,
+    description_en: s.description_en,
     type: s.type,
     /** False for a type we cannot order (e.g. "Comment Replies"): imported but never listed. */
     orderable: isOrderableType(s.type),

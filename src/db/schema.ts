@@ -290,6 +290,26 @@ export interface ServicesTable extends Created {
   provider_name: string | null;
   provider_min: number | null;
   provider_max: number | null;
+  /** The name and description in French / English where an admin wrote them; null shows name / description. */
+  name_fr: string | null;
+  name_en: string | null;
+  description_fr: string | null;
+  description_en: string | null;
+}
+
+/** A catalogue sync an admin started: its progress while it runs, its report (JSON) once done. */
+export interface CatalogSyncRunsTable extends Created {
+  id: Id;
+  uuid: string;
+  provider_id: number | null;
+  started_by: number | null;
+  status: "running" | "completed" | "failed";
+  step: string | null;
+  total: Generated<number>;
+  done: Generated<number>;
+  report: string | null;
+  error: string | null;
+  finished_at: Timestamp | null;
 }
 
 export interface ServicePricesOverrideTable extends Created {
@@ -630,6 +650,7 @@ export interface Database {
   password_reset_tokens: PasswordResetTokensTable;
   saved_replies: SavedRepliesTable;
   content_pages: ContentPagesTable;
+  catalog_sync_runs: CatalogSyncRunsTable;
   user_two_factor: UserTwoFactorTable;
   two_factor_recovery_codes: TwoFactorRecoveryCodesTable;
   two_factor_challenges: TwoFactorChallengesTable;

@@ -1,5 +1,6 @@
 import { fill, type Params } from "./catalogue.ts";
 import { LANGS, type Lang } from "./lang.ts";
+import { adminCatalogueMessages } from "./messages/admin-catalogue.ts";
 import { adminConsoleMessages } from "./messages/admin-console.ts";
 import { adminDepositMessages } from "./messages/admin-deposits.ts";
 import { adminUserMessages } from "./messages/admin-users.ts";
@@ -18,6 +19,7 @@ import { walletMessages } from "./messages/wallet.ts";
 
 /** Every feature's catalogue; pages keep theirs in themes/<name>/locales and read them through the same fill(). */
 export const CATALOGUES = {
+  adminCatalogueMessages,
   adminConsoleMessages,
   adminSupportMessages,
   adminDepositMessages,

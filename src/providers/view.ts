@@ -1,6 +1,7 @@
 import { formatMoney } from "../money/money.ts";
 import { toIso } from "../lib/time.ts";
 import type { AdminProvider } from "./service.ts";
+import type { ConnectionTest } from "./connection.ts";
 import { notSelling, notSellingMessage } from "./selling.ts";
 
 /** At most the last four characters of a long key, so an admin can tell keys apart; never the key. */
@@ -45,5 +46,14 @@ export function adminProviderView(p: AdminProvider) {
     active_services_count: p.active_services_count,
     created_at: toIso(p.created_at),
     updated_at: toIso(p.updated_at),
+  };
+}
+
+/** A connection test's answer: amounts as decimal strings. */
+export function connectionTestView(t: ConnectionTest) {
+  return {
+    provider_id: t.provider_id,
+    balance: t.balance.ok ? { ok: true, amount: formatMoney(t.balance.amount), currency: t.balance.currency } : t.balance,
+    services: t.services,
   };
 }

@@ -1,6 +1,6 @@
 import type { Ctx } from "../context.ts";
 import { listPricedServices, type PricedService } from "../catalog/prices.ts";
-import { categoryNameIn, serviceSearch } from "../catalog/category-names.ts";
+import { categoryNameIn, serviceSearch, serviceTextIn } from "../catalog/category-names.ts";
 import { orderCharge } from "../pricing/pricing.ts";
 import { formatMoney } from "../money/money.ts";
 import { dbNow, DAY } from "../lib/time.ts";
@@ -28,10 +28,11 @@ export function categoryLabel(s: PricedService, lang: Lang): string {
 
 export function serviceCard(s: PricedService, currency: string, lang: Lang): ServiceCardView {
   const perPackage = s.type === "Package";
+  const text = serviceTextIn(lang, s);
   return {
     id: s.id,
-    name: s.name,
-    description: s.description ?? "",
+    name: text.name,
+    description: text.description ?? "",
     categoryName: categoryLabel(s, lang),
     categorySlug: s.category_slug,
     platform: s.platform,

@@ -12,6 +12,7 @@ import { RELATIONS as RELATIONS_0013 } from "../../migrations/0013_foreign_keys.
 import { REFERRAL_FLAG_RELATIONS } from "../../migrations/0019_referral_safeguards.ts";
 import { TWO_FACTOR_RELATIONS } from "../../migrations/0017_two_factor.ts";
 import { RELATIONS as RESET_TOKEN_RELATIONS } from "../../migrations/0020_reset_token_owner.ts";
+import { SYNC_RUN_RELATIONS } from "../../migrations/0032_catalogue_console.ts";
 import { balanceOf, expectLedgerHolds, fund } from "../harness/money.ts";
 import { describeEachDialect, makePlatform, mysqlServerUrl, signUp, type TestPlatform } from "../harness/platform.ts";
 
@@ -131,7 +132,7 @@ describeEachDialect("foreign keys", (dialect) => {
 
   it("are declared by the database for every relation, with its ON DELETE rule", async () => {
     const declared = await declaredForeignKeys(p.services.db);
-    for (const r of [...RELATIONS, ...TWO_FACTOR_RELATIONS, ...RESET_TOKEN_RELATIONS]) {
+    for (const r of [...RELATIONS, ...TWO_FACTOR_RELATIONS, ...RESET_TOKEN_RELATIONS, ...SYNC_RUN_RELATIONS]) {
       expect(declared, `${r.table}.${r.column}`).toContainEqual(
         expect.objectContaining({ table: r.table, column: r.column, references: r.references, onDelete: r.onDelete }),
       );

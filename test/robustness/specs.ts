@@ -141,6 +141,18 @@ export const SPECS: Record<string, RouteSpec> = {
     body: { name: "Test", description: null, sort_order: 1, is_active: true, icon: "star" },
   },
   "POST /api/admin/services/sync": { baseRefused: "no such provider", owner: "admin", body: { provider_id: 987654 }, skipEmpty: true },
+  "POST /api/admin/services/sync-runs": { baseRefused: "no such provider", owner: "admin", body: { provider_id: 987654 }, skipEmpty: true },
+  "GET /api/admin/services/sync-runs/:uuid{[0-9a-fA-F-]{36}}": { owner: "admin", params: () => ({ uuid: "00000000-0000-4000-8000-000000000000" }) },
+  "POST /api/admin/services/bulk": {
+    extra: () => [{ ids: [] }, { ids: [987654] }, { is_active: "yes" }],
+    owner: "admin",
+    body: (_t, v) => ({ ids: [v.serviceId], is_active: true }),
+  },
+  "POST /api/admin/services/categories": { owner: "admin", body: { name: "Fuzz category", name_fr: "Catégorie", icon: "star", is_active: false } },
+  // Deleting the victim category would spoil the routes that edit it: a category that does not exist.
+  "DELETE /api/admin/services/categories/:id": { baseRefused: "no such category", owner: "admin", params: () => ({ id: "987654" }) },
+  "POST /api/admin/services/categories/:id/move": { owner: "admin", params: (_t, v) => ({ id: String(v.categoryId) }), body: { direction: "up" } },
+  "POST /api/admin/services/providers/:id/test": { owner: "admin", params: (_t, v) => ({ id: String(v.providerId) }) },
   "PUT /api/admin/services/:id{[0-9]+}": {
     extra: () => [{ margin_bp: -1 }, { min: 0 }, { min: 100, max: 10 }, { margin_bp: 100001 }, { unknown: 1 }],
     owner: "admin",
