@@ -14,14 +14,14 @@
       }
     });
   }
-  // On a phone the account menu is one row that scrolls sideways: bring the current page's entry into view.
-  var current = document.querySelector(".account-nav ul [aria-current='page']");
-  if (current) {
+  // On a phone the account menu and the admin console's sections are one row that scrolls sideways:
+  // bring the current page's entry into view.
+  document.querySelectorAll(".account-nav ul [aria-current='page'], .admin-nav ul [aria-current='page']").forEach(function (current) {
     var row = current.closest("ul");
     var at = current.getBoundingClientRect();
     var box = row.getBoundingClientRect();
     if (row.scrollWidth > row.clientWidth) row.scrollLeft += at.left - box.left - (row.clientWidth - at.width) / 2;
-  }
+  });
   var toggle = document.querySelector(".menu-toggle");
   var panel = document.getElementById("site-menu");
   if (!toggle || !panel) return;
