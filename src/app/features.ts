@@ -33,7 +33,7 @@ import { accountLoginThrottle } from "../account/middleware.ts";
 import { accountRoutes } from "../account/routes.ts";
 import { accountSettingsPages } from "../account/pages.ts";
 import { adminConsolePages } from "../admin-console/pages.ts";
-import { notificationPages, referralPages } from "../storefront-account/pages.ts";
+import { massOrderPages, notificationPages, referralPages } from "../storefront-account/pages.ts";
 import { contentPages } from "../content-pages/pages.ts";
 import { adminContentPageRoutes, resellerContentPageRoutes } from "../content-pages/routes.ts";
 import { emailLinkRoutes, userEmailRoutes } from "../auth/email-routes.ts";
@@ -112,7 +112,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
       loginLimiter,
       accountData: storefrontAccountData,
       actions: storefrontAccountActions,
-      pages: [whiteLabelPages, accountSettingsPages, notificationPages, referralPages, contentPages, adminConsolePages],
+      pages: [whiteLabelPages, accountSettingsPages, notificationPages, referralPages, massOrderPages, contentPages, adminConsolePages],
     }),
   );
 }

@@ -13,7 +13,7 @@ export const placeOrderBase = z.object({
   service_id: positiveId("Unknown service"),
 });
 
-const MASS_MAX_LINES = 100;
+export const MASS_MAX_LINES = 100;
 
 export const massOrderBody = z.object({
   orders: z

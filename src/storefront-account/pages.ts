@@ -10,12 +10,17 @@ import { requireCsrf } from "../storefront/csrf.ts";
 import { displayDate } from "../storefront/format.ts";
 import { pageRequest, render, type Storefront } from "../storefront/respond.ts";
 import { paginationView } from "../storefront/view.ts";
-import type { NotificationsData, ReferralsData } from "../storefront/view-models.ts";
+import type { MassOrderData, NotificationsData, ReferralsData } from "../storefront/view-models.ts";
 import type { User } from "../db/schema.ts";
 import { listNotifications, markAllRead, markRead } from "../notifications/service.ts";
 import { listCommissions, listReferrals, referralStats } from "../referrals/service.ts";
 import { displayMoney, displayPercent } from "../storefront/format.ts";
-import { NotFound } from "../core/errors.ts";
+import { AppError, NotFound } from "../core/errors.ts";
+import { randomUUID } from "node:crypto";
+import { placeMassOrders, quoteOrder } from "../orders/place.ts";
+import { orderLabel } from "../orders/numbers.ts";
+import { MASS_MAX_LINES } from "../orders/schema.ts";
+import { runOnceForValue } from "../idempotency/idempotency.ts";
 import { tenantBaseUrl } from "../tenancy/urls.ts";
 import type { CommissionStatus } from "../db/schema.ts";
 import type { Notification } from "../notifications/view.ts";
@@ -152,4 +157,94 @@ export function referralPages(sf: Storefront) {
     return render(c, req, { id: "referrals" }, data);
   });
   return guarded(signedIn, app);
+}
+
+/** A line's refusal in words: the first field message (already in the page language for the order fields), else the error's own. */
+function lineError(err: unknown): string {
+  if (!(err instanceof AppError)) throw err;
+  const details = (err.details ?? {}) as Record<string, string[]>;
+  const first = Object.values(details).flat()[0];
+  return first ?? err.message;
+}
+
+/**
+ * The mass order page (platform accounts, like the API it mirrors): one `service|link|quantity` per
+ * line; a first post shows each line priced or refused and the total, the confirmation places them
+ * once (its key guards a double submit), and the result names each line's order or its refusal.
+ */
+export function massOrderPages(sf: Storefront) {
+  const app = new Hono<AppEnv>();
+  const platformOnly = (c: Parameters<typeof ctxOf>[0]) => {
+    if (c.get("tenant").kind !== "platform") throw new NotFound("Page not found");
+  };
+  const page = async (c: Parameters<typeof ctxOf>[0], data: Partial<MassOrderData>, status = 200) => {
+    const req = await pageRequest(c, sf);
+    const full: MassOrderData = { text: "", maxLines: MASS_MAX_LINES, preview: null, results: null, errors: {}, idempotencyKey: randomUUID(), ...data };
+    return render(c, req, { id: "mass-order", status }, full);
+  };
+
+  app.get("/orders/mass", (c) => {
+    platformOnly(c);
+    return page(c, {});
+  });
+
+  app.post("/orders/mass", requireCsrf, async (c) => {
+    platformOnly(c);
+    const ctx = ctxOf(c);
+    const posted = await c.req.parseBody();
+    const text = typeof posted.orders === "string" ? posted.orders.slice(0, 200_000) : "";
+    const key = typeof posted.idempotency_key === "string" ? posted.idempotency_key.slice(0, 100) : "";
+    const req = await pageRequest(c, sf);
+    const { lang } = req.visit;
+    const lines = text
+      .split(/\r?\n/)
+      .map((raw, i) => ({ raw: raw.trim(), line: i + 1 }))
+      .filter((l) => l.raw !== "");
+    if (!lines.length) return page(c, { text, errors: { orders: [req.t("mass.error.empty")] } }, 422);
+    if (lines.length > MASS_MAX_LINES) return page(c, { text, errors: { orders: [req.t("mass.error.too_many", { max: MASS_MAX_LINES })] } }, 422);
+    const money = (m: number, currency: string) => displayMoney(m, currency, lang);
+
+    if (posted.confirm !== "yes") {
+      const preview: NonNullable<MassOrderData["preview"]> = { lines: [], total: "", placeable: 0 };
+      let total = 0;
+      let currency = req.look.currency;
+      for (const l of lines) {
+        const parts = l.raw.split("|").map((x) => x.trim());
+        if (parts.length !== 3) {
+          preview.lines.push({ line: l.line, text: l.raw, ok: false, message: req.t("mass.error.format") });
+          continue;
+        }
+        try {
+          const q = await quoteOrder(ctx, { service_id: parts[0], link: parts[1], quantity: parts[2] }, lang);
+          total += q.charge;
+          currency = q.currency;
+          preview.placeable++;
+          preview.lines.push({ line: l.line, text: l.raw, ok: true, message: `${q.service.name} · ${q.fields.quantity} · ${money(q.charge, q.currency)}` });
+        } catch (err) {
+          preview.lines.push({ line: l.line, text: l.raw, ok: false, message: lineError(err) });
+        }
+      }
+      preview.total = money(total, currency);
+      return page(c, { text, preview, idempotencyKey: key || randomUUID() });
+    }
+
+    // Confirmed: placed once for this key, each line on its own.
+    const keyed = { scope: `u:${ctx.user!.id}`, key: key || undefined, operation: "storefront-mass-order", body: { orders: text } };
+    const done = await runOnceForValue(ctx, keyed, async () =>
+      (await placeMassOrders(ctx, text, { source: "mass" })).map((r) =>
+        r.ok
+          ? { line: r.line, ok: true, message: `${orderLabel(r.order)} · ${money(r.order.charge, r.order.currency)}`, href: `/orders/${r.order.uuid}` }
+          : { line: r.line, ok: false, message: lineErrorOf(r.error) },
+      ),
+    );
+    const results = done.value;
+    return page(c, { text: "", results: { lines: results, placed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length } });
+  });
+
+  return guarded(signedIn, app);
+}
+
+function lineErrorOf(error: { message: string; details?: unknown }): string {
+  const first = Object.values((error.details ?? {}) as Record<string, string[]>).flat()[0];
+  return first ?? error.message;
 }

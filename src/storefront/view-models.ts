@@ -32,6 +32,7 @@ export type PageId =
   | "api-docs"
   | "referrals"
   | "content-page"
+  | "mass-order"
   | "email-verify"
   | "not-found"
   | "unavailable"
@@ -101,6 +102,7 @@ export const PAGE_IDS: readonly PageId[] = [
   "api-docs",
   "referrals",
   "content-page",
+  "mass-order",
   "email-verify",
   "not-found",
   "unavailable",
@@ -514,4 +516,15 @@ export interface ContentPageData {
   /** Markdown parsed into plain-text blocks (src/content-pages/markdown.ts): the template escapes every text. */
   blocks: ({ kind: "h2" | "h3" | "p"; parts: InlineView[] } | { kind: "ul"; items: InlineView[][] })[];
   contact: boolean;
+}
+
+export interface MassOrderData {
+  text: string;
+  maxLines: number;
+  /** After a first post: each line priced or refused, and the total to confirm. */
+  preview: { lines: { line: number; text: string; ok: boolean; message: string }[]; total: string; placeable: number } | null;
+  /** After the confirmation: each line's order or refusal. */
+  results: { lines: { line: number; ok: boolean; message: string; href?: string }[]; placed: number; failed: number } | null;
+  errors: Record<string, string[]>;
+  idempotencyKey: string;
 }

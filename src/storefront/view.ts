@@ -214,13 +214,13 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
     link("/funds", "nav.funds"),
     link("/tickets", "nav.tickets"),
     link("/notifications", "nav.notifications"),
-    ...(look.theme.manifest.platform_only ? [link("/referrals", "nav.referrals")] : []),
+    ...(look.theme.manifest.platform_only ? [link("/orders/mass", "nav.mass_order"), link("/referrals", "nav.referrals")] : []),
     link("/api-access", "nav.api"),
     link("/account/settings", "nav.settings"),
   ];
   // "/orders" must not light up on "/orders/new", nor "/account" on "/account/settings".
   for (const l of [...nav, ...accountNav]) {
-    if (l.href === "/orders" && visit.path === "/orders/new") l.active = false;
+    if (l.href === "/orders" && (visit.path === "/orders/new" || visit.path === "/orders/mass")) l.active = false;
     if (l.href === "/account" && visit.path !== "/account") l.active = false;
   }
   const selects = theme.settings.filter((s) => s.type === "select").map((s) => `${s.id.replace(/_/g, "-")}-${str(look.settings[s.id])}`);

@@ -68,6 +68,7 @@ export const EVERY_PAGE: PageSpec[] = [
   { route: "/terms", id: "terms", path: at("/terms"), who: "both" },
   { route: "/contact", id: "contact", path: at("/contact"), who: "both" },
   { route: "/docs/api", id: "api-docs", path: at("/docs/api"), who: "both" },
+  { route: "/orders/mass", id: "mass-order", path: at("/orders/mass"), who: "signed-in", platformOnly: true },
   { route: "/referrals", id: "referrals", path: at("/referrals"), who: "signed-in", platformOnly: true },
   { route: "/notifications", id: "notifications", path: at("/notifications"), who: "signed-in" },
   // Without a pending sign-in, the second step sends the visitor back to the login page.

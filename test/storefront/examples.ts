@@ -139,6 +139,25 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
       return { user: false, data: { ...form, errors: { token: ["Ce lien ne fonctionne plus."] }, token: "abcdefgh" } };
     case "account-password":
       return { user: true, data: form };
+    case "mass-order":
+      return {
+        user: true,
+        data: {
+          text: "7|https://instagram.com/a|1000\n7|nope|10",
+          maxLines: 100,
+          preview: {
+            lines: [
+              { line: 1, text: "7|https://instagram.com/a|1000", ok: true, message: "Abonnés · 1000 · 863 F CFA" },
+              { line: 2, text: "7|nope|10", ok: false, message: "Lien : adresse invalide." },
+            ],
+            total: "863 F CFA",
+            placeable: 1,
+          },
+          results: { lines: [{ line: 1, ok: true, message: "#12 · 863 F CFA", href: "/orders/x" }], placed: 1, failed: 0 },
+          errors: { orders: ["Au moins une ligne."] },
+          idempotencyKey: "k",
+        },
+      };
     case "content-page":
       return {
         user: false,
