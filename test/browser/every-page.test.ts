@@ -79,7 +79,44 @@ async function consoleFixture(w: World, siteId: number, ownerId: number): Promis
     .execute();
   const plan = await db.selectFrom("white_label_plans").select("id").orderBy("id").executeTakeFirstOrThrow();
   const template = await db.selectFrom("white_label_templates").select("id").orderBy("id").executeTakeFirstOrThrow();
-  return { siteId, invoiceUuid, planId: plan.id, templateId: template.id };
+  // The owner's pending platform deposit, the platform's payment method, a finished catalogue sync.
+  const deposit = await db
+    .selectFrom("transactions")
+    .select("id")
+    .where("user_id", "=", ownerId)
+    .where("type", "=", "deposit")
+    .where("status", "=", "pending")
+    .executeTakeFirstOrThrow();
+  const method = await db.selectFrom("payment_methods").select("id").where("site_id", "=", 0).orderBy("id").executeTakeFirstOrThrow();
+  const syncRun = randomUUID();
+  await db
+    .insertInto("catalog_sync_runs")
+    .values({
+      uuid: syncRun,
+      provider_id: w.providerId,
+      started_by: ownerId,
+      status: "completed",
+      step: null,
+      total: 3,
+      done: 3,
+      report: JSON.stringify({ added: 1, updated: 1, deactivated: 0, reactivated: 0, unchanged: 1, skipped: [], hidden: [] }),
+      error: null,
+      finished_at: "2026-12-01 10:01:00.000",
+      created_at: "2026-12-01 10:00:00.000",
+      updated_at: "2026-12-01 10:01:00.000",
+    })
+    .execute();
+  return {
+    siteId,
+    invoiceUuid,
+    planId: plan.id,
+    templateId: template.id,
+    depositId: deposit.id,
+    methodId: method.id,
+    userId: ownerId,
+    providerId: w.providerId,
+    syncRun,
+  };
 }
 
 /** In the page: the vertical spread of the header's visible controls (one row: less than a control's height). */

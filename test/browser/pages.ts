@@ -8,7 +8,17 @@ export interface PageFixture {
   /** The id of the platform order (admin console, platform only). */
   orderId?: number;
   /** The admin console's white-label records (platform only): a site, an invoice, a plan, a template. */
-  console?: { siteId: number; invoiceUuid: string; planId: number; templateId: number };
+  console?: {
+    siteId: number;
+    invoiceUuid: string;
+    planId: number;
+    templateId: number;
+    depositId: number;
+    methodId: number;
+    userId: number;
+    providerId: number;
+    syncRun: string;
+  };
 }
 
 interface PageSpec {
@@ -77,6 +87,43 @@ export const EVERY_PAGE: PageSpec[] = [
   { route: "/admin", id: "admin-dashboard", path: at("/admin"), who: "staff", platformOnly: true },
   { route: "/admin/orders", id: "admin-orders", path: at("/admin/orders"), who: "staff", platformOnly: true },
   { route: "/admin/orders/:id{[0-9]+}", id: "admin-order", path: (f) => `/admin/orders/${f.orderId}`, who: "staff", platformOnly: true },
+  { route: "/admin/deposits", id: "admin-deposits", path: at("/admin/deposits"), who: "staff", platformOnly: true },
+  { route: "/admin/deposits/:id{[0-9]+}", id: "admin-deposit", path: (f) => `/admin/deposits/${f.console?.depositId}`, who: "staff", platformOnly: true },
+  { route: "/admin/deposits/methods", id: "admin-payment-methods", path: at("/admin/deposits/methods"), who: "staff", platformOnly: true },
+  { route: "/admin/deposits/methods/new", id: "admin-payment-method-new", path: at("/admin/deposits/methods/new"), who: "staff", platformOnly: true },
+  {
+    route: "/admin/deposits/methods/:id{[0-9]+}",
+    id: "admin-payment-method",
+    path: (f) => `/admin/deposits/methods/${f.console?.methodId}`,
+    who: "staff",
+    platformOnly: true,
+  },
+  { route: "/admin/users", id: "admin-users", path: at("/admin/users"), who: "staff", platformOnly: true },
+  { route: "/admin/users/:id{[0-9]+}", id: "admin-user", path: (f) => `/admin/users/${f.console?.userId}`, who: "staff", platformOnly: true },
+  { route: "/admin/catalogue", id: "admin-catalogue", path: at("/admin/catalogue"), who: "staff", platformOnly: true },
+  {
+    route: "/admin/catalogue/services/:id{[0-9]+}",
+    id: "admin-catalogue-service",
+    path: (f) => `/admin/catalogue/services/${f.serviceId}`,
+    who: "staff",
+    platformOnly: true,
+  },
+  { route: "/admin/catalogue/categories", id: "admin-catalogue-categories", path: at("/admin/catalogue/categories"), who: "staff", platformOnly: true },
+  { route: "/admin/catalogue/providers", id: "admin-catalogue-providers", path: at("/admin/catalogue/providers"), who: "staff", platformOnly: true },
+  {
+    route: "/admin/catalogue/providers/:id{[0-9]+}",
+    id: "admin-catalogue-provider",
+    path: (f) => `/admin/catalogue/providers/${f.console?.providerId}`,
+    who: "staff",
+    platformOnly: true,
+  },
+  {
+    route: "/admin/catalogue/sync/:uuid{[0-9a-fA-F-]{36}}",
+    id: "admin-catalogue-sync",
+    path: (f) => `/admin/catalogue/sync/${f.console?.syncRun}`,
+    who: "staff",
+    platformOnly: true,
+  },
   { route: "/admin/support", id: "admin-support", path: at("/admin/support"), who: "staff", platformOnly: true },
   { route: "/admin/support/replies", id: "admin-saved-replies", path: at("/admin/support/replies"), who: "staff", platformOnly: true },
   {
