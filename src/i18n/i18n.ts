@@ -1,3 +1,4 @@
+import { adminDashboardMessages } from "./messages/admin-dashboard.ts";
 import { fill, type Params } from "./catalogue.ts";
 import { LANGS, type Lang } from "./lang.ts";
 import { adminConsoleMessages } from "./messages/admin-console.ts";
@@ -14,6 +15,7 @@ import { walletMessages } from "./messages/wallet.ts";
 /** Every feature's catalogue; pages keep theirs in themes/<name>/locales and read them through the same fill(). */
 export const CATALOGUES = {
   adminConsoleMessages,
+  adminDashboardMessages,
   adminSupportMessages,
   mailMessages,
   orderMessages,
