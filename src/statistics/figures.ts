@@ -157,7 +157,11 @@ export function datesOf(range: { from: string; to: string }): string[] {
 /** The longest range a chosen period may span. */
 const MAX_RANGE_DAYS = 366;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const validDate = (s: string) => DATE.test(s) && toDbTime(new Date(`${s}T00:00:00Z`)).slice(0, 10) === s;
+const validDate = (s: string) => {
+  const at = Date.parse(`${s}T00:00:00Z`);
+  // 2026-02-30 parses as 2 March: the date must come back as typed.
+  return DATE.test(s) && !Number.isNaN(at) && utcDate(new Date(at)) === s;
+};
 
 /** Why a typed date of a chosen period is refused. */
 export type RangeProblem = "date" | "future" | "before_start" | "too_long";
