@@ -50,7 +50,10 @@ export async function dashboardPage(ctx: Ctx, f: ConsoleFormat, query: Dashboard
   ]);
   const shown = head.periods.range!.figures;
   const dayLabel = new Intl.DateTimeFormat(f.lang === "fr" ? "fr-FR" : "en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
-  const dateLabel = (d: string) => displayDate(`${d}T00:00:00.000Z`, f.lang);
+  const dateLabel = (d: string) =>
+    new Intl.DateTimeFormat(f.lang === "fr" ? "fr-FR" : "en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(
+      new Date(`${d}T00:00:00Z`),
+    );
   const refused = query.kind === "refused" ? query : null;
   return {
     periods: PERIODS.map((p) => ({
