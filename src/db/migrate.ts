@@ -21,6 +21,7 @@ import * as m0019 from "../../migrations/0019_referral_safeguards.ts";
 import * as m0020 from "../../migrations/0020_reset_token_owner.ts";
 import * as m0022 from "../../migrations/0022_category_names.ts";
 import * as m0024 from "../../migrations/0024_saved_replies.ts";
+import * as m0035 from "../../migrations/0035_figure_indexes.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -45,6 +46,7 @@ export const migrations: Record<string, Migration> = {
   "0020_reset_token_owner": m0020,
   "0022_category_names": m0022,
   "0024_saved_replies": m0024,
+  "0035_figure_indexes": m0035,
 };
 
 function migrator<DB>(db: Kysely<DB>): Migrator {
