@@ -5,19 +5,8 @@ import { createConnection } from "mysql2/promise";
 import { toDbTime } from "../src/lib/time.ts";
 
 const DAY = 86_400_000;
-const STATUSES = [
-  "completed",
-  "completed",
-  "completed",
-  "completed",
-  "partial",
-  "canceled",
-  "failed",
-  "in_progress",
-  "processing",
-  "pending",
-  "refunded",
-] as const;
+const FINAL = ["completed", "completed", "completed", "completed", "completed", "partial", "canceled", "failed", "refunded"] as const;
+const ACTIVE = ["in_progress", "processing", "pending"] as const;
 
 export async function insertBenchOrders(databaseUrl: string, opts: { count: number; userIds: number[]; serviceIds: number[]; providerId: number }) {
   const c = await createConnection(databaseUrl);
@@ -33,12 +22,15 @@ export async function insertBenchOrders(databaseUrl: string, opts: { count: numb
     const values: unknown[] = [];
     const n = Math.min(batch, opts.count - done);
     for (let i = 0; i < n; i++) {
-      const status = STATUSES[Math.floor(rand() * STATUSES.length)]!;
+      const age = Math.floor(rand() * 365 * DAY);
+      // As on a real panel: orders of the last two days may still run, older ones have ended.
+      const pool = age < 2 * DAY ? [...FINAL, ...ACTIVE] : FINAL;
+      const status = pool[Math.floor(rand() * pool.length)]!;
       const quantity = 100 + Math.floor(rand() * 9900);
       const charge = quantity * 1000 * 1000; // 1 XOF per unit, whole francs
       const cost = Math.floor(charge * 0.6);
       const refunded = status === "partial" ? Math.floor(rand() * quantity) * 1_000_000 : ["canceled", "failed", "refunded"].includes(status) ? charge : 0;
-      const at = toDbTime(new Date(now - Math.floor(rand() * 365 * DAY)));
+      const at = toDbTime(new Date(now - age));
       values.push([
         randomUUID(),
         0,
