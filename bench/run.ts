@@ -13,6 +13,7 @@ interface Target {
   url: string;
   tokens?: string[];
   serviceId?: number;
+  orders?: number;
   siteHost?: string;
   platformHost?: string;
 }
@@ -69,7 +70,7 @@ async function main() {
   rows.push(await load("hello world (bare Hono)", "-", { url: hello.target.url }));
   await stopTarget(hello.child);
 
-  const dialects = (process.env.BENCH_DIALECTS ?? "sqlite,mysql").split(",").filter((d) => d !== "mysql" || mysqlOk);
+  const dialects = (process.env.BENCH_DIALECTS ?? "sqlite,mysql").split(",").filter((d) => d !== "" && (d !== "mysql" || mysqlOk));
   // The simulated upstream provider in its own process, like a real remote panel.
   const provider = spawn(process.execPath, [`${here}../src/provider-sim/main.ts`], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -101,6 +102,19 @@ async function main() {
         },
       }),
     );
+    await stopTarget(child);
+  }
+
+  // The admin console's reads over a large order table (MariaDB only; BENCH_ORDERS sets the size).
+  if (mysqlOk && (!ONLY || ONLY.test("admin"))) {
+    const { target, child } = await startTarget("admin", "mysql", { BENCH_PROVIDER_URL: providerUrl });
+    const headers = { host: target.platformHost!, authorization: `Bearer ${target.tokens![0]}` };
+    const size = `${Number(target.orders).toLocaleString("en")} orders`;
+    // Latency as one admin sees it: a few clients, not a crowd.
+    const admin = { connections: 2, headers };
+    rows.push(await load(`GET /api/admin/dashboard (${size})`, "mysql", { url: `${target.url}/api/admin/dashboard`, ...admin }));
+    rows.push(await load(`GET /api/admin/orders first page (${size})`, "mysql", { url: `${target.url}/api/admin/orders`, ...admin }));
+    rows.push(await load(`GET /api/admin/orders?status=partial (${size})`, "mysql", { url: `${target.url}/api/admin/orders?status=partial&page=3`, ...admin }));
     await stopTarget(child);
   }
 

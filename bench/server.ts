@@ -1,4 +1,4 @@
-// A benchmark target in its own process: `node bench/server.ts <hello|platform> <sqlite|mysql>`.
+// A benchmark target in its own process: `node bench/server.ts <hello|platform|admin> <sqlite|mysql>`.
 // Prints one JSON line with what the load generator needs, then serves until SIGTERM.
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,6 +16,7 @@ import { createSession } from "../src/auth/session.ts";
 import { credit } from "../src/wallet/ledger.ts";
 import { dbNow } from "../src/lib/time.ts";
 import { startSimProvider } from "../src/provider-sim/server.ts";
+import { insertBenchOrders } from "./orders-data.ts";
 
 const [mode = "hello", dialect = "sqlite"] = process.argv.slice(2);
 
@@ -125,20 +126,39 @@ async function main() {
     .where("provider_service_id", "=", String(simServices[0]!.service))
     .executeTakeFirstOrThrow();
 
-  const tokens: string[] = [];
-  for (let i = 0; i < 50; i++) {
-    const u = await registerUser(ctx, { username: `bench${i}`, email: `bench${i}@example.com`, password: "bench-password", welcome: false });
-    await credit(ctx, { userId: u.id, amount: 1_000_000_000_000_000, type: "adjustment" });
-    tokens.push((await createSession(ctx, u.id)).token);
+  if (mode === "admin") {
+    // The admin console's data set: BENCH_ORDERS platform orders (default 1,000,000) over the last year.
+    const count = Number(process.env.BENCH_ORDERS ?? 1_000_000);
+    const userIds: number[] = [];
+    for (let i = 0; i < 200; i++)
+      userIds.push((await registerUser(ctx, { username: `buyer${i}`, email: `buyer${i}@example.com`, password: "bench-password", welcome: false })).id);
+    const serviceIds = (await db.selectFrom("services").select("id").execute()).map((s) => s.id);
+    const started = Date.now();
+    await insertBenchOrders(databaseUrl, { count, userIds, serviceIds, providerId: provider.id });
+    process.stderr.write(`  ${count} orders written in ${Math.round((Date.now() - started) / 1000)}s\n`);
+    const admin = await registerUser(ctx, { username: "benchadmin", email: "admin@example.com", password: "bench-password", welcome: false });
+    await db.updateTable("users").set({ role: "admin" }).where("id", "=", admin.id).execute();
+    const { url } = await listen(platform.app.fetch);
+    console.log(JSON.stringify({ url, tokens: [(await createSession(ctx, admin.id)).token], orders: count, platformHost: "izyboost.bench" }));
+  } else {
+    await loadTarget();
   }
-  const owner = await registerUser(ctx, { username: "reseller", email: "reseller@example.com", password: "bench-password", welcome: false });
-  await db
-    .insertInto("white_label_sites")
-    .values({ uuid: randomUUID(), owner_id: owner.id, plan_id: 1, template_id: 1, name: "Bench Shop", slug: "shop", created_at: now, updated_at: now })
-    .execute();
+  async function loadTarget() {
+    const tokens: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const u = await registerUser(ctx, { username: `bench${i}`, email: `bench${i}@example.com`, password: "bench-password", welcome: false });
+      await credit(ctx, { userId: u.id, amount: 1_000_000_000_000_000, type: "adjustment" });
+      tokens.push((await createSession(ctx, u.id)).token);
+    }
+    const owner = await registerUser(ctx, { username: "reseller", email: "reseller@example.com", password: "bench-password", welcome: false });
+    await db
+      .insertInto("white_label_sites")
+      .values({ uuid: randomUUID(), owner_id: owner.id, plan_id: 1, template_id: 1, name: "Bench Shop", slug: "shop", created_at: now, updated_at: now })
+      .execute();
 
-  const { url } = await listen(platform.app.fetch);
-  console.log(JSON.stringify({ url, tokens, serviceId: orderService.id, siteHost: "shop.sites.bench", platformHost: "izyboost.bench" }));
+    const { url } = await listen(platform.app.fetch);
+    console.log(JSON.stringify({ url, tokens, serviceId: orderService.id, siteHost: "shop.sites.bench", platformHost: "izyboost.bench" }));
+  }
   const stop = async () => {
     await platform.close();
     await sim?.close();

@@ -1,40 +1,85 @@
 import type { Ctx } from "../context.ts";
-import { dailyFigures, dashboardFigures, ordersByStatus } from "../admin/service.ts";
-import { displayMoney, displayNumber } from "../storefront/format.ts";
+import { dailyFigures, dashboardFigures, ordersByStatus, topServices } from "../admin/service.ts";
+import { providerBalances } from "../providers/balances.ts";
+import { checkDayRange, lastDays, utcDate, type RangeProblem } from "../statistics/figures.ts";
+import { displayDate, displayMoney, displayNumber } from "../storefront/format.ts";
+import { toIso } from "../lib/time.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
 import { barChart, rankChart } from "./charts.ts";
 import { orderStatusLabel } from "./labels.ts";
 import type { ConsoleFormat } from "./frame.ts";
 
-const PERIODS = [1, 7, 30, 90] as const;
+const PERIODS = [1, 7, 30] as const;
 type Period = (typeof PERIODS)[number];
 
 const PERIOD_LABEL: Record<Period, MessageKey> = {
   1: "admin.dash.period_today",
   7: "admin.dash.period_7",
   30: "admin.dash.period_30",
-  90: "admin.dash.period_90",
 };
 
-export function periodOf(raw: string | undefined): Period {
-  const n = Number(raw);
-  return (PERIODS as readonly number[]).includes(n) ? (n as Period) : 30;
+/** What the page was asked: one of the periods (`?days=`), or a chosen range (`?from=&to=`), checked. */
+type DashboardQuery =
+  | { kind: "period"; days: Period }
+  | { kind: "range"; from: string; to: string }
+  | { kind: "refused"; from: string; to: string; problems: Partial<Record<"from" | "to", RangeProblem>> };
+
+export function dashboardQuery(q: { days?: string; from?: string; to?: string }, now: Date): DashboardQuery {
+  if (q.from !== undefined || q.to !== undefined) {
+    const checked = checkDayRange(q, now);
+    if ("range" in checked) return { kind: "range", ...checked.range };
+    return { kind: "refused", from: q.from ?? "", to: q.to ?? "", problems: checked.problems };
+  }
+  const n = Number(q.days);
+  return { kind: "period", days: (PERIODS as readonly number[]).includes(n) ? (n as Period) : 30 };
 }
 
-/** The dashboard page: the period's figures, what waits for staff, the charts (SVG markup, escaped). */
-export async function dashboardPage(ctx: Ctx, f: ConsoleFormat, period: Period) {
+/** The dashboard page: the period's figures, what waits for staff, the charts (SVG markup, escaped), provider balances. */
+export async function dashboardPage(ctx: Ctx, f: ConsoleFormat, query: DashboardQuery) {
   const money = (v: number) => displayMoney(v, f.currency, f.lang);
-  const [head, days, statuses] = await Promise.all([dashboardFigures(ctx), dailyFigures(ctx, period), ordersByStatus(ctx)]);
-  const sum = (k: "revenue" | "cost" | "profit" | "orders") => days.reduce((a, d) => a + d[k], 0);
+  const now = ctx.clock.now();
+  // A refused range keeps its input and shows the last 30 days meanwhile.
+  const range = query.kind === "range" ? { from: query.from, to: query.to } : lastDays(now, query.kind === "period" ? query.days : 30);
+  const period = { from: range.from ?? utcDate(now), to: range.to };
+  const [head, days, statuses, services, providers] = await Promise.all([
+    dashboardFigures(ctx, period),
+    dailyFigures(ctx, period),
+    ordersByStatus(ctx, period),
+    topServices(ctx, period),
+    providerBalances(ctx),
+  ]);
+  const shown = head.periods.range!.figures;
   const dayLabel = new Intl.DateTimeFormat(f.lang === "fr" ? "fr-FR" : "en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+  const dateLabel = (d: string) =>
+    new Intl.DateTimeFormat(f.lang === "fr" ? "fr-FR" : "en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(
+      new Date(`${d}T00:00:00Z`),
+    );
+  const refused = query.kind === "refused" ? query : null;
   return {
-    periods: PERIODS.map((p) => ({ href: `/admin?days=${p}`, label: f.tx(PERIOD_LABEL[p]), active: p === period })),
+    periods: PERIODS.map((p) => ({
+      href: `/admin?days=${p}`,
+      label: f.tx(PERIOD_LABEL[p]),
+      active: query.kind === "period" && p === query.days,
+    })),
+    range: {
+      from: refused ? refused.from : query.kind === "range" ? query.from : "",
+      to: refused ? refused.to : query.kind === "range" ? query.to : "",
+      max: utcDate(now),
+      errors: Object.fromEntries(
+        Object.entries(refused?.problems ?? {}).map(([field, code]) => [field, f.tx(`admin.dash.range_error.${code}` as MessageKey)]),
+      ) as Partial<Record<"from" | "to", string>>,
+      shown: query.kind === "range" ? f.tx("admin.dash.range_shown", { from: dateLabel(query.from), to: dateLabel(query.to) }) : null,
+    },
     figures: [
-      { label: f.tx("admin.dash.revenue"), value: money(sum("revenue")) },
-      { label: f.tx("admin.dash.cost"), value: money(sum("cost")) },
-      { label: f.tx("admin.dash.profit"), value: money(sum("profit")) },
-      { label: f.tx("admin.dash.orders"), value: displayNumber(sum("orders"), f.lang) },
+      { label: f.tx("admin.dash.revenue"), value: money(shown.revenue), note: `${f.tx("admin.dash.order_revenue")} ${money(shown.order_revenue)}` },
+      { label: f.tx("admin.dash.cost"), value: money(shown.cost), note: "" },
+      { label: f.tx("admin.dash.profit"), value: money(shown.profit), note: "" },
+      { label: f.tx("admin.dash.orders"), value: displayNumber(shown.orders, f.lang), note: "" },
     ],
+    whiteLabel: {
+      amount: money(shown.white_label.amount),
+      detail: f.tx("admin.dash.wl_sales_detail", { count: displayNumber(shown.white_label.count, f.lang), amount: money(shown.white_label.amount) }),
+    },
     waiting: [
       {
         label: f.tx("admin.dash.pending_deposits", { amount: money(head.deposits.pending_total) }),
@@ -53,6 +98,12 @@ export async function dashboardPage(ctx: Ctx, f: ConsoleFormat, period: Period) 
       label: f.tx(`admin.dash.site_status.${status}` as MessageKey),
       count,
     })),
+    providers: providers.map((p) => ({
+      name: p.name,
+      balance: p.balance === null ? f.tx("admin.dash.provider_unread") : displayMoney(p.balance, p.currency, f.lang),
+      low: p.low,
+      checked: p.checked_at ? f.tx("admin.dash.provider_checked", { date: displayDate(toIso(p.checked_at), f.lang) }) : "",
+    })),
     chart: barChart({
       title: f.tx("admin.dash.chart_title"),
       labels: days.map((d) => dayLabel.format(new Date(`${d.date}T00:00:00Z`))),
@@ -66,6 +117,12 @@ export async function dashboardPage(ctx: Ctx, f: ConsoleFormat, period: Period) 
       title: f.tx("admin.dash.by_status"),
       empty: f.tx("admin.dash.no_orders"),
       rows: statuses.map((s) => ({ label: orderStatusLabel(f, s.status), value: s.count, shown: displayNumber(s.count, f.lang) })),
+    }),
+    topServices: rankChart({
+      title: f.tx("admin.dash.top_services"),
+      empty: f.tx("admin.dash.no_services"),
+      tone: "chart-c",
+      rows: services.map((s) => ({ label: s.name, value: Math.max(0, s.revenue), shown: money(s.revenue) })),
     }),
   };
 }

@@ -8,7 +8,7 @@ import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { guarded, platformOnly } from "../http/guard.ts";
 import type { Storefront } from "../storefront/respond.ts";
-import { dashboardPage, periodOf } from "./dashboard.ts";
+import { dashboardPage, dashboardQuery } from "./dashboard.ts";
 import { consolePage } from "./frame.ts";
 import { landingFor } from "./sections.ts";
 import { supportConsolePages } from "./support.ts";
@@ -48,11 +48,11 @@ export function adminConsolePages(sf: Storefront) {
   staff.use("/admin", consoleAccess);
   staff.use("/admin/*", consoleAccess);
 
-  staff.get("/admin", (c) =>
-    consolePage(c, sf, { id: "admin-dashboard", section: "dashboard", heading: "admin.dash.title" }, (f) =>
-      dashboardPage(ctxOf(c), f, periodOf(c.req.query("days"))),
-    ),
-  );
+  staff.get("/admin", (c) => {
+    const query = dashboardQuery({ days: c.req.query("days"), from: c.req.query("from"), to: c.req.query("to") }, ctxOf(c).clock.now());
+    const status = query.kind === "refused" ? 422 : undefined;
+    return consolePage(c, sf, { id: "admin-dashboard", section: "dashboard", heading: "admin.dash.title", status }, (f) => dashboardPage(ctxOf(c), f, query));
+  });
 
   staff.route("/", supportConsolePages(sf));
   staff.route("/", ordersConsolePages(sf));

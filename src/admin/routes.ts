@@ -4,12 +4,20 @@ import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { readBody, validQuery } from "../http/body.ts";
 import { queryNumber } from "../core/validate.ts";
+import { readDayRange } from "../statistics/figures.ts";
 import { dashboard, listSettings, platformStats, revenueChart, updateSetting } from "./service.ts";
 
 /** Dashboard and settings (mounted under /api/admin, behind requireAdmin). */
 export function adminRoutes() {
   const app = new Hono<AppEnv>();
-  app.get("/dashboard", async (c) => c.json({ data: await dashboard(ctxOf(c)) }));
+  app.get("/dashboard", async (c) => {
+    const ctx = ctxOf(c);
+    const from = c.req.query("from");
+    const to = c.req.query("to");
+    // A chosen period (both dates, at most 366 days) adds its figures beside today, 7 and 30 days.
+    const range = from === undefined && to === undefined ? undefined : readDayRange({ from, to }, ctx.clock.now());
+    return c.json({ data: await dashboard(ctx, range) });
+  });
   app.get("/dashboard/revenue-chart", async (c) => {
     const { days } = validQuery(
       c,

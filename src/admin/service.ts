@@ -1,10 +1,12 @@
+import { sql } from "kysely";
+import { providerBalances } from "../providers/balances.ts";
+import { toIso } from "../lib/time.ts";
 import type { Ctx } from "../context.ts";
 import { Forbidden, NotFound, Validation } from "../core/errors.ts";
-import { DAY, dbNow, toDbTime } from "../lib/time.ts";
 import { formatMoney, parseBasisPoints, parseMoney } from "../money/money.ts";
 import { SETTING_DEFAULTS, getSettings, putSetting } from "../settings/service.ts";
 import { checkReferralRate } from "../referrals/rates.ts";
-import { dayTotals } from "../statistics/rollup.ts";
+import { addFigures, datesOf, figuresBetween, figuresByDay, lastDays, utcDate, type Figures } from "../statistics/figures.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { repriceAll } from "../catalog/reprice.ts";
 import { onPlatform } from "../tenancy/scoped.ts";
@@ -12,13 +14,37 @@ import { ACTIVE_STATUSES } from "../orders/statuses.ts";
 
 const n = (v: unknown) => Number(v ?? 0);
 
-/** The console's headline figures (money in micro-units), for the JSON dashboard and the console page. */
-export async function dashboardFigures(ctx: Ctx) {
+/** Money figures of a period as the JSON API shows them (decimal strings). */
+function figuresView(f: Figures) {
+  return {
+    orders: f.orders,
+    charges: formatMoney(f.charges),
+    refunds: formatMoney(f.refunds),
+    order_revenue: formatMoney(f.order_revenue),
+    white_label_sales: { count: f.white_label.count, amount: formatMoney(f.white_label.amount) },
+    revenue: formatMoney(f.revenue),
+    cost: formatMoney(f.cost),
+    profit: formatMoney(f.profit),
+  };
+}
+
+/** Sums the days of a by-day map that fall in [from, to]. */
+const sumDays = (days: Map<string, Figures>, from: string, to: string): Figures =>
+  addFigures([...days].filter(([d]) => d >= from && d <= to).map(([, f]) => f));
+
+/**
+ * The console's headline figures (money in micro-units), for the JSON dashboard and the console page:
+ * today, the last 7 and 30 days (and a chosen range) by the one definition of `statistics/figures.ts`,
+ * and what waits for staff.
+ */
+export async function dashboardFigures(ctx: Ctx, range?: { from: string; to: string }) {
   const db = ctx.db;
   // The console's figures are the platform's own users, orders and tickets, not the sites' customers.
   const platform = onPlatform(db);
-  const today = toDbTime(ctx.clock.now()).slice(0, 10);
-  const [users, banned, orders, inFlight, held, deposits, tickets, sites, todayTotals] = await Promise.all([
+  const now = ctx.clock.now();
+  const today = utcDate(now);
+  const month = lastDays(now, 30);
+  const [users, banned, newToday, inFlight, held, deposits, tickets, sites, days, chosen] = await Promise.all([
     platform
       .selectFrom("users")
       .select((e) => e.fn.countAll<number>().as("n"))
@@ -30,14 +56,9 @@ export async function dashboardFigures(ctx: Ctx) {
       .where("is_banned", "=", 1)
       .executeTakeFirstOrThrow(),
     platform
-      .selectFrom("orders")
-      .select((e) => [
-        e.fn.countAll<number>().as("n"),
-        e.fn.sum<number>("charge").as("charge"),
-        e.fn.sum<number>("refunded").as("refunded"),
-        e.fn.sum<number>("provider_cost").as("cost"),
-      ])
-      .where("status", "!=", "failed")
+      .selectFrom("users")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .where("created_at", ">=", `${today} 00:00:00.000`)
       .executeTakeFirstOrThrow(),
     platform
       .selectFrom("orders")
@@ -65,68 +86,112 @@ export async function dashboardFigures(ctx: Ctx) {
       .select(["status", (e) => e.fn.countAll<number>().as("n")])
       .groupBy("status")
       .execute(),
-    dayTotals(ctx, today),
+    figuresByDay(platform, month),
+    range ? figuresBetween(platform, range) : null,
   ]);
-  const revenue = n(orders.charge) - n(orders.refunded);
+  const todayFigures = sumDays(days, today, today);
+  const week = sumDays(days, lastDays(now, 7).from!, today);
+  const thirty = sumDays(days, month.from!, today);
   return {
-    users: { total: n(users.n), banned: n(banned.n), new_today: todayTotals.new_users },
-    orders: { total: n(orders.n), in_progress: n(inFlight.n), awaiting_reconciliation: n(held.n), today: todayTotals.orders_count },
-    revenue: { total: revenue, cost: n(orders.cost), profit: revenue - n(orders.cost), today: todayTotals.revenue, profit_today: todayTotals.profit },
-    deposits: { pending_count: n(deposits.n), pending_total: n(deposits.total), today: todayTotals.deposits },
+    users: { total: n(users.n), banned: n(banned.n), new_today: n(newToday.n) },
+    orders: { in_progress: n(inFlight.n), awaiting_reconciliation: n(held.n), today: todayFigures.orders },
+    periods: { today: todayFigures, last_7_days: week, last_30_days: thirty, range: range && chosen ? { ...range, figures: chosen } : null },
+    deposits: { pending_count: n(deposits.n), pending_total: n(deposits.total) },
     support: { open_tickets: n(tickets.n) },
     white_label: Object.fromEntries(sites.map((s) => [s.status, n(s.n)])) as Record<string, number>,
   };
 }
 
-export async function dashboard(ctx: Ctx) {
-  const f = await dashboardFigures(ctx);
+/** GET /api/admin/dashboard: the headline figures with money as decimal strings. */
+export async function dashboard(ctx: Ctx, range?: { from: string; to: string }) {
+  const [f, providers] = await Promise.all([dashboardFigures(ctx, range), providerBalances(ctx)]);
+  const p = f.periods;
   return {
     ...f,
-    revenue: {
-      total: formatMoney(f.revenue.total),
-      cost: formatMoney(f.revenue.cost),
-      profit: formatMoney(f.revenue.profit),
-      today: formatMoney(f.revenue.today),
-      profit_today: formatMoney(f.revenue.profit_today),
+    revenue: { today: formatMoney(p.today.revenue), cost_today: formatMoney(p.today.cost), profit_today: formatMoney(p.today.profit) },
+    periods: {
+      today: figuresView(p.today),
+      last_7_days: figuresView(p.last_7_days),
+      last_30_days: figuresView(p.last_30_days),
+      ...(p.range ? { range: { from: p.range.from, to: p.range.to, ...figuresView(p.range.figures) } } : {}),
     },
-    deposits: { ...f.deposits, pending_total: formatMoney(f.deposits.pending_total), today: formatMoney(f.deposits.today) },
+    deposits: { ...f.deposits, pending_total: formatMoney(f.deposits.pending_total) },
+    providers: providers.map((p) => ({ ...p, balance: p.balance === null ? null : formatMoney(p.balance), checked_at: toIso(p.checked_at) })),
   };
 }
 
-/** Daily orders, revenue, cost, profit and deposits (micro-units) for the last `days` days: rolled-up days from platform_statistics, today live. */
-export async function dailyFigures(ctx: Ctx, days: number) {
-  const now = ctx.clock.now().getTime();
-  const dates = Array.from({ length: days }, (_, i) => toDbTime(new Date(now - (days - 1 - i) * DAY)).slice(0, 10));
-  const stored = await ctx.db.selectFrom("platform_statistics").selectAll().where("date", ">=", dates[0]!).execute();
-  const byDate = new Map(stored.map((s) => [String(s.date).slice(0, 10), s]));
-  const today = dates[dates.length - 1]!;
-  const out = [];
-  for (const date of dates) {
-    const s = date === today || !byDate.has(date) ? await dayTotals(ctx, date) : byDate.get(date)!;
-    out.push({ date, orders: n(s.orders_count), revenue: n(s.revenue), cost: n(s.cost), profit: n(s.profit), deposits: n(s.deposits) });
-  }
-  return out;
+/** Orders, revenue, cost, profit, white-label sales and deposits (micro-units) of each day of a range, computed live. */
+export async function dailyFigures(ctx: Ctx, range: { from: string; to: string }) {
+  const platform = onPlatform(ctx.db);
+  const [days, deposits] = await Promise.all([
+    figuresByDay(platform, range),
+    platform
+      .selectFrom("transactions")
+      .select([sql<string>`substr(created_at, 1, 10)`.as("day"), (e) => e.fn.sum<number>("amount").as("total")])
+      .where("type", "=", "deposit")
+      .where("status", "=", "completed")
+      .where("created_at", ">=", `${range.from} 00:00:00.000`)
+      .where("created_at", "<=", `${range.to} 23:59:59.999`)
+      .groupBy(sql`substr(created_at, 1, 10)`)
+      .execute(),
+  ]);
+  const deposited = new Map(deposits.map((d) => [String(d.day), n(d.total)]));
+  return datesOf(range).map((date) => {
+    const f = days.get(date);
+    return {
+      date,
+      orders: f?.orders ?? 0,
+      revenue: f?.revenue ?? 0,
+      cost: f?.cost ?? 0,
+      profit: f?.profit ?? 0,
+      white_label_sales: f?.white_label.amount ?? 0,
+      deposits: deposited.get(date) ?? 0,
+    };
+  });
 }
 
-/** The JSON API's revenue chart: the daily figures with money as decimal strings. */
+/** The JSON API's revenue chart: the last `days` days' figures with money as decimal strings. */
 export async function revenueChart(ctx: Ctx, days: number) {
-  return (await dailyFigures(ctx, days)).map((d) => ({
+  const range = lastDays(ctx.clock.now(), days);
+  return (await dailyFigures(ctx, { from: range.from!, to: range.to })).map((d) => ({
     ...d,
     revenue: formatMoney(d.revenue),
     cost: formatMoney(d.cost),
     profit: formatMoney(d.profit),
+    white_label_sales: formatMoney(d.white_label_sales),
     deposits: formatMoney(d.deposits),
   }));
 }
 
-/** How many of the platform's orders are in each status. */
-export async function ordersByStatus(ctx: Ctx): Promise<{ status: string; count: number }[]> {
+const rangeWhere = (range: { from: string; to: string }) => [`${range.from} 00:00:00.000`, `${range.to} 23:59:59.999`] as const;
+
+/** How many of the platform's orders placed in the range are in each status. */
+export async function ordersByStatus(ctx: Ctx, range: { from: string; to: string }): Promise<{ status: string; count: number }[]> {
+  const [from, to] = rangeWhere(range);
   const rows = await onPlatform(ctx.db)
     .selectFrom("orders")
     .select(["status", (e) => e.fn.countAll<number>().as("n")])
+    .where("created_at", ">=", from)
+    .where("created_at", "<=", to)
     .groupBy("status")
     .execute();
   return rows.map((r) => ({ status: String(r.status), count: n(r.n) })).sort((a, b) => b.count - a.count);
+}
+
+/** The services that brought the most order revenue (charges − refunds) in the range; the platform's own orders only (a site's would count twice with its reseller's). */
+export async function topServices(ctx: Ctx, range: { from: string; to: string }, limit = 10) {
+  const [from, to] = rangeWhere(range);
+  const rows = await onPlatform(ctx.db)
+    .selectFrom("orders")
+    .innerJoin("services", "services.id", "orders.service_id")
+    .select(["services.id", "services.name", (e) => e.fn.countAll<number>().as("orders"), sql<number>`sum(orders.charge - orders.refunded)`.as("revenue")])
+    .where("orders.created_at", ">=", from)
+    .where("orders.created_at", "<=", to)
+    .groupBy(["services.id", "services.name"])
+    .orderBy("revenue", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, orders: n(r.orders), revenue: n(r.revenue) }));
 }
 
 type SettingDef = { type: string; group: string; description: string };
@@ -192,8 +257,7 @@ export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
 
 export async function platformStats(ctx: Ctx) {
   const db = ctx.db;
-  const since = dbNow(ctx.clock, -30 * DAY);
-  const [services, categories, providers, topServices] = await Promise.all([
+  const [services, categories, providers, top] = await Promise.all([
     db
       .selectFrom("services")
       .select(["is_active", (e) => e.fn.countAll<number>().as("n")])
@@ -207,21 +271,12 @@ export async function platformStats(ctx: Ctx) {
       .selectFrom("api_providers")
       .select((e) => e.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow(),
-    // Top services by the platform's own orders (a site's customer orders would count twice with their reseller's).
-    onPlatform(db)
-      .selectFrom("orders")
-      .innerJoin("services", "services.id", "orders.service_id")
-      .select(["services.id", "services.name", (e) => e.fn.countAll<number>().as("orders"), (e) => e.fn.sum<number>("orders.charge").as("revenue")])
-      .where("orders.created_at", ">=", since)
-      .groupBy(["services.id", "services.name"])
-      .orderBy("orders", "desc")
-      .limit(10)
-      .execute(),
+    topServices(ctx, { from: lastDays(ctx.clock.now(), 30).from!, to: utcDate(ctx.clock.now()) }),
   ]);
   return {
     services: { active: n(services.find((s) => n(s.is_active) === 1)?.n), inactive: n(services.find((s) => n(s.is_active) === 0)?.n) },
     categories: n(categories.n),
     providers: n(providers.n),
-    top_services_30d: topServices.map((s) => ({ id: s.id, name: s.name, orders: n(s.orders), revenue: formatMoney(n(s.revenue)) })),
+    top_services_30d: top.map((s) => ({ id: s.id, name: s.name, orders: s.orders, revenue: formatMoney(s.revenue) })),
   };
 }

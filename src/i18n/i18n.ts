@@ -1,3 +1,4 @@
+import { adminDashboardMessages } from "./messages/admin-dashboard.ts";
 import { fill, type Params } from "./catalogue.ts";
 import { LANGS, type Lang } from "./lang.ts";
 import { adminCatalogueMessages } from "./messages/admin-catalogue.ts";
@@ -21,6 +22,7 @@ import { walletMessages } from "./messages/wallet.ts";
 export const CATALOGUES = {
   adminCatalogueMessages,
   adminConsoleMessages,
+  adminDashboardMessages,
   adminSupportMessages,
   adminDepositMessages,
   adminOrdersMessages,

@@ -1,6 +1,6 @@
 import { DAY, fromDbTime, toIso } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
-import { proRata } from "../pricing/pricing.ts";
+import { orderProviderCost } from "../statistics/figures.ts";
 import { parseParams } from "./fields.ts";
 import type { OrderRow } from "./service.ts";
 import { unitsOf } from "./transitions.ts";
@@ -45,20 +45,13 @@ export function userOrderView(o: OrderRow, now: Date) {
   };
 }
 
-/** What the provider finally costs us: nothing if it never got or kept the order, pro rata for a partial. */
-function effectiveProviderCost(o: OrderRow): number {
-  const cost = Number(o.provider_cost);
-  if (o.dispatch_state === "queued" || o.dispatch_state === "failed" || o.status === "canceled" || o.status === "failed") return 0;
-  if (o.status === "partial" && o.remains !== null) return cost - proRata(cost, o.remains, unitsOf(o));
-  return cost;
-}
-
 export type AdminOrderRow = OrderRow & { username?: string | null; email?: string | null; provider_name?: string | null };
 
 /** An order as an admin sees it: who, which provider, dispatch state, and the money (charge, cost, profit). */
 export function adminOrderView(o: AdminOrderRow, now: Date) {
   const net = Number(o.charge) - Number(o.refunded);
-  const cost = effectiveProviderCost(o);
+  // The one rule of what the provider keeps (statistics/figures.ts), as the dashboard and finance sum it.
+  const cost = orderProviderCost(o);
   return {
     id: o.id,
     ...userOrderView(o, now),

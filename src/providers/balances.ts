@@ -127,3 +127,22 @@ export const providerBalancesJob: JobDef = {
   lockTtlMs: 5 * 60_000,
   run: (ctx, progress) => readProviderBalances(ctx, progress),
 };
+
+/** Every provider's last balance reading (its currency, micro-units) and whether it is below its threshold, for the dashboard. */
+export async function providerBalances(ctx: Ctx) {
+  const rows = await ctx.db
+    .selectFrom("api_providers")
+    .select(["id", "name", "currency", "is_active", "balance", "balance_low", "balance_checked_at"])
+    .orderBy("is_active", "desc")
+    .orderBy("name")
+    .execute();
+  return rows.map((p) => ({
+    id: p.id,
+    name: p.name,
+    currency: p.currency.toUpperCase(),
+    active: Number(p.is_active) === 1,
+    balance: p.balance === null ? null : Number(p.balance),
+    low: Number(p.balance_low) === 1,
+    checked_at: p.balance_checked_at,
+  }));
+}

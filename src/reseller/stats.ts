@@ -2,16 +2,11 @@ import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
 import { startOfUtcMonth } from "../lib/time.ts";
 import { inTenant } from "../tenancy/scoped.ts";
+import { figuresBetween, utcDate, type DayRange, type Figures } from "../statistics/figures.ts";
 import { ACTIVE_STATUSES } from "../orders/statuses.ts";
 
-interface SiteOrderFigures {
-  count: number;
-  /** What customers paid, net of their refunds. */
-  revenue: number;
-  /** What the reseller paid the platform, net of the platform's refunds. */
-  cost: number;
-  profit: number;
-}
+/** A site's order economics: what customers paid net of refunds (revenue), what the reseller's orders cost it (each customer order records the reseller's cost as its provider cost), by the one definition of statistics/figures.ts. */
+type SiteOrderFigures = Pick<Figures, "revenue" | "cost" | "profit"> & { count: number };
 
 export interface SiteStats {
   currency: string;
@@ -21,35 +16,24 @@ export interface SiteStats {
   openTickets: number;
 }
 
-async function orderFigures(ctx: Ctx, since: string | null): Promise<SiteOrderFigures> {
-  let q = inTenant(ctx)
-    .selectFrom("orders")
-    .leftJoin("site_orders", (j) => j.onRef("site_orders.customer_order_id", "=", "orders.id").onRef("site_orders.site_id", "=", "orders.site_id"))
-    .leftJoin("orders as po", "po.id", "site_orders.platform_order_id")
-    .select([
-      (e) => e.fn.countAll<number>().as("n"),
-      sql<number>`sum(orders.charge - orders.refunded)`.as("revenue"),
-      sql<number>`sum(coalesce(site_orders.reseller_cost, 0) - coalesce(po.refunded, 0))`.as("cost"),
-    ]);
-  if (since) q = q.where("orders.created_at", ">=", since);
-  const r = await q.executeTakeFirstOrThrow();
-  const revenue = Number(r.revenue ?? 0);
-  const cost = Number(r.cost ?? 0);
-  return { count: Number(r.n), revenue, cost, profit: revenue - cost };
+async function orderFigures(ctx: Ctx, range: DayRange): Promise<SiteOrderFigures> {
+  const f = await figuresBetween(inTenant(ctx), range);
+  return { count: f.orders, revenue: f.revenue, cost: f.cost, profit: f.profit };
 }
 
 /** The site at a glance: customers, order economics, deposits waiting for the reseller, open tickets. */
 export async function siteStats(ctx: Ctx, currency: string): Promise<SiteStats> {
   const site = inTenant(ctx);
-  const month = startOfUtcMonth(ctx.clock.now());
+  const now = ctx.clock.now();
+  const month = startOfUtcMonth(now);
   const [customers, all, thisMonth, active, deposits, tickets] = await Promise.all([
     site
       .selectFrom("users")
       .select([(e) => e.fn.countAll<number>().as("n"), sql<number>`sum(case when is_banned = 1 then 1 else 0 end)`.as("banned")])
       .where("deleted_at", "is", null)
       .executeTakeFirstOrThrow(),
-    orderFigures(ctx, null),
-    orderFigures(ctx, month),
+    orderFigures(ctx, { from: null, to: utcDate(now) }),
+    orderFigures(ctx, { from: month.slice(0, 10), to: utcDate(now) }),
     site
       .selectFrom("orders")
       .select((e) => e.fn.countAll<number>().as("n"))

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
 import { DAY, dbNow, toDbTime } from "../lib/time.ts";
 import { onPlatform } from "../tenancy/scoped.ts";
+import { figuresBetween } from "./figures.ts";
 
 interface DayTotals {
   date: string;
@@ -16,8 +17,8 @@ interface DayTotals {
 
 const n = (v: unknown) => Number(v ?? 0);
 
-/** Platform totals of one UTC day, computed from orders and the ledger (platform tenant only). */
-export async function dayTotals(ctx: Ctx, date: string): Promise<DayTotals> {
+/** Platform totals of one UTC day: the orders and sales figures by the one definition (figures.ts), new users, deposits. */
+async function dayTotals(ctx: Ctx, date: string): Promise<DayTotals> {
   const from = `${date} 00:00:00.000`;
   const to = `${date} 23:59:59.999`;
   // The platform's own figures: a site's customer orders are already counted as their reseller's platform orders.
@@ -28,38 +29,24 @@ export async function dayTotals(ctx: Ctx, date: string): Promise<DayTotals> {
     .where("created_at", ">=", from)
     .where("created_at", "<=", to)
     .executeTakeFirstOrThrow();
-  const orders = await platform
-    .selectFrom("orders")
-    .select((e) => [
-      e.fn.countAll<number>().as("n"),
-      e.fn.sum<number>("charge").as("charge"),
-      e.fn.sum<number>("provider_cost").as("cost"),
-      e.fn.sum<number>("refunded").as("refunded"),
-    ])
-    .where("status", "!=", "failed")
+  const figures = await figuresBetween(platform, { from: date, to: date });
+  const deposits = await platform
+    .selectFrom("transactions")
+    .select((e) => e.fn.sum<number>("amount").as("total"))
+    .where("status", "=", "completed")
+    .where("type", "=", "deposit")
     .where("created_at", ">=", from)
     .where("created_at", "<=", to)
     .executeTakeFirstOrThrow();
-  const ledger = await platform
-    .selectFrom("transactions")
-    .select(["type", (e) => e.fn.sum<number>("amount").as("total")])
-    .where("status", "=", "completed")
-    .where("type", "in", ["deposit", "refund"])
-    .where("created_at", ">=", from)
-    .where("created_at", "<=", to)
-    .groupBy("type")
-    .execute();
-  const revenue = n(orders.charge) - n(orders.refunded);
-  const cost = n(orders.cost);
   return {
     date,
     new_users: n(users.n),
-    orders_count: n(orders.n),
-    revenue,
-    cost,
-    profit: revenue - cost,
-    deposits: n(ledger.find((r) => r.type === "deposit")?.total),
-    refunds: n(ledger.find((r) => r.type === "refund")?.total),
+    orders_count: figures.orders,
+    revenue: figures.revenue,
+    cost: figures.cost,
+    profit: figures.profit,
+    deposits: n(deposits.total),
+    refunds: figures.refunds,
   };
 }
 

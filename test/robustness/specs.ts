@@ -161,7 +161,7 @@ export const SPECS: Record<string, RouteSpec> = {
   },
 
   // ---- admin dashboard and settings ----
-  "GET /api/admin/dashboard": { owner: "admin" },
+  "GET /api/admin/dashboard": { owner: "admin", query: ["from", "to"] },
   "GET /api/admin/dashboard/revenue-chart": { owner: "admin", query: ["days"] },
   "GET /api/admin/settings": { owner: "admin" },
   "GET /api/admin/settings/platform-stats": { owner: "admin" },

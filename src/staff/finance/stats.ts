@@ -1,14 +1,15 @@
-import { sql } from "kysely";
 import type { Ctx } from "../../context.ts";
 import { startOfUtcDay, startOfUtcMonth } from "../../lib/time.ts";
 import { getSetting } from "../../settings/service.ts";
 import { inTenant } from "../../tenancy/scoped.ts";
+import { figuresBetween, utcDate, type DayRange } from "../../statistics/figures.ts";
 
 export interface OrderFigures {
   count: number;
   revenue: number;
   cost: number;
   profit: number;
+  white_label_sales: number;
 }
 
 export interface FinanceStats {
@@ -22,22 +23,10 @@ export interface FinanceStats {
   orders: { all_time: OrderFigures; today: OrderFigures; this_month: OrderFigures };
 }
 
-async function orderFigures(ctx: Ctx, since: string | null): Promise<OrderFigures> {
-  let q = inTenant(ctx)
-    .selectFrom("orders")
-    .select([
-      (e) => e.fn.countAll<number>().as("n"),
-      sql<number>`sum(charge - refunded)`.as("revenue"),
-      // What the provider keeps: the recorded cost, in proportion to what the customer was not refunded.
-      sql<number>`sum(case when refunded <= 0 then provider_cost when refunded >= charge then 0 else provider_cost * (charge - refunded) / charge end)`.as(
-        "cost",
-      ),
-    ]);
-  if (since) q = q.where("created_at", ">=", since);
-  const r = await q.executeTakeFirstOrThrow();
-  const revenue = Number(r.revenue ?? 0);
-  const cost = Math.round(Number(r.cost ?? 0));
-  return { count: Number(r.n), revenue, cost, profit: revenue - cost };
+/** A period's order economics by the one definition (statistics/figures.ts); white-label sales count in revenue. */
+async function orderFigures(ctx: Ctx, range: DayRange): Promise<OrderFigures> {
+  const f = await figuresBetween(inTenant(ctx), range);
+  return { count: f.orders, revenue: f.revenue, cost: f.cost, profit: f.profit, white_label_sales: f.white_label.amount };
 }
 
 async function depositFigures(ctx: Ctx, status: "pending" | "completed", since?: string) {
@@ -61,9 +50,9 @@ export async function financeStats(ctx: Ctx): Promise<FinanceStats> {
     depositFigures(ctx, "completed"),
     depositFigures(ctx, "completed", today),
     depositFigures(ctx, "completed", month),
-    orderFigures(ctx, null),
-    orderFigures(ctx, today),
-    orderFigures(ctx, month),
+    orderFigures(ctx, { from: null, to: utcDate(now) }),
+    orderFigures(ctx, { from: today.slice(0, 10), to: utcDate(now) }),
+    orderFigures(ctx, { from: month.slice(0, 10), to: utcDate(now) }),
     getSetting(ctx, "currency"),
   ]);
   return {

@@ -33,8 +33,14 @@ export function adminPaymentMethodView({ method: m, fee }: MethodWithFee) {
 }
 
 /** Order economics over a period: count, revenue, cost and profit as money strings. */
-export function orderFiguresView(f: OrderFigures) {
-  return { count: f.count, revenue: formatMoney(f.revenue), cost: formatMoney(f.cost), profit: formatMoney(f.profit) };
+export function orderFiguresView(f: Omit<OrderFigures, "white_label_sales"> & { white_label_sales?: number }) {
+  return {
+    count: f.count,
+    revenue: formatMoney(f.revenue),
+    cost: formatMoney(f.cost),
+    profit: formatMoney(f.profit),
+    ...(f.white_label_sales === undefined ? {} : { white_label_sales: formatMoney(f.white_label_sales) }),
+  };
 }
 
 export function financeStatsView(s: FinanceStats) {

@@ -1,0 +1,51 @@
+import { catalogue } from "../catalogue.ts";
+
+/** The console dashboard's figures: periods, the chosen range, white-label sales, top services, provider balances. */
+export const adminDashboardMessages = catalogue(
+  {
+    "admin.dash.range": "Période choisie",
+    "admin.dash.range_from": "Du",
+    "admin.dash.range_to": "Au (inclus)",
+    "admin.dash.range_show": "Afficher",
+    "admin.dash.range_shown": "Du {from} au {to}",
+    "admin.dash.range_error.date": "Une date au format AAAA-MM-JJ.",
+    "admin.dash.range_error.future": "Pas après aujourd'hui.",
+    "admin.dash.range_error.before_start": "Le même jour que la date de début ou après.",
+    "admin.dash.range_error.too_long": "Au plus 366 jours depuis la date de début.",
+    "admin.dash.order_revenue": "dont commandes",
+    "admin.dash.wl_sales": "Ventes marque blanche",
+    "admin.dash.wl_sales_detail": "{count} achat(s) et renouvellement(s) : {amount}",
+    "admin.dash.top_services": "Services les plus vendus (chiffre d'affaires)",
+    "admin.dash.no_services": "Aucune vente sur la période.",
+    "admin.dash.providers": "Soldes des fournisseurs",
+    "admin.dash.providers_none": "Aucun fournisseur.",
+    "admin.dash.provider_low": "Solde bas",
+    "admin.dash.provider_unread": "Pas encore lu",
+    "admin.dash.provider_checked": "lu le {date}",
+    "admin.dash.definition":
+      "Chiffre d'affaires : montants payés moins remboursements des commandes passées sur la période, plus les ventes marque blanche. Coût : la part du coût fournisseur que le client n'a pas récupérée. Bénéfice : la différence.",
+  },
+  {
+    "admin.dash.range": "Chosen period",
+    "admin.dash.range_from": "From",
+    "admin.dash.range_to": "To (included)",
+    "admin.dash.range_show": "Show",
+    "admin.dash.range_shown": "From {from} to {to}",
+    "admin.dash.range_error.date": "A date as YYYY-MM-DD.",
+    "admin.dash.range_error.future": "Not after today.",
+    "admin.dash.range_error.before_start": "On or after the start date.",
+    "admin.dash.range_error.too_long": "At most 366 days from the start date.",
+    "admin.dash.order_revenue": "of which orders",
+    "admin.dash.wl_sales": "White-label sales",
+    "admin.dash.wl_sales_detail": "{count} purchase(s) and renewal(s): {amount}",
+    "admin.dash.top_services": "Top services (revenue)",
+    "admin.dash.no_services": "No sale in the period.",
+    "admin.dash.providers": "Provider balances",
+    "admin.dash.providers_none": "No provider.",
+    "admin.dash.provider_low": "Low balance",
+    "admin.dash.provider_unread": "Not read yet",
+    "admin.dash.provider_checked": "read {date}",
+    "admin.dash.definition":
+      "Revenue: what orders placed in the period were charged, less their refunds, plus white-label sales. Cost: the share of the provider cost the customer did not get back. Profit: the difference.",
+  },
+);
