@@ -12,6 +12,8 @@ import { dashboardPage, periodOf } from "./dashboard.ts";
 import { consolePage } from "./frame.ts";
 import { sectionsFor } from "./sections.ts";
 import { supportConsolePages } from "./support.ts";
+import { auditConsolePages } from "./audit.ts";
+import { exportsConsolePages } from "./exports.ts";
 
 /**
  * Staff only, by the same rule as the admin API (`staffActionOf` on the path below /admin): anyone
@@ -47,6 +49,8 @@ export function adminConsolePages(sf: Storefront) {
   );
 
   staff.route("/", supportConsolePages(sf));
+  staff.route("/", auditConsolePages(sf));
+  staff.route("/", exportsConsolePages(sf));
 
   return app.route("/", guarded(signedIn, staff));
 }

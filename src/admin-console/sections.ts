@@ -15,6 +15,9 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { id: "dashboard", path: "/admin", label: "admin.section.dashboard", action: "manage" },
   { id: "support", path: "/admin/support", label: "admin.section.support", action: "support" },
+  { id: "settings", path: "/admin/settings", label: "admin.section.settings", action: "manage" },
+  { id: "audit", path: "/admin/audit", label: "admin.section.audit", action: "manage" },
+  { id: "exports", path: "/admin/exports", label: "admin.section.exports", action: "manage" },
 ];
 
 /** The sections a role may open. */

@@ -33,6 +33,8 @@ import { accountLoginThrottle } from "../account/middleware.ts";
 import { accountRoutes } from "../account/routes.ts";
 import { accountSettingsPages } from "../account/pages.ts";
 import { adminConsolePages } from "../admin-console/pages.ts";
+import { adminAuditRoutes } from "../audit/routes.ts";
+import { adminExportRoutes } from "../exports/routes.ts";
 import { notificationPages } from "../storefront-account/pages.ts";
 import { emailLinkRoutes, userEmailRoutes } from "../auth/email-routes.ts";
 
@@ -77,7 +79,9 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     .route("/orders", adminOrderRoutes())
     .route("/referrals", adminReferralRoutes())
     .route("/support/tickets", adminTicketRoutes())
-    .route("/support/saved-replies", adminSavedReplyRoutes());
+    .route("/support/saved-replies", adminSavedReplyRoutes())
+    .route("/audit-logs", adminAuditRoutes())
+    .route("/exports", adminExportRoutes());
   app.route("/api/admin", guarded(requireAdmin, admin));
 
   // A signed-in user's API (Bearer token or the session cookie): 401 envelope otherwise.

@@ -2,6 +2,9 @@ import { fill, type Params } from "./catalogue.ts";
 import { LANGS, type Lang } from "./lang.ts";
 import { adminConsoleMessages } from "./messages/admin-console.ts";
 import { adminSupportMessages } from "./messages/admin-support.ts";
+import { adminAuditMessages } from "./messages/admin-audit.ts";
+import { adminExportsMessages } from "./messages/admin-exports.ts";
+import { adminSettingsMessages } from "./messages/admin-settings.ts";
 import { mailMessages } from "./messages/mail.ts";
 import { orderMessages } from "./messages/orders.ts";
 import { orderFieldMessages } from "./messages/order-fields.ts";
@@ -15,6 +18,9 @@ import { walletMessages } from "./messages/wallet.ts";
 export const CATALOGUES = {
   adminConsoleMessages,
   adminSupportMessages,
+  adminAuditMessages,
+  adminExportsMessages,
+  adminSettingsMessages,
   mailMessages,
   orderMessages,
   orderFieldMessages,

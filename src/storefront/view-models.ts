@@ -45,7 +45,10 @@ export type PlatformPageId =
   | "admin-dashboard"
   | "admin-support"
   | "admin-ticket"
-  | "admin-saved-replies";
+  | "admin-saved-replies"
+  | "admin-settings"
+  | "admin-audit"
+  | "admin-exports";
 export type AnyPageId = PageId | PlatformPageId;
 
 export const PAGE_IDS: readonly PageId[] = [

@@ -157,6 +157,15 @@ export const SPECS: Record<string, RouteSpec> = {
     body: { value: "IzyBoost" },
   },
 
+  // ---- audit log and exports ----
+  "GET /api/admin/audit-logs": { owner: "admin", query: ["actor", "action", "target_type", "target_id", "ip", "from", "to", ...PAGE] },
+  ...Object.fromEntries(
+    ["orders", "users", "transactions", "deposits", "commissions"].map((kind) => [
+      `GET /api/admin/exports/${kind}.csv`,
+      { owner: "admin", query: ["from", "to", "status"] },
+    ]),
+  ),
+
   // ---- wallet ----
   "GET /api/wallet": { owner: "user" },
   "GET /api/wallet/transactions": { owner: "user", query: ["type", "status", ...PAGE] },
