@@ -13,6 +13,7 @@ import { consolePage } from "./frame.ts";
 import { sectionsFor } from "./sections.ts";
 import { supportConsolePages } from "./support.ts";
 import { auditConsolePages } from "./audit.ts";
+import { settingsConsolePages } from "./settings.ts";
 import { exportsConsolePages } from "./exports.ts";
 
 /**
@@ -49,6 +50,7 @@ export function adminConsolePages(sf: Storefront) {
   );
 
   staff.route("/", supportConsolePages(sf));
+  staff.route("/", settingsConsolePages(sf));
   staff.route("/", auditConsolePages(sf));
   staff.route("/", exportsConsolePages(sf));
 

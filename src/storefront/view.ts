@@ -46,7 +46,7 @@ export async function tenantLook(ctx: Ctx, cache: VersionedCache): Promise<Look>
     if (tenant.kind === "platform") {
       const s = await getSettings(ctx);
       const theme = getTheme(PLATFORM_THEME)!;
-      const settings = cleanSettings(theme, {});
+      const settings = cleanSettings(theme, parseStoredBranding(s.platform_branding ?? null));
       const name = s.site_name || ctx.config.APP_NAME;
       return {
         theme,

@@ -1,0 +1,28 @@
+import type { Ctx } from "../context.ts";
+import { Validation } from "../core/errors.ts";
+import { getSettings } from "../settings/service.ts";
+import { cleanSettings, getTheme, PLATFORM_THEME, parseStoredBranding, validateBranding, type BrandingSettings } from "../storefront/themes.ts";
+
+/** The platform theme's branding as its pages render it: the stored values over the theme's defaults. */
+export async function platformBranding(ctx: Ctx): Promise<BrandingSettings> {
+  return cleanSettings(getTheme(PLATFORM_THEME)!, parseStoredBranding((await getSettings(ctx)).platform_branding ?? null));
+}
+
+/**
+ * The platform's next branding, checked by the same rule as a site's (`validateBranding` against the
+ * platform theme's settings): an object (or its JSON text) of the values to change; 422 naming each field.
+ */
+export async function checkedPlatformBranding(ctx: Ctx, raw: unknown): Promise<BrandingSettings> {
+  let input: unknown = raw;
+  if (typeof raw === "string") {
+    try {
+      input = JSON.parse(raw);
+    } catch {
+      throw new Validation({ value: ["The branding as a JSON object"] });
+    }
+  }
+  if (!input || typeof input !== "object" || Array.isArray(input)) throw new Validation({ value: ["The branding as a JSON object"] });
+  const checked = validateBranding(getTheme(PLATFORM_THEME)!, input as Record<string, unknown>, await platformBranding(ctx));
+  if (!checked.ok) throw new Validation(checked.errors);
+  return checked.settings;
+}
