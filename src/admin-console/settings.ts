@@ -1,7 +1,8 @@
 import { Hono, type Context } from "hono";
-import { platformBranding } from "../admin/branding.ts";
+import { platformBranding, replacePlatformLogo } from "../admin/branding.ts";
+import { prepareLogo } from "../white-label/logo.ts";
 import { listSettings, updateSetting } from "../admin/service.ts";
-import { NotFound, Validation } from "../core/errors.ts";
+import { BadRequest, NotFound, Validation } from "../core/errors.ts";
 import { plainNumber } from "../core/form-number.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
@@ -10,6 +11,7 @@ import { formatPercent } from "../money/money.ts";
 import { requireCsrf } from "../storefront/csrf.ts";
 import type { Storefront } from "../storefront/respond.ts";
 import { getTheme, PLATFORM_THEME } from "../storefront/themes.ts";
+import { tenantLook } from "../storefront/view.ts";
 import { consolePage, type ConsoleFormat } from "./frame.ts";
 
 type Fields = Record<string, string>;
@@ -122,6 +124,10 @@ export function settingsConsolePages(sf: Storefront) {
               };
             }),
         })),
+        logo: {
+          url: (await tenantLook(ctx, sf.cache)).logoUrl,
+          error: brandingRefused && state.errors?.logo ? f.tx(state.errors.logo) : null,
+        },
         branding: theme.settings.map((s) => {
           const stored = branding[s.id];
           const value = brandingRefused && s.id in (state.values ?? {}) ? state.values![s.id]! : String(stored ?? "");
@@ -141,20 +147,33 @@ export function settingsConsolePages(sf: Storefront) {
   app.get("/admin/settings", (c) => settingsPage(c));
 
   app.post("/admin/settings/platform_branding", requireCsrf, async (c) => {
-    const fields = await form(c);
+    const body = await c.req.parseBody().catch(() => {
+      throw new BadRequest("Malformed form body", "invalid_body");
+    });
+    const fields: Fields = {};
+    for (const [k, v] of Object.entries(body)) if (k !== "_csrf" && typeof v === "string") fields[k] = v.slice(0, 2000);
     const theme = getTheme(PLATFORM_THEME)!;
     const input: Record<string, unknown> = {};
     for (const s of theme.settings)
       if (s.type === "boolean") input[s.id] = fields[s.id] === "1";
       else if (s.id in fields) input[s.id] = fields[s.id];
+    // A browser form with no file chosen sends an empty part: no new logo.
+    const logo = body.logo instanceof File && body.logo.size > 0 ? body.logo : undefined;
     try {
-      await updateSetting(ctxOf(c), "platform_branding", input);
+      const ctx = ctxOf(c);
+      // The image is checked before anything is saved, so a refused logo changes nothing.
+      if (logo) await prepareLogo(logo);
+      await updateSetting(ctx, "platform_branding", input);
+      if (logo || fields.remove_logo === "1") await replacePlatformLogo(ctx, logo ? { logo } : { remove: true });
       return c.redirect("/admin/settings?done=platform_branding#branding", 303);
     } catch (err) {
       if (!(err instanceof Validation)) throw err;
       const errors = Object.fromEntries(
-        Object.keys(err.details ?? {}).map((id) => [id, BRANDING_ERROR[theme.settings.find((s) => s.id === id)?.type ?? ""] ?? "admin.settings.error.long"]),
-      );
+        Object.keys(err.details ?? {}).map((id) => [
+          id,
+          id === "logo" ? "admin.settings.error.logo" : (BRANDING_ERROR[theme.settings.find((s) => s.id === id)?.type ?? ""] ?? "admin.settings.error.long"),
+        ]),
+      ) as Record<string, MessageKey>;
       return settingsPage(c, { key: "platform_branding", values: fields, errors, status: 422 });
     }
   });

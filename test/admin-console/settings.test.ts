@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { getSettings, putSetting } from "../../src/settings/service.ts";
 import { auditRows } from "../harness/audit.ts";
@@ -9,9 +13,13 @@ import { staffJar, visit } from "./helpers.ts";
 describeEachDialect("admin console: settings", (dialect) => {
   let p: TestPlatform;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let dataDir: string;
   beforeAll(async () => {
     smtp = await startSmtp();
+    // Its own data directory: the platform's logo written here must not show on other suites' platforms.
+    dataDir = mkdtempSync(join(tmpdir(), "izy-settings-"));
     p = await makePlatform(dialect, {
+      DATA_DIR: dataDir,
       MAIL_HOST: "127.0.0.1",
       MAIL_PORT: String(smtp.port),
       MAIL_ENCRYPTION: "none",
@@ -21,6 +29,7 @@ describeEachDialect("admin console: settings", (dialect) => {
   afterAll(async () => {
     await p.close();
     await smtp.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const save = async (jar: Jar, key: string, value: string | null) => {
@@ -100,6 +109,52 @@ describeEachDialect("admin console: settings", (dialect) => {
     });
     expect(api.status).toBe(422);
     expect((await body(api)).error.details.contact_email).toBeDefined();
+  });
+
+  it("the platform's logo is uploaded like a site's: shown on its pages, served on the platform host only, a bad image refused by name, removable", async () => {
+    const admin = await staffJar(p, "admin");
+    const png = await sharp({ create: { width: 64, height: 64, channels: 4, background: "#e11d48" } })
+      .png()
+      .toBuffer();
+    const send = async (parts: Record<string, string | Blob>) => {
+      const page = await visit(p, admin.jar, "/admin/settings?lang=en");
+      const form = new FormData();
+      form.set("_csrf", csrfFrom(page.html));
+      form.set("primary_color", "#4f46e5");
+      for (const [k, v] of Object.entries(parts)) form.set(k, v);
+      const res = await p.request("/admin/settings/platform_branding", { method: "POST", body: form, headers: { cookie: admin.jar.header() } });
+      return { res, html: await res.text() };
+    };
+    const refused = await send({ logo: new File([Buffer.from("GIF89a not an image")], "logo.png", { type: "image/png" }), announcement: "Kept" });
+    expect(refused.res.status).toBe(422);
+    expect(refused.html).toContain('id="f-b-logo-error"');
+    expect(refused.html).toContain('value="Kept"');
+    expect((await visit(p, new Jar(), "/")).html).not.toContain("/uploads/sites/platform/logo.png");
+
+    expect((await send({ logo: new File([png], "logo.png", { type: "image/png" }) })).res.status).toBe(303);
+    const home = await visit(p, new Jar(), "/");
+    const src = /src="(\/uploads\/sites\/platform\/logo\.png\?v=\d+)"/.exec(home.html)?.[1];
+    expect(src).toBeDefined();
+    const image = await p.request(src!);
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    const { host } = await insertSite(p);
+    expect((await p.request("/uploads/sites/platform/logo.png", { host })).status).toBe(404);
+    expect(await auditRows(p, "settings.logo", "platform_logo")).toHaveLength(1);
+
+    // The JSON API: the same verb, multipart; DELETE removes it.
+    const bad = await p.request("/api/admin/settings/platform-logo", { method: "POST", token: admin.token, json: { logo: "x" } });
+    expect(bad.status).toBe(422);
+    expect((await body(bad)).error.details.logo).toBeDefined();
+    const removed = await p.request("/api/admin/settings/platform-logo", { method: "DELETE", token: admin.token });
+    expect((await body(removed)).data).toEqual({ logo: false });
+    expect((await visit(p, new Jar(), "/")).html).not.toContain("/uploads/sites/platform/logo.png");
+    const form = new FormData();
+    form.set("logo", new File([png], "logo.png", { type: "image/png" }));
+    const uploaded = await p.request("/api/admin/settings/platform-logo", { method: "POST", token: admin.token, body: form });
+    expect((await body(uploaded)).data).toEqual({ logo: true });
+    expect((await send({ remove_logo: "1" })).res.status).toBe(303);
+    expect((await visit(p, new Jar(), "/")).html).not.toContain("/uploads/sites/platform/logo.png");
   });
 
   it("support staff cannot open or change settings; the page 404s on a site host", async () => {

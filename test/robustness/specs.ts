@@ -157,6 +157,9 @@ export const SPECS: Record<string, RouteSpec> = {
     body: { value: "IzyBoost" },
   },
 
+  "POST /api/admin/settings/platform-logo": { owner: "admin", body: { logo: "not a file" }, baseRefused: "a JSON body carries no image" },
+  "DELETE /api/admin/settings/platform-logo": { owner: "admin" },
+
   // ---- audit log and exports ----
   "GET /api/admin/audit-logs": { owner: "admin", query: ["actor", "action", "target_type", "target_id", "ip", "from", "to", ...PAGE] },
   ...Object.fromEntries(

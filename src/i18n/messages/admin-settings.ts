@@ -76,6 +76,11 @@ export const adminSettingsMessages = catalogue(
     "admin.settings.error.email": "Une adresse e-mail valide.",
     "admin.settings.error.phone": "Un numéro de téléphone valide.",
     "admin.settings.error.long": "Trop long, ou des caractères non admis.",
+    "admin.settings.error.logo": "Une image PNG, JPEG ou WebP lisible, de 5 Mo au plus.",
+    "admin.settings.logo": "Logo",
+    "admin.settings.logo_help": "PNG, JPEG ou WebP, 5 Mo au plus ; redimensionné à 512 px de large.",
+    "admin.settings.logo_current": "Logo actuel",
+    "admin.settings.remove_logo": "Retirer le logo",
   },
   {
     "admin.settings.title": "Settings",
@@ -151,5 +156,10 @@ export const adminSettingsMessages = catalogue(
     "admin.settings.error.email": "A valid e-mail address.",
     "admin.settings.error.phone": "A valid phone number.",
     "admin.settings.error.long": "Too long, or characters that are not allowed.",
+    "admin.settings.error.logo": "A readable PNG, JPEG or WebP image of at most 5 MB.",
+    "admin.settings.logo": "Logo",
+    "admin.settings.logo_help": "PNG, JPEG or WebP, at most 5 MB; resized to 512 px wide.",
+    "admin.settings.logo_current": "Current logo",
+    "admin.settings.remove_logo": "Remove the logo",
   },
 );
