@@ -1,5 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../http/env.ts";
+import { ctxOf } from "../http/env.ts";
+import { getSetting } from "../settings/service.ts";
 import { pageRequest, render, type Storefront } from "../storefront/respond.ts";
 import type { PlatformPageId, Translate } from "../storefront/view-models.ts";
 import { sectionsFor } from "./sections.ts";
@@ -11,6 +13,8 @@ import type { Lang } from "../i18n/lang.ts";
 interface ConsoleFrame {
   nav: { href: string; label: string; active: boolean }[];
   role: string;
+  /** The platform is closed for maintenance: staff see it on every console page. */
+  maintenance: boolean;
   tx: (key: MessageKey, params?: Params) => string;
 }
 
@@ -41,6 +45,7 @@ export async function consolePage<D>(
   const role = c.get("user")?.role ?? "user";
   const frame: ConsoleFrame = {
     role: tx(role === "admin" ? "admin.role.admin" : "admin.role.support"),
+    maintenance: (await getSetting(ctxOf(c), "maintenance_page")) === "1",
     tx,
     nav: sectionsFor(role).map((s) => ({ href: s.path, label: tx(s.label), active: s.id === opts.section })),
   };

@@ -20,6 +20,9 @@ import { userActionPages } from "./user-actions.ts";
 import { whiteLabelConsolePages } from "./white-label.ts";
 import { whiteLabelPlanPages } from "./white-label-plans.ts";
 import { catalogueConsolePages } from "./catalogue/pages.ts";
+import { auditConsolePages } from "./audit.ts";
+import { settingsConsolePages } from "./settings.ts";
+import { exportsConsolePages } from "./exports.ts";
 
 /**
  * Staff only, by the same rule as the admin API (`staffActionOf` on the path below /admin): anyone
@@ -62,6 +65,9 @@ export function adminConsolePages(sf: Storefront) {
   staff.route("/", userActionPages(sf));
   staff.route("/", whiteLabelConsolePages(sf)).route("/", whiteLabelPlanPages(sf));
   staff.route("/", catalogueConsolePages(sf));
+  staff.route("/", settingsConsolePages(sf));
+  staff.route("/", auditConsolePages(sf));
+  staff.route("/", exportsConsolePages(sf));
 
   return app.route("/", guarded(signedIn, staff));
 }

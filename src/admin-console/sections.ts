@@ -20,6 +20,9 @@ const SECTIONS: readonly Section[] = [
   { id: "catalogue", path: "/admin/catalogue", label: "admin.section.catalogue", action: "manage" },
   { id: "white-label", path: "/admin/white-label", label: "admin.section.white_label", action: "manage" },
   { id: "support", path: "/admin/support", label: "admin.section.support", action: "support" },
+  { id: "settings", path: "/admin/settings", label: "admin.section.settings", action: "manage" },
+  { id: "audit", path: "/admin/audit", label: "admin.section.audit", action: "manage" },
+  { id: "exports", path: "/admin/exports", label: "admin.section.exports", action: "manage" },
 ];
 
 /** Where a role lands on /admin when the dashboard is not theirs: the section of their own work (support's inbox), else the first they may open. */

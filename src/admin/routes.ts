@@ -5,6 +5,7 @@ import { ctxOf } from "../http/env.ts";
 import { readBody, validQuery } from "../http/body.ts";
 import { queryNumber } from "../core/validate.ts";
 import { readDayRange } from "../statistics/figures.ts";
+import { replacePlatformLogo } from "./branding.ts";
 import { dashboard, listSettings, platformStats, revenueChart, updateSetting } from "./service.ts";
 
 /** Dashboard and settings (mounted under /api/admin, behind requireAdmin). */
@@ -31,6 +32,12 @@ export function adminRoutes() {
   });
   app.get("/settings", async (c) => c.json({ data: await listSettings(ctxOf(c)) }));
   app.get("/settings/platform-stats", async (c) => c.json({ data: await platformStats(ctxOf(c)) }));
+  // The platform's logo: multipart, the image in the `logo` field (as a site's); DELETE removes it.
+  app.post("/settings/platform-logo", async (c) => {
+    const form = await readBody(c);
+    return c.json({ data: await replacePlatformLogo(ctxOf(c), { logo: form.logo }) });
+  });
+  app.delete("/settings/platform-logo", async (c) => c.json({ data: await replacePlatformLogo(ctxOf(c), { remove: true }) }));
   app.put("/settings/:key", async (c) => {
     const body = await readBody(c);
     return c.json({ data: await updateSetting(ctxOf(c), c.req.param("key"), body.value) });

@@ -9,7 +9,8 @@ import { checkReferralRate } from "../referrals/rates.ts";
 import { addFigures, datesOf, figuresBetween, figuresByDay, lastDays, utcDate, type Figures } from "../statistics/figures.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { repriceAll } from "../catalog/reprice.ts";
-import { onPlatform } from "../tenancy/scoped.ts";
+import { onPlatform, PLATFORM_TENANT_ID } from "../tenancy/scoped.ts";
+import { checkedPlatformBranding } from "./branding.ts";
 import { ACTIVE_STATUSES } from "../orders/statuses.ts";
 
 const n = (v: unknown) => Number(v ?? 0);
@@ -216,7 +217,7 @@ export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
   const d = Object.hasOwn(SETTING_DEFAULTS, key) ? (SETTING_DEFAULTS as Record<string, SettingDef>)[key] : undefined;
   if (!d) throw new NotFound(`Unknown setting ${key}`);
   if (ctx.user?.role !== "admin") throw new Forbidden();
-  const text = typeof raw === "number" || typeof raw === "boolean" ? String(raw) : typeof raw === "string" ? raw.trim() : null;
+  const text = typeof raw === "number" || typeof raw === "boolean" ? String(raw) : typeof raw === "string" ? raw.trim() : d.type === "branding" ? "" : null;
   const bad = (m: string) => new Validation({ value: [m] });
   if (text === null) throw bad("A value is required");
   let value = text;
@@ -242,6 +243,9 @@ export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
       value = formatMoney(m, 0);
       break;
     }
+    case "branding":
+      value = JSON.stringify(await checkedPlatformBranding(ctx, raw));
+      break;
     default:
       if (text.length < 1 || text.length > 500) throw bad("Between 1 and 500 characters");
       if (key === "currency" && !/^[A-Z]{3}$/.test(text)) throw bad("A three-letter currency code");
@@ -252,6 +256,8 @@ export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
   await writeAudit(ctx, { action: "settings.update", targetType: "setting", targetId: key, data: { before, after: value } });
   // Every platform price follows the margin (repriceAll announces the catalogue change).
   if (key === "platform_margin_bp") await repriceAll(ctx);
+  // The platform's pages show its name, currency, language and branding: drop what was cached of them.
+  ctx.events.siteChanged(PLATFORM_TENANT_ID);
   return { key, value: d.type === "money" ? formatMoney(parseMoney(value)!) : value, type: d.type };
 }
 

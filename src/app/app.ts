@@ -16,6 +16,7 @@ import { loadSession } from "../auth/middleware.ts";
 import { limiter, type StoreFactory } from "../http/rate-limit.ts";
 import { mountFeatures } from "./features.ts";
 import { suspendedSitePage } from "../storefront/routes.ts";
+import { maintenanceGate } from "../storefront/maintenance.ts";
 import { TLS_ASK_PATH, answerTlsAsk } from "../white-label/tls-ask.ts";
 
 const JSON_LIMIT = 1024 * 1024;
@@ -124,6 +125,7 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     await next();
   });
   app.use("*", loadSession);
+  app.use("*", maintenanceGate);
   app.use(
     "/api/*",
     limiter({

@@ -36,6 +36,8 @@ import { adminConsolePages } from "../admin-console/pages.ts";
 import { massOrderPages, notificationPages, referralPages } from "../storefront-account/pages.ts";
 import { contentPages } from "../content-pages/pages.ts";
 import { adminContentPageRoutes, resellerContentPageRoutes } from "../content-pages/routes.ts";
+import { adminAuditRoutes } from "../audit/routes.ts";
+import { adminExportRoutes } from "../exports/routes.ts";
 import { emailLinkRoutes, userEmailRoutes } from "../auth/email-routes.ts";
 
 /**
@@ -80,7 +82,9 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     .route("/referrals", adminReferralRoutes())
     .route("/pages", adminContentPageRoutes())
     .route("/support/tickets", adminTicketRoutes())
-    .route("/support/saved-replies", adminSavedReplyRoutes());
+    .route("/support/saved-replies", adminSavedReplyRoutes())
+    .route("/audit-logs", adminAuditRoutes())
+    .route("/exports", adminExportRoutes());
   app.route("/api/admin", guarded(requireAdmin, admin));
 
   // A signed-in user's API (Bearer token or the session cookie): 401 envelope otherwise.

@@ -9,6 +9,9 @@ import { adminSupportMessages } from "./messages/admin-support.ts";
 import { adminOrdersMessages } from "./messages/admin-orders.ts";
 import { contentPageMessages } from "./messages/content-pages.ts";
 import { adminWhiteLabelMessages } from "./messages/admin-white-label.ts";
+import { adminAuditMessages } from "./messages/admin-audit.ts";
+import { adminExportsMessages } from "./messages/admin-exports.ts";
+import { adminSettingsMessages } from "./messages/admin-settings.ts";
 import { mailMessages } from "./messages/mail.ts";
 import { orderMessages } from "./messages/orders.ts";
 import { orderFieldMessages } from "./messages/order-fields.ts";
@@ -24,8 +27,11 @@ export const CATALOGUES = {
   adminConsoleMessages,
   adminDashboardMessages,
   adminSupportMessages,
+  adminAuditMessages,
   adminDepositMessages,
+  adminExportsMessages,
   adminOrdersMessages,
+  adminSettingsMessages,
   adminUserMessages,
   adminWhiteLabelMessages,
   contentPageMessages,

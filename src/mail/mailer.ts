@@ -4,14 +4,19 @@ import type { Logger } from "../lib/logger.ts";
 
 interface MailMessage {
   to: string;
+  /** The sender's display name (the tenant's brand); the configured MAIL_FROM_NAME otherwise. */
+  fromName?: string;
   subject: string;
   text: string;
   html: string;
 }
 
 export interface Mailer {
-  /** Queues a message; failures are logged, never thrown into the request that caused the mail. */
-  send(msg: MailMessage): void;
+  /**
+   * Queues a message, or one still being made (flush waits for it); failures are logged, never thrown
+   * into the request that caused the mail.
+   */
+  send(msg: MailMessage | Promise<MailMessage | null>): void;
   /** Resolves when every queued message has been handed to the SMTP server (tests, shutdown). */
   flush(): Promise<void>;
   close(): void;
@@ -31,14 +36,22 @@ export function createMailer(config: Config, logger: Logger): Mailer {
         auth: config.MAIL_USERNAME ? { user: config.MAIL_USERNAME, pass: config.MAIL_PASSWORD ?? "" } : undefined,
       })
     : null;
-  return {
+  const mailer: Mailer = {
     send(msg) {
+      if (msg instanceof Promise) {
+        const made = msg
+          .then((m) => m && mailer.send(m))
+          .catch((err: unknown) => logger.error("mail not made", { error: err instanceof Error ? err.message : String(err) }))
+          .finally(() => pending.delete(made));
+        pending.add(made);
+        return;
+      }
       if (!transport) {
         logger.info("mail not sent: MAIL_HOST is not configured", { to: msg.to, subject: msg.subject });
         return;
       }
       const p = transport
-        .sendMail({ from, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html })
+        .sendMail({ from: { ...from, name: msg.fromName ?? from.name }, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html })
         .catch((err: unknown) =>
           logger.error("mail delivery failed", { to: msg.to, subject: msg.subject, error: err instanceof Error ? err.message : String(err) }),
         )
@@ -52,4 +65,5 @@ export function createMailer(config: Config, logger: Logger): Mailer {
       transport?.close();
     },
   };
+  return mailer;
 }

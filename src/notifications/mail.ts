@@ -3,6 +3,7 @@ import type { User } from "../db/schema.ts";
 import { tenantBaseUrl } from "../tenancy/urls.ts";
 import type { Rendered } from "../mail/templates.ts";
 import { langOf, type Lang } from "../i18n/lang.ts";
+import { getSetting } from "../settings/service.ts";
 
 /**
  * Why a mail may go to an address nobody has confirmed yet: it is about the address itself (a link
@@ -10,6 +11,12 @@ import { langOf, type Lang } from "../i18n/lang.ts";
  * made with it a moment ago (the welcome).
  */
 type UnverifiedAllowed = "about-the-address" | "just-registered";
+
+/** The name a tenant's mails carry: a site's own, or the platform's name setting. */
+async function brandOf(ctx: Ctx): Promise<string> {
+  if (ctx.tenant.kind === "site") return ctx.tenant.site.name;
+  return (await getSetting(ctx, "site_name")) || ctx.config.APP_NAME;
+}
 
 /**
  * Sends a bilingual e-mail in the recipient's language, branded for the tenant; links come from the
@@ -26,8 +33,7 @@ export function sendTenantMail(
     ctx.logger.debug("mail not sent: the address is not verified");
     return;
   }
-  const brand = ctx.tenant.kind === "site" ? ctx.tenant.site.name : ctx.config.APP_NAME;
   const lang = langOf(to.language);
-  const mail = build({ brand, lang, baseUrl: tenantBaseUrl(ctx.config, ctx.tenant) });
-  ctx.mailer.send({ to: to.email, ...mail });
+  const baseUrl = tenantBaseUrl(ctx.config, ctx.tenant);
+  ctx.mailer.send(brandOf(ctx).then((brand) => ({ to: to.email, fromName: brand, ...build({ brand, lang, baseUrl }) })));
 }

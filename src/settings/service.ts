@@ -33,7 +33,25 @@ export const SETTING_DEFAULTS = {
     group: "orders",
     description: "Hours an order waits for its provider to accept orders again (funds, key, rate limit, maintenance) before it is refunded",
   },
-  maintenance_mode: { value: "0", type: "boolean", group: "general", description: "Refuse new orders" },
+  maintenance_mode: { value: "0", type: "boolean", group: "maintenance", description: "Refuse new orders" },
+  maintenance_page: {
+    value: "0",
+    type: "boolean",
+    group: "maintenance",
+    description: "Close the platform to everyone but staff: visitors get a maintenance page, the APIs a 503 answer",
+  },
+  maintenance_sites: {
+    value: "0",
+    type: "boolean",
+    group: "maintenance",
+    description: "While the platform is closed for maintenance, close every white-label site too",
+  },
+  platform_branding: {
+    value: "{}",
+    type: "branding",
+    group: "branding",
+    description: "The platform theme's branding (colours, tagline, announcement, contacts), checked like a site's",
+  },
   registration_open: { value: "1", type: "boolean", group: "general", description: "Allow sign-ups" },
   admin_two_factor_required: {
     value: "0",

@@ -35,6 +35,15 @@ export async function suspendedSitePage(c: Context<AppEnv>): Promise<Response> {
   return render(c, req, { id: "unavailable", status: 503, heading: data.title }, data);
 }
 
+/** The maintenance page (503) in the tenant's theme, branding and language. */
+export async function maintenancePage(c: Context<AppEnv>): Promise<Response> {
+  const sf = c.get("services").state.get(MOUNTED).storefront;
+  if (!sf) throw new Error("the storefront is not mounted");
+  const req = await pageRequest(c, sf);
+  const data: ErrorData = { status: 503, title: req.t("error.maintenance_title"), message: req.t("error.maintenance_text") };
+  return render(c, req, { id: "unavailable", status: 503, heading: data.title }, data);
+}
+
 interface StorefrontOptions {
   services: AppServices;
   loginLimiter: MiddlewareHandler<AppEnv>;

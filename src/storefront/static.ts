@@ -8,6 +8,7 @@ import { tenantBaseUrl } from "../tenancy/urls.ts";
 import { CONTENT_TYPES, defaultFavicon, siteFaviconFile, themeAsset } from "./assets.ts";
 import { tenantServices } from "./catalog-view.ts";
 import type { Storefront } from "./respond.ts";
+import { PLATFORM_UPLOADS } from "./themes.ts";
 
 const YEAR = "public, max-age=31536000, immutable";
 const PRIVATE_PATHS = ["/account", "/orders", "/funds", "/tickets", "/api-access", "/login", "/register", "/logout"];
@@ -38,13 +39,13 @@ export function staticRoutes(sf: Storefront) {
     return c.body(new Uint8Array(fallback.body), 200, { "content-type": fallback.type, "cache-control": "public, max-age=86400" });
   });
 
-  // Logos and favicons a reseller uploaded: served only on that site's own host, raster images only.
+  // Logos and favicons a reseller (or the platform's admin) uploaded: served only on that tenant's own host, raster images only.
   app.get("/uploads/sites/:uuid/:file", (c) => {
     const tenant = c.get("tenant");
     const uuid = c.req.param("uuid");
     const name = c.req.param("file");
-    if (tenant.kind !== "site" || tenant.site.uuid !== uuid || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(png|jpe?g|webp)$/.test(name))
-      throw new NotFound("File not found");
+    const owner = tenant.kind === "site" ? tenant.site.uuid : tenant.kind === "platform" ? PLATFORM_UPLOADS : null;
+    if (owner === null || owner !== uuid || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(png|jpe?g|webp)$/.test(name)) throw new NotFound("File not found");
     const file = join(uploadsDir(), "sites", uuid, name);
     if (!existsSync(file) || !statSync(file).isFile()) throw new NotFound("File not found");
     return c.body(new Uint8Array(readFileSync(file)), 200, {

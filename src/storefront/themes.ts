@@ -10,6 +10,8 @@ export const THEMES_DIR = fileURLToPath(new URL("../../themes/", import.meta.url
 /** Pages, partials, locales and assets every theme inherits unless it ships its own. */
 export const BASE_THEME = "_base";
 export const PLATFORM_THEME = "platform";
+/** The platform's own uploads (its logo) live beside the sites', under uploads/sites/<this>/: never a site's uuid. */
+export const PLATFORM_UPLOADS = "platform";
 export const DEFAULT_SITE_THEME = "aurora";
 
 export type SettingValue = string | boolean;

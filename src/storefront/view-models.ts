@@ -75,7 +75,10 @@ export type PlatformPageId =
   | "admin-wl-confirm"
   | "admin-wl-subscriptions"
   | "admin-wl-invoices"
-  | "admin-wl-invoice";
+  | "admin-wl-invoice"
+  | "admin-settings"
+  | "admin-audit"
+  | "admin-exports";
 export type AnyPageId = PageId | PlatformPageId;
 
 export const PAGE_IDS: readonly PageId[] = [

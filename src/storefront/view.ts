@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Ctx } from "../context.ts";
 import type { User } from "../db/schema.ts";
 import { getSettings } from "../settings/service.ts";
@@ -8,7 +10,16 @@ import { assetUrl } from "./assets.ts";
 import type { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { displayMoney } from "./format.ts";
 import { brandCss } from "./render.ts";
-import { DEFAULT_SITE_THEME, PLATFORM_THEME, cleanSettings, getTheme, parseStoredBranding, type BrandingSettings, type Theme } from "./themes.ts";
+import {
+  DEFAULT_SITE_THEME,
+  PLATFORM_THEME,
+  PLATFORM_UPLOADS,
+  cleanSettings,
+  getTheme,
+  parseStoredBranding,
+  type BrandingSettings,
+  type Theme,
+} from "./themes.ts";
 import { LANGS, isLang, type Lang } from "../i18n/lang.ts";
 import { translator } from "../i18n/catalogue.ts";
 import { isStaff } from "../auth/roles.ts";
@@ -52,15 +63,16 @@ export async function tenantLook(ctx: Ctx, cache: VersionedCache): Promise<Look>
     if (tenant.kind === "platform") {
       const s = await getSettings(ctx);
       const theme = getTheme(PLATFORM_THEME)!;
-      const settings = cleanSettings(theme, {});
+      const settings = cleanSettings(theme, parseStoredBranding(s.platform_branding ?? null));
       const name = s.site_name || ctx.config.APP_NAME;
+      const logoUrl = platformLogoUrl(ctx.config.DATA_DIR);
       return {
         theme,
         settings,
         name,
-        logoUrl: null,
+        logoUrl,
         faviconUrl: "/favicon.ico",
-        iconVersion: iconVersion(name, settings, null),
+        iconVersion: iconVersion(name, settings, logoUrl),
         baseUrl,
         defaultLanguage: isLang(s.default_language) ? s.default_language : "fr",
         currency: s.currency || "XOF",
@@ -89,6 +101,12 @@ export async function tenantLook(ctx: Ctx, cache: VersionedCache): Promise<Look>
       paymentMethods,
     };
   });
+}
+
+/** The platform's uploaded logo, its URL versioned by the file's time, or null. */
+function platformLogoUrl(dataDir: string): string | null {
+  const file = resolve(dataDir, "uploads", "sites", PLATFORM_UPLOADS, "logo.png");
+  return existsSync(file) ? `/uploads/sites/${PLATFORM_UPLOADS}/logo.png?v=${Math.trunc(statSync(file).mtimeMs)}` : null;
 }
 
 /** A short hash of what the home-screen icons are drawn from: their URLs carry it, so they can be cached for a year. */

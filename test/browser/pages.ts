@@ -166,6 +166,9 @@ export const EVERY_PAGE: PageSpec[] = [
     who: "staff",
     platformOnly: true,
   },
+  { route: "/admin/settings", id: "admin-settings", path: at("/admin/settings"), who: "staff", platformOnly: true },
+  { route: "/admin/audit", id: "admin-audit", path: at("/admin/audit"), who: "staff", platformOnly: true },
+  { route: "/admin/exports", id: "admin-exports", path: at("/admin/exports"), who: "staff", platformOnly: true },
   // Not a route: the theme's 404 page.
   { route: "", id: "not-found", path: at("/no-such-page"), who: "both", status: 404 },
 ];
@@ -179,4 +182,10 @@ export const NOT_PAGES = [
   "/sitemap.xml",
   "/manifest.webmanifest",
   "/icons/:file",
+  // CSV downloads of the console's Exports page.
+  "/admin/exports/orders.csv",
+  "/admin/exports/users.csv",
+  "/admin/exports/transactions.csv",
+  "/admin/exports/deposits.csv",
+  "/admin/exports/commissions.csv",
 ];

@@ -172,6 +172,18 @@ export const SPECS: Record<string, RouteSpec> = {
     body: { value: "IzyBoost" },
   },
 
+  "POST /api/admin/settings/platform-logo": { owner: "admin", body: { logo: "not a file" }, baseRefused: "a JSON body carries no image" },
+  "DELETE /api/admin/settings/platform-logo": { owner: "admin" },
+
+  // ---- audit log and exports ----
+  "GET /api/admin/audit-logs": { owner: "admin", query: ["actor", "action", "target_type", "target_id", "ip", "from", "to", ...PAGE] },
+  ...Object.fromEntries(
+    ["orders", "users", "transactions", "deposits", "commissions"].map((kind) => [
+      `GET /api/admin/exports/${kind}.csv`,
+      { owner: "admin", query: ["from", "to", "status"] },
+    ]),
+  ),
+
   // ---- wallet ----
   "GET /api/wallet": { owner: "user" },
   "GET /api/wallet/transactions": { owner: "user", query: ["type", "status", ...PAGE] },
