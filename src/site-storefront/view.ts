@@ -38,18 +38,18 @@ export async function storefrontPageData(ctx: Ctx, site: Site, f: Fmt, state: Pa
     pages: pages.map((p) => ({
       slug: p.slug,
       title: f.t(`platform.wl.page.${p.slug}`),
-      action: `${base}/storefront/pages/${p.slug}`,
+      action: `${base}/storefront/pages/${p.slug}#pages`,
       siteHref: `${siteUrl}/${p.slug}`,
     })),
-    announcementAction: `${base}/storefront/announcement`,
-    contactAction: `${base}/storefront/contact`,
+    announcementAction: `${base}/storefront/announcement#announcement`,
+    contactAction: `${base}/storefront/contact#contact`,
     contact: CONTACT_KEYS.map((key) => ({
       field: key,
       label: f.t(`platform.wl.contact.${key}`),
       type: key === "email" ? "email" : key === "whatsapp" ? "tel" : key === "telegram" ? "text" : "url",
       placeholder: key === "whatsapp" ? "+225 07 00 00 00 00" : key === "email" ? "contact@example.com" : key === "telegram" ? "@myshop" : "https://",
     })),
-    themeAction: `${base}/storefront/theme`,
+    themeAction: `${base}/storefront/theme#theme`,
     themes: templates.map((t) => ({
       id: String(t.id),
       name: t.name,
