@@ -18,6 +18,7 @@ import { whiteLabelPublicRoutes, whiteLabelRoutes } from "../white-label/routes.
 import { whiteLabelAdminRoutes } from "../white-label/admin-routes.ts";
 import { resellerRoutes } from "../reseller/routes.ts";
 import { whiteLabelPages } from "../white-label/pages.ts";
+import { siteStorefrontPages } from "../site-storefront/pages.ts";
 import { orderRoutes } from "../orders/routes.ts";
 import { adminOrderRoutes } from "../orders/admin-routes.ts";
 import { apiKeyRoutes } from "../developer-api/routes.ts";
@@ -116,7 +117,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
       loginLimiter,
       accountData: storefrontAccountData,
       actions: storefrontAccountActions,
-      pages: [whiteLabelPages, accountSettingsPages, notificationPages, referralPages, massOrderPages, contentPages, adminConsolePages],
+      pages: [whiteLabelPages, siteStorefrontPages, accountSettingsPages, notificationPages, referralPages, massOrderPages, contentPages, adminConsolePages],
     }),
   );
 }

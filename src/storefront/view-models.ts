@@ -46,6 +46,7 @@ export type PlatformPageId =
   | "white-label"
   | "white-label-sites"
   | "white-label-site"
+  | "white-label-storefront"
   | "admin-dashboard"
   | "admin-support"
   | "admin-services"

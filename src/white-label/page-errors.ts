@@ -70,3 +70,32 @@ export const depositErrors: Errors = (err, t): Record<string, string[]> => {
   const e = userError(err);
   return { _deposits: [t(e.status === 409 ? "platform.wl.error.deposit_done" : "form.error.check_fields")] };
 };
+
+/** The page forms post `<slug>_fr` / `<slug>_en` (the route renames the verb's `body_fr` / `body_en`). */
+export const contentPageErrors: Errors = (err, t): Record<string, string[]> => {
+  const e = userError(err);
+  const out: Record<string, string[]> = { _pages: [t("form.error.check_fields")] };
+  for (const field of Object.keys(details(e))) if (/_(fr|en)$/.test(field)) out[field] = [t("platform.wl.error.page_body")];
+  return out;
+};
+
+export const announcementErrors: Errors = (err, t): Record<string, string[]> => {
+  userError(err);
+  return { _announcement: [t("platform.wl.error.announcement")], announcement: [t("platform.wl.error.announcement")] };
+};
+
+export const contactErrors: Errors = (err, t): Record<string, string[]> => {
+  const e = userError(err);
+  const out: Record<string, string[]> = { _contact: [t("form.error.check_fields")] };
+  for (const field of Object.keys(details(e))) {
+    const key = field.replace(/^contact\./, "");
+    const kind = key === "whatsapp" ? "phone" : key === "email" ? "email" : key === "telegram" ? "telegram" : "url";
+    out[key] = [t(`platform.wl.error.contact_${kind}`)];
+  }
+  return out;
+};
+
+export const themeErrors: Errors = (err, t): Record<string, string[]> => {
+  userError(err);
+  return { _theme: [t("platform.wl.error.theme")], template_id: [t("platform.wl.error.theme")] };
+};

@@ -56,6 +56,13 @@ export const EVERY_PAGE: PageSpec[] = [
     who: "signed-in",
     platformOnly: true,
   },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/storefront",
+    id: "white-label-storefront",
+    path: (f) => `/white-label/sites/${f.siteUuid}/storefront`,
+    who: "signed-in",
+    platformOnly: true,
+  },
   { route: "/account", id: "account", path: at("/account"), who: "signed-in" },
   { route: "/account/settings", id: "account-settings", path: at("/account/settings"), who: "signed-in" },
   { route: "/account/password", id: "account-password", path: at("/account/password"), who: "signed-in" },
