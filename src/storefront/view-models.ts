@@ -46,6 +46,7 @@ export type PlatformPageId =
   | "white-label"
   | "white-label-sites"
   | "white-label-site"
+  | "white-label-site-methods"
   | "admin-dashboard"
   | "admin-support"
   | "admin-services"
