@@ -55,6 +55,17 @@ describeEachDialect("a reseller's payment methods and onboarding, from the /whit
     }
   });
 
+  it("the owner's purchase notification says customers cannot top up until a payment method is enabled", async () => {
+    const o = await owner();
+    const note = await p.services.db
+      .selectFrom("notifications")
+      .select(["title", "body"])
+      .where("user_id", "=", o.site.owner_id)
+      .where("type", "=", "white_label.purchased")
+      .executeTakeFirstOrThrow();
+    expect(note.body).toMatch(/moyen de paiement|payment method/);
+  });
+
   it("enabling a method without a number is refused naming the field, in both languages, and the input is kept", async () => {
     const o = await owner();
     const [method] = await methodsOf(o.site.id);
