@@ -24,6 +24,7 @@ import type {
   Translate,
 } from "./view-models.ts";
 import { inTenant } from "../tenancy/scoped.ts";
+import { methodPayable } from "../wallet/view.ts";
 
 /** Tenant payment methods for /funds until the wallet feature passes its own loader. */
 async function tenantPaymentMethods(ctx: Ctx): Promise<PaymentMethodSource[]> {
@@ -49,20 +50,23 @@ async function tenantPaymentMethods(ctx: Ctx): Promise<PaymentMethodSource[]> {
     .orderBy("payment_methods.id")
     .execute();
   const seen = new Set<number>();
-  return rows
-    .filter((r) => !seen.has(r.id) && seen.add(r.id))
-    .map((r) => ({
-      code: r.code,
-      name: r.name,
-      type: r.type,
-      instructions: { fr: r.instructions_fr, en: r.instructions_en },
-      accountName: r.account_name,
-      accountNumber: r.account_number,
-      minAmount: Number(r.min_amount),
-      maxAmount: r.max_amount == null ? null : Number(r.max_amount),
-      feeBp: Number(r.percent_bp ?? 0),
-      feeFixed: Number(r.fixed_amount ?? 0),
-    }));
+  return (
+    rows
+      // Only a method that says where to pay is offered, whatever its flag says.
+      .filter((r) => !seen.has(r.id) && seen.add(r.id) && methodPayable(r))
+      .map((r) => ({
+        code: r.code,
+        name: r.name,
+        type: r.type,
+        instructions: { fr: r.instructions_fr, en: r.instructions_en },
+        accountName: r.account_name,
+        accountNumber: r.account_number,
+        minAmount: Number(r.min_amount),
+        maxAmount: r.max_amount == null ? null : Number(r.max_amount),
+        feeBp: Number(r.percent_bp ?? 0),
+        feeFixed: Number(r.fixed_amount ?? 0),
+      }))
+  );
 }
 
 /** Empty pages until the features that own orders, tickets and keys pass their loaders. */

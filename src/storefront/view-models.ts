@@ -47,6 +47,7 @@ export type PlatformPageId =
   | "white-label-sites"
   | "white-label-site"
   | "white-label-storefront"
+  | "white-label-site-methods"
   | "admin-dashboard"
   | "admin-support"
   | "admin-services"

@@ -6,6 +6,7 @@ import type { User } from "../db/schema.ts";
 import { getSettings } from "../settings/service.ts";
 import { tenantBaseUrl } from "../tenancy/urls.ts";
 import { inTenant } from "../tenancy/scoped.ts";
+import { methodPayable } from "../wallet/view.ts";
 import { assetUrl } from "./assets.ts";
 import type { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { displayMoney } from "./format.ts";
@@ -58,8 +59,16 @@ export async function tenantLook(ctx: Ctx, cache: VersionedCache): Promise<Look>
     const tenant = ctx.tenant;
     const baseUrl = tenantBaseUrl(ctx.config, tenant);
     const paymentMethods = (
-      await inTenant(ctx).selectFrom("payment_methods").select("name").where("is_active", "=", 1).orderBy("sort_order").orderBy("id").execute()
-    ).map((m) => m.name);
+      await inTenant(ctx)
+        .selectFrom("payment_methods")
+        .select(["name", "type", "account_number", "instructions_fr", "instructions_en"])
+        .where("is_active", "=", 1)
+        .orderBy("sort_order")
+        .orderBy("id")
+        .execute()
+    )
+      .filter(methodPayable)
+      .map((m) => m.name);
     if (tenant.kind === "platform") {
       const s = await getSettings(ctx);
       const theme = getTheme(PLATFORM_THEME)!;

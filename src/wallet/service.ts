@@ -8,7 +8,7 @@ import { parseMoney, type Micro } from "../money/money.ts";
 import { getSetting } from "../settings/service.ts";
 import { feeRulesFor } from "./fees.ts";
 import type { TransactionsQuery } from "./schema.ts";
-import type { PaymentMethod, TransactionRow } from "./view.ts";
+import { methodPayable, type PaymentMethod, type TransactionRow } from "./view.ts";
 import { PLATFORM_TENANT_ID, inTenant } from "../tenancy/scoped.ts";
 
 // Money that left the wallet to buy something, net of refunds.
@@ -101,7 +101,9 @@ export async function tenantPaymentMethod(ctx: Ctx, id: number): Promise<Payment
 
 /** The tenant's active deposit methods with their fee rule and effective limits. */
 export async function listDepositMethods(ctx: Ctx) {
-  const methods = await inTenant(ctx).selectFrom("payment_methods").selectAll().where("is_active", "=", 1).orderBy("sort_order").orderBy("id").execute();
+  const methods = (
+    await inTenant(ctx).selectFrom("payment_methods").selectAll().where("is_active", "=", 1).orderBy("sort_order").orderBy("id").execute()
+  ).filter(methodPayable);
   const fees = await feeRulesFor(ctx, methods);
   return Promise.all(methods.map(async (m) => ({ method: m, fee: fees.get(m.id)!, limits: await depositLimits(ctx, m) })));
 }

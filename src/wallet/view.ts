@@ -6,6 +6,11 @@ import type { FeeRule } from "./fees.ts";
 
 export type PaymentMethod = Selectable<PaymentMethodsTable>;
 
+/** A method customers can be shown: it says where to pay (an account number, or instructions for "other"). */
+export function methodPayable(m: Pick<PaymentMethod, "type" | "account_number" | "instructions_fr" | "instructions_en">): boolean {
+  return m.type === "other" ? Boolean(m.instructions_fr || m.instructions_en) : Boolean(m.account_number);
+}
+
 export type TransactionRow = Transaction & { payment_method_name?: string | null; order_uuid?: string | null };
 
 function parseMeta(meta: string | null): Record<string, unknown> | null {

@@ -99,3 +99,21 @@ export const themeErrors: Errors = (err, t): Record<string, string[]> => {
   userError(err);
   return { _theme: [t("platform.wl.error.theme")], template_id: [t("platform.wl.error.theme")] };
 };
+
+const METHOD_FIELDS = ["code", "name", "type", "account_name", "account_number", "instructions_fr", "instructions_en", "min_amount", "max_amount"];
+
+export const methodErrors: Errors = (err, t): Record<string, string[]> => {
+  const e = userError(err);
+  const out: Record<string, string[]> = { _: [t("form.error.check_fields")] };
+  for (const [field, messages] of Object.entries(details(e))) {
+    const m = text(messages);
+    if (field === "account_number") out.account_number = [t(m.includes("activat") ? "platform.wl.pm.error.number_needed" : "form.error.field_invalid")];
+    else if (field === "instructions_fr")
+      out.instructions_fr = [t(m.includes("activat") ? "platform.wl.pm.error.instructions_needed" : "form.error.field_invalid")];
+    else if (field === "code") out.code = [t(m.includes("already") ? "platform.wl.pm.error.code_taken" : "platform.wl.pm.error.code")];
+    else if (field === "max_amount") out.max_amount = [t("platform.wl.pm.error.max")];
+    else if (field === "name") out.name = [t("platform.wl.pm.error.name")];
+    else if (METHOD_FIELDS.includes(field)) out[field] = [t("form.error.field_invalid")];
+  }
+  return out;
+};

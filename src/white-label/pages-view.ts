@@ -15,6 +15,8 @@ import { siteTenantCtx } from "../reseller/scope.ts";
 import { siteStats } from "../reseller/stats.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 import { orderLabel } from "../orders/numbers.ts";
+import { siteMethods } from "./methods-view.ts";
+import { methodPayable } from "../wallet/view.ts";
 
 /** What the platform's white-label templates read: strings already formatted for the page language. */
 export interface Fmt {
@@ -71,6 +73,9 @@ interface SitePageData extends FormState {
   orders: { short: string; customer: string; service: string; sitePrice: string; cost: string; profit: string; status: StatusBadgeView; createdAt: string }[];
   tickets: { subject: string; customer: string; status: StatusBadgeView; lastActivity: string }[];
   apiBase: string;
+  /** What the owner still has to do before the site serves customers; null once all is done. */
+  checklist: { label: string; done: boolean; href: string | null; hint: string | null }[] | null;
+  tabsBase: string;
 }
 
 const SITE_TONES: Record<string, string> = { active: "success", grace: "warning", suspended: "danger", disabled: "muted" };
@@ -166,16 +171,30 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
   const siteCtx = siteTenantCtx(ctx, site);
   const details = await siteDetails(ctx, site);
   const money = (m: number) => displayMoney(m, site.currency, f.lang);
-  const [stats, deposits, orders, tickets] = await Promise.all([
+  const [stats, deposits, orders, tickets, methods] = await Promise.all([
     siteStats(siteCtx, site.currency),
     listLedger(siteCtx, { type: "deposit", status: "pending", page: 1, per_page: 20 }),
     listSiteOrders(siteCtx, { page: 1, per_page: 10 }),
     openTickets(siteCtx),
+    siteMethods(ctx, site),
   ]);
   const base = `/white-label/sites/${site.uuid}`;
   const branding = effectiveBranding(details.template.slug ?? "", site.branding);
   const str = (v: unknown) => (typeof v === "string" ? v : "");
   const domainState = details.domain.status;
+  const domainAllowed = !("allows_custom_domain" in details.plan) || details.plan.allows_custom_domain !== false;
+  const canTakeDeposits = methods.some((m) => m.is_active && methodPayable(m));
+  const checks = [
+    {
+      label: f.t("platform.wl.check.method"),
+      done: canTakeDeposits,
+      href: `${base}/payment-methods`,
+      hint: canTakeDeposits ? null : f.t("platform.wl.check.method_todo"),
+    },
+    { label: f.t("platform.wl.check.branding"), done: Boolean(details.branding.logo_url || str(branding.tagline)), href: "#branding-title", hint: null },
+    { label: f.t("platform.wl.check.margin"), done: site.default_margin_bp > 0, href: "#margin-title", hint: null },
+    ...(domainAllowed ? [{ label: f.t("platform.wl.check.domain"), done: domainState === "verified", href: "#domain-title", hint: null }] : []),
+  ];
   return {
     values: {
       name: site.name,
@@ -206,7 +225,7 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
       { label: f.t("platform.wl.stat.open_tickets"), value: displayNumber(stats.openTickets, f.lang) },
     ],
     domain: {
-      allowed: !("allows_custom_domain" in details.plan) || details.plan.allows_custom_domain !== false,
+      allowed: domainAllowed,
       current: site.custom_domain,
       verified: domainState === "verified",
       state: {
@@ -251,5 +270,7 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
       lastActivity: displayDate(tk.last_reply_at ?? tk.created_at, f.lang),
     })),
     apiBase: `/api/white-label/sites/${site.uuid}`,
+    checklist: checks.every((c) => c.done) ? null : checks,
+    tabsBase: base,
   };
 }

@@ -17,7 +17,10 @@ import { updatePricing } from "./pricing.ts";
 import { purchaseSite } from "./purchase.ts";
 import { brandingSchema, domainSchema, pricingSchema, purchaseSchema } from "./schema.ts";
 import { ownedSite } from "./sites.ts";
-import { brandingErrors, depositErrors, domainErrors, marginErrors, purchaseErrors, type Errors } from "./page-errors.ts";
+import { brandingErrors, depositErrors, domainErrors, marginErrors, methodErrors, purchaseErrors, type Errors } from "./page-errors.ts";
+import { createSiteMethod, removeSiteMethod, updateSiteMethod } from "../reseller/payment-methods.ts";
+import { paymentMethodCreate, paymentMethodUpdate } from "../reseller/schema.ts";
+import { methodsPageData } from "./methods-view.ts";
 import { purchaseData, sitePageData, sitesData, type Fmt } from "./pages-view.ts";
 import { siteTenantCtx } from "../reseller/scope.ts";
 import { idParam } from "../core/params.ts";
@@ -34,6 +37,23 @@ async function postedForm(c: Context<AppEnv>): Promise<{ fields: Record<string, 
     else if (v instanceof File) files[k] = v;
   }
   return { fields, files };
+}
+
+/** A payment-method form's fields as the JSON API takes them: empty texts clear, an unticked box deactivates. */
+function methodInput(fields: Record<string, string>, creating: boolean): Record<string, unknown> {
+  const text = (k: string) => fields[k]?.trim() ?? "";
+  return {
+    ...(creating && { code: text("code") }),
+    name: text("name"),
+    type: text("type") || "mobile_money",
+    account_name: text("account_name"),
+    account_number: text("account_number"),
+    instructions_fr: text("instructions_fr"),
+    instructions_en: text("instructions_en"),
+    min_amount: text("min_amount") || "0",
+    max_amount: text("max_amount") || null,
+    is_active: fields.is_active === "1",
+  };
 }
 
 /**
@@ -99,11 +119,28 @@ export function whiteLabelPages(sf: Storefront) {
 
   mine.get(`/white-label/sites/:uuid{${UUID_SEGMENT}}`, async (c) => sitePage(c, await ownedSite(ctxOf(c), c.req.param("uuid")), {}));
 
-  /** A site form: the caller's own site (404 otherwise), CSRF, the verb, then back to the page with a notice or the errors. */
+  const methodsPage = (c: Context<AppEnv>, site: Site, state: Partial<FormState>, status = 200) =>
+    page(
+      c,
+      "white-label-site-methods",
+      async (_req, f) => ({
+        data: await methodsPageData(ctxOf(c), site, f, state, c.req.query("done")),
+        heading: `${site.name} · ${f.t("platform.wl.pm.title")}`,
+      }),
+      status,
+    );
+
+  mine.get(`/white-label/sites/:uuid{${UUID_SEGMENT}}/payment-methods`, async (c) => methodsPage(c, await ownedSite(ctxOf(c), c.req.param("uuid")), {}));
+
+  /**
+   * A site form: the caller's own site (404 otherwise), CSRF, the verb, then back to the page (or its
+   * `tab` sub-page) with a notice or the errors.
+   */
   const siteForm = (
     path: string,
     run: (ctx: ReturnType<typeof ctxOf>, site: Site, form: Awaited<ReturnType<typeof postedForm>>, c: Context<AppEnv>) => Promise<string>,
     errors: Errors,
+    tab?: "payment-methods",
   ) =>
     mine.post(`/white-label/sites/:uuid{${UUID_SEGMENT}}${path}`, requireCsrf, async (c) => {
       const ctx = ctxOf(c);
@@ -111,11 +148,13 @@ export function whiteLabelPages(sf: Storefront) {
       const form = await postedForm(c);
       try {
         const done = await run(ctx, site, form, c);
-        return c.redirect(`/white-label/sites/${site.uuid}?done=${done}`, 303);
+        return c.redirect(`/white-label/sites/${site.uuid}${tab ? `/${tab}` : ""}?done=${done}`, 303);
       } catch (err) {
         const { t } = await pageRequest(c, sf);
         const fresh = await ownedSite(ctx, site.uuid);
-        return sitePage(c, fresh, { values: form.fields, errors: errors(err, t) }, err instanceof AppError && err.status === 409 ? 409 : 422);
+        const status = err instanceof AppError && err.status === 409 ? 409 : 422;
+        const state = { values: form.fields, errors: errors(err, t) };
+        return tab ? methodsPage(c, fresh, state, status) : sitePage(c, fresh, state, status);
       }
     });
 
@@ -176,6 +215,50 @@ export function whiteLabelPages(sf: Storefront) {
       return action === "approve" ? "approved" : "rejected";
     },
     depositErrors,
+  );
+
+  // ---- The site's deposit methods: the same verbs as /api/white-label/sites/{uuid}/payment-methods ----
+  siteForm(
+    "/payment-methods",
+    async (ctx, site, { fields }) => {
+      await createSiteMethod(siteTenantCtx(ctx, site), parseInput(paymentMethodCreate, methodInput(fields, true)));
+      return "method_added";
+    },
+    methodErrors,
+    "payment-methods",
+  );
+
+  siteForm(
+    `/payment-methods/:id{[0-9]{1,12}}`,
+    async (ctx, site, { fields }, c) => {
+      const id = idParam(c.req.param("id"), "Payment method");
+      await updateSiteMethod(siteTenantCtx(ctx, site), id, parseInput(paymentMethodUpdate, methodInput(fields, false)));
+      return "method_saved";
+    },
+    methodErrors,
+    "payment-methods",
+  );
+
+  siteForm(
+    `/payment-methods/:id{[0-9]{1,12}}/active`,
+    async (ctx, site, { fields }, c) => {
+      const id = idParam(c.req.param("id"), "Payment method");
+      const on = fields.active === "1";
+      await updateSiteMethod(siteTenantCtx(ctx, site), id, parseInput(paymentMethodUpdate, { is_active: on }));
+      return on ? "method_enabled" : "method_disabled";
+    },
+    methodErrors,
+    "payment-methods",
+  );
+
+  siteForm(
+    `/payment-methods/:id{[0-9]{1,12}}/remove`,
+    async (ctx, site, _form, c) => {
+      const done = await removeSiteMethod(siteTenantCtx(ctx, site), idParam(c.req.param("id"), "Payment method"));
+      return done.deleted ? "method_deleted" : "method_deactivated";
+    },
+    methodErrors,
+    "payment-methods",
   );
 
   return app.route("/", guarded(signedIn, mine));

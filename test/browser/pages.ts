@@ -63,6 +63,13 @@ export const EVERY_PAGE: PageSpec[] = [
     who: "signed-in",
     platformOnly: true,
   },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/payment-methods",
+    id: "white-label-site-methods",
+    path: (f) => `/white-label/sites/${f.siteUuid}/payment-methods`,
+    who: "signed-in",
+    platformOnly: true,
+  },
   { route: "/account", id: "account", path: at("/account"), who: "signed-in" },
   { route: "/account/settings", id: "account-settings", path: at("/account/settings"), who: "signed-in" },
   { route: "/account/password", id: "account-password", path: at("/account/password"), who: "signed-in" },

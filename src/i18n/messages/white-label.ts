@@ -4,7 +4,8 @@ import { catalogue } from "../catalogue.ts";
 export const whiteLabelMessages = catalogue(
   {
     "white_label.purchased.title": "Votre site {site} est en ligne",
-    "white_label.purchased.body": "Paiement de {amount} reçu. Votre abonnement court jusqu'au {date}.",
+    "white_label.purchased.body":
+      "Paiement de {amount} reçu. Votre abonnement court jusqu'au {date}. Vos clients ne pourront recharger qu'après l'activation d'un moyen de paiement avec votre numéro : ouvrez Moyens de paiement sur la page du site.",
     "white_label.renewal_reminder.title": "Renouvellement de {site} le {date}",
     "white_label.renewal_reminder.body":
       "Nous prélèverons {amount} sur votre solde le {date}. Vérifiez que votre solde est suffisant pour que votre site reste en ligne.",
@@ -19,7 +20,8 @@ export const whiteLabelMessages = catalogue(
   },
   {
     "white_label.purchased.title": "Your site {site} is live",
-    "white_label.purchased.body": "Payment of {amount} received. Your subscription runs until {date}.",
+    "white_label.purchased.body":
+      "Payment of {amount} received. Your subscription runs until {date}. Your customers can top up only once you enable a payment method with your number: open Payment methods on the site's page.",
     "white_label.renewal_reminder.title": "{site} renews on {date}",
     "white_label.renewal_reminder.body": "We will take {amount} from your balance on {date}. Make sure your balance covers it so that your site stays online.",
     "white_label.renewed.title": "{site} subscription renewed",
