@@ -46,6 +46,8 @@ export type PlatformPageId =
   | "white-label"
   | "white-label-sites"
   | "white-label-site"
+  | "white-label-site-tickets"
+  | "white-label-site-ticket"
   | "admin-dashboard"
   | "admin-support"
   | "admin-services"

@@ -69,7 +69,8 @@ interface SitePageData extends FormState {
   margin: { action: string };
   deposits: { id: number; customer: string; amount: string; gross: string; method: string; reference: string; createdAt: string; action: string }[];
   orders: { short: string; customer: string; service: string; sitePrice: string; cost: string; profit: string; status: StatusBadgeView; createdAt: string }[];
-  tickets: { subject: string; customer: string; status: StatusBadgeView; lastActivity: string }[];
+  tickets: { subject: string; href: string; customer: string; status: StatusBadgeView; lastActivity: string }[];
+  ticketsHref: string;
   apiBase: string;
 }
 
@@ -246,10 +247,12 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
     })),
     tickets: tickets.map((tk) => ({
       subject: tk.subject,
+      href: `${base}/tickets/${tk.uuid}`,
       customer: tk.username ?? `#${tk.user_id}`,
       status: statusBadge("ticket", tk.status, f.t),
       lastActivity: displayDate(tk.last_reply_at ?? tk.created_at, f.lang),
     })),
+    ticketsHref: `${base}/tickets`,
     apiBase: `/api/white-label/sites/${site.uuid}`,
   };
 }

@@ -20,6 +20,7 @@ import { ownedSite } from "./sites.ts";
 import { brandingErrors, depositErrors, domainErrors, marginErrors, purchaseErrors, type Errors } from "./page-errors.ts";
 import { purchaseData, sitePageData, sitesData, type Fmt } from "./pages-view.ts";
 import { siteTenantCtx } from "../reseller/scope.ts";
+import { siteTicketPages } from "./ticket-pages.ts";
 import { idParam } from "../core/params.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
 
@@ -177,6 +178,8 @@ export function whiteLabelPages(sf: Storefront) {
     },
     depositErrors,
   );
+
+  mine.route("/", siteTicketPages(sf));
 
   return app.route("/", guarded(signedIn, mine));
 }

@@ -5,6 +5,8 @@ export interface PageFixture {
   ticketUuid: string;
   /** The platform user's own white-label site (platform only). */
   siteUuid?: string;
+  /** A customer's ticket on that site (platform only). */
+  siteTicketUuid?: string;
   /** The id of the platform order (admin console, platform only). */
   orderId?: number;
   /** The admin console's white-label records (platform only): a site, an invoice, a plan, a template. */
@@ -53,6 +55,20 @@ export const EVERY_PAGE: PageSpec[] = [
     route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}",
     id: "white-label-site",
     path: (f) => `/white-label/sites/${f.siteUuid}`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/tickets",
+    id: "white-label-site-tickets",
+    path: (f) => `/white-label/sites/${f.siteUuid}/tickets`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/tickets/:ticket{[0-9a-fA-F-]{36}}",
+    id: "white-label-site-ticket",
+    path: (f) => `/white-label/sites/${f.siteUuid}/tickets/${f.siteTicketUuid}`,
     who: "signed-in",
     platformOnly: true,
   },
