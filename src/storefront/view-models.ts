@@ -48,6 +48,8 @@ export type PlatformPageId =
   | "white-label-site"
   | "white-label-site-tickets"
   | "white-label-site-ticket"
+  | "white-label-site-customers"
+  | "white-label-site-customer"
   | "admin-dashboard"
   | "admin-support"
   | "admin-services"

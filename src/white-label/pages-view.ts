@@ -71,6 +71,7 @@ interface SitePageData extends FormState {
   orders: { short: string; customer: string; service: string; sitePrice: string; cost: string; profit: string; status: StatusBadgeView; createdAt: string }[];
   tickets: { subject: string; href: string; customer: string; status: StatusBadgeView; lastActivity: string }[];
   ticketsHref: string;
+  customersHref: string;
   apiBase: string;
 }
 
@@ -253,6 +254,7 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
       lastActivity: displayDate(tk.last_reply_at ?? tk.created_at, f.lang),
     })),
     ticketsHref: `${base}/tickets`,
+    customersHref: `${base}/customers`,
     apiBase: `/api/white-label/sites/${site.uuid}`,
   };
 }

@@ -21,6 +21,7 @@ import { brandingErrors, depositErrors, domainErrors, marginErrors, purchaseErro
 import { purchaseData, sitePageData, sitesData, type Fmt } from "./pages-view.ts";
 import { siteTenantCtx } from "../reseller/scope.ts";
 import { siteTicketPages } from "./ticket-pages.ts";
+import { siteCustomerPages } from "./customer-pages.ts";
 import { idParam } from "../core/params.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
 
@@ -180,6 +181,7 @@ export function whiteLabelPages(sf: Storefront) {
   );
 
   mine.route("/", siteTicketPages(sf));
+  mine.route("/", siteCustomerPages(sf));
 
   return app.route("/", guarded(signedIn, mine));
 }

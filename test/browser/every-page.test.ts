@@ -199,7 +199,7 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
         .select(["id", "uuid"])
         .where("owner_id", "=", owner.user.id)
         .executeTakeFirstOrThrow();
-      const siteTicket = await w.p.services.db.selectFrom("tickets").select("uuid").where("site_id", "=", sites.id).executeTakeFirstOrThrow();
+      const siteTicket = await w.p.services.db.selectFrom("tickets").select(["uuid", "user_id"]).where("site_id", "=", sites.id).executeTakeFirstOrThrow();
       const placed = await place(w, owner.token, { service_id: service.id, link: order.link, quantity: 1000 });
       expect(placed.status).toBe(201);
       const method = await w.p.services.db

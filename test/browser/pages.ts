@@ -7,6 +7,8 @@ export interface PageFixture {
   siteUuid?: string;
   /** A customer's ticket on that site (platform only). */
   siteTicketUuid?: string;
+  /** A customer of that site (platform only). */
+  siteCustomerId?: number;
   /** The id of the platform order (admin console, platform only). */
   orderId?: number;
   /** The admin console's white-label records (platform only): a site, an invoice, a plan, a template. */
@@ -55,6 +57,20 @@ export const EVERY_PAGE: PageSpec[] = [
     route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}",
     id: "white-label-site",
     path: (f) => `/white-label/sites/${f.siteUuid}`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/customers",
+    id: "white-label-site-customers",
+    path: (f) => `/white-label/sites/${f.siteUuid}/customers`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/customers/:id{[0-9]+}",
+    id: "white-label-site-customer",
+    path: (f) => `/white-label/sites/${f.siteUuid}/customers/${f.siteCustomerId}`,
     who: "signed-in",
     platformOnly: true,
   },

@@ -173,6 +173,7 @@ describeEachDialect("tenants never see each other", (dialect) => {
       { method: "GET", path: `${base}/customers/${of.customer.user.id}` },
       { method: "POST", path: `${base}/customers/${of.customer.user.id}/adjust-balance`, json: { amount: "100", reason: "Cadeau" } },
       { method: "POST", path: `${base}/customers/${of.customer.user.id}/toggle-ban`, json: {} },
+      { method: "POST", path: `${base}/customers/${of.customer.user.id}/password-reset`, json: {} },
       { method: "GET", path: `${base}/deposits` },
       { method: "POST", path: `${base}/deposits/${of.deposit.id}/verify`, json: { action: "approve" } },
       { method: "GET", path: `${base}/orders` },

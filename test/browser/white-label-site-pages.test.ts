@@ -9,8 +9,8 @@ import { ARTIFACTS, browserSkipReason, launchBrowser, serveOnLoopback } from "./
 const SHOTS = process.env.SHOTS_DIR ?? `${ARTIFACTS}screenshots/`;
 const HOST = "izyboost.test";
 
-// A reseller answers a customer's ticket from the platform's pages, on a phone and on a desktop, without JavaScript doing the work.
-describeEachDialect("a reseller's support inbox in a real browser", (dialect) => {
+// A reseller answers a ticket and adjusts a customer's balance from the platform's pages, on a phone and on a desktop, without JavaScript doing the work.
+describeEachDialect("a reseller's support inbox and customers in a real browser", (dialect) => {
   const skip = browserSkipReason(dialect);
   describe.skipIf(skip !== null)(skip ?? "in Chromium", () => {
     let p: TestPlatform & { dataDir: string };
@@ -19,6 +19,7 @@ describeEachDialect("a reseller's support inbox in a real browser", (dialect) =>
     let jar: Jar;
     let base: string;
     const tickets: string[] = [];
+    let customerId: number;
 
     beforeAll(async () => {
       mkdirSync(SHOTS, { recursive: true });
@@ -46,7 +47,8 @@ describeEachDialect("a reseller's support inbox in a real browser", (dialect) =>
       });
       const site = await p.services.db.selectFrom("white_label_sites").selectAll().where("slug", "=", "supportshop").executeTakeFirstOrThrow();
       const r = { tenant: { kind: "site" as const, siteId: site.id, site } };
-      const customer = await customerOf(p, r);
+      const customer = await customerOf(p, r, "2000");
+      customerId = customer.id;
       for (const width of [360, 1366])
         tickets.push((await customerTicket(p, r, customer, `Ma commande de 1 000 abonnés Instagram n'avance pas (${width})`)).uuid);
       base = `/white-label/sites/${site.uuid}`;
@@ -85,6 +87,32 @@ describeEachDialect("a reseller's support inbox in a real browser", (dialect) =>
         await page.click("button:has-text('Fermer le ticket')");
         expect(await page.locator("[role=status]").innerText()).toContain("Le ticket est fermé");
         await fits("ticket-closed");
+        await context.close();
+      }
+    });
+
+    it("finds a customer and adjusts the balance after a confirmation that shows the amount, at 360 px and 1366 px", async () => {
+      for (const width of [360, 1366]) {
+        const context = await browser.newContext({ viewport: { width, height: 800 } });
+        await context.addCookies([...jar.cookies].map(([name, value]) => ({ name, value, domain: HOST, path: "/" })));
+        const page = await context.newPage();
+        const at = `http://${HOST}:${server.port}`;
+        const fits = async (name: string) => {
+          await page.screenshot({ path: `${SHOTS}wl-${name}-${width}.png`, fullPage: true });
+          expect(Number(await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")), `${name} at ${width} px`).toBeLessThanOrEqual(0);
+        };
+        await page.goto(`${at}${base}?lang=fr`);
+        await page.click(`a[href="${base}/customers"]`);
+        await fits("customers");
+        await page.click(`a[href="${base}/customers/${customerId}"]`);
+        await fits("customer");
+        await page.fill("#f-amount", "250");
+        await page.fill("#f-reason", "Geste commercial");
+        await page.click("button:has-text('Continuer')");
+        expect(await page.locator("#confirm-title").innerText()).toMatch(/^Créditer 250\sF\sCFA à /);
+        await fits("customer-confirm");
+        await page.click("button:has-text('Oui, ajuster le solde')");
+        expect(await page.locator("[role=status]").innerText()).toContain("Le solde est ajusté");
         await context.close();
       }
     });
