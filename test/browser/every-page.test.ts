@@ -222,6 +222,7 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
           ...platformFixture,
           siteUuid: sites.uuid,
           siteTicketUuid: siteTicket.uuid,
+          siteCustomerId: siteTicket.user_id,
           orderId: platformOrder.id,
           console: await consoleFixture(w, sites.id, owner.user.id),
         },
