@@ -14,6 +14,7 @@ const WEB_LAYER = [
   "(^|/)[^/]*routes\\.ts$",
   "(^|/)middleware\\.ts$",
   "(^|/)pages\\.ts$",
+  "(^|/)[a-z-]+-pages\\.ts$",
   "^src/developer-api/v2/params\\.ts$",
   "^src/idempotency/idempotency\\.ts$",
   "^src/white-label/tls-ask\\.ts$",

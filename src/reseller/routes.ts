@@ -7,7 +7,7 @@ import { readBody, validBody, validQuery } from "../http/body.ts";
 import { idempotent } from "../idempotency/idempotency.ts";
 import { adjustBalance } from "../staff/users/balance.ts";
 import { adjustBody, banBody } from "../staff/users/schema.ts";
-import { toggleBan, userOfTenant, userStats } from "../staff/users/service.ts";
+import { sendResetLinkAsStaff, toggleBan, userOfTenant, userStats } from "../staff/users/service.ts";
 import { adjustmentView } from "../staff/users/view.ts";
 import { verifyBody } from "../staff/finance/schema.ts";
 import { listLedger } from "../staff/finance/service.ts";
@@ -72,6 +72,13 @@ export function resellerRoutes() {
     const input = await validBody(c, banBody);
     const user = await toggleBan(ctx, id, input.reason || undefined);
     return c.json({ data: customerDetailView(user, await userStats(ctx, user.id)) });
+  });
+
+  /** A password reset link to the customer, in the site's name and to the site's address (as "forgot password" there). */
+  app.post("/customers/:id/password-reset", async (c) => {
+    const { ctx } = await scope(c);
+    await sendResetLinkAsStaff(ctx, idParam(c.req.param("id"), "Customer"));
+    return c.json({ data: { sent: true } });
   });
 
   // ---- Deposits ----

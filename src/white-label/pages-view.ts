@@ -71,7 +71,9 @@ interface SitePageData extends FormState {
   margin: { action: string };
   deposits: { id: number; customer: string; amount: string; gross: string; method: string; reference: string; createdAt: string; action: string }[];
   orders: { short: string; customer: string; service: string; sitePrice: string; cost: string; profit: string; status: StatusBadgeView; createdAt: string }[];
-  tickets: { subject: string; customer: string; status: StatusBadgeView; lastActivity: string }[];
+  tickets: { subject: string; href: string; customer: string; status: StatusBadgeView; lastActivity: string }[];
+  ticketsHref: string;
+  customersHref: string;
   apiBase: string;
   /** What the owner still has to do before the site serves customers; null once all is done. */
   checklist: { label: string; done: boolean; href: string | null; hint: string | null }[] | null;
@@ -265,10 +267,13 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
     })),
     tickets: tickets.map((tk) => ({
       subject: tk.subject,
+      href: `${base}/tickets/${tk.uuid}`,
       customer: tk.username ?? `#${tk.user_id}`,
       status: statusBadge("ticket", tk.status, f.t),
       lastActivity: displayDate(tk.last_reply_at ?? tk.created_at, f.lang),
     })),
+    ticketsHref: `${base}/tickets`,
+    customersHref: `${base}/customers`,
     apiBase: `/api/white-label/sites/${site.uuid}`,
     checklist: checks.every((c) => c.done) ? null : checks,
     tabsBase: base,

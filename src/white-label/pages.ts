@@ -23,6 +23,8 @@ import { paymentMethodCreate, paymentMethodUpdate } from "../reseller/schema.ts"
 import { methodsPageData } from "./methods-view.ts";
 import { purchaseData, sitePageData, sitesData, type Fmt } from "./pages-view.ts";
 import { siteTenantCtx } from "../reseller/scope.ts";
+import { siteTicketPages } from "./ticket-pages.ts";
+import { siteCustomerPages } from "./customer-pages.ts";
 import { idParam } from "../core/params.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
 
@@ -260,6 +262,8 @@ export function whiteLabelPages(sf: Storefront) {
     methodErrors,
     "payment-methods",
   );
+  mine.route("/", siteTicketPages(sf));
+  mine.route("/", siteCustomerPages(sf));
 
   return app.route("/", guarded(signedIn, mine));
 }

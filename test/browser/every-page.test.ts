@@ -199,6 +199,7 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
         .select(["id", "uuid"])
         .where("owner_id", "=", owner.user.id)
         .executeTakeFirstOrThrow();
+      const siteTicket = await w.p.services.db.selectFrom("tickets").select(["uuid", "user_id"]).where("site_id", "=", sites.id).executeTakeFirstOrThrow();
       const placed = await place(w, owner.token, { service_id: service.id, link: order.link, quantity: 1000 });
       expect(placed.status).toBe(201);
       const method = await w.p.services.db
@@ -217,7 +218,14 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
         name: "platform",
         host: "izyboost.test",
         login: owner.user.username,
-        fixture: { ...platformFixture, siteUuid: sites.uuid, orderId: platformOrder.id, console: await consoleFixture(w, sites.id, owner.user.id) },
+        fixture: {
+          ...platformFixture,
+          siteUuid: sites.uuid,
+          siteTicketUuid: siteTicket.uuid,
+          siteCustomerId: siteTicket.user_id,
+          orderId: platformOrder.id,
+          console: await consoleFixture(w, sites.id, owner.user.id),
+        },
       });
 
       mkdirSync(SHOTS, { recursive: true });

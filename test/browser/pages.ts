@@ -5,6 +5,10 @@ export interface PageFixture {
   ticketUuid: string;
   /** The platform user's own white-label site (platform only). */
   siteUuid?: string;
+  /** A customer's ticket on that site (platform only). */
+  siteTicketUuid?: string;
+  /** A customer of that site (platform only). */
+  siteCustomerId?: number;
   /** The id of the platform order (admin console, platform only). */
   orderId?: number;
   /** The admin console's white-label records (platform only): a site, an invoice, a plan, a template. */
@@ -64,9 +68,37 @@ export const EVERY_PAGE: PageSpec[] = [
     platformOnly: true,
   },
   {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/customers",
+    id: "white-label-site-customers",
+    path: (f) => `/white-label/sites/${f.siteUuid}/customers`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
     route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/payment-methods",
     id: "white-label-site-methods",
     path: (f) => `/white-label/sites/${f.siteUuid}/payment-methods`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/customers/:id{[0-9]+}",
+    id: "white-label-site-customer",
+    path: (f) => `/white-label/sites/${f.siteUuid}/customers/${f.siteCustomerId}`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/tickets",
+    id: "white-label-site-tickets",
+    path: (f) => `/white-label/sites/${f.siteUuid}/tickets`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/tickets/:ticket{[0-9a-fA-F-]{36}}",
+    id: "white-label-site-ticket",
+    path: (f) => `/white-label/sites/${f.siteUuid}/tickets/${f.siteTicketUuid}`,
     who: "signed-in",
     platformOnly: true,
   },

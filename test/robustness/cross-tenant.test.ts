@@ -173,6 +173,7 @@ describeEachDialect("tenants never see each other", (dialect) => {
       { method: "GET", path: `${base}/customers/${of.customer.user.id}` },
       { method: "POST", path: `${base}/customers/${of.customer.user.id}/adjust-balance`, json: { amount: "100", reason: "Cadeau" } },
       { method: "POST", path: `${base}/customers/${of.customer.user.id}/toggle-ban`, json: {} },
+      { method: "POST", path: `${base}/customers/${of.customer.user.id}/password-reset`, json: {} },
       { method: "GET", path: `${base}/deposits` },
       { method: "POST", path: `${base}/deposits/${of.deposit.id}/verify`, json: { action: "approve" } },
       { method: "GET", path: `${base}/orders` },
@@ -201,7 +202,7 @@ describeEachDialect("tenants never see each other", (dialect) => {
 
   it("a reseller gets 404 for site A's (and the platform's) customers, deposits, orders, tickets and methods through its own site's path", async () => {
     const viaB = resellerEndpoints(t.B.uuid, t.A).filter((c) => /\/(customers|deposits|orders|tickets|payment-methods)\/[^/]+/.test(c.path));
-    expect(viaB).toHaveLength(10);
+    expect(viaB).toHaveLength(11);
     await expectAll404({ token: t.B.owner.token }, viaB, [t.A.customer.user.email]);
     const base = `/api/white-label/sites/${t.B.uuid}`;
     await expectAll404(
@@ -209,6 +210,7 @@ describeEachDialect("tenants never see each other", (dialect) => {
       [
         { method: "GET", path: `${base}/customers/${t.p1.user.id}` },
         { method: "POST", path: `${base}/customers/${t.p1.user.id}/adjust-balance`, json: { amount: "-1", reason: "Vol" } },
+        { method: "POST", path: `${base}/customers/${t.p1.user.id}/password-reset`, json: {} },
         { method: "POST", path: `${base}/deposits/${t.p1.deposit.id}/verify`, json: { action: "approve" } },
         { method: "GET", path: `${base}/orders/${t.p1.order.uuid}` },
         { method: "GET", path: `${base}/orders/${t.A.fulfil.uuid}` },

@@ -421,6 +421,7 @@ export const SPECS: Record<string, RouteSpec> = {
     params: (t, v) => ({ uuid: t.A.uuid, id: String(v.customerId) }),
     body: { reason: "fuzz" },
   },
+  "POST /api/white-label/sites/:uuid/customers/:id/password-reset": { owner: "reseller", params: (t, v) => ({ uuid: t.A.uuid, id: String(v.customerId) }) },
   "GET /api/white-label/sites/:uuid/deposits": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }), query: ["status", ...PAGE] },
   "POST /api/white-label/sites/:uuid/deposits/:id/verify": {
     owner: "reseller",
