@@ -23,7 +23,10 @@ const PUBLIC_API = [
 
 const UUID = "00000000-0000-4000-8000-000000000000";
 /** A Hono route path with its parameters filled in (an id or a uuid of nothing). */
-const concrete = (path: string) => path.replace(/:([A-Za-z]+)(\{(?:[^{}]|\{[^{}]*\})*\})?/g, (_m, name: string) => (name === "uuid" ? UUID : "1"));
+const concrete = (path: string) =>
+  path.replace(/:([A-Za-z]+)(\{(?:[^{}]|\{[^{}]*\})*\})?/g, (_m, name: string, pattern?: string) =>
+    name === "uuid" || pattern?.includes("a-fA-F") ? UUID : "1",
+  );
 
 const endpoints = readFileSync(new URL("../fixtures/seed-endpoints.txt", import.meta.url), "utf8")
   .split("\n")
