@@ -19,6 +19,7 @@ import { whiteLabelAdminRoutes } from "../white-label/admin-routes.ts";
 import { resellerRoutes } from "../reseller/routes.ts";
 import { whiteLabelPages } from "../white-label/pages.ts";
 import { siteStorefrontPages } from "../site-storefront/pages.ts";
+import { themePreviewPages } from "../theme-previews/pages.ts";
 import { orderRoutes } from "../orders/routes.ts";
 import { adminOrderRoutes } from "../orders/admin-routes.ts";
 import { apiKeyRoutes } from "../developer-api/routes.ts";
@@ -117,7 +118,17 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
       loginLimiter,
       accountData: storefrontAccountData,
       actions: storefrontAccountActions,
-      pages: [whiteLabelPages, siteStorefrontPages, accountSettingsPages, notificationPages, referralPages, massOrderPages, contentPages, adminConsolePages],
+      pages: [
+        whiteLabelPages,
+        siteStorefrontPages,
+        themePreviewPages,
+        accountSettingsPages,
+        notificationPages,
+        referralPages,
+        massOrderPages,
+        contentPages,
+        adminConsolePages,
+      ],
     }),
   );
 }

@@ -56,6 +56,7 @@ export async function storefrontPageData(ctx: Ctx, site: Site, f: Fmt, state: Pa
       description: t.description,
       image: t.preview_image,
       current: t.id === site.template_id,
+      previewHref: `${base}/storefront/preview/${encodeURIComponent(t.slug)}`,
     })),
     siteUrl,
   };

@@ -87,8 +87,9 @@ async function popularIds(ctx: Ctx, cache: VersionedCache): Promise<number[]> {
   });
 }
 
-export async function homeData(ctx: Ctx, cache: VersionedCache, currency: string, lang: Lang): Promise<HomeData> {
-  const services = await tenantServices(ctx, cache);
+/** The home page's model; `listed` replaces the tenant's own services (a theme demo's sample prices). */
+export async function homeData(ctx: Ctx, cache: VersionedCache, currency: string, lang: Lang, listed?: PricedService[]): Promise<HomeData> {
+  const services = listed ?? (await tenantServices(ctx, cache));
   const rank = new Map((await popularIds(ctx, cache)).map((id, i) => [id, i]));
   const popular = [...services]
     .sort((a, b) => (rank.get(a.id) ?? 1e6) - (rank.get(b.id) ?? 1e6))
@@ -115,8 +116,9 @@ export async function catalogueData(
   query: { q?: string; category?: string; page?: number },
   path: string,
   params: URLSearchParams,
+  listed?: PricedService[],
 ): Promise<CatalogueData> {
-  const all = await tenantServices(ctx, cache);
+  const all = listed ?? (await tenantServices(ctx, cache));
   const q = (query.q ?? "").trim();
   // An unknown (or now empty) category shows no results rather than everything.
   const category = query.category ?? null;

@@ -198,7 +198,28 @@ export interface PageView<D = unknown> {
   bodyClass: string;
   flash: FlashView | null;
   year: number;
+  /** A read-only theme preview (the platform's demo storefront, or a site's branding in another theme); null on a live page. */
+  preview: PreviewView | null;
+  /** A storefront path as this page links it: itself on a live page; in a preview, the preview's own page or its way out. */
+  href: (path: string) => string;
   data: D;
+}
+
+/**
+ * What a preview page shows in its banner and where its links go: home and catalogue stay in the
+ * preview, anything else (sign-in, order, funds…) leads to `exit`. Nothing on it signs in or orders.
+ */
+export interface PreviewView {
+  kind: "demo" | "site";
+  themeName: string;
+  home: string;
+  catalogue: string;
+  /** The purchase page (demo) or the site's storefront page (site preview). */
+  exit: string;
+  /** A site preview of another theme: the existing theme switch, posted with its CSRF token. */
+  switchTo: { action: string; templateId: string; csrf: string } | null;
+  /** A site preview of the theme the site already uses. */
+  current: boolean;
 }
 
 // ---- Catalogue ------------------------------------------------------------------------------

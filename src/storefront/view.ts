@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Ctx } from "../context.ts";
-import type { User } from "../db/schema.ts";
+import type { Site, User } from "../db/schema.ts";
 import { getSettings } from "../settings/service.ts";
 import { tenantBaseUrl } from "../tenancy/urls.ts";
 import { inTenant } from "../tenancy/scoped.ts";
@@ -25,7 +25,7 @@ import { LANGS, isLang, type Lang } from "../i18n/lang.ts";
 import { translator } from "../i18n/catalogue.ts";
 import { isStaff } from "../auth/roles.ts";
 import { PLATFORM_TENANT_ID } from "../core/tenant-id.ts";
-import type { AnyPageId, FlashView, LinkView, PageView, PaginationView, SiteView } from "./view-models.ts";
+import type { AnyPageId, FlashView, LinkView, PageView, PaginationView, PreviewView, SiteView } from "./view-models.ts";
 
 /** What a tenant looks like, independent of the visitor: theme, validated settings, names, URLs. */
 export interface Look {
@@ -53,22 +53,25 @@ async function themeSlugOf(ctx: Ctx, cache: VersionedCache, templateId: number):
   return theme && !theme.manifest.platform_only ? slug : DEFAULT_SITE_THEME;
 }
 
+/** The names of the tenant's active, payable deposit methods, in their order. */
+async function paymentMethodNames(ctx: Ctx): Promise<string[]> {
+  return (
+    await inTenant(ctx)
+      .selectFrom("payment_methods")
+      .select(["name", "type", "account_number", "instructions_fr", "instructions_en"])
+      .where("is_active", "=", 1)
+      .orderBy("sort_order")
+      .orderBy("id")
+      .execute()
+  )
+    .filter(methodPayable)
+    .map((m) => m.name);
+}
+
 /** The tenant's look, cached until its site row, a site event or the TTL says otherwise. */
 export async function tenantLook(ctx: Ctx, cache: VersionedCache): Promise<Look> {
   return cache.memo(`look:${cache.stamp(ctx.tenant)}`, async () => {
     const tenant = ctx.tenant;
-    const baseUrl = tenantBaseUrl(ctx.config, tenant);
-    const paymentMethods = (
-      await inTenant(ctx)
-        .selectFrom("payment_methods")
-        .select(["name", "type", "account_number", "instructions_fr", "instructions_en"])
-        .where("is_active", "=", 1)
-        .orderBy("sort_order")
-        .orderBy("id")
-        .execute()
-    )
-      .filter(methodPayable)
-      .map((m) => m.name);
     if (tenant.kind === "platform") {
       const s = await getSettings(ctx);
       const theme = getTheme(PLATFORM_THEME)!;
@@ -82,34 +85,49 @@ export async function tenantLook(ctx: Ctx, cache: VersionedCache): Promise<Look>
         logoUrl,
         faviconUrl: "/favicon.ico",
         iconVersion: iconVersion(name, settings, logoUrl),
-        baseUrl,
+        baseUrl: tenantBaseUrl(ctx.config, tenant),
         defaultLanguage: isLang(s.default_language) ? s.default_language : "fr",
         currency: s.currency || "XOF",
         brandCss: brandCss(settings, colorIds(theme)),
-        paymentMethods,
+        paymentMethods: await paymentMethodNames(ctx),
       };
     }
-    const site = tenant.site;
-    const theme = getTheme(await themeSlugOf(ctx, cache, site.template_id))!;
-    const settings = cleanSettings(theme, parseStoredBranding(site.branding));
-    const logo = site.logo_path?.split(/[\\/]/).pop() ?? "";
-    const logoUrl = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(png|jpe?g|webp)$/.test(logo)
-      ? `/uploads/sites/${encodeURIComponent(site.uuid)}/${logo}?v=${site.content_version}`
-      : null;
-    return {
-      theme,
-      settings,
-      name: site.name,
-      baseUrl,
-      logoUrl,
-      faviconUrl: `/favicon.ico?v=${site.content_version}`,
-      iconVersion: iconVersion(site.name, settings, logoUrl),
-      defaultLanguage: isLang(site.language) ? site.language : "fr",
-      currency: /^[A-Z]{3}$/.test(site.currency) ? site.currency : "XOF",
-      brandCss: brandCss(settings, colorIds(theme)),
-      paymentMethods,
-    };
+    return siteLook(ctx, getTheme(await themeSlugOf(ctx, cache, tenant.site.template_id))!);
   });
+}
+
+/**
+ * A site's look in a given theme: its stored branding cleaned by that theme (what a switch to it
+ * would show), its name, logo, language, currency and deposit methods. `ctx.tenant` is the site.
+ */
+export async function siteLook(ctx: Ctx, theme: Theme, logoUrlOf: (site: Site, logo: string) => string = siteLogoUrl): Promise<Look> {
+  const tenant = ctx.tenant;
+  if (tenant.kind !== "site") throw new Error("siteLook needs a site tenant");
+  const site = tenant.site;
+  const settings = cleanSettings(theme, parseStoredBranding(site.branding));
+  const logo = site.logo_path?.split(/[\\/]/).pop() ?? "";
+  const logoUrl = LOGO_FILE.test(logo) ? logoUrlOf(site, logo) : null;
+  return {
+    theme,
+    settings,
+    name: site.name,
+    baseUrl: tenantBaseUrl(ctx.config, tenant),
+    logoUrl,
+    faviconUrl: `/favicon.ico?v=${site.content_version}`,
+    iconVersion: iconVersion(site.name, settings, logoUrl),
+    defaultLanguage: isLang(site.language) ? site.language : "fr",
+    currency: /^[A-Z]{3}$/.test(site.currency) ? site.currency : "XOF",
+    brandCss: brandCss(settings, colorIds(theme)),
+    paymentMethods: await paymentMethodNames(ctx),
+  };
+}
+
+/** The uploaded logo's file name as stored pages may link it (raster images only). */
+export const LOGO_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(png|jpe?g|webp)$/;
+
+/** The logo as the site's own host serves it (`static.ts`). */
+function siteLogoUrl(site: Site, logo: string): string {
+  return `/uploads/sites/${encodeURIComponent(site.uuid)}/${logo}?v=${site.content_version}`;
 }
 
 /** The platform's uploaded logo, its URL versioned by the file's time, or null. */
@@ -126,7 +144,7 @@ function iconVersion(name: string, settings: BrandingSettings, logoUrl: string |
     .slice(0, 12);
 }
 
-function colorIds(theme: Theme): string[] {
+export function colorIds(theme: Theme): string[] {
   return theme.settings.filter((s) => s.type === "color").map((s) => s.id);
 }
 
@@ -151,6 +169,21 @@ export interface Visit {
   flash?: FlashView | null;
   /** The signed-in user's unread notifications (0 for visitors). */
   unread?: number;
+  /** A read-only theme preview: links stay in it or lead out of it (`previewHref`). */
+  preview?: PreviewView | null;
+}
+
+/** Where a storefront link goes in a preview: home and catalogue stay in it, every other page leads out. */
+function previewHref(preview: PreviewView, href: string): string {
+  if (!href.startsWith("/") || href.startsWith("//")) return href;
+  const url = new URL(href, "http://preview.invalid");
+  if (url.pathname === "/") return preview.home;
+  if (url.pathname === "/services") {
+    const category = url.searchParams.get("category");
+    return category ? `${preview.catalogue}?category=${encodeURIComponent(category)}` : preview.catalogue;
+  }
+  if (/^\/services\/[0-9]+$/.test(url.pathname)) return preview.catalogue;
+  return preview.exit;
 }
 
 const SOCIAL = ["instagram_url", "facebook_url", "tiktok_url", "youtube_url", "x_url"];
@@ -223,12 +256,14 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
   const theme = look.theme;
   const t = translatorFor(theme, visit.lang);
   const site = siteView(look, t, visit.lang);
+  const preview = visit.preview ?? null;
+  const href = preview ? (path: string) => previewHref(preview, path) : (path: string) => path;
   const heading = page.heading ?? t(`title.${page.id}`);
   const title = page.id === "home" ? `${site.name} · ${site.tagline}` : `${page.title ?? heading} · ${site.name}`;
-  const link = (href: string, key: string): LinkView => ({
-    href,
+  const link = (path: string, key: string): LinkView => ({
+    href: href(path),
     label: t(key),
-    active: href === "/" ? visit.path === "/" : visit.path === href || visit.path.startsWith(`${href}/`),
+    active: preview ? href(path) === visit.path : path === "/" ? visit.path === "/" : visit.path === path || visit.path.startsWith(`${path}/`),
   });
   // Signed in, the balance pill leads to /funds and the account menu lists the rest: the bar stays one row.
   const nav = visit.user
@@ -261,7 +296,7 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
       heading,
       path: visit.path,
       canonical: `${look.baseUrl}${visit.path}`,
-      noindex: ANONYMOUS_NOINDEX.includes(page.id) || Boolean(visit.user),
+      noindex: ANONYMOUS_NOINDEX.includes(page.id) || Boolean(visit.user) || Boolean(preview),
       status: page.status ?? 200,
     },
     nav,
@@ -293,6 +328,8 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
     bodyClass: [`theme-${theme.slug}`, `page-${page.id}`, ...selects].join(" "),
     flash: visit.flash ?? null,
     year: new Date().getUTCFullYear(),
+    preview,
+    href,
     data,
   };
 }

@@ -36,7 +36,7 @@ interface PurchaseData extends FormState {
   sitesDomain: string;
   mySites: number;
   plans: { id: number; name: string; description: string; monthly: string; yearly: string; points: string[]; selected: boolean }[];
-  templates: { id: number; name: string; description: string; selected: boolean }[];
+  templates: { id: number; name: string; description: string; selected: boolean; demoHref: string }[];
   cycles: Choice[];
 }
 
@@ -128,6 +128,7 @@ export async function purchaseData(ctx: Ctx, f: Fmt, state: Partial<FormState>, 
       name: tpl.name,
       description: getTheme(tpl.slug)?.manifest.description[f.lang] ?? tpl.description ?? "",
       selected: String(tpl.id) === wantedTemplate,
+      demoHref: `/white-label/themes/${encodeURIComponent(tpl.slug)}/demo`,
     })),
     cycles: ["monthly", "yearly"].map((v) => ({ value: v, label: f.t(`platform.wl.cycle.${v}`), selected: v === wantedCycle })),
   };

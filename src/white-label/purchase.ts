@@ -16,6 +16,9 @@ import { periodEnd, type BillingCycle } from "./periods.ts";
 import type { PurchaseInput } from "./schema.ts";
 import { siteById } from "./sites.ts";
 
+/** The margin a new site starts with over its owner's cost (30 %), until the reseller sets its own. */
+export const NEW_SITE_MARGIN_BP = 3000;
+
 export function invoiceNumber(transactionId: number, at: Date): string {
   return `WL-${at.getUTCFullYear()}-${String(transactionId).padStart(8, "0")}`;
 }
@@ -76,7 +79,7 @@ export async function purchaseSite(ctx: Ctx, input: PurchaseInput): Promise<Site
           domain_claimed_at: input.custom_domain ? now : null,
           branding: null,
           logo_path: null,
-          default_margin_bp: 3000,
+          default_margin_bp: NEW_SITE_MARGIN_BP,
           language: "fr",
           currency: "XOF",
           status: "active",

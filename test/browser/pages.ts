@@ -102,6 +102,37 @@ export const EVERY_PAGE: PageSpec[] = [
     who: "signed-in",
     platformOnly: true,
   },
+  // Theme previews: each theme's demo storefront (public), a site's branding in another theme (its owner).
+  ...["aurora", "midnight", "savane"].flatMap((theme): PageSpec[] => [
+    {
+      route: "/white-label/themes/:slug{[a-z0-9][a-z0-9-]{0,59}}/demo",
+      id: `theme-demo-${theme}`,
+      path: at(`/white-label/themes/${theme}/demo`),
+      who: "both",
+      platformOnly: true,
+    },
+    {
+      route: "/white-label/themes/:slug{[a-z0-9][a-z0-9-]{0,59}}/demo/services",
+      id: `theme-demo-${theme}-services`,
+      path: at(`/white-label/themes/${theme}/demo/services`),
+      who: "both",
+      platformOnly: true,
+    },
+    {
+      route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/storefront/preview/:slug{[a-z0-9][a-z0-9-]{0,59}}",
+      id: `theme-preview-${theme}`,
+      path: (f) => `/white-label/sites/${f.siteUuid}/storefront/preview/${theme}`,
+      who: "signed-in",
+      platformOnly: true,
+    },
+    {
+      route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/storefront/preview/:slug{[a-z0-9][a-z0-9-]{0,59}}/services",
+      id: `theme-preview-${theme}-services`,
+      path: (f) => `/white-label/sites/${f.siteUuid}/storefront/preview/${theme}/services`,
+      who: "signed-in",
+      platformOnly: true,
+    },
+  ]),
   { route: "/account", id: "account", path: at("/account"), who: "signed-in" },
   { route: "/account/settings", id: "account-settings", path: at("/account/settings"), who: "signed-in" },
   { route: "/account/password", id: "account-password", path: at("/account/password"), who: "signed-in" },
@@ -224,6 +255,8 @@ export const NOT_PAGES = [
   "/assets/:theme/:file",
   "/favicon.ico",
   "/uploads/sites/:uuid/:file",
+  // A site's logo for its theme preview (its owner only).
+  "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/storefront/logo/:file",
   "/robots.txt",
   "/sitemap.xml",
   "/manifest.webmanifest",
