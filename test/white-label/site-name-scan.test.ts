@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDialect, markEmailVerified } from "../harness/platform.ts";
 import { readMail, startSmtp } from "../harness/smtp.ts";
 import { csrfFrom, get, Jar, post } from "../storefront/helpers.ts";
-import { customerOn, orderViaForm, siteWith, type Customer, type SiteWorld } from "../chain/support.ts";
+import { customerOn, orderViaForm, pressButton, siteWith, type Customer, type SiteWorld } from "../chain/support.ts";
 import { activeMethod, customerTicket, pendingDeposit, type Reseller } from "../reseller/helpers.ts";
 import { addService, closeWorld, expectLedgerHolds, finishAtProvider, orderWorld, runSync, type World } from "../orders/support.ts";
 import { ALL_PERMISSIONS, v2 } from "../developer-api/helpers.ts";
@@ -65,6 +65,8 @@ describeEachDialect("a site speaks only in its own name", (dialect) => {
   let completedNumber = 0;
   const uuids: { order: string; failedOrder: string; ticket: string } = { order: "", failedOrder: "", ticket: "" };
   const host = DOMAIN;
+  /** Where the refused refill and cancellation sent the customers back to. */
+  const afterActions: string[] = [];
   const newAddress = () => en.user.email.replace("@", ".new@");
 
   beforeAll(async () => {
@@ -103,7 +105,21 @@ describeEachDialect("a site speaks only in its own name", (dialect) => {
     uuids.failedOrder = refused.uuid!;
     finishAtProvider(w);
     await runSync(w);
-    await orderViaForm(w, en, order);
+    const pending = await orderViaForm(w, en, order);
+    // The panel refuses a refill and a cancellation in its own words; the pages they lead to are scanned.
+    w.sim.sim.setFault({ action: "refill", kind: "error", message: `${PANEL_WORDS} will not refill this order`, times: 1 });
+    const refill = await pressButton(w, fr, `/orders/${done.uuid}`, `/orders/${done.uuid}/refill`);
+    w.sim.sim.setFault({ action: "cancel", kind: "error", message: `${PANEL_WORDS} cannot cancel now`, times: 1 });
+    const cancel = await pressButton(w, en, `/orders/${pending.uuid}/cancel`, `/orders/${pending.uuid}/cancel`, { confirm: "yes" });
+    for (const r of [refill, cancel]) expect(r.location).toMatch(/flash=order_action_refused/);
+    // The panel's words exist (kept for the admins): the scan below would see them if they reached a customer.
+    const db = w.p.services.db;
+    const stored = [
+      ...(await db.selectFrom("orders").select("last_error as text").where("last_error", "is not", null).execute()),
+      ...(await db.selectFrom("refills").select("last_error as text").where("last_error", "is not", null).execute()),
+    ].map((r) => r.text);
+    expect(stored.filter((text) => text?.includes(PANEL_WORDS)).length).toBeGreaterThanOrEqual(2);
+    afterActions.push(refill.location!, cancel.location!);
 
     // A deposit the reseller approves, a ticket it answers, a reset link it sends.
     const reseller = { ...site, token: site.owner.token, site: { uuid: site.tenant.site.uuid } } as unknown as Reseller;
@@ -164,6 +180,7 @@ describeEachDialect("a site speaks only in its own name", (dialect) => {
       paths.add(path);
     }
     paths.add(`/orders/${uuids.failedOrder}`);
+    for (const path of afterActions) paths.add(path);
     return [...paths];
   }
 
