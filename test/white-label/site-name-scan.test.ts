@@ -336,3 +336,44 @@ describeEachDialect("a site speaks only in its own name", (dialect) => {
     expect(found).toEqual([]);
   });
 });
+
+describeEachDialect("a site's mail replies to the contact e-mail its owner sets", (dialect) => {
+  let w: World;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    w = await orderWorld(dialect, { MAIL_HOST: "127.0.0.1", MAIL_PORT: String(smtp.port), MAIL_ENCRYPTION: "none", MAIL_FROM_ADDRESS: SITES_FROM });
+  });
+  afterAll(async () => {
+    await closeWorld(w);
+    await smtp?.close();
+  });
+
+  /** The customer's "forgot password" mail, read as a mail client shows it. */
+  async function resetMail(site: SiteWorld, c: Customer) {
+    const before = smtp.inbox.length;
+    const jar = new Jar();
+    const page = await get(w.p, site.host, "/password/forgot", jar);
+    await post(w.p, site.host, "/password/forgot", jar, { _csrf: csrfFrom(page.html), email: c.user.email });
+    await w.p.services.mailer.flush();
+    const mail = smtp.inbox.slice(before).find((m) => m.to.includes(c.user.email));
+    expect(mail).toBeDefined();
+    return readMail(mail!.raw);
+  }
+
+  it("no contact e-mail: no Reply-To; set on the site's branding: the next mail replies to it; cleared: none again", async () => {
+    const site = await siteWith(w, { resellerFunds: "0", extra: { name: "Awa Likes" } });
+    const c = await customerOn(w, site);
+    const first = await resetMail(site, c);
+    expect(first.headers.from).toBe(`Awa Likes <${SITES_FROM}>`);
+    expect(first.headers["reply-to"]).toBeUndefined();
+
+    const branding = (contact: Record<string, string | null>) =>
+      w.p.request(`/api/white-label/sites/${site.tenant.site.uuid}/branding`, { method: "PUT", token: site.owner.token, json: { contact } });
+    expect((await branding({ email: "not an address" })).status).toBe(422);
+    expect((await branding({ email: "support@awa-likes.ci" })).status).toBe(200);
+    expect((await resetMail(site, c)).headers["reply-to"]).toBe("support@awa-likes.ci");
+    expect((await branding({ email: null })).status).toBe(200);
+    expect((await resetMail(site, c)).headers["reply-to"]).toBeUndefined();
+  });
+});
