@@ -41,6 +41,8 @@ const envSchema = z.object({
   MAIL_ENCRYPTION: z.enum(["tls", "ssl", "none"]).default("tls"),
   MAIL_FROM_ADDRESS: z.string().default("noreply@izyboost.com"),
   MAIL_FROM_NAME: z.string().default("IzyBoost"),
+  /** The address a white-label site's mails are sent from (a neutral domain the platform signs for); MAIL_FROM_ADDRESS when unset. */
+  MAIL_SITES_FROM_ADDRESS: z.string().optional(),
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),

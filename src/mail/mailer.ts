@@ -6,6 +6,10 @@ interface MailMessage {
   to: string;
   /** The sender's display name (the tenant's brand); the configured MAIL_FROM_NAME otherwise. */
   fromName?: string;
+  /** Sent for a white-label site: from MAIL_SITES_FROM_ADDRESS when it is set. */
+  forSite?: boolean;
+  /** Where the recipient's replies go (a site's contact e-mail); none: the sending address. */
+  replyTo?: string;
   subject: string;
   text: string;
   html: string;
@@ -26,6 +30,7 @@ export interface Mailer {
 export function createMailer(config: Config, logger: Logger): Mailer {
   const pending = new Set<Promise<unknown>>();
   const from = { name: config.MAIL_FROM_NAME, address: config.MAIL_FROM_ADDRESS };
+  const siteAddress = config.MAIL_SITES_FROM_ADDRESS ?? config.MAIL_FROM_ADDRESS;
   const transport = config.MAIL_HOST
     ? nodemailer.createTransport({
         host: config.MAIL_HOST,
@@ -51,7 +56,14 @@ export function createMailer(config: Config, logger: Logger): Mailer {
         return;
       }
       const p = transport
-        .sendMail({ from: { ...from, name: msg.fromName ?? from.name }, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html })
+        .sendMail({
+          from: { name: msg.fromName ?? from.name, address: msg.forSite ? siteAddress : from.address },
+          ...(msg.replyTo ? { replyTo: msg.replyTo } : {}),
+          to: msg.to,
+          subject: msg.subject,
+          text: msg.text,
+          html: msg.html,
+        })
         .catch((err: unknown) =>
           logger.error("mail delivery failed", { to: msg.to, subject: msg.subject, error: err instanceof Error ? err.message : String(err) }),
         )

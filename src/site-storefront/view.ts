@@ -48,6 +48,8 @@ export async function storefrontPageData(ctx: Ctx, site: Site, f: Fmt, state: Pa
       label: f.t(`platform.wl.contact.${key}`),
       type: key === "email" ? "email" : key === "whatsapp" ? "tel" : key === "telegram" ? "text" : "url",
       placeholder: key === "whatsapp" ? "+225 07 00 00 00 00" : key === "email" ? "contact@example.com" : key === "telegram" ? "@myshop" : "https://",
+      // The contact e-mail is also where the site's customers' replies to its e-mails go.
+      hint: key === "email" ? f.t("platform.sitename.reply_to_hint") : undefined,
     })),
     themeAction: `${base}/storefront/theme#theme`,
     themes: templates.map((t) => ({
