@@ -1,6 +1,7 @@
 import { appSlot, type Ctx } from "../context.ts";
 import { prepared } from "../db/prepared.ts";
-import { isHiddenOnSite, siteRate, userRate, type SiteRule } from "../pricing/pricing.ts";
+import type { Site } from "../db/schema.ts";
+import { isHiddenOnSite, pricingLevel, siteRate, userRate, type SiteRule } from "../pricing/pricing.ts";
 import { ORDERABLE_TYPES } from "../providers/service-types.ts";
 import { providerSells } from "../providers/selling.ts";
 import { forTenant } from "../tenancy/scoped.ts";
@@ -58,9 +59,12 @@ export interface PricedService {
   cost: number;
 }
 
-type Rules = { service: Map<number, SiteRule>; category: Map<number, SiteRule> };
+/** A site's price rules by target id. */
+export type SiteRules = { service: Map<number, SiteRule>; category: Map<number, SiteRule> };
+type Rules = SiteRules;
 
-async function siteRules(ctx: Ctx, siteId: number): Promise<Rules> {
+/** A site's stored price rules, read fresh. */
+export async function siteRules(ctx: Ctx, siteId: number): Promise<Rules> {
   const rows = await forTenant(ctx.db, siteId).selectFrom("site_price_rules").selectAll().execute();
   const rules: Rules = { service: new Map(), category: new Map() };
   for (const r of rows)
@@ -146,31 +150,60 @@ function price(ctx: Ctx, rows: CatalogRow[], custom: Map<number, number>, rules:
       if (isHiddenOnSite(sr, cr)) continue;
       rate = siteRate(cost, tenant.site.default_margin_bp, sr, cr);
     }
-    out.push({
-      id: r.id,
-      category_id: r.category_id,
-      category_name: r.category_name,
-      category_name_fr: r.category_name_fr,
-      category_name_en: r.category_name_en,
-      category_slug: r.category_slug,
-      platform: r.platform,
-      name: r.name,
-      description: r.description,
-      name_fr: r.name_fr,
-      name_en: r.name_en,
-      description_fr: r.description_fr,
-      description_en: r.description_en,
-      type: r.type,
-      min: r.min,
-      max: r.max,
-      refill: Boolean(r.refill),
-      cancel: Boolean(r.cancel),
-      dripfeed: Boolean(r.dripfeed),
-      rate,
-      cost,
-    });
+    out.push(pricedRow(r, rate, cost));
   }
   return out;
+}
+
+function pricedRow(r: CatalogRow, rate: number, cost: number): PricedService {
+  return {
+    id: r.id,
+    category_id: r.category_id,
+    category_name: r.category_name,
+    category_name_fr: r.category_name_fr,
+    category_name_en: r.category_name_en,
+    category_slug: r.category_slug,
+    platform: r.platform,
+    name: r.name,
+    description: r.description,
+    name_fr: r.name_fr,
+    name_en: r.name_en,
+    description_fr: r.description_fr,
+    description_en: r.description_en,
+    type: r.type,
+    min: r.min,
+    max: r.max,
+    refill: Boolean(r.refill),
+    cancel: Boolean(r.cancel),
+    dripfeed: Boolean(r.dripfeed),
+    rate,
+    cost,
+  };
+}
+
+/** A service of a site's catalogue, hidden ones included, with the level that sets its price. */
+export interface SiteCatalogueLine extends PricedService {
+  hidden: boolean;
+  level: "service" | "category" | "default";
+}
+
+/**
+ * Every service a site could sell, at the reseller's cost and at the site's price under `under` (a
+ * default margin and rules not saved yet, for a preview) or under what is stored: the same rows, cost
+ * and siteRate as the storefront's listing, so a preview shows what the storefront then charges.
+ * Hidden services are kept and flagged.
+ */
+export async function siteCatalogue(ctx: Ctx, site: Site, under?: { defaultMarginBp: number; rules: SiteRules }): Promise<SiteCatalogueLine[]> {
+  const rows = await cachedRows(ctx);
+  const custom = await overrides(ctx, site.owner_id);
+  const rules = under?.rules ?? (await siteRules(ctx, site.id));
+  const defaultMarginBp = under?.defaultMarginBp ?? site.default_margin_bp;
+  return rows.map((r) => {
+    const cost = userRate(r.rate, custom.get(r.id));
+    const sr = rules.service.get(r.id);
+    const cr = rules.category.get(r.category_id);
+    return { ...pricedRow(r, siteRate(cost, defaultMarginBp, sr, cr), cost), hidden: isHiddenOnSite(sr, cr), level: pricingLevel(sr, cr) };
+  });
 }
 
 function pricedForTenant(ctx: Ctx, rows: CatalogRow[], rules: Rules | null): PricedService[] {

@@ -38,12 +38,27 @@ export interface SiteRule {
  * else the site's default margin. A fixed price beats a margin at the same level.
  */
 export function siteRate(resellerCost: number, defaultMarginBp: number, serviceRule?: SiteRule | null, categoryRule?: SiteRule | null): number {
-  for (const rule of [serviceRule, categoryRule]) {
-    if (!rule) continue;
-    if (rule.fixedRate != null) return rule.fixedRate;
-    if (rule.marginBp != null) return addMargin(resellerCost, rule.marginBp);
-  }
-  return addMargin(resellerCost, defaultMarginBp);
+  const rule = pricingRule(serviceRule, categoryRule);
+  if (rule?.fixedRate != null) return rule.fixedRate;
+  return addMargin(resellerCost, rule?.marginBp ?? defaultMarginBp);
+}
+
+/** Which level sets a service's site price: its own rule, its category's (the first with a margin or a fixed price), else the default margin. */
+export function pricingLevel(serviceRule?: SiteRule | null, categoryRule?: SiteRule | null): "service" | "category" | "default" {
+  if (serviceRule && (serviceRule.fixedRate != null || serviceRule.marginBp != null)) return "service";
+  if (categoryRule && (categoryRule.fixedRate != null || categoryRule.marginBp != null)) return "category";
+  return "default";
+}
+
+/** The rule that sets a service's site price, or null when the default margin does. */
+export function pricingRule(serviceRule?: SiteRule | null, categoryRule?: SiteRule | null): SiteRule | null {
+  const level = pricingLevel(serviceRule, categoryRule);
+  return level === "service" ? serviceRule! : level === "category" ? categoryRule! : null;
+}
+
+/** A site price's markup over the reseller's cost in basis points ((price − cost) / cost), null for a free cost. */
+export function markupBp(resellerCost: number, siteRate: number): number | null {
+  return resellerCost > 0 ? mulDiv(siteRate - resellerCost, 10_000, resellerCost) : null;
 }
 
 export function isHiddenOnSite(serviceRule?: SiteRule | null, categoryRule?: SiteRule | null): boolean {

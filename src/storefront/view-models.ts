@@ -52,6 +52,8 @@ export type PlatformPageId =
   | "white-label-site-ticket"
   | "white-label-site-customers"
   | "white-label-site-customer"
+  | "white-label-site-pricing"
+  | "white-label-site-pricing-preview"
   | "admin-dashboard"
   | "admin-support"
   | "admin-services"

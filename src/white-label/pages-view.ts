@@ -68,7 +68,7 @@ interface SitePageData extends FormState {
     verified: boolean;
   };
   branding: { action: string; logoUrl: string | null; languages: Choice[] };
-  margin: { action: string };
+  margin: { action: string; pricingHref: string };
   deposits: { id: number; customer: string; amount: string; gross: string; method: string; reference: string; createdAt: string; action: string }[];
   orders: { short: string; customer: string; service: string; sitePrice: string; cost: string; profit: string; status: StatusBadgeView; createdAt: string }[];
   tickets: { subject: string; href: string; customer: string; status: StatusBadgeView; lastActivity: string }[];
@@ -245,7 +245,7 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
       logoUrl: details.branding.logo_url,
       languages: ["fr", "en"].map((v) => ({ value: v, label: f.t(`lang.${v}`), selected: (state.values?.language ?? site.language) === v })),
     },
-    margin: { action: `${base}/pricing` },
+    margin: { action: `${base}/pricing`, pricingHref: `${base}/pricing` },
     deposits: deposits.rows.map((d) => ({
       id: d.id,
       customer: d.username ?? `#${d.user_id}`,

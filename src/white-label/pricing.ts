@@ -4,8 +4,10 @@ import { withTransaction } from "../context.ts";
 import type { Site } from "../db/schema.ts";
 import { Validation, type FieldErrors } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
-import { formatMoney } from "../money/money.ts";
-import { listPricedServices } from "../catalog/prices.ts";
+import { formatMoney, formatPercent } from "../money/money.ts";
+import { offsetOf, type PageInput } from "../core/pagination.ts";
+import { listPricedServices, siteCatalogue, siteRules, type SiteCatalogueLine, type SiteRules } from "../catalog/prices.ts";
+import { markupBp, pricingRule } from "../pricing/pricing.ts";
 import type { PricingInput } from "./schema.ts";
 import { siteById } from "./sites.ts";
 import { forTenant } from "../tenancy/scoped.ts";
@@ -61,7 +63,8 @@ export async function updatePricing(ctx: Ctx, site: Site, input: PricingInput): 
     if (input.reset) await rules.deleteFrom("site_price_rules").execute();
     for (const { scope, targetId, rule } of scoped) {
       const target = rules.deleteFrom("site_price_rules").where("scope", "=", scope).where("target_id", "=", targetId);
-      const values = { margin_bp: rule.margin ?? null, fixed_rate: rule.fixed_rate ?? null, hidden: rule.hidden ? 1 : 0 };
+      const stored = storedRule(rule);
+      const values = { margin_bp: stored.marginBp, fixed_rate: stored.fixedRate, hidden: stored.hidden ? 1 : 0 };
       if (values.margin_bp == null && values.fixed_rate == null && !values.hidden) {
         await target.execute();
         continue;
@@ -79,6 +82,82 @@ export async function updatePricing(ctx: Ctx, site: Site, input: PricingInput): 
   });
   ctx.events.siteChanged(site.id);
   return siteById(ctx, site.id);
+}
+
+/** How a rule of the update reads once stored (updatePricing writes the same three columns). */
+function storedRule(rule: RuleInput) {
+  return { marginBp: rule.margin ?? null, fixedRate: rule.fixed_rate ?? null, hidden: Boolean(rule.hidden) };
+}
+
+/** The rules the site would have after `input`: the stored ones (none with `reset`), each listed rule replacing its target's, an empty one removed. */
+function rulesAfter(current: SiteRules, scoped: Scoped[], reset: boolean): SiteRules {
+  const next: SiteRules = reset ? { service: new Map(), category: new Map() } : { service: new Map(current.service), category: new Map(current.category) };
+  for (const { scope, targetId, rule } of scoped) {
+    const stored = storedRule(rule);
+    const map = next[scope];
+    if (stored.marginBp == null && stored.fixedRate == null && !stored.hidden) map.delete(targetId);
+    else map.set(targetId, stored);
+  }
+  return next;
+}
+
+type PreviewWarning = "below_cost" | "fixed_below_cost";
+
+interface PreviewLine {
+  service: SiteCatalogueLine;
+  before: { rate: number; hidden: boolean };
+  after: { rate: number; hidden: boolean };
+  /** The markup over cost after the change, basis points (null for a free cost). */
+  markupBp: number | null;
+  warning: PreviewWarning | null;
+}
+
+export interface PricingPreview {
+  defaultMargin: { before: number; after: number };
+  /** Every service whose price or visibility changes, those sold below cost first, then in catalogue order. */
+  lines: PreviewLine[];
+  belowCost: number;
+  hiddenNow: number;
+  shownNow: number;
+}
+
+/**
+ * What `input` would do to the site's prices, without saving: every service whose price or visibility
+ * changes, before and after, with a warning when the new price is below the reseller's cost. The same
+ * checks as updatePricing (422 for an unknown id), and the prices through siteCatalogue, the storefront's
+ * own computation.
+ */
+export async function previewPricing(ctx: Ctx, site: Site, input: PricingInput): Promise<PricingPreview> {
+  const scoped = await checkTargets(ctx, input);
+  const current = await siteRules(ctx, site.id);
+  const defaultMargin = { before: site.default_margin_bp, after: input.default_margin ?? site.default_margin_bp };
+  const nextRules = rulesAfter(current, scoped, input.reset);
+  const before = await siteCatalogue(ctx, site, { defaultMarginBp: defaultMargin.before, rules: current });
+  const after = await siteCatalogue(ctx, site, { defaultMarginBp: defaultMargin.after, rules: nextRules });
+  const beforeById = new Map(before.map((s) => [s.id, s]));
+  const lines: PreviewLine[] = [];
+  for (const a of after) {
+    const b = beforeById.get(a.id) ?? a;
+    if (a.rate === b.rate && a.hidden === b.hidden) continue;
+    const rule = pricingRule(nextRules.service.get(a.id), nextRules.category.get(a.category_id));
+    const below = !a.hidden && a.rate < a.cost;
+    lines.push({
+      service: a,
+      before: { rate: b.rate, hidden: b.hidden },
+      after: { rate: a.rate, hidden: a.hidden },
+      markupBp: markupBp(a.cost, a.rate),
+      warning: below ? (rule?.fixedRate != null ? "fixed_below_cost" : "below_cost") : null,
+    });
+  }
+  // Stable: within each group the catalogue's order is kept.
+  lines.sort((x, y) => Number(y.warning !== null) - Number(x.warning !== null));
+  return {
+    defaultMargin,
+    lines,
+    belowCost: lines.filter((l) => l.warning).length,
+    hiddenNow: lines.filter((l) => l.after.hidden && !l.before.hidden).length,
+    shownNow: lines.filter((l) => !l.after.hidden && l.before.hidden).length,
+  };
 }
 
 /**
@@ -105,4 +184,34 @@ export async function samplePrices(ctx: Ctx, site: Site, input?: PricingInput) {
       shown: true,
     };
   });
+}
+
+/**
+ * A preview as the reseller API answers it: the summary and one page of the changed services, money as
+ * decimal strings per 1000, margins as percentages; a hidden service has no price.
+ */
+export function previewView(preview: PricingPreview, page: PageInput) {
+  const price = (p: { rate: number; hidden: boolean }) => ({ price: p.hidden ? null : formatMoney(p.rate), hidden: p.hidden });
+  const rows = preview.lines.slice(offsetOf(page), offsetOf(page) + page.per_page);
+  return {
+    data: {
+      default_margin: { before: formatPercent(preview.defaultMargin.before), after: formatPercent(preview.defaultMargin.after) },
+      affected: preview.lines.length,
+      below_cost: preview.belowCost,
+      hidden: preview.hiddenNow,
+      shown: preview.shownNow,
+      services: rows.map((l) => ({
+        service_id: l.service.id,
+        name: l.service.name,
+        category_id: l.service.category_id,
+        cost: formatMoney(l.service.cost),
+        before: price(l.before),
+        after: price(l.after),
+        margin_amount: l.after.hidden ? null : formatMoney(l.after.rate - l.service.cost),
+        margin: l.after.hidden || l.markupBp === null ? null : formatPercent(l.markupBp),
+        warning: l.warning,
+      })),
+    },
+    meta: { page: page.page, per_page: page.per_page, total: preview.lines.length },
+  };
 }

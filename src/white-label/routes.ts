@@ -9,7 +9,7 @@ import { idempotent } from "../idempotency/idempotency.ts";
 import { updateBranding } from "./branding.ts";
 import { listActivePlans, listActiveTemplates } from "./catalog.ts";
 import { setCustomDomain, verifyCustomDomain } from "./domains.ts";
-import { samplePrices, updatePricing } from "./pricing.ts";
+import { previewPricing, previewView, samplePrices, updatePricing } from "./pricing.ts";
 import { purchaseSite } from "./purchase.ts";
 import { renewNow } from "./renewals.ts";
 import { brandingSchema, domainSchema, listQuery, pricingSchema, purchaseSchema } from "./schema.ts";
@@ -103,6 +103,15 @@ export function whiteLabelRoutes() {
     return c.json({
       data: { ...(await pricingSummary(ctx, updated)), content_version: updated.content_version, prices: await samplePrices(ctx, updated, input) },
     });
+  });
+
+  // What the same body would change, without saving: the changed services, before and after.
+  app.post("/sites/:uuid/pricing/preview", async (c) => {
+    const ctx = ctxOf(c);
+    const site = await ownedSite(ctx, c.req.param("uuid"));
+    const page = validQuery(c, listQuery);
+    const input = await validBody(c, pricingSchema);
+    return c.json(previewView(await previewPricing(ctx, site, input), page));
   });
 
   app.put("/sites/:uuid/domain", async (c) => {

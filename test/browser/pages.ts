@@ -75,6 +75,13 @@ export const EVERY_PAGE: PageSpec[] = [
     platformOnly: true,
   },
   {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/pricing",
+    id: "white-label-site-pricing",
+    path: (f) => `/white-label/sites/${f.siteUuid}/pricing`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
     route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/payment-methods",
     id: "white-label-site-methods",
     path: (f) => `/white-label/sites/${f.siteUuid}/payment-methods`,

@@ -165,6 +165,7 @@ describeEachDialect("tenants never see each other", (dialect) => {
       { method: "GET", path: base },
       { method: "PUT", path: `${base}/branding`, json: { tagline: "Volé" } },
       { method: "PUT", path: `${base}/pricing`, json: { default_margin: "1" } },
+      { method: "POST", path: `${base}/pricing/preview`, json: { default_margin: "1" } },
       { method: "PUT", path: `${base}/domain`, json: { custom_domain: "stolen.example.com" } },
       { method: "POST", path: `${base}/domain/verify` },
       { method: "POST", path: `${base}/renew` },

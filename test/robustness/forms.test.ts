@@ -171,6 +171,11 @@ describeEachDialect("hostile input in web forms", (dialect) => {
         fields: { name: "Boutique", tagline: "Vite", language: "fr", primary_color: "#123456", accent_color: "#654321", remove_logo: "0" },
       },
       { page: site, action: `${site}/pricing`, fields: { default_margin: "25" } },
+      {
+        page: `${site}/pricing`,
+        action: `${site}/pricing/preview`,
+        fields: { scope: "category", target: String(t.w.categoryId), kind: "margin", value: "25", f_q: "x", f_page: "2" },
+      },
       { page: site, action: `${site}/deposits/${t.A.deposit.id}`, fields: { action: "bogus" } },
       { page: "/account/settings", action: "/account/email", fields: { new_email: "form-new@example.com", email_password: "correct-horse-9" } },
     ];

@@ -375,6 +375,24 @@ export const SPECS: Record<string, RouteSpec> = {
       services: [{ service_id: t.serviceId, fixed_rate: "2000" }],
     }),
   },
+  "POST /api/white-label/sites/:uuid/pricing/preview": {
+    extra: (t) => [
+      { categories: Array.from({ length: 501 }, () => ({ category_id: t.w.categoryId, margin: "1" })) },
+      { services: [{ service_id: 99999999999, margin: "10" }] },
+      { services: [{ service_id: t.serviceId, margin: "10", fixed_rate: "5" }] },
+      { default_margin: "abc" },
+      { services: [{ service_id: t.serviceId, fixed_rate: "-5" }] },
+      { services: [{ __proto__: { hidden: true } }] },
+    ],
+    owner: "reseller",
+    params: (t) => ({ uuid: t.A.uuid }),
+    body: (t) => ({
+      default_margin: "50",
+      reset: false,
+      categories: [{ category_id: t.w.categoryId, margin: "40" }],
+      services: [{ service_id: t.serviceId, fixed_rate: "2000" }],
+    }),
+  },
   "PUT /api/white-label/sites/:uuid/domain": {
     extra: () => [
       { custom_domain: "localhost" },

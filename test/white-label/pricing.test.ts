@@ -110,4 +110,64 @@ describeEachDialect("site pricing", (dialect) => {
     expect(await siteRow(p, a.site.uuid)).toEqual(before);
     expect(await sitePrices(a.site.uuid)).toEqual(pricesBefore);
   });
+
+  const preview = (uuid: string, token: string, json: unknown, query = "") =>
+    p.request(`/api/white-label/sites/${uuid}/pricing/preview${query}`, { method: "POST", token, json });
+
+  it("previews an update without saving it: every changed service before and after, what the update then charges", async () => {
+    const a = await resellerWithSite(p);
+    await put(a.site.uuid, a.token, { default_margin: "30", services: [{ service_id: s2.id, hidden: true }] });
+    const before = await siteRow(p, a.site.uuid);
+    const change = {
+      default_margin: "40",
+      categories: [{ category_id: tk.categoryId, margin: "10" }],
+      services: [{ service_id: s1.id, fixed_rate: "900" }, { service_id: s2.id }],
+    };
+    const res = await preview(a.site.uuid, a.token, change, "?per_page=100");
+    expect(res.status).toBe(200);
+    const { data, meta } = await body(res);
+    expect(data.default_margin).toEqual({ before: "30", after: "40" });
+    const lines = new Map(data.services.map((l: any) => [l.service_id, l]));
+    // Below cost first, with its cause.
+    expect(data.services[0]).toMatchObject({
+      service_id: s1.id,
+      cost: "1000.00",
+      before: { price: "1300.00", hidden: false },
+      after: { price: "900.00", hidden: false },
+      margin_amount: "-100.00",
+      margin: "-10",
+      warning: "fixed_below_cost",
+    });
+    expect(lines.get(s2.id)).toMatchObject({ before: { price: null, hidden: true }, after: { price: "2800.00", hidden: false }, margin: "40", warning: null });
+    expect(lines.get(tk.id)).toMatchObject({ before: { price: "650.00" }, after: { price: "550.00" } });
+    expect(data.below_cost).toBe(1);
+    expect(data.shown).toBe(1);
+    expect(meta).toEqual({ page: 1, per_page: 100, total: data.affected });
+    // Nothing saved.
+    expect(await siteRow(p, a.site.uuid)).toEqual(before);
+
+    // The update then gives exactly the previewed prices, for every changed service.
+    expect((await put(a.site.uuid, a.token, change)).status).toBe(200);
+    const now = await sitePrices(a.site.uuid);
+    for (const l of data.services) expect(now.get(l.service_id) ?? null, String(l.service_id)).toBe(l.after.price);
+
+    const paged = await body(await preview(a.site.uuid, a.token, { default_margin: "55", categories: [{ category_id: tk.categoryId }] }, "?per_page=1&page=2"));
+    expect(paged.meta).toEqual({ page: 2, per_page: 1, total: 2 });
+    expect(paged.data.services).toHaveLength(1);
+  });
+
+  it("refuses a bad preview with the update's 422s, and another owner's site is a 404", async () => {
+    const a = await resellerWithSite(p);
+    const b = await resellerWithSite(p);
+    for (const [json, field] of [
+      [{ services: [{ service_id: 99999999, margin: "10" }] }, "services.0.service_id"],
+      [{ default_margin: "abc" }, "default_margin"],
+      [{ services: [{ service_id: s1.id, fixed_rate: "-5" }] }, "services.0.fixed_rate"],
+    ] as const) {
+      const res = await preview(a.site.uuid, a.token, json);
+      expect(res.status, field).toBe(422);
+      expect((await body(res)).error.details[field], field).toBeDefined();
+    }
+    expect((await preview(a.site.uuid, b.token, { default_margin: "10" })).status).toBe(404);
+  });
 });
