@@ -31,6 +31,18 @@ export function createMailer(config: Config, logger: Logger): Mailer {
   const pending = new Set<Promise<unknown>>();
   const from = { name: config.MAIL_FROM_NAME, address: config.MAIL_FROM_ADDRESS };
   const siteAddress = config.MAIL_SITES_FROM_ADDRESS ?? config.MAIL_FROM_ADDRESS;
+  const platformName = config.APP_NAME.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (
+    config.MAIL_HOST &&
+    platformName &&
+    siteAddress
+      .toLowerCase()
+      .replace(/[^a-z0-9@]/g, "")
+      .includes(platformName)
+  )
+    logger.warn("white-label sites' mails are sent from an address that names the platform: set MAIL_SITES_FROM_ADDRESS to a neutral one", {
+      address: siteAddress,
+    });
   const transport = config.MAIL_HOST
     ? nodemailer.createTransport({
         host: config.MAIL_HOST,

@@ -103,6 +103,9 @@ describeEachDialect("a site speaks only in its own name", (dialect) => {
     w.sim.sim.setFault({ action: "add", kind: "error", message: `${PANEL_WORDS} refuses this link: profile 7731 is private`, times: 1 });
     const refused = await orderViaForm(w, fr, { ...order, link: "https://instagram.com/private.one" });
     uuids.failedOrder = refused.uuid!;
+    await settleDispatchKicks(w.p.services);
+    const failed = await w.p.services.db.selectFrom("orders").select("status").where("uuid", "=", uuids.failedOrder).executeTakeFirstOrThrow();
+    expect(["failed", "canceled"]).toContain(failed.status);
     finishAtProvider(w);
     await runSync(w);
     const pending = await orderViaForm(w, en, order);
