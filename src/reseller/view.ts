@@ -1,7 +1,8 @@
 import type { User } from "../db/schema.ts";
 import { toIso } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
-import type { PaymentMethod } from "../wallet/view.ts";
+import { feeRuleView } from "../wallet/view.ts";
+import type { MethodWithFee } from "../staff/finance/payment-methods.ts";
 import type { UserStats } from "../staff/users/service.ts";
 import { userStatsView } from "../staff/users/view.ts";
 import { orderFiguresView } from "../staff/finance/view.ts";
@@ -62,7 +63,8 @@ export function siteOrderView(o: SiteOrderRow) {
   };
 }
 
-export function siteMethodView(m: PaymentMethod) {
+/** A deposit method of the site with its fee rule (what the site's customers pay on a deposit). */
+export function siteMethodView({ method: m, fee }: MethodWithFee) {
   return {
     id: m.id,
     code: m.code,
@@ -77,23 +79,9 @@ export function siteMethodView(m: PaymentMethod) {
     max_amount: m.max_amount === null ? null : formatMoney(Number(m.max_amount)),
     is_active: Boolean(m.is_active),
     sort_order: m.sort_order,
+    fee: feeRuleView(fee),
     created_at: toIso(m.created_at),
     updated_at: toIso(m.updated_at),
-  };
-}
-
-/** What the audit log keeps of a method. */
-export function methodAudit(m: PaymentMethod) {
-  const v = siteMethodView(m);
-  return {
-    code: v.code,
-    name: v.name,
-    type: v.type,
-    account_name: v.account_name,
-    account_number: v.account_number,
-    min_amount: v.min_amount,
-    max_amount: v.max_amount,
-    is_active: v.is_active,
   };
 }
 
