@@ -7,7 +7,7 @@ import type { UserStats } from "../staff/users/service.ts";
 import { userStatsView } from "../staff/users/view.ts";
 import { orderFiguresView } from "../staff/finance/view.ts";
 import type { SiteOrderRow } from "./orders.ts";
-import type { SiteStats } from "./stats.ts";
+import type { SiteFigures, SiteStats } from "./stats.ts";
 
 /** A customer of the site as its reseller sees them (never the password hash). */
 export function customerView(u: User & { orders_count?: number | string | null }) {
@@ -94,5 +94,35 @@ export function siteStatsView(s: SiteStats) {
     profit: formatMoney(s.orders.all_time.profit),
     pending_deposits: { count: s.pendingDeposits.count, amount: formatMoney(s.pendingDeposits.amount) },
     open_tickets: s.openTickets,
+  };
+}
+
+/** A period of the site's figures, money as decimal strings in the site's currency. */
+export function siteFiguresView(f: SiteFigures) {
+  const service = (s: SiteFigures["top_by_revenue"][number]) => ({
+    id: s.id,
+    name: s.name,
+    orders: s.orders,
+    revenue: formatMoney(s.revenue),
+    profit: formatMoney(s.profit),
+  });
+  return {
+    from: f.range.from,
+    to: f.range.to,
+    orders: f.totals.orders,
+    revenue: formatMoney(f.totals.revenue),
+    cost: formatMoney(f.totals.cost),
+    profit: formatMoney(f.totals.profit),
+    new_customers: f.totals.new_customers,
+    days: f.days.map((d) => ({
+      date: d.date,
+      orders: d.orders,
+      revenue: formatMoney(d.revenue),
+      cost: formatMoney(d.cost),
+      profit: formatMoney(d.profit),
+      new_customers: d.new_customers,
+    })),
+    top_services_by_revenue: f.top_by_revenue.map(service),
+    top_services_by_profit: f.top_by_profit.map(service),
   };
 }

@@ -52,6 +52,8 @@ export type PlatformPageId =
   | "white-label-site-ticket"
   | "white-label-site-customers"
   | "white-label-site-customer"
+  | "white-label-site-figures"
+  | "white-label-site-orders"
   | "admin-dashboard"
   | "admin-support"
   | "admin-services"

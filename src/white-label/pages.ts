@@ -25,6 +25,8 @@ import { purchaseData, sitePageData, sitesData, type Fmt } from "./pages-view.ts
 import { siteTenantCtx } from "../reseller/scope.ts";
 import { siteTicketPages } from "./ticket-pages.ts";
 import { siteCustomerPages } from "./customer-pages.ts";
+import { siteFigurePages } from "./figures-pages.ts";
+import { siteOrderPages } from "./order-pages.ts";
 import { idParam } from "../core/params.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
 
@@ -268,6 +270,8 @@ export function whiteLabelPages(sf: Storefront) {
   );
   mine.route("/", siteTicketPages(sf));
   mine.route("/", siteCustomerPages(sf));
+  mine.route("/", siteFigurePages(sf));
+  mine.route("/", siteOrderPages(sf));
 
   return app.route("/", guarded(signedIn, mine));
 }
