@@ -1,7 +1,7 @@
 import type { Ctx } from "../context.ts";
 import type { Site } from "../db/schema.ts";
 import type { FormState, StatusBadgeView, Translate } from "../storefront/view-models.ts";
-import { displayMoney } from "../storefront/format.ts";
+import { displayMoney, displayPercent } from "../storefront/format.ts";
 import { methodPayable as methodComplete } from "../wallet/view.ts";
 import { listPaymentMethods, type MethodWithFee } from "../staff/finance/payment-methods.ts";
 import { formatMoney, formatPercent } from "../money/money.ts";
@@ -44,9 +44,9 @@ export async function siteMethods(ctx: Ctx, site: Site): Promise<MethodWithFee[]
 }
 
 /** A fee rule in words: "2 % + 100 F CFA (min 50 F CFA, max 1 000 F CFA)", or "no fee". */
-function feeText(fee: FeeRule, money: (m: number) => string, t: Translate): string {
+function feeText(fee: FeeRule, money: (m: number) => string, t: Translate, lang: Lang): string {
   if (fee.percentBp === 0 && fee.fixed === 0 && fee.min === 0) return t("platform.wl.fig.fee_none");
-  const parts = [fee.percentBp ? `${formatPercent(fee.percentBp)} %` : null, fee.fixed ? money(fee.fixed) : null].filter(Boolean).join(" + ") || money(0);
+  const parts = [fee.percentBp ? displayPercent(fee.percentBp, lang) : null, fee.fixed ? money(fee.fixed) : null].filter(Boolean).join(" + ") || money(0);
   const bounds = [
     fee.min ? t("platform.wl.fig.fee_min_short", { amount: money(fee.min) }) : null,
     fee.max !== null ? t("platform.wl.fig.fee_max_short", { amount: money(fee.max) }) : null,
@@ -95,7 +95,7 @@ export async function methodsPageData(
           m.max_amount === null
             ? t("platform.wl.pm.limits_open", { min: money(Number(m.min_amount)) })
             : t("platform.wl.pm.limits", { min: money(Number(m.min_amount)), max: money(Number(m.max_amount)) }),
-        fee: feeText(fee, money, t),
+        fee: feeText(fee, money, t, f.lang),
         open: posted === id,
         form: mine(id, {
           name: v.name,
@@ -107,7 +107,7 @@ export async function methodsPageData(
           min_amount: v.min_amount,
           max_amount: v.max_amount ?? "",
           is_active: v.is_active ? "1" : "",
-          fee_percent: formatPercent(fee.percentBp),
+          fee_percent: f.lang === "fr" ? formatPercent(fee.percentBp).replace(".", ",") : formatPercent(fee.percentBp),
           fee_fixed: formatMoney(fee.fixed),
           fee_min: formatMoney(fee.min),
           fee_max: fee.max === null ? "" : formatMoney(fee.max),
