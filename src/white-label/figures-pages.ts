@@ -44,7 +44,7 @@ export function siteFigurePages(sf: Storefront) {
         title,
         empty: t("platform.wl.fig.no_services"),
         tone,
-        rows: rows.map((s) => ({ label: s.name, value: s[key], shown: `${money(s[key])} · ${t("platform.wl.fig.n_orders", { count: number(s.orders) })}` })),
+        rows: rows.map((s) => ({ label: `${s.name} · ${t("platform.wl.fig.n_orders", { count: number(s.orders) })}`, value: s[key], shown: money(s[key]) })),
       });
     const data = {
       siteHref: `/white-label/sites/${site.uuid}`,
