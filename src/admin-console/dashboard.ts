@@ -5,7 +5,7 @@ import { checkDayRange, lastDays, utcDate, type RangeProblem } from "../statisti
 import { displayDate, displayMoney, displayNumber } from "../storefront/format.ts";
 import { toIso } from "../lib/time.ts";
 import type { MessageKey } from "../i18n/i18n.ts";
-import { barChart, rankChart } from "./charts.ts";
+import { barChart, rankChart } from "../statistics/charts.ts";
 import { orderStatusLabel } from "./labels.ts";
 import type { ConsoleFormat } from "./frame.ts";
 

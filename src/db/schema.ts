@@ -642,6 +642,11 @@ export interface NotificationsTable extends Created {
   body: string | null;
   data: string | null;
   read_at: Timestamp | null;
+  /** The open group this notification counts (src/notifications/grouped.ts); null once closed or for a single notice. */
+  group_key: string | null;
+  group_count: Generated<number>;
+  /** The sum of the grouped events' amounts, micro-units. */
+  group_total: Generated<number>;
 }
 
 export interface Database {

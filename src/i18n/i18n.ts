@@ -15,6 +15,7 @@ import { adminSettingsMessages } from "./messages/admin-settings.ts";
 import { mailMessages } from "./messages/mail.ts";
 import { orderMessages } from "./messages/orders.ts";
 import { orderFieldMessages } from "./messages/order-fields.ts";
+import { ownerNoticeMessages } from "./messages/owner-notices.ts";
 import { providerMessages } from "./messages/providers.ts";
 import { referralMessages } from "./messages/referrals.ts";
 import { supportMessages } from "./messages/support.ts";
@@ -38,6 +39,7 @@ export const CATALOGUES = {
   mailMessages,
   orderMessages,
   orderFieldMessages,
+  ownerNoticeMessages,
   providerMessages,
   referralMessages,
   supportMessages,

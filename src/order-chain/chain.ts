@@ -1,3 +1,4 @@
+import { tellSiteOwner } from "../notifications/site-owner.ts";
 import type { Ctx } from "../context.ts";
 import { PLATFORM, requireUser, withTransaction } from "../context.ts";
 import type { Order } from "../db/schema.ts";
@@ -119,6 +120,8 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
     ctx.logger.warn("storefront order refused: the reseller cannot pay", { site_id: site.id, service_id: quote.service.id });
     throw new Unavailable(NEUTRAL_REFUSAL, "service_unavailable");
   }
+  // One notice per site that counts the orders up, not one per order.
+  await tellSiteOwner(ctx, "orders", chained.sitePrice);
   // The platform order is the platform's to send: dispatch runs as the platform tenant.
   if (!ctx.db.isTransaction) {
     kickDispatch({ ...ctx, tenant: PLATFORM }, [chained.platformOrder.id]);

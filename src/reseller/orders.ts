@@ -1,5 +1,9 @@
 import type { Ctx } from "../context.ts";
-import type { Order } from "../db/schema.ts";
+import type { ExpressionBuilder } from "kysely";
+import type { Database, Order } from "../db/schema.ts";
+import { likeContaining } from "../lib/sql-like.ts";
+import { DAY, toDbTime } from "../lib/time.ts";
+import { parseOrderRef } from "../orders/numbers.ts";
 import { NotFound } from "../core/errors.ts";
 import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
 import type { SiteOrdersQuery } from "./schema.ts";
@@ -38,10 +42,34 @@ function siteOrders(ctx: Ctx) {
     .$castTo<SiteOrderRow>();
 }
 
-export async function listSiteOrders(ctx: Ctx, q: SiteOrdersQuery & { user_id?: number }): Promise<Page<SiteOrderRow>> {
+/** An order number or uuid, or a piece of the order's link or of its customer's e-mail or username. */
+function orderSearch(ctx: Ctx, search: string) {
+  const ref = parseOrderRef(search);
+  const like = likeContaining(search);
+  const customers = inTenant(ctx)
+    .selectFrom("users")
+    .select("users.id")
+    .where((eb) => eb.or([like("users.email"), like("users.username")]));
+  return (eb: ExpressionBuilder<Database, "orders">) => {
+    const by = [like("orders.link"), eb("orders.user_id", "in", customers)];
+    if (ref && "number" in ref) by.push(eb("orders.number", "=", ref.number));
+    if (ref && "uuid" in ref) by.push(eb("orders.uuid", "=", ref.uuid));
+    return eb.or(by);
+  };
+}
+
+/** The site's customer orders, newest first, with the list's filters (a customer's own orders with `user_id`). */
+export async function listSiteOrders(
+  ctx: Ctx,
+  q: Partial<SiteOrdersQuery> & Pick<SiteOrdersQuery, "page" | "per_page"> & { user_id?: number },
+): Promise<Page<SiteOrderRow>> {
   let base = inTenant(ctx).selectFrom("orders");
   if (q.status) base = base.where("orders.status", "=", q.status);
   if (q.user_id) base = base.where("orders.user_id", "=", q.user_id);
+  if (q.service_id) base = base.where("orders.service_id", "=", q.service_id);
+  if (q.from) base = base.where("orders.created_at", ">=", `${q.from} 00:00:00.000`);
+  if (q.to) base = base.where("orders.created_at", "<", toDbTime(new Date(Date.parse(`${q.to}T00:00:00Z`) + DAY)));
+  if (q.search) base = base.where(orderSearch(ctx, q.search));
   const count = await base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const ids = (
     await base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute()
@@ -58,4 +86,10 @@ export async function siteOrder(ctx: Ctx, uuid: string): Promise<SiteOrderRow> {
   const row = await siteOrders(ctx).where("orders.uuid", "=", uuid.toLowerCase()).executeTakeFirst();
   if (!row) throw new NotFound("Order not found");
   return row;
+}
+
+/** The services the site's customers have ordered (for the orders list's service filter), by name. */
+export async function siteOrderedServices(ctx: Ctx): Promise<{ id: number; name: string }[]> {
+  const ids = inTenant(ctx).selectFrom("orders").select("orders.service_id").distinct();
+  return ctx.db.selectFrom("services").select(["services.id", "services.name"]).where("services.id", "in", ids).orderBy("services.name").limit(500).execute();
 }

@@ -13,35 +13,42 @@ import { verifyBody } from "../staff/finance/schema.ts";
 import { listLedger } from "../staff/finance/service.ts";
 import { staffTransactionView } from "../staff/finance/view.ts";
 import { verifyDeposit } from "../wallet/deposits.ts";
-import { tenantPaymentMethods } from "../wallet/service.ts";
 import { transactionView } from "../wallet/view.ts";
 import { replyBody, staffTicketsQuery } from "../tickets/schema.ts";
 import { closeAsStaff, listStaffTickets, replyAsStaff, staffTicket } from "../tickets/staff.ts";
 import { staffTicketDetailView, staffTicketView } from "../tickets/view.ts";
 import { listCustomers } from "./customers.ts";
 import { listSiteOrders, siteOrder } from "./orders.ts";
-import { createSiteMethod, removeSiteMethod, updateSiteMethod } from "./payment-methods.ts";
-import { customersQuery, depositsQuery, paymentMethodCreate, paymentMethodUpdate, siteOrdersQuery } from "./schema.ts";
+import { createPaymentMethod, listPaymentMethods, removePaymentMethod, updatePaymentMethod } from "../staff/finance/payment-methods.ts";
+import { paymentMethodCreate, paymentMethodUpdate } from "../staff/finance/schema.ts";
+import { customersQuery, depositsQuery, siteOrdersQuery, statsQuery } from "./schema.ts";
 import { resellerScope } from "./scope.ts";
 import { idParam } from "../core/params.ts";
-import { siteStats } from "./stats.ts";
-import { customerDetailView, customerView, siteMethodView, siteOrderView, siteStatsView } from "./view.ts";
+import { figurePeriod, siteFigures, siteStats } from "./stats.ts";
+import { readDayRange } from "../statistics/figures.ts";
+import { customerDetailView, customerView, siteFiguresView, siteMethodView, siteOrderView, siteStatsView } from "./view.ts";
 
 /** The caller's site from the mount's :uuid and the site-tenant ctx every handler works with. */
 const scope = (c: Context<AuthedEnv>) => resellerScope(ctxOf(c), c.req.param("uuid") ?? "");
 
 /**
  * /api/white-label/sites/{uuid}/… — a reseller manages its own site's customers, deposits, orders,
- * tickets and payment methods (requireAuth is applied at the /api/white-label mount). Every handler
+ * tickets and payment methods (with their fees) (requireAuth is applied at the /api/white-label mount). Every handler
  * first resolves the caller's own site (404 for anyone else) and then calls the tenant-generic verbs
  * with the site as tenant, so every read and write is scoped by that site's id and audited with it.
  */
 export function resellerRoutes() {
   const app = new Hono<AuthedEnv>();
 
+  /** The site at a glance, and `period`: the figures of `?days=1|7|30` (30 by default) or `?from=&to=` (YYYY-MM-DD). */
   app.get("/stats", async (c) => {
     const { ctx, site } = await scope(c);
-    return c.json({ data: siteStatsView(await siteStats(ctx, site.currency)) });
+    const q = validQuery(c, statsQuery);
+    const period = figurePeriod(q, ctx.clock.now());
+    // The API's refusal of a chosen range: 422 naming the field, as the admin's dashboard does.
+    const range = "range" in period ? period.range : readDayRange(q, ctx.clock.now());
+    const [stats, figures] = await Promise.all([siteStats(ctx, site.currency), siteFigures(ctx, range)]);
+    return c.json({ data: { ...siteStatsView(stats), period: siteFiguresView(figures) } });
   });
 
   // ---- Customers ----
@@ -131,23 +138,23 @@ export function resellerRoutes() {
   // ---- Payment methods of the site (payment_methods.site_id = the site) ----
   app.get("/payment-methods", async (c) => {
     const { ctx } = await scope(c);
-    return c.json({ data: (await tenantPaymentMethods(ctx)).map(siteMethodView) });
+    return c.json({ data: (await listPaymentMethods(ctx)).map(siteMethodView) });
   });
 
   app.post("/payment-methods", async (c) => {
     const { ctx } = await scope(c);
-    return c.json({ data: siteMethodView(await createSiteMethod(ctx, await validBody(c, paymentMethodCreate))) }, 201);
+    return c.json({ data: siteMethodView(await createPaymentMethod(ctx, await validBody(c, paymentMethodCreate))) }, 201);
   });
 
   app.put("/payment-methods/:id", async (c) => {
     const { ctx } = await scope(c);
     const id = idParam(c.req.param("id"), "Payment method");
-    return c.json({ data: siteMethodView(await updateSiteMethod(ctx, id, await validBody(c, paymentMethodUpdate))) });
+    return c.json({ data: siteMethodView(await updatePaymentMethod(ctx, id, await validBody(c, paymentMethodUpdate))) });
   });
 
   app.delete("/payment-methods/:id", async (c) => {
     const { ctx } = await scope(c);
-    return c.json({ data: await removeSiteMethod(ctx, idParam(c.req.param("id"), "Payment method")) });
+    return c.json({ data: await removePaymentMethod(ctx, idParam(c.req.param("id"), "Payment method")) });
   });
 
   return app;

@@ -1,12 +1,13 @@
 import type { User } from "../db/schema.ts";
 import { toIso } from "../lib/time.ts";
 import { formatMoney } from "../money/money.ts";
-import type { PaymentMethod } from "../wallet/view.ts";
+import { feeRuleView } from "../wallet/view.ts";
+import type { MethodWithFee } from "../staff/finance/payment-methods.ts";
 import type { UserStats } from "../staff/users/service.ts";
 import { userStatsView } from "../staff/users/view.ts";
 import { orderFiguresView } from "../staff/finance/view.ts";
 import type { SiteOrderRow } from "./orders.ts";
-import type { SiteStats } from "./stats.ts";
+import type { SiteFigures, SiteStats } from "./stats.ts";
 
 /** A customer of the site as its reseller sees them (never the password hash). */
 export function customerView(u: User & { orders_count?: number | string | null }) {
@@ -62,7 +63,8 @@ export function siteOrderView(o: SiteOrderRow) {
   };
 }
 
-export function siteMethodView(m: PaymentMethod) {
+/** A deposit method of the site with its fee rule (what the site's customers pay on a deposit). */
+export function siteMethodView({ method: m, fee }: MethodWithFee) {
   return {
     id: m.id,
     code: m.code,
@@ -77,23 +79,9 @@ export function siteMethodView(m: PaymentMethod) {
     max_amount: m.max_amount === null ? null : formatMoney(Number(m.max_amount)),
     is_active: Boolean(m.is_active),
     sort_order: m.sort_order,
+    fee: feeRuleView(fee),
     created_at: toIso(m.created_at),
     updated_at: toIso(m.updated_at),
-  };
-}
-
-/** What the audit log keeps of a method. */
-export function methodAudit(m: PaymentMethod) {
-  const v = siteMethodView(m);
-  return {
-    code: v.code,
-    name: v.name,
-    type: v.type,
-    account_name: v.account_name,
-    account_number: v.account_number,
-    min_amount: v.min_amount,
-    max_amount: v.max_amount,
-    is_active: v.is_active,
   };
 }
 
@@ -106,5 +94,35 @@ export function siteStatsView(s: SiteStats) {
     profit: formatMoney(s.orders.all_time.profit),
     pending_deposits: { count: s.pendingDeposits.count, amount: formatMoney(s.pendingDeposits.amount) },
     open_tickets: s.openTickets,
+  };
+}
+
+/** A period of the site's figures, money as decimal strings in the site's currency. */
+export function siteFiguresView(f: SiteFigures) {
+  const service = (s: SiteFigures["top_by_revenue"][number]) => ({
+    id: s.id,
+    name: s.name,
+    orders: s.orders,
+    revenue: formatMoney(s.revenue),
+    profit: formatMoney(s.profit),
+  });
+  return {
+    from: f.range.from,
+    to: f.range.to,
+    orders: f.totals.orders,
+    revenue: formatMoney(f.totals.revenue),
+    cost: formatMoney(f.totals.cost),
+    profit: formatMoney(f.totals.profit),
+    new_customers: f.totals.new_customers,
+    days: f.days.map((d) => ({
+      date: d.date,
+      orders: d.orders,
+      revenue: formatMoney(d.revenue),
+      cost: formatMoney(d.cost),
+      profit: formatMoney(d.profit),
+      new_customers: d.new_customers,
+    })),
+    top_services_by_revenue: f.top_by_revenue.map(service),
+    top_services_by_profit: f.top_by_profit.map(service),
   };
 }

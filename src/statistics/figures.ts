@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import { Validation } from "../core/errors.ts";
 import { DAY, toDbTime } from "../lib/time.ts";
 import type { TenantScope } from "../tenancy/scoped.ts";
@@ -56,14 +56,18 @@ function settle(f: Figures): Figures {
   return f;
 }
 
-/** The figures of each day of the range that had any activity, keyed by `YYYY-MM-DD`. */
-export async function figuresByDay(scope: TenantScope, range: DayRange): Promise<Map<string, Figures>> {
+type Group = { key: RawBuilder<unknown>; by: RawBuilder<unknown> };
+const BY_DAY: Group = { key: dayOf("orders.created_at"), by: sql`substr(orders.created_at, 1, 10)` };
+const BY_SERVICE: Group = { key: sql`orders.service_id`, by: sql`orders.service_id` };
+
+/** Orders' charges, refunds and provider cost by the definition above, grouped by day or by service. */
+async function orderFiguresBy(scope: TenantScope, range: DayRange, group: Group, into: (key: unknown) => Figures): Promise<void> {
   const until = startOf(nextDay(range.to));
   const since = range.from ? startOf(range.from) : null;
   let orders = scope
     .selectFrom("orders")
     .select([
-      dayOf("orders.created_at").as("day"),
+      group.key.as("k"),
       (e) => e.fn.countAll<number>().as("n"),
       (e) => e.fn.sum<number>("orders.charge").as("charges"),
       (e) => e.fn.sum<number>("orders.refunded").as("refunds"),
@@ -73,51 +77,68 @@ export async function figuresByDay(scope: TenantScope, range: DayRange): Promise
     .where("orders.created_at", "<", until);
   let partial = scope
     .selectFrom("orders")
-    .select([dayOf("orders.created_at").as("day"), "orders.provider_cost", "orders.charge", "orders.refunded"])
+    .select([group.key.as("k"), "orders.provider_cost", "orders.charge", "orders.refunded"])
     .where("orders.refunded", ">", 0)
     .whereRef("orders.refunded", "<", "orders.charge")
     .where("orders.created_at", "<", until);
+  if (since) {
+    orders = orders.where("orders.created_at", ">=", since);
+    partial = partial.where("orders.created_at", ">=", since);
+  }
+  const [orderRows, partialRows] = await Promise.all([orders.groupBy(group.by).execute(), partial.execute()]);
+  for (const r of orderRows) {
+    const f = into(r.k);
+    f.orders += n(r.n);
+    f.charges += n(r.charges);
+    f.refunds += n(r.refunds);
+    f.cost += n(r.cost);
+  }
+  for (const r of partialRows) into(r.k).cost += orderProviderCost(r);
+}
+
+/** A map that makes a zero entry for a key seen the first time. */
+function tally<K>(norm: (raw: unknown) => K) {
+  const map = new Map<K, Figures>();
+  const into = (raw: unknown) => {
+    const key = norm(raw);
+    const known = map.get(key);
+    if (known) return known;
+    const f = zero();
+    map.set(key, f);
+    return f;
+  };
+  return { map, into };
+}
+
+/** The figures of each day of the range that had any activity, keyed by `YYYY-MM-DD`. */
+export async function figuresByDay(scope: TenantScope, range: DayRange): Promise<Map<string, Figures>> {
+  const until = startOf(nextDay(range.to));
+  const since = range.from ? startOf(range.from) : null;
   let sales = scope
     .selectFrom("transactions")
     .select([dayOf("transactions.created_at").as("day"), (e) => e.fn.countAll<number>().as("n"), (e) => e.fn.sum<number>("transactions.amount").as("amount")])
     .where("transactions.type", "in", ["white_label_purchase", "subscription"])
     .where("transactions.status", "=", "completed")
     .where("transactions.created_at", "<", until);
-  if (since) {
-    orders = orders.where("orders.created_at", ">=", since);
-    partial = partial.where("orders.created_at", ">=", since);
-    sales = sales.where("transactions.created_at", ">=", since);
-  }
-  const [orderRows, partialRows, saleRows] = await Promise.all([
-    orders.groupBy(sql`substr(orders.created_at, 1, 10)`).execute(),
-    partial.execute(),
-    sales.groupBy(sql`substr(transactions.created_at, 1, 10)`).execute(),
-  ]);
-  const days = new Map<string, Figures>();
-  const day = (d: unknown) => {
-    const key = String(d);
-    const known = days.get(key);
-    if (known) return known;
-    const f = zero();
-    days.set(key, f);
-    return f;
-  };
-  for (const r of orderRows) {
-    const f = day(r.day);
-    f.orders += n(r.n);
-    f.charges += n(r.charges);
-    f.refunds += n(r.refunds);
-    f.cost += n(r.cost);
-  }
-  for (const r of partialRows) day(r.day).cost += orderProviderCost(r);
+  if (since) sales = sales.where("transactions.created_at", ">=", since);
+  const { map: days, into } = tally(String);
+  const [, saleRows] = await Promise.all([orderFiguresBy(scope, range, BY_DAY, into), sales.groupBy(sql`substr(transactions.created_at, 1, 10)`).execute()]);
   for (const r of saleRows) {
-    const f = day(r.day);
+    const f = into(r.day);
     f.white_label.count += n(r.n);
     // Ledger debits are negative: the platform sold what the buyer paid.
     f.white_label.amount -= n(r.amount);
   }
   for (const f of days.values()) settle(f);
   return days;
+}
+
+/** The order figures of each service ordered in the range (no white-label sales: they are no service's), keyed by service id. */
+export async function figuresByService(scope: TenantScope, range: DayRange): Promise<Map<number, Figures>> {
+  const { map, into } = tally(Number);
+  await orderFiguresBy(scope, range, BY_SERVICE, into);
+  for (const f of map.values()) settle(f);
+  return map;
 }
 
 /** The figures of a whole period. */

@@ -44,6 +44,13 @@ function linkOf(n: Notification, user: User): string | null {
     if (!staffSide) return `/tickets/${ticket}`;
     return user.site_id === PLATFORM_TENANT_ID && isStaff(user.role) ? `/admin/support/${ticket}` : null;
   }
+  // A site owner's grouped notices lead to the site's orders, deposits to verify or support inbox.
+  const site = uuid("site_uuid");
+  if (site && n.type.startsWith("site_owner.") && user.site_id === PLATFORM_TENANT_ID) {
+    const where: Record<string, string> = { "site_owner.orders": "/orders", "site_owner.deposits": "#deposits-title", "site_owner.tickets": "/tickets" };
+    const tail = where[n.type];
+    if (tail) return `/white-label/sites/${site}${tail}`;
+  }
   return null;
 }
 

@@ -54,6 +54,8 @@ export type PlatformPageId =
   | "white-label-site-customer"
   | "white-label-site-pricing"
   | "white-label-site-pricing-preview"
+  | "white-label-site-figures"
+  | "white-label-site-orders"
   | "admin-dashboard"
   | "admin-support"
   | "admin-services"

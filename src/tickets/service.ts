@@ -1,3 +1,4 @@
+import { tellSiteOwner } from "../notifications/site-owner.ts";
 import { randomUUID } from "node:crypto";
 import type { Ctx } from "../context.ts";
 import { requireUser, withTransaction } from "../context.ts";
@@ -48,6 +49,8 @@ export async function openTicket(ctx: Ctx, input: OpenTicketInput): Promise<Tick
       .values({ ticket_id: Number(res.insertId), user_id: user.id, is_staff: 0, message: input.message, created_at: now, updated_at: now })
       .execute();
   });
+  // A site's owner answers its customers: one notice that counts the new tickets up.
+  await tellSiteOwner(ctx, "tickets");
   return customerTicket(ctx, uuid);
 }
 

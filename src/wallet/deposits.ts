@@ -11,6 +11,7 @@ import { bookingCurrency } from "../settings/service.ts";
 import { requireWholeMinor } from "./amounts.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { notifyLocalized } from "../notifications/localized.ts";
+import { tellSiteOwner } from "../notifications/site-owner.ts";
 import { langOf } from "../i18n/lang.ts";
 import { both, notice } from "../i18n/i18n.ts";
 import { moneyParam } from "../i18n/money.ts";
@@ -103,6 +104,8 @@ export async function createDeposit(ctx: Ctx, input: DepositInput): Promise<Tran
       })
       .executeTakeFirstOrThrow();
     const row = await ctx.db.selectFrom("transactions").selectAll().where("id", "=", Number(res.insertId)).executeTakeFirstOrThrow();
+    // A site's owner verifies its customers' deposits: one notice that counts them up.
+    await tellSiteOwner(ctx, "deposits", input.amount);
     return { ...row, payment_method_name: method.name };
   } catch (err) {
     if (isUniqueViolation(err)) throw fieldError("reference", "This payment reference has already been used for a deposit");

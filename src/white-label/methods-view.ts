@@ -1,9 +1,11 @@
 import type { Ctx } from "../context.ts";
 import type { Site } from "../db/schema.ts";
 import type { FormState, StatusBadgeView, Translate } from "../storefront/view-models.ts";
-import { displayMoney } from "../storefront/format.ts";
-import { tenantPaymentMethods } from "../wallet/service.ts";
-import { methodPayable as methodComplete, type PaymentMethod } from "../wallet/view.ts";
+import { displayMoney, displayPercent } from "../storefront/format.ts";
+import { methodPayable as methodComplete } from "../wallet/view.ts";
+import { listPaymentMethods, type MethodWithFee } from "../staff/finance/payment-methods.ts";
+import { formatMoney, formatPercent } from "../money/money.ts";
+import type { FeeRule } from "../wallet/fees.ts";
 import { siteMethodView } from "../reseller/view.ts";
 import { siteTenantCtx } from "../reseller/scope.ts";
 import type { Lang } from "../i18n/lang.ts";
@@ -25,6 +27,7 @@ interface MethodsPageData {
     complete: boolean;
     account: string;
     limits: string;
+    fee: string;
     open: boolean;
     form: FormData;
     action: string;
@@ -35,9 +38,20 @@ interface MethodsPageData {
   create: { action: string; open: boolean; form: FormData };
 }
 
-/** Every deposit method of the site (active or not), for its owner's payment-methods page. */
-export async function siteMethods(ctx: Ctx, site: Site): Promise<PaymentMethod[]> {
-  return tenantPaymentMethods(siteTenantCtx(ctx, site));
+/** Every deposit method of the site (active or not) with its fee rule, for its owner's pages. */
+export async function siteMethods(ctx: Ctx, site: Site): Promise<MethodWithFee[]> {
+  return listPaymentMethods(siteTenantCtx(ctx, site));
+}
+
+/** A fee rule in words: "2 % + 100 F CFA (min 50 F CFA, max 1 000 F CFA)", or "no fee". */
+function feeText(fee: FeeRule, money: (m: number) => string, t: Translate, lang: Lang): string {
+  if (fee.percentBp === 0 && fee.fixed === 0 && fee.min === 0) return t("platform.wl.fig.fee_none");
+  const parts = [fee.percentBp ? displayPercent(fee.percentBp, lang) : null, fee.fixed ? money(fee.fixed) : null].filter(Boolean).join(" + ") || money(0);
+  const bounds = [
+    fee.min ? t("platform.wl.fig.fee_min_short", { amount: money(fee.min) }) : null,
+    fee.max !== null ? t("platform.wl.fig.fee_max_short", { amount: money(fee.max) }) : null,
+  ].filter(Boolean);
+  return bounds.length ? `${parts} (${bounds.join(", ")})` : parts;
 }
 
 const METHOD_DONE = ["method_added", "method_saved", "method_enabled", "method_disabled", "method_deleted", "method_deactivated"];
@@ -63,8 +77,8 @@ export async function methodsPageData(
     notice: done && METHOD_DONE.includes(done) ? t(`platform.wl.done.${done}`) : null,
     formError: posted ? (errors._ ?? []) : [],
     types: ["mobile_money", "bank", "other"].map((v) => ({ value: v, label: t(`platform.wl.pm.type.${v}`) })),
-    methods: methods.map((m) => {
-      const v = siteMethodView(m);
+    methods: methods.map(({ method: m, fee }) => {
+      const v = siteMethodView({ method: m, fee });
       const complete = methodComplete(m);
       const id = String(m.id);
       return {
@@ -81,6 +95,7 @@ export async function methodsPageData(
           m.max_amount === null
             ? t("platform.wl.pm.limits_open", { min: money(Number(m.min_amount)) })
             : t("platform.wl.pm.limits", { min: money(Number(m.min_amount)), max: money(Number(m.max_amount)) }),
+        fee: feeText(fee, money, t, f.lang),
         open: posted === id,
         form: mine(id, {
           name: v.name,
@@ -92,12 +107,20 @@ export async function methodsPageData(
           min_amount: v.min_amount,
           max_amount: v.max_amount ?? "",
           is_active: v.is_active ? "1" : "",
+          fee_percent: f.lang === "fr" ? formatPercent(fee.percentBp).replace(".", ",") : formatPercent(fee.percentBp),
+          fee_fixed: formatMoney(fee.fixed),
+          fee_min: formatMoney(fee.min),
+          fee_max: fee.max === null ? "" : formatMoney(fee.max),
         }),
         action: `${base}/${m.id}`,
         toggleAction: `${base}/${m.id}/active`,
         removeAction: `${base}/${m.id}/remove`,
       };
     }),
-    create: { action: base, open: posted === "new", form: mine("new", { type: "mobile_money", min_amount: "500" }) },
+    create: {
+      action: base,
+      open: posted === "new",
+      form: mine("new", { type: "mobile_money", min_amount: "500", fee_percent: "0", fee_fixed: "0", fee_min: "0" }),
+    },
   };
 }

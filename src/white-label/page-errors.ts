@@ -100,7 +100,19 @@ export const themeErrors: Errors = (err, t): Record<string, string[]> => {
   return { _theme: [t("platform.wl.error.theme")], template_id: [t("platform.wl.error.theme")] };
 };
 
-const METHOD_FIELDS = ["code", "name", "type", "account_name", "account_number", "instructions_fr", "instructions_en", "min_amount", "max_amount"];
+const METHOD_FIELDS = [
+  "code",
+  "name",
+  "type",
+  "account_name",
+  "account_number",
+  "instructions_fr",
+  "instructions_en",
+  "min_amount",
+  "max_amount",
+  "fee_fixed",
+  "fee_min",
+];
 
 export const methodErrors: Errors = (err, t): Record<string, string[]> => {
   const e = userError(err);
@@ -113,6 +125,8 @@ export const methodErrors: Errors = (err, t): Record<string, string[]> => {
     else if (field === "code") out.code = [t(m.includes("already") ? "platform.wl.pm.error.code_taken" : "platform.wl.pm.error.code")];
     else if (field === "max_amount") out.max_amount = [t("platform.wl.pm.error.max")];
     else if (field === "name") out.name = [t("platform.wl.pm.error.name")];
+    else if (field === "fee_percent") out.fee_percent = [t("platform.wl.fig.fee_error_percent")];
+    else if (field === "fee_max") out.fee_max = [t("platform.wl.fig.fee_error_max")];
     else if (METHOD_FIELDS.includes(field)) out[field] = [t("form.error.field_invalid")];
   }
   return out;

@@ -186,7 +186,7 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
   const str = (v: unknown) => (typeof v === "string" ? v : "");
   const domainState = details.domain.status;
   const domainAllowed = !("allows_custom_domain" in details.plan) || details.plan.allows_custom_domain !== false;
-  const canTakeDeposits = methods.some((m) => m.is_active && methodPayable(m));
+  const canTakeDeposits = methods.some(({ method: m }) => m.is_active && methodPayable(m));
   const checks = [
     {
       label: f.t("platform.wl.check.method"),

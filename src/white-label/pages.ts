@@ -18,14 +18,16 @@ import { purchaseSite } from "./purchase.ts";
 import { brandingSchema, domainSchema, pricingSchema, purchaseSchema } from "./schema.ts";
 import { ownedSite } from "./sites.ts";
 import { brandingErrors, depositErrors, domainErrors, marginErrors, methodErrors, purchaseErrors, type Errors } from "./page-errors.ts";
-import { createSiteMethod, removeSiteMethod, updateSiteMethod } from "../reseller/payment-methods.ts";
-import { paymentMethodCreate, paymentMethodUpdate } from "../reseller/schema.ts";
+import { createPaymentMethod, removePaymentMethod, updatePaymentMethod } from "../staff/finance/payment-methods.ts";
+import { paymentMethodCreate, paymentMethodUpdate } from "../staff/finance/schema.ts";
 import { methodsPageData } from "./methods-view.ts";
 import { purchaseData, sitePageData, sitesData, type Fmt } from "./pages-view.ts";
 import { siteTenantCtx } from "../reseller/scope.ts";
 import { siteTicketPages } from "./ticket-pages.ts";
 import { siteCustomerPages } from "./customer-pages.ts";
 import { sitePricingPages } from "./pricing-pages.ts";
+import { siteFigurePages } from "./figures-pages.ts";
+import { siteOrderPages } from "./order-pages.ts";
 import { idParam } from "../core/params.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
 
@@ -55,6 +57,10 @@ function methodInput(fields: Record<string, string>, creating: boolean): Record<
     instructions_en: text("instructions_en"),
     min_amount: text("min_amount") || "0",
     max_amount: text("max_amount") || null,
+    fee_percent: text("fee_percent") || "0",
+    fee_fixed: text("fee_fixed") || "0",
+    fee_min: text("fee_min") || "0",
+    fee_max: text("fee_max") || null,
     is_active: fields.is_active === "1",
   };
 }
@@ -224,7 +230,7 @@ export function whiteLabelPages(sf: Storefront) {
   siteForm(
     "/payment-methods",
     async (ctx, site, { fields }) => {
-      await createSiteMethod(siteTenantCtx(ctx, site), parseInput(paymentMethodCreate, methodInput(fields, true)));
+      await createPaymentMethod(siteTenantCtx(ctx, site), parseInput(paymentMethodCreate, methodInput(fields, true)));
       return "method_added";
     },
     methodErrors,
@@ -235,7 +241,7 @@ export function whiteLabelPages(sf: Storefront) {
     `/payment-methods/:id{[0-9]{1,12}}`,
     async (ctx, site, { fields }, c) => {
       const id = idParam(c.req.param("id"), "Payment method");
-      await updateSiteMethod(siteTenantCtx(ctx, site), id, parseInput(paymentMethodUpdate, methodInput(fields, false)));
+      await updatePaymentMethod(siteTenantCtx(ctx, site), id, parseInput(paymentMethodUpdate, methodInput(fields, false)));
       return "method_saved";
     },
     methodErrors,
@@ -247,7 +253,7 @@ export function whiteLabelPages(sf: Storefront) {
     async (ctx, site, { fields }, c) => {
       const id = idParam(c.req.param("id"), "Payment method");
       const on = fields.active === "1";
-      await updateSiteMethod(siteTenantCtx(ctx, site), id, parseInput(paymentMethodUpdate, { is_active: on }));
+      await updatePaymentMethod(siteTenantCtx(ctx, site), id, parseInput(paymentMethodUpdate, { is_active: on }));
       return on ? "method_enabled" : "method_disabled";
     },
     methodErrors,
@@ -257,7 +263,7 @@ export function whiteLabelPages(sf: Storefront) {
   siteForm(
     `/payment-methods/:id{[0-9]{1,12}}/remove`,
     async (ctx, site, _form, c) => {
-      const done = await removeSiteMethod(siteTenantCtx(ctx, site), idParam(c.req.param("id"), "Payment method"));
+      const done = await removePaymentMethod(siteTenantCtx(ctx, site), idParam(c.req.param("id"), "Payment method"));
       return done.deleted ? "method_deleted" : "method_deactivated";
     },
     methodErrors,
@@ -266,6 +272,8 @@ export function whiteLabelPages(sf: Storefront) {
   mine.route("/", siteTicketPages(sf));
   mine.route("/", siteCustomerPages(sf));
   mine.route("/", sitePricingPages(sf));
+  mine.route("/", siteFigurePages(sf));
+  mine.route("/", siteOrderPages(sf));
 
   return app.route("/", guarded(signedIn, mine));
 }

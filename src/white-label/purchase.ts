@@ -8,7 +8,7 @@ import { toDbTime, toIso } from "../lib/time.ts";
 import { roundUpToMinor } from "../money/money.ts";
 import { bookingCurrency } from "../settings/service.ts";
 import { debit } from "../wallet/ledger.ts";
-import { seedSitePaymentMethods } from "../reseller/payment-methods.ts";
+import { seedSitePaymentMethods } from "../staff/finance/payment-methods.ts";
 import { assertNoPendingClaim, domainErrors, newDomainToken, releaseUnverifiedClaims } from "./domains.ts";
 import { brandSlugProblem } from "./hostnames.ts";
 import { noticeToOwner } from "./notices.ts";

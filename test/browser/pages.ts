@@ -89,6 +89,20 @@ export const EVERY_PAGE: PageSpec[] = [
     platformOnly: true,
   },
   {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/figures",
+    id: "white-label-site-figures",
+    path: (f) => `/white-label/sites/${f.siteUuid}/figures?days=7`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/orders",
+    id: "white-label-site-orders",
+    path: (f) => `/white-label/sites/${f.siteUuid}/orders`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
     route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/customers/:id{[0-9]+}",
     id: "white-label-site-customer",
     path: (f) => `/white-label/sites/${f.siteUuid}/customers/${f.siteCustomerId}`,

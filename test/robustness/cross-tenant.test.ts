@@ -170,6 +170,8 @@ describeEachDialect("tenants never see each other", (dialect) => {
       { method: "POST", path: `${base}/domain/verify` },
       { method: "POST", path: `${base}/renew` },
       { method: "GET", path: `${base}/stats` },
+      { method: "GET", path: `${base}/stats?days=7` },
+      { method: "GET", path: `${base}/orders?search=${encodeURIComponent(of.customer.user.email)}&status=pending` },
       { method: "GET", path: `${base}/customers` },
       { method: "GET", path: `${base}/customers/${of.customer.user.id}` },
       { method: "POST", path: `${base}/customers/${of.customer.user.id}/adjust-balance`, json: { amount: "100", reason: "Cadeau" } },
@@ -220,8 +222,17 @@ describeEachDialect("tenants never see each other", (dialect) => {
       ],
       [t.p1.user.email],
     );
-    // B's lists hold nothing of A's or the platform's.
-    for (const list of ["/customers", "/deposits", "/orders", "/tickets", "/payment-methods"]) {
+    // B's lists hold nothing of A's or the platform's, even searched for by A's customer's e-mail or A's order number.
+    for (const list of [
+      "/customers",
+      "/deposits",
+      "/orders",
+      "/tickets",
+      "/payment-methods",
+      "/stats?days=30",
+      `/orders?search=${encodeURIComponent(t.A.customer.user.email)}`,
+      `/orders?search=${t.A.order.uuid}`,
+    ]) {
       const text = (await call({ token: t.B.owner.token }, { method: "GET", path: `${base}${list}` })).text;
       for (const secret of [t.A.customer.user.email, t.A.order.uuid, t.A.ticket, t.A.deposit.uuid, t.p1.order.uuid, t.p1.ticket, t.p1.deposit.uuid])
         expect(text, `${list} shows ${secret}`).not.toContain(secret);

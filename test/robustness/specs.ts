@@ -424,7 +424,7 @@ export const SPECS: Record<string, RouteSpec> = {
   },
 
   // ---- reseller management of site A ----
-  "GET /api/white-label/sites/:uuid/stats": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }) },
+  "GET /api/white-label/sites/:uuid/stats": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }), query: ["days", "from", "to"] },
   "GET /api/white-label/sites/:uuid/customers": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }), query: ["search", "banned", ...PAGE] },
   "GET /api/white-label/sites/:uuid/customers/:id": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid, id: String(t.A.customer.user.id) }) },
   "POST /api/white-label/sites/:uuid/customers/:id/adjust-balance": {
@@ -446,7 +446,11 @@ export const SPECS: Record<string, RouteSpec> = {
     params: (t) => ({ uuid: t.A.uuid, id: String(t.A.deposit.id) }),
     body: { action: "reject", note: "fuzz" },
   },
-  "GET /api/white-label/sites/:uuid/orders": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }), query: ["status", ...PAGE] },
+  "GET /api/white-label/sites/:uuid/orders": {
+    owner: "reseller",
+    params: (t) => ({ uuid: t.A.uuid }),
+    query: ["status", "service_id", "from", "to", "search", ...PAGE],
+  },
   "GET /api/white-label/sites/:uuid/orders/:orderUuid": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid, orderUuid: t.A.order.uuid }) },
   "GET /api/white-label/sites/:uuid/tickets": {
     owner: "reseller",
@@ -478,6 +482,8 @@ export const SPECS: Record<string, RouteSpec> = {
       { min_amount: "10", max_amount: "1" },
       { is_active: true, account_number: null, type: "bank" },
       { code: "orange_money" },
+      { fee_percent: "101" },
+      { fee_min: "100", fee_max: "10" },
     ],
     owner: "reseller",
     params: (t) => ({ uuid: t.A.uuid }),
@@ -492,12 +498,16 @@ export const SPECS: Record<string, RouteSpec> = {
       min_amount: "100",
       max_amount: "1000000",
       is_active: false,
+      fee_percent: "2.5",
+      fee_fixed: "100",
+      fee_min: "0",
+      fee_max: null,
     },
   },
   "PUT /api/white-label/sites/:uuid/payment-methods/:id": {
     owner: "reseller",
     params: (t) => ({ uuid: t.A.uuid, id: String(t.A.method) }),
-    body: { name: "Pay", min_amount: "100", max_amount: null, is_active: true },
+    body: { name: "Pay", min_amount: "100", max_amount: null, is_active: true, fee_percent: "1", fee_fixed: "0", fee_min: "0", fee_max: "500" },
   },
   "DELETE /api/white-label/sites/:uuid/payment-methods/:id": { owner: "reseller", params: (t, v) => ({ uuid: t.A.uuid, id: String(v.methodId) }) },
 

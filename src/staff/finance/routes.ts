@@ -7,8 +7,8 @@ import { pageEnvelope } from "../../core/pagination.ts";
 import { verifyDeposit } from "../../wallet/deposits.ts";
 import { staffTransactionView, adminPaymentMethodView, financeStatsView } from "./view.ts";
 import { staffTransactionsQuery, paymentMethodCreate, paymentMethodUpdate, verifyBody } from "./schema.ts";
-import { createPaymentMethod, removePaymentMethod } from "./payment-methods.ts";
-import { listLedger, listPaymentMethods, staffDeposit, updatePaymentMethod } from "./service.ts";
+import { createPaymentMethod, listPaymentMethods, removePaymentMethod, updatePaymentMethod } from "./payment-methods.ts";
+import { listLedger, staffDeposit } from "./service.ts";
 import { financeStats } from "./stats.ts";
 import { transactionView } from "../../wallet/view.ts";
 

@@ -54,14 +54,20 @@ const percentBp = z.union([z.string(), z.number()], { error: "A percentage" }).t
 
 const METHOD_TYPES = ["mobile_money", "bank", "other"] as const;
 
-/** A new payment method with its own fee rule; it starts inactive unless is_active is sent. */
+const code = z
+  .string({ error: "The code is required" })
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, "Lowercase letters, digits, - and _ (e.g. orange_money)");
+const methodType = z.enum(METHOD_TYPES, { error: `One of: ${METHOD_TYPES.join(", ")}` });
+
+/**
+ * A new payment method of the tenant (the platform's or a site's) with its own fee rule; it starts
+ * inactive unless is_active is sent.
+ */
 export const paymentMethodCreate = z.object({
-  code: z
-    .string({ error: "The code is required" })
-    .trim()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, "Lowercase letters, digits, - and _ (e.g. orange_money)"),
+  code,
   name: z.string({ error: "The name is required" }).trim().min(1, "The name is required").max(100, "At most 100 characters"),
-  type: z.enum(METHOD_TYPES, { error: `One of: ${METHOD_TYPES.join(", ")}` }).default("mobile_money"),
+  type: methodType.default("mobile_money"),
   instructions_fr: nullableText(5000).transform((v) => v ?? null),
   instructions_en: nullableText(5000).transform((v) => v ?? null),
   account_name: nullableText(150).transform((v) => v ?? null),
@@ -79,8 +85,11 @@ export const paymentMethodCreate = z.object({
     .transform((v) => v ?? null),
 });
 
+/** The same fields, each optional; null clears a nullable one. */
 export const paymentMethodUpdate = z
   .object({
+    code: code.optional(),
+    type: methodType.optional(),
     name: z.string().trim().min(1, "The name is required").max(100, "At most 100 characters").optional(),
     instructions_fr: nullableText(5000),
     instructions_en: nullableText(5000),

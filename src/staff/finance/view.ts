@@ -1,7 +1,8 @@
 import { formatMoney } from "../../money/money.ts";
 import { toIso } from "../../lib/time.ts";
 import { feeRuleView, transactionView } from "../../wallet/view.ts";
-import type { StaffTransactionRow, MethodWithFee } from "./service.ts";
+import type { StaffTransactionRow } from "./service.ts";
+import type { MethodWithFee } from "./payment-methods.ts";
 import type { FinanceStats, OrderFigures } from "./stats.ts";
 
 export function staffTransactionView(t: StaffTransactionRow) {
