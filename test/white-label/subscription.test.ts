@@ -1,4 +1,4 @@
-import { afterEach, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect, type TestPlatform } from "../harness/platform.ts";
 import { manualClock } from "../harness/clock.ts";
 import type { DialectName } from "../../src/db/database.ts";
@@ -10,16 +10,18 @@ import { balanceOf, expectLedgerHolds, fund, planBySlug, purchase, reseller, sit
 const m = (s: string) => parseMoney(s)!;
 
 describeEachDialect("a reseller's subscription: plan change, cancellation, deletion, invoices", (dialect: DialectName) => {
-  let p: TestPlatform | null = null;
-  let clock: ReturnType<typeof manualClock>;
-  afterEach(async () => {
-    await p?.close();
-    p = null;
+  // One platform for the suite (each test makes its own owners and sites); the clock starts over in each test.
+  const clock = manualClock(new Date("2026-11-24T10:00:00Z"));
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await whiteLabelPlatform(dialect, { clock, env: { SESSION_DAYS: "365" } });
+  });
+  afterAll(async () => {
+    await p.close();
   });
 
   async function setup() {
-    clock = manualClock(new Date("2026-11-24T10:00:00Z"));
-    p = await whiteLabelPlatform(dialect, { clock, env: { SESSION_DAYS: "365" } });
+    clock.set(new Date("2026-11-24T10:00:00Z"));
     return p;
   }
   const subOf = async (pl: TestPlatform, uuid: string) => {
@@ -134,7 +136,7 @@ describeEachDialect("a reseller's subscription: plan change, cancellation, delet
 
     clock.set(new Date("2026-12-24T10:30:00Z"));
     const report = await runRenewals(pl.ctx());
-    expect(report).toMatchObject({ expired: 1, renewed: 0 });
+    expect(report.expired).toBe(1);
     await runRenewals(pl.ctx());
     expect(await balanceOf(pl, r.user.id)).toBe(before);
     expect(await charges(pl, r.user.id)).toHaveLength(0);
