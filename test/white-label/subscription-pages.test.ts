@@ -68,7 +68,7 @@ describeEachDialect("a reseller's subscription on the platform's pages", (dialec
     expect(printed.html).toContain(xof("15000"));
     const english = await get(p, HOST, `${o.base}/invoices/${invoice.uuid}?lang=en`, o.jar);
     expect(english.html).toContain(`Invoice no. ${invoice.number}`);
-    expect(english.html).toContain("White-label site purchase");
+    expect(english.html).toContain("Purchase of a white-label site");
     await get(p, HOST, `${o.base}/invoices/${invoice.uuid}?lang=fr`, o.jar);
 
     const other = await owner();

@@ -115,7 +115,7 @@ export const subscriptionMessages = catalogue(
     "invoice.seller": "Seller",
     "invoice.buyer": "Customer",
     "invoice.kind": "For",
-    "invoice.kind.purchase": "White-label site purchase",
+    "invoice.kind.purchase": "Purchase of a white-label site",
     "invoice.kind.renewal": "Subscription renewal",
     "invoice.kind.plan_change": "Plan change (rest of the period)",
     "invoice.site": "Site",
