@@ -38,6 +38,7 @@ function planInput(fields: Fields) {
     price_yearly: fields.price_yearly ?? "",
     max_customers: formWhole(fields.max_customers),
     allows_custom_domain: fields.allows_custom_domain === "1",
+    customer_api: fields.customer_api === "1",
     features: (fields.features ?? "")
       .split(/\r?\n/)
       .map((l) => l.trim())
@@ -59,6 +60,7 @@ const planFields = (p: PlanView): Fields => ({
   price_yearly: asTyped(p.price_yearly),
   max_customers: p.max_customers == null ? "" : String(p.max_customers),
   allows_custom_domain: p.allows_custom_domain ? "1" : "",
+  customer_api: p.customer_api ? "1" : "",
   features: p.features.join("\n"),
   is_active: p.is_active ? "1" : "",
   sort_order: String(p.sort_order),
@@ -85,7 +87,7 @@ export function whiteLabelPlanPages(sf: Storefront) {
           slug: p.slug,
           active: p.is_active,
           prices: `${money(f, p.price_monthly)} / ${f.tx("admin.wl.monthly")} · ${money(f, p.price_yearly)} / ${f.tx("admin.wl.yearly")}`,
-          limits: `${p.max_customers == null ? f.tx("admin.wl.unlimited") : f.tx("admin.wl.max_customers_n", { count: displayNumber(p.max_customers, f.lang) })} · ${f.tx(p.allows_custom_domain ? "admin.wl.domain_allowed" : "admin.wl.domain_not_allowed")}`,
+          limits: `${p.max_customers == null ? f.tx("admin.wl.unlimited") : f.tx("admin.wl.max_customers_n", { count: displayNumber(p.max_customers, f.lang) })} · ${f.tx(p.allows_custom_domain ? "admin.wl.domain_allowed" : "admin.wl.domain_not_allowed")} · ${f.tx(p.customer_api ? "admin.wl.api_allowed" : "admin.wl.api_not_allowed")}`,
         })),
         templates: templates.map((t) => ({ id: t.id, name: t.name, slug: t.slug, description: t.description ?? "", active: t.is_active })),
         themes: themes.map((t) => ({ value: t.slug, label: `${t.name} (${t.slug})`, selected: t.slug === chosen })),
@@ -126,7 +128,7 @@ export function whiteLabelPlanPages(sf: Storefront) {
           action: id ? `/admin/white-label/plans/${id}` : "/admin/white-label/plans",
           editing: Boolean(id),
           currency: f.currency,
-          values: state.values ?? (plan ? planFields(plan) : { is_active: "1", allows_custom_domain: "1", sort_order: "0" }),
+          values: state.values ?? (plan ? planFields(plan) : { is_active: "1", allows_custom_domain: "1", customer_api: "1", sort_order: "0" }),
           errors: translatedErrors(f, state.errors),
         };
       },

@@ -13,6 +13,7 @@ import type { Storefront } from "../storefront/respond.ts";
 import { paginationView } from "../storefront/view.ts";
 import { listPlansForAdmin, listSitesForAdmin, listSubscriptionsForAdmin, siteDetailsForAdmin, siteForAdmin, toggleSiteStatus } from "../white-label/admin.ts";
 import { extendSiteRenewal, invoiceForAdmin, listInvoicesForAdmin } from "../white-label/admin-manage.ts";
+import { invoiceSheet } from "../white-label/invoices.ts";
 import { adminInvoicesQuery, adminSitesQuery, adminSubscriptionsQuery, extendSchema } from "../white-label/schema.ts";
 import { consolePage, type ConsoleFormat } from "./frame.ts";
 import { sectionsFor } from "./sections.ts";
@@ -243,20 +244,8 @@ export function whiteLabelConsolePages(sf: Storefront) {
   app.get(`/admin/white-label/invoices/:uuid{${UUID_SEGMENT}}`, (c) =>
     consolePage(c, sf, { id: "admin-wl-invoice", section: "white-label", heading: "admin.wl.invoice_title" }, async (f) => {
       const i = await invoiceForAdmin(ctxOf(c), c.req.param("uuid"));
-      return {
-        tabs: whiteLabelTabs(f, "invoices"),
-        issuer: await getSetting(ctxOf(c), "site_name"),
-        number: i.number,
-        date: displayDate(i.issued_at, f.lang),
-        customer: i.customer ? { name: i.customer.username, email: i.customer.email } : null,
-        site: i.site.name ?? "—",
-        plan: i.plan ?? "—",
-        kind: f.tx(i.kind === "subscription_renewal" ? "admin.wl.kind_renewal" : "admin.wl.kind_purchase"),
-        cycle: f.tx(i.billing_cycle === "yearly" ? "admin.wl.cycle_yearly" : "admin.wl.cycle_monthly"),
-        period: `${displayDate(i.period_start, f.lang)} → ${displayDate(i.period_end, f.lang)}`,
-        amount: money(f, i.amount, i.currency),
-        status: f.tx(i.status === "paid" ? "admin.wl.paid" : "admin.wl.unpaid"),
-      };
+      // The one printed invoice, as the owner's page shows it (src/white-label/invoices.ts).
+      return { tabs: whiteLabelTabs(f, "invoices"), sheet: invoiceSheet(i, await getSetting(ctxOf(c), "site_name"), f.lang) };
     }),
   );
 

@@ -14,6 +14,7 @@ import type { LoginInput, RegisterInput } from "./schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { sendTenantMail } from "../notifications/mail.ts";
 import { welcomeEmail } from "../mail/templates.ts";
+import { assertRoomForCustomer } from "../tenancy/plan-limits.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 import { sendVerificationLink } from "./email-verification.ts";
 import { noteReferralAddress } from "../referrals/flags.ts";
@@ -28,13 +29,15 @@ function referralCode(): string {
  * Creates an account in the request's tenant (platform users and each site's customers are separate).
  * The address gets a verification link and the welcome; `emailVerified` is for accounts an operator
  * makes (the demo admin, the CLI), whose address they vouch for. The address it registered from is
- * kept: a referred account that shares it with a referrer is flagged.
+ * kept: a referred account that shares it with a referrer is flagged. A site at its plan's
+ * maximum of customers takes no new one (403 `site_full`).
  */
 export async function registerUser(
   ctx: Ctx,
   input: RegisterInput & { role?: Role; welcome?: boolean; emailVerified?: boolean },
   meta: { ip?: string } = {},
 ): Promise<User> {
+  await assertRoomForCustomer(ctx);
   const clash = await inTenant(ctx)
     .selectFrom("users")
     .select(["email", "username"])

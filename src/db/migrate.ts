@@ -26,6 +26,7 @@ import * as m0024 from "../../migrations/0024_saved_replies.ts";
 import * as m0025 from "../../migrations/0025_content_pages.ts";
 import * as m0032 from "../../migrations/0032_catalogue_console.ts";
 import * as m0035 from "../../migrations/0035_figure_indexes.ts";
+import * as m0041 from "../../migrations/0041_subscription_self_service.ts";
 import * as m0044 from "../../migrations/0044_grouped_notices.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
@@ -56,6 +57,7 @@ export const migrations: Record<string, Migration> = {
   "0025_content_pages": m0025,
   "0032_catalogue_console": m0032,
   "0035_figure_indexes": m0035,
+  "0041_subscription_self_service": m0041,
   "0044_grouped_notices": m0044,
 };
 

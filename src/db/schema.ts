@@ -543,6 +543,8 @@ export interface WhiteLabelPlansTable extends Created {
   price_yearly: number;
   max_customers: number | null;
   allows_custom_domain: Generated<Bool>;
+  /** Whether the site's customers may use API keys (/api/v1, /api/v2 on the site host). */
+  customer_api: Generated<Bool>;
   features: string | null;
   is_active: Generated<Bool>;
   sort_order: Generated<number>;
@@ -571,6 +573,8 @@ export interface WhiteLabelSitesTable extends Created {
   status: Generated<SiteStatus>;
   expires_at: Timestamp | null;
   content_version: Generated<number>;
+  /** When its owner deleted it: disabled for good, customers anonymised, ledger kept. */
+  deleted_at: Generated<Timestamp | null>;
 }
 
 export interface SitePriceRulesTable extends Created {
@@ -609,6 +613,11 @@ export interface SubscriptionsTable extends Created {
   canceled_at: Timestamp | null;
   /** Last renewal charge attempt (failed renewals retry daily). */
   last_attempt_at: Timestamp | null;
+  /** The owner asked to stop at the period end: no renewal charge, the site expires then. */
+  cancel_requested_at: Generated<Timestamp | null>;
+  /** A downgrade waiting for the period end: the renewal charges and applies this plan and cycle. */
+  pending_plan_id: Generated<number | null>;
+  pending_billing_cycle: Generated<"monthly" | "yearly" | null>;
 }
 
 export interface TicketsTable extends Created {

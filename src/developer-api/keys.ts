@@ -5,6 +5,7 @@ import type { ApiKey, User } from "../db/schema.ts";
 import { Forbidden, Unauthorized } from "../core/errors.ts";
 import { addressList } from "../lib/ip.ts";
 import { dbNow } from "../lib/time.ts";
+import { assertCustomerApi } from "../tenancy/plan-limits.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 
 export const PERMISSIONS = ["services.read", "orders.create", "orders.read", "balance.read"] as const;
@@ -43,6 +44,7 @@ interface NewApiKey {
 
 /** Inserts a key for a user of the context's tenant; the raw key exists only in this return value. */
 export async function createApiKey(ctx: Ctx, userId: number, input: NewApiKey): Promise<{ raw: string; id: number; uuid: string }> {
+  await assertCustomerApi(ctx);
   const key = generateApiKey();
   const now = dbNow(ctx.clock);
   const uuid = randomUUID();
@@ -98,12 +100,14 @@ export function isLiveKey(ctx: Ctx, key: Pick<ApiKey, "revoked_at" | "expires_at
 }
 
 /**
- * Whether a known key may be used now from `ip`: revoked or expired → 401, banned owner → 403,
- * address outside the whitelist → 403. Records the key's last use when it may.
+ * Whether a known key may be used now from `ip`: revoked or expired → 401, a site whose plan has no
+ * customer API → 403, banned owner → 403, address outside the whitelist → 403. Records the key's
+ * last use when it may.
  */
 export async function admitApiKey(ctx: Ctx, key: ApiKey, ip: string): Promise<User> {
   const now = dbNow(ctx.clock);
   if (!isLiveKey(ctx, key)) throw new Unauthorized("This API key is revoked or expired", "invalid_api_key");
+  await assertCustomerApi(ctx);
   const user = await inTenant(ctx).selectFrom("users").selectAll().where("id", "=", key.user_id).executeTakeFirst();
   if (!user || user.deleted_at) throw new Unauthorized("A valid API key is required", "invalid_api_key");
   if (user.is_banned) throw new Forbidden("This account is suspended", "account_banned");

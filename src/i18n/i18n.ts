@@ -18,6 +18,7 @@ import { orderFieldMessages } from "./messages/order-fields.ts";
 import { ownerNoticeMessages } from "./messages/owner-notices.ts";
 import { providerMessages } from "./messages/providers.ts";
 import { referralMessages } from "./messages/referrals.ts";
+import { subscriptionMessages } from "./messages/subscription.ts";
 import { supportMessages } from "./messages/support.ts";
 import { whiteLabelMessages } from "./messages/white-label.ts";
 import { walletMessages } from "./messages/wallet.ts";
@@ -42,6 +43,7 @@ export const CATALOGUES = {
   ownerNoticeMessages,
   providerMessages,
   referralMessages,
+  subscriptionMessages,
   supportMessages,
   whiteLabelMessages,
   walletMessages,

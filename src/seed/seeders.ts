@@ -76,6 +76,7 @@ const PLAN_SEED = [
     price_yearly: "50000",
     max_customers: 500,
     custom_domain: 0,
+    customer_api: 0,
     features: ["subdomain", "3 themes", "up to 500 customers"],
   },
   {
@@ -85,6 +86,7 @@ const PLAN_SEED = [
     price_yearly: "150000",
     max_customers: 5000,
     custom_domain: 1,
+    customer_api: 1,
     features: ["custom domain", "3 themes", "up to 5,000 customers", "API for customers"],
   },
   {
@@ -94,6 +96,7 @@ const PLAN_SEED = [
     price_yearly: "400000",
     max_customers: null,
     custom_domain: 1,
+    customer_api: 1,
     features: ["custom domain", "unlimited customers", "priority support"],
   },
 ] as const;
@@ -189,6 +192,7 @@ async function seedWhiteLabelPlans(ctx: Ctx): Promise<number> {
           price_yearly: m(p.price_yearly),
           max_customers: p.max_customers,
           allows_custom_domain: p.custom_domain,
+          customer_api: p.customer_api,
           features: JSON.stringify(p.features),
           sort_order: i,
         },

@@ -2,6 +2,7 @@ import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";
 import { NotFound } from "../core/errors.ts";
 import { toIso } from "../lib/time.ts";
+import { customerApiAllowed } from "../tenancy/plan-limits.ts";
 import { listUserOrders, userOrder, type OrderRow } from "../orders/service.ts";
 import { ACTIVE_STATUSES } from "../orders/statuses.ts";
 import { customerTicket, listTickets } from "../tickets/service.ts";
@@ -196,7 +197,11 @@ async function ticket(ctx: Ctx, uuid: string): Promise<TicketDetailSource | null
 
 async function apiAccess(ctx: Ctx): Promise<ApiAccessSource> {
   const key = await currentStorefrontKey(ctx);
-  return { key: key && { name: key.name, prefix: key.prefix, createdAt: iso(key.created_at), lastUsedAt: toIso(key.last_used_at) }, newKey: null };
+  return {
+    key: key && { name: key.name, prefix: key.prefix, createdAt: iso(key.created_at), lastUsedAt: toIso(key.last_used_at) },
+    newKey: null,
+    available: await customerApiAllowed(ctx),
+  };
 }
 
 export const storefrontAccountData: AccountData = { summary, orders, order, funds, tickets, ticket, apiAccess, unread: unreadCount };

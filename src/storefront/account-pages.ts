@@ -358,7 +358,14 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
     const form = await formFields(c);
     // Replacing a key that programs may use asks first (GET /api-access/replace).
     if ((await sf.data.apiAccess(ctx)).key && form.confirm !== "yes") return c.redirect("/api-access/replace", 303);
-    const { key } = await actions.createApiKey(ctx);
+    let key: string;
+    try {
+      ({ key } = await actions.createApiKey(ctx));
+    } catch (err) {
+      // The site's plan gives its customers no API: the page says so.
+      if (err instanceof AppError && err.code === "api_not_in_plan") return c.redirect("/api-access", 303);
+      throw err;
+    }
     const session = c.get("session");
     if (!session) return apiPage(c, false);
     await putFlash(ctx, session.id, API_KEY_FLASH, key);

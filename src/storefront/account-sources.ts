@@ -98,6 +98,8 @@ export interface ApiAccessSource {
   key: { name: string; prefix: string; createdAt: string; lastUsedAt: string | null } | null;
   /** Set on the response that created the key, never afterwards. */
   newKey: string | null;
+  /** False on a site whose plan gives its customers no API: the page says so and offers no key. */
+  available?: boolean;
 }
 
 export interface Paged<T> {

@@ -205,6 +205,7 @@ export function apiAccessData(apiUrl: string, src: ApiAccessSource, f: Fmt): Api
       ? { name: src.key.name, prefix: src.key.prefix, createdAt: displayDate(src.key.createdAt, f.lang), lastUsedAt: displayDate(src.key.lastUsedAt, f.lang) }
       : null,
     newKey: src.newKey,
+    unavailable: src.available === false,
     action: FORM_ACTIONS.apiKey,
     revokeAction: FORM_ACTIONS.apiKeyRevoke,
     actions: V2_ACTIONS.map((a) => ({ name: a.name, params: a.params, description: f.t(`api.action.${a.name}`) })),

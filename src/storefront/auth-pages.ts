@@ -21,7 +21,7 @@ import { csrfToken, requireCsrf } from "./csrf.ts";
 import { pageRequest, render, type Storefront } from "./respond.ts";
 import { loginFormSchema, registerFormSchema, twoFactorFormSchema } from "./schema.ts";
 import type { LoginData, PageView, RegisterData } from "./view-models.ts";
-import { inTenant } from "../tenancy/scoped.ts";
+import { siteIsFull } from "../tenancy/plan-limits.ts";
 
 /** A local path to return to after signing in; anything else (other hosts, "//x", "\x") is dropped. */
 function safeNext(next: string | undefined, fallback = "/account"): string {
@@ -51,18 +51,6 @@ function setSessionCookie(c: Context<AppEnv>, token: string, session: Session): 
   setCookie(c, sessionCookieName(c), token, { path: "/", httpOnly: true, sameSite: "Lax", secure: isHttps(c), expires: fromDbTime(session.expires_at) });
 }
 
-/** A site's plan may cap its customers; the storefront is where they sign up. */
-async function siteIsFull(ctx: Ctx): Promise<boolean> {
-  if (ctx.tenant.kind !== "site") return false;
-  const plan = await ctx.db.selectFrom("white_label_plans").select("max_customers").where("id", "=", ctx.tenant.site.plan_id).executeTakeFirst();
-  if (plan?.max_customers == null) return false;
-  const row = await inTenant(ctx)
-    .selectFrom("users")
-    .select((eb) => eb.fn.countAll().as("n"))
-    .executeTakeFirst();
-  return Number(row?.n ?? 0) >= plan.max_customers;
-}
-
 /** Where a signed-in visitor goes: back where they were going, unless an admin must enrol in two-factor first. */
 async function afterSignIn(ctx: Ctx, user: User, next: string | undefined): Promise<string> {
   if (await mustEnrolTwoFactor(ctx, user)) return "/account/settings?flash=two_factor_required#two-factor";
@@ -70,6 +58,7 @@ async function afterSignIn(ctx: Ctx, user: User, next: string | undefined): Prom
   return safeNext(next, user.site_id === PLATFORM_TENANT_ID && isStaff(user.role) ? "/admin" : "/account");
 }
 
+/** Sign-ups are closed by the setting, or on a site that holds as many customers as its plan allows (src/tenancy/plan-limits.ts). */
 async function registrationClosed(ctx: Ctx): Promise<boolean> {
   return (await getSetting(ctx, "registration_open")) !== "1" || (await siteIsFull(ctx));
 }
@@ -94,9 +83,10 @@ export function authPages(sf: Storefront, loginLimiter: MiddlewareHandler<AppEnv
 
   const registerPage = async (c: Context<AppEnv>, state: Partial<RegisterData>, status = 200) => {
     const req = await pageRequest(c, sf, { csrf: csrfToken(c) });
-    const closed = await registrationClosed(ctxOf(c));
+    const full = await siteIsFull(ctxOf(c));
+    const closed = full || (await registrationClosed(ctxOf(c)));
     const values = state.values ?? { referral_code: (c.req.query("ref") ?? "").slice(0, 20) };
-    const data: RegisterData = { values, errors: state.errors ?? {}, next: safeNext(state.next ?? c.req.query("next"), ""), closed };
+    const data: RegisterData = { values, errors: state.errors ?? {}, next: safeNext(state.next ?? c.req.query("next"), ""), closed, full };
     return render(c, req, { id: "register", status }, data);
   };
 
@@ -186,6 +176,7 @@ export function authPages(sf: Storefront, loginLimiter: MiddlewareHandler<AppEnv
     if (errors) return registerPage(c, { values: {}, errors: translateErrors(errors, t, "register") }, 422);
     const ctx = ctxOf(c);
     const values = { username: form.username, email: form.email, referral_code: form.referral_code };
+    if (await siteIsFull(ctx)) return registerPage(c, { values, errors: { _: [t("plan_limit.site_full")] }, next: form.next }, 403);
     if (await registrationClosed(ctx)) return registerPage(c, { values, errors: { _: [t("form.error.registration_closed")] }, next: form.next }, 403);
     const parsed = registerSchema.safeParse({ ...values, password: form.password, password_confirmation: form.password_confirmation, language: visit.lang });
     if (!parsed.success) return registerPage(c, { values, errors: translateErrors(fieldErrors(parsed.error), t, "register"), next: form.next }, 422);

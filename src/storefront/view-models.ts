@@ -56,6 +56,8 @@ export type PlatformPageId =
   | "white-label-site-pricing-preview"
   | "white-label-site-figures"
   | "white-label-site-orders"
+  | "white-label-site-subscription"
+  | "white-label-site-invoice"
   | "admin-dashboard"
   | "admin-support"
   | "admin-services"
@@ -304,6 +306,8 @@ export interface LoginData extends FormState {
 export interface RegisterData extends FormState {
   next: string;
   closed: boolean;
+  /** Closed because the site holds as many customers as its plan allows. */
+  full: boolean;
 }
 
 export interface PasswordForgotData extends FormState {
@@ -474,6 +478,8 @@ export interface ApiAccessData {
   confirmReplace?: boolean;
   key: { name: string; prefix: string; createdAt: string; lastUsedAt: string } | null;
   newKey: string | null;
+  /** The site's plan gives its customers no API: no key can be made or used. */
+  unavailable: boolean;
   action: string;
   revokeAction?: string;
   actions: { name: string; params: string; description: string }[];

@@ -8,13 +8,13 @@ import { NotFound, Validation } from "../core/errors.ts";
 import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
 import { likeContaining } from "../lib/sql-like.ts";
 import { dbNow, fromDbTime, toDbTime, toIso } from "../lib/time.ts";
-import { formatMoney } from "../money/money.ts";
 import { getSetting } from "../settings/service.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { forTenant, onPlatform } from "../tenancy/scoped.ts";
 import { listThemes } from "../storefront/themes.ts";
 import type { adminInvoicesQuery, PlanCreate, TemplateCreate, TemplateUpdate } from "./schema.ts";
 import { planView, templateView } from "./view.ts";
+import { INVOICE_COLUMNS, invoiceView, type InvoiceView } from "./invoices.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -74,6 +74,7 @@ export async function createPlan(ctx: Ctx, input: PlanCreate) {
           price_yearly: input.price_yearly,
           max_customers: input.max_customers ?? null,
           allows_custom_domain: input.allows_custom_domain ? 1 : 0,
+          customer_api: input.customer_api ? 1 : 0,
           features: JSON.stringify(input.features ?? []),
           is_active: input.is_active === false ? 0 : 1,
           sort_order: input.sort_order ?? 0,
@@ -158,53 +159,6 @@ export async function createTemplate(ctx: Ctx, input: TemplateCreate) {
   });
 }
 
-type InvoiceRow = {
-  id: number;
-  uuid: string;
-  number: string;
-  user_id: number;
-  subscription_id: number | null;
-  amount: number;
-  currency: string;
-  status: string;
-  issued_at: string;
-  data: string | null;
-};
-
-function invoiceData(raw: string | null): Record<string, unknown> {
-  try {
-    const v = JSON.parse(raw ?? "{}");
-    return v && typeof v === "object" ? v : {};
-  } catch {
-    return {};
-  }
-}
-
-function invoiceView(r: InvoiceRow, customer: { id: number; username: string; email: string } | null) {
-  const data = invoiceData(r.data);
-  const text = (k: string) => (typeof data[k] === "string" ? (data[k] as string) : null);
-  const plan = data.plan && typeof data.plan === "object" ? (data.plan as { name?: unknown }) : null;
-  return {
-    id: r.id,
-    uuid: r.uuid,
-    number: r.number,
-    kind: text("kind"),
-    amount: formatMoney(r.amount),
-    currency: r.currency,
-    status: r.status,
-    issued_at: toIso(r.issued_at),
-    customer,
-    site: { uuid: text("site_uuid"), name: text("site_name") },
-    plan: typeof plan?.name === "string" ? plan.name : null,
-    billing_cycle: text("billing_cycle"),
-    period_start: text("period_start"),
-    period_end: text("period_end"),
-  };
-}
-type AdminInvoice = ReturnType<typeof invoiceView>;
-
-const INVOICE_COLUMNS = ["id", "uuid", "number", "user_id", "subscription_id", "amount", "currency", "status", "issued_at", "data"] as const;
-
 async function customers(ctx: Ctx, ids: number[]) {
   if (!ids.length) return new Map<number, { id: number; username: string; email: string }>();
   const rows = await ctx.db
@@ -216,7 +170,7 @@ async function customers(ctx: Ctx, ids: number[]) {
 }
 
 /** The platform's invoices (white-label purchases and renewals), newest first; `search` matches the number or the customer. */
-export async function listInvoicesForAdmin(ctx: Ctx, q: z.infer<typeof adminInvoicesQuery>): Promise<Page<AdminInvoice>> {
+export async function listInvoicesForAdmin(ctx: Ctx, q: z.infer<typeof adminInvoicesQuery>): Promise<Page<InvoiceView>> {
   let base = ctx.db.selectFrom("invoices");
   if (q.user_id) base = base.where("user_id", "=", q.user_id);
   if (q.search) {
@@ -243,7 +197,7 @@ export async function listInvoicesForAdmin(ctx: Ctx, q: z.infer<typeof adminInvo
 }
 
 /** One invoice by number id or uuid. */
-export async function invoiceForAdmin(ctx: Ctx, idOrUuid: string): Promise<AdminInvoice> {
+export async function invoiceForAdmin(ctx: Ctx, idOrUuid: string): Promise<InvoiceView> {
   let q = ctx.db.selectFrom("invoices").select([...INVOICE_COLUMNS]);
   q = /^\d{1,15}$/.test(idOrUuid) ? q.where("id", "=", Number(idOrUuid)) : q.where("uuid", "=", idOrUuid.toLowerCase());
   const row = await q.executeTakeFirst();

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import type { Site, SiteStatus } from "../db/schema.ts";
-import { NotFound } from "../core/errors.ts";
+import { Conflict, NotFound } from "../core/errors.ts";
 import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
 import { likeContaining } from "../lib/sql-like.ts";
 import { dbNow, toIso } from "../lib/time.ts";
@@ -75,6 +75,7 @@ export async function siteDetailsForAdmin(ctx: Ctx, site: Site) {
  * so an administrator cannot accidentally give away an unpaid site.
  */
 export async function toggleSiteStatus(ctx: Ctx, site: Site): Promise<Site> {
+  if (site.deleted_at) throw new Conflict("Its owner deleted this site; it stays disabled", "site_deleted");
   const updated = await withTransaction(ctx, async (tx) => {
     let next: SiteStatus = "disabled";
     if (site.status === "disabled") {
@@ -117,6 +118,7 @@ export async function updatePlan(ctx: Ctx, id: number, input: PlanUpdate) {
     ...(input.price_yearly !== undefined && { price_yearly: input.price_yearly }),
     ...(input.max_customers !== undefined && { max_customers: input.max_customers }),
     ...(input.allows_custom_domain !== undefined && { allows_custom_domain: input.allows_custom_domain ? 1 : 0 }),
+    ...(input.customer_api !== undefined && { customer_api: input.customer_api ? 1 : 0 }),
     ...(input.features !== undefined && { features: JSON.stringify(input.features) }),
     ...(input.is_active !== undefined && { is_active: input.is_active ? 1 : 0 }),
     ...(input.sort_order !== undefined && { sort_order: input.sort_order }),

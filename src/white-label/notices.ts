@@ -15,7 +15,7 @@ const day = (iso: string | undefined, lang: Lang) =>
 export async function noticeToOwner(
   ctx: Ctx,
   ownerId: number,
-  kind: "purchased" | "renewal_reminder" | "renewed" | "renewal_failed" | "suspended",
+  kind: "purchased" | "renewal_reminder" | "renewed" | "renewal_failed" | "suspended" | "plan_changed" | "expired" | "deleted",
   vars: Vars & { siteUuid: string },
 ): Promise<void> {
   const texts = notice(`white_label.${kind}`, {

@@ -5,6 +5,7 @@ import { getTheme } from "../storefront/themes.ts";
 import { displayDate, displayMoney, displayNumber, statusBadge } from "../storefront/format.ts";
 import type { FormState, PaginationView, StatusBadgeView, Translate } from "../storefront/view-models.ts";
 import type { Lang } from "../i18n/lang.ts";
+import { t } from "../i18n/i18n.ts";
 import { listLedger } from "../staff/finance/service.ts";
 import { ticketRows } from "../tickets/repo.ts";
 import { listActivePlans, listActiveTemplates } from "./catalog.ts";
@@ -74,6 +75,7 @@ interface SitePageData extends FormState {
   tickets: { subject: string; href: string; customer: string; status: StatusBadgeView; lastActivity: string }[];
   ticketsHref: string;
   customersHref: string;
+  subscription: { href: string; label: string };
   apiBase: string;
   /** What the owner still has to do before the site serves customers; null once all is done. */
   checklist: { label: string; done: boolean; href: string | null; hint: string | null }[] | null;
@@ -275,6 +277,7 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
     })),
     ticketsHref: `${base}/tickets`,
     customersHref: `${base}/customers`,
+    subscription: { href: `${base}/subscription`, label: t(f.lang, "sub.link") },
     apiBase: `/api/white-label/sites/${site.uuid}`,
     checklist: checks.every((c) => c.done) ? null : checks,
     tabsBase: base,

@@ -28,6 +28,7 @@ import { siteCustomerPages } from "./customer-pages.ts";
 import { sitePricingPages } from "./pricing-pages.ts";
 import { siteFigurePages } from "./figures-pages.ts";
 import { siteOrderPages } from "./order-pages.ts";
+import { siteSubscriptionPages } from "./subscription-pages.ts";
 import { idParam } from "../core/params.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
 
@@ -274,6 +275,7 @@ export function whiteLabelPages(sf: Storefront) {
   mine.route("/", sitePricingPages(sf));
   mine.route("/", siteFigurePages(sf));
   mine.route("/", siteOrderPages(sf));
+  mine.route("/", siteSubscriptionPages(sf));
 
   return app.route("/", guarded(signedIn, mine));
 }

@@ -9,7 +9,9 @@ import { bookingCurrency, getIntSetting } from "../settings/service.ts";
 import { silentProgress, type Progress } from "../jobs/scheduler.ts";
 import { debit } from "../wallet/ledger.ts";
 import { noticeToOwner } from "./notices.ts";
-import { nextPeriod } from "./periods.ts";
+import { nextPeriod, periodEnd } from "./periods.ts";
+import { planFitProblems } from "./plan-fit.ts";
+import { expireCanceled } from "./subscription.ts";
 import { invoiceNumber } from "./purchase.ts";
 import { siteById } from "./sites.ts";
 import type { Subscription } from "./view.ts";
@@ -17,6 +19,7 @@ import { forTenant } from "../tenancy/scoped.ts";
 
 interface RenewalReport {
   reminded: number;
+  expired: number;
   renewed: number;
   grace: number;
   suspended: number;
@@ -28,18 +31,25 @@ interface RenewalReport {
  * Charges one renewal and rolls the period, exactly once: the subscription row is claimed with a
  * conditional UPDATE on its current period end in the same transaction as the debit, so a second
  * or concurrent run finds nothing to do. Returns false when another run got there first; throws
- * InsufficientBalance (and changes nothing) when the wallet cannot pay.
+ * InsufficientBalance (and changes nothing) when the wallet cannot pay. A downgrade waiting for the
+ * period end is applied here: the new plan's price and cycle, if the site still fits it.
  */
 export async function chargeRenewal(ctx: Ctx, sub: Subscription, site: Site, now: Date): Promise<boolean> {
-  const period = nextPeriod(sub.current_period_end, sub.billing_cycle, sub.status, now);
   const at = toDbTime(now);
   const currency = await bookingCurrency(ctx);
+  const next = await renewalTerms(ctx, sub, site, currency);
+  const period = nextPeriod(sub.current_period_end, next.cycle, sub.status, now);
   // A charge: an older subscription's price with sub-unit decimals books the next whole minor unit.
-  const price = roundUpToMinor(sub.price, currency);
+  const price = roundUpToMinor(next.price, currency);
   const done = await withTransaction(ctx, async (tx) => {
     const claimed = await tx.db
       .updateTable("subscriptions")
       .set({
+        plan_id: next.planId,
+        billing_cycle: next.cycle,
+        price,
+        pending_plan_id: null,
+        pending_billing_cycle: null,
         status: "active",
         current_period_start: period.start,
         current_period_end: period.end,
@@ -61,7 +71,7 @@ export async function chargeRenewal(ctx: Ctx, sub: Subscription, site: Site, now
       reference: sub.uuid,
       meta: { site_uuid: site.uuid, subscription_uuid: sub.uuid, period_start: period.start, period_end: period.end },
     });
-    await tx.db.updateTable("white_label_sites").set({ expires_at: period.end, updated_at: at }).where("id", "=", site.id).execute();
+    await tx.db.updateTable("white_label_sites").set({ plan_id: next.planId, expires_at: period.end, updated_at: at }).where("id", "=", site.id).execute();
     // A site an administrator disabled stays disabled; one in grace or suspended is back online.
     await tx.db.updateTable("white_label_sites").set({ status: "active" }).where("id", "=", site.id).where("status", "in", ["grace", "suspended"]).execute();
     await tx.db
@@ -80,7 +90,8 @@ export async function chargeRenewal(ctx: Ctx, sub: Subscription, site: Site, now
           kind: "subscription_renewal",
           site_uuid: site.uuid,
           site_name: site.name,
-          billing_cycle: sub.billing_cycle,
+          plan: { id: next.planId, name: next.planName },
+          billing_cycle: next.cycle,
           period_start: fromDbTime(period.start).toISOString(),
           period_end: fromDbTime(period.end).toISOString(),
         }),
@@ -99,6 +110,20 @@ export async function chargeRenewal(ctx: Ctx, sub: Subscription, site: Site, now
   });
   if (done) ctx.events.siteChanged(site.id);
   return done;
+}
+
+/** What a renewal charges and for which plan: the current one, or a waiting downgrade the site fits. */
+async function renewalTerms(ctx: Ctx, sub: Subscription, site: Site, currency: string) {
+  const current = await ctx.db.selectFrom("white_label_plans").select(["id", "name"]).where("id", "=", sub.plan_id).executeTakeFirst();
+  const keep = { planId: sub.plan_id, planName: current?.name ?? null, cycle: sub.billing_cycle, price: sub.price };
+  if (sub.pending_plan_id === null || sub.pending_billing_cycle === null) return keep;
+  const plan = await ctx.db.selectFrom("white_label_plans").selectAll().where("id", "=", sub.pending_plan_id).executeTakeFirst();
+  if (!plan || Object.keys(await planFitProblems(ctx, site, plan)).length) {
+    ctx.logger.warn("white-label downgrade not applied: the site no longer fits the plan", { subscription: sub.uuid });
+    return keep;
+  }
+  const cycle = sub.pending_billing_cycle;
+  return { planId: plan.id, planName: plan.name, cycle, price: roundUpToMinor(cycle === "yearly" ? plan.price_yearly : plan.price_monthly, currency) };
 }
 
 /** The wallet could not pay: active → grace (site still serving), grace over → suspended (503). */
@@ -174,6 +199,7 @@ async function sendReminders(ctx: Ctx, now: Date): Promise<number> {
     ])
     .where("subscriptions.status", "=", "active")
     .where("subscriptions.reminded_at", "is", null)
+    .where("subscriptions.cancel_requested_at", "is", null)
     .where("subscriptions.current_period_end", ">", at)
     .where("subscriptions.current_period_end", "<=", toDbTime(new Date(now.getTime() + days * DAY)))
     .where("white_label_sites.status", "!=", "disabled")
@@ -202,7 +228,7 @@ async function sendReminders(ctx: Ctx, now: Date): Promise<number> {
 /** The hourly `white-label:renewals` job: reminders, renewals, grace and suspension. */
 export async function runRenewals(ctx: Ctx, progress: Progress = silentProgress): Promise<RenewalReport> {
   const now = ctx.clock.now();
-  const report: RenewalReport = { reminded: await sendReminders(ctx, now), renewed: 0, grace: 0, suspended: 0, waiting: 0, errors: 0 };
+  const report: RenewalReport = { reminded: await sendReminders(ctx, now), expired: 0, renewed: 0, grace: 0, suspended: 0, waiting: 0, errors: 0 };
   const due = await ctx.db
     .selectFrom("subscriptions")
     .selectAll()
@@ -216,6 +242,8 @@ export async function runRenewals(ctx: Ctx, progress: Progress = silentProgress)
       const site = await siteById(ctx, sub.site_id);
       // No charge while an administrator keeps the site disabled.
       if (site.status === "disabled" || !attemptDue(sub, now)) report.waiting++;
+      // The owner canceled at the period end: no charge, the site expires.
+      else if (sub.cancel_requested_at) report[(await expireCanceled(ctx, sub, site, now)) ? "expired" : "waiting"]++;
       else {
         try {
           if (await chargeRenewal(ctx, sub, site, now)) report.renewed++;
@@ -231,12 +259,14 @@ export async function runRenewals(ctx: Ctx, progress: Progress = silentProgress)
     }
     progress.tick();
   }
-  progress.done(`${report.renewed} renewed, ${report.grace} in grace, ${report.suspended} suspended, ${report.reminded} reminded`);
+  progress.done(
+    `${report.renewed} renewed, ${report.expired} expired as canceled, ${report.grace} in grace, ${report.suspended} suspended, ${report.reminded} reminded`,
+  );
   return report;
 }
 
-/** The reseller pays now: a due, grace or suspended subscription is renewed from the wallet at once. */
-export async function renewNow(ctx: Ctx, site: Site): Promise<Site> {
+/** The subscription `renewNow` would charge, or why not (409). */
+async function renewableSubscription(ctx: Ctx, site: Site): Promise<Subscription> {
   if (site.status === "disabled") throw new Conflict("This site was disabled by an administrator; contact support", "site_disabled");
   const sub = await forTenant(ctx.db, site.id)
     .selectFrom("subscriptions")
@@ -246,9 +276,29 @@ export async function renewNow(ctx: Ctx, site: Site): Promise<Site> {
     .executeTakeFirst();
   if (!sub) throw new Conflict("This site has no subscription to renew", "no_subscription");
   const now = ctx.clock.now();
-  if (sub.status === "active" && fromDbTime(sub.current_period_end) > now) {
+  if (sub.cancel_requested_at) throw new Conflict("The subscription ends at the period end; undo the cancellation first", "cancel_requested");
+  if (sub.status === "active" && fromDbTime(sub.current_period_end) >= periodEnd(now, sub.billing_cycle)) {
     throw new Conflict(`The subscription is paid until ${fromDbTime(sub.current_period_end).toISOString()}`, "not_due");
   }
-  await chargeRenewal(ctx, sub, site, now);
+  return sub;
+}
+
+/** What renewing now charges and the period it pays for: the confirmation step shows it. */
+export async function renewalQuote(ctx: Ctx, site: Site): Promise<{ amount: number; currency: string; start: Date; end: Date; planName: string | null }> {
+  const sub = await renewableSubscription(ctx, site);
+  const currency = await bookingCurrency(ctx);
+  const next = await renewalTerms(ctx, sub, site, currency);
+  const period = nextPeriod(sub.current_period_end, next.cycle, sub.status, ctx.clock.now());
+  return { amount: roundUpToMinor(next.price, currency), currency, start: fromDbTime(period.start), end: fromDbTime(period.end), planName: next.planName };
+}
+
+/**
+ * The reseller pays now: a due, grace or suspended subscription is renewed from the wallet at once;
+ * an active one may pay its next period early, unless it is already paid a whole period ahead.
+ */
+export async function renewNow(ctx: Ctx, site: Site): Promise<Site> {
+  const sub = await renewableSubscription(ctx, site);
+  if (!(await chargeRenewal(ctx, sub, site, ctx.clock.now())))
+    throw new Conflict("The subscription changed meanwhile; reload the page", "subscription_changed");
   return siteById(ctx, site.id);
 }

@@ -14,6 +14,7 @@ import { purchaseSite } from "./purchase.ts";
 import { renewNow } from "./renewals.ts";
 import { brandingSchema, domainSchema, listQuery, pricingSchema, purchaseSchema } from "./schema.ts";
 import { listMySites, ownedSite, pricingSummary, siteDetails } from "./sites.ts";
+import { subscriptionRoutes } from "./subscription-routes.ts";
 
 const NULLABLE_TEXT = ["tagline", "primary_color", "accent_color", "footer_text"];
 const JSON_FIELDS = ["contact", "settings"];
@@ -136,5 +137,6 @@ export function whiteLabelRoutes() {
     }));
   });
 
+  app.route("/", subscriptionRoutes());
   return app;
 }

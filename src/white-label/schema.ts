@@ -161,6 +161,7 @@ export const planUpdateSchema = z
     price_yearly: moneyInput,
     max_customers: z.number({ error: "Must be a whole number or null" }).int().min(1).nullable(),
     allows_custom_domain: z.boolean({ error: "Must be true or false" }),
+    customer_api: z.boolean({ error: "Must be true or false" }),
     features: z.array(plainText(120, { min: 1 })).max(30),
     is_active: z.boolean({ error: "Must be true or false" }),
     sort_order: z.number().int().min(0).max(1_000_000),
@@ -225,3 +226,15 @@ export const adminInvoicesQuery = z.object({
 export const listQuery = z.object({ ...pageQuery });
 
 export const tlsAskQuery = z.object({ domain: z.string().max(253).transform(normalizeHost) });
+
+/** A reseller's plan change (docs/white-label.md, "Changing plan"). */
+export const planChangeSchema = z.strictObject({
+  plan_id: id,
+  billing_cycle: z.enum(["monthly", "yearly"], { error: "Must be monthly or yearly" }),
+});
+export type PlanChangeInput = z.infer<typeof planChangeSchema>;
+
+/** Deleting a site: its slug, typed again. */
+export const siteDeleteSchema = z.strictObject({
+  confirm_slug: z.string({ error: "Type the site's address (its slug)" }).trim().max(100, "Type the site's address (its slug)"),
+});

@@ -11,7 +11,7 @@ import { brandingView, domainView, siteSummaryView, subscriptionView } from "./v
 import { UUID } from "../lib/uuid.ts";
 import { forTenant } from "../tenancy/scoped.ts";
 
-/** The caller's own site; another user's site (or no site) is a 404, never a 403. */
+/** The caller's own site; another user's site, a deleted one or none is a 404, never a 403. */
 export async function ownedSite(ctx: Ctx, uuid: string): Promise<Site> {
   const user = requireUser(ctx);
   if (!UUID.test(uuid)) throw new NotFound("Site not found");
@@ -20,6 +20,7 @@ export async function ownedSite(ctx: Ctx, uuid: string): Promise<Site> {
     .selectAll()
     .where("uuid", "=", uuid.toLowerCase())
     .where("owner_id", "=", user.id)
+    .where("deleted_at", "is", null)
     .executeTakeFirst();
   if (!site) throw new NotFound("Site not found");
   return site;
@@ -47,7 +48,7 @@ export async function summarize(ctx: Ctx, sites: Site[]) {
 
 export async function listMySites(ctx: Ctx, page: PageInput): Promise<Page<ReturnType<typeof siteSummaryView>>> {
   const user = requireUser(ctx);
-  const base = ctx.db.selectFrom("white_label_sites").where("owner_id", "=", user.id);
+  const base = ctx.db.selectFrom("white_label_sites").where("owner_id", "=", user.id).where("deleted_at", "is", null);
   const total = await base.select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
   const rows = await base.selectAll().orderBy("id", "desc").limit(page.per_page).offset(offsetOf(page)).execute();
   return pageOf(await summarize(ctx, rows), total.n, page);
@@ -87,7 +88,14 @@ export async function siteDetails(ctx: Ctx, site: Site) {
       custom_domain: site.custom_domain ? `https://${site.custom_domain}` : null,
     },
     plan: plan
-      ? { id: plan.id, slug: plan.slug, name: plan.name, allows_custom_domain: Boolean(plan.allows_custom_domain), max_customers: plan.max_customers }
+      ? {
+          id: plan.id,
+          slug: plan.slug,
+          name: plan.name,
+          allows_custom_domain: Boolean(plan.allows_custom_domain),
+          max_customers: plan.max_customers,
+          customer_api: Boolean(plan.customer_api),
+        }
       : summary.plan,
     domain: domainView(site),
     branding: brandingView(site, effectiveBranding(template?.slug ?? "", site.branding)),

@@ -30,6 +30,7 @@ export function planView(plan: Plan, currency: string, admin = false) {
     currency,
     max_customers: plan.max_customers,
     allows_custom_domain: Boolean(plan.allows_custom_domain),
+    customer_api: Boolean(plan.customer_api),
     features: features(plan),
     sort_order: plan.sort_order,
     ...(admin ? { is_active: Boolean(plan.is_active), created_at: toIso(plan.created_at), updated_at: toIso(plan.updated_at) } : {}),
@@ -62,6 +63,9 @@ export function subscriptionView(s: Subscription, currency: string) {
     reminded_at: toIso(s.reminded_at),
     last_attempt_at: toIso(s.last_attempt_at),
     canceled_at: toIso(s.canceled_at),
+    cancel_at_period_end: s.cancel_requested_at !== null,
+    pending_change:
+      s.pending_plan_id === null ? null : { plan_id: s.pending_plan_id, billing_cycle: s.pending_billing_cycle, from: toIso(s.current_period_end) },
     created_at: toIso(s.created_at),
   };
 }

@@ -48,6 +48,60 @@ const OVERFLOWS = `(() => {
   return out.slice(0, 8);
 })()`;
 
+/** The owner's site's subscription (these sites were made without a purchase) and an invoice of it, for the owner's pages. */
+async function siteInvoiceFixture(w: World, siteId: number, ownerId: number): Promise<string> {
+  const db = w.p.services.db;
+  const plan = await db.selectFrom("white_label_plans").select(["id", "price_monthly"]).where("slug", "=", "business").executeTakeFirstOrThrow();
+  const at = "2026-12-01 10:00:00.000";
+  const sub = await db
+    .insertInto("subscriptions")
+    .values({
+      uuid: randomUUID(),
+      user_id: ownerId,
+      site_id: siteId,
+      plan_id: plan.id,
+      billing_cycle: "monthly",
+      price: plan.price_monthly,
+      status: "active",
+      current_period_start: at,
+      current_period_end: "2099-12-01 10:00:00.000",
+      grace_until: null,
+      reminded_at: null,
+      canceled_at: null,
+      last_attempt_at: at,
+      created_at: at,
+      updated_at: at,
+    })
+    .executeTakeFirstOrThrow();
+  const uuid = randomUUID();
+  await db
+    .insertInto("invoices")
+    .values({
+      uuid,
+      number: "WL-2026-00000043",
+      user_id: ownerId,
+      transaction_id: null,
+      subscription_id: Number(sub.insertId),
+      amount: plan.price_monthly,
+      currency: "XOF",
+      status: "paid",
+      issued_at: at,
+      data: JSON.stringify({
+        kind: "plan_change",
+        site_name: "Boutique aurora Abidjan Plateau",
+        plan: { id: plan.id, name: "Business" },
+        from_plan: { id: 1, name: "Starter" },
+        billing_cycle: "monthly",
+        period_start: "2026-12-01T10:00:00.000Z",
+        period_end: "2099-12-01T10:00:00.000Z",
+      }),
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+  return uuid;
+}
+
 /** The admin console's white-label records to open: the owner's site, an invoice of it (these sites were made without a purchase), a plan and a template. */
 async function consoleFixture(w: World, siteId: number, ownerId: number): Promise<NonNullable<PageFixture["console"]>> {
   const db = w.p.services.db;
@@ -223,6 +277,7 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
           siteUuid: sites.uuid,
           siteTicketUuid: siteTicket.uuid,
           siteCustomerId: siteTicket.user_id,
+          siteInvoiceUuid: await siteInvoiceFixture(w, sites.id, owner.user.id),
           orderId: platformOrder.id,
           console: await consoleFixture(w, sites.id, owner.user.id),
         },

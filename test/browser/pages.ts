@@ -9,6 +9,8 @@ export interface PageFixture {
   siteTicketUuid?: string;
   /** A customer of that site (platform only). */
   siteCustomerId?: number;
+  /** An invoice of that site's subscription (platform only). */
+  siteInvoiceUuid?: string;
   /** The id of the platform order (admin console, platform only). */
   orderId?: number;
   /** The admin console's white-label records (platform only): a site, an invoice, a plan, a template. */
@@ -64,6 +66,20 @@ export const EVERY_PAGE: PageSpec[] = [
     route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/storefront",
     id: "white-label-storefront",
     path: (f) => `/white-label/sites/${f.siteUuid}/storefront`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/subscription",
+    id: "white-label-site-subscription",
+    path: (f) => `/white-label/sites/${f.siteUuid}/subscription`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/invoices/:invoice{[0-9a-fA-F-]{36}}",
+    id: "white-label-site-invoice",
+    path: (f) => `/white-label/sites/${f.siteUuid}/invoices/${f.siteInvoiceUuid}`,
     who: "signed-in",
     platformOnly: true,
   },

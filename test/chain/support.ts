@@ -24,12 +24,14 @@ export async function siteWith(w: World, opts: { resellerFunds: string; marginBp
   const slug = uniqueName("shop").toLowerCase();
   const now = dbNow(w.clock);
   const template = await w.p.services.db.selectFrom("white_label_templates").select("id").where("slug", "=", "aurora").executeTakeFirstOrThrow();
+  // A plan whose customers may use the API (starter's may not: src/tenancy/plan-limits.ts).
+  const plan = await w.p.services.db.selectFrom("white_label_plans").select("id").where("slug", "=", "business").executeTakeFirstOrThrow();
   await w.p.services.db
     .insertInto("white_label_sites")
     .values({
       uuid: randomUUID(),
       owner_id: owner.user.id,
-      plan_id: 1,
+      plan_id: plan.id,
       template_id: template.id,
       name: `Boutique ${slug}`,
       slug,

@@ -22,12 +22,14 @@ describeEachDialect("standard SMM API v2 on a white-label site", (dialect) => {
     const owner = await fundedUser(w, "50000");
     const slug = uniqueName("shop").toLowerCase();
     const now = dbNow(w.clock);
+    // A plan whose customers may use the API (starter's may not).
+    const plan = await w.p.services.db.selectFrom("white_label_plans").select("id").where("slug", "=", "business").executeTakeFirstOrThrow();
     await w.p.services.db
       .insertInto("white_label_sites")
       .values({
         uuid: randomUUID(),
         owner_id: owner.user.id,
-        plan_id: 1,
+        plan_id: plan.id,
         template_id: 1,
         name: "Boutique",
         slug,

@@ -82,12 +82,18 @@ describeEachDialect("tenants never see each other", (dialect) => {
     return { status: res.status, json: await body(res) };
   }
 
+  const invoiceOf = new Map<string, string>();
   beforeAll(async () => {
     t = await tenants(dialect);
     const p = t.w.p;
     const latest = async (userId: number) =>
       (await p.services.db.selectFrom("notifications").select("id").where("user_id", "=", userId).orderBy("id", "desc").executeTakeFirstOrThrow()).id;
     notes.p2 = t.p2.notification;
+    // Each site's purchase invoice (src/white-label/invoices.ts), by site uuid.
+    for (const site of [t.A, t.B]) {
+      const inv = await p.services.db.selectFrom("invoices").select("uuid").where("user_id", "=", site.owner.user.id).orderBy("id").executeTakeFirstOrThrow();
+      invoiceOf.set(site.uuid, inv.uuid);
+    }
     await notify(p.ctx(), t.A.customer.user.id, { type: "test", title: "Note A" });
     notes.a = await latest(t.A.customer.user.id);
     await notify(p.ctx(), t.B.customer.user.id, { type: "test", title: "Note B" });
@@ -169,6 +175,14 @@ describeEachDialect("tenants never see each other", (dialect) => {
       { method: "PUT", path: `${base}/domain`, json: { custom_domain: "stolen.example.com" } },
       { method: "POST", path: `${base}/domain/verify` },
       { method: "POST", path: `${base}/renew` },
+      { method: "GET", path: `${base}/invoices` },
+      { method: "GET", path: `${base}/invoices/${invoiceOf.get(of.uuid)}` },
+      { method: "POST", path: `${base}/plan/quote`, json: { plan_id: 3, billing_cycle: "yearly" } },
+      { method: "POST", path: `${base}/plan`, json: { plan_id: 3, billing_cycle: "yearly" } },
+      { method: "POST", path: `${base}/plan/keep` },
+      { method: "POST", path: `${base}/cancel` },
+      { method: "POST", path: `${base}/resume` },
+      { method: "POST", path: `${base}/delete`, json: { confirm_slug: of.owner.site.slug } },
       { method: "GET", path: `${base}/stats` },
       { method: "GET", path: `${base}/stats?days=7` },
       { method: "GET", path: `${base}/orders?search=${encodeURIComponent(of.customer.user.email)}&status=pending` },

@@ -422,6 +422,34 @@ export const SPECS: Record<string, RouteSpec> = {
     params: (t) => ({ uuid: t.A.uuid }),
     body: {},
   },
+  // ---- site A's subscription (src/white-label/subscription-routes.ts); A is on business, monthly, and holds customers' money ----
+  "GET /api/white-label/sites/:uuid/invoices": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }), query: PAGE },
+  "GET /api/white-label/sites/:uuid/invoices/:invoice": {
+    owner: "reseller",
+    params: (t) => ({ uuid: t.A.uuid, invoice: "00000000-0000-4000-8000-000000000000" }),
+  },
+  "POST /api/white-label/sites/:uuid/plan/quote": {
+    baseRefused: "already on this plan and cycle",
+    owner: "reseller",
+    params: (t) => ({ uuid: t.A.uuid }),
+    body: { plan_id: 2, billing_cycle: "monthly" },
+  },
+  "POST /api/white-label/sites/:uuid/plan": {
+    baseRefused: "already on this plan and cycle",
+    owner: "reseller",
+    idempotent: true,
+    params: (t) => ({ uuid: t.A.uuid }),
+    body: { plan_id: 2, billing_cycle: "monthly" },
+  },
+  "POST /api/white-label/sites/:uuid/plan/keep": { baseRefused: "no plan change waiting", owner: "reseller", params: (t) => ({ uuid: t.A.uuid }), body: {} },
+  "POST /api/white-label/sites/:uuid/cancel": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }), body: {} },
+  "POST /api/white-label/sites/:uuid/resume": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }), body: {} },
+  "POST /api/white-label/sites/:uuid/delete": {
+    baseRefused: "site A holds its customers' money",
+    owner: "reseller",
+    params: (t) => ({ uuid: t.A.uuid }),
+    body: (t) => ({ confirm_slug: t.A.owner.site.slug }),
+  },
 
   // ---- reseller management of site A ----
   "GET /api/white-label/sites/:uuid/stats": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }), query: ["days", "from", "to"] },

@@ -14,6 +14,8 @@ export async function insertSite(p: TestPlatform, opts: { slug?: string; theme?:
     .select("id")
     .where("slug", "=", opts.theme ?? "aurora")
     .executeTakeFirstOrThrow();
+  // The business plan: its customers may use the API (starter's may not: src/tenancy/plan-limits.ts).
+  const plan = await p.services.db.selectFrom("white_label_plans").select("id").where("slug", "=", "business").executeTakeFirstOrThrow();
   const now = dbNow();
   const uuid = randomUUID();
   await p.services.db
@@ -21,7 +23,7 @@ export async function insertSite(p: TestPlatform, opts: { slug?: string; theme?:
     .values({
       uuid,
       owner_id: owner.user.id,
-      plan_id: 1,
+      plan_id: plan.id,
       template_id: template.id,
       name: `Shop ${slug}`,
       slug,

@@ -17,6 +17,12 @@ export const whiteLabelMessages = catalogue(
     "white_label.suspended.title": "{site} est suspendu",
     "white_label.suspended.body":
       "Le renouvellement de {amount} n'a pas pu être payé. Rechargez votre solde puis renouvelez l'abonnement pour remettre le site en ligne.",
+    "white_label.plan_changed.title": "{site} a changé de formule",
+    "white_label.plan_changed.body": "{amount} ont été prélevés pour le reste de la période, jusqu'au {date}.",
+    "white_label.expired.title": "{site} est arrêté",
+    "white_label.expired.body": "Vous aviez résilié l'abonnement : il a pris fin le {date} sans prélèvement. Le site ne sert plus vos clients.",
+    "white_label.deleted.title": "{site} est supprimé",
+    "white_label.deleted.body": "Le site est désactivé, son domaine libéré et les données de ses clients anonymisées. Son historique comptable est conservé.",
   },
   {
     "white_label.purchased.title": "Your site {site} is live",
@@ -31,5 +37,11 @@ export const whiteLabelMessages = catalogue(
       "Your balance does not cover the {amount} renewal. Your site stays online until {date}; add funds before then to avoid suspension.",
     "white_label.suspended.title": "{site} is suspended",
     "white_label.suspended.body": "The {amount} renewal could not be paid. Add funds, then renew the subscription to bring the site back online.",
+    "white_label.plan_changed.title": "{site} changed plan",
+    "white_label.plan_changed.body": "{amount} was charged for the rest of the period, until {date}.",
+    "white_label.expired.title": "{site} has stopped",
+    "white_label.expired.body": "You canceled the subscription: it ended on {date} without a charge. The site no longer serves your customers.",
+    "white_label.deleted.title": "{site} is deleted",
+    "white_label.deleted.body": "The site is disabled, its domain released and its customers' personal data anonymised. Its accounting history is kept.",
   },
 );
