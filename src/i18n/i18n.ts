@@ -17,6 +17,7 @@ import { orderMessages } from "./messages/orders.ts";
 import { orderFieldMessages } from "./messages/order-fields.ts";
 import { providerMessages } from "./messages/providers.ts";
 import { referralMessages } from "./messages/referrals.ts";
+import { siteCatalogueMessages } from "./messages/site-catalogue.ts";
 import { supportMessages } from "./messages/support.ts";
 import { whiteLabelMessages } from "./messages/white-label.ts";
 import { walletMessages } from "./messages/wallet.ts";
@@ -40,6 +41,7 @@ export const CATALOGUES = {
   orderFieldMessages,
   providerMessages,
   referralMessages,
+  siteCatalogueMessages,
   supportMessages,
   whiteLabelMessages,
   walletMessages,

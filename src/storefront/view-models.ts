@@ -52,6 +52,8 @@ export type PlatformPageId =
   | "white-label-site-ticket"
   | "white-label-site-customers"
   | "white-label-site-customer"
+  | "white-label-site-catalogue"
+  | "white-label-site-catalogue-texts"
   | "admin-dashboard"
   | "admin-support"
   | "admin-services"
@@ -206,6 +208,10 @@ export interface PageView<D = unknown> {
 export interface CategoryView {
   slug: string;
   name: string;
+  /** The category's description in the page's language ("" when it has none). */
+  description: string;
+  /** The site features it: first on the home page, marked. */
+  featured: boolean;
   platform: string;
   count: number;
   href: string;

@@ -25,6 +25,7 @@ import { purchaseData, sitePageData, sitesData, type Fmt } from "./pages-view.ts
 import { siteTenantCtx } from "../reseller/scope.ts";
 import { siteTicketPages } from "./ticket-pages.ts";
 import { siteCustomerPages } from "./customer-pages.ts";
+import { siteCataloguePages } from "./catalogue-pages.ts";
 import { idParam } from "../core/params.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
 
@@ -264,6 +265,7 @@ export function whiteLabelPages(sf: Storefront) {
   );
   mine.route("/", siteTicketPages(sf));
   mine.route("/", siteCustomerPages(sf));
+  mine.route("/", siteCataloguePages(sf));
 
   return app.route("/", guarded(signedIn, mine));
 }
