@@ -38,6 +38,7 @@ import { adminConsolePages } from "../admin-console/pages.ts";
 import { massOrderPages, notificationPages, referralPages } from "../storefront-account/pages.ts";
 import { contentPages } from "../content-pages/pages.ts";
 import { adminContentPageRoutes, resellerContentPageRoutes } from "../content-pages/routes.ts";
+import { siteCatalogueRoutes } from "../reseller/catalogue-routes.ts";
 import { adminAuditRoutes } from "../audit/routes.ts";
 import { adminExportRoutes } from "../exports/routes.ts";
 import { emailLinkRoutes, userEmailRoutes } from "../auth/email-routes.ts";
@@ -96,6 +97,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     .route("/notifications", notificationRoutes())
     .route("/white-label", whiteLabelRoutes())
     .route("/white-label/sites/:uuid/pages", resellerContentPageRoutes())
+    .route("/white-label/sites/:uuid/catalogue", siteCatalogueRoutes())
     .route("/white-label/sites/:uuid", resellerRoutes())
     .route("/user/orders", orderRoutes())
     .route("/user/api-keys", apiKeyRoutes())

@@ -85,6 +85,14 @@ export function categoryNameIn(lang: Lang, c: { name: string; name_fr: string | 
   return (lang === "fr" ? c.name_fr : c.name_en) || c.name;
 }
 
+/** A category's name and description in `lang` (as categoryNameIn picks the name; a description in the language, else the stored one). */
+export function categoryTextIn(
+  lang: Lang,
+  c: { name: string; name_fr: string | null; name_en: string | null; description: string | null; description_fr: string | null; description_en: string | null },
+): { name: string; description: string | null } {
+  return { name: categoryNameIn(lang, c), description: (lang === "fr" ? c.description_fr : c.description_en) || c.description };
+}
+
 /** A service's name and description as the page's language shows them: the admin's text in it, else the imported one. */
 export function serviceTextIn(
   lang: Lang,

@@ -6,6 +6,7 @@ import { ORDERABLE_TYPES } from "../providers/service-types.ts";
 import { providerSells } from "../providers/selling.ts";
 import { forTenant } from "../tenancy/scoped.ts";
 import { serviceSearch } from "./category-names.ts";
+import { inSiteOrder, loadSiteWords, NO_SITE_WORDS, withSiteWords, type SiteWords } from "./site-words.ts";
 
 /** The columns of a listed service, shared by the catalogue listing and an order's quote. */
 const CATALOG_COLUMNS = [
@@ -28,6 +29,7 @@ const CATALOG_COLUMNS = [
   "categories.name_fr as category_name_fr",
   "categories.name_en as category_name_en",
   "categories.slug as category_slug",
+  "categories.description as category_description",
   "categories.platform",
 ] as const;
 
@@ -39,6 +41,12 @@ export interface PricedService {
   category_name_fr: string | null;
   category_name_en: string | null;
   category_slug: string;
+  /** The category's description: as stored on the platform, and in French / English where a site wrote one (categoryTextIn picks). */
+  category_description: string | null;
+  category_description_fr: string | null;
+  category_description_en: string | null;
+  /** The site shows this category among its featured ones (never on the platform). */
+  category_featured: boolean;
   platform: string;
   name: string;
   description: string | null;
@@ -59,14 +67,14 @@ export interface PricedService {
   cost: number;
 }
 
-/** A site's price rules by target id. */
-export type SiteRules = { service: Map<number, SiteRule>; category: Map<number, SiteRule> };
+/** What a site changes in the catalogue: its price rules, and its own words, order and hidden platforms. */
+export type SiteRules = { service: Map<number, SiteRule>; category: Map<number, SiteRule>; words: SiteWords };
 type Rules = SiteRules;
 
-/** A site's stored price rules, read fresh. */
+/** A site's stored price rules and words, read fresh. */
 export async function siteRules(ctx: Ctx, siteId: number): Promise<Rules> {
-  const rows = await forTenant(ctx.db, siteId).selectFrom("site_price_rules").selectAll().execute();
-  const rules: Rules = { service: new Map(), category: new Map() };
+  const [rows, words] = await Promise.all([forTenant(ctx.db, siteId).selectFrom("site_price_rules").selectAll().execute(), loadSiteWords(ctx.db, siteId)]);
+  const rules: Rules = { service: new Map(), category: new Map(), words };
   for (const r of rows)
     (r.scope === "service" ? rules.service : rules.category).set(r.target_id, { marginBp: r.margin_bp, fixedRate: r.fixed_rate, hidden: Boolean(r.hidden) });
   return rules;
@@ -147,29 +155,35 @@ function price(ctx: Ctx, rows: CatalogRow[], custom: Map<number, number>, rules:
     if (tenant.kind === "site" && rules) {
       const sr = rules.service.get(r.id);
       const cr = rules.category.get(r.category_id);
-      if (isHiddenOnSite(sr, cr)) continue;
+      // A platform the site does not sell is hidden like a hidden service: not listed, not orderable.
+      if (isHiddenOnSite(sr, cr) || rules.words.hiddenPlatforms.has(r.platform)) continue;
       rate = siteRate(cost, tenant.site.default_margin_bp, sr, cr);
     }
-    out.push(pricedRow(r, rate, cost));
+    out.push(pricedRow(r, rate, cost, rules?.words ?? NO_SITE_WORDS));
   }
-  return out;
+  return rules ? inSiteOrder(out, rules.words) : out;
 }
 
-function pricedRow(r: CatalogRow, rate: number, cost: number): PricedService {
+function pricedRow(r: CatalogRow, rate: number, cost: number, words: SiteWords): PricedService {
+  const texts = withSiteWords({ ...r, category_description_fr: null, category_description_en: null }, words);
   return {
     id: r.id,
     category_id: r.category_id,
     category_name: r.category_name,
-    category_name_fr: r.category_name_fr,
-    category_name_en: r.category_name_en,
+    category_name_fr: texts.category_name_fr,
+    category_name_en: texts.category_name_en,
     category_slug: r.category_slug,
+    category_description: r.category_description,
+    category_description_fr: texts.category_description_fr,
+    category_description_en: texts.category_description_en,
+    category_featured: texts.category_featured,
     platform: r.platform,
     name: r.name,
     description: r.description,
-    name_fr: r.name_fr,
-    name_en: r.name_en,
-    description_fr: r.description_fr,
-    description_en: r.description_en,
+    name_fr: texts.name_fr,
+    name_en: texts.name_en,
+    description_fr: texts.description_fr,
+    description_en: texts.description_en,
     type: r.type,
     min: r.min,
     max: r.max,
@@ -202,7 +216,7 @@ export async function siteCatalogue(ctx: Ctx, site: Site, under?: { defaultMargi
     const cost = userRate(r.rate, custom.get(r.id));
     const sr = rules.service.get(r.id);
     const cr = rules.category.get(r.category_id);
-    return { ...pricedRow(r, siteRate(cost, defaultMarginBp, sr, cr), cost), hidden: isHiddenOnSite(sr, cr), level: pricingLevel(sr, cr) };
+    return { ...pricedRow(r, siteRate(cost, defaultMarginBp, sr, cr), cost, rules.words), hidden: isHiddenOnSite(sr, cr) || rules.words.hiddenPlatforms.has(r.platform), level: pricingLevel(sr, cr) };
   });
 }
 

@@ -26,6 +26,7 @@ import * as m0024 from "../../migrations/0024_saved_replies.ts";
 import * as m0025 from "../../migrations/0025_content_pages.ts";
 import * as m0032 from "../../migrations/0032_catalogue_console.ts";
 import * as m0035 from "../../migrations/0035_figure_indexes.ts";
+import * as m0040 from "../../migrations/0040_site_catalogue.ts";
 import * as m0041 from "../../migrations/0041_subscription_self_service.ts";
 import * as m0044 from "../../migrations/0044_grouped_notices.ts";
 
@@ -57,6 +58,7 @@ export const migrations: Record<string, Migration> = {
   "0025_content_pages": m0025,
   "0032_catalogue_console": m0032,
   "0035_figure_indexes": m0035,
+  "0040_site_catalogue": m0040,
   "0041_subscription_self_service": m0041,
   "0044_grouped_notices": m0044,
 };

@@ -587,6 +587,37 @@ export interface SitePriceRulesTable extends Created {
   hidden: Generated<Bool>;
 }
 
+/** A service in a site's own words; a null text shows the platform's (migration 0040). */
+export interface SiteServiceTextsTable extends Created {
+  id: Id;
+  site_id: number;
+  service_id: number;
+  name_fr: string | null;
+  name_en: string | null;
+  description_fr: string | null;
+  description_en: string | null;
+}
+
+/** A category on a site: its words (null shows the platform's), its place (null: after the placed ones, in the platform's order) and featured mark. */
+export interface SiteCategoriesTable extends Created {
+  id: Id;
+  site_id: number;
+  category_id: number;
+  name_fr: string | null;
+  name_en: string | null;
+  description_fr: string | null;
+  description_en: string | null;
+  position: number | null;
+  featured: Generated<Bool>;
+}
+
+/** A platform (categories.platform: instagram, tiktok…) a site does not sell. */
+export interface SiteHiddenPlatformsTable extends Created {
+  id: Id;
+  site_id: number;
+  platform: string;
+}
+
 export interface SiteOrdersTable extends Created {
   id: Id;
   site_id: number;
@@ -700,6 +731,9 @@ export interface Database {
   white_label_sites: WhiteLabelSitesTable;
   site_price_rules: SitePriceRulesTable;
   site_orders: SiteOrdersTable;
+  site_service_texts: SiteServiceTextsTable;
+  site_categories: SiteCategoriesTable;
+  site_hidden_platforms: SiteHiddenPlatformsTable;
   subscriptions: SubscriptionsTable;
   tickets: TicketsTable;
   ticket_messages: TicketMessagesTable;

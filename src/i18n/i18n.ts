@@ -19,6 +19,7 @@ import { ownerNoticeMessages } from "./messages/owner-notices.ts";
 import { providerMessages } from "./messages/providers.ts";
 import { referralMessages } from "./messages/referrals.ts";
 import { subscriptionMessages } from "./messages/subscription.ts";
+import { siteCatalogueMessages } from "./messages/site-catalogue.ts";
 import { supportMessages } from "./messages/support.ts";
 import { whiteLabelMessages } from "./messages/white-label.ts";
 import { walletMessages } from "./messages/wallet.ts";
@@ -44,6 +45,7 @@ export const CATALOGUES = {
   providerMessages,
   referralMessages,
   subscriptionMessages,
+  siteCatalogueMessages,
   supportMessages,
   whiteLabelMessages,
   walletMessages,

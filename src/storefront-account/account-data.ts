@@ -22,6 +22,7 @@ import type {
 import { orderActionsOpen } from "../order-chain/actions.ts";
 import { currentStorefrontKey } from "./api-access.ts";
 import { inTenant } from "../tenancy/scoped.ts";
+import { serviceNamesOn } from "../catalog/site-words.ts";
 import { unreadCount } from "../notifications/service.ts";
 
 /**
@@ -34,11 +35,14 @@ import { unreadCount } from "../notifications/service.ts";
 const PER_PAGE = 20;
 const iso = (s: string | null | undefined) => toIso(s) ?? "";
 
-function orderSource(o: OrderRow): OrderSource {
+type ServiceNames = Awaited<ReturnType<typeof serviceNamesOn>>;
+
+function orderSource(o: OrderRow, names: ServiceNames): OrderSource {
+  const fallback = o.service_name ?? `#${o.service_id}`;
   return {
     uuid: o.uuid,
     number: o.number,
-    serviceName: o.service_name ?? `#${o.service_id}`,
+    serviceName: names.get(o.service_id) ?? { fr: fallback, en: fallback },
     link: o.link,
     quantity: o.quantity,
     charge: Number(o.charge),
@@ -47,6 +51,15 @@ function orderSource(o: OrderRow): OrderSource {
     remains: o.remains,
     createdAt: iso(o.created_at),
   };
+}
+
+/** Orders with their services named as the tenant's catalogue names them. */
+async function withNames(ctx: Ctx, rows: OrderRow[]): Promise<OrderSource[]> {
+  const names = await serviceNamesOn(
+    ctx,
+    rows.map((o) => o.service_id),
+  );
+  return rows.map((o) => orderSource(o, names));
 }
 
 /** null for anything that is not the caller's (the page answers 404). */
@@ -81,13 +94,13 @@ async function summary(ctx: Ctx): Promise<AccountSummarySource> {
     activeOrders: Number(active.n),
     spent: Number(totals.charged ?? 0) - Number(totals.refunded ?? 0),
     openTickets: Number(tickets.n),
-    recentOrders: recent.rows.map(orderSource),
+    recentOrders: await withNames(ctx, recent.rows),
   };
 }
 
 async function orders(ctx: Ctx, q: { page: number; status?: OrderSource["status"] }): Promise<Paged<OrderSource>> {
   const page = await listUserOrders(ctx, { page: q.page, per_page: PER_PAGE, status: q.status });
-  return { items: page.rows.map(orderSource), page: page.page, perPage: page.per_page, total: page.total };
+  return { items: await withNames(ctx, page.rows), page: page.page, perPage: page.per_page, total: page.total };
 }
 
 async function order(ctx: Ctx, uuid: string): Promise<OrderDetailSource | null> {
@@ -95,7 +108,7 @@ async function order(ctx: Ctx, uuid: string): Promise<OrderDetailSource | null> 
   if (!row) return null;
   const open = await orderActionsOpen(ctx, row);
   return {
-    ...orderSource(row),
+    ...(await withNames(ctx, [row]))[0]!,
     serviceId: row.service_id,
     refunded: Number(row.refunded),
     runs: row.runs,

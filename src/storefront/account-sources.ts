@@ -5,12 +5,14 @@
  */
 import type { Ctx } from "../context.ts";
 import type { OrderStatus } from "../db/schema.ts";
+import type { Lang } from "../i18n/lang.ts";
 
 export interface OrderSource {
   uuid: string;
   /** The order's number in this tenant (what the customer names it by); null only for rows written outside placement. */
   number: number | null;
-  serviceName: string;
+  /** The service's name in each language, as the tenant's catalogue words it. */
+  serviceName: Record<Lang, string>;
   link: string;
   quantity: number;
   /** Micro-units in the site currency. */

@@ -99,7 +99,7 @@ export function orderRow(o: OrderSource, f: Fmt): OrderRowView {
     uuid: o.uuid,
     label: orderLabel(o),
     href: `/orders/${encodeURIComponent(o.uuid)}`,
-    serviceName: o.serviceName,
+    serviceName: o.serviceName[f.lang],
     link: o.link,
     quantity: num(o.quantity, f),
     charge: displayMoney(o.charge, f.currency, f.lang),

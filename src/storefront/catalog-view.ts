@@ -1,6 +1,6 @@
 import type { Ctx } from "../context.ts";
 import { listPricedServices, type PricedService } from "../catalog/prices.ts";
-import { categoryNameIn, serviceSearch, serviceTextIn } from "../catalog/category-names.ts";
+import { categoryTextIn, serviceSearch, serviceTextIn } from "../catalog/category-names.ts";
 import { orderCharge } from "../pricing/pricing.ts";
 import { formatMoney } from "../money/money.ts";
 import { dbNow, DAY } from "../lib/time.ts";
@@ -21,9 +21,34 @@ export async function tenantServices(ctx: Ctx, cache: VersionedCache): Promise<P
   return cache.memo(`services:${cache.stamp(ctx.tenant)}`, () => listPricedServices({ ...ctx, user: null }));
 }
 
-/** The service's category as the page's language names it ("Abonnés Instagram" / "Instagram Followers"). */
+/** The service's category as the page's language names and describes it ("Abonnés Instagram" / "Instagram Followers"), in the site's words on a site. */
+function categoryText(s: PricedService, lang: Lang) {
+  return categoryTextIn(lang, {
+    name: s.category_name,
+    name_fr: s.category_name_fr,
+    name_en: s.category_name_en,
+    description: s.category_description,
+    description_fr: s.category_description_fr,
+    description_en: s.category_description_en,
+  });
+}
+
 export function categoryLabel(s: PricedService, lang: Lang): string {
-  return categoryNameIn(lang, { name: s.category_name, name_fr: s.category_name_fr, name_en: s.category_name_en });
+  return categoryText(s, lang).name;
+}
+
+function categoryView(s: PricedService, lang: Lang, active: boolean): CategoryView {
+  const text = categoryText(s, lang);
+  return {
+    slug: s.category_slug,
+    name: text.name,
+    description: text.description ?? "",
+    featured: s.category_featured,
+    platform: s.platform,
+    count: 0,
+    href: `/services?category=${encodeURIComponent(s.category_slug)}`,
+    active,
+  };
 }
 
 export function serviceCard(s: PricedService, currency: string, lang: Lang): ServiceCardView {
@@ -58,15 +83,7 @@ function categoriesOf(services: PricedService[], active: string | null, lang: La
   for (const s of services) {
     const c = byId.get(s.category_id);
     if (c) c.count++;
-    else
-      byId.set(s.category_id, {
-        slug: s.category_slug,
-        name: categoryLabel(s, lang),
-        platform: s.platform,
-        count: 1,
-        href: `/services?category=${encodeURIComponent(s.category_slug)}`,
-        active: s.category_slug === active,
-      });
+    else byId.set(s.category_id, { ...categoryView(s, lang, s.category_slug === active), count: 1 });
   }
   return [...byId.values()];
 }
@@ -95,7 +112,9 @@ export async function homeData(ctx: Ctx, cache: VersionedCache, currency: string
     .sort((a, b) => (rank.get(a.id) ?? 1e6) - (rank.get(b.id) ?? 1e6))
     .slice(0, 6)
     .map((s) => serviceCard(s, currency, lang));
-  const categories = categoriesOf(services, null, lang);
+  // The site's featured categories come first (in the site's order), then the others.
+  const all = categoriesOf(services, null, lang);
+  const categories = [...all.filter((c) => c.featured), ...all.filter((c) => !c.featured)];
   return {
     categories,
     popular,
@@ -131,17 +150,7 @@ export async function catalogueData(
   for (const s of slice) {
     let g = groups.at(-1);
     if (!g || g.category.slug !== s.category_slug) {
-      g = {
-        category: {
-          slug: s.category_slug,
-          name: categoryLabel(s, lang),
-          platform: s.platform,
-          count: 0,
-          href: `/services?category=${encodeURIComponent(s.category_slug)}`,
-          active: false,
-        },
-        services: [],
-      };
+      g = { category: categoryView(s, lang, false), services: [] };
       groups.push(g);
     }
     g.category.count++;

@@ -58,6 +58,8 @@ export type PlatformPageId =
   | "white-label-site-orders"
   | "white-label-site-subscription"
   | "white-label-site-invoice"
+  | "white-label-site-catalogue"
+  | "white-label-site-catalogue-texts"
   | "admin-dashboard"
   | "admin-support"
   | "admin-services"
@@ -233,6 +235,10 @@ export interface PreviewView {
 export interface CategoryView {
   slug: string;
   name: string;
+  /** The category's description in the page's language ("" when it has none). */
+  description: string;
+  /** The site features it: first on the home page, marked. */
+  featured: boolean;
   platform: string;
   count: number;
   href: string;

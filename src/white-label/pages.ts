@@ -29,6 +29,7 @@ import { sitePricingPages } from "./pricing-pages.ts";
 import { siteFigurePages } from "./figures-pages.ts";
 import { siteOrderPages } from "./order-pages.ts";
 import { siteSubscriptionPages } from "./subscription-pages.ts";
+import { siteCataloguePages } from "./catalogue-pages.ts";
 import { idParam } from "../core/params.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
 
@@ -276,6 +277,7 @@ export function whiteLabelPages(sf: Storefront) {
   mine.route("/", siteFigurePages(sf));
   mine.route("/", siteOrderPages(sf));
   mine.route("/", siteSubscriptionPages(sf));
+  mine.route("/", siteCataloguePages(sf));
 
   return app.route("/", guarded(signedIn, mine));
 }

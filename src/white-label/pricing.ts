@@ -91,7 +91,10 @@ function storedRule(rule: RuleInput) {
 
 /** The rules the site would have after `input`: the stored ones (none with `reset`), each listed rule replacing its target's, an empty one removed. */
 function rulesAfter(current: SiteRules, scoped: Scoped[], reset: boolean): SiteRules {
-  const next: SiteRules = reset ? { service: new Map(), category: new Map() } : { service: new Map(current.service), category: new Map(current.category) };
+  // Words, category order and hidden platforms are not pricing: the preview keeps the stored ones.
+  const next: SiteRules = reset
+    ? { service: new Map(), category: new Map(), words: current.words }
+    : { service: new Map(current.service), category: new Map(current.category), words: current.words };
   for (const { scope, targetId, rule } of scoped) {
     const stored = storedRule(rule);
     const map = next[scope];

@@ -274,6 +274,7 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
         login: owner.user.username,
         fixture: {
           ...platformFixture,
+          categoryId: (await w.p.services.db.selectFrom("services").select("category_id").where("id", "=", service.id).executeTakeFirstOrThrow()).category_id,
           siteUuid: sites.uuid,
           siteTicketUuid: siteTicket.uuid,
           siteCustomerId: siteTicket.user_id,

@@ -1,6 +1,8 @@
 /** What the page list needs to build concrete paths: ids of the signed-in user's own records on a tenant. */
 export interface PageFixture {
   serviceId: number;
+  /** The category of that service. */
+  categoryId?: number;
   orderUuid: string;
   ticketUuid: string;
   /** The platform user's own white-label site (platform only). */
@@ -94,6 +96,27 @@ export const EVERY_PAGE: PageSpec[] = [
     route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/pricing",
     id: "white-label-site-pricing",
     path: (f) => `/white-label/sites/${f.siteUuid}/pricing`,
+      who: "signed-in",
+      platformOnly: true,
+    },
+    {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/catalogue",
+    id: "white-label-site-catalogue",
+    path: (f) => `/white-label/sites/${f.siteUuid}/catalogue`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/catalogue/categories/:id{[0-9]{1,12}}",
+    id: "white-label-site-catalogue-category",
+    path: (f) => `/white-label/sites/${f.siteUuid}/catalogue/categories/${f.categoryId}`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/catalogue/services/:id{[0-9]{1,12}}",
+    id: "white-label-site-catalogue-service",
+    path: (f) => `/white-label/sites/${f.siteUuid}/catalogue/services/${f.serviceId}`,
     who: "signed-in",
     platformOnly: true,
   },

@@ -205,6 +205,15 @@ describeEachDialect("tenants never see each other", (dialect) => {
       { method: "DELETE", path: `${base}/payment-methods/${of.method}` },
       { method: "GET", path: `${base}/pages` },
       { method: "PUT", path: `${base}/pages/contact`, json: { body_fr: "Intrusion" } },
+      { method: "GET", path: `${base}/catalogue` },
+      { method: "GET", path: `${base}/catalogue/categories/${t.w.categoryId}` },
+      { method: "PUT", path: `${base}/catalogue/categories/${t.w.categoryId}`, json: { name_fr: "Volé", featured: true } },
+      { method: "POST", path: `${base}/catalogue/categories/${t.w.categoryId}/move`, json: { direction: "down" } },
+      { method: "PUT", path: `${base}/catalogue/platforms/other`, json: { hidden: true } },
+      { method: "GET", path: `${base}/catalogue/services?search=a` },
+      { method: "GET", path: `${base}/catalogue/services/${t.serviceId}` },
+      { method: "PUT", path: `${base}/catalogue/services/${t.serviceId}`, json: { name_fr: "Volé" } },
+      { method: "DELETE", path: `${base}/catalogue/services/${t.serviceId}` },
     ];
   }
 

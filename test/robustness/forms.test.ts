@@ -155,7 +155,7 @@ describeEachDialect("hostile input in web forms", (dialect) => {
     expect(await ledgerViolations(t.w.p.ctx())).toEqual([]);
   }, 120_000);
 
-  it("a reseller's white-label forms (purchase, domain, branding, margin, deposit) and the address form refuse hostile text and hostile logos, never a 5xx, and change nothing", async () => {
+  it("a reseller's white-label forms (purchase, domain, branding, margin, catalogue words, deposit) and the address form refuse hostile text and hostile logos, never a 5xx, and change nothing", async () => {
     const wrong: string[] = [];
     const site = `/white-label/sites/${t.A.uuid}`;
     const routes: FormRoute[] = [
@@ -176,6 +176,13 @@ describeEachDialect("hostile input in web forms", (dialect) => {
         action: `${site}/pricing/preview`,
         fields: { scope: "category", target: String(t.w.categoryId), kind: "margin", value: "25", f_q: "x", f_page: "2" },
       },
+        {
+        page: `${site}/catalogue/services/${t.serviceId}`,
+        action: `${site}/catalogue/services/${t.serviceId}`,
+        fields: { name_fr: "Abonnés", name_en: "Followers", description_fr: "", description_en: "Fast" },
+      },
+      { page: `${site}/catalogue`, action: `${site}/catalogue/categories/${t.w.categoryId}/feature`, fields: { featured: "1" } },
+      { page: `${site}/catalogue`, action: `${site}/catalogue/platforms/other`, fields: { hidden: "0" } },
       { page: site, action: `${site}/deposits/${t.A.deposit.id}`, fields: { action: "bogus" } },
       { page: "/account/settings", action: "/account/email", fields: { new_email: "form-new@example.com", email_password: "correct-horse-9" } },
     ];

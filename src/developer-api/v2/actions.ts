@@ -2,6 +2,7 @@ import type { Ctx } from "../../context.ts";
 import type { ApiKey } from "../../db/schema.ts";
 import { AppError } from "../../core/errors.ts";
 import { listPricedServices } from "../../catalog/prices.ts";
+import { langOf } from "../../i18n/lang.ts";
 import { formatMoney } from "../../money/money.ts";
 import { keyOwnerBalance, tenantCurrency } from "../account.ts";
 import { hasPermission } from "../middleware.ts";
@@ -154,7 +155,7 @@ export async function answerV2(ctx: Ctx, key: ApiKey, f: V2Fields): Promise<unkn
   if (!hasPermission(key, permission)) throw new V2Refusal(`This API key lacks the ${permission} permission`, 403);
   switch (action) {
     case "services":
-      return (await listPricedServices(ctx)).map(wireService);
+      return (await listPricedServices(ctx)).map((s) => wireService(s, ctx.tenant.kind === "site" ? langOf(ctx.tenant.site.language) : null));
     case "balance": {
       const b = await keyOwnerBalance(ctx);
       return { balance: formatMoney(b.balance), currency: b.currency };

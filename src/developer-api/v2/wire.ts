@@ -1,4 +1,6 @@
 import type { PricedService } from "../../catalog/prices.ts";
+import { categoryNameIn, serviceTextIn } from "../../catalog/category-names.ts";
+import type { Lang } from "../../i18n/lang.ts";
 import type { Order, OrderStatus } from "../../db/schema.ts";
 import { formatMoney } from "../../money/money.ts";
 
@@ -20,13 +22,17 @@ function wireStatus(status: OrderStatus): string {
   return WIRE_STATUS[status] ?? "Pending";
 }
 
-/** One `services` entry: the rate per 1000 at the caller's price in the tenant currency. */
-export function wireService(s: PricedService) {
+/**
+ * One `services` entry: the rate per 1000 at the caller's price in the tenant currency. A site
+ * names services and categories in its own words, in its language (`lang`); the platform keeps the
+ * names its services were imported with.
+ */
+export function wireService(s: PricedService, lang: Lang | null = null) {
   return {
     service: s.id,
-    name: s.name,
+    name: lang ? serviceTextIn(lang, s).name : s.name,
     type: s.type,
-    category: s.category_name,
+    category: lang ? categoryNameIn(lang, { name: s.category_name, name_fr: s.category_name_fr, name_en: s.category_name_en }) : s.category_name,
     rate: formatMoney(s.rate),
     min: String(s.min),
     max: String(s.max),
