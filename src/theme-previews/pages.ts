@@ -8,6 +8,7 @@ import { guarded, platformOnly } from "../http/guard.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
+import { tenantBaseUrl } from "../tenancy/urls.ts";
 import { siteRate } from "../pricing/pricing.ts";
 import { siteTenantCtx } from "../reseller/scope.ts";
 import { CONTENT_TYPES } from "../storefront/assets.ts";
@@ -81,7 +82,9 @@ export function themePreviewPages(sf: Storefront) {
     const siteCtx = { ...siteTenantCtx(ctx, site), user: null };
     const storefront = `/white-label/sites/${site.uuid}/storefront`;
     const base = `${storefront}/preview/${slug}`;
-    const look = await siteLook(siteCtx, theme, (s, logo) => `${storefront}/logo/${logo}?v=${s.content_version}`);
+    const siteLooks = await siteLook(siteCtx, theme, (s, logo) => `${storefront}/logo/${logo}?v=${s.content_version}`);
+    // The preview lives on the platform host: its canonical and language links name that host, not the site's.
+    const look = { ...siteLooks, baseUrl: tenantBaseUrl(ctx.config, ctx.tenant) };
     const current = id === site.template_id;
     const csrf = c.get("session")?.csrf_token ?? "";
     return previewPage(

@@ -159,6 +159,9 @@ describeEachDialect("theme previews: each theme's demo storefront before buying,
         expect(html).toContain("Preview");
         expect(html).toMatch(/<meta name="robots" content="noindex/);
         expect(res.headers.get("cache-control")).toContain("no-store");
+        // Its canonical and language links name the preview on the platform host, never a path of it on the site's.
+        expect(html).not.toContain(`${o.host}/white-label`);
+        expect(html).toMatch(new RegExp(`<link rel="canonical" href="https?://${HOST.replace(".", "\\.")}[^"]*${path}"`));
         // Shown as a visitor sees the site: no account of the owner in it.
         expect(html).not.toContain("balance-pill");
         const switchForm =
