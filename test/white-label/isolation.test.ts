@@ -18,6 +18,7 @@ describeEachDialect("a reseller only ever touches its own sites", (dialect) => {
       ["GET", base, undefined],
       ["PUT", `${base}/branding`, { name: "Hijacked" }],
       ["PUT", `${base}/pricing`, { default_margin: "1" }],
+      ["POST", `${base}/pricing/preview`, { default_margin: "1" }],
       ["PUT", `${base}/domain`, { custom_domain: "hijack.example.com" }],
       ["POST", `${base}/domain/verify`, {}],
       ["POST", `${base}/renew`, {}],
