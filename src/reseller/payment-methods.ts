@@ -5,6 +5,7 @@ import { Validation, type FieldErrors } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { parseMoney } from "../money/money.ts";
 import { PAYMENT_METHOD_SEED } from "../seed/seeders.ts";
+import { bookingCurrency } from "../settings/service.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { tenantPaymentMethod } from "../wallet/service.ts";
 import type { PaymentMethod } from "../wallet/view.ts";
@@ -86,7 +87,8 @@ export async function createSiteMethod(ctx: Ctx, input: PaymentMethodCreate): Pr
           instructions_en: input.instructions_en,
           account_name: input.account_name,
           account_number: input.account_number,
-          currency: "XOF",
+          // The site's own currency: its customers deposit in it.
+          currency: await bookingCurrency(tx),
           min_amount: input.min_amount,
           max_amount: input.max_amount,
           is_active: state.is_active,

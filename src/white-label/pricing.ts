@@ -99,9 +99,10 @@ export async function samplePrices(ctx: Ctx, site: Site, input?: PricingInput) {
       service_id: s.id,
       name: s.name,
       category_id: s.category_id,
-      cost: formatMoney(s.cost),
+      // Both in the site's currency: the reseller's cost converted at the site's rate.
+      cost: formatMoney(s.site_cost),
       rate: formatMoney(s.rate),
-      below_cost: s.rate < s.cost,
+      below_cost: s.rate < s.site_cost,
       shown: true,
     };
   });

@@ -86,6 +86,7 @@ const service: PricedService = {
   dripfeed: true,
   rate: 1_250_500_000,
   cost: 1_000_000_000,
+  site_cost: 1_000_000_000,
 };
 
 const order = {

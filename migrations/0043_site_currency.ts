@@ -1,0 +1,24 @@
+import type { Kysely } from "kysely";
+import { columnTypes } from "../src/db/migration-helpers.ts";
+
+/**
+ * A site sells in its own currency (docs/currencies.md): its own fixed rate, or null to follow the
+ * platform's (`currency_rates` setting); each site order records the currency and rate it was placed
+ * at and the reseller's cost converted to the site's currency (what the site's figures count).
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  const ty = columnTypes(db);
+  await db.schema.alterTable("white_label_sites").addColumn("currency_rate", ty.money).execute();
+  await db.schema.alterTable("site_orders").addColumn("currency", ty.str(3)).execute();
+  await db.schema.alterTable("site_orders").addColumn("currency_rate", ty.money).execute();
+  await db.schema.alterTable("site_orders").addColumn("site_cost", ty.money).execute();
+}
+
+// Also called by migrate:fresh on a database where this migration may never have run.
+export async function down(db: Kysely<any>): Promise<void> {
+  const tables = await db.introspection.getTables();
+  const columnsOf = (name: string) => tables.find((t) => t.name === name)?.columns.map((c) => c.name) ?? [];
+  for (const column of ["site_cost", "currency_rate", "currency"])
+    if (columnsOf("site_orders").includes(column)) await db.schema.alterTable("site_orders").dropColumn(column).execute();
+  if (columnsOf("white_label_sites").includes("currency_rate")) await db.schema.alterTable("white_label_sites").dropColumn("currency_rate").execute();
+}
