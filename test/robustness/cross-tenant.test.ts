@@ -165,6 +165,8 @@ describeEachDialect("tenants never see each other", (dialect) => {
       { method: "GET", path: base },
       { method: "PUT", path: `${base}/branding`, json: { tagline: "Volé" } },
       { method: "PUT", path: `${base}/pricing`, json: { default_margin: "1" } },
+      { method: "GET", path: `${base}/currency` },
+      { method: "PUT", path: `${base}/currency`, json: { currency: "XOF", rate: null } },
       { method: "PUT", path: `${base}/domain`, json: { custom_domain: "stolen.example.com" } },
       { method: "POST", path: `${base}/domain/verify` },
       { method: "POST", path: `${base}/renew` },
