@@ -267,6 +267,8 @@ export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
   await writeAudit(ctx, { action: "settings.update", targetType: "setting", targetId: key, data: { before, after: value } });
   // Every platform price follows the margin (repriceAll announces the catalogue change).
   if (key === "platform_margin_bp") await repriceAll(ctx);
+  // Sites that follow the platform's rates price in them: every storefront's cached prices go.
+  if (key === "currency_rates") ctx.events.catalogChanged();
   // The platform's pages show its name, currency, language and branding: drop what was cached of them.
   ctx.events.siteChanged(PLATFORM_TENANT_ID);
   return { key, value: d.type === "money" ? formatMoney(parseMoney(value)!) : value, type: d.type };

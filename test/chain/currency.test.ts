@@ -18,7 +18,7 @@ import { dbNow } from "../../src/lib/time.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 import { credit, debit } from "../../src/wallet/ledger.ts";
 import { ALL_PERMISSIONS, v2 } from "../developer-api/helpers.ts";
-import { csrfFrom, get, post } from "../storefront/helpers.ts";
+import { csrfFrom, get, Jar, post } from "../storefront/helpers.ts";
 import { chainOf, customerOn, orderViaForm, refundsOf, siteWith, type SiteWorld } from "./support.ts";
 
 /** 1 EUR = 655.957 XOF, the peg, × 1,000,000. */
@@ -261,8 +261,10 @@ describeEachDialect("a site selling in euros: prices, deposits, orders and refun
     expect(audit).toHaveLength(1);
   });
 
-  it("the platform's rates are validated by type, and a currency that sites follow keeps a rate", async () => {
-    await eurSite("0");
+  it("the platform's rates are validated by type, a currency that sites follow keeps a rate, and following sites reprice at once", async () => {
+    const s = await eurSite("0");
+    const catalogue = async () => plainSpaces((await get(w.p, s.host, "/services", new Jar())).html);
+    expect(await catalogue()).toContain("2,29 €");
     const admin = await adminToken(w);
     const put = (value: unknown) => w.p.request("/api/admin/settings/currency_rates", { method: "PUT", token: admin, json: { value } });
     for (const value of ["EUR=abc", "EURO=1", "EUR=0", "EUR=655.957; EUR=600", 42]) expect((await put(value)).status, String(value)).toBe(422);
@@ -272,6 +274,11 @@ describeEachDialect("a site selling in euros: prices, deposits, orders and refun
     const saved = await put({ usd: "610", EUR: "655.957", XAF: 1 });
     expect(saved.status).toBe(200);
     expect((await body(saved)).data).toMatchObject({ key: "currency_rates", value: "EUR=655.957; USD=610; XAF=1" });
+    // 1000 F / 500 = 2 € × 1.5 = 3 € per 1000, on the next request (the storefront's cache follows the rates).
+    expect((await put("EUR=500; USD=610; XAF=1")).status).toBe(200);
+    expect(await catalogue()).toContain("3,00 €");
+    expect((await put("EUR=655.957; USD=610; XAF=1")).status).toBe(200);
+    expect(await catalogue()).toContain("2,29 €");
   });
 
   it("10 concurrent orders never overdraw either side, each in its own currency", async () => {
