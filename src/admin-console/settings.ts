@@ -189,7 +189,8 @@ export function settingsConsolePages(sf: Storefront) {
       return c.redirect(`/admin/settings?done=${key}#s-${key}`, 303);
     } catch (err) {
       if (!(err instanceof Validation)) throw err;
-      return settingsPage(c, { key, values: { value: fields.value ?? "" }, errors: { value: ERROR_OF[input] }, status: 422 });
+      const error = key === "currency_rates" ? "admin.settings.error.rates" : ERROR_OF[input];
+      return settingsPage(c, { key, values: { value: fields.value ?? "" }, errors: { value: error }, status: 422 });
     }
   });
 

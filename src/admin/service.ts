@@ -4,7 +4,8 @@ import { toIso } from "../lib/time.ts";
 import type { Ctx } from "../context.ts";
 import { Forbidden, NotFound, Validation } from "../core/errors.ts";
 import { formatMoney, parseBasisPoints, parseMoney } from "../money/money.ts";
-import { SETTING_DEFAULTS, getSettings, putSetting } from "../settings/service.ts";
+import { SETTING_DEFAULTS, getSettings, platformCurrency, putSetting } from "../settings/service.ts";
+import { formatRateTable, parseRateTable } from "../money/exchange.ts";
 import { checkReferralRate } from "../referrals/rates.ts";
 import { addFigures, datesOf, figuresBetween, figuresByDay, lastDays, utcDate, type Figures } from "../statistics/figures.ts";
 import { writeAudit } from "../audit/audit.ts";
@@ -217,7 +218,14 @@ export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
   const d = Object.hasOwn(SETTING_DEFAULTS, key) ? (SETTING_DEFAULTS as Record<string, SettingDef>)[key] : undefined;
   if (!d) throw new NotFound(`Unknown setting ${key}`);
   if (ctx.user?.role !== "admin") throw new Forbidden();
-  const text = typeof raw === "number" || typeof raw === "boolean" ? String(raw) : typeof raw === "string" ? raw.trim() : d.type === "branding" ? "" : null;
+  const text =
+    typeof raw === "number" || typeof raw === "boolean"
+      ? String(raw)
+      : typeof raw === "string"
+        ? raw.trim()
+        : d.type === "branding" || d.type === "rates"
+          ? ""
+          : null;
   const bad = (m: string) => new Validation({ value: [m] });
   if (text === null) throw bad("A value is required");
   let value = text;
@@ -246,6 +254,9 @@ export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
     case "branding":
       value = JSON.stringify(await checkedPlatformBranding(ctx, raw));
       break;
+    case "rates":
+      value = await checkedRates(ctx, typeof raw === "object" && raw !== null ? raw : text);
+      break;
     default:
       if (text.length < 1 || text.length > 500) throw bad("Between 1 and 500 characters");
       if (key === "currency" && !/^[A-Z]{3}$/.test(text)) throw bad("A three-letter currency code");
@@ -256,9 +267,25 @@ export async function updateSetting(ctx: Ctx, key: string, raw: unknown) {
   await writeAudit(ctx, { action: "settings.update", targetType: "setting", targetId: key, data: { before, after: value } });
   // Every platform price follows the margin (repriceAll announces the catalogue change).
   if (key === "platform_margin_bp") await repriceAll(ctx);
+  // Sites that follow the platform's rates price in them: every storefront's cached prices go.
+  if (key === "currency_rates") ctx.events.catalogChanged();
   // The platform's pages show its name, currency, language and branding: drop what was cached of them.
   ctx.events.siteChanged(PLATFORM_TENANT_ID);
   return { key, value: d.type === "money" ? formatMoney(parseMoney(value)!) : value, type: d.type };
+}
+
+/**
+ * The platform's exchange rates (docs/currencies.md), stored as "EUR=655.957; USD=600". A currency that
+ * sites follow cannot be dropped: they would stop selling.
+ */
+async function checkedRates(ctx: Ctx, raw: unknown): Promise<string> {
+  const parsed = parseRateTable(raw);
+  if ("error" in parsed) throw new Validation({ value: [parsed.error] });
+  const followed = await ctx.db.selectFrom("white_label_sites").select("currency").distinct().where("currency_rate", "is", null).execute();
+  const platform = await platformCurrency(ctx);
+  const missing = followed.map((r) => r.currency).filter((code) => code !== platform && !parsed.table.has(code));
+  if (missing.length) throw new Validation({ value: [`Sites follow the platform's rate for ${missing.sort().join(", ")}: keep a rate for it`] });
+  return formatRateTable(parsed.table);
 }
 
 export async function platformStats(ctx: Ctx) {

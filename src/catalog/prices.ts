@@ -1,6 +1,8 @@
 import { appSlot, type Ctx } from "../context.ts";
 import { prepared } from "../db/prepared.ts";
 import type { Site } from "../db/schema.ts";
+import { fromPlatform, PAR, type RateMicro } from "../money/exchange.ts";
+import { siteExchange, tenantExchange } from "../settings/exchange.ts";
 import { isHiddenOnSite, pricingLevel, siteRate, userRate, type SiteRule } from "../pricing/pricing.ts";
 import { ORDERABLE_TYPES } from "../providers/service-types.ts";
 import { providerSells } from "../providers/selling.ts";
@@ -63,8 +65,10 @@ export interface PricedService {
   dripfeed: boolean;
   /** What the viewer pays per 1000 on this tenant (micro-units). */
   rate: number;
-  /** On a site: what the reseller pays the platform per 1000 (micro-units); on the platform: same as rate. */
+  /** On a site: what the reseller pays the platform per 1000, in the platform currency (micro-units); on the platform: same as rate. */
   cost: number;
+  /** `cost` in the tenant's currency (a site's: converted at its rate, rounded up to a micro-unit): what `rate` is compared with. */
+  site_cost: number;
 }
 
 /** What a site changes in the catalogue: its price rules, and its own words, order and hidden platforms. */
@@ -111,7 +115,7 @@ interface ListingCache {
   rows?: { at: number; value: Promise<CatalogRow[]> };
   rules: Map<number, { at: number; value: Promise<Rules> }>;
   /** Priced lists without per-user prices, reused while the rows and the site's rules are the same objects. */
-  priced: WeakMap<CatalogRow[], Map<string, { rules: Rules | null; margin: number; value: PricedService[] }>>;
+  priced: WeakMap<CatalogRow[], Map<string, { rules: Rules | null; margin: number; exchange: RateMicro; value: PricedService[] }>>;
 }
 const LISTINGS = appSlot("catalogue listings", ({ events }): ListingCache => {
   const fresh: ListingCache = { rules: new Map(), priced: new WeakMap() };
@@ -146,25 +150,32 @@ function cachedRules(ctx: Ctx, siteId: number): Promise<Rules> {
   return value;
 }
 
-function price(ctx: Ctx, rows: CatalogRow[], custom: Map<number, number>, rules: Rules | null): PricedService[] {
+/**
+ * Prices rows for the tenant. On a site the reseller's cost (platform currency) is converted to the
+ * site's currency at `exchange` (rounded up: a margin on it never sells below cost), then the site's
+ * margin applies; a fixed price is the owner's, already in the site's currency.
+ */
+function price(ctx: Ctx, rows: CatalogRow[], custom: Map<number, number>, rules: Rules | null, exchange: RateMicro = PAR): PricedService[] {
   const tenant = ctx.tenant;
   const out: PricedService[] = [];
   for (const r of rows) {
     const cost = userRate(r.rate, custom.get(r.id));
     let rate = cost;
+    let siteCost = cost;
     if (tenant.kind === "site" && rules) {
       const sr = rules.service.get(r.id);
       const cr = rules.category.get(r.category_id);
       // A platform the site does not sell is hidden like a hidden service: not listed, not orderable.
       if (isHiddenOnSite(sr, cr) || rules.words.hiddenPlatforms.has(r.platform)) continue;
-      rate = siteRate(cost, tenant.site.default_margin_bp, sr, cr);
+      siteCost = exchange === PAR ? cost : fromPlatform(cost, exchange, "up");
+      rate = siteRate(siteCost, tenant.site.default_margin_bp, sr, cr);
     }
-    out.push(pricedRow(r, rate, cost, rules?.words ?? NO_SITE_WORDS));
+    out.push(pricedRow(r, rate, cost, siteCost, rules?.words ?? NO_SITE_WORDS));
   }
   return rules ? inSiteOrder(out, rules.words) : out;
 }
 
-function pricedRow(r: CatalogRow, rate: number, cost: number, words: SiteWords): PricedService {
+function pricedRow(r: CatalogRow, rate: number, cost: number, siteCost: number, words: SiteWords): PricedService {
   const texts = withSiteWords({ ...r, category_description_fr: null, category_description_en: null }, words);
   return {
     id: r.id,
@@ -192,6 +203,7 @@ function pricedRow(r: CatalogRow, rate: number, cost: number, words: SiteWords):
     dripfeed: Boolean(r.dripfeed),
     rate,
     cost,
+    site_cost: siteCost,
   };
 }
 
@@ -212,15 +224,18 @@ export async function siteCatalogue(ctx: Ctx, site: Site, under?: { defaultMargi
   const custom = await overrides(ctx, site.owner_id);
   const rules = under?.rules ?? (await siteRules(ctx, site.id));
   const defaultMarginBp = under?.defaultMarginBp ?? site.default_margin_bp;
+  // The site's prices are in its currency: the cost converted as the storefront's listing converts it.
+  const exchange = (await siteExchange(ctx, site)).rate;
   return rows.map((r) => {
     const cost = userRate(r.rate, custom.get(r.id));
+    const siteCost = exchange === PAR ? cost : fromPlatform(cost, exchange, "up");
     const sr = rules.service.get(r.id);
     const cr = rules.category.get(r.category_id);
-    return { ...pricedRow(r, siteRate(cost, defaultMarginBp, sr, cr), cost, rules.words), hidden: isHiddenOnSite(sr, cr) || rules.words.hiddenPlatforms.has(r.platform), level: pricingLevel(sr, cr) };
+    return { ...pricedRow(r, siteRate(siteCost, defaultMarginBp, sr, cr), cost, siteCost, rules.words), hidden: isHiddenOnSite(sr, cr) || rules.words.hiddenPlatforms.has(r.platform), level: pricingLevel(sr, cr) };
   });
 }
 
-function pricedForTenant(ctx: Ctx, rows: CatalogRow[], rules: Rules | null): PricedService[] {
+function pricedForTenant(ctx: Ctx, rows: CatalogRow[], rules: Rules | null, exchange: RateMicro): PricedService[] {
   const pricedMemo = cacheOf(ctx).priced;
   let byTenant = pricedMemo.get(rows);
   if (!byTenant) {
@@ -230,10 +245,10 @@ function pricedForTenant(ctx: Ctx, rows: CatalogRow[], rules: Rules | null): Pri
   const key = String(ctx.tenant.siteId);
   const margin = ctx.tenant.kind === "site" ? ctx.tenant.site.default_margin_bp : 0;
   const hit = byTenant.get(key);
-  if (hit && hit.rules === rules && hit.margin === margin) return hit.value;
+  if (hit && hit.rules === rules && hit.margin === margin && hit.exchange === exchange) return hit.value;
   // Shared between requests: frozen so that no caller can change another's prices.
-  const value = price(ctx, rows, new Map(), rules).map((s) => Object.freeze(s));
-  byTenant.set(key, { rules, margin, value });
+  const value = price(ctx, rows, new Map(), rules, exchange).map((s) => Object.freeze(s));
+  byTenant.set(key, { rules, margin, exchange, value });
   return value;
 }
 
@@ -250,7 +265,8 @@ export async function listPricedServices(ctx: Ctx, opts: { categoryId?: number; 
   const rows = await cachedRows(ctx);
   const custom = await overrides(ctx, payerOf(ctx));
   const rules = ctx.tenant.kind === "site" ? await cachedRules(ctx, ctx.tenant.siteId) : null;
-  let priced = custom.size ? price(ctx, rows, custom, rules) : pricedForTenant(ctx, rows, rules);
+  const exchange = (await tenantExchange(ctx))?.rate ?? PAR;
+  let priced = custom.size ? price(ctx, rows, custom, rules, exchange) : pricedForTenant(ctx, rows, rules, exchange);
   if (opts.categoryId) priced = priced.filter((r) => r.category_id === opts.categoryId);
   if (opts.search) priced = priced.filter(serviceSearch(opts.search));
   return priced;
@@ -290,7 +306,7 @@ export async function orderService(ctx: Ctx, serviceId: number): Promise<OrderSe
   const { provider_id, provider_rate, exchange_rate, custom_rate, ...catalogRow } = row;
   const custom = new Map<number, number>(custom_rate === null ? [] : [[row.id, custom_rate]]);
   const rules = ctx.tenant.kind === "site" ? await siteRules(ctx, ctx.tenant.siteId) : null;
-  const service = price(ctx, [catalogRow], custom, rules)[0];
+  const service = price(ctx, [catalogRow], custom, rules, (await tenantExchange(ctx))?.rate ?? PAR)[0];
   return service ? { service, providerId: provider_id, providerRate: Number(provider_rate), exchangeRate: Number(exchange_rate) } : null;
 }
 
@@ -300,5 +316,5 @@ export async function pricedService(ctx: Ctx, serviceId: number): Promise<Priced
   if (!rows.length) return null;
   const custom = await overrides(ctx, payerOf(ctx), serviceId);
   const rules = ctx.tenant.kind === "site" ? await siteRules(ctx, ctx.tenant.siteId) : null;
-  return price(ctx, rows, custom, rules)[0] ?? null;
+  return price(ctx, rows, custom, rules, (await tenantExchange(ctx))?.rate ?? PAR)[0] ?? null;
 }

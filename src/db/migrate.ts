@@ -28,6 +28,7 @@ import * as m0032 from "../../migrations/0032_catalogue_console.ts";
 import * as m0035 from "../../migrations/0035_figure_indexes.ts";
 import * as m0040 from "../../migrations/0040_site_catalogue.ts";
 import * as m0041 from "../../migrations/0041_subscription_self_service.ts";
+import * as m0043 from "../../migrations/0043_site_currency.ts";
 import * as m0044 from "../../migrations/0044_grouped_notices.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
@@ -60,6 +61,7 @@ export const migrations: Record<string, Migration> = {
   "0035_figure_indexes": m0035,
   "0040_site_catalogue": m0040,
   "0041_subscription_self_service": m0041,
+  "0043_site_currency": m0043,
   "0044_grouped_notices": m0044,
 };
 

@@ -570,6 +570,8 @@ export interface WhiteLabelSitesTable extends Created {
   default_margin_bp: Generated<number>;
   language: Generated<string>;
   currency: Generated<string>;
+  /** The owner's own rate: what one unit of `currency` is worth in the platform currency, × 1,000,000; null follows the platform's. */
+  currency_rate: number | null;
   status: Generated<SiteStatus>;
   expires_at: Timestamp | null;
   content_version: Generated<number>;
@@ -623,9 +625,17 @@ export interface SiteOrdersTable extends Created {
   site_id: number;
   customer_order_id: number;
   platform_order_id: number;
+  /** What the customer was charged, in `currency`. */
   site_price: number;
+  /** What the reseller was charged, in the platform currency. */
   reseller_cost: number;
+  /** `site_price − site_cost` (in `currency`); before migration 0043, `site_price − reseller_cost`. */
   profit: number;
+  /** The site's currency and the rate the order was placed at (null: placed before 0043, in the platform currency). */
+  currency: string | null;
+  currency_rate: number | null;
+  /** The reseller's cost converted to `currency` at `currency_rate`, rounded up to a micro-unit. */
+  site_cost: number | null;
 }
 
 export interface SubscriptionsTable extends Created {

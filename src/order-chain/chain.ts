@@ -5,7 +5,9 @@ import type { Order } from "../db/schema.ts";
 import { AppError, Unavailable } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { pricedService } from "../catalog/prices.ts";
+import { fromPlatform, PAR } from "../money/exchange.ts";
 import { orderCharge } from "../pricing/pricing.ts";
+import { siteExchange } from "../settings/exchange.ts";
 import { kickDispatch } from "../orders/dispatch.ts";
 import { mailOrderConfirmation } from "../orders/notices.ts";
 import { createChargedOrder, placeOrder, quoteOrder, admitNewOrder, type OrderSource } from "../orders/place.ts";
@@ -61,9 +63,14 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
   const quote = await quoteOrder(ctx, input, opts.lang);
   const priced = await pricedService(ctx, quote.service.id);
   if (!priced) throw new Unavailable(NEUTRAL_REFUSAL, "service_unavailable");
-  // The reseller's platform order is a charge too: rounded up in the same currency as the customer's.
-  const resellerCost = orderCharge(priced.cost, quote.fields.quantity, quote.currency, { type: quote.service.type, runs: quote.fields.runs });
   const site = tenant.site;
+  // The customer pays in the site's currency (quote.charge, rounded up to its minor unit); the reseller
+  // pays its cost in the platform currency, a charge too: rounded up to a whole franc.
+  const exchange = await siteExchange(ctx, site);
+  const resellerQuote = { ...quote, currency: exchange.platformCurrency };
+  const resellerCost = orderCharge(priced.cost, quote.fields.quantity, exchange.platformCurrency, { type: quote.service.type, runs: quote.fields.runs });
+  // The site's figures stay in its currency: what the reseller paid, at the rate of this order.
+  const siteCost = exchange.rate === PAR ? resellerCost : fromPlatform(resellerCost, exchange.rate, "up");
 
   let chained: ChainedOrder;
   try {
@@ -74,7 +81,7 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
       const customerOrder = await createChargedOrder(tx, {
         userId: customer.id,
         siteId: site.id,
-        quote: { ...quote, providerCost: resellerCost },
+        quote: { ...quote, providerCost: siteCost },
         charge: quote.charge,
         rate: quote.rate,
         source: opts.source,
@@ -86,7 +93,7 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
         platformOrder = await createChargedOrder(tx, {
           userId: site.owner_id,
           siteId: PLATFORM_TENANT_ID,
-          quote,
+          quote: resellerQuote,
           charge: resellerCost,
           rate: priced.cost,
           source: "storefront",
@@ -103,7 +110,10 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
           platform_order_id: platformOrder.id,
           site_price: quote.charge,
           reseller_cost: resellerCost,
-          profit: quote.charge - resellerCost,
+          profit: quote.charge - siteCost,
+          currency: exchange.currency,
+          currency_rate: exchange.rate,
+          site_cost: siteCost,
           created_at: now,
           updated_at: now,
         })
@@ -113,7 +123,7 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
   } catch (err) {
     if (!(err instanceof ResellerCannotPay)) throw err;
     try {
-      await notifyResellerShort(ctx, site, { serviceName: err.serviceName, cost: err.cost, currency: quote.currency });
+      await notifyResellerShort(ctx, site, { serviceName: err.serviceName, cost: err.cost, currency: exchange.platformCurrency });
     } catch (notifyErr) {
       ctx.logger.error("reseller notification failed", { site_id: site.id, error: String(notifyErr) });
     }

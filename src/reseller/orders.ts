@@ -16,6 +16,8 @@ export type SiteOrderRow = Order & {
   username: string | null;
   site_price: number | null;
   reseller_cost: number | null;
+  site_cost: number | null;
+  currency_rate: number | null;
   profit: number | null;
   platform_order_uuid: string | null;
   reseller_refunded: number | null;
@@ -35,6 +37,8 @@ function siteOrders(ctx: Ctx) {
       "users.username",
       "site_orders.site_price",
       "site_orders.reseller_cost",
+      "site_orders.site_cost",
+      "site_orders.currency_rate",
       "site_orders.profit",
       "po.uuid as platform_order_uuid",
       "po.refunded as reseller_refunded",

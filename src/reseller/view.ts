@@ -1,6 +1,7 @@
 import type { User } from "../db/schema.ts";
 import { toIso } from "../lib/time.ts";
-import { formatMoney } from "../money/money.ts";
+import { formatRate } from "../money/exchange.ts";
+import { formatMoney, mulDiv } from "../money/money.ts";
 import { feeRuleView } from "../wallet/view.ts";
 import type { MethodWithFee } from "../staff/finance/payment-methods.ts";
 import type { UserStats } from "../staff/users/service.ts";
@@ -32,14 +33,20 @@ export function customerDetailView(u: User, s: UserStats) {
 }
 
 /**
- * A customer order with its economics: what the customer paid (site price), what the reseller paid
- * the platform (reseller cost), the profit recorded at placement, and the net after refunds on both sides.
+ * A customer order with its economics, in the site's currency: what the customer paid (site price),
+ * what the reseller paid the platform converted at the order's rate (reseller cost; `platform_charge`
+ * is that charge as booked, in the platform currency), the profit recorded at placement, and the net
+ * after refunds on both sides.
  */
 export function siteOrderView(o: SiteOrderRow) {
   const sitePrice = Number(o.site_price ?? o.charge);
-  const resellerCost = o.reseller_cost == null ? null : Number(o.reseller_cost);
+  const platformCharge = o.reseller_cost == null ? null : Number(o.reseller_cost);
+  const resellerCost = o.site_cost != null ? Number(o.site_cost) : platformCharge;
   const refunded = Number(o.refunded);
-  const resellerRefunded = Number(o.reseller_refunded ?? 0);
+  const platformRefunded = Number(o.reseller_refunded ?? 0);
+  // The reseller's refunds are booked in the platform currency: the same share of its cost in the site's.
+  const resellerRefunded =
+    resellerCost === null || !platformCharge ? 0 : platformRefunded >= platformCharge ? resellerCost : mulDiv(resellerCost, platformRefunded, platformCharge);
   return {
     number: o.number,
     uuid: o.uuid,
@@ -51,10 +58,13 @@ export function siteOrderView(o: SiteOrderRow) {
     status: o.status,
     start_count: o.start_count,
     remains: o.remains,
+    currency: o.currency,
     site_price: formatMoney(sitePrice),
     refunded: formatMoney(refunded),
     reseller_cost: resellerCost === null ? null : formatMoney(resellerCost),
     reseller_refunded: formatMoney(resellerRefunded),
+    platform_charge: platformCharge === null ? null : formatMoney(platformCharge),
+    exchange_rate: o.currency_rate == null ? null : formatRate(Number(o.currency_rate)),
     profit: o.profit == null ? null : formatMoney(Number(o.profit)),
     net_profit: resellerCost === null ? null : formatMoney(sitePrice - refunded - (resellerCost - resellerRefunded)),
     platform_order_uuid: o.platform_order_uuid ?? null,

@@ -5,6 +5,13 @@ import { dbNow } from "../lib/time.ts";
 export const SETTING_DEFAULTS = {
   site_name: { value: "IzyBoost", type: "string", group: "general", description: "Platform name" },
   currency: { value: "XOF", type: "string", group: "general", description: "Platform currency" },
+  currency_rates: {
+    value: "EUR=655.957; GHS=40; NGN=0.4; USD=600; XAF=1",
+    type: "rates",
+    group: "pricing",
+    description:
+      "What one unit of each currency is worth in the platform currency (EUR=655.957: 1 € = 655.957 F CFA), the rate of every site selling in it that follows the platform's",
+  },
   default_language: { value: "fr", type: "string", group: "general", description: "Default language" },
   support_email: { value: "support@izyboost.com", type: "string", group: "general", description: "Support e-mail" },
   platform_margin_bp: { value: "3000", type: "integer", group: "pricing", description: "Margin over provider cost, basis points (3000 = 30%)" },
@@ -112,14 +119,20 @@ export async function getIntSetting(ctx: Ctx, key: SettingKey): Promise<number> 
   return Number.isFinite(n) ? Math.trunc(n) : Number(SETTING_DEFAULTS[key].value);
 }
 
-/**
- * The currency money is booked in on every tenant (a site's own currency only labels its pages for
- * now): the platform's `currency` setting, XOF when it is not a three-letter code. Its minor unit is
- * what charges round up to and refunds and commissions round down to (src/money/money.ts).
- */
-export async function bookingCurrency(ctx: Ctx): Promise<string> {
+/** The platform's currency: the `currency` setting, XOF when it is not a three-letter code. Reseller costs are booked in it. */
+export async function platformCurrency(ctx: Ctx): Promise<string> {
   const code = (await getSetting(ctx, "currency")).trim().toUpperCase();
   return /^[A-Z]{3}$/.test(code) ? code : SETTING_DEFAULTS.currency.value;
+}
+
+/**
+ * The currency money is booked in on the request's tenant: the platform currency on the platform, the
+ * site's own currency on a site (its customers' prices, balances and deposits). Its minor unit is what
+ * charges round up to and refunds and commissions round down to (src/money/money.ts).
+ */
+export async function bookingCurrency(ctx: Ctx): Promise<string> {
+  if (ctx.tenant.kind === "site" && /^[A-Z]{3}$/.test(ctx.tenant.site.currency)) return ctx.tenant.site.currency;
+  return platformCurrency(ctx);
 }
 
 export async function putSetting(ctx: Ctx, key: string, value: string): Promise<void> {

@@ -5,7 +5,7 @@ import { requireUser } from "../context.ts";
 import { NotFound } from "../core/errors.ts";
 import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
 import { parseMoney, type Micro } from "../money/money.ts";
-import { getSetting } from "../settings/service.ts";
+import { bookingCurrency, getSetting } from "../settings/service.ts";
 import { feeRulesFor } from "./fees.ts";
 import type { TransactionsQuery } from "./schema.ts";
 import { methodPayable, type PaymentMethod, type TransactionRow } from "./view.ts";
@@ -36,7 +36,7 @@ export async function walletSummary(ctx: Ctx): Promise<WalletSummary> {
   const total = (pred: (r: (typeof sums)[number]) => boolean) => sums.filter(pred).reduce((s, r) => s + Number(r.total ?? 0), 0);
   return {
     balance: Number(account.balance),
-    currency: await getSetting(ctx, "currency"),
+    currency: await bookingCurrency(ctx),
     pendingDeposits: total((r) => r.type === "deposit" && r.status === "pending"),
     pendingCount: sums.filter((r) => r.type === "deposit" && r.status === "pending").reduce((s, r) => s + Number(r.n), 0),
     totalDeposited: total((r) => r.type === "deposit" && r.status === "completed"),

@@ -3,6 +3,7 @@ import type { Ctx } from "../context.ts";
 import type { Site } from "../db/schema.ts";
 import { AppError, Validation, type FieldErrors } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
+import { setSiteCurrency } from "./currency.ts";
 import { deleteLogo, logoPath, oneAtATimePerSite, prepareLogo, writeLogo, type PreparedLogo } from "./logo.ts";
 import type { BrandingInput } from "./schema.ts";
 import { siteById } from "./sites.ts";
@@ -46,6 +47,8 @@ export async function updateBranding(ctx: Ctx, site: Site, input: BrandingInput,
     }
   }
   if (Object.keys(errors).length) throw new Validation(errors);
+  // The currency is money, not a label: changed by the one verb that checks it (the platform's rate is followed).
+  if (input.currency !== undefined && input.currency !== site.currency) await setSiteCurrency(ctx, site, { currency: input.currency, rate: null });
 
   const removeLogo = !prepared && input.remove_logo === true;
   // The files and the stored logo_path change together, one request of the site at a time.
@@ -56,7 +59,6 @@ export async function updateBranding(ctx: Ctx, site: Site, input: BrandingInput,
       .set({
         name: input.name ?? site.name,
         language: input.language ?? site.language,
-        currency: input.currency ?? site.currency,
         template_id: templateId,
         branding,
         // Left as stored unless this request changes it: another request may have just set it.

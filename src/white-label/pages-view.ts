@@ -18,6 +18,7 @@ import { inTenant } from "../tenancy/scoped.ts";
 import { orderLabel } from "../orders/numbers.ts";
 import { siteMethods } from "./methods-view.ts";
 import { methodPayable } from "../wallet/view.ts";
+import { currencySection, type CurrencySection } from "./currency-view.ts";
 
 /** What the platform's white-label templates read: strings already formatted for the page language. */
 export interface Fmt {
@@ -48,6 +49,7 @@ interface SitesData {
 
 interface SitePageData extends FormState {
   uuid: string;
+  currency: CurrencySection;
   name: string;
   status: StatusBadgeView;
   url: string;
@@ -169,19 +171,20 @@ async function openTickets(ctx: Ctx) {
   return ticketRows(base).orderBy("tickets.updated_at", "desc").orderBy("tickets.id", "desc").limit(10).execute();
 }
 
-const DONE = ["purchased", "branding", "margin", "domain", "domain_verified", "approved", "rejected"];
+const DONE = ["purchased", "branding", "margin", "domain", "domain_verified", "approved", "rejected", "currency"];
 
 /** The management page of one of the caller's sites. Money shown in the site's currency, as its customers see it. */
 export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<FormState>, done: string | undefined): Promise<SitePageData> {
   const siteCtx = siteTenantCtx(ctx, site);
   const details = await siteDetails(ctx, site);
   const money = (m: number) => displayMoney(m, site.currency, f.lang);
-  const [stats, deposits, orders, tickets, methods] = await Promise.all([
+  const [stats, deposits, orders, tickets, methods, currency] = await Promise.all([
     siteStats(siteCtx, site.currency),
     listLedger(siteCtx, { type: "deposit", status: "pending", page: 1, per_page: 20 }),
     listSiteOrders(siteCtx, { page: 1, per_page: 10 }),
     openTickets(siteCtx),
     siteMethods(ctx, site),
+    currencySection(ctx, site, f, state.values),
   ]);
   const base = `/white-label/sites/${site.uuid}`;
   const branding = effectiveBranding(details.template.slug ?? "", site.branding);
@@ -248,6 +251,7 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
       languages: ["fr", "en"].map((v) => ({ value: v, label: f.t(`lang.${v}`), selected: (state.values?.language ?? site.language) === v })),
     },
     margin: { action: `${base}/pricing`, pricingHref: `${base}/pricing` },
+    currency,
     deposits: deposits.rows.map((d) => ({
       id: d.id,
       customer: d.username ?? `#${d.user_id}`,
@@ -263,7 +267,8 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
       customer: o.username ?? `#${o.user_id}`,
       service: o.service_name ?? `#${o.service_id}`,
       sitePrice: money(Number(o.site_price ?? o.charge)),
-      cost: o.reseller_cost == null ? "—" : money(Number(o.reseller_cost)),
+      // In the site's currency, at the order's rate (the platform charge itself is in the platform currency).
+      cost: (o.site_cost ?? o.reseller_cost) == null ? "—" : money(Number(o.site_cost ?? o.reseller_cost)),
       profit: o.profit == null ? "—" : money(Number(o.profit)),
       status: statusBadge("order", o.status, f.t),
       createdAt: displayDate(o.created_at, f.lang),

@@ -15,7 +15,9 @@ import { updateBranding } from "./branding.ts";
 import { setCustomDomain, verifyCustomDomain } from "./domains.ts";
 import { updatePricing } from "./pricing.ts";
 import { purchaseSite } from "./purchase.ts";
-import { brandingSchema, domainSchema, pricingSchema, purchaseSchema } from "./schema.ts";
+import { brandingSchema, domainSchema, pricingSchema, purchaseSchema, siteCurrencySchema } from "./schema.ts";
+import { setSiteCurrency } from "./currency.ts";
+import { currencyErrors, currencyInput } from "./currency-view.ts";
 import { ownedSite } from "./sites.ts";
 import { brandingErrors, depositErrors, domainErrors, marginErrors, methodErrors, purchaseErrors, type Errors } from "./page-errors.ts";
 import { createPaymentMethod, removePaymentMethod, updatePaymentMethod } from "../staff/finance/payment-methods.ts";
@@ -204,6 +206,15 @@ export function whiteLabelPages(sf: Storefront) {
       return "branding";
     },
     brandingErrors,
+  );
+
+  siteForm(
+    "/currency",
+    async (ctx, site, { fields }) => {
+      await setSiteCurrency(ctx, site, parseInput(siteCurrencySchema, currencyInput(fields)));
+      return "currency";
+    },
+    currencyErrors,
   );
 
   siteForm(

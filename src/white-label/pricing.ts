@@ -143,12 +143,12 @@ export async function previewPricing(ctx: Ctx, site: Site, input: PricingInput):
     const b = beforeById.get(a.id) ?? a;
     if (a.rate === b.rate && a.hidden === b.hidden) continue;
     const rule = pricingRule(nextRules.service.get(a.id), nextRules.category.get(a.category_id));
-    const below = !a.hidden && a.rate < a.cost;
+    const below = !a.hidden && a.rate < a.site_cost;
     lines.push({
       service: a,
       before: { rate: b.rate, hidden: b.hidden },
       after: { rate: a.rate, hidden: a.hidden },
-      markupBp: markupBp(a.cost, a.rate),
+      markupBp: markupBp(a.site_cost, a.rate),
       warning: below ? (rule?.fixedRate != null ? "fixed_below_cost" : "below_cost") : null,
     });
   }
@@ -181,9 +181,10 @@ export async function samplePrices(ctx: Ctx, site: Site, input?: PricingInput) {
       service_id: s.id,
       name: s.name,
       category_id: s.category_id,
-      cost: formatMoney(s.cost),
+      // Both in the site's currency: the reseller's cost converted at the site's rate.
+      cost: formatMoney(s.site_cost),
       rate: formatMoney(s.rate),
-      below_cost: s.rate < s.cost,
+      below_cost: s.rate < s.site_cost,
       shown: true,
     };
   });
@@ -207,10 +208,10 @@ export function previewView(preview: PricingPreview, page: PageInput) {
         service_id: l.service.id,
         name: l.service.name,
         category_id: l.service.category_id,
-        cost: formatMoney(l.service.cost),
+        cost: formatMoney(l.service.site_cost),
         before: price(l.before),
         after: price(l.after),
-        margin_amount: l.after.hidden ? null : formatMoney(l.after.rate - l.service.cost),
+        margin_amount: l.after.hidden ? null : formatMoney(l.after.rate - l.service.site_cost),
         margin: l.after.hidden || l.markupBp === null ? null : formatPercent(l.markupBp),
         warning: l.warning,
       })),

@@ -7,12 +7,14 @@ import { parseInput } from "../core/validate.ts";
 import { readBody, validBody, validQuery } from "../http/body.ts";
 import { idempotent } from "../idempotency/idempotency.ts";
 import { updateBranding } from "./branding.ts";
+import { setSiteCurrency, siteCurrency } from "./currency.ts";
+import { siteCurrencyView } from "./currency-view.ts";
 import { listActivePlans, listActiveTemplates } from "./catalog.ts";
 import { setCustomDomain, verifyCustomDomain } from "./domains.ts";
 import { previewPricing, previewView, samplePrices, updatePricing } from "./pricing.ts";
 import { purchaseSite } from "./purchase.ts";
 import { renewNow } from "./renewals.ts";
-import { brandingSchema, domainSchema, listQuery, pricingSchema, purchaseSchema } from "./schema.ts";
+import { brandingSchema, domainSchema, listQuery, pricingSchema, purchaseSchema, siteCurrencySchema } from "./schema.ts";
 import { listMySites, ownedSite, pricingSummary, siteDetails } from "./sites.ts";
 import { subscriptionRoutes } from "./subscription-routes.ts";
 
@@ -94,6 +96,18 @@ export function whiteLabelRoutes() {
     const site = await ownedSite(ctx, c.req.param("uuid"));
     const { input, logo } = await brandingInput(c);
     return c.json({ data: await siteDetails(ctx, await updateBranding(ctx, site, input, logo)) });
+  });
+
+  app.get("/sites/:uuid/currency", async (c) => {
+    const ctx = ctxOf(c);
+    return c.json({ data: siteCurrencyView(await siteCurrency(ctx, await ownedSite(ctx, c.req.param("uuid")))) });
+  });
+
+  app.put("/sites/:uuid/currency", async (c) => {
+    const ctx = ctxOf(c);
+    const site = await ownedSite(ctx, c.req.param("uuid"));
+    const updated = await setSiteCurrency(ctx, site, await validBody(c, siteCurrencySchema));
+    return c.json({ data: siteCurrencyView(await siteCurrency(ctx, updated)) });
   });
 
   app.put("/sites/:uuid/pricing", async (c) => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { plainNumber } from "../core/form-number.ts";
+import { parseRate } from "../money/exchange.ts";
 import { parseMoney, parsePercent } from "../money/money.ts";
 import { pageQuery } from "../core/pagination.ts";
 import { normalizeHost, slugProblem } from "./hostnames.ts";
@@ -121,6 +122,27 @@ export const brandingSchema = z.strictObject({
   remove_logo: z.boolean().optional(),
 });
 export type BrandingInput = z.infer<typeof brandingSchema>;
+
+/** A site's currency and rate: `rate` (what 1 unit of the currency is worth in the platform currency, "655.957") or null to follow the platform's. */
+export const siteCurrencySchema = z.strictObject({
+  currency: z
+    .string({ error: "Must be a currency code" })
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{3}$/, "Must be a 3-letter currency code such as XOF or EUR"),
+  rate: z
+    .union([z.string(), z.number()], { error: 'Must be a decimal rate such as "655.957", or null to follow the platform' })
+    .transform((v, ctx) => {
+      const rate = parseRate(typeof v === "string" ? plainNumber(v) : v);
+      if (rate === null) {
+        ctx.addIssue({ code: "custom", message: "Must be a positive decimal rate with at most 6 decimals" });
+        return z.NEVER;
+      }
+      return rate;
+    })
+    .nullish(),
+});
+export type SiteCurrencyInput = z.infer<typeof siteCurrencySchema>;
 
 const ruleFields = {
   margin: percentInput.nullish(),

@@ -172,6 +172,8 @@ describeEachDialect("tenants never see each other", (dialect) => {
       { method: "PUT", path: `${base}/branding`, json: { tagline: "Volé" } },
       { method: "PUT", path: `${base}/pricing`, json: { default_margin: "1" } },
       { method: "POST", path: `${base}/pricing/preview`, json: { default_margin: "1" } },
+      { method: "GET", path: `${base}/currency` },
+      { method: "PUT", path: `${base}/currency`, json: { currency: "XOF", rate: null } },
       { method: "PUT", path: `${base}/domain`, json: { custom_domain: "stolen.example.com" } },
       { method: "POST", path: `${base}/domain/verify` },
       { method: "POST", path: `${base}/renew` },

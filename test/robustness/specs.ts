@@ -452,6 +452,21 @@ export const SPECS: Record<string, RouteSpec> = {
   },
 
   // ---- reseller management of site A ----
+  "GET /api/white-label/sites/:uuid/currency": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }) },
+  "PUT /api/white-label/sites/:uuid/currency": {
+    extra: () => [
+      { currency: "EURO" },
+      { currency: "ZZZ" },
+      { currency: "EUR", rate: "-1" },
+      { currency: "EUR", rate: "655.9571234" },
+      { currency: "EUR", rate: "1e3" },
+      { currency: "MAD" },
+      { currency: "XOF", rate: { $gt: 0 } },
+    ],
+    owner: "reseller",
+    params: (t) => ({ uuid: t.A.uuid }),
+    body: { currency: "XOF", rate: null },
+  },
   "GET /api/white-label/sites/:uuid/stats": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }), query: ["days", "from", "to"] },
   "GET /api/white-label/sites/:uuid/customers": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }), query: ["search", "banned", ...PAGE] },
   "GET /api/white-label/sites/:uuid/customers/:id": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid, id: String(t.A.customer.user.id) }) },

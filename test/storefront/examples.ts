@@ -90,6 +90,7 @@ const service: PricedService = {
   dripfeed: true,
   rate: 1_250_500_000,
   cost: 1_000_000_000,
+  site_cost: 1_000_000_000,
 };
 
 const order = {

@@ -26,6 +26,9 @@ export const adminSettingsMessages = catalogue(
     "admin.settings.site_name.help": "Affiché sur les pages et dans les e-mails de la plateforme.",
     "admin.settings.currency.label": "Devise",
     "admin.settings.currency.help": "Code à trois lettres (XOF, EUR, USD) dans lequel les prix et soldes sont tenus.",
+    "admin.settings.currency_rates.label": "Taux de change des sites",
+    "admin.settings.currency_rates.help":
+      "Ce que vaut 1 unité de chaque devise dans la devise de la plateforme (EUR=655.957 : 1 € = 655,957 F CFA). Les sites qui vendent dans cette devise et suivent la plateforme appliquent ce taux aux nouvelles commandes.",
     "admin.settings.default_language.label": "Langue par défaut",
     "admin.settings.default_language.help": "La langue des visiteurs qui n'en ont pas choisi.",
     "admin.settings.support_email.label": "E-mail du support",
@@ -69,6 +72,8 @@ export const adminSettingsMessages = catalogue(
     "admin.settings.error.money": "Un montant positif.",
     "admin.settings.error.text": "Entre 1 et 500 caractères.",
     "admin.settings.error.currency": "Un code de devise à trois lettres, par exemple XOF.",
+    "admin.settings.error.rates":
+      "Une liste CODE=taux séparée par des points-virgules (EUR=655.957; USD=600), avec un taux pour chaque devise que des sites suivent.",
     "admin.settings.error.select": "Un choix de la liste.",
     "admin.settings.error.boolean": "Activé ou non.",
     "admin.settings.error.color": "Une couleur comme #1a2b3c.",
@@ -106,6 +111,9 @@ export const adminSettingsMessages = catalogue(
     "admin.settings.site_name.help": "Shown on the platform's pages and in its e-mails.",
     "admin.settings.currency.label": "Currency",
     "admin.settings.currency.help": "Three-letter code (XOF, EUR, USD) in which prices and balances are kept.",
+    "admin.settings.currency_rates.label": "Site exchange rates",
+    "admin.settings.currency_rates.help":
+      "What 1 unit of each currency is worth in the platform currency (EUR=655.957: €1 = 655.957 F CFA). Sites selling in that currency that follow the platform apply it to new orders.",
     "admin.settings.default_language.label": "Default language",
     "admin.settings.default_language.help": "The language of visitors who have not chosen one.",
     "admin.settings.support_email.label": "Support e-mail",
@@ -149,6 +157,7 @@ export const adminSettingsMessages = catalogue(
     "admin.settings.error.money": "A positive amount.",
     "admin.settings.error.text": "Between 1 and 500 characters.",
     "admin.settings.error.currency": "A three-letter currency code, e.g. XOF.",
+    "admin.settings.error.rates": "A list of CODE=rate separated by semicolons (EUR=655.957; USD=600), with a rate for every currency that sites follow.",
     "admin.settings.error.select": "A choice from the list.",
     "admin.settings.error.boolean": "On or off.",
     "admin.settings.error.color": "A colour such as #1a2b3c.",
