@@ -231,7 +231,11 @@ export async function siteCatalogue(ctx: Ctx, site: Site, under?: { defaultMargi
     const siteCost = exchange === PAR ? cost : fromPlatform(cost, exchange, "up");
     const sr = rules.service.get(r.id);
     const cr = rules.category.get(r.category_id);
-    return { ...pricedRow(r, siteRate(siteCost, defaultMarginBp, sr, cr), cost, siteCost, rules.words), hidden: isHiddenOnSite(sr, cr) || rules.words.hiddenPlatforms.has(r.platform), level: pricingLevel(sr, cr) };
+    return {
+      ...pricedRow(r, siteRate(siteCost, defaultMarginBp, sr, cr), cost, siteCost, rules.words),
+      hidden: isHiddenOnSite(sr, cr) || rules.words.hiddenPlatforms.has(r.platform),
+      level: pricingLevel(sr, cr),
+    };
   });
 }
 

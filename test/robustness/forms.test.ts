@@ -176,7 +176,7 @@ describeEachDialect("hostile input in web forms", (dialect) => {
         action: `${site}/pricing/preview`,
         fields: { scope: "category", target: String(t.w.categoryId), kind: "margin", value: "25", f_q: "x", f_page: "2" },
       },
-        {
+      {
         page: `${site}/catalogue/services/${t.serviceId}`,
         action: `${site}/catalogue/services/${t.serviceId}`,
         fields: { name_fr: "Abonnés", name_en: "Followers", description_fr: "", description_en: "Fast" },
