@@ -135,7 +135,7 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
   // The platform order is the platform's to send: dispatch runs as the platform tenant.
   if (!ctx.db.isTransaction) {
     kickDispatch({ ...ctx, tenant: PLATFORM }, [chained.platformOrder.id]);
-    if (opts.source === "web" || opts.source === "storefront") mailOrderConfirmation(ctx, chained.customerOrder, quote.service.name);
+    if (opts.source === "web" || opts.source === "storefront") mailOrderConfirmation(ctx, chained.customerOrder, quote.service.names);
   }
   return chained;
 }

@@ -6,6 +6,7 @@ import { formatMoney } from "../money/money.ts";
 import { notifyLocalized } from "../notifications/localized.ts";
 import { both, notice } from "../i18n/i18n.ts";
 import { moneyParam } from "../i18n/money.ts";
+import type { Lang } from "../i18n/lang.ts";
 
 import { orderLabel } from "./numbers.ts";
 import type { OrderNotice } from "./statuses.ts";
@@ -32,7 +33,7 @@ export async function notifyOrder(ctx: Ctx, order: NoticeOrder, kind: OrderNotic
 }
 
 /** The seed's order confirmation e-mail, in the buyer's language and the tenant's branding (web orders only). */
-export function mailOrderConfirmation(ctx: Ctx, order: Order, serviceName: string): void {
+export function mailOrderConfirmation(ctx: Ctx, order: Order, serviceNames: Record<Lang, string>): void {
   const buyer = ctx.user;
   if (!buyer) return;
   sendTenantMail(ctx, buyer, (p) =>
@@ -40,7 +41,7 @@ export function mailOrderConfirmation(ctx: Ctx, order: Order, serviceName: strin
       ...p,
       username: buyer.username,
       orderRef: orderLabel(order),
-      service: serviceName,
+      service: serviceNames[p.lang],
       quantity: order.quantity,
       charge: moneyParam(order.charge, order.currency),
       url: `${p.baseUrl}/orders/${order.uuid}`,

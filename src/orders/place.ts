@@ -1,3 +1,4 @@
+import { serviceTextIn } from "../catalog/category-names.ts";
 import { randomUUID } from "node:crypto";
 import type { Ctx } from "../context.ts";
 import { requireUser, withTransaction } from "../context.ts";
@@ -31,7 +32,8 @@ interface PlaceOptions {
 
 /** What an order will cost, computed by the server from the tenant's price; the client's fields only. */
 interface OrderQuote {
-  service: { id: number; name: string; type: string; provider_id: number };
+  /** `names`: the service as the tenant's catalogue names it in each language (a site's own words), for the buyer's e-mail. */
+  service: { id: number; name: string; names: Record<Lang, string>; type: string; provider_id: number };
   fields: OrderFields;
   /** Per 1000 (per package for Package), what the payer pays. */
   rate: number;
@@ -72,7 +74,13 @@ export async function quoteOrder(ctx: Ctx, input: Record<string, unknown>, lang?
   if (charge <= 0) throw new Validation({ quantity: [orderFieldMessage(lang, "quantity", "too_small_to_price")] }, undefined, lang);
   const providerCost = convert(orderCost(found.providerRate, fields.quantity, { type: priced.type, runs: fields.runs }), found.exchangeRate);
   return {
-    service: { id: priced.id, name: priced.name, type: priced.type, provider_id: found.providerId },
+    service: {
+      id: priced.id,
+      name: priced.name,
+      names: { fr: serviceTextIn("fr", priced).name, en: serviceTextIn("en", priced).name },
+      type: priced.type,
+      provider_id: found.providerId,
+    },
     fields,
     rate: priced.rate,
     charge,
@@ -199,7 +207,7 @@ export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts:
   });
   if (!ctx.db.isTransaction) {
     kickDispatch(ctx, [order.id]);
-    if (opts.source === "web" || opts.source === "storefront") mailOrderConfirmation(ctx, order, quote.service.name);
+    if (opts.source === "web" || opts.source === "storefront") mailOrderConfirmation(ctx, order, quote.service.names);
   }
   return order;
 }

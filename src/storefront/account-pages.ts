@@ -124,7 +124,7 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
           const card = serviceCard(s, f.currency, f.lang);
           g.services.push({
             id: s.id,
-            label: `${s.id} · ${s.name} — ${card.price}`,
+            label: `${s.id} · ${card.name} — ${card.price}`,
             rateDecimal: card.rateDecimal,
             price: card.price,
             min: s.min,
