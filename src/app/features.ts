@@ -40,6 +40,8 @@ import { adminContentPageRoutes, resellerContentPageRoutes } from "../content-pa
 import { adminAuditRoutes } from "../audit/routes.ts";
 import { adminExportRoutes } from "../exports/routes.ts";
 import { emailLinkRoutes, userEmailRoutes } from "../auth/email-routes.ts";
+import { gatewayDepositRoutes, gatewayNotifyRoutes } from "../payment-gateways/routes.ts";
+import { gatewayPages } from "../payment-gateways/pages.ts";
 
 /**
  * Every feature's routes, mounted once. Auth is applied where a sub-app is mounted: a feature
@@ -92,6 +94,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   const user = new Hono<AuthedEnv>()
     .route("/", sessionRoutes())
     .route("/wallet", walletRoutes())
+    .route("/deposits/gateway", gatewayDepositRoutes())
     .route("/notifications", notificationRoutes())
     .route("/white-label", whiteLabelRoutes())
     .route("/white-label/sites/:uuid/pages", resellerContentPageRoutes())
@@ -109,6 +112,9 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   // The standard provider API, served by every tenant (the platform and each site on its own host); its key is in the form.
   app.on(["GET", "POST"], ["/api/v2", "/api/v2/"], providerApiHandler(apiKeys));
 
+  // Public on every tenant's host: payment gateways post their notifications here (signature checked, status read back).
+  app.route("/payments", gatewayNotifyRoutes());
+
   // Keep last: the storefront (themed pages of every tenant) is mounted at "/" after every API.
   app.route(
     "/",
@@ -117,7 +123,17 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
       loginLimiter,
       accountData: storefrontAccountData,
       actions: storefrontAccountActions,
-      pages: [whiteLabelPages, siteStorefrontPages, accountSettingsPages, notificationPages, referralPages, massOrderPages, contentPages, adminConsolePages],
+      pages: [
+        gatewayPages,
+        whiteLabelPages,
+        siteStorefrontPages,
+        accountSettingsPages,
+        notificationPages,
+        referralPages,
+        massOrderPages,
+        contentPages,
+        adminConsolePages,
+      ],
     }),
   );
 }

@@ -26,6 +26,7 @@ import * as m0024 from "../../migrations/0024_saved_replies.ts";
 import * as m0025 from "../../migrations/0025_content_pages.ts";
 import * as m0032 from "../../migrations/0032_catalogue_console.ts";
 import * as m0035 from "../../migrations/0035_figure_indexes.ts";
+import * as m0045 from "../../migrations/0045_payment_gateways.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -55,6 +56,7 @@ export const migrations: Record<string, Migration> = {
   "0025_content_pages": m0025,
   "0032_catalogue_console": m0032,
   "0035_figure_indexes": m0035,
+  "0045_payment_gateways": m0045,
 };
 
 function migrator<DB>(db: Kysely<DB>): Migrator {

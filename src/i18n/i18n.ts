@@ -20,6 +20,7 @@ import { referralMessages } from "./messages/referrals.ts";
 import { supportMessages } from "./messages/support.ts";
 import { whiteLabelMessages } from "./messages/white-label.ts";
 import { walletMessages } from "./messages/wallet.ts";
+import { gatewayMessages } from "./messages/gateways.ts";
 
 /** Every feature's catalogue; pages keep theirs in themes/<name>/locales and read them through the same fill(). */
 export const CATALOGUES = {
@@ -35,6 +36,7 @@ export const CATALOGUES = {
   adminUserMessages,
   adminWhiteLabelMessages,
   contentPageMessages,
+  gatewayMessages,
   mailMessages,
   orderMessages,
   orderFieldMessages,

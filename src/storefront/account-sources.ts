@@ -75,6 +75,8 @@ export interface DepositSource {
 
 export interface FundsSource {
   methods: PaymentMethodSource[];
+  /** The tenant's payment gateways (automatic deposits), offered before the manual methods; code = the account's id. */
+  gateways: PaymentMethodSource[];
   deposits: DepositSource[];
 }
 
@@ -129,6 +131,7 @@ export interface AccountData {
 export const FORM_ACTIONS = {
   newOrder: "/orders",
   deposit: "/funds",
+  gatewayDeposit: "/funds/gateway",
   newTicket: "/tickets",
   ticketReply: (uuid: string) => `/tickets/${encodeURIComponent(uuid)}/reply`,
   ticketClose: (uuid: string) => `/tickets/${encodeURIComponent(uuid)}/close`,
