@@ -3,6 +3,8 @@ export interface PageFixture {
   serviceId: number;
   orderUuid: string;
   ticketUuid: string;
+  /** A credited automatic deposit of the signed-in user (src/payment-gateways). */
+  gatewayPaymentUuid?: string;
   /** The platform user's own white-label site (platform only). */
   siteUuid?: string;
   /** A customer's ticket on that site (platform only). */
@@ -115,6 +117,12 @@ export const EVERY_PAGE: PageSpec[] = [
     who: "signed-in",
   },
   { route: "/funds", id: "funds", path: at("/funds"), who: "signed-in" },
+  {
+    route: "/funds/payments/:uuid{[0-9a-fA-F-]{36}}",
+    id: "funds-payment",
+    path: (f) => `/funds/payments/${f.gatewayPaymentUuid}`,
+    who: "signed-in",
+  },
   { route: "/tickets", id: "tickets", path: at("/tickets"), who: "signed-in" },
   { route: "/tickets/new", id: "ticket-new", path: at("/tickets/new"), who: "signed-in" },
   { route: "/tickets/:uuid{[0-9a-fA-F-]{36}}", id: "ticket", path: (f) => `/tickets/${f.ticketUuid}`, who: "signed-in" },
