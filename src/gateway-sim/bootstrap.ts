@@ -49,6 +49,8 @@ export async function startGateways(services: AppServices, deliver?: Deliver): P
         api_base: sim.url,
         credentials,
         currency,
+        // CinetPay's own smallest payment.
+        min_amount: 100_000_000,
         created_at: now,
         updated_at: now,
       })
