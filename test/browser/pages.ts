@@ -236,6 +236,8 @@ export const NOT_PAGES = [
   "/sitemap.xml",
   "/manifest.webmanifest",
   "/icons/:file",
+  // A payment gateway's ping of its notification URL (JSON, src/payment-gateways/routes.ts).
+  "/payments/:kind/notify",
   // CSV downloads of the console's Exports page.
   "/admin/exports/orders.csv",
   "/admin/exports/users.csv",
