@@ -42,6 +42,8 @@ import { siteCatalogueRoutes } from "../reseller/catalogue-routes.ts";
 import { adminAuditRoutes } from "../audit/routes.ts";
 import { adminExportRoutes } from "../exports/routes.ts";
 import { emailLinkRoutes, userEmailRoutes } from "../auth/email-routes.ts";
+import { gatewayDepositRoutes, gatewayNotifyRoutes } from "../payment-gateways/routes.ts";
+import { gatewayPages } from "../payment-gateways/pages.ts";
 
 /**
  * Every feature's routes, mounted once. Auth is applied where a sub-app is mounted: a feature
@@ -94,6 +96,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   const user = new Hono<AuthedEnv>()
     .route("/", sessionRoutes())
     .route("/wallet", walletRoutes())
+    .route("/deposits/gateway", gatewayDepositRoutes())
     .route("/notifications", notificationRoutes())
     .route("/white-label", whiteLabelRoutes())
     .route("/white-label/sites/:uuid/pages", resellerContentPageRoutes())
@@ -112,6 +115,9 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
   // The standard provider API, served by every tenant (the platform and each site on its own host); its key is in the form.
   app.on(["GET", "POST"], ["/api/v2", "/api/v2/"], providerApiHandler(apiKeys));
 
+  // Public on every tenant's host: payment gateways post their notifications here (signature checked, status read back).
+  app.route("/payments", gatewayNotifyRoutes());
+
   // Keep last: the storefront (themed pages of every tenant) is mounted at "/" after every API.
   app.route(
     "/",
@@ -121,6 +127,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
       accountData: storefrontAccountData,
       actions: storefrontAccountActions,
       pages: [
+        gatewayPages,
         whiteLabelPages,
         siteStorefrontPages,
         themePreviewPages,

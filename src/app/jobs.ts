@@ -6,6 +6,7 @@ import { renewalsJob } from "../white-label/jobs.ts";
 import { dispatchOrdersJob, syncOrdersJob } from "../orders/jobs.ts";
 import { providerBalancesJob } from "../providers/balances.ts";
 import { releaseCommissionsJob } from "../referrals/release.ts";
+import { reconcileGatewaysJob } from "../payment-gateways/reconcile.ts";
 
 /** Every scheduled job; each is also a CLI command of the same name. Features add theirs here. */
 export const JOBS: JobDef[] = [
@@ -16,6 +17,7 @@ export const JOBS: JobDef[] = [
   syncOrdersJob,
   providerBalancesJob,
   releaseCommissionsJob,
+  reconcileGatewaysJob,
   {
     name: "statistics:rollup",
     description: "roll up today's and yesterday's platform and user statistics",

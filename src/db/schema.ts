@@ -467,6 +467,67 @@ export interface TransactionsTable extends Created {
   deposit_claim: Generated<string | null>;
 }
 
+export type GatewayKind = "cinetpay" | "fedapay";
+/** "live"/"test": the gateway's own production or sandbox; "simulated": the loopback gateway of src/gateway-sim (development and tests). */
+type GatewayMode = "live" | "test" | "simulated";
+type GatewayPaymentStatus = "pending" | "succeeded" | "failed" | "expired" | "refunded";
+
+/** A tenant's account at a payment gateway (0045); `credentials` is JSON sealed by src/lib/secret-box.ts. */
+export interface GatewayAccountsTable extends Created {
+  id: Id;
+  site_id: Generated<number>;
+  code: string;
+  kind: GatewayKind;
+  name: string;
+  mode: Generated<GatewayMode>;
+  api_base: string | null;
+  credentials: string;
+  currency: string;
+  fee_percent_bp: Generated<number>;
+  fee_fixed: Generated<number>;
+  min_amount: Generated<number>;
+  max_amount: number | null;
+  is_active: Generated<Bool>;
+  sort_order: Generated<number>;
+}
+
+/** One payment started at a gateway; credited at most once (`transaction_id` unique, 0045). */
+export interface GatewayPaymentsTable extends Created {
+  id: Id;
+  uuid: string;
+  site_id: Generated<number>;
+  user_id: number;
+  gateway_account_id: number;
+  provider_ref: string | null;
+  amount: number;
+  currency: string;
+  status: Generated<GatewayPaymentStatus>;
+  confirmed_amount: number | null;
+  confirmed_currency: string | null;
+  fee: number | null;
+  failure_reason: string | null;
+  checkout_url: string | null;
+  transaction_id: number | null;
+  expires_at: Timestamp;
+  last_checked_at: Timestamp | null;
+  settled_at: Timestamp | null;
+  refunded_at: Timestamp | null;
+}
+
+/** Every notification a gateway sent, as received (secrets redacted), and what was done with it. */
+export interface GatewayNotificationsTable {
+  id: Id;
+  site_id: Generated<number>;
+  gateway_payment_id: number | null;
+  kind: string;
+  transaction_ref: string | null;
+  headers: string | null;
+  body: string | null;
+  signature_ok: Generated<Bool>;
+  outcome: string;
+  received_at: Timestamp;
+}
+
 export interface InvoicesTable extends Created {
   id: Id;
   uuid: string;
@@ -731,6 +792,9 @@ export interface Database {
   payment_methods: PaymentMethodsTable;
   fee_structures: FeeStructuresTable;
   transactions: TransactionsTable;
+  gateway_accounts: GatewayAccountsTable;
+  gateway_payments: GatewayPaymentsTable;
+  gateway_notifications: GatewayNotificationsTable;
   invoices: InvoicesTable;
   bonuses: BonusesTable;
   user_bonuses: UserBonusesTable;

@@ -23,6 +23,7 @@ import { siteCatalogueMessages } from "./messages/site-catalogue.ts";
 import { supportMessages } from "./messages/support.ts";
 import { whiteLabelMessages } from "./messages/white-label.ts";
 import { walletMessages } from "./messages/wallet.ts";
+import { gatewayMessages } from "./messages/gateways.ts";
 
 /** Every feature's catalogue; pages keep theirs in themes/<name>/locales and read them through the same fill(). */
 export const CATALOGUES = {
@@ -38,6 +39,7 @@ export const CATALOGUES = {
   adminUserMessages,
   adminWhiteLabelMessages,
   contentPageMessages,
+  gatewayMessages,
   mailMessages,
   orderMessages,
   orderFieldMessages,

@@ -1,4 +1,5 @@
 import type { Ctx } from "../context.ts";
+import { activeGatewayAccounts } from "../payment-gateways/accounts.ts";
 import { requireUser } from "../context.ts";
 import { NotFound } from "../core/errors.ts";
 import { toIso } from "../lib/time.ts";
@@ -121,6 +122,7 @@ async function order(ctx: Ctx, uuid: string): Promise<OrderDetailSource | null> 
 async function funds(ctx: Ctx): Promise<FundsSource> {
   const user = requireUser(ctx);
   const methods = await listDepositMethods(ctx);
+  const gateways = await activeGatewayAccounts(ctx);
   const rows = await inTenant(ctx)
     .selectFrom("transactions")
     .leftJoin("payment_methods", "payment_methods.id", "transactions.payment_method_id")
@@ -132,6 +134,7 @@ async function funds(ctx: Ctx): Promise<FundsSource> {
       "transactions.status",
       "transactions.created_at",
       "transactions.meta",
+      "transactions.description",
       "payment_methods.name as method",
     ])
     .where("transactions.user_id", "=", user.id)
@@ -155,11 +158,24 @@ async function funds(ctx: Ctx): Promise<FundsSource> {
       feeMin: fee.min,
       feeMax: fee.max,
     })),
+    gateways: gateways.map((g) => ({
+      code: String(g.id),
+      name: g.name,
+      type: "gateway",
+      instructions: { fr: null, en: null },
+      accountName: null,
+      accountNumber: null,
+      minAmount: Number(g.min_amount),
+      maxAmount: g.max_amount === null ? null : Number(g.max_amount),
+      feeBp: Number(g.fee_percent_bp),
+      feeFixed: Number(g.fee_fixed),
+    })),
     // What the customer declared sending (credited amount + fee), as they typed it in the form.
     deposits: rows.map(
       (d): DepositSource => ({
         uuid: d.uuid,
-        method: d.method ?? "—",
+        // A gateway deposit has no manual method: its description names the gateway.
+        method: d.method ?? d.description ?? "—",
         amount: Number(d.amount) + Number(d.fee),
         fee: Number(d.fee),
         credited: Number(d.amount),

@@ -203,6 +203,8 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
           balance: pageBalance(c, f),
           currency: f.currency,
           methods: src.methods.map((m) => paymentMethodView(m, m.code === wanted, f)),
+          gateways: src.gateways.map((m, i) => paymentMethodView(m, i === 0, f)),
+          gatewayAction: FORM_ACTIONS.gatewayDeposit,
           deposits: src.deposits.map((d) => depositRow(d, f)),
           preview: state.preview && {
             method: state.preview.method,

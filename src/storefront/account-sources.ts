@@ -77,6 +77,8 @@ export interface DepositSource {
 
 export interface FundsSource {
   methods: PaymentMethodSource[];
+  /** The tenant's payment gateways (automatic deposits), offered before the manual methods; code = the account's id. */
+  gateways: PaymentMethodSource[];
   deposits: DepositSource[];
 }
 
@@ -133,6 +135,7 @@ export interface AccountData {
 export const FORM_ACTIONS = {
   newOrder: "/orders",
   deposit: "/funds",
+  gatewayDeposit: "/funds/gateway",
   newTicket: "/tickets",
   ticketReply: (uuid: string) => `/tickets/${encodeURIComponent(uuid)}/reply`,
   ticketClose: (uuid: string) => `/tickets/${encodeURIComponent(uuid)}/close`,

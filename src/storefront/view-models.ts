@@ -23,6 +23,8 @@ export type PageId =
   | "orders"
   | "order"
   | "funds"
+  | "funds-gateway"
+  | "funds-payment"
   | "tickets"
   | "ticket-new"
   | "ticket"
@@ -110,6 +112,8 @@ export const PAGE_IDS: readonly PageId[] = [
   "orders",
   "order",
   "funds",
+  "funds-gateway",
+  "funds-payment",
   "tickets",
   "ticket-new",
   "ticket",
@@ -444,11 +448,42 @@ export interface FundsData extends FormState {
   balance: string;
   currency: string;
   methods: PaymentMethodView[];
+  /** Automatic methods (payment gateways), shown first; their form posts to `gatewayAction`. */
+  gateways: PaymentMethodView[];
+  gatewayAction: string;
   deposits: DepositRowView[];
   /** The confirmation step of a declaration: what was sent, the fee, what will be credited once verified. */
   preview?: { method: string; amount: string; fee: string; credited: string };
   /** A fresh key per rendering, posted back as `idempotency_key`: a double submit records one deposit. */
   idempotencyKey?: string;
+}
+
+/** An automatic deposit's form and its confirmation step (src/payment-gateways/pages.ts). */
+export interface FundsGatewayData extends FormState {
+  action: string;
+  currency: string;
+  gateways: PaymentMethodView[];
+  /** The confirmation step: the gateway, what will be paid, the fee, what will be credited once the gateway confirms it. */
+  preview?: { gateway: string; amount: string; fee: string; credited: string };
+  idempotencyKey: string;
+}
+
+/** The page that follows one gateway payment; it refreshes itself while the payment is pending. */
+export interface FundsPaymentData {
+  gateway: string;
+  status: StatusBadgeView;
+  statusText: string;
+  amount: string;
+  confirmedAmount: string | null;
+  fee: string | null;
+  credited: string | null;
+  createdAt: string;
+  pending: boolean;
+  /** Seconds before the page reloads itself (pending only). */
+  refreshSeconds: number;
+  /** While pending: where the customer pays; `goNow` sends them there at once (right after confirming). */
+  checkoutUrl: string | null;
+  goNow: boolean;
 }
 
 export interface TicketRowView {

@@ -11,6 +11,9 @@ import { syncServices } from "../../src/catalog/sync.ts";
 import { PLATFORM, type Tenant } from "../../src/context.ts";
 import { ARTIFACTS, browserSkipReason, launchBrowser, serveOnLoopback } from "./browser.ts";
 import { EVERY_PAGE, NOT_PAGES, type PageFixture } from "./pages.ts";
+import { dbNow } from "../../src/lib/time.ts";
+import { forTenant } from "../../src/tenancy/scoped.ts";
+import { sealCredentials } from "../../src/payment-gateways/accounts.ts";
 
 const THEMES = ["aurora", "midnight", "savane"] as const;
 const VIEWPORTS = [
@@ -210,11 +213,48 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
     const tenants: TenantUnderTest[] = [];
     let staffLogin = "";
 
-    /** An order, a ticket and a pending deposit of the customer, through the same verbs as the app. */
+    /** An order, a ticket, a pending deposit and a credited gateway payment of the customer (the gateway one written directly). */
     async function history(tenant: Tenant, user: User, serviceId: number, methodId: number, orderUuid: string) {
       const ticket = await customerTicket(w.p, { tenant }, user, "Ma commande n’avance pas depuis hier soir");
       await pendingDeposit(w.p, { tenant }, user, methodId, "5000");
-      return { serviceId, orderUuid, ticketUuid: ticket.uuid };
+      return { serviceId, orderUuid, ticketUuid: ticket.uuid, gatewayPaymentUuid: await creditedGatewayPayment(tenant.siteId, user.id) };
+    }
+
+    async function creditedGatewayPayment(siteId: number, userId: number): Promise<string> {
+      const now = dbNow(w.p.services.clock);
+      const scope = forTenant(w.p.services.db, siteId);
+      const account = await scope
+        .insertInto("gateway_accounts", {
+          code: `pages-${userId}`,
+          kind: "cinetpay",
+          name: "CinetPay Mobile Money",
+          api_base: "http://127.0.0.1:9",
+          credentials: sealCredentials(w.p.ctx(), siteId, `pages-${userId}`, { apikey: "k", site_id: "1", secret_key: "s" }),
+          currency: "XOF",
+          fee_percent_bp: 150,
+          created_at: now,
+          updated_at: now,
+        })
+        .executeTakeFirstOrThrow();
+      const uuid = randomUUID();
+      await scope
+        .insertInto("gateway_payments", {
+          uuid,
+          user_id: userId,
+          gateway_account_id: Number(account.insertId),
+          amount: 25_000_000_000,
+          currency: "XOF",
+          status: "succeeded",
+          confirmed_amount: 20_000_000_000,
+          confirmed_currency: "XOF",
+          fee: 300_000_000,
+          expires_at: now,
+          settled_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      return uuid;
     }
 
     beforeAll(async () => {

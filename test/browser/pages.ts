@@ -5,6 +5,8 @@ export interface PageFixture {
   categoryId?: number;
   orderUuid: string;
   ticketUuid: string;
+  /** A credited automatic deposit of the signed-in user (src/payment-gateways). */
+  gatewayPaymentUuid?: string;
   /** The platform user's own white-label site (platform only). */
   siteUuid?: string;
   /** A customer's ticket on that site (platform only). */
@@ -206,6 +208,12 @@ export const EVERY_PAGE: PageSpec[] = [
     who: "signed-in",
   },
   { route: "/funds", id: "funds", path: at("/funds"), who: "signed-in" },
+  {
+    route: "/funds/payments/:uuid{[0-9a-fA-F-]{36}}",
+    id: "funds-payment",
+    path: (f) => `/funds/payments/${f.gatewayPaymentUuid}`,
+    who: "signed-in",
+  },
   { route: "/tickets", id: "tickets", path: at("/tickets"), who: "signed-in" },
   { route: "/tickets/new", id: "ticket-new", path: at("/tickets/new"), who: "signed-in" },
   { route: "/tickets/:uuid{[0-9a-fA-F-]{36}}", id: "ticket", path: (f) => `/tickets/${f.ticketUuid}`, who: "signed-in" },
@@ -321,6 +329,8 @@ export const NOT_PAGES = [
   "/sitemap.xml",
   "/manifest.webmanifest",
   "/icons/:file",
+  // A payment gateway's ping of its notification URL (JSON, src/payment-gateways/routes.ts).
+  "/payments/:kind/notify",
   // CSV downloads of the console's Exports page.
   "/admin/exports/orders.csv",
   "/admin/exports/users.csv",

@@ -5,6 +5,9 @@ import { notify } from "../../src/notifications/notify.ts";
 import { PERMISSIONS } from "../../src/developer-api/keys.ts";
 import { ledgerViolations } from "../../src/wallet/ledger.ts";
 import { forTenant } from "../../src/tenancy/scoped.ts";
+import { randomUUID } from "node:crypto";
+import { dbNow } from "../../src/lib/time.ts";
+import { sealCredentials } from "../../src/payment-gateways/accounts.ts";
 import { changedTables, snapshotter, type Snapshotter } from "./battery.ts";
 import { tenants, type Tenants } from "./world.ts";
 
@@ -42,7 +45,8 @@ describeEachDialect("tenants never see each other", (dialect) => {
     const bare = path.split("?")[0]!;
     const route = t.w.p.app.routes.find((r) => {
       if (r.method !== method || !r.path.includes(":")) return false;
-      const pattern = r.path.replace(/:[A-Za-z]+(\{([^}]*)\})?/g, (_m, _b, re: string | undefined) => `(${re ?? "[^/]+"})`);
+      // A parameter's own pattern may hold braces itself (`{[0-9a-fA-F-]{36}}`).
+      const pattern = r.path.replace(/:[A-Za-z]+(\{((?:[^{}]|\{[^{}]*\})*)\})?/g, (_m, _b, re: string | undefined) => `(${re ?? "[^/]+"})`);
       return new RegExp(`^${pattern}$`).test(bare);
     });
     return route && `${route.method} ${route.path}`;
@@ -137,6 +141,40 @@ describeEachDialect("tenants never see each other", (dialect) => {
     // And through the developer API, with p1's own key.
     await expectAll404({ apiKey: t.p1.key.raw }, [{ method: "GET", path: `/api/v1/orders/${t.p2.order.uuid}` }], []);
     await expectAllOk({ apiKey: t.p2.key.raw }, [{ method: "GET", path: `/api/v1/orders/${t.p2.order.uuid}` }]);
+  });
+
+  it("a platform user gets 404 for another user's gateway payment, which its owner reads", async () => {
+    const p = t.w.p;
+    const now = dbNow(p.services.clock);
+    const account = await forTenant(p.services.db, 0)
+      .insertInto("gateway_accounts", {
+        code: "matrix",
+        kind: "cinetpay",
+        name: "CinetPay",
+        api_base: "http://127.0.0.1:9",
+        credentials: sealCredentials(p.ctx(), 0, "matrix", { apikey: "k", site_id: "1", secret_key: "s" }),
+        currency: "XOF",
+        created_at: now,
+        updated_at: now,
+      })
+      .executeTakeFirstOrThrow();
+    const uuid = randomUUID();
+    await forTenant(p.services.db, 0)
+      .insertInto("gateway_payments", {
+        uuid,
+        user_id: t.p2.user.id,
+        gateway_account_id: Number(account.insertId),
+        amount: 1_000_000_000,
+        currency: "XOF",
+        checkout_url: "http://127.0.0.1:9/checkout/secret-token",
+        expires_at: now,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const cases: Case[] = [{ method: "GET", path: `/api/deposits/gateway/${uuid}` }];
+    await expectAll404({ token: t.p1.token }, cases, ["secret-token"]);
+    await expectAllOk({ token: t.p2.token }, cases);
   });
 
   it("a user gets 404 ending another user's session, which keeps working", async () => {

@@ -188,6 +188,16 @@ export const SPECS: Record<string, RouteSpec> = {
   "GET /api/wallet": { owner: "user" },
   "GET /api/wallet/transactions": { owner: "user", query: ["type", "status", ...PAGE] },
   "GET /api/wallet/deposit-methods": { owner: "user" },
+  // ---- automatic deposits (payment gateways) ----
+  "GET /api/deposits/gateway/methods": { owner: "user" },
+  "POST /api/deposits/gateway": {
+    owner: "user",
+    body: { gateway_account_id: 1, amount: "1000" },
+    idempotent: true,
+    baseRefused: "the fuzz world has no gateway account",
+    extra: () => [{ amount: "0" }, { amount: "-5" }, { amount: "1000.5" }, { amount: "1e3" }, { gateway_account_id: "1e0" }],
+  },
+  "GET /api/deposits/gateway/:uuid{[0-9a-fA-F-]{36}}": { owner: "user", params: () => ({ uuid: "00000000-0000-4000-8000-000000000000" }) },
   "POST /api/wallet/deposit": {
     extra: (t) => [
       { amount: "0.0000001" },

@@ -328,6 +328,54 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
           ),
         },
       };
+    case "funds-gateway":
+      return {
+        user: true,
+        data: {
+          values: { gateway: "7", amount: "5000" },
+          errors: {},
+          action: "/funds/gateway",
+          currency: "XOF",
+          gateways: [
+            paymentMethodView(
+              {
+                code: "7",
+                name: "CinetPay",
+                type: "gateway",
+                instructions: { fr: null, en: null },
+                accountName: null,
+                accountNumber: null,
+                minAmount: 100_000_000,
+                maxAmount: null,
+                feeBp: 150,
+                feeFixed: 0,
+              },
+              true,
+              f,
+            ),
+          ],
+          preview: { gateway: "CinetPay", amount: "5 000 F CFA", fee: "75 F CFA", credited: "4 925 F CFA" },
+          idempotencyKey: "k",
+        },
+      };
+    case "funds-payment":
+      return {
+        user: true,
+        data: {
+          gateway: "CinetPay",
+          status: { tone: "pending", label: "En attente" },
+          statusText: "…",
+          amount: "5 000 F CFA",
+          confirmedAmount: null,
+          fee: null,
+          credited: null,
+          createdAt: "12/03/2026",
+          pending: true,
+          refreshSeconds: 5,
+          checkoutUrl: "https://checkout.example/pay",
+          goNow: false,
+        },
+      };
     case "funds":
       return {
         user: true,
@@ -354,6 +402,25 @@ export function exampleData(id: PageId, lang: Lang, look: Look): { data: unknown
               f,
             ),
           ],
+          gateways: [
+            paymentMethodView(
+              {
+                code: "7",
+                name: "CinetPay",
+                type: "gateway",
+                instructions: { fr: null, en: null },
+                accountName: null,
+                accountNumber: null,
+                minAmount: 100_000_000,
+                maxAmount: null,
+                feeBp: 150,
+                feeFixed: 0,
+              },
+              true,
+              f,
+            ),
+          ],
+          gatewayAction: "/funds/gateway",
           deposits: [
             depositRow(
               {
