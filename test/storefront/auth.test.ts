@@ -173,7 +173,7 @@ describeEachDialect("storefront accounts, sessions and CSRF", (dialect) => {
     expect((await registerThroughForm(p, site.host)).res.status).toBe(303);
     const jar = new Jar();
     const page = await get(p, site.host, "/register", jar);
-    expect(page.html).toContain("Les inscriptions sont momentanément fermées.");
+    expect(page.html).toContain("accepte pas de nouvelles inscriptions pour le moment.");
     expect(page.html).not.toContain('action="/register"');
     const token = csrfFrom((await get(p, site.host, "/login", jar)).html);
     const username = uniqueName("late");
