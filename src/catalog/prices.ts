@@ -216,7 +216,11 @@ export async function siteCatalogue(ctx: Ctx, site: Site, under?: { defaultMargi
     const cost = userRate(r.rate, custom.get(r.id));
     const sr = rules.service.get(r.id);
     const cr = rules.category.get(r.category_id);
-    return { ...pricedRow(r, siteRate(cost, defaultMarginBp, sr, cr), cost, rules.words), hidden: isHiddenOnSite(sr, cr) || rules.words.hiddenPlatforms.has(r.platform), level: pricingLevel(sr, cr) };
+    return {
+      ...pricedRow(r, siteRate(cost, defaultMarginBp, sr, cr), cost, rules.words),
+      hidden: isHiddenOnSite(sr, cr) || rules.words.hiddenPlatforms.has(r.platform),
+      level: pricingLevel(sr, cr),
+    };
   });
 }
 

@@ -96,10 +96,10 @@ export const EVERY_PAGE: PageSpec[] = [
     route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/pricing",
     id: "white-label-site-pricing",
     path: (f) => `/white-label/sites/${f.siteUuid}/pricing`,
-      who: "signed-in",
-      platformOnly: true,
-    },
-    {
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
     route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/catalogue",
     id: "white-label-site-catalogue",
     path: (f) => `/white-label/sites/${f.siteUuid}/catalogue`,

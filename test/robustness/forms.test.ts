@@ -125,7 +125,7 @@ describeEachDialect("hostile input in web forms", (dialect) => {
       {
         page: "/orders/new",
         action: "/orders",
-        fields: { service: String(t.serviceId), link: "https://instagram.com/p/form", quantity: "100", idempotency_key: "" },
+        fields: { service: String(t.serviceId), link: "https://instagram.com/p/form", quantity: "100", idempotency_key: "", confirm: "yes" },
       },
       { page: "/funds", action: "/funds", fields: { method: method.code, amount: "1000", reference: "FORM-REF-1", phone: "+225 07 00 00 00", confirm: "yes" } },
       { page: "/tickets/new", action: "/tickets", fields: { subject: "Aide", category: "order", message: "Bonjour", order: t.A.order.uuid } },
@@ -176,7 +176,7 @@ describeEachDialect("hostile input in web forms", (dialect) => {
         action: `${site}/pricing/preview`,
         fields: { scope: "category", target: String(t.w.categoryId), kind: "margin", value: "25", f_q: "x", f_page: "2" },
       },
-        {
+      {
         page: `${site}/catalogue/services/${t.serviceId}`,
         action: `${site}/catalogue/services/${t.serviceId}`,
         fields: { name_fr: "Abonnés", name_en: "Followers", description_fr: "", description_en: "Fast" },

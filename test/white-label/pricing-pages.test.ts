@@ -122,6 +122,7 @@ describeEachDialect("a reseller's pricing page, its preview and its confirmation
         service: String(service),
         link: "https://instagram.com/korhogo",
         quantity: "1000",
+        confirm: "yes",
       });
       expect(placed.res.status, placed.html.match(/field-error[^<]*<\/?[^>]*>[^<]*/g)?.join(" ")).toBe(303);
       const order = await p.services.db
