@@ -162,7 +162,7 @@ describeEachDialect("hostile input in web forms", (dialect) => {
       {
         page: "/white-label",
         action: "/white-label",
-        fields: { plan_id: "1", template_id: "1", billing_cycle: "monthly", site_name: "Form shop", slug: "", custom_domain: "" },
+        fields: { plan_id: "1", template_id: "1", billing_cycle: "monthly", site_name: "Form shop", slug: "", custom_domain: "", confirm: "yes" },
       },
       { page: site, action: `${site}/domain`, fields: { custom_domain: "form.example.com" } },
       {
