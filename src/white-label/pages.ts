@@ -288,6 +288,7 @@ export function whiteLabelPages(sf: Storefront) {
         return "rejected";
       }
       // Approving credits the customer: shown first (amount sent, fee, credited), then confirmed once under the step's key.
+      if (fields.confirm === "edit") return sitePage(c, site, {});
       if (fields.confirm !== "yes") {
         const { t, visit } = await pageRequest(c, sf);
         const dep = await pendingDeposit(siteCtx, id);

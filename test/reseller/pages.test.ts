@@ -254,6 +254,9 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     expect(step.html).toContain(customer.username);
     expect(step.html).toContain(displayMoney(Number(dep.amount), "XOF", "fr"));
     expect(await balanceOf(p, customer.id)).toBe(before);
+    const back = await post(p, HOST, `${base}/deposits/${dep.id}`, jar, { _csrf: csrf, action: "approve", confirm: "edit" });
+    expect(back.html).not.toContain("confirm-step");
+    expect(back.html).toContain(`action="${base}/deposits/${dep.id}"`);
     const key = /name="idempotency_key" value="([^"]+)"/.exec(step.html)![1]!;
     const confirmStep = { _csrf: csrf, action: "approve", idempotency_key: key, confirm: "yes" };
     const approved = await post(p, HOST, `${base}/deposits/${dep.id}`, jar, confirmStep);
