@@ -1,7 +1,7 @@
 import type { Ctx } from "../context.ts";
 import { requireUser } from "../context.ts";
 import { runOnceForValue } from "../idempotency/idempotency.ts";
-import { AppError, Validation, fieldError, type FieldErrors } from "../core/errors.ts";
+import { AppError, InsufficientBalance, Validation, fieldError, type FieldErrors } from "../core/errors.ts";
 import { parseInput } from "../core/validate.ts";
 import { closeAsCustomer, openTicket, replyAsCustomer } from "../tickets/service.ts";
 import { openTicketBody, replyBody } from "../tickets/schema.ts";
@@ -11,6 +11,7 @@ import type { AccountActions } from "../storefront/account-pages.ts";
 import { cancelTenantOrder, refillTenantOrder } from "../order-chain/actions.ts";
 import { regenerateStorefrontKey, revokeStorefrontKey } from "./api-access.ts";
 import { placeTenantOrder } from "../order-chain/chain.ts";
+import { quoteOrder } from "../orders/place.ts";
 import { orderFieldMessage } from "../orders/fields.ts";
 import type { Lang } from "../i18n/lang.ts";
 import { inTenant } from "../tenancy/scoped.ts";
@@ -37,8 +38,9 @@ async function asForm<T>(names: Record<string, string>, fn: () => Promise<T>): P
 }
 
 async function placeOrderFromForm(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string; lang: Lang }) {
-  const { service, idempotency_key: _key, ...fields } = form;
+  const { service, idempotency_key: _key, confirm: _confirm, ...fields } = form;
   void _key;
+  void _confirm;
   if (!service?.trim()) throw new Validation({ service: [orderFieldMessage(meta.lang, "service", "required")] }, undefined, meta.lang);
   return asForm({ service_id: "service" }, async () => {
     const { order } = await placeTenantOrder(
@@ -47,6 +49,27 @@ async function placeOrderFromForm(ctx: Ctx, form: Record<string, string>, meta: 
       { source: "storefront", idempotencyKey: meta.idempotencyKey || undefined, lang: meta.lang },
     );
     return { uuid: order.uuid };
+  });
+}
+
+/** What the order comes to at this tenant's price, checked like `placeOrder` but placed nowhere: the confirmation step. */
+async function previewOrderFromForm(ctx: Ctx, form: Record<string, string>, meta: { lang: Lang }) {
+  const { service, idempotency_key: _key, confirm: _confirm, ...fields } = form;
+  void _key;
+  void _confirm;
+  if (!service?.trim()) throw new Validation({ service: [orderFieldMessage(meta.lang, "service", "required")] }, undefined, meta.lang);
+  return asForm({ service_id: "service" }, async () => {
+    const quote = await quoteOrder(ctx, { ...fields, service_id: service }, meta.lang);
+    const balance = Number(requireUser(ctx).balance);
+    if (quote.charge > balance) throw new InsufficientBalance();
+    return {
+      serviceId: quote.service.id,
+      service: quote.service.name,
+      quantity: quote.fields.quantity,
+      charge: quote.charge,
+      balance,
+      currency: quote.currency,
+    };
   });
 }
 
@@ -101,6 +124,7 @@ async function openTicketFromForm(ctx: Ctx, form: Record<string, string>) {
 
 export const storefrontAccountActions: AccountActions = {
   placeOrder: placeOrderFromForm,
+  previewOrder: previewOrderFromForm,
   deposit: depositFromForm,
   previewDeposit: previewDepositFromForm,
   openTicket: openTicketFromForm,

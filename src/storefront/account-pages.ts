@@ -25,6 +25,7 @@ import { pageRequest, render, type PageRequest, type Storefront } from "./respon
 import { FORM_ACTIONS, type Paged } from "./account-sources.ts";
 import type { FormState, FundsData, OrderNewData, OrdersData, PageId, PaginationView, TicketData, TicketNewData, TicketsData } from "./view-models.ts";
 import { paginationView } from "./view.ts";
+import { hiddenFields, type ConfirmStepView } from "./confirm-step.ts";
 import { UUID, UUID_SEGMENT } from "../lib/uuid.ts";
 import { putFlash, takeFlash } from "../auth/flash.ts";
 import { OPTIONAL_ORDER_FIELDS, ORDER_FORM_FIELDS, SUBSCRIPTION_DELAYS, UNLIMITED_POSTS, orderFormFields, typesShowing } from "../providers/service-types.ts";
@@ -38,6 +39,12 @@ export interface AccountActions {
   /** `idempotencyKey` (orders, deposits): the Idempotency-Key header, else the form's hidden `idempotency_key`. */
   /** `lang`: the page's language, in which a refusal's field messages come back (Validation.lang). */
   placeOrder?(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string; lang: Lang }): Promise<{ uuid: string }>;
+  /** What an order comes to (micro-units), checked like `placeOrder` but placed nowhere: the confirmation step. */
+  previewOrder?(
+    ctx: Ctx,
+    form: Record<string, string>,
+    meta: { lang: Lang },
+  ): Promise<{ serviceId: number; service: string; quantity: number; charge: number; balance: number; currency: string }>;
   deposit?(ctx: Ctx, form: Record<string, string>, meta: { idempotencyKey?: string }): Promise<{ uuid: string }>;
   /** What a declared deposit comes to (micro-units), checked like `deposit` but recorded nowhere: the confirmation step. */
   previewDeposit?(ctx: Ctx, form: Record<string, string>): Promise<{ method: string; amount: number; fee: number; credited: number }>;
@@ -77,6 +84,30 @@ async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
   return out;
 }
 
+/** The order's confirmation step: service, link, quantity, price, balance before and after; posts the same form under its key. */
+function orderConfirmStep(
+  q: { serviceId: number; service: string; quantity: number; charge: number; balance: number; currency: string },
+  form: Record<string, string>,
+  f: Fmt,
+): ConfirmStepView {
+  const money = (m: number) => displayMoney(m, q.currency, f.lang);
+  return {
+    title: f.t("confirm.order_title"),
+    rows: [
+      { label: f.t("confirm.service"), value: `${q.serviceId} · ${q.service}` },
+      ...(form.link ? [{ label: f.t("order_new.link_label"), value: form.link }] : []),
+      { label: f.t("order_new.quantity_label"), value: new Intl.NumberFormat(f.lang).format(q.quantity) },
+      { label: f.t("confirm.charged"), value: money(q.charge), strong: true },
+      { label: f.t("confirm.balance_before"), value: money(q.balance) },
+      { label: f.t("confirm.balance_after"), value: money(q.balance - q.charge) },
+    ],
+    action: FORM_ACTIONS.newOrder,
+    hidden: hiddenFields(form),
+    confirmLabel: f.t("confirm.order_submit", { amount: money(q.charge) }),
+    backLabel: f.t("confirm.back"),
+  };
+}
+
 /** A domain error of a form action → translated form errors; anything else is rethrown. */
 function actionErrors(err: unknown, req: PageRequest): FormState["errors"] {
   if (!(err instanceof AppError) || ![403, 409, 422, 503].includes(err.status)) throw err;
@@ -107,7 +138,8 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
 
   app.get("/account", (c) => page(c, "account", async (_req, f) => accountPageData(await sf.data.summary(ctxOf(c)), pageBalance(c, f), f)));
 
-  const orderForm = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
+  type OrderPreview = Awaited<ReturnType<NonNullable<AccountActions["previewOrder"]>>>;
+  const orderForm = (c: Context<AppEnv>, state: Partial<FormState> & { preview?: OrderPreview }, status = 200) =>
     page<OrderNewData>(
       c,
       "order-new",
@@ -149,6 +181,7 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
           balance: pageBalance(c, f),
           currency: f.currency,
           idempotencyKey: randomUUID(),
+          confirmStep: state.preview ? orderConfirmStep(state.preview, state.values ?? {}, f) : null,
         };
       },
       { status },
@@ -304,15 +337,20 @@ export function accountPages(sf: Storefront, actions: AccountActions = {}) {
     throw new Unavailable("This action is not available yet");
   };
 
+  // Placing an order takes two steps: the price and the balance after are shown, then confirmed.
   app.post("/orders", requireCsrf, (c) =>
     actions.placeOrder
       ? post(
           c,
-          async (ctx, form) =>
-            c.redirect(
-              `/orders/${(await actions.placeOrder!(ctx, form, { idempotencyKey: keyOf(c, form), lang: (await pageRequest(c, sf)).visit.lang })).uuid}`,
-              303,
-            ),
+          async (ctx, form) => {
+            const { lang } = (await pageRequest(c, sf)).visit;
+            if (form.confirm === "edit") return orderForm(c, { values: form });
+            if (form.confirm !== "yes" && actions.previewOrder) {
+              const values = { ...form, idempotency_key: keyOf(c, form) || randomUUID() };
+              return orderForm(c, { values, preview: await actions.previewOrder(ctx, form, { lang }) });
+            }
+            return c.redirect(`/orders/${(await actions.placeOrder!(ctx, form, { idempotencyKey: keyOf(c, form), lang })).uuid}`, 303);
+          },
           (values, errors) => orderForm(c, { values, errors }, 422),
         )
       : missing(),

@@ -1,3 +1,4 @@
+import type { ConfirmStepView } from "./confirm-step.ts";
 /**
  * What storefront templates receive: `*View` types and page data, strings already formatted for
  * the page language and the site currency. Templates never get a database handle and never format
@@ -409,6 +410,8 @@ export interface OrderNewData extends FormState {
   currency: string;
   /** A fresh key per rendering, posted back as `idempotency_key`: a double submit places one order. */
   idempotencyKey?: string;
+  /** Set once the form is valid: the price and balance after, to confirm before anything is charged. */
+  confirmStep?: ConfirmStepView | null;
 }
 
 export interface OrdersData {

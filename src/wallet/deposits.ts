@@ -64,6 +64,20 @@ export async function quoteDeposit(ctx: Ctx, input: Pick<DepositInput, "payment_
   return { method, amount: input.amount, fee, credited };
 }
 
+/** A pending deposit of this tenant with its customer's name, for a verification's confirmation step (404 otherwise). */
+export async function pendingDeposit(ctx: Ctx, transactionId: number) {
+  const row = await inTenant(ctx)
+    .selectFrom("transactions")
+    .select(["id", "user_id", "amount", "fee", "reference"])
+    .where("id", "=", transactionId)
+    .where("type", "=", "deposit")
+    .where("status", "=", "pending")
+    .executeTakeFirst();
+  if (!row) throw new NotFound("Deposit not found");
+  const user = await inTenant(ctx).selectFrom("users").select("username").where("id", "=", row.user_id).executeTakeFirst();
+  return { id: row.id, customer: user?.username ?? `#${row.user_id}`, amount: Number(row.amount), fee: Number(row.fee), reference: row.reference };
+}
+
 /**
  * Records a deposit the user says they made: a pending ledger row (amount = what will be credited, fee
  * recorded). The balance changes only when the deposit is verified. Tenant-generic: a site's customers

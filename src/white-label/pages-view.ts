@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import type { ConfirmStepView } from "../storefront/confirm-step.ts";
 import type { Ctx } from "../context.ts";
 import type { Site } from "../db/schema.ts";
 import { parseMoney, roundUpToMinor } from "../money/money.ts";
@@ -40,6 +42,10 @@ interface PurchaseData extends FormState {
   plans: { id: number; name: string; description: string; monthly: string; yearly: string; points: string[]; selected: boolean }[];
   templates: { id: number; name: string; description: string; selected: boolean; demoHref: string }[];
   cycles: Choice[];
+  /** A fresh key per rendering, carried to the confirmation step: a double submit buys one site. */
+  idempotencyKey: string;
+  /** Set once the form is valid: plan, price and balance after, to confirm before anything is charged. */
+  confirmStep: ConfirmStepView | null;
 }
 
 interface SitesData {
@@ -92,7 +98,12 @@ function siteStatusBadge(status: string, t: Translate): StatusBadgeView {
 }
 
 /** The public purchase page: active plans and templates (descriptions from the theme, in the page language). */
-export async function purchaseData(ctx: Ctx, f: Fmt, state: Partial<FormState>, balance: string | null): Promise<PurchaseData> {
+export async function purchaseData(
+  ctx: Ctx,
+  f: Fmt,
+  state: Partial<FormState> & { confirmStep?: ConfirmStepView },
+  balance: string | null,
+): Promise<PurchaseData> {
   const plans = await listActivePlans(ctx);
   const templates = await listActiveTemplates(ctx);
   const values = state.values ?? {};
@@ -108,6 +119,8 @@ export async function purchaseData(ctx: Ctx, f: Fmt, state: Partial<FormState>, 
     loginHref: "/login?next=%2Fwhite-label",
     registerHref: "/register?next=%2Fwhite-label",
     balance,
+    idempotencyKey: randomUUID(),
+    confirmStep: state.confirmStep ?? null,
     sitesDomain: ctx.config.SITES_DOMAIN,
     mySites,
     plans: plans.map((p) => ({

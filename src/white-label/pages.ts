@@ -4,17 +4,21 @@ import { guarded, platformOnly } from "../http/guard.ts";
 import type { Site } from "../db/schema.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { AppError, Validation } from "../core/errors.ts";
+import { AppError, InsufficientBalance, Validation } from "../core/errors.ts";
 import { parseInput } from "../core/validate.ts";
 import { requireCsrf } from "../storefront/csrf.ts";
 import { displayMoney } from "../storefront/format.ts";
 import { pageRequest, render, type PageRequest, type Storefront } from "../storefront/respond.ts";
 import type { FormState, PlatformPageId } from "../storefront/view-models.ts";
-import { verifyDeposit } from "../wallet/deposits.ts";
+import { pendingDeposit, verifyDeposit } from "../wallet/deposits.ts";
 import { updateBranding } from "./branding.ts";
 import { setCustomDomain, verifyCustomDomain } from "./domains.ts";
 import { updatePricing } from "./pricing.ts";
-import { purchaseSite } from "./purchase.ts";
+import { purchaseSite, quotePurchase } from "./purchase.ts";
+import { randomUUID } from "node:crypto";
+import { runOnceForValue } from "../idempotency/idempotency.ts";
+import { hiddenFields, type ConfirmStepView } from "../storefront/confirm-step.ts";
+import type { PurchaseInput } from "./schema.ts";
 import { brandingSchema, domainSchema, pricingSchema, purchaseSchema, siteCurrencySchema } from "./schema.ts";
 import { setSiteCurrency } from "./currency.ts";
 import { currencyErrors, currencyInput } from "./currency-view.ts";
@@ -69,6 +73,35 @@ function methodInput(fields: Record<string, string>, creating: boolean): Record<
   };
 }
 
+/** The purchase's confirmation step: plan, cycle, site, price, balance before and after. */
+function purchaseConfirmStep(
+  q: Awaited<ReturnType<typeof quotePurchase>>,
+  input: PurchaseInput,
+  fields: Record<string, string>,
+  balance: number,
+  f: { t: PageRequest["t"]; lang: PageRequest["visit"]["lang"]; sitesDomain: string },
+): ConfirmStepView {
+  const money = (m: number) => displayMoney(m, q.currency, f.lang);
+  return {
+    title: f.t("confirm.purchase_title"),
+    rows: [
+      { label: f.t("confirm.plan"), value: q.plan.name },
+      { label: f.t("confirm.cycle"), value: f.t(input.billing_cycle === "yearly" ? "platform.wl.cycle.yearly" : "platform.wl.cycle.monthly") },
+      { label: f.t("platform.wl.template_label"), value: q.template.name },
+      { label: f.t("confirm.site_name"), value: input.site_name },
+      { label: f.t("confirm.slug"), value: `${input.slug}.${f.sitesDomain}` },
+      ...(input.custom_domain ? [{ label: f.t("platform.wl.domain_label"), value: input.custom_domain }] : []),
+      { label: f.t("confirm.charged"), value: money(q.price), strong: true },
+      { label: f.t("confirm.balance_before"), value: money(balance) },
+      { label: f.t("confirm.balance_after"), value: money(balance - q.price) },
+    ],
+    action: "/white-label",
+    hidden: hiddenFields(fields),
+    confirmLabel: f.t("confirm.purchase_submit", { amount: money(q.price) }),
+    backLabel: f.t("confirm.back"),
+  };
+}
+
 /**
  * The platform's white-label pages, rendered by the storefront engine with the platform theme:
  * `/white-label` (plans, templates, purchase form), `/white-label/sites` (the caller's sites) and
@@ -91,7 +124,7 @@ export function whiteLabelPages(sf: Storefront) {
   };
 
   // ---- Plans, templates and the purchase form ----
-  const purchasePage = (c: Context<AppEnv>, state: Partial<FormState>, status = 200) =>
+  const purchasePage = (c: Context<AppEnv>, state: Partial<FormState> & { confirmStep?: ConfirmStepView }, status = 200) =>
     page(
       c,
       "white-label",
@@ -105,12 +138,29 @@ export function whiteLabelPages(sf: Storefront) {
 
   app.get("/white-label", (c) => purchasePage(c, {}));
 
+  // Buying takes two steps: plan, price and the balance after are shown, then confirmed under the form's key.
   mine.post("/white-label", requireCsrf, async (c) => {
     const { fields } = await postedForm(c);
     const ctx = ctxOf(c);
     try {
-      const site = await purchaseSite(ctx, parseInput(purchaseSchema, fields));
-      return c.redirect(`/white-label/sites/${site.uuid}?done=purchased`, 303);
+      if (fields.confirm === "edit") return purchasePage(c, { values: fields });
+      const { idempotency_key: key = "", confirm, ...form } = fields;
+      const input = parseInput(purchaseSchema, form);
+      if (confirm !== "yes") {
+        const { t, visit } = await pageRequest(c, sf);
+        const quote = await quotePurchase(ctx, input);
+        const balance = Number(ctx.user?.balance ?? 0);
+        if (quote.price > balance) throw new InsufficientBalance();
+        const step = purchaseConfirmStep(quote, input, { ...fields, idempotency_key: key || randomUUID() }, balance, {
+          t,
+          lang: visit.lang,
+          sitesDomain: ctx.config.SITES_DOMAIN,
+        });
+        return purchasePage(c, { values: fields, confirmStep: step });
+      }
+      const keyed = { scope: `u:${ctx.user!.id}`, key: key.slice(0, 100) || undefined, operation: "page-site-purchase", body: form };
+      const { value: uuid } = await runOnceForValue(ctx, keyed, async () => (await purchaseSite(ctx, input)).uuid);
+      return c.redirect(`/white-label/sites/${uuid}?done=purchased`, 303);
     } catch (err) {
       const { t } = await pageRequest(c, sf);
       return purchasePage(c, { values: fields, errors: purchaseErrors(err, t) }, 422);
@@ -127,8 +177,16 @@ export function whiteLabelPages(sf: Storefront) {
   );
 
   // ---- One site's management page and its forms ----
-  const sitePage = (c: Context<AppEnv>, site: Site, state: Partial<FormState>, status = 200) =>
-    page(c, "white-label-site", async (_req, f) => ({ data: await sitePageData(ctxOf(c), site, f, state, c.req.query("done")), heading: site.name }), status);
+  const sitePage = (c: Context<AppEnv>, site: Site, state: Partial<FormState> & { confirmStep?: ConfirmStepView }, status = 200) =>
+    page(
+      c,
+      "white-label-site",
+      async (_req, f) => ({
+        data: { ...(await sitePageData(ctxOf(c), site, f, state, c.req.query("done"))), confirmStep: state.confirmStep ?? null },
+        heading: site.name,
+      }),
+      status,
+    );
 
   mine.get(`/white-label/sites/:uuid{${UUID_SEGMENT}}`, async (c) => sitePage(c, await ownedSite(ctxOf(c), c.req.param("uuid")), {}));
 
@@ -151,7 +209,7 @@ export function whiteLabelPages(sf: Storefront) {
    */
   const siteForm = (
     path: string,
-    run: (ctx: ReturnType<typeof ctxOf>, site: Site, form: Awaited<ReturnType<typeof postedForm>>, c: Context<AppEnv>) => Promise<string>,
+    run: (ctx: ReturnType<typeof ctxOf>, site: Site, form: Awaited<ReturnType<typeof postedForm>>, c: Context<AppEnv>) => Promise<string | Response>,
     errors: Errors,
     tab?: "payment-methods",
   ) =>
@@ -161,6 +219,7 @@ export function whiteLabelPages(sf: Storefront) {
       const form = await postedForm(c);
       try {
         const done = await run(ctx, site, form, c);
+        if (typeof done !== "string") return done;
         return c.redirect(`/white-label/sites/${site.uuid}${tab ? `/${tab}` : ""}?done=${done}`, 303);
       } catch (err) {
         const { t } = await pageRequest(c, sf);
@@ -231,10 +290,48 @@ export function whiteLabelPages(sf: Storefront) {
     async (ctx, site, { fields }, c) => {
       const action = fields.action === "approve" || fields.action === "reject" ? fields.action : null;
       if (!action) throw new Validation({ action: ["Approve or reject"] });
+      const id = idParam(c.req.param("id"), "Deposit");
+      const siteCtx = siteTenantCtx(ctx, site);
       // A refusal's note is shown to the customer (deposit history and notification).
       const note = (fields.note ?? "").trim().slice(0, 500);
-      await verifyDeposit(siteTenantCtx(ctx, site), idParam(c.req.param("id"), "Deposit"), { action, note: note || undefined });
-      return action === "approve" ? "approved" : "rejected";
+      if (action === "reject") {
+        await verifyDeposit(siteCtx, id, { action, note: note || undefined });
+        return "rejected";
+      }
+      // Approving credits the customer: shown first (amount sent, fee, credited), then confirmed once under the step's key.
+      if (fields.confirm === "edit") return sitePage(c, site, {});
+      if (fields.confirm !== "yes") {
+        const { t, visit } = await pageRequest(c, sf);
+        const dep = await pendingDeposit(siteCtx, id);
+        const money = (m: number) => displayMoney(m, site.currency, visit.lang);
+        const confirmStep: ConfirmStepView = {
+          title: t("confirm.deposit_title"),
+          text: t("confirm.deposit_text"),
+          rows: [
+            { label: t("confirm.customer"), value: dep.customer },
+            { label: t("confirm.sent"), value: money(dep.amount + dep.fee) },
+            { label: t("confirm.fee"), value: money(dep.fee) },
+            { label: t("confirm.credited"), value: money(dep.amount), strong: true },
+            { label: t("confirm.reference"), value: dep.reference ?? "—" },
+          ],
+          action: `/white-label/sites/${site.uuid}/deposits/${id}`,
+          hidden: hiddenFields({ action: "approve", idempotency_key: randomUUID() }),
+          confirmLabel: t("confirm.deposit_submit", { amount: money(dep.amount) }),
+          backLabel: t("confirm.back"),
+        };
+        return sitePage(c, site, { confirmStep });
+      }
+      const keyed = {
+        scope: `u:${ctx.user!.id}`,
+        key: (fields.idempotency_key ?? "").slice(0, 100) || undefined,
+        operation: "page-site-deposit-approve",
+        body: { site: site.uuid, deposit: id },
+      };
+      const done = await runOnceForValue(ctx, keyed, async () => {
+        await verifyDeposit(siteCtx, id, { action });
+        return "approved";
+      });
+      return done.value;
     },
     depositErrors,
   );

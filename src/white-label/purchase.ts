@@ -24,18 +24,16 @@ export function invoiceNumber(transactionId: number, at: Date): string {
 }
 
 /**
- * Buys a white-label site: in one transaction, debits the plan price from the buyer's wallet,
- * creates the site (live at once on its slug host), its subscription and the invoice.
- * Insufficient funds, a taken slug or a bad domain change nothing.
+ * What a purchase comes to, checked like `purchaseSite` (plan, template, address, domain) but
+ * recorded nowhere: the plan, its template and the price charged, up to a whole minor unit.
  */
-export async function purchaseSite(ctx: Ctx, input: PurchaseInput): Promise<Site> {
-  const user = requireUser(ctx);
+export async function quotePurchase(ctx: Ctx, input: PurchaseInput) {
   const errors: FieldErrors = {};
   const plan = await ctx.db.selectFrom("white_label_plans").selectAll().where("id", "=", input.plan_id).where("is_active", "=", 1).executeTakeFirst();
   if (!plan) errors.plan_id = ["Unknown or unavailable plan"];
   const template = await ctx.db
     .selectFrom("white_label_templates")
-    .select("id")
+    .select(["id", "name"])
     .where("id", "=", input.template_id)
     .where("is_active", "=", 1)
     .executeTakeFirst();
@@ -48,13 +46,24 @@ export async function purchaseSite(ctx: Ctx, input: PurchaseInput): Promise<Site
     const problems = await domainErrors(ctx, plan, input.custom_domain);
     if (problems.length) errors.custom_domain = problems;
   }
-  if (Object.keys(errors).length || !plan) throw new Validation(errors);
+  if (Object.keys(errors).length || !plan || !template) throw new Validation(errors);
+  const currency = await bookingCurrency(ctx);
+  // A charge: a plan priced with sub-unit decimals books the next whole minor unit (the subscription keeps that price).
+  const price = roundUpToMinor(input.billing_cycle === "yearly" ? plan.price_yearly : plan.price_monthly, currency);
+  return { plan, template, price, currency };
+}
+
+/**
+ * Buys a white-label site: in one transaction, debits the plan price from the buyer's wallet,
+ * creates the site (live at once on its slug host), its subscription and the invoice.
+ * Insufficient funds, a taken slug or a bad domain change nothing.
+ */
+export async function purchaseSite(ctx: Ctx, input: PurchaseInput): Promise<Site> {
+  const user = requireUser(ctx);
+  const { plan, price, currency } = await quotePurchase(ctx, input);
   if (input.custom_domain) await assertNoPendingClaim(ctx, input.custom_domain);
 
   const cycle: BillingCycle = input.billing_cycle;
-  const currency = await bookingCurrency(ctx);
-  // A charge: a plan priced with sub-unit decimals books the next whole minor unit (the subscription keeps that price).
-  const price = roundUpToMinor(cycle === "yearly" ? plan.price_yearly : plan.price_monthly, currency);
   const start = ctx.clock.now();
   const end = periodEnd(start, cycle);
   const now = toDbTime(start);

@@ -91,6 +91,9 @@ describeEachDialect("a site customer's journey in a real browser", (dialect) => 
       // The live price: 1000 XOF per 1000 at the platform, +50% on this site.
       await expect.poll(() => page.locator(".order-total").innerText()).toMatch(/1[\s\u202f\u00a0]?500/);
       await Promise.all([page.waitForNavigation(), page.click("#order-form button[type=submit]")]);
+      // The confirmation step: the site's price (1 500), nothing charged yet.
+      expect(await page.locator(".confirm-step").innerText()).toMatch(/1[\s\u202f\u00a0]?500/);
+      await Promise.all([page.waitForNavigation(), page.click(".confirm-step button[name=confirm][value=yes]")]);
       expect(page.url()).toMatch(/\/orders\/[0-9a-f-]{36}/);
       await page.screenshot({ path: `${ARTIFACTS}screenshots/journey-order-placed.png`, fullPage: true });
 

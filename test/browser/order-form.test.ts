@@ -65,6 +65,7 @@ describeEachDialect("the order form in a real browser", (dialect) => {
       await page.fill("input[name=answer_number]", "3");
       await expect.poll(() => page.locator("#order-total").innerText()).toMatch(/\d/);
       await Promise.all([page.waitForNavigation(), page.click("#order-form button[type=submit]")]);
+      await Promise.all([page.waitForNavigation(), page.click(".confirm-step button[name=confirm][value=yes]")]);
       expect(page.url()).toMatch(/\/orders\/[0-9a-f-]{36}$/);
       await settleDispatchKicks(w.p.services);
       const order = await w.p.services.db.selectFrom("orders").selectAll().where("uuid", "=", page.url().split("/").at(-1)!).executeTakeFirstOrThrow();
@@ -86,6 +87,7 @@ describeEachDialect("the order form in a real browser", (dialect) => {
       await page.fill("input[name=min]", String(sub.min));
       await page.fill("input[name=posts]", "2");
       await Promise.all([page.waitForNavigation(), page.click("#order-form button[type=submit]")]);
+      await Promise.all([page.waitForNavigation(), page.click(".confirm-step button[name=confirm][value=yes]")]);
       expect(page.url()).toMatch(/\/orders\/[0-9a-f-]{36}$/);
       await page.context().close();
     });

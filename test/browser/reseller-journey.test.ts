@@ -138,6 +138,10 @@ describeEachDialect("a reseller's whole journey in a real browser", (dialect) =>
         await r.fill("input[name=site_name]", `Boutique ${tag}`);
         await r.fill("input[name=slug]", slug);
         await submit(r, "form[action='/white-label'] button[type=submit]");
+        // The confirmation step shows the price; nothing is bought before Confirm.
+        await r.waitForSelector(".confirm-step");
+        await fits(r, `${tag}-08b-white-label-confirm`, width);
+        await submit(r, ".confirm-step button[name=confirm][value=yes]");
         expect(r.url()).toMatch(/\/white-label\/sites\/[0-9a-f-]{36}\?done=purchased/);
         await fits(r, `${tag}-09-site-bought`, width);
         const site = await w.p.services.db.selectFrom("white_label_sites").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
@@ -190,11 +194,10 @@ describeEachDialect("a reseller's whole journey in a real browser", (dialect) =>
         await r.goto(`${platform}${manage}`);
         await fits(r, `${tag}-17-site-deposits`, width);
         await submit(r, "form:has(button[value=approve]) button[value=approve]");
-        // Today the site page approves at once (no confirmation step, unlike the console); a step added later is walked.
-        if (await r.locator("button[name=confirm][value=yes]").count()) {
-          await fits(r, `${tag}-18-site-deposit-confirm`, width);
-          await submit(r, "button[name=confirm][value=yes]");
-        }
+        // The approval shows what the customer is credited, then Confirm credits it.
+        await r.waitForSelector(".confirm-step");
+        await fits(r, `${tag}-18-site-deposit-confirm`, width);
+        await submit(r, ".confirm-step button[name=confirm][value=yes]");
         await fits(r, `${tag}-19-site-deposit-approved`, width);
         const customer = await userRow(customerName, site.id);
         expect(Number(customer.balance)).toBeGreaterThan(0);
@@ -209,11 +212,10 @@ describeEachDialect("a reseller's whole journey in a real browser", (dialect) =>
         await c.fill("input[name=quantity]", "1000");
         await fits(c, `${tag}-21-site-order-new`, width);
         await submit(c, "#order-form button[type=submit]");
-        // Today the order form places the order at once; a confirmation step added later is walked.
-        if (await c.locator("button[name=confirm][value=yes]").count()) {
-          await fits(c, `${tag}-22-site-order-confirm`, width);
-          await submit(c, "button[name=confirm][value=yes]");
-        }
+        // The order's confirmation step shows the price, then Confirm places it.
+        await c.waitForSelector(".confirm-step");
+        await fits(c, `${tag}-22-site-order-confirm`, width);
+        await submit(c, ".confirm-step button[name=confirm][value=yes]");
         expect(c.url()).toMatch(/\/orders\/[0-9a-f-]{36}/);
         await fits(c, `${tag}-23-site-order`, width);
 

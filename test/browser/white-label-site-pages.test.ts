@@ -37,6 +37,7 @@ describeEachDialect("a reseller's support inbox and customers in a real browser"
       const template = await p.services.db.selectFrom("white_label_templates").select("id").where("slug", "=", "savane").executeTakeFirstOrThrow();
       const form = await get(p, HOST, "/white-label", jar);
       await post(p, HOST, "/white-label", jar, {
+        confirm: "yes",
         _csrf: csrfFrom(form.html),
         plan_id: String(plan.id),
         template_id: String(template.id),

@@ -128,7 +128,7 @@ describeEachDialect("the storefront order chain: money on both sides", (dialect)
         method: "POST",
         host: s.host,
         headers: { cookie: c.jar.header(), "content-type": "application/x-www-form-urlencoded", "idempotency-key": "retry-42" },
-        body: new URLSearchParams({ _csrf: csrfFrom(page.html), ...fields }).toString(),
+        body: new URLSearchParams({ _csrf: csrfFrom(page.html), ...fields, confirm: "yes" }).toString(),
       });
     const [h1, h2] = [await send(), await send()];
     await settleDispatchKicks(w.p.services);

@@ -81,7 +81,11 @@ export async function orderViaForm(w: World, c: Customer, fields: Record<string,
   expect(page.res.status).toBe(200);
   const key = opts.reuseKeyFrom ?? /name="idempotency_key" value="([^"]+)"/.exec(page.html)?.[1];
   expect(key).toBeTruthy();
-  const res = await post(w.p, c.host, "/orders", c.jar, { _csrf: csrfFrom(page.html), idempotency_key: key!, ...fields });
+  // The form shows its confirmation step first (nothing charged yet), then Confirm places the order.
+  const step = await post(w.p, c.host, "/orders", c.jar, { _csrf: csrfFrom(page.html), idempotency_key: key!, ...fields });
+  if (step.res.status !== 200) return { status: step.res.status, html: step.html, uuid: null, key: key! };
+  expect(step.html).toContain(`name="idempotency_key" value="${key}"`);
+  const res = await post(w.p, c.host, "/orders", c.jar, { _csrf: csrfFrom(page.html), idempotency_key: key!, ...fields, confirm: "yes" });
   await settleDispatchKicks(w.p.services);
   const location = res.res.headers.get("location");
   const uuid = location ? (/^\/orders\/([0-9a-f-]{36})$/.exec(location)?.[1] ?? null) : null;

@@ -34,6 +34,7 @@ describeEachDialect("a reseller's customers on the platform's pages", (dialect) 
     const slug = `cu${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
     const form = await get(p, HOST, "/white-label", jar);
     const bought = await post(p, HOST, "/white-label", jar, {
+      confirm: "yes",
       _csrf: csrfFrom(form.html),
       plan_id: String(plan.id),
       template_id: String(template.id),

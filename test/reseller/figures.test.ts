@@ -232,6 +232,7 @@ describeEachDialect("a reseller's figures, orders search and method fees", (dial
     const template = await p.services.db.selectFrom("white_label_templates").select("id").where("slug", "=", "savane").executeTakeFirstOrThrow();
     const form = await get(p, HOST, "/white-label", jar);
     const bought = await post(p, HOST, "/white-label", jar, {
+      confirm: "yes",
       _csrf: csrfFrom(form.html),
       plan_id: String(plan.id),
       template_id: String(template.id),

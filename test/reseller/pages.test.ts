@@ -53,6 +53,7 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     const page = await get(p, HOST, "/white-label", jar);
     const { plan, template } = await ids();
     return post(p, HOST, "/white-label", jar, {
+      confirm: "yes",
       _csrf: csrfFrom(page.html),
       plan_id: plan,
       template_id: template,
@@ -147,6 +148,7 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
 
     const { plan, template } = await ids();
     const forged = await post(p, HOST, "/white-label", jar, {
+      confirm: "yes",
       plan_id: plan,
       template_id: template,
       billing_cycle: "monthly",
@@ -154,7 +156,7 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
       slug: "forgedsite",
     });
     expect(forged.res.status).toBe(403);
-    const anonymous = await post(p, HOST, "/white-label", new Jar(), { plan_id: plan, slug: "anon-site" });
+    const anonymous = await post(p, HOST, "/white-label", new Jar(), { confirm: "yes", plan_id: plan, slug: "anon-site" });
     expect(anonymous.res.status).toBe(303);
     expect(anonymous.res.headers.get("location")).toBe("/login?next=%2Fwhite-label");
     expect(await p.services.db.selectFrom("white_label_sites").select("id").where("slug", "in", ["forgedsite", "anon-site"]).execute()).toEqual([]);
@@ -244,10 +246,27 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     expect(withDeposit).toContain(`action="${base}/deposits/${dep.id}"`);
     expect(withDeposit).toContain(customer.username);
     expect(withDeposit).not.toMatch(/\b(undefined|NaN|\[object Object\])\b/);
-    const approved = await post(p, HOST, `${base}/deposits/${dep.id}`, jar, { _csrf: csrf, action: "approve" });
+    // Approving shows what the customer is credited first; nothing moves before Confirm.
+    const before = await balanceOf(p, customer.id);
+    const step = await post(p, HOST, `${base}/deposits/${dep.id}`, jar, { _csrf: csrf, action: "approve" });
+    expect(step.res.status).toBe(200);
+    expect(step.html).toContain('class="card confirm-step"');
+    expect(step.html).toContain(customer.username);
+    expect(step.html).toContain(displayMoney(Number(dep.amount), "XOF", "fr"));
+    expect(await balanceOf(p, customer.id)).toBe(before);
+    const back = await post(p, HOST, `${base}/deposits/${dep.id}`, jar, { _csrf: csrf, action: "approve", confirm: "edit" });
+    expect(back.html).not.toContain("confirm-step");
+    expect(back.html).toContain(`action="${base}/deposits/${dep.id}"`);
+    const key = /name="idempotency_key" value="([^"]+)"/.exec(step.html)![1]!;
+    const confirmStep = { _csrf: csrf, action: "approve", idempotency_key: key, confirm: "yes" };
+    const approved = await post(p, HOST, `${base}/deposits/${dep.id}`, jar, confirmStep);
     expect(approved.res.headers.get("location")).toBe(`${base}?done=approved`);
     expect(await balanceOf(p, customer.id)).toBe(parseMoney("3000"));
-    const again = await post(p, HOST, `${base}/deposits/${dep.id}`, jar, { _csrf: csrf, action: "approve" });
+    // Confirm pressed twice (same key): the same answer, credited once.
+    const twice = await post(p, HOST, `${base}/deposits/${dep.id}`, jar, confirmStep);
+    expect(twice.res.headers.get("location")).toBe(`${base}?done=approved`);
+    expect(await balanceOf(p, customer.id)).toBe(parseMoney("3000"));
+    const again = await post(p, HOST, `${base}/deposits/${dep.id}`, jar, { _csrf: csrf, action: "approve", confirm: "yes" });
     expect(again.res.status).toBe(409);
     expect(again.html).toContain("Cette recharge a déjà été traitée.");
     expect(await balanceOf(p, customer.id)).toBe(parseMoney("3000"));
@@ -280,7 +299,7 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     for (const [path, fields] of [
       ["/pricing", { default_margin: "1" }],
       ["/domain", { custom_domain: "stolen.example.com" }],
-      [`/deposits/${dep.id}`, { action: "approve" }],
+      [`/deposits/${dep.id}`, { action: "approve", confirm: "yes" }],
     ] as const) {
       expect((await post(p, HOST, `/white-label/sites/${r.site.uuid}${path}`, stranger.jar, { _csrf: csrf, ...fields })).res.status, path).toBe(404);
     }

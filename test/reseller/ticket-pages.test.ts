@@ -25,6 +25,7 @@ describeEachDialect("a reseller's support inbox on the platform's pages", (diale
     const slug = `tk${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
     const form = await get(p, HOST, "/white-label", jar);
     const bought = await post(p, HOST, "/white-label", jar, {
+      confirm: "yes",
       _csrf: csrfFrom(form.html),
       plan_id: String(plan.id),
       template_id: String(template.id),

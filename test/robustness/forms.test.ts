@@ -125,7 +125,7 @@ describeEachDialect("hostile input in web forms", (dialect) => {
       {
         page: "/orders/new",
         action: "/orders",
-        fields: { service: String(t.serviceId), link: "https://instagram.com/p/form", quantity: "100", idempotency_key: "" },
+        fields: { service: String(t.serviceId), link: "https://instagram.com/p/form", quantity: "100", idempotency_key: "", confirm: "yes" },
       },
       { page: "/funds", action: "/funds", fields: { method: method.code, amount: "1000", reference: "FORM-REF-1", phone: "+225 07 00 00 00", confirm: "yes" } },
       { page: "/tickets/new", action: "/tickets", fields: { subject: "Aide", category: "order", message: "Bonjour", order: t.A.order.uuid } },
@@ -162,7 +162,7 @@ describeEachDialect("hostile input in web forms", (dialect) => {
       {
         page: "/white-label",
         action: "/white-label",
-        fields: { plan_id: "1", template_id: "1", billing_cycle: "monthly", site_name: "Form shop", slug: "", custom_domain: "" },
+        fields: { plan_id: "1", template_id: "1", billing_cycle: "monthly", site_name: "Form shop", slug: "", custom_domain: "", confirm: "yes" },
       },
       { page: site, action: `${site}/domain`, fields: { custom_domain: "form.example.com" } },
       {

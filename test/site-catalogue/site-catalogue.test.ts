@@ -235,6 +235,7 @@ describeEachDialect("the catalogue in the site's own words", (dialect) => {
     const template = await p.services.db.selectFrom("white_label_templates").select("id").where("slug", "=", "aurora").executeTakeFirstOrThrow();
     const slug = `cat${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
     const bought = await post(p, PLATFORM_HOST, "/white-label", jar, {
+      confirm: "yes",
       _csrf: csrfFrom((await get(p, PLATFORM_HOST, "/white-label", jar)).html),
       plan_id: String(plan.id),
       template_id: String(template.id),

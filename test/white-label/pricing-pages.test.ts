@@ -31,6 +31,7 @@ describeEachDialect("a reseller's pricing page, its preview and its confirmation
     const template = await p.services.db.selectFrom("white_label_templates").select("id").where("slug", "=", "savane").executeTakeFirstOrThrow();
     const form = await get(p, HOST, "/white-label", jar);
     const bought = await post(p, HOST, "/white-label", jar, {
+      confirm: "yes",
       _csrf: csrfFrom(form.html),
       plan_id: String(plan.id),
       template_id: String(template.id),
@@ -122,6 +123,7 @@ describeEachDialect("a reseller's pricing page, its preview and its confirmation
         service: String(service),
         link: "https://instagram.com/korhogo",
         quantity: "1000",
+        confirm: "yes",
       });
       expect(placed.res.status, placed.html.match(/field-error[^<]*<\/?[^>]*>[^<]*/g)?.join(" ")).toBe(303);
       const order = await p.services.db

@@ -23,6 +23,7 @@ describeEachDialect("a reseller's storefront page: its pages, announcement, cont
     const slug = `sf${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
     const form = await get(p, HOST, "/white-label", jar);
     const bought = await post(p, HOST, "/white-label", jar, {
+      confirm: "yes",
       _csrf: csrfFrom(form.html),
       plan_id: String(plan.id),
       template_id: String(template.id),

@@ -42,6 +42,7 @@ describeEachDialect("theme previews: each theme's demo storefront before buying,
     const slug = `pv${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
     const form = await get(p, HOST, "/white-label", jar);
     const bought = await post(p, HOST, "/white-label", jar, {
+      confirm: "yes",
       _csrf: csrfFrom(form.html),
       plan_id: String(plan.id),
       template_id: String(template.id),
