@@ -170,6 +170,7 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
               service: String(f.service_id),
               link: f.link,
               quantity: String(f.quantity),
+              confirm: "yes",
             });
             await settleDispatchKicks(w.p.services);
             const uuid = /^\/orders\/([0-9a-f-]{36})$/.exec(res.res.headers.get("location") ?? "")?.[1] ?? null;
@@ -331,6 +332,7 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
         service: String(service.id),
         link: "https://instagram.com/p/later",
         quantity: "100",
+        confirm: "yes",
       });
       await settleDispatchKicks(w.p.services);
       return res;
