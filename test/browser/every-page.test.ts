@@ -21,6 +21,8 @@ const VIEWPORTS = [
   { width: 1366, height: 900 },
 ] as const;
 const SHOTS = `${ARTIFACTS}screenshots/pages/`;
+/** Screenshots are for people to look at: taken on a work tree, not in CI (which checks the same pages and throws the clone away), unless PAGE_SHOTS=1. */
+const TAKE_SHOTS = !process.env.CI || process.env.PAGE_SHOTS === "1";
 
 /**
  * In the page: what sticks out of the viewport sideways. An element may pass the edge only inside a
@@ -353,7 +355,7 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
       const problems: string[] = [];
       // The top 3000 px of the page: enough to look at, and long catalogues stay quick to capture.
       const height = Math.min(3000, Number(await page.evaluate("document.documentElement.scrollHeight")));
-      await page.screenshot({ path: `${SHOTS}${t.name}-${who}-${id}-${width}.png`, fullPage: true, clip: { x: 0, y: 0, width, height } });
+      if (TAKE_SHOTS) await page.screenshot({ path: `${SHOTS}${t.name}-${who}-${id}-${width}.png`, fullPage: true, clip: { x: 0, y: 0, width, height } });
       for (const o of (await page.evaluate(OVERFLOWS)) as string[]) problems.push(`${t.name} ${who} ${id} @${width}: ${o}`);
       const header = (await page.evaluate(HEADER_SPREAD)) as { spread: number; height: number };
       if (width >= 1366 && header.spread > 16)
@@ -385,23 +387,36 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
         const staff = await browser.newContext();
         const specs = EVERY_PAGE.filter((spec) => pages(spec) && (!spec.platformOnly || name === "platform"));
         if (specs.some(isConsole)) await signIn(staff, t, server.port, staffLogin, /\/admin/);
+        // One tab per visitor, reused from page to page: opening a tab costs more than loading a page.
+        let current = "";
+        let currentStatus = 200;
+        const tabs = new Map<string, Page>();
+        const tab = async (who: string, context: BrowserContext): Promise<Page> => {
+          const open = tabs.get(who);
+          if (open) return open;
+          const page = await context.newPage();
+          // Chromium notes that COOP needs HTTPS; the test server is plain HTTP on loopback, production is not.
+          page.on("console", (m) => {
+            const expected = m.text().includes("Cross-Origin-Opener-Policy") || (currentStatus === 404 && m.text().includes("status of 404"));
+            if (m.type() === "error" && !expected) problems.push(`${current}: console: ${m.text()}`);
+          });
+          page.on("pageerror", (e) => problems.push(`${current}: ${e.message}`));
+          tabs.set(who, page);
+          return page;
+        };
         for (const spec of specs) {
           const contexts = [["anonymous", anonymous] as const, ["signed-in", signedIn] as const, ["staff", staff] as const].filter(
             ([who]) => spec.who === who || (spec.who === "both" && who !== "staff"),
           );
           for (const [who, context] of contexts) {
+            const page = await tab(who, context);
             for (const viewport of VIEWPORTS) {
-              const page = await context.newPage();
-              // Chromium notes that COOP needs HTTPS; the test server is plain HTTP on loopback, production is not.
-              page.on("console", (m) => {
-                const expected = m.text().includes("Cross-Origin-Opener-Policy") || (spec.status === 404 && m.text().includes("status of 404"));
-                if (m.type() === "error" && !expected) problems.push(`${name} ${who} ${spec.id}: console: ${m.text()}`);
-              });
-              page.on("pageerror", (e) => problems.push(`${name} ${who} ${spec.id}: ${e.message}`));
+              current = `${name} ${who} ${spec.id} @${viewport.width}`;
+              currentStatus = spec.status ?? 200;
               await page.setViewportSize(viewport);
               const res = await page.goto(`http://${t.host}:${server.port}${spec.path(t.fixture)}`);
               const status = res?.status() ?? 0;
-              if (status !== (spec.status ?? 200)) problems.push(`${name} ${who} ${spec.id}: HTTP ${status} at ${page.url()}`);
+              if (status !== currentStatus) problems.push(`${name} ${who} ${spec.id}: HTTP ${status} at ${page.url()}`);
               problems.push(...(await check(page, t, who, spec.id, viewport.width)));
               if (spec.id === "account" && viewport.width === 360) {
                 // The folded menu opens over the page, then the account menu inside it; still nothing sideways.
@@ -414,7 +429,6 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
                 const top = Number(await page.evaluate(FIRST_SERVICE_TOP));
                 if (top < 0 || top > viewport.height * 1.5) problems.push(`${name} ${who} catalogue @360: the first service starts at ${top} px`);
               }
-              await page.close();
             }
           }
         }
