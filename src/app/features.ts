@@ -44,6 +44,7 @@ import { adminExportRoutes } from "../exports/routes.ts";
 import { emailLinkRoutes, userEmailRoutes } from "../auth/email-routes.ts";
 import { gatewayDepositRoutes, gatewayNotifyRoutes } from "../payment-gateways/routes.ts";
 import { gatewayPages } from "../payment-gateways/pages.ts";
+import { ownerBar, ownerViewPages } from "../white-label/owner-view-pages.ts";
 
 /**
  * Every feature's routes, mounted once. Auth is applied where a sub-app is mounted: a feature
@@ -126,7 +127,9 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
       loginLimiter,
       accountData: storefrontAccountData,
       actions: storefrontAccountActions,
+      ownerBar,
       pages: [
+        ownerViewPages,
         gatewayPages,
         whiteLabelPages,
         siteStorefrontPages,

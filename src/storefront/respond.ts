@@ -10,7 +10,7 @@ import type { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { renderPage, styleHash } from "./render.ts";
 import { isLang, type Lang } from "../i18n/lang.ts";
 import type { AccountData } from "./account-sources.ts";
-import type { AnyPageId, ErrorData, FlashView, PageId, PageView } from "./view-models.ts";
+import type { AnyPageId, ErrorData, FlashView, OwnerBarView, PageId, PageView } from "./view-models.ts";
 import { pageView, tenantLook, translatorFor, type Look, type Visit } from "./view.ts";
 
 /** What every storefront handler shares: the app's services, the page cache and the account loaders. */
@@ -18,6 +18,8 @@ export interface Storefront {
   services: AppServices;
   cache: VersionedCache;
   data: AccountData;
+  /** The site owner's bar of this request (a feature hands it in), or null. */
+  ownerBar: (c: Context<AppEnv>) => Promise<OwnerBarView | null>;
 }
 
 const LANG_COOKIE = "izy_lang";
@@ -85,8 +87,8 @@ export async function pageRequest(c: Context<AppEnv>, sf: Storefront, opts: { cs
   query.delete("flash");
   const flash = flashKey && FLASHES[flashKey] ? { kind: FLASHES[flashKey], message: t(`flash.${flashKey}`) } : null;
   const user = c.get("user");
-  const unread = user ? await sf.data.unread(ctxOf(c)) : 0;
-  return { look, t, visit: { lang, path: url.pathname, query, user, csrf: opts.csrf ?? c.get("session")?.csrf_token ?? null, flash, unread } };
+  const [unread, owner] = await Promise.all([user ? sf.data.unread(ctxOf(c)) : 0, sf.ownerBar(c)]);
+  return { look, t, visit: { lang, path: url.pathname, query, user, csrf: opts.csrf ?? c.get("session")?.csrf_token ?? null, flash, unread, owner } };
 }
 
 const cspByBrand = new Map<string, string>();
@@ -131,7 +133,7 @@ function htmlResponse(c: Context<AppEnv>, html: string | Uint8Array<ArrayBuffer>
 
 export function render<D>(c: Context<AppEnv>, req: PageRequest, page: { id: AnyPageId; title?: string; heading?: string; status?: number }, data: D): Response {
   const view = pageView(req.look, req.visit, page, data);
-  return htmlResponse(c, renderPage(view), req.look.brandCss, page.status ?? 200, !req.visit.user && !req.visit.csrf);
+  return htmlResponse(c, renderPage(view), req.look.brandCss, page.status ?? 200, !req.visit.user && !req.visit.csrf && !req.visit.owner);
 }
 
 /**
@@ -145,8 +147,8 @@ export async function publicPage<D>(
   build: (req: PageRequest) => Promise<{ data: D; title?: string; heading?: string } | null>,
 ): Promise<Response> {
   const req = await pageRequest(c, sf);
-  // A flash is one visitor's news (a logout, a sign-up): its page is rendered fresh and never kept.
-  const shared = !c.get("user") && !req.visit.flash;
+  // A flash is one visitor's news (a logout, a sign-up), the owner's bar the owner's: such a page is rendered fresh and never kept.
+  const shared = !c.get("user") && !req.visit.flash && !req.visit.owner;
   // Free-text searches are cheap to render from the cached catalogue and too varied to keep.
   const cacheable = shared && !req.visit.query.has("q");
   const key = `page:${sf.cache.stamp(c.get("tenant"))}:${page.id}:${req.visit.lang}:${req.visit.path}?${[...req.visit.query].sort().toString()}`;

@@ -51,6 +51,8 @@ interface StorefrontOptions {
   accountData?: Partial<AccountData>;
   /** What the account pages' forms do (place an order, deposit, open a ticket…), from the same features. */
   actions?: AccountActions;
+  /** The site owner's bar of a request (the white-label feature's), none without it. */
+  ownerBar?: Storefront["ownerBar"];
   /** Page routes of other features rendered by this engine (the platform's white-label pages…), mounted before the account pages. */
   pages?: ((sf: Storefront) => Hono<AppEnv>)[];
 }
@@ -66,6 +68,7 @@ export function storefrontRoutes(opts: StorefrontOptions) {
     services: opts.services,
     cache: new VersionedCache(opts.services.events),
     data: { ...EMPTY_ACCOUNT_DATA, ...opts.accountData },
+    ownerBar: opts.ownerBar ?? (async () => null),
   };
   opts.services.state.get(MOUNTED).storefront = sf;
   const app = new Hono<AppEnv>();

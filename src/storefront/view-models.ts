@@ -213,9 +213,22 @@ export interface PageView<D = unknown> {
   year: number;
   /** A read-only theme preview (the platform's demo storefront, or a site's branding in another theme); null on a live page. */
   preview: PreviewView | null;
+  /** The site owner's bar, on a site's pages in the owner's browser only (never cached); null for everyone else. */
+  owner: OwnerBarView | null;
   /** A storefront path as this page links it: itself on a live page; in a preview, the preview's own page or its way out. */
   href: (path: string) => string;
   data: D;
+}
+
+/** The owner's bar on the site itself: whether the site can take a deposit yet, and the way back to its platform pages. */
+export interface OwnerBarView {
+  takesDeposits: boolean;
+  /** The site's management page on the platform. */
+  manageHref: string;
+  /** Its payment methods page on the platform. */
+  methodsHref: string;
+  /** Hides the bar in this browser. */
+  exitHref: string;
 }
 
 /**

@@ -25,7 +25,7 @@ import { LANGS, isLang, type Lang } from "../i18n/lang.ts";
 import { translator } from "../i18n/catalogue.ts";
 import { isStaff } from "../auth/roles.ts";
 import { PLATFORM_TENANT_ID } from "../core/tenant-id.ts";
-import type { AnyPageId, FlashView, LinkView, PageView, PaginationView, PreviewView, SiteView } from "./view-models.ts";
+import type { AnyPageId, FlashView, LinkView, PageView, PaginationView, OwnerBarView, PreviewView, SiteView } from "./view-models.ts";
 
 /** What a tenant looks like, independent of the visitor: theme, validated settings, names, URLs. */
 export interface Look {
@@ -171,6 +171,8 @@ export interface Visit {
   unread?: number;
   /** A read-only theme preview: links stay in it or lead out of it (`previewHref`). */
   preview?: PreviewView | null;
+  /** The site owner's bar (the owner's browser on its own site). */
+  owner?: OwnerBarView | null;
 }
 
 /** Where a storefront link goes in a preview: home and catalogue stay in it, every other page leads out. */
@@ -329,6 +331,7 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
     flash: visit.flash ?? null,
     year: new Date().getUTCFullYear(),
     preview,
+    owner: preview ? null : (visit.owner ?? null),
     href,
     data,
   };

@@ -39,7 +39,7 @@ interface MethodsPageData {
 }
 
 /** Every deposit method of the site (active or not) with its fee rule, for its owner's pages. */
-export async function siteMethods(ctx: Ctx, site: Site): Promise<MethodWithFee[]> {
+async function siteMethods(ctx: Ctx, site: Site): Promise<MethodWithFee[]> {
   return listPaymentMethods(siteTenantCtx(ctx, site));
 }
 

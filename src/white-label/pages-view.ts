@@ -18,8 +18,7 @@ import { siteTenantCtx } from "../reseller/scope.ts";
 import { siteStats } from "../reseller/stats.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 import { orderLabel } from "../orders/numbers.ts";
-import { siteMethods } from "./methods-view.ts";
-import { methodPayable } from "../wallet/view.ts";
+import { takesDeposits } from "./deposit-readiness.ts";
 import { currencySection, type CurrencySection } from "./currency-view.ts";
 
 /** What the platform's white-label templates read: strings already formatted for the page language. */
@@ -191,12 +190,12 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
   const siteCtx = siteTenantCtx(ctx, site);
   const details = await siteDetails(ctx, site);
   const money = (m: number) => displayMoney(m, site.currency, f.lang);
-  const [stats, deposits, orders, tickets, methods, currency] = await Promise.all([
+  const [stats, deposits, orders, tickets, canTakeDeposits, currency] = await Promise.all([
     siteStats(siteCtx, site.currency),
     listLedger(siteCtx, { type: "deposit", status: "pending", page: 1, per_page: 20 }),
     listSiteOrders(siteCtx, { page: 1, per_page: 10 }),
     openTickets(siteCtx),
-    siteMethods(ctx, site),
+    takesDeposits(siteCtx),
     currencySection(ctx, site, f, state.values),
   ]);
   const base = `/white-label/sites/${site.uuid}`;
@@ -204,7 +203,6 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
   const str = (v: unknown) => (typeof v === "string" ? v : "");
   const domainState = details.domain.status;
   const domainAllowed = !("allows_custom_domain" in details.plan) || details.plan.allows_custom_domain !== false;
-  const canTakeDeposits = methods.some(({ method: m }) => m.is_active && methodPayable(m));
   const checks = [
     {
       label: f.t("platform.wl.check.method"),

@@ -23,6 +23,7 @@ import { brandingSchema, domainSchema, pricingSchema, purchaseSchema, siteCurren
 import { setSiteCurrency } from "./currency.ts";
 import { currencyErrors, currencyInput } from "./currency-view.ts";
 import { ownedSite } from "./sites.ts";
+import { ownerViewLink } from "./owner-view.ts";
 import { brandingErrors, depositErrors, domainErrors, marginErrors, methodErrors, purchaseErrors, type Errors } from "./page-errors.ts";
 import { createPaymentMethod, removePaymentMethod, updatePaymentMethod } from "../staff/finance/payment-methods.ts";
 import { paymentMethodCreate, paymentMethodUpdate } from "../staff/finance/schema.ts";
@@ -189,6 +190,13 @@ export function whiteLabelPages(sf: Storefront) {
     );
 
   mine.get(`/white-label/sites/:uuid{${UUID_SEGMENT}}`, async (c) => sitePage(c, await ownedSite(ctxOf(c), c.req.param("uuid")), {}));
+  // The owner's way onto the site itself, where it sees the owner's bar (owner-view.ts).
+  mine.get(`/white-label/sites/:uuid{${UUID_SEGMENT}}/visit`, async (c) => {
+    const ctx = ctxOf(c);
+    const site = await ownedSite(ctx, c.req.param("uuid"));
+    c.header("cache-control", "private, no-store");
+    return c.redirect(ownerViewLink(ctx.config, ctx.clock, site), 303);
+  });
 
   const methodsPage = (c: Context<AppEnv>, site: Site, state: Partial<FormState>, status = 200) =>
     page(

@@ -20,10 +20,22 @@ export function browserSkipReason(dialect: DialectName): string | null {
 }
 export const ARTIFACTS = new URL("../../test-artifacts/", import.meta.url).pathname;
 
-/** The app on a real loopback socket, so that a real browser can talk to it. */
-export async function serveOnLoopback(p: TestPlatform): Promise<{ port: number; close(): Promise<void> }> {
+/** A loopback port free right now, for an app whose APP_URL must name its port before it serves. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+/** The app on a real loopback socket (any free port, or `port`), so that a real browser can talk to it. */
+export async function serveOnLoopback(p: TestPlatform, port = 0): Promise<{ port: number; close(): Promise<void> }> {
   return new Promise((resolve) => {
-    const server = serve({ fetch: p.app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
+    const server = serve({ fetch: p.app.fetch, port, hostname: "127.0.0.1" }, (info: AddressInfo) =>
       resolve({ port: info.port, close: () => new Promise<void>((r) => server.close(() => r())) }),
     );
   });

@@ -329,6 +329,10 @@ export const NOT_PAGES = [
   "/sitemap.xml",
   "/manifest.webmanifest",
   "/icons/:file",
+  // The owner's way onto its site and back out: redirects that set or clear the owner's bar (src/white-label/owner-view*.ts).
+  "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/visit",
+  "/owner-view",
+  "/owner-view/exit",
   // A payment gateway's ping of its notification URL (JSON, src/payment-gateways/routes.ts).
   "/payments/:kind/notify",
   // CSV downloads of the console's Exports page.
