@@ -61,11 +61,6 @@ export const brandingErrors: Errors = (err, t): Record<string, string[]> => {
   return out;
 };
 
-export const marginErrors: Errors = (err, t): Record<string, string[]> => {
-  userError(err);
-  return { _margin: [t("platform.wl.error.margin")], default_margin: [t("platform.wl.error.margin")] };
-};
-
 export const depositErrors: Errors = (err, t): Record<string, string[]> => {
   const e = userError(err);
   return { _deposits: [t(e.status === 409 ? "platform.wl.error.deposit_done" : "form.error.check_fields")] };

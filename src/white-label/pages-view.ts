@@ -183,7 +183,7 @@ async function openTickets(ctx: Ctx) {
   return ticketRows(base).orderBy("tickets.updated_at", "desc").orderBy("tickets.id", "desc").limit(10).execute();
 }
 
-const DONE = ["purchased", "branding", "margin", "domain", "domain_verified", "approved", "rejected", "currency"];
+const DONE = ["purchased", "branding", "domain", "domain_verified", "approved", "rejected", "currency"];
 
 /** The management page of one of the caller's sites. Money shown in the site's currency, as its customers see it. */
 export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<FormState>, done: string | undefined): Promise<SitePageData> {
@@ -261,7 +261,7 @@ export async function sitePageData(ctx: Ctx, site: Site, f: Fmt, state: Partial<
       logoUrl: details.branding.logo_url,
       languages: ["fr", "en"].map((v) => ({ value: v, label: f.t(`lang.${v}`), selected: (state.values?.language ?? site.language) === v })),
     },
-    margin: { action: `${base}/pricing`, pricingHref: `${base}/pricing` },
+    margin: { action: `${base}/pricing/preview`, pricingHref: `${base}/pricing` },
     currency,
     deposits: deposits.rows.map((d) => ({
       id: d.id,

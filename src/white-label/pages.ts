@@ -13,18 +13,17 @@ import type { FormState, PlatformPageId } from "../storefront/view-models.ts";
 import { pendingDeposit, verifyDeposit } from "../wallet/deposits.ts";
 import { updateBranding } from "./branding.ts";
 import { setCustomDomain, verifyCustomDomain } from "./domains.ts";
-import { updatePricing } from "./pricing.ts";
 import { purchaseSite, quotePurchase } from "./purchase.ts";
 import { randomUUID } from "node:crypto";
 import { runOnceForValue } from "../idempotency/idempotency.ts";
 import { hiddenFields, type ConfirmStepView } from "../storefront/confirm-step.ts";
 import type { PurchaseInput } from "./schema.ts";
-import { brandingSchema, domainSchema, pricingSchema, purchaseSchema, siteCurrencySchema } from "./schema.ts";
+import { brandingSchema, domainSchema, purchaseSchema, siteCurrencySchema } from "./schema.ts";
 import { setSiteCurrency } from "./currency.ts";
 import { currencyErrors, currencyInput } from "./currency-view.ts";
 import { ownedSite } from "./sites.ts";
 import { ownerViewLink } from "./owner-view.ts";
-import { brandingErrors, depositErrors, domainErrors, marginErrors, methodErrors, purchaseErrors, type Errors } from "./page-errors.ts";
+import { brandingErrors, depositErrors, domainErrors, methodErrors, purchaseErrors, type Errors } from "./page-errors.ts";
 import { createPaymentMethod, removePaymentMethod, updatePaymentMethod } from "../staff/finance/payment-methods.ts";
 import { paymentMethodCreate, paymentMethodUpdate } from "../staff/finance/schema.ts";
 import { methodsPageData } from "./methods-view.ts";
@@ -282,15 +281,6 @@ export function whiteLabelPages(sf: Storefront) {
       return "currency";
     },
     currencyErrors,
-  );
-
-  siteForm(
-    "/pricing",
-    async (ctx, site, { fields }) => {
-      await updatePricing(ctx, site, parseInput(pricingSchema, { default_margin: fields.default_margin ?? "" }));
-      return "margin";
-    },
-    marginErrors,
   );
 
   siteForm(

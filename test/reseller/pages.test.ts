@@ -213,13 +213,23 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     expect(refused.status).toBe(422);
     expect(await refused.text()).toContain("Le logo doit être une image PNG, JPEG ou WebP");
 
-    expect((await post(p, HOST, `${base}/pricing`, jar, { _csrf: csrf, default_margin: "45" })).res.headers.get("location")).toBe(`${base}?done=margin`);
-    expect(
-      (await p.services.db.selectFrom("white_label_sites").select("default_margin_bp").where("id", "=", site.id).executeTakeFirstOrThrow()).default_margin_bp,
-    ).toBe(4500);
-    const badMargin = await post(p, HOST, `${base}/pricing`, jar, { _csrf: csrf, default_margin: "lots" });
+    // The site page's margin form shows the preview first; only its Confirm saves.
+    const sitePage = await get(p, HOST, base, jar);
+    expect(sitePage.html).toContain(`action="${base}/pricing/preview"`);
+    const margin = { _csrf: csrf, scope: "default", kind: "margin", value: "45" };
+    const marginOf = async () =>
+      (await p.services.db.selectFrom("white_label_sites").select("default_margin_bp").where("id", "=", site.id).executeTakeFirstOrThrow()).default_margin_bp;
+    const marginBefore = await marginOf();
+    const preview = await post(p, HOST, `${base}/pricing/preview`, jar, margin);
+    expect(preview.res.status).toBe(200);
+    expect(preview.html).toContain(`action="${base}/pricing/confirm"`);
+    expect(await marginOf()).toBe(marginBefore);
+    expect((await post(p, HOST, `${base}/pricing/confirm`, jar, margin)).res.headers.get("location")).toBe(`${base}/pricing?done=saved`);
+    expect(await marginOf()).toBe(4500);
+    const badMargin = await post(p, HOST, `${base}/pricing/preview`, jar, { ...margin, value: "lots" });
     expect(badMargin.res.status).toBe(422);
-    expect(badMargin.html).toContain("Indiquez un pourcentage entre 0 et 1000");
+    expect(badMargin.html).toContain('aria-invalid="true"');
+    expect(await marginOf()).toBe(4500);
 
     const fresh = await p.services.db.selectFrom("white_label_sites").selectAll().where("id", "=", site.id).executeTakeFirstOrThrow();
     const r = { tenant: { kind: "site" as const, siteId: site.id, site: fresh } };
@@ -297,7 +307,8 @@ describeEachDialect("the platform's white-label pages", (dialect) => {
     expect(page.res.status).toBe(404);
     const csrf = csrfFrom((await get(p, HOST, "/white-label", stranger.jar)).html);
     for (const [path, fields] of [
-      ["/pricing", { default_margin: "1" }],
+      ["/pricing/preview", { scope: "default", kind: "margin", value: "1" }],
+      ["/pricing/confirm", { scope: "default", kind: "margin", value: "1" }],
       ["/domain", { custom_domain: "stolen.example.com" }],
       [`/deposits/${dep.id}`, { action: "approve", confirm: "yes" }],
     ] as const) {
@@ -325,7 +336,7 @@ describe("white-label page translations", () => {
     for (const v of ["monthly", "yearly"]) keys.add(`platform.wl.cycle.${v}`);
     for (const v of ["none", "pending", "verified"]) keys.add(`platform.wl.domain_state.${v}`);
     for (const v of ["active", "grace", "suspended", "disabled"]) keys.add(`platform.wl.status.${v}`);
-    for (const v of ["purchased", "branding", "margin", "domain", "domain_verified", "approved", "rejected"]) keys.add(`platform.wl.done.${v}`);
+    for (const v of ["purchased", "branding", "domain", "domain_verified", "approved", "rejected"]) keys.add(`platform.wl.done.${v}`);
     expect(keys.size).toBeGreaterThan(100);
     for (const lang of ["fr", "en"]) {
       const messages = JSON.parse(readFileSync(join(THEMES_DIR, `platform/locales/${lang}.json`), "utf8"));
