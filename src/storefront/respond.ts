@@ -69,6 +69,12 @@ const FLASHES: Record<string, FlashView["kind"]> = {
   email_already_verified: "info",
 };
 
+/** Up to 20 of the request's parameters to carry into its language links: not the language, nor one-time notices. */
+function pageFilters(params: URLSearchParams): URLSearchParams {
+  const kept = [...params].filter(([k, v]) => !["lang", "flash", "done"].includes(k) && k.length <= 40 && v.length <= 200);
+  return new URLSearchParams(kept.slice(0, 20));
+}
+
 export interface PageRequest {
   look: Look;
   visit: Visit;
@@ -87,8 +93,15 @@ export async function pageRequest(c: Context<AppEnv>, sf: Storefront, opts: { cs
   query.delete("flash");
   const flash = flashKey && FLASHES[flashKey] ? { kind: FLASHES[flashKey], message: t(`flash.${flashKey}`) } : null;
   const user = c.get("user");
+  // A signed-in page is never shared: its language links keep every filter of the page (the
+  // console's, the owner's figures and orders…), not only the parameters public pages read.
+  const langQuery = user ? pageFilters(url.searchParams) : query;
   const [unread, owner] = await Promise.all([user ? sf.data.unread(ctxOf(c)) : 0, sf.ownerBar(c)]);
-  return { look, t, visit: { lang, path: url.pathname, query, user, csrf: opts.csrf ?? c.get("session")?.csrf_token ?? null, flash, unread, owner } };
+  return {
+    look,
+    t,
+    visit: { lang, path: url.pathname, query, user, csrf: opts.csrf ?? c.get("session")?.csrf_token ?? null, flash, unread, owner, langQuery },
+  };
 }
 
 const cspByBrand = new Map<string, string>();

@@ -171,6 +171,8 @@ export interface Visit {
   unread?: number;
   /** A read-only theme preview: links stay in it or lead out of it (`previewHref`). */
   preview?: PreviewView | null;
+  /** The parameters the language links keep (all the page's filters for a signed-in visitor); `query` otherwise. */
+  langQuery?: URLSearchParams;
   /** The site owner's bar (the owner's browser on its own site). */
   owner?: OwnerBarView | null;
 }
@@ -316,7 +318,12 @@ export function pageView<D>(look: Look, visit: Visit, page: { id: AnyPageId; tit
         }
       : null,
     csrf: visit.csrf,
-    langs: LANGS.map((code) => ({ code, label: t(`lang.${code}`), href: withQuery(visit.path, visit.query, { lang: code }), active: code === visit.lang })),
+    langs: LANGS.map((code) => ({
+      code,
+      label: t(`lang.${code}`),
+      href: withQuery(visit.path, visit.langQuery ?? visit.query, { lang: code }),
+      active: code === visit.lang,
+    })),
     assets: {
       styles: [
         assetUrl(theme.slug, "base.css"),
