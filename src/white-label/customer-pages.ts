@@ -1,3 +1,6 @@
+import { randomUUID } from "node:crypto";
+import { runOnceForValue } from "../idempotency/idempotency.ts";
+import { requireUser } from "../context.ts";
 import { Hono, type Context } from "hono";
 import type { Site } from "../db/schema.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -140,6 +143,8 @@ export function siteCustomerPages(sf: Storefront) {
               amount: money(Math.abs(state.confirm.amount)),
               customer: user.username,
             }),
+            // The confirmed post's idempotency key: a double click on Confirm books once.
+            key: randomUUID(),
             before: money(balance),
             after: money(balance + state.confirm.amount),
           }
@@ -182,7 +187,8 @@ export function siteCustomerPages(sf: Storefront) {
     const siteCtx = siteTenantCtx(ctxOf(c), s);
     await userOfTenant(siteCtx, id);
     if (fields.confirm !== "1") return customerPage(c, s, id, { values: fields, confirm: input });
-    await adjustBalance(siteCtx, id, input);
+    const keyed = { scope: `u:${requireUser(siteCtx).id}`, key: fields.key || undefined, operation: "site-adjust-balance", body: { site: s.id, id, ...input } };
+    await runOnceForValue(siteCtx, keyed, async () => (await adjustBalance(siteCtx, id, input)).uuid);
     return "adjusted";
   });
 

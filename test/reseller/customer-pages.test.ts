@@ -80,10 +80,17 @@ describeEachDialect("a reseller's customers on the platform's pages", (dialect) 
     expect(ask.html).toContain(xof("1500"));
     expect(ask.html).toContain('name="confirm" value="1"');
     expect(await balanceOf(p, alice.id)).toBe(parseMoney("2000"));
-    const done = await post(p, HOST, `${cu}/adjust`, o.jar, { _csrf: csrf, amount: "-500", reason: "Geste annulé", confirm: "1" });
-    expect(done.res.status).toBe(303);
-    expect(done.res.headers.get("location")).toBe(`${cu}?done=adjusted`);
+    const key = /name="key" value="([^"]+)"/.exec(ask.html)?.[1];
+    expect(key).toBeTruthy();
+    // Confirm clicked twice (the same step, so the same key): booked once.
+    const confirmed = { _csrf: csrf, amount: "-500", reason: "Geste annulé", confirm: "1", key: key! };
+    const [done, again] = [await post(p, HOST, `${cu}/adjust`, o.jar, confirmed), await post(p, HOST, `${cu}/adjust`, o.jar, confirmed)];
+    for (const r of [done, again]) {
+      expect(r.res.status).toBe(303);
+      expect(r.res.headers.get("location")).toBe(`${cu}?done=adjusted`);
+    }
     expect(await balanceOf(p, alice.id)).toBe(parseMoney("1500"));
+    await expectLedgerHolds(p);
     const [audit] = await auditRows(p, "user.adjust_balance", alice.id);
     expect(audit?.site_id).toBe(o.site.id);
     expect((await get(p, HOST, `${cu}?done=adjusted`, o.jar)).html).toContain("Le solde est ajusté ; le client est prévenu.");
