@@ -57,14 +57,14 @@ export function fedapaySimRoutes(state: SimGatewayState, baseUrl: () => string) 
 
   app.post("/v1/transactions/:id/token", (c) => {
     const p = state.byProviderId(Number(c.req.param("id")));
-    if (!p || p.kind !== "fedapay") return c.json({ message: "Transaction not found" }, 404);
+    if (p?.kind !== "fedapay") return c.json({ message: "Transaction not found" }, 404);
     return c.json({ token: p.token, url: `${baseUrl()}/checkout/${p.token}` });
   });
 
   app.get("/v1/transactions/:id", (c) => {
     if (state.takeStatusFailure()) return c.text("Internal Server Error", 500);
     const p = state.byProviderId(Number(c.req.param("id")));
-    if (!p || p.kind !== "fedapay") return c.json({ message: "Transaction not found" }, 404);
+    if (p?.kind !== "fedapay") return c.json({ message: "Transaction not found" }, 404);
     return c.json({ "v1/transaction": state.fedapayEntity(p) });
   });
 
