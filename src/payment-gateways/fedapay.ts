@@ -45,9 +45,12 @@ export function fedapaySignatureHeader(rawBody: string, webhookSecret: string, u
 export function fedapayNotificationRef(rawBody: string): { uuid: string | null; providerRef: string | null } {
   try {
     const event: unknown = JSON.parse(rawBody);
-    const entity = event && typeof event === "object" ? (event as { entity?: unknown }).entity : null;
+    const { name, entity } = event && typeof event === "object" ? (event as { name?: unknown; entity?: unknown }) : {};
     if (!entity || typeof entity !== "object") return { uuid: null, providerRef: null };
-    const { merchant_reference: ref, id } = entity as { merchant_reference?: unknown; id?: unknown };
+    const { merchant_reference: ref, id, klass } = entity as { merchant_reference?: unknown; id?: unknown; klass?: unknown };
+    // Only transaction events name a payment (a customer's or a payout's id is another numbering).
+    const isTransaction = klass === "v1/transaction" || (typeof name === "string" && name.startsWith("transaction."));
+    if (!isTransaction) return { uuid: null, providerRef: null };
     return {
       uuid: typeof ref === "string" && UUID.test(ref) ? ref : null,
       providerRef: (typeof id === "number" && Number.isSafeInteger(id)) || (typeof id === "string" && /^\d{1,18}$/.test(id)) ? String(id) : null,

@@ -140,9 +140,18 @@ describeEachDialect("gateway deposits through FedaPay (its npm package, against 
     const res = await notify(webhook(at, sim.fedapay.webhook_secret, undefined, entity));
     expect((await body(res)).data.outcome).toBe("credited");
     expect((await paymentRow(p, uuid)).status).toBe("succeeded");
-    // An id nobody knows is a 404, not a 500.
+    // An id nobody knows is a 404, not a 500; so is another kind of event whose id happens to be the transaction's.
     const unknown = await notify(webhook(at, sim.fedapay.webhook_secret, undefined, { ...entity, id: 999_999_999 }));
     expect(unknown.status).toBe(404);
+    const customerEvent = JSON.stringify({ name: "customer.created", entity: { klass: "v1/customer", id: at.providerId } });
+    const res2 = await notify({
+      raw: customerEvent,
+      headers: { "content-type": "application/json", "x-fedapay-signature": fedapaySignatureHeader(customerEvent, sim.fedapay.webhook_secret) },
+    });
+    expect(res2.status).toBe(404);
+    for (const junk of ["{", "[]", "null", '{"entity":"x"}', "cpm_trans_id=1"]) {
+      expect((await notify({ raw: junk, headers: { "content-type": "application/json", "x-fedapay-signature": "t=1,s=00" } })).status).toBe(404);
+    }
   });
 
   it("a webhook repeated ten times credits once", async () => {
