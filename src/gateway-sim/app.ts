@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { fedapaySimRoutes } from "./fedapay-routes.ts";
 import type { SimGatewayState, SimPayment } from "./state.ts";
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -70,9 +71,19 @@ function checkAnswer(p: SimPayment) {
   }
 }
 
-/** The simulated gateway's HTTP face: CinetPay's /v2/payment and /v2/payment/check, and a checkout page. */
+/** Where the checkout sends the customer back: FedaPay adds the transaction's id and status to the callback URL. */
+function returnUrlOf(p: SimPayment): string {
+  if (p.kind !== "fedapay") return p.returnUrl;
+  const u = new URL(p.returnUrl);
+  u.searchParams.set("id", String(p.providerId));
+  u.searchParams.set("status", p.status === "ACCEPTED" ? "approved" : "declined");
+  return u.toString();
+}
+
+/** The simulated gateway's HTTP face: CinetPay's /v2/payment and /v2/payment/check, FedaPay's /v1/…, and a checkout page. */
 export function createSimGatewayApp(state: SimGatewayState, baseUrl: () => string) {
   const app = new Hono();
+  app.route("/", fedapaySimRoutes(state, baseUrl));
   const authorised = (f: Record<string, string>) => f.apikey === state.creds.apikey && f.site_id === state.creds.site_id;
 
   app.post("/v2/payment", async (c) => {
@@ -121,7 +132,7 @@ export function createSimGatewayApp(state: SimGatewayState, baseUrl: () => strin
       const p = state.byToken(c.req.param("token"));
       if (!p) return c.text("Unknown payment", 404);
       await (action === "pay" ? state.pay(p) : state.refuse(p));
-      return c.redirect(p.returnUrl, 303);
+      return c.redirect(returnUrlOf(p), 303);
     });
   }
 

@@ -6,8 +6,12 @@ import { onPlatform } from "../tenancy/scoped.ts";
 import { sealCredentials } from "../payment-gateways/accounts.ts";
 import { startSimGateway, type Deliver, type SimGateway } from "./server.ts";
 
-/** The code of the platform's gateway account that points to the simulated gateway. */
-const SIM_GATEWAY_CODE = "simulated";
+/** The platform's gateway accounts that point to the simulated gateway, one per kind it speaks. */
+const SIM_ACCOUNTS = [
+  // CinetPay's own smallest payment.
+  { code: "simulated", kind: "cinetpay", name: "CinetPay (simulé)", min: 100_000_000 },
+  { code: "simulated-fedapay", kind: "fedapay", name: "FedaPay (simulé)", min: 100_000_000 },
+] as const;
 
 interface GatewaysHandle {
   sim: SimGateway | null;
@@ -16,45 +20,50 @@ interface GatewaysHandle {
 
 /**
  * For `npm start` in the embedded default: when the platform has no real gateway account and this is not
- * production, starts the simulated gateway on loopback and points the platform's "simulated" CinetPay
- * account at it. Otherwise the simulated account is switched off.
+ * production, starts the simulated gateway on loopback and points the platform's "simulated" CinetPay and
+ * "simulated-fedapay" FedaPay accounts at it. Otherwise the simulated accounts are switched off.
  */
 export async function startGateways(services: AppServices, deliver?: Deliver): Promise<GatewaysHandle> {
   const ctx = systemCtx(services);
   const scope = onPlatform(ctx.db);
-  const real = await scope.selectFrom("gateway_accounts").select("id").where("code", "!=", SIM_GATEWAY_CODE).where("is_active", "=", 1).executeTakeFirst();
-  const stored = await scope.selectFrom("gateway_accounts").selectAll().where("code", "=", SIM_GATEWAY_CODE).executeTakeFirst();
+  const codes = SIM_ACCOUNTS.map((a) => a.code);
+  const real = await scope.selectFrom("gateway_accounts").select("id").where("code", "not in", codes).where("is_active", "=", 1).executeTakeFirst();
+  const stored = await scope.selectFrom("gateway_accounts").selectAll().where("code", "in", codes).execute();
   const now = dbNow(ctx.clock);
   if (services.config.NODE_ENV === "production" || real) {
-    if (stored?.is_active) await scope.updateTable("gateway_accounts").set({ is_active: 0, updated_at: now }).where("id", "=", stored.id).execute();
+    const active = stored.filter((a) => a.is_active).map((a) => a.id);
+    if (active.length) await scope.updateTable("gateway_accounts").set({ is_active: 0, updated_at: now }).where("id", "in", active).execute();
     return { sim: null, stop: async () => {} };
   }
   // The simulated gateway keeps its payments in memory: each start gets fresh credentials, stored sealed.
   const sim = await startSimGateway({ deliver });
-  const credentials = sealCredentials(ctx, 0, SIM_GATEWAY_CODE, sim.credentials);
   const currency = await bookingCurrency(ctx);
-  if (stored) {
-    await scope
-      .updateTable("gateway_accounts")
-      .set({ api_base: sim.url, credentials, currency, is_active: 1, updated_at: now })
-      .where("id", "=", stored.id)
-      .execute();
-  } else {
-    await scope
-      .insertInto("gateway_accounts", {
-        code: SIM_GATEWAY_CODE,
-        kind: "cinetpay",
-        name: "CinetPay (simulé)",
-        mode: "simulated",
-        api_base: sim.url,
-        credentials,
-        currency,
-        // CinetPay's own smallest payment.
-        min_amount: 100_000_000,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+  for (const a of SIM_ACCOUNTS) {
+    const credentials = sealCredentials(ctx, 0, a.code, a.kind === "fedapay" ? sim.fedapay : sim.credentials);
+    const row = stored.find((s) => s.code === a.code);
+    if (row) {
+      await scope
+        .updateTable("gateway_accounts")
+        .set({ api_base: sim.url, credentials, currency, is_active: 1, updated_at: now })
+        .where("id", "=", row.id)
+        .execute();
+    } else {
+      await scope
+        .insertInto("gateway_accounts", {
+          code: a.code,
+          kind: a.kind,
+          name: a.name,
+          mode: "simulated",
+          api_base: sim.url,
+          credentials,
+          currency,
+          min_amount: a.min,
+          sort_order: a.kind === "fedapay" ? 1 : 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
   }
   services.logger.info("simulated payment gateway started", { url: sim.url });
   return { sim, stop: () => sim.close() };

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createSimGatewayApp } from "./app.ts";
-import { createSimGatewayState, type Deliver, type GatewayCredentials, type SimGatewayState } from "./state.ts";
+import { createSimGatewayState, type Deliver, type FedapaySimCredentials, type GatewayCredentials, type SimGatewayState } from "./state.ts";
 
 export type { GatewayFaults, SentNotification, Deliver } from "./state.ts";
 
@@ -17,9 +17,12 @@ interface SimGatewayOptions {
 }
 
 export interface SimGateway {
-  /** The API base, e.g. http://127.0.0.1:41234 (…/v2/payment, …/v2/payment/check). */
+  /** The API base, e.g. http://127.0.0.1:41234 (CinetPay's …/v2/payment, …/v2/payment/check; FedaPay's …/v1/transactions). */
   url: string;
+  /** What a CinetPay account pointed at it holds. */
   credentials: GatewayCredentials;
+  /** What a FedaPay account pointed at it holds. */
+  fedapay: FedapaySimCredentials;
   /** Faults, payments and the notifications sent (tests and developers drive it). */
   sim: SimGatewayState;
   close(): Promise<void>;
@@ -38,7 +41,12 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
     site_id: opts.credentials?.site_id ?? String(100000 + (randomBytes(3).readUIntBE(0, 3) % 900000)),
     secret_key: opts.credentials?.secret_key ?? randomBytes(24).toString("hex"),
   };
-  const sim = createSimGatewayState(credentials, opts.deliver ?? fetchDeliver);
+  const fedapay: FedapaySimCredentials = {
+    secret_key: `sk_sandbox_sim${randomBytes(12).toString("hex")}`,
+    webhook_secret: `wh_sandbox_sim${randomBytes(16).toString("hex")}`,
+    environment: "sandbox",
+  };
+  const sim = createSimGatewayState(credentials, fedapay, opts.deliver ?? fetchDeliver);
   let url = "";
   const app = createSimGatewayApp(sim, () => url);
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
@@ -54,6 +62,7 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
   return {
     url,
     credentials,
+    fedapay,
     sim,
     close() {
       closing ??= new Promise<void>((resolve) => {

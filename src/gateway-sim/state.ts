@@ -1,9 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { cinetpayToken } from "../payment-gateways/cinetpay.ts";
+import { fedapaySignatureHeader } from "../payment-gateways/fedapay.ts";
 
 /**
  * The simulated gateway's memory: its payments and the faults a test or a developer injects. It speaks
- * CinetPay's format (initialisation, checkout, notification with its x-token, verification).
+ * CinetPay's format (initialisation, checkout, notification with its x-token, verification) and FedaPay's
+ * (transactions, payment link, webhook events with their X-FEDAPAY-SIGNATURE, read-back); the same faults
+ * apply to both.
  */
 export interface GatewayFaults {
   /** Notifications are held until `deliverHeld()` (they arrive late, after the reconciliation or the return page). */
@@ -36,8 +39,24 @@ const NO_FAULTS: GatewayFaults = Object.freeze({
 });
 
 type SimPaymentStatus = "WAITING_FOR_CUSTOMER" | "ACCEPTED" | "REFUSED" | "REFUNDED";
+type SimKind = "cinetpay" | "fedapay";
+
+/** FedaPay's word for each state, as its API and its webhook events say it. */
+const FEDAPAY_STATUS: Record<SimPaymentStatus, string> = {
+  WAITING_FOR_CUSTOMER: "pending",
+  ACCEPTED: "approved",
+  REFUSED: "declined",
+  REFUNDED: "refunded",
+};
+
+/** FedaPay names currencies by a numeric id in a transaction (GET /v1/currencies/{id} gives the ISO code). */
+export const SIM_FEDAPAY_CURRENCIES: Record<string, number> = { XOF: 1, XAF: 2, GNF: 3, EUR: 4, USD: 5 };
 
 export interface SimPayment {
+  kind: SimKind;
+  /** FedaPay's numeric transaction id and its "trx_…" reference (CinetPay payments have them too, unused). */
+  providerId: number;
+  reference: string;
   token: string;
   transactionId: string;
   amount: string;
@@ -51,12 +70,15 @@ export interface SimPayment {
   paidAmount: string;
   paidCurrency: string;
   paidAt: string | null;
+  createdAt: string;
 }
 
 export interface SentNotification {
+  kind: SimKind;
   url: string;
   body: string;
-  xToken: string;
+  /** The signature header sent: CinetPay's x-token, or FedaPay's X-FEDAPAY-SIGNATURE. */
+  signature: string;
   /** HTTP status the merchant answered, or null when it could not be reached. */
   answered: number | null;
 }
@@ -69,9 +91,19 @@ export interface GatewayCredentials {
   secret_key: string;
 }
 
-export function createSimGatewayState(creds: GatewayCredentials, deliver: Deliver) {
+/** What a FedaPay account holds (the shape `fedapayCredentials` reads). */
+export interface FedapaySimCredentials {
+  secret_key: string;
+  webhook_secret: string;
+  environment: "sandbox";
+}
+
+export function createSimGatewayState(creds: GatewayCredentials, fedapay: FedapaySimCredentials, deliver: Deliver) {
   const payments = new Map<string, SimPayment>();
   const byTransaction = new Map<string, SimPayment>();
+  const byProviderId = new Map<number, SimPayment>();
+  let nextProviderId = 104_000;
+  let fedapayWebhookUrl: string | null = null;
   let faults: GatewayFaults = { ...NO_FAULTS };
   const held: (() => Promise<void>)[] = [];
   const sent: SentNotification[] = [];
@@ -99,14 +131,58 @@ export function createSimGatewayState(creds: GatewayCredentials, deliver: Delive
     });
   }
 
-  async function send(p: SimPayment, message: string): Promise<void> {
+  /** A FedaPay transaction as its API shows it (in a webhook event's `entity`, in GET /v1/transactions/{id}). */
+  function fedapayEntity(p: SimPayment, status: SimPaymentStatus = p.status) {
+    const paid = status !== "WAITING_FOR_CUSTOMER" && status !== "REFUSED";
+    return {
+      klass: "v1/transaction",
+      id: p.providerId,
+      reference: p.reference,
+      amount: Number(paid ? p.paidAmount : p.amount),
+      description: p.description,
+      callback_url: p.returnUrl,
+      status: FEDAPAY_STATUS[status],
+      currency_id: SIM_FEDAPAY_CURRENCIES[paid ? p.paidCurrency : p.currency] ?? 0,
+      mode: paid ? "mtn_open" : null,
+      merchant_reference: p.transactionId,
+      custom_metadata: p.metadata ? { note: p.metadata } : null,
+      last_error_code: status === "REFUSED" ? "declined_by_customer" : null,
+      approved_at: status === "ACCEPTED" || status === "REFUNDED" ? p.paidAt : null,
+      declined_at: status === "REFUSED" ? new Date().toISOString() : null,
+      refunded_at: status === "REFUNDED" ? new Date().toISOString() : null,
+      created_at: p.createdAt,
+      updated_at: new Date().toISOString(),
+    };
+  }
+
+  /** A CinetPay form with its x-token, or a FedaPay event (JSON) with its X-FEDAPAY-SIGNATURE; forged: signed with a key not the merchant's. */
+  function signedNotification(p: SimPayment, message: string): { body: string; signature: string; headers: Record<string, string> } {
+    const forgedKey = `forged-${randomBytes(8).toString("hex")}`;
+    if (p.kind === "fedapay") {
+      // A stale notification (out of order) is the "created" event of a payment still pending.
+      const stale = message === "WAITING_CUSTOMER_PAYMENT";
+      const status: SimPaymentStatus = stale ? "WAITING_FOR_CUSTOMER" : p.status;
+      const body = JSON.stringify({
+        name: stale ? "transaction.created" : `transaction.${FEDAPAY_STATUS[p.status]}`,
+        object: "transaction",
+        object_id: p.providerId,
+        entity: fedapayEntity(p, status),
+        created_at: new Date().toISOString(),
+      });
+      const signature = fedapaySignatureHeader(body, faults.forged ? forgedKey : fedapay.webhook_secret);
+      return { body, signature, headers: { "content-type": "application/json", "x-fedapay-signature": signature } };
+    }
     const form = notificationBody(p, message);
-    const xToken = cinetpayToken(form, faults.forged ? `forged-${randomBytes(8).toString("hex")}` : creds.secret_key);
-    const body = form.toString();
-    const record: SentNotification = { url: p.notifyUrl, body, xToken, answered: null };
+    const signature = cinetpayToken(form, faults.forged ? forgedKey : creds.secret_key);
+    return { body: form.toString(), signature, headers: { "content-type": "application/x-www-form-urlencoded", "x-token": signature } };
+  }
+
+  async function send(p: SimPayment, message: string): Promise<void> {
+    const { body, signature, headers } = signedNotification(p, message);
+    const record: SentNotification = { kind: p.kind, url: p.notifyUrl, body, signature, answered: null };
     sent.push(record);
     try {
-      const res = await deliver(p.notifyUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-token": xToken }, body });
+      const res = await deliver(p.notifyUrl, { method: "POST", headers, body });
       record.answered = res.status;
     } catch {
       record.answered = null;
@@ -126,6 +202,17 @@ export function createSimGatewayState(creds: GatewayCredentials, deliver: Delive
 
   return {
     creds,
+    fedapayCreds: fedapay,
+    /**
+     * Where FedaPay events go: a FedaPay merchant sets one webhook URL in its dashboard; by default the
+     * simulator sends them to `/payments/fedapay/notify` on the host of the payment's callback URL.
+     */
+    fedapayWebhookFor(callbackUrl: string): string {
+      return fedapayWebhookUrl ?? `${new URL(callbackUrl).origin}/payments/fedapay/notify`;
+    },
+    setFedapayWebhookUrl(url: string | null) {
+      fedapayWebhookUrl = url;
+    },
     get faults(): GatewayFaults {
       return { ...faults };
     },
@@ -137,15 +224,34 @@ export function createSimGatewayState(creds: GatewayCredentials, deliver: Delive
     },
     /** Every notification sent so far (tests read it). */
     sent,
-    create(input: Omit<SimPayment, "token" | "status" | "paidAmount" | "paidCurrency" | "paidAt">): SimPayment {
+    create(
+      input: Omit<SimPayment, "kind" | "providerId" | "reference" | "token" | "status" | "paidAmount" | "paidCurrency" | "paidAt" | "createdAt"> & {
+        kind?: SimKind;
+      },
+    ): SimPayment {
       const token = randomBytes(24).toString("hex");
-      const p: SimPayment = { ...input, token, status: "WAITING_FOR_CUSTOMER", paidAmount: input.amount, paidCurrency: input.currency, paidAt: null };
+      const providerId = nextProviderId++;
+      const p: SimPayment = {
+        ...input,
+        kind: input.kind ?? "cinetpay",
+        providerId,
+        reference: `trx_${randomBytes(4).toString("hex")}_${providerId}`,
+        token,
+        status: "WAITING_FOR_CUSTOMER",
+        paidAmount: input.amount,
+        paidCurrency: input.currency,
+        paidAt: null,
+        createdAt: new Date().toISOString(),
+      };
       payments.set(token, p);
       byTransaction.set(input.transactionId, p);
+      byProviderId.set(providerId, p);
       return p;
     },
     byToken: (token: string) => payments.get(token),
     byTransaction: (id: string) => byTransaction.get(id),
+    byProviderId: (id: number) => byProviderId.get(id),
+    fedapayEntity,
     /** The customer pays on the checkout (the amount or currency as the faults say), then the gateway notifies. */
     async pay(p: SimPayment): Promise<void> {
       if (p.status !== "WAITING_FOR_CUSTOMER") return;

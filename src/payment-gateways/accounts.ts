@@ -5,6 +5,7 @@ import { openSecret, sealSecret } from "../lib/secret-box.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 import type { FeeRule } from "../wallet/fees.ts";
 import { cinetpayCredentials, cinetpayGateway } from "./cinetpay.ts";
+import { fedapayCredentials, fedapayGateway } from "./fedapay.ts";
 import type { PaymentGateway } from "./gateway.ts";
 
 export type GatewayAccount = Selectable<GatewayAccountsTable>;
@@ -29,6 +30,8 @@ export function gatewayFor(ctx: Pick<Ctx, "config">, account: GatewayAccount): P
   switch (account.kind) {
     case "cinetpay":
       return cinetpayGateway(cinetpayCredentials.parse(creds), account.api_base ?? undefined);
+    case "fedapay":
+      return fedapayGateway(fedapayCredentials.parse(creds), account.api_base ?? undefined);
     default:
       throw new Error(`no adapter for gateway kind ${account.kind}`);
   }

@@ -1,7 +1,8 @@
 import type { TestPlatform } from "../harness/platform.ts";
 import { body } from "../harness/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
-import { sealCredentials } from "../../src/payment-gateways/accounts.ts";
+import type { GatewayKind } from "../../src/db/schema.ts";
+import { GATEWAY_NAMES, sealCredentials } from "../../src/payment-gateways/accounts.ts";
 import { startSimGateway, type SimGateway } from "../../src/gateway-sim/server.ts";
 import { forTenant } from "../../src/tenancy/scoped.ts";
 
@@ -16,23 +17,24 @@ export async function simGatewayFor(p: TestPlatform): Promise<SimGateway> {
   });
 }
 
-/** A gateway account of a tenant pointing at the simulated gateway; 1.5% fee by default. */
+/** A gateway account of a tenant pointing at the simulated gateway (CinetPay unless told); 1.5% fee by default. */
 export async function gatewayAccount(
   p: TestPlatform,
   sim: SimGateway,
-  opts: { siteId?: number; code?: string; feeBp?: number; min?: number; max?: number | null; credentials?: object } = {},
+  opts: { siteId?: number; code?: string; kind?: GatewayKind; feeBp?: number; min?: number; max?: number | null; credentials?: object } = {},
 ): Promise<number> {
+  const kind = opts.kind ?? "cinetpay";
   const siteId = opts.siteId ?? 0;
   const code = opts.code ?? `sim-${Math.random().toString(36).slice(2, 8)}`;
   const now = dbNow(p.services.clock);
   const res = await forTenant(p.services.db, siteId)
     .insertInto("gateway_accounts", {
       code,
-      kind: "cinetpay",
-      name: "CinetPay",
+      kind,
+      name: GATEWAY_NAMES[kind],
       mode: "simulated",
       api_base: sim.url,
-      credentials: sealCredentials(p.ctx(), siteId, code, opts.credentials ?? sim.credentials),
+      credentials: sealCredentials(p.ctx(), siteId, code, opts.credentials ?? (kind === "fedapay" ? sim.fedapay : sim.credentials)),
       currency: "XOF",
       fee_percent_bp: opts.feeBp ?? 150,
       min_amount: opts.min ?? 100_000_000,
