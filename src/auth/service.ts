@@ -58,6 +58,12 @@ export async function registerUser(
   let user: User;
   try {
     user = await withTransaction(ctx, async (tx) => {
+      // The plan's maximum holds under concurrent sign-ups: on MariaDB the site's row is locked and the
+      // count taken again inside the transaction (SQLite runs one writing transaction at a time).
+      if (tx.tenant.kind === "site") {
+        if (tx.dialect === "mysql") await tx.db.selectFrom("white_label_sites").select("id").where("id", "=", tx.tenant.siteId).forUpdate().execute();
+        await assertRoomForCustomer(tx);
+      }
       const uuid = randomUUID();
       const res = await inTenant(tx)
         .insertInto("users", {

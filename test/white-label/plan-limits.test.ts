@@ -96,4 +96,23 @@ describeEachDialect("each plan's limits on a site's customers", (dialect) => {
       await onPlan(r, "starter", { max_customers: 500 });
     }
   });
+
+  it("ten sign-ups at once on a site with room for one more: exactly one gets in", async () => {
+    const r = await resellerSite(p);
+    await registerThroughForm(p, r.host);
+    await onPlan(r, "starter", { max_customers: 2 });
+    try {
+      const attempts = await Promise.allSettled(
+        Array.from({ length: 10 }, () => {
+          const name = uniqueName("rush");
+          return registerUser(p.ctx(r.tenant), { username: name, email: `${name}@example.com`, password: "correct-horse-9", welcome: false });
+        }),
+      );
+      expect(attempts.filter((a) => a.status === "fulfilled")).toHaveLength(1);
+      for (const a of attempts) if (a.status === "rejected") expect(a.reason).toMatchObject({ code: "site_full" });
+      expect(await p.services.db.selectFrom("users").select("id").where("site_id", "=", r.tenant.siteId).execute()).toHaveLength(2);
+    } finally {
+      await onPlan(r, "starter", { max_customers: 500 });
+    }
+  });
 });
