@@ -21,7 +21,8 @@ export function periodEnd(start: Date, cycle: BillingCycle): Date {
  */
 export function nextPeriod(oldEnd: string, cycle: BillingCycle, status: string, now: Date): { start: string; end: string } {
   const from = fromDbTime(oldEnd);
-  let start = status === "suspended" ? now : from;
+  // A site that stopped serving (suspended, or its subscription ended canceled) starts a new period now.
+  let start = status === "suspended" || status === "canceled" ? now : from;
   if (periodEnd(start, cycle).getTime() <= now.getTime()) start = now;
   return { start: toDbTime(start), end: toDbTime(periodEnd(start, cycle)) };
 }

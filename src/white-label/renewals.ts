@@ -55,6 +55,8 @@ export async function chargeRenewal(ctx: Ctx, sub: Subscription, site: Site, now
         current_period_end: period.end,
         grace_until: null,
         reminded_at: null,
+        // Restarting one that ended canceled: it is no longer being canceled.
+        ...(sub.status === "canceled" && { cancel_requested_at: null, canceled_at: null }),
         last_attempt_at: at,
         updated_at: at,
       })
@@ -268,13 +270,10 @@ export async function runRenewals(ctx: Ctx, progress: Progress = silentProgress)
 /** The subscription `renewNow` would charge, or why not (409). */
 async function renewableSubscription(ctx: Ctx, site: Site): Promise<Subscription> {
   if (site.status === "disabled") throw new Conflict("This site was disabled by an administrator; contact support", "site_disabled");
-  const sub = await forTenant(ctx.db, site.id)
-    .selectFrom("subscriptions")
-    .selectAll()
-    .where("status", "!=", "canceled")
-    .orderBy("id", "desc")
-    .executeTakeFirst();
+  const sub = await forTenant(ctx.db, site.id).selectFrom("subscriptions").selectAll().orderBy("id", "desc").executeTakeFirst();
   if (!sub) throw new Conflict("This site has no subscription to renew", "no_subscription");
+  // A subscription that ended canceled starts again: a new period from now, the site back online.
+  if (sub.status === "canceled") return sub;
   const now = ctx.clock.now();
   if (sub.cancel_requested_at) throw new Conflict("The subscription ends at the period end; undo the cancellation first", "cancel_requested");
   if (sub.status === "active" && fromDbTime(sub.current_period_end) >= periodEnd(now, sub.billing_cycle)) {

@@ -153,6 +153,19 @@ describeEachDialect("a reseller's subscription: plan change, cancellation, delet
       .execute();
     expect(notices).toHaveLength(1);
     expect((await pl.request("/", { host: r.host })).status).toBe(503);
+
+    // A week later the owner changes its mind: renewing restarts it, a new month from now, charged once.
+    clock.set(new Date("2026-12-31T09:00:00Z"));
+    const sub = await subOf(pl, r.site.uuid);
+    const [again, twice] = await Promise.all([send(pl, r.token, api(r, "/renew")), send(pl, r.token, api(r, "/renew"))]);
+    expect([again.status, twice.status].sort()).toEqual([200, 409]);
+    expect(await charges(pl, r.user.id)).toHaveLength(1);
+    expect(await balanceOf(pl, r.user.id)).toBe(before - sub.price);
+    const restarted = await subOf(pl, r.site.uuid);
+    expect(restarted).toMatchObject({ status: "active", cancel_requested_at: null, canceled_at: null });
+    expect(new Date(`${restarted.current_period_start.replace(" ", "T")}Z`).toISOString()).toBe("2026-12-31T09:00:00.000Z");
+    expect((await siteRow(pl, r.site.uuid)).status).toBe("active");
+    expect((await pl.request("/", { host: r.host })).status).toBe(200);
     await expectLedgerHolds(pl);
   });
 
