@@ -5,8 +5,9 @@ import { decode, startSmtp } from "../harness/smtp.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import { displayMoney } from "../../src/storefront/format.ts";
 import { missingTranslations } from "../../src/storefront/view.ts";
-import { csrfFrom, get, Jar, post, registerThroughForm } from "../storefront/helpers.ts";
-import { api, balanceOf, customerOf, expectLedgerHolds, fund, resellerSite, whiteLabelPlatform } from "./helpers.ts";
+import { csrfFrom, get, Jar, post } from "../storefront/helpers.ts";
+import { api, balanceOf, customerOf, expectLedgerHolds, resellerSite, whiteLabelPlatform } from "./helpers.ts";
+import { ownerThroughForms } from "../white-label/helpers.ts";
 
 const HOST = "izyboost.test";
 const xof = (amount: string) => displayMoney(parseMoney(amount)!, "XOF", "fr");
@@ -24,30 +25,7 @@ describeEachDialect("a reseller's customers on the platform's pages", (dialect) 
   });
 
   /** A platform user signed in through the forms who bought a site through the purchase form. */
-  async function owner() {
-    const { jar, username } = await registerThroughForm(p, HOST);
-    const user = await p.services.db.selectFrom("users").selectAll().where("site_id", "=", 0).where("username", "=", username).executeTakeFirstOrThrow();
-    await fund(p, user.id, "100000");
-    const db = p.services.db;
-    const plan = await db.selectFrom("white_label_plans").select("id").where("slug", "=", "business").executeTakeFirstOrThrow();
-    const template = await db.selectFrom("white_label_templates").select("id").where("slug", "=", "savane").executeTakeFirstOrThrow();
-    const slug = `cu${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
-    const form = await get(p, HOST, "/white-label", jar);
-    const bought = await post(p, HOST, "/white-label", jar, {
-      confirm: "yes",
-      _csrf: csrfFrom(form.html),
-      plan_id: String(plan.id),
-      template_id: String(template.id),
-      billing_cycle: "monthly",
-      site_name: "Boost Clients",
-      custom_domain: "",
-      slug,
-    });
-    expect(bought.res.status).toBe(303);
-    const site = await db.selectFrom("white_label_sites").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
-    const r = { tenant: { kind: "site" as const, siteId: site.id, site } };
-    return { jar, user, site, r, base: `/white-label/sites/${site.uuid}` };
-  }
+  const owner = () => ownerThroughForms(p, { siteName: "Boost Clients", slugPrefix: "cu" });
 
   it("lists and searches the customers, shows one, adjusts the balance after a confirmation, bans, lifts the ban and sends a reset link", async () => {
     const o = await owner();

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDialect, type TestPlatform } from "../harness/platform.ts";
 import { auditRows } from "../harness/audit.ts";
 import { missingTranslations } from "../../src/storefront/view.ts";
-import { csrfFrom, get, Jar, post, registerThroughForm } from "../storefront/helpers.ts";
-import { customerOf, customerTicket, fund, whiteLabelPlatform } from "./helpers.ts";
+import { csrfFrom, get, Jar, post } from "../storefront/helpers.ts";
+import { customerOf, customerTicket, whiteLabelPlatform } from "./helpers.ts";
+import { ownerThroughForms } from "../white-label/helpers.ts";
 
 const HOST = "izyboost.test";
 
@@ -14,31 +15,7 @@ describeEachDialect("a reseller's support inbox on the platform's pages", (diale
   });
   afterAll(() => p.close());
 
-  /** A platform user signed in through the forms who bought a site through the purchase form. */
-  async function owner() {
-    const { jar, username } = await registerThroughForm(p, HOST);
-    const user = await p.services.db.selectFrom("users").selectAll().where("site_id", "=", 0).where("username", "=", username).executeTakeFirstOrThrow();
-    await fund(p, user.id, "100000");
-    const db = p.services.db;
-    const plan = await db.selectFrom("white_label_plans").select("id").where("slug", "=", "business").executeTakeFirstOrThrow();
-    const template = await db.selectFrom("white_label_templates").select("id").where("slug", "=", "savane").executeTakeFirstOrThrow();
-    const slug = `tk${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
-    const form = await get(p, HOST, "/white-label", jar);
-    const bought = await post(p, HOST, "/white-label", jar, {
-      confirm: "yes",
-      _csrf: csrfFrom(form.html),
-      plan_id: String(plan.id),
-      template_id: String(template.id),
-      billing_cycle: "monthly",
-      site_name: "Boost Support",
-      custom_domain: "",
-      slug,
-    });
-    expect(bought.res.status).toBe(303);
-    const site = await db.selectFrom("white_label_sites").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
-    const r = { tenant: { kind: "site" as const, siteId: site.id, site } };
-    return { jar, user, site, r, base: `/white-label/sites/${site.uuid}` };
-  }
+  const owner = () => ownerThroughForms(p, { siteName: "Boost Support", slugPrefix: "tk" });
 
   it("lists the site's tickets by status, shows the conversation, replies (the customer is told) and closes, in French and English", async () => {
     const o = await owner();

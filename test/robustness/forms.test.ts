@@ -170,7 +170,8 @@ describeEachDialect("hostile input in web forms", (dialect) => {
         action: `${site}/branding`,
         fields: { name: "Boutique", tagline: "Vite", language: "fr", primary_color: "#123456", accent_color: "#654321", remove_logo: "0" },
       },
-      { page: site, action: `${site}/pricing`, fields: { default_margin: "25" } },
+      { page: site, action: `${site}/pricing/preview`, fields: { scope: "default", kind: "margin", value: "25" } },
+      { page: `${site}/pricing`, action: `${site}/pricing/confirm`, fields: { scope: "default", kind: "margin", value: "25" } },
       {
         page: `${site}/pricing`,
         action: `${site}/pricing/preview`,

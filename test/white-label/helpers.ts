@@ -6,7 +6,8 @@ import type { Clock } from "../../src/lib/time.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import { fund } from "../harness/money.ts";
-import { body, makePlatform, signUp, uniqueName, type TestPlatform } from "../harness/platform.ts";
+import { body, makePlatform, SITES as SITES_DOMAIN, signUp, uniqueName, type TestPlatform } from "../harness/platform.ts";
+import { csrfFrom, get, post, registerThroughForm } from "../storefront/helpers.ts";
 
 export { SITES, signUpAdmin } from "../harness/platform.ts";
 export { balanceOf, expectLedgerHolds, fund } from "../harness/money.ts";
@@ -107,4 +108,45 @@ export async function insertService(p: TestPlatform, opts: { rate: string; categ
 
 export async function siteRow(p: TestPlatform, uuid: string) {
   return p.services.db.selectFrom("white_label_sites").selectAll().where("uuid", "=", uuid).executeTakeFirstOrThrow();
+}
+
+/**
+ * A platform user signed up through the forms who bought a site through the purchase form, confirmed
+ * (the way a person does it); `jar` holds their platform session, `base` is the site's page.
+ */
+export async function ownerThroughForms(p: TestPlatform, opts: { funds?: string; template?: string; siteName?: string; slugPrefix?: string } = {}) {
+  const HOST = "izyboost.test";
+  const db = p.services.db;
+  const { jar, username } = await registerThroughForm(p, HOST);
+  const user = await db.selectFrom("users").selectAll().where("site_id", "=", 0).where("username", "=", username).executeTakeFirstOrThrow();
+  await fund(p, user.id, opts.funds ?? "100000");
+  const plan = await planBySlug(p, "business");
+  const template = await db
+    .selectFrom("white_label_templates")
+    .select("id")
+    .where("slug", "=", opts.template ?? "savane")
+    .executeTakeFirstOrThrow();
+  const slug = uniqueName(opts.slugPrefix ?? "wl").toLowerCase();
+  const form = await get(p, HOST, "/white-label", jar);
+  const bought = await post(p, HOST, "/white-label", jar, {
+    confirm: "yes",
+    _csrf: csrfFrom(form.html),
+    plan_id: String(plan.id),
+    template_id: String(template.id),
+    billing_cycle: "monthly",
+    site_name: opts.siteName ?? "Boost Bouaké",
+    slug,
+    custom_domain: "",
+  });
+  if (bought.res.status !== 303) throw new Error(`the purchase form answered ${bought.res.status}`);
+  const site = await db.selectFrom("white_label_sites").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
+  return {
+    jar,
+    user,
+    site,
+    uuid: site.uuid,
+    host: `${site.slug}.${SITES_DOMAIN}`,
+    base: `/white-label/sites/${site.uuid}`,
+    r: { tenant: { kind: "site" as const, siteId: site.id, site } },
+  };
 }

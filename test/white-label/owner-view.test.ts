@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDialect, type TestPlatform } from "../harness/platform.ts";
 import { manualClock } from "../harness/clock.ts";
-import { csrfFrom, get, Jar, post, registerThroughForm } from "../storefront/helpers.ts";
-import { fund, whiteLabelPlatform } from "./helpers.ts";
-import { SITES, uniqueName } from "../harness/platform.ts";
+import { get, Jar, registerThroughForm } from "../storefront/helpers.ts";
+import { ownerThroughForms, whiteLabelPlatform } from "./helpers.ts";
 
 const HOST = "izyboost.test";
 const NOT_YET = { fr: "Votre site ne peut pas encore recevoir de dépôt", en: "Your site cannot take a deposit yet" };
@@ -20,28 +19,7 @@ describeEachDialect("the site owner's bar on the site itself", (dialect) => {
   afterAll(() => p.close());
 
   /** A platform user who bought a site through the purchase form; `jar` is their platform session. */
-  async function owner() {
-    const { jar, username } = await registerThroughForm(p, HOST);
-    const user = await p.services.db.selectFrom("users").selectAll().where("site_id", "=", 0).where("username", "=", username).executeTakeFirstOrThrow();
-    await fund(p, user.id, "100000");
-    const plan = await p.services.db.selectFrom("white_label_plans").select("id").where("slug", "=", "business").executeTakeFirstOrThrow();
-    const template = await p.services.db.selectFrom("white_label_templates").select("id").where("slug", "=", "aurora").executeTakeFirstOrThrow();
-    const form = await get(p, HOST, "/white-label", jar);
-    const bought = await post(p, HOST, "/white-label", jar, {
-      confirm: "yes",
-      _csrf: csrfFrom(form.html),
-      plan_id: String(plan.id),
-      template_id: String(template.id),
-      billing_cycle: "monthly",
-      site_name: "Boost Korhogo",
-      slug: uniqueName("ov").toLowerCase(),
-      custom_domain: "",
-    });
-    expect(bought.res.status).toBe(303);
-    const uuid = /\/white-label\/sites\/([0-9a-f-]{36})/.exec(bought.res.headers.get("location") ?? "")![1]!;
-    const site = await p.services.db.selectFrom("white_label_sites").selectAll().where("uuid", "=", uuid).executeTakeFirstOrThrow();
-    return { jar, user, uuid, site, host: `${site.slug}.${SITES}`, base: `/white-label/sites/${uuid}` };
-  }
+  const owner = () => ownerThroughForms(p, { template: "aurora", siteName: "Boost Korhogo", slugPrefix: "ov" });
 
   /** The pass the owner's "view my site" link carries, read from the platform's redirect. */
   async function passOf(o: Awaited<ReturnType<typeof owner>>): Promise<string> {

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDialect, type TestPlatform } from "../harness/platform.ts";
 import { csrfFrom, get, Jar, post, registerThroughForm } from "../storefront/helpers.ts";
 import { dbNow } from "../../src/lib/time.ts";
-import { fund, whiteLabelPlatform } from "./helpers.ts";
-import { SITES, uniqueName } from "../harness/platform.ts";
+import { ownerThroughForms, whiteLabelPlatform } from "./helpers.ts";
 
 const HOST = "izyboost.test";
 
@@ -15,28 +14,7 @@ describeEachDialect("a reseller's payment methods and onboarding, from the /whit
   afterAll(() => p.close());
 
   /** A platform user who bought a site through the purchase form; the jar holds their session. */
-  async function owner() {
-    const { jar, username } = await registerThroughForm(p, HOST);
-    const user = await p.services.db.selectFrom("users").selectAll().where("site_id", "=", 0).where("username", "=", username).executeTakeFirstOrThrow();
-    await fund(p, user.id, "100000");
-    const plan = await p.services.db.selectFrom("white_label_plans").select("id").where("slug", "=", "business").executeTakeFirstOrThrow();
-    const template = await p.services.db.selectFrom("white_label_templates").select("id").where("slug", "=", "savane").executeTakeFirstOrThrow();
-    const form = await get(p, HOST, "/white-label", jar);
-    const bought = await post(p, HOST, "/white-label", jar, {
-      confirm: "yes",
-      _csrf: csrfFrom(form.html),
-      plan_id: String(plan.id),
-      template_id: String(template.id),
-      billing_cycle: "monthly",
-      site_name: "Boost Bouaké",
-      slug: uniqueName("pm").toLowerCase(),
-      custom_domain: "",
-    });
-    expect(bought.res.status).toBe(303);
-    const uuid = /\/white-label\/sites\/([0-9a-f-]{36})/.exec(bought.res.headers.get("location") ?? "")![1]!;
-    const site = await p.services.db.selectFrom("white_label_sites").selectAll().where("uuid", "=", uuid).executeTakeFirstOrThrow();
-    return { jar, uuid, site, host: `${site.slug}.${SITES}`, base: `/white-label/sites/${uuid}` };
-  }
+  const owner = () => ownerThroughForms(p, { siteName: "Boost Bouaké", slugPrefix: "pm" });
 
   const methodsOf = (siteId: number) =>
     p.services.db.selectFrom("payment_methods").selectAll().where("site_id", "=", siteId).orderBy("sort_order").orderBy("id").execute();

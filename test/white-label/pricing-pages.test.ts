@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect, SITES, uniqueName, type TestPlatform } from "../harness/platform.ts";
+import { describeEachDialect, uniqueName, type TestPlatform } from "../harness/platform.ts";
 import { csrfFrom, get, Jar, post, registerThroughForm } from "../storefront/helpers.ts";
 import { expectLedgerHolds, plainSpaces } from "../harness/money.ts";
-import { fund, insertService, whiteLabelPlatform } from "./helpers.ts";
+import { fund, insertService, ownerThroughForms, whiteLabelPlatform } from "./helpers.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 
@@ -24,26 +24,8 @@ describeEachDialect("a reseller's pricing page, its preview and its confirmation
 
   /** A platform user who bought a site through the purchase form (default margin 30 %); the jar holds their session. */
   async function owner() {
-    const { jar, username } = await registerThroughForm(p, HOST);
-    const user = await p.services.db.selectFrom("users").selectAll().where("site_id", "=", 0).where("username", "=", username).executeTakeFirstOrThrow();
-    await fund(p, user.id, "100000");
-    const plan = await p.services.db.selectFrom("white_label_plans").select("id").where("slug", "=", "business").executeTakeFirstOrThrow();
-    const template = await p.services.db.selectFrom("white_label_templates").select("id").where("slug", "=", "savane").executeTakeFirstOrThrow();
-    const form = await get(p, HOST, "/white-label", jar);
-    const bought = await post(p, HOST, "/white-label", jar, {
-      confirm: "yes",
-      _csrf: csrfFrom(form.html),
-      plan_id: String(plan.id),
-      template_id: String(template.id),
-      billing_cycle: "monthly",
-      site_name: "Boost Korhogo",
-      slug: uniqueName("pr").toLowerCase(),
-      custom_domain: "",
-    });
-    expect(bought.res.status).toBe(303);
-    const uuid = /\/white-label\/sites\/([0-9a-f-]{36})/.exec(bought.res.headers.get("location") ?? "")![1]!;
-    const site = await p.services.db.selectFrom("white_label_sites").selectAll().where("uuid", "=", uuid).executeTakeFirstOrThrow();
-    return { jar, uuid, site, user, host: `${site.slug}.${SITES}`, base: `/white-label/sites/${uuid}/pricing` };
+    const o = await ownerThroughForms(p, { siteName: "Boost Korhogo", slugPrefix: "pr" });
+    return { ...o, base: `${o.base}/pricing` };
   }
 
   const rulesOf = (siteId: number) =>

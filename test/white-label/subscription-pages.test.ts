@@ -2,12 +2,12 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDialect, type TestPlatform } from "../harness/platform.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import { displayMoney } from "../../src/storefront/format.ts";
-import { csrfFrom, get, post, registerThroughForm } from "../storefront/helpers.ts";
+import { csrfFrom, get, post } from "../storefront/helpers.ts";
 import { customerOf } from "../reseller/helpers.ts";
 import { parseInput } from "../../src/core/validate.ts";
 import { adjustBalance } from "../../src/staff/users/balance.ts";
 import { adjustBody } from "../../src/staff/users/schema.ts";
-import { balanceOf, expectLedgerHolds, fund, whiteLabelPlatform } from "./helpers.ts";
+import { balanceOf, expectLedgerHolds, ownerThroughForms, whiteLabelPlatform } from "./helpers.ts";
 
 const HOST = "izyboost.test";
 const xof = (amount: string) => displayMoney(parseMoney(amount)!, "XOF", "fr");
@@ -21,30 +21,7 @@ describeEachDialect("a reseller's subscription on the platform's pages", (dialec
     await p.close();
   });
 
-  /** A platform user signed in through the forms who bought a business site through the purchase form. */
-  async function owner() {
-    const { jar, username } = await registerThroughForm(p, HOST);
-    const user = await p.services.db.selectFrom("users").selectAll().where("site_id", "=", 0).where("username", "=", username).executeTakeFirstOrThrow();
-    await fund(p, user.id, "100000");
-    const db = p.services.db;
-    const plan = await db.selectFrom("white_label_plans").select("id").where("slug", "=", "business").executeTakeFirstOrThrow();
-    const template = await db.selectFrom("white_label_templates").select("id").where("slug", "=", "savane").executeTakeFirstOrThrow();
-    const slug = `sb${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
-    const form = await get(p, HOST, "/white-label", jar);
-    const bought = await post(p, HOST, "/white-label", jar, {
-      confirm: "yes",
-      _csrf: csrfFrom(form.html),
-      plan_id: String(plan.id),
-      template_id: String(template.id),
-      billing_cycle: "monthly",
-      site_name: "Boost Abonné",
-      custom_domain: "",
-      slug,
-    });
-    expect(bought.res.status).toBe(303);
-    const site = await db.selectFrom("white_label_sites").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
-    return { jar, user, site, r: { tenant: { kind: "site" as const, siteId: site.id, site } }, base: `/white-label/sites/${site.uuid}` };
-  }
+  const owner = () => ownerThroughForms(p, { siteName: "Boost Abonné", slugPrefix: "sb" });
   const charges = (userId: number) =>
     p.services.db.selectFrom("transactions").selectAll().where("user_id", "=", userId).where("type", "=", "subscription").execute();
 

@@ -1,12 +1,12 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeEachDialect, SITES, type TestPlatform } from "../harness/platform.ts";
+import { describeEachDialect, type TestPlatform } from "../harness/platform.ts";
 import { missingTranslations } from "../../src/storefront/view.ts";
 import { displayRate } from "../../src/storefront/format.ts";
 import { siteRate } from "../../src/pricing/pricing.ts";
 import { NEW_SITE_MARGIN_BP } from "../../src/white-label/purchase.ts";
-import { csrfFrom, get, insertCatalog, Jar, post, registerThroughForm } from "../storefront/helpers.ts";
-import { fund, whiteLabelPlatform } from "./helpers.ts";
+import { csrfFrom, get, insertCatalog, Jar, post } from "../storefront/helpers.ts";
+import { ownerThroughForms, whiteLabelPlatform } from "./helpers.ts";
 
 const HOST = "izyboost.test";
 const THEMES = ["aurora", "midnight", "savane"] as const;
@@ -32,30 +32,10 @@ describeEachDialect("theme previews: each theme's demo storefront before buying,
   });
   afterAll(() => p.close());
 
-  /** A platform user who bought a Savane site through the purchase form, signed in through the forms. */
   async function owner() {
-    const { jar, username } = await registerThroughForm(p, HOST);
-    const user = await p.services.db.selectFrom("users").selectAll().where("site_id", "=", 0).where("username", "=", username).executeTakeFirstOrThrow();
-    await fund(p, user.id, "20000");
-    const plan = await p.services.db.selectFrom("white_label_plans").select("id").where("slug", "=", "business").executeTakeFirstOrThrow();
-    const template = await p.services.db.selectFrom("white_label_templates").select("id").where("slug", "=", "savane").executeTakeFirstOrThrow();
-    const slug = `pv${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
-    const form = await get(p, HOST, "/white-label", jar);
-    const bought = await post(p, HOST, "/white-label", jar, {
-      confirm: "yes",
-      _csrf: csrfFrom(form.html),
-      plan_id: String(plan.id),
-      template_id: String(template.id),
-      billing_cycle: "monthly",
-      site_name: "Boutique Kora",
-      slug,
-      custom_domain: "",
-    });
-    expect(bought.res.status).toBe(303);
-    const site = await p.services.db.selectFrom("white_label_sites").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
-    const page = `/white-label/sites/${site.uuid}`;
-    const token = async () => csrfFrom((await get(p, HOST, page, jar)).html);
-    return { jar, site, page, storefront: `${page}/storefront`, host: `${slug}.${SITES}`, token };
+    const o = await ownerThroughForms(p, { funds: "20000", siteName: "Boutique Kora", slugPrefix: "pv" });
+    const token = async () => csrfFrom((await get(p, HOST, o.base, o.jar)).html);
+    return { jar: o.jar, site: o.site, page: o.base, storefront: `${o.base}/storefront`, host: o.host, token };
   }
 
   const siteRow = (id: number) => p.services.db.selectFrom("white_label_sites").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
@@ -137,7 +117,9 @@ describeEachDialect("theme previews: each theme's demo storefront before buying,
     fd.set("logo", new File([new Uint8Array(png)], "logo.png", { type: "image/png" }));
     const branded = await p.request(`${o.page}/branding`, { host: HOST, method: "POST", body: fd, headers: { cookie: o.jar.header() } });
     expect(branded.status).toBe(303);
-    expect((await post(p, HOST, `${o.page}/pricing`, o.jar, { _csrf: await o.token(), default_margin: "50" })).res.status).toBe(303);
+    expect(
+      (await post(p, HOST, `${o.page}/pricing/confirm`, o.jar, { _csrf: await o.token(), scope: "default", kind: "margin", value: "50" })).res.status,
+    ).toBe(303);
     expect((await post(p, HOST, `${o.storefront}/announcement`, o.jar, { _csrf: await o.token(), announcement: "Promo Kora -10 %" })).res.status).toBe(303);
 
     const live = await p.request("/", { host: o.host });
