@@ -1,14 +1,14 @@
-import { createHash } from "node:crypto";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import type { Ctx } from "../context.ts";
 import { requireUser, withTransaction } from "../context.ts";
 import type { EmailTokensTable, User } from "../db/schema.ts";
 import { Conflict, TooManyRequests, Validation } from "../core/errors.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { DAY, HOUR, dbNow, fromDbTime } from "../lib/time.ts";
+import { DAY, HOUR, dbNow } from "../lib/time.ts";
 import { addressEmail } from "../mail/templates.ts";
 import { sendTenantMail } from "../notifications/mail.ts";
 import { inTenant } from "../tenancy/scoped.ts";
+import { claimToken, liveAccount, tokenIdOf } from "./single-use-token.ts";
 import { dummyHash, verifyPassword } from "./password.ts";
 import type { ChangeEmailInput } from "./schema.ts";
 
@@ -22,7 +22,6 @@ type Purpose = EmailTokensTable["purpose"];
 type Recipient = Pick<User, "id" | "username" | "email" | "language">;
 
 // Like password reset links: the e-mail carries a random token, only its SHA-256 is stored.
-const tokenIdOf = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 
 /** Refuses a new link when this account already got its share of this kind within the hour. */
 async function refuseTooManyLinks(ctx: Ctx, userId: number, purpose: Purpose): Promise<void> {
@@ -135,18 +134,9 @@ interface UsedLink {
 export async function useEmailLink(ctx: Ctx, token: string): Promise<UsedLink> {
   const id = tokenIdOf(token);
   const used = await withTransaction(ctx, async (tx): Promise<UsedLink> => {
-    const row = await inTenant(tx).selectFrom("email_tokens").selectAll().where("id", "=", id).executeTakeFirst();
-    // Deleting first makes the link single-use even if two requests race with it.
-    const deleted = row ? await inTenant(tx).deleteFrom("email_tokens").where("id", "=", id).executeTakeFirst() : null;
-    if (!row || !deleted || Number(deleted.numDeletedRows) !== 1) throw new Validation(INVALID_TOKEN);
-    if (tx.clock.now().getTime() >= fromDbTime(row.expires_at).getTime()) throw new Validation(INVALID_TOKEN);
-    const user = await inTenant(tx)
-      .selectFrom("users")
-      .selectAll()
-      .where("id", "=", row.user_id)
-      .where("deleted_at", "is", null)
-      .where("is_banned", "=", 0)
-      .executeTakeFirst();
+    const row = await claimToken(tx, "email_tokens", id);
+    if (!row) throw new Validation(INVALID_TOKEN);
+    const user = await liveAccount(tx, row.user_id);
     if (!user) throw new Validation(INVALID_TOKEN);
     const now = dbNow(tx.clock);
     if (row.purpose === "verify") {

@@ -1,13 +1,13 @@
-import { createHash } from "node:crypto";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import type { User } from "../db/schema.ts";
 import { Validation } from "../core/errors.ts";
-import { HOUR, dbNow, fromDbTime } from "../lib/time.ts";
+import { HOUR, dbNow } from "../lib/time.ts";
 import { sendTenantMail } from "../notifications/mail.ts";
 import { passwordResetEmail } from "../mail/templates.ts";
 import { inTenant } from "../tenancy/scoped.ts";
+import { claimToken, liveAccount, tokenIdOf } from "./single-use-token.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import type { ChangePasswordInput, ForgotPasswordInput, ResetPasswordInput } from "./schema.ts";
 
@@ -15,7 +15,6 @@ const RESET_LIFETIME = HOUR;
 const INVALID_TOKEN = { token: ["This reset link is invalid or has expired"] };
 
 // Like sessions: the e-mail carries a random token, only its SHA-256 is stored.
-const tokenIdOf = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 
 /**
  * Sends a reset link to the account with this e-mail in the request's tenant, if there is one;
@@ -60,18 +59,9 @@ export async function resetPassword(ctx: Ctx, input: ResetPasswordInput): Promis
   const id = tokenIdOf(input.token);
   const passwordHash = await hashPassword(ctx, input.password);
   return withTransaction(ctx, async (tx) => {
-    const row = await inTenant(tx).selectFrom("password_reset_tokens").selectAll().where("id", "=", id).executeTakeFirst();
-    // Deleting first makes the link single-use even if two requests race with it.
-    const used = row ? await inTenant(tx).deleteFrom("password_reset_tokens").where("id", "=", id).executeTakeFirst() : null;
-    if (!row || !used || Number(used.numDeletedRows) !== 1) throw new Validation(INVALID_TOKEN);
-    if (ctx.clock.now().getTime() >= fromDbTime(row.expires_at).getTime()) throw new Validation(INVALID_TOKEN);
-    const user = await inTenant(tx)
-      .selectFrom("users")
-      .selectAll()
-      .where("id", "=", row.user_id)
-      .where("deleted_at", "is", null)
-      .where("is_banned", "=", 0)
-      .executeTakeFirst();
+    const row = await claimToken(tx, "password_reset_tokens", id);
+    if (!row) throw new Validation(INVALID_TOKEN);
+    const user = await liveAccount(tx, row.user_id);
     if (!user) throw new Validation(INVALID_TOKEN);
     await storePassword(tx, user.id, passwordHash);
     return user;

@@ -6,6 +6,7 @@ import type { Session, User } from "../db/schema.ts";
 import { MINUTE, dbNow, fromDbTime } from "../lib/time.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 import { createSession } from "./session.ts";
+import { liveAccount } from "./single-use-token.ts";
 import { verifySecondFactor } from "./two-factor.ts";
 
 /** Between a correct password and the code: five minutes, once, on the tenant where the password was given. */
@@ -58,13 +59,7 @@ export async function completeChallenge(
 ): Promise<{ token: string; session: Session; user: User; method: "totp" | "recovery" }> {
   const row = await liveChallenge(ctx, input.challenge);
   if (!row) throw new Validation(EXPIRED);
-  const user = await inTenant(ctx)
-    .selectFrom("users")
-    .selectAll()
-    .where("id", "=", row.user_id)
-    .where("deleted_at", "is", null)
-    .where("is_banned", "=", 0)
-    .executeTakeFirst();
+  const user = await liveAccount(ctx, row.user_id);
   if (!user) throw new Validation(EXPIRED);
   const method = await verifySecondFactor(ctx, user.id, input.code);
   // Deleting it is the claim: of two requests racing with one challenge, one signs in.
