@@ -44,6 +44,8 @@ import { adminExportRoutes } from "../exports/routes.ts";
 import { emailLinkRoutes, userEmailRoutes } from "../auth/email-routes.ts";
 import { gatewayDepositRoutes, gatewayNotifyRoutes } from "../payment-gateways/routes.ts";
 import { gatewayPages } from "../payment-gateways/pages.ts";
+import { adminGatewayPaymentRoutes, siteGatewayRoutes } from "../payment-gateways/staff-routes.ts";
+import { siteGatewayPages } from "../payment-gateways/site-pages.ts";
 
 /**
  * Every feature's routes, mounted once. Auth is applied where a sub-app is mounted: a feature
@@ -89,7 +91,8 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     .route("/support/tickets", adminTicketRoutes())
     .route("/support/saved-replies", adminSavedReplyRoutes())
     .route("/audit-logs", adminAuditRoutes())
-    .route("/exports", adminExportRoutes());
+    .route("/exports", adminExportRoutes())
+    .route("/", adminGatewayPaymentRoutes());
   app.route("/api/admin", guarded(requireAdmin, admin));
 
   // A signed-in user's API (Bearer token or the session cookie): 401 envelope otherwise.
@@ -102,6 +105,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     .route("/white-label/sites/:uuid/pages", resellerContentPageRoutes())
     .route("/white-label/sites/:uuid/catalogue", siteCatalogueRoutes())
     .route("/white-label/sites/:uuid", resellerRoutes())
+    .route("/white-label/sites/:uuid", siteGatewayRoutes())
     .route("/user/orders", orderRoutes())
     .route("/user/api-keys", apiKeyRoutes())
     .route("/user/email", userEmailRoutes())
@@ -130,6 +134,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
         gatewayPages,
         whiteLabelPages,
         siteStorefrontPages,
+        siteGatewayPages,
         themePreviewPages,
         accountSettingsPages,
         notificationPages,
