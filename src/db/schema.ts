@@ -471,7 +471,7 @@ export type GatewayKind = "cinetpay" | "fedapay";
 /** "live"/"test": the gateway's own production or sandbox; "simulated": the loopback gateway of src/gateway-sim (development and tests). */
 type GatewayMode = "live" | "test" | "simulated";
 /** refunded/charged_back: the gateway took the money back after it was credited (0047). */
-export type GatewayPaymentStatus = "pending" | "succeeded" | "failed" | "expired" | "refunded" | "charged_back";
+type GatewayPaymentStatus = "pending" | "succeeded" | "failed" | "expired" | "refunded" | "charged_back";
 
 /** A tenant's account at a payment gateway (0045); `credentials` is JSON sealed by src/lib/secret-box.ts. */
 export interface GatewayAccountsTable extends Created {

@@ -59,7 +59,12 @@ export async function startGateways(services: AppServices, deliver?: Deliver): P
   }
   // Resellers may point their own account at it to try automatic payments: theirs follow its new address and credentials.
   announceSimulatedGateway(services.state, { url: sim.url, credentials: { ...sim.credentials } });
-  const tried = await ctx.db.selectFrom("gateway_accounts").select(["id", "site_id", "code"]).where("mode", "=", "simulated").where("code", "!=", SIM_GATEWAY_CODE).execute();
+  const tried = await ctx.db
+    .selectFrom("gateway_accounts")
+    .select(["id", "site_id", "code"])
+    .where("mode", "=", "simulated")
+    .where("code", "!=", SIM_GATEWAY_CODE)
+    .execute();
   for (const a of tried) {
     await forTenant(ctx.db, a.site_id)
       .updateTable("gateway_accounts")

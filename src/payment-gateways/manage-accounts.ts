@@ -29,7 +29,10 @@ function checkedCredentials(kind: GatewayKind, typed: Record<string, string>): R
   const parsed = schema.safeParse(typed);
   if (parsed.success) return parsed.data as Record<string, string>;
   const details: Record<string, string[]> = {};
-  for (const issue of parsed.error.issues) (details[`credentials.${String(issue.path[0])}`] ??= []).push(issue.message);
+  for (const issue of parsed.error.issues) {
+    const key = `credentials.${String(issue.path[0])}`;
+    details[key] = [...(details[key] ?? []), issue.message];
+  }
   throw new Validation(details);
 }
 
@@ -125,14 +128,14 @@ export async function updateGatewayAccount(ctx: Ctx, id: number, input: GatewayA
  */
 export async function removeGatewayAccount(ctx: Ctx, id: number): Promise<{ deleted: boolean }> {
   const account = await accountOrThrow(ctx, id);
-  const payments = await inTenant(ctx)
-    .selectFrom("gateway_payments")
-    .select(["status"])
-    .where("gateway_account_id", "=", account.id)
-    .execute();
+  const payments = await inTenant(ctx).selectFrom("gateway_payments").select(["status"]).where("gateway_account_id", "=", account.id).execute();
   if (payments.some((p) => p.status === "pending")) throw new Conflict("A payment through this account is still pending", "gateway_payment_pending");
   if (payments.length > 0) {
-    await inTenant(ctx).updateTable("gateway_accounts").set({ is_active: 0, updated_at: dbNow(ctx.clock) }).where("id", "=", id).execute();
+    await inTenant(ctx)
+      .updateTable("gateway_accounts")
+      .set({ is_active: 0, updated_at: dbNow(ctx.clock) })
+      .where("id", "=", id)
+      .execute();
     await writeAudit(ctx, { action: "gateway_account.deactivate", targetType: "gateway_account", targetId: id });
     return { deleted: false };
   }

@@ -24,7 +24,14 @@ import { startGatewayBody } from "./schema.ts";
 const REFRESH_SECONDS = 5;
 const READ_BACK_EVERY_MS = 10_000;
 
-const TONES: Record<GatewayPayment["status"], string> = { pending: "pending", succeeded: "success", failed: "danger", expired: "muted", refunded: "warning", charged_back: "warning" };
+const TONES: Record<GatewayPayment["status"], string> = {
+  pending: "pending",
+  succeeded: "success",
+  failed: "danger",
+  expired: "muted",
+  refunded: "warning",
+  charged_back: "warning",
+};
 
 /** The API's field names → the form's. */
 const FORM_FIELD: Record<string, string> = { gateway_account_id: "gateway", amount: "amount" };

@@ -25,13 +25,7 @@ export async function listGatewayPayments(ctx: Ctx, q: GatewayPaymentsQuery): Pr
   if (q.search) {
     const like = likeContaining(q.search);
     const uuidStart = /^[0-9a-f-]{4,36}$/i.test(q.search) ? `${q.search.toLowerCase()}%` : null;
-    query = query.where((eb) =>
-      eb.or([
-        ...(uuidStart ? [eb("gateway_payments.uuid", "like", uuidStart)] : []),
-        like("users.username"),
-        like("users.email"),
-      ]),
-    );
+    query = query.where((eb) => eb.or([...(uuidStart ? [eb("gateway_payments.uuid", "like", uuidStart)] : []), like("users.username"), like("users.email")]));
   }
   const [rows, total] = await Promise.all([
     query

@@ -21,7 +21,7 @@ const TONES: Record<string, StatusBadgeView["tone"]> = {
 };
 
 /** A payment's status as a badge; a refund or chargeback after crediting stands out. */
-export function gatewayStatusBadge(status: string, t: Translate): StatusBadgeView {
+function gatewayStatusBadge(status: string, t: Translate): StatusBadgeView {
   return { tone: TONES[status] ?? "muted", label: t(`platform.gwpay.status.${status}`) };
 }
 
@@ -89,7 +89,10 @@ export function gatewayPaymentPage(p: Detail, f: Fmt, links: { deposit: string |
     shortfall: reversed && Number(p.reversal_shortfall ?? 0) > 0 ? money(p.reversal_shortfall) : null,
     facts: [
       { label: f.t("platform.gwpay.amount_asked"), value: money(Number(p.amount)) },
-      { label: f.t("platform.gwpay.amount_confirmed"), value: p.confirmed_amount === null ? "—" : `${money(p.confirmed_amount)} (${p.confirmed_currency ?? "?"})` },
+      {
+        label: f.t("platform.gwpay.amount_confirmed"),
+        value: p.confirmed_amount === null ? "—" : `${money(p.confirmed_amount)} (${p.confirmed_currency ?? "?"})`,
+      },
       { label: f.t("platform.gwpay.fee"), value: money(p.fee) },
       { label: f.t("platform.gwpay.credited"), value: money(credited) },
       { label: f.t("platform.gwpay.provider_ref"), value: p.provider_ref ?? "—" },

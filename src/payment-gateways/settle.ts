@@ -17,16 +17,7 @@ import { GatewayUnreachable, type GatewayStatus } from "./gateway.ts";
 import type { GatewayPayment } from "./payments.ts";
 
 /** What reading a payment back from its gateway did. */
-export type SettleOutcome =
-  | "credited"
-  | "already_credited"
-  | "failed"
-  | "expired"
-  | "refunded"
-  | "charged_back"
-  | "still_pending"
-  | "unreachable"
-  | "final";
+export type SettleOutcome = "credited" | "already_credited" | "failed" | "expired" | "refunded" | "charged_back" | "still_pending" | "unreachable" | "final";
 
 /** Statuses a confirmation may still credit: an expired payment the gateway confirms late is credited too (the money arrived). */
 const OPEN = ["pending", "expired"] as const;
@@ -236,7 +227,10 @@ async function tellStaff(
 ): Promise<void> {
   const texts = notice(key, params);
   // The admins' notice and e-mail speak in the platform's name, whichever tenant the payment belongs to.
-  await notifyAdmins({ ...ctx, tenant: PLATFORM }, { type: key, data: { ref: params.ref, site: ctx.tenant.kind === "site" ? ctx.tenant.site.uuid : null }, ...texts });
+  await notifyAdmins(
+    { ...ctx, tenant: PLATFORM },
+    { type: key, data: { ref: params.ref, site: ctx.tenant.kind === "site" ? ctx.tenant.site.uuid : null }, ...texts },
+  );
   if (ctx.tenant.kind === "site") {
     await notifyLocalized(ctx, ctx.tenant.site.owner_id, { type: key, data: { ref: params.ref, site: ctx.tenant.site.uuid }, ...texts });
   }

@@ -2,7 +2,7 @@ import type { AppState, Ctx } from "../context.ts";
 import { appSlot } from "../context.ts";
 
 /** The simulated gateway this app started (development only): where it listens and the credentials it takes. */
-export interface SimulatedGatewayInfo {
+interface SimulatedGatewayInfo {
   url: string;
   credentials: Record<string, string>;
 }

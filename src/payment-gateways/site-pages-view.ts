@@ -67,9 +67,16 @@ export async function accountsPageData(ctx: Ctx, site: Site, req: PageRequest, s
     posted === id ? { values: { ...values, ...state.values }, errors } : { values, errors: {} };
   const [accounts, currency] = await Promise.all([listGatewayAccounts(ctx), bookingCurrency(ctx)]);
   const simulated = simulatedGateway(ctx) !== null;
-  const modes = [{ value: "live", label: t("platform.wl.gw.mode.live") }, ...(simulated ? [{ value: "simulated", label: t("platform.wl.gw.mode.simulated") }] : [])];
+  const modes = [
+    { value: "live", label: t("platform.wl.gw.mode.live") },
+    ...(simulated ? [{ value: "simulated", label: t("platform.wl.gw.mode.simulated") }] : []),
+  ];
   const credLabel = (field: string) => t(`platform.wl.gw.cred.${field}`);
-  const kinds = connectableKinds().map((k) => ({ value: k, label: GATEWAY_NAMES[k], fields: credentialFields(k).map((name) => ({ name, label: credLabel(name) })) }));
+  const kinds = connectableKinds().map((k) => ({
+    value: k,
+    label: GATEWAY_NAMES[k],
+    fields: credentialFields(k).map((name) => ({ name, label: credLabel(name) })),
+  }));
   return {
     siteHref: `/white-label/sites/${site.uuid}`,
     paymentsHref: `/white-label/sites/${site.uuid}/gateway-payments`,
@@ -83,7 +90,9 @@ export async function accountsPageData(ctx: Ctx, site: Site, req: PageRequest, s
     accounts: accounts.map((a) => {
       const v = gatewayAccountView(ctx, a);
       const id = String(a.id);
-      const status: StatusBadgeView = a.is_active ? { tone: "success", label: t("platform.wl.gw.active") } : { tone: "muted", label: t("platform.wl.gw.inactive") };
+      const status: StatusBadgeView = a.is_active
+        ? { tone: "success", label: t("platform.wl.gw.active") }
+        : { tone: "muted", label: t("platform.wl.gw.inactive") };
       return {
         id: a.id,
         name: a.name,
@@ -96,7 +105,10 @@ export async function accountsPageData(ctx: Ctx, site: Site, req: PageRequest, s
         currency: a.currency,
         hints: Object.entries(v.credentials_hint).map(([k, value]) => ({ label: credLabel(k), value })),
         fields: credentialFields(a.kind as GatewayKind).map((name) => ({ name, label: credLabel(name), hint: v.credentials_hint[name] ?? "" })),
-        tested: tested && tested.id === a.id ? { ok: tested.ok, text: tested.ok ? t("platform.wl.gw.test_ok") : t("platform.wl.gw.test_failed", { reason: tested.message ?? "" }) } : null,
+        tested:
+          tested && tested.id === a.id
+            ? { ok: tested.ok, text: tested.ok ? t("platform.wl.gw.test_ok") : t("platform.wl.gw.test_failed", { reason: tested.message ?? "" }) }
+            : null,
         open: posted === id,
         form: mine(id, {
           kind: a.kind,

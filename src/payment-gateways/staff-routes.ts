@@ -7,7 +7,14 @@ import { parseInput } from "../core/validate.ts";
 import type { Ctx } from "../context.ts";
 import { readBody, validQuery } from "../http/body.ts";
 import { resellerScope } from "../reseller/scope.ts";
-import { connectGatewayAccount, gatewayAccountView, listGatewayAccounts, removeGatewayAccount, testGatewayAccount, updateGatewayAccount } from "./manage-accounts.ts";
+import {
+  connectGatewayAccount,
+  gatewayAccountView,
+  listGatewayAccounts,
+  removeGatewayAccount,
+  testGatewayAccount,
+  updateGatewayAccount,
+} from "./manage-accounts.ts";
 import { gatewayPaymentDetail, listGatewayPayments, type StaffGatewayPayment } from "./payment-list.ts";
 import { gatewayAccountCreate, gatewayAccountUpdate, gatewayPaymentsQuery } from "./schema.ts";
 import { gatewayNotificationView, staffGatewayPaymentView } from "./view.ts";

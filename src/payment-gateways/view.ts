@@ -34,7 +34,10 @@ export function staffGatewayPaymentView(p: GatewayPayment & { gateway_name?: str
     reversal: p.refunded_at
       ? {
           detail: p.reversal_detail,
-          taken_back: p.reversal_transaction_id === null ? "0" : formatMoney(Math.max(0, Number(p.confirmed_amount ?? 0) - Number(p.fee ?? 0) - Number(p.reversal_shortfall ?? 0))),
+          taken_back:
+            p.reversal_transaction_id === null
+              ? "0"
+              : formatMoney(Math.max(0, Number(p.confirmed_amount ?? 0) - Number(p.fee ?? 0) - Number(p.reversal_shortfall ?? 0))),
           shortfall: p.reversal_shortfall === null ? null : formatMoney(Number(p.reversal_shortfall)),
         }
       : null,
@@ -43,7 +46,14 @@ export function staffGatewayPaymentView(p: GatewayPayment & { gateway_name?: str
 }
 
 /** A notification as staff read it: the headers kept (never a cookie or an authorization), the body with secrets redacted. */
-export function gatewayNotificationView(n: { headers: string | null; body: string | null; signature_ok: number | boolean; outcome: string; received_at: string; kind: string }) {
+export function gatewayNotificationView(n: {
+  headers: string | null;
+  body: string | null;
+  signature_ok: number | boolean;
+  outcome: string;
+  received_at: string;
+  kind: string;
+}) {
   let headers: Record<string, string> = {};
   try {
     headers = n.headers ? (JSON.parse(n.headers) as Record<string, string>) : {};

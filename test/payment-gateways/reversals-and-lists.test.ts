@@ -35,7 +35,12 @@ describeEachDialect("gateway payments after crediting: refunds taken back or rec
     const site = await p.services.db.selectFrom("white_label_sites").selectAll().where("id", "=", s.site.id).executeTakeFirstOrThrow();
     const account = await gatewayAccount(p, sim, { siteId: site.id, feeBp: 0 });
     const customer = await registerThroughForm(p, s.host);
-    const user = await p.services.db.selectFrom("users").selectAll().where("site_id", "=", site.id).where("username", "=", customer.username).executeTakeFirstOrThrow();
+    const user = await p.services.db
+      .selectFrom("users")
+      .selectAll()
+      .where("site_id", "=", site.id)
+      .where("username", "=", customer.username)
+      .executeTakeFirstOrThrow();
     const siteCtx = { ...systemCtx(p.services, { kind: "site", siteId: site.id, site }), user };
     const payment = await startGatewayPayment(siteCtx, { gateway_account_id: account, amount: XOF(amount) });
     const at = sim.sim.byTransaction(payment.uuid)!;
@@ -79,7 +84,9 @@ describeEachDialect("gateway payments after crediting: refunds taken back or rec
     const list = await get(p, HOST, `${s.base}/gateway-payments?status=refunded`, s.jar);
     expect(list.res.status).toBe(200);
     expect(plainSpaces(list.html)).toContain("À recouvrer : 700 F CFA");
-    const api = await body(await p.request(`/api/white-label/sites/${s.site.uuid}/gateway-payments/${s.payment.uuid}`, { token: await tokenOf(s.owner.username) }));
+    const api = await body(
+      await p.request(`/api/white-label/sites/${s.site.uuid}/gateway-payments/${s.payment.uuid}`, { token: await tokenOf(s.owner.username) }),
+    );
     expect(api.data.status).toBe("refunded");
     expect(api.data.reversal).toEqual({ detail: row.reversal_detail, taken_back: "300.00", shortfall: "700.00" });
   });

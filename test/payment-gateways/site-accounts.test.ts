@@ -137,7 +137,11 @@ describeEachDialect("a reseller's own gateway accounts: connect, test, edit, rem
   it("the JSON API connects, edits, tests and removes an account, never echoing a credential; bad input is a 422 naming the field", async () => {
     const o = await ownerWithSite();
     const api = `/api/white-label/sites/${o.site.uuid}/gateway-accounts`;
-    const bad = await p.request(api, { method: "POST", token: o.token, json: { kind: "cinetpay", name: "X", mode: "live", currency: "XOF", credentials: { apikey: "k" } } });
+    const bad = await p.request(api, {
+      method: "POST",
+      token: o.token,
+      json: { kind: "cinetpay", name: "X", mode: "live", currency: "XOF", credentials: { apikey: "k" } },
+    });
     expect(bad.status).toBe(422);
     expect(Object.keys((await body(bad)).error.details)).toEqual(expect.arrayContaining(["credentials.site_id", "credentials.secret_key"]));
     const unknownKind = await p.request(api, { method: "POST", token: o.token, json: { kind: "paypal", name: "X", currency: "XOF" } });
@@ -147,7 +151,14 @@ describeEachDialect("a reseller's own gateway accounts: connect, test, edit, rem
     const created = await p.request(api, {
       method: "POST",
       token: o.token,
-      json: { kind: "cinetpay", name: "Live one", mode: "live", currency: "XOF", fee_percent: "1.5", credentials: { apikey: "live-key-12345678", site_id: "445566", secret_key: "live-secret-abcd" } },
+      json: {
+        kind: "cinetpay",
+        name: "Live one",
+        mode: "live",
+        currency: "XOF",
+        fee_percent: "1.5",
+        credentials: { apikey: "live-key-12345678", site_id: "445566", secret_key: "live-secret-abcd" },
+      },
     });
     expect(created.status).toBe(201);
     const text = JSON.stringify(await body(created.clone()));
@@ -157,7 +168,11 @@ describeEachDialect("a reseller's own gateway accounts: connect, test, edit, rem
     expect(account.credentials_hint).toEqual({ apikey: "••••5678", site_id: "••••5566", secret_key: "••••abcd" });
     expect(account.fee_percent).toBe("1.50");
 
-    const edited = await p.request(`${api}/${account.id}`, { method: "PUT", token: o.token, json: { name: "Renamed", credentials: { apikey: "", secret_key: "new-secret-wxyz" } } });
+    const edited = await p.request(`${api}/${account.id}`, {
+      method: "PUT",
+      token: o.token,
+      json: { name: "Renamed", credentials: { apikey: "", secret_key: "new-secret-wxyz" } },
+    });
     expect(edited.status).toBe(200);
     expect((await body(edited)).data.credentials_hint).toEqual({ apikey: "••••5678", site_id: "••••5566", secret_key: "••••wxyz" });
 

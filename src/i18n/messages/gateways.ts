@@ -28,7 +28,8 @@ export const gatewayMessages = catalogue(
     "gateway_charged_back.body":
       "Payment {ref} of {amount} through {gateway}, already credited to {user}'s balance, was charged back at the gateway ({detail}). Taken back from the balance: {taken}. Already spent, to recover: {shortfall}.",
     "gateway_reversed.title": "Top-up reversed by the gateway",
-    "gateway_reversed.body": "Your payment {ref} of {amount} through {gateway} was refunded or charged back at the gateway: {taken} was taken back from your balance.",
+    "gateway_reversed.body":
+      "Your payment {ref} of {amount} through {gateway} was refunded or charged back at the gateway: {taken} was taken back from your balance.",
     "gateway_mismatch.title": "Payment confirmed in another currency",
     "gateway_mismatch.body": "{gateway} confirmed payment {ref} of {user} in {currency} instead of {expected}: nothing was credited. Check it at the gateway.",
   },
