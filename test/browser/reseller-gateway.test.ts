@@ -67,7 +67,12 @@ describeEachDialect("a reseller's automatic payments in a real browser, on a pho
       // A customer of the site pays through the site's own account.
       const account = await p.services.db.selectFrom("gateway_accounts").selectAll().where("site_id", "=", s.site.id).executeTakeFirstOrThrow();
       const customer = await registerThroughForm(p, s.host);
-      const user = await p.services.db.selectFrom("users").selectAll().where("site_id", "=", s.site.id).where("username", "=", customer.username).executeTakeFirstOrThrow();
+      const user = await p.services.db
+        .selectFrom("users")
+        .selectAll()
+        .where("site_id", "=", s.site.id)
+        .where("username", "=", customer.username)
+        .executeTakeFirstOrThrow();
       const payment = await startGatewayPayment(
         { ...systemCtx(p.services, { kind: "site", siteId: s.site.id, site: s.site }), user },
         { gateway_account_id: account.id, amount: 5_000_000_000 },
