@@ -89,13 +89,15 @@ export async function connectGatewayAccount(ctx: Ctx, input: GatewayAccountCreat
 /** Edits an account; credentials are write-only: a blank one keeps the stored value, the rest replace it. */
 export async function updateGatewayAccount(ctx: Ctx, id: number, input: GatewayAccountUpdate): Promise<GatewayAccount> {
   const account = await accountOrThrow(ctx, id);
-  const mode = input.mode ?? (account.mode === "simulated" ? "simulated" : "live");
-  const apiBase = input.mode && input.mode !== account.mode ? apiBaseFor(ctx, input.mode) : account.api_base;
+  const switching = input.mode !== undefined && input.mode !== account.mode;
+  const apiBase = switching && input.mode ? apiBaseFor(ctx, input.mode) : account.api_base;
   const typed = blankless(input.credentials ?? {});
   let sealed: string | undefined;
-  if (Object.keys(typed).length > 0 || input.mode) {
+  if (Object.keys(typed).length > 0 || switching) {
     const stored = openCredentials(ctx, account) as Record<string, string>;
-    sealed = sealCredentials(ctx, account.site_id, account.code, checkedCredentials(account.kind, { ...stored, ...typed }));
+    // Moving to the simulated gateway takes its credentials, unless some are typed.
+    const base = switching && input.mode === "simulated" ? { ...stored, ...simulatedGateway(ctx)?.credentials } : stored;
+    sealed = sealCredentials(ctx, account.site_id, account.code, checkedCredentials(account.kind, { ...base, ...typed }));
   }
   if (input.currency) await checkCurrency(ctx, input.currency);
   await inTenant(ctx)
@@ -106,7 +108,7 @@ export async function updateGatewayAccount(ctx: Ctx, id: number, input: GatewayA
       ...(input.fee_percent !== undefined && { fee_percent_bp: input.fee_percent }),
       ...(input.is_active !== undefined && { is_active: input.is_active ? 1 : 0 }),
       ...(sealed !== undefined && { credentials: sealed }),
-      mode,
+      ...(switching && input.mode && { mode: input.mode }),
       api_base: apiBase,
       updated_at: dbNow(ctx.clock),
     })
@@ -145,11 +147,16 @@ export async function removeGatewayAccount(ctx: Ctx, id: number): Promise<{ dele
 }
 
 /** The "test connection" button: asks the gateway with the stored credentials; ok, or the gateway's reason in its words. */
-export async function testGatewayAccount(ctx: Ctx, id: number): Promise<{ ok: boolean; message: string | null }> {
+export async function testGatewayAccount(
+  ctx: Ctx,
+  id: number,
+): Promise<{ ok: boolean; reason: "refused" | "unreachable" | null; message: string | null }> {
   const account = await accountOrThrow(ctx, id);
   const result = await gatewayFor(ctx, account).testConnection();
   await writeAudit(ctx, { action: "gateway_account.test", targetType: "gateway_account", targetId: id, data: { ok: result === true } });
-  return result === true ? { ok: true, message: null } : { ok: false, message: result.slice(0, 300) };
+  if (result === true) return { ok: true, reason: null, message: null };
+  // The adapters say "refused the credentials" when the gateway answered no; anything else is an outage or a wrong address.
+  return { ok: false, reason: /refused the credentials/i.test(result) ? "refused" : "unreachable", message: result.slice(0, 300) };
 }
 
 /** "••••1234": the end of a secret, enough to recognise it, never enough to use it. */

@@ -97,7 +97,7 @@ describeEachDialect("a reseller's own gateway accounts: connect, test, edit, rem
       "cinetpay.apikey": "wrong-key-0000",
     });
     const failed = await post(p, HOST, `${o.base}/gateways/${row!.id}/test?lang=en`, o.jar, { _csrf: csrfFrom(shown.html), _form: String(row!.id) });
-    expect(failed.html).toContain("The connection failed");
+    expect(failed.html).toContain("The connection failed: the gateway refuses these credentials");
     expect(failed.html).toContain("609");
     await post(p, HOST, `${o.base}/gateways/${row!.id}`, o.jar, {
       _csrf: csrfFrom(shown.html),
@@ -175,6 +175,13 @@ describeEachDialect("a reseller's own gateway accounts: connect, test, edit, rem
     });
     expect(edited.status).toBe(200);
     expect((await body(edited)).data.credentials_hint).toEqual({ apikey: "••••5678", site_id: "••••5566", secret_key: "••••wxyz" });
+
+    // A gateway that does not answer: said so, in other words than a refusal.
+    const silent = await gatewayAccount(p, sim, { siteId: o.site.id });
+    await p.services.db.updateTable("gateway_accounts").set({ api_base: "http://127.0.0.1:9" }).where("id", "=", silent).execute();
+    const unreachable = await body(await p.request(`${api}/${silent}/test`, { method: "POST", token: o.token }));
+    expect(unreachable.data).toMatchObject({ ok: false, reason: "unreachable" });
+    expect((await p.request(`${api}/${silent}`, { method: "DELETE", token: o.token })).status).toBe(200);
 
     const list = await body(await p.request(api, { token: o.token }));
     expect(list.data.map((a: { name: string }) => a.name)).toEqual(["Renamed"]);
