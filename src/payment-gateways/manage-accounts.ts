@@ -147,10 +147,7 @@ export async function removeGatewayAccount(ctx: Ctx, id: number): Promise<{ dele
 }
 
 /** The "test connection" button: asks the gateway with the stored credentials; ok, or the gateway's reason in its words. */
-export async function testGatewayAccount(
-  ctx: Ctx,
-  id: number,
-): Promise<{ ok: boolean; reason: "refused" | "unreachable" | null; message: string | null }> {
+export async function testGatewayAccount(ctx: Ctx, id: number): Promise<{ ok: boolean; reason: "refused" | "unreachable" | null; message: string | null }> {
   const account = await accountOrThrow(ctx, id);
   const result = await gatewayFor(ctx, account).testConnection();
   await writeAudit(ctx, { action: "gateway_account.test", targetType: "gateway_account", targetId: id, data: { ok: result === true } });

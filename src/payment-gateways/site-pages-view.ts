@@ -108,7 +108,10 @@ export async function accountsPageData(ctx: Ctx, site: Site, req: PageRequest, s
         fields: credentialFields(a.kind as GatewayKind).map((name) => ({ name, label: credLabel(name), hint: v.credentials_hint[name] ?? "" })),
         tested:
           tested && tested.id === a.id
-            ? { ok: tested.ok, text: tested.ok ? t("platform.wl.gw.test_ok") : t(`platform.wl.gw.test_${tested.reason ?? "unreachable"}`, { detail: tested.message ?? "" }) }
+            ? {
+                ok: tested.ok,
+                text: tested.ok ? t("platform.wl.gw.test_ok") : t(`platform.wl.gw.test_${tested.reason ?? "unreachable"}`, { detail: tested.message ?? "" }),
+              }
             : null,
         open: posted === id,
         form: mine(id, {

@@ -154,8 +154,11 @@ describeEachDialect("gateway payments after crediting: refunds taken back or rec
     expect(detail.res.status).toBe(200);
     expect(detail.html).toContain("Signature valide");
     expect((await get(p, HOST, `/admin/gateway-payments/${s.payment.uuid}`, jar)).res.status).toBe(404);
-    // A customer is not staff.
+    // A customer is not staff; support staff do not handle money.
     const plain = await registerThroughForm(p, HOST);
     expect((await get(p, HOST, "/admin/gateway-payments", plain.jar)).res.status).toBe(403);
+    const support = await registerThroughForm(p, HOST);
+    await p.services.db.updateTable("users").set({ role: "support" }).where("site_id", "=", 0).where("username", "=", support.username).execute();
+    expect((await get(p, HOST, `/admin/gateway-payments/${uuid}`, support.jar)).res.status).toBe(403);
   });
 });
