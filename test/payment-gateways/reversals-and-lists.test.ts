@@ -110,7 +110,7 @@ describeEachDialect("gateway payments after crediting: refunds taken back or rec
     const detail = await get(p, HOST, `${s.base}/gateway-payments/${s.payment.uuid}`, s.jar);
     expect(detail.res.status).toBe(200);
     expect(detail.html).toContain("Signature valide");
-    expect(detail.html).toContain("cpm_trans_id=" + s.payment.uuid);
+    expect(detail.html).toContain(`cpm_trans_id=${s.payment.uuid}`);
     // What arrived is shown as text: a notification body cannot write markup into the page.
     const notif = await p.services.db.selectFrom("gateway_notifications").select("id").where("gateway_payment_id", "=", s.payment.id).executeTakeFirstOrThrow();
     await p.services.db.updateTable("gateway_notifications").set({ body: "<script>alert(1)</script>" }).where("id", "=", notif.id).execute();
