@@ -14,6 +14,7 @@ import { landingFor } from "./sections.ts";
 import { supportConsolePages } from "./support.ts";
 import { ordersConsolePages } from "./orders.ts";
 import { depositConsolePages } from "./deposits.ts";
+import { gatewayPaymentConsolePages } from "./gateway-payments.ts";
 import { paymentMethodConsolePages } from "./payment-methods.ts";
 import { userConsolePages } from "./users.ts";
 import { userActionPages } from "./user-actions.ts";
@@ -60,6 +61,7 @@ export function adminConsolePages(sf: Storefront) {
   staff.route("/", supportConsolePages(sf));
   staff.route("/", ordersConsolePages(sf));
   staff.route("/", depositConsolePages(sf));
+  staff.route("/", gatewayPaymentConsolePages(sf));
   staff.route("/", paymentMethodConsolePages(sf));
   staff.route("/", userConsolePages(sf));
   staff.route("/", userActionPages(sf));

@@ -16,6 +16,7 @@ const SECTIONS: readonly Section[] = [
   { id: "dashboard", path: "/admin", label: "admin.section.dashboard", action: "manage" },
   { id: "orders", path: "/admin/orders", label: "admin.section.orders", action: "read" },
   { id: "deposits", path: "/admin/deposits", label: "admin.section.deposits", action: "manage" },
+  { id: "gateway-payments", path: "/admin/gateway-payments", label: "admin.section.gateway_payments", action: "manage" },
   { id: "users", path: "/admin/users", label: "admin.section.users", action: "read" },
   { id: "catalogue", path: "/admin/catalogue", label: "admin.section.catalogue", action: "manage" },
   { id: "white-label", path: "/admin/white-label", label: "admin.section.white_label", action: "manage" },

@@ -45,6 +45,8 @@ import { emailLinkRoutes, userEmailRoutes } from "../auth/email-routes.ts";
 import { gatewayDepositRoutes, gatewayNotifyRoutes } from "../payment-gateways/routes.ts";
 import { gatewayPages } from "../payment-gateways/pages.ts";
 import { ownerBar, ownerViewPages } from "../white-label/owner-view-pages.ts";
+import { adminGatewayPaymentRoutes, siteGatewayRoutes } from "../payment-gateways/staff-routes.ts";
+import { siteGatewayPages } from "../payment-gateways/site-pages.ts";
 
 /**
  * Every feature's routes, mounted once. Auth is applied where a sub-app is mounted: a feature
@@ -90,7 +92,8 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     .route("/support/tickets", adminTicketRoutes())
     .route("/support/saved-replies", adminSavedReplyRoutes())
     .route("/audit-logs", adminAuditRoutes())
-    .route("/exports", adminExportRoutes());
+    .route("/exports", adminExportRoutes())
+    .route("/", adminGatewayPaymentRoutes());
   app.route("/api/admin", guarded(requireAdmin, admin));
 
   // A signed-in user's API (Bearer token or the session cookie): 401 envelope otherwise.
@@ -103,6 +106,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
     .route("/white-label/sites/:uuid/pages", resellerContentPageRoutes())
     .route("/white-label/sites/:uuid/catalogue", siteCatalogueRoutes())
     .route("/white-label/sites/:uuid", resellerRoutes())
+    .route("/white-label/sites/:uuid", siteGatewayRoutes())
     .route("/user/orders", orderRoutes())
     .route("/user/api-keys", apiKeyRoutes())
     .route("/user/email", userEmailRoutes())
@@ -133,6 +137,7 @@ export function mountFeatures(app: Hono<AppEnv>, services: AppServices, stores: 
         gatewayPages,
         whiteLabelPages,
         siteStorefrontPages,
+        siteGatewayPages,
         themePreviewPages,
         accountSettingsPages,
         notificationPages,

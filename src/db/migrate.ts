@@ -31,6 +31,7 @@ import * as m0041 from "../../migrations/0041_subscription_self_service.ts";
 import * as m0043 from "../../migrations/0043_site_currency.ts";
 import * as m0044 from "../../migrations/0044_grouped_notices.ts";
 import * as m0045 from "../../migrations/0045_payment_gateways.ts";
+import * as m0047 from "../../migrations/0047_gateway_reversals.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -65,6 +66,7 @@ export const migrations: Record<string, Migration> = {
   "0043_site_currency": m0043,
   "0044_grouped_notices": m0044,
   "0045_payment_gateways": m0045,
+  "0047_gateway_reversals": m0047,
 };
 
 function migrator<DB>(db: Kysely<DB>): Migrator {

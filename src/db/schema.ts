@@ -470,7 +470,8 @@ export interface TransactionsTable extends Created {
 export type GatewayKind = "cinetpay" | "fedapay";
 /** "live"/"test": the gateway's own production or sandbox; "simulated": the loopback gateway of src/gateway-sim (development and tests). */
 type GatewayMode = "live" | "test" | "simulated";
-type GatewayPaymentStatus = "pending" | "succeeded" | "failed" | "expired" | "refunded";
+/** refunded/charged_back: the gateway took the money back after it was credited (0047). */
+type GatewayPaymentStatus = "pending" | "succeeded" | "failed" | "expired" | "refunded" | "charged_back";
 
 /** A tenant's account at a payment gateway (0045); `credentials` is JSON sealed by src/lib/secret-box.ts. */
 export interface GatewayAccountsTable extends Created {
@@ -512,6 +513,12 @@ export interface GatewayPaymentsTable extends Created {
   last_checked_at: Timestamp | null;
   settled_at: Timestamp | null;
   refunded_at: Timestamp | null;
+  /** The gateway's words when it refunded or charged back a credited payment (0047). */
+  reversal_detail: string | null;
+  /** The ledger row that took the money back from the customer's balance, when it covered it. */
+  reversal_transaction_id: number | null;
+  /** What could not be taken back (the balance was already spent): for the admins to recover. */
+  reversal_shortfall: number | null;
 }
 
 /** Every notification a gateway sent, as received (secrets redacted), and what was done with it. */

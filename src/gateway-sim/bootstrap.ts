@@ -2,8 +2,9 @@ import type { AppServices } from "../context.ts";
 import { systemCtx } from "../context.ts";
 import { dbNow } from "../lib/time.ts";
 import { bookingCurrency } from "../settings/service.ts";
-import { onPlatform } from "../tenancy/scoped.ts";
+import { forTenant, onPlatform } from "../tenancy/scoped.ts";
 import { sealCredentials } from "../payment-gateways/accounts.ts";
+import { announceSimulatedGateway } from "../payment-gateways/simulated.ts";
 import { startSimGateway, type Deliver, type SimGateway } from "./server.ts";
 
 /** The platform's gateway accounts that point to the simulated gateway, one per kind it speaks. */
@@ -65,6 +66,27 @@ export async function startGateways(services: AppServices, deliver?: Deliver): P
         .execute();
     }
   }
+  // Resellers may point their own account at it to try automatic payments: theirs follow its new address and credentials.
+  announceSimulatedGateway(services.state, { url: sim.url, credentials: { cinetpay: { ...sim.credentials }, fedapay: { ...sim.fedapay } } });
+  const tried = await ctx.db
+    .selectFrom("gateway_accounts")
+    .select(["id", "site_id", "code", "kind"])
+    .where("mode", "=", "simulated")
+    .where((eb) => eb.or([eb("site_id", "!=", 0), eb("code", "not in", codes)]))
+    .execute();
+  for (const a of tried) {
+    await forTenant(ctx.db, a.site_id)
+      .updateTable("gateway_accounts")
+      .set({ api_base: sim.url, credentials: sealCredentials(ctx, a.site_id, a.code, a.kind === "fedapay" ? sim.fedapay : sim.credentials), updated_at: now })
+      .where("id", "=", a.id)
+      .execute();
+  }
   services.logger.info("simulated payment gateway started", { url: sim.url });
-  return { sim, stop: () => sim.close() };
+  return {
+    sim,
+    stop: async () => {
+      announceSimulatedGateway(services.state, null);
+      await sim.close();
+    },
+  };
 }

@@ -20,7 +20,7 @@ export function sealCredentials(ctx: Pick<Ctx, "config">, siteId: number, code: 
   return sealSecret(JSON.stringify(credentials), ctx.config.DATA_ENCRYPTION_KEY, sealContext(siteId, code));
 }
 
-function openCredentials(ctx: Pick<Ctx, "config">, account: GatewayAccount): unknown {
+export function openCredentials(ctx: Pick<Ctx, "config">, account: GatewayAccount): unknown {
   return JSON.parse(openSecret(account.credentials, ctx.config.DATA_ENCRYPTION_KEY, sealContext(account.site_id, account.code)));
 }
 

@@ -3,7 +3,8 @@ import type { Micro } from "../money/money.ts";
 
 /** What a gateway says of a payment when asked (never what a notification claims). */
 export interface GatewayStatus {
-  state: "pending" | "succeeded" | "failed" | "refunded";
+  /** refunded / charged_back: the money went back to the payer (after crediting, it is taken back or recorded as a shortfall). */
+  state: "pending" | "succeeded" | "failed" | "refunded" | "charged_back";
   /** The amount and currency the gateway confirmed (micro-units); null when it gave none. */
   amount: Micro | null;
   currency: string | null;

@@ -24,7 +24,14 @@ import { startGatewayBody } from "./schema.ts";
 const REFRESH_SECONDS = 5;
 const READ_BACK_EVERY_MS = 10_000;
 
-const TONES: Record<GatewayPayment["status"], string> = { pending: "pending", succeeded: "success", failed: "danger", expired: "muted", refunded: "warning" };
+const TONES: Record<GatewayPayment["status"], string> = {
+  pending: "pending",
+  succeeded: "success",
+  failed: "danger",
+  expired: "muted",
+  refunded: "warning",
+  charged_back: "warning",
+};
 
 /** The API's field names → the form's. */
 const FORM_FIELD: Record<string, string> = { gateway_account_id: "gateway", amount: "amount" };
@@ -137,7 +144,7 @@ export function gatewayPages(sf: Storefront) {
     const req = await pageRequest(c, sf);
     const lang = req.visit.lang;
     const money = (m: number | null) => (m === null ? null : displayMoney(m, payment.currency, lang));
-    const done = payment.status === "succeeded" || payment.status === "refunded";
+    const done = payment.status === "succeeded" || payment.status === "refunded" || payment.status === "charged_back";
     const confirmed = payment.confirmed_amount === null ? null : Number(payment.confirmed_amount);
     const data: FundsPaymentData = {
       gateway: payment.gateway_name,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Ctx } from "../context.ts";
-import { withTransaction } from "../context.ts";
+import { PLATFORM, withTransaction } from "../context.ts";
 import { NotFound } from "../core/errors.ts";
 import { dbNow, fromDbTime } from "../lib/time.ts";
 import { formatMoney, roundDownToMinor } from "../money/money.ts";
@@ -10,14 +10,14 @@ import { moneyParam } from "../i18n/money.ts";
 import { notifyLocalized } from "../notifications/localized.ts";
 import { notifyAdmins } from "../providers/notices.ts";
 import { inTenant } from "../tenancy/scoped.ts";
-import { settlePending } from "../wallet/ledger.ts";
+import { debit, lockBalance, settlePending } from "../wallet/ledger.ts";
 import { depositFee } from "../wallet/fees.ts";
 import { gatewayFeeRule, gatewayFor, type GatewayAccount } from "./accounts.ts";
 import { GatewayUnreachable, type GatewayStatus } from "./gateway.ts";
 import type { GatewayPayment } from "./payments.ts";
 
 /** What reading a payment back from its gateway did. */
-export type SettleOutcome = "credited" | "already_credited" | "failed" | "expired" | "refunded" | "still_pending" | "unreachable" | "final";
+export type SettleOutcome = "credited" | "already_credited" | "failed" | "expired" | "refunded" | "charged_back" | "still_pending" | "unreachable" | "final";
 
 /** Statuses a confirmation may still credit: an expired payment the gateway confirms late is credited too (the money arrived). */
 const OPEN = ["pending", "expired"] as const;
@@ -33,7 +33,7 @@ const OPEN = ["pending", "expired"] as const;
 export async function settleGatewayPayment(ctx: Ctx, paymentId: number): Promise<SettleOutcome> {
   const payment = await inTenant(ctx).selectFrom("gateway_payments").selectAll().where("id", "=", paymentId).executeTakeFirst();
   if (!payment) throw new NotFound("Payment not found");
-  if (payment.status === "failed" || payment.status === "refunded") return "final";
+  if (payment.status === "failed" || payment.status === "refunded" || payment.status === "charged_back") return "final";
   const account = await inTenant(ctx).selectFrom("gateway_accounts").selectAll().where("id", "=", payment.gateway_account_id).executeTakeFirstOrThrow();
 
   let status: GatewayStatus;
@@ -51,8 +51,9 @@ export async function settleGatewayPayment(ctx: Ctx, paymentId: number): Promise
       if (payment.status === "succeeded") return "already_credited";
       return creditPayment(ctx, payment, account, status);
     case "refunded":
-      if (payment.status === "succeeded") return markRefunded(ctx, payment, account);
-      return (await close(ctx, payment.id, "failed", "refunded_before_credit")) ? "failed" : "final";
+    case "charged_back":
+      if (payment.status === "succeeded") return reverseCreditedPayment(ctx, payment, account, status);
+      return (await close(ctx, payment.id, "failed", `${status.state}_before_credit`)) ? "failed" : "final";
     case "failed":
       if (payment.status === "succeeded") return "already_credited";
       return (await close(ctx, payment.id, "failed", status.detail)) ? "failed" : "final";
@@ -156,32 +157,81 @@ async function creditPayment(ctx: Ctx, payment: GatewayPayment, account: Gateway
   });
 }
 
-async function markRefunded(ctx: Ctx, payment: GatewayPayment, account: GatewayAccount): Promise<SettleOutcome> {
-  const now = dbNow(ctx.clock);
-  const res = await inTenant(ctx)
-    .updateTable("gateway_payments")
-    .set({ status: "refunded", refunded_at: now, last_checked_at: now, updated_at: now })
-    .where("id", "=", payment.id)
-    .where("status", "=", "succeeded")
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) return "final";
-  const user = await ctx.db.selectFrom("users").select("username").where("id", "=", payment.user_id).executeTakeFirstOrThrow();
-  // The balance may already be spent: the refund is recorded and shown, and a person decides (an adjustment, a ban).
-  await tellStaff(ctx, "gateway_refunded", {
+/**
+ * The gateway gave the money back to the payer after we credited it: the payment is marked (status, when,
+ * the gateway's words) once, and what was credited is taken back from the customer's balance through the
+ * ledger — as much as the balance still holds (a conditional debit, never below zero). What was already
+ * spent is recorded as the payment's shortfall; the customer, the site's owner and the platform's admins are told.
+ */
+async function reverseCreditedPayment(ctx: Ctx, payment: GatewayPayment, account: GatewayAccount, status: GatewayStatus): Promise<SettleOutcome> {
+  const to = status.state === "charged_back" ? "charged_back" : "refunded";
+  const credited = Math.max(0, Number(payment.confirmed_amount ?? 0) - Number(payment.fee ?? 0));
+  const user = await ctx.db.selectFrom("users").select(["id", "username"]).where("id", "=", payment.user_id).executeTakeFirstOrThrow();
+  const done = await withTransaction(ctx, async (tx) => {
+    const now = dbNow(tx.clock);
+    const claimed = await inTenant(tx)
+      .updateTable("gateway_payments")
+      .set({ status: to, refunded_at: now, reversal_detail: status.detail.slice(0, 255), last_checked_at: now, updated_at: now })
+      .where("id", "=", payment.id)
+      .where("status", "=", "succeeded")
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) return null;
+    await lockBalance(tx, payment.user_id);
+    const { balance } = await tx.db.selectFrom("users").select("balance").where("id", "=", payment.user_id).executeTakeFirstOrThrow();
+    const taken = payment.transaction_id === null ? 0 : Math.min(Number(balance), credited);
+    let reversalId: number | null = null;
+    if (taken > 0) {
+      const posted = await debit(tx, {
+        userId: payment.user_id,
+        amount: taken,
+        type: "adjustment",
+        description: `${to === "refunded" ? "Refunded" : "Charged back"} at ${account.name}: top-up ${payment.uuid.slice(0, 8)}`,
+        reference: payment.uuid,
+        meta: { gateway_reversal: payment.uuid, status: to, credited: formatMoney(credited) },
+      });
+      reversalId = posted.transactionId;
+    }
+    const shortfall = payment.transaction_id === null ? 0 : credited - taken;
+    await inTenant(tx)
+      .updateTable("gateway_payments")
+      .set({ reversal_transaction_id: reversalId, reversal_shortfall: shortfall })
+      .where("id", "=", payment.id)
+      .execute();
+    return { taken, shortfall };
+  });
+  if (!done) return "final";
+  const money = (m: number) => moneyParam(m, payment.currency);
+  const params = {
     gateway: account.name,
     ref: payment.uuid.slice(0, 8),
     user: user.username,
-    amount: moneyParam(Number(payment.confirmed_amount ?? payment.amount), payment.currency),
+    amount: money(Number(payment.confirmed_amount ?? payment.amount)),
+    detail: status.detail || "—",
+    taken: money(done.taken),
+    shortfall: money(done.shortfall),
+  };
+  await tellStaff(ctx, to === "refunded" ? "gateway_refunded" : "gateway_charged_back", params);
+  await notifyLocalized(ctx, payment.user_id, {
+    type: "gateway_reversed",
+    data: { gateway_payment_uuid: payment.uuid, taken: formatMoney(done.taken) },
+    ...notice("gateway_reversed", params),
   });
-  return "refunded";
+  return to;
 }
 
-/** The platform's admins for a platform payment; a site's owner for a site's. */
-async function tellStaff(ctx: Ctx, key: "gateway_refunded" | "gateway_mismatch", params: Record<string, string | Record<"fr" | "en", string>>): Promise<void> {
+/** A site's payment: its owner and the platform's admins (who see every gateway payment); a platform payment: the admins. */
+async function tellStaff(
+  ctx: Ctx,
+  key: "gateway_refunded" | "gateway_charged_back" | "gateway_mismatch",
+  params: Record<string, string | Record<"fr" | "en", string>>,
+): Promise<void> {
   const texts = notice(key, params);
-  if (ctx.tenant.kind === "platform") {
-    await notifyAdmins(ctx, { type: key, data: { ref: params.ref }, ...texts });
-    return;
+  // The admins' notice and e-mail speak in the platform's name, whichever tenant the payment belongs to.
+  await notifyAdmins(
+    { ...ctx, tenant: PLATFORM },
+    { type: key, data: { ref: params.ref, site: ctx.tenant.kind === "site" ? ctx.tenant.site.uuid : null }, ...texts },
+  );
+  if (ctx.tenant.kind === "site") {
+    await notifyLocalized(ctx, ctx.tenant.site.owner_id, { type: key, data: { ref: params.ref, site: ctx.tenant.site.uuid }, ...texts });
   }
-  await notifyLocalized(ctx, ctx.tenant.site.owner_id, { type: key, data: { ref: params.ref, site: ctx.tenant.site.uuid }, ...texts });
 }

@@ -59,6 +59,9 @@ export type PlatformPageId =
   | "white-label-site-pricing-preview"
   | "white-label-site-figures"
   | "white-label-site-orders"
+  | "white-label-site-gateways"
+  | "white-label-site-gateway-payments"
+  | "white-label-site-gateway-payment"
   | "white-label-site-subscription"
   | "white-label-site-invoice"
   | "white-label-site-catalogue"
@@ -95,7 +98,9 @@ export type PlatformPageId =
   | "admin-wl-invoice"
   | "admin-settings"
   | "admin-audit"
-  | "admin-exports";
+  | "admin-exports"
+  | "admin-gateway-payments"
+  | "admin-gateway-payment";
 export type AnyPageId = PageId | PlatformPageId;
 
 export const PAGE_IDS: readonly PageId[] = [

@@ -320,6 +320,9 @@ describeEachDialect("every page fits a phone and a laptop", (dialect) => {
           siteUuid: sites.uuid,
           siteTicketUuid: siteTicket.uuid,
           siteCustomerId: siteTicket.user_id,
+          siteGatewayPaymentUuid: (
+            await w.p.services.db.selectFrom("gateway_payments").select("uuid").where("site_id", "=", sites.id).executeTakeFirstOrThrow()
+          ).uuid,
           siteInvoiceUuid: await siteInvoiceFixture(w, sites.id, owner.user.id),
           orderId: platformOrder.id,
           console: await consoleFixture(w, sites.id, owner.user.id),

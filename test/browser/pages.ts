@@ -11,6 +11,8 @@ export interface PageFixture {
   siteUuid?: string;
   /** A customer's ticket on that site (platform only). */
   siteTicketUuid?: string;
+  /** A gateway payment of a customer of that site (platform only). */
+  siteGatewayPaymentUuid?: string;
   /** A customer of that site (platform only). */
   siteCustomerId?: number;
   /** An invoice of that site's subscription (platform only). */
@@ -144,6 +146,27 @@ export const EVERY_PAGE: PageSpec[] = [
     platformOnly: true,
   },
   {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/gateways",
+    id: "white-label-site-gateways",
+    path: (f) => `/white-label/sites/${f.siteUuid}/gateways`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/gateway-payments",
+    id: "white-label-site-gateway-payments",
+    path: (f) => `/white-label/sites/${f.siteUuid}/gateway-payments`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
+    route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/gateway-payments/:payment{[0-9a-fA-F-]{36}}",
+    id: "white-label-site-gateway-payment",
+    path: (f) => `/white-label/sites/${f.siteUuid}/gateway-payments/${f.siteGatewayPaymentUuid}`,
+    who: "signed-in",
+    platformOnly: true,
+  },
+  {
     route: "/white-label/sites/:uuid{[0-9a-fA-F-]{36}}/customers/:id{[0-9]+}",
     id: "white-label-site-customer",
     path: (f) => `/white-label/sites/${f.siteUuid}/customers/${f.siteCustomerId}`,
@@ -234,6 +257,14 @@ export const EVERY_PAGE: PageSpec[] = [
   { route: "/admin/orders/:id{[0-9]+}", id: "admin-order", path: (f) => `/admin/orders/${f.orderId}`, who: "staff", platformOnly: true },
   { route: "/admin/deposits", id: "admin-deposits", path: at("/admin/deposits"), who: "staff", platformOnly: true },
   { route: "/admin/deposits/:id{[0-9]+}", id: "admin-deposit", path: (f) => `/admin/deposits/${f.console?.depositId}`, who: "staff", platformOnly: true },
+  { route: "/admin/gateway-payments", id: "admin-gateway-payments", path: at("/admin/gateway-payments"), who: "staff", platformOnly: true },
+  {
+    route: "/admin/gateway-payments/:uuid{[0-9a-fA-F-]{36}}",
+    id: "admin-gateway-payment",
+    path: (f) => `/admin/gateway-payments/${f.gatewayPaymentUuid}`,
+    who: "staff",
+    platformOnly: true,
+  },
   { route: "/admin/deposits/methods", id: "admin-payment-methods", path: at("/admin/deposits/methods"), who: "staff", platformOnly: true },
   { route: "/admin/deposits/methods/new", id: "admin-payment-method-new", path: at("/admin/deposits/methods/new"), who: "staff", platformOnly: true },
   {

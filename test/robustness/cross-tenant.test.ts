@@ -177,6 +177,66 @@ describeEachDialect("tenants never see each other", (dialect) => {
     await expectAllOk({ token: t.p2.token }, cases);
   });
 
+  it("site A's gateway accounts and payments: 404 to another reseller, a platform user and the admins, through any path; its owner reads them", async () => {
+    const p = t.w.p;
+    const now = dbNow(p.services.clock);
+    const scope = forTenant(p.services.db, t.A.siteId);
+    const account = await scope
+      .insertInto("gateway_accounts", {
+        code: "matrix-a",
+        kind: "cinetpay",
+        name: "CinetPay A",
+        api_base: "http://127.0.0.1:9",
+        credentials: sealCredentials(p.ctx(), t.A.siteId, "matrix-a", { apikey: "key-of-a-0001", site_id: "1", secret_key: "secret-of-a" }),
+        currency: "XOF",
+        created_at: now,
+        updated_at: now,
+      })
+      .executeTakeFirstOrThrow();
+    const accountId = Number(account.insertId);
+    const uuid = randomUUID();
+    await scope
+      .insertInto("gateway_payments", {
+        uuid,
+        user_id: t.A.customer.user.id,
+        gateway_account_id: accountId,
+        amount: 1_000_000_000,
+        currency: "XOF",
+        expires_at: now,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const base = `/api/white-label/sites/${t.A.uuid}`;
+    const ofA: Case[] = [
+      { method: "GET", path: `${base}/gateway-accounts` },
+      { method: "POST", path: `${base}/gateway-accounts`, json: { kind: "cinetpay", name: "Stolen", currency: "XOF" } },
+      { method: "PUT", path: `${base}/gateway-accounts/${accountId}`, json: { name: "Stolen" } },
+      { method: "POST", path: `${base}/gateway-accounts/${accountId}/test` },
+      { method: "DELETE", path: `${base}/gateway-accounts/${accountId}` },
+      { method: "GET", path: `${base}/gateway-payments` },
+      { method: "GET", path: `${base}/gateway-payments/${uuid}` },
+    ];
+    for (const token of [t.B.owner.token, t.p1.token, t.admin.token]) await expectAll404({ token }, ofA, [t.A.customer.user.username, "secret-of-a"]);
+    const viaB = `/api/white-label/sites/${t.B.uuid}`;
+    await expectAll404(
+      { token: t.B.owner.token },
+      [
+        { method: "PUT", path: `${viaB}/gateway-accounts/${accountId}`, json: { name: "Stolen" } },
+        { method: "POST", path: `${viaB}/gateway-accounts/${accountId}/test` },
+        { method: "DELETE", path: `${viaB}/gateway-accounts/${accountId}` },
+        { method: "GET", path: `${viaB}/gateway-payments/${uuid}` },
+      ],
+      [t.A.customer.user.username],
+    );
+    await expectAll404({ token: t.admin.token }, [{ method: "GET", path: `/api/admin/gateway-payments/${uuid}` }], [t.A.customer.user.username]);
+    expect((await call({ token: t.admin.token }, { method: "GET", path: "/api/admin/gateway-payments?per_page=100" })).text).not.toContain(uuid);
+    await expectAllOk(
+      { token: t.A.owner.token },
+      ofA.filter((c) => c.method === "GET"),
+    );
+  });
+
   it("a user gets 404 ending another user's session, which keeps working", async () => {
     const [session] = (await body(await t.w.p.request("/api/user/sessions", { token: t.p2.token }))).data as { id: string }[];
     const cases: Case[] = [{ method: "DELETE", path: `/api/user/sessions/${session!.id}` }];

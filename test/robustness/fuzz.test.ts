@@ -98,6 +98,17 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
     const savedReply = async (title: string) =>
       (await body(await p.request("/api/admin/support/saved-replies", { method: "POST", token: t.admin.token, json: { title, body: "Bonjour" } }))).data
         .id as number;
+    // Site A's own gateway accounts, pointed at a closed loopback port (a test call never leaves the machine).
+    const gatewayAccountOfA = async (name: string) => {
+      const made = await p.request(`/api/white-label/sites/${t.A.uuid}/gateway-accounts`, {
+        method: "POST",
+        token: t.A.owner.token,
+        json: { kind: "cinetpay", name, currency: "XOF", is_active: false, credentials: { apikey: "victim-key", site_id: "1", secret_key: "victim-secret" } },
+      });
+      const id = (await body(made)).data.id as number;
+      await p.services.db.updateTable("gateway_accounts").set({ api_base: "http://127.0.0.1:9" }).where("id", "=", id).execute();
+      return id;
+    };
     const sessionsOwner = await signUp(p);
     await p.request("/api/login", { method: "POST", json: { login: sessionsOwner.user.email, password: sessionsOwner.password } });
     const ownSessions = (await body(await p.request("/api/user/sessions", { token: sessionsOwner.token }))).data as { id: string; current: boolean }[];
@@ -120,6 +131,7 @@ describeEachDialect("hostile input on every JSON route", (dialect) => {
       ticket: (await body(ticket)).data.uuid,
       customerId: (await customerOf(p, t.A.owner, "1000")).id,
       savedReplies: { edit: await savedReply("To edit"), remove: await savedReply("To delete") },
+      gatewayAccounts: { edit: await gatewayAccountOfA("To edit"), remove: await gatewayAccountOfA("To remove") },
     };
     snap = await snapshotter(p.services.db);
   });

@@ -52,6 +52,8 @@ export interface Victims {
   customerId: number;
   /** Saved replies of the platform's support: one to edit, one to delete. */
   savedReplies: { edit: number; remove: number };
+  /** Site A's gateway accounts (pointing at a closed loopback port): one to edit and test, one to remove. */
+  gatewayAccounts: { edit: number; remove: number };
 }
 
 const PAGE = ["page", "per_page"];
@@ -555,6 +557,50 @@ export const SPECS: Record<string, RouteSpec> = {
   "GET /api/admin/pages": { owner: "admin" },
   "GET /api/admin/pages/:slug": { owner: "admin", params: () => ({ slug: "terms" }) },
   "PUT /api/admin/pages/:slug": { owner: "admin", params: () => ({ slug: "terms" }), body: { body_fr: "Conditions", body_en: "Terms" } },
+  // ---- a reseller's own gateway accounts and its site's gateway payments; the platform's ----
+  "GET /api/admin/gateway-payments": { owner: "admin", query: ["status", "search", ...PAGE] },
+  "GET /api/admin/gateway-payments/:payment": { owner: "admin", params: () => ({ payment: "00000000-0000-4000-8000-000000000000" }) },
+  "GET /api/white-label/sites/:uuid/gateway-payments": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }), query: ["status", "search", ...PAGE] },
+  "GET /api/white-label/sites/:uuid/gateway-payments/:payment": {
+    owner: "reseller",
+    params: (t) => ({ uuid: t.A.uuid, payment: "00000000-0000-4000-8000-000000000000" }),
+  },
+  "GET /api/white-label/sites/:uuid/gateway-accounts": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }) },
+  "POST /api/white-label/sites/:uuid/gateway-accounts": {
+    owner: "reseller",
+    params: (t) => ({ uuid: t.A.uuid }),
+    body: {
+      kind: "cinetpay",
+      name: "Fuzz gateway",
+      mode: "live",
+      currency: "XOF",
+      fee_percent: "1.5",
+      is_active: false,
+      credentials: { apikey: "fuzz-key-1234", site_id: "123456", secret_key: "fuzz-secret-1234" },
+    },
+    extra: () => [
+      { kind: "paypal" },
+      { mode: "simulated" },
+      { currency: "EUR" },
+      { fee_percent: "101" },
+      { credentials: { apikey: "", site_id: "1", secret_key: "s" } },
+      { credentials: { apikey: "k", site_id: "bad id!", secret_key: "s" } },
+    ],
+  },
+  "PUT /api/white-label/sites/:uuid/gateway-accounts/:id": {
+    owner: "reseller",
+    params: (t, v) => ({ uuid: t.A.uuid, id: String(v.gatewayAccounts.edit) }),
+    body: { name: "Fuzz edit", fee_percent: "2", is_active: false, credentials: { apikey: "", secret_key: "new-secret-5678" } },
+    extra: () => [{ mode: "simulated" }, { currency: "USD" }, { credentials: { site_id: "bad id!" } }],
+  },
+  "POST /api/white-label/sites/:uuid/gateway-accounts/:id/test": {
+    owner: "reseller",
+    params: (t, v) => ({ uuid: t.A.uuid, id: String(v.gatewayAccounts.edit) }),
+  },
+  "DELETE /api/white-label/sites/:uuid/gateway-accounts/:id": {
+    owner: "reseller",
+    params: (t, v) => ({ uuid: t.A.uuid, id: String(v.gatewayAccounts.remove) }),
+  },
   "GET /api/white-label/sites/:uuid/payment-methods": { owner: "reseller", params: (t) => ({ uuid: t.A.uuid }) },
   "POST /api/white-label/sites/:uuid/payment-methods": {
     extra: () => [

@@ -1,3 +1,6 @@
+import { dbNow } from "../../src/lib/time.ts";
+import { forTenant } from "../../src/tenancy/scoped.ts";
+import { sealCredentials } from "../../src/payment-gateways/accounts.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDialect, type TestPlatform } from "../harness/platform.ts";
 import { manualClock } from "../harness/clock.ts";
@@ -66,6 +69,29 @@ describeEachDialect("the site owner's bar on the site itself", (dialect) => {
     expect(ready.html).not.toContain(NOT_YET.fr);
     expect(ready.html).not.toContain("Ajouter un moyen de paiement");
     // The platform's checklist follows the same rule: the method is done.
+    expect((await get(p, HOST, o.base, o.jar)).html).not.toContain("Aucun moyen de paiement actif");
+  });
+
+  it("a site with its own automatic-payment account on takes deposits: the bar and the checklist say so", async () => {
+    const o = await owner();
+    const jar = await ownerBrowser(o);
+    expect((await get(p, o.host, "/", jar)).html).toContain("owner-bar-todo");
+    const now = dbNow(p.services.clock);
+    await forTenant(p.services.db, o.site.id)
+      .insertInto("gateway_accounts", {
+        code: "own-cinetpay",
+        kind: "cinetpay",
+        name: "CinetPay",
+        api_base: "http://127.0.0.1:9",
+        credentials: sealCredentials(p.ctx(), o.site.id, "own-cinetpay", { apikey: "k", site_id: "1", secret_key: "s" }),
+        currency: "XOF",
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const page = await get(p, o.host, "/", jar);
+    expect(page.html).toContain('class="owner-bar"');
+    expect(page.html).not.toContain("owner-bar-todo");
     expect((await get(p, HOST, o.base, o.jar)).html).not.toContain("Aucun moyen de paiement actif");
   });
 

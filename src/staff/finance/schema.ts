@@ -43,7 +43,7 @@ const flag = z
   .transform((v) => v === true || v === 1 || v === "1" || v === "true");
 
 /** A percentage with at most two decimals ("1.5" or "1.5%" = 1.5%) → basis points. */
-const percentBp = z.union([z.string(), z.number()], { error: "A percentage" }).transform((v, ctx) => {
+export const percentBp = z.union([z.string(), z.number()], { error: "A percentage" }).transform((v, ctx) => {
   const bp = parsePercent(typeof v === "string" ? plainNumber(v) : v);
   if (bp === null || bp > 10_000) {
     ctx.addIssue({ code: "custom", message: "A percentage between 0 and 100 with at most 2 decimals" });
