@@ -14,7 +14,7 @@ interface Message {
   change: Change;
 }
 
-export interface CacheBus {
+interface CacheBus {
   close(): Promise<void>;
 }
 

@@ -7,7 +7,7 @@ const RENEW_EVERY = 1 / 3;
 
 /**
  * Runs fn only if no other instance runs the same job now; null when busy. The lock is a lease, a
- * `job_locks` row claimed by one conditional statement (take the expired row over, or insert the
+ * `job_locks` row claimed by conditional statements (take the expired row over, else insert the
  * missing one, ignoring a duplicate), renewed while fn runs and deleted after it. Plain SQL on one
  * row: it holds on SQLite, MySQL, MariaDB and MySQL-compatible distributed databases (TiDB…),
  * where GET_LOCK is tied to one connection and missing or limited. A holder that dies stops
@@ -39,7 +39,7 @@ export async function withJobLock<T>(ctx: Ctx, name: string, ttlMs: number, fn: 
   }
 }
 
-/** One conditional statement decides: an expired lease is taken over, a missing one inserted; a live one is left alone. */
+/** Two conditional statements: an expired lease is taken over, else a missing one inserted; a live one is left alone. */
 async function claimLease(ctx: Ctx, name: string, token: string, ttlMs: number): Promise<boolean> {
   const now = dbNow(ctx.clock);
   const until = dbNow(ctx.clock, ttlMs);
