@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createConnection } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { anotherInstance, body, describeEachDialect, makePlatform, SITES, signUp, type TestPlatform } from "../harness/platform.ts";
+import { anotherInstance, body, describeEachDialect, makePlatform, SITES, signUp, signUpAdmin, type TestPlatform } from "../harness/platform.ts";
 import { get, Jar, registerThroughForm } from "../storefront/helpers.ts";
 import { resellerWithSite } from "../white-label/helpers.ts";
 
@@ -78,6 +78,21 @@ describeEachDialect("several instances", (dialect) => {
         const after = await get(b, host, "/", new Jar());
         expect(after.html).toContain("Boost Abidjan");
         expect(after.html).not.toContain("Boutique Test");
+      });
+
+      it("the platform's new name, set by an admin on A, is on B's cached platform home at the next request", async () => {
+        const admin = await signUpAdmin(a);
+        expect((await get(b, "izyboost.test", "/", new Jar())).html).toContain("IzyBoost");
+        const name = `Izy ${randomBytes(3).toString("hex")}`;
+        const heardOnB = raised((fn) => b.services.events.onSiteChanged(fn), "siteChanged on B");
+        try {
+          expect((await a.request("/api/admin/settings/site_name", { method: "PUT", token: admin.token, json: { value: name } })).status).toBe(200);
+          await heardOnB;
+          // B's settings were read a moment ago and would still be fresh for a few seconds: the change drops them too.
+          expect((await get(b, "izyboost.test", "/", new Jar())).html).toContain(name);
+        } finally {
+          await a.request("/api/admin/settings/site_name", { method: "PUT", token: admin.token, json: { value: "IzyBoost" } });
+        }
       });
 
       it("a lost announcement does not keep a stale page: B sees the shared counter ahead and drops its caches", async () => {
