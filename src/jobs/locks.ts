@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Ctx } from "../context.ts";
 import { dbNow } from "../lib/time.ts";
 
-/** How often a held lease is pushed forward, as a share of its length: a holder that misses two renewals still holds it. */
+/** How often a held lease is pushed forward, as a share of its length: a holder that misses one renewal still holds it. */
 const RENEW_EVERY = 1 / 3;
 
 /**
