@@ -82,6 +82,9 @@ export interface AppEvents {
   catalogChanged(): void;
   onSiteChanged(fn: (siteId: number) => void): void;
   onCatalogChanged(fn: () => void): void;
+  /** Anything may have changed (another instance's announcement was lost): every cache drops what it holds. */
+  allChanged(): void;
+  onAllChanged(fn: () => void): void;
   /** A platform order's status, remains, start count or refunds may have changed: awaited in the caller's transaction. */
   orderChanged(ctx: Ctx, orderId: number): Promise<void>;
   onOrderChanged(fn: (ctx: Ctx, orderId: number) => Promise<void>): void;
@@ -90,6 +93,7 @@ export interface AppEvents {
 export function createEvents(): AppEvents {
   const site: ((id: number) => void)[] = [];
   const catalog: (() => void)[] = [];
+  const all: (() => void)[] = [];
   const order: ((ctx: Ctx, orderId: number) => Promise<void>)[] = [];
   return {
     siteChanged: (id) => {
@@ -98,7 +102,11 @@ export function createEvents(): AppEvents {
     catalogChanged: () => {
       for (const f of catalog) f();
     },
+    allChanged: () => {
+      for (const f of all) f();
+    },
     onSiteChanged: (f) => void site.push(f),
+    onAllChanged: (f) => void all.push(f),
     onCatalogChanged: (f) => void catalog.push(f),
     orderChanged: async (ctx, orderId) => {
       for (const f of order) await f(ctx, orderId);

@@ -64,6 +64,7 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
   const trusted = addressList(config.TRUSTED_PROXIES);
   const tenants = createTenantResolver(services.db, config);
   services.events.onSiteChanged(() => tenants.invalidate());
+  services.events.onAllChanged(() => tenants.invalidate());
 
   app.onError((err, c) => errorResponse(c, err));
   app.notFound((c) => (wantsJson(c) ? errorResponse(c, new NotFound("Route not found")) : c.html(notFoundPage(), 404)));

@@ -6,6 +6,7 @@ import { openDatabase, type DbHandle } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
 import { createStoreFactory } from "../http/rate-limit.ts";
+import { startCacheBus } from "./cache-bus.ts";
 import { createApp, type AppHandle } from "./app.ts";
 import { seedAll } from "../seed/seeders.ts";
 import { createMailer } from "../mail/mailer.ts";
@@ -19,7 +20,10 @@ export interface Platform extends AppHandle {
 }
 
 /** Opens the database, migrates and seeds it, and builds the HTTP app. */
-export async function bootPlatform(config: Config, opts: ServiceOptions & { logger?: Logger; migrate?: boolean; seed?: boolean } = {}): Promise<Platform> {
+export async function bootPlatform(
+  config: Config,
+  opts: ServiceOptions & { logger?: Logger; migrate?: boolean; seed?: boolean; cacheCheckMs?: number } = {},
+): Promise<Platform> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const handle = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const mailer = createMailer(config, logger);
@@ -39,6 +43,14 @@ export async function bootPlatform(config: Config, opts: ServiceOptions & { logg
   }
   const stores = createStoreFactory(config.REDIS_URL);
   const app = createApp(services, stores.make);
+  // With REDIS_URL, what one instance changes drops the cached pages of every instance.
+  const cacheBus = await startCacheBus(config.REDIS_URL, services.events, logger, { checkEveryMs: opts.cacheCheckMs }).catch(async (err) => {
+    await services.state.close();
+    mailer.close();
+    await stores.close();
+    await handle.close();
+    throw err;
+  });
   return {
     ...app,
     services,
@@ -46,6 +58,7 @@ export async function bootPlatform(config: Config, opts: ServiceOptions & { logg
     async close() {
       // Orders being sent right now finish before the database goes away.
       await settleDispatchKicks(services);
+      await cacheBus?.close();
       await services.state.close();
       await mailer.flush();
       mailer.close();

@@ -121,6 +121,10 @@ const LISTINGS = appSlot("catalogue listings", ({ events }): ListingCache => {
   const fresh: ListingCache = { rules: new Map(), priced: new WeakMap() };
   events.onCatalogChanged(() => (fresh.rows = undefined));
   events.onSiteChanged((id) => fresh.rules.delete(id));
+  events.onAllChanged(() => {
+    fresh.rows = undefined;
+    fresh.rules.clear();
+  });
   return fresh;
 });
 

@@ -1,5 +1,6 @@
 import { appSlot, type Ctx } from "../context.ts";
 import { dbNow } from "../lib/time.ts";
+import { PLATFORM_TENANT_ID } from "../core/tenant-id.ts";
 
 /** Platform settings with their defaults; the seeder writes these, admins change them. */
 export const SETTING_DEFAULTS = {
@@ -77,9 +78,17 @@ export const SETTING_DEFAULTS = {
 type SettingKey = keyof typeof SETTING_DEFAULTS;
 
 // Settings are read on hot paths (every order): kept in memory per app, dropped when this process
-// writes one, and re-read after a few seconds so that another instance's change shows up.
+// writes one or hears that the platform changed (another instance's write, through src/app/cache-bus.ts,
+// so that the pages it re-renders show it), and re-read after a few seconds in any case.
 const SETTINGS_TTL_MS = 5_000;
-const CACHED = appSlot("platform settings", () => ({ current: null as { at: number; value: Promise<Record<string, string>> } | null }));
+const CACHED = appSlot("platform settings", ({ events }) => {
+  const cache = { current: null as { at: number; value: Promise<Record<string, string>> } | null };
+  events.onSiteChanged((siteId) => {
+    if (siteId === PLATFORM_TENANT_ID) cache.current = null;
+  });
+  events.onAllChanged(() => (cache.current = null));
+  return cache;
+});
 
 async function loadSettings(ctx: Ctx): Promise<Record<string, string>> {
   const rows = await ctx.db.selectFrom("platform_settings").select(["key", "value"]).execute();

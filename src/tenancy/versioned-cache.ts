@@ -8,8 +8,9 @@ interface Entry<T> {
 /**
  * Per-process cache of what anonymous visitors see (the storefront's rendered pages, a tenant's
  * priced catalogue and look, the public catalogue's JSON). Keys carry version counters that
- * `siteChanged`/`catalogChanged` bump, so a change is visible on the next request; a short TTL
- * covers changes made by another process (the CLI's service sync). Bounded: the oldest entries go first.
+ * `siteChanged`/`catalogChanged` bump, so a change is visible on the next request; other instances'
+ * changes arrive as the same events through Redis (src/app/cache-bus.ts); a short TTL covers
+ * changes made by a process that announces nothing (the CLI's service sync without REDIS_URL). Bounded: the oldest entries go first.
  */
 export class VersionedCache {
   private catalogVersion = 1;
@@ -29,6 +30,7 @@ export class VersionedCache {
     events.onCatalogChanged(() => {
       this.catalogVersion++;
     });
+    events.onAllChanged(() => this.entries.clear());
   }
 
   /** The part of a key that changes whenever the tenant's site row, rules or the catalogue change. */

@@ -49,7 +49,7 @@ export interface TestPlatform extends Platform {
 export async function makePlatform(
   dialect: DialectName,
   env: Record<string, string> = {},
-  opts: { clock?: Clock; passwordCost?: Argon2Cost } = {},
+  opts: { clock?: Clock; passwordCost?: Argon2Cost; cacheCheckMs?: number } = {},
 ): Promise<TestPlatform> {
   let databaseUrl: string;
   let cleanup: () => Promise<void>;
@@ -70,6 +70,31 @@ export async function makePlatform(
     databaseUrl = `sqlite:${join(dir, "test.db")}`;
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
+  return bootTestApp(dialect, databaseUrl, env, opts, cleanup);
+}
+
+/**
+ * Another instance of the same platform: its own app, caches, rate-limit store and clock over the
+ * same database (already migrated and seeded), as a second server behind a load balancer is.
+ * Closing it leaves the database to the first.
+ */
+export function anotherInstance(
+  p: TestPlatform,
+  env: Record<string, string> = {},
+  opts: { clock?: Clock; passwordCost?: Argon2Cost; cacheCheckMs?: number } = {},
+): Promise<TestPlatform> {
+  const databaseUrl = p.services.config.DATABASE_URL;
+  if (!databaseUrl) throw new Error("a test platform always names its database");
+  return bootTestApp(p.dialect, databaseUrl, env, { ...opts, migrate: false, seed: false }, async () => {});
+}
+
+async function bootTestApp(
+  dialect: DialectName,
+  databaseUrl: string,
+  env: Record<string, string>,
+  opts: { clock?: Clock; passwordCost?: Argon2Cost; cacheCheckMs?: number; migrate?: boolean; seed?: boolean },
+  cleanup: () => Promise<void>,
+): Promise<TestPlatform> {
   const config = loadConfig({
     NODE_ENV: "test",
     APP_URL: "http://izyboost.test",
@@ -85,6 +110,9 @@ export async function makePlatform(
     clock: opts.clock,
     passwordCost: opts.passwordCost ?? TEST_PASSWORD_COST,
     dns: { resolveTxt: (name) => txt(name) },
+    cacheCheckMs: opts.cacheCheckMs,
+    migrate: opts.migrate,
+    seed: opts.seed,
   });
   const close = platform.close;
   return {
