@@ -43,7 +43,7 @@ async function main() {
 main().catch((err) => {
   if (err instanceof ConfigError) {
     console.error(err.message);
-    process.exit(2);
+    process.exit(1);
   }
   console.error(err);
   process.exit(1);

@@ -93,7 +93,7 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
       return c.json({ status: "ok" });
     }
     // The TLS proxy asks on loopback with whatever Host it uses: answered before tenant resolution.
-    if (c.req.method === "GET" && c.req.path === TLS_ASK_PATH) return answerTlsAsk(c);
+    if (c.req.method === "GET" && c.req.path === TLS_ASK_PATH) return answerTlsAsk(c, viaProxy);
     const hostHeader = (viaProxy && lastForwarded(c.req.header("x-forwarded-host"))) || c.req.header("host") || new URL(c.req.url).host;
     const tenant = await tenants.resolve(hostnameOf(hostHeader));
     if (tenant.kind === "unknown") return c.html(unknownHostPage(), 404);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isIsoCurrency } from "../money/money.ts";
 import { developmentDataKey, parseDataKey } from "../lib/secret-box.ts";
+import { productionProblems } from "./production.ts";
 
 /** Parsed once at start; the rest of the code never reads process.env. */
 const envSchema = z.object({
@@ -58,6 +59,8 @@ const envSchema = z.object({
     .string()
     .refine((v) => parseDataKey(v) !== null, "must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)")
     .optional(),
+  /** How many app instances share the database (docker-compose runs 2): more than one needs MySQL/MariaDB and Redis. */
+  INSTANCES: z.coerce.number().int().min(1).max(64).default(1),
   SCHEDULER: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
@@ -95,8 +98,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   }
   const c = parsed.data;
-  if (c.NODE_ENV === "production" && !c.DATA_ENCRYPTION_KEY) {
-    throw new ConfigError(["DATA_ENCRYPTION_KEY: required in production (32 bytes, e.g. the output of `openssl rand -base64 32`)"]);
+  if (c.NODE_ENV === "production") {
+    const problems = productionProblems(c, withoutBlanks(env));
+    if (problems.length) throw new ConfigError(problems);
   }
   const appHost = new URL(c.APP_URL).hostname.toLowerCase();
   const platformHosts = [appHost];
