@@ -4,6 +4,8 @@ import { bootPlatform } from "./app/boot.ts";
 import { systemCtx } from "./context.ts";
 import { ensureDemoAdmin } from "./users/admin-account.ts";
 import { startBackground } from "./app/background.ts";
+import { closeServer } from "./app/shutdown.ts";
+import type { Server } from "node:http";
 
 /** `npm start`: migrate, seed, demo admin on first start, serve, run the schedule. */
 async function main() {
@@ -29,15 +31,21 @@ async function main() {
     }
   });
 
-  const stop = async () => {
-    console.log("Shutting down…");
-    server.close();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing the requests and jobs in flight…`);
+    platform.drain();
+    const inTime = await closeServer(server as Server, background.config.SHUTDOWN_TIMEOUT_MS);
+    if (!inTime) console.log("Requests still open after SHUTDOWN_TIMEOUT_MS were cut.");
     await background.stop();
     await platform.close();
+    console.log("Stopped.");
     process.exit(0);
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
 }
 
 main().catch((err) => {

@@ -38,7 +38,7 @@ export async function bootPlatform(config: Config, opts: ServiceOptions & { logg
     throw err;
   }
   const stores = createStoreFactory(config.REDIS_URL);
-  const app = createApp(services, stores.make);
+  const app = createApp(services, stores.make, stores.ping);
   return {
     ...app,
     services,

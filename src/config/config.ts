@@ -61,6 +61,8 @@ const envSchema = z.object({
     .optional(),
   /** How many app instances share the database (docker-compose runs 2): more than one needs MySQL/MariaDB and Redis. */
   INSTANCES: z.coerce.number().int().min(1).max(64).default(1),
+  /** How long a stopping instance waits for requests in flight before cutting them (ms); keep it under the orchestrator's kill delay. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   SCHEDULER: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
