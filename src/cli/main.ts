@@ -20,6 +20,8 @@ import { runJobOnce } from "../jobs/scheduler.ts";
 import { terminalProgress } from "./progress.ts";
 import { createMailer } from "../mail/mailer.ts";
 import { prepareProviders } from "../providers/bootstrap.ts";
+import { setupLink } from "../users/admin-account.ts";
+import { onPlatform } from "../tenancy/scoped.ts";
 
 const HELP = `izyboost <command> [options]
 
@@ -29,6 +31,7 @@ const HELP = `izyboost <command> [options]
   db:backup [--output FILE]       a consistent copy: SQLite file (VACUUM INTO) or SQL dump (MySQL/MariaDB); progress on stderr
   db:restore --input FILE         restore a backup into the configured database, which must be new and empty
   user:create --email E --password P [--username U] [--admin | --role user|support|admin]
+  admin:setup-link [--email E]    print a new one-time link (valid 24 h) that sets an admin's password (default: the first admin)
   user:password --email E [--password P]
                                   set a platform account's password (one is generated and printed when omitted)
 ${JOBS.map((j) => `  ${j.name.padEnd(32)}${j.description}`).join("\n")}
@@ -102,6 +105,15 @@ async function run(argv: string[]): Promise<number> {
         const output = values.output ?? `izyboost-${stamp}.${handle.dialect === "sqlite" ? "sqlite" : "sql"}`;
         const r = await backupDatabase(handle, config.DATABASE_URL, output, terminalProgress(process.stderr));
         console.log(`Backup written to ${output}: ${r.tables} tables, ${r.rows} rows, ${r.bytes} bytes`);
+        return 0;
+      }
+      case "admin:setup-link": {
+        await migrateToLatest(handle.db);
+        let admins = onPlatform(handle.db).selectFrom("users").select(["id", "email"]).where("role", "=", "admin").where("deleted_at", "is", null);
+        if (values.email) admins = admins.where("email", "=", values.email.toLowerCase());
+        const admin = await admins.orderBy("id").executeTakeFirst();
+        if (!admin) throw new UsageError(values.email ? `No admin with the address ${values.email}` : "No admin yet: start the app once, or run user:create --admin");
+        console.log(`One-time link for ${admin.email} (valid 24 hours):\n  ${await setupLink(ctx, admin)}`);
         return 0;
       }
       case "user:create": {

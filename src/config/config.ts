@@ -63,6 +63,8 @@ const envSchema = z.object({
   INSTANCES: z.coerce.number().int().min(1).max(64).default(1),
   /** How long a stopping instance waits for requests in flight before cutting them (ms); keep it under the orchestrator's kill delay. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  /** The first admin's address in production (default admin@<APP_URL host>); its password is set through a one-time link. */
+  ADMIN_EMAIL: z.email({ message: "must be an e-mail address" }).optional(),
   SCHEDULER: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });

@@ -58,11 +58,13 @@ describe("a production instance stops gracefully", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("starts with no provider and no password in its output, and is ready", async () => {
+  it("starts with no provider, prints a setup link and no password, and is ready", async () => {
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
     expect(server.output()).toMatch(/no provider/);
     expect(server.output()).not.toMatch(/password:/i);
+    // The first admin comes with a one-time link, printed once.
+    expect(server.output()).toMatch(/First admin created: admin@izyboost\.test .*\n {2}https:\/\/izyboost\.test\/password\/reset\?token=[a-z0-9]+\n/);
   });
 
   it("finishes a slow request in flight after SIGTERM while new connections are refused", async () => {
