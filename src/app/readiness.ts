@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 import type { RedisPing } from "../http/rate-limit.ts";
 
 /** What `/readyz` reports: each dependency reachable now, and whether this instance is shutting down. */
-export interface Readiness {
+interface Readiness {
   ready: boolean;
   checks: { database: boolean; redis?: boolean; draining?: true };
 }

@@ -112,7 +112,8 @@ async function run(argv: string[]): Promise<number> {
         let admins = onPlatform(handle.db).selectFrom("users").select(["id", "email"]).where("role", "=", "admin").where("deleted_at", "is", null);
         if (values.email) admins = admins.where("email", "=", values.email.toLowerCase());
         const admin = await admins.orderBy("id").executeTakeFirst();
-        if (!admin) throw new UsageError(values.email ? `No admin with the address ${values.email}` : "No admin yet: start the app once, or run user:create --admin");
+        if (!admin)
+          throw new UsageError(values.email ? `No admin with the address ${values.email}` : "No admin yet: start the app once, or run user:create --admin");
         console.log(`One-time link for ${admin.email} (valid 24 hours):\n  ${await setupLink(ctx, admin)}`);
         return 0;
       }
@@ -166,7 +167,8 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    if (err instanceof UsageError || err instanceof RestoreRefused || (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") console.error(err.message);
+    if (err instanceof UsageError || err instanceof RestoreRefused || (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION")
+      console.error(err.message);
     else if (err instanceof ConfigError) console.error(err.message);
     else if (err instanceof AppError) console.error(`${err.message}${err.details ? `\n${JSON.stringify(err.details)}` : ""}`);
     else console.error(err);

@@ -1,7 +1,7 @@
 import { developmentDataKey, parseDataKey } from "../lib/secret-box.ts";
 
 /** What production reads to decide whether it may start (the env values after zod). */
-export interface ProductionInput {
+interface ProductionInput {
   APP_URL: string;
   SITES_DOMAIN?: string;
   DATABASE_URL?: string;
@@ -56,7 +56,8 @@ export function productionProblems(c: ProductionInput, env: Record<string, strin
   if (!env.SITES_DOMAIN) problems.push("SITES_DOMAIN: required in production (sites answer on <slug>.<SITES_DOMAIN>)");
   else if (loopbackHost(c.SITES_DOMAIN ?? "")) problems.push(`SITES_DOMAIN: ${c.SITES_DOMAIN} is not a public domain`);
   if (!c.DATABASE_URL) problems.push("DATABASE_URL: required in production (mysql://user:pass@host:3306/db, or sqlite:/path for one instance)");
-  else if (c.DATABASE_URL.startsWith("sqlite:") && c.INSTANCES > 1) problems.push("DATABASE_URL: SQLite serves one instance only; use MySQL/MariaDB with INSTANCES > 1");
+  else if (c.DATABASE_URL.startsWith("sqlite:") && c.INSTANCES > 1)
+    problems.push("DATABASE_URL: SQLite serves one instance only; use MySQL/MariaDB with INSTANCES > 1");
   if (c.INSTANCES > 1 && !c.REDIS_URL) problems.push("REDIS_URL: required with INSTANCES > 1 (rate limits shared by every instance)");
   if (!c.MAIL_HOST) problems.push("MAIL_HOST: required in production (password resets and notices are mailed)");
   for (const [name, url] of [

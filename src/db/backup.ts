@@ -16,7 +16,7 @@ export const DUMP_HEADER = "-- IzyBoost logical dump v1";
 const BATCH_ROWS = 500;
 const BATCH_BYTES = 512 * 1024;
 
-export interface BackupResult {
+interface BackupResult {
   tables: number;
   rows: number;
   bytes: number;
@@ -100,9 +100,9 @@ async function backupMysql(url: string, file: string, progress: BackupProgress):
     await query(conn, "SET time_zone = '+00:00'");
     await query(conn, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
     await query(conn, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-    const names = (await query(conn, "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'")).map(
-      (r) => String(r.t),
-    );
+    const names = (
+      await query(conn, "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'")
+    ).map((r) => String(r.t));
     const edges = (
       await query(
         conn,
@@ -152,8 +152,13 @@ function dumpRows(conn: Connection, out: WriteStream, table: string, progress: B
       return ok;
     };
     stream.on("data", (row: Record<string, unknown>) => {
-      if (!columns) columns = Object.keys(row).map((c) => mysql.escapeId(c)).join(",");
-      const values = `(${Object.values(row).map((v) => mysql.escape(v as mysql.SqlValue)).join(",")})`;
+      if (!columns)
+        columns = Object.keys(row)
+          .map((c) => mysql.escapeId(c))
+          .join(",");
+      const values = `(${Object.values(row)
+        .map((v) => mysql.escape(v as mysql.SqlValue))
+        .join(",")})`;
       batch.push(values);
       size += values.length;
       count++;

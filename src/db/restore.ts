@@ -21,7 +21,7 @@ function firstBytes(file: string, n: number): string {
 }
 
 /** What kind of backup a file is: a SQLite database (`VACUUM INTO`) or our MySQL dump. */
-export function backupKind(file: string): "sqlite" | "mysql" {
+function backupKind(file: string): "sqlite" | "mysql" {
   if (!existsSync(file)) throw new RestoreRefused(`${file}: no such file`);
   const head = firstBytes(file, DUMP_HEADER.length);
   if (head.startsWith(SQLITE_MAGIC)) return "sqlite";

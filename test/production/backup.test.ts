@@ -67,7 +67,11 @@ describeEachDialect("db:backup and db:restore", (dialect) => {
       await fund(p, u.user.id, `${1000 * (i + 1)}`);
     }
     // Text that must survive quoting: quotes, backslashes, newlines, non-Latin letters.
-    await p.services.db.updateTable("users").set({ full_name: "O'Brien \\ \"quoted\"\nÉloïse 日本" }).where("id", "=", (await signUp(p)).user.id).execute();
+    await p.services.db
+      .updateTable("users")
+      .set({ full_name: 'O\'Brien \\ "quoted"\nÉloïse 日本' })
+      .where("id", "=", (await signUp(p)).user.id)
+      .execute();
     await expectLedgerHolds(p);
 
     const file = join(dir, `backup-${dialect}`);
@@ -113,12 +117,15 @@ describeEachDialect("db:backup and db:restore", (dialect) => {
 });
 
 it("orders tables parents first, whatever the order they are listed in", () => {
-  const order = inForeignKeyOrder(["transactions", "users", "orders", "services"], [
-    { child: "transactions", parent: "users" },
-    { child: "orders", parent: "users" },
-    { child: "orders", parent: "services" },
-    { child: "users", parent: "users" },
-  ]);
+  const order = inForeignKeyOrder(
+    ["transactions", "users", "orders", "services"],
+    [
+      { child: "transactions", parent: "users" },
+      { child: "orders", parent: "users" },
+      { child: "orders", parent: "services" },
+      { child: "users", parent: "users" },
+    ],
+  );
   expect(order.indexOf("users")).toBeLessThan(order.indexOf("transactions"));
   expect(order.indexOf("users")).toBeLessThan(order.indexOf("orders"));
   expect(order.indexOf("services")).toBeLessThan(order.indexOf("orders"));

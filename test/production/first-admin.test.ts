@@ -32,7 +32,12 @@ describeEachDialect("the first admin in production", (dialect) => {
     const jar = new Jar();
     const page = await get(p, url.host, `${url.pathname}${url.search}`, jar);
     expect(page.res.status).toBe(200);
-    return post(p, url.host, url.pathname, jar, { _csrf: csrfFrom(page.html), token: url.searchParams.get("token")!, password: "first-admin-pass-42", password_confirmation: password });
+    return post(p, url.host, url.pathname, jar, {
+      _csrf: csrfFrom(page.html),
+      token: url.searchParams.get("token")!,
+      password: "first-admin-pass-42",
+      password_confirmation: password,
+    });
   }
 
   it("is made once with a one-time setup link, never a password; the link sets the password once", async () => {

@@ -21,7 +21,17 @@ describeEachDialect("production runs without the simulated provider", (dialect) 
     // A database that once ran in development keeps its simulated provider row.
     await p.services.db
       .insertInto("api_providers")
-      .values({ code: "simulated", name: "Simulated provider", url: "http://127.0.0.1:9/sim", api_key: "k", currency: "USD", exchange_rate: 600_000_000, is_active: 1, created_at: now, updated_at: now })
+      .values({
+        code: "simulated",
+        name: "Simulated provider",
+        url: "http://127.0.0.1:9/sim",
+        api_key: "k",
+        currency: "USD",
+        exchange_rate: 600_000_000,
+        is_active: 1,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     const started = await startProviders(p.services);
     expect(started.sim).toBeNull();
@@ -41,7 +51,16 @@ describeEachDialect("production runs without the simulated provider", (dialect) 
     const now = dbNow(p.services.clock);
     await p.services.db
       .insertInto("api_providers")
-      .values({ name: "Real panel", url: "https://panel.example/api/v2", api_key: "k", currency: "USD", exchange_rate: 600_000_000, is_active: 1, created_at: now, updated_at: now })
+      .values({
+        name: "Real panel",
+        url: "https://panel.example/api/v2",
+        api_key: "k",
+        currency: "USD",
+        exchange_rate: 600_000_000,
+        is_active: 1,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     const admin = await staffJar(p, "admin");
     const page = await visit(p, admin.jar, "/admin");

@@ -73,7 +73,13 @@ describe("a production instance stops gracefully", () => {
     const payload = JSON.stringify({ login: "nobody@example.com", password: "not-the-password" });
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(
-        { host: "127.0.0.1", port, path: "/api/login", method: "POST", headers: { host: "izyboost.test", "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/api/login",
+          method: "POST",
+          headers: { host: "izyboost.test", "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+        },
         (res) => {
           let text = "";
           res.on("data", (d) => (text += d));

@@ -19,7 +19,8 @@ export const adminDashboardMessages = catalogue(
     "admin.dash.no_services": "Aucune vente sur la période.",
     "admin.dash.providers": "Soldes des fournisseurs",
     "admin.dash.providers_none": "Aucun fournisseur.",
-    "admin.dash.no_provider": "Aucun fournisseur actif : les commandes ne peuvent pas être transmises tant qu'un administrateur n'en a pas ajouté un (ou défini SMM_API_URL).",
+    "admin.dash.no_provider":
+      "Aucun fournisseur actif : les commandes ne peuvent pas être transmises tant qu'un administrateur n'en a pas ajouté un (ou défini SMM_API_URL).",
     "admin.dash.no_provider_link": "Ajouter un fournisseur",
     "admin.dash.provider_low": "Solde bas",
     "admin.dash.provider_unread": "Pas encore lu",
