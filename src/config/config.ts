@@ -116,7 +116,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     TRUSTED_PROXIES: c.TRUSTED_PROXIES.split(",")
       .map((s) => s.trim())
       .filter(Boolean),
-    PROVIDER_ALLOW_PRIVATE_URLS: c.PROVIDER_ALLOW_PRIVATE_URLS === undefined ? !c.SMM_API_URL : ["true", "1", "yes"].includes(c.PROVIDER_ALLOW_PRIVATE_URLS),
+    // Production never runs the loopback simulator, so private provider URLs are refused there unless set.
+    PROVIDER_ALLOW_PRIVATE_URLS:
+      c.PROVIDER_ALLOW_PRIVATE_URLS === undefined
+        ? !c.SMM_API_URL && c.NODE_ENV !== "production"
+        : ["true", "1", "yes"].includes(c.PROVIDER_ALLOW_PRIVATE_URLS),
     platformHosts: [...new Set(platformHosts)],
     DATA_ENCRYPTION_KEY: c.DATA_ENCRYPTION_KEY ? parseDataKey(c.DATA_ENCRYPTION_KEY)! : developmentDataKey(),
   });

@@ -67,6 +67,11 @@ describe("a production start refuses unsafe configuration", () => {
     expect(problemsOf(productionEnv({ INSTANCES: "2", REDIS_URL: "redis://redis:6379" }))).toEqual([]);
   });
 
+  it("refuses private provider URLs unless allowed, as production has no loopback simulator", () => {
+    expect(loadConfig(productionEnv()).PROVIDER_ALLOW_PRIVATE_URLS).toBe(false);
+    expect(loadConfig(productionEnv({ PROVIDER_ALLOW_PRIVATE_URLS: "true" })).PROVIDER_ALLOW_PRIVATE_URLS).toBe(true);
+  });
+
   it("development keeps its defaults", () => {
     expect(problemsOf({})).toEqual([]);
     expect(problemsOf({ NODE_ENV: "test", APP_URL: "http://localhost:8000" })).toEqual([]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachDialect, makePlatform, type TestPlatform } from "../harness/platform.ts";
 import { staffJar, visit } from "../admin-console/helpers.ts";
 import { startProviders } from "../../src/providers/bootstrap.ts";
+import { startGateways } from "../../src/gateway-sim/bootstrap.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { productionPlatformEnv } from "./env.ts";
 
@@ -36,6 +37,8 @@ describeEachDialect("production runs without the simulated provider", (dialect) 
     const started = await startProviders(p.services);
     expect(started.sim).toBeNull();
     expect(await activeProviders()).toEqual([]);
+    // Nor the simulated payment gateway.
+    expect((await startGateways(p.services)).sim).toBeNull();
 
     const admin = await staffJar(p, "admin");
     const fr = await visit(p, admin.jar, "/admin");
