@@ -25,7 +25,7 @@ function trackedJobs(jobs: readonly JobDef[], running: Set<Promise<unknown>>): J
  * and the croner schedule. `stop()` starts no new job and waits for the running ones.
  */
 export const startBackground = {
-  async prepare(config: Config) {
+  async prepare(config: Config, jobs: readonly JobDef[] = JOBS) {
     const stops: (() => Promise<void> | void)[] = [];
     const running = new Set<Promise<unknown>>();
     return {
@@ -40,7 +40,7 @@ export const startBackground = {
         });
         stops.push(() => gateways.stop());
         if (config.SCHEDULER === "on") {
-          const scheduler = startScheduler(platform.services, trackedJobs(JOBS, running));
+          const scheduler = startScheduler(platform.services, trackedJobs(jobs, running));
           stops.push(async () => {
             scheduler.stop();
             await Promise.allSettled([...running]);
