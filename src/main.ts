@@ -2,8 +2,13 @@ import { serve } from "@hono/node-server";
 import { ConfigError, loadConfig, loadDotEnv } from "./config/config.ts";
 import { bootPlatform } from "./app/boot.ts";
 import { systemCtx } from "./context.ts";
-import { ensureDemoAdmin } from "./users/admin-account.ts";
+import { ensureDemoAdmin, ensureFirstAdmin } from "./users/admin-account.ts";
+import { withBootLock } from "./db/boot-lock.ts";
+
+type FirstAdmin = Awaited<ReturnType<typeof ensureFirstAdmin>> | Awaited<ReturnType<typeof ensureDemoAdmin>>;
 import { startBackground } from "./app/background.ts";
+import { closeServer } from "./app/shutdown.ts";
+import type { Server } from "node:http";
 
 /** `npm start`: migrate, seed, demo admin on first start, serve, run the schedule. */
 async function main() {
@@ -12,16 +17,19 @@ async function main() {
   const background = await startBackground.prepare(config);
   const platform = await bootPlatform(background.config);
   const ctx = systemCtx(platform.services);
-  const admin = await ensureDemoAdmin(ctx);
+  const production = background.config.NODE_ENV === "production";
+  // Under the start-up lock: instances starting together make one first admin.
+  const admin = await withBootLock<FirstAdmin>(platform.handle.db, () => (production ? ensureFirstAdmin(ctx) : ensureDemoAdmin(ctx)));
   await background.afterBoot(platform);
 
   const server = serve({ fetch: platform.app.fetch, port: background.config.PORT, hostname: background.config.HOST }, (info) => {
     const url = `http://localhost:${info.port}`;
     console.log(`IzyBoost is running on ${url} (database: ${platform.handle.describe})`);
-    if (admin && background.config.NODE_ENV === "production") {
-      // A production log is read by more people than the operator: the password never goes there.
-      console.log(`\nFirst admin created: ${admin.user.email}. Set its password with:`);
-      console.log(`  npx izyboost user:password --email ${admin.user.email}\n`);
+    if (admin && "link" in admin) {
+      // A production log is read by more people than the operator: no password ever goes there, only a link that works once.
+      console.log(`\nFirst admin created: ${admin.user.email} (username "admin"). Set its password within 24 hours at this one-time link:`);
+      console.log(`  ${admin.link}`);
+      console.log("Lost it? Run `npx izyboost admin:setup-link` for a new one, or `npx izyboost user:create --admin` for another admin.\n");
     } else if (admin) {
       console.log("\nDemo admin created (shown once, change it after logging in):");
       console.log(`  login:    ${admin.user.email}  (or username "${admin.user.username}")`);
@@ -29,21 +37,27 @@ async function main() {
     }
   });
 
-  const stop = async () => {
-    console.log("Shutting down…");
-    server.close();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing the requests and jobs in flight…`);
+    platform.drain();
+    const inTime = await closeServer(server as Server, background.config.SHUTDOWN_TIMEOUT_MS);
+    if (!inTime) console.log("Requests still open after SHUTDOWN_TIMEOUT_MS were cut.");
     await background.stop();
     await platform.close();
+    console.log("Stopped.");
     process.exit(0);
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
 }
 
 main().catch((err) => {
   if (err instanceof ConfigError) {
     console.error(err.message);
-    process.exit(2);
+    process.exit(1);
   }
   console.error(err);
   process.exit(1);

@@ -1,6 +1,7 @@
 import type { Ctx } from "../context.ts";
 import { dailyFigures, dashboardFigures, ordersByStatus, topServices } from "../admin/service.ts";
 import { providerBalances } from "../providers/balances.ts";
+import { hasActiveProvider } from "../providers/bootstrap.ts";
 import { checkDayRange, lastDays, utcDate, type RangeProblem } from "../statistics/figures.ts";
 import { displayDate, displayMoney, displayNumber } from "../storefront/format.ts";
 import { toIso } from "../lib/time.ts";
@@ -41,12 +42,13 @@ export async function dashboardPage(ctx: Ctx, f: ConsoleFormat, query: Dashboard
   // A refused range keeps its input and shows the last 30 days meanwhile.
   const range = query.kind === "range" ? { from: query.from, to: query.to } : lastDays(now, query.kind === "period" ? query.days : 30);
   const period = { from: range.from ?? utcDate(now), to: range.to };
-  const [head, days, statuses, services, providers] = await Promise.all([
+  const [head, days, statuses, services, providers, anyProvider] = await Promise.all([
     dashboardFigures(ctx, period),
     dailyFigures(ctx, period),
     ordersByStatus(ctx, period),
     topServices(ctx, period),
     providerBalances(ctx),
+    hasActiveProvider(ctx),
   ]);
   const shown = head.periods.range!.figures;
   const dayLabel = new Intl.DateTimeFormat(f.lang === "fr" ? "fr-FR" : "en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
@@ -56,6 +58,8 @@ export async function dashboardPage(ctx: Ctx, f: ConsoleFormat, query: Dashboard
     );
   const refused = query.kind === "refused" ? query : null;
   return {
+    // Nothing can be sent upstream: said first, with where to fix it.
+    noProvider: anyProvider ? null : { text: f.tx("admin.dash.no_provider"), href: "/admin/catalogue/providers", link: f.tx("admin.dash.no_provider_link") },
     periods: PERIODS.map((p) => ({
       href: `/admin?days=${p}`,
       label: f.tx(PERIOD_LABEL[p]),

@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import { sql } from "kysely";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { HTTPException } from "hono/http-exception";
@@ -13,7 +12,8 @@ import { forwardedFor, lastForwarded, peerAddress } from "../http/client.ts";
 import { originOf } from "../http/csrf.ts";
 import { notFoundPage, serverErrorPage, unknownHostPage } from "../http/plain-pages.ts";
 import { loadSession } from "../auth/middleware.ts";
-import { limiter, type StoreFactory } from "../http/rate-limit.ts";
+import { limiter, type RedisPing, type StoreFactory } from "../http/rate-limit.ts";
+import { readiness } from "./readiness.ts";
 import { mountFeatures } from "./features.ts";
 import { suspendedSitePage } from "../storefront/routes.ts";
 import { maintenanceGate } from "../storefront/maintenance.ts";
@@ -56,9 +56,12 @@ function errorResponse(c: Context<AppEnv>, err: unknown): Response | Promise<Res
 export interface AppHandle {
   app: Hono<AppEnv>;
   invalidateTenants(): void;
+  /** From now on `/readyz` answers 503, so that a load balancer sends no new requests here (shutdown). */
+  drain(): void;
 }
 
-export function createApp(services: AppServices, stores: StoreFactory): AppHandle {
+export function createApp(services: AppServices, stores: StoreFactory, redisPing: RedisPing = null): AppHandle {
+  let draining = false;
   const { config } = services;
   const app = new Hono<AppEnv>();
   const trusted = addressList(config.TRUSTED_PROXIES);
@@ -88,13 +91,16 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
     // Behind a TLS-terminating proxy the request URL says http: the proxy's X-Forwarded-Proto decides.
     const proto = viaProxy ? lastForwarded(c.req.header("x-forwarded-proto"))?.toLowerCase() : undefined;
     c.set("secure", proto ? proto === "https" : new URL(c.req.url).protocol === "https:");
-    // Load balancers probe any host: answered before tenant resolution, with a database round trip.
-    if (c.req.path === "/healthz") {
-      await sql`select 1`.execute(services.db);
-      return c.json({ status: "ok" });
+    // Probes come with any host: answered before tenant resolution. Liveness is the process answering
+    // (a database outage must not get every instance restarted); readiness checks what requests need.
+    if (c.req.path === "/healthz") return c.json({ status: "ok" });
+    // Readiness: the database and Redis (when configured) answer now, and this instance is not shutting down.
+    if (c.req.path === "/readyz") {
+      const r = await readiness(services.db, redisPing, draining);
+      return c.json({ status: r.ready ? "ready" : "unavailable", checks: r.checks }, r.ready ? 200 : 503);
     }
     // The TLS proxy asks on loopback with whatever Host it uses: answered before tenant resolution.
-    if (c.req.method === "GET" && c.req.path === TLS_ASK_PATH) return answerTlsAsk(c);
+    if (c.req.method === "GET" && c.req.path === TLS_ASK_PATH) return answerTlsAsk(c, viaProxy);
     const hostHeader = (viaProxy && lastForwarded(c.req.header("x-forwarded-host"))) || c.req.header("host") || new URL(c.req.url).host;
     const tenant = await tenants.resolve(hostnameOf(hostHeader));
     if (tenant.kind === "unknown") return c.html(unknownHostPage(), 404);
@@ -141,5 +147,11 @@ export function createApp(services: AppServices, stores: StoreFactory): AppHandl
   );
 
   mountFeatures(app, services, stores);
-  return { app, invalidateTenants: () => tenants.invalidate() };
+  return {
+    app,
+    invalidateTenants: () => tenants.invalidate(),
+    drain: () => {
+      draining = true;
+    },
+  };
 }

@@ -4,6 +4,7 @@ import { systemCtx, type AppServices } from "../context.ts";
 import { createServices, type ServiceOptions } from "./services.ts";
 import { openDatabase, type DbHandle } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
+import { withBootLock } from "../db/boot-lock.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
 import { createStoreFactory } from "../http/rate-limit.ts";
 import { startCacheBus } from "./cache-bus.ts";
@@ -31,10 +32,13 @@ export async function bootPlatform(
   if (config.DATA_ENCRYPTION_KEY.equals(developmentDataKey()))
     logger.warn("DATA_ENCRYPTION_KEY is not set: secrets at rest are sealed with the public development key, which protects nothing");
   try {
-    if (opts.migrate !== false) await migrateToLatest(handle.db);
-    if (opts.seed !== false) await seedAll(systemCtx(services));
-    // Keys stored before they were sealed (or written by hand) are sealed now; a key that does not open stops the start.
-    if (opts.migrate !== false) await sealStoredProviderKeys(systemCtx(services));
+    // Instances starting together take turns: the first migrates and seeds, the others find it done.
+    await withBootLock(handle.db, async () => {
+      if (opts.migrate !== false) await migrateToLatest(handle.db);
+      if (opts.seed !== false) await seedAll(systemCtx(services));
+      // Keys stored before they were sealed (or written by hand) are sealed now; a key that does not open stops the start.
+      if (opts.migrate !== false) await sealStoredProviderKeys(systemCtx(services));
+    });
   } catch (err) {
     await services.state.close();
     mailer.close();
@@ -42,7 +46,7 @@ export async function bootPlatform(
     throw err;
   }
   const stores = createStoreFactory(config.REDIS_URL);
-  const app = createApp(services, stores.make);
+  const app = createApp(services, stores.make, stores.ping);
   // With REDIS_URL, what one instance changes drops the cached pages of every instance.
   const cacheBus = await startCacheBus(config.REDIS_URL, services.events, logger, { checkEveryMs: opts.cacheCheckMs }).catch(async (err) => {
     await services.state.close();

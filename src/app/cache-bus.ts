@@ -35,16 +35,32 @@ export async function startCacheBus(
   const me = randomUUID();
   const pub = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
   const sub = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
-  let start: number;
-  try {
-    start = Number((await pub.get(COUNTER)) ?? 0);
-    await sub.subscribe(CHANNEL);
-  } catch (err) {
-    pub.disconnect();
-    sub.disconnect();
-    throw err;
+  // Redis down is said once per outage (ioredis reconnects by itself); /readyz reports it meanwhile.
+  let down = false;
+  for (const client of [pub, sub]) {
+    client.on("error", (err: Error) => {
+      if (!down) logger.warn("Redis unreachable: cached pages are not shared between instances until it answers", { error: err.message });
+      down = true;
+    });
+    client.on("ready", () => {
+      down = false;
+    });
   }
-  const heard = new Heard(start);
+  // What this instance heard, from the counter read once Redis answered (null before).
+  let heard: Heard | null = null;
+  let subscribed = false;
+  /** Subscribes and reads the counter if not done yet; true when this is the first time the counter was read. */
+  const connect = async (): Promise<boolean> => {
+    if (!subscribed) {
+      await sub.subscribe(CHANNEL);
+      subscribed = true;
+    }
+    if (heard) return false;
+    heard = new Heard(Number((await pub.get(COUNTER)) ?? 0));
+    return true;
+  };
+  // A start while Redis is down goes on: the periodic check connects later (an instance must start and say 503 on /readyz, not crash).
+  await connect().catch(() => {});
   // Set while another instance's change is raised here, so that it is not published again.
   let applying = false;
 
@@ -62,7 +78,7 @@ export async function startCacheBus(
     pub
       .incr(COUNTER)
       .then((n) => {
-        heard.add(n);
+        heard?.add(n);
         return pub.publish(CHANNEL, JSON.stringify({ from: me, n, change } satisfies Message));
       })
       .catch((err) => logger.warn("cache change not shared with other instances", { error: String(err) }));
@@ -73,12 +89,20 @@ export async function startCacheBus(
   sub.on("message", (_channel: string, text: string) => {
     const msg = parseMessage(text);
     if (!msg || msg.from === me) return;
-    heard.add(msg.n);
+    heard?.add(msg.n);
     const change = msg.change;
     raise(() => (change.kind === "site" ? events.siteChanged(change.siteId) : events.catalogChanged()));
   });
 
   const check = async () => {
+    // Connected late (Redis was down): whatever changed meanwhile was not heard.
+    if (!heard || !subscribed) {
+      if (await connect()) {
+        logger.warn("Redis answers again: every cache is dropped once");
+        raise(() => events.allChanged());
+      }
+      return;
+    }
     if (!heard.missedBy(Number((await pub.get(COUNTER)) ?? 0))) return;
     logger.warn("missed a cache change of another instance: every cache is dropped");
     raise(() => events.allChanged());

@@ -34,17 +34,7 @@ export async function requestPasswordReset(ctx: Ctx, input: ForgotPasswordInput)
 
 /** Mails the user a single-use reset link of their tenant (also sent by staff from the console). */
 export async function sendPasswordResetLink(ctx: Ctx, user: User): Promise<void> {
-  const bytes = new Uint8Array(20);
-  crypto.getRandomValues(bytes);
-  const token = encodeBase32LowerCaseNoPadding(bytes);
-  await inTenant(ctx)
-    .insertInto("password_reset_tokens", {
-      id: tokenIdOf(token),
-      user_id: user.id,
-      expires_at: dbNow(ctx.clock, RESET_LIFETIME),
-      created_at: dbNow(ctx.clock),
-    })
-    .execute();
+  const token = await issueResetToken(ctx, user.id, RESET_LIFETIME);
   // The link proves the address: it goes to unverified addresses too.
   sendTenantMail(
     ctx,
@@ -52,6 +42,22 @@ export async function sendPasswordResetLink(ctx: Ctx, user: User): Promise<void>
     (p) => passwordResetEmail({ ...p, username: user.username, resetUrl: `${p.baseUrl}/password/reset?token=${encodeURIComponent(token)}` }),
     { unverified: "about-the-address" },
   );
+}
+
+/** A single-use reset token for the user (only its SHA-256 is stored), valid for `lifetimeMs`; also the first admin's setup link. */
+export async function issueResetToken(ctx: Ctx, userId: number, lifetimeMs: number): Promise<string> {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  const token = encodeBase32LowerCaseNoPadding(bytes);
+  await inTenant(ctx)
+    .insertInto("password_reset_tokens", {
+      id: tokenIdOf(token),
+      user_id: userId,
+      expires_at: dbNow(ctx.clock, lifetimeMs),
+      created_at: dbNow(ctx.clock),
+    })
+    .execute();
+  return token;
 }
 
 /** Sets the password a reset link allows, once; the user's other reset links and every session end. */

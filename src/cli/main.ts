@@ -1,7 +1,9 @@
 import { ROLES, type Role } from "../auth/roles.ts";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, loadDotEnv } from "../config/config.ts";
-import { openDatabase } from "../db/database.ts";
+import { openDatabase, sqlitePath } from "../db/database.ts";
+import { backupDatabase } from "../db/backup.ts";
+import { RestoreRefused, restoreMysql, restoreSqlite } from "../db/restore.ts";
 import { migrateFresh, migrateToLatest } from "../db/migrate.ts";
 import { systemCtx } from "../context.ts";
 import { createServices } from "../app/services.ts";
@@ -18,13 +20,18 @@ import { runJobOnce } from "../jobs/scheduler.ts";
 import { terminalProgress } from "./progress.ts";
 import { createMailer } from "../mail/mailer.ts";
 import { prepareProviders } from "../providers/bootstrap.ts";
+import { setupLink } from "../users/admin-account.ts";
+import { onPlatform } from "../tenancy/scoped.ts";
 
 const HELP = `izyboost <command> [options]
 
   migrate                         apply pending migrations
   migrate:fresh --force           drop every table and migrate again (destroys data)
   db:seed [--class NameSeeder]    run the seeders (idempotent)
+  db:backup [--output FILE]       a consistent copy: SQLite file (VACUUM INTO) or SQL dump (MySQL/MariaDB); progress on stderr
+  db:restore --input FILE         restore a backup into the configured database, which must be new and empty
   user:create --email E --password P [--username U] [--admin | --role user|support|admin]
+  admin:setup-link [--email E]    print a new one-time link (valid 24 h) that sets an admin's password (default: the first admin)
   user:password --email E [--password P]
                                   set a platform account's password (one is generated and printed when omitted)
 ${JOBS.map((j) => `  ${j.name.padEnd(32)}${j.description}`).join("\n")}
@@ -48,12 +55,23 @@ async function run(argv: string[]): Promise<number> {
       role: { type: "string" },
       class: { type: "string" },
       force: { type: "boolean", default: false },
+      output: { type: "string" },
+      input: { type: "string" },
     },
     strict: true,
   });
 
   loadDotEnv();
   const config = loadConfig();
+  // A restore writes a new database: it runs before anything opens (and so creates) one.
+  if (command === "db:restore") {
+    if (!values.input) throw new UsageError("--input is required (a file written by db:backup)");
+    const progress = terminalProgress(process.stderr);
+    if (config.DATABASE_URL && !config.DATABASE_URL.startsWith("sqlite:")) await restoreMysql(values.input, config.DATABASE_URL, progress);
+    else restoreSqlite(values.input, sqlitePath({ url: config.DATABASE_URL, dataDir: config.DATA_DIR }), progress);
+    console.log("Restored. Start the app (or run `migrate`) to bring the schema up to this version.");
+    return 0;
+  }
   const handle = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const logger = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL);
   const mailer = createMailer(config, logger);
@@ -80,6 +98,23 @@ async function run(argv: string[]): Promise<number> {
         } else {
           for (const [name, n] of Object.entries(await seedAll(ctx))) console.log(`${name}: ${n} row(s) added`);
         }
+        return 0;
+      }
+      case "db:backup": {
+        const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+        const output = values.output ?? `izyboost-${stamp}.${handle.dialect === "sqlite" ? "sqlite" : "sql"}`;
+        const r = await backupDatabase(handle, config.DATABASE_URL, output, terminalProgress(process.stderr));
+        console.log(`Backup written to ${output}: ${r.tables} tables, ${r.rows} rows, ${r.bytes} bytes`);
+        return 0;
+      }
+      case "admin:setup-link": {
+        await migrateToLatest(handle.db);
+        let admins = onPlatform(handle.db).selectFrom("users").select(["id", "email"]).where("role", "=", "admin").where("deleted_at", "is", null);
+        if (values.email) admins = admins.where("email", "=", values.email.toLowerCase());
+        const admin = await admins.orderBy("id").executeTakeFirst();
+        if (!admin)
+          throw new UsageError(values.email ? `No admin with the address ${values.email}` : "No admin yet: start the app once, or run user:create --admin");
+        console.log(`One-time link for ${admin.email} (valid 24 hours):\n  ${await setupLink(ctx, admin)}`);
         return 0;
       }
       case "user:create": {
@@ -132,10 +167,11 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    if (err instanceof UsageError || (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") console.error(err.message);
+    if (err instanceof UsageError || err instanceof RestoreRefused || (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION")
+      console.error(err.message);
     else if (err instanceof ConfigError) console.error(err.message);
     else if (err instanceof AppError) console.error(`${err.message}${err.details ? `\n${JSON.stringify(err.details)}` : ""}`);
     else console.error(err);
-    process.exit(err instanceof UsageError || err instanceof AppError ? 64 : err instanceof ConfigError ? 78 : 1);
+    process.exit(err instanceof UsageError || err instanceof AppError || err instanceof RestoreRefused ? 64 : err instanceof ConfigError ? 78 : 1);
   },
 );

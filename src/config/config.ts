@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isIsoCurrency } from "../money/money.ts";
 import { developmentDataKey, parseDataKey } from "../lib/secret-box.ts";
+import { productionProblems } from "./production.ts";
 
 /** Parsed once at start; the rest of the code never reads process.env. */
 const envSchema = z.object({
@@ -58,6 +59,12 @@ const envSchema = z.object({
     .string()
     .refine((v) => parseDataKey(v) !== null, "must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)")
     .optional(),
+  /** How many app instances share the database (docker-compose runs 2): more than one needs MySQL/MariaDB and Redis. */
+  INSTANCES: z.coerce.number().int().min(1).max(64).default(1),
+  /** How long a stopping instance waits for requests in flight before cutting them (ms); keep it under the orchestrator's kill delay. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  /** The first admin's address in production (default admin@<APP_URL host>); its password is set through a one-time link. */
+  ADMIN_EMAIL: z.email({ message: "must be an e-mail address" }).optional(),
   SCHEDULER: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
@@ -95,8 +102,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   }
   const c = parsed.data;
-  if (c.NODE_ENV === "production" && !c.DATA_ENCRYPTION_KEY) {
-    throw new ConfigError(["DATA_ENCRYPTION_KEY: required in production (32 bytes, e.g. the output of `openssl rand -base64 32`)"]);
+  if (c.NODE_ENV === "production") {
+    const problems = productionProblems(c, withoutBlanks(env));
+    if (problems.length) throw new ConfigError(problems);
   }
   const appHost = new URL(c.APP_URL).hostname.toLowerCase();
   const platformHosts = [appHost];
@@ -108,7 +116,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     TRUSTED_PROXIES: c.TRUSTED_PROXIES.split(",")
       .map((s) => s.trim())
       .filter(Boolean),
-    PROVIDER_ALLOW_PRIVATE_URLS: c.PROVIDER_ALLOW_PRIVATE_URLS === undefined ? !c.SMM_API_URL : ["true", "1", "yes"].includes(c.PROVIDER_ALLOW_PRIVATE_URLS),
+    // Production never runs the loopback simulator, so private provider URLs are refused there unless set.
+    PROVIDER_ALLOW_PRIVATE_URLS:
+      c.PROVIDER_ALLOW_PRIVATE_URLS === undefined
+        ? !c.SMM_API_URL && c.NODE_ENV !== "production"
+        : ["true", "1", "yes"].includes(c.PROVIDER_ALLOW_PRIVATE_URLS),
     platformHosts: [...new Set(platformHosts)],
     DATA_ENCRYPTION_KEY: c.DATA_ENCRYPTION_KEY ? parseDataKey(c.DATA_ENCRYPTION_KEY)! : developmentDataKey(),
   });

@@ -62,6 +62,12 @@ function ownerOnly(path: string): void {
   }
 }
 
+/** The SQLite file that DATABASE_URL (`sqlite:/path`) or the embedded default under dataDir names. */
+export function sqlitePath(opts: { url?: string; dataDir: string }): string {
+  const path = opts.url?.startsWith("sqlite:") ? opts.url.slice("sqlite:".length) : resolve(opts.dataDir, "izyboost.db");
+  return path === ":memory:" ? path : resolve(path);
+}
+
 /** Opens the database named by DATABASE_URL, or the embedded SQLite file under dataDir. */
 export function openDatabase(opts: { url?: string; dataDir: string }): DbHandle {
   const url = opts.url;
@@ -70,11 +76,8 @@ export function openDatabase(opts: { url?: string; dataDir: string }): DbHandle 
     const db = new Kysely<Database>({ dialect: mysqlDialect(url) });
     return { db, dialect: "mysql", describe: `mysql://${u.hostname}:${u.port || 3306}${u.pathname}`, close: () => db.destroy() };
   }
-  let path = url?.startsWith("sqlite:") ? url.slice("sqlite:".length) : resolve(opts.dataDir, "izyboost.db");
-  if (path !== ":memory:") {
-    path = resolve(path);
-    ownerOnly(path);
-  }
+  const path = sqlitePath(opts);
+  if (path !== ":memory:") ownerOnly(path);
   const db = new Kysely<Database>({ dialect: openSqlite(path) });
   return { db, dialect: "sqlite", describe: `sqlite:${path}`, close: () => db.destroy() };
 }

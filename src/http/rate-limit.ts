@@ -5,10 +5,14 @@ import type { AppEnv } from "./env.ts";
 import { TooManyRequests } from "../core/errors.ts";
 
 export type StoreFactory = (prefix: string) => Store<AppEnv>;
+/** Whether the shared Redis answers now; null when none is configured. */
+export type RedisPing = (() => Promise<boolean>) | null;
+
+const wait = (ms: number) => new Promise<false>((resolve) => setTimeout(() => resolve(false), ms).unref());
 
 /** In-memory counters by default; Redis when REDIS_URL is set, so several instances share them. */
-export function createStoreFactory(redisUrl: string | undefined): { make: StoreFactory; close(): Promise<void> } {
-  if (!redisUrl) return { make: () => new MemoryStore<AppEnv>(), close: async () => {} };
+export function createStoreFactory(redisUrl: string | undefined): { make: StoreFactory; ping: RedisPing; close(): Promise<void> } {
+  if (!redisUrl) return { make: () => new MemoryStore<AppEnv>(), ping: null, close: async () => {} };
   const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
   const client = {
     scriptLoad: (script: string) => redis.script("LOAD", script) as Promise<string>,
@@ -19,6 +23,8 @@ export function createStoreFactory(redisUrl: string | undefined): { make: StoreF
   };
   return {
     make: (prefix) => new RedisStore<AppEnv>({ client, prefix: `izy:rl:${prefix}:` }),
+    // A disconnected client would queue the PING: answered false at once instead.
+    ping: async () => redis.status === "ready" && (await Promise.race([redis.ping().then((r) => r === "PONG"), wait(1000)])) === true,
     close: async () => {
       redis.disconnect();
     },

@@ -37,6 +37,11 @@ export async function warnNotSelling(ctx: Ctx): Promise<string[]> {
   return lines;
 }
 
+/** Whether any provider is switched on (the dashboard warns when none is). */
+export async function hasActiveProvider(ctx: Ctx): Promise<boolean> {
+  return Boolean(await ctx.db.selectFrom("api_providers").select("id").where("is_active", "=", 1).executeTakeFirst());
+}
+
 interface ManagedProvider {
   code: string;
   name: string;
@@ -152,7 +157,7 @@ async function startSim(ctx: Ctx, port: number): Promise<SimProvider> {
  */
 export async function prepareProviders(services: AppServices): Promise<ProvidersHandle> {
   const ctx = systemCtx(services);
-  if (await configured(ctx)) return { sim: null, stop: async () => {} };
+  if ((await configured(ctx)) || services.config.NODE_ENV === "production") return { sim: null, stop: async () => {} };
   const row = await ctx.db.selectFrom("api_providers").select(["url", "api_key"]).where("code", "=", SIM_PROVIDER).executeTakeFirst();
   if (row && (await answers(row.url, openProviderKey(ctx.config, row.api_key)))) return { sim: null, stop: async () => {} };
   const sim = await startSim(ctx, 0);
@@ -161,12 +166,18 @@ export async function prepareProviders(services: AppServices): Promise<Providers
 
 /**
  * For `npm start`: as above, but always starts the simulated provider in the embedded default
- * (on SIM_PROVIDER_PORT, 0 = a free port) and imports its catalogue on the first start.
+ * (on SIM_PROVIDER_PORT, 0 = a free port) and imports its catalogue on the first start. Never in production.
  */
 export async function startProviders(services: AppServices): Promise<ProvidersHandle> {
   const ctx = systemCtx(services);
   if (await configured(ctx)) {
     await warnNotSelling(ctx);
+    return { sim: null, stop: async () => {} };
+  }
+  // Production never sells a simulator's services: it runs without one, and the dashboard tells the admins.
+  if (services.config.NODE_ENV === "production") {
+    await setActive(ctx, SIM_PROVIDER, false);
+    if (!(await hasActiveProvider(ctx))) services.logger.warn("no provider: orders cannot be sent until an admin adds one (or SMM_API_URL is set)");
     return { sim: null, stop: async () => {} };
   }
   const sim = await startSim(ctx, services.config.SIM_PROVIDER_PORT);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config/config.ts";
+import { productionEnv } from "../production/env.ts";
 
 describe("configuration", () => {
   it("starts with nothing set: embedded defaults", () => {
@@ -37,14 +38,14 @@ describe("configuration", () => {
   });
 
   it("production serves only the APP_URL host as the platform", () => {
-    const c = loadConfig({ NODE_ENV: "production", APP_URL: "https://izyboost.com/", DATA_ENCRYPTION_KEY: "a".repeat(64) });
+    const c = loadConfig(productionEnv({ APP_URL: "https://izyboost.com/" }));
     expect(c.platformHosts).toEqual(["izyboost.com"]);
     expect(c.APP_URL).toBe("https://izyboost.com");
   });
 
   it("production refuses to start without DATA_ENCRYPTION_KEY, in one clear line; elsewhere a fixed development key is used", () => {
     try {
-      loadConfig({ NODE_ENV: "production", APP_URL: "https://izyboost.com/" });
+      loadConfig({ ...productionEnv({ APP_URL: "https://izyboost.com/" }), DATA_ENCRYPTION_KEY: "" });
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);

@@ -93,7 +93,7 @@ describeEachDialect("health check", (dialect) => {
   });
   afterAll(() => p.close());
 
-  it("answers on any host after a database round trip", async () => {
+  it("answers on any host while the process is alive", async () => {
     for (const host of ["izyboost.test", "unknown.example"]) {
       const res = await p.request("/healthz", { host });
       expect(res.status).toBe(200);

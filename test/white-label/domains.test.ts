@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect, makePlatform, uniqueName, type TestPlatform } from "../harness/platform.ts";
+import { productionPlatformEnv } from "../production/env.ts";
 import { toDbTime } from "../../src/lib/time.ts";
 import { parseMoney } from "../../src/money/money.ts";
 import { SITES, balanceOf, planBySlug, purchase, reseller, resellerWithSite, siteRow, whiteLabelPlatform } from "./helpers.ts";
@@ -165,11 +166,23 @@ describeEachDialect("custom domains and the TLS ask endpoint", (dialect) => {
 
 describeEachDialect("the TLS ask endpoint in production", (dialect) => {
   it("answers on 127.0.0.1 even though that is not a platform host in production", async () => {
-    const p = await makePlatform(dialect, { NODE_ENV: "production", APP_URL: "https://izyboost.test", DATA_ENCRYPTION_KEY: "a".repeat(64) });
+    const p = await makePlatform(dialect, productionPlatformEnv());
     try {
       const a = await resellerWithSite(p);
       expect((await p.request("/api/me", { host: "127.0.0.1:8000" })).status).toBe(404);
       expect((await p.request(`/internal/tls/ask?domain=${a.site.slug}.${SITES}`, { host: "127.0.0.1:8000" })).status).toBe(200);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("answers Caddy in its own container when that container is a trusted proxy, and no other address", async () => {
+    const p = await makePlatform(dialect, productionPlatformEnv({ TRUSTED_PROXIES: "172.18.0.0/16" }));
+    try {
+      const a = await resellerWithSite(p);
+      const ask = (ip: string) => p.request(`/internal/tls/ask?domain=${a.site.slug}.${SITES}`, { host: "app:8000", ip });
+      expect((await ask("172.18.0.5")).status).toBe(200);
+      expect((await ask("172.19.0.5")).status).toBe(403);
     } finally {
       await p.close();
     }

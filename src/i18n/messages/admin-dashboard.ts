@@ -19,6 +19,9 @@ export const adminDashboardMessages = catalogue(
     "admin.dash.no_services": "Aucune vente sur la période.",
     "admin.dash.providers": "Soldes des fournisseurs",
     "admin.dash.providers_none": "Aucun fournisseur.",
+    "admin.dash.no_provider":
+      "Aucun fournisseur actif : les commandes ne peuvent pas être transmises tant qu'un administrateur n'en a pas ajouté un (ou défini SMM_API_URL).",
+    "admin.dash.no_provider_link": "Ajouter un fournisseur",
     "admin.dash.provider_low": "Solde bas",
     "admin.dash.provider_unread": "Pas encore lu",
     "admin.dash.provider_checked": "lu le {date}",
@@ -42,6 +45,8 @@ export const adminDashboardMessages = catalogue(
     "admin.dash.no_services": "No sale in the period.",
     "admin.dash.providers": "Provider balances",
     "admin.dash.providers_none": "No provider.",
+    "admin.dash.no_provider": "No active provider: orders cannot be sent until an admin adds one (or sets SMM_API_URL).",
+    "admin.dash.no_provider_link": "Add a provider",
     "admin.dash.provider_low": "Low balance",
     "admin.dash.provider_unread": "Not read yet",
     "admin.dash.provider_checked": "read {date}",
