@@ -35,6 +35,9 @@ export async function startCacheBus(
   const me = randomUUID();
   const pub = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
   const sub = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+  // Pub/sub channels ignore Redis's database number, keys do not: the channel names the database, so
+  // deployments (or test suites) on separate databases of one Redis never hear each other.
+  const channel = `${CHANNEL}:${pub.options.db ?? 0}`;
   // Redis down is said once per outage (ioredis reconnects by itself); /readyz reports it meanwhile.
   let down = false;
   for (const client of [pub, sub]) {
@@ -52,7 +55,7 @@ export async function startCacheBus(
   /** Subscribes and reads the counter if not done yet; true when this is the first time the counter was read. */
   const connect = async (): Promise<boolean> => {
     if (!subscribed) {
-      await sub.subscribe(CHANNEL);
+      await sub.subscribe(channel);
       subscribed = true;
     }
     if (heard) return false;
@@ -79,7 +82,7 @@ export async function startCacheBus(
       .incr(COUNTER)
       .then((n) => {
         heard?.add(n);
-        return pub.publish(CHANNEL, JSON.stringify({ from: me, n, change } satisfies Message));
+        return pub.publish(channel, JSON.stringify({ from: me, n, change } satisfies Message));
       })
       .catch((err) => logger.warn("cache change not shared with other instances", { error: String(err) }));
   };

@@ -179,3 +179,14 @@ export async function markEmailVerified(p: Pick<TestPlatform, "services">, userI
 export async function body(res: Response): Promise<any> {
   return res.json();
 }
+
+/**
+ * The same Redis with a database number of the dialect's own (SQLite's as given, MariaDB's 8 above):
+ * CI runs the two suites at once, and their counters and keys must never meet.
+ */
+export function redisForDialect(url: string, dialect: DialectName): string {
+  const u = new URL(url);
+  const db = Number(u.pathname.slice(1) || 0);
+  u.pathname = `/${dialect === "mysql" ? db + 8 : db}`;
+  return u.toString();
+}

@@ -2,11 +2,22 @@ import { randomBytes } from "node:crypto";
 import { createConnection } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { anotherInstance, body, describeEachDialect, makePlatform, SITES, signUp, signUpAdmin, type TestPlatform } from "../harness/platform.ts";
+import {
+  anotherInstance,
+  body,
+  describeEachDialect,
+  makePlatform,
+  redisForDialect,
+  SITES,
+  signUp,
+  signUpAdmin,
+  type TestPlatform,
+} from "../harness/platform.ts";
 import { get, Jar, registerThroughForm } from "../storefront/helpers.ts";
 import { resellerWithSite } from "../white-label/helpers.ts";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+// Its own Redis database, so a suite running beside it (another worker) never shares its keys or channel.
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/3";
 
 async function redisUp(): Promise<boolean> {
   const u = new URL(REDIS_URL);
@@ -41,17 +52,18 @@ function manyVisitors(p: TestPlatform): TestPlatform {
 
 // Two instances behind a load balancer: one database, one Redis, their own memory each.
 describeEachDialect("several instances", (dialect) => {
+  const REDIS = redisForDialect(REDIS_URL, dialect);
   describe.skipIf(!available)(
     available ? "two instances on one database and one Redis" : `skipped: no Redis at ${REDIS_URL} (start one, or set TEST_REDIS_URL)`,
     () => {
-      const env = { REDIS_URL, LOGIN_RATE_LIMIT_PER_MINUTE: "3", LOGIN_FAILURES_PER_ACCOUNT: "3" };
+      const env = { REDIS_URL: REDIS, LOGIN_RATE_LIMIT_PER_MINUTE: "3", LOGIN_FAILURES_PER_ACCOUNT: "3" };
       let a: TestPlatform;
       let b: TestPlatform;
       let redis: Redis;
       beforeAll(async () => {
         a = manyVisitors(await makePlatform(dialect, env, { cacheCheckMs: 100 }));
         b = manyVisitors(await anotherInstance(a, env, { cacheCheckMs: 100 }));
-        redis = new Redis(REDIS_URL);
+        redis = new Redis(REDIS);
       });
       afterAll(async () => {
         redis?.disconnect();

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { createConnection } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, type TestPlatform } from "../harness/platform.ts";
+import { body, describeEachDialect, makePlatform, redisForDialect, type TestPlatform } from "../harness/platform.ts";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+// Its own Redis database, so a suite running beside it (another worker) never shares its keys.
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/4";
 
 async function redisUp(): Promise<boolean> {
   const u = new URL(REDIS_URL);
@@ -20,12 +21,13 @@ const available = await redisUp();
 
 // Several instances behind a load balancer must share their counters: with REDIS_URL they do.
 describeEachDialect("rate limits shared through Redis", (dialect) => {
+  const REDIS = redisForDialect(REDIS_URL, dialect);
   describe.skipIf(!available)(available ? "two instances" : `skipped: no Redis at ${REDIS_URL} (start one, or set TEST_REDIS_URL)`, () => {
     let a: TestPlatform;
     let b: TestPlatform;
     beforeAll(async () => {
-      a = await makePlatform(dialect, { REDIS_URL, LOGIN_RATE_LIMIT_PER_MINUTE: "3", API_KEY_FAILURES_PER_ADDRESS: "3" });
-      b = await makePlatform(dialect, { REDIS_URL, LOGIN_RATE_LIMIT_PER_MINUTE: "3", API_KEY_FAILURES_PER_ADDRESS: "3" });
+      a = await makePlatform(dialect, { REDIS_URL: REDIS, LOGIN_RATE_LIMIT_PER_MINUTE: "3", API_KEY_FAILURES_PER_ADDRESS: "3" });
+      b = await makePlatform(dialect, { REDIS_URL: REDIS, LOGIN_RATE_LIMIT_PER_MINUTE: "3", API_KEY_FAILURES_PER_ADDRESS: "3" });
     });
     afterAll(async () => {
       await a.close();
