@@ -64,7 +64,9 @@ async function main() {
   const config = loadConfig({
     NODE_ENV: "production",
     DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    APP_URL: "http://izyboost.bench",
+    // What production requires (src/config/production.ts): the bench runs as production does.
+    APP_URL: "https://izyboost.bench",
+    MAIL_HOST: "127.0.0.1",
     SITES_DOMAIN: "sites.bench",
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: "error",
