@@ -190,3 +190,16 @@ export function redisForDialect(url: string, dialect: DialectName): string {
   u.pathname = `/${dialect === "mysql" ? db + 8 : db}`;
   return u.toString();
 }
+
+/** Whether something listens at a Redis URL's host and port (Redis suites skip, with the reason, when not). */
+export async function redisAnswers(url: string): Promise<boolean> {
+  const { createConnection } = await import("node:net");
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const s = createConnection({ host: u.hostname, port: Number(u.port || 6379) }, () => {
+      s.end();
+      resolve(true);
+    });
+    s.on("error", () => resolve(false));
+  });
+}

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { createConnection } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -7,6 +6,7 @@ import {
   body,
   describeEachDialect,
   makePlatform,
+  redisAnswers,
   redisForDialect,
   SITES,
   signUp,
@@ -19,18 +19,7 @@ import { resellerWithSite } from "../white-label/helpers.ts";
 // Its own Redis database, so a suite running beside it (another worker) never shares its keys or channel.
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/3";
 
-async function redisUp(): Promise<boolean> {
-  const u = new URL(REDIS_URL);
-  return new Promise((resolve) => {
-    const s = createConnection({ host: u.hostname, port: Number(u.port || 6379) }, () => {
-      s.end();
-      resolve(true);
-    });
-    s.on("error", () => resolve(false));
-  });
-}
-
-const available = await redisUp();
+const available = await redisAnswers(REDIS_URL);
 
 /** Resolves when fn's event is raised on the instance (or fails after a while). */
 function raised(subscribe: (fn: () => void) => void, what: string, ms = 3_000): Promise<void> {

@@ -1,23 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { createConnection } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { body, describeEachDialect, makePlatform, redisForDialect, type TestPlatform } from "../harness/platform.ts";
+import { body, describeEachDialect, makePlatform, redisAnswers, redisForDialect, type TestPlatform } from "../harness/platform.ts";
 
 // Its own Redis database, so a suite running beside it (another worker) never shares its keys.
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/4";
 
-async function redisUp(): Promise<boolean> {
-  const u = new URL(REDIS_URL);
-  return new Promise((resolve) => {
-    const s = createConnection({ host: u.hostname, port: Number(u.port || 6379) }, () => {
-      s.end();
-      resolve(true);
-    });
-    s.on("error", () => resolve(false));
-  });
-}
-
-const available = await redisUp();
+const available = await redisAnswers(REDIS_URL);
 
 // Several instances behind a load balancer must share their counters: with REDIS_URL they do.
 describeEachDialect("rate limits shared through Redis", (dialect) => {
