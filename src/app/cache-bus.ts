@@ -76,15 +76,19 @@ export async function startCacheBus(
     }
   };
 
+  // Announcements on their way: closing waits for them (a CLI run announces its changes, then exits).
+  const sending = new Set<Promise<unknown>>();
   const publish = (change: Change) => {
     if (applying) return;
-    pub
+    const sent = pub
       .incr(COUNTER)
       .then((n) => {
         heard?.add(n);
         return pub.publish(channel, JSON.stringify({ from: me, n, change } satisfies Message));
       })
-      .catch((err) => logger.warn("cache change not shared with other instances", { error: String(err) }));
+      .catch((err) => logger.warn("cache change not shared with other instances", { error: String(err) }))
+      .finally(() => sending.delete(sent));
+    sending.add(sent);
   };
   events.onSiteChanged((siteId) => publish({ kind: "site", siteId }));
   events.onCatalogChanged(() => publish({ kind: "catalog" }));
@@ -118,6 +122,7 @@ export async function startCacheBus(
   return {
     async close() {
       clearInterval(timer);
+      await Promise.allSettled([...sending]);
       sub.disconnect();
       await pub.quit().catch(() => pub.disconnect());
     },

@@ -16,6 +16,7 @@ import { generatePassword } from "../auth/password.ts";
 import { setPasswordByEmail } from "../auth/password-reset.ts";
 import { AppError } from "../core/errors.ts";
 import { JOBS } from "../app/jobs.ts";
+import { startCacheBus } from "../app/cache-bus.ts";
 import { runJobOnce } from "../jobs/scheduler.ts";
 import { terminalProgress } from "./progress.ts";
 import { createMailer } from "../mail/mailer.ts";
@@ -148,7 +149,9 @@ async function run(argv: string[]): Promise<number> {
         if (!job) throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
         await migrateToLatest(handle.db);
         await prepareProviders(services);
-        const r = await runJobOnce(services, job, terminalProgress());
+        // Other instances drop the cached pages this run changes (a catalogue sync, a repricing) at once.
+        const bus = await startCacheBus(config.REDIS_URL, services.events, logger);
+        const r = await runJobOnce(services, job, terminalProgress()).finally(() => bus?.close());
         if (!r) {
           console.error(`${job.name} is already running elsewhere; try again later.`);
           return 75;

@@ -9,6 +9,7 @@ import { bootPlatform, type Platform } from "../../src/app/boot.ts";
 import { systemCtx, type Argon2Cost, type Ctx, type Tenant } from "../../src/context.ts";
 import type { DialectName } from "../../src/db/database.ts";
 import type { Clock } from "../../src/lib/time.ts";
+import { createMigratedDatabase } from "./mysql-schema.ts";
 
 /** Dialects this run covers: TEST_DIALECTS=sqlite (default), mysql, or both. */
 export function testDialects(): DialectName[] {
@@ -56,9 +57,7 @@ export async function makePlatform(
   if (dialect === "mysql") {
     const name = `izy_test_${randomBytes(6).toString("hex")}`;
     const server = mysqlServerUrl();
-    const conn = await createConnection(server);
-    await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await conn.end();
+    await createMigratedDatabase(server, name);
     databaseUrl = `${server.replace(/\/+$/, "")}/${name}`;
     cleanup = async () => {
       const c = await createConnection(server);
