@@ -1,7 +1,7 @@
 import type { Ctx } from "../context.ts";
 import { NotFound } from "../core/errors.ts";
 import { offsetOf, pageOf, type Page } from "../core/pagination.ts";
-import type { GatewayNotificationsTable } from "../db/schema.ts";
+import type { GatewayNotificationsTable, Site } from "../db/schema.ts";
 import type { Selectable } from "kysely";
 import { likeContaining } from "../lib/sql-like.ts";
 import { UUID } from "../lib/uuid.ts";
@@ -56,4 +56,27 @@ export async function gatewayPaymentDetail(ctx: Ctx, uuid: string): Promise<Staf
     .orderBy("id")
     .execute();
   return { ...payment, notifications };
+}
+
+/** The sites with a gateway account of their own, by name: whose payments an admin may choose to read. */
+export async function sitesWithGatewayAccounts(ctx: Ctx): Promise<Pick<Site, "id" | "uuid" | "name" | "slug">[]> {
+  return ctx.db
+    .selectFrom("white_label_sites")
+    .select(["id", "uuid", "name", "slug"])
+    .where(({ exists, selectFrom }) =>
+      exists(selectFrom("gateway_accounts").select("gateway_accounts.id").whereRef("gateway_accounts.site_id", "=", "white_label_sites.id")),
+    )
+    .orderBy("name")
+    .orderBy("id")
+    .execute();
+}
+
+/**
+ * An admin's ctx for one site's gateway payments (the platform's admins see every gateway payment):
+ * the site as tenant, so the list and the detail read that site's rows only. An unknown site: 404.
+ */
+export async function siteGatewayScope(ctx: Ctx, siteUuid: string): Promise<Ctx> {
+  const site = UUID.test(siteUuid) ? await ctx.db.selectFrom("white_label_sites").selectAll().where("uuid", "=", siteUuid).executeTakeFirst() : undefined;
+  if (!site) throw new NotFound("Site not found");
+  return { ...ctx, tenant: { kind: "site", siteId: site.id, site } };
 }

@@ -15,7 +15,7 @@ import {
   testGatewayAccount,
   updateGatewayAccount,
 } from "./manage-accounts.ts";
-import { gatewayPaymentDetail, listGatewayPayments, type StaffGatewayPayment } from "./payment-list.ts";
+import { gatewayPaymentDetail, listGatewayPayments, siteGatewayScope, type StaffGatewayPayment } from "./payment-list.ts";
 import { gatewayAccountCreate, gatewayAccountUpdate, gatewayPaymentsQuery } from "./schema.ts";
 import { gatewayNotificationView, staffGatewayPaymentView } from "./view.ts";
 
@@ -32,10 +32,16 @@ function paymentRoutes<E extends AdminEnv | AuthedEnv>(app: Hono<E>, ctxFor: (c:
   });
 }
 
-/** `GET /api/admin/gateway-payments` (+ `/{uuid}`): the platform's own gateway payments (requireAdmin at the mount). */
+/**
+ * `GET /api/admin/gateway-payments` (+ `/{uuid}`): the platform's own gateway payments, or with `?site={uuid}`
+ * that site's, taken through its own account (requireAdmin at the mount).
+ */
 export function adminGatewayPaymentRoutes() {
   const app = new Hono<AdminEnv>();
-  paymentRoutes(app, async (c) => ctxOf(c));
+  paymentRoutes(app, async (c) => {
+    const site = c.req.query("site");
+    return site === undefined ? ctxOf(c) : siteGatewayScope(ctxOf(c), site);
+  });
   return app;
 }
 

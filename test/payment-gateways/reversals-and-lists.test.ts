@@ -127,7 +127,7 @@ describeEachDialect("gateway payments after crediting: refunds taken back or rec
     expect(bad422.status).toBe(422);
   });
 
-  it("the admin console and the admin API list the platform's own payments only, with their notifications", async () => {
+  it("the admin console and the admin API list the platform's own payments by default, with their notifications", async () => {
     const admin = await signUpAdmin(p);
     const u = await signUp(p);
     const { uuid, at } = await startPayment(p, sim, u.token, platformAccount, "2000");
@@ -160,5 +160,40 @@ describeEachDialect("gateway payments after crediting: refunds taken back or rec
     const support = await registerThroughForm(p, HOST);
     await p.services.db.updateTable("users").set({ role: "support" }).where("site_id", "=", 0).where("username", "=", support.username).execute();
     expect((await get(p, HOST, `/admin/gateway-payments/${uuid}`, support.jar)).res.status).toBe(403);
+  });
+
+  it("an admin chooses a site in the console (or ?site= in the API) and reads that site's payments and one of them, nothing of another site", async () => {
+    const s = await siteWithPaidCustomer(300);
+    const other = await siteWithPaidCustomer(400);
+    await sim.sim.refund(s.at);
+    const admin = await signUpAdmin(p);
+
+    const api = await body(await p.request(`/api/admin/gateway-payments?site=${s.site.uuid}`, { token: admin.token }));
+    expect(api.data.map((d: { uuid: string }) => d.uuid)).toEqual([s.payment.uuid]);
+    expect(api.data[0].status).toBe("refunded");
+    const one = await body(await p.request(`/api/admin/gateway-payments/${s.payment.uuid}?site=${s.site.uuid}`, { token: admin.token }));
+    expect(one.data.notifications.length).toBeGreaterThan(0);
+    // The payment read through another site, or a site that does not exist: not found.
+    expect((await p.request(`/api/admin/gateway-payments/${s.payment.uuid}?site=${other.site.uuid}`, { token: admin.token })).status).toBe(404);
+    expect((await p.request("/api/admin/gateway-payments?site=00000000-0000-4000-8000-000000000000", { token: admin.token })).status).toBe(404);
+    // The site's owner is not an admin: the admin API stays closed to it.
+    expect((await p.request(`/api/admin/gateway-payments?site=${s.site.uuid}`, { token: await tokenOf(s.owner.username) })).status).toBe(403);
+
+    const { jar, username } = await registerThroughForm(p, HOST);
+    await p.services.db.updateTable("users").set({ role: "admin" }).where("site_id", "=", 0).where("username", "=", username).execute();
+    const choice = await get(p, HOST, "/admin/gateway-payments", jar);
+    expect(choice.html).toContain(`<option value="${s.site.uuid}">`);
+    const list = await get(p, HOST, `/admin/gateway-payments?site=${s.site.uuid}&status=refunded`, jar);
+    expect(list.res.status).toBe(200);
+    expect(list.html).toContain(`/admin/gateway-payments/${s.payment.uuid}?site=${s.site.uuid}`);
+    expect(list.html).not.toContain(other.payment.uuid);
+    expect(list.html).toContain(`<option value="${s.site.uuid}" selected>`);
+    const detail = await get(p, HOST, `/admin/gateway-payments/${s.payment.uuid}?site=${s.site.uuid}`, jar);
+    expect(detail.res.status).toBe(200);
+    expect(plainSpaces(detail.html)).toContain(`Payé sur le site ${s.site.name}`);
+    expect(detail.html).toContain(`href="/admin/gateway-payments?site=${s.site.uuid}"`);
+    // A site customer is not a platform user: no link to the console's user page.
+    expect(detail.html).not.toContain(`/admin/users/${s.user.id}"`);
+    expect((await get(p, HOST, `/admin/gateway-payments/${s.payment.uuid}?site=${other.site.uuid}`, jar)).res.status).toBe(404);
   });
 });
