@@ -20,7 +20,7 @@ export const JOBS: JobDef[] = [
   reconcileGatewaysJob,
   {
     name: "statistics:rollup",
-    description: "roll up today's and yesterday's platform and user statistics",
+    description: "roll up today's and yesterday's platform and user statistics, and the earlier days a late refund changed",
     schedule: "*/15 * * * *",
     run: async (ctx, progress) => {
       progress.start("statistics", 1);

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
-import { DAY, dbNow, toDbTime } from "../lib/time.ts";
+import { DAY, dbNow, fromDbTime, toDbTime } from "../lib/time.ts";
 import { onPlatform } from "../tenancy/scoped.ts";
 import { figuresBetween } from "./figures.ts";
 
@@ -50,12 +50,49 @@ async function dayTotals(ctx: Ctx, date: string): Promise<DayTotals> {
   };
 }
 
-/** Rolls up yesterday and today into platform_statistics and user_statistics (idempotent upserts). */
+/** Refunds may be booked after a run and still be in flight while it reads: looking back this much further loses none. */
+const LATE_MARGIN_MS = 10 * 60_000;
+/** At most this many earlier days are re-rolled in one run (the rest at the next runs). */
+const MAX_LATE_DAYS = 62;
+
+/**
+ * The earlier days whose figures changed since the last run: an order belongs to the day it was placed and
+ * its refunds, whenever they come, reduce that day (figures.ts) — a refund booked today of last week's
+ * order makes last week's day stale. Found through the refund rows booked since the last run (indexed by
+ * `created_at`), not by scanning orders.
+ */
+async function daysWithLateRefunds(ctx: Ctx, before: string): Promise<string[]> {
+  const last = await ctx.db
+    .selectFrom("platform_statistics")
+    .select((e) => e.fn.max("updated_at").as("at"))
+    .executeTakeFirst();
+  if (!last?.at) return [];
+  const since = toDbTime(new Date(fromDbTime(String(last.at)).getTime() - LATE_MARGIN_MS));
+  const rows = await onPlatform(ctx.db)
+    .selectFrom("transactions")
+    .innerJoin("orders", "orders.id", "transactions.order_id")
+    .select(sql<string>`substr(orders.created_at, 1, 10)`.as("day"))
+    .distinct()
+    .where("transactions.type", "=", "refund")
+    .where("transactions.created_at", ">=", since)
+    .where("orders.created_at", "<", `${before} 00:00:00.000`)
+    .orderBy("day", "desc")
+    .limit(MAX_LATE_DAYS)
+    .execute();
+  return rows.map((r) => String(r.day));
+}
+
+/**
+ * Rolls up yesterday and today into platform_statistics and user_statistics (idempotent upserts), and
+ * the earlier days a late refund changed since the last run.
+ */
 export async function rollupStatistics(ctx: Ctx): Promise<{ days: string[] }> {
   const today = toDbTime(ctx.clock.now()).slice(0, 10);
   const yesterday = toDbTime(new Date(ctx.clock.now().getTime() - DAY)).slice(0, 10);
   const now = dbNow(ctx.clock);
-  for (const date of [yesterday, today]) {
+  const late = await daysWithLateRefunds(ctx, yesterday);
+  const days = [...late.reverse(), yesterday, today];
+  for (const date of days) {
     const t = await dayTotals(ctx, date);
     const { date: _d, ...values } = t;
     void _d;
@@ -93,5 +130,5 @@ export async function rollupStatistics(ctx: Ctx): Promise<{ days: string[] }> {
           .execute();
     }
   }
-  return { days: [yesterday, today] };
+  return { days };
 }
