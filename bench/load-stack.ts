@@ -148,7 +148,9 @@ export interface Instance {
 /** One `node src/main.ts`, ready once it prints its "running" line. */
 export async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(root, "src/main.ts")], {
+  // BENCH_LOAD_CPU_PROF=<dir>: each instance writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_LOAD_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_LOAD_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, join(root, "src/main.ts")], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env, PORT: String(port), HOST: "127.0.0.1" },
