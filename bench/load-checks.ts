@@ -3,7 +3,6 @@
 import { openDatabase } from "../src/db/database.ts";
 import { PLATFORM_TENANT_ID } from "../src/core/tenant-id.ts";
 import { ledgerViolations } from "../src/wallet/ledger.ts";
-import { SITES_DOMAIN } from "./load-stack.ts";
 
 export interface AfterRun {
   ledgerViolations: number;
@@ -21,7 +20,18 @@ export interface AfterRun {
   problems: string[];
 }
 
-export async function checkAfterRun(o: { databaseUrl: string; dataDir: string; placed: string[]; seeded: number; unanswered: number }): Promise<AfterRun> {
+/**
+ * `placed` holds "host#number" for each order the load was answered with (host: <slug>.<sitesDomain>);
+ * `seeded` customer orders were there before the load; `unanswered` order requests were cut at its end.
+ */
+export async function checkAfterRun(o: {
+  databaseUrl: string;
+  dataDir: string;
+  sitesDomain: string;
+  placed: string[];
+  seeded: number;
+  unanswered: number;
+}): Promise<AfterRun> {
   const handle = openDatabase({ url: o.databaseUrl, dataDir: o.dataDir });
   try {
     const db = handle.db;
@@ -32,7 +42,7 @@ export async function checkAfterRun(o: { databaseUrl: string; dataDir: string; p
       .select(["white_label_sites.slug", "orders.number", "orders.id"])
       .where("orders.site_id", "!=", PLATFORM_TENANT_ID)
       .execute();
-    const stored = new Set(rows.map((r) => `${r.slug}.${SITES_DOMAIN}#${r.number}`));
+    const stored = new Set(rows.map((r) => `${r.slug}.${o.sitesDomain}#${r.number}`));
     const answered = new Set(o.placed);
     const missing = [...answered].filter((k) => !stored.has(k)).length;
     const links = await db
@@ -43,7 +53,8 @@ export async function checkAfterRun(o: { databaseUrl: string; dataDir: string; p
         fn.count<number>("platform_order_id").distinct().as("platforms"),
       ])
       .executeTakeFirstOrThrow();
-    const brokenChains = Math.abs(rows.length - Number(links.customers)) + (Number(links.rows) - Number(links.customers)) + (Number(links.rows) - Number(links.platforms));
+    const brokenChains =
+      Math.abs(rows.length - Number(links.customers)) + (Number(links.rows) - Number(links.customers)) + (Number(links.rows) - Number(links.platforms));
     const inDatabase = rows.length - o.seeded;
     const result = {
       ledgerViolations: violations.length,

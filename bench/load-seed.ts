@@ -39,7 +39,11 @@ const ORDERS_PER_SITE = 3;
 /** Created with the verb, not the API: the API caps a key at 600 a minute, and the load sends more through each key. */
 const KEY_RATE_LIMIT = 10_000_000;
 
-async function seedSite(ctx: Ctx, i: number, ids: { planId: number; templateId: number; serviceId: number; quantity: number }): Promise<SeededSite & { ownerToken: string }> {
+async function seedSite(
+  ctx: Ctx,
+  i: number,
+  ids: { planId: number; templateId: number; serviceId: number; quantity: number },
+): Promise<SeededSite & { ownerToken: string }> {
   const db = ctx.db;
   const password = "load-test-password-1";
   const owner = await registerUser(ctx, { username: `reseller${i}`, email: `reseller${i}@load.test`, password, welcome: false, emailVerified: true });
@@ -94,7 +98,11 @@ export async function seedWorld(config: Config, siteCount: number, progress: (li
     await providers.stop();
     const provider = await db.selectFrom("api_providers").select("id").where("code", "=", "env").executeTakeFirstOrThrow();
     progress(`catalogue: ${summaryLine(await syncServices(ctx, { providerId: provider.id }))}`);
-    const services = await db.selectFrom("services").select(({ fn }) => fn.countAll<number>().as("n")).where("is_active", "=", 1).executeTakeFirstOrThrow();
+    const services = await db
+      .selectFrom("services")
+      .select(({ fn }) => fn.countAll<number>().as("n"))
+      .where("is_active", "=", 1)
+      .executeTakeFirstOrThrow();
     // A plain service (link + quantity) the simulator accepts.
     const service = await db
       .selectFrom("services")
@@ -116,7 +124,13 @@ export async function seedWorld(config: Config, siteCount: number, progress: (li
       progress(`sites: ${sites.length}/${siteCount}`);
     }
     await settleDispatchKicks(platform.services);
-    return { sites: sites.map(({ ownerToken: _, ...site }) => site), ownerTokens: sites.map((s) => s.ownerToken), services: Number(services.n), serviceId: service.id, quantity: ids.quantity };
+    return {
+      sites: sites.map(({ ownerToken: _, ...site }) => site),
+      ownerTokens: sites.map((s) => s.ownerToken),
+      services: Number(services.n),
+      serviceId: service.id,
+      quantity: ids.quantity,
+    };
   } finally {
     await platform.close();
   }

@@ -32,7 +32,8 @@ interface Kind {
   accept?(body: string, host: string): boolean;
 }
 
-const form = (fields: Record<string, string | number>) => new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)])).toString();
+const form = (fields: Record<string, string | number>) =>
+  new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)])).toString();
 
 /** The four kinds over the seeded sites; `placed` collects every order the load placed ("host#number"). */
 export function kindsOf(seed: Seed, placed: string[]): Kind[] {
@@ -60,7 +61,11 @@ export function kindsOf(seed: Seed, placed: string[]): Kind[] {
       method: "POST",
       request: (n) => {
         const s = site(n);
-        return { host: s.host, path: "/api/v2", body: form({ key: s.key, action: "add", service: seed.serviceId, link: `https://instagram.com/load${n}`, quantity: seed.quantity }) };
+        return {
+          host: s.host,
+          path: "/api/v2",
+          body: form({ key: s.key, action: "add", service: seed.serviceId, link: `https://instagram.com/load${n}`, quantity: seed.quantity }),
+        };
       },
       accept(body, host) {
         try {
@@ -79,7 +84,11 @@ export function kindsOf(seed: Seed, placed: string[]): Kind[] {
       method: "POST",
       request: (n) => {
         const s = site(n);
-        return { host: s.host, path: "/api/v2", body: form({ key: s.key, action: "status", order: s.orders[Math.floor(n / sites.length) % s.orders.length]! }) };
+        return {
+          host: s.host,
+          path: "/api/v2",
+          body: form({ key: s.key, action: "status", order: s.orders[Math.floor(n / sites.length) % s.orders.length]! }),
+        };
       },
       accept: answered("status"),
     },

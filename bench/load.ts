@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { loadConfig } from "../src/config/config.ts";
 import { checkAfterRun, type AfterRun } from "./load-checks.ts";
 import { seedWorld } from "./load-seed.ts";
-import { createDatabase, instanceEnv, startCaddy, startInstance, startProvider, stopProcess, type Caddy, type Instance } from "./load-stack.ts";
+import { createDatabase, instanceEnv, SITES_DOMAIN, startCaddy, startInstance, startProvider, stopProcess, type Caddy, type Instance } from "./load-stack.ts";
 import { kindsOf, runKind, runPlain, type KindResult } from "./load-traffic.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -22,6 +22,9 @@ const SITES = Number(process.env.BENCH_LOAD_SITES ?? (SMOKE ? 10 : 100));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (SMOKE ? 3 : 10));
 /** Split evenly over the four kinds of the mixed phase; the hello-world and floor phases use them all. */
 const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 48);
+const PER_KIND = Math.max(1, Math.floor(CONNECTIONS / 4));
+/** A regular expression: only the kinds of the mixed phase whose name matches (to look at one alone). */
+const ONLY = process.env.BENCH_LOAD_ONLY ? new RegExp(process.env.BENCH_LOAD_ONLY, "i") : null;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/13";
 
 const say = (line: string) => process.stderr.write(`[load] ${line}\n`);
@@ -54,7 +57,7 @@ function printReport(rows: KindResult[], after: AfterRun, rss: string[], seeded:
   for (const r of rows) console.log(`| ${r.kind} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.requests} | ${r.errors} | ${r.non2xx} | ${r.refused} |`);
   console.log(
     `\n${seeded.sites} sites, ${seeded.services} services, ${DIALECT === "mysql" ? "MariaDB" : "SQLite"}, two instances behind Caddy (HTTPS, tls internal);` +
-      ` ${SECONDS}s per phase, ${CONNECTIONS} connections (mixed phase: ${CONNECTIONS / 4} per kind), node ${process.version}.`,
+      ` ${SECONDS}s per phase, ${CONNECTIONS} connections (mixed phase: ${PER_KIND} per kind), node ${process.version}.`,
   );
   console.log(`Ledger invariant: ${after.ledgerViolations === 0 ? "holds" : `${after.ledgerViolations} users off`}.`);
   console.log(
@@ -79,7 +82,14 @@ async function main() {
     stops.push(() => stopProcess(provider.child));
     say(`${database.describe}; provider ${provider.url}; Redis ${REDIS_URL}`);
 
-    const env = instanceEnv({ databaseUrl: database.url, redisUrl: REDIS_URL, provider, dataDir, dataKey: randomBytes(32).toString("base64"), sqlite: DIALECT === "sqlite" });
+    const env = instanceEnv({
+      databaseUrl: database.url,
+      redisUrl: REDIS_URL,
+      provider,
+      dataDir,
+      dataKey: randomBytes(32).toString("base64"),
+      sqlite: DIALECT === "sqlite",
+    });
     const seed = await seedWorld(loadConfig({ ...env, SCHEDULER: "off", LOG_LEVEL: "error" }), SITES, say);
     const seededOrders = seed.sites.reduce((n, s) => n + s.orders.length, 0);
     say(`seeded ${seed.sites.length} sites, ${seed.services} services, ${seededOrders} orders`);
@@ -102,20 +112,20 @@ async function main() {
 
     // One SNI per kind (the first sites' hosts); each request names its own site in Host. The first visit issues the certificate.
     const placed: string[] = [];
-    const kinds = kindsOf(seed, placed);
+    const kinds = kindsOf(seed, placed).filter((k) => !ONLY || ONLY.test(k.kind));
     for (const host of new Set(kinds.map((k) => k.sni))) {
       const status = await getThrough(caddy.httpsPort, host, "/healthz");
       if (status !== 200) throw new Error(`https://${host}/healthz through Caddy answered ${status}`);
     }
     const url = `https://127.0.0.1:${caddy.httpsPort}`;
     say(`GET /healthz through Caddy, alone, ${SECONDS}s…`);
-    rows.push(await runPlain("GET /healthz through Caddy (alone)", { url: `${url}/healthz`, servername: kinds[0]!.sni, connections: CONNECTIONS, seconds: SECONDS }));
+    rows.push(
+      await runPlain("GET /healthz through Caddy (alone)", { url: `${url}/healthz`, servername: kinds[0]!.sni, connections: CONNECTIONS, seconds: SECONDS }),
+    );
 
     say(`mixed traffic over ${seed.sites.length} sites: ${kinds.map((k) => k.kind).join(", ")} — ${SECONDS}s…`);
     const ticker = setInterval(() => say(`  … ${placed.length} orders placed so far`), 5_000);
-    const mixed = await Promise.all(
-      kinds.map((k) => runKind(k, { url, connections: Math.max(1, Math.floor(CONNECTIONS / kinds.length)), seconds: SECONDS })),
-    );
+    const mixed = await Promise.all(kinds.map((k) => runKind(k, { url, connections: PER_KIND, seconds: SECONDS })));
     clearInterval(ticker);
     rows.push(...mixed.map((r) => ({ ...r, kind: `${r.kind} (mixed)` })));
     for (const r of mixed) for (const s of r.samples) say(`  ${r.kind} refused: ${s}`);
@@ -127,10 +137,12 @@ async function main() {
     await stopInstances();
     await caddy.stop();
     const unanswered = mixed.find((r) => r.kind.startsWith("order"))?.unanswered ?? 0;
-    const after = await checkAfterRun({ databaseUrl: database.url, dataDir, placed, seeded: seededOrders, unanswered });
+    const after = await checkAfterRun({ databaseUrl: database.url, dataDir, sitesDomain: SITES_DOMAIN, placed, seeded: seededOrders, unanswered });
     printReport(rows, after, rss, { sites: seed.sites.length, services: seed.services });
 
-    const failures = rows.filter((r) => r.errors > 0 || r.non2xx > 0 || r.refused > 0).map((r) => `${r.kind}: ${r.errors} errors, ${r.non2xx} non-2xx, ${r.refused} refused`);
+    const failures = rows
+      .filter((r) => r.errors > 0 || r.non2xx > 0 || r.refused > 0)
+      .map((r) => `${r.kind}: ${r.errors} errors, ${r.non2xx} non-2xx, ${r.refused} refused`);
     failures.push(...after.problems);
     if (rows.some((r) => r.requests === 0)) failures.push("a phase answered no request");
     if (failures.length) {
