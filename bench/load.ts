@@ -27,7 +27,8 @@ const PER_KIND = Math.max(1, Math.floor(CONNECTIONS / 4));
 const ONLY = process.env.BENCH_LOAD_ONLY ? new RegExp(process.env.BENCH_LOAD_ONLY, "i") : null;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/13";
 
-const say = (line: string) => process.stderr.write(`[load] ${line}\n`);
+const began = Date.now();
+const say = (line: string) => process.stderr.write(`[load ${((Date.now() - began) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
 
 /** One HTTPS GET through Caddy with this SNI and Host: the first one makes Caddy issue the host's certificate. */
 function getThrough(port: number, host: string, path: string): Promise<number> {
@@ -67,7 +68,6 @@ function printReport(rows: KindResult[], after: AfterRun, rss: string[], seeded:
 }
 
 async function main() {
-  const started = Date.now();
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch((err) => say(`while stopping: ${err}`));
@@ -155,7 +155,7 @@ async function main() {
   } finally {
     await stopAll();
   }
-  say(`done in ${Math.round((Date.now() - started) / 1000)}s`);
+  say("done");
   process.exit(failed ? 1 : 0);
 }
 
