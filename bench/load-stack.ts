@@ -223,18 +223,44 @@ https:// {
 `;
 }
 
+/** Caddy alone in front of one upstream for one host (the hello-world through Caddy): its own cost, without the app's. */
+export function plainCaddyfile(o: { dir: string; httpPort: number; httpsPort: number; host: string; upstreams: number[] }): string {
+  return `{
+	admin off
+	skip_install_trust
+	http_port ${o.httpPort}
+	https_port ${o.httpsPort}
+	storage file_system {
+		root ${join(o.dir, "storage")}
+	}
+}
+
+https://${o.host} {
+	tls internal
+	reverse_proxy ${o.upstreams.map((p) => `127.0.0.1:${p}`).join(" ")}
+}
+`;
+}
+
 export interface Caddy {
   httpsPort: number;
   child: ChildProcess;
   stop(): Promise<void>;
 }
 
-export async function startCaddy(upstreams: number[]): Promise<Caddy> {
+/** Caddy on loopback as `caddyfile` has it, or with `host`, as `plainCaddyfile` has it. */
+export async function startCaddy(upstreams: number[], opts: { host?: string } = {}): Promise<Caddy> {
   const bin = process.env.CADDY_BIN ?? "caddy";
   const dir = mkdtempSync(join(tmpdir(), "izy-load-caddy-"));
   const httpsPort = await freePort();
   const file = join(dir, "Caddyfile");
-  writeFileSync(file, caddyfile({ dir, httpPort: await freePort(), httpsPort, askPort: await freePort(), upstreams }));
+  const httpPort = await freePort();
+  writeFileSync(
+    file,
+    opts.host
+      ? plainCaddyfile({ dir, httpPort, httpsPort, host: opts.host, upstreams })
+      : caddyfile({ dir, httpPort, httpsPort, askPort: await freePort(), upstreams }),
+  );
   // Caddy's own data and config under the temp dir, never the user's.
   const child = spawn(bin, ["run", "--config", file, "--adapter", "caddyfile"], {
     env: { PATH: process.env.PATH ?? "", HOME: dir, XDG_DATA_HOME: join(dir, "data"), XDG_CONFIG_HOME: join(dir, "config") },

@@ -108,6 +108,21 @@ async function main() {
     const hello = await startHello();
     say(`bare Hono hello-world, direct, ${SECONDS}s…`);
     rows.push(await runPlain("bare Hono hello-world (direct, alone)", { url: hello.url, connections: CONNECTIONS, seconds: SECONDS }));
+    if (!SMOKE) {
+      const helloHost = "hello.bench";
+      const front = await startCaddy([Number(new URL(hello.url).port)], { host: helloHost });
+      await getThrough(front.httpsPort, helloHost, "/");
+      say(`bare Hono hello-world through Caddy, ${SECONDS}s…`);
+      rows.push(
+        await runPlain("bare Hono hello-world through Caddy (alone)", {
+          url: `https://127.0.0.1:${front.httpsPort}/`,
+          servername: helloHost,
+          connections: CONNECTIONS,
+          seconds: SECONDS,
+        }),
+      );
+      await front.stop();
+    }
     await hello.stop();
 
     // One SNI per kind (the first sites' hosts); each request names its own site in Host. The first visit issues the certificate.
