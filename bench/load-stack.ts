@@ -146,7 +146,7 @@ export interface Instance {
 }
 
 /** One `node src/main.ts`, ready once it prints its "running" line. */
-export async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
+export async function startInstance(name: string, env: Record<string, string>, spawned: (child: ChildProcess) => void): Promise<Instance> {
   const port = await freePort();
   // BENCH_LOAD_CPU_PROF=<dir>: each instance writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_LOAD_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_LOAD_CPU_PROF}`] : [];
@@ -155,6 +155,7 @@ export async function startInstance(name: string, env: Record<string, string>): 
     stdio: ["ignore", "pipe", "inherit"],
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env, PORT: String(port), HOST: "127.0.0.1" },
   });
+  spawned(child);
   await lineFrom(child, /IzyBoost is running on/, name);
   return {
     name,
@@ -271,8 +272,14 @@ export async function startCaddy(upstreams: number[], opts: { host?: string } = 
     stderr = (stderr + d).slice(-4000);
   });
   const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`Caddy exited with ${code}:\n${stderr}`))));
-  await Promise.race([listening(httpsPort, 15_000), exited]);
   exited.catch(() => {});
+  try {
+    await Promise.race([listening(httpsPort, 15_000), exited]);
+  } catch (err) {
+    await stopProcess(child, 3_000);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     httpsPort,
     child,

@@ -1,7 +1,7 @@
 // `npm run bench:load`: mixed traffic over many white-label sites, on two production instances behind
 // Caddy, beside the bare Hono hello-world; then the ledger invariant and the orders checked.
 // BENCH_LOAD_SMOKE=1: a short run for CI that exits non-zero on any failed request or broken check.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:https";
@@ -19,7 +19,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const SMOKE = process.env.BENCH_LOAD_SMOKE === "1";
 const DIALECT = process.argv.includes("--sqlite") ? "sqlite" : "mysql";
 const SITES = Number(process.env.BENCH_LOAD_SITES ?? (SMOKE ? 10 : 100));
-const SECONDS = Number(process.env.BENCH_SECONDS ?? (SMOKE ? 3 : 10));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (SMOKE ? 4 : 10));
 /** Split evenly over the four kinds of the mixed phase; the hello-world and floor phases use them all. */
 const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 48);
 const PER_KIND = Math.max(1, Math.floor(CONNECTIONS / 4));
@@ -94,16 +94,15 @@ async function main() {
     const seededOrders = seed.sites.reduce((n, s) => n + s.orders.length, 0);
     say(`seeded ${seed.sites.length} sites, ${seed.services} services, ${seededOrders} orders`);
 
-    // Together on MariaDB, as compose starts them (the boot lock orders them); one after the other on SQLite, which has no boot lock between processes.
-    const instances: Instance[] =
-      DIALECT === "mysql"
-        ? await Promise.all([startInstance("app1", env), startInstance("app2", env)])
-        : [await startInstance("app1", env), await startInstance("app2", env)];
-    // Stopped before the checks, so that nothing writes while they read.
+    // Every instance is stopped at the end, even one whose partner failed to start.
+    const children: ChildProcess[] = [];
     const stopInstances = async () => {
-      await Promise.all(instances.map((i) => stopProcess(i.child)));
+      await Promise.all(children.map((c) => stopProcess(c)));
     };
     stops.push(stopInstances);
+    const start = (name: string) => startInstance(name, env, (child) => children.push(child));
+    // Together on MariaDB, as compose starts them (the boot lock orders them); one after the other on SQLite, which has no boot lock between processes.
+    const instances: Instance[] = DIALECT === "mysql" ? await Promise.all([start("app1"), start("app2")]) : [await start("app1"), await start("app2")];
     const caddy: Caddy = await startCaddy(instances.map((i) => i.port));
     stops.push(() => caddy.stop());
     say(`app1 :${instances[0]!.port}, app2 :${instances[1]!.port}, Caddy https :${caddy.httpsPort}`);
