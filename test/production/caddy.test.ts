@@ -74,13 +74,23 @@ function caddyfile(o: { dir: string; httpPort: number; httpsPort: number; askPor
 	}
 }
 
+(instances) {
+	reverse_proxy ${o.upstreams.map((p) => `127.0.0.1:${p}`).join(" ")} {
+		lb_policy round_robin
+	}
+}
+
+# As deploy/Caddyfile: the ask goes through Caddy's own listener, which balances both instances.
+http://127.0.0.1:${o.askPort} {
+	bind 127.0.0.1
+	import instances
+}
+
 https:// {
 	tls internal {
 		on_demand
 	}
-	reverse_proxy ${o.upstreams.map((p) => `127.0.0.1:${p}`).join(" ")} {
-		lb_policy round_robin
-	}
+	import instances
 }
 `;
 }
@@ -121,7 +131,7 @@ describeEachDialect("Caddy in front of two instances", (dialect) => {
         dir = mkdtempSync(join(tmpdir(), "izy-caddy-"));
         httpsPort = await freePort();
         const file = join(dir, "Caddyfile");
-        writeFileSync(file, caddyfile({ dir, httpPort: await freePort(), httpsPort, askPort: onA.port, upstreams: [onA.port, onB.port] }));
+        writeFileSync(file, caddyfile({ dir, httpPort: await freePort(), httpsPort, askPort: await freePort(), upstreams: [onA.port, onB.port] }));
         // Caddy's own data and config under the temp dir, never the user's.
         caddy = spawn(CADDY, ["run", "--config", file, "--adapter", "caddyfile"], {
           env: { PATH: process.env.PATH ?? "", HOME: dir, XDG_DATA_HOME: join(dir, "data"), XDG_CONFIG_HOME: join(dir, "config") },

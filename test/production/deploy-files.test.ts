@@ -55,8 +55,13 @@ describe("the deployment files agree with each other and with the app", () => {
     }
   });
 
-  it("Caddy asks our TLS endpoint, balances both instances on /readyz, and is the trusted proxy", () => {
-    expect(caddyfile).toContain(`ask http://app1:8000${TLS_ASK_PATH}`);
+  it("Caddy asks our TLS endpoint through its own listener that balances both instances, and is the trusted proxy", () => {
+    // The ask goes to Caddy's internal listener, which proxies to both instances: no single instance is needed for a certificate.
+    const ask = new RegExp(`ask (http://127\\.0\\.0\\.1:(\\d+))${TLS_ASK_PATH}`).exec(caddyfile);
+    expect(ask).not.toBeNull();
+    const listener = new RegExp(`^${ask![1]!.replace(/\./g, "\\.")} \\{\\n\\tbind 127\\.0\\.0\\.1\\n\\timport instances\\n\\}`, "m");
+    expect(caddyfile).toMatch(listener);
+    expect(compose).not.toContain(`${ask![2]}:${ask![2]}`);
     expect(caddyfile).toMatch(/reverse_proxy app1:8000 app2:8000/);
     expect(caddyfile).toContain("health_uri /readyz");
     expect(caddyfile).toMatch(/on_demand\b/);
