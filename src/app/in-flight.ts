@@ -3,7 +3,7 @@
  * server counts it done, but the handler goes on (an order being placed, a payment being settled): a
  * shutdown closes the database only once they are all finished.
  */
-export interface InFlight {
+interface InFlight {
   /** Wraps a handler's answer: counted until it settles. */
   track<T>(answer: T | Promise<T>): T | Promise<T>;
   /** Resolves true once no handler runs, or false after `timeoutMs` with some still running. */
