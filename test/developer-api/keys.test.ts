@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect, makePlatform, signUp, type TestPlatform } from "../harness/platform.ts";
 import { manualClock } from "../harness/clock.ts";
 import { hashApiKey } from "../../src/developer-api/keys.ts";
-import { HOUR } from "../../src/lib/time.ts";
+import { dbNow, HOUR } from "../../src/lib/time.ts";
 import { ALL_PERMISSIONS, apiLogsOf, createKeyVia, userWithKey, v1 } from "./helpers.ts";
 
 describeEachDialect("API keys", (dialect) => {
@@ -130,6 +130,28 @@ describeEachDialect("API keys", (dialect) => {
     expect((await body(outside)).error.code).toBe("ip_not_allowed");
     const shown = await body(await p.request(`/api/user/api-keys/${u.keyId}`, { token: u.token }));
     expect(shown.data.last_used_ip).toBe("2001:db8::1");
+  });
+
+  it("records a key's last use to the minute from one address, and at once from a new one", async () => {
+    const u = await userWithKey(p);
+    const lastUse = () =>
+      p.services.db.selectFrom("api_keys").select(["last_used_at", "last_used_ip"]).where("key_hash", "=", hashApiKey(u.key)).executeTakeFirstOrThrow();
+    const call = async (ip: string) => expect((await v1(p, "/balance", u.key, { ip })).status).toBe(200);
+    await call("198.51.100.7");
+    const first = await lastUse();
+    expect(first).toEqual({ last_used_at: dbNow(clock), last_used_ip: "198.51.100.7" });
+    // 30 s later from the same address: the row is not rewritten.
+    clock.advance(30_000);
+    await call("198.51.100.7");
+    expect(await lastUse()).toEqual(first);
+    // A minute and more after the recorded use: recorded again.
+    clock.advance(31_000);
+    await call("198.51.100.7");
+    expect((await lastUse()).last_used_at).toBe(dbNow(clock));
+    // From another address: at once.
+    clock.advance(1_000);
+    await call("198.51.100.8");
+    expect(await lastUse()).toEqual({ last_used_at: dbNow(clock), last_used_ip: "198.51.100.8" });
   });
 
   it("enforces each key's own rate limit: 429 after N calls a minute, other keys unaffected", async () => {
