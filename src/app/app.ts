@@ -18,6 +18,8 @@ import { mountFeatures } from "./features.ts";
 import { suspendedSitePage } from "../storefront/routes.ts";
 import { maintenanceGate } from "../storefront/maintenance.ts";
 import { TLS_ASK_PATH, answerTlsAsk } from "../white-label/tls-ask.ts";
+import { unavailableResponse } from "../http/unavailable.ts";
+import { isDatabaseUnavailable } from "../db/errors.ts";
 
 const JSON_LIMIT = 1024 * 1024;
 const UPLOAD_LIMIT = 6 * 1024 * 1024;
@@ -47,6 +49,7 @@ function errorResponse(c: Context<AppEnv>, err: unknown): Response | Promise<Res
     const message = status === 413 ? "The request body is too large" : err.message || "Request error";
     return c.json({ error: { code, message, request_id: requestId } }, status);
   }
+  if (isDatabaseUnavailable(err)) return unavailableResponse(c, isProviderApi(c) ? "provider" : wantsJson(c) ? "json" : "page");
   c.get("services")?.logger.error("unhandled error", { requestId, path: c.req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   if (isProviderApi(c)) return c.json({ error: "Internal server error" }, 500);
   if (!wantsJson(c)) return c.html(serverErrorPage(), 500);
