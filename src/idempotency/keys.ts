@@ -44,9 +44,46 @@ export async function claimKey(
     if (!isUniqueViolation(err)) throw err;
   }
   const prior = await ctx.db.selectFrom("idempotency_keys").selectAll().where("scope", "=", scope).where("key", "=", key).executeTakeFirst();
-  if (attempts <= 1 || (prior && prior.expires_at >= dbNow(ctx.clock))) return { claimed: false, prior };
-  if (prior) await ctx.db.deleteFrom("idempotency_keys").where("id", "=", prior.id).where("expires_at", "<", dbNow(ctx.clock)).execute();
+  if (attempts <= 1 || (prior && prior.expires_at >= dbNow(ctx.clock) && !abandoned(ctx, prior))) return { claimed: false, prior };
+  if (prior)
+    await ctx.db
+      .deleteFrom("idempotency_keys")
+      .where("id", "=", prior.id)
+      .where((eb) =>
+        eb.or([
+          eb("expires_at", "<", dbNow(ctx.clock)),
+          eb.and([eb("status", "=", "in_flight"), eb("request_hash", "=", requestHash), eb("created_at", "<", dbNow(ctx.clock, -ABANDONED_AFTER_MS))]),
+        ]),
+      )
+      .execute();
   return claimKey(ctx, scope, key, requestHash, attempts - 1);
+}
+
+/**
+ * How long a claim may stay in flight before it counts as abandoned: its process died, or the database
+ * failed under it and the key could not be let go. Work under a key commits its mark with its first
+ * transaction (`markCommitted`), so a claim still `in_flight` this late never wrote anything: the same
+ * request may run again. Far longer than any request takes before its first commit.
+ */
+export const ABANDONED_AFTER_MS = 60_000;
+
+/** An in-flight claim of this same request whose work never committed, older than ABANDONED_AFTER_MS. */
+function abandoned(ctx: Ctx, prior: IdempotencyKey): boolean {
+  return prior.status === "in_flight" && prior.created_at < dbNow(ctx.clock, -ABANDONED_AFTER_MS);
+}
+
+/**
+ * Run inside the work's first transaction (withCommitMark): the key now says the work committed, so
+ * it is never let go or claimed again, whatever happens before its answer is recorded.
+ */
+export async function markCommitted(tx: Ctx, scope: string, key: string): Promise<void> {
+  await tx.db
+    .updateTable("idempotency_keys")
+    .set({ status: "committed" })
+    .where("scope", "=", scope)
+    .where("key", "=", key)
+    .where("status", "=", "in_flight")
+    .execute();
 }
 
 /** Stores the outcome a retry with the same key gets back. */
@@ -59,9 +96,9 @@ export async function recordOutcome(ctx: Ctx, scope: string, key: string, status
     .execute();
 }
 
-/** Lets the key go, so that a retry really runs again. */
+/** Lets the key go, so that a retry really runs again; never once its work committed (a retry would do it twice). */
 export async function releaseKey(ctx: Ctx, scope: string, key: string): Promise<void> {
-  await ctx.db.deleteFrom("idempotency_keys").where("scope", "=", scope).where("key", "=", key).execute();
+  await ctx.db.deleteFrom("idempotency_keys").where("scope", "=", scope).where("key", "=", key).where("status", "=", "in_flight").execute();
 }
 
 /** Drops expired keys (scheduled clean-up). */
