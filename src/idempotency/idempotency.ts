@@ -66,14 +66,14 @@ async function runOnce(ctx: Ctx, req: KeyedRequest, run: () => Promise<Outcome>)
   let outcome: Outcome;
   try {
     // The key is marked committed inside the work's first transaction: from then on it is never let go.
-    outcome = await withCommitMark((tx) => markCommitted(tx, scope, key), run);
+    outcome = await withCommitMark((tx) => markCommitted(tx, claim.claimId), run);
   } catch (err) {
-    if (err instanceof AppError && kept(err.status)) await recordOutcome(ctx, scope, key, err.status, envelopeOf(err, req.requestId));
-    else await letGo(ctx, req);
+    if (err instanceof AppError && kept(err.status)) await recordOutcome(ctx, claim.claimId, err.status, envelopeOf(err, req.requestId));
+    else await letGo(ctx, claim.claimId);
     throw err;
   }
-  if (kept(outcome.status)) await recordOutcome(ctx, scope, key, outcome.status, outcome.body);
-  else await letGo(ctx, req);
+  if (kept(outcome.status)) await recordOutcome(ctx, claim.claimId, outcome.status, outcome.body);
+  else await letGo(ctx, claim.claimId);
   return { outcome, replayed: false };
 }
 
@@ -85,15 +85,15 @@ const RELEASE_RETRY_MS = 1_000;
  * that made us release it. While the database is unavailable the release is tried again in the
  * background, so that the client's retry with the same key runs as soon as the database is back.
  */
-async function letGo(ctx: Ctx, req: KeyedRequest, retriesLeft = Math.floor(ABANDONED_AFTER_MS / RELEASE_RETRY_MS)): Promise<void> {
+async function letGo(ctx: Ctx, claimId: number, retriesLeft = Math.floor(ABANDONED_AFTER_MS / RELEASE_RETRY_MS)): Promise<void> {
   try {
-    await releaseKey(ctx, req.scope, req.key!);
+    await releaseKey(ctx, claimId);
   } catch (err) {
     if (isDatabaseUnavailable(err) && retriesLeft > 0) {
-      setTimeout(() => void letGo(ctx, req, retriesLeft - 1), RELEASE_RETRY_MS).unref();
+      setTimeout(() => void letGo(ctx, claimId, retriesLeft - 1), RELEASE_RETRY_MS).unref();
       return;
     }
-    ctx.logger.error("idempotency key release failed", { scope: req.scope, error: String(err) });
+    ctx.logger.error("idempotency key release failed", { claim_id: claimId, error: String(err) });
   }
 }
 

@@ -112,4 +112,27 @@ describeEachDialect("idempotency keys whose request died", (dialect) => {
     const { value } = await runOnceForValue(ctx, req, async () => "ran");
     expect(value).toBe("ran");
   });
+
+  it("a request that stalls past the abandonment loses its claim to the retry: its own work rolls back, the work is done once", async () => {
+    const u = await fundedUser(w, "0");
+    const ctx = w.p.ctx();
+    const req = { scope: `u:${u.user.id}`, key: "stalled", operation: "test", body: { amount: 1 } };
+    const pay = () => credit(ctx, { userId: u.user.id, amount: 1_000_000, type: "adjustment" });
+    const stalled = runOnceForValue(ctx, req, async () => {
+      // Stalled long enough for the client's retry to find the claim abandoned and run the request itself.
+      w.clock.advance(ABANDONED_AFTER_MS + 1_000);
+      const retry = await runOnceForValue(ctx, req, async () => {
+        await pay();
+        return "retry";
+      });
+      expect(retry.value).toBe("retry");
+      await pay();
+      return "stalled";
+    });
+    await expect(stalled).rejects.toMatchObject({ status: 409 });
+    const balance = await w.p.services.db.selectFrom("users").select("balance").where("id", "=", u.user.id).executeTakeFirstOrThrow();
+    expect(Number(balance.balance)).toBe(1_000_000);
+    expect((await runOnceForValue(ctx, req, async () => "again")).value).toBe("retry");
+    await expectLedgerHolds(w);
+  });
 });
