@@ -66,3 +66,19 @@ function unavailableItself(err: unknown): boolean {
   if (e.fatal === true) return true;
   return typeof e.message === "string" && /^Pool is closed|Can't add new command when connection is in closed state/.test(e.message);
 }
+
+/**
+ * Runs fn again while the database is unavailable (restarting, read-only for a moment), once every
+ * `delayMs`, `attempts` times in all: for work that must not be dropped because the database blinked,
+ * such as recording what a provider answered. fn must be a whole transaction.
+ */
+export async function retryWhileUnavailable<T>(fn: () => Promise<T>, opts: { attempts: number; delayMs: number }): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || attempt >= opts.attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, opts.delayMs));
+    }
+  }
+}

@@ -35,6 +35,21 @@ async function timeTravel(w: World): Promise<void> {
 }
 
 /**
+ * Smoke mode: claims of idempotency keys left in flight (by a killed instance) count as abandoned after
+ * 30 s; the smoke ages those older than a few seconds instead of waiting. Safe at any age: a claim is
+ * checked by its id when its work commits (src/idempotency/keys.ts).
+ */
+export async function ageInFlightClaims(w: World): Promise<void> {
+  await w.db.db
+    .updateTable("idempotency_keys")
+    .set({ created_at: stamp(-60 * 60_000) })
+    .where("status", "=", "in_flight")
+    .where("created_at", "<", stamp(-4_000))
+    .where("created_at", ">", stamp(-30 * 60_000))
+    .execute();
+}
+
+/**
  * What an admin does with orders whose dispatch is unknown (an instance died mid-call): looks the
  * order up at the provider (by its link, unique per order here), then marks it sent with the
  * provider's id, or has it resent when the provider never got it. Through the admin API.

@@ -109,7 +109,7 @@ describe(`reliability${SMOKE ? " (smoke)" : ""}`, () => {
     let ran = 0;
     let busy = 0;
     try {
-      const rounds = SMOKE ? 2 : 10;
+      const rounds = SMOKE ? 1 : 10;
       for (let round = 0; round < rounds; round++) {
         for (const job of JOBS) {
           const [x, y] = await Promise.all([runJobOnce(runner.services, job), runJobOnce(runner.services, job)]);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { moneyAndOrdersHold, waitForRecovery } from "./checks.ts";
+import { ageInFlightClaims, moneyAndOrdersHold, waitForRecovery } from "./checks.ts";
 import { startLoad, type LoadRun, type LoadResult } from "./load.ts";
 import { record, say } from "./report.ts";
 import type { World } from "./world.ts";
@@ -13,7 +13,7 @@ export const windowMs = (smokeMs: number, fullMs: number) => (SMOKE ? smokeMs : 
 
 /** Clients placing orders against the running instances for the scenario named. */
 export function loadFor(w: World, scenario: string): LoadRun {
-  return startLoad({
+  const load = startLoad({
     scenario,
     instances: () => w.instances,
     clients: w.clients,
@@ -22,6 +22,18 @@ export function loadFor(w: World, scenario: string): LoadRun {
     pauseMs: SMOKE ? 40 : 25,
     keyDeadlineMs: windowMs(45_000, 180_000),
   });
+  if (!SMOKE) return load;
+  const ageing = setInterval(() => void ageInFlightClaims(w).catch(() => {}), 1_000);
+  return {
+    ...load,
+    async stop() {
+      try {
+        return await load.stop();
+      } finally {
+        clearInterval(ageing);
+      }
+    },
+  };
 }
 
 /**

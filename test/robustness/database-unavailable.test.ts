@@ -2,7 +2,8 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sql } from "kysely";
 import { anotherInstance, body, describeEachDialect, mysqlServerUrl, type TestPlatform } from "../harness/platform.ts";
-import { addService, closeWorld, expectLedgerHolds, fundedUser, orderWorld, type World } from "../orders/support.ts";
+import { addService, closeWorld, expectLedgerHolds, fundedUser, orderRow, orderWorld, type World } from "../orders/support.ts";
+import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
 
 /** A TCP relay to the MariaDB server that can be cut (every connection reset, new ones refused) and mended, as a restart does. */
 async function cuttableRelay(target: URL): Promise<{ port: number; cut(): Promise<void>; mend(): Promise<void>; close(): Promise<void> }> {
@@ -33,6 +34,15 @@ async function cuttableRelay(target: URL): Promise<{ port: number; cut(): Promis
     });
   };
   return { port, cut, mend: open, close: cut };
+}
+
+/** Waits (polling, no timing asserted) until the order's dispatch is in the state named. */
+async function untilDispatch(w: World, uuid: string, state: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if ((await orderRow(w, uuid)).dispatch_state === state) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`order never ${state}`);
 }
 
 async function countOrders(p: TestPlatform, userId: number): Promise<number> {
@@ -76,7 +86,65 @@ describeEachDialect("a database that cannot serve is a 503 to retry, never a 500
     });
   }
 
+  if (dialect === "sqlite") {
+    it("an order whose provider answered while the database was read-only is recorded as sent once it is writable, not held as unknown", async () => {
+      const svc = await addService(w, { rate: "1000" });
+      const u = await fundedUser(w, "100000");
+      w.sim.sim.setFault({ action: "add", kind: "latency", ms: 300 });
+      const res = await w.p.request("/api/user/orders", {
+        method: "POST",
+        token: u.token,
+        json: { service_id: svc.id, link: "https://instagram.com/p/ro-settle", quantity: 100 },
+      });
+      expect(res.status).toBe(201);
+      const uuid = (await body(res)).data.uuid as string;
+      await untilDispatch(w, uuid, "sending");
+      await sql`PRAGMA query_only = ON`.execute(w.p.services.db);
+      await new Promise((r) => setTimeout(r, 1_500));
+      await sql`PRAGMA query_only = OFF`.execute(w.p.services.db);
+      await settleDispatchKicks(w.p.services);
+      w.sim.sim.clearFaults();
+      const row = await orderRow(w, uuid);
+      expect(row.dispatch_state).toBe("sent");
+      expect(w.sim.sim.getOrder(Number(row.provider_order_id))?.link).toBe("https://instagram.com/p/ro-settle");
+      await expectLedgerHolds(w);
+    });
+  }
+
   if (dialect === "mysql") {
+    it("an order whose provider answered while MariaDB was away is recorded as sent once it is back, not held as unknown", async () => {
+      const svc = await addService(w, { rate: "1000" });
+      const u = await fundedUser(w, "100000");
+      const relay = await cuttableRelay(new URL(mysqlServerUrl()));
+      const url = new URL(w.p.services.config.DATABASE_URL!);
+      url.hostname = "127.0.0.1";
+      url.port = String(relay.port);
+      const viaRelay = await anotherInstance(w.p, { DATABASE_URL: url.toString(), PROVIDER_TIMEOUT_MS: "5000" });
+      try {
+        w.sim.sim.setFault({ action: "add", kind: "latency", ms: 300 });
+        const res = await viaRelay.request("/api/user/orders", {
+          method: "POST",
+          token: u.token,
+          json: { service_id: svc.id, link: "https://instagram.com/p/away-settle", quantity: 100 },
+        });
+        expect(res.status).toBe(201);
+        const uuid = (await body(res)).data.uuid as string;
+        await untilDispatch(w, uuid, "sending");
+        await relay.cut();
+        await new Promise((r) => setTimeout(r, 1_500));
+        await relay.mend();
+        await settleDispatchKicks(viaRelay.services);
+        const row = await orderRow(w, uuid);
+        expect(row.dispatch_state).toBe("sent");
+        expect(w.sim.sim.getOrder(Number(row.provider_order_id))?.link).toBe("https://instagram.com/p/away-settle");
+        await expectLedgerHolds(w);
+      } finally {
+        w.sim.sim.clearFaults();
+        await viaRelay.close();
+        await relay.close();
+      }
+    });
+
     it("MariaDB gone (connections reset, then refused) answers 503 on the JSON API and the bilingual 503 page, and the pool serves again once it is back", async () => {
       const svc = await addService(w, { rate: "1000" });
       const u = await fundedUser(w, "100000");
