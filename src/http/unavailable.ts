@@ -3,7 +3,7 @@ import type { AppEnv } from "./env.ts";
 import { unavailablePage } from "./plain-pages.ts";
 
 /** Seconds a client is asked to wait before retrying while the database is unreachable, restarting or read-only. */
-export const DATABASE_RETRY_AFTER_SECONDS = 5;
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 const MESSAGE = "The service is temporarily unavailable; please retry shortly";
 

@@ -15,7 +15,7 @@ export interface OwnMariadb {
   rootUrl: string;
   /** The app's user (no SUPER: `read_only` refuses its writes) on `database`. */
   appUrl: string;
-  query(sql: string, params?: unknown[]): Promise<any[]>;
+  query(sql: string, params?: unknown[]): Promise<unknown[]>;
   /** kill -9 (or SIGTERM) and wait for the exit. */
   stop(signal?: NodeJS.Signals): Promise<void>;
   start(): Promise<void>;
@@ -63,7 +63,7 @@ export async function startOwnMariadb(database: string): Promise<OwnMariadb> {
     const c = await createConnection(rootUrl);
     try {
       const [rows] = await c.query(sql, params);
-      return rows as any[];
+      return rows as unknown[];
     } finally {
       await c.end();
     }
