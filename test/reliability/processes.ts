@@ -112,10 +112,16 @@ export async function cleanUpEverything(): Promise<void> {
   dirs.clear();
 }
 
-process.once("exit", () => {
+function killAndRemoveNow(): void {
   for (const c of children) c.kill("SIGKILL");
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+}
+process.once("exit", killAndRemoveNow);
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => {
+    killAndRemoveNow();
+    process.exit(130);
+  });
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
