@@ -39,10 +39,11 @@ const MYSQL_CONNECTION_CODES = new Set([
 
 /**
  * MySQL/MariaDB server errors that say "not now" rather than "wrong request": 1021 ER_DISK_FULL, 1040
- * too many connections, 1053 server shutdown, 1114 table full, 1290 read-only (ER_OPTION_PREVENTS_STATEMENT),
+ * too many connections, 1053 server shutdown, 1114 table full, 1205 lock wait timeout (a write waited
+ * behind the global read lock of `SET GLOBAL read_only`), 1290 read-only (ER_OPTION_PREVENTS_STATEMENT),
  * 1836 read-only mode, 1927 connection killed, 2002/2003/2006/2013 client-side lost connections.
  */
-const MYSQL_UNAVAILABLE_ERRNOS = new Set([1021, 1040, 1053, 1114, 1290, 1836, 1927, 2002, 2003, 2006, 2013]);
+const MYSQL_UNAVAILABLE_ERRNOS = new Set([1021, 1040, 1053, 1114, 1205, 1290, 1836, 1927, 2002, 2003, 2006, 2013]);
 
 /** SQLite primary result codes (the low byte of the extended code): 5 BUSY, 8 READONLY, 10 IOERR, 13 FULL, 14 CANTOPEN. */
 const SQLITE_UNAVAILABLE_CODES = new Set([5, 8, 10, 13, 14]);

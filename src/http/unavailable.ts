@@ -8,14 +8,21 @@ const DATABASE_RETRY_AFTER_SECONDS = 5;
 const MESSAGE = "The service is temporarily unavailable; please retry shortly";
 
 /**
- * The 503 of a request the database could not serve: nothing was written (its transaction rolled back),
+ * The 503 of a request the database (or the shared Redis: `service_unavailable`) could not serve: nothing was written (its transaction rolled back),
  * so the client may retry the same request after `Retry-After`. JSON routes get the error envelope, the
  * standard provider API its `{"error"}`, pages the plain bilingual page.
  */
-export function unavailableResponse(c: Context<AppEnv>, shape: "json" | "provider" | "page"): Response | Promise<Response> {
+export function unavailableResponse(
+  c: Context<AppEnv>,
+  shape: "json" | "provider" | "page",
+  code: "database_unavailable" | "service_unavailable" = "database_unavailable",
+): Response | Promise<Response> {
   c.header("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS));
-  c.get("services")?.logger.warn("database unavailable", { requestId: c.get("requestId"), path: c.req.path });
+  c.get("services")?.logger.warn(code === "database_unavailable" ? "database unavailable" : "redis unavailable", {
+    requestId: c.get("requestId"),
+    path: c.req.path,
+  });
   if (shape === "provider") return c.json({ error: MESSAGE }, 503);
   if (shape === "page") return c.html(unavailablePage(), 503);
-  return c.json({ error: { code: "database_unavailable", message: MESSAGE, request_id: c.get("requestId") } }, 503);
+  return c.json({ error: { code, message: MESSAGE, request_id: c.get("requestId") } }, 503);
 }

@@ -72,9 +72,24 @@ async function runOnce(ctx: Ctx, req: KeyedRequest, run: () => Promise<Outcome>)
     else await letGo(ctx, claim.claimId);
     throw err;
   }
-  if (kept(outcome.status)) await recordOutcome(ctx, claim.claimId, outcome.status, outcome.body);
+  if (kept(outcome.status)) await keepOutcome(ctx, claim.claimId, outcome);
   else await letGo(ctx, claim.claimId);
   return { outcome, replayed: false };
+}
+
+/**
+ * Records the answer of work that committed. If the database went away since, the error still reaches
+ * the client (a 503: retry), and the answer is recorded in the background once the database is back,
+ * so that the retry with the same key gets it (until then: 409 in flight).
+ */
+async function keepOutcome(ctx: Ctx, claimId: number, outcome: Outcome, retriesLeft = Math.floor(ABANDONED_AFTER_MS / RELEASE_RETRY_MS)): Promise<void> {
+  try {
+    await recordOutcome(ctx, claimId, outcome.status, outcome.body);
+  } catch (err) {
+    if (!isDatabaseUnavailable(err)) throw err;
+    if (retriesLeft > 0) setTimeout(() => void keepOutcome(ctx, claimId, outcome, retriesLeft - 1).catch(() => {}), RELEASE_RETRY_MS).unref();
+    throw err;
+  }
 }
 
 /** Tries to let a key go while the database is away: once a second, until it answers or the claim counts as abandoned anyway. */

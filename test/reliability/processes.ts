@@ -9,6 +9,8 @@ import { join } from "node:path";
  * (or when the run dies): nothing of it may outlive the suite.
  */
 const children = new Set<ChildProcess>();
+/** RELIABILITY_KEEP_LOGS=1 keeps the instances', MariaDB's and the simulator's logs after the run. */
+const keepLogs = process.env.RELIABILITY_KEEP_LOGS === "1";
 const dirs = new Set<string>();
 
 export function tempDir(prefix: string): string {
@@ -108,13 +110,13 @@ export async function cleanUpEverything(): Promise<void> {
       }),
   );
   await Promise.all(waits);
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const d of dirs) if (!(keepLogs && d.includes("-logs-"))) rmSync(d, { recursive: true, force: true });
   dirs.clear();
 }
 
 function killAndRemoveNow(): void {
   for (const c of children) c.kill("SIGKILL");
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const d of dirs) if (!(keepLogs && d.includes("-logs-"))) rmSync(d, { recursive: true, force: true });
 }
 process.once("exit", killAndRemoveNow);
 for (const signal of ["SIGINT", "SIGTERM"] as const)

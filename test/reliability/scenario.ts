@@ -20,7 +20,7 @@ export function loadFor(w: World, scenario: string): LoadRun {
     serviceId: w.serviceId,
     quantity: w.quantity,
     pauseMs: SMOKE ? 40 : 25,
-    keyDeadlineMs: windowMs(45_000, 180_000),
+    keyDeadlineMs: windowMs(20_000, 180_000),
   });
   if (!SMOKE) return load;
   const ageing = setInterval(() => void ageInFlightClaims(w).catch(() => {}), 1_000);

@@ -45,6 +45,8 @@ export async function startOwnMariadb(database: string): Promise<OwnMariadb> {
         "--innodb-buffer-pool-size=64M",
         "--skip-log-bin",
         "--max-connections=300",
+        // SET GLOBAL read_only waits for writes in flight; one stuck behind its lock gives up in 5 s, not 50.
+        "--innodb-lock-wait-timeout=5",
       ],
       { logFile: join(dir, "mariadb.log") },
     );
