@@ -123,7 +123,7 @@ describe(`reliability${SMOKE ? " (smoke)" : ""}`, () => {
       },
     }));
     try {
-      const rounds = SMOKE ? 1 : 10;
+      const rounds = SMOKE ? 1 : 3;
       for (let round = 0; round < rounds; round++) {
         for (const job of counted) {
           const both = await Promise.all([runJobOnce(runner.services, job), runJobOnce(runner.services, job)]);
