@@ -480,7 +480,9 @@ export async function dispatchOrders(ctx: Ctx, opts: { ids?: number[]; limit?: n
     } catch (err) {
       // Claimed but not sent: given back to the queue (if this fails too, they are held as unknown later).
       ctx.logger.error("dispatch read failed", { order_ids: ids, error: String(err) });
-      await releaseUnsent(ctx, ids).catch((e) => ctx.logger.error("dispatch release failed", { order_ids: ids, error: String(e) }));
+      await retryWhileUnavailable(() => releaseUnsent(ctx, ids), SETTLE_PATIENCE).catch((e) =>
+        ctx.logger.error("dispatch release failed", { order_ids: ids, error: String(e) }),
+      );
       summary.skipped += ids.length;
       continue;
     }

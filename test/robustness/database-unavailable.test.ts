@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { sql } from "kysely";
 import { anotherInstance, body, describeEachDialect, mysqlServerUrl, type TestPlatform } from "../harness/platform.ts";
 import { addService, closeWorld, expectLedgerHolds, fundedUser, orderRow, orderWorld, type World } from "../orders/support.ts";
-import { settleDispatchKicks } from "../../src/orders/dispatch.ts";
+import { dispatchOrders, settleDispatchKicks } from "../../src/orders/dispatch.ts";
 
 /** A TCP relay to the MariaDB server that can be cut (every connection reset, new ones refused) and mended, as a restart does. */
 async function cuttableRelay(target: URL): Promise<{ port: number; cut(): Promise<void>; mend(): Promise<void>; close(): Promise<void> }> {
@@ -134,9 +134,12 @@ describeEachDialect("a database that cannot serve is a 503 to retry, never a 500
         await new Promise((r) => setTimeout(r, 1_500));
         await relay.mend();
         await settleDispatchKicks(viaRelay.services);
+        // Cut before the claimed order was read back, it went back to the queue unsent: the next run sends it.
+        await dispatchOrders(viaRelay.ctx());
         const row = await orderRow(w, uuid);
         expect(row.dispatch_state).toBe("sent");
         expect(w.sim.sim.getOrder(Number(row.provider_order_id))?.link).toBe("https://instagram.com/p/away-settle");
+        expect(w.sim.sim.orderIds().filter((id) => w.sim.sim.getOrder(id)?.link === "https://instagram.com/p/away-settle")).toHaveLength(1);
         await expectLedgerHolds(w);
       } finally {
         w.sim.sim.clearFaults();
