@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Config } from "./config/config.ts";
 import type { Db, DialectName } from "./db/database.ts";
 import type { Site, User } from "./db/schema.ts";
@@ -152,10 +153,36 @@ export function systemCtx(services: AppServices, tenant: Tenant = PLATFORM, user
   };
 }
 
+/** A write that must commit with the first transaction of some work, or not at all (see withCommitMark). */
+const commitMarks = new AsyncLocalStorage<{ mark: ((tx: Ctx) => Promise<void>) | null }>();
+
+/**
+ * Runs fn so that the first transaction it commits also runs `mark` inside, just before committing:
+ * afterwards the mark's row says whether the work committed, whatever happens to the process or the
+ * database next (the idempotency key of a request: src/idempotency). The mark is dropped when fn ends.
+ */
+export async function withCommitMark<T>(mark: (tx: Ctx) => Promise<void>, fn: () => Promise<T>): Promise<T> {
+  const slot = { mark: mark as ((tx: Ctx) => Promise<void>) | null };
+  try {
+    return await commitMarks.run(slot, fn);
+  } finally {
+    slot.mark = null;
+  }
+}
+
 /** Runs fn in one DB transaction, joining the outer one if ctx is already inside a transaction. */
 export async function withTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return fn(ctx);
-  return ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+  const slot = commitMarks.getStore();
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const tx = { ...ctx, db: trx };
+    const value = await fn(tx);
+    if (slot?.mark) await slot.mark(tx);
+    return value;
+  });
+  // Only once committed: a transaction rolled back (and retried after a deadlock) carries the mark again.
+  if (slot) slot.mark = null;
+  return result;
 }
 
 export function requireUser(ctx: Ctx): User {

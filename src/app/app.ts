@@ -12,12 +12,14 @@ import { forwardedFor, lastForwarded, peerAddress } from "../http/client.ts";
 import { originOf } from "../http/csrf.ts";
 import { notFoundPage, serverErrorPage, unknownHostPage } from "../http/plain-pages.ts";
 import { loadSession } from "../auth/middleware.ts";
-import { limiter, type RedisPing, type StoreFactory } from "../http/rate-limit.ts";
+import { isRedisUnavailable, limiter, type RedisPing, type StoreFactory } from "../http/rate-limit.ts";
 import { readiness } from "./readiness.ts";
 import { mountFeatures } from "./features.ts";
 import { suspendedSitePage } from "../storefront/routes.ts";
 import { maintenanceGate } from "../storefront/maintenance.ts";
 import { TLS_ASK_PATH, answerTlsAsk } from "../white-label/tls-ask.ts";
+import { unavailableResponse } from "../http/unavailable.ts";
+import { isDatabaseUnavailable } from "../db/errors.ts";
 
 const JSON_LIMIT = 1024 * 1024;
 const UPLOAD_LIMIT = 6 * 1024 * 1024;
@@ -47,6 +49,9 @@ function errorResponse(c: Context<AppEnv>, err: unknown): Response | Promise<Res
     const message = status === 413 ? "The request body is too large" : err.message || "Request error";
     return c.json({ error: { code, message, request_id: requestId } }, status);
   }
+  const shape = isProviderApi(c) ? "provider" : wantsJson(c) ? "json" : "page";
+  if (isDatabaseUnavailable(err)) return unavailableResponse(c, shape);
+  if (isRedisUnavailable(err)) return unavailableResponse(c, shape, "service_unavailable");
   c.get("services")?.logger.error("unhandled error", { requestId, path: c.req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   if (isProviderApi(c)) return c.json({ error: "Internal server error" }, 500);
   if (!wantsJson(c)) return c.html(serverErrorPage(), 500);

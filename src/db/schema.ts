@@ -212,7 +212,8 @@ export interface IdempotencyKeysTable {
   scope: string;
   key: string;
   request_hash: string;
-  status: Generated<"in_flight" | "done">;
+  /** in_flight → committed (its work's first transaction committed, answer not yet kept) → done (answer kept). */
+  status: Generated<"in_flight" | "committed" | "done">;
   response_status: number | null;
   response_body: string | null;
   created_at: Timestamp;

@@ -7,6 +7,7 @@ import { AppError, Forbidden, TooManyRequests, Unauthorized } from "../core/erro
 import { limiter, type StoreFactory } from "../http/rate-limit.ts";
 import type { Config } from "../config/config.ts";
 import { MINUTE } from "../lib/time.ts";
+import { isDatabaseUnavailable } from "../db/errors.ts";
 import { admitApiKey, findApiKey, isLiveKey, keyPermissions, logApiCall, presentedPrefix, type Permission } from "./keys.ts";
 
 /** The answer to a bad key once its address or prefix is over the limit (v1 envelope and v2 body alike). */
@@ -61,7 +62,7 @@ export function keyLimits(stores: StoreFactory, config: GuardLimits): KeyLimits 
 
 /** The HTTP status a thrown error ends up as (onError maps AppErrors to their own status). */
 export function statusOfError(err: unknown): number {
-  return err instanceof AppError ? err.status : 500;
+  return err instanceof AppError ? err.status : isDatabaseUnavailable(err) ? 503 : 500;
 }
 
 /** X-API-Key authentication, an api_logs row per call made with a known key, and the key's own rate limit. */

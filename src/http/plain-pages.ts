@@ -56,3 +56,13 @@ export const serverErrorPage = (brand?: string) =>
     textFr: "Un problème est survenu. Veuillez réessayer.",
     textEn: "Something went wrong. Please try again.",
   });
+
+export const unavailablePage = (brand?: string) =>
+  plainPage({
+    status: 503,
+    brand,
+    titleFr: "Service momentanément indisponible",
+    titleEn: "Service temporarily unavailable",
+    textFr: "Le service est momentanément indisponible. Veuillez réessayer dans quelques instants.",
+    textEn: "The service is temporarily unavailable. Please try again in a few moments.",
+  });

@@ -10,10 +10,22 @@ export type RedisPing = (() => Promise<boolean>) | null;
 
 const wait = (ms: number) => new Promise<false>((resolve) => setTimeout(() => resolve(false), ms).unref());
 
+/**
+ * True when the shared Redis did not answer a command (down, restarting): the client gave up after its
+ * retries, or its connection is closed. The request is then a 503 to retry, like a database outage.
+ */
+export function isRedisUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; message?: string } | null;
+  if (!e || typeof e !== "object") return false;
+  return e.name === "MaxRetriesPerRequestError" || /^(Connection is closed|Stream isn't writeable)/.test(e.message ?? "");
+}
+
 /** In-memory counters by default; Redis when REDIS_URL is set, so several instances share them. */
 export function createStoreFactory(redisUrl: string | undefined): { make: StoreFactory; ping: RedisPing; close(): Promise<void> } {
   if (!redisUrl) return { make: () => new MemoryStore<AppEnv>(), ping: null, close: async () => {} };
   const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  // An outage is answered per request (503, isRedisUnavailable) and shown by /readyz; ioredis reconnects by itself.
+  redis.on("error", () => {});
   const client = {
     scriptLoad: (script: string) => redis.script("LOAD", script) as Promise<string>,
     evalsha: <TArgs extends unknown[], TData = unknown>(sha: string, keys: string[], args: TArgs) =>

@@ -3,8 +3,9 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../http/env.ts";
 import { AppError, envelopeOf } from "../core/errors.ts";
-import type { Ctx } from "../context.ts";
-import { checkKey, claimKey, keyInFlight, keyReused, recordOutcome, releaseKey } from "./keys.ts";
+import { withCommitMark, type Ctx } from "../context.ts";
+import { isDatabaseUnavailable } from "../db/errors.ts";
+import { ABANDONED_AFTER_MS, checkKey, claimKey, keyInFlight, keyReused, markCommitted, recordOutcome, releaseKey } from "./keys.ts";
 
 /** What a keyed request answered: a status and its JSON body, as a retry gets it back. */
 interface Outcome {
@@ -40,8 +41,11 @@ function requestHash(req: KeyedRequest): string {
  * - A retry with the same request replays the first outcome: the answer, or a refusal (4xx: validation,
  *   insufficient balance…), which changed nothing, so replaying it is safe; try again with a new key.
  * - The same key with another request is refused (422); a key whose first request still runs is a 409.
- * - A 5xx (maintenance, a provider or reseller unavailable) or an unexpected error (500) releases the
- *   key, so that the retry with the same key really runs again.
+ * - A 5xx (maintenance, a provider or reseller unavailable, the database away) or an unexpected error
+ *   (500) releases the key, so that the retry with the same key really runs again — unless the work had
+ *   committed (the key is marked in its first transaction): then a retry waits (409) for the answer.
+ * - A claim whose process died, or whose release the database refused, counts as abandoned after
+ *   ABANDONED_AFTER_MS and is claimed again by a retry of the same request (it never committed).
  * Without a key, `run` simply runs. A refusal is thrown as usual; only a replayed one comes back as an outcome.
  */
 async function runOnce(ctx: Ctx, req: KeyedRequest, run: () => Promise<Outcome>): Promise<{ outcome: Outcome; replayed: boolean }> {
@@ -61,23 +65,50 @@ async function runOnce(ctx: Ctx, req: KeyedRequest, run: () => Promise<Outcome>)
 
   let outcome: Outcome;
   try {
-    outcome = await run();
+    // The key is marked committed inside the work's first transaction: from then on it is never let go.
+    outcome = await withCommitMark((tx) => markCommitted(tx, claim.claimId), run);
   } catch (err) {
-    if (err instanceof AppError && kept(err.status)) await recordOutcome(ctx, scope, key, err.status, envelopeOf(err, req.requestId));
-    else await letGo(ctx, req);
+    if (err instanceof AppError && kept(err.status)) await recordOutcome(ctx, claim.claimId, err.status, envelopeOf(err, req.requestId));
+    else await letGo(ctx, claim.claimId);
     throw err;
   }
-  if (kept(outcome.status)) await recordOutcome(ctx, scope, key, outcome.status, outcome.body);
-  else await letGo(ctx, req);
+  if (kept(outcome.status)) await keepOutcome(ctx, claim.claimId, outcome);
+  else await letGo(ctx, claim.claimId);
   return { outcome, replayed: false };
 }
 
-/** Releases the key; a failure to do so is logged, never hides the error that made us release it. */
-async function letGo(ctx: Ctx, req: KeyedRequest): Promise<void> {
+/**
+ * Records the answer of work that committed. If the database went away since, the error still reaches
+ * the client (a 503: retry), and the answer is recorded in the background once the database is back,
+ * so that the retry with the same key gets it (until then: 409 in flight).
+ */
+async function keepOutcome(ctx: Ctx, claimId: number, outcome: Outcome, retriesLeft = Math.floor(ABANDONED_AFTER_MS / RELEASE_RETRY_MS)): Promise<void> {
   try {
-    await releaseKey(ctx, req.scope, req.key!);
+    await recordOutcome(ctx, claimId, outcome.status, outcome.body);
   } catch (err) {
-    ctx.logger.error("idempotency key release failed", { scope: req.scope, error: String(err) });
+    if (!isDatabaseUnavailable(err)) throw err;
+    if (retriesLeft > 0) setTimeout(() => void keepOutcome(ctx, claimId, outcome, retriesLeft - 1).catch(() => {}), RELEASE_RETRY_MS).unref();
+    throw err;
+  }
+}
+
+/** Tries to let a key go while the database is away: once a second, until it answers or the claim counts as abandoned anyway. */
+const RELEASE_RETRY_MS = 1_000;
+
+/**
+ * Releases the key (unless its work committed); a failure to do so is logged, never hides the error
+ * that made us release it. While the database is unavailable the release is tried again in the
+ * background, so that the client's retry with the same key runs as soon as the database is back.
+ */
+async function letGo(ctx: Ctx, claimId: number, retriesLeft = Math.floor(ABANDONED_AFTER_MS / RELEASE_RETRY_MS)): Promise<void> {
+  try {
+    await releaseKey(ctx, claimId);
+  } catch (err) {
+    if (isDatabaseUnavailable(err) && retriesLeft > 0) {
+      setTimeout(() => void letGo(ctx, claimId, retriesLeft - 1), RELEASE_RETRY_MS).unref();
+      return;
+    }
+    ctx.logger.error("idempotency key release failed", { claim_id: claimId, error: String(err) });
   }
 }
 

@@ -33,35 +33,74 @@ export async function claimKey(
   key: string,
   requestHash: string,
   attempts = 3,
-): Promise<{ claimed: true } | { claimed: false; prior: IdempotencyKey | undefined }> {
+): Promise<{ claimed: true; claimId: number } | { claimed: false; prior: IdempotencyKey | undefined }> {
   try {
-    await ctx.db
+    const res = await ctx.db
       .insertInto("idempotency_keys")
       .values({ scope, key, request_hash: requestHash, status: "in_flight", created_at: dbNow(ctx.clock), expires_at: dbNow(ctx.clock, DAY) })
-      .execute();
-    return { claimed: true };
+      .executeTakeFirstOrThrow();
+    return { claimed: true, claimId: Number(res.insertId) };
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
   }
   const prior = await ctx.db.selectFrom("idempotency_keys").selectAll().where("scope", "=", scope).where("key", "=", key).executeTakeFirst();
-  if (attempts <= 1 || (prior && prior.expires_at >= dbNow(ctx.clock))) return { claimed: false, prior };
-  if (prior) await ctx.db.deleteFrom("idempotency_keys").where("id", "=", prior.id).where("expires_at", "<", dbNow(ctx.clock)).execute();
+  if (attempts <= 1 || (prior && prior.expires_at >= dbNow(ctx.clock) && !abandoned(ctx, prior))) return { claimed: false, prior };
+  if (prior)
+    await ctx.db
+      .deleteFrom("idempotency_keys")
+      .where("id", "=", prior.id)
+      .where((eb) =>
+        eb.or([
+          eb("expires_at", "<", dbNow(ctx.clock)),
+          eb.and([eb("status", "=", "in_flight"), eb("request_hash", "=", requestHash), eb("created_at", "<", dbNow(ctx.clock, -ABANDONED_AFTER_MS))]),
+        ]),
+      )
+      .execute();
   return claimKey(ctx, scope, key, requestHash, attempts - 1);
 }
 
-/** Stores the outcome a retry with the same key gets back. */
-export async function recordOutcome(ctx: Ctx, scope: string, key: string, status: number, body: unknown): Promise<void> {
+/**
+ * How long a claim may stay in flight before it counts as abandoned: its process died, or the database
+ * failed under it and the key could not be let go. Work under a key commits its mark with its first
+ * transaction (`markCommitted`), so a claim still `in_flight` this late never wrote anything: the same
+ * request may run again. Far longer than any request takes before its first commit (and a request that
+ * stalls longer loses its claim: its work rolls back, see markCommitted).
+ */
+export const ABANDONED_AFTER_MS = 30_000;
+
+/** An in-flight claim of this same request whose work never committed, older than ABANDONED_AFTER_MS. */
+function abandoned(ctx: Ctx, prior: IdempotencyKey): boolean {
+  return prior.status === "in_flight" && prior.created_at < dbNow(ctx.clock, -ABANDONED_AFTER_MS);
+}
+
+/**
+ * Run inside the work's first transaction (withCommitMark): the key now says the work committed, so
+ * it is never let go or claimed again, whatever happens before its answer is recorded. A claim taken
+ * over meanwhile (this request stalled past ABANDONED_AFTER_MS and its retry runs) is no longer ours:
+ * the work rolls back, so the key's work is done once.
+ */
+export async function markCommitted(tx: Ctx, claimId: number): Promise<void> {
+  const res = await tx.db
+    .updateTable("idempotency_keys")
+    .set({ status: "committed" })
+    .where("id", "=", claimId)
+    .where("status", "=", "in_flight")
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw keyInFlight();
+}
+
+/** Stores the outcome a retry with the same key gets back (on our claim only: one taken over is the retry's). */
+export async function recordOutcome(ctx: Ctx, claimId: number, status: number, body: unknown): Promise<void> {
   await ctx.db
     .updateTable("idempotency_keys")
     .set({ status: "done", response_status: status, response_body: JSON.stringify(body) })
-    .where("scope", "=", scope)
-    .where("key", "=", key)
+    .where("id", "=", claimId)
     .execute();
 }
 
-/** Lets the key go, so that a retry really runs again. */
-export async function releaseKey(ctx: Ctx, scope: string, key: string): Promise<void> {
-  await ctx.db.deleteFrom("idempotency_keys").where("scope", "=", scope).where("key", "=", key).execute();
+/** Lets our claim go, so that a retry really runs again; never once its work committed (a retry would do it twice). */
+export async function releaseKey(ctx: Ctx, claimId: number): Promise<void> {
+  await ctx.db.deleteFrom("idempotency_keys").where("id", "=", claimId).where("status", "=", "in_flight").execute();
 }
 
 /** Drops expired keys (scheduled clean-up). */

@@ -1,5 +1,5 @@
 import { PLATFORM, appSlot, withTransaction, type Ctx } from "../context.ts";
-import { retryDeadlocks } from "../db/errors.ts";
+import { retryDeadlocks, retryWhileUnavailable } from "../db/errors.ts";
 import { prepared } from "../db/prepared.ts";
 import { dbNow } from "../lib/time.ts";
 import { providerClient, ProviderError, type BlockCause } from "../providers/client.ts";
@@ -22,6 +22,11 @@ const PARALLEL = 16;
  * little in `sending` before its call (a crash then holds it as unknown, though it was never sent).
  */
 const CLAIM_BATCH = PARALLEL;
+/**
+ * How long the answers of calls made are kept while the database is unavailable: retried every second
+ * for a minute, so that a restart or a moment of read-only leaves no sent order of unknown dispatch.
+ */
+const SETTLE_PATIENCE = { attempts: 60, delayMs: 1_000 };
 /** Kicks made within this window share one run (one claim, one log insert, few settle transactions). */
 const KICK_WINDOW_MS = 10;
 
@@ -263,19 +268,24 @@ async function apply(tx: Ctx, r: CallResult, holdMs: number): Promise<DispatchOu
  * `sending`, held as unknown later (never re-sent).
  */
 async function settleBatch(ctx: Ctx, results: CallResult[], logs: ProviderLogRow[], summary: DispatchSummary, holdMs: number): Promise<void> {
-  await writeProviderLogs(ctx, logs);
+  // What the provider answered is known only here: a database that blinks (restart, read-only) is waited for.
+  await retryWhileUnavailable(() => writeProviderLogs(ctx, logs), SETTLE_PATIENCE);
   const refunds = (r: CallResult) =>
     r.kind === "definite" ||
     (r.kind === "transient" && r.order.dispatch_attempts >= MAX_DISPATCH_ATTEMPTS) ||
     (r.kind === "blocked" && holdExpired(ctx, r.order, holdMs));
   results.sort((a, b) => Number(refunds(a)) - Number(refunds(b)) || a.order.id - b.order.id);
   try {
-    const outcomes = await retryDeadlocks(() =>
-      withTransaction(ctx, async (tx) => {
-        const out: DispatchOutcome[] = [];
-        for (const r of results) out.push(await apply(tx, r, holdMs));
-        return out;
-      }),
+    const outcomes = await retryWhileUnavailable(
+      () =>
+        retryDeadlocks(() =>
+          withTransaction(ctx, async (tx) => {
+            const out: DispatchOutcome[] = [];
+            for (const r of results) out.push(await apply(tx, r, holdMs));
+            return out;
+          }),
+        ),
+      SETTLE_PATIENCE,
     );
     for (const o of outcomes) summary[o]++;
     return;
@@ -470,7 +480,9 @@ export async function dispatchOrders(ctx: Ctx, opts: { ids?: number[]; limit?: n
     } catch (err) {
       // Claimed but not sent: given back to the queue (if this fails too, they are held as unknown later).
       ctx.logger.error("dispatch read failed", { order_ids: ids, error: String(err) });
-      await releaseUnsent(ctx, ids).catch((e) => ctx.logger.error("dispatch release failed", { order_ids: ids, error: String(e) }));
+      await retryWhileUnavailable(() => releaseUnsent(ctx, ids), SETTLE_PATIENCE).catch((e) =>
+        ctx.logger.error("dispatch release failed", { order_ids: ids, error: String(e) }),
+      );
       summary.skipped += ids.length;
       continue;
     }

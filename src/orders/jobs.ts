@@ -3,12 +3,17 @@ import { dispatchOrders } from "./dispatch.ts";
 import { retryPendingReversals } from "./referrals.ts";
 import { syncOrderStatuses, syncRefills } from "./sync.ts";
 
+/** The lease of the order jobs: how long a killed instance's run keeps the others from running them. */
+export const DISPATCH_LEASE_MS = 60_000;
+
 /** `smm:dispatch-orders`: every 10 s; sends queued orders that are due (placement also kicks it at once). */
 export const dispatchOrdersJob: JobDef = {
   name: "smm:dispatch-orders",
   description: "send queued orders to their providers (retries with backoff; unknown outcomes are held)",
   schedule: "*/10 * * * * *",
-  lockTtlMs: 10 * 60_000,
+  // Renewed every 20 s while it runs: an instance killed mid-run stops dispatch for a minute, not ten
+  // (every send is a compare-and-set claim, so a run that overlaps after a lost lease sends nothing twice).
+  lockTtlMs: DISPATCH_LEASE_MS,
   run: async (ctx, progress) => {
     progress.start("dispatch", 1);
     const r = await dispatchOrders(ctx);
@@ -24,7 +29,8 @@ export const syncOrdersJob: JobDef = {
   name: "smm:sync-orders",
   description: "update orders in flight from their providers (status batches of 100), refills and owed clawbacks",
   schedule: "* * * * *",
-  lockTtlMs: 10 * 60_000,
+  // As dispatch: a killed holder delays status updates a minute at most; every change is a guarded transition.
+  lockTtlMs: DISPATCH_LEASE_MS,
   run: async (ctx, progress) => {
     progress.start("order statuses", 3);
     const statuses = await syncOrderStatuses(ctx);

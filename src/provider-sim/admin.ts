@@ -59,6 +59,8 @@ export function createAdminApp(sim: SimControl): Hono {
     return c.json({ now: sim.advance(ms) });
   });
 
+  // Every order the panel took, in id order: how a test proves that no order reached it twice.
+  admin.get("/orders", (c) => c.json(sim.orderIds().map((id) => sim.getOrder(id))));
   admin.get("/orders/:id", (c) => {
     const order = sim.getOrder(idParam(c));
     return order ? c.json(order) : c.json({ error: "Incorrect order ID" }, 404);

@@ -6,6 +6,9 @@ import { ctxOf } from "../http/env.ts";
 import { AppError } from "../core/errors.ts";
 import { isHttps } from "../auth/middleware.ts";
 import { serverErrorPage } from "../http/plain-pages.ts";
+import { unavailableResponse } from "../http/unavailable.ts";
+import { isRedisUnavailable } from "../http/rate-limit.ts";
+import { isDatabaseUnavailable } from "../db/errors.ts";
 import type { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { renderPage, styleHash } from "./render.ts";
 import { isLang, type Lang } from "../i18n/lang.ts";
@@ -187,6 +190,9 @@ const ERROR_KEYS: Record<number, string> = { 400: "400", 403: "403", 404: "404",
 
 /** The storefront's onError: domain errors as themed pages in the page language, never JSON. */
 export async function errorPage(c: Context<AppEnv>, sf: Storefront, err: unknown): Promise<Response> {
+  // The themed page needs the database (the site, its branding): without it, the plain bilingual 503.
+  if (isDatabaseUnavailable(err)) return unavailableResponse(c, "page");
+  if (isRedisUnavailable(err)) return unavailableResponse(c, "page", "service_unavailable");
   const status = err instanceof AppError ? err.status : 500;
   if (status === 500)
     c.get("services").logger.error("storefront error", {
