@@ -1,13 +1,22 @@
-// `npm run bench`: requests/s and latency of the hot paths, each server in its own process.
+// `npm run bench`: requests/s and latency of the hot paths, each server in its own process, each beside
+// its same-bytes ceiling (bench/ceiling.ts). BENCH_PROFILE=1 runs the app under --cpu-prof and prints
+// where each scenario's time went (bench/profile.ts).
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { createConnection } from "mysql2/promise";
+import type { CapturedResponse } from "./ceiling.ts";
+import { monotonicMicros, summarizeProfile, type Window } from "./profile.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 50;
+const PROFILE = process.env.BENCH_PROFILE === "1";
 
 interface Target {
   url: string;
@@ -18,14 +27,24 @@ interface Target {
   platformHost?: string;
 }
 
-async function startTarget(mode: string, dialect: string, env: Record<string, string> = {}): Promise<{ target: Target; child: ChildProcess }> {
-  const child = spawn(process.execPath, [`${here}server.ts`, mode, dialect], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
+async function startTarget(
+  mode: string,
+  dialect: string,
+  env: Record<string, string> = {},
+  profileDir?: string,
+): Promise<{ target: Target; child: ChildProcess }> {
+  const flags = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...flags, `${here}server.ts`, mode, dialect], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
+  return { target: await firstLine<Target>(child), child };
+}
+
+async function firstLine<T>(child: ChildProcess): Promise<T> {
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once("line", resolve);
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
   });
-  return { target: JSON.parse(line) as Target, child };
+  return JSON.parse(line) as T;
 }
 
 async function stopTarget(child: ChildProcess) {
@@ -42,15 +61,77 @@ interface Row {
   p99: number;
   errors: number;
   non2xx: number;
+  /** The same bytes and headers from a bare Hono app (bench/ceiling.ts), when measured. */
+  ceilingRps?: number;
+  /** The profile window of this scenario (BENCH_PROFILE=1). */
+  window?: Window;
 }
 
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, "i") : null;
 
-async function load(scenario: string, dialect: string, opts: autocannon.Options): Promise<Row> {
+/** One request as a scenario's first client sends it: what the ceiling's captured response comes from. */
+interface Probe {
+  url: string;
+  method?: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** One real response of the scenario: status, headers (not the per-connection ones) and body. */
+function capture(probe: Probe): Promise<CapturedResponse> {
+  const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "date", "content-length"]);
+  return new Promise((resolve, reject) => {
+    const req = request(probe.url, { method: probe.method ?? "GET", headers: probe.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const headers: [string, string][] = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2)
+          if (!HOP.has(res.rawHeaders[i]!.toLowerCase())) headers.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
+        resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString("base64") });
+      });
+    });
+    req.on("error", reject);
+    req.end(probe.body);
+  });
+}
+
+/** Loads a bare Hono app that answers the scenario's captured response, in its own process. */
+async function ceiling(probe: Probe, opts: autocannon.Options): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "izy-ceiling-"));
+  try {
+    const file = join(dir, "response.json");
+    writeFileSync(file, JSON.stringify(await capture(probe)));
+    const child = spawn(process.execPath, [`${here}ceiling.ts`, file], { stdio: ["ignore", "pipe", "inherit"] });
+    const { url } = await firstLine<{ url: string }>(child);
+    const path = new URL(probe.url);
+    const r = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts, url: `${url}${path.pathname}${path.search}` });
+    await stopTarget(child);
+    return Math.round(r.requests.average);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function load(scenario: string, dialect: string, opts: autocannon.Options, probe?: Probe): Promise<Row> {
   if (ONLY && !ONLY.test(scenario) && !scenario.startsWith("hello")) return { scenario, dialect, rps: 0, p50: 0, p99: 0, errors: 0, non2xx: 0 };
+  // The ceiling first: capturing the response also warms the app's caches, as a running server's are.
+  const ceilingRps = probe ? await ceiling(probe, opts) : undefined;
   process.stderr.write(`  ${scenario} [${dialect}] for ${DURATION}s…\n`);
+  const from = monotonicMicros();
   const r = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts });
-  return { scenario, dialect, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+  const window = { from, to: monotonicMicros() };
+  return {
+    scenario,
+    dialect,
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    ceilingRps,
+    window,
+  };
 }
 
 async function mysqlAvailable(): Promise<boolean> {
@@ -60,6 +141,17 @@ async function mysqlAvailable(): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The top frames of each scenario's window, from the target's profile (BENCH_PROFILE=1). */
+function printProfile(dir: string, rows: Row[]) {
+  const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+  if (!file) return process.stderr.write(`  no profile written in ${dir}\n`);
+  for (const r of rows) {
+    if (!r.window || r.rps === 0) continue;
+    console.log(`\nProfile: ${r.scenario} [${r.dialect}]`);
+    console.log(summarizeProfile(join(dir, file), r.window));
   }
 }
 
@@ -84,25 +176,60 @@ async function main() {
     });
   });
   for (const dialect of dialects) {
-    const { target, child } = await startTarget("platform", dialect, { BENCH_PROVIDER_URL: providerUrl });
+    const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), "izy-profile-")) : undefined;
+    const { target, child } = await startTarget("platform", dialect, { BENCH_PROVIDER_URL: providerUrl }, profileDir);
     const host = target.platformHost!;
-    rows.push(await load("GET /api/services (500 services)", dialect, { url: `${target.url}/api/services?per_page=100`, headers: { host } }));
-    rows.push(await load("storefront catalogue page (500 services)", dialect, { url: `${target.url}/services`, headers: { host: target.siteHost! } }));
+    const tokens = target.tokens!;
+    const measured: Row[] = [];
+    const catalogue = `${target.url}/api/services?per_page=100`;
+    measured.push(await load("GET /api/services (500 services)", dialect, { url: catalogue, headers: { host } }, { url: catalogue, headers: { host } }));
+    // Each client its own user (a Bearer token each): prices come from the cache of the prices that apply to them.
+    let s = 0;
+    measured.push(
+      await load(
+        "GET /api/services signed in (500 services)",
+        dialect,
+        { url: catalogue, setupClient: (client) => client.setHeaders({ host, authorization: `Bearer ${tokens[s++ % tokens.length]}` }) },
+        { url: catalogue, headers: { host, authorization: `Bearer ${tokens[0]}` } },
+      ),
+    );
+    const storefront = `${target.url}/services`;
+    measured.push(
+      await load(
+        "storefront catalogue page (500 services)",
+        dialect,
+        { url: storefront, headers: { host: target.siteHost! } },
+        { url: storefront, headers: { host: target.siteHost! } },
+      ),
+    );
     let i = 0;
-    rows.push(
-      await load("POST /api/user/orders", dialect, {
-        url: `${target.url}/api/user/orders`,
-        method: "POST",
-        setupClient: (client) => {
-          const token = target.tokens![i++ % target.tokens!.length]!;
-          client.setHeadersAndBody(
-            { host, "content-type": "application/json", authorization: `Bearer ${token}` },
-            JSON.stringify({ service_id: target.serviceId, link: "https://instagram.com/bench", quantity: 1000 }),
-          );
+    const order = JSON.stringify({ service_id: target.serviceId, link: "https://instagram.com/bench", quantity: 1000 });
+    measured.push(
+      await load(
+        "POST /api/user/orders",
+        dialect,
+        {
+          url: `${target.url}/api/user/orders`,
+          method: "POST",
+          setupClient: (client) => {
+            const token = tokens[i++ % tokens.length]!;
+            client.setHeadersAndBody({ host, "content-type": "application/json", authorization: `Bearer ${token}` }, order);
+          },
         },
-      }),
+        {
+          url: `${target.url}/api/user/orders`,
+          method: "POST",
+          headers: { host, "content-type": "application/json", authorization: `Bearer ${tokens[0]}` },
+          body: order,
+        },
+      ),
     );
     await stopTarget(child);
+    rows.push(...measured);
+    if (profileDir) {
+      printProfile(profileDir, measured);
+      rmSync(profileDir, { recursive: true, force: true });
+    }
   }
 
   // The admin console's reads over a large order table (MariaDB only; BENCH_ORDERS sets the size).
@@ -120,10 +247,11 @@ async function main() {
 
   await stopTarget(provider);
   const helloRps = rows[0]!.rps;
-  console.log("\n| scenario | db | req/s | p50 ms | p99 ms | % of hello | errors | non-2xx |");
-  console.log("|---|---|---:|---:|---:|---:|---:|---:|");
+  console.log("\n| scenario | db | req/s | same-bytes ceiling req/s | % of ceiling | p50 ms | p99 ms | % of hello | errors | non-2xx |");
+  console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
-    console.log(`| ${r.scenario} | ${r.dialect} | ${r.rps} | ${r.p50} | ${r.p99} | ${Math.round((r.rps / helloRps) * 100)}% | ${r.errors} | ${r.non2xx} |`);
+    const ceil = r.ceilingRps ? `${r.ceilingRps} | ${Math.round((r.rps / r.ceilingRps) * 100)}%` : "- | -";
+    console.log(`| ${r.scenario} | ${r.dialect} | ${r.rps} | ${ceil} | ${r.p50} | ${r.p99} | ${Math.round((r.rps / helloRps) * 100)}% | ${r.errors} | ${r.non2xx} |`);
   }
   console.log(`\n${CONNECTIONS} concurrent connections, ${DURATION}s per scenario, node ${process.version}.`);
 }
