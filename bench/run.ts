@@ -34,7 +34,10 @@ async function startTarget(
   profileDir?: string,
 ): Promise<{ target: Target; child: ChildProcess }> {
   const flags = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...flags, `${here}server.ts`, mode, dialect], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [...flags, `${here}server.ts`, mode, dialect], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...env },
+  });
   return { target: await firstLine<Target>(child), child };
 }
 
@@ -251,7 +254,9 @@ async function main() {
   console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     const ceil = r.ceilingRps ? `${r.ceilingRps} | ${Math.round((r.rps / r.ceilingRps) * 100)}%` : "- | -";
-    console.log(`| ${r.scenario} | ${r.dialect} | ${r.rps} | ${ceil} | ${r.p50} | ${r.p99} | ${Math.round((r.rps / helloRps) * 100)}% | ${r.errors} | ${r.non2xx} |`);
+    console.log(
+      `| ${r.scenario} | ${r.dialect} | ${r.rps} | ${ceil} | ${r.p50} | ${r.p99} | ${Math.round((r.rps / helloRps) * 100)}% | ${r.errors} | ${r.non2xx} |`,
+    );
   }
   console.log(`\n${CONNECTIONS} concurrent connections, ${DURATION}s per scenario, node ${process.version}.`);
 }
