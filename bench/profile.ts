@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -54,6 +55,20 @@ export function summarizeProfile(file: string, window: Window | null, top = 15):
     const id = profile.samples[i]!;
     selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
   }
+  // Total time: a sample counts once for every distinct src/ function on its stack.
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const total = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const { functionName, url, lineNumber } = byId.get(at)!.callFrame;
+      const src = SRC.exec(url);
+      if (src) seen.add(`${functionName || "(anonymous)"} src/${src[1]}:${lineNumber + 1}`);
+    }
+    for (const name of seen) total.set(name, (total.get(name) ?? 0) + us);
+  }
+  const frames = new Map<string, number>();
   const functions = new Map<string, number>();
   const folders = new Map<string, number>();
   const groups = new Map<string, number>();
@@ -64,6 +79,8 @@ export function summarizeProfile(file: string, window: Window | null, top = 15):
     if (group === "(idle)") continue;
     busy += us;
     groups.set(group, (groups.get(group) ?? 0) + us);
+    const frame = `${functionName || "(anonymous)"} ${url.replace(/^.*\/node_modules\//, "").replace(/^file:\/\/.*\/src\//, "src/")}:${lineNumber + 1}`;
+    frames.set(frame, (frames.get(frame) ?? 0) + us);
     if (srcFile) {
       const name = `${functionName || "(anonymous)"} src/${srcFile}:${lineNumber + 1}`;
       functions.set(name, (functions.get(name) ?? 0) + us);
@@ -76,10 +93,14 @@ export function summarizeProfile(file: string, window: Window | null, top = 15):
   const lines = [`  busy ${(busy / 1000).toFixed(0)} ms of CPU in the window`];
   lines.push("  where the time went (self time):");
   for (const [g, us] of sorted(groups)) lines.push(`    ${pct(us, busy).padStart(6)}  ${g}`);
+  lines.push(`  top ${top} frames of all code (self time):`);
+  for (const [f, us] of sorted(frames).slice(0, top)) lines.push(`    ${pct(us, busy).padStart(6)}  ${f}`);
   lines.push("  src/ folders:");
   for (const [f, us] of sorted(folders)) lines.push(`    ${pct(us, busy).padStart(6)}  ${f}`);
   lines.push(`  top ${top} functions of src/:`);
   for (const [f, us] of sorted(functions).slice(0, top)) lines.push(`    ${pct(us, busy).padStart(6)}  ${f}`);
+  lines.push(`  top ${top} functions of src/ by total time (with what they call):`);
+  for (const [f, us] of sorted(total).slice(0, top)) lines.push(`    ${pct(us, busy).padStart(6)}  ${f}`);
   return `${lines.join("\n")}\n`;
 }
 

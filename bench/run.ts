@@ -2,7 +2,7 @@
 // its same-bytes ceiling (bench/ceiling.ts). BENCH_PROFILE=1 runs the app under --cpu-prof and prints
 // where each scenario's time went (bench/profile.ts).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,8 +64,11 @@ interface Row {
   p99: number;
   errors: number;
   non2xx: number;
+  /** The server process's CPU time per request (µs), from /proc: steadier than req/s on a shared machine. */
+  cpuUs?: number;
   /** The same bytes and headers from a bare Hono app (bench/ceiling.ts), when measured. */
   ceilingRps?: number;
+  ceilingCpuUs?: number;
   /** The profile window of this scenario (BENCH_PROFILE=1). */
   window?: Window;
 }
@@ -99,8 +102,28 @@ function capture(probe: Probe): Promise<CapturedResponse> {
   });
 }
 
+const TICK_US = 1_000_000 / 100;
+
+/** User + system CPU time of a process so far, in microseconds (Linux; 0 elsewhere). */
+function cpuMicros(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs the load and measures the server's CPU per request meanwhile. */
+async function measure(pid: number | undefined, opts: autocannon.Options) {
+  const before = cpuMicros(pid);
+  const r = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts });
+  const used = cpuMicros(pid) - before;
+  return { r, cpuUs: used > 0 && r.requests.total > 0 ? used / r.requests.total : undefined };
+}
+
 /** Loads a bare Hono app that answers the scenario's captured response, in its own process. */
-async function ceiling(probe: Probe, opts: autocannon.Options): Promise<number> {
+async function ceiling(probe: Probe, opts: autocannon.Options): Promise<{ rps: number; cpuUs?: number }> {
   const dir = mkdtempSync(join(tmpdir(), "izy-ceiling-"));
   try {
     const file = join(dir, "response.json");
@@ -108,21 +131,21 @@ async function ceiling(probe: Probe, opts: autocannon.Options): Promise<number> 
     const child = spawn(process.execPath, [`${here}ceiling.ts`, file], { stdio: ["ignore", "pipe", "inherit"] });
     const { url } = await firstLine<{ url: string }>(child);
     const path = new URL(probe.url);
-    const r = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts, url: `${url}${path.pathname}${path.search}` });
+    const { r, cpuUs } = await measure(child.pid, { ...opts, url: `${url}${path.pathname}${path.search}` });
     await stopTarget(child);
-    return Math.round(r.requests.average);
+    return { rps: Math.round(r.requests.average), cpuUs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function load(scenario: string, dialect: string, opts: autocannon.Options, probe?: Probe): Promise<Row> {
+async function load(scenario: string, dialect: string, opts: autocannon.Options, target?: { pid?: number; probe?: Probe }): Promise<Row> {
   if (ONLY && !ONLY.test(scenario) && !scenario.startsWith("hello")) return { scenario, dialect, rps: 0, p50: 0, p99: 0, errors: 0, non2xx: 0 };
   // The ceiling first: capturing the response also warms the app's caches, as a running server's are.
-  const ceilingRps = probe ? await ceiling(probe, opts) : undefined;
+  const ceil = target?.probe ? await ceiling(target.probe, opts) : undefined;
   process.stderr.write(`  ${scenario} [${dialect}] for ${DURATION}s…\n`);
   const from = monotonicMicros();
-  const r = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts });
+  const { r, cpuUs } = await measure(target?.pid, opts);
   const window = { from, to: monotonicMicros() };
   return {
     scenario,
@@ -132,7 +155,9 @@ async function load(scenario: string, dialect: string, opts: autocannon.Options,
     p99: r.latency.p99,
     errors: r.errors + r.timeouts,
     non2xx: r.non2xx,
-    ceilingRps,
+    cpuUs,
+    ceilingRps: ceil?.rps,
+    ceilingCpuUs: ceil?.cpuUs,
     window,
   };
 }
@@ -162,7 +187,7 @@ async function main() {
   const rows: Row[] = [];
   const mysqlOk = await mysqlAvailable();
   const hello = await startTarget("hello", "none");
-  rows.push(await load("hello world (bare Hono)", "-", { url: hello.target.url }));
+  rows.push(await load("hello world (bare Hono)", "-", { url: hello.target.url }, { pid: hello.child.pid }));
   await stopTarget(hello.child);
 
   const dialects = (process.env.BENCH_DIALECTS ?? "sqlite,mysql").split(",").filter((d) => d !== "" && (d !== "mysql" || mysqlOk));
@@ -183,9 +208,12 @@ async function main() {
     const { target, child } = await startTarget("platform", dialect, { BENCH_PROVIDER_URL: providerUrl }, profileDir);
     const host = target.platformHost!;
     const tokens = target.tokens!;
+    const pid = child.pid;
     const measured: Row[] = [];
     const catalogue = `${target.url}/api/services?per_page=100`;
-    measured.push(await load("GET /api/services (500 services)", dialect, { url: catalogue, headers: { host } }, { url: catalogue, headers: { host } }));
+    measured.push(
+      await load("GET /api/services (500 services)", dialect, { url: catalogue, headers: { host } }, { pid, probe: { url: catalogue, headers: { host } } }),
+    );
     // Each client its own user (a Bearer token each): prices come from the cache of the prices that apply to them.
     let s = 0;
     measured.push(
@@ -193,7 +221,7 @@ async function main() {
         "GET /api/services signed in (500 services)",
         dialect,
         { url: catalogue, setupClient: (client) => client.setHeaders({ host, authorization: `Bearer ${tokens[s++ % tokens.length]}` }) },
-        { url: catalogue, headers: { host, authorization: `Bearer ${tokens[0]}` } },
+        { pid, probe: { url: catalogue, headers: { host, authorization: `Bearer ${tokens[0]}` } } },
       ),
     );
     const storefront = `${target.url}/services`;
@@ -202,7 +230,7 @@ async function main() {
         "storefront catalogue page (500 services)",
         dialect,
         { url: storefront, headers: { host: target.siteHost! } },
-        { url: storefront, headers: { host: target.siteHost! } },
+        { pid, probe: { url: storefront, headers: { host: target.siteHost! } } },
       ),
     );
     let i = 0;
@@ -220,10 +248,13 @@ async function main() {
           },
         },
         {
-          url: `${target.url}/api/user/orders`,
-          method: "POST",
-          headers: { host, "content-type": "application/json", authorization: `Bearer ${tokens[0]}` },
-          body: order,
+          pid,
+          probe: {
+            url: `${target.url}/api/user/orders`,
+            method: "POST",
+            headers: { host, "content-type": "application/json", authorization: `Bearer ${tokens[0]}` },
+            body: order,
+          },
         },
       ),
     );
@@ -242,20 +273,31 @@ async function main() {
     const size = `${Number(target.orders).toLocaleString("en")} orders`;
     // Latency as one admin sees it: a few clients, not a crowd.
     const admin = { connections: 2, headers };
-    rows.push(await load(`GET /api/admin/dashboard (${size})`, "mysql", { url: `${target.url}/api/admin/dashboard`, ...admin }));
-    rows.push(await load(`GET /api/admin/orders first page (${size})`, "mysql", { url: `${target.url}/api/admin/orders`, ...admin }));
-    rows.push(await load(`GET /api/admin/orders?status=partial (${size})`, "mysql", { url: `${target.url}/api/admin/orders?status=partial&page=3`, ...admin }));
+    rows.push(await load(`GET /api/admin/dashboard (${size})`, "mysql", { url: `${target.url}/api/admin/dashboard`, ...admin }, { pid: child.pid }));
+    rows.push(await load(`GET /api/admin/orders first page (${size})`, "mysql", { url: `${target.url}/api/admin/orders`, ...admin }, { pid: child.pid }));
+    rows.push(
+      await load(
+        `GET /api/admin/orders?status=partial (${size})`,
+        "mysql",
+        { url: `${target.url}/api/admin/orders?status=partial&page=3`, ...admin },
+        { pid: child.pid },
+      ),
+    );
     await stopTarget(child);
   }
 
   await stopTarget(provider);
   const helloRps = rows[0]!.rps;
-  console.log("\n| scenario | db | req/s | same-bytes ceiling req/s | % of ceiling | p50 ms | p99 ms | % of hello | errors | non-2xx |");
-  console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  const us = (n?: number) => (n ? n.toFixed(0) : "-");
+  console.log(
+    "\n| scenario | db | req/s | same-bytes ceiling req/s | % of ceiling | server CPU µs/req | ceiling CPU µs/req | CPU: ceiling/server | p50 ms | p99 ms | % of hello | errors | non-2xx |",
+  );
+  console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     const ceil = r.ceilingRps ? `${r.ceilingRps} | ${Math.round((r.rps / r.ceilingRps) * 100)}%` : "- | -";
+    const cpu = `${us(r.cpuUs)} | ${us(r.ceilingCpuUs)} | ${r.cpuUs && r.ceilingCpuUs ? `${Math.round((r.ceilingCpuUs / r.cpuUs) * 100)}%` : "-"}`;
     console.log(
-      `| ${r.scenario} | ${r.dialect} | ${r.rps} | ${ceil} | ${r.p50} | ${r.p99} | ${Math.round((r.rps / helloRps) * 100)}% | ${r.errors} | ${r.non2xx} |`,
+      `| ${r.scenario} | ${r.dialect} | ${r.rps} | ${ceil} | ${cpu} | ${r.p50} | ${r.p99} | ${Math.round((r.rps / helloRps) * 100)}% | ${r.errors} | ${r.non2xx} |`,
     );
   }
   console.log(`\n${CONNECTIONS} concurrent connections, ${DURATION}s per scenario, node ${process.version}.`);
