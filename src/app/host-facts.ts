@@ -2,7 +2,7 @@ import { originOf } from "../http/csrf.ts";
 import { hostnameOf } from "../tenancy/resolve.ts";
 
 /** What a Host header says: its hostname (null when it is none) and the origin it names over http and https. */
-export interface HostFacts {
+interface HostFacts {
   hostname: string | null;
   httpOrigin: string | null;
   httpsOrigin: string | null;

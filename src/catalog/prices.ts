@@ -93,7 +93,7 @@ async function overrides(ctx: Ctx, userId: number | null, serviceId?: number): P
 }
 
 /** The prices a payer has of their own, and the key of that set: payers with the same set share every priced list and answer. */
-export interface PayerPrices {
+interface PayerPrices {
   rates: ReadonlyMap<number, number>;
   /** "" for the platform's prices (most users); else a digest of the payer's own rates, never their id. */
   key: string;
