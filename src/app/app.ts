@@ -1,6 +1,5 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { secureHeaders } from "hono/secure-headers";
 import { HTTPException } from "hono/http-exception";
 import { randomUUID } from "node:crypto";
 import type { AppServices } from "../context.ts";
@@ -12,6 +11,7 @@ import { forwardedFor, lastForwarded, peerAddress } from "../http/client.ts";
 import { notFoundPage, serverErrorPage, unknownHostPage } from "../http/plain-pages.ts";
 import { loadSession } from "../auth/middleware.ts";
 import { limiter, type RedisPing, type StoreFactory } from "../http/rate-limit.ts";
+import { isComplete, securityHeaders } from "../http/response-headers.ts";
 import { readiness } from "./readiness.ts";
 import { hostFacts } from "./host-facts.ts";
 import { mountFeatures } from "./features.ts";
@@ -75,6 +75,8 @@ export function createApp(services: AppServices, stores: StoreFactory, redisPing
   // JSON answers hold one caller's data: no browser or shared cache may keep them.
   app.use("*", async (c, next) => {
     await next();
+    // A complete answer (src/http/response-headers.ts) was given its cache-control by its handler.
+    if (isComplete(c.res)) return;
     if (c.res.headers.get("content-type")?.includes("application/json")) c.res.headers.set("cache-control", "no-store");
   });
   app.use("*", async (c, next) => {
@@ -115,7 +117,7 @@ export function createApp(services: AppServices, stores: StoreFactory, redisPing
     await next();
   });
 
-  app.use("*", secureHeaders({ crossOriginResourcePolicy: "same-site", contentSecurityPolicy: undefined }));
+  app.use("*", securityHeaders);
   const tooLarge = (c: Context<AppEnv>) =>
     isProviderApi(c)
       ? c.json({ error: "The request body is too large" })

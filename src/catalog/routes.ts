@@ -6,6 +6,7 @@ import { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { idParam } from "../core/params.ts";
 import { pageEnvelope } from "../core/pagination.ts";
 import { validBody, validQuery } from "../http/body.ts";
+import { completeResponse } from "../http/response-headers.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
 import {
   adminServicesQuery,
@@ -41,7 +42,7 @@ export function publicCatalogRoutes() {
     const body =
       cache.get<Uint8Array<ArrayBuffer>>(key) ??
       cache.set(key, new TextEncoder().encode(JSON.stringify(publicCatalogueEnvelope(await listPublicServices(ctx, query)))));
-    return c.body(body, 200, { "content-type": "application/json; charset=UTF-8" });
+    return completeResponse(c, body, 200, { "content-type": "application/json; charset=UTF-8", "cache-control": "no-store" });
   });
   return app;
 }
