@@ -113,8 +113,9 @@ export function createApp(services: AppServices, stores: StoreFactory, redisPing
     if (tenant.kind === "site" && (tenant.site.status === "suspended" || tenant.site.status === "disabled")) {
       return isProviderApi(c) ? c.json({ error: "This panel is temporarily unavailable" }, 503) : suspendedSitePage(c);
     }
-    c.header("x-request-id", c.get("requestId"));
     await next();
+    // After the handler, on whatever answer it made (a complete answer has it already).
+    if (!isComplete(c.res)) c.res.headers.set("x-request-id", c.get("requestId"));
   });
 
   app.use("*", securityHeaders);

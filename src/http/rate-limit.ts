@@ -3,6 +3,7 @@ import { rateLimiter, MemoryStore, RedisStore, type RateLimitInfo, type Store } 
 import { Redis } from "ioredis";
 import type { AppEnv } from "./env.ts";
 import { TooManyRequests } from "../core/errors.ts";
+import { isComplete } from "./response-headers.ts";
 
 export type StoreFactory = (prefix: string) => Store<AppEnv>;
 /** Whether the shared Redis answers now; null when none is configured. */
@@ -82,12 +83,11 @@ export function limiter(opts: {
     if (skip?.(c)) return next();
     return counting(c, async () => {
       const info = c.get("rateLimit");
-      if (info) {
-        const headers = rateLimitHeaders(info, windowMs);
-        c.set("rateLimitHeaders", headers);
-        setHeaders(c, headers);
-      }
+      const headers = info ? rateLimitHeaders(info, windowMs) : undefined;
+      c.set("rateLimitHeaders", headers);
       await next();
+      // Written on the answer after its handler; a complete answer has them already.
+      if (headers && !isComplete(c.res)) for (const name in headers) c.res.headers.set(name, headers[name]!);
     });
   };
 }
