@@ -1,19 +1,19 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { secureHeaders } from "hono/secure-headers";
 import { HTTPException } from "hono/http-exception";
 import { randomUUID } from "node:crypto";
 import type { AppServices } from "../context.ts";
 import type { AppEnv } from "../http/env.ts";
 import { AppError, NotFound, envelopeOf } from "../core/errors.ts";
 import { addressList } from "../lib/ip.ts";
-import { createTenantResolver, hostnameOf } from "../tenancy/resolve.ts";
+import { createTenantResolver } from "../tenancy/resolve.ts";
 import { forwardedFor, lastForwarded, peerAddress } from "../http/client.ts";
-import { originOf } from "../http/csrf.ts";
 import { notFoundPage, serverErrorPage, unknownHostPage } from "../http/plain-pages.ts";
 import { loadSession } from "../auth/middleware.ts";
 import { isRedisUnavailable, limiter, type RedisPing, type StoreFactory } from "../http/rate-limit.ts";
+import { isComplete, securityHeaders } from "../http/response-headers.ts";
 import { readiness } from "./readiness.ts";
+import { hostFacts } from "./host-facts.ts";
 import { mountFeatures } from "./features.ts";
 import { suspendedSitePage } from "../storefront/routes.ts";
 import { maintenanceGate } from "../storefront/maintenance.ts";
@@ -80,6 +80,8 @@ export function createApp(services: AppServices, stores: StoreFactory, redisPing
   // JSON answers hold one caller's data: no browser or shared cache may keep them.
   app.use("*", async (c, next) => {
     await next();
+    // A complete answer (src/http/response-headers.ts) was given its cache-control by its handler.
+    if (isComplete(c.res)) return;
     if (c.res.headers.get("content-type")?.includes("application/json")) c.res.headers.set("cache-control", "no-store");
   });
   app.use("*", async (c, next) => {
@@ -95,7 +97,7 @@ export function createApp(services: AppServices, stores: StoreFactory, redisPing
     c.set("clientIp", (viaProxy && forwardedFor(c.req.header("x-forwarded-for"), trusted)) || peer);
     // Behind a TLS-terminating proxy the request URL says http: the proxy's X-Forwarded-Proto decides.
     const proto = viaProxy ? lastForwarded(c.req.header("x-forwarded-proto"))?.toLowerCase() : undefined;
-    c.set("secure", proto ? proto === "https" : new URL(c.req.url).protocol === "https:");
+    c.set("secure", proto ? proto === "https" : c.req.url.startsWith("https:"));
     // Probes come with any host: answered before tenant resolution. Liveness is the process answering
     // (a database outage must not get every instance restarted); readiness checks what requests need.
     if (c.req.path === "/healthz") return c.json({ status: "ok" });
@@ -107,28 +109,32 @@ export function createApp(services: AppServices, stores: StoreFactory, redisPing
     // The TLS proxy asks on loopback with whatever Host it uses: answered before tenant resolution.
     if (c.req.method === "GET" && c.req.path === TLS_ASK_PATH) return answerTlsAsk(c, viaProxy);
     const hostHeader = (viaProxy && lastForwarded(c.req.header("x-forwarded-host"))) || c.req.header("host") || new URL(c.req.url).host;
-    const tenant = await tenants.resolve(hostnameOf(hostHeader));
+    const host = hostFacts(hostHeader);
+    const tenant = await tenants.resolve(host.hostname);
     if (tenant.kind === "unknown") return c.html(unknownHostPage(), 404);
     c.set("tenant", tenant);
-    c.set("origin", originOf(c.get("secure"), hostHeader));
+    c.set("origin", c.get("secure") ? host.httpsOrigin : host.httpOrigin);
     // A suspended or disabled site answers 503 in its own theme and branding.
     if (tenant.kind === "site" && (tenant.site.status === "suspended" || tenant.site.status === "disabled")) {
       return isProviderApi(c) ? c.json({ error: "This panel is temporarily unavailable" }, 503) : suspendedSitePage(c);
     }
-    c.header("x-request-id", c.get("requestId"));
     await next();
+    // After the handler, on whatever answer it made (a complete answer has it already).
+    if (!isComplete(c.res)) c.res.headers.set("x-request-id", c.get("requestId"));
   });
 
-  app.use("*", secureHeaders({ crossOriginResourcePolicy: "same-site", contentSecurityPolicy: undefined }));
-  app.use("*", async (c, next) => {
-    const upload = c.req.method !== "GET" && /\/(branding|logo)$/.test(c.req.path);
-    return bodyLimit({
-      maxSize: upload ? UPLOAD_LIMIT : JSON_LIMIT,
-      onError: (c) =>
-        isProviderApi(c)
-          ? c.json({ error: "The request body is too large" })
-          : c.json({ error: { code: "payload_too_large", message: "The request body is too large", request_id: c.get("requestId") } }, 413),
-    })(c, next);
+  app.use("*", securityHeaders);
+  const tooLarge = (c: Context<AppEnv>) =>
+    isProviderApi(c)
+      ? c.json({ error: "The request body is too large" })
+      : c.json({ error: { code: "payload_too_large", message: "The request body is too large", request_id: c.get("requestId") } }, 413);
+  const jsonLimit = bodyLimit({ maxSize: JSON_LIMIT, onError: tooLarge });
+  const uploadLimit = bodyLimit({ maxSize: UPLOAD_LIMIT, onError: tooLarge });
+  app.use("*", (c, next) => {
+    // A GET or HEAD has no body (the server gives it none): asking for one would build the full Request object.
+    const method = c.req.method;
+    if (method === "GET" || method === "HEAD") return next();
+    return (/\/(branding|logo)$/.test(c.req.path) ? uploadLimit : jsonLimit)(c, next);
   });
 
   // The master, admin and developer APIs live on platform hosts only; /api/v2 is served by every tenant.

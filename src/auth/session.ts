@@ -57,6 +57,8 @@ const sessionWithUser = prepared((db, id: string) =>
     .where("sessions.id", "=", id),
 );
 
+const SESSION_COLUMNS = ["s_id", "s_expires_at", "s_csrf", "s_site_id", "s_ip", "s_ua", "s_created_at", "s_last_seen_at"] as const;
+
 /** Valid session and its user for this tenant, sliding the expiry forward in its second half. */
 export async function validateSessionToken(ctx: Ctx, token: string): Promise<{ session: Session; user: User } | null> {
   if (!/^[a-z2-7]{32}$/.test(token)) return null;
@@ -82,13 +84,15 @@ export async function validateSessionToken(ctx: Ctx, token: string): Promise<{ s
     lastSeenAt = toDbTime(new Date(now));
     await ctx.db.updateTable("sessions").set({ expires_at: expiresAt, last_seen_at: lastSeenAt }).where("id", "=", id).execute();
   }
-  const { s_id, s_expires_at, s_csrf, s_site_id, s_ip, s_ua, s_created_at, s_last_seen_at, ...user } = row;
-  void s_expires_at;
-  void s_last_seen_at;
+  const { s_id, s_csrf, s_site_id, s_ip, s_ua, s_created_at } = row;
+  // What is left of the row is the user: the session's columns are taken off it, not copied around it
+  // (a rest copy of the ~50 columns cost more than the query itself).
+  const user: Record<string, unknown> = row;
+  for (const column of SESSION_COLUMNS) delete user[column];
   return {
     session: {
       id: s_id,
-      user_id: user.id,
+      user_id: row.id,
       site_id: s_site_id,
       expires_at: expiresAt,
       csrf_token: s_csrf,
@@ -97,7 +101,7 @@ export async function validateSessionToken(ctx: Ctx, token: string): Promise<{ s
       created_at: s_created_at,
       last_seen_at: lastSeenAt,
     },
-    user: user as User,
+    user: user as unknown as User,
   };
 }
 

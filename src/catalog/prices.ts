@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { appSlot, type Ctx } from "../context.ts";
 import { prepared } from "../db/prepared.ts";
 import type { Site } from "../db/schema.ts";
@@ -91,6 +92,20 @@ async function overrides(ctx: Ctx, userId: number | null, serviceId?: number): P
   return new Map((await q.execute()).map((r) => [r.service_id, r.rate]));
 }
 
+/** The prices a payer has of their own, and the key of that set: payers with the same set share every priced list and answer. */
+interface PayerPrices {
+  rates: ReadonlyMap<number, number>;
+  /** "" for the platform's prices (most users); else a digest of the payer's own rates, never their id. */
+  key: string;
+}
+const PLATFORM_PRICES: PayerPrices = Object.freeze({ rates: new Map<number, number>(), key: "" });
+
+function payerPricesOf(rates: Map<number, number>): PayerPrices {
+  if (!rates.size) return PLATFORM_PRICES;
+  const listed = [...rates].sort((a, b) => a[0] - b[0]).map(([id, rate]) => `${id}=${rate}`);
+  return { rates, key: `own:${createHash("sha256").update(listed.join(";")).digest("base64url")}` };
+}
+
 type CatalogRow = Awaited<ReturnType<typeof loadRows>>[number];
 
 function loadRows(ctx: Ctx, serviceId?: number) {
@@ -111,19 +126,28 @@ function loadRows(ctx: Ctx, serviceId?: number) {
 // Listings read the catalogue from memory: dropped when this process changes the catalogue or a
 // site, and after a short time so that changes made by another instance or the CLI show up too.
 const LISTING_TTL_MS = 15_000;
+// A payer's own prices are part of the catalogue: changing them announces catalogChanged (src/staff/users/prices.ts).
+const MAX_PAYERS = 20_000;
+const MAX_PRICE_SETS = 200;
 interface ListingCache {
   rows?: { at: number; value: Promise<CatalogRow[]> };
   rules: Map<number, { at: number; value: Promise<Rules> }>;
-  /** Priced lists without per-user prices, reused while the rows and the site's rules are the same objects. */
+  /** Each payer's own prices, by payer (user) id. */
+  payers: Map<number, { at: number; value: Promise<PayerPrices> }>;
+  /** Priced lists by tenant and price set, reused while the rows and the site's rules are the same objects. */
   priced: WeakMap<CatalogRow[], Map<string, { rules: Rules | null; margin: number; exchange: RateMicro; value: PricedService[] }>>;
 }
 const LISTINGS = appSlot("catalogue listings", ({ events }): ListingCache => {
-  const fresh: ListingCache = { rules: new Map(), priced: new WeakMap() };
-  events.onCatalogChanged(() => (fresh.rows = undefined));
+  const fresh: ListingCache = { rules: new Map(), payers: new Map(), priced: new WeakMap() };
+  events.onCatalogChanged(() => {
+    fresh.rows = undefined;
+    fresh.payers.clear();
+  });
   events.onSiteChanged((id) => fresh.rules.delete(id));
   events.onAllChanged(() => {
     fresh.rows = undefined;
     fresh.rules.clear();
+    fresh.payers.clear();
   });
   return fresh;
 });
@@ -154,12 +178,36 @@ function cachedRules(ctx: Ctx, siteId: number): Promise<Rules> {
   return value;
 }
 
+function cachedPayerPrices(ctx: Ctx, payerId: number | null): Promise<PayerPrices> {
+  if (!payerId) return Promise.resolve(PLATFORM_PRICES);
+  const c = cacheOf(ctx);
+  const now = Date.now();
+  const hit = c.payers.get(payerId);
+  if (hit && now - hit.at <= LISTING_TTL_MS) return hit.value;
+  const value = overrides(ctx, payerId).then(payerPricesOf);
+  value.catch(() => c.payers.delete(payerId));
+  // Bounded: the longest-kept payers go first (re-read at their next request).
+  if (c.payers.size >= MAX_PAYERS) c.payers.delete(c.payers.keys().next().value!);
+  c.payers.delete(payerId);
+  c.payers.set(payerId, { at: now, value });
+  return value;
+}
+
+/**
+ * The key of the prices that apply to the request's payer (the user on the platform, the owner on a
+ * site): "" for the platform's own, else a digest of the payer's rates. Two payers with the same key see
+ * the same catalogue, so a cached answer may be shared by key, never by user.
+ */
+export async function payerPricesKey(ctx: Ctx): Promise<string> {
+  return (await cachedPayerPrices(ctx, payerOf(ctx))).key;
+}
+
 /**
  * Prices rows for the tenant. On a site the reseller's cost (platform currency) is converted to the
  * site's currency at `exchange` (rounded up: a margin on it never sells below cost), then the site's
  * margin applies; a fixed price is the owner's, already in the site's currency.
  */
-function price(ctx: Ctx, rows: CatalogRow[], custom: Map<number, number>, rules: Rules | null, exchange: RateMicro = PAR): PricedService[] {
+function price(ctx: Ctx, rows: CatalogRow[], custom: ReadonlyMap<number, number>, rules: Rules | null, exchange: RateMicro = PAR): PricedService[] {
   const tenant = ctx.tenant;
   const out: PricedService[] = [];
   for (const r of rows) {
@@ -243,19 +291,20 @@ export async function siteCatalogue(ctx: Ctx, site: Site, under?: { defaultMargi
   });
 }
 
-function pricedForTenant(ctx: Ctx, rows: CatalogRow[], rules: Rules | null, exchange: RateMicro): PricedService[] {
+function pricedForTenant(ctx: Ctx, rows: CatalogRow[], rules: Rules | null, exchange: RateMicro, prices: PayerPrices): PricedService[] {
   const pricedMemo = cacheOf(ctx).priced;
   let byTenant = pricedMemo.get(rows);
   if (!byTenant) {
     byTenant = new Map();
     pricedMemo.set(rows, byTenant);
   }
-  const key = String(ctx.tenant.siteId);
+  const key = `${ctx.tenant.siteId}|${prices.key}`;
   const margin = ctx.tenant.kind === "site" ? ctx.tenant.site.default_margin_bp : 0;
   const hit = byTenant.get(key);
   if (hit && hit.rules === rules && hit.margin === margin && hit.exchange === exchange) return hit.value;
   // Shared between requests: frozen so that no caller can change another's prices.
-  const value = price(ctx, rows, new Map(), rules, exchange).map((s) => Object.freeze(s));
+  const value = price(ctx, rows, prices.rates, rules, exchange).map((s) => Object.freeze(s));
+  if (byTenant.size >= MAX_PRICE_SETS) byTenant.clear();
   byTenant.set(key, { rules, margin, exchange, value });
   return value;
 }
@@ -271,10 +320,10 @@ function payerOf(ctx: Ctx): number | null {
  */
 export async function listPricedServices(ctx: Ctx, opts: { categoryId?: number; search?: string } = {}): Promise<PricedService[]> {
   const rows = await cachedRows(ctx);
-  const custom = await overrides(ctx, payerOf(ctx));
+  const prices = await cachedPayerPrices(ctx, payerOf(ctx));
   const rules = ctx.tenant.kind === "site" ? await cachedRules(ctx, ctx.tenant.siteId) : null;
   const exchange = (await tenantExchange(ctx))?.rate ?? PAR;
-  let priced = custom.size ? price(ctx, rows, custom, rules, exchange) : pricedForTenant(ctx, rows, rules, exchange);
+  let priced = pricedForTenant(ctx, rows, rules, exchange, prices);
   if (opts.categoryId) priced = priced.filter((r) => r.category_id === opts.categoryId);
   if (opts.search) priced = priced.filter(serviceSearch(opts.search));
   return priced;

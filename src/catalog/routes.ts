@@ -6,6 +6,7 @@ import { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { idParam } from "../core/params.ts";
 import { pageEnvelope } from "../core/pagination.ts";
 import { validBody, validQuery } from "../http/body.ts";
+import { completeResponse } from "../http/response-headers.ts";
 import { UUID_SEGMENT } from "../lib/uuid.ts";
 import {
   adminServicesQuery,
@@ -20,6 +21,7 @@ import {
 import { createAdminCategory, deleteAdminCategory, moveAdminCategory } from "./categories.ts";
 import { startSyncRun, syncRun } from "./sync-runs.ts";
 import { listAdminCategories, listAdminServices, listPublicServices, setServicesActive, syncNow, updateAdminCategory, updateAdminService } from "./service.ts";
+import { payerPricesKey } from "./prices.ts";
 import { adminCategoryView, adminServiceView, publicCatalogueEnvelope } from "./view.ts";
 
 const CATALOGUE_RESPONSES = appSlot("catalogue responses", ({ events }) => new VersionedCache(events, { ttlMs: 15_000, max: 500 }));
@@ -32,14 +34,15 @@ export function publicCatalogRoutes() {
   const app = new Hono<AppEnv>();
   app.get("/services", async (c) => {
     const query = validQuery(c, publicServicesQuery);
-    if (c.get("user")) return c.json(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), query)));
-    // Anonymous visitors all see the same list: its JSON is kept until the catalogue or the site changes.
+    const ctx = ctxOf(c);
+    // Everyone under the same prices sees the same list (anonymous visitors and most users: the platform's):
+    // its JSON is kept by the key of those prices, never by user, until the catalogue, a price or the site changes.
     const cache = responseCacheOf(c.get("services").state);
-    const key = `${cache.stamp(c.get("tenant"))}|${JSON.stringify(query)}`;
+    const key = `${cache.stamp(ctx.tenant)}|${await payerPricesKey(ctx)}|${JSON.stringify(query)}`;
     const body =
       cache.get<Uint8Array<ArrayBuffer>>(key) ??
-      cache.set(key, new TextEncoder().encode(JSON.stringify(publicCatalogueEnvelope(await listPublicServices(ctxOf(c), query)))));
-    return c.body(body, 200, { "content-type": "application/json; charset=UTF-8" });
+      cache.set(key, new TextEncoder().encode(JSON.stringify(publicCatalogueEnvelope(await listPublicServices(ctx, query)))));
+    return completeResponse(c, body, 200, { "content-type": "application/json; charset=UTF-8", "cache-control": "no-store" });
   });
   return app;
 }

@@ -1,4 +1,5 @@
 import type { HttpBindings } from "@hono/node-server";
+import type { RateLimitInfo } from "hono-rate-limiter";
 import type { AppServices, AuthedCtx, Ctx, Tenant } from "../context.ts";
 import type { ApiKey, Session, User } from "../db/schema.ts";
 
@@ -14,6 +15,9 @@ type RequestVariables = {
   secure: boolean;
   /** The origin of this request's own pages (scheme and the Host the tenant was resolved from); null for a malformed Host. */
   origin: string | null;
+  /** The state of the last limiter the request went through (hono-rate-limiter's) and its RateLimit-* headers (src/http/rate-limit.ts). */
+  rateLimit?: RateLimitInfo;
+  rateLimitHeaders?: Readonly<Record<string, string>>;
 };
 
 /** One typed Env for every sub-app: request-scoped variables flow through createMiddleware. */

@@ -1,8 +1,9 @@
-import type { Context } from "hono";
-import { rateLimiter, MemoryStore, RedisStore, type Store } from "hono-rate-limiter";
+import type { Context, MiddlewareHandler } from "hono";
+import { rateLimiter, MemoryStore, RedisStore, type RateLimitInfo, type Store } from "hono-rate-limiter";
 import { Redis } from "ioredis";
 import type { AppEnv } from "./env.ts";
 import { TooManyRequests } from "../core/errors.ts";
+import { isComplete } from "./response-headers.ts";
 
 export type StoreFactory = (prefix: string) => Store<AppEnv>;
 /** Whether the shared Redis answers now; null when none is configured. */
@@ -43,22 +44,62 @@ export function createStoreFactory(redisUrl: string | undefined): { make: StoreF
   };
 }
 
+/** Seconds until the window resets, as hono-rate-limiter counts them (at least 0; none without a reset time). */
+function resetSeconds(resetTime: Date | undefined): number | undefined {
+  return resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : undefined;
+}
+
+/** The draft-6 RateLimit headers of a limiter's state: one rule for every answer, complete ones included. */
+function rateLimitHeaders(info: RateLimitInfo, windowMs: number): Record<string, string> {
+  const headers: Record<string, string> = {
+    "ratelimit-policy": `${info.limit};w=${Math.ceil(windowMs / 1000)}`,
+    "ratelimit-limit": String(info.limit),
+    "ratelimit-remaining": String(info.remaining),
+  };
+  const reset = resetSeconds(info.resetTime);
+  if (reset) headers["ratelimit-reset"] = String(reset);
+  return headers;
+}
+
+function setHeaders(c: Context<AppEnv>, headers: Record<string, string>) {
+  for (const name in headers) c.header(name, headers[name]);
+}
+
+/**
+ * A limiter over hono-rate-limiter's counting: the RateLimit headers are written here (and kept in
+ * `rateLimitHeaders` for answers made complete by src/http/response-headers.ts); over the limit,
+ * Retry-After too and the 429 envelope.
+ */
 export function limiter(opts: {
   store: Store<AppEnv>;
   windowMs?: number;
   limit: number | ((c: Context<AppEnv>) => number);
   key: (c: Context<AppEnv>) => string;
   skip?: (c: Context<AppEnv>) => boolean;
-}) {
-  return rateLimiter<AppEnv>({
-    windowMs: opts.windowMs ?? 60_000,
+}): MiddlewareHandler<AppEnv> {
+  const windowMs = opts.windowMs ?? 60_000;
+  const counting = rateLimiter<AppEnv>({
+    windowMs,
     limit: opts.limit as number,
-    standardHeaders: "draft-6",
+    standardHeaders: false,
     keyGenerator: opts.key,
     store: opts.store,
-    skip: opts.skip,
-    handler: () => {
+    handler: (c) => {
+      const info = c.get("rateLimit");
+      if (info) setHeaders(c, { ...rateLimitHeaders(info, windowMs), "retry-after": String(resetSeconds(info.resetTime) ?? Math.ceil(windowMs / 1000)) });
       throw new TooManyRequests();
     },
   });
+  const skip = opts.skip;
+  return async (c, next) => {
+    if (skip?.(c)) return next();
+    return counting(c, async () => {
+      const info = c.get("rateLimit");
+      const headers = info ? rateLimitHeaders(info, windowMs) : undefined;
+      c.set("rateLimitHeaders", headers);
+      await next();
+      // Written on the answer after its handler; a complete answer has them already.
+      if (headers && !isComplete(c.res)) for (const name in headers) c.res.headers.set(name, headers[name]!);
+    });
+  };
 }

@@ -3,7 +3,7 @@ import { isStaff } from "../auth/roles.ts";
 import { Unavailable } from "../core/errors.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
-import { getSettings } from "../settings/service.ts";
+import { getSetting } from "../settings/service.ts";
 import { maintenancePage } from "./routes.ts";
 
 /** What stays open while the platform is closed: signing in (staff must reach the console) and the files pages need. */
@@ -17,10 +17,10 @@ const OPEN_DURING_MAINTENANCE =
  */
 export const maintenanceGate = createMiddleware<AppEnv>(async (c, next) => {
   if (OPEN_DURING_MAINTENANCE.test(c.req.path)) return next();
-  const s = await getSettings(ctxOf(c));
-  if (s.maintenance_page !== "1") return next();
+  const ctx = ctxOf(c);
+  if ((await getSetting(ctx, "maintenance_page")) !== "1") return next();
   const tenant = c.get("tenant");
-  if (tenant.kind === "site" && s.maintenance_sites !== "1") return next();
+  if (tenant.kind === "site" && (await getSetting(ctx, "maintenance_sites")) !== "1") return next();
   const user = c.get("user");
   if (tenant.kind === "platform" && user && isStaff(user.role)) return next();
   c.header("retry-after", "600");

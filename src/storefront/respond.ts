@@ -9,6 +9,7 @@ import { serverErrorPage } from "../http/plain-pages.ts";
 import { unavailableResponse } from "../http/unavailable.ts";
 import { isRedisUnavailable } from "../http/rate-limit.ts";
 import { isDatabaseUnavailable } from "../db/errors.ts";
+import { completeResponse } from "../http/response-headers.ts";
 import type { VersionedCache } from "../tenancy/versioned-cache.ts";
 import { renderPage, styleHash } from "./render.ts";
 import { isLang, type Lang } from "../i18n/lang.ts";
@@ -135,16 +136,20 @@ export function isStorefrontResponse(res: Response): boolean {
   return res.headers.has("content-security-policy");
 }
 
-/** An HTML response with the page's CSP (no inline script; the brand style block by hash). */
-function htmlResponse(c: Context<AppEnv>, html: string | Uint8Array<ArrayBuffer>, brand: string, status: number, cacheable: boolean): Response {
-  // Cached pages are kept encoded: writing bytes skips re-encoding the same text on every hit.
-  return c.body(html, status as 200, {
+/** A page's headers: its CSP (no inline script; the brand style block by hash) and caching. */
+function pageHeaders(brand: string, cacheable: boolean): Record<string, string> {
+  return {
     "content-type": "text/html; charset=UTF-8",
     "content-security-policy": CSP(brand),
     "cache-control": cacheable ? "no-cache" : "private, no-store",
     vary: "Cookie",
     "referrer-policy": "strict-origin-when-cross-origin",
-  });
+  };
+}
+
+function htmlResponse(c: Context<AppEnv>, html: string | Uint8Array<ArrayBuffer>, brand: string, status: number, cacheable: boolean): Response {
+  // Cached pages are kept encoded: writing bytes skips re-encoding the same text on every hit.
+  return c.body(html, status as 200, pageHeaders(brand, cacheable));
 }
 
 export function render<D>(c: Context<AppEnv>, req: PageRequest, page: { id: AnyPageId; title?: string; heading?: string; status?: number }, data: D): Response {
@@ -170,7 +175,12 @@ export async function publicPage<D>(
   const key = `page:${sf.cache.stamp(c.get("tenant"))}:${page.id}:${req.visit.lang}:${req.visit.path}?${[...req.visit.query].sort().toString()}`;
   if (cacheable) {
     const hit = sf.cache.get<{ bytes: Uint8Array<ArrayBuffer>; status: number }>(key);
-    if (hit) return htmlResponse(c, hit.bytes, req.look.brandCss, hit.status, true);
+    // A cached page is answered complete at once, unless `?lang=` just set the language cookie (a header it would lose).
+    if (hit) {
+      return isLang(c.req.query("lang"))
+        ? htmlResponse(c, hit.bytes, req.look.brandCss, hit.status, true)
+        : completeResponse(c, hit.bytes, hit.status, pageHeaders(req.look.brandCss, true));
+    }
   }
   const built = await build(req);
   if (!built) return notFoundResponse(c, req);

@@ -35,7 +35,7 @@ export async function listUserPrices(ctx: Ctx, userId: number): Promise<UserPric
 
 /** Sets (or changes) the user's price of a service; audit-logged with the price before. */
 export async function setUserPrice(ctx: Ctx, userId: number, input: UserPriceInput): Promise<UserPrice> {
-  return withTransaction(ctx, async (tx) => {
+  const set = await withTransaction(ctx, async (tx) => {
     const user = await userOfTenant(tx, userId);
     const service = await tx.db.selectFrom("services").select(["id", "name", "rate"]).where("id", "=", input.service_id).executeTakeFirst();
     if (!service) throw fieldError("service_id", "Unknown service");
@@ -60,6 +60,9 @@ export async function setUserPrice(ctx: Ctx, userId: number, input: UserPriceInp
     });
     return { service_id: service.id, service_name: service.name, rate: input.rate, platform_rate: Number(service.rate), updated_at: now };
   });
+  // A user's own prices are part of the catalogue (cached by the prices that apply: src/catalog/prices.ts).
+  ctx.events.catalogChanged();
+  return set;
 }
 
 /** Drops the user's price of a service: they pay the platform price again. */
@@ -81,4 +84,5 @@ export async function removeUserPrice(ctx: Ctx, userId: number, serviceId: numbe
       data: { service_id: serviceId, before: formatMoney(Number(before.rate)) },
     });
   });
+  ctx.events.catalogChanged();
 }
