@@ -58,7 +58,7 @@ async function main() {
   }
   // The upstream provider runs in its own process (BENCH_PROVIDER_URL), as a real one would; else in this one.
   const external = process.env.BENCH_PROVIDER_URL;
-  const sim = external ? null : await startSimProvider();
+  const sim = external ? null : await startSimProvider({ balance: "100000000" });
   const providerUrl = external ?? sim!.url;
   const providerKey = external ? "sim-key" : sim!.apiKey;
   const config = loadConfig({
@@ -74,6 +74,9 @@ async function main() {
     RATE_LIMIT_PER_MINUTE: "100000000",
     SMM_API_URL: providerUrl,
     SMM_API_KEY: providerKey,
+    // The simulated panel listens on loopback, which production refuses by default: without this every
+    // order would be held (provider blocked) and the bench would measure placement without dispatch.
+    PROVIDER_ALLOW_PRIVATE_URLS: "true",
   });
   const platform = await bootPlatform(config, { passwordCost: { memory: 1024, passes: 1, parallelism: 1 } });
   const ctx = systemCtx(platform.services);
