@@ -1,4 +1,5 @@
-import type { Ctx } from "../context.ts";
+import { withTransaction, type Ctx } from "../context.ts";
+import { retryDeadlocks } from "../db/errors.ts";
 import type { OrderStatus } from "../db/schema.ts";
 import { DAY, dbNow, fromDbTime } from "../lib/time.ts";
 import { clientForProvider, ProviderError, type BatchStatus, type ProviderOrderState } from "../providers/client.ts";
@@ -67,8 +68,18 @@ export async function syncOrderStatuses(ctx: Ctx, opts: { limitPerProvider?: num
   return summary;
 }
 
+/** An order in flight as we last knew it: an answer that says the same changes nothing. */
+interface KnownOrder {
+  id: number;
+  user_id: number;
+  provider_order_id: string | null;
+  status: OrderStatus;
+  remains: number | null;
+  start_count: number | null;
+}
+
 interface SyncTarget {
-  order: { id: number; provider_order_id: string | null };
+  order: KnownOrder;
   providerOrderId: string;
 }
 
@@ -79,7 +90,7 @@ async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summar
   let single = row.status_single_since !== null && ctx.clock.now().getTime() - fromDbTime(row.status_single_since).getTime() < BATCH_RETRY_MS;
   const orders = await ctx.db
     .selectFrom("orders")
-    .select(["id", "provider_order_id"])
+    .select(["id", "user_id", "provider_order_id", "status", "remains", "start_count"])
     .where("provider_id", "=", provider_id)
     .where("dispatch_state", "=", "sent")
     .where("status", "in", ACTIVE_STATUSES)
@@ -168,8 +179,25 @@ async function rememberBatchSupport(ctx: Ctx, providerId: number, batched: boole
     .execute();
 }
 
+/** Whether the panel's answer says what we already know of the order (then only the time of the check is written). */
+function sameState(order: KnownOrder, state: ProviderOrderState): boolean {
+  return (
+    order.status === state.status &&
+    (state.remains === undefined || state.remains === order.remains) &&
+    (state.startCount === undefined || state.startCount === null || state.startCount === order.start_count)
+  );
+}
+
+/**
+ * Applies one status batch: orders whose answer changes nothing get their check time in one UPDATE;
+ * the others change in one transaction, by user then order (so that two runs take users' rows in the
+ * same order), each change a compare-and-set (changeOrderStatus), so a transaction MySQL rolls back to
+ * break a deadlock runs again; if it still fails, each order is applied on its own.
+ */
 async function applyAnswers(ctx: Ctx, batch: SyncTarget[], answers: Map<string, BatchStatus>, summary: SyncSummary): Promise<void> {
   const now = dbNow(ctx.clock);
+  const quiet: number[] = [];
+  const changes: { order: KnownOrder; state: ProviderOrderState }[] = [];
   for (const { order, providerOrderId } of batch) {
     summary.checked++;
     const answer = answers.get(providerOrderId);
@@ -178,12 +206,34 @@ async function applyAnswers(ctx: Ctx, batch: SyncTarget[], answers: Map<string, 
       await ctx.db.updateTable("orders").set({ last_error: message, last_status_sync_at: now }).where("id", "=", order.id).execute();
       continue;
     }
+    if (sameState(order, answer)) quiet.push(order.id);
+    else changes.push({ order, state: answer });
+  }
+  if (quiet.length) await ctx.db.updateTable("orders").set({ last_status_sync_at: now }).where("id", "in", quiet).execute();
+  if (changes.length === 0) return;
+  changes.sort((a, b) => a.order.user_id - b.order.user_id || a.order.id - b.order.id);
+  const tally = (r: { changed: boolean; refunded: number }) => {
+    if (r.changed) summary.changed++;
+    summary.refunded += r.refunded;
+  };
+  try {
+    const results = await retryDeadlocks(() =>
+      withTransaction(ctx, async (tx) => {
+        const out: { changed: boolean; refunded: number }[] = [];
+        for (const c of changes) out.push(await applyProviderState(tx, c.order.id, c.state));
+        return out;
+      }),
+    );
+    results.forEach(tally);
+    return;
+  } catch (err) {
+    ctx.logger.warn("order statuses could not be applied together; applying them one by one", { orders: changes.length, error: String(err) });
+  }
+  for (const c of changes) {
     try {
-      const r = await applyProviderState(ctx, order.id, answer);
-      if (r.changed) summary.changed++;
-      summary.refunded += r.refunded;
+      tally(await retryDeadlocks(() => applyProviderState(ctx, c.order.id, c.state)));
     } catch (err) {
-      ctx.logger.error("order status not applied", { order_id: order.id, error: String(err) });
+      ctx.logger.error("order status not applied", { order_id: c.order.id, error: String(err) });
     }
   }
 }

@@ -68,9 +68,11 @@ export async function changeOrderStatus(ctx: Ctx, orderId: number, change: Statu
       .where("dispatch_state", "=", order.dispatch_state)
       .executeTakeFirst();
     if (Number(moved.numUpdatedRows) !== 1) return unchanged;
+    // Only a storefront chain's platform order (it has a parent) has a customer order to bring along.
+    const announce = () => (order.parent_order_id !== null ? tx.events.orderChanged(tx, orderId) : undefined);
     // Same status, new remains or start count: a storefront customer's order behind it follows.
     if (change.status === order.status) {
-      await tx.events.orderChanged(tx, orderId);
+      await announce();
       return unchanged;
     }
 
@@ -78,7 +80,7 @@ export async function changeOrderStatus(ctx: Ctx, orderId: number, change: Statu
     const refunded = target > 0 ? await refundUpTo(tx, orderId, target, `Refund of order ${orderLabel(order)} (${change.status})`) : 0;
     if (finishing) await openCommissions(tx, orderId);
     if (isNotice(change.status)) await notifyOrder(tx, { ...order, remains }, change.status, refunded);
-    await tx.events.orderChanged(tx, orderId);
+    await announce();
     return { changed: true, refunded, from: order.status };
   });
 }
