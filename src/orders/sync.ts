@@ -9,6 +9,8 @@ import { ACTIVE_STATUSES } from "./statuses.ts";
 
 /** The provider accepts at most this many ids per `status` call. */
 const STATUS_BATCH = 100;
+/** Batches of answers applied at once: one, while the next batch is asked for (two would take the same users' rows in two transactions). */
+const APPLY_PARALLEL = 1;
 
 interface SyncSummary {
   checked: number;
@@ -107,6 +109,18 @@ async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summar
     await recordProviderFailure(ctx, provider, "status", `${err.kind}: ${err.message}`, { call });
   };
   let singleFailures = 0;
+  // The answers of a batch are applied while the next batches are asked for, APPLY_PARALLEL at a time.
+  const applying = new Set<Promise<void>>();
+  const applyInBackground = async (targets: SyncTarget[], answers: Map<string, BatchStatus>) => {
+    while (applying.size >= APPLY_PARALLEL) await Promise.race(applying);
+    const p: Promise<void> = applyAnswers(ctx, targets, answers, summary)
+      .catch((err) => ctx.logger.error("order statuses not applied", { provider_id, orders: targets.length, error: String(err) }))
+      .finally(() => applying.delete(p));
+    applying.add(p);
+  };
+  const applied = async () => {
+    while (applying.size) await Promise.all([...applying]);
+  };
 
   for (let i = 0; i < orders.length; i += STATUS_BATCH) {
     const batch = orders.slice(i, i + STATUS_BATCH).map((order): SyncTarget => ({ order, providerOrderId: order.provider_order_id!.trim() }));
@@ -120,7 +134,10 @@ async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summar
       } catch (err) {
         if (!(err instanceof ProviderError)) throw err;
         // Nothing usable came back (timeout, 5xx, unreadable) or the panel refused us (key, funds, limits): not a question of batch support.
-        if (err.kind !== "definite") return failed(err, "status orders=");
+        if (err.kind !== "definite") {
+          await applied();
+          return failed(err, "status orders=");
+        }
         // An error answer to `orders=`: the panel may only know `order=`; the single calls below tell.
         ctx.logger.warn("provider status call failed", { provider_id, provider: provider.name, call: "status orders=", reason: err.message });
         batchUnanswered = true;
@@ -165,9 +182,13 @@ async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summar
     } else if (!single && !batchUnanswered && row.status_single_since !== null) {
       await rememberBatchSupport(ctx, provider_id, true);
     }
-    await applyAnswers(ctx, stop ? batch.filter((t) => answers.has(t.providerOrderId)) : batch, answers, summary);
-    if (stop) return failed(stop, "status order=");
+    await applyInBackground(stop ? batch.filter((t) => answers.has(t.providerOrderId)) : batch, answers);
+    if (stop) {
+      await applied();
+      return failed(stop, "status order=");
+    }
   }
+  await applied();
   await clearProviderFailure(ctx, provider_id, "status");
 }
 
