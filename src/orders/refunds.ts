@@ -12,7 +12,11 @@ import { clawBackCommissions } from "./referrals.ts";
  */
 async function refund(ctx: Ctx, orderId: number, amountOf: (charge: number, refunded: number) => number, description: string): Promise<number> {
   return withTransaction(ctx, async (tx) => {
-    const order = await tx.db.selectFrom("orders").select(["id", "user_id", "charge", "refunded", "parent_order_id"]).where("id", "=", orderId).executeTakeFirstOrThrow();
+    const order = await tx.db
+      .selectFrom("orders")
+      .select(["id", "user_id", "charge", "refunded", "parent_order_id"])
+      .where("id", "=", orderId)
+      .executeTakeFirstOrThrow();
     const charge = Number(order.charge);
     const already = Number(order.refunded);
     const amount = Math.min(amountOf(charge, already), charge - already);

@@ -1,6 +1,6 @@
 import { withTransaction, type Ctx } from "../context.ts";
 import { retryDeadlocks } from "../db/errors.ts";
-import type { OrderStatus } from "../db/schema.ts";
+import type { Order, OrderStatus } from "../db/schema.ts";
 import { DAY, dbNow, fromDbTime } from "../lib/time.ts";
 import { clientForProvider, ProviderError, type BatchStatus, type ProviderOrderState } from "../providers/client.ts";
 import { clearProviderFailure, recordProviderFailure } from "../providers/health.ts";
@@ -25,7 +25,7 @@ interface SyncSummary {
  * a final status refunds (partial pro rata, canceled in full) and pays commissions, exactly once
  * (the status compare-and-set in changeOrderStatus decides).
  */
-export async function applyProviderState(ctx: Ctx, orderId: number, state: ProviderOrderState): Promise<{ changed: boolean; refunded: number }> {
+export async function applyProviderState(ctx: Ctx, orderId: number, state: ProviderOrderState, known?: Order): Promise<{ changed: boolean; refunded: number }> {
   const status: OrderStatus = state.status;
   const r = await changeOrderStatus(
     ctx,
@@ -33,6 +33,7 @@ export async function applyProviderState(ctx: Ctx, orderId: number, state: Provi
     // Over-delivery ("-15", "+15") arrives as remains 0 (wire.ts): nothing to refund.
     { status, remains: state.remains, startCount: state.startCount },
     { from: ACTIVE_STATUSES, dispatchFrom: ["sent"], set: { last_status_sync_at: dbNow(ctx.clock) } },
+    known,
   );
   return { changed: r.changed, refunded: r.refunded };
 }
@@ -240,8 +241,22 @@ async function applyAnswers(ctx: Ctx, batch: SyncTarget[], answers: Map<string, 
   try {
     const results = await retryDeadlocks(() =>
       withTransaction(ctx, async (tx) => {
+        // The changing orders read in one query, each then moved by its own compare-and-set.
+        const rows = new Map(
+          (
+            await tx.db
+              .selectFrom("orders")
+              .selectAll()
+              .where(
+                "id",
+                "in",
+                changes.map((c) => c.order.id),
+              )
+              .execute()
+          ).map((o) => [o.id, o]),
+        );
         const out: { changed: boolean; refunded: number }[] = [];
-        for (const c of changes) out.push(await applyProviderState(tx, c.order.id, c.state));
+        for (const c of changes) out.push(await applyProviderState(tx, c.order.id, c.state, rows.get(c.order.id)));
         return out;
       }),
     );

@@ -44,11 +44,13 @@ interface ChangeResult {
  * applies once, whoever else tries), then what the new status owes — the refund (full for
  * canceled/refunded/failed, pro rata of the remains for partial), the referral commissions opened
  * (completed, and partial on the part delivered) — and the owner's notification.
- * Only an order that passes the guard moves.
+ * Only an order that passes the guard moves. `known`: the order as the caller just read it (the
+ * compare-and-set on status and dispatch state makes a stale one change nothing).
  */
-export async function changeOrderStatus(ctx: Ctx, orderId: number, change: StatusChange, guard: StatusGuard): Promise<ChangeResult> {
+export async function changeOrderStatus(ctx: Ctx, orderId: number, change: StatusChange, guard: StatusGuard, known?: Order): Promise<ChangeResult> {
   return withTransaction(ctx, async (tx) => {
-    const order = await tx.db.selectFrom("orders").selectAll().where("id", "=", orderId).executeTakeFirstOrThrow();
+    // A caller that read the order (status sync, a batch at a time) passes it: the compare-and-set below still decides.
+    const order = known ?? (await tx.db.selectFrom("orders").selectAll().where("id", "=", orderId).executeTakeFirstOrThrow());
     const unchanged = { changed: false, refunded: 0, from: order.status };
     if (!guard.from.includes(order.status)) return unchanged;
     if (guard.dispatchFrom && !guard.dispatchFrom.includes(order.dispatch_state)) return unchanged;
