@@ -1,5 +1,5 @@
 // Server time of a page or an API answer, measured in-process through the app's own fetch (no network):
-// the first request (cold caches) and `warm` more, one after another.
+// the first request (cold caches) and `warm` more, one after another (each after `before`, when given).
 
 export interface Timing {
   first: number;
@@ -14,10 +14,13 @@ export async function timeRequests(
   url: string,
   headers: Record<string, string>,
   warm: number,
+  /** Run before each warm request (e.g. a catalogue change, so that each one renders afresh). */
+  before?: () => void,
 ): Promise<Timing> {
   const times: number[] = [];
   let failed: number | null = null;
   for (let i = 0; i <= warm; i++) {
+    if (i > 0) before?.();
     const started = performance.now();
     const res = await app.fetch(new Request(url, { headers }));
     await res.arrayBuffer();

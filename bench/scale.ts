@@ -102,6 +102,8 @@ async function main() {
     PROVIDER_ALLOW_PRIVATE_URLS: "true",
   });
   const platform = await bootPlatform(config, { passwordCost: { memory: 1024, passes: 1, parallelism: 1 } });
+  globalThis.gc?.();
+  const bootRss = process.memoryUsage().rss / 2 ** 20;
   const ctx = systemCtx(platform.services);
   const db = platform.services.db;
   const app = platform.app;
@@ -135,7 +137,10 @@ async function main() {
         .values({ uuid: randomUUID(), owner_id: owner.id, plan_id: 1, template_id: 1, name: "Bench Shop", slug: "shop", created_at: now, updated_at: now })
         .execute();
       const page = await timeRequests(app, "http://shop.sites.bench/services", {}, 30);
-      record(`storefront catalogue page, ${fmt(SERVICES)} services (server time; first render ${ms(page.first)})`, page, 20);
+      const changed = () => platform.services.events.catalogChanged();
+      const fresh = await timeRequests(app, "http://shop.sites.bench/services", {}, 10, changed);
+      record(`storefront catalogue page, ${fmt(SERVICES)} services, rendered afresh after a catalogue change (server time)`, fresh, 20);
+      record(`storefront catalogue page, ${fmt(SERVICES)} services, from the page cache (server time; first render ${ms(page.first)})`, page, 20);
       const api = await timeRequests(app, "http://izyboost.bench/api/services?per_page=100", {}, 30);
       record(`GET /api/services, ${fmt(SERVICES)} services (server time; first ${ms(api.first)})`, api, 20);
     }
@@ -172,8 +177,14 @@ async function main() {
     }
 
     globalThis.gc?.();
-    const rss = process.memoryUsage().rss / 2 ** 20;
-    figures.push({ what: "memory (RSS) of the instance after the load", figure: `${Math.round(rss)} MB`, aim: "< 300 MB", met: rss < 300 });
+    const { rss, heapUsed } = process.memoryUsage();
+    const mb = (b: number) => Math.round(b / 2 ** 20);
+    figures.push({
+      what: `memory (RSS) of the instance after the load (${Math.round(bootRss)} MB right after boot; JS heap in use ${mb(heapUsed)} MB)`,
+      figure: `${mb(rss)} MB`,
+      aim: "< 300 MB",
+      met: mb(rss) < 300,
+    });
   } finally {
     await platform.close();
     await panel.stop();
