@@ -171,7 +171,8 @@ async function main() {
         ["console /admin", "/admin", cookie],
         ["console /admin/orders", "/admin/orders", cookie],
       ] as const) {
-        const t = await timeRequests(app, `http://izyboost.bench${path}`, headers, 5);
+        // A search by a piece of the link scans the table: one warm request is enough to show it.
+        const t = await timeRequests(app, `http://izyboost.bench${path}`, headers, path.includes("search") ? 1 : 5);
         record(`${what}, ${size} (first ${ms(t.first)})`, t, 200);
       }
     }
