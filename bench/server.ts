@@ -17,6 +17,8 @@ import { credit } from "../src/wallet/ledger.ts";
 import { dbNow } from "../src/lib/time.ts";
 import { startSimProvider } from "../src/provider-sim/server.ts";
 import { insertBenchOrders } from "./orders-data.ts";
+import { settleDispatchKicks } from "../src/orders/dispatch.ts";
+import { checkOrderRun } from "./scale-checks.ts";
 
 const [mode = "hello", dialect = "sqlite"] = process.argv.slice(2);
 
@@ -58,7 +60,7 @@ async function main() {
   }
   // The upstream provider runs in its own process (BENCH_PROVIDER_URL), as a real one would; else in this one.
   const external = process.env.BENCH_PROVIDER_URL;
-  const sim = external ? null : await startSimProvider();
+  const sim = external ? null : await startSimProvider({ balance: "100000000" });
   const providerUrl = external ?? sim!.url;
   const providerKey = external ? "sim-key" : sim!.apiKey;
   const config = loadConfig({
@@ -74,11 +76,15 @@ async function main() {
     RATE_LIMIT_PER_MINUTE: "100000000",
     SMM_API_URL: providerUrl,
     SMM_API_KEY: providerKey,
+    // The simulated panel listens on loopback, which production refuses by default: without this every
+    // order would be held (provider blocked) and the bench would measure placement without dispatch.
+    PROVIDER_ALLOW_PRIVATE_URLS: "true",
   });
   const platform = await bootPlatform(config, { passwordCost: { memory: 1024, passes: 1, parallelism: 1 } });
   const ctx = systemCtx(platform.services);
   const db = platform.services.db;
   const now = dbNow();
+  let ordersAnswered = 0;
 
   // 500 services over 10 categories, priced like a synced catalogue; real sim service ids so dispatch works.
   const listed = (await (await fetch(providerUrl, { method: "POST", body: new URLSearchParams({ key: providerKey, action: "services" }) })).json()) as {
@@ -158,14 +164,26 @@ async function main() {
       .values({ uuid: randomUUID(), owner_id: owner.id, plan_id: 1, template_id: 1, name: "Bench Shop", slug: "shop", created_at: now, updated_at: now })
       .execute();
 
-    const { url } = await listen(platform.app.fetch);
+    // Orders answered 201, for the check when the server stops (bench/scale-checks.ts).
+    const { url } = await listen(async (req) => {
+      const res = await platform.app.fetch(req);
+      if (res.status === 201 && req.method === "POST" && req.url.endsWith("/api/user/orders")) ordersAnswered++;
+      return res;
+    });
     console.log(JSON.stringify({ url, tokens, serviceId: orderService.id, siteHost: "shop.sites.bench", platformHost: "izyboost.bench" }));
   }
   const stop = async () => {
+    let failed = false;
+    if (ordersAnswered > 0) {
+      await settleDispatchKicks(platform.services);
+      const check = await checkOrderRun(db, ordersAnswered);
+      failed = !check.ok;
+      process.stderr.write(`  orders check: ${check.ok ? "ok" : "FAILED"} ${JSON.stringify(check)}\n`);
+    }
     await platform.close();
     await sim?.close();
     await cleanup();
-    process.exit(0);
+    process.exit(failed ? 1 : 0);
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

@@ -32,6 +32,7 @@ import * as m0043 from "../../migrations/0043_site_currency.ts";
 import * as m0044 from "../../migrations/0044_grouped_notices.ts";
 import * as m0045 from "../../migrations/0045_payment_gateways.ts";
 import * as m0047 from "../../migrations/0047_gateway_reversals.ts";
+import * as m0048 from "../../migrations/0048_orders_console_indexes.ts";
 
 /** Static list: migrations are plain modules, imported here in order. */
 export const migrations: Record<string, Migration> = {
@@ -67,6 +68,7 @@ export const migrations: Record<string, Migration> = {
   "0044_grouped_notices": m0044,
   "0045_payment_gateways": m0045,
   "0047_gateway_reversals": m0047,
+  "0048_orders_console_indexes": m0048,
 };
 
 function migrator<DB>(db: Kysely<DB>): Migrator {

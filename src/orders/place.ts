@@ -10,12 +10,12 @@ import { convert } from "../money/money.ts";
 import { orderCharge, orderCost } from "../pricing/pricing.ts";
 import { orderService } from "../catalog/prices.ts";
 import { bookingCurrency, getSetting } from "../settings/service.ts";
-import { debit, lockBalance } from "../wallet/ledger.ts";
+import { debitFor } from "../wallet/ledger.ts";
 import { kickDispatch } from "./dispatch.ts";
 import { mailOrderConfirmation } from "./notices.ts";
 import { orderFieldMessage, orderFieldsSchema, type OrderFields } from "./fields.ts";
 import type { Lang } from "../i18n/lang.ts";
-import { nextOrderNumber } from "./numbers.ts";
+import { numberOrder } from "./numbers.ts";
 import { placeOrderBase } from "./schema.ts";
 import { orderRowById, type OrderRow } from "./service.ts";
 import { tenantId } from "../tenancy/scoped.ts";
@@ -105,55 +105,60 @@ interface ChargedOrderInput {
 }
 
 /**
- * The order row and its charge, in the caller's transaction: the row (pending, queued for dispatch)
- * then a conditional debit tied to it. InsufficientBalance rolls both back. Nothing is sent here:
- * dispatch runs after commit.
+ * The order row and its charge, in the caller's transaction: a conditional debit of the payer, the
+ * row (pending, queued for dispatch) and the ledger row tied to it. InsufficientBalance rolls all
+ * back. Nothing is sent here: dispatch runs after commit. The tenant's order counter, the row every
+ * order of the tenant writes, is taken last so that its lock is held for as little as can be.
  */
 export async function createChargedOrder(ctx: Ctx, input: ChargedOrderInput): Promise<OrderRow> {
   return withTransaction(ctx, async (tx) => {
-    const now = dbNow(tx.clock);
-    const uuid = randomUUID();
-    const { fields, service } = input.quote;
-    await lockBalance(tx, input.userId);
-    const number = await nextOrderNumber(tx, input.siteId);
-    const res = await insertOrder.run(tx.db, {
-      uuid,
-      site_id: input.siteId,
-      number,
-      user_id: input.userId,
-      service_id: service.id,
-      provider_id: service.provider_id,
-      link: fields.link,
-      quantity: fields.quantity,
-      runs: fields.runs,
-      interval: fields.interval,
-      params: Object.keys(fields.params).length ? JSON.stringify(fields.params) : null,
-      rate: input.rate,
-      charge: input.charge,
-      provider_cost: input.quote.providerCost,
-      refunded: 0,
-      currency: input.quote.currency,
-      status: "pending",
-      dispatch_state: input.dispatchState ?? "queued",
-      dispatch_attempts: 0,
-      next_attempt_at: input.dispatchState === "delegated" ? null : now,
-      source: input.source,
-      api_key_id: input.apiKeyId ?? null,
-      parent_order_id: input.parentOrderId ?? null,
-      created_at: now,
-      updated_at: now,
+    const serviceName = input.quote.service.name;
+    const { value: row, posted } = await debitFor(tx, { userId: input.userId, amount: input.charge, type: "order" }, async () => {
+      const id = await insertOrderRow(tx, input);
+      // Read back with what its views need of the service: the caller answers with it, no second read.
+      // The ledger row's text names the order by its number, written with the number below.
+      return { value: await orderRowById(tx, id), entry: { orderId: id, description: `Order: ${serviceName}` } };
     });
-    const id = Number(res.insertId);
-    await debit(tx, {
-      userId: input.userId,
-      amount: input.charge,
-      type: "order",
-      orderId: id,
-      description: `Order #${number}: ${service.name}`.slice(0, 255),
+    const number = await numberOrder(tx, input.siteId, {
+      orderId: row.id,
+      transactionId: posted.transactionId,
+      entryText: (n) => `Order #${n}: ${serviceName}`,
     });
-    // Read back with what its views need of the service: the caller answers with it, no second read.
-    return orderRowById(tx, id);
+    return { ...row, number };
   });
+}
+
+async function insertOrderRow(tx: Ctx, input: ChargedOrderInput): Promise<number> {
+  const now = dbNow(tx.clock);
+  const { fields, service } = input.quote;
+  const res = await insertOrder.run(tx.db, {
+    uuid: randomUUID(),
+    site_id: input.siteId,
+    number: null,
+    user_id: input.userId,
+    service_id: service.id,
+    provider_id: service.provider_id,
+    link: fields.link,
+    quantity: fields.quantity,
+    runs: fields.runs,
+    interval: fields.interval,
+    params: Object.keys(fields.params).length ? JSON.stringify(fields.params) : null,
+    rate: input.rate,
+    charge: input.charge,
+    provider_cost: input.quote.providerCost,
+    refunded: 0,
+    currency: input.quote.currency,
+    status: "pending",
+    dispatch_state: input.dispatchState ?? "queued",
+    dispatch_attempts: 0,
+    next_attempt_at: input.dispatchState === "delegated" ? null : now,
+    source: input.source,
+    api_key_id: input.apiKeyId ?? null,
+    parent_order_id: input.parentOrderId ?? null,
+    created_at: now,
+    updated_at: now,
+  });
+  return Number(res.insertId);
 }
 
 // Run for every order: built once (prepared.ts).

@@ -21,6 +21,17 @@ import { debit } from "../wallet/ledger.ts";
  */
 export async function openCommissions(ctx: Ctx, orderId: number): Promise<number> {
   return withTransaction(ctx, async (tx) => {
+    // Most buyers have no referrer: their upline, read through the order, is the only read.
+    const upline = await tx.db
+      .selectFrom("orders")
+      .innerJoin("referral_relationships", "referral_relationships.user_id", "orders.user_id")
+      .innerJoin("users", "users.id", "referral_relationships.referrer_id")
+      .select(["referral_relationships.referrer_id", "referral_relationships.level"])
+      .where("orders.id", "=", orderId)
+      .where("referral_relationships.level", "in", [...REFERRAL_LEVELS])
+      .where("users.deleted_at", "is", null)
+      .execute();
+    if (!upline.length) return 0;
     const order = await tx.db
       .selectFrom("orders")
       .select(["id", "uuid", "user_id", "charge", "refunded", "currency"])
@@ -28,15 +39,6 @@ export async function openCommissions(ctx: Ctx, orderId: number): Promise<number
       .executeTakeFirstOrThrow();
     const net = Number(order.charge) - Number(order.refunded);
     if (net <= 0) return 0;
-    const upline = await tx.db
-      .selectFrom("referral_relationships")
-      .innerJoin("users", "users.id", "referral_relationships.referrer_id")
-      .select(["referral_relationships.referrer_id", "referral_relationships.level"])
-      .where("referral_relationships.user_id", "=", order.user_id)
-      .where("referral_relationships.level", "in", [...REFERRAL_LEVELS])
-      .where("users.deleted_at", "is", null)
-      .execute();
-    if (!upline.length) return 0;
     const rates = await referralRates(tx);
     const flag = await referralFlagOf(tx, order.user_id);
     const status: CommissionStatus = flag === "flagged" ? "awaiting_approval" : flag === "rejected" ? "cancelled" : "pending";
@@ -84,8 +86,6 @@ export async function openCommissions(ctx: Ctx, orderId: number): Promise<number
  */
 export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ reversed: number; pending: number; cancelled: number }> {
   return withTransaction(ctx, async (tx) => {
-    const order = await tx.db.selectFrom("orders").select(["uuid", "charge", "refunded", "currency"]).where("id", "=", orderId).executeTakeFirstOrThrow();
-    const net = Math.max(0, Number(order.charge) - Number(order.refunded));
     const rows = await tx.db
       .selectFrom("referral_commissions")
       .selectAll()
@@ -93,6 +93,10 @@ export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ 
       .where("status", "in", ["pending", "awaiting_approval", "credited", "reversal_pending"])
       .execute();
     const out = { reversed: 0, pending: 0, cancelled: 0 };
+    // Most orders opened no commission: nothing to read further.
+    if (rows.length === 0) return out;
+    const order = await tx.db.selectFrom("orders").select(["uuid", "charge", "refunded", "currency"]).where("id", "=", orderId).executeTakeFirstOrThrow();
+    const net = Math.max(0, Number(order.charge) - Number(order.refunded));
     for (const c of rows.filter((r) => r.status === "pending" || r.status === "awaiting_approval")) {
       const unpaid = Number(c.amount) - Number(c.cancelled_amount);
       const cut = unpaid - Math.min(unpaid, roundDownToMinor(percentOf(net, c.rate_bp), order.currency));

@@ -12,7 +12,11 @@ import { clawBackCommissions } from "./referrals.ts";
  */
 async function refund(ctx: Ctx, orderId: number, amountOf: (charge: number, refunded: number) => number, description: string): Promise<number> {
   return withTransaction(ctx, async (tx) => {
-    const order = await tx.db.selectFrom("orders").select(["id", "user_id", "charge", "refunded"]).where("id", "=", orderId).executeTakeFirstOrThrow();
+    const order = await tx.db
+      .selectFrom("orders")
+      .select(["id", "user_id", "charge", "refunded", "parent_order_id"])
+      .where("id", "=", orderId)
+      .executeTakeFirstOrThrow();
     const charge = Number(order.charge);
     const already = Number(order.refunded);
     const amount = Math.min(amountOf(charge, already), charge - already);
@@ -27,8 +31,8 @@ async function refund(ctx: Ctx, orderId: number, amountOf: (charge: number, refu
     if (Number(moved.numUpdatedRows) !== 1) throw new Error(`order ${orderId} was refunded concurrently`);
     await credit(tx, { userId: order.user_id, amount, type: "refund", orderId, description });
     await clawBackCommissions(tx, orderId);
-    // Subscribers (the storefront chain) refund a site customer's order fulfilled by this one in the same proportion, in this transaction.
-    await tx.events.orderChanged(tx, orderId);
+    // Subscribers (the storefront chain) refund a site customer's order fulfilled by this one (its parent) in the same proportion, in this transaction.
+    if (order.parent_order_id !== null) await tx.events.orderChanged(tx, orderId);
     return amount;
   });
 }

@@ -1,5 +1,6 @@
-import type { Ctx } from "../context.ts";
-import type { OrderStatus } from "../db/schema.ts";
+import { withTransaction, type Ctx } from "../context.ts";
+import { retryDeadlocks } from "../db/errors.ts";
+import type { Order, OrderStatus } from "../db/schema.ts";
 import { DAY, dbNow, fromDbTime } from "../lib/time.ts";
 import { clientForProvider, ProviderError, type BatchStatus, type ProviderOrderState } from "../providers/client.ts";
 import { clearProviderFailure, recordProviderFailure } from "../providers/health.ts";
@@ -8,6 +9,8 @@ import { ACTIVE_STATUSES } from "./statuses.ts";
 
 /** The provider accepts at most this many ids per `status` call. */
 const STATUS_BATCH = 100;
+/** Batches of answers applied at once: one, while the next batch is asked for (two would take the same users' rows in two transactions). */
+const APPLY_PARALLEL = 1;
 
 interface SyncSummary {
   checked: number;
@@ -22,7 +25,7 @@ interface SyncSummary {
  * a final status refunds (partial pro rata, canceled in full) and pays commissions, exactly once
  * (the status compare-and-set in changeOrderStatus decides).
  */
-export async function applyProviderState(ctx: Ctx, orderId: number, state: ProviderOrderState): Promise<{ changed: boolean; refunded: number }> {
+export async function applyProviderState(ctx: Ctx, orderId: number, state: ProviderOrderState, known?: Order): Promise<{ changed: boolean; refunded: number }> {
   const status: OrderStatus = state.status;
   const r = await changeOrderStatus(
     ctx,
@@ -30,6 +33,7 @@ export async function applyProviderState(ctx: Ctx, orderId: number, state: Provi
     // Over-delivery ("-15", "+15") arrives as remains 0 (wire.ts): nothing to refund.
     { status, remains: state.remains, startCount: state.startCount },
     { from: ACTIVE_STATUSES, dispatchFrom: ["sent"], set: { last_status_sync_at: dbNow(ctx.clock) } },
+    known,
   );
   return { changed: r.changed, refunded: r.refunded };
 }
@@ -67,8 +71,18 @@ export async function syncOrderStatuses(ctx: Ctx, opts: { limitPerProvider?: num
   return summary;
 }
 
+/** An order in flight as we last knew it: an answer that says the same changes nothing. */
+interface KnownOrder {
+  id: number;
+  user_id: number;
+  provider_order_id: string | null;
+  status: OrderStatus;
+  remains: number | null;
+  start_count: number | null;
+}
+
 interface SyncTarget {
-  order: { id: number; provider_order_id: string | null };
+  order: KnownOrder;
   providerOrderId: string;
 }
 
@@ -79,7 +93,7 @@ async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summar
   let single = row.status_single_since !== null && ctx.clock.now().getTime() - fromDbTime(row.status_single_since).getTime() < BATCH_RETRY_MS;
   const orders = await ctx.db
     .selectFrom("orders")
-    .select(["id", "provider_order_id"])
+    .select(["id", "user_id", "provider_order_id", "status", "remains", "start_count"])
     .where("provider_id", "=", provider_id)
     .where("dispatch_state", "=", "sent")
     .where("status", "in", ACTIVE_STATUSES)
@@ -96,6 +110,18 @@ async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summar
     await recordProviderFailure(ctx, provider, "status", `${err.kind}: ${err.message}`, { call });
   };
   let singleFailures = 0;
+  // The answers of a batch are applied while the next batches are asked for, APPLY_PARALLEL at a time.
+  const applying = new Set<Promise<void>>();
+  const applyInBackground = async (targets: SyncTarget[], answers: Map<string, BatchStatus>) => {
+    while (applying.size >= APPLY_PARALLEL) await Promise.race(applying);
+    const p: Promise<void> = applyAnswers(ctx, targets, answers, summary)
+      .catch((err) => ctx.logger.error("order statuses not applied", { provider_id, orders: targets.length, error: String(err) }))
+      .finally(() => applying.delete(p));
+    applying.add(p);
+  };
+  const applied = async () => {
+    while (applying.size) await Promise.all([...applying]);
+  };
 
   for (let i = 0; i < orders.length; i += STATUS_BATCH) {
     const batch = orders.slice(i, i + STATUS_BATCH).map((order): SyncTarget => ({ order, providerOrderId: order.provider_order_id!.trim() }));
@@ -109,7 +135,10 @@ async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summar
       } catch (err) {
         if (!(err instanceof ProviderError)) throw err;
         // Nothing usable came back (timeout, 5xx, unreadable) or the panel refused us (key, funds, limits): not a question of batch support.
-        if (err.kind !== "definite") return failed(err, "status orders=");
+        if (err.kind !== "definite") {
+          await applied();
+          return failed(err, "status orders=");
+        }
         // An error answer to `orders=`: the panel may only know `order=`; the single calls below tell.
         ctx.logger.warn("provider status call failed", { provider_id, provider: provider.name, call: "status orders=", reason: err.message });
         batchUnanswered = true;
@@ -154,9 +183,13 @@ async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summar
     } else if (!single && !batchUnanswered && row.status_single_since !== null) {
       await rememberBatchSupport(ctx, provider_id, true);
     }
-    await applyAnswers(ctx, stop ? batch.filter((t) => answers.has(t.providerOrderId)) : batch, answers, summary);
-    if (stop) return failed(stop, "status order=");
+    await applyInBackground(stop ? batch.filter((t) => answers.has(t.providerOrderId)) : batch, answers);
+    if (stop) {
+      await applied();
+      return failed(stop, "status order=");
+    }
   }
+  await applied();
   await clearProviderFailure(ctx, provider_id, "status");
 }
 
@@ -168,8 +201,25 @@ async function rememberBatchSupport(ctx: Ctx, providerId: number, batched: boole
     .execute();
 }
 
+/** Whether the panel's answer says what we already know of the order (then only the time of the check is written). */
+function sameState(order: KnownOrder, state: ProviderOrderState): boolean {
+  return (
+    order.status === state.status &&
+    (state.remains === undefined || state.remains === order.remains) &&
+    (state.startCount === undefined || state.startCount === null || state.startCount === order.start_count)
+  );
+}
+
+/**
+ * Applies one status batch: orders whose answer changes nothing get their check time in one UPDATE;
+ * the others change in one transaction, by user then order (so that two runs take users' rows in the
+ * same order), each change a compare-and-set (changeOrderStatus), so a transaction MySQL rolls back to
+ * break a deadlock runs again; if it still fails, each order is applied on its own.
+ */
 async function applyAnswers(ctx: Ctx, batch: SyncTarget[], answers: Map<string, BatchStatus>, summary: SyncSummary): Promise<void> {
   const now = dbNow(ctx.clock);
+  const quiet: number[] = [];
+  const changes: { order: KnownOrder; state: ProviderOrderState }[] = [];
   for (const { order, providerOrderId } of batch) {
     summary.checked++;
     const answer = answers.get(providerOrderId);
@@ -178,12 +228,48 @@ async function applyAnswers(ctx: Ctx, batch: SyncTarget[], answers: Map<string, 
       await ctx.db.updateTable("orders").set({ last_error: message, last_status_sync_at: now }).where("id", "=", order.id).execute();
       continue;
     }
+    if (sameState(order, answer)) quiet.push(order.id);
+    else changes.push({ order, state: answer });
+  }
+  if (quiet.length) await ctx.db.updateTable("orders").set({ last_status_sync_at: now }).where("id", "in", quiet).execute();
+  if (changes.length === 0) return;
+  changes.sort((a, b) => a.order.user_id - b.order.user_id || a.order.id - b.order.id);
+  const tally = (r: { changed: boolean; refunded: number }) => {
+    if (r.changed) summary.changed++;
+    summary.refunded += r.refunded;
+  };
+  try {
+    const results = await retryDeadlocks(() =>
+      withTransaction(ctx, async (tx) => {
+        // The changing orders read in one query, each then moved by its own compare-and-set.
+        const rows = new Map(
+          (
+            await tx.db
+              .selectFrom("orders")
+              .selectAll()
+              .where(
+                "id",
+                "in",
+                changes.map((c) => c.order.id),
+              )
+              .execute()
+          ).map((o) => [o.id, o]),
+        );
+        const out: { changed: boolean; refunded: number }[] = [];
+        for (const c of changes) out.push(await applyProviderState(tx, c.order.id, c.state, rows.get(c.order.id)));
+        return out;
+      }),
+    );
+    results.forEach(tally);
+    return;
+  } catch (err) {
+    ctx.logger.warn("order statuses could not be applied together; applying them one by one", { orders: changes.length, error: String(err) });
+  }
+  for (const c of changes) {
     try {
-      const r = await applyProviderState(ctx, order.id, answer);
-      if (r.changed) summary.changed++;
-      summary.refunded += r.refunded;
+      tally(await retryDeadlocks(() => applyProviderState(ctx, c.order.id, c.state)));
     } catch (err) {
-      ctx.logger.error("order status not applied", { order_id: order.id, error: String(err) });
+      ctx.logger.error("order status not applied", { order_id: c.order.id, error: String(err) });
     }
   }
 }

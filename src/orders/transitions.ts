@@ -44,11 +44,13 @@ interface ChangeResult {
  * applies once, whoever else tries), then what the new status owes — the refund (full for
  * canceled/refunded/failed, pro rata of the remains for partial), the referral commissions opened
  * (completed, and partial on the part delivered) — and the owner's notification.
- * Only an order that passes the guard moves.
+ * Only an order that passes the guard moves. `known`: the order as the caller just read it (the
+ * compare-and-set on status and dispatch state makes a stale one change nothing).
  */
-export async function changeOrderStatus(ctx: Ctx, orderId: number, change: StatusChange, guard: StatusGuard): Promise<ChangeResult> {
+export async function changeOrderStatus(ctx: Ctx, orderId: number, change: StatusChange, guard: StatusGuard, known?: Order): Promise<ChangeResult> {
   return withTransaction(ctx, async (tx) => {
-    const order = await tx.db.selectFrom("orders").selectAll().where("id", "=", orderId).executeTakeFirstOrThrow();
+    // A caller that read the order (status sync, a batch at a time) passes it: the compare-and-set below still decides.
+    const order = known ?? (await tx.db.selectFrom("orders").selectAll().where("id", "=", orderId).executeTakeFirstOrThrow());
     const unchanged = { changed: false, refunded: 0, from: order.status };
     if (!guard.from.includes(order.status)) return unchanged;
     if (guard.dispatchFrom && !guard.dispatchFrom.includes(order.dispatch_state)) return unchanged;
@@ -68,9 +70,11 @@ export async function changeOrderStatus(ctx: Ctx, orderId: number, change: Statu
       .where("dispatch_state", "=", order.dispatch_state)
       .executeTakeFirst();
     if (Number(moved.numUpdatedRows) !== 1) return unchanged;
+    // Only a storefront chain's platform order (it has a parent) has a customer order to bring along.
+    const announce = () => (order.parent_order_id !== null ? tx.events.orderChanged(tx, orderId) : undefined);
     // Same status, new remains or start count: a storefront customer's order behind it follows.
     if (change.status === order.status) {
-      await tx.events.orderChanged(tx, orderId);
+      await announce();
       return unchanged;
     }
 
@@ -78,7 +82,7 @@ export async function changeOrderStatus(ctx: Ctx, orderId: number, change: Statu
     const refunded = target > 0 ? await refundUpTo(tx, orderId, target, `Refund of order ${orderLabel(order)} (${change.status})`) : 0;
     if (finishing) await openCommissions(tx, orderId);
     if (isNotice(change.status)) await notifyOrder(tx, { ...order, remains }, change.status, refunded);
-    await tx.events.orderChanged(tx, orderId);
+    await announce();
     return { changed: true, refunded, from: order.status };
   });
 }

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../context.ts";
 import type { TransactionStatus, TransactionType } from "../db/schema.ts";
-import { prepared, preparedInsert } from "../db/prepared.ts";
+import { prepared } from "../db/prepared.ts";
 import { InsufficientBalance } from "../core/errors.ts";
 import { assertSafe } from "../money/money.ts";
 import { dbNow } from "../lib/time.ts";
@@ -29,7 +29,6 @@ export interface Posted {
 }
 
 // Every order and refund runs these: built once (src/db/prepared.ts).
-const balanceOf = prepared((db, userId: number) => db.selectFrom("users").select(["balance", "site_id"]).where("id", "=", userId));
 const takeBalance = prepared((db, amount: number, now: string, userId: number) =>
   db
     .updateTable("users")
@@ -37,51 +36,96 @@ const takeBalance = prepared((db, amount: number, now: string, userId: number) =
     .where("id", "=", userId)
     .where("balance", ">=", amount),
 );
-const insertEntry = preparedInsert("transactions", [
-  "uuid",
-  "site_id",
-  "user_id",
-  "type",
-  "amount",
-  "fee",
-  "balance_after",
-  "status",
-  "description",
-  "reference",
-  "payment_method_id",
-  "order_id",
-  "meta",
-  "verified_by",
-  "verified_at",
-  "created_at",
-  "updated_at",
-]);
+/** The ledger row, with the user's tenant and balance read by the INSERT itself (one statement, after the balance changed). */
+const insertEntry = prepared(
+  (
+    db,
+    uuid: string,
+    type: TransactionType,
+    amount: number,
+    fee: number,
+    status: TransactionStatus,
+    description: string | null,
+    reference: string | null,
+    paymentMethodId: number | null,
+    orderId: number | null,
+    meta: string | null,
+    verifiedBy: number | null,
+    verifiedAt: string | null,
+    now: string,
+    userId: number,
+  ) =>
+    db
+      .insertInto("transactions")
+      .columns([
+        "uuid",
+        "site_id",
+        "user_id",
+        "type",
+        "amount",
+        "fee",
+        "balance_after",
+        "status",
+        "description",
+        "reference",
+        "payment_method_id",
+        "order_id",
+        "meta",
+        "verified_by",
+        "verified_at",
+        "created_at",
+        "updated_at",
+      ])
+      .expression((eb) =>
+        eb
+          .selectFrom("users")
+          .select([
+            eb.val(uuid).as("uuid"),
+            "users.site_id",
+            "users.id",
+            eb.val(type).as("type"),
+            eb.val(amount).as("amount"),
+            eb.val(fee).as("fee"),
+            "users.balance",
+            eb.val(status).as("status"),
+            eb.val(description).as("description"),
+            eb.val(reference).as("reference"),
+            eb.val(paymentMethodId).as("payment_method_id"),
+            eb.val(orderId).as("order_id"),
+            eb.val(meta).as("meta"),
+            eb.val(verifiedBy).as("verified_by"),
+            eb.val(verifiedAt).as("verified_at"),
+            eb.val(now).as("created_at"),
+            eb.val(now).as("updated_at"),
+          ])
+          .where("users.id", "=", userId),
+      ),
+);
+const balanceOf = prepared((db, userId: number) => db.selectFrom("users").select("balance").where("id", "=", userId));
 
-async function post(ctx: Ctx, e: LedgerEntry, signed: number, status: TransactionStatus = "completed"): Promise<Posted> {
-  const balance = await balanceOf.first(ctx.db, e.userId);
-  if (!balance) throw new Error(`ledger entry for missing user ${e.userId}`);
+/** The ledger row of a balance change the caller has just made in its transaction; `balance_after` is the balance as it now stands. */
+async function post(ctx: Ctx, e: LedgerEntry, signed: number, status: TransactionStatus = "completed"): Promise<Omit<Posted, "balanceAfter">> {
   const uuid = randomUUID();
   const now = dbNow(ctx.clock);
-  const res = await insertEntry.run(ctx.db, {
+  const res = await insertEntry.run(
+    ctx.db,
     uuid,
-    site_id: balance.site_id,
-    user_id: e.userId,
-    type: e.type,
-    amount: signed,
-    fee: e.fee ?? 0,
-    balance_after: balance.balance,
+    e.type,
+    signed,
+    e.fee ?? 0,
     status,
-    description: e.description?.slice(0, 255) ?? null,
-    reference: e.reference ?? null,
-    payment_method_id: e.paymentMethodId ?? null,
-    order_id: e.orderId ?? null,
-    meta: e.meta === undefined ? null : JSON.stringify(e.meta),
-    verified_by: e.verifiedBy ?? null,
-    verified_at: e.verifiedBy ? now : null,
-    created_at: now,
-    updated_at: now,
-  });
-  return { transactionId: Number(res.insertId), uuid, balanceAfter: balance.balance };
+    e.description?.slice(0, 255) ?? null,
+    e.reference ?? null,
+    e.paymentMethodId ?? null,
+    e.orderId ?? null,
+    e.meta === undefined ? null : JSON.stringify(e.meta),
+    e.verifiedBy ?? null,
+    e.verifiedBy ? now : null,
+    now,
+    e.userId,
+  );
+  if (Number(res.numAffectedRows) !== 1) throw new Error(`ledger entry for missing user ${e.userId}`);
+  return { transactionId: Number(res.insertId), uuid };
 }
 
 const lockUser = prepared((db, userId: number) => db.selectFrom("users").select("id").where("id", "=", userId).forUpdate());
@@ -101,13 +145,40 @@ export async function lockBalance(ctx: Ctx, userId: number): Promise<void> {
  * and the ledger row, in the same transaction. Throws InsufficientBalance and changes nothing otherwise.
  */
 export async function debit(ctx: Ctx, e: LedgerEntry): Promise<Posted> {
-  const amount = assertSafe(e.amount);
+  return withTransaction(ctx, async (tx) => {
+    const { posted } = await debitFor(tx, e, async () => ({ value: null, entry: e }));
+    return { ...posted, balanceAfter: await balanceNow(tx, e.userId) };
+  });
+}
+
+type Payment = Pick<LedgerEntry, "userId" | "amount" | "type">;
+
+/**
+ * A debit for a row that the ledger row points to (an order): the conditional UPDATE first — on
+ * MySQL its exclusive lock on the payer's row is then what the new rows' foreign keys find held, so
+ * two of the payer's transactions never both hold a shared lock and wait to upgrade it (a deadlock) —,
+ * then `forWhat` writes that row and says what the ledger row records, then the ledger row, all in
+ * one transaction. Throws InsufficientBalance before `forWhat` runs, and nothing is written.
+ */
+export async function debitFor<T>(
+  ctx: Ctx,
+  payment: Payment,
+  forWhat: (tx: Ctx) => Promise<{ value: T; entry: Omit<LedgerEntry, keyof Payment> }>,
+): Promise<{ value: T; posted: Omit<Posted, "balanceAfter"> }> {
+  const amount = assertSafe(payment.amount);
   if (amount <= 0) throw new RangeError("debit amount must be positive");
   return withTransaction(ctx, async (tx) => {
-    const res = await takeBalance.run(tx.db, amount, dbNow(tx.clock), e.userId);
+    const res = await takeBalance.run(tx.db, amount, dbNow(tx.clock), payment.userId);
     if (Number(res.numAffectedRows) !== 1) throw new InsufficientBalance();
-    return post(tx, e, -amount);
+    const { value, entry } = await forWhat(tx);
+    return { value, posted: await post(tx, { ...entry, ...payment }, -amount) };
   });
+}
+
+async function balanceNow(ctx: Ctx, userId: number): Promise<number> {
+  const row = await balanceOf.first(ctx.db, userId);
+  if (!row) throw new Error(`no balance for missing user ${userId}`);
+  return row.balance;
 }
 
 /** Adds money to a user's balance with its ledger row, in one transaction. */
@@ -121,7 +192,7 @@ export async function credit(ctx: Ctx, e: LedgerEntry): Promise<Posted> {
       .where("id", "=", e.userId)
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw new Error(`credit to missing user ${e.userId}`);
-    return post(tx, e, amount);
+    return { ...(await post(tx, e, amount)), balanceAfter: await balanceNow(tx, e.userId) };
   });
 }
 

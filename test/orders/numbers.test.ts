@@ -163,8 +163,9 @@ describeEachDialect("order numbers", (dialect) => {
     expect((await body(res)).error.details.order).toBeDefined();
   });
 
-  it("parallel placements on one tenant never share a number", async () => {
+  it("parallel placements on one tenant never share a number, leave no gap, and each charge names its order's number", async () => {
     const s = await siteWith(w, { resellerFunds: "100000" });
+    const platformBefore = await lastNumber(0);
     const customers = await Promise.all(Array.from({ length: 4 }, () => customerOn(w, s, "5000")));
     const platformUsers = await Promise.all(Array.from({ length: 4 }, () => fundedUser(w, "5000")));
     const input = { service_id: plain.id, link: order.link, quantity: 100 };
@@ -178,6 +179,16 @@ describeEachDialect("order numbers", (dialect) => {
     const platformNumbers = (await db().selectFrom("orders").select("number").where("site_id", "=", 0).execute()).map((r) => r.number);
     expect(new Set(platformNumbers).size).toBe(platformNumbers.length);
     expect(platformNumbers.every((n) => n !== null && n > 0)).toBe(true);
+    // 12 platform users' orders and the 12 reseller orders behind the customers' take the next 24 numbers.
+    const placedNow = platformNumbers.filter((n) => n! > platformBefore).sort((x, y) => x! - y!);
+    expect(placedNow).toEqual(Array.from({ length: 24 }, (_, i) => platformBefore + i + 1));
+    const charges = await db()
+      .selectFrom("transactions")
+      .innerJoin("orders", "orders.id", "transactions.order_id")
+      .select(["orders.number", "transactions.description"])
+      .where("transactions.type", "=", "order")
+      .execute();
+    for (const c of charges) expect(c.description).toMatch(new RegExp(`^Order #${c.number}: `));
     await expectLedgerHolds(w);
   });
 

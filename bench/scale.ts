@@ -1,0 +1,353 @@
+// `npm run bench:scale`: the scale figures of issue 15, each printed beside its aim. One app instance in
+// this process (MariaDB unless BENCH_SCALE_DIALECT=sqlite), the simulated panel in its own process.
+// BENCH_SCALE_SMALL=1 runs it with small sizes in seconds; BENCH_SYNC_ORDERS, BENCH_ORDERS and
+// BENCH_SERVICES set the sizes; BENCH_ONLY=sync|admin|catalogue picks figures (memory is always printed).
+import { spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { createConnection } from "mysql2/promise";
+import { sql } from "kysely";
+import { bootPlatform } from "../src/app/boot.ts";
+import type { Db } from "../src/db/database.ts";
+import { registerUser } from "../src/auth/service.ts";
+import { createSession } from "../src/auth/session.ts";
+import { loadConfig } from "../src/config/config.ts";
+import { systemCtx } from "../src/context.ts";
+import { dbNow } from "../src/lib/time.ts";
+import { syncOrderStatuses } from "../src/orders/sync.ts";
+import { credit, ledgerViolations } from "../src/wallet/ledger.ts";
+import { insertBenchOrders } from "./orders-data.ts";
+import { timeRequests, type Timing } from "./scale-timing.ts";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const SMALL = process.env.BENCH_SCALE_SMALL === "1";
+const DIALECT = process.env.BENCH_SCALE_DIALECT === "sqlite" ? "sqlite" : "mysql";
+const size = (name: string, small: number, full: number) => Number(process.env[name] ?? (SMALL ? small : full));
+const SYNC_ORDERS = size("BENCH_SYNC_ORDERS", 2_000, 100_000);
+const ADMIN_ORDERS = size("BENCH_ORDERS", 20_000, 1_000_000);
+const SERVICES = size("BENCH_SERVICES", 300, 5_000);
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, "i") : null;
+const wanted = (figure: string) => !ONLY || ONLY.test(figure);
+
+interface Figure {
+  what: string;
+  figure: string;
+  aim: string;
+  met: boolean;
+}
+const figures: Figure[] = [];
+const log = (line: string) => process.stderr.write(`  ${line}\n`);
+const fmt = (n: number) => n.toLocaleString("en");
+
+/** The simulated panel in its own process, as a remote panel would be. */
+async function startPanel() {
+  const child = spawn(process.execPath, [`${here}../src/provider-sim/main.ts`], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, PORT: "0", SIM_BALANCE: "1000000000" },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on("line", (l) => {
+      const m = /API URL: (\S+)/.exec(l);
+      if (m) resolve(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`simulated panel exited with ${code}`)));
+  });
+  return {
+    url,
+    key: "sim-key",
+    admin: url.replace(/\/api\/v2$/, "/__sim"),
+    stop: () => new Promise((r) => (child.once("exit", r), child.kill("SIGTERM"))),
+  };
+}
+
+async function openBenchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (DIALECT === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "izy-scale-"));
+    return { url: `sqlite:${join(dir, "scale.db")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const server = process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
+  const name = `izy_scale_${randomBytes(4).toString("hex")}`;
+  const c = await createConnection(server);
+  await c.query(`CREATE DATABASE \`${name}\``);
+  await c.end();
+  return {
+    url: `${server}/${name}`,
+    drop: async () => {
+      const d = await createConnection(server);
+      await d.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await d.end();
+    },
+  };
+}
+
+async function main() {
+  const database = await openBenchDatabase();
+  const panel = await startPanel();
+  const config = loadConfig({
+    NODE_ENV: "production",
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    APP_URL: "https://izyboost.bench",
+    MAIL_HOST: "127.0.0.1",
+    SITES_DOMAIN: "sites.bench",
+    DATABASE_URL: database.url,
+    LOG_LEVEL: "silent",
+    SCHEDULER: "off",
+    RATE_LIMIT_PER_MINUTE: "100000000",
+    SMM_API_URL: panel.url,
+    SMM_API_KEY: panel.key,
+    PROVIDER_ALLOW_PRIVATE_URLS: "true",
+  });
+  const platform = await bootPlatform(config, { passwordCost: { memory: 1024, passes: 1, parallelism: 1 } });
+  globalThis.gc?.();
+  const bootRss = process.memoryUsage().rss / 2 ** 20;
+  const ctx = systemCtx(platform.services);
+  const db = platform.services.db;
+  const app = platform.app;
+  const now = dbNow();
+  try {
+    const listed = (await (await fetch(panel.url, { method: "POST", body: new URLSearchParams({ key: panel.key, action: "services" }) })).json()) as {
+      service: number;
+      type: string;
+    }[];
+    const panelService = listed.find((s) => s.type === "Default")!.service;
+    let provider = await db.selectFrom("api_providers").select("id").executeTakeFirst();
+    if (!provider) {
+      const r = await db
+        .insertInto("api_providers")
+        .values({ name: "bench", url: panel.url, api_key: panel.key, currency: "USD", exchange_rate: 600_000_000, created_at: now, updated_at: now })
+        .executeTakeFirstOrThrow();
+      provider = { id: Number(r.insertId) };
+    }
+    const serviceIds = await insertServices(db, provider.id, panelService);
+    const admin = await registerUser(ctx, { username: "benchadmin", email: "admin@example.com", password: "bench-password", welcome: false });
+    await db.updateTable("users").set({ role: "admin" }).where("id", "=", admin.id).execute();
+    const adminToken = (await createSession(ctx, admin.id)).token;
+    const buyers: number[] = [];
+    for (let i = 0; i < 100; i++)
+      buyers.push((await registerUser(ctx, { username: `buyer${i}`, email: `buyer${i}@example.com`, password: "bench-password", welcome: false })).id);
+
+    if (wanted("catalogue")) {
+      const owner = await registerUser(ctx, { username: "reseller", email: "reseller@example.com", password: "bench-password", welcome: false });
+      await db
+        .insertInto("white_label_sites")
+        .values({ uuid: randomUUID(), owner_id: owner.id, plan_id: 1, template_id: 1, name: "Bench Shop", slug: "shop", created_at: now, updated_at: now })
+        .execute();
+      const page = await timeRequests(app, "http://shop.sites.bench/services", {}, 30);
+      const changed = () => platform.services.events.catalogChanged();
+      const fresh = await timeRequests(app, "http://shop.sites.bench/services", {}, 10, changed);
+      record(`storefront catalogue page, ${fmt(SERVICES)} services, rendered afresh after a catalogue change (server time)`, fresh, 20);
+      record(`storefront catalogue page, ${fmt(SERVICES)} services, from the page cache (server time; first render ${ms(page.first)})`, page, 20);
+      const api = await timeRequests(app, "http://izyboost.bench/api/services?per_page=100", {}, 30);
+      record(`GET /api/services, ${fmt(SERVICES)} services (server time; first ${ms(api.first)})`, api, 20);
+    }
+
+    if (wanted("sync")) await statusSync(db, ctx, { ...panel, service: panelService }, provider.id, serviceIds[0]!, buyers);
+
+    if (wanted("admin") && DIALECT === "mysql") {
+      log(`writing ${fmt(ADMIN_ORDERS)} orders…`);
+      const started = Date.now();
+      await insertBenchOrders(database.url, { count: ADMIN_ORDERS, userIds: buyers, serviceIds, providerId: provider.id });
+      log(`written in ${Math.round((Date.now() - started) / 1000)} s`);
+      const total = Number(
+        (
+          await db
+            .selectFrom("orders")
+            .select((e) => e.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+      const bearer = { authorization: `Bearer ${adminToken}` };
+      const cookie = { cookie: `izy_session=${adminToken}` };
+      const size = `${fmt(total)} orders`;
+      for (const [what, path, headers] of [
+        ["GET /api/admin/dashboard", "/api/admin/dashboard", bearer],
+        ["GET /api/admin/orders (first page)", "/api/admin/orders", bearer],
+        ["GET /api/admin/orders?status=partial&page=3", "/api/admin/orders?status=partial&page=3", bearer],
+        ["GET /api/admin/orders?search=bench/12345", "/api/admin/orders?search=bench%2F12345", bearer],
+        ["console /admin", "/admin", cookie],
+        ["console /admin/orders", "/admin/orders", cookie],
+      ] as const) {
+        // A search by a piece of the link scans the table: one warm request is enough to show it.
+        const t = await timeRequests(app, `http://izyboost.bench${path}`, headers, path.includes("search") ? 1 : 5);
+        record(`${what}, ${size} (first ${ms(t.first)})`, t, 200);
+      }
+    }
+
+    globalThis.gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    const mb = (b: number) => Math.round(b / 2 ** 20);
+    figures.push({
+      what: `memory (RSS) of the instance after the load (${Math.round(bootRss)} MB right after boot; JS heap in use ${mb(heapUsed)} MB)`,
+      figure: `${mb(rss)} MB`,
+      aim: "< 300 MB",
+      met: mb(rss) < 300,
+    });
+  } finally {
+    await platform.close();
+    await panel.stop();
+    await database.drop();
+  }
+
+  console.log(`\n| figure | measured | aim | met |\n|---|---:|---:|---|`);
+  for (const f of figures) console.log(`| ${f.what} | ${f.figure} | ${f.aim} | ${f.met ? "yes" : "**no**"} |`);
+  console.log(`\n${DIALECT === "mysql" ? "MariaDB" : "SQLite"}, node ${process.version}${SMALL ? ", small sizes (BENCH_SCALE_SMALL=1)" : ""}.`);
+}
+
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+/** A page's figure: the median of the warm requests, with the slowest beside it. */
+function record(what: string, t: Timing, aimMs: number) {
+  if (t.failed) {
+    figures.push({ what, figure: `HTTP ${t.failed}`, aim: `< ${aimMs} ms`, met: false });
+    return;
+  }
+  figures.push({ what, figure: `${ms(t.median)} (max ${ms(t.max)})`, aim: `< ${aimMs} ms`, met: t.median < aimMs });
+}
+
+/** SERVICES services over 20 categories, priced like a synced catalogue, all pointing to one panel service. */
+async function insertServices(db: Db, providerId: number, panelService: number): Promise<number[]> {
+  const now = dbNow();
+  const categories: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const r = await db
+      .insertInto("categories")
+      .values({ name: `Scale category ${i}`, slug: `scale-${i}`, platform: i % 2 ? "instagram" : "tiktok", created_at: now, updated_at: now })
+      .executeTakeFirstOrThrow();
+    categories.push(Number(r.insertId));
+  }
+  await db.deleteFrom("services").execute();
+  const rows = Array.from({ length: SERVICES }, (_, i) => ({
+    provider_id: providerId,
+    provider_service_id: i === 0 ? String(panelService) : `${panelService}-${i}`,
+    category_id: categories[i % categories.length]!,
+    name: `Scale service ${i} — followers ${["real", "fast", "premium", "cheap"][i % 4]}`,
+    type: "Default",
+    provider_rate: 1_234_560,
+    base_rate: 740_736_000,
+    rate: 962_956_800,
+    min: 10,
+    max: 100_000,
+    created_at: now,
+    updated_at: now,
+  }));
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto("services")
+      .values(rows.slice(i, i + 500))
+      .execute();
+  return (await db.selectFrom("services").select("id").orderBy("id").execute()).map((s) => s.id);
+}
+
+/**
+ * SYNC_ORDERS orders sent to the panel and still open here, then every one of them finished upstream
+ * (the panel's clock moved past their run: most complete, some partial, some canceled): one status
+ * sync run brings them all home, refunds included. The ledger invariant is checked after.
+ */
+async function statusSync(
+  db: Db,
+  ctx: ReturnType<typeof systemCtx>,
+  panel: { url: string; key: string; admin: string; service: number },
+  providerId: number,
+  serviceId: number,
+  buyers: number[],
+) {
+  log(`placing ${fmt(SYNC_ORDERS)} orders on the panel…`);
+  const panelIds = new Array<string>(SYNC_ORDERS);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < SYNC_ORDERS) {
+        const i = next++;
+        const res = await fetch(panel.url, {
+          method: "POST",
+          body: new URLSearchParams({
+            key: panel.key,
+            action: "add",
+            service: String(panel.service),
+            link: `https://instagram.com/p/scale${i}`,
+            quantity: "1000",
+          }),
+        });
+        panelIds[i] = String(((await res.json()) as { order: number }).order);
+      }
+    }),
+  );
+  const charge = 1_000_000_000; // 1,000 XOF each, whole francs
+  const now = dbNow();
+  for (const userId of buyers) await credit(ctx, { userId, amount: charge * Math.ceil(SYNC_ORDERS / buyers.length) + 1_000_000_000, type: "adjustment" });
+  for (let start = 0; start < SYNC_ORDERS; start += 1000) {
+    const chunk = panelIds.slice(start, start + 1000).map((providerOrderId, k) => ({
+      uuid: randomUUID(),
+      site_id: 0,
+      user_id: buyers[(start + k) % buyers.length]!,
+      service_id: serviceId,
+      provider_id: providerId,
+      link: `https://instagram.com/p/scale${start + k}`,
+      quantity: 1000,
+      rate: 1_000_000_000,
+      charge,
+      provider_cost: 600_000_000,
+      currency: "XOF",
+      status: "processing" as const,
+      dispatch_state: "sent" as const,
+      provider_order_id: providerOrderId,
+      created_at: now,
+      updated_at: now,
+    }));
+    await db.insertInto("orders").values(chunk).execute();
+  }
+  // Their charges: one ledger row per order, and the balances they took.
+  await sql`INSERT INTO transactions (uuid, site_id, user_id, type, amount, fee, balance_after, status, description, order_id, created_at, updated_at)
+    SELECT ${DIALECT === "mysql" ? sql`UUID()` : sql`lower(hex(randomblob(16)))`}, 0, user_id, 'order', -charge, 0, 0, 'completed', 'Order', id, created_at, created_at FROM orders WHERE provider_order_id IS NOT NULL`.execute(
+    db,
+  );
+  for (const userId of buyers) {
+    const taken = await db
+      .selectFrom("orders")
+      .select((e) => e.fn.sum<number>("charge").as("n"))
+      .where("user_id", "=", userId)
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable("users")
+      .set({ balance: sql`balance - ${Number(taken.n ?? 0)}` })
+      .where("id", "=", userId)
+      .execute();
+  }
+  // First every order starts upstream (status and remains move, no money), then every one finishes.
+  await syncRun(db, ctx, panel, 2 * 60_000, "all started upstream");
+  await syncRun(db, ctx, panel, 15 * 60_000, "all finished upstream");
+}
+
+/** Moves the panel's clock by `advanceMs`, then times one status sync run over every open order. */
+async function syncRun(db: Db, ctx: ReturnType<typeof systemCtx>, panel: { admin: string }, advanceMs: number, what: string) {
+  await fetch(`${panel.admin}/advance`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ms: advanceMs }) });
+  log(`syncing ${fmt(SYNC_ORDERS)} open orders, ${what}…`);
+  const started = performance.now();
+  const summary = await syncOrderStatuses(ctx, { limitPerProvider: SYNC_ORDERS });
+  const seconds = (performance.now() - started) / 1000;
+  const open = Number(
+    (
+      await db
+        .selectFrom("orders")
+        .select((e) => e.fn.countAll<number>().as("n"))
+        .where("status", "in", ["pending", "processing", "in_progress"])
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  const violations = (await ledgerViolations({ db })).length;
+  figures.push({
+    what: `status sync of ${fmt(SYNC_ORDERS)} open orders, ${what} (${fmt(summary.calls)} provider calls, ${fmt(summary.changed)} changed, ${fmt(open)} still open, ledger ${violations ? `**${violations} violations**` : "holds"})`,
+    figure: `${seconds.toFixed(1)} s`,
+    aim: "< 60 s",
+    met: seconds < 60 && violations === 0,
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
