@@ -44,10 +44,22 @@ export async function listAdminOrders(ctx: Ctx, q: AdminOrdersQuery): Promise<Pa
   if (q.to) base = base.where("orders.created_at", "<", toDbTime(new Date(fromDbTime(`${q.to} 00:00:00.000`).getTime() + DAY)));
   if (q.search) base = base.where(orderSearch(q.search));
   // The exact total and the page's ids are independent reads: on a large table each is an index scan, run side by side.
-  const [count, page] = await Promise.all([
-    base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-    base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute(),
-  ]);
+  // A search by a piece of a link matches rows no index finds: its matches are read first, in table
+  // order (a derived table with a LIMIT is never merged into the outer query), then sorted. Ordered
+  // newest first directly, MariaDB walks the date index backwards and reads every row for its link
+  // (50 s over 1,100,000 orders against about one for the scan).
+  const newestFirst: Promise<{ id: number }[]> =
+    q.search && !isExactRef(q.search)
+      ? ctx.db
+          .selectFrom(base.select(["orders.id", "orders.created_at"]).limit(ALL_MATCHES).as("matches"))
+          .select("matches.id")
+          .orderBy("matches.created_at", "desc")
+          .orderBy("matches.id", "desc")
+          .limit(q.per_page)
+          .offset(offsetOf(q))
+          .execute()
+      : base.select("orders.id").orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").limit(q.per_page).offset(offsetOf(q)).execute();
+  const [count, page] = await Promise.all([base.select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(), newestFirst]);
   const ids = page.map((r) => r.id);
   const rows = ids.length
     ? await withPeople(ctx).where("orders.id", "in", ids).orderBy("orders.created_at", "desc").orderBy("orders.id", "desc").execute()
@@ -55,7 +67,15 @@ export async function listAdminOrders(ctx: Ctx, q: AdminOrdersQuery): Promise<Pa
   return { rows, total: Number(count.n), page: q.page, per_page: q.per_page };
 }
 
-/** An order's number (id), its uuid, or a piece of its link. */
+/** More than any search matches: the LIMIT that keeps the matches a derived table of their own. */
+const ALL_MATCHES = 1_000_000_000;
+
+/** A search that names one order by its uuid, found by its unique index. */
+function isExactRef(search: string): boolean {
+  const ref = parseOrderRef(search);
+  return ref !== null && !("number" in ref);
+}
+
 /** The number an order is known by (`#1234`), its uuid, or a piece of its link. */
 function orderSearch(search: string) {
   const ref = parseOrderRef(search);

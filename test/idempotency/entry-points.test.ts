@@ -253,15 +253,22 @@ describeEachDialect("one Idempotency-Key behaviour at every money entry point", 
       const u = await ep.caller();
       const before = await u.balance();
       const both = await Promise.all([u.send("race-1"), u.send("race-1")]);
-      expect(both.filter((a) => a.ok)).toHaveLength(1);
-      const loser = both.find((a) => !a.ok)!;
-      expect(loser.refusal).toBe("idempotency_in_flight");
-      // A form re-renders every refusal as a 422 page; the JSON APIs answer 409.
-      expect(loser.status).toBe(loser.replayed === null ? 422 : 409);
+      const ok = both.filter((a) => a.ok);
+      if (ok.length === 2) {
+        // On a busy machine the second may only claim once the first has finished: then it gets the first's answer again.
+        expect(ok[1]!.id).toBe(ok[0]!.id);
+        if (ok[0]!.replayed !== null) expect(ok.filter((a) => a.replayed)).toHaveLength(1);
+      } else {
+        expect(ok).toHaveLength(1);
+        const loser = both.find((a) => !a.ok)!;
+        expect(loser.refusal).toBe("idempotency_in_flight");
+        // A form re-renders every refusal as a 422 page; the JSON APIs answer 409.
+        expect(loser.status).toBe(loser.replayed === null ? 422 : 409);
+      }
       expect(await u.created()).toBe(1);
       expect(await u.balance()).toBe(before - u.cost);
       // Once it is done, the key replays the answer.
-      expect(await u.send("race-1")).toMatchObject({ ok: true, id: both.find((a) => a.ok)!.id });
+      expect(await u.send("race-1")).toMatchObject({ ok: true, id: ok[0]!.id });
     });
 
     it(`${ep.name}: a key whose attempt failed with a 5xx is released, so the retry succeeds, once`, async () => {
