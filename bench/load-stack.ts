@@ -3,45 +3,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createConnection as tcpConnect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createConnection } from "mysql2/promise";
 import { TLS_ASK_PATH } from "../src/white-label/tls-ask.ts";
+import { freePort, listening } from "../test/harness/ports.ts";
+export { freePort } from "../test/harness/ports.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 export const PLATFORM_HOST = "izyboost.bench";
 export const SITES_DOMAIN = "sites.bench";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function listening(port: number, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const up = await new Promise<boolean>((resolve) => {
-      const s = tcpConnect({ host: "127.0.0.1", port }, () => {
-        s.end();
-        resolve(true);
-      });
-      s.on("error", () => resolve(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port} after ${ms} ms`);
-}
 
 /** Resolves with the first stdout line that matches, or fails when the process exits first. */
 function lineFrom(child: ChildProcess, pattern: RegExp, what: string): Promise<RegExpExecArray> {

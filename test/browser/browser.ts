@@ -4,6 +4,7 @@ import { serve } from "@hono/node-server";
 import { chromium, type Browser } from "playwright-core";
 import type { TestPlatform } from "../harness/platform.ts";
 import type { DialectName } from "../../src/db/database.ts";
+export { freePort } from "../harness/ports.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);
@@ -21,17 +22,6 @@ export function browserSkipReason(dialect: DialectName): string | null {
 export const ARTIFACTS = new URL("../../test-artifacts/", import.meta.url).pathname;
 
 /** A loopback port free right now, for an app whose APP_URL must name its port before it serves. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
 /** The app on a real loopback socket (any free port, or `port`), so that a real browser can talk to it. */
 export async function serveOnLoopback(p: TestPlatform, port = 0): Promise<{ port: number; close(): Promise<void> }> {
   return new Promise((resolve) => {

@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
@@ -8,16 +7,9 @@ import { insertSite } from "../storefront/helpers.ts";
 import type { SimGateway } from "../../src/gateway-sim/server.ts";
 import { gatewayAccount, simGatewayFor } from "../payment-gateways/helpers.ts";
 import { ARTIFACTS, browserSkipReason, launchBrowser } from "./browser.ts";
+import { freePort } from "../harness/ports.ts";
 
 /** A free loopback port, known before the platform is built (its APP_URL, hence the gateway's return URL, carries it). */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 // A site customer on a phone tops up through the simulated gateway's checkout and comes back to a credited balance.
 describeEachDialect("an automatic top-up in a real browser, on a phone", (dialect) => {
   const skip = browserSkipReason(dialect);

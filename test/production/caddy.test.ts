@@ -1,7 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
-import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
@@ -10,36 +9,10 @@ import { TLS_ASK_PATH } from "../../src/white-label/tls-ask.ts";
 import { serveOnLoopback } from "../browser/browser.ts";
 import { anotherInstance, body, describeEachDialect, uniqueName, type TestPlatform } from "../harness/platform.ts";
 import { resellerWithSite, whiteLabelPlatform } from "../white-label/helpers.ts";
+import { freePort, listening } from "../harness/ports.ts";
 
 const CADDY = process.env.CADDY_BIN ?? "caddy";
 const caddyPresent = spawnSync(CADDY, ["version"], { stdio: "ignore" }).status === 0;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function listening(port: number, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const up = await new Promise<boolean>((resolve) => {
-      const s = createConnection({ host: "127.0.0.1", port }, () => {
-        s.end();
-        resolve(true);
-      });
-      s.on("error", () => resolve(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Caddy did not listen on ${port} within ${ms} ms`);
-}
 
 /** An HTTPS request through Caddy for `domain`, as a browser resolving it to this machine would make it. */
 function viaCaddy(port: number, domain: string, path = "/") {
