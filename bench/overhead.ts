@@ -18,6 +18,7 @@ import { registerUser } from "../src/auth/service.ts";
 import { loadConfig } from "../src/config/config.ts";
 import { systemCtx } from "../src/context.ts";
 import { dbNow } from "../src/lib/time.ts";
+import { insertBenchCatalogue } from "./catalogue-data.ts";
 
 const REQUESTS = Number(process.argv[2] ?? 20_000);
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, "i") : null;
@@ -86,35 +87,14 @@ async function seed(platform: Awaited<ReturnType<typeof bootPlatform>>) {
     .insertInto("api_providers")
     .values({ name: "bench", url: "http://127.0.0.1:9/api/v2", api_key: "k", currency: "USD", exchange_rate: 600_000_000, created_at: now, updated_at: now })
     .executeTakeFirstOrThrow();
-  const categoryIds: number[] = [];
-  for (let i = 0; i < 10; i++) {
-    const r = await db
-      .insertInto("categories")
-      .values({ name: `Bench category ${i}`, slug: `bench-${i}`, platform: "instagram", created_at: now, updated_at: now })
-      .executeTakeFirstOrThrow();
-    categoryIds.push(Number(r.insertId));
-  }
-  await db.deleteFrom("services").execute();
-  for (let i = 0; i < 500; i += 100)
-    await db
-      .insertInto("services")
-      .values(
-        Array.from({ length: 100 }, (_, k) => ({
-          provider_id: Number(provider.insertId),
-          provider_service_id: String(i + k + 1),
-          category_id: categoryIds[(i + k) % 10]!,
-          name: `Bench service ${i + k} — followers`,
-          type: "Default",
-          provider_rate: 1_234_560,
-          base_rate: 740_736_000,
-          rate: 962_956_800,
-          min: 10,
-          max: 100_000,
-          created_at: now,
-          updated_at: now,
-        })),
-      )
-      .execute();
+  await insertBenchCatalogue(db, {
+    providerId: Number(provider.insertId),
+    services: 500,
+    categories: 10,
+    label: "Bench",
+    providerServiceId: (i) => String(i + 1),
+    serviceName: (i) => `Bench service ${i} — followers`,
+  });
   const user = await registerUser(ctx, { username: "bench", email: "bench@example.com", password: "bench-password", welcome: false });
   const owner = await registerUser(ctx, { username: "reseller", email: "reseller@example.com", password: "bench-password", welcome: false });
   await db

@@ -21,6 +21,7 @@ import { dbNow } from "../src/lib/time.ts";
 import { syncOrderStatuses } from "../src/orders/sync.ts";
 import { credit, ledgerViolations } from "../src/wallet/ledger.ts";
 import { insertBenchOrders } from "./orders-data.ts";
+import { insertBenchCatalogue } from "./catalogue-data.ts";
 import { timeRequests, type Timing } from "./scale-timing.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -210,35 +211,15 @@ function record(what: string, t: Timing, aimMs: number) {
 
 /** SERVICES services over 20 categories, priced like a synced catalogue, all pointing to one panel service. */
 async function insertServices(db: Db, providerId: number, panelService: number): Promise<number[]> {
-  const now = dbNow();
-  const categories: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const r = await db
-      .insertInto("categories")
-      .values({ name: `Scale category ${i}`, slug: `scale-${i}`, platform: i % 2 ? "instagram" : "tiktok", created_at: now, updated_at: now })
-      .executeTakeFirstOrThrow();
-    categories.push(Number(r.insertId));
-  }
-  await db.deleteFrom("services").execute();
-  const rows = Array.from({ length: SERVICES }, (_, i) => ({
-    provider_id: providerId,
-    provider_service_id: i === 0 ? String(panelService) : `${panelService}-${i}`,
-    category_id: categories[i % categories.length]!,
-    name: `Scale service ${i} — followers ${["real", "fast", "premium", "cheap"][i % 4]}`,
-    type: "Default",
-    provider_rate: 1_234_560,
-    base_rate: 740_736_000,
-    rate: 962_956_800,
-    min: 10,
-    max: 100_000,
-    created_at: now,
-    updated_at: now,
-  }));
-  for (let i = 0; i < rows.length; i += 500)
-    await db
-      .insertInto("services")
-      .values(rows.slice(i, i + 500))
-      .execute();
+  await insertBenchCatalogue(db, {
+    providerId,
+    services: SERVICES,
+    categories: 20,
+    label: "Scale",
+    platform: (i) => (i % 2 ? "instagram" : "tiktok"),
+    providerServiceId: (i) => (i === 0 ? String(panelService) : `${panelService}-${i}`),
+    serviceName: (i) => `Scale service ${i} — followers ${["real", "fast", "premium", "cheap"][i % 4]}`,
+  });
   return (await db.selectFrom("services").select("id").orderBy("id").execute()).map((s) => s.id);
 }
 

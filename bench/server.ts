@@ -17,6 +17,7 @@ import { credit } from "../src/wallet/ledger.ts";
 import { dbNow } from "../src/lib/time.ts";
 import { startSimProvider } from "../src/provider-sim/server.ts";
 import { insertBenchOrders } from "./orders-data.ts";
+import { insertBenchCatalogue } from "./catalogue-data.ts";
 import { settleDispatchKicks } from "../src/orders/dispatch.ts";
 import { checkOrderRun } from "./scale-checks.ts";
 
@@ -100,34 +101,14 @@ async function main() {
       .executeTakeFirstOrThrow();
     provider = { id: Number(r.insertId) };
   }
-  const categoryIds: number[] = [];
-  for (let i = 0; i < 10; i++) {
-    const r = await db
-      .insertInto("categories")
-      .values({ name: `Bench category ${i}`, slug: `bench-${i}`, platform: "instagram", created_at: now, updated_at: now })
-      .executeTakeFirstOrThrow();
-    categoryIds.push(Number(r.insertId));
-  }
-  await db.deleteFrom("services").execute();
-  const rows = Array.from({ length: 500 }, (_, i) => ({
-    provider_id: provider.id,
-    provider_service_id: String(simServices[i % simServices.length]!.service) + (i >= simServices.length ? `-${i}` : ""),
-    category_id: categoryIds[i % 10]!,
-    name: `Bench service ${i} — followers`,
-    type: "Default",
-    provider_rate: 1_234_560,
-    base_rate: 740_736_000,
-    rate: 962_956_800,
-    min: 10,
-    max: 100_000,
-    created_at: now,
-    updated_at: now,
-  }));
-  for (let i = 0; i < rows.length; i += 100)
-    await db
-      .insertInto("services")
-      .values(rows.slice(i, i + 100))
-      .execute();
+  await insertBenchCatalogue(db, {
+    providerId: provider.id,
+    services: 500,
+    categories: 10,
+    label: "Bench",
+    providerServiceId: (i) => String(simServices[i % simServices.length]!.service) + (i >= simServices.length ? `-${i}` : ""),
+    serviceName: (i) => `Bench service ${i} — followers`,
+  });
   const orderService = await db
     .selectFrom("services")
     .select("id")
