@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createConnection } from "mysql2/promise";
-import { TLS_ASK_PATH } from "../src/white-label/tls-ask.ts";
 import { freePort, listening } from "../test/harness/ports.ts";
+import { caddyfile } from "../test/harness/caddy.ts";
 export { freePort } from "../test/harness/ports.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -146,58 +146,6 @@ export async function startInstance(name: string, env: Record<string, string>, s
   };
 }
 
-/**
- * Caddy as deploy/Caddyfile runs it, on loopback: the platform host's certificate up front, `tls internal`
- * certificates on demand for the hosts our ask endpoint allows, round robin over both instances with
- * /readyz health checks, and the ask itself sent through an internal listener that balances both.
- */
-export function caddyfile(o: { dir: string; httpPort: number; httpsPort: number; askPort: number; upstreams: number[] }): string {
-  return `{
-	admin off
-	skip_install_trust
-	http_port ${o.httpPort}
-	https_port ${o.httpsPort}
-	storage file_system {
-		root ${join(o.dir, "storage")}
-	}
-	on_demand_tls {
-		ask http://127.0.0.1:${o.askPort}${TLS_ASK_PATH}
-	}
-	log {
-		output file ${join(o.dir, "caddy.log")}
-		level ERROR
-	}
-}
-
-(instances) {
-	reverse_proxy ${o.upstreams.map((p) => `127.0.0.1:${p}`).join(" ")} {
-		lb_policy round_robin
-		lb_try_duration 3s
-		health_uri /readyz
-		health_interval 5s
-		health_timeout 3s
-	}
-}
-
-http://127.0.0.1:${o.askPort} {
-	bind 127.0.0.1
-	import instances
-}
-
-https://${PLATFORM_HOST} {
-	tls internal
-	import instances
-}
-
-https:// {
-	tls internal {
-		on_demand
-	}
-	import instances
-}
-`;
-}
-
 /** Caddy alone in front of one upstream for one host (the hello-world through Caddy): its own cost, without the app's. */
 export function plainCaddyfile(o: { dir: string; httpPort: number; httpsPort: number; host: string; upstreams: number[] }): string {
   return `{
@@ -234,7 +182,7 @@ export async function startCaddy(upstreams: number[], opts: { host?: string } = 
     file,
     opts.host
       ? plainCaddyfile({ dir, httpPort, httpsPort, host: opts.host, upstreams })
-      : caddyfile({ dir, httpPort, httpsPort, askPort: await freePort(), upstreams }),
+      : caddyfile({ dir, httpPort, httpsPort, askPort: await freePort(), upstreams, platformHost: PLATFORM_HOST }),
   );
   // Caddy's own data and config under the temp dir, never the user's.
   const child = spawn(bin, ["run", "--config", file, "--adapter", "caddyfile"], {

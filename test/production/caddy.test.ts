@@ -10,6 +10,7 @@ import { serveOnLoopback } from "../browser/browser.ts";
 import { anotherInstance, body, describeEachDialect, uniqueName, type TestPlatform } from "../harness/platform.ts";
 import { resellerWithSite, whiteLabelPlatform } from "../white-label/helpers.ts";
 import { freePort, listening } from "../harness/ports.ts";
+import { caddyfile } from "../harness/caddy.ts";
 
 const CADDY = process.env.CADDY_BIN ?? "caddy";
 const caddyPresent = spawnSync(CADDY, ["version"], { stdio: "ignore" }).status === 0;
@@ -28,44 +29,6 @@ function viaCaddy(port: number, domain: string, path = "/") {
     req.on("error", reject);
     req.end();
   });
-}
-
-function caddyfile(o: { dir: string; httpPort: number; httpsPort: number; askPort: number; upstreams: number[] }): string {
-  return `{
-	admin off
-	skip_install_trust
-	http_port ${o.httpPort}
-	https_port ${o.httpsPort}
-	storage file_system {
-		root ${join(o.dir, "storage")}
-	}
-	on_demand_tls {
-		ask http://127.0.0.1:${o.askPort}${TLS_ASK_PATH}
-	}
-	log {
-		output file ${join(o.dir, "caddy.log")}
-	}
-}
-
-(instances) {
-	reverse_proxy ${o.upstreams.map((p) => `127.0.0.1:${p}`).join(" ")} {
-		lb_policy round_robin
-	}
-}
-
-# As deploy/Caddyfile: the ask goes through Caddy's own listener, which balances both instances.
-http://127.0.0.1:${o.askPort} {
-	bind 127.0.0.1
-	import instances
-}
-
-https:// {
-	tls internal {
-		on_demand
-	}
-	import instances
-}
-`;
 }
 
 // Production's front: Debian's Caddy with on-demand TLS asking us, in front of two instances.
