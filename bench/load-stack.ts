@@ -10,7 +10,6 @@ import { fileURLToPath } from "node:url";
 import { createConnection } from "mysql2/promise";
 import { freePort, listening } from "../test/harness/ports.ts";
 import { caddyfile } from "../test/harness/caddy.ts";
-export { freePort } from "../test/harness/ports.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 

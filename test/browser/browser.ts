@@ -4,7 +4,6 @@ import { serve } from "@hono/node-server";
 import { chromium, type Browser } from "playwright-core";
 import type { TestPlatform } from "../harness/platform.ts";
 import type { DialectName } from "../../src/db/database.ts";
-export { freePort } from "../harness/ports.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);

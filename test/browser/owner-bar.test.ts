@@ -4,7 +4,8 @@ import type { Browser } from "playwright-core";
 import { describeEachDialect, type TestPlatform } from "../harness/platform.ts";
 import { resellerSite } from "../reseller/helpers.ts";
 import { whiteLabelPlatform } from "../white-label/helpers.ts";
-import { ARTIFACTS, browserSkipReason, freePort, launchBrowser, serveOnLoopback } from "./browser.ts";
+import { ARTIFACTS, browserSkipReason, launchBrowser, serveOnLoopback } from "./browser.ts";
+import { freePort } from "../harness/ports.ts";
 
 const SHOTS = process.env.SHOTS_DIR ?? `${ARTIFACTS}screenshots/`;
 

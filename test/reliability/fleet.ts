@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { freePort, startChild, type Child } from "./processes.ts";
+import { startChild, type Child } from "./processes.ts";
+import { freePort } from "../harness/ports.ts";
 import { httpRequest } from "./http.ts";
 
 /** Where the app's entry points are: the worktree this suite runs in. */

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-export { freePort } from "../harness/ports.ts";
 
 /**
  * Every process and temporary directory the reliability suite starts, so that they all go at the end

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
-import { freePort, startChild, tempDir, until, type Child } from "./processes.ts";
+import { startChild, tempDir, until, type Child } from "./processes.ts";
+import { freePort } from "../harness/ports.ts";
 
 /**
  * The suite's own MariaDB and Redis, never the shared ones: it kills and restarts them. MariaDB runs
