@@ -4,6 +4,7 @@ import { NotFound } from "../core/errors.ts";
 import { dbNow } from "../lib/time.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 import { describeDevice, type Device } from "./device.ts";
+import { forgetRecentSessions } from "../auth/recent-sessions.ts";
 
 /** One of the user's sessions as they see it: never the stored id, which is one hash away from the token. */
 export interface SessionSummary {
@@ -51,6 +52,7 @@ export async function listSessions(ctx: Ctx, currentSessionId: string): Promise<
 export async function endSession(ctx: Ctx, publicId: string, currentSessionId: string): Promise<{ wasCurrent: boolean }> {
   const row = (await ownSessions(ctx)).find((r) => publicIdOf(r.id) === publicId);
   if (!row) throw new NotFound("Session not found");
+  forgetRecentSessions(ctx, { sessionId: row.id });
   await inTenant(ctx).deleteFrom("sessions").where("id", "=", row.id).execute();
   return { wasCurrent: row.id === currentSessionId };
 }
@@ -58,6 +60,7 @@ export async function endSession(ctx: Ctx, publicId: string, currentSessionId: s
 /** Ends every session of the user on this tenant but the one making the request; returns how many ended. */
 export async function endOtherSessions(ctx: Ctx, currentSessionId: string): Promise<number> {
   const user = requireUser(ctx);
+  forgetRecentSessions(ctx, { userId: user.id, except: currentSessionId });
   const result = await inTenant(ctx).deleteFrom("sessions").where("user_id", "=", user.id).where("id", "!=", currentSessionId).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

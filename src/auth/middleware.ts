@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import type { AdminEnv, AppEnv, AuthedEnv } from "../http/env.ts";
 import { ctxOf } from "../http/env.ts";
 import { Forbidden, Unauthorized } from "../core/errors.ts";
-import { validateSessionToken } from "./session.ts";
+import { recentOrValidSession, validateSessionToken } from "./session.ts";
 import { mustEnrolTwoFactor } from "./two-factor.ts";
 import { assertSameOriginJson } from "../http/csrf.ts";
 import { isStaff, staffActionOf, staffMay } from "./roles.ts";
@@ -22,6 +22,14 @@ export function isHttps(c: Context<AppEnv>): boolean {
   return c.get("secure") ?? new URL(c.req.url).protocol === "https:";
 }
 
+/**
+ * The reads that need to know only who asks, not the account as it is now: the public catalogue (the
+ * caller's own prices). They may take a session checked a few seconds ago (recent-sessions.ts).
+ */
+function readsOnlyWhoAsks(c: Context<AppEnv>): boolean {
+  return c.req.method === "GET" && c.req.path === "/api/services";
+}
+
 /** Reads the Bearer token (JSON API) or the session cookie (pages) and sets user/session when valid. */
 export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   c.set("user", null);
@@ -30,7 +38,7 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   const bearer = auth && /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
   const token = bearer || getCookie(c, sessionCookieName(c));
   if (token) {
-    const found = await validateSessionToken(ctxOf(c), token);
+    const found = readsOnlyWhoAsks(c) ? await recentOrValidSession(ctxOf(c), token) : await validateSessionToken(ctxOf(c), token);
     if (found) {
       if (!bearer) assertSameOriginJson(c);
       c.set("user", found.user);

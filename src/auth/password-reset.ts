@@ -10,6 +10,7 @@ import { inTenant } from "../tenancy/scoped.ts";
 import { claimToken, liveAccount, tokenIdOf } from "./single-use-token.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import type { ChangePasswordInput, ForgotPasswordInput, ResetPasswordInput } from "./schema.ts";
+import { forgetRecentSessions } from "./recent-sessions.ts";
 
 const RESET_LIFETIME = HOUR;
 const INVALID_TOKEN = { token: ["This reset link is invalid or has expired"] };
@@ -95,6 +96,7 @@ export async function setPasswordByEmail(ctx: Ctx, email: string, password: stri
 async function storePassword(ctx: Ctx, userId: number, passwordHash: string, keepSessionId?: string): Promise<void> {
   const now = dbNow(ctx.clock);
   await ctx.db.updateTable("users").set({ password_hash: passwordHash, updated_at: now }).where("id", "=", userId).execute();
+  forgetRecentSessions(ctx, { userId, except: keepSessionId });
   let sessions = ctx.db.deleteFrom("sessions").where("user_id", "=", userId);
   if (keepSessionId) sessions = sessions.where("id", "!=", keepSessionId);
   await sessions.execute();

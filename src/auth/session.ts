@@ -4,6 +4,7 @@ import type { Ctx } from "../context.ts";
 import type { Session, User } from "../db/schema.ts";
 import { prepared } from "../db/prepared.ts";
 import { DAY, MINUTE, dbNow, fromDbTime, toDbTime } from "../lib/time.ts";
+import { forgetRecentSessions, keepRecentSession, recentSession } from "./recent-sessions.ts";
 
 // Sessions as Lucia's guide builds them: a random token for the client, only its SHA-256 stored.
 function generateSessionToken(): string {
@@ -61,8 +62,27 @@ const SESSION_COLUMNS = ["s_id", "s_expires_at", "s_csrf", "s_site_id", "s_ip", 
 
 /** Valid session and its user for this tenant, sliding the expiry forward in its second half. */
 export async function validateSessionToken(ctx: Ctx, token: string): Promise<{ session: Session; user: User } | null> {
-  if (!/^[a-z2-7]{32}$/.test(token)) return null;
+  if (!TOKEN.test(token)) return null;
+  return validSession(ctx, sessionIdOf(token));
+}
+
+/**
+ * For the reads that need only who asks (recent-sessions.ts): a session checked in full a few seconds
+ * ago is taken as it was then; else it is checked in full now.
+ */
+export async function recentOrValidSession(ctx: Ctx, token: string): Promise<{ session: Session; user: User } | null> {
+  if (!TOKEN.test(token)) return null;
   const id = sessionIdOf(token);
+  const recent = recentSession(ctx, id);
+  if (recent) return recent;
+  const found = await validSession(ctx, id);
+  if (found) keepRecentSession(ctx, found);
+  return found;
+}
+
+const TOKEN = /^[a-z2-7]{32}$/;
+
+async function validSession(ctx: Ctx, id: string): Promise<{ session: Session; user: User } | null> {
   const row = await sessionWithUser.first(ctx.db, id);
   if (!row) return null;
   const now = ctx.clock.now().getTime();
@@ -106,9 +126,11 @@ export async function validateSessionToken(ctx: Ctx, token: string): Promise<{ s
 }
 
 export async function invalidateSession(ctx: Ctx, sessionId: string): Promise<void> {
+  forgetRecentSessions(ctx, { sessionId });
   await ctx.db.deleteFrom("sessions").where("id", "=", sessionId).execute();
 }
 
 export async function invalidateUserSessions(ctx: Ctx, userId: number): Promise<void> {
+  forgetRecentSessions(ctx, { userId });
   await ctx.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
 }

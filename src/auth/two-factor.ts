@@ -13,6 +13,7 @@ import { getSetting } from "../settings/service.ts";
 import { inTenant } from "../tenancy/scoped.ts";
 import { verifyPassword } from "./password.ts";
 import { matchingStep, newTotpSecret, otpauthUri } from "./totp.ts";
+import { forgetRecentSessions } from "./recent-sessions.ts";
 
 const RECOVERY_CODES = 10;
 const WRONG_CODE = "The code is not valid";
@@ -180,6 +181,7 @@ async function replaceRecoveryCodes(ctx: Ctx, userId: number): Promise<string[]>
 
 /** Every session of the user on this tenant but the one asking: a change of how the account signs in ends the others. */
 async function endOtherSessions(ctx: Ctx, userId: number, keepSessionId: string): Promise<void> {
+  forgetRecentSessions(ctx, { userId, except: keepSessionId });
   await inTenant(ctx).deleteFrom("sessions").where("user_id", "=", userId).where("id", "!=", keepSessionId).execute();
 }
 
