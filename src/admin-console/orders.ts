@@ -38,6 +38,7 @@ const CODES = [
   "not_reconcilable",
   "idempotency_in_flight",
   "idempotency_key_reused",
+  "idempotency_answer_lost",
 ] as const;
 const FIELDS = ["amount", "reason", "status", "remains", "note", "provider_order_id", "order_ids"] as const;
 

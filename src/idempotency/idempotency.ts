@@ -5,7 +5,7 @@ import type { AppEnv } from "../http/env.ts";
 import { AppError, envelopeOf } from "../core/errors.ts";
 import { withCommitMark, type Ctx } from "../context.ts";
 import { isDatabaseUnavailable } from "../db/errors.ts";
-import { ABANDONED_AFTER_MS, checkKey, claimKey, keyInFlight, keyReused, markCommitted, recordOutcome, releaseKey } from "./keys.ts";
+import { ABANDONED_AFTER_MS, answerLost, checkKey, claimKey, keyInFlight, keyReused, lostAnswer, markCommitted, recordOutcome, releaseKey } from "./keys.ts";
 
 /** What a keyed request answered: a status and its JSON body, as a retry gets it back. */
 interface Outcome {
@@ -43,7 +43,9 @@ function requestHash(req: KeyedRequest): string {
  * - The same key with another request is refused (422); a key whose first request still runs is a 409.
  * - A 5xx (maintenance, a provider or reseller unavailable, the database away) or an unexpected error
  *   (500) releases the key, so that the retry with the same key really runs again — unless the work had
- *   committed (the key is marked in its first transaction): then a retry waits (409) for the answer.
+ *   committed (the key is marked in its first transaction): then a retry waits (409) for the answer, and
+ *   once that answer is clearly lost (the process stopped between the commit and recording it), a retry
+ *   is told so (409 `idempotency_answer_lost`: it was done, look it up; never run twice).
  * - A claim whose process died, or whose release the database refused, counts as abandoned after
  *   ABANDONED_AFTER_MS and is claimed again by a retry of the same request (it never committed).
  * Without a key, `run` simply runs. A refusal is thrown as usual; only a replayed one comes back as an outcome.
@@ -59,6 +61,7 @@ async function runOnce(ctx: Ctx, req: KeyedRequest, run: () => Promise<Outcome>)
     const prior = claim.prior;
     if (!prior) throw keyInFlight();
     if (prior.request_hash !== hash) throw keyReused();
+    if (lostAnswer(ctx, prior)) throw answerLost();
     if (prior.status !== "done") throw keyInFlight();
     return { outcome: { status: prior.response_status as ContentfulStatusCode, body: JSON.parse(prior.response_body ?? "null") }, replayed: true };
   }

@@ -17,6 +17,17 @@ export function checkKey(key: string): void {
 
 export const keyInFlight = () => new Conflict("A request with this Idempotency-Key is in progress", "idempotency_in_flight");
 
+/**
+ * The work under this key committed, but its answer was never recorded: the process stopped between the
+ * two (killed, or the database lost for good meanwhile). Running it again would do it twice; the client
+ * is told it was done and where to look, instead of "in progress" until the key expires.
+ */
+export const answerLost = () =>
+  new Conflict(
+    "This request was carried out, but its answer was lost before it could be recorded. Do not send it again: look up what it made (your orders, deposits or tickets).",
+    "idempotency_answer_lost",
+  );
+
 export const keyReused = () =>
   new AppError(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request", {
     "Idempotency-Key": ["Already used with a different request"],
@@ -71,6 +82,17 @@ export const ABANDONED_AFTER_MS = 30_000;
 /** An in-flight claim of this same request whose work never committed, older than ABANDONED_AFTER_MS. */
 function abandoned(ctx: Ctx, prior: IdempotencyKey): boolean {
   return prior.status === "in_flight" && prior.created_at < dbNow(ctx.clock, -ABANDONED_AFTER_MS);
+}
+
+/**
+ * A committed claim with no answer after this long has lost it: a request answers within moments of its
+ * first commit, and an answer the database refused is retried in the background for ABANDONED_AFTER_MS.
+ */
+const ANSWER_LOST_AFTER_MS = 4 * ABANDONED_AFTER_MS;
+
+/** The key's work committed long ago and its answer never came (see answerLost). */
+export function lostAnswer(ctx: Ctx, prior: IdempotencyKey): boolean {
+  return prior.status === "committed" && prior.created_at < dbNow(ctx.clock, -ANSWER_LOST_AFTER_MS);
 }
 
 /**

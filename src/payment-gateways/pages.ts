@@ -36,12 +36,15 @@ const TONES: Record<GatewayPayment["status"], string> = {
 /** The API's field names → the form's. */
 const FORM_FIELD: Record<string, string> = { gateway_account_id: "gateway", amount: "amount" };
 
+/** The idempotency refusals, each with its own translated message (form.error.<code>). */
+const IDEMPOTENCY_CODES = new Set(["idempotency_in_flight", "idempotency_key_reused", "idempotency_answer_lost"]);
+
 /** A refusal → the form's errors in the page's language (the verbs speak the API's English). */
 function formErrors(err: unknown, req: PageRequest): FormState["errors"] {
   if (!(err instanceof AppError) || ![409, 422, 503].includes(err.status)) throw err;
   const { t } = req;
   if (err.code === "gateway_unavailable") return { _: [t("gateway.error.unavailable")] };
-  if (err.code === "idempotency_in_flight" || err.code === "idempotency_key_reused") return { _: [t(`form.error.${err.code}`)] };
+  if (IDEMPOTENCY_CODES.has(err.code)) return { _: [t(`form.error.${err.code}`)] };
   const out: FormState["errors"] = { _: [t("form.error.check_fields")] };
   if (err instanceof Validation && err.details && typeof err.details === "object") {
     for (const field of Object.keys(err.details)) {

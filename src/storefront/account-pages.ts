@@ -65,6 +65,7 @@ const CODE_MESSAGES = new Set([
   "email_unverified",
   "idempotency_in_flight",
   "idempotency_key_reused",
+  "idempotency_answer_lost",
 ]);
 
 const ORDER_FILTERS: OrderStatus[] = ["pending", "in_progress", "completed", "partial", "canceled"];

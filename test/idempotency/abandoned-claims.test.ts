@@ -67,13 +67,21 @@ describeEachDialect("idempotency keys whose request died", (dialect) => {
     expect(await ordersOf(u.user.id)).toBe(0);
   });
 
-  it("a key whose work committed is never run again, even when the answer was lost (409, however old)", async () => {
+  it("a key whose work committed is never run again: 409 while its answer may still come, then 409 saying the answer was lost", async () => {
     const svc = await addService(w, { rate: "1000" });
     const u = await fundedUser(w, "100000");
     const order = { service_id: svc.id, link: "https://instagram.com/p/committed", quantity: 100 };
     await leftClaim(u.user.id, "killed-3", order, "committed", 2 * ABANDONED_AFTER_MS);
-    const res = await w.p.request("/api/user/orders", { method: "POST", token: u.token, json: order, headers: { "Idempotency-Key": "killed-3" } });
-    expect(res.status).toBe(409);
+    const place = () => w.p.request("/api/user/orders", { method: "POST", token: u.token, json: order, headers: { "Idempotency-Key": "killed-3" } });
+    const early = await place();
+    expect(early.status).toBe(409);
+    expect((await body(early)).error.code).toBe("idempotency_in_flight");
+    w.clock.advance(2 * ABANDONED_AFTER_MS + 1_000);
+    const late = await place();
+    expect(late.status).toBe(409);
+    const error = (await body(late)).error;
+    expect(error.code).toBe("idempotency_answer_lost");
+    expect(error.message).toContain("Do not send it again");
     expect(await ordersOf(u.user.id)).toBe(0);
   });
 

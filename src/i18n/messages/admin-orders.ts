@@ -130,6 +130,8 @@ export const adminOrdersMessages = catalogue(
     "admin.orders.error.not_reconcilable": "Cette commande n'est plus à rapprocher.",
     "admin.orders.error.idempotency_in_flight": "Ce formulaire est déjà en cours d'envoi : patientez, puis rechargez la page.",
     "admin.orders.error.idempotency_key_reused": "Ce formulaire a déjà servi à autre chose : rechargez la page et recommencez.",
+    "admin.orders.error.idempotency_answer_lost":
+      "Ce formulaire a bien été traité, mais sa réponse s'est perdue : ne le renvoyez pas, vérifiez d'abord la commande.",
     "admin.orders.error.other": "L'action n'a pas pu être faite : {message}",
   },
   {
@@ -260,6 +262,7 @@ export const adminOrdersMessages = catalogue(
     "admin.orders.error.not_reconcilable": "This order no longer needs reconciling.",
     "admin.orders.error.idempotency_in_flight": "This form is already being sent: wait, then reload the page.",
     "admin.orders.error.idempotency_key_reused": "This form was already used for something else: reload the page and start again.",
+    "admin.orders.error.idempotency_answer_lost": "This form was carried out, but its answer was lost: do not send it again, check the order first.",
     "admin.orders.error.other": "The action could not be done: {message}",
   },
 );
