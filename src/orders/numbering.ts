@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { appSlot, PLATFORM, withTransaction, type Ctx } from "../context.ts";
 import { retryDeadlocks, retryWhileUnavailable } from "../db/errors.ts";
 import { dbNow } from "../lib/time.ts";
-import { forTenant } from "../tenancy/scoped.ts";
+import { forTenant, PLATFORM_TENANT_ID } from "../tenancy/scoped.ts";
 import { numberedEntryText, reserveOrderNumbers } from "./numbers.ts";
 
 /**
@@ -159,14 +159,15 @@ async function numberOrders(ctx: Ctx, siteId: number, orderIds: number[]): Promi
 
 /**
  * Numbers orders that a crash left unnumbered between their placement's commit and their numbering:
- * at boot and with the order status job, tenant by tenant (each an indexed read of its unnumbered
- * orders), orders older than STRAY_AFTER_MS only. Answers how many it numbered.
+ * at boot and with the order status job, tenant by tenant (the platform and every site; each an
+ * indexed read of its unnumbered orders), orders older than STRAY_AFTER_MS only. Answers how many it numbered.
  */
 export async function numberStrayOrders(ctx: Ctx): Promise<number> {
   const until = dbNow(ctx.clock, -STRAY_AFTER_MS);
-  const tenants = await ctx.db.selectFrom("tenant_counters").select("site_id").where("name", "=", "orders").execute();
+  // Every tenant, not only those with a counter: a new site's first order may be the one a crash left.
+  const sites = await ctx.db.selectFrom("white_label_sites").select("id").execute();
   let numbered = 0;
-  for (const { site_id: siteId } of tenants) {
+  for (const siteId of [PLATFORM_TENANT_ID, ...sites.map((s) => s.id)]) {
     const stray = await forTenant(ctx.db, siteId)
       .selectFrom("orders")
       .select("id")

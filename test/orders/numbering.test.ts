@@ -121,6 +121,31 @@ describeEachDialect("order numbering after commit", (dialect) => {
     await expectLedgerHolds(w);
   });
 
+  it("the sweep also numbers a new site's first order, left unnumbered before the site had any counter", async () => {
+    const s = await siteWith(w, { resellerFunds: "10000" });
+    const c = await customerOn(w, s, "5000");
+    const ctx = { ...w.p.ctx(s.tenant), user: c.user as User };
+    const quote = await quoteOrder(ctx, input());
+    const stray = await withTransaction(ctx, (tx) =>
+      createChargedOrder(tx, {
+        userId: c.user.id,
+        siteId: s.siteId,
+        quote,
+        charge: quote.charge,
+        rate: quote.rate,
+        source: "web",
+        dispatchState: "delegated",
+        numberLater: true,
+      }),
+    );
+    w.clock.advance(31_000);
+    expect(await numberStrayOrders(w.p.ctx())).toBe(1);
+    expect(await numbersOf(s.siteId)).toEqual([1]);
+    const [charge] = await chargeTexts([stray.id]);
+    expect(charge!.description).toMatch(/^Order #1: /);
+    await expectLedgerHolds(w);
+  });
+
   if (dialect === "mysql") {
     it("when numbering fails after the commit, the order is still placed and answered, and the sweep numbers it later", async () => {
       const u = await fundedUser(w, "5000");
