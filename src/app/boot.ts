@@ -12,6 +12,7 @@ import { createApp, type AppHandle } from "./app.ts";
 import { seedAll } from "../seed/seeders.ts";
 import { createMailer } from "../mail/mailer.ts";
 import { settleDispatchKicks } from "../orders/dispatch.ts";
+import { numberStrayOrders } from "../orders/numbering.ts";
 import { sealStoredProviderKeys } from "../providers/provider-key.ts";
 
 export interface Platform extends AppHandle {
@@ -38,6 +39,8 @@ export async function bootPlatform(
       if (opts.seed !== false) await seedAll(systemCtx(services));
       // Keys stored before they were sealed (or written by hand) are sealed now; a key that does not open stops the start.
       if (opts.migrate !== false) await sealStoredProviderKeys(systemCtx(services));
+      // Orders a crash left between their placement's commit and their number (MariaDB) are numbered now.
+      if (opts.migrate !== false) await numberStrayOrders(systemCtx(services));
     });
   } catch (err) {
     await services.state.close();

@@ -10,6 +10,7 @@ import { orderCharge } from "../pricing/pricing.ts";
 import { siteExchange } from "../settings/exchange.ts";
 import { kickDispatch } from "../orders/dispatch.ts";
 import { mailOrderConfirmation } from "../orders/notices.ts";
+import { numbersAfterCommit, withOrderNumber } from "../orders/numbering.ts";
 import { createChargedOrder, placeOrder, quoteOrder, admitNewOrder, type OrderSource } from "../orders/place.ts";
 import type { Lang } from "../i18n/lang.ts";
 import { runOnceForValue } from "../idempotency/idempotency.ts";
@@ -72,6 +73,7 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
   // The site's figures stay in its currency: what the reseller paid, at the rate of this order.
   const siteCost = exchange.rate === PAR ? resellerCost : fromPlatform(resellerCost, exchange.rate, "up");
 
+  const numberLater = numbersAfterCommit(ctx);
   let chained: ChainedOrder;
   try {
     chained = await withTransaction(ctx, async (tx) => {
@@ -87,6 +89,7 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
         source: opts.source,
         apiKeyId: opts.apiKeyId,
         dispatchState: "delegated",
+        numberLater,
       });
       let platformOrder: Order;
       try {
@@ -98,6 +101,7 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
           rate: priced.cost,
           source: "storefront",
           parentOrderId: customerOrder.id,
+          numberLater,
         });
       } catch (err) {
         if (err instanceof AppError && err.code === "insufficient_balance") throw new ResellerCannotPay(resellerCost, quote.service.name);
@@ -129,6 +133,11 @@ export async function placeSiteOrder(ctx: Ctx, input: Record<string, unknown>, o
     }
     ctx.logger.warn("storefront order refused: the reseller cannot pay", { site_id: site.id, service_id: quote.service.id });
     throw new Unavailable(NEUTRAL_REFUSAL, "service_unavailable");
+  }
+  // Committed: both orders take their tenant's next number (the site's, the platform's) before the answer.
+  if (numberLater) {
+    const [customerOrder, platformOrder] = await Promise.all([withOrderNumber(ctx, chained.customerOrder), withOrderNumber(ctx, chained.platformOrder)]);
+    chained = { ...chained, customerOrder, platformOrder };
   }
   // One notice per site that counts the orders up, not one per order.
   await tellSiteOwner(ctx, "orders", chained.sitePrice);

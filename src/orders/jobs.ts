@@ -1,5 +1,6 @@
 import type { JobDef } from "../jobs/scheduler.ts";
 import { dispatchOrders } from "./dispatch.ts";
+import { numberStrayOrders } from "./numbering.ts";
 import { retryPendingReversals } from "./referrals.ts";
 import { syncOrderStatuses, syncRefills } from "./sync.ts";
 
@@ -24,24 +25,26 @@ export const dispatchOrdersJob: JobDef = {
   },
 };
 
-/** `smm:sync-orders`: every minute; provider statuses (batched), refills, and clawbacks still owed. */
+/** `smm:sync-orders`: every minute; provider statuses (batched), refills, clawbacks still owed, and orders a crash left unnumbered. */
 export const syncOrdersJob: JobDef = {
   name: "smm:sync-orders",
-  description: "update orders in flight from their providers (status batches of 100), refills and owed clawbacks",
+  description: "update orders in flight from their providers (status batches of 100), refills, owed clawbacks and orders left unnumbered",
   schedule: "* * * * *",
   // As dispatch: a killed holder delays status updates a minute at most; every change is a guarded transition.
   lockTtlMs: DISPATCH_LEASE_MS,
   run: async (ctx, progress) => {
-    progress.start("order statuses", 3);
+    progress.start("order statuses", 4);
     const statuses = await syncOrderStatuses(ctx);
     progress.tick();
     const refills = await syncRefills(ctx);
     progress.tick();
     const reversals = await retryPendingReversals(ctx);
     progress.tick();
+    const numbered = await numberStrayOrders(ctx);
+    progress.tick();
     progress.done(
-      `checked ${statuses.checked} orders in ${statuses.calls} calls, ${statuses.changed} changed, ${statuses.errors.length} provider errors; ${refills.checked} refills; ${reversals.reversed} clawbacks recovered`,
+      `checked ${statuses.checked} orders in ${statuses.calls} calls, ${statuses.changed} changed, ${statuses.errors.length} provider errors; ${refills.checked} refills; ${reversals.reversed} clawbacks recovered; ${numbered} orders numbered late`,
     );
-    return { statuses, refills, reversals };
+    return { statuses, refills, reversals, numbered };
   },
 };

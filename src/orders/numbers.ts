@@ -12,28 +12,39 @@ import { forTenant } from "../tenancy/scoped.ts";
  */
 
 // Every order takes a number: built once (prepared.ts). The counter row is the one row every order of
-// the tenant writes: its lock (MariaDB) is held until commit, so placement takes it last, in one
-// statement that also answers the new value (MySQL: LAST_INSERT_ID(expr) comes back as the insert id;
-// SQLite: RETURNING; SQLite's write lock, BEGIN IMMEDIATE, already serialises placements).
-const bumpCounter = prepared((db, siteId: number) => {
+// the tenant writes: its lock (MariaDB) is held until commit, so it is taken last, in one statement that
+// moves it by `by` (a batch of orders) and answers the new value (MySQL: LAST_INSERT_ID(expr) comes back
+// as the insert id; SQLite: RETURNING; SQLite's write lock, BEGIN IMMEDIATE, already serialises writers).
+const bumpCounter = prepared((db, siteId: number, by: number) => {
   const scoped = forTenant(db, siteId);
   return dialectOf(db) === "mysql"
     ? scoped
-        .insertInto("tenant_counters", { name: "orders", value: sql`LAST_INSERT_ID(1)` as unknown as number })
-        .onDuplicateKeyUpdate({ value: sql`LAST_INSERT_ID(value + 1)` })
+        .insertInto("tenant_counters", { name: "orders", value: sql`LAST_INSERT_ID(${by})` as unknown as number })
+        .onDuplicateKeyUpdate({ value: sql`LAST_INSERT_ID(value + ${by})` })
     : scoped
-        .insertInto("tenant_counters", { name: "orders", value: 1 })
-        .onConflict((oc) => oc.columns(["site_id", "name"]).doUpdateSet({ value: sql`value + 1` }))
+        .insertInto("tenant_counters", { name: "orders", value: by })
+        .onConflict((oc) => oc.columns(["site_id", "name"]).doUpdateSet({ value: sql`value + ${by}` }))
         .returning("value");
 });
 
-/** The next order number of `siteId`; call it inside the transaction that inserts the order, as late as it can come. */
-async function nextOrderNumber(ctx: Ctx, siteId: number): Promise<number> {
-  if (!ctx.db.isTransaction) throw new Error("an order number is allocated inside the order's transaction");
-  const res = await bumpCounter.run(ctx.db, siteId);
+/**
+ * Reserves the next `count` order numbers of `siteId` and answers the last of them; call it inside the
+ * transaction that writes them, as late as it can come. Gap-free: the counter moves only with the numbers.
+ */
+export async function reserveOrderNumbers(ctx: Ctx, siteId: number, count: number): Promise<number> {
+  if (!ctx.db.isTransaction) throw new Error("order numbers are reserved inside the transaction that writes them");
+  const res = await bumpCounter.run(ctx.db, siteId, count);
   const value = ctx.dialect === "mysql" ? Number(res.insertId) : Number((res.rows[0] as { value: number } | undefined)?.value);
-  if (!(value > 0)) throw new Error(`no order counter for tenant ${siteId}`);
+  if (!(value >= count)) throw new Error(`no order counter for tenant ${siteId}`);
   return value;
+}
+
+/** The ledger row of an order's charge, before its number is known: `numberedEntryText` adds the number. */
+export const orderEntryText = (serviceName: string): string => `Order: ${serviceName}`.slice(0, 255);
+
+/** The ledger row's text once the order has its number: `Order #N: <service>`; any other text stays as it is. */
+export function numberedEntryText(text: string, number: number): string {
+  return text.startsWith("Order: ") ? `Order #${number}: ${text.slice("Order: ".length)}`.slice(0, 255) : text;
 }
 
 // The number written to the order and its ledger row's text: one statement on MySQL (so the counter's
@@ -52,12 +63,14 @@ const writeEntryText = prepared((db, text: string, transactionId: number) =>
 );
 
 /**
- * Numbers a freshly written order, as the last writes of its transaction: the tenant's next number
- * to the order, and to its ledger row's text (`entryText`). Returns the number.
+ * Numbers a freshly written order in its own transaction, as its last writes: the tenant's next
+ * number to the order, and to its ledger row's text (`entryText`, as `orderEntryText` wrote it).
+ * Used where placement numbers in its transaction (SQLite, or a placement inside a caller's
+ * transaction); MariaDB placements are numbered after commit, in batches (numbering.ts).
  */
-export async function numberOrder(ctx: Ctx, siteId: number, o: { orderId: number; transactionId: number; entryText: (n: number) => string }): Promise<number> {
-  const number = await nextOrderNumber(ctx, siteId);
-  const text = o.entryText(number).slice(0, 255);
+export async function numberOrder(ctx: Ctx, siteId: number, o: { orderId: number; transactionId: number; entryText: string }): Promise<number> {
+  const number = await reserveOrderNumbers(ctx, siteId, 1);
+  const text = numberedEntryText(o.entryText, number);
   if (ctx.dialect === "mysql") await writeNumberMysql.run(ctx.db, number, text, o.orderId, o.transactionId);
   else {
     await writeOrderNumber.run(ctx.db, number, o.orderId);
@@ -80,7 +93,11 @@ export function parseOrderRef(raw: string): OrderRef | null {
   return UUID.test(s) ? { uuid: s.toLowerCase() } : null;
 }
 
-/** The order as people see it named: `#1234` (a row written outside placement keeps its short uuid). */
+/**
+ * The order as people see it named: `#1234`; an order not numbered yet (MariaDB numbers orders just after
+ * their placement commits; a crash in between leaves them to the sweep) or a row written outside
+ * placement shows its short uuid.
+ */
 export function orderLabel(o: { number: number | null; uuid: string }): string {
   return o.number === null ? `#${o.uuid.slice(0, 8)}` : `#${o.number}`;
 }

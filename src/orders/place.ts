@@ -15,7 +15,8 @@ import { kickDispatch } from "./dispatch.ts";
 import { mailOrderConfirmation } from "./notices.ts";
 import { orderFieldMessage, orderFieldsSchema, type OrderFields } from "./fields.ts";
 import type { Lang } from "../i18n/lang.ts";
-import { numberOrder } from "./numbers.ts";
+import { numberOrder, orderEntryText } from "./numbers.ts";
+import { numbersAfterCommit, withOrderNumber } from "./numbering.ts";
 import { placeOrderBase } from "./schema.ts";
 import { orderRowById, type OrderRow } from "./service.ts";
 import { tenantId } from "../tenancy/scoped.ts";
@@ -102,28 +103,28 @@ interface ChargedOrderInput {
   parentOrderId?: number | null;
   /** "delegated" for a storefront customer's order: fulfilled by its platform order, never dispatched itself. */
   dispatchState?: "queued" | "delegated";
+  /** The order is numbered after the placement commits (`numbersAfterCommit`): left null here. */
+  numberLater: boolean;
 }
 
 /**
  * The order row and its charge, in the caller's transaction: a conditional debit of the payer, the
  * row (pending, queued for dispatch) and the ledger row tied to it. InsufficientBalance rolls all
- * back. Nothing is sent here: dispatch runs after commit. The tenant's order counter, the row every
- * order of the tenant writes, is taken last so that its lock is held for as little as can be.
+ * back. Nothing is sent here: dispatch runs after commit. Unless the order is numbered after commit
+ * (`numberLater`), the tenant's order counter, the row every order of the tenant writes, is taken last
+ * so that its lock is held for as little as can be.
  */
 export async function createChargedOrder(ctx: Ctx, input: ChargedOrderInput): Promise<OrderRow> {
   return withTransaction(ctx, async (tx) => {
-    const serviceName = input.quote.service.name;
+    const entryText = orderEntryText(input.quote.service.name);
     const { value: row, posted } = await debitFor(tx, { userId: input.userId, amount: input.charge, type: "order" }, async () => {
       const id = await insertOrderRow(tx, input);
       // Read back with what its views need of the service: the caller answers with it, no second read.
-      // The ledger row's text names the order by its number, written with the number below.
-      return { value: await orderRowById(tx, id), entry: { orderId: id, description: `Order: ${serviceName}` } };
+      // The ledger row's text names the order by its number, written with the number.
+      return { value: await orderRowById(tx, id), entry: { orderId: id, description: entryText } };
     });
-    const number = await numberOrder(tx, input.siteId, {
-      orderId: row.id,
-      transactionId: posted.transactionId,
-      entryText: (n) => `Order #${n}: ${serviceName}`,
-    });
+    if (input.numberLater) return row;
+    const number = await numberOrder(tx, input.siteId, { orderId: row.id, transactionId: posted.transactionId, entryText });
     return { ...row, number };
   });
 }
@@ -201,7 +202,8 @@ export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts:
   if (ctx.tenant.kind !== "platform") throw new Error("placeOrder serves platform users; storefront orders go through the storefront chain");
   await admitNewOrder(ctx);
   const quote = await quoteOrder(ctx, input, opts.lang);
-  const order = await createChargedOrder(ctx, {
+  const numberLater = numbersAfterCommit(ctx);
+  const placed = await createChargedOrder(ctx, {
     userId: user.id,
     siteId: tenantId(ctx),
     quote,
@@ -209,7 +211,10 @@ export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts:
     rate: quote.rate,
     source: opts.source,
     apiKeyId: opts.apiKeyId,
+    numberLater,
   });
+  // Committed: the answer (and an idempotent request's recorded answer) waits for the number.
+  const order = numberLater ? await withOrderNumber(ctx, placed) : placed;
   if (!ctx.db.isTransaction) {
     kickDispatch(ctx, [order.id]);
     if (opts.source === "web" || opts.source === "storefront") mailOrderConfirmation(ctx, order, quote.service.names);
