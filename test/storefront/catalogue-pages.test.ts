@@ -188,6 +188,24 @@ describeEachDialect("the storefront catalogue, a page at a time", (dialect) => {
     expect((await p.request(`/api/admin/services/${before.rows[0]!.id}`, { method: "PUT", ...auth, json: { is_active: true } })).status).toBe(200);
   });
 
+  it("a provider that stops selling takes its services off every page at once", async () => {
+    const site = await openSite();
+    const db = p.services.db;
+    const { provider_id } = await db.selectFrom("services").select("provider_id").where("id", "=", last.serviceIds[0]!).executeTakeFirstOrThrow();
+    expect(readPage(await page(site.host, "")).chips.map(([slug]) => slug)).toContain(last.categorySlug);
+    await db.updateTable("api_providers").set({ is_active: 0 }).where("id", "=", provider_id).execute();
+    p.services.events.catalogChanged();
+    try {
+      const all = await site.whole();
+      expect(all.map((s) => s.category_slug)).not.toContain(last.categorySlug);
+      expect(readPage(await page(site.host, "")).chips.map(([slug]) => slug)).not.toContain(last.categorySlug);
+      await expectEveryPageAgrees(site.host, site.currency, all);
+    } finally {
+      await db.updateTable("api_providers").set({ is_active: 1 }).where("id", "=", provider_id).execute();
+      p.services.events.catalogChanged();
+    }
+  });
+
   it("a search still finds services on every page of the catalogue", async () => {
     const site = await openSite();
     const found = readPage(await page(site.host, "&q=big%20129"));
