@@ -8,6 +8,7 @@ import {
   LISTING_TTL_MS,
   loadRowsById,
   priceRows,
+  tenantPrices,
   type CatalogRow,
   type CategoryFields,
   type PricedService,
@@ -118,6 +119,16 @@ function cachedIndex(ctx: Ctx): Promise<CatalogueIndex> {
     slot.index = { at: now, value };
   }
   return slot.index.value;
+}
+
+/**
+ * Starts reading the index and the payer's prices when a change dropped the index, before the page's
+ * look is read: after a catalogue change a fresh page then waits for one round of reads, not two.
+ * Nothing is read while the index is kept.
+ */
+export function warmIndex(ctx: Ctx): void {
+  if (ctx.state.get(INDEX).index) return;
+  void Promise.all([cachedIndex(ctx), tenantPrices(ctx)]).catch(() => undefined);
 }
 
 /** The services the request's tenant lists, in its order (a site's: its hidden ones out, its order of categories), with their categories in its words. */

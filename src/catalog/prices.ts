@@ -371,7 +371,7 @@ function pricedForTenant(ctx: Ctx, rows: CatalogRow[], rules: Rules | null, exch
 }
 
 /** What prices the tenant's listing for the request's payer: their own rates, the site's rules, the site's exchange rate (each cached). */
-async function tenantPrices(ctx: Ctx) {
+export async function tenantPrices(ctx: Ctx) {
   const prices = await cachedPayerPrices(ctx, payerOf(ctx));
   const rules = ctx.tenant.kind === "site" ? await cachedRules(ctx, ctx.tenant.siteId) : null;
   const exchange = (await tenantExchange(ctx))?.rate ?? PAR;

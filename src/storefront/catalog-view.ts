@@ -1,6 +1,6 @@
 import type { Ctx } from "../context.ts";
 import { listPricedServices, type CategoryFields, type PricedService } from "../catalog/prices.ts";
-import { pricedListed, tenantListing, type ListedService } from "../catalog/catalogue-index.ts";
+import { pricedListed, tenantListing, warmIndex, type ListedService } from "../catalog/catalogue-index.ts";
 import { categoryTextIn, serviceSearch, serviceTextIn } from "../catalog/category-names.ts";
 import { orderCharge } from "../pricing/pricing.ts";
 import { formatMoney } from "../money/money.ts";
@@ -152,6 +152,11 @@ function pricedSource(all: PricedService[], q: string): CatalogueSource {
 
 function listingSource(ctx: Ctx, listed: ListedService[]): CatalogueSource {
   return { listed, matches: () => true, priced: (page) => pricedListed(ctx, page) };
+}
+
+/** Before a catalogue page without a search is looked up or rendered: the reads it needs start now (see warmIndex). */
+export function warmCatalogue(ctx: Ctx, query: { q?: string }): void {
+  if (!(query.q ?? "").trim()) warmIndex(viewerCtx(ctx));
 }
 
 export async function catalogueData(
