@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { appSlot, type Ctx } from "../context.ts";
+import type { ExpressionBuilder } from "kysely";
 import { prepared } from "../db/prepared.ts";
+import type { Database } from "../db/schema.ts";
 import type { Site } from "../db/schema.ts";
 import { fromPlatform, PAR, type RateMicro } from "../money/exchange.ts";
 import { siteExchange, tenantExchange } from "../settings/exchange.ts";
@@ -9,7 +11,7 @@ import { ORDERABLE_TYPES } from "../providers/service-types.ts";
 import { providerSells } from "../providers/selling.ts";
 import { forTenant } from "../tenancy/scoped.ts";
 import { serviceSearch } from "./category-names.ts";
-import { inSiteOrder, loadSiteWords, NO_SITE_WORDS, withSiteWords, type SiteWords } from "./site-words.ts";
+import { inSiteOrder, loadSiteWords, NO_SITE_WORDS, withSiteCategoryWords, withSiteWords, type SiteWords } from "./site-words.ts";
 
 /** The columns of a listed service, shared by the catalogue listing and an order's quote. */
 const CATALOG_COLUMNS = [
@@ -72,6 +74,42 @@ export interface PricedService {
   site_cost: number;
 }
 
+/** The fields of a service that are its category's, as the tenant shows them: the same for every service of the category. */
+export type CategoryFields = Pick<
+  PricedService,
+  | "category_id"
+  | "category_name"
+  | "category_name_fr"
+  | "category_name_en"
+  | "category_slug"
+  | "category_description"
+  | "category_description_fr"
+  | "category_description_en"
+  | "category_featured"
+  | "platform"
+>;
+
+/** A category as the tenant shows it (on a site, in the site's words): what `pricedRow` gives each of its services. */
+export function categoryFields(
+  c: Omit<CategoryFields, "category_description_fr" | "category_description_en" | "category_featured">,
+  words: SiteWords,
+): CategoryFields {
+  return withSiteCategoryWords(
+    {
+      category_id: c.category_id,
+      category_name: c.category_name,
+      category_name_fr: c.category_name_fr,
+      category_name_en: c.category_name_en,
+      category_slug: c.category_slug,
+      category_description: c.category_description,
+      category_description_fr: null,
+      category_description_en: null,
+      platform: c.platform,
+    },
+    words,
+  );
+}
+
 /** What a site changes in the catalogue: its price rules, and its own words, order and hidden platforms. */
 export type SiteRules = { service: Map<number, SiteRule>; category: Map<number, SiteRule>; words: SiteWords };
 type Rules = SiteRules;
@@ -106,26 +144,45 @@ function payerPricesOf(rates: Map<number, number>): PayerPrices {
   return { rates, key: `own:${createHash("sha256").update(listed.join(";")).digest("base64url")}` };
 }
 
-type CatalogRow = Awaited<ReturnType<typeof loadRows>>[number];
+export type CatalogRow = Awaited<ReturnType<typeof loadRows>>[number];
 
+/** A service that may be listed by itself: active, of a type we can order (its category and provider decide the rest). */
+export const listableService = (eb: ExpressionBuilder<Database, "services">) =>
+  eb.and([eb("services.is_active", "=", 1), eb("services.type", "in", ORDERABLE_TYPES)]);
+
+/**
+ * The services the catalogue lists: listable, in an active category, from a provider that sells (or
+ * none). catalogue-index.ts applies the same rule without the joins, cheaper over every service.
+ */
+function listedServices(ctx: Ctx) {
+  return (
+    ctx.db
+      .selectFrom("services")
+      .innerJoin("categories", "categories.id", "services.category_id")
+      // A provider that is switched off, unpriced or in doubt about its currency: its services leave the catalogue with it.
+      .leftJoin("api_providers", "api_providers.id", "services.provider_id")
+      .where(listableService)
+      .where("categories.is_active", "=", 1)
+      .where((eb) => eb.or([providerSells, eb("api_providers.id", "is", null)]))
+  );
+}
+
+/** The listed services (all of them or one), in the catalogue's order. */
 function loadRows(ctx: Ctx, serviceId?: number) {
-  let q = ctx.db
-    .selectFrom("services")
-    .innerJoin("categories", "categories.id", "services.category_id")
-    // A provider that is switched off, unpriced or in doubt about its currency: its services leave the catalogue with it.
-    .leftJoin("api_providers", "api_providers.id", "services.provider_id")
-    .select(CATALOG_COLUMNS)
-    .where("services.is_active", "=", 1)
-    .where("categories.is_active", "=", 1)
-    .where("services.type", "in", ORDERABLE_TYPES)
-    .where((eb) => eb.or([providerSells, eb("api_providers.id", "is", null)]));
+  let q = listedServices(ctx).select(CATALOG_COLUMNS);
   if (serviceId) q = q.where("services.id", "=", serviceId);
+  // catalogue-index.ts orders its index by the same keys.
   return q.orderBy("categories.sort_order").orderBy("categories.name").orderBy("services.sort_order").orderBy("services.id").execute();
+}
+
+/** The given services if they are listed, in no particular order (the caller has one). */
+export function loadRowsById(ctx: Ctx, ids: readonly number[]): Promise<CatalogRow[]> {
+  return ids.length ? listedServices(ctx).select(CATALOG_COLUMNS).where("services.id", "in", ids).execute() : Promise.resolve([]);
 }
 
 // Listings read the catalogue from memory: dropped when this process changes the catalogue or a
 // site, and after a short time so that changes made by another instance or the CLI show up too.
-const LISTING_TTL_MS = 15_000;
+export const LISTING_TTL_MS = 15_000;
 // A payer's own prices are part of the catalogue: changing them announces catalogChanged (src/staff/users/prices.ts).
 const MAX_PAYERS = 20_000;
 const MAX_PRICE_SETS = 200;
@@ -167,7 +224,7 @@ function cachedRows(ctx: Ctx): Promise<CatalogRow[]> {
   return c.rows.value;
 }
 
-function cachedRules(ctx: Ctx, siteId: number): Promise<Rules> {
+export function cachedRules(ctx: Ctx, siteId: number): Promise<Rules> {
   const c = cacheOf(ctx);
   const now = Date.now();
   const hit = c.rules.get(siteId);
@@ -202,6 +259,11 @@ export async function payerPricesKey(ctx: Ctx): Promise<string> {
   return (await cachedPayerPrices(ctx, payerOf(ctx))).key;
 }
 
+/** Whether a site does not list (nor sell) a service: hidden by its rule or its category's, or of a platform the site does not sell. */
+export function hiddenOnSite(r: { id: number; category_id: number; platform: string }, rules: Rules): boolean {
+  return isHiddenOnSite(rules.service.get(r.id), rules.category.get(r.category_id)) || rules.words.hiddenPlatforms.has(r.platform);
+}
+
 /**
  * Prices rows for the tenant. On a site the reseller's cost (platform currency) is converted to the
  * site's currency at `exchange` (rounded up: a margin on it never sells below cost), then the site's
@@ -215,10 +277,9 @@ function price(ctx: Ctx, rows: CatalogRow[], custom: ReadonlyMap<number, number>
     let rate = cost;
     let siteCost = cost;
     if (tenant.kind === "site" && rules) {
+      if (hiddenOnSite(r, rules)) continue;
       const sr = rules.service.get(r.id);
       const cr = rules.category.get(r.category_id);
-      // A platform the site does not sell is hidden like a hidden service: not listed, not orderable.
-      if (isHiddenOnSite(sr, cr) || rules.words.hiddenPlatforms.has(r.platform)) continue;
       siteCost = exchange === PAR ? cost : fromPlatform(cost, exchange, "up");
       rate = siteRate(siteCost, tenant.site.default_margin_bp, sr, cr);
     }
@@ -285,7 +346,7 @@ export async function siteCatalogue(ctx: Ctx, site: Site, under?: { defaultMargi
     const cr = rules.category.get(r.category_id);
     return {
       ...pricedRow(r, siteRate(siteCost, defaultMarginBp, sr, cr), cost, siteCost, rules.words),
-      hidden: isHiddenOnSite(sr, cr) || rules.words.hiddenPlatforms.has(r.platform),
+      hidden: hiddenOnSite(r, rules),
       level: pricingLevel(sr, cr),
     };
   });
@@ -309,6 +370,24 @@ function pricedForTenant(ctx: Ctx, rows: CatalogRow[], rules: Rules | null, exch
   return value;
 }
 
+/** What prices the tenant's listing for the request's payer: their own rates, the site's rules, the site's exchange rate (each cached). */
+export async function tenantPrices(ctx: Ctx) {
+  const prices = await cachedPayerPrices(ctx, payerOf(ctx));
+  const rules = ctx.tenant.kind === "site" ? await cachedRules(ctx, ctx.tenant.siteId) : null;
+  const exchange = (await tenantExchange(ctx))?.rate ?? PAR;
+  return { prices, rules, exchange };
+}
+
+/**
+ * Some rows of the catalogue at the prices of the request's tenant, as `listPricedServices` prices the
+ * whole list (the same `price`): for a page of the catalogue that reads only the rows it shows.
+ */
+export async function priceRows(ctx: Ctx, rows: CatalogRow[] | Promise<CatalogRow[]>): Promise<PricedService[]> {
+  // The tenant's prices are read while the rows are.
+  const [read, { prices, rules, exchange }] = await Promise.all([rows, tenantPrices(ctx)]);
+  return price(ctx, read, prices.rates, rules, exchange);
+}
+
 function payerOf(ctx: Ctx): number | null {
   return ctx.tenant.kind === "site" ? ctx.tenant.site.owner_id : (ctx.user?.id ?? null);
 }
@@ -320,9 +399,7 @@ function payerOf(ctx: Ctx): number | null {
  */
 export async function listPricedServices(ctx: Ctx, opts: { categoryId?: number; search?: string } = {}): Promise<PricedService[]> {
   const rows = await cachedRows(ctx);
-  const prices = await cachedPayerPrices(ctx, payerOf(ctx));
-  const rules = ctx.tenant.kind === "site" ? await cachedRules(ctx, ctx.tenant.siteId) : null;
-  const exchange = (await tenantExchange(ctx))?.rate ?? PAR;
+  const { prices, rules, exchange } = await tenantPrices(ctx);
   let priced = pricedForTenant(ctx, rows, rules, exchange, prices);
   if (opts.categoryId) priced = priced.filter((r) => r.category_id === opts.categoryId);
   if (opts.search) priced = priced.filter(serviceSearch(opts.search));

@@ -46,18 +46,22 @@ export async function loadSiteWords(db: Kysely<Database>, siteId: number): Promi
   };
 }
 
-/** The fields of a catalogue row that a site may word its own way. */
-interface WordedRow {
-  id: number;
+/** The fields of a category that a site may word its own way. */
+interface WordedCategory {
   category_id: number;
-  name_fr: string | null;
-  name_en: string | null;
-  description_fr: string | null;
-  description_en: string | null;
   category_name_fr: string | null;
   category_name_en: string | null;
   category_description_fr: string | null;
   category_description_en: string | null;
+}
+
+/** The fields of a catalogue row that a site may word its own way. */
+interface WordedRow extends WordedCategory {
+  id: number;
+  name_fr: string | null;
+  name_en: string | null;
+  description_fr: string | null;
+  description_en: string | null;
 }
 
 /**
@@ -67,19 +71,29 @@ interface WordedRow {
  */
 export function withSiteWords<T extends WordedRow>(row: T, words: SiteWords): T & { category_featured: boolean } {
   const s = words.services.get(row.id);
+  const worded = s
+    ? {
+        ...row,
+        name_fr: s.name_fr || row.name_fr,
+        name_en: s.name_en || row.name_en,
+        description_fr: s.description_fr || row.description_fr,
+        description_en: s.description_en || row.description_en,
+      }
+    : row;
+  return withSiteCategoryWords(worded, words);
+}
+
+/** A category as the site words it (the same rule as `withSiteWords`, for a category on its own). */
+export function withSiteCategoryWords<T extends WordedCategory>(row: T, words: SiteWords): T & { category_featured: boolean } {
   const c = words.categories.get(row.category_id);
-  if (!s && !c) return { ...row, category_featured: false };
+  if (!c) return { ...row, category_featured: false };
   return {
     ...row,
-    name_fr: s?.name_fr || row.name_fr,
-    name_en: s?.name_en || row.name_en,
-    description_fr: s?.description_fr || row.description_fr,
-    description_en: s?.description_en || row.description_en,
-    category_name_fr: c?.name_fr || row.category_name_fr,
-    category_name_en: c?.name_en || row.category_name_en,
-    category_description_fr: c?.description_fr || row.category_description_fr,
-    category_description_en: c?.description_en || row.category_description_en,
-    category_featured: c?.featured ?? false,
+    category_name_fr: c.name_fr || row.category_name_fr,
+    category_name_en: c.name_en || row.category_name_en,
+    category_description_fr: c.description_fr || row.category_description_fr,
+    category_description_en: c.description_en || row.category_description_en,
+    category_featured: c.featured,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Ctx } from "../context.ts";
-import { listPricedServices, type PricedService } from "../catalog/prices.ts";
+import { listPricedServices, type CategoryFields, type PricedService } from "../catalog/prices.ts";
+import { pricedListed, tenantListing, warmIndex, type ListedService } from "../catalog/catalogue-index.ts";
 import { categoryTextIn, serviceSearch, serviceTextIn } from "../catalog/category-names.ts";
 import { orderCharge } from "../pricing/pricing.ts";
 import { formatMoney } from "../money/money.ts";
@@ -14,15 +15,20 @@ import { onPlatform } from "../tenancy/scoped.ts";
 
 const CATALOGUE_PER_PAGE = 60;
 
+/** Whose prices the storefront shows: a signed-in platform user's own (they may have custom prices), else the tenant's for anyone. */
+function viewerCtx(ctx: Ctx): Ctx {
+  return ctx.tenant.kind === "platform" && ctx.user ? ctx : { ...ctx, user: null };
+}
+
 /** The tenant's visible services at its prices (the same list for every anonymous visitor). */
 export async function tenantServices(ctx: Ctx, cache: VersionedCache): Promise<PricedService[]> {
   // A signed-in platform user may have custom prices: never share their list.
   if (ctx.tenant.kind === "platform" && ctx.user) return listPricedServices(ctx);
-  return cache.memo(`services:${cache.stamp(ctx.tenant)}`, () => listPricedServices({ ...ctx, user: null }));
+  return cache.memo(`services:${cache.stamp(ctx.tenant)}`, () => listPricedServices(viewerCtx(ctx)));
 }
 
 /** The service's category as the page's language names and describes it ("Abonnés Instagram" / "Instagram Followers"), in the site's words on a site. */
-function categoryText(s: PricedService, lang: Lang) {
+function categoryText(s: CategoryFields, lang: Lang) {
   return categoryTextIn(lang, {
     name: s.category_name,
     name_fr: s.category_name_fr,
@@ -33,11 +39,11 @@ function categoryText(s: PricedService, lang: Lang) {
   });
 }
 
-export function categoryLabel(s: PricedService, lang: Lang): string {
+export function categoryLabel(s: CategoryFields, lang: Lang): string {
   return categoryText(s, lang).name;
 }
 
-function categoryView(s: PricedService, lang: Lang, active: boolean): CategoryView {
+function categoryView(s: CategoryFields, lang: Lang, active: boolean): CategoryView {
   const text = categoryText(s, lang);
   return {
     slug: s.category_slug,
@@ -78,7 +84,8 @@ export function serviceCard(s: PricedService, currency: string, lang: Lang): Ser
   };
 }
 
-function categoriesOf(services: PricedService[], active: string | null, lang: Lang): CategoryView[] {
+/** The categories of the services (each service's category fields), in order of first appearance, with their counts. */
+function categoriesOf(services: CategoryFields[], active: string | null, lang: Lang): CategoryView[] {
   const byId = new Map<number, CategoryView>();
   for (const s of services) {
     const c = byId.get(s.category_id);
@@ -126,6 +133,32 @@ export async function homeData(ctx: Ctx, cache: VersionedCache, currency: string
   };
 }
 
+/** Where a catalogue page takes its services from: all of them priced (a search, a theme demo's list) or the tenant's listing, priced a page at a time. */
+interface CatalogueSource {
+  listed: ListedService[];
+  matches: (s: ListedService) => boolean;
+  priced: (page: ListedService[]) => Promise<PricedService[]>;
+}
+
+function pricedSource(all: PricedService[], q: string): CatalogueSource {
+  const byId = new Map(all.map((s) => [s.id, s]));
+  const search = serviceSearch(q);
+  return {
+    listed: all.map((s) => ({ id: s.id, category: s })),
+    matches: (s) => search(byId.get(s.id)!),
+    priced: async (page) => page.map((s) => byId.get(s.id)!),
+  };
+}
+
+function listingSource(ctx: Ctx, listed: ListedService[]): CatalogueSource {
+  return { listed, matches: () => true, priced: (page) => pricedListed(ctx, page) };
+}
+
+/** Before a catalogue page without a search is looked up or rendered: the reads it needs start now (see warmIndex). */
+export function warmCatalogue(ctx: Ctx, query: { q?: string }): void {
+  if (!(query.q ?? "").trim()) warmIndex(viewerCtx(ctx));
+}
+
 export async function catalogueData(
   ctx: Ctx,
   cache: VersionedCache,
@@ -137,15 +170,16 @@ export async function catalogueData(
   params: URLSearchParams,
   listed?: PricedService[],
 ): Promise<CatalogueData> {
-  const all = listed ?? (await tenantServices(ctx, cache));
   const q = (query.q ?? "").trim();
+  // A search reads every service's names; a page without one prices only the services it shows.
+  const source =
+    listed || q ? pricedSource(listed ?? (await tenantServices(ctx, cache)), q) : listingSource(viewerCtx(ctx), await tenantListing(viewerCtx(ctx)));
   // An unknown (or now empty) category shows no results rather than everything.
   const category = query.category ?? null;
-  const matches = serviceSearch(q);
-  const matching = all.filter((s) => (!category || s.category_slug === category) && matches(s));
+  const matching = source.listed.filter((s) => (!category || s.category.category_slug === category) && source.matches(s));
   const pages = Math.max(1, Math.ceil(matching.length / CATALOGUE_PER_PAGE));
   const page = Math.min(query.page ?? 1, pages);
-  const slice = matching.slice((page - 1) * CATALOGUE_PER_PAGE, page * CATALOGUE_PER_PAGE);
+  const slice = await source.priced(matching.slice((page - 1) * CATALOGUE_PER_PAGE, page * CATALOGUE_PER_PAGE));
   const groups: CatalogueData["groups"] = [];
   for (const s of slice) {
     let g = groups.at(-1);
@@ -159,7 +193,11 @@ export async function catalogueData(
   return {
     q,
     category,
-    categories: categoriesOf(all, category, lang),
+    categories: categoriesOf(
+      source.listed.map((s) => s.category),
+      category,
+      lang,
+    ),
     groups,
     total: matching.length,
     totalLabel: t(matching.length === 1 ? "catalogue.count_one" : "catalogue.count", { count: displayNumber(matching.length, lang) }),

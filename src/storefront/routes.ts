@@ -12,7 +12,7 @@ import { authPages } from "./auth-pages.ts";
 import { accountPasswordPages, passwordPages } from "./password-pages.ts";
 import { emailLinkPages, emailResendPages } from "./email-pages.ts";
 import { VersionedCache } from "../tenancy/versioned-cache.ts";
-import { catalogueData, homeData, serviceData } from "./catalog-view.ts";
+import { catalogueData, homeData, serviceData, warmCatalogue } from "./catalog-view.ts";
 import { errorPage, isStorefrontResponse, notFoundResponse, pageRequest, publicPage, render, type Storefront } from "./respond.ts";
 import { catalogueQuerySchema } from "./schema.ts";
 import { staticRoutes } from "./static.ts";
@@ -92,6 +92,7 @@ export function storefrontRoutes(opts: StorefrontOptions) {
 
   app.get("/services", (c) => {
     const query = parseInput(catalogueQuerySchema, c.req.query());
+    warmCatalogue(ctxOf(c), query);
     return publicPage<CatalogueData>(c, sf, { id: "catalogue" }, async ({ look, visit, t }) => {
       const data = await catalogueData(ctxOf(c), sf.cache, look.currency, visit.lang, t, query, visit.path, visit.query);
       return { data, title: data.category ? `${data.categories.find((x) => x.active)?.name ?? ""} · ${t("title.catalogue")}` : undefined };
