@@ -1,5 +1,5 @@
 import type { Ctx } from "../context.ts";
-import { dailyFigures, dashboardFigures, ordersByStatus, topServices } from "../admin/service.ts";
+import { consoleDashboard } from "../admin/dashboard.ts";
 import { providerBalances } from "../providers/balances.ts";
 import { hasActiveProvider } from "../providers/bootstrap.ts";
 import { checkDayRange, lastDays, utcDate, type RangeProblem } from "../statistics/figures.ts";
@@ -42,11 +42,8 @@ export async function dashboardPage(ctx: Ctx, f: ConsoleFormat, query: Dashboard
   // A refused range keeps its input and shows the last 30 days meanwhile.
   const range = query.kind === "range" ? { from: query.from, to: query.to } : lastDays(now, query.kind === "period" ? query.days : 30);
   const period = { from: range.from ?? utcDate(now), to: range.to };
-  const [head, days, statuses, services, providers, anyProvider] = await Promise.all([
-    dashboardFigures(ctx, period),
-    dailyFigures(ctx, period),
-    ordersByStatus(ctx, period),
-    topServices(ctx, period),
+  const [{ head, days, statuses, services }, providers, anyProvider] = await Promise.all([
+    consoleDashboard(ctx, period),
     providerBalances(ctx),
     hasActiveProvider(ctx),
   ]);

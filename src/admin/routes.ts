@@ -6,7 +6,8 @@ import { readBody, validQuery } from "../http/body.ts";
 import { queryNumber } from "../core/validate.ts";
 import { readDayRange } from "../statistics/figures.ts";
 import { replacePlatformLogo } from "./branding.ts";
-import { dashboard, listSettings, platformStats, revenueChart, updateSetting } from "./service.ts";
+import { dashboard, revenueChart } from "./dashboard.ts";
+import { listSettings, platformStats, updateSetting } from "./service.ts";
 
 /** Dashboard and settings (mounted under /api/admin, behind requireAdmin). */
 export function adminRoutes() {

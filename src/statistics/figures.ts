@@ -44,11 +44,27 @@ export function orderProviderCost(o: { provider_cost: number | bigint; charge: n
 }
 
 const n = (v: unknown) => Number(v ?? 0);
-const zero = (): Figures => ({ orders: 0, charges: 0, refunds: 0, order_revenue: 0, white_label: { count: 0, amount: 0 }, revenue: 0, cost: 0, profit: 0 });
-const dayOf = (column: string) => sql<string>`substr(${sql.ref(column)}, 1, 10)`;
+/** Figures of nothing. */
+const zeroFigures = (): Figures => ({
+  orders: 0,
+  charges: 0,
+  refunds: 0,
+  order_revenue: 0,
+  white_label: { count: 0, amount: 0 },
+  revenue: 0,
+  cost: 0,
+  profit: 0,
+});
+/**
+ * The UTC day of a timestamp column, `YYYY-MM-DD` on both dialects: MariaDB's `date()` of its DATETIME is
+ * cheap, where `substr()` formatted every row as text first (half the time of a 30-day read of 1,000,000 orders).
+ */
+const dayOf = (column: string) => sql<string>`date(${sql.ref(column)})`;
 const startOf = (date: string) => `${date} 00:00:00.000`;
-const nextDay = (date: string) => toDbTime(new Date(Date.parse(`${date}T00:00:00Z`) + DAY)).slice(0, 10);
+/** The date after a `YYYY-MM-DD` date. */
+export const nextDay = (date: string) => toDbTime(new Date(Date.parse(`${date}T00:00:00Z`) + DAY)).slice(0, 10);
 
+/** Derives order revenue, revenue and profit from the summed parts. */
 function settle(f: Figures): Figures {
   f.order_revenue = f.charges - f.refunds;
   f.revenue = f.order_revenue + f.white_label.amount;
@@ -56,62 +72,60 @@ function settle(f: Figures): Figures {
   return f;
 }
 
-type Group = { key: RawBuilder<unknown>; by: RawBuilder<unknown> };
-const BY_DAY: Group = { key: dayOf("orders.created_at"), by: sql`substr(orders.created_at, 1, 10)` };
-const BY_SERVICE: Group = { key: sql`orders.service_id`, by: sql`orders.service_id` };
+/** What a range's orders may be grouped by. */
+export type OrderKey = "day" | "status" | "service";
+const KEY_SQL: Record<OrderKey, RawBuilder<unknown>> = {
+  day: dayOf("orders.created_at"),
+  status: sql`orders.status`,
+  service: sql`orders.service_id`,
+};
+/** A partial refund's provider cost is exact per order (`orderProviderCost`), so each such order is a group of its own. */
+const PARTIAL_ORDER = sql<number | null>`case when orders.refunded > 0 and orders.refunded < orders.charge then orders.id end`;
 
-/** Orders' charges, refunds and provider cost by the definition above, grouped by day or by service. */
-async function orderFiguresBy(scope: TenantScope, range: DayRange, group: Group, into: (key: unknown) => Figures): Promise<void> {
+/** One group of a range's orders: the keys asked for (`day` as `YYYY-MM-DD`, `status`, `service` id) and its order figures, unsettled. */
+export type OrderGroup<K extends OrderKey> = { [P in K]: P extends "service" ? number : string } & { figures: Figures };
+
+/**
+ * The orders placed in a range, grouped by `keys`, with their charges, refunds and provider cost by the
+ * definition above, in one read of the range's orders (the covering `orders_period_cover_idx`). A key may
+ * come back in several groups (each partially refunded order is its own): callers add them up (`daysFrom`, `figuresByService`).
+ */
+export async function orderGroups<K extends OrderKey>(scope: TenantScope, range: DayRange, keys: readonly K[]): Promise<OrderGroup<K>[]> {
   const until = startOf(nextDay(range.to));
   const since = range.from ? startOf(range.from) : null;
-  let orders = scope
+  let q = scope
     .selectFrom("orders")
     .select([
-      group.key.as("k"),
+      ...keys.map((k) => KEY_SQL[k].as(k)),
+      PARTIAL_ORDER.as("partial_order"),
       (e) => e.fn.countAll<number>().as("n"),
       (e) => e.fn.sum<number>("orders.charge").as("charges"),
       (e) => e.fn.sum<number>("orders.refunded").as("refunds"),
-      // Unrefunded orders keep their whole cost; fully refunded ones none; partial ones are summed exactly below.
-      sql<number>`sum(case when orders.refunded <= 0 then orders.provider_cost else 0 end)`.as("cost"),
+      // Unrefunded orders keep their whole cost, fully refunded ones none; a partial one's is computed exactly below.
+      sql<number>`sum(case when orders.refunded <= 0 then orders.provider_cost else 0 end)`.as("kept_cost"),
+      (e) => e.fn.sum<number>("orders.provider_cost").as("provider_cost"),
     ])
     .where("orders.created_at", "<", until);
-  let partial = scope
-    .selectFrom("orders")
-    .select([group.key.as("k"), "orders.provider_cost", "orders.charge", "orders.refunded"])
-    .where("orders.refunded", ">", 0)
-    .whereRef("orders.refunded", "<", "orders.charge")
-    .where("orders.created_at", "<", until);
-  if (since) {
-    orders = orders.where("orders.created_at", ">=", since);
-    partial = partial.where("orders.created_at", ">=", since);
-  }
-  const [orderRows, partialRows] = await Promise.all([orders.groupBy(group.by).execute(), partial.execute()]);
-  for (const r of orderRows) {
-    const f = into(r.k);
-    f.orders += n(r.n);
-    f.charges += n(r.charges);
-    f.refunds += n(r.refunds);
-    f.cost += n(r.cost);
-  }
-  for (const r of partialRows) into(r.k).cost += orderProviderCost(r);
+  if (since) q = q.where("orders.created_at", ">=", since);
+  const rows: Record<string, unknown>[] = await q
+    .groupBy([...keys.map((k) => KEY_SQL[k]), PARTIAL_ORDER])
+    // MariaDB sorts a GROUP BY's groups unless told not to; their order does not matter here.
+    .orderBy(sql`null`)
+    .execute();
+  return rows.map((r) => {
+    const f = zeroFigures();
+    f.orders = n(r.n);
+    f.charges = n(r.charges);
+    f.refunds = n(r.refunds);
+    f.cost = r.partial_order == null ? n(r.kept_cost) : orderProviderCost({ provider_cost: n(r.provider_cost), charge: f.charges, refunded: f.refunds });
+    const group: Record<string, unknown> = { figures: f };
+    for (const k of keys) group[k] = k === "service" ? Number(r[k]) : String(r[k]);
+    return group as OrderGroup<K>;
+  });
 }
 
-/** A map that makes a zero entry for a key seen the first time. */
-function tally<K>(norm: (raw: unknown) => K) {
-  const map = new Map<K, Figures>();
-  const into = (raw: unknown) => {
-    const key = norm(raw);
-    const known = map.get(key);
-    if (known) return known;
-    const f = zero();
-    map.set(key, f);
-    return f;
-  };
-  return { map, into };
-}
-
-/** The figures of each day of the range that had any activity, keyed by `YYYY-MM-DD`. */
-export async function figuresByDay(scope: TenantScope, range: DayRange): Promise<Map<string, Figures>> {
+/** White-label sales (plan purchases and renewals: completed ledger rows) of each day of a range that had any. */
+export async function salesByDay(scope: TenantScope, range: DayRange): Promise<{ day: string; count: number; amount: number }[]> {
   const until = startOf(nextDay(range.to));
   const since = range.from ? startOf(range.from) : null;
   let sales = scope
@@ -121,24 +135,71 @@ export async function figuresByDay(scope: TenantScope, range: DayRange): Promise
     .where("transactions.status", "=", "completed")
     .where("transactions.created_at", "<", until);
   if (since) sales = sales.where("transactions.created_at", ">=", since);
-  const { map: days, into } = tally(String);
-  const [, saleRows] = await Promise.all([orderFiguresBy(scope, range, BY_DAY, into), sales.groupBy(sql`substr(transactions.created_at, 1, 10)`).execute()]);
-  for (const r of saleRows) {
-    const f = into(r.day);
-    f.white_label.count += n(r.n);
-    // Ledger debits are negative: the platform sold what the buyer paid.
-    f.white_label.amount -= n(r.amount);
+  const rows = await sales.groupBy(dayOf("transactions.created_at")).execute();
+  // Ledger debits are negative: the platform sold what the buyer paid.
+  return rows.map((r) => ({ day: String(r.day), count: n(r.n), amount: -n(r.amount) }));
+}
+
+/** A map that makes a zero entry for a key seen the first time. */
+function tally<K>() {
+  const map = new Map<K, Figures>();
+  const into = (key: K) => {
+    const known = map.get(key);
+    if (known) return known;
+    const f = zeroFigures();
+    map.set(key, f);
+    return f;
+  };
+  return { map, into };
+}
+
+/** The settled figures of each day from its order groups and white-label sales (of the same range), keyed by `YYYY-MM-DD`. */
+export function daysFrom(
+  groups: Iterable<{ day: string; figures: Figures }>,
+  sales: Iterable<{ day: string; count: number; amount: number }>,
+): Map<string, Figures> {
+  const { map: days, into } = tally<string>();
+  for (const g of groups) addInto(into(g.day), g.figures);
+  for (const s of sales) {
+    const f = into(s.day);
+    f.white_label.count += s.count;
+    f.white_label.amount += s.amount;
   }
   for (const f of days.values()) settle(f);
   return days;
 }
 
+/** The figures of each day of the range that had any activity, keyed by `YYYY-MM-DD`. */
+export async function figuresByDay(scope: TenantScope, range: DayRange): Promise<Map<string, Figures>> {
+  const [groups, sales] = await Promise.all([orderGroups(scope, range, ["day"]), salesByDay(scope, range)]);
+  return daysFrom(groups, sales);
+}
+
 /** The order figures of each service ordered in the range (no white-label sales: they are no service's), keyed by service id. */
 export async function figuresByService(scope: TenantScope, range: DayRange): Promise<Map<number, Figures>> {
-  const { map, into } = tally(Number);
-  await orderFiguresBy(scope, range, BY_SERVICE, into);
+  const { map, into } = tally<number>();
+  for (const g of await orderGroups(scope, range, ["service"])) addInto(into(g.service), g.figures);
   for (const f of map.values()) settle(f);
   return map;
+}
+
+/**
+ * The services whose orders brought the most order revenue (charges − refunds, as above) in a range, most
+ * first, with their order counts: summed and ranked by the database (one read of the range, ten rows back).
+ */
+export async function topServicesByOrderRevenue(
+  scope: TenantScope,
+  range: DayRange,
+  limit: number,
+): Promise<{ id: number; orders: number; revenue: number }[]> {
+  const until = startOf(nextDay(range.to));
+  let q = scope
+    .selectFrom("orders")
+    .select(["orders.service_id", (e) => e.fn.countAll<number>().as("n"), sql<number>`sum(orders.charge - orders.refunded)`.as("revenue")])
+    .where("orders.created_at", "<", until);
+  if (range.from) q = q.where("orders.created_at", ">=", startOf(range.from));
+  const rows = await q.groupBy("orders.service_id").orderBy("revenue", "desc").orderBy("orders.service_id").limit(limit).execute();
+  return rows.map((r) => ({ id: Number(r.service_id), orders: n(r.n), revenue: n(r.revenue) }));
 }
 
 /** The figures of a whole period. */
@@ -148,16 +209,20 @@ export async function figuresBetween(scope: TenantScope, range: DayRange): Promi
 
 /** The sum of several days' figures. */
 export function addFigures(days: Iterable<Figures>): Figures {
-  const total = zero();
-  for (const f of days) {
-    total.orders += f.orders;
-    total.charges += f.charges;
-    total.refunds += f.refunds;
-    total.cost += f.cost;
-    total.white_label.count += f.white_label.count;
-    total.white_label.amount += f.white_label.amount;
-  }
+  const total = zeroFigures();
+  for (const f of days) addInto(total, f);
   return settle(total);
+}
+
+/** Adds figures into a running total (unsettled: `settle` or `addFigures` derives revenue and profit). */
+function addInto(total: Figures, f: Figures): Figures {
+  total.orders += f.orders;
+  total.charges += f.charges;
+  total.refunds += f.refunds;
+  total.cost += f.cost;
+  total.white_label.count += f.white_label.count;
+  total.white_label.amount += f.white_label.amount;
+  return total;
 }
 
 /** The UTC day of a moment, `YYYY-MM-DD`. */
