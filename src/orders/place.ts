@@ -197,6 +197,15 @@ const insertOrder = preparedInsert("orders", [
  * mass orders and the developer APIs (source, apiKeyId).
  */
 export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts: PlaceOptions): Promise<OrderRow> {
+  return (await placeUntilCommit(ctx, input, opts))();
+}
+
+/**
+ * placeOrder up to its commit. What it answers finishes the order: waits for its number (MariaDB numbers
+ * orders after their commit, many at a time: numbering.ts), then kicks dispatch and sends the mail.
+ * Mass orders start each line's finish without waiting for it, so their numbers come in a few batches.
+ */
+async function placeUntilCommit(ctx: Ctx, input: Record<string, unknown>, opts: PlaceOptions): Promise<() => Promise<OrderRow>> {
   const user = requireUser(ctx);
   // A site's customer order is charged twice (customer and reseller): that chain wraps createChargedOrder.
   if (ctx.tenant.kind !== "platform") throw new Error("placeOrder serves platform users; storefront orders go through the storefront chain");
@@ -213,13 +222,15 @@ export async function placeOrder(ctx: Ctx, input: Record<string, unknown>, opts:
     apiKeyId: opts.apiKeyId,
     numberLater,
   });
-  // Committed: the answer (and an idempotent request's recorded answer) waits for the number.
-  const order = numberLater ? await withOrderNumber(ctx, placed) : placed;
-  if (!ctx.db.isTransaction) {
-    kickDispatch(ctx, [order.id]);
-    if (opts.source === "web" || opts.source === "storefront") mailOrderConfirmation(ctx, order, quote.service.names);
-  }
-  return order;
+  return async () => {
+    // Committed: the answer (and an idempotent request's recorded answer) waits for the number.
+    const order = numberLater ? await withOrderNumber(ctx, placed) : placed;
+    if (!ctx.db.isTransaction) {
+      kickDispatch(ctx, [order.id]);
+      if (opts.source === "web" || opts.source === "storefront") mailOrderConfirmation(ctx, order, quote.service.names);
+    }
+    return order;
+  };
 }
 
 type MassLineResult = { line: number; ok: true; order: OrderRow } | { line: number; ok: false; error: { code: string; message: string; details?: unknown } };
@@ -228,7 +239,8 @@ type MassLineResult = { line: number; ok: true; order: OrderRow } | { line: numb
 export async function placeMassOrders(ctx: Ctx, text: string, opts: PlaceOptions): Promise<MassLineResult[]> {
   requireUser(ctx);
   await admitNewOrder(ctx);
-  const results: MassLineResult[] = [];
+  // A placed line's answer comes with its finish (its number, its dispatch kick), started at once and awaited at the end.
+  const results: (MassLineResult | Promise<MassLineResult>)[] = [];
   const lines = text.split(/\r?\n/);
   for (const [index, raw] of lines.entries()) {
     if (raw.trim() === "") continue;
@@ -244,7 +256,8 @@ export async function placeMassOrders(ctx: Ctx, text: string, opts: PlaceOptions
     }
     const [service_id, link, quantity] = parts;
     try {
-      results.push({ line, ok: true, order: await placeOrder(ctx, { service_id, link, quantity }, opts) });
+      const finish = await placeUntilCommit(ctx, { service_id, link, quantity }, opts);
+      results.push(finish().then((order) => ({ line, ok: true as const, order })));
     } catch (err) {
       if (err instanceof AppError) {
         results.push({ line, ok: false, error: envelopeOf(err).error as { code: string; message: string; details?: unknown } });
@@ -254,5 +267,5 @@ export async function placeMassOrders(ctx: Ctx, text: string, opts: PlaceOptions
       results.push({ line, ok: false, error: { code: "internal_error", message: "This line could not be placed" } });
     }
   }
-  return results;
+  return Promise.all(results);
 }

@@ -76,6 +76,23 @@ describeEachDialect("order numbering after commit", (dialect) => {
     await expectLedgerHolds(w);
   });
 
+  it("a mass order's lines take consecutive numbers in line order, each line's answer with its own", async () => {
+    const u = await fundedUser(w, "50000");
+    const lines = Array.from({ length: 12 }, (_, i) => `${plain.id}|https://instagram.com/p/mass${i}|100`);
+    lines.splice(5, 0, "999999|https://instagram.com/p/nope|100");
+    const res = await w.p.request("/api/user/orders/mass", { method: "POST", token: u.token, json: { orders: lines.join("\n") } });
+    expect(res.status).toBe(200);
+    const data = (await body(res)).data as { line: number; ok: boolean; order?: { uuid: string; number: number } }[];
+    expect(data.map((r) => r.ok)).toEqual(lines.map((l) => !l.startsWith("999999")));
+    const numbers = data.flatMap((r) => (r.ok ? [r.order!.number] : []));
+    expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => numbers[0]! + i));
+    for (const r of data.filter((d) => d.ok)) {
+      const row = await db().selectFrom("orders").select("number").where("uuid", "=", r.order!.uuid).executeTakeFirstOrThrow();
+      expect(row.number).toBe(r.order!.number);
+    }
+    await expectLedgerHolds(w);
+  });
+
   it("a retry with the same Idempotency-Key replays the first answer with its number", async () => {
     const u = await fundedUser(w, "5000");
     const headers = { "Idempotency-Key": "numbered-once" };
