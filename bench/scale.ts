@@ -6,7 +6,7 @@
 // (bench/scale-fixtures.ts): the RSS printed is the instance's own (boot, syncs, admin reads, catalogue).
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -191,8 +191,12 @@ async function main() {
     const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
     const mb = (b: number) => Math.round(b / 2 ** 20);
     const arenas = process.env.MALLOC_ARENA_MAX ? `, MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}` : "";
+    // Linux splits the RSS into anonymous memory (heaps, malloc) and pages of mapped files (node's own code).
+    const status = readFileSync("/proc/self/status", "utf8");
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
+    const split = Number.isNaN(kb("RssAnon")) ? "" : `; anonymous ${Math.round(kb("RssAnon") / 1024)} MB, files ${Math.round(kb("RssFile") / 1024)} MB`;
     figures.push({
-      what: `memory (RSS) of the instance after the load (${Math.round(bootRss)} MB right after boot; JS heap ${mb(heapUsed)} MB in use of ${mb(heapTotal)}, external ${mb(external)} MB of which array buffers ${mb(arrayBuffers)}${arenas})`,
+      what: `memory (RSS) of the instance after the load (${Math.round(bootRss)} MB right after boot; JS heap ${mb(heapUsed)} MB in use of ${mb(heapTotal)}, external ${mb(external)} MB of which array buffers ${mb(arrayBuffers)}${split}${arenas})`,
       figure: `${mb(rss)} MB`,
       aim: "< 300 MB",
       met: mb(rss) < 300,
