@@ -2,15 +2,16 @@
 // this process (MariaDB unless BENCH_SCALE_DIALECT=sqlite), the simulated panel in its own process.
 // BENCH_SCALE_SMALL=1 runs it with small sizes in seconds; BENCH_SYNC_ORDERS, BENCH_ORDERS and
 // BENCH_SERVICES set the sizes; BENCH_ONLY=sync|admin|catalogue picks figures (memory is always printed).
+// The set-up no instance does (the panel's orders, the bulk inserts) runs in a child process
+// (bench/scale-fixtures.ts): the RSS printed is the instance's own (boot, syncs, admin reads, catalogue).
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createConnection } from "mysql2/promise";
-import { sql } from "kysely";
 import { bootPlatform } from "../src/app/boot.ts";
 import type { Db } from "../src/db/database.ts";
 import { registerUser } from "../src/auth/service.ts";
@@ -20,7 +21,7 @@ import { systemCtx } from "../src/context.ts";
 import { dbNow } from "../src/lib/time.ts";
 import { syncOrderStatuses } from "../src/orders/sync.ts";
 import { credit, ledgerViolations } from "../src/wallet/ledger.ts";
-import { insertBenchOrders } from "./orders-data.ts";
+import type { FixtureSpec } from "./scale-fixtures.ts";
 import { insertBenchCatalogue } from "./catalogue-data.ts";
 import { timeRequests, type Timing } from "./scale-timing.ts";
 
@@ -63,6 +64,14 @@ async function startPanel() {
     admin: url.replace(/\/api\/v2$/, "/__sim"),
     stop: () => new Promise((r) => (child.once("exit", r), child.kill("SIGTERM"))),
   };
+}
+
+/** Set-up work no instance does (bench/scale-fixtures.ts), in a process of its own: its memory is not the instance's. */
+async function runFixture(spec: FixtureSpec): Promise<void> {
+  const child = spawn(process.execPath, [`${here}scale-fixtures.ts`], { stdio: ["pipe", "inherit", "inherit"] });
+  child.stdin!.end(JSON.stringify(spec));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`bench fixture ${spec.what} exited with ${code}`);
 }
 
 async function openBenchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
@@ -146,12 +155,12 @@ async function main() {
       record(`GET /api/services, ${fmt(SERVICES)} services (server time; first ${ms(api.first)})`, api, 20);
     }
 
-    if (wanted("sync")) await statusSync(db, ctx, { ...panel, service: panelService }, provider.id, serviceIds[0]!, buyers);
+    if (wanted("sync")) await statusSync(db, database.url, ctx, { ...panel, service: panelService }, provider.id, serviceIds[0]!, buyers);
 
     if (wanted("admin") && DIALECT === "mysql") {
       log(`writing ${fmt(ADMIN_ORDERS)} orders…`);
       const started = Date.now();
-      await insertBenchOrders(database.url, { count: ADMIN_ORDERS, userIds: buyers, serviceIds, providerId: provider.id });
+      await runFixture({ what: "admin-orders", databaseUrl: database.url, count: ADMIN_ORDERS, userIds: buyers, serviceIds, providerId: provider.id });
       log(`written in ${Math.round((Date.now() - started) / 1000)} s`);
       const total = Number(
         (
@@ -179,10 +188,15 @@ async function main() {
     }
 
     globalThis.gc?.();
-    const { rss, heapUsed } = process.memoryUsage();
+    const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
     const mb = (b: number) => Math.round(b / 2 ** 20);
+    const arenas = process.env.MALLOC_ARENA_MAX ? `, MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}` : "";
+    // Linux splits the RSS into anonymous memory (heaps, malloc) and pages of mapped files (node's own code).
+    const status = readFileSync("/proc/self/status", "utf8");
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
+    const split = Number.isNaN(kb("RssAnon")) ? "" : `; anonymous ${Math.round(kb("RssAnon") / 1024)} MB, files ${Math.round(kb("RssFile") / 1024)} MB`;
     figures.push({
-      what: `memory (RSS) of the instance after the load (${Math.round(bootRss)} MB right after boot; JS heap in use ${mb(heapUsed)} MB)`,
+      what: `memory (RSS) of the instance after the load (${Math.round(bootRss)} MB right after boot; JS heap ${mb(heapUsed)} MB in use of ${mb(heapTotal)}, external ${mb(external)} MB of which array buffers ${mb(arrayBuffers)}${split}${arenas})`,
       figure: `${mb(rss)} MB`,
       aim: "< 300 MB",
       met: mb(rss) < 300,
@@ -230,6 +244,7 @@ async function insertServices(db: Db, providerId: number, panelService: number):
  */
 async function statusSync(
   db: Db,
+  databaseUrl: string,
   ctx: ReturnType<typeof systemCtx>,
   panel: { url: string; key: string; admin: string; service: number },
   providerId: number,
@@ -237,67 +252,19 @@ async function statusSync(
   buyers: number[],
 ) {
   log(`placing ${fmt(SYNC_ORDERS)} orders on the panel…`);
-  const panelIds = new Array<string>(SYNC_ORDERS);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < SYNC_ORDERS) {
-        const i = next++;
-        const res = await fetch(panel.url, {
-          method: "POST",
-          body: new URLSearchParams({
-            key: panel.key,
-            action: "add",
-            service: String(panel.service),
-            link: `https://instagram.com/p/scale${i}`,
-            quantity: "1000",
-          }),
-        });
-        panelIds[i] = String(((await res.json()) as { order: number }).order);
-      }
-    }),
-  );
   const charge = 1_000_000_000; // 1,000 XOF each, whole francs
-  const now = dbNow();
   for (const userId of buyers) await credit(ctx, { userId, amount: charge * Math.ceil(SYNC_ORDERS / buyers.length) + 1_000_000_000, type: "adjustment" });
-  for (let start = 0; start < SYNC_ORDERS; start += 1000) {
-    const chunk = panelIds.slice(start, start + 1000).map((providerOrderId, k) => ({
-      uuid: randomUUID(),
-      site_id: 0,
-      user_id: buyers[(start + k) % buyers.length]!,
-      service_id: serviceId,
-      provider_id: providerId,
-      link: `https://instagram.com/p/scale${start + k}`,
-      quantity: 1000,
-      rate: 1_000_000_000,
-      charge,
-      provider_cost: 600_000_000,
-      currency: "XOF",
-      status: "processing" as const,
-      dispatch_state: "sent" as const,
-      provider_order_id: providerOrderId,
-      created_at: now,
-      updated_at: now,
-    }));
-    await db.insertInto("orders").values(chunk).execute();
-  }
-  // Their charges: one ledger row per order, and the balances they took.
-  await sql`INSERT INTO transactions (uuid, site_id, user_id, type, amount, fee, balance_after, status, description, order_id, created_at, updated_at)
-    SELECT ${DIALECT === "mysql" ? sql`UUID()` : sql`lower(hex(randomblob(16)))`}, 0, user_id, 'order', -charge, 0, 0, 'completed', 'Order', id, created_at, created_at FROM orders WHERE provider_order_id IS NOT NULL`.execute(
-    db,
-  );
-  for (const userId of buyers) {
-    const taken = await db
-      .selectFrom("orders")
-      .select((e) => e.fn.sum<number>("charge").as("n"))
-      .where("user_id", "=", userId)
-      .executeTakeFirstOrThrow();
-    await db
-      .updateTable("users")
-      .set({ balance: sql`balance - ${Number(taken.n ?? 0)}` })
-      .where("id", "=", userId)
-      .execute();
-  }
+  await runFixture({
+    what: "sync-orders",
+    databaseUrl,
+    panelAdmin: panel.admin,
+    panelService: panel.service,
+    count: SYNC_ORDERS,
+    buyers,
+    serviceId,
+    providerId,
+    charge,
+  });
   // First every order starts upstream (status and remains move, no money), then every one finishes.
   await syncRun(db, ctx, panel, 2 * 60_000, "all started upstream");
   await syncRun(db, ctx, panel, 15 * 60_000, "all finished upstream");

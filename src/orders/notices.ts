@@ -3,7 +3,7 @@ import type { Order } from "../db/schema.ts";
 import { sendTenantMail } from "../notifications/mail.ts";
 import { orderConfirmationEmail } from "../mail/templates.ts";
 import { formatMoney } from "../money/money.ts";
-import { notifyLocalized } from "../notifications/localized.ts";
+import { notifyEachLocalized, notifyLocalized } from "../notifications/localized.ts";
 import { both, notice } from "../i18n/i18n.ts";
 import { moneyParam } from "../i18n/money.ts";
 import type { Lang } from "../i18n/lang.ts";
@@ -22,14 +22,22 @@ interface NoticeOrder {
 
 /** Tells the order's owner, in their language, how their order ended and what came back to their balance. */
 export async function notifyOrder(ctx: Ctx, order: NoticeOrder, kind: OrderNotice, refunded: number): Promise<void> {
+  await notifyLocalized(ctx, order.user_id, orderNotice(order, kind, refunded));
+}
+
+/** notifyOrder for a batch of orders (a status sync's), in two statements. */
+export async function notifyOrders(ctx: Ctx, items: readonly { order: NoticeOrder; kind: OrderNotice; refunded: number }[]): Promise<void> {
+  await notifyEachLocalized(
+    ctx,
+    items.map((i) => ({ userId: i.order.user_id, ...orderNotice(i.order, i.kind, i.refunded) })),
+  );
+}
+
+function orderNotice(order: NoticeOrder, kind: OrderNotice, refunded: number) {
   const money = moneyParam(refunded, order.currency);
   const back = refunded > 0 ? both("order.refund_back", { money }) : "";
   const texts = notice(`order.${kind}`, { ref: orderLabel(order), remains: order.remains ?? 0, back });
-  await notifyLocalized(ctx, order.user_id, {
-    type: `order_${kind}`,
-    data: { order_number: order.number, order_uuid: order.uuid, refunded: formatMoney(refunded) },
-    ...texts,
-  });
+  return { type: `order_${kind}`, data: { order_number: order.number, order_uuid: order.uuid, refunded: formatMoney(refunded) }, ...texts };
 }
 
 /** The seed's order confirmation e-mail, in the buyer's language and the tenant's branding (web orders only). */

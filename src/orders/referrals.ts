@@ -76,6 +76,40 @@ export async function openCommissions(ctx: Ctx, orderId: number): Promise<number
   });
 }
 
+/** Commissions a refund brings down: not paid yet (cut), or paid (clawed back). */
+const CLAWBACK_STATUSES: CommissionStatus[] = ["pending", "awaiting_approval", "credited", "reversal_pending"];
+
+/** openCommissions for a batch of orders: their uplines read in one query, and only the orders of referred buyers go further. */
+export async function openCommissionsEach(ctx: Ctx, orderIds: readonly number[]): Promise<number> {
+  if (orderIds.length === 0) return 0;
+  return withTransaction(ctx, async (tx) => {
+    const referred = await tx.db
+      .selectFrom("orders")
+      .innerJoin("referral_relationships", "referral_relationships.user_id", "orders.user_id")
+      .select("orders.id")
+      .distinct()
+      .where("orders.id", "in", orderIds)
+      .where("referral_relationships.level", "in", [...REFERRAL_LEVELS])
+      .execute();
+    let opened = 0;
+    for (const { id } of referred.sort((a, b) => a.id - b.id)) opened += await openCommissions(tx, id);
+    return opened;
+  });
+}
+
+/** Of these orders, those with a commission a refund may have to cut or claw back (clawBackCommissions' own selection). */
+export async function ordersWithCommissions(ctx: Ctx, orderIds: readonly number[]): Promise<number[]> {
+  if (orderIds.length === 0) return [];
+  const rows = await ctx.db
+    .selectFrom("referral_commissions")
+    .select("order_id")
+    .distinct()
+    .where("order_id", "in", orderIds)
+    .where("status", "in", CLAWBACK_STATUSES)
+    .execute();
+  return rows.map((r) => r.order_id).sort((a, b) => a - b);
+}
+
 /**
  * After a refund: each commission of the order is brought down to its share of what the order still
  * earns. One not paid yet (pending, awaiting approval) is cut, or cancelled when nothing is left, with
@@ -86,12 +120,7 @@ export async function openCommissions(ctx: Ctx, orderId: number): Promise<number
  */
 export async function clawBackCommissions(ctx: Ctx, orderId: number): Promise<{ reversed: number; pending: number; cancelled: number }> {
   return withTransaction(ctx, async (tx) => {
-    const rows = await tx.db
-      .selectFrom("referral_commissions")
-      .selectAll()
-      .where("order_id", "=", orderId)
-      .where("status", "in", ["pending", "awaiting_approval", "credited", "reversal_pending"])
-      .execute();
+    const rows = await tx.db.selectFrom("referral_commissions").selectAll().where("order_id", "=", orderId).where("status", "in", CLAWBACK_STATUSES).execute();
     const out = { reversed: 0, pending: 0, cancelled: 0 };
     // Most orders opened no commission: nothing to read further.
     if (rows.length === 0) return out;

@@ -1,10 +1,10 @@
-import { withTransaction, type Ctx } from "../context.ts";
+import type { Ctx } from "../context.ts";
 import { retryDeadlocks } from "../db/errors.ts";
 import type { Order, OrderStatus } from "../db/schema.ts";
 import { DAY, dbNow, fromDbTime } from "../lib/time.ts";
 import { clientForProvider, ProviderError, type BatchStatus, type ProviderOrderState } from "../providers/client.ts";
 import { clearProviderFailure, recordProviderFailure } from "../providers/health.ts";
-import { changeOrderStatus } from "./transitions.ts";
+import { changeOrderStatus, changeOrderStatuses, type StatusGuard } from "./transitions.ts";
 import { ACTIVE_STATUSES } from "./statuses.ts";
 
 /** The provider accepts at most this many ids per `status` call. */
@@ -12,7 +12,7 @@ const STATUS_BATCH = 100;
 /** Batches of answers applied at once: one, while the next batch is asked for (two would take the same users' rows in two transactions). */
 const APPLY_PARALLEL = 1;
 
-interface SyncSummary {
+export interface SyncSummary {
   checked: number;
   changed: number;
   refunded: number;
@@ -26,17 +26,14 @@ interface SyncSummary {
  * (the status compare-and-set in changeOrderStatus decides).
  */
 export async function applyProviderState(ctx: Ctx, orderId: number, state: ProviderOrderState, known?: Order): Promise<{ changed: boolean; refunded: number }> {
-  const status: OrderStatus = state.status;
-  const r = await changeOrderStatus(
-    ctx,
-    orderId,
-    // Over-delivery ("-15", "+15") arrives as remains 0 (wire.ts): nothing to refund.
-    { status, remains: state.remains, startCount: state.startCount },
-    { from: ACTIVE_STATUSES, dispatchFrom: ["sent"], set: { last_status_sync_at: dbNow(ctx.clock) } },
-    known,
-  );
+  const r = await changeOrderStatus(ctx, orderId, syncedChange(state), syncGuard(ctx), known);
   return { changed: r.changed, refunded: r.refunded };
 }
+
+// Over-delivery ("-15", "+15") arrives as remains 0 (wire.ts): nothing to refund.
+const syncedChange = (state: ProviderOrderState) => ({ status: state.status, remains: state.remains, startCount: state.startCount });
+/** Only an order still in flight moves on a panel's answer, and its check time is written with it. */
+const syncGuard = (ctx: Ctx): StatusGuard => ({ from: ACTIVE_STATUSES, dispatchFrom: ["sent"], set: { last_status_sync_at: dbNow(ctx.clock) } });
 
 /** A panel found not to answer `orders=` is asked one order at a time; its batch is tried again after this long. */
 export const BATCH_RETRY_MS = 7 * DAY;
@@ -81,7 +78,7 @@ interface KnownOrder {
   start_count: number | null;
 }
 
-interface SyncTarget {
+export interface SyncTarget {
   order: KnownOrder;
   providerOrderId: string;
 }
@@ -114,7 +111,7 @@ async function syncProvider(ctx: Ctx, provider_id: number, limit: number, summar
   const applying = new Set<Promise<void>>();
   const applyInBackground = async (targets: SyncTarget[], answers: Map<string, BatchStatus>) => {
     while (applying.size >= APPLY_PARALLEL) await Promise.race(applying);
-    const p: Promise<void> = applyAnswers(ctx, targets, answers, summary)
+    const p: Promise<void> = applyStatusBatch(ctx, targets, answers, summary)
       .catch((err) => ctx.logger.error("order statuses not applied", { provider_id, orders: targets.length, error: String(err) }))
       .finally(() => applying.delete(p));
     applying.add(p);
@@ -212,11 +209,13 @@ function sameState(order: KnownOrder, state: ProviderOrderState): boolean {
 
 /**
  * Applies one status batch: orders whose answer changes nothing get their check time in one UPDATE;
- * the others change in one transaction, by user then order (so that two runs take users' rows in the
- * same order), each change a compare-and-set (changeOrderStatus), so a transaction MySQL rolls back to
- * break a deadlock runs again; if it still fails, each order is applied on its own.
+ * the others change together in one transaction (changeOrderStatuses: a few multi-row statements,
+ * each order still a compare-and-set on the state read in it, so one an admin or another worker
+ * moved meanwhile is left alone), run again when MySQL picks it as a deadlock's victim; if it still
+ * fails, each order is applied on its own. `batch` holds the orders as the run read them, before it
+ * asked the panel.
  */
-async function applyAnswers(ctx: Ctx, batch: SyncTarget[], answers: Map<string, BatchStatus>, summary: SyncSummary): Promise<void> {
+export async function applyStatusBatch(ctx: Ctx, batch: SyncTarget[], answers: Map<string, BatchStatus>, summary: SyncSummary): Promise<void> {
   const now = dbNow(ctx.clock);
   const quiet: number[] = [];
   const changes: { order: KnownOrder; state: ProviderOrderState }[] = [];
@@ -233,32 +232,17 @@ async function applyAnswers(ctx: Ctx, batch: SyncTarget[], answers: Map<string, 
   }
   if (quiet.length) await ctx.db.updateTable("orders").set({ last_status_sync_at: now }).where("id", "in", quiet).execute();
   if (changes.length === 0) return;
-  changes.sort((a, b) => a.order.user_id - b.order.user_id || a.order.id - b.order.id);
   const tally = (r: { changed: boolean; refunded: number }) => {
     if (r.changed) summary.changed++;
     summary.refunded += r.refunded;
   };
   try {
     const results = await retryDeadlocks(() =>
-      withTransaction(ctx, async (tx) => {
-        // The changing orders read in one query, each then moved by its own compare-and-set.
-        const rows = new Map(
-          (
-            await tx.db
-              .selectFrom("orders")
-              .selectAll()
-              .where(
-                "id",
-                "in",
-                changes.map((c) => c.order.id),
-              )
-              .execute()
-          ).map((o) => [o.id, o]),
-        );
-        const out: { changed: boolean; refunded: number }[] = [];
-        for (const c of changes) out.push(await applyProviderState(tx, c.order.id, c.state, rows.get(c.order.id)));
-        return out;
-      }),
+      changeOrderStatuses(
+        ctx,
+        changes.map((c) => ({ orderId: c.order.id, change: syncedChange(c.state) })),
+        syncGuard(ctx),
+      ),
     );
     results.forEach(tally);
     return;

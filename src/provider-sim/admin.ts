@@ -65,6 +65,15 @@ export function createAdminApp(sim: SimControl): Hono {
     const order = sim.getOrder(idParam(c));
     return order ? c.json(order) : c.json({ error: "Incorrect order ID" }, 404);
   });
+  // Orders placed as `count` add calls would place them (links `<link>0`, `<link>1`…), in one request: a bench's set-up.
+  admin.post("/orders", async (c) => {
+    const { service, link, quantity, count } = await body(
+      c,
+      z.object({ service: z.number().int().min(1), link: z.string().min(1), quantity: z.number().int().min(1), count: z.number().int().min(1).max(1_000_000) }),
+    );
+    const orders = Array.from({ length: count }, (_, i) => sim.placeOrder({ service: String(service), link: `${link}${i}`, quantity: String(quantity) }));
+    return c.json({ orders }, 201);
+  });
   admin.post("/orders/:id/outcome", async (c) => {
     const id = idParam(c);
     sim.setOrderOutcome(id, await body(c, outcomeSchema));

@@ -197,6 +197,80 @@ export async function credit(ctx: Ctx, e: LedgerEntry): Promise<Posted> {
 }
 
 /**
+ * Credits several entries in one transaction, a batch's refunds: the entries of each user summed into
+ * one UPDATE of all the balances (`balance + CASE id …`, never read-modify-write), then one multi-row
+ * INSERT of the ledger rows, each with its own `balance_after`: the user's balance as it stands after
+ * the UPDATE, less the entries of that user that follow it. Returns each entry's row, in input order.
+ */
+export async function creditEach(ctx: Ctx, entries: readonly LedgerEntry[]): Promise<Omit<Posted, "transactionId">[]> {
+  if (entries.length === 0) return [];
+  const perUser = new Map<number, number>();
+  for (const e of entries) {
+    const amount = assertSafe(e.amount);
+    if (amount <= 0) throw new RangeError("credit amount must be positive");
+    perUser.set(e.userId, assertSafe((perUser.get(e.userId) ?? 0) + amount));
+  }
+  const userIds = [...perUser.keys()].sort((a, b) => a - b);
+  return withTransaction(ctx, async (tx) => {
+    const now = dbNow(tx.clock);
+    const added = sql<number>`case id ${sql.join(
+      userIds.map((id) => sql`when ${id} then ${perUser.get(id)!}`),
+      sql` `,
+    )} end`;
+    const res = await tx.db
+      .updateTable("users")
+      .set({ balance: sql`balance + ${added}`, updated_at: now })
+      .where("id", "in", userIds)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== userIds.length) throw new Error(`credit to a missing user among ${userIds.join(", ")}`);
+    const users = new Map((await tx.db.selectFrom("users").select(["id", "site_id", "balance"]).where("id", "in", userIds).execute()).map((u) => [u.id, u]));
+    // Each user's balance before the batch; every entry then adds its amount, in input order.
+    const running = new Map(userIds.map((id) => [id, Number(users.get(id)!.balance) - perUser.get(id)!]));
+    const rows = entries.map((e) => {
+      const balanceAfter = running.get(e.userId)! + e.amount;
+      running.set(e.userId, balanceAfter);
+      return {
+        uuid: randomUUID(),
+        site_id: users.get(e.userId)!.site_id,
+        user_id: e.userId,
+        type: e.type,
+        amount: e.amount,
+        fee: e.fee ?? 0,
+        balance_after: balanceAfter,
+        status: "completed" as const,
+        description: e.description?.slice(0, 255) ?? null,
+        reference: e.reference ?? null,
+        payment_method_id: e.paymentMethodId ?? null,
+        order_id: e.orderId ?? null,
+        meta: e.meta === undefined ? null : JSON.stringify(e.meta),
+        verified_by: e.verifiedBy ?? null,
+        verified_at: e.verifiedBy ? now : null,
+        created_at: now,
+        updated_at: now,
+      };
+    });
+    await tx.db.insertInto("transactions").values(rows).execute();
+    return rows.map((r) => ({ uuid: r.uuid, balanceAfter: r.balance_after }));
+  });
+}
+
+/** lockBalance for several users at once, in id order (two batches then wait for each other rather than deadlock). */
+export async function lockBalances(ctx: Ctx, userIds: readonly number[]): Promise<void> {
+  if (ctx.dialect !== "mysql" || userIds.length === 0) return;
+  await ctx.db
+    .selectFrom("users")
+    .select("id")
+    .where(
+      "id",
+      "in",
+      [...new Set(userIds)].sort((a, b) => a - b),
+    )
+    .orderBy("id")
+    .forUpdate()
+    .execute();
+}
+
+/**
  * Completes a pending ledger row (a verified deposit): flips its status with a conditional
  * UPDATE so that a second verification finds nothing to do, then credits the balance.
  * Returns null when the row was not pending.

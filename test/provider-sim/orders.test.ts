@@ -187,4 +187,27 @@ describe("order progression, refill and cancel", () => {
     expect(provider().sim.setBalance("5")).toBe("5.00000");
     expect((await provider().call("balance")).balance).toBe("5.00000");
   });
+
+  it("places several orders through its admin endpoint as as many add calls would, each charged and answered by status", async () => {
+    const admin = provider().url.replace(/\/api\/v2$/, "/__sim");
+    const res = await fetch(`${admin}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ service: plain, link: "https://x.test/seed", quantity: 1000, count: 3 }),
+    });
+    expect(res.status).toBe(201);
+    const { orders } = (await res.json()) as { orders: number[] };
+    expect(orders).toHaveLength(3);
+    expect(orders.map((id) => provider().sim.getOrder(id)?.link)).toEqual(["https://x.test/seed0", "https://x.test/seed1", "https://x.test/seed2"]);
+    expect(await provider().call("status", { order: orders[2]! })).toMatchObject({ status: "Pending", remains: "1000", charge: "1.00000" });
+    expect((await provider().call("balance")).balance).toBe("97.00000");
+    // An unknown service is refused as `add` refuses it, and places nothing.
+    const refused = await fetch(`${admin}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ service: 999_999, link: "https://x.test/none", quantity: 1000, count: 2 }),
+    });
+    expect(refused.status).toBe(400);
+    expect(provider().sim.orderIds()).toHaveLength(3);
+  });
 });
