@@ -9,7 +9,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createConnection } from "mysql2/promise";
 import { freePort, listening } from "../test/harness/ports.ts";
-import { caddyfile } from "../test/harness/caddy.ts";
+import { caddyfile, plainCaddyfile } from "../test/harness/caddy.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -143,25 +143,6 @@ export async function startInstance(name: string, env: Record<string, string>, s
       }
     },
   };
-}
-
-/** Caddy alone in front of one upstream for one host (the hello-world through Caddy): its own cost, without the app's. */
-export function plainCaddyfile(o: { dir: string; httpPort: number; httpsPort: number; host: string; upstreams: number[] }): string {
-  return `{
-	admin off
-	skip_install_trust
-	http_port ${o.httpPort}
-	https_port ${o.httpsPort}
-	storage file_system {
-		root ${join(o.dir, "storage")}
-	}
-}
-
-https://${o.host} {
-	tls internal
-	reverse_proxy ${o.upstreams.map((p) => `127.0.0.1:${p}`).join(" ")}
-}
-`;
 }
 
 export interface Caddy {

@@ -2,12 +2,10 @@ import { join } from "node:path";
 import { TLS_ASK_PATH } from "../../src/white-label/tls-ask.ts";
 
 /**
- * Caddy as deploy/Caddyfile runs it, on loopback (the real-Caddy test and the load suite): the platform host's
- * certificate up front when named, `tls internal` certificates on demand for the hosts our ask endpoint allows, round robin over both instances with
- * /readyz health checks, and the ask itself sent through an internal listener that balances both.
+ * The opening of the global options block of a Caddy on loopback (left open for more options): no admin
+ * endpoint, no trust-store install, our own ports, certificates stored under `dir`.
  */
-export function caddyfile(o: { dir: string; httpPort: number; httpsPort: number; askPort: number; upstreams: number[]; platformHost?: string }): string {
-  const platformBlock = o.platformHost ? `https://${o.platformHost} {\n\ttls internal\n\timport instances\n}\n\n` : "";
+function loopbackOptions(o: { dir: string; httpPort: number; httpsPort: number }): string {
   return `{
 	admin off
 	skip_install_trust
@@ -15,7 +13,17 @@ export function caddyfile(o: { dir: string; httpPort: number; httpsPort: number;
 	https_port ${o.httpsPort}
 	storage file_system {
 		root ${join(o.dir, "storage")}
-	}
+	}`;
+}
+
+/**
+ * Caddy as deploy/Caddyfile runs it, on loopback (the real-Caddy test and the load suite): the platform host's
+ * certificate up front when named, `tls internal` certificates on demand for the hosts our ask endpoint allows, round robin over both instances with
+ * /readyz health checks, and the ask itself sent through an internal listener that balances both.
+ */
+export function caddyfile(o: { dir: string; httpPort: number; httpsPort: number; askPort: number; upstreams: number[]; platformHost?: string }): string {
+  const platformBlock = o.platformHost ? `https://${o.platformHost} {\n\ttls internal\n\timport instances\n}\n\n` : "";
+  return `${loopbackOptions(o)}
 	on_demand_tls {
 		ask http://127.0.0.1:${o.askPort}${TLS_ASK_PATH}
 	}
@@ -45,6 +53,18 @@ ${platformBlock}https:// {
 		on_demand
 	}
 	import instances
+}
+`;
+}
+
+/** Caddy alone in front of one upstream for one host (the hello-world through Caddy): its own cost, without the app's. */
+export function plainCaddyfile(o: { dir: string; httpPort: number; httpsPort: number; host: string; upstreams: number[] }): string {
+  return `${loopbackOptions(o)}
+}
+
+https://${o.host} {
+	tls internal
+	reverse_proxy ${o.upstreams.map((p) => `127.0.0.1:${p}`).join(" ")}
 }
 `;
 }
