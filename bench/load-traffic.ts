@@ -39,6 +39,11 @@ const form = (fields: Record<string, string | number>) =>
 export function kindsOf(seed: Seed, placed: string[]): Kind[] {
   const sites = seed.sites;
   const site = (n: number) => sites[n % sites.length]!;
+  /** A v2 call on the n-th site with its customer's key: the protocol's form body. */
+  const v2 = (n: number, fields: (s: (typeof sites)[number]) => Record<string, string | number>) => {
+    const s = site(n);
+    return { host: s.host, path: "/api/v2", body: form({ key: s.key, ...fields(s) }) };
+  };
   const answered = (field: string) => (body: string) => {
     try {
       return JSON.parse(body)?.[field] !== undefined;
@@ -59,14 +64,7 @@ export function kindsOf(seed: Seed, placed: string[]): Kind[] {
       kind: "order v2 add",
       sni: site(1).host,
       method: "POST",
-      request: (n) => {
-        const s = site(n);
-        return {
-          host: s.host,
-          path: "/api/v2",
-          body: form({ key: s.key, action: "add", service: seed.serviceId, link: `https://instagram.com/load${n}`, quantity: seed.quantity }),
-        };
-      },
+      request: (n) => v2(n, () => ({ action: "add", service: seed.serviceId, link: `https://instagram.com/load${n}`, quantity: seed.quantity })),
       accept(body, host) {
         try {
           const order = JSON.parse(body)?.order;
@@ -82,14 +80,7 @@ export function kindsOf(seed: Seed, placed: string[]): Kind[] {
       kind: "status v2 status",
       sni: site(2).host,
       method: "POST",
-      request: (n) => {
-        const s = site(n);
-        return {
-          host: s.host,
-          path: "/api/v2",
-          body: form({ key: s.key, action: "status", order: s.orders[Math.floor(n / sites.length) % s.orders.length]! }),
-        };
-      },
+      request: (n) => v2(n, (s) => ({ action: "status", order: s.orders[Math.floor(n / sites.length) % s.orders.length]! })),
       accept: answered("status"),
     },
   ];
