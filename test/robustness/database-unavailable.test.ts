@@ -37,6 +37,15 @@ async function cuttableRelay(target: URL): Promise<{ port: number; cut(): Promis
 }
 
 /** Waits (polling, no timing asserted) until the order's dispatch is in the state named. */
+/** Another instance of the platform (MariaDB) whose database connections all go through a cuttable relay. */
+async function instanceViaRelay(p: TestPlatform, env: Record<string, string> = {}) {
+  const relay = await cuttableRelay(new URL(mysqlServerUrl()));
+  const url = new URL(p.services.config.DATABASE_URL!);
+  url.hostname = "127.0.0.1";
+  url.port = String(relay.port);
+  return { relay, viaRelay: await anotherInstance(p, { ...env, DATABASE_URL: url.toString() }) };
+}
+
 async function untilDispatch(w: World, uuid: string, state: string): Promise<void> {
   for (let i = 0; i < 500; i++) {
     if ((await orderRow(w, uuid)).dispatch_state === state) return;
@@ -115,11 +124,7 @@ describeEachDialect("a database that cannot serve is a 503 to retry, never a 500
     it("an order whose provider answered while MariaDB was away is recorded as sent once it is back, not held as unknown", async () => {
       const svc = await addService(w, { rate: "1000" });
       const u = await fundedUser(w, "100000");
-      const relay = await cuttableRelay(new URL(mysqlServerUrl()));
-      const url = new URL(w.p.services.config.DATABASE_URL!);
-      url.hostname = "127.0.0.1";
-      url.port = String(relay.port);
-      const viaRelay = await anotherInstance(w.p, { DATABASE_URL: url.toString(), PROVIDER_TIMEOUT_MS: "5000" });
+      const { relay, viaRelay } = await instanceViaRelay(w.p, { PROVIDER_TIMEOUT_MS: "5000" });
       try {
         w.sim.sim.setFault({ action: "add", kind: "latency", ms: 300 });
         const res = await viaRelay.request("/api/user/orders", {
@@ -151,11 +156,7 @@ describeEachDialect("a database that cannot serve is a 503 to retry, never a 500
     it("MariaDB gone (connections reset, then refused) answers 503 on the JSON API and the bilingual 503 page, and the pool serves again once it is back", async () => {
       const svc = await addService(w, { rate: "1000" });
       const u = await fundedUser(w, "100000");
-      const relay = await cuttableRelay(new URL(mysqlServerUrl()));
-      const url = new URL(w.p.services.config.DATABASE_URL!);
-      url.hostname = "127.0.0.1";
-      url.port = String(relay.port);
-      const viaRelay = await anotherInstance(w.p, { DATABASE_URL: url.toString() });
+      const { relay, viaRelay } = await instanceViaRelay(w.p);
       try {
         const order = { service_id: svc.id, link: "https://instagram.com/p/restart", quantity: 100 };
         const place = () => viaRelay.request("/api/user/orders", { method: "POST", token: u.token, json: order, headers: { "Idempotency-Key": "restart-1" } });
