@@ -1,12 +1,11 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect, uniqueName } from "../harness/platform.ts";
 import type { Tenant } from "../../src/context.ts";
 import { registerUser } from "../../src/auth/service.ts";
 import { createApiKey } from "../../src/developer-api/keys.ts";
-import { dbNow } from "../../src/lib/time.ts";
 import { addService, balanceOf, closeWorld, expectLedgerHolds, fundedUser, money, orderWorld, type World } from "../orders/support.ts";
 import { ALL_PERMISSIONS, createKeyVia, fund, v2 } from "./helpers.ts";
+import { siteWith } from "../chain/support.ts";
 
 // Each white-label site serves /api/v2 on its own host, for its own customers, at its own prices.
 describeEachDialect("standard SMM API v2 on a white-label site", (dialect) => {
@@ -19,30 +18,8 @@ describeEachDialect("standard SMM API v2 on a white-label site", (dialect) => {
   beforeAll(async () => {
     w = await orderWorld(dialect);
     service = await addService(w, { rate: "1000" });
-    const owner = await fundedUser(w, "50000");
-    const slug = uniqueName("shop").toLowerCase();
-    const now = dbNow(w.clock);
-    // A plan whose customers may use the API (starter's may not).
-    const plan = await w.p.services.db.selectFrom("white_label_plans").select("id").where("slug", "=", "business").executeTakeFirstOrThrow();
-    await w.p.services.db
-      .insertInto("white_label_sites")
-      .values({
-        uuid: randomUUID(),
-        owner_id: owner.user.id,
-        plan_id: plan.id,
-        template_id: 1,
-        name: "Boutique",
-        slug,
-        default_margin_bp: 5000,
-        currency: "XOF",
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    w.p.invalidateTenants();
-    const row = await w.p.services.db.selectFrom("white_label_sites").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
-    site = { kind: "site", siteId: row.id, site: row };
-    host = `${slug}.sites.izyboost.test`;
+    // A business-plan site (its customers may use the API) with a 50% margin.
+    ({ tenant: site, host } = await siteWith(w, { resellerFunds: "50000" }));
     const ctx = w.p.ctx(site);
     const user = await registerUser(ctx, { username: uniqueName("c"), email: `${uniqueName("c")}@example.com`, password: "correct-horse-9", welcome: false });
     await fund(w.p, user.id, "3000", ctx);

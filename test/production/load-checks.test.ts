@@ -1,13 +1,11 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { checkAfterRun } from "../../bench/load-checks.ts";
 import { SITES, describeEachDialect, uniqueName } from "../harness/platform.ts";
 import { registerUser } from "../../src/auth/service.ts";
-import type { Tenant } from "../../src/context.ts";
 import { createApiKey } from "../../src/developer-api/keys.ts";
-import { dbNow } from "../../src/lib/time.ts";
 import { ALL_PERMISSIONS, fund, v2 } from "../developer-api/helpers.ts";
 import { addService, closeWorld, fundedUser, orderWorld, type World } from "../orders/support.ts";
+import { siteWith } from "../chain/support.ts";
 
 // `npm run bench:load` fails CI on what this checker reports: it must see a lost, a doubled or an unasked-for order, and a broken ledger.
 describeEachDialect("the load test's check after the run", (dialect) => {
@@ -27,28 +25,9 @@ describeEachDialect("the load test's check after the run", (dialect) => {
   beforeAll(async () => {
     w = await orderWorld(dialect);
     const service = await addService(w, { rate: "1000" });
-    const owner = await fundedUser(w, "50000");
-    const slug = uniqueName("shop").toLowerCase();
-    const now = dbNow(w.clock);
-    const plan = await w.p.services.db.selectFrom("white_label_plans").select("id").where("slug", "=", "business").executeTakeFirstOrThrow();
-    await w.p.services.db
-      .insertInto("white_label_sites")
-      .values({
-        uuid: randomUUID(),
-        owner_id: owner.user.id,
-        plan_id: plan.id,
-        template_id: 1,
-        name: "Boutique",
-        slug,
-        currency: "XOF",
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    w.p.invalidateTenants();
-    const row = await w.p.services.db.selectFrom("white_label_sites").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
-    const ctx = w.p.ctx({ kind: "site", siteId: row.id, site: row } satisfies Tenant);
-    host = `${slug}.${SITES}`;
+    const shop = await siteWith(w, { resellerFunds: "50000" });
+    const ctx = w.p.ctx(shop.tenant);
+    host = shop.host;
     const customer = await registerUser(ctx, {
       username: uniqueName("c"),
       email: `${uniqueName("c")}@example.com`,
