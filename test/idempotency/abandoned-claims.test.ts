@@ -6,6 +6,7 @@ import { credit } from "../../src/wallet/ledger.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { body, describeEachDialect } from "../harness/platform.ts";
 import { addService, closeWorld, expectLedgerHolds, fundedUser, orderWorld, type World } from "../orders/support.ts";
+import { countRows } from "../wallet/helpers.ts";
 
 describeEachDialect("idempotency keys whose request died", (dialect) => {
   let w: World;
@@ -25,16 +26,7 @@ describeEachDialect("idempotency keys whose request died", (dialect) => {
       .execute();
   }
 
-  const ordersOf = async (userId: number) =>
-    Number(
-      (
-        await w.p.services.db
-          .selectFrom("orders")
-          .select((e) => e.fn.countAll<number>().as("n"))
-          .where("user_id", "=", userId)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const ordersOf = (userId: number) => countRows(w.p, "orders", userId);
 
   it("a claim left in flight by a killed instance is claimed again by the same request once abandoned, and the order is placed once", async () => {
     const svc = await addService(w, { rate: "1000" });

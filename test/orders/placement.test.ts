@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { body, describeEachDialect } from "../harness/platform.ts";
 import { dbNow } from "../../src/lib/time.ts";
 import { putSetting } from "../../src/settings/service.ts";
+import { countRows } from "../wallet/helpers.ts";
 import {
   addService,
   balanceOf,
@@ -25,16 +26,7 @@ describeEachDialect("placing orders", (dialect) => {
   afterEach(() => expectLedgerHolds(w));
   afterAll(() => closeWorld(w));
 
-  const countOrders = async (userId: number) =>
-    Number(
-      (
-        await w.p.services.db
-          .selectFrom("orders")
-          .select((e) => e.fn.countAll<number>().as("n"))
-          .where("user_id", "=", userId)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const countOrders = (userId: number) => countRows(w.p, "orders", userId);
 
   it("a Default order is charged at the server's price whatever price the client sends, and goes to the provider", async () => {
     const svc = await addService(w, { rate: "1000", providerRate: "1" });

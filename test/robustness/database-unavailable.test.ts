@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import { anotherInstance, body, describeEachDialect, mysqlServerUrl, type TestPlatform } from "../harness/platform.ts";
 import { addService, closeWorld, expectLedgerHolds, fundedUser, orderRow, orderWorld, type World } from "../orders/support.ts";
 import { dispatchOrders, settleDispatchKicks } from "../../src/orders/dispatch.ts";
+import { countRows } from "../wallet/helpers.ts";
 
 /** A TCP relay to the MariaDB server that can be cut (every connection reset, new ones refused) and mended, as a restart does. */
 async function cuttableRelay(target: URL): Promise<{ port: number; cut(): Promise<void>; mend(): Promise<void>; close(): Promise<void> }> {
@@ -54,14 +55,7 @@ async function untilDispatch(w: World, uuid: string, state: string): Promise<voi
   throw new Error(`order never ${state}`);
 }
 
-async function countOrders(p: TestPlatform, userId: number): Promise<number> {
-  const r = await p.services.db
-    .selectFrom("orders")
-    .select((e) => e.fn.countAll<number>().as("n"))
-    .where("user_id", "=", userId)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
+const countOrders = (p: TestPlatform, userId: number) => countRows(p, "orders", userId);
 
 describeEachDialect("a database that cannot serve is a 503 to retry, never a 500, and nothing half-written", (dialect) => {
   let w: World;

@@ -78,7 +78,7 @@ export async function verify(p: TestPlatform, adminToken: string, transactionId:
   return { status: res.status, json: await body(res) };
 }
 
-export async function countRows(p: TestPlatform, table: "transactions" | "audit_logs" | "notifications", userId?: number) {
+export async function countRows(p: TestPlatform, table: "transactions" | "audit_logs" | "notifications" | "orders", userId?: number) {
   let q = p.services.db.selectFrom(table).select((e) => e.fn.countAll<number>().as("n"));
   if (userId !== undefined) q = q.where(table === "audit_logs" ? "actor_id" : "user_id", "=", userId);
   return Number((await q.executeTakeFirstOrThrow()).n);
