@@ -4,7 +4,7 @@
 // to a ServerResponse) in this one process, beside a bare Hono app answering the same status, headers and
 // bytes. Prints CPU µs per request: steadier than req/s on a shared machine, as only this process counts.
 // Run it under `--cpu-prof` (or callgrind) for a profile of the app alone.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,9 +13,9 @@ import { getRequestListener } from "@hono/node-server";
 import { IncomingMessage, ServerResponse } from "node:http";
 import { Socket } from "node:net";
 import { bootPlatform } from "../src/app/boot.ts";
+import { bootBenchPlatform } from "./platform.ts";
 import { createSession } from "../src/auth/session.ts";
 import { registerUser } from "../src/auth/service.ts";
-import { loadConfig } from "../src/config/config.ts";
 import { systemCtx } from "../src/context.ts";
 import { dbNow } from "../src/lib/time.ts";
 import { insertBenchCatalogue } from "./catalogue-data.ts";
@@ -106,20 +106,11 @@ async function seed(platform: Awaited<ReturnType<typeof bootPlatform>>) {
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "izy-overhead-"));
-  const config = loadConfig({
-    NODE_ENV: "production",
-    DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    APP_URL: "https://izyboost.bench",
-    MAIL_HOST: "127.0.0.1",
-    SITES_DOMAIN: "sites.bench",
+  const platform = await bootBenchPlatform({
     DATABASE_URL: `sqlite:${join(dir, "bench.db")}`,
-    LOG_LEVEL: "error",
-    SCHEDULER: "off",
-    RATE_LIMIT_PER_MINUTE: "100000000",
     SMM_API_URL: "http://127.0.0.1:9/api/v2",
     SMM_API_KEY: "unused",
   });
-  const platform = await bootPlatform(config, { passwordCost: { memory: 1024, passes: 1, parallelism: 1 } });
   const { token } = await seed(platform);
   const app: Fetch = (req) => platform.app.fetch(req);
   const listener: Listener = getRequestListener(platform.app.fetch);

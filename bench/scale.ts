@@ -12,11 +12,10 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createConnection } from "mysql2/promise";
-import { bootPlatform } from "../src/app/boot.ts";
+import { bootBenchPlatform } from "./platform.ts";
 import type { Db } from "../src/db/database.ts";
 import { registerUser } from "../src/auth/service.ts";
 import { createSession } from "../src/auth/session.ts";
-import { loadConfig } from "../src/config/config.ts";
 import { systemCtx } from "../src/context.ts";
 import { dbNow } from "../src/lib/time.ts";
 import { syncOrderStatuses } from "../src/orders/sync.ts";
@@ -97,21 +96,13 @@ async function openBenchDatabase(): Promise<{ url: string; drop(): Promise<void>
 async function main() {
   const database = await openBenchDatabase();
   const panel = await startPanel();
-  const config = loadConfig({
-    NODE_ENV: "production",
-    DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    APP_URL: "https://izyboost.bench",
-    MAIL_HOST: "127.0.0.1",
-    SITES_DOMAIN: "sites.bench",
+  const platform = await bootBenchPlatform({
     DATABASE_URL: database.url,
     LOG_LEVEL: "silent",
-    SCHEDULER: "off",
-    RATE_LIMIT_PER_MINUTE: "100000000",
     SMM_API_URL: panel.url,
     SMM_API_KEY: panel.key,
     PROVIDER_ALLOW_PRIVATE_URLS: "true",
   });
-  const platform = await bootPlatform(config, { passwordCost: { memory: 1024, passes: 1, parallelism: 1 } });
   globalThis.gc?.();
   const bootRss = process.memoryUsage().rss / 2 ** 20;
   const ctx = systemCtx(platform.services);

@@ -8,8 +8,7 @@ import { Hono } from "hono";
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { createConnection } from "mysql2/promise";
-import { loadConfig } from "../src/config/config.ts";
-import { bootPlatform } from "../src/app/boot.ts";
+import { bootBenchPlatform } from "./platform.ts";
 import { systemCtx } from "../src/context.ts";
 import { registerUser } from "../src/auth/service.ts";
 import { createSession } from "../src/auth/session.ts";
@@ -64,24 +63,14 @@ async function main() {
   const sim = external ? null : await startSimProvider({ balance: "100000000" });
   const providerUrl = external ?? sim!.url;
   const providerKey = external ? "sim-key" : sim!.apiKey;
-  const config = loadConfig({
-    NODE_ENV: "production",
-    DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    // What production requires (src/config/production.ts): the bench runs as production does.
-    APP_URL: "https://izyboost.bench",
-    MAIL_HOST: "127.0.0.1",
-    SITES_DOMAIN: "sites.bench",
+  const platform = await bootBenchPlatform({
     DATABASE_URL: databaseUrl,
-    LOG_LEVEL: "error",
-    SCHEDULER: "off",
-    RATE_LIMIT_PER_MINUTE: "100000000",
     SMM_API_URL: providerUrl,
     SMM_API_KEY: providerKey,
     // The simulated panel listens on loopback, which production refuses by default: without this every
     // order would be held (provider blocked) and the bench would measure placement without dispatch.
     PROVIDER_ALLOW_PRIVATE_URLS: "true",
   });
-  const platform = await bootPlatform(config, { passwordCost: { memory: 1024, passes: 1, parallelism: 1 } });
   const ctx = systemCtx(platform.services);
   const db = platform.services.db;
   const now = dbNow();
